@@ -1,0 +1,136 @@
+// Carries one public HTTP request over a tunnel: head and body out as frames, the client's answer back to the sender.
+
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  BODY_CHUNK_BYTES,
+  encode,
+  MessageType,
+  RELAY_TIMEOUT_GRACE_MS,
+  type HeaderPairs,
+  type RequestMeta,
+} from '../src/protocol.js';
+import { stripHopByHop, toFlat } from '../src/http-headers.js';
+import { sendError, type ErrorAnswer } from './error-page.js';
+import type { TunnelConnection } from './tunnel-connection.js';
+
+export interface PublicRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** Path and query after the tunnel prefix, exactly as sent. */
+  path: string;
+  /** Request headers as they go to the client: hop-by-hop removed, X-Forwarded-* set. */
+  headers: HeaderPairs;
+  /** The public URL the sender used. */
+  url: string;
+  maxBodyBytes: number;
+}
+
+export type RequestOutcome = { status: number; bytesIn: number; bytesOut: number };
+
+/** Streams the request through the tunnel; `done` runs once with what the sender got. */
+export function forwardPublicRequest(tunnel: TunnelConnection, request: PublicRequest, done?: (outcome: RequestOutcome) => void): void {
+  const { req, res } = request;
+  let finished = false;
+  let bodyEnded = false;
+  let bytesIn = 0;
+  let bytesOut = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  const finish = (abort?: ErrorAnswer) => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(timer);
+    tunnel.finish(stream, abort);
+    done?.({ status: res.statusCode, bytesIn, bytesOut });
+  };
+  const fail = (answer: ErrorAnswer, tellClient: boolean) => {
+    sendError(req, res, answer, !req.complete);
+    finish(tellClient ? answer : undefined);
+  };
+
+  const stream = tunnel.open({
+    onResponse(meta, body, end) {
+      clearTimeout(timer);
+      res.sendDate = false;
+      try {
+        res.writeHead(meta.status, toFlat(stripHopByHop(meta.headers)));
+      } catch {
+        fail({ code: 'local_error', message: 'the local app answered with a header HTTP does not allow' }, true);
+        return;
+      }
+      this.onResponseBody(body, end);
+    },
+    onResponseBody(body, end) {
+      if (finished) return;
+      if (body.length > 0) {
+        bytesOut += body.length;
+        if (!res.write(body)) {
+          tunnel.pauseReads();
+          res.once('drain', () => tunnel.resumeReads());
+        }
+      }
+      if (end) {
+        res.end();
+        finish();
+      }
+    },
+    onAbort(meta) {
+      fail(meta, false);
+    },
+    onDisconnect() {
+      fail({ code: 'tunnel_disconnected', message: `tunnel ${tunnel.id} disconnected before the local app answered` }, false);
+    },
+  });
+
+  const meta: RequestMeta = {
+    method: req.method ?? 'GET',
+    path: request.path,
+    headers: request.headers,
+    deliveryId: randomBytes(9).toString('base64url'),
+    receivedAt: Date.now(),
+    url: request.url,
+  };
+  const declaredLength = Number(req.headers['content-length'] ?? NaN);
+  let headSent = false;
+
+  const sendChunk = (chunk: Buffer, end: boolean): boolean => {
+    const frame = headSent
+      ? encode(MessageType.RequestBody, stream, null, chunk, end)
+      : encode(MessageType.Request, stream, meta, chunk, end);
+    headSent = true;
+    return tunnel.send(frame, resumeBody);
+  };
+  const resumeBody = () => {
+    if (req.isPaused() && !finished) req.resume();
+  };
+
+  req.on('data', (chunk: Buffer) => {
+    if (finished) return;
+    bytesIn += chunk.length;
+    if (bytesIn > request.maxBodyBytes) {
+      fail({ code: 'body_too_large', message: `request body exceeds the relay's limit of ${request.maxBodyBytes} bytes` }, true);
+      return;
+    }
+    let writable = true;
+    for (let offset = 0; offset < chunk.length; offset += BODY_CHUNK_BYTES) {
+      const piece = chunk.subarray(offset, offset + BODY_CHUNK_BYTES);
+      // With a Content-Length, the last chunk carries the end flag: a small webhook is one frame.
+      bodyEnded = bytesIn === declaredLength && offset + BODY_CHUNK_BYTES >= chunk.length;
+      writable = sendChunk(piece, bodyEnded);
+    }
+    if (!writable) req.pause();
+  });
+  req.on('end', () => {
+    if (!finished && !bodyEnded) sendChunk(Buffer.alloc(0), true);
+  });
+  res.on('close', () => {
+    if (!finished) finish({ code: 'sender_gone', message: 'the sender closed the connection' });
+  });
+
+  if (tunnel.timeoutMs > 0) {
+    timer = setTimeout(() => {
+      fail({ code: 'local_timeout', message: `the local app did not answer within ${tunnel.timeoutMs / 1000} s` }, true);
+    }, tunnel.timeoutMs + RELAY_TIMEOUT_GRACE_MS);
+  }
+}

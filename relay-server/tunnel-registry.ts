@@ -1,0 +1,110 @@
+// Which tunnel ids exist: connected clients, reserved names, and resume tokens that bring a client back to its id.
+
+import { createHash, randomBytes } from 'node:crypto';
+import type { HelloMeta } from '../src/protocol.js';
+import type { TunnelConnection } from './tunnel-connection.js';
+
+export type Claim =
+  | { ok: true; id: string; resumeToken: string; displaced?: TunnelConnection }
+  | { ok: false; code: string; message: string; fatal: boolean };
+
+const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/** 13 base32 characters = 65 bits: not guessable (smee uses 96, DEFAULTS.md asks ≥ 64). Lowercase, so it fits a subdomain. */
+export function randomTunnelId(): string {
+  const bytes = randomBytes(9);
+  let bits = 0;
+  let value = 0;
+  let id = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5 && id.length < 13) {
+      id += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return id;
+}
+
+const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+interface Reservation {
+  id: string;
+  /** When a disconnected id is forgotten; null while connected. */
+  expiresAt: number | null;
+}
+
+export class TunnelRegistry {
+  private readonly connected = new Map<string, TunnelConnection>();
+  /** sha256(resume token) → reservation. Only hashes are kept. */
+  private readonly reservations = new Map<string, Reservation>();
+  private lastSweep = 0;
+
+  constructor(private readonly resumeTtlMs: number) {}
+
+  get(id: string): TunnelConnection | undefined {
+    return this.connected.get(id);
+  }
+
+  get size(): number {
+    return this.connected.size;
+  }
+
+  all(): IterableIterator<TunnelConnection> {
+    return this.connected.values();
+  }
+
+  /** Decides which id a HELLO gets. Does not attach; call attach() once the connection exists. */
+  claim(hello: HelloMeta, now = Date.now()): Claim {
+    this.sweep(now);
+    const reservation = hello.resumeToken ? this.reservations.get(hash(hello.resumeToken)) : undefined;
+    const resumed = reservation && (reservation.expiresAt === null || reservation.expiresAt > now) ? reservation : undefined;
+    const resumeToken = resumed ? hello.resumeToken! : randomBytes(24).toString('base64url');
+
+    if (hello.name !== undefined) {
+      if (!NAME_PATTERN.test(hello.name)) {
+        return { ok: false, code: 'bad_name', message: `name "${hello.name}" must be 1-63 lowercase letters, digits or dashes`, fatal: true };
+      }
+      const holder = this.connected.get(hello.name);
+      const ownsIt = resumed?.id === hello.name;
+      if (holder && !ownsIt && !hello.force) {
+        return {
+          ok: false,
+          code: 'name_taken',
+          message: `name "${hello.name}" is in use by another connected client; pass --force to take it over`,
+          fatal: true,
+        };
+      }
+      return { ok: true, id: hello.name, resumeToken, displaced: holder };
+    }
+    if (resumed) return { ok: true, id: resumed.id, resumeToken, displaced: this.connected.get(resumed.id) };
+    let id = randomTunnelId();
+    while (this.connected.has(id)) id = randomTunnelId();
+    return { ok: true, id, resumeToken };
+  }
+
+  attach(connection: TunnelConnection, resumeToken: string): void {
+    this.connected.set(connection.id, connection);
+    this.reservations.set(hash(resumeToken), { id: connection.id, expiresAt: null });
+  }
+
+  /** A closed connection keeps its id reserved for resumeTtlMs, unless another connection already took the id. */
+  detach(connection: TunnelConnection, now = Date.now()): void {
+    if (this.connected.get(connection.id) !== connection) return;
+    this.connected.delete(connection.id);
+    for (const reservation of this.reservations.values()) {
+      if (reservation.id === connection.id) reservation.expiresAt = now + this.resumeTtlMs;
+    }
+  }
+
+  private sweep(now: number): void {
+    // At most once a minute: a sweep walks every reservation.
+    if (now - this.lastSweep < 60_000) return;
+    this.lastSweep = now;
+    for (const [key, reservation] of this.reservations) {
+      if (reservation.expiresAt !== null && reservation.expiresAt <= now) this.reservations.delete(key);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+// Runs `listen`: opens the store, finds or starts a relay, runs the session until Ctrl-C or a fatal error.
+
+import { parseDuration } from '../../duration.js';
+import { ensureEmbeddedRelay, type EmbeddedRelay } from '../../embedded-relay.js';
+import { UserError, usageError } from '../../errors.js';
+import { parseTarget } from '../../forward/target.js';
+import type { HostHeaderMode } from '../../forward/forwarder.js';
+import { defaultDbPath } from '../../paths.js';
+import { jsonReporter, plainReporter, type ListenReporter } from '../../output/listen-reporter.js';
+import { Session } from '../../session.js';
+import { Store } from '../../store/store.js';
+import type { ListenFlags } from '../commands/listen.js';
+
+function parseHostHeader(value: string): HostHeaderMode {
+  if (value === 'rewrite' || value === 'preserve') return value;
+  if (!value.trim()) throw usageError('--host-header needs rewrite, preserve, or a host value');
+  return { value };
+}
+
+function parseRelayUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) return value;
+  } catch {
+    // fall through to the error below
+  }
+  throw usageError(`--relay "${value}" is not an http(s):// or ws(s):// URL`, 'for example --relay https://hooks.example.com');
+}
+
+export async function listen(targetArg: string, flags: ListenFlags): Promise<void> {
+  const target = parseTarget(targetArg);
+  const timeoutMs = parseDuration(flags.timeout, '--timeout');
+  const hostHeader = parseHostHeader(flags.hostHeader);
+  const relayUrl = flags.relay ? parseRelayUrl(flags.relay) : undefined;
+  const write = (text: string) => process.stdout.write(text);
+  const reporter: ListenReporter = flags.json ? jsonReporter(write) : plainReporter(write, (t) => process.stderr.write(t));
+
+  const dbPath = flags.store ? (flags.db ?? defaultDbPath()) : null;
+  const store = dbPath ? Store.open(dbPath) : null;
+  store?.markInterrupted();
+
+  let embedded: EmbeddedRelay | undefined;
+  let session: Session | undefined;
+  const shutdown = async () => {
+    session?.close();
+    await embedded?.relay?.close();
+    store?.close();
+  };
+
+  try {
+    if (!relayUrl) embedded = await ensureEmbeddedRelay(Number(flags.embeddedPort));
+    session = new Session({
+      target,
+      relayUrl: relayUrl ?? embedded!.url,
+      token: flags.token,
+      // On our own embedded relay the name defaults to the port, so the URL repeats from run to run.
+      name: flags.name ?? (embedded?.relay ? String(target.port) : undefined),
+      force: flags.force,
+      timeoutMs,
+      hostHeader,
+      retry: flags.retry,
+      store,
+    });
+    session.on('status', (status) => reporter.status(status));
+    session.on('exchange', (exchange) => reporter.exchange(exchange));
+    session.on('storeError', (error) => reporter.storeError(error));
+    session.on('ready', (welcome) =>
+      reporter.ready({ url: welcome.url, target: target.url, dbPath, localOnly: embedded !== undefined, note: embedded?.note }),
+    );
+
+    const finished = new Promise<void>((resolve, reject) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      session!.on('fatal', (error) => reject(new UserError(error.message, { hint: fatalHint(error.message) })));
+    });
+    await session.start().catch((error: Error) => {
+      throw new UserError(error.message, { hint: fatalHint(error.message) });
+    });
+    await finished;
+  } finally {
+    await shutdown();
+  }
+}
+
+function fatalHint(message: string): string | undefined {
+  if (/connection refused|resolve/.test(message)) return 'is the relay running? check --relay / HOOKTUNNEL_RELAY (or leave it out to use the embedded relay)';
+  if (/name_taken/.test(message)) return 'pick another --name, or pass --force to take it over';
+  if (/took over/.test(message)) return 'another `hooktunnel listen --force` took this name; this one stops instead of fighting over it';
+  return undefined;
+}

@@ -1,0 +1,52 @@
+// `hooktunnel listen <port|url>`: flags and help. The work happens in ../actions/listen.ts, loaded on use.
+
+import { Command, Option } from 'commander';
+
+/** The embedded relay's port, fixed so the URL is the same from run to run. */
+export const DEFAULT_EMBEDDED_PORT = 4747;
+
+export interface ListenFlags {
+  relay?: string;
+  token?: string;
+  name?: string;
+  force?: boolean;
+  db?: string;
+  store: boolean;
+  timeout: string;
+  hostHeader: string;
+  json?: boolean;
+  tui: boolean;
+  retry: boolean;
+  embeddedPort: string;
+}
+
+export function listenCommand(): Command {
+  return new Command('listen')
+    .description('Open a public URL and forward every request to a local app, recording each exchange.')
+    .argument('<target>', 'local port (3000), host:port, or URL (http://127.0.0.1:8000/base)')
+    .addOption(new Option('--relay <url>', 'relay to use (http(s):// or ws(s)://); default: an embedded relay on 127.0.0.1').env('HOOKTUNNEL_RELAY'))
+    .addOption(new Option('--token <token>', 'token for a relay that requires one').env('HOOKTUNNEL_TOKEN'))
+    .addOption(new Option('--name <name>', 'ask for a stable URL /t/<name> instead of a random id').env('HOOKTUNNEL_NAME'))
+    .option('--force', 'take the name over from another connected client')
+    .addOption(new Option('--db <file>', 'capture database (default: $XDG_DATA_HOME/hooktunnel/hooktunnel.db)').env('HOOKTUNNEL_DB'))
+    .option('--no-store', 'forward without recording')
+    .addOption(new Option('--timeout <duration>', 'wait this long for the local app (45s, 2m; 0 waits forever)').default('30s').env('HOOKTUNNEL_TIMEOUT'))
+    .addOption(new Option('--host-header <mode>', 'Host sent to the local app: rewrite, preserve, or a value').default('rewrite'))
+    .option('--json', 'print newline-delimited JSON events instead of text')
+    .option('--no-tui', 'plain log lines even in a terminal')
+    .option('--no-retry', 'exit instead of reconnecting when the relay cannot be reached')
+    .addOption(new Option('--embedded-port <port>', 'port of the embedded relay').default(String(DEFAULT_EMBEDDED_PORT)).env('HOOKTUNNEL_EMBEDDED_PORT'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  hooktunnel listen 3000                               embedded relay, forwards to http://localhost:3000
+  hooktunnel listen http://127.0.0.1:8000/api          forwards /x to http://127.0.0.1:8000/api/x
+  hooktunnel listen 3000 --relay https://hooks.example.com --name stripe-dev
+  hooktunnel listen 3000 --json | jq .                  one JSON object per event`,
+    )
+    .action(async (target: string, flags: ListenFlags) => {
+      const { listen } = await import('../actions/listen.js');
+      await listen(target, flags);
+    });
+}

@@ -1,0 +1,63 @@
+// The hooktunnel command line: builds the program, runs it, and is the one place errors become messages and exit codes.
+
+import { Command, CommanderError } from 'commander';
+import chalk from 'chalk';
+import { UserError } from '../errors.js';
+import { listenCommand } from './commands/listen.js';
+import { relayCommand } from './commands/relay.js';
+import { lsCommand } from './commands/ls.js';
+import { showCommand } from './commands/show.js';
+import { replayCommand } from './commands/replay.js';
+
+export const VERSION = '0.1.0';
+
+export function buildProgram(): Command {
+  const program = new Command('hooktunnel')
+    .description('Develop against webhooks: a public URL that forwards to localhost, records every exchange byte for byte, and replays on demand.')
+    .version(VERSION, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Quick start:
+  hooktunnel listen 3000            forward webhooks to http://localhost:3000
+  hooktunnel ls                     list recorded exchanges
+  hooktunnel show 12                one exchange in full
+  hooktunnel replay 12              send exchange 12 to the local app again
+
+Environment: NO_COLOR disables colour; HOOKTUNNEL_RELAY, HOOKTUNNEL_TOKEN, HOOKTUNNEL_DB set the usual flags.
+Docs: README.md in the package.`,
+    );
+  for (const command of [listenCommand(), relayCommand(), lsCommand(), showCommand(), replayCommand()]) {
+    program.addCommand(command);
+  }
+  return program;
+}
+
+/** Runs the CLI. Never calls process.exit: it sets process.exitCode and lets the event loop drain. */
+export async function run(argv: string[]): Promise<void> {
+  if (process.env.NO_COLOR) chalk.level = 0;
+  const program = buildProgram();
+  program.exitOverride();
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    process.exitCode = report(error);
+  }
+}
+
+/** Turns any error into output and an exit code: user errors get a hint, bugs get a stack. */
+export function report(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander has printed its own message (or help/version, with exit code 0).
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  if (error instanceof UserError) {
+    process.stderr.write(`${chalk.red('error:')} ${error.message}\n`);
+    if (error.hint) process.stderr.write(`${chalk.dim('hint:')} ${error.hint}\n`);
+    return error.exitCode;
+  }
+  process.stderr.write(`${chalk.red('hooktunnel crashed; this is a bug, please report it:')}\n${(error as Error)?.stack ?? String(error)}\n`);
+  return 1;
+}

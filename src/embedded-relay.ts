@@ -1,0 +1,53 @@
+// The relay `listen` starts by itself when none is configured: loopback only, on a fixed port so URLs repeat.
+
+import { request } from 'node:http';
+import { createRelay, RELAY_SIGNATURE_HEADER, type Relay } from '../relay-server/relay.js';
+
+const HOST = '127.0.0.1';
+
+export interface EmbeddedRelay {
+  url: string;
+  /** Ours to close; absent when another hooktunnel process's embedded relay is shared. */
+  relay?: Relay;
+  /** Something the user should know (sharing, or a different port than usual). */
+  note?: string;
+}
+
+/** Is a hooktunnel relay answering on this port? */
+function isHooktunnelRelay(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request({ host: HOST, port, path: '/healthz', timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.headers[RELAY_SIGNATURE_HEADER] !== undefined);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+async function tryStart(port: number): Promise<Relay | undefined> {
+  const relay = createRelay({ port, host: HOST });
+  try {
+    await relay.start();
+    return relay;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') return undefined;
+    throw error;
+  }
+}
+
+/** Starts a loopback relay on `port`, shares one already there, or falls back to a free port and says so. */
+export async function ensureEmbeddedRelay(port: number): Promise<EmbeddedRelay> {
+  const relay = await tryStart(port);
+  if (relay) return { url: `http://${HOST}:${relay.port}`, relay };
+  if (await isHooktunnelRelay(port)) {
+    return { url: `http://${HOST}:${port}`, note: `sharing the embedded relay of another hooktunnel on port ${port}` };
+  }
+  const fallback = (await tryStart(0))!;
+  return {
+    url: `http://${HOST}:${fallback.port}`,
+    relay: fallback,
+    note: `port ${port} is taken by another program; the embedded relay uses port ${fallback.port} instead`,
+  };
+}

@@ -1,0 +1,156 @@
+// Runs one exchange end to end: record the request, forward it, stream the answer to a sink and into the store.
+// Shared by the tunnel session (sink: the relay) and replay (no sink).
+
+import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
+import { ERROR_STATUS, type ErrorCode, type HeaderPairs, type ResponseMeta } from './protocol.js';
+import type { ExchangeSummary } from './exchange.js';
+import type { Forwarder } from './forward/forwarder.js';
+import type { Store } from './store/store.js';
+import type { Recording } from './store/recording.js';
+
+/** Where the local app's answer goes besides the store (the tunnel's sender). */
+export interface ResponseSink {
+  respond(meta: ResponseMeta): void;
+  write(chunk: Buffer, end: boolean, onFlushed?: () => void): boolean;
+  end(): void;
+  abort(code: ErrorCode, message: string): void;
+}
+
+export interface ExchangeInput {
+  method: string;
+  path: string;
+  headers: HeaderPairs;
+  body: Buffer | Readable;
+  deliveryId: string | null;
+  url: string | null;
+  receivedAt: number;
+  replayOf: number | null;
+}
+
+export interface RunOptions {
+  forwarder: Forwarder;
+  store: Store | null;
+  sink?: ResponseSink;
+  /** A store write failed; forwarding goes on regardless. */
+  onStoreError?: (error: Error) => void;
+}
+
+export interface RunningExchange {
+  /** Resolves when the exchange is over, whatever the outcome. */
+  done: Promise<ExchangeSummary>;
+  /** The relay gave up (timeout, sender gone): stop the forward and record why. */
+  cancel(code: ErrorCode, message: string): void;
+}
+
+export function runExchange(input: ExchangeInput, options: RunOptions): RunningExchange {
+  const { forwarder, sink } = options;
+  const started = performance.now();
+  const guard = (write: () => void) => {
+    if (!recording) return;
+    try {
+      write();
+    } catch (error) {
+      options.onStoreError?.(error as Error);
+    }
+  };
+
+  let recording: Recording | undefined;
+  if (options.store) {
+    try {
+      recording = options.store.begin({
+        ...input,
+        target: forwarder.target.url,
+        body: Buffer.isBuffer(input.body) ? input.body : undefined,
+      });
+    } catch (error) {
+      options.onStoreError?.(error as Error);
+    }
+  }
+  const summary: ExchangeSummary = {
+    id: recording?.id ?? 0,
+    replayOf: input.replayOf,
+    deliveryId: input.deliveryId,
+    url: input.url,
+    target: forwarder.target.url,
+    receivedAt: input.receivedAt,
+    method: input.method,
+    path: input.path,
+    requestSize: Buffer.isBuffer(input.body) ? input.body.length : 0,
+    status: null,
+    responseSize: null,
+    durationMs: null,
+    state: 'pending',
+    errorCode: null,
+    errorMessage: null,
+  };
+
+  let resolve!: (summary: ExchangeSummary) => void;
+  const done = new Promise<ExchangeSummary>((r) => (resolve = r));
+  let finished = false;
+  const finish = (error?: { code: ErrorCode; message: string }) => {
+    if (finished) return;
+    finished = true;
+    const durationMs = Math.round((performance.now() - started) * 100) / 100;
+    summary.durationMs = durationMs;
+    if (error) {
+      summary.status ??= ERROR_STATUS[error.code];
+      Object.assign(summary, { state: 'failed', errorCode: error.code, errorMessage: error.message });
+      guard(() => recording!.fail(ERROR_STATUS[error.code], error.code, error.message, durationMs));
+    } else {
+      summary.state = 'complete';
+      guard(() => recording!.complete(durationMs));
+    }
+    resolve(summary);
+  };
+
+  if (!Buffer.isBuffer(input.body)) {
+    input.body.on('data', (chunk: Buffer) => {
+      summary.requestSize += chunk.length;
+      guard(() => recording!.appendRequestBody(chunk));
+    });
+    input.body.on('end', () => guard(() => recording!.endRequestBody()));
+  }
+
+  const handle = forwarder.forward(input, {
+    onResponse(status, headers) {
+      summary.status = status;
+      summary.responseSize = 0;
+      sink?.respond({ status, headers });
+      guard(() => recording!.respond(status, headers));
+    },
+    onData(chunk, last) {
+      summary.responseSize! += chunk.length;
+      guard(() => recording!.appendResponseBody(chunk));
+      if (sink && !sink.write(chunk, last, () => handle.resume())) handle.pause();
+    },
+    onEnd() {
+      sink?.end();
+      finish();
+    },
+    onError(code, message) {
+      // Keep reading the request body so the store gets all of it, then tell the sender.
+      afterRequestBody(input.body, () => {
+        sink?.abort(code, message);
+        finish({ code, message });
+      });
+    },
+  });
+
+  return {
+    done,
+    cancel(code, message) {
+      handle.abort();
+      finish({ code, message });
+    },
+  };
+}
+
+/** Runs `then` once the request body has been read to the end (drained if nobody else reads it). */
+function afterRequestBody(body: Buffer | Readable, then: () => void): void {
+  if (Buffer.isBuffer(body) || body.readableEnded || body.destroyed) return then();
+  body.once('end', then);
+  body.once('close', then);
+  body.unpipe();
+  body.resume();
+}

@@ -1,0 +1,93 @@
+// The recorded exchange: one request and what became of it. Shared by the store, the CLI output and the TUI.
+
+import { isUtf8 } from 'node:buffer';
+import type { HeaderPairs } from './protocol.js';
+
+export type { HeaderPairs };
+
+/** pending: forwarded, no answer yet; complete: the local app answered; failed: hooktunnel answered with an error;
+ * interrupted: the recording process stopped before an answer arrived. */
+export type ExchangeState = 'pending' | 'complete' | 'failed' | 'interrupted';
+
+/** What the list views need: everything but the bodies. */
+export interface ExchangeSummary {
+  id: number;
+  /** The exchange this one replays, if it is a replay. */
+  replayOf: number | null;
+  /** Relay-assigned delivery id (null for replays and triggers). */
+  deliveryId: string | null;
+  /** The public URL the sender used, when it came through a tunnel. */
+  url: string | null;
+  /** Where it was forwarded: origin plus base path. */
+  target: string;
+  receivedAt: number;
+  method: string;
+  path: string;
+  requestSize: number;
+  status: number | null;
+  responseSize: number | null;
+  durationMs: number | null;
+  state: ExchangeState;
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+/** A whole exchange with headers and exact bytes. */
+export interface Exchange extends ExchangeSummary {
+  requestHeaders: HeaderPairs;
+  requestBody: Buffer;
+  requestSha256: string | null;
+  responseHeaders: HeaderPairs | null;
+  responseBody: Buffer | null;
+  responseSha256: string | null;
+}
+
+/** The documented JSON body shape: UTF-8 text when the bytes are valid UTF-8, base64 otherwise. */
+export interface JsonBody {
+  encoding: 'utf8' | 'base64';
+  data: string;
+}
+
+export function bodyToJson(bytes: Buffer): JsonBody {
+  return isUtf8(bytes)
+    ? { encoding: 'utf8', data: bytes.toString('utf8') }
+    : { encoding: 'base64', data: bytes.toString('base64') };
+}
+
+/** The one JSON shape of an exchange used by `ls --json`, `show --json` and `--json` events. */
+export function exchangeToJson(e: ExchangeSummary | Exchange): Record<string, unknown> {
+  const json: Record<string, unknown> = {
+    id: e.id,
+    replayOf: e.replayOf,
+    deliveryId: e.deliveryId,
+    url: e.url,
+    target: e.target,
+    receivedAt: new Date(e.receivedAt).toISOString(),
+    method: e.method,
+    path: e.path,
+    status: e.status,
+    durationMs: e.durationMs,
+    state: e.state,
+    error: e.errorCode ? { code: e.errorCode, message: e.errorMessage } : null,
+    request: { size: e.requestSize } as Record<string, unknown>,
+    response: e.status === null ? null : ({ size: e.responseSize } as Record<string, unknown>),
+  };
+  if ('requestBody' in e) {
+    Object.assign(json.request as object, { headers: e.requestHeaders, body: bodyToJson(e.requestBody), sha256: e.requestSha256 });
+    if (json.response && e.responseHeaders) {
+      Object.assign(json.response as object, {
+        headers: e.responseHeaders,
+        body: bodyToJson(e.responseBody ?? Buffer.alloc(0)),
+        sha256: e.responseSha256,
+      });
+    }
+  }
+  return json;
+}
+
+/** Case-insensitive lookup of the first header with this name. */
+export function headerValue(headers: HeaderPairs, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [n, v] of headers) if (n.toLowerCase() === lower) return v;
+  return undefined;
+}

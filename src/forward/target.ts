@@ -1,0 +1,50 @@
+// The local target: parsed once from `listen 3000` or `listen http://127.0.0.1:8000/base`, fixed by the developer.
+
+import { usageError } from '../errors.js';
+
+export interface Target {
+  protocol: 'http:' | 'https:';
+  hostname: string;
+  port: number;
+  /** Prefix for every forwarded path, without a trailing slash ('' for none). */
+  basePath: string;
+  /** origin + base path, for display and for the store. */
+  url: string;
+}
+
+/** Accepts a port ("3000"), host:port ("localhost:3000") or an http(s) URL. */
+export function parseTarget(value: string, flag = 'target'): Target {
+  const text = value.trim();
+  const withScheme = /^\d+$/.test(text) ? `http://localhost:${text}` : /^[a-z]+:\/\//i.test(text) ? text : `http://${text}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw usageError(`${flag} "${value}" is not a port or URL`, 'use a port like 3000 or a URL like http://127.0.0.1:8000/base');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw usageError(`${flag} "${value}" must be an http:// or https:// URL`);
+  }
+  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+  if (!(port > 0 && port < 65536)) throw usageError(`${flag} "${value}" has no valid port (1-65535)`);
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  const basePath = url.pathname.replace(/\/+$/, '');
+  const host = hostname.includes(':') ? `[${hostname}]` : hostname;
+  return { protocol: url.protocol, hostname, port, basePath, url: `${url.protocol}//${host}:${port}${basePath}` };
+}
+
+/**
+ * The path sent upstream: base path + the raw request path, concatenated as strings. Never resolved as a URL,
+ * so `//169.254.169.254/x` or `/..%2f` stays a path on the target instead of choosing another host (SSRF).
+ */
+export function upstreamPath(target: Target, rawPath: string): string {
+  const path = rawPath.startsWith('/') ? rawPath : `/${rawPath}`;
+  return target.basePath + path;
+}
+
+/** host[:port] as a Host header for the target. */
+export function targetHost(target: Target): string {
+  const host = target.hostname.includes(':') ? `[${target.hostname}]` : target.hostname;
+  const defaultPort = target.protocol === 'https:' ? 443 : 80;
+  return target.port === defaultPort ? host : `${host}:${target.port}`;
+}

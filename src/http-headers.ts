@@ -1,0 +1,65 @@
+// Header handling shared by the relay and the forwarder: raw [name, value] pairs, order and duplicates kept.
+
+import type { HeaderPairs } from './protocol.js';
+import { ERROR_HEADER } from './protocol.js';
+
+// RFC 9110 §7.6.1: hop-by-hop headers apply to one connection and must not be forwarded.
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-authorization',
+  'proxy-authenticate',
+]);
+
+/** Node's rawHeaders (flat list) to pairs. */
+export function toPairs(raw: string[]): HeaderPairs {
+  const pairs: HeaderPairs = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i], raw[i + 1]]);
+  return pairs;
+}
+
+/** Pairs to the flat list node:http accepts in request options and writeHead, which keeps order and duplicates. */
+export function toFlat(pairs: HeaderPairs): string[] {
+  const flat: string[] = [];
+  for (const [name, value] of pairs) flat.push(name, value);
+  return flat;
+}
+
+/**
+ * Drops hop-by-hop headers, the headers named in Connection, and hooktunnel's own error header
+ * (so a local app or a sender cannot fake an error made by hooktunnel).
+ */
+export function stripHopByHop(pairs: HeaderPairs): HeaderPairs {
+  let named: Set<string> | undefined;
+  for (const [name, value] of pairs) {
+    if (name.length === 10 && name.toLowerCase() === 'connection') {
+      named ??= new Set();
+      for (const token of value.split(',')) named.add(token.trim().toLowerCase());
+    }
+  }
+  return pairs.filter(([name]) => {
+    const lower = name.toLowerCase();
+    return !HOP_BY_HOP.has(lower) && lower !== ERROR_HEADER && !named?.has(lower);
+  });
+}
+
+/** Replaces every header of this name with one value at the first one's position (appended if absent). */
+export function setHeader(pairs: HeaderPairs, name: string, value: string): HeaderPairs {
+  const lower = name.toLowerCase();
+  const out: HeaderPairs = [];
+  let placed = false;
+  for (const pair of pairs) {
+    if (pair[0].toLowerCase() !== lower) out.push(pair);
+    else if (!placed) {
+      out.push([pair[0], value]);
+      placed = true;
+    }
+  }
+  if (!placed) out.push([name, value]);
+  return out;
+}

@@ -1,0 +1,55 @@
+// Renders a body for people: JSON pretty-printed, forms decoded, text as text, binary summarised. Never for --raw.
+
+import { isUtf8 } from 'node:buffer';
+import { gunzipSync } from 'node:zlib';
+import { sanitize } from '../sanitize.js';
+
+export type BodyKind = 'empty' | 'json' | 'form' | 'text' | 'binary';
+
+export interface BodyView {
+  kind: BodyKind;
+  /** Sanitised lines ready for a terminal. */
+  lines: string[];
+  /** One-line description: size, type, encoding. */
+  summary: string;
+}
+
+const PREVIEW_BYTES = 32;
+
+/** Hex of the first bytes, for binary bodies. */
+export function hexPreview(bytes: Buffer): string {
+  const hex = [...bytes.subarray(0, PREVIEW_BYTES)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  return bytes.length > PREVIEW_BYTES ? `${hex} …` : hex;
+}
+
+export function viewBody(bytes: Buffer, contentType = '', contentEncoding = ''): BodyView {
+  const type = contentType.split(';')[0].trim().toLowerCase();
+  const size = `${bytes.length.toLocaleString('en-US')} bytes`;
+  if (bytes.length === 0) return { kind: 'empty', lines: [], summary: 'empty' };
+  if (/^(gzip|x-gzip)$/i.test(contentEncoding.trim())) {
+    try {
+      const inner = viewBody(gunzipSync(bytes), contentType);
+      return { ...inner, summary: `${size} gzip → ${inner.summary}` };
+    } catch {
+      // Not really gzip: fall through and show what it is.
+    }
+  }
+  const label = type ? `${size}, ${sanitize(type)}` : size;
+  if (!isUtf8(bytes)) {
+    return { kind: 'binary', lines: [`binary, first bytes: ${hexPreview(bytes)}`], summary: `${label}, binary` };
+  }
+  const text = bytes.toString('utf8');
+  if (type.includes('json') || /^\s*[[{]/.test(text)) {
+    try {
+      const pretty = JSON.stringify(JSON.parse(text), null, 2);
+      return { kind: 'json', lines: sanitize(pretty, { multiline: true }).split('\n'), summary: label };
+    } catch {
+      // Not JSON after all: show as text.
+    }
+  }
+  if (type === 'application/x-www-form-urlencoded') {
+    const lines = [...new URLSearchParams(text)].map(([k, v]) => `${sanitize(k)} = ${sanitize(v)}`);
+    return { kind: 'form', lines, summary: label };
+  }
+  return { kind: 'text', lines: sanitize(text, { multiline: true }).split('\n'), summary: label };
+}

@@ -1,0 +1,86 @@
+// Plain-text views of exchanges: the live log line, the `ls` table and the `show` page. Network text is sanitised here.
+
+import chalk from 'chalk';
+import { formatDuration } from '../duration.js';
+import { headerValue, type Exchange, type ExchangeSummary, type HeaderPairs } from '../exchange.js';
+import { sanitize } from '../sanitize.js';
+import { viewBody } from './body-view.js';
+import { colorStatus, formatDateTime, formatSize, formatTime, padVisible, truncate } from './format.js';
+
+const idLabel = (e: ExchangeSummary) => (e.id > 0 ? `#${e.id}` : '-');
+const duration = (e: ExchangeSummary) => (e.durationMs === null ? '-' : formatDuration(e.durationMs));
+
+/** One line per finished exchange, for `listen` without the TUI. */
+export function logLine(e: ExchangeSummary): string {
+  const parts = [
+    chalk.dim(formatTime(e.receivedAt)),
+    padVisible(chalk.bold(e.method), 6),
+    sanitize(e.path),
+    colorStatus(e.status, e.state === 'failed'),
+    duration(e),
+    chalk.dim(idLabel(e)),
+  ];
+  if (e.replayOf) parts.push(chalk.dim(`(replay of #${e.replayOf})`));
+  if (e.errorCode) parts.push(chalk.red(`${e.errorCode}: ${sanitize(e.errorMessage ?? '')}`));
+  return parts.join('  ');
+}
+
+/** The `ls` table, newest first. */
+export function exchangeTable(rows: ExchangeSummary[], width = process.stdout.columns || 120): string {
+  const header = ['ID', 'TIME', 'METHOD', 'STATUS', 'DURATION', 'SIZE', 'PATH'];
+  const widths = [6, 8, 7, 7, 9, 9];
+  const pathWidth = Math.max(20, width - widths.reduce((a, b) => a + b + 2, 0));
+  const lines = [chalk.dim(header.map((h, i) => (i < widths.length ? h.padEnd(widths[i]) : h)).join('  '))];
+  for (const e of rows) {
+    const status = e.state === 'interrupted' ? chalk.yellow('int') : colorStatus(e.status, e.state === 'failed');
+    lines.push(
+      [
+        String(e.id).padEnd(widths[0]),
+        formatTime(e.receivedAt),
+        padVisible(e.method.slice(0, 7), widths[2]),
+        padVisible(status, widths[3]),
+        duration(e).padEnd(widths[4]),
+        formatSize(e.requestSize).padEnd(widths[5]),
+        truncate(sanitize(e.path), pathWidth),
+      ].join('  '),
+    );
+  }
+  return lines.join('\n');
+}
+
+function headerLines(headers: HeaderPairs): string[] {
+  return headers.map(([name, value]) => `  ${chalk.cyan(sanitize(name))}: ${sanitize(value)}`);
+}
+
+function bodyLines(body: Buffer, headers: HeaderPairs, sha256: string | null): string[] {
+  const view = viewBody(body, headerValue(headers, 'content-type'), headerValue(headers, 'content-encoding'));
+  if (view.kind === 'empty') return [chalk.dim('  (empty body)')];
+  const title = chalk.dim(`  body: ${view.summary}${sha256 ? `, sha256 ${sha256.slice(0, 16)}…` : ''}`);
+  return [title, ...view.lines.map((line) => `  ${line}`)];
+}
+
+/** The `show` page: request then response (or only one of them). */
+export function exchangeDetail(e: Exchange, part: 'both' | 'request' | 'response' = 'both'): string {
+  const lines: string[] = [];
+  const title = `${chalk.bold(idLabel(e))}  ${chalk.bold(e.method)} ${sanitize(e.path)}  → ${sanitize(e.target)}`;
+  lines.push(title);
+  const via = e.url ? `  via ${sanitize(e.url)}` : '';
+  lines.push(chalk.dim(`received ${formatDateTime(e.receivedAt)}${via}${e.replayOf ? `  (replay of #${e.replayOf})` : ''}`));
+  const outcome =
+    e.state === 'interrupted'
+      ? chalk.yellow('interrupted: the recording process stopped before an answer arrived')
+      : `${colorStatus(e.status, e.state === 'failed')}  ${duration(e)}${e.errorCode ? chalk.red(`  ${e.errorCode}: ${sanitize(e.errorMessage ?? '')}`) : ''}`;
+  lines.push(outcome, '');
+  if (part !== 'response') {
+    lines.push(chalk.bold('Request'), ...headerLines(e.requestHeaders), ...bodyLines(e.requestBody, e.requestHeaders, e.requestSha256), '');
+  }
+  if (part !== 'request') {
+    lines.push(chalk.bold('Response'));
+    if (e.responseHeaders) {
+      lines.push(...headerLines(e.responseHeaders), ...bodyLines(e.responseBody ?? Buffer.alloc(0), e.responseHeaders, e.responseSha256));
+    } else {
+      lines.push(chalk.dim(e.errorCode ? '  (no response from the local app; hooktunnel answered with the error above)' : '  (no response yet)'));
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,43 @@
+// Small formatters shared by the log lines, `ls`, `show` and the TUI.
+
+import chalk from 'chalk';
+
+export function formatSize(bytes: number | null): string {
+  if (bytes === null) return '-';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function formatTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+export function formatDateTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${formatTime(epochMs)}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Colours a status by class; errors made by hooktunnel and missing answers stand out. */
+export function colorStatus(status: number | null, failed: boolean): string {
+  if (status === null) return chalk.yellow('…');
+  const text = String(status);
+  if (failed || status >= 500) return chalk.red.bold(text);
+  if (status >= 400) return chalk.yellow(text);
+  if (status >= 300) return chalk.cyan(text);
+  return chalk.green(text);
+}
+
+/** Pads to a visible width, ignoring ANSI colour codes that chalk added. */
+export function padVisible(text: string, width: number): string {
+  // eslint-disable-next-line no-control-regex
+  const visible = text.replace(/\x1b\[[0-9;]*m/g, '').length;
+  return visible >= width ? text : text + ' '.repeat(width - visible);
+}
+
+export function truncate(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}

@@ -1,0 +1,25 @@
+// Makes untrusted text safe for a terminal: every control, escape, bidi and zero-width character becomes a visible escape.
+// Ink does not do this (it passes OSC sequences through), and neither does console.log.
+// Background: kubectl CVE-2021-25743 and git CVE-2024-52005 (terminal escape injection from remote data).
+
+// C0 controls except tab (and newline in multi-line text), DEL, C1 (U+0080–U+009F, which includes the 8-bit CSI U+009B),
+// bidi embeddings/overrides/isolates, zero-width characters and the BOM, line/paragraph separators.
+const UNSAFE_MULTI_LINE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+const UNSAFE_SINGLE_LINE = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\x1b': '\\e' };
+
+function escapeChar(ch: string): string {
+  const named = NAMED[ch];
+  if (named) return named;
+  const code = ch.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+}
+
+/**
+ * Escapes text that came from the network. Since ESC itself becomes `\e`, no CSI, OSC (including OSC 52
+ * clipboard writes) or other sequence can survive. Newlines are kept only with `multiline`, for body views.
+ */
+export function sanitize(text: string, options: { multiline?: boolean } = {}): string {
+  return text.replace(options.multiline ? UNSAFE_MULTI_LINE : UNSAFE_SINGLE_LINE, escapeChar);
+}

@@ -1,0 +1,55 @@
+// Schema migrations, applied in order on open; PRAGMA user_version records how far a file has come.
+
+import type Database from 'better-sqlite3';
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE exchanges (
+     id INTEGER PRIMARY KEY,
+     replay_of INTEGER REFERENCES exchanges(id) ON DELETE SET NULL,
+     delivery_id TEXT UNIQUE,
+     url TEXT,
+     target TEXT NOT NULL,
+     received_at INTEGER NOT NULL,
+     method TEXT NOT NULL,
+     path TEXT NOT NULL,
+     request_headers TEXT NOT NULL,
+     request_body BLOB,
+     request_size INTEGER NOT NULL DEFAULT 0,
+     request_sha256 TEXT,
+     status INTEGER,
+     response_headers TEXT,
+     response_body BLOB,
+     response_size INTEGER,
+     response_sha256 TEXT,
+     duration_ms REAL,
+     state TEXT NOT NULL DEFAULT 'pending',
+     error_code TEXT,
+     error_message TEXT,
+     recorder_pid INTEGER
+   );
+   -- Bodies too large to keep in memory are written here in pieces as they stream in.
+   CREATE TABLE body_chunks (
+     exchange_id INTEGER NOT NULL REFERENCES exchanges(id) ON DELETE CASCADE,
+     part TEXT NOT NULL CHECK (part IN ('request', 'response')),
+     seq INTEGER NOT NULL,
+     data BLOB NOT NULL,
+     PRIMARY KEY (exchange_id, part, seq)
+   );
+   CREATE INDEX exchanges_pending ON exchanges(state) WHERE state = 'pending';`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings the file up to SCHEMA_VERSION; refuses a file written by a newer hooktunnel. */
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(`the database has schema version ${current}, newer than this hooktunnel understands (${SCHEMA_VERSION}); upgrade hooktunnel`);
+  }
+  for (let version = current; version < SCHEMA_VERSION; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+}

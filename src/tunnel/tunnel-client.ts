@@ -1,0 +1,227 @@
+// The CLI's end of the tunnel: connects to the relay, says HELLO, reconnects with backoff, and hands out requests.
+
+import { EventEmitter } from 'node:events';
+import WebSocket from 'ws';
+import {
+  CLIENT_SILENCE_TIMEOUT_MS,
+  CONNECT_PATH,
+  decode,
+  encode,
+  MAX_FRAME_BYTES,
+  MessageType,
+  PROTOCOL_VERSION,
+  type HelloMeta,
+  type Message,
+  type WelcomeMeta,
+} from '../protocol.js';
+import { nextDelay, STABLE_CONNECTION_MS } from './backoff.js';
+import { TunnelRequest, type StreamChannel } from './tunnel-request.js';
+
+export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'offline';
+
+export interface ConnectionStatus {
+  state: ConnectionState;
+  /** Reconnect attempts since the last stable connection. */
+  attempt: number;
+  /** Why the last connection failed or ended. */
+  error?: string;
+  /** When the next attempt is due (epoch ms), while reconnecting. */
+  retryAt?: number;
+}
+
+export interface TunnelClientOptions {
+  /** ws:// or wss:// base URL of the relay. */
+  relayUrl: string;
+  token?: string;
+  name?: string;
+  force?: boolean;
+  /** The CLI's local timeout, sent in HELLO so the relay's timer follows it. */
+  timeoutMs: number;
+  /** Reconnect after failures (default). Off: the first failure is fatal. */
+  retry: boolean;
+  /** A resume token from an earlier run, to get the same random id back. */
+  resumeToken?: string;
+}
+
+export interface TunnelClientEvents {
+  status: [ConnectionStatus];
+  welcome: [WelcomeMeta];
+  request: [TunnelRequest];
+  /** Unrecoverable: bad token, version mismatch, displaced by --force, or any failure with retry off. */
+  fatal: [Error];
+}
+
+/** Turns an http(s):// or ws(s):// relay address into the WebSocket endpoint. */
+export function connectUrl(relayUrl: string): string {
+  const url = new URL(relayUrl);
+  url.protocol = url.protocol === 'https:' || url.protocol === 'wss:' ? 'wss:' : 'ws:';
+  url.pathname = url.pathname.replace(/\/+$/, '') + CONNECT_PATH;
+  return url.toString();
+}
+
+export class TunnelClient extends EventEmitter<TunnelClientEvents> implements StreamChannel {
+  private ws: WebSocket | undefined;
+  private readonly requests = new Map<number, TunnelRequest>();
+  private attempt = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private silenceTimer: NodeJS.Timeout | undefined;
+  private connectedAt = 0;
+  private pausedReads = 0;
+  private closed = false;
+  private resumeToken: string | undefined;
+  welcome: WelcomeMeta | undefined;
+
+  constructor(private readonly options: TunnelClientOptions) {
+    super();
+    this.resumeToken = options.resumeToken;
+  }
+
+  start(): void {
+    this.connect();
+  }
+
+  /** Disconnects for good. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.silenceTimer);
+    this.ws?.close(1000, 'client closing');
+    this.ws?.terminate();
+    this.dropRequests('the tunnel client is closing');
+  }
+
+  send(frame: Buffer, onFlushed?: () => void): boolean {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+    ws.send(frame, onFlushed);
+    return ws.bufferedAmount < 1024 * 1024;
+  }
+
+  pauseReads(): void {
+    if (this.pausedReads++ === 0) this.ws?.pause();
+  }
+
+  resumeReads(): void {
+    if (this.pausedReads > 0 && --this.pausedReads === 0) this.ws?.resume();
+  }
+
+  release(stream: number): void {
+    this.requests.delete(stream);
+  }
+
+  private connect(): void {
+    this.emit('status', { state: this.attempt === 0 && !this.welcome ? 'connecting' : 'reconnecting', attempt: this.attempt });
+    const headers: Record<string, string> = {};
+    if (this.options.token) headers.Authorization = `Bearer ${this.options.token}`;
+    const ws = new WebSocket(connectUrl(this.options.relayUrl), {
+      headers,
+      maxPayload: MAX_FRAME_BYTES,
+      perMessageDeflate: false,
+      handshakeTimeout: 10_000,
+    });
+    this.ws = ws;
+    this.pausedReads = 0;
+    let failure: string | undefined;
+    let fatal: Error | undefined;
+
+    ws.on('open', () => {
+      const hello: HelloMeta = { version: PROTOCOL_VERSION, timeoutMs: this.options.timeoutMs };
+      if (this.options.name) hello.name = this.options.name;
+      if (this.resumeToken) hello.resumeToken = this.resumeToken;
+      if (this.options.force) hello.force = true;
+      ws.send(encode(MessageType.Hello, 0, hello));
+      this.expectPing(ws);
+    });
+    ws.on('ping', () => this.expectPing(ws));
+    ws.on('unexpected-response', (_req, res) => {
+      // The relay refuses at the upgrade with a status: 401 (token) is fatal, others are worth retrying.
+      const status = res.statusCode ?? 0;
+      const reason = res.headers['x-hooktunnel-error'] ?? res.statusMessage;
+      failure = `relay refused the connection: ${status} ${reason}`;
+      if (status === 401 || status === 403) fatal = new Error(`${failure}; check --token or HOOKTUNNEL_TOKEN`);
+      ws.terminate();
+    });
+    ws.on('message', (data: Buffer) => {
+      let message: Message;
+      try {
+        message = decode(data);
+      } catch (error) {
+        failure = `relay sent a malformed frame (${(error as Error).message})`;
+        ws.terminate();
+        return;
+      }
+      const outcome = this.receive(message);
+      if (outcome) [failure, fatal] = [outcome.message, outcome.fatal ? new Error(outcome.message) : undefined];
+    });
+    ws.on('error', (error: NodeJS.ErrnoException) => {
+      failure ??= describeSocketError(error, this.options.relayUrl);
+    });
+    ws.on('close', (code, reason) => {
+      clearTimeout(this.silenceTimer);
+      if (this.ws !== ws) return;
+      this.dropRequests('the tunnel connection dropped');
+      if (this.closed) return;
+      if (this.connectedAt && Date.now() - this.connectedAt >= STABLE_CONNECTION_MS) this.attempt = 0;
+      this.connectedAt = 0;
+      failure ??= `connection closed (${code}${reason.length ? ` ${reason}` : ''})`;
+      if (fatal || !this.options.retry) {
+        this.closed = true;
+        this.emit('status', { state: 'offline', attempt: this.attempt, error: failure });
+        this.emit('fatal', fatal ?? new Error(failure));
+        return;
+      }
+      const delay = nextDelay(this.attempt++);
+      this.emit('status', { state: 'reconnecting', attempt: this.attempt, error: failure, retryAt: Date.now() + delay });
+      this.retryTimer = setTimeout(() => this.connect(), delay);
+    });
+  }
+
+  /** Handles one frame; returns a failure that ends the connection, if any. */
+  private receive(message: Message): { message: string; fatal: boolean } | undefined {
+    switch (message.type) {
+      case MessageType.Welcome:
+        this.welcome = message.meta;
+        this.resumeToken = message.meta.resumeToken;
+        this.connectedAt = Date.now();
+        this.emit('welcome', message.meta);
+        this.emit('status', { state: 'online', attempt: 0 });
+        return undefined;
+      case MessageType.Refused:
+        return { message: `${message.meta.message} (${message.meta.code})`, fatal: message.meta.fatal };
+      case MessageType.GoAway:
+        return { message: message.meta.reason, fatal: !message.meta.reconnect };
+      case MessageType.Request: {
+        const request = new TunnelRequest(this, message.stream, message.meta, message.body, message.end);
+        this.requests.set(message.stream, request);
+        this.emit('request', request);
+        return undefined;
+      }
+      case MessageType.RequestBody:
+        this.requests.get(message.stream)?.pushBody(message.body, message.end);
+        return undefined;
+      case MessageType.Abort:
+        this.requests.get(message.stream)?.cancel(message.meta.code, message.meta.message);
+        return undefined;
+      default:
+        return { message: `relay sent an unexpected ${MessageType[message.type]}`, fatal: false };
+    }
+  }
+
+  private expectPing(ws: WebSocket): void {
+    clearTimeout(this.silenceTimer);
+    this.silenceTimer = setTimeout(() => ws.terminate(), CLIENT_SILENCE_TIMEOUT_MS);
+    this.silenceTimer.unref();
+  }
+
+  private dropRequests(reason: string): void {
+    for (const request of this.requests.values()) request.cancel('tunnel_disconnected', reason);
+    this.requests.clear();
+  }
+}
+
+function describeSocketError(error: NodeJS.ErrnoException, relayUrl: string): string {
+  if (error.code === 'ECONNREFUSED') return `could not connect to relay ${relayUrl} (connection refused)`;
+  if (error.code === 'ENOTFOUND') return `could not resolve relay host in ${relayUrl}`;
+  return `relay ${relayUrl}: ${error.message}`;
+}
