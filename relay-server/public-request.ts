@@ -36,11 +36,19 @@ export function forwardPublicRequest(tunnel: TunnelConnection, request: PublicRe
   let bytesIn = 0;
   let bytesOut = 0;
   let timer: NodeJS.Timeout | undefined;
+  // While the sender reads our response slowly, the tunnel stops reading frames (once per stream, undone once).
+  let holdingTunnel = false;
+  const releaseTunnel = () => {
+    if (!holdingTunnel) return;
+    holdingTunnel = false;
+    tunnel.resumeReads();
+  };
 
   const finish = (abort?: ErrorAnswer) => {
     if (finished) return;
     finished = true;
     clearTimeout(timer);
+    releaseTunnel();
     tunnel.finish(stream, abort);
     done?.({ status: res.statusCode, bytesIn, bytesOut });
   };
@@ -65,9 +73,10 @@ export function forwardPublicRequest(tunnel: TunnelConnection, request: PublicRe
       if (finished) return;
       if (body.length > 0) {
         bytesOut += body.length;
-        if (!res.write(body)) {
+        if (!res.write(body) && !holdingTunnel) {
+          holdingTunnel = true;
           tunnel.pauseReads();
-          res.once('drain', () => tunnel.resumeReads());
+          res.once('drain', releaseTunnel);
         }
       }
       if (end) {

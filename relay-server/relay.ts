@@ -109,7 +109,6 @@ export function createRelay(options: RelayOptions): Relay {
   }
 
   function handleRequest(req: IncomingMessage, res: ServerResponse): void {
-    res.setHeader(RELAY_SIGNATURE_HEADER, String(PROTOCOL_VERSION));
     const target = route(req);
     if (!target) return handleBareHost(req, res);
     if ((req.url ?? '').length > limits.maxUrlBytes) {
@@ -142,6 +141,8 @@ export function createRelay(options: RelayOptions): Relay {
   }
 
   function handleBareHost(req: IncomingMessage, res: ServerResponse): void {
+    // Only on the relay's own answers: a tunneled response carries exactly the local app's headers.
+    res.setHeader(RELAY_SIGNATURE_HEADER, String(PROTOCOL_VERSION));
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
       res.writeHead(200, { 'Content-Type': 'application/json' });

@@ -96,7 +96,7 @@ export class TunnelConnection {
   }
 
   resumeReads(): void {
-    if (--this.pausedWrites === 0) this.ws.resume();
+    if (this.pausedWrites > 0 && --this.pausedWrites === 0) this.ws.resume();
   }
 
   /** Ends the connection with a reason the client shows. */
