@@ -1,0 +1,73 @@
+// Slack: `X-Slack-Signature: v0=<hex HMAC-SHA256 of "v0:<timestamp>:<body>">` with `X-Slack-Request-Timestamp`.
+// https://api.slack.com/authentication/verifying-requests-from-slack
+
+import { headerValue } from '../../exchange.js';
+import { setHeader } from '../../http-headers.js';
+import { asObject, isFormEncoded, parseForm, parseJsonObject, stringField } from '../body.js';
+import { DEFAULT_TOLERANCE_SEC, type Provider, type WebhookDescription, type WebhookInput } from '../provider.js';
+import {
+  MISMATCH,
+  ageProblem,
+  hmac,
+  invalid,
+  malformedHeader,
+  missingHeader,
+  parseUnixSeconds,
+  safeEqual,
+  secondsHeaderToMs,
+  valid,
+} from '../signing.js';
+
+const SIGNATURE = 'X-Slack-Signature';
+const TIMESTAMP = 'X-Slack-Request-Timestamp';
+
+function signature(secret: string, timestamp: number, body: Buffer): string {
+  return `v0=${hmac('sha256', secret, [`v0:${timestamp}:`, body], 'hex')}`;
+}
+
+// Events API posts JSON; slash commands post a form with `command`; interactivity posts a form with `payload` JSON.
+function label(input: WebhookInput): Omit<WebhookDescription, 'timestamp'> {
+  if (!isFormEncoded(input.headers)) {
+    const body = parseJsonObject(input.body);
+    const event = asObject(body?.event);
+    return {
+      eventType: stringField(event, 'type') ?? stringField(body, 'type'),
+      eventId: stringField(body, 'event_id'),
+    };
+  }
+  const form = parseForm(input.body);
+  const interaction = parseJsonObject(Buffer.from(form.get('payload') ?? ''));
+  return {
+    eventType: form.get('command') ?? stringField(interaction, 'type'),
+    eventId: form.get('trigger_id') ?? stringField(interaction, 'trigger_id'),
+  };
+}
+
+/** Slack apps: Events API, slash commands and interactivity (the app's signing secret). */
+export const slack: Provider = {
+  name: 'slack',
+
+  detect: (input) =>
+    headerValue(input.headers, SIGNATURE) !== undefined || headerValue(input.headers, TIMESTAMP) !== undefined,
+
+  describe: (input) => ({ ...label(input), timestamp: secondsHeaderToMs(headerValue(input.headers, TIMESTAMP)) }),
+
+  verify(input, secret, nowMs, toleranceSec = DEFAULT_TOLERANCE_SEC) {
+    const value = headerValue(input.headers, SIGNATURE)?.trim();
+    if (value === undefined) return missingHeader('slack', SIGNATURE);
+    const timestampValue = headerValue(input.headers, TIMESTAMP);
+    if (timestampValue === undefined) return missingHeader('slack', TIMESTAMP);
+    const timestamp = parseUnixSeconds(timestampValue);
+    if (timestamp === null) return malformedHeader('slack', TIMESTAMP, '<unix seconds>');
+    if (!value.startsWith('v0=')) return malformedHeader('slack', SIGNATURE, 'v0=<hex signature>');
+    if (!safeEqual(signature(secret, timestamp, input.body), value)) return invalid('slack', MISMATCH);
+    const stale = ageProblem(timestamp, nowMs, toleranceSec);
+    return stale ? invalid('slack', stale) : valid('slack');
+  },
+
+  sign(input, secret, nowMs) {
+    const timestamp = Math.floor(nowMs / 1000);
+    const headers = setHeader(input.headers, TIMESTAMP, String(timestamp));
+    return setHeader(headers, SIGNATURE, signature(secret, timestamp, input.body));
+  },
+};

@@ -1,0 +1,78 @@
+// Stripe: `Stripe-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of "t.body">[,v1=...]`, keyed with the whsec_ secret as is.
+// https://docs.stripe.com/webhooks#verify-manually
+
+import { headerValue } from '../../exchange.js';
+import { setHeader } from '../../http-headers.js';
+import { numberField, parseJsonObject, stringField } from '../body.js';
+import { DEFAULT_TOLERANCE_SEC, type Provider, type WebhookInput } from '../provider.js';
+import {
+  MISMATCH,
+  ageProblem,
+  hmac,
+  invalid,
+  malformedHeader,
+  missingHeader,
+  parseUnixSeconds,
+  safeEqual,
+  valid,
+} from '../signing.js';
+
+const HEADER = 'Stripe-Signature';
+const EXPECTED_FORM = 't=<unix seconds>,v1=<hex signature>';
+
+interface StripeSignatureHeader {
+  timestamp: number;
+  /** Every v1 value: during a secret roll Stripe sends one per active secret. */
+  signatures: string[];
+}
+
+function parseHeader(value: string): StripeSignatureHeader | null {
+  let timestamp: number | null = null;
+  const signatures: string[] = [];
+  for (const item of value.split(',')) {
+    const eq = item.indexOf('=');
+    if (eq < 0) continue;
+    const key = item.slice(0, eq).trim();
+    const val = item.slice(eq + 1).trim();
+    if (key === 't') timestamp = parseUnixSeconds(val);
+    else if (key === 'v1') signatures.push(val);
+  }
+  return timestamp === null || signatures.length === 0 ? null : { timestamp, signatures };
+}
+
+function signature(secret: string, timestamp: number, body: Buffer): string {
+  return hmac('sha256', secret, [`${timestamp}.`, body], 'hex');
+}
+
+/** Stripe webhook signatures (signing secret `whsec_...` from the dashboard or `stripe listen`). */
+export const stripe: Provider = {
+  name: 'stripe',
+
+  detect: (input) => headerValue(input.headers, HEADER) !== undefined,
+
+  describe(input: WebhookInput) {
+    const event = parseJsonObject(input.body);
+    const created = numberField(event, 'created');
+    return {
+      eventType: stringField(event, 'type'),
+      eventId: stringField(event, 'id'),
+      timestamp: created === null ? null : created * 1000,
+    };
+  },
+
+  verify(input, secret, nowMs, toleranceSec = DEFAULT_TOLERANCE_SEC) {
+    const value = headerValue(input.headers, HEADER);
+    if (value === undefined) return missingHeader('stripe', HEADER);
+    const parsed = parseHeader(value);
+    if (!parsed) return malformedHeader('stripe', HEADER, EXPECTED_FORM);
+    const expected = signature(secret, parsed.timestamp, input.body);
+    if (!parsed.signatures.some((candidate) => safeEqual(expected, candidate))) return invalid('stripe', MISMATCH);
+    const stale = ageProblem(parsed.timestamp, nowMs, toleranceSec);
+    return stale ? invalid('stripe', stale) : valid('stripe');
+  },
+
+  sign(input, secret, nowMs) {
+    const timestamp = Math.floor(nowMs / 1000);
+    return setHeader(input.headers, HEADER, `t=${timestamp},v1=${signature(secret, timestamp, input.body)}`);
+  },
+};

@@ -1,0 +1,147 @@
+// Where webhook secrets come from (flags, environment, config file) and which one applies to a request.
+
+import { usageError } from '../errors.js';
+import { parseHmacSpec, type HmacSpec } from './hmac-spec.js';
+import type { BuiltInProviderName } from './provider.js';
+
+export type SecretSource = 'flag' | 'env' | 'config';
+
+/** One secret for one provider on one path pattern. */
+export interface SecretEntry {
+  provider: BuiltInProviderName;
+  /** `*` (every path), an exact path (`/hooks/stripe`), or a prefix ending in `/*` (`/hooks/*`). */
+  path: string;
+  value: string;
+  source: SecretSource;
+}
+
+/** Every configured secret, highest precedence first, and the generic HMAC specs. */
+export interface Secrets {
+  readonly entries: readonly SecretEntry[];
+  readonly hmac: readonly HmacSpec[];
+}
+
+const NAMES: Record<string, BuiltInProviderName> = {
+  stripe: 'stripe',
+  github: 'github',
+  shopify: 'shopify',
+  slack: 'slack',
+  twilio: 'twilio',
+  standard: 'standard',
+  'standard-webhooks': 'standard',
+  svix: 'standard',
+};
+const KNOWN = 'stripe, github, shopify, slack, twilio, standard (alias svix)';
+const SOURCE_RANK: Record<SecretSource, number> = { flag: 0, env: 1, config: 2 };
+
+/** The provider a user-typed name means (case-insensitive, `svix` and `standard-webhooks` mean `standard`). */
+export function secretProvider(name: string): BuiltInProviderName | undefined {
+  return Object.hasOwn(NAMES, name.toLowerCase()) ? NAMES[name.toLowerCase()] : undefined;
+}
+
+function checkPath(path: string, where: string): string {
+  if (path === '*' || (path.startsWith('/') && !path.slice(0, -1).includes('*'))) return path;
+  throw usageError(`${where} has path "${path}", which is not *, /exact/path or /prefix/*`);
+}
+
+/**
+ * Parses one `--secret` flag: `PROVIDER=SECRET` for every path, or `PROVIDER:PATH=SECRET` for one path, where PATH is
+ * `/exact/path` or `/prefix/*`. The secret may contain `=` and `:` (everything after the first `=` is the secret).
+ * Examples: `stripe=whsec_abc`, `github:/hooks/gh=s3cret`, `svix:/clerk/*=whsec_MfKQ...`.
+ */
+export function parseSecretFlag(flag: string): SecretEntry {
+  const match = /^([A-Za-z-]+)(?::([^=]*))?=([\s\S]+)$/.exec(flag);
+  const shown = flag.includes('=') ? `${flag.slice(0, flag.indexOf('='))}=***` : flag;
+  const provider = match ? secretProvider(match[1]) : undefined;
+  if (!match || !provider) {
+    const message = `--secret "${shown}" is not PROVIDER=SECRET or PROVIDER:/path=SECRET`;
+    throw usageError(message, `PROVIDER is one of ${KNOWN}`);
+  }
+  return { provider, path: checkPath(match[2] ?? '*', `--secret "${shown}"`), value: match[3], source: 'flag' };
+}
+
+/** Secrets from `HOOKTUNNEL_SECRET_<PROVIDER>` variables (e.g. HOOKTUNNEL_SECRET_STRIPE), each for every path. */
+export function secretsFromEnv(env: Record<string, string | undefined>): SecretEntry[] {
+  const entries: SecretEntry[] = [];
+  for (const [key, value] of Object.entries(env)) {
+    const name = /^HOOKTUNNEL_SECRET_(.+)$/.exec(key)?.[1];
+    if (name === undefined || !value) continue;
+    const provider = secretProvider(name.replaceAll('_', '-'));
+    if (!provider) throw usageError(`environment variable ${key} names no known provider`, `use one of ${KNOWN}`);
+    entries.push({ provider, path: '*', value, source: 'env' });
+  }
+  return entries;
+}
+
+/**
+ * Secrets from a config file's `secrets` object: `{ "stripe": "whsec_..." }` for every path, or per path
+ * `{ "stripe": { "/hooks/stripe": "whsec_...", "*": "whsec_..." } }`; `"hmac"` holds one spec string or a list.
+ */
+export function secretsFromConfig(map: unknown): Secrets {
+  const secrets = { entries: [] as SecretEntry[], hmac: [] as HmacSpec[] };
+  if (map === undefined || map === null) return secrets;
+  if (typeof map !== 'object' || Array.isArray(map)) throw usageError('config "secrets" is not an object');
+  for (const [key, value] of Object.entries(map)) {
+    const where = `config "secrets.${key}"`;
+    if (key === 'hmac') {
+      const specs: unknown[] = Array.isArray(value) ? value : [value];
+      for (const spec of specs) {
+        if (typeof spec !== 'string') throw usageError(`${where} is not a spec string or a list of them`);
+        secrets.hmac.push(parseHmacSpec(spec));
+      }
+      continue;
+    }
+    const provider = secretProvider(key);
+    if (!provider) throw usageError(`${where} names no known provider`, `use one of ${KNOWN}, or hmac`);
+    if (typeof value !== 'string' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+      throw usageError(`${where} is not a secret string or a { path: secret } object`);
+    }
+    const byPath: [string, unknown][] = typeof value === 'string' ? [['*', value]] : Object.entries(value);
+    for (const [path, secret] of byPath) {
+      if (typeof secret !== 'string' || secret === '') throw usageError(`${where}["${path}"] is not a secret string`);
+      secrets.entries.push({ provider, path: checkPath(path, where), value: secret, source: 'config' });
+    }
+  }
+  return secrets;
+}
+
+/** Merges every source; `flags` are `--secret` values, `verify` are `--verify` HMAC specs. */
+export function buildSecrets(sources: {
+  flags?: string[];
+  verify?: string[];
+  env?: Record<string, string | undefined>;
+  config?: unknown;
+}): Secrets {
+  const config = secretsFromConfig(sources.config);
+  return {
+    entries: [...(sources.flags ?? []).map(parseSecretFlag), ...secretsFromEnv(sources.env ?? {}), ...config.entries],
+    hmac: [...(sources.verify ?? []).map(parseHmacSpec), ...config.hmac],
+  };
+}
+
+// Within one source, an exact path beats the longest matching prefix, which beats `*`.
+function specificity(pattern: string, path: string): number {
+  if (pattern === path) return Number.MAX_SAFE_INTEGER;
+  if (pattern.endsWith('/*') && path.startsWith(pattern.slice(0, -1))) return pattern.length;
+  return pattern === '*' ? 0 : -1;
+}
+
+/**
+ * The secret for `provider` on request `path` (query ignored), or null. Precedence: flags over environment over
+ * config; within a source, the most specific path pattern wins.
+ */
+export function resolveSecret(secrets: Secrets, provider: BuiltInProviderName, path: string): string | null {
+  const bare = path.split('?')[0];
+  let best: { entry: SecretEntry; rank: number; score: number } | null = null;
+  for (const entry of secrets.entries) {
+    if (entry.provider !== provider) continue;
+    const score = specificity(entry.path, bare);
+    const rank = SOURCE_RANK[entry.source];
+    if (score < 0) continue;
+    if (!best || rank < best.rank || (rank === best.rank && score > best.score)) best = { entry, rank, score };
+  }
+  return best?.entry.value ?? null;
+}
+
+/** No secrets at all. */
+export const NO_SECRETS: Secrets = Object.freeze({ entries: Object.freeze([]), hmac: Object.freeze([]) });

@@ -1,0 +1,55 @@
+// Simulated GitHub deliveries: compact JSON with GitHub-Hookshot's headers and a fresh delivery GUID.
+
+import { randomUUID } from 'node:crypto';
+import { issuesOpened } from '../fixtures/github/issues-opened.js';
+import { pullRequestOpened } from '../fixtures/github/pull-request-opened.js';
+import { push } from '../fixtures/github/push.js';
+import { releasePublished } from '../fixtures/github/release-published.js';
+import { copy, type Fixture, type Sender } from './sender.js';
+
+const HOOK_ID = '498123765';
+
+// The object each event is about gets "now" as its times, so the sample reads like a fresh delivery.
+function refreshTimes(payload: Fixture, nowMs: number): void {
+  const iso = new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  for (const key of ['pull_request', 'issue', 'release']) {
+    const subject = payload[key] as Record<string, unknown> | undefined;
+    if (!subject) continue;
+    for (const field of ['created_at', 'updated_at', 'published_at']) if (field in subject) subject[field] = iso;
+  }
+  const headCommit = payload.head_commit as Record<string, unknown> | undefined;
+  if (headCommit) headCommit.timestamp = iso;
+}
+
+export const githubSender: Sender = {
+  provider: 'github',
+  events: {
+    push,
+    'pull_request.opened': pullRequestOpened,
+    'issues.opened': issuesOpened,
+    'release.published': releasePublished,
+  },
+
+  build(event, fixture, nowMs) {
+    const payload = copy(fixture);
+    refreshTimes(payload, nowMs);
+    const repository = payload.repository as { id: number };
+    return {
+      headers: [
+        ['Accept', '*/*'],
+        ['Content-Type', 'application/json'],
+        ['User-Agent', 'GitHub-Hookshot/2b8e5c1'],
+        ['X-GitHub-Delivery', randomUUID()],
+        // The header names the event; the action lives in the body (`pull_request` + "opened").
+        ['X-GitHub-Event', event.split('.')[0]],
+        ['X-GitHub-Hook-ID', HOOK_ID],
+        ['X-GitHub-Hook-Installation-Target-ID', String(repository.id)],
+        ['X-GitHub-Hook-Installation-Target-Type', 'repository'],
+        ['X-Hub-Signature', ''],
+        ['X-Hub-Signature-256', ''],
+      ],
+      body: Buffer.from(JSON.stringify(payload)),
+      signatureHeaders: ['X-Hub-Signature', 'X-Hub-Signature-256'],
+    };
+  },
+};

@@ -1,0 +1,68 @@
+// Crypto and verdict helpers shared by the provider modules: HMAC, constant-time comparison, timestamp windows.
+
+import { createHmac, timingSafeEqual, type BinaryLike, type BinaryToTextEncoding } from 'node:crypto';
+import type { ProviderName, Verification } from './provider.js';
+
+/** The reason shown for every signature mismatch: the two causes a user can act on. */
+export const MISMATCH = 'signature does not match (wrong secret or body modified)';
+
+/** HMAC of the parts fed in order, so a body Buffer is hashed as raw bytes and never decoded. */
+export function hmac(
+  algorithm: 'sha1' | 'sha256' | 'sha512',
+  key: BinaryLike,
+  parts: (string | Buffer)[],
+  encoding: BinaryToTextEncoding,
+): string {
+  const mac = createHmac(algorithm, key);
+  for (const part of parts) mac.update(part);
+  return mac.digest(encoding);
+}
+
+/** Constant-time string comparison; a length mismatch is simply false (timingSafeEqual would throw). */
+export function safeEqual(expected: string, actual: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(actual);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Parses a header holding Unix seconds; null unless it is a plain non-negative integer. */
+export function parseUnixSeconds(value: string): number | null {
+  return /^\d{1,12}$/.test(value.trim()) ? Number(value.trim()) : null;
+}
+
+/** Epoch ms from an optional header of Unix seconds, for describe(); null when absent or not a number. */
+export function secondsHeaderToMs(value: string | undefined): number | null {
+  const seconds = value === undefined ? null : parseUnixSeconds(value);
+  return seconds === null ? null : seconds * 1000;
+}
+
+/**
+ * Why a signed timestamp falls outside the window, or null when inside. The age is whole seconds as Stripe counts
+ * it, and a timestamp exactly `toleranceSec` old still passes. Future timestamps are bounded too (clock skew).
+ */
+export function ageProblem(timestampSec: number, nowMs: number, toleranceSec: number): string | null {
+  const age = Math.floor(nowMs / 1000) - timestampSec;
+  if (age > toleranceSec) return `timestamp ${age} s old, outside the ${toleranceSec} s tolerance`;
+  if (-age > toleranceSec) return `timestamp ${-age} s in the future, outside the ${toleranceSec} s tolerance`;
+  return null;
+}
+
+export function valid(provider: ProviderName): Verification {
+  return { provider, result: 'valid', reason: null };
+}
+
+export function invalid(provider: ProviderName, reason: string): Verification {
+  return { provider, result: 'invalid', reason };
+}
+
+export function unchecked(provider: ProviderName | null, reason: string): Verification {
+  return { provider, result: 'unchecked', reason };
+}
+
+export function missingHeader(provider: ProviderName, header: string): Verification {
+  return invalid(provider, `missing header ${header}`);
+}
+
+export function malformedHeader(provider: ProviderName, header: string, expected: string): Verification {
+  return invalid(provider, `malformed header ${header} (expected ${expected})`);
+}

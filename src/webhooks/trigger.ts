@@ -1,0 +1,69 @@
+// `trigger`: builds a realistic, freshly signed sample delivery from a known sender, ready to send to the local app.
+
+import { usageError } from '../errors.js';
+import type { HeaderPairs } from '../exchange.js';
+import { providerByName } from './detect.js';
+import type { BuiltInProviderName } from './provider.js';
+import { resolveSecret, type Secrets } from './secrets.js';
+import { githubSender } from './senders/github.js';
+import type { Sender } from './senders/sender.js';
+import { shopifySender } from './senders/shopify.js';
+import { stripeSender } from './senders/stripe.js';
+
+const SENDERS: readonly Sender[] = [stripeSender, githubSender, shopifySender];
+
+export interface TriggerOptions {
+  secrets: Secrets;
+  nowMs: number;
+  /** Request path on the local app (default `/`); also picks a per-path secret. */
+  path?: string;
+}
+
+export interface TriggerRequest {
+  method: 'POST';
+  path: string;
+  headers: HeaderPairs;
+  body: Buffer;
+  /** True when a secret was known and the request carries a valid signature; unsigned requests omit the header. */
+  signed: boolean;
+}
+
+/** Every event `trigger` can send, for help output: provider and the provider's own event name. */
+export function listTriggerEvents(): { provider: BuiltInProviderName; event: string }[] {
+  return SENDERS.flatMap((sender) => Object.keys(sender.events).map((event) => ({ provider: sender.provider, event })));
+}
+
+function senderFor(provider: string, event: string): Sender {
+  const sender = SENDERS.find((candidate) => candidate.provider === provider.toLowerCase());
+  if (!sender) {
+    const known = SENDERS.map((s) => s.provider).join(', ');
+    throw usageError(`no sample events for provider "${provider}"`, `choose one of ${known}`);
+  }
+  if (!Object.hasOwn(sender.events, event)) {
+    throw usageError(
+      `${sender.provider} has no sample event "${event}"`,
+      `choose one of ${Object.keys(sender.events).join(', ')}`,
+    );
+  }
+  return sender;
+}
+
+/**
+ * The request `provider` would send for `event` (e.g. `buildTriggerRequest('stripe', 'invoice.paid', ...)`), with
+ * the sender's real headers, fresh ids and timestamps, signed with the secret for that provider and path if known.
+ * Throws a usage error naming the unknown provider or event and listing the choices.
+ */
+export function buildTriggerRequest(provider: string, event: string, options: TriggerOptions): TriggerRequest {
+  const sender = senderFor(provider, event);
+  const path = options.path ?? '/';
+  const request = sender.build(event, sender.events[event], options.nowMs);
+  const signer = providerByName(sender.provider);
+  const secret = resolveSecret(options.secrets, sender.provider, path);
+  if (secret === null) {
+    const unsigned = new Set(request.signatureHeaders.map((name) => name.toLowerCase()));
+    const headers = request.headers.filter(([name]) => !unsigned.has(name.toLowerCase()));
+    return { method: 'POST', path, headers, body: request.body, signed: false };
+  }
+  const headers = signer.sign({ headers: request.headers, body: request.body, url: null }, secret, options.nowMs);
+  return { method: 'POST', path, headers, body: request.body, signed: true };
+}

@@ -1,0 +1,83 @@
+// Verifies and re-signs recorded deliveries: picks the provider and the secret, then lets the provider decide.
+
+import { headerValue, type Exchange, type HeaderPairs } from '../exchange.js';
+import { detectProvider } from './detect.js';
+import type { Provider, Verification, WebhookInput } from './provider.js';
+import { createHmacProvider } from './providers/hmac.js';
+import { resolveSecret, type Secrets } from './secrets.js';
+import { unchecked } from './signing.js';
+
+export interface VerifyOptions {
+  /** Request path used to pick a per-path secret; defaults to the path of `input.url`, else `/`. */
+  path?: string;
+  /** Signed-timestamp window in seconds (default 300); Infinity re-checks an old recording on its signature alone. */
+  toleranceSec?: number;
+}
+
+/** The signed parts of a recorded exchange's request. */
+export function webhookInputFromExchange(exchange: Exchange): WebhookInput {
+  return { headers: exchange.requestHeaders, body: exchange.requestBody, url: exchange.url };
+}
+
+function requestPath(input: WebhookInput, path: string | undefined): string {
+  if (path !== undefined) return path;
+  try {
+    return input.url === null ? '/' : new URL(input.url).pathname;
+  } catch {
+    return '/';
+  }
+}
+
+/** The provider and secret for this request, or why there is none. */
+type Picked = { provider: Provider; secret: string } | Verification;
+
+function pick(input: WebhookInput, secrets: Secrets, path: string): Picked {
+  // A --verify spec is an explicit instruction, so its header wins over any built-in provider's fingerprint.
+  const spec = secrets.hmac.find((s) => headerValue(input.headers, s.header) !== undefined);
+  if (spec) return { provider: createHmacProvider(spec), secret: spec.secret };
+  const provider = detectProvider(input);
+  if (!provider) {
+    const custom = secrets.hmac.map((s) => s.header).join(', ');
+    return unchecked(null, `no known webhook provider recognised${custom ? `, and no ${custom} header` : ''}`);
+  }
+  const secret = provider.name === 'hmac' ? null : resolveSecret(secrets, provider.name, path);
+  return secret === null ? unchecked(provider.name, `no secret configured for ${provider.name}`) : { provider, secret };
+}
+
+/** Checks a delivery's signature; 'unchecked' (with the reason) when no provider is recognised or no secret known. */
+export function verifyWebhook(
+  input: WebhookInput,
+  secrets: Secrets,
+  nowMs: number,
+  options: VerifyOptions = {},
+): Verification {
+  const picked = pick(input, secrets, requestPath(input, options.path));
+  return 'result' in picked ? picked : picked.provider.verify(input, picked.secret, nowMs, options.toleranceSec);
+}
+
+export interface Resigned {
+  headers: HeaderPairs;
+  /** False when the headers are returned unchanged; `reason` then says why. */
+  resigned: boolean;
+  reason?: string;
+}
+
+/**
+ * Signs a delivery afresh for replay (new signature, and a timestamp from `nowMs` where the scheme signs one), so the
+ * local app accepts it outside the original tolerance window. Headers keep their order, position and name casing.
+ */
+export function resignWebhook(
+  input: WebhookInput,
+  secrets: Secrets,
+  nowMs: number,
+  options: VerifyOptions = {},
+): Resigned {
+  const picked = pick(input, secrets, requestPath(input, options.path));
+  if ('result' in picked) return { headers: input.headers, resigned: false, reason: picked.reason ?? undefined };
+  try {
+    return { headers: picked.provider.sign(input, picked.secret, nowMs), resigned: true };
+  } catch (error) {
+    // Only an unusable secret or an unknown Twilio URL gets here; both are reasons, not crashes.
+    return { headers: input.headers, resigned: false, reason: (error as Error).message };
+  }
+}

@@ -1,0 +1,134 @@
+// trigger: every sample event builds a realistic request, signed so that the official libraries accept it.
+
+import { verify as octokitVerify } from '@octokit/webhooks-methods';
+import { createHmac } from 'node:crypto';
+import Stripe from 'stripe';
+import { describe, expect, it } from 'vitest';
+import { headerValue } from '../../src/exchange.js';
+import { describeWebhook } from '../../src/webhooks/detect.js';
+import { buildSecrets, NO_SECRETS } from '../../src/webhooks/secrets.js';
+import { buildTriggerRequest, listTriggerEvents } from '../../src/webhooks/trigger.js';
+import { verifyWebhook } from '../../src/webhooks/verify.js';
+
+const NOW = Date.UTC(2024, 7, 5, 15, 0, 0);
+const secrets = buildSecrets({
+  flags: ['stripe=whsec_trigger_test', 'github=gh-hook-secret', 'shopify=shpss_trigger'],
+});
+const EVENTS = listTriggerEvents();
+
+describe('listTriggerEvents', () => {
+  it('offers the documented sample events', () => {
+    expect(EVENTS.map(({ provider, event }) => `${provider} ${event}`)).toEqual([
+      'stripe payment_intent.succeeded',
+      'stripe payment_intent.payment_failed',
+      'stripe checkout.session.completed',
+      'stripe customer.subscription.created',
+      'stripe invoice.paid',
+      'stripe charge.refunded',
+      'github push',
+      'github pull_request.opened',
+      'github issues.opened',
+      'github release.published',
+      'shopify orders/create',
+      'shopify products/update',
+    ]);
+  });
+});
+
+describe.each(EVENTS)('$provider $event', ({ provider, event }) => {
+  it('builds a signed request that hooktunnel itself recognises, describes and verifies', () => {
+    const request = buildTriggerRequest(provider, event, { secrets, nowMs: NOW, path: '/hooks' });
+    expect(request).toMatchObject({ method: 'POST', path: '/hooks', signed: true });
+    const delivery = { headers: request.headers, body: request.body, url: null };
+    expect(describeWebhook(delivery)).toMatchObject({ provider, eventType: event });
+    expect(verifyWebhook(delivery, secrets, NOW)).toEqual({ provider, result: 'valid', reason: null });
+    expect(headerValue(request.headers, 'content-type')).toMatch(/^application\/json/);
+    const userAgent = headerValue(request.headers, 'user-agent');
+    expect(userAgent).toMatch(/^(Stripe\/1\.0|GitHub-Hookshot\/|Shopify-Captain-Hook)/);
+  });
+
+  it('omits the signature headers when no secret is known', () => {
+    const request = buildTriggerRequest(provider, event, { secrets: NO_SECRETS, nowMs: NOW });
+    expect(request.signed).toBe(false);
+    expect(request.path).toBe('/');
+    expect(request.headers.some(([, value]) => value === '')).toBe(false);
+    expect(verifyWebhook({ headers: request.headers, body: request.body, url: null }, NO_SECRETS, NOW).result).not.toBe(
+      'valid',
+    );
+  });
+
+  it('uses fresh ids on every call and leaves the shared fixture untouched', () => {
+    const first = buildTriggerRequest(provider, event, { secrets, nowMs: NOW });
+    const second = buildTriggerRequest(provider, event, { secrets, nowMs: NOW });
+    const id = (r: typeof first) => describeWebhook({ headers: r.headers, body: r.body, url: null }).eventId;
+    expect(id(first)).not.toBe(id(second));
+    expect(id(first)).toBeTruthy();
+    if (provider !== 'stripe') expect(first.body.equals(second.body)).toBe(true);
+  });
+});
+
+describe('stripe samples', () => {
+  const stripeEvents = EVENTS.filter((e) => e.provider === 'stripe');
+  it.each(stripeEvents)('$event passes stripe.webhooks.constructEvent', ({ event }) => {
+    const request = buildTriggerRequest('stripe', event, { secrets, nowMs: Date.now() });
+    const header = headerValue(request.headers, 'Stripe-Signature')!;
+    const parsed = Stripe.webhooks.constructEvent(request.body, header, 'whsec_trigger_test');
+    expect(parsed.type).toBe(event);
+    expect(parsed.id).toMatch(/^evt_[0-9A-Za-z]{24}$/);
+    expect(parsed.object).toBe('event');
+    const object = parsed.data.object as unknown as { id: string; object: string };
+    expect(object.id).toMatch(/^(pi|cs_test|sub|in|ch)_[0-9A-Za-z]+$/);
+    expect(event.startsWith(object.object === 'subscription' ? 'customer.subscription' : object.object)).toBe(true);
+  });
+
+  it('stamps the event with the trigger time and sends it pretty-printed, as Stripe does', () => {
+    const request = buildTriggerRequest('stripe', 'invoice.paid', { secrets, nowMs: NOW });
+    expect(JSON.parse(request.body.toString()).created).toBe(NOW / 1000);
+    expect(request.body.toString()).toMatch(/^\{\n {2}"id": "evt_/);
+  });
+});
+
+describe('github samples', () => {
+  it.each(EVENTS.filter((e) => e.provider === 'github'))('$event passes octokit verify', async ({ event }) => {
+    const request = buildTriggerRequest('github', event, { secrets, nowMs: NOW });
+    const signature = headerValue(request.headers, 'X-Hub-Signature-256')!;
+    expect(await octokitVerify('gh-hook-secret', request.body.toString(), signature)).toBe(true);
+    expect(headerValue(request.headers, 'X-GitHub-Event')).toBe(event.split('.')[0]);
+    expect(headerValue(request.headers, 'X-GitHub-Delivery')).toMatch(/^[0-9a-f-]{36}$/);
+    const payload = JSON.parse(request.body.toString());
+    expect(payload.repository.full_name).toBe('acme-robotics/fleet-api');
+    expect(payload.sender.login).toBe('mona-dev');
+  });
+});
+
+describe('shopify samples', () => {
+  it.each(EVENTS.filter((e) => e.provider === 'shopify'))('$event carries the documented headers', ({ event }) => {
+    const request = buildTriggerRequest('shopify', event, { secrets, nowMs: NOW });
+    const expected = createHmac('sha256', 'shpss_trigger').update(request.body).digest('base64');
+    expect(headerValue(request.headers, 'X-Shopify-Hmac-Sha256')).toBe(expected);
+    expect(headerValue(request.headers, 'X-Shopify-Topic')).toBe(event);
+    expect(headerValue(request.headers, 'X-Shopify-Shop-Domain')).toBe('northern-loom.myshopify.com');
+    expect(headerValue(request.headers, 'X-Shopify-Triggered-At')).toBe(new Date(NOW).toISOString());
+    expect(JSON.parse(request.body.toString()).admin_graphql_api_id).toMatch(/^gid:\/\/shopify\/(Order|Product)\/\d+$/);
+  });
+});
+
+describe('buildTriggerRequest errors', () => {
+  it('names an unknown provider and lists the known ones', () => {
+    expect(() => buildTriggerRequest('paypal', 'x', { secrets, nowMs: NOW })).toThrow(
+      expect.objectContaining({
+        message: 'no sample events for provider "paypal"',
+        hint: 'choose one of stripe, github, shopify',
+      }),
+    );
+  });
+
+  it('names an unknown event and lists that provider’s events', () => {
+    expect(() => buildTriggerRequest('github', 'toString', { secrets, nowMs: NOW })).toThrow(
+      expect.objectContaining({
+        message: 'github has no sample event "toString"',
+        hint: 'choose one of push, pull_request.opened, issues.opened, release.published',
+      }),
+    );
+  });
+});
