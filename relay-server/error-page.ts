@@ -1,23 +1,35 @@
 // Answers a sender with an error made by hooktunnel: the right status, an X-Hooktunnel-Error code,
 // and a short body saying what happened and what to do (JSON for API callers, plain text otherwise).
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ERROR_HEADER, ERROR_STATUS, type ErrorCode } from '../src/protocol.js';
 
 const HINTS: Partial<Record<ErrorCode, string>> = {
   tunnel_not_found: 'Check the URL; run `hooktunnel listen` to open a tunnel.',
-  tunnel_offline: 'The developer\'s hooktunnel is not connected; retry later.',
+  tunnel_offline: 'The developer\'s hooktunnel is not connected right now; retry after Retry-After seconds.',
   tunnel_disconnected: 'The developer\'s hooktunnel disconnected while handling this request; retry.',
   local_unreachable: 'Start the local app, or point `hooktunnel listen` at the port it listens on.',
   local_error: 'The local app closed the connection before finishing its answer.',
   local_timeout: 'The local app took too long; raise `hooktunnel listen --timeout` (0 waits forever).',
   body_too_large: 'Send a smaller body, or raise the relay\'s --max-body.',
-  headers_too_large: 'Send fewer or smaller headers.',
-  uri_too_long: 'Send a shorter URL.',
+  headers_too_large: 'Send fewer or smaller headers, or raise the relay\'s --max-header-size / --max-headers.',
+  uri_too_long: 'Send a shorter URL, or raise the relay\'s --max-url.',
   rate_limited: 'Slow down; see Retry-After.',
   tunnel_busy: 'Too many requests in flight for this tunnel; see Retry-After.',
   relay_draining: 'The relay is restarting; see Retry-After.',
+  request_timeout: 'Send the whole request head at once.',
+  unauthorized: 'Pass a token the relay knows: `hooktunnel listen --token`, HOOKTUNNEL_TOKEN, or `hooktunnel login`.',
 };
+
+/** The body of an error page: JSON for API callers (Accept mentions json), plain text otherwise. */
+function errorBody(accept: string | undefined, answer: ErrorAnswer): { type: string; body: string } {
+  const hint = HINTS[answer.code];
+  if (/json/i.test(accept ?? '')) {
+    return { type: 'application/json', body: JSON.stringify({ error: { code: answer.code, message: answer.message, hint: hint ?? null } }) + '\n' };
+  }
+  return { type: 'text/plain; charset=utf-8', body: `${answer.message}\n${hint ? `${hint}\n` : ''}` };
+}
 
 export interface ErrorAnswer {
   code: ErrorCode;
@@ -32,13 +44,9 @@ export function sendError(req: IncomingMessage | undefined, res: ServerResponse,
     return;
   }
   const status = ERROR_STATUS[answer.code];
-  const hint = HINTS[answer.code];
-  const wantsJson = /json/i.test(req?.headers.accept ?? '');
-  const body = wantsJson
-    ? JSON.stringify({ error: { code: answer.code, message: answer.message, hint: hint ?? null } }) + '\n'
-    : `${answer.message}\n${hint ? `${hint}\n` : ''}`;
+  const { type, body } = errorBody(req?.headers.accept, answer);
   const headers: Record<string, string | number> = {
-    'Content-Type': wantsJson ? 'application/json' : 'text/plain; charset=utf-8',
+    'Content-Type': type,
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',
     [ERROR_HEADER]: answer.code,
@@ -48,4 +56,28 @@ export function sendError(req: IncomingMessage | undefined, res: ServerResponse,
   if (closeConnection) headers.Connection = 'close';
   res.writeHead(status, headers);
   res.end(body);
+}
+
+/**
+ * Answers on a raw socket that has no ServerResponse (a refused WebSocket upgrade, a head Node could not parse),
+ * then closes it. The status comes before the upgrade completes, so a client sees it as an HTTP error.
+ */
+export function rejectSocket(socket: Duplex, accept: string | undefined, answer: ErrorAnswer, extraHeaders: string[] = []): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = ERROR_STATUS[answer.code];
+  const { type, body } = errorBody(accept, answer);
+  const lines = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`,
+    'Connection: close',
+    `Content-Type: ${type}`,
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Cache-Control: no-store',
+    `${ERROR_HEADER}: ${answer.code}`,
+    ...(answer.retryAfterSeconds !== undefined ? [`Retry-After: ${answer.retryAfterSeconds}`] : []),
+    ...extraHeaders,
+  ];
+  socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
 }

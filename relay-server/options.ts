@@ -6,30 +6,44 @@ import {
   HEARTBEAT_TIMEOUT_MS,
   MAX_FRAME_BYTES,
 } from '../src/protocol.js';
+import type { RelayAuthStore } from './auth.js';
 
 export interface RelayLimits {
-  /** Largest public request body; one byte more is 413. 25 MiB: the most GitHub sends. */
+  /** Largest public request body, counted while it streams (chunked too); one byte more is 413. 25 MiB: the most GitHub sends. */
   maxBodyBytes: number;
-  /** Request head size (Node's maxHeaderSize); more is 431. 16 KiB, as Node and Cloudflare. */
+  /** Bytes of header lines (`name: value\r\n`, counted on rawHeaders); one more is 431. 16 KiB, as Node and Cloudflare. */
   maxHeaderBytes: number;
-  /** Header count, counted on rawHeaders; more is 431. */
+  /** Header count, counted on rawHeaders (Node's maxHeadersCount would silently drop extras); one more is 431. */
   maxHeaderCount: number;
-  /** Request target length; more is 414. */
+  /** Request target length in bytes; one more is 414. */
   maxUrlBytes: number;
-  /** Slowloris guard: the whole head must arrive within this. */
+  /** Slowloris guard: the whole head must arrive within this (408). */
   headersTimeoutMs: number;
   /** The whole request body must arrive within this (0: no limit). */
   requestTimeoutMs: number;
   /** Concurrent requests per tunnel; more is 503 with Retry-After (Cloudflare quick tunnels: 200). */
   maxInFlightPerTunnel: number;
-  /** ws maxPayload: bodies are chunked, so a frame never needs more. */
+  /** Token bucket per tunnel: requests per second (0: off, as on the embedded relay); beyond it is 429. */
+  ratePerSecond: number;
+  /** Token bucket size: a burst of redeliveries this large passes at once. */
+  rateBurst: number;
+  /** Tunnels one token may hold open at once; one more is a fatal refusal. */
+  maxTunnelsPerToken: number;
+  /** ws maxPayload: bodies are chunked, so a frame never needs more (ws CVE-2024-37890 advice: keep it bounded). */
   maxPayloadBytes: number;
-  /** From TCP accept to an accepted HELLO. */
+  /** From the upgrade to an accepted HELLO (bore 3 s, rathole 5 s); the upgrade's own head is under headersTimeoutMs. */
   handshakeTimeoutMs: number;
   heartbeatIntervalMs: number;
   heartbeatTimeoutMs: number;
   /** How long a disconnected random id stays reserved for its resume token. */
   resumeTtlMs: number;
+  /** Failed token checks per IP within authWindowMs; reaching it blocks the IP with 429 for authWindowMs (sish). */
+  maxAuthFailures: number;
+  authWindowMs: number;
+  /** Connections per IP that are upgraded but have not sent an accepted HELLO yet; one more is 429. */
+  maxPendingPerIp: number;
+  /** On drain (SIGTERM), in-flight requests get this long to finish (cloudflared: 30 s). */
+  drainTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -40,11 +54,20 @@ export const DEFAULT_LIMITS: RelayLimits = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 60_000,
   maxInFlightPerTunnel: 200,
+  // Real webhook bursts (a provider redelivering a backlog) must pass: 200/s sustained, 1,000 at once.
+  ratePerSecond: 200,
+  rateBurst: 1_000,
+  // Enough for every app on a developer's laptop; small enough that one leaked token cannot hold the relay.
+  maxTunnelsPerToken: 20,
   maxPayloadBytes: MAX_FRAME_BYTES,
   handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
   heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
   heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS,
   resumeTtlMs: 10 * 60_000,
+  maxAuthFailures: 10,
+  authWindowMs: 60_000,
+  maxPendingPerIp: 10,
+  drainTimeoutMs: 30_000,
 };
 
 export interface RelayOptions {
@@ -57,6 +80,16 @@ export interface RelayOptions {
   /** Proxy addresses whose X-Forwarded-* headers are believed. */
   trustProxy?: string[];
   limits?: Partial<RelayLimits>;
+  /** Tokens and reserved names. Without it, and without requireToken, the relay is anonymous: names are first-come. */
+  auth?: RelayAuthStore;
+  /** Demand a token even while none is configured (every client gets 401 until one is created). */
+  requireToken?: boolean;
+  /** How often live tunnels are checked against the token store, so a revocation closes them (default 2 s). */
+  tokenRecheckMs?: number;
+  /** Serve /healthz and /metrics on this port (then not on the public one). */
+  adminPort?: number;
+  /** Address of the admin port (default 127.0.0.1). */
+  adminHost?: string;
   /** One line per event (client connected, tunnel opened/closed). Quiet when absent. */
   log?: (line: string) => void;
 }

@@ -1,154 +1,158 @@
 // The relay: one HTTP server that takes public webhook requests and tunnel clients' WebSocket connections.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
-import {
-  CONNECT_PATH,
-  decode,
-  encode,
-  MessageType,
-  PROTOCOL_VERSION,
-  SUPPORTED_VERSIONS,
-  type HeaderPairs,
-  type HelloMeta,
-} from '../src/protocol.js';
-import { stripHopByHop, toPairs } from '../src/http-headers.js';
-import { sendError } from './error-page.js';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { PROTOCOL_VERSION } from '../src/protocol.js';
+import { handleAdmin, type AdminState } from './admin.js';
+import { createAddressing } from './addressing.js';
+import { rejectSocket, sendError, type ErrorAnswer } from './error-page.js';
+import { TunnelGate } from './handshake.js';
+import { RelayMetrics } from './metrics.js';
 import { DEFAULT_LIMITS, type RelayLimits, type RelayOptions } from './options.js';
 import { forwardPublicRequest } from './public-request.js';
-import { TunnelConnection } from './tunnel-connection.js';
+import type { TunnelConnection } from './tunnel-connection.js';
 import { TunnelRegistry } from './tunnel-registry.js';
 
 /** Marks relay responses so `listen` can tell an embedded relay from another program on its port. */
 export const RELAY_SIGNATURE_HEADER = 'x-hooktunnel-relay';
 
 export interface Relay {
-  /** Binds and resolves with the base URL (http://host:port). */
+  /** Binds (and the admin port, if any) and resolves with the base URL (http://host:port). */
   start(): Promise<string>;
-  /** Stops accepting, disconnects clients, and resolves when the server is closed. Idempotent. */
+  /** Graceful stop (SIGTERM): new requests get 503, in-flight ones get limits.drainTimeoutMs, then close(). */
+  drain(): Promise<void>;
+  /** Stops now: tells clients to reconnect elsewhere, cuts every connection. Idempotent; cuts a drain short. */
   close(): Promise<void>;
   readonly port: number;
+  readonly adminPort: number | undefined;
   readonly tunnelCount: number;
+}
+
+/** Bytes of the header lines as sent (`name: value\r\n`), from rawHeaders; Node's own count is not exact. */
+function headerBytes(raw: string[]): number {
+  let bytes = 0;
+  for (let i = 0; i + 1 < raw.length; i += 2) bytes += raw[i].length + raw[i + 1].length + 4;
+  return bytes;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
 }
 
 export function createRelay(options: RelayOptions): Relay {
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = options.log ?? (() => {});
   const registry = new TunnelRegistry(limits.resumeTtlMs);
-  const trusted = new Set(options.trustProxy ?? []);
-  const domainSuffix = options.domain ? `.${options.domain.toLowerCase()}` : undefined;
+  const metrics = new RelayMetrics();
+  const addressing = createAddressing(options, () => port);
+  let port = options.port;
+  let adminPort: number | undefined;
+  let draining = false;
+  let active = 0;
+  let onIdle: (() => void) | undefined;
 
   const server: Server = createServer({
-    maxHeaderSize: limits.maxHeaderBytes,
-    headersTimeout: limits.headersTimeoutMs,
+    // A backstop only: the exact 431/414 come from our own counts below, so Node's (inexact) limit sits above them.
+    maxHeaderSize: limits.maxHeaderBytes + limits.maxUrlBytes + 1024,
+    headersTimeout: limits.requestTimeoutMs > 0 ? Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) : limits.headersTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
+    // Node checks those timeouts every 30 s by default, which would let a slowloris hold a socket 3× longer.
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, limits.headersTimeoutMs / 10)),
   });
   // One more than allowed, so "too many" is visible in rawHeaders instead of silently cut.
   server.maxHeadersCount = limits.maxHeaderCount + 1;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes });
-
-  server.on('request', handleRequest);
-  server.on('upgrade', handleUpgrade);
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (!socket.writable) return socket.destroy();
-    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
-    const code = tooLarge ? 'headers_too_large' : 'bad_request';
-    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nX-Hooktunnel-Error: ${code}\r\nContent-Length: 0\r\n\r\n`);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes, perMessageDeflate: false });
+  const gate = new TunnelGate({
+    limits,
+    auth: options.auth,
+    requireToken: options.requireToken ?? false,
+    registry,
+    addressing,
+    metrics,
+    wss,
+    isDraining: () => draining,
+    log,
+  });
+  const adminState: AdminState = { metrics, tunnelCount: () => registry.size, isDraining: () => draining };
+  const admin = options.adminPort === undefined ? undefined : createServer((req, res) => {
+    if (!handleAdmin(req, res, adminState)) sendError(req, res, { code: 'tunnel_not_found', message: 'the admin port serves /healthz and /metrics' });
   });
 
-  function isTrusted(req: IncomingMessage): boolean {
-    return trusted.size > 0 && trusted.has(req.socket.remoteAddress ?? '');
-  }
-
-  /** The scheme and host the sender used: from a trusted proxy's X-Forwarded-*, else from the socket. */
-  function publicOrigin(req: IncomingMessage): string {
-    if (options.publicUrl) return options.publicUrl.replace(/\/+$/, '');
-    const forwardedProto = isTrusted(req) ? String(req.headers['x-forwarded-proto'] ?? '').split(',')[0].trim() : '';
-    const proto = forwardedProto || 'http';
-    return `${proto}://${req.headers.host ?? `${options.host}:${port}`}`;
-  }
-
-  function tunnelUrl(id: string, req: IncomingMessage): string {
-    const origin = publicOrigin(req);
-    if (!options.domain) return `${origin}/t/${id}`;
-    const { protocol, port } = new URL(origin);
-    return `${protocol}//${id}.${options.domain}${port ? `:${port}` : ''}`;
-  }
-
-  /** Headers sent on to the client: hop-by-hop removed, forwarding headers set (RFC 7239's de-facto forms). */
-  function forwardedHeaders(req: IncomingMessage): HeaderPairs {
-    const trust = isTrusted(req);
-    const pairs = stripHopByHop(toPairs(req.rawHeaders)).filter(([name]) => {
-      return trust || !name.toLowerCase().startsWith('x-forwarded-');
-    });
-    const previous = trust ? req.headers['x-forwarded-for'] : undefined;
-    const address = req.socket.remoteAddress ?? '';
-    const withoutFor = pairs.filter(([name]) => name.toLowerCase() !== 'x-forwarded-for');
-    withoutFor.push(['X-Forwarded-For', previous ? `${previous}, ${address}` : address]);
-    if (!trust || !req.headers['x-forwarded-proto']) withoutFor.push(['X-Forwarded-Proto', 'http']);
-    if (!trust || !req.headers['x-forwarded-host']) withoutFor.push(['X-Forwarded-Host', req.headers.host ?? '']);
-    return withoutFor;
-  }
-
-  /** Which tunnel a request is for, and the path to forward; null for the relay's own bare host. */
-  function route(req: IncomingMessage): { id: string; path: string } | null {
-    const url = req.url ?? '/';
-    const host = (req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
-    if (domainSuffix && host.endsWith(domainSuffix)) {
-      return { id: host.slice(0, -domainSuffix.length), path: url };
+  server.on('request', handleRequest);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    try {
+      gate.handleUpgrade(req, socket, head);
+    } catch (error) {
+      // The token store failed (disk, lock): refuse this client, keep serving the others.
+      log(`upgrade failed: ${(error as Error).message}`);
+      socket.destroy();
     }
-    if (!url.startsWith('/t/')) return null;
-    const rest = url.slice(3);
-    const cut = rest.search(/[/?]/);
-    if (cut === -1) return { id: rest, path: '/' };
-    const path = rest.slice(cut);
-    return { id: rest.slice(0, cut), path: path.startsWith('?') ? `/${path}` : path };
-  }
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // As Node's default handler: answer only if no response has started on this socket.
+    if ((socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage?.headersSent) return socket.destroy();
+    const code = error.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : 'bad_request';
+    rejectSocket(socket, undefined, { code, message: code === 'bad_request' ? 'malformed HTTP request' : `request head: ${error.message}` });
+  });
 
-  function handleRequest(req: IncomingMessage, res: ServerResponse): void {
-    const target = route(req);
-    if (!target) return handleBareHost(req, res);
-    if ((req.url ?? '').length > limits.maxUrlBytes) {
-      return sendError(req, res, { code: 'uri_too_long', message: `URL longer than ${limits.maxUrlBytes} bytes` }, true);
-    }
-    if (req.rawHeaders.length / 2 > limits.maxHeaderCount) {
-      return sendError(req, res, { code: 'headers_too_large', message: `more than ${limits.maxHeaderCount} headers` }, true);
-    }
-    const tunnel = registry.get(target.id);
+  /** Why a public request cannot go through, if it cannot (checked in the order a sender can fix them). */
+  function refusal(req: IncomingMessage, id: string, tunnel: TunnelConnection | undefined): ErrorAnswer | undefined {
+    if (draining) return { code: 'relay_draining', message: 'the relay is shutting down', retryAfterSeconds: 5 };
+    if ((req.url ?? '').length > limits.maxUrlBytes) return { code: 'uri_too_long', message: `URL longer than ${limits.maxUrlBytes} bytes` };
+    if (req.rawHeaders.length / 2 > limits.maxHeaderCount) return { code: 'headers_too_large', message: `more than ${limits.maxHeaderCount} headers` };
+    if (headerBytes(req.rawHeaders) > limits.maxHeaderBytes) return { code: 'headers_too_large', message: `headers larger than ${limits.maxHeaderBytes} bytes` };
     if (!tunnel) {
-      return sendError(req, res, { code: 'tunnel_not_found', message: `no tunnel "${target.id}" is connected to this relay` }, true);
+      if (gate.isKnown(id)) return { code: 'tunnel_offline', message: `tunnel "${id}" is not connected right now`, retryAfterSeconds: 30 };
+      return { code: 'tunnel_not_found', message: `no tunnel "${id}" is connected to this relay` };
     }
+    const waitMs = tunnel.bucket?.take() ?? 0;
+    if (waitMs > 0) return { code: 'rate_limited', message: `tunnel ${id} gets more than ${limits.ratePerSecond} requests a second`, retryAfterSeconds: Math.ceil(waitMs / 1000) };
     if (tunnel.inFlight >= limits.maxInFlightPerTunnel) {
-      const message = `tunnel ${target.id} already has ${limits.maxInFlightPerTunnel} requests in flight`;
-      return sendError(req, res, { code: 'tunnel_busy', message, retryAfterSeconds: 1 }, true);
+      return { code: 'tunnel_busy', message: `tunnel ${id} already has ${limits.maxInFlightPerTunnel} requests in flight`, retryAfterSeconds: 1 };
     }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limits.maxBodyBytes) {
-      const message = `request body of ${declared} bytes exceeds the relay's limit of ${limits.maxBodyBytes} bytes`;
-      return sendError(req, res, { code: 'body_too_large', message }, true);
+      return { code: 'body_too_large', message: `request body of ${declared} bytes exceeds the relay's limit of ${limits.maxBodyBytes} bytes` };
     }
-    forwardPublicRequest(tunnel, {
-      req,
-      res,
-      path: target.path,
-      headers: forwardedHeaders(req),
-      url: domainSuffix ? `${tunnelUrl(target.id, req)}${req.url}` : `${publicOrigin(req)}${req.url}`,
-      maxBodyBytes: limits.maxBodyBytes,
+    return undefined;
+  }
+
+  function handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    const target = addressing.route(req);
+    if (!target) return handleBareHost(req, res);
+    const started = performance.now();
+    const traffic = { in: 0, out: 0 };
+    active++;
+    res.once('close', () => {
+      metrics.request(res.headersSent ? res.statusCode : 499, performance.now() - started, traffic.in, traffic.out);
+      if (--active === 0) onIdle?.();
     });
+    const tunnel = registry.get(target.id);
+    const refused = refusal(req, target.id, tunnel);
+    if (refused) return sendError(req, res, refused, true);
+    forwardPublicRequest(
+      tunnel!,
+      { req, res, path: target.path, headers: addressing.forwardedHeaders(req), url: addressing.requestUrl(target.id, req), maxBodyBytes: limits.maxBodyBytes },
+      (outcome) => {
+        traffic.in = outcome.bytesIn;
+        traffic.out = outcome.bytesOut;
+      },
+    );
   }
 
   function handleBareHost(req: IncomingMessage, res: ServerResponse): void {
     // Only on the relay's own answers: a tunneled response carries exactly the local app's headers.
     res.setHeader(RELAY_SIGNATURE_HEADER, String(PROTOCOL_VERSION));
+    if (!admin && handleAdmin(req, res, adminState)) return;
     const path = (req.url ?? '/').split('?')[0];
-    if (path === '/healthz') {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, tunnels: registry.size }) + '\n');
-      return;
-    }
     if (path === '/') {
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('hooktunnel relay. Tunnels live under /t/<id>/. See `hooktunnel listen --help`.\n');
@@ -157,81 +161,89 @@ export function createRelay(options: RelayOptions): Relay {
     sendError(req, res, { code: 'tunnel_not_found', message: `nothing at ${path}; tunnel URLs look like /t/<id>/` }, !req.complete);
   }
 
-  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if ((req.url ?? '').split('?')[0] !== CONNECT_PATH) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => awaitHello(ws, req));
-  }
-
-  /** The first frame must be a valid HELLO within the handshake deadline. */
-  function awaitHello(ws: WebSocket, req: IncomingMessage): void {
-    const refuse = (code: string, message: string, fatal: boolean) => {
-      ws.send(encode(MessageType.Refused, 0, { code, message, fatal }));
-      ws.close(fatal ? 4001 : 4000, code);
-    };
-    const deadline = setTimeout(() => ws.terminate(), limits.handshakeTimeoutMs);
-    ws.on('error', () => ws.terminate());
-    ws.once('close', () => clearTimeout(deadline));
-    ws.once('message', (data: Buffer, isBinary: boolean) => {
-      clearTimeout(deadline);
-      let hello: HelloMeta;
-      try {
-        const message = decode(data);
-        if (!isBinary || message.type !== MessageType.Hello) throw new Error('the first message must be HELLO');
-        hello = message.meta;
-      } catch (error) {
-        return refuse('protocol_error', `bad handshake: ${(error as Error).message}`, true);
+  /** Resolves when every tunnel client has closed its side, or after timeoutMs. */
+  function clientsClosed(timeoutMs: number): Promise<void> {
+    const open = [...wss.clients];
+    return new Promise((resolve) => {
+      let left = open.length;
+      if (left === 0) return resolve();
+      const timer = setTimeout(resolve, timeoutMs);
+      for (const client of open) {
+        client.once('close', () => {
+          if (--left > 0) return;
+          clearTimeout(timer);
+          resolve();
+        });
       }
-      if (!SUPPORTED_VERSIONS.includes(hello.version)) {
-        const message = `this relay speaks protocol version ${SUPPORTED_VERSIONS.join(', ')}; the client speaks ${hello.version}. Use matching hooktunnel versions on both sides.`;
-        return refuse('unsupported_version', message, true);
-      }
-      const claim = registry.claim(hello);
-      if (!claim.ok) return refuse(claim.code, claim.message, claim.fatal);
-      if (claim.displaced) claim.displaced.goAway(`another client took over tunnel ${claim.id}`, false);
-
-      const url = tunnelUrl(claim.id, req);
-      const connection = new TunnelConnection(claim.id, url, ws, hello.timeoutMs, (closed) => {
-        registry.detach(closed);
-        log(`tunnel ${closed.id} closed`);
-      });
-      registry.attach(connection, claim.resumeToken);
-      connection.startHeartbeat(limits.heartbeatIntervalMs, limits.heartbeatTimeoutMs);
-      ws.send(encode(MessageType.Welcome, 0, { tunnelId: claim.id, url, resumeToken: claim.resumeToken, maxBodyBytes: limits.maxBodyBytes }));
-      log(`tunnel ${claim.id} opened from ${req.socket.remoteAddress} → ${url}`);
     });
   }
 
-  let port = options.port;
-  let closing: Promise<void> | undefined;
+  const closeServer = (s: Server) =>
+    new Promise<void>((resolve) => {
+      s.close(() => resolve());
+      s.closeAllConnections();
+    });
+
+  let recheckTimer: NodeJS.Timeout | undefined;
+  let drainTimer: NodeJS.Timeout | undefined;
+  let stopping: Promise<void> | undefined;
+  let drained: Promise<void> | undefined;
+
+  function shutdown(graceful: boolean): Promise<void> {
+    stopping ??= (async () => {
+      draining = true;
+      clearInterval(recheckTimer);
+      clearTimeout(drainTimer);
+      for (const tunnel of [...registry.all()]) tunnel.goAway('the relay is restarting', true);
+      // GOAWAY needs a moment to reach the clients; an immediate close does not wait for it.
+      if (graceful) await clientsClosed(1_000);
+      for (const client of wss.clients) client.terminate();
+      await Promise.all([closeServer(server), admin?.listening ? closeServer(admin) : undefined]);
+    })();
+    return stopping;
+  }
+
   return {
     get port() {
       return port;
     },
+    get adminPort() {
+      return adminPort;
+    },
     get tunnelCount() {
       return registry.size;
     },
-    start() {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(options.port, options.host, () => {
-          server.off('error', reject);
-          port = (server.address() as AddressInfo).port;
-          const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-          resolve(`http://${host}:${port}`);
-        });
-      });
+    async start() {
+      port = await listen(server, options.port, options.host);
+      if (admin) adminPort = await listen(admin, options.adminPort!, options.adminHost ?? '127.0.0.1');
+      if (options.auth || options.requireToken) {
+        recheckTimer = setInterval(() => {
+          try {
+            gate.recheckTokens();
+          } catch (error) {
+            log(`token check failed: ${(error as Error).message}`);
+          }
+        }, options.tokenRecheckMs ?? 2_000);
+        recheckTimer.unref();
+      }
+      const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+      return `http://${host}:${port}`;
+    },
+    drain() {
+      if (stopping) return stopping;
+      drained ??= new Promise<void>((resolve) => {
+        draining = true;
+        log(`draining: ${active} requests in flight, up to ${limits.drainTimeoutMs / 1000} s`);
+        onIdle = resolve;
+        drainTimer = setTimeout(resolve, limits.drainTimeoutMs);
+        if (active === 0) resolve();
+      }).then(() => shutdown(true));
+      return drained;
     },
     close() {
-      closing ??= new Promise((resolve) => {
-        for (const tunnel of registry.all()) tunnel.goAway('the relay is shutting down', true);
-        for (const client of wss.clients) client.terminate();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return closing;
+      const stopped = shutdown(false);
+      onIdle?.();
+      return stopped;
     },
   };
 }

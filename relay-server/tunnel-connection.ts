@@ -11,6 +11,7 @@ import {
   type Message,
   type ResponseMeta,
 } from '../src/protocol.js';
+import type { TokenBucket } from './rate-limit.js';
 
 /** What a public request does with the client's answers. Implemented by public-request.ts. */
 export interface StreamSink {
@@ -33,6 +34,10 @@ export class TunnelConnection {
   private heartbeat: NodeJS.Timeout | undefined;
   private pausedWrites = 0;
   closed = false;
+  /** Hex digest of the token this tunnel authenticated with; undefined on an anonymous relay. */
+  tokenKey: string | undefined;
+  /** Requests-per-second limit for this tunnel; undefined when off. */
+  bucket: TokenBucket | undefined;
 
   constructor(
     readonly id: string,

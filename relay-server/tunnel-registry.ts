@@ -41,6 +41,8 @@ export class TunnelRegistry {
   /** sha256(resume token) → reservation. Only hashes are kept. */
   private readonly reservations = new Map<string, Reservation>();
   private lastSweep = 0;
+  /** Disconnected id → when it stops being reserved. */
+  private readonly offlineUntil = new Map<string, number>();
 
   constructor(private readonly resumeTtlMs: number) {}
 
@@ -54,6 +56,18 @@ export class TunnelRegistry {
 
   all(): IterableIterator<TunnelConnection> {
     return this.connected.values();
+  }
+
+  /** Tunnels open with this token. */
+  countFor(tokenKey: string): number {
+    let count = 0;
+    for (const connection of this.connected.values()) if (connection.tokenKey === tokenKey) count++;
+    return count;
+  }
+
+  /** Was this id connected recently enough that its client may come back (a name, or a random id within its resume TTL)? */
+  knows(id: string, now = Date.now()): boolean {
+    return this.connected.has(id) || (this.offlineUntil.get(id) ?? 0) > now;
   }
 
   /** Decides which id a HELLO gets. Does not attach; call attach() once the connection exists. */
@@ -81,12 +95,13 @@ export class TunnelRegistry {
     }
     if (resumed) return { ok: true, id: resumed.id, resumeToken, displaced: this.connected.get(resumed.id) };
     let id = randomTunnelId();
-    while (this.connected.has(id)) id = randomTunnelId();
+    while (this.knows(id, now)) id = randomTunnelId();
     return { ok: true, id, resumeToken };
   }
 
   attach(connection: TunnelConnection, resumeToken: string): void {
     this.connected.set(connection.id, connection);
+    this.offlineUntil.delete(connection.id);
     this.reservations.set(hash(resumeToken), { id: connection.id, expiresAt: null });
   }
 
@@ -94,6 +109,7 @@ export class TunnelRegistry {
   detach(connection: TunnelConnection, now = Date.now()): void {
     if (this.connected.get(connection.id) !== connection) return;
     this.connected.delete(connection.id);
+    this.offlineUntil.set(connection.id, now + this.resumeTtlMs);
     for (const reservation of this.reservations.values()) {
       if (reservation.id === connection.id) reservation.expiresAt = now + this.resumeTtlMs;
     }
@@ -106,5 +122,6 @@ export class TunnelRegistry {
     for (const [key, reservation] of this.reservations) {
       if (reservation.expiresAt !== null && reservation.expiresAt <= now) this.reservations.delete(key);
     }
+    for (const [id, until] of this.offlineUntil) if (until <= now) this.offlineUntil.delete(id);
   }
 }

@@ -27,7 +27,8 @@ function isHooktunnelRelay(port: number): Promise<boolean> {
 }
 
 async function tryStart(port: number): Promise<Relay | undefined> {
-  const relay = createRelay({ port, host: HOST });
+  // No per-tunnel rate limit on the developer's own machine: a load test against the local app must not hit 429.
+  const relay = createRelay({ port, host: HOST, limits: { ratePerSecond: 0 } });
   try {
     await relay.start();
     return relay;

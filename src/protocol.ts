@@ -71,7 +71,8 @@ export type HeaderPairs = [string, string][];
 /** Stable error codes: sent in X-Hooktunnel-Error, in Abort/Refused, and shown to users. */
 export const ERROR_STATUS = {
   tunnel_not_found: 404,
-  tunnel_offline: 502,
+  /** A known name (reserved, or recently connected) whose client is not connected right now. */
+  tunnel_offline: 503,
   tunnel_disconnected: 502,
   local_unreachable: 502,
   local_error: 502,
@@ -83,6 +84,8 @@ export const ERROR_STATUS = {
   tunnel_busy: 503,
   relay_draining: 503,
   bad_request: 400,
+  /** The sender did not finish its request head in time (slowloris guard). */
+  request_timeout: 408,
   unsupported_version: 426,
   unauthorized: 401,
   name_taken: 409,

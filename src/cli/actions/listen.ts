@@ -5,6 +5,7 @@ import { ensureEmbeddedRelay, type EmbeddedRelay } from '../../embedded-relay.js
 import { UserError, usageError } from '../../errors.js';
 import { parseTarget } from '../../forward/target.js';
 import type { HostHeaderMode } from '../../forward/forwarder.js';
+import { loadConfig, relayFromConfig } from '../../config.js';
 import { defaultDbPath } from '../../paths.js';
 import { jsonReporter, plainReporter, type ListenReporter } from '../../output/listen-reporter.js';
 import { Session } from '../../session.js';
@@ -31,7 +32,9 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
   const target = parseTarget(targetArg);
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   const hostHeader = parseHostHeader(flags.hostHeader);
-  const relayUrl = flags.relay ? parseRelayUrl(flags.relay) : undefined;
+  // --relay / HOOKTUNNEL_RELAY, else the relay saved by `hooktunnel login` (its token goes to that relay only).
+  const remote = relayFromConfig(flags, loadConfig());
+  const relayUrl = remote.relay ? parseRelayUrl(remote.relay) : undefined;
   const write = (text: string) => process.stdout.write(text);
   const reporter: ListenReporter = flags.json ? jsonReporter(write) : plainReporter(write, (t) => process.stderr.write(t));
 
@@ -52,7 +55,7 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
     session = new Session({
       target,
       relayUrl: relayUrl ?? embedded!.url,
-      token: flags.token,
+      token: remote.token,
       // On our own embedded relay the name defaults to the port, so the URL repeats from run to run.
       name: flags.name ?? (embedded?.relay ? String(target.port) : undefined),
       force: flags.force,
@@ -86,6 +89,9 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
 function fatalHint(message: string): string | undefined {
   if (/connection refused|resolve/.test(message)) return 'is the relay running? check --relay / HOOKTUNNEL_RELAY (or leave it out to use the embedded relay)';
   if (/name_taken/.test(message)) return 'pick another --name, or pass --force to take it over';
+  if (/name_reserved/.test(message)) return 'another token owns this name on the relay; pick another --name';
+  if (/too_many_tunnels/.test(message)) return 'stop another `hooktunnel listen` that uses this token';
+  if (/revoked/.test(message)) return 'the token was revoked; ask the relay\'s operator for a new one, then run `hooktunnel login <relay-url> --token <token>`';
   if (/took over/.test(message)) return 'another `hooktunnel listen --force` took this name; this one stops instead of fighting over it';
   return undefined;
 }

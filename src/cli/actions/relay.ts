@@ -1,60 +1,93 @@
-// Runs `hooktunnel relay` until SIGINT or SIGTERM.
+// Runs `hooktunnel relay`: opens its state, decides who may connect, serves until SIGTERM/SIGINT (a second one stops at once).
 
+import { isIPv4, isIPv6 } from 'node:net';
 import { createRelay } from '../../../relay-server/relay.js';
-import type { RelayLimits } from '../../../relay-server/options.js';
-import { parseBytes, parseDuration } from '../../duration.js';
 import { UserError, usageError } from '../../errors.js';
+import { parseTokenList, relayAuthStore, watchTokenFile } from '../../relay-state/auth-store.js';
+import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
 import type { RelayFlags } from '../commands/relay.js';
+import { parsePort, relayLimits } from './relay-limits.js';
 
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port "${value}" is not a port number (0-65535)`);
-  return port;
+/** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (bare === 'localhost') return true;
+  if (isIPv4(bare)) return bare.startsWith('127.');
+  return isIPv6(bare) && (bare === '::1' || bare.startsWith('::ffff:127.'));
 }
 
-function parseCount(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw usageError(`${flag} "${value}" must be a whole number of at least 1`);
-  return n;
-}
-
-export function relayLimits(flags: RelayFlags): Partial<RelayLimits> {
-  return {
-    maxBodyBytes: parseBytes(flags.maxBody, '--max-body'),
-    maxInFlightPerTunnel: parseCount(flags.maxInFlight, '--max-in-flight'),
-    handshakeTimeoutMs: parseDuration(flags.handshakeTimeout, '--handshake-timeout'),
-    heartbeatIntervalMs: parseDuration(flags.heartbeatInterval, '--heartbeat-interval'),
-    heartbeatTimeoutMs: parseDuration(flags.heartbeatTimeout, '--heartbeat-timeout'),
-    headersTimeoutMs: parseDuration(flags.headersTimeout, '--headers-timeout'),
-    requestTimeoutMs: parseDuration(flags.requestTimeout, '--request-timeout'),
-    resumeTtlMs: parseDuration(flags.resumeTtl, '--resume-ttl'),
-  };
-}
-
-export async function runRelay(flags: RelayFlags): Promise<void> {
+export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const log = flags.quiet ? undefined : (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
-  const relay = createRelay({
-    port: parsePort(flags.port),
-    host: flags.host,
-    publicUrl: flags.publicUrl,
-    domain: flags.domain,
-    trustProxy: flags.trustProxy?.split(',').map((s) => s.trim()).filter(Boolean),
-    limits: relayLimits(flags),
-    log,
-  });
-  let url: string;
+  const limits = relayLimits(flags);
+  const port = parsePort(flags.port);
+  const adminPort = flags.adminPort === undefined ? undefined : parsePort(flags.adminPort, '--admin-port');
+  const envTokens = parseTokenList(env.HOOKTUNNEL_RELAY_TOKENS);
+  const fileTokens = flags.tokenFile ? watchTokenFile(flags.tokenFile) : undefined;
+  const db = RelayDb.open(flags.dataDir ?? defaultRelayDataDir(env));
   try {
-    url = await relay.start();
+    const auth = relayAuthStore({ db, envTokens, fileTokens });
+    const tokenCount = auth.tokens().length;
+    const loopback = isLoopback(flags.host);
+    if (tokenCount === 0 && !loopback && !flags.allowAnonymous) {
+      throw usageError(
+        `refusing to listen on ${flags.host} without a token: anyone could open tunnels on this relay`,
+        'create one with `hooktunnel relay token create --name laptop` (or use --token-file / HOOKTUNNEL_RELAY_TOKENS), or pass --allow-anonymous on a network you trust',
+      );
+    }
+    const relay = createRelay({
+      port,
+      host: flags.host,
+      publicUrl: flags.publicUrl,
+      domain: flags.domain,
+      trustProxy: flags.trustProxy?.split(',').map((s) => s.trim()).filter(Boolean),
+      limits,
+      auth,
+      // A relay others can reach never falls back to anonymous, even if every token is revoked later.
+      requireToken: !loopback && !flags.allowAnonymous,
+      adminPort,
+      adminHost: flags.adminHost,
+      log,
+    });
+    const url = await startOrExplain(relay.start(), flags);
+    const access = tokenCount > 0 ? `${tokenCount} token${tokenCount === 1 ? '' : 's'} accepted` : 'anonymous: no token needed, names are first-come';
+    process.stdout.write(`hooktunnel relay listening on ${url}${flags.publicUrl ? ` (public URL ${flags.publicUrl})` : ''}; ${access}; state in ${db.path}\n`);
+    if (relay.adminPort !== undefined) process.stdout.write(`admin (/healthz, /metrics) on http://${flags.adminHost}:${relay.adminPort}\n`);
+    await untilStopped(relay, log);
+  } finally {
+    db.close();
+  }
+}
+
+async function startOrExplain(starting: Promise<string>, flags: RelayFlags): Promise<string> {
+  try {
+    return await starting;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new UserError(`port ${flags.port} on ${flags.host} is already in use`, { hint: 'pick another --port' });
+    if (code === 'EADDRINUSE') throw new UserError(`port ${flags.port} (or --admin-port) on ${flags.host} is already in use`, { hint: 'pick another --port' });
     if (code === 'EACCES') throw new UserError(`not allowed to listen on port ${flags.port}`, { hint: 'use a port above 1023, behind Caddy or nginx' });
     throw error;
   }
-  process.stdout.write(`hooktunnel relay listening on ${url}${flags.publicUrl ? ` (public URL ${flags.publicUrl})` : ''}\n`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+}
+
+/** First SIGTERM/SIGINT drains; a second one stops at once. */
+function untilStopped(relay: ReturnType<typeof createRelay>, log: ((line: string) => void) | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (++signals === 1) {
+        log?.(`${signal}: draining (in-flight requests may finish, new ones get 503); send it again to stop at once`);
+        void relay.drain().then(done);
+      } else {
+        log?.(`${signal} again: stopping now`);
+        void relay.close().then(done);
+      }
+    };
+    const done = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
-  await relay.close();
 }

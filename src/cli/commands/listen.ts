@@ -24,7 +24,7 @@ export function listenCommand(): Command {
   return new Command('listen')
     .description('Open a public URL and forward every request to a local app, recording each exchange.')
     .argument('<target>', 'local port (3000), host:port, or URL (http://127.0.0.1:8000/base)')
-    .addOption(new Option('--relay <url>', 'relay to use (http(s):// or ws(s)://); default: an embedded relay on 127.0.0.1').env('HOOKTUNNEL_RELAY'))
+    .addOption(new Option('--relay <url>', 'relay to use (http(s):// or ws(s)://); default: the one saved by `hooktunnel login`, else an embedded relay on 127.0.0.1').env('HOOKTUNNEL_RELAY'))
     .addOption(new Option('--token <token>', 'token for a relay that requires one').env('HOOKTUNNEL_TOKEN'))
     .addOption(new Option('--name <name>', 'ask for a stable URL /t/<name> instead of a random id').env('HOOKTUNNEL_NAME'))
     .option('--force', 'take the name over from another connected client')

@@ -1,21 +1,38 @@
-// `hooktunnel relay`: run a relay server (self-hosted, behind Caddy or nginx for TLS).
+// `hooktunnel relay`: run a relay server (self-hosted, behind Caddy or nginx for TLS); `relay token|name` manage its state.
 
 import { Command, Option } from 'commander';
+import { relayNameCommand, relayTokenCommand } from './relay-token.js';
 
 export interface RelayFlags {
   port: string;
   host: string;
   publicUrl?: string;
   domain?: string;
-  maxBody: string;
-  maxInFlight: string;
   trustProxy?: string;
+  dataDir?: string;
+  tokenFile?: string;
+  allowAnonymous?: boolean;
+  adminPort?: string;
+  adminHost: string;
+  maxBody: string;
+  maxHeaderSize: string;
+  maxHeaders: string;
+  maxUrl: string;
+  maxInFlight: string;
+  rateLimit: string;
+  rateBurst: string;
+  maxTunnelsPerToken: string;
+  maxFrame: string;
+  authFailures: string;
+  authWindow: string;
+  maxPendingPerIp: string;
   handshakeTimeout: string;
   heartbeatInterval: string;
   heartbeatTimeout: string;
   headersTimeout: string;
   requestTimeout: string;
   resumeTtl: string;
+  drainTimeout: string;
   quiet?: boolean;
 }
 
@@ -25,32 +42,57 @@ const env = (flags: string, description: string, name: string, fallback?: string
 };
 
 export function relayCommand(): Command {
-  return new Command('relay')
+  const command = new Command('relay')
     .description('Run a relay: the public side of hooktunnel that senders POST to and CLIs connect to.')
     .addOption(env('--port <port>', 'port to listen on', 'HOOKTUNNEL_RELAY_PORT', '8080'))
-    .addOption(env('--host <address>', 'address to bind (0.0.0.0 for all interfaces)', 'HOOKTUNNEL_RELAY_HOST', '127.0.0.1'))
+    .addOption(env('--host <address>', 'address to bind (0.0.0.0 for all interfaces: needs a token or --allow-anonymous)', 'HOOKTUNNEL_RELAY_HOST', '127.0.0.1'))
     .addOption(env('--public-url <url>', 'base of public URLs, e.g. https://hooks.example.com (default: from each request\'s Host)', 'HOOKTUNNEL_PUBLIC_URL'))
     .addOption(env('--domain <domain>', 'subdomain style: tunnels at https://<id>.<domain> (needs wildcard DNS)', 'HOOKTUNNEL_DOMAIN'))
-    .addOption(env('--max-body <size>', 'largest request body (413 beyond)', 'HOOKTUNNEL_MAX_BODY', '25mb'))
-    .addOption(env('--max-in-flight <n>', 'concurrent requests per tunnel (503 beyond)', 'HOOKTUNNEL_MAX_IN_FLIGHT', '200'))
     .addOption(env('--trust-proxy <addresses>', 'comma-separated proxy IPs whose X-Forwarded-* headers are believed', 'HOOKTUNNEL_TRUST_PROXY'))
+    .addOption(env('--data-dir <dir>', 'relay state: token hashes, reserved names (default: $XDG_DATA_HOME/hooktunnel/relay)', 'HOOKTUNNEL_RELAY_DATA_DIR'))
+    .addOption(env('--token-file <file>', 'file of accepted tokens, one per line (re-read when it changes); also HOOKTUNNEL_RELAY_TOKENS=a,b', 'HOOKTUNNEL_RELAY_TOKEN_FILE'))
+    .option('--allow-anonymous', 'accept clients without a token on a non-loopback --host')
+    .addOption(env('--admin-port <port>', 'serve /healthz and /metrics on this port instead of the public one', 'HOOKTUNNEL_ADMIN_PORT'))
+    .addOption(env('--admin-host <address>', 'address of --admin-port', 'HOOKTUNNEL_ADMIN_HOST', '127.0.0.1'))
+    .option('-q, --quiet', 'no event log lines')
+    .optionsGroup('Limits (one more than allowed gets the status in brackets):')
+    .addOption(env('--max-body <size>', 'request body, chunked too [413]', 'HOOKTUNNEL_MAX_BODY', '25mb'))
+    .addOption(env('--max-header-size <size>', 'bytes of request header lines [431]', 'HOOKTUNNEL_MAX_HEADER_SIZE', '16kb'))
+    .addOption(env('--max-headers <n>', 'number of request headers [431]', 'HOOKTUNNEL_MAX_HEADERS', '100'))
+    .addOption(env('--max-url <size>', 'request URL length [414]', 'HOOKTUNNEL_MAX_URL', '8kb'))
+    .addOption(env('--max-in-flight <n>', 'concurrent requests per tunnel [503]', 'HOOKTUNNEL_MAX_IN_FLIGHT', '200'))
+    .addOption(env('--rate-limit <n>', 'requests per second per tunnel, 0 for none [429]', 'HOOKTUNNEL_RATE_LIMIT', '200'))
+    .addOption(env('--rate-burst <n>', 'requests a tunnel may get at once before --rate-limit applies', 'HOOKTUNNEL_RATE_BURST', '1000'))
+    .addOption(env('--max-tunnels-per-token <n>', 'tunnels one token may hold open', 'HOOKTUNNEL_MAX_TUNNELS_PER_TOKEN', '20'))
+    .addOption(env('--max-frame <size>', 'largest WebSocket message from a client', 'HOOKTUNNEL_MAX_FRAME', '16mb'))
+    .addOption(env('--auth-failures <n>', 'failed token checks per IP per --auth-window before it is blocked [429]', 'HOOKTUNNEL_AUTH_FAILURES', '10'))
+    .addOption(env('--auth-window <duration>', 'window of --auth-failures, and how long a block lasts', 'HOOKTUNNEL_AUTH_WINDOW', '60s'))
+    .addOption(env('--max-pending-per-ip <n>', 'connections per IP still in their handshake [429]', 'HOOKTUNNEL_MAX_PENDING_PER_IP', '10'))
+    .optionsGroup('Timeouts:')
     .addOption(env('--handshake-timeout <duration>', 'time for a client to say hello', 'HOOKTUNNEL_HANDSHAKE_TIMEOUT', '5s'))
     .addOption(env('--heartbeat-interval <duration>', 'ping clients this often', 'HOOKTUNNEL_HEARTBEAT_INTERVAL', '10s'))
     .addOption(env('--heartbeat-timeout <duration>', 'drop a client silent this long', 'HOOKTUNNEL_HEARTBEAT_TIMEOUT', '15s'))
-    .addOption(env('--headers-timeout <duration>', 'time for a sender to send its headers', 'HOOKTUNNEL_HEADERS_TIMEOUT', '10s'))
-    .addOption(env('--request-timeout <duration>', 'time for a sender to send its whole request (0: none)', 'HOOKTUNNEL_REQUEST_TIMEOUT', '60s'))
+    .addOption(env('--headers-timeout <duration>', 'time for a sender to send its headers [408]', 'HOOKTUNNEL_HEADERS_TIMEOUT', '10s'))
+    .addOption(env('--request-timeout <duration>', 'time for a sender to send its whole request, 0 for none [408]', 'HOOKTUNNEL_REQUEST_TIMEOUT', '60s'))
     .addOption(env('--resume-ttl <duration>', 'how long a disconnected tunnel keeps its URL', 'HOOKTUNNEL_RESUME_TTL', '10m'))
-    .option('-q, --quiet', 'no event log lines')
+    .addOption(env('--drain-timeout <duration>', 'on SIGTERM, how long in-flight requests may finish', 'HOOKTUNNEL_DRAIN_TIMEOUT', '30s'))
     .addHelpText(
       'after',
       `
 Examples:
-  hooktunnel relay --port 8080                                  loopback, behind Caddy or nginx
+  hooktunnel relay token create --name laptop                   prints a token once; the relay stores its hash
   hooktunnel relay --public-url https://hooks.example.com --trust-proxy 127.0.0.1
-  hooktunnel relay --domain hooks.example.com                    https://<id>.hooks.example.com`,
+  hooktunnel relay --domain hooks.example.com                    https://<id>.hooks.example.com
+  hooktunnel relay --host 0.0.0.0 --allow-anonymous              anyone may open tunnels (a trusted network only)
+
+SIGTERM drains: new requests get 503, in-flight ones finish (--drain-timeout), clients reconnect; a second signal stops at once.
+See docs/self-host.md for a VPS walkthrough with Caddy or nginx.`,
     )
     .action(async (flags: RelayFlags) => {
       const { runRelay } = await import('../actions/relay.js');
       await runRelay(flags);
     });
+  command.addCommand(relayTokenCommand());
+  command.addCommand(relayNameCommand());
+  return command;
 }

@@ -1,0 +1,28 @@
+// The relay's own pages: liveness and metrics, on the bare host or on a separate admin port.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { METRICS_CONTENT_TYPE, type RelayMetrics } from './metrics.js';
+
+export interface AdminState {
+  metrics: RelayMetrics;
+  tunnelCount: () => number;
+  isDraining: () => boolean;
+}
+
+/** Answers /healthz and /metrics; returns false for any other path. */
+export function handleAdmin(req: IncomingMessage, res: ServerResponse, state: AdminState): boolean {
+  const path = (req.url ?? '/').split('?')[0];
+  if (path === '/healthz') {
+    // 503 while draining, so a load balancer stops sending new work here.
+    const draining = state.isDraining();
+    res.writeHead(draining ? 503 : 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    res.end(JSON.stringify({ ok: !draining, draining, tunnels: state.tunnelCount() }) + '\n');
+    return true;
+  }
+  if (path === '/metrics') {
+    res.writeHead(200, { 'Content-Type': METRICS_CONTENT_TYPE, 'Cache-Control': 'no-store' });
+    res.end(state.metrics.render(state.tunnelCount()));
+    return true;
+  }
+  return false;
+}

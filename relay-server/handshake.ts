@@ -1,0 +1,168 @@
+// The door for tunnel clients: limits and the token check at the WebSocket upgrade, then HELLO, names, and WELCOME.
+
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { CONNECT_PATH, decode, encode, MessageType, SUPPORTED_VERSIONS, type HelloMeta } from '../src/protocol.js';
+import type { Addressing } from './addressing.js';
+import { bearerToken, matchToken, type RelayAuthStore, type TokenRecord } from './auth.js';
+import { rejectSocket, type ErrorAnswer } from './error-page.js';
+import type { RelayMetrics } from './metrics.js';
+import type { RelayLimits } from './options.js';
+import { FailureLimiter, PerIpCounter, TokenBucket } from './rate-limit.js';
+import { TunnelConnection } from './tunnel-connection.js';
+import type { Claim, TunnelRegistry } from './tunnel-registry.js';
+
+export interface GateDeps {
+  limits: RelayLimits;
+  auth: RelayAuthStore | undefined;
+  requireToken: boolean;
+  registry: TunnelRegistry;
+  addressing: Addressing;
+  metrics: RelayMetrics;
+  wss: WebSocketServer;
+  isDraining: () => boolean;
+  log: (line: string) => void;
+}
+
+type Authenticated = { ok: true; record?: TokenRecord } | { ok: false; message: string };
+
+export class TunnelGate {
+  private readonly failures: FailureLimiter;
+  private readonly pending = new PerIpCounter();
+  /** Once any token exists the relay stays closed to anonymous clients, even if every token is revoked later. */
+  private authRequired: boolean;
+
+  constructor(private readonly deps: GateDeps) {
+    this.failures = new FailureLimiter(deps.limits.maxAuthFailures, deps.limits.authWindowMs);
+    this.authRequired = deps.requireToken;
+  }
+
+  /** Checked before the upgrade completes, so refusals are plain HTTP statuses (401, 429, 503) the client can show. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const { limits, addressing } = this.deps;
+    const reject = (answer: ErrorAnswer, extra?: string[]) => rejectSocket(socket, req.headers.accept, answer, extra);
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== CONNECT_PATH) return reject({ code: 'tunnel_not_found', message: `no WebSocket endpoint at ${path}; tunnel clients connect to ${CONNECT_PATH}` });
+    if (this.deps.isDraining()) return reject({ code: 'relay_draining', message: 'the relay is shutting down', retryAfterSeconds: 5 });
+
+    const ip = addressing.clientIp(req);
+    const blockedMs = this.failures.blockedFor(ip);
+    if (blockedMs > 0) {
+      return reject({ code: 'rate_limited', message: `too many failed token checks from ${ip}`, retryAfterSeconds: Math.ceil(blockedMs / 1000) });
+    }
+    if (this.pending.get(ip) >= limits.maxPendingPerIp) {
+      return reject({ code: 'rate_limited', message: `too many connections from ${ip} are still in their handshake`, retryAfterSeconds: 1 });
+    }
+    const auth = this.authenticate(req);
+    if (!auth.ok) {
+      this.failures.fail(ip);
+      this.deps.metrics.authFailure();
+      this.deps.log(`refused a tunnel client from ${ip}: ${auth.message}`);
+      return reject({ code: 'unauthorized', message: auth.message }, ['WWW-Authenticate: Bearer']);
+    }
+    this.deps.wss.handleUpgrade(req, socket, head, (ws) => this.awaitHello(ws, req, ip, auth.record));
+  }
+
+  /** Closes live tunnels whose token was revoked (or that have none, once the relay requires one). */
+  recheckTokens(): void {
+    const records = this.deps.auth?.tokens() ?? [];
+    if (records.length > 0) this.authRequired = true;
+    if (!this.authRequired) return;
+    const valid = new Set(records.map((record) => record.digest.toString('hex')));
+    for (const tunnel of [...this.deps.registry.all()]) {
+      if (tunnel.tokenKey && valid.has(tunnel.tokenKey)) continue;
+      this.deps.log(`tunnel ${tunnel.id} closed: its token is no longer valid`);
+      tunnel.refuse('unauthorized', 'the token of this tunnel was revoked on the relay', true);
+    }
+  }
+
+  /** A reserved name, or an id whose client was connected recently: its senders get 503, not 404. */
+  isKnown(id: string): boolean {
+    return this.deps.registry.knows(id) || (this.authRequired && this.deps.auth?.nameOwner(id) !== undefined);
+  }
+
+  private authenticate(req: IncomingMessage): Authenticated {
+    const records = this.deps.auth?.tokens() ?? [];
+    if (records.length > 0) this.authRequired = true;
+    if (!this.authRequired) return { ok: true };
+    const token = bearerToken(req.headers.authorization);
+    if (!token) return { ok: false, message: 'this relay requires a token and none was sent' };
+    const record = matchToken(token, records);
+    return record ? { ok: true, record } : { ok: false, message: 'this relay does not accept that token (wrong or revoked)' };
+  }
+
+  /** The first frame must be a valid HELLO within the handshake deadline. */
+  private awaitHello(ws: WebSocket, req: IncomingMessage, ip: string, record: TokenRecord | undefined): void {
+    const { limits, registry, log } = this.deps;
+    let pending = true;
+    this.pending.add(ip);
+    const settle = () => {
+      if (pending) this.pending.remove(ip);
+      pending = false;
+    };
+    const refuse = (code: string, message: string, fatal: boolean) => {
+      ws.send(encode(MessageType.Refused, 0, { code, message, fatal }));
+      ws.close(fatal ? 4001 : 4000, code);
+    };
+    const deadline = setTimeout(() => ws.terminate(), limits.handshakeTimeoutMs);
+    ws.on('error', () => ws.terminate());
+    ws.once('close', () => {
+      clearTimeout(deadline);
+      settle();
+    });
+    ws.once('message', (data: Buffer, isBinary: boolean) => {
+      clearTimeout(deadline);
+      settle();
+      let hello: HelloMeta;
+      try {
+        const message = decode(data);
+        if (!isBinary || message.type !== MessageType.Hello) throw new Error('the first message must be HELLO');
+        hello = message.meta;
+      } catch (error) {
+        return refuse('protocol_error', `bad handshake: ${(error as Error).message}`, true);
+      }
+      if (!SUPPORTED_VERSIONS.includes(hello.version)) {
+        const message = `this relay speaks protocol version ${SUPPORTED_VERSIONS.join(', ')}; the client speaks ${hello.version}. Use matching hooktunnel versions on both sides.`;
+        return refuse('unsupported_version', message, true);
+      }
+      const tokenKey = record?.digest.toString('hex');
+      const claim = this.claim(hello, tokenKey);
+      if (!claim.ok) return refuse(claim.code, claim.message, claim.fatal);
+      claim.displaced?.goAway(`another client took over tunnel ${claim.id} (hooktunnel listen --force)`, false);
+
+      const url = this.deps.addressing.tunnelUrl(claim.id, req);
+      const connection = new TunnelConnection(claim.id, url, ws, hello.timeoutMs, (closed) => {
+        registry.detach(closed);
+        log(`tunnel ${closed.id} closed`);
+      });
+      connection.tokenKey = tokenKey;
+      if (limits.ratePerSecond > 0) connection.bucket = new TokenBucket(limits.ratePerSecond, limits.rateBurst);
+      registry.attach(connection, claim.resumeToken);
+      connection.startHeartbeat(limits.heartbeatIntervalMs, limits.heartbeatTimeoutMs);
+      ws.send(encode(MessageType.Welcome, 0, { tunnelId: claim.id, url, resumeToken: claim.resumeToken, maxBodyBytes: limits.maxBodyBytes }));
+      log(`tunnel ${claim.id} opened from ${ip}${record ? ` (${record.label})` : ''} → ${url}`);
+    });
+  }
+
+  /** Which id a HELLO gets: names belong to the token that first claimed them; each token holds a bounded number of tunnels. */
+  private claim(hello: HelloMeta, tokenKey: string | undefined): Claim {
+    const { auth, registry, limits } = this.deps;
+    const name = hello.name;
+    // Ownership first: --force must not help a client whose token does not own the name.
+    const owner = tokenKey && name !== undefined ? auth?.nameOwner(name) : undefined;
+    if (owner && owner !== tokenKey) {
+      const message = `name "${name}" is reserved by another token on this relay; pick another --name, or ask the relay's operator to run \`hooktunnel relay name release ${name}\``;
+      return { ok: false, code: 'name_reserved', message, fatal: true };
+    }
+    const claim = registry.claim(hello);
+    if (!claim.ok || !tokenKey) return claim;
+    const open = registry.countFor(tokenKey) - (claim.displaced?.tokenKey === tokenKey ? 1 : 0);
+    if (open >= limits.maxTunnelsPerToken) {
+      const message = `this token already has ${open} tunnels open on the relay, its limit; stop one, or raise the relay's --max-tunnels-per-token`;
+      return { ok: false, code: 'too_many_tunnels', message, fatal: true };
+    }
+    if (name !== undefined && !owner) auth?.reserveName(name, tokenKey);
+    return claim;
+  }
+}

@@ -1,0 +1,28 @@
+// Runs `login`: validates the relay URL and writes it with the token to the config file, keeping every other key.
+
+import { updateConfig } from '../../config.js';
+import { usageError } from '../../errors.js';
+import { configPath } from '../../paths.js';
+import type { LoginFlags } from '../commands/login.js';
+
+export function login(relayUrl: string, flags: LoginFlags): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(relayUrl);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) {
+    throw usageError(`"${relayUrl}" is not an http(s):// or ws(s):// URL`, 'for example hooktunnel login https://hooks.example.com --token <token>');
+  }
+  const token = flags.token?.trim();
+  if (!token) throw usageError('login needs --token', 'create one on the relay with `hooktunnel relay token create --name laptop`');
+  const relay = relayUrl.replace(/\/+$/, '');
+  const path = configPath();
+  updateConfig({ relay, token }, path);
+  process.stdout.write(`Saved relay ${relay} and its token to ${path}; \`hooktunnel listen <port>\` now uses them.\n`);
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if ((url.protocol === 'http:' || url.protocol === 'ws:') && !local) {
+    process.stderr.write('note: the token travels unencrypted over http://; put the relay behind TLS (docs/self-host.md).\n');
+  }
+}

@@ -1,0 +1,65 @@
+// `hooktunnel relay token create|list|revoke` and `relay name list|release`: the relay's state, edited while it runs.
+
+import { Command } from 'commander';
+
+export interface StateFlags {
+  dataDir?: string;
+}
+
+/** --data-dir given here wins over one given to `relay` (or its env var). */
+function dataDirOf(command: Command): string | undefined {
+  return (command.opts() as StateFlags).dataDir ?? (command.optsWithGlobals() as StateFlags).dataDir;
+}
+
+function leaf(name: string, description: string): Command {
+  // Nested commands do not inherit the CLI's exitOverride; without it commander would call process.exit itself.
+  return new Command(name).description(description).option('--data-dir <dir>', 'the relay\'s --data-dir').exitOverride();
+}
+
+export function relayTokenCommand(): Command {
+  return new Command('token')
+    .description('Tokens tunnel clients must send (the relay stores only their SHA-256).')
+    .exitOverride()
+    .addCommand(
+      leaf('create', 'Create a token and print it once (to stdout; the explanation goes to stderr).')
+        .option('--name <name>', 'a name to list and revoke it by (default: token-<n>)')
+        .action(async (flags: { name?: string }, command: Command) => {
+          const { createToken } = await import('../actions/relay-token.js');
+          createToken(dataDirOf(command), flags.name);
+        }),
+    )
+    .addCommand(
+      leaf('list', 'List tokens by name, with the names each one holds.').action(async (_flags: object, command: Command) => {
+        const { listTokens } = await import('../actions/relay-token.js');
+        listTokens(dataDirOf(command));
+      }),
+    )
+    .addCommand(
+      leaf('revoke', 'Revoke a token; its tunnels on a running relay close within seconds.')
+        .argument('<name>', 'the token\'s name, as `relay token list` shows it')
+        .action(async (name: string, _flags: object, command: Command) => {
+          const { revokeToken } = await import('../actions/relay-token.js');
+          revokeToken(dataDirOf(command), name);
+        }),
+    );
+}
+
+export function relayNameCommand(): Command {
+  return new Command('name')
+    .description('Reserved names (stable URLs): each belongs to the token that first claimed it.')
+    .exitOverride()
+    .addCommand(
+      leaf('list', 'List reserved names and the tokens that own them.').action(async (_flags: object, command: Command) => {
+        const { listNames } = await import('../actions/relay-token.js');
+        listNames(dataDirOf(command));
+      }),
+    )
+    .addCommand(
+      leaf('release', 'Free a reserved name, so the next token that asks for it gets it.')
+        .argument('<name>', 'the reserved name')
+        .action(async (name: string, _flags: object, command: Command) => {
+          const { releaseName } = await import('../actions/relay-token.js');
+          releaseName(dataDirOf(command), name);
+        }),
+    );
+}

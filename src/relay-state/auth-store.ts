@@ -1,0 +1,62 @@
+// The relay's token store as the relay sees it: tokens from --token-file, HOOKTUNNEL_RELAY_TOKENS and relay.db; names from relay.db.
+
+import { readFileSync, statSync } from 'node:fs';
+import { tokenDigest, type RelayAuthStore, type TokenRecord } from '../../relay-server/auth.js';
+import { UserError } from '../errors.js';
+import type { RelayDb } from './relay-db.js';
+
+/** Tokens in a file: one a line; blank lines and lines starting with # are skipped. */
+export function parseTokenFile(text: string): string[] {
+  return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+}
+
+/** HOOKTUNNEL_RELAY_TOKENS: comma-separated. */
+export function parseTokenList(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((token) => token.trim()).filter(Boolean);
+}
+
+/** Reads a token file now (a missing one is a user error) and again whenever it changes, so edits apply without a restart. */
+export function watchTokenFile(path: string): () => TokenRecord[] {
+  const load = () => parseTokenFile(readFileSync(path, 'utf8')).map((token, i) => ({ digest: tokenDigest(token), label: `${path} #${i + 1}` }));
+  let records: TokenRecord[];
+  try {
+    records = load();
+  } catch (error) {
+    throw new UserError(`could not read --token-file ${path}: ${(error as Error).message}`, { hint: 'one token per line; create one with `hooktunnel relay token create`', cause: error });
+  }
+  let seen = statSync(path);
+  return () => {
+    try {
+      const now = statSync(path);
+      if (now.mtimeMs !== seen.mtimeMs || now.size !== seen.size || now.ino !== seen.ino) {
+        seen = now;
+        records = load();
+      }
+    } catch {
+      // A deleted token file revokes its tokens.
+      records = [];
+    }
+    return records;
+  };
+}
+
+export interface AuthSources {
+  db: RelayDb;
+  /** Fixed tokens (HOOKTUNNEL_RELAY_TOKENS). */
+  envTokens?: string[];
+  /** Re-read on every call (see watchTokenFile). */
+  fileTokens?: () => TokenRecord[];
+}
+
+export function relayAuthStore({ db, envTokens = [], fileTokens }: AuthSources): RelayAuthStore {
+  const fromEnv = envTokens.map((token, i) => ({ digest: tokenDigest(token), label: `HOOKTUNNEL_RELAY_TOKENS #${i + 1}` }));
+  return {
+    tokens: () => [
+      ...fromEnv,
+      ...(fileTokens?.() ?? []),
+      ...db.tokenDigests().map((row) => ({ digest: Buffer.from(row.digest, 'hex'), label: row.name })),
+    ],
+    nameOwner: (name) => db.nameOwner(name),
+    reserveName: (name, owner) => db.reserveName(name, owner),
+  };
+}

@@ -1,0 +1,143 @@
+// The relay's own state: token digests and reserved names in one SQLite file (mode 0600) under --data-dir.
+
+import { chmodSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { newToken, tokenDigest } from '../../relay-server/auth.js';
+import { UserError } from '../errors.js';
+import { dataDir } from '../paths.js';
+
+// Applied in order; PRAGMA user_version records how far a file has come. Later issues add the queue here.
+const MIGRATIONS = [
+  `CREATE TABLE tokens (
+     name TEXT PRIMARY KEY,
+     digest TEXT NOT NULL UNIQUE, -- hex SHA-256; the token itself is printed once and never stored
+     created_at INTEGER NOT NULL
+   );
+   CREATE TABLE names (
+     name TEXT PRIMARY KEY,
+     owner TEXT NOT NULL,         -- hex SHA-256 of the token that claimed it
+     claimed_at INTEGER NOT NULL
+   );`,
+];
+
+const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export interface TokenRow {
+  name: string;
+  digest: string;
+  createdAt: number;
+  /** Reserved names this token owns. */
+  names: string[];
+}
+
+/** $XDG_DATA_HOME/hooktunnel/relay: the relay's default --data-dir. */
+export function defaultRelayDataDir(env: Record<string, string | undefined> = process.env): string {
+  return join(dataDir(env), 'relay');
+}
+
+export class RelayDb {
+  // The relay runs these on every upgrade and every 404; prepared once.
+  private readonly hot;
+
+  private constructor(
+    readonly path: string,
+    private readonly db: Database.Database,
+  ) {
+    this.hot = {
+      digests: db.prepare('SELECT name, digest FROM tokens'),
+      owner: db.prepare('SELECT owner FROM names WHERE name = ?').pluck(),
+      reserve: db.prepare('INSERT OR IGNORE INTO names (name, owner, claimed_at) VALUES (?, ?, ?)'),
+    };
+  }
+
+  /** Opens (creating if needed) relay.db in the data directory: WAL, so `relay token ...` can write while the relay runs. */
+  static open(dir: string): RelayDb {
+    const path = join(dir, 'relay.db');
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const db = new Database(path);
+      chmodSync(path, 0o600);
+      db.pragma('journal_mode = WAL');
+      db.pragma('busy_timeout = 5000');
+      const version = db.pragma('user_version', { simple: true }) as number;
+      for (let i = version; i < MIGRATIONS.length; i++) {
+        db.transaction(() => {
+          db.exec(MIGRATIONS[i]);
+          db.pragma(`user_version = ${i + 1}`);
+        })();
+      }
+      return new RelayDb(path, db);
+    } catch (error) {
+      throw new UserError(`could not open the relay's state ${path}: ${(error as Error).message}`, {
+        hint: 'check --data-dir / HOOKTUNNEL_RELAY_DATA_DIR and its permissions',
+        cause: error,
+      });
+    }
+  }
+
+  /** Stores the hash of a new token and returns the token; it cannot be shown again. */
+  createToken(name: string | undefined, now = Date.now()): { name: string; token: string } {
+    const tokenName = name ?? this.nextTokenName();
+    if (!TOKEN_NAME.test(tokenName)) {
+      throw new UserError(`token name "${tokenName}" must be 1-64 letters, digits, dots, dashes or underscores`, { exitCode: 2 });
+    }
+    if (this.db.prepare('SELECT 1 FROM tokens WHERE name = ?').get(tokenName)) {
+      throw new UserError(`a token named "${tokenName}" already exists`, { hint: `revoke it first (hooktunnel relay token revoke ${tokenName}), or pick another --name` });
+    }
+    const token = newToken();
+    this.db.prepare('INSERT INTO tokens (name, digest, created_at) VALUES (?, ?, ?)').run(tokenName, tokenDigest(token).toString('hex'), now);
+    return { name: tokenName, token };
+  }
+
+  listTokens(): TokenRow[] {
+    const rows = this.db.prepare('SELECT name, digest, created_at FROM tokens ORDER BY created_at, name').all() as { name: string; digest: string; created_at: number }[];
+    const owned = this.db.prepare('SELECT name FROM names WHERE owner = ? ORDER BY name').pluck();
+    return rows.map((row) => ({ name: row.name, digest: row.digest, createdAt: row.created_at, names: owned.all(row.digest) as string[] }));
+  }
+
+  /** Deletes a token; returns the names it still owns (they stay reserved until released), or undefined if unknown. */
+  revokeToken(name: string): string[] | undefined {
+    const row = this.db.prepare('SELECT digest FROM tokens WHERE name = ?').get(name) as { digest: string } | undefined;
+    if (!row) return undefined;
+    this.db.prepare('DELETE FROM tokens WHERE name = ?').run(name);
+    return this.db.prepare('SELECT name FROM names WHERE owner = ? ORDER BY name').pluck().all(row.digest) as string[];
+  }
+
+  /** Digests of every stored token. */
+  tokenDigests(): { name: string; digest: string }[] {
+    return this.hot.digests.all() as { name: string; digest: string }[];
+  }
+
+  nameOwner(name: string): string | undefined {
+    return this.hot.owner.get(name) as string | undefined;
+  }
+
+  reserveName(name: string, owner: string, now = Date.now()): void {
+    this.hot.reserve.run(name, owner, now);
+  }
+
+  /** Reserved names with the name of the owning token (null: a token from a file or the environment, or a revoked one). */
+  listNames(): { name: string; owner: string; tokenName: string | null; claimedAt: number }[] {
+    const rows = this.db
+      .prepare('SELECT n.name, n.owner, t.name AS token_name, n.claimed_at FROM names n LEFT JOIN tokens t ON t.digest = n.owner ORDER BY n.name')
+      .all() as { name: string; owner: string; token_name: string | null; claimed_at: number }[];
+    return rows.map((row) => ({ name: row.name, owner: row.owner, tokenName: row.token_name, claimedAt: row.claimed_at }));
+  }
+
+  /** Frees a reserved name for the next token that asks; false if it was not reserved. */
+  releaseName(name: string): boolean {
+    return this.db.prepare('DELETE FROM names WHERE name = ?').run(name).changes > 0;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private nextTokenName(): string {
+    const names = new Set(this.db.prepare('SELECT name FROM tokens').pluck().all() as string[]);
+    let n = names.size + 1;
+    while (names.has(`token-${n}`)) n++;
+    return `token-${n}`;
+  }
+}
