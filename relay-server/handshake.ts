@@ -72,8 +72,9 @@ export class TunnelGate {
     const valid = new Set(records.map((record) => record.digest.toString('hex')));
     for (const tunnel of [...this.deps.registry.all()]) {
       if (tunnel.tokenKey && valid.has(tunnel.tokenKey)) continue;
-      this.deps.log(`tunnel ${tunnel.id} closed: its token is no longer valid`);
-      tunnel.refuse('unauthorized', 'the token of this tunnel was revoked on the relay', true);
+      const reason = tunnel.tokenKey ? 'the token of this tunnel was revoked on the relay' : 'this relay now requires a token';
+      this.deps.log(`tunnel ${tunnel.id} closed: ${reason}`);
+      tunnel.refuse('unauthorized', reason, true);
     }
   }
 

@@ -116,11 +116,12 @@ export function forwardPublicRequest(tunnel: TunnelConnection, request: PublicRe
 
   req.on('data', (chunk: Buffer) => {
     if (finished) return;
-    bytesIn += chunk.length;
-    if (bytesIn > request.maxBodyBytes) {
+    // Counted as bytes arrive, not from Content-Length: a chunked body has none (RFC 9112 §7.1).
+    if (bytesIn + chunk.length > request.maxBodyBytes) {
       fail({ code: 'body_too_large', message: `request body exceeds the relay's limit of ${request.maxBodyBytes} bytes` }, true);
       return;
     }
+    bytesIn += chunk.length;
     let writable = true;
     for (let offset = 0; offset < chunk.length; offset += BODY_CHUNK_BYTES) {
       const piece = chunk.subarray(offset, offset + BODY_CHUNK_BYTES);
