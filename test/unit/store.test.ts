@@ -1,0 +1,73 @@
+import { randomBytes, createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Store } from '../../src/store/store.js';
+import { tempHome } from '../helpers/cli.js';
+
+const home = tempHome();
+afterEach(() => {});
+
+const start = (overrides = {}) => ({
+  deliveryId: null,
+  replayOf: null,
+  url: 'http://relay/t/x/hook',
+  target: 'http://localhost:3000',
+  receivedAt: Date.now(),
+  method: 'POST',
+  path: '/hook',
+  headers: [['A', '1'], ['a', '2']] as [string, string][],
+  ...overrides,
+});
+
+describe('store', () => {
+  it('creates the file 0600 and records a whole exchange', () => {
+    const store = Store.open(`${home.dir}/a/b.db`);
+    expect(statSync(`${home.dir}/a/b.db`).mode & 0o777).toBe(0o600);
+    const recording = store.begin(start({ body: Buffer.from('hi') }));
+    recording.respond(201, [['X', 'y']]);
+    recording.appendResponseBody(Buffer.from('ok'));
+    recording.complete(1.5);
+    const exchange = store.get(recording.id)!;
+    expect(exchange).toMatchObject({ status: 201, state: 'complete', durationMs: 1.5, requestSize: 2, responseSize: 2 });
+    expect(exchange.requestHeaders).toEqual([['A', '1'], ['a', '2']]);
+    expect(exchange.requestBody.toString()).toBe('hi');
+    expect(exchange.responseBody!.toString()).toBe('ok');
+    store.close();
+  });
+
+  it('streams a large body in chunks and hashes all of it', () => {
+    const store = Store.open(home.db);
+    const body = randomBytes(3 * 1024 * 1024 + 17);
+    const recording = store.begin(start());
+    // The row exists before any body byte: a crash now still leaves a record.
+    expect(store.get(recording.id)!.state).toBe('pending');
+    for (let i = 0; i < body.length; i += 65536) recording.appendRequestBody(body.subarray(i, i + 65536));
+    recording.fail(502, 'local_unreachable', 'nope', 3);
+    const exchange = store.get(recording.id)!;
+    expect(exchange.requestBody.equals(body)).toBe(true);
+    expect(exchange.requestSha256).toBe(createHash('sha256').update(body).digest('hex'));
+    const { state, status, errorCode, requestSize } = exchange;
+    expect({ state, status, errorCode, requestSize }).toEqual({ state: "failed", status: 502, errorCode: "local_unreachable", requestSize: body.length });
+    store.close();
+  });
+
+  it('marks exchanges left pending by a dead process as interrupted, and lists newest first', () => {
+    const store = Store.open(home.db);
+    const recording = store.begin(start({ body: Buffer.alloc(0), deliveryId: 'dead-1' }));
+    // Pretend another process, now gone, recorded it.
+    (store as unknown as { db: { prepare(s: string): { run(...a: unknown[]): void } } }).db
+      .prepare('UPDATE exchanges SET recorder_pid = ? WHERE id = ?')
+      .run(2 ** 22 + 12345, recording.id);
+    expect(store.markInterrupted()).toBe(1);
+    expect(store.get(recording.id)!.state).toBe('interrupted');
+    expect(store.findDelivery('dead-1')).toBe(recording.id);
+    const ids = store.list({ limit: 10 }).map((e) => e.id);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    expect(store.list({ limit: 10, beforeId: ids[0] })[0].id).toBe(ids[1]);
+    store.close();
+  });
+
+  it('gives a clear error for a file it cannot open', () => {
+    expect(() => Store.open('/proc/nope/x.db')).toThrow(/could not open the database \/proc\/nope\/x.db/);
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { sanitize } from '../../src/sanitize.js';
+import { parseBytes, parseDuration } from '../../src/duration.js';
+import { viewBody } from '../../src/output/body-view.js';
+import { gzipSync } from 'node:zlib';
+
+describe('sanitize', () => {
+  it.each([
+    ['plain text', 'plain text'],
+    ['tab\tkept', 'tab\tkept'],
+    ['\x1b]0;pwned\x07', '\\e]0;pwned\\x07'],
+    ['\x1b]52;c;ZXZpbA==\x07', '\\e]52;c;ZXZpbA==\\x07'],
+    ['\x1b[2J\x1b[31mred', '\\e[2J\\e[31mred'],
+    ['c1 \x9b31m \x85', 'c1 \\x9b31m \\x85'],
+    ['del \x7f nul \x00', 'del \\x7f nul \\x00'],
+    ['bidi \u202e \u2066 \u2069', 'bidi \\u{202e} \\u{2066} \\u{2069}'],
+    ['zero\u200bwidth\ufeff', 'zero\\u{200b}width\\u{feff}'],
+    ['line\nbreak\r', 'line\\nbreak\\r'],
+    ['ünïcödé ✓ 日本', 'ünïcödé ✓ 日本'],
+  ])('escapes %j', (input, expected) => {
+    expect(sanitize(input)).toBe(expected);
+  });
+
+  it('keeps newlines only in multi-line mode', () => {
+    expect(sanitize('a\nb\r\n', { multiline: true })).toBe('a\nb\\r\n');
+  });
+});
+
+describe('durations and sizes', () => {
+  it.each([
+    ['45s', 45_000],
+    ['2m', 120_000],
+    ['30', 30_000],
+    ['0', 0],
+    ['500ms', 500],
+    ['1.5s', 1500],
+    ['7d', 604_800_000],
+  ])('parses %s', (value, ms) => expect(parseDuration(value, '--timeout')).toBe(ms));
+
+  it('names the flag and value when a duration is wrong', () => {
+    expect(() => parseDuration('soon', '--timeout')).toThrow('--timeout "soon" is not a duration');
+  });
+
+  it.each([
+    ['26214400', 26_214_400],
+    ['25mb', 26_214_400],
+    ['512kb', 524_288],
+    ['1GiB', 1024 ** 3],
+  ])('parses size %s', (value, bytes) => expect(parseBytes(value, '--max-body')).toBe(bytes));
+});
+
+describe('body view', () => {
+  it('pretty-prints JSON', () => {
+    expect(viewBody(Buffer.from('{"a":[1,2]}'), 'application/json').lines).toEqual(['{', '  "a": [', '    1,', '    2', '  ]', '}']);
+  });
+  it('decodes forms', () => {
+    expect(viewBody(Buffer.from('a=1&b=x%20y'), 'application/x-www-form-urlencoded').lines).toEqual(['a = 1', 'b = x y']);
+  });
+  it('summarises binary with a hex preview', () => {
+    const view = viewBody(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff]), 'image/png');
+    expect(view.kind).toBe('binary');
+    expect(view.summary).toBe('5 bytes, image/png, binary');
+    expect(view.lines[0]).toContain('89 50 4e 47 ff');
+  });
+  it('decodes gzip for display', () => {
+    const view = viewBody(gzipSync('{"z":1}'), 'application/json', 'gzip');
+    expect(view.kind).toBe('json');
+    expect(view.summary).toMatch(/gzip → 7 bytes/);
+  });
+  it('sanitises text bodies', () => {
+    expect(viewBody(Buffer.from('hi \x1b[2J'), 'text/plain').lines).toEqual(['hi \\e[2J']);
+  });
+});
