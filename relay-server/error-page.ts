@@ -37,8 +37,11 @@ export interface ErrorAnswer {
   retryAfterSeconds?: number;
 }
 
-/** Writes the error response unless headers already went out; then the connection is cut so the sender sees a failure. */
-export function sendError(req: IncomingMessage | undefined, res: ServerResponse, answer: ErrorAnswer, closeConnection = false): void {
+/**
+ * Writes the error response unless headers already went out (then the connection is cut so the sender sees a failure).
+ * `bodyPending`: the request body may still be arriving; it is drained (see linger) rather than left unread.
+ */
+export function sendError(req: IncomingMessage | undefined, res: ServerResponse, answer: ErrorAnswer, bodyPending = false): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -52,10 +55,33 @@ export function sendError(req: IncomingMessage | undefined, res: ServerResponse,
     [ERROR_HEADER]: answer.code,
   };
   if (answer.retryAfterSeconds !== undefined) headers['Retry-After'] = answer.retryAfterSeconds;
-  // The request body was not (fully) read: keeping the connection would make Node read it into the void.
-  if (closeConnection) headers.Connection = 'close';
   res.writeHead(status, headers);
   res.end(body);
+  if (bodyPending && req && !req.complete) linger(req);
+}
+
+/** How long a sender may go on sending a refused body before its connection is cut. */
+const LINGER_MS = 10_000;
+const lingering = new WeakSet<object>();
+
+/**
+ * Lingering close, as nginx does it: the rest of a refused body is read and dropped (Node discards it on a kept-alive
+ * connection), so the sender, or a proxy still streaming the body, reads our answer instead of a connection reset.
+ * Bounded: a body still arriving after LINGER_MS loses its connection.
+ */
+function linger(req: IncomingMessage): void {
+  const socket = req.socket;
+  lingering.add(socket);
+  req.resume();
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  const done = () => clearTimeout(timer);
+  req.once('end', done);
+  socket.once('close', done);
+}
+
+/** Has this socket already been answered (and is only draining a refused body)? Then no second answer may follow. */
+export function isLingering(socket: object): boolean {
+  return lingering.has(socket);
 }
 
 /**

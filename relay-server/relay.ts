@@ -7,7 +7,7 @@ import { WebSocketServer } from 'ws';
 import { PROTOCOL_VERSION } from '../src/protocol.js';
 import { handleAdmin, type AdminState } from './admin.js';
 import { createAddressing } from './addressing.js';
-import { rejectSocket, sendError, type ErrorAnswer } from './error-page.js';
+import { isLingering, rejectSocket, sendError, type ErrorAnswer } from './error-page.js';
 import { TunnelGate } from './handshake.js';
 import { RelayMetrics } from './metrics.js';
 import { DEFAULT_LIMITS, type RelayLimits, type RelayOptions } from './options.js';
@@ -98,7 +98,7 @@ export function createRelay(options: RelayOptions): Relay {
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     // As Node's default handler: answer only if no response has started on this socket.
-    if ((socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage?.headersSent) return socket.destroy();
+    if ((socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage?.headersSent || isLingering(socket)) return socket.destroy();
     const code = error.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : 'bad_request';
     rejectSocket(socket, undefined, { code, message: code === 'bad_request' ? 'malformed HTTP request' : `request head: ${error.message}` });
   });

@@ -49,7 +49,7 @@ describe('tokens', () => {
 describe('the upgrade', () => {
   it('answers 401 unauthorized before the upgrade completes when the token is missing or wrong', async () => {
     const { url } = await startRelay({ auth: memoryAuthStore(['good']) });
-    for (const headers of [{}, { Authorization: 'Bearer bad' }, { Authorization: 'Basic Z29vZA==' }]) {
+    for (const headers of [{}, { Authorization: 'Bearer bad' }, { Authorization: 'Basic Z29vZA==' }] as Record<string, string>[]) {
       const reply = await upgrade(url, headers);
       expect(reply.status).toBe(401);
       expect(reply.headers['x-hooktunnel-error']).toBe('unauthorized');

@@ -72,8 +72,11 @@ export interface RawClient {
 export const connectUrl = (relayUrl: string) => relayUrl.replace(/^http/, 'ws') + CONNECT_PATH;
 
 /** A bare ws client (no reconnects, no validation of its own frames); sends HELLO when `hello` is given. */
-export async function rawClient(relayUrl: string, options: { token?: string; hello?: Partial<HelloMeta> } = {}): Promise<RawClient> {
-  const headers = options.token ? { Authorization: `Bearer ${options.token}` } : undefined;
+export async function rawClient(
+  relayUrl: string,
+  options: { token?: string; hello?: Partial<HelloMeta>; headers?: Record<string, string> } = {},
+): Promise<RawClient> {
+  const headers = { ...options.headers, ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}) };
   const ws = new WebSocket(connectUrl(relayUrl), { headers, perMessageDeflate: false });
   const messages: Message[] = [];
   ws.on('message', (data: Buffer) => messages.push(decode(data)));

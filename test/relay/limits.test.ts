@@ -2,7 +2,7 @@
 
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS } from '../../relay-server/options.js';
+import { DEFAULT_LIMITS, type RelayLimits } from '../../relay-server/options.js';
 import { encode, MessageType } from '../../src/protocol.js';
 import { startLocalApp, waitFor, type LocalApp } from '../helpers/http.js';
 import { onCleanup, openSession, rawClient, rawHttp, startRelay, upgrade } from './helpers.js';
@@ -14,7 +14,7 @@ async function app(handler?: Parameters<typeof startLocalApp>[0]): Promise<Local
 }
 
 /** A relay with one tunnel named "t" to a recording local app. */
-async function tunnel(limits: Parameters<typeof startRelay>[0]['limits'] = {}, handler?: Parameters<typeof startLocalApp>[0]) {
+async function tunnel(limits: Partial<RelayLimits> = {}, handler?: Parameters<typeof startLocalApp>[0]) {
   const local = await app(handler);
   const { url } = await startRelay({ limits });
   await openSession(url, local.port, { name: 't' });

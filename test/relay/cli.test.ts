@@ -1,0 +1,194 @@
+// The real CLI (bin/hooktunnel.js, built by `npm run build`) as child processes: the anonymous binding rule, signals,
+// token commands, `login` and the config file, and a --force takeover between two `listen` processes.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { memoryAuthStore } from '../../relay-server/auth.js';
+import { relayFromConfig } from '../../src/config.js';
+import { BIN, runCli, startListen, tempHome } from '../helpers/cli.js';
+import { send, startLocalApp, waitFor } from '../helpers/http.js';
+import { onCleanup, openSession, startRelay, upgrade } from './helpers.js';
+
+function home() {
+  const h = tempHome();
+  onCleanup(h.cleanup);
+  return h;
+}
+
+interface RelayProcess {
+  child: ChildProcess;
+  url: string;
+  stderr(): string;
+  exit: Promise<number | null>;
+}
+
+/** Starts `hooktunnel relay <args>` and waits for the "listening on" line. */
+async function relayCli(args: string[], env: Record<string, string>): Promise<RelayProcess> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('HOOKTUNNEL_')));
+  const child = spawn(process.execPath, [BIN, 'relay', '--port', '0', ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  let exited = false;
+  void exit.then(() => (exited = true));
+  onCleanup(async () => {
+    if (!exited) child.kill('SIGKILL');
+    await exit;
+  });
+  const url = await waitFor(() => {
+    if (exited) throw new Error(`relay exited: ${stderr}`);
+    return /listening on (http:\/\/\S+?);/.exec(stdout)?.[1];
+  }, 'the relay to listen');
+  return { child, url, stderr: () => stderr, exit };
+}
+
+describe('the anonymous binding rule', () => {
+  it('exits 2 with a hint instead of listening on a public address without a token', async () => {
+    const h = home();
+    const result = await runCli(['relay', '--host', '0.0.0.0', '--port', '0'], { env: h.env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('refusing to listen on 0.0.0.0 without a token');
+    expect(result.stderr).toMatch(/hint: .*relay token create.*--allow-anonymous/);
+    expect(result.stdout).toBe('');
+  });
+
+  it('listens on a public address with --allow-anonymous, or once a token exists', async () => {
+    const h = home();
+    const open = await relayCli(['--host', '0.0.0.0', '--allow-anonymous', '--quiet'], h.env);
+    expect(open.url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
+    const port = new URL(open.url).port;
+    expect((await upgrade(`http://127.0.0.1:${port}`)).status).toBe(101);
+
+    const withToken = await relayCli(['--host', '0.0.0.0', '--quiet'], { ...h.env, HOOKTUNNEL_RELAY_TOKENS: 'tok1,tok2' });
+    const local = `http://127.0.0.1:${new URL(withToken.url).port}`;
+    expect((await upgrade(local)).status).toBe(401);
+    expect((await upgrade(local, { Authorization: 'Bearer tok2' })).status).toBe(101);
+  });
+});
+
+describe('signals', () => {
+  it('SIGTERM drains: the in-flight request finishes, then the relay exits 0', async () => {
+    const h = home();
+    const relay = await relayCli([], h.env);
+    const held: ServerResponse[] = [];
+    const app = await startLocalApp((_req, res) => held.push(res));
+    onCleanup(() => app.close());
+    const session = await openSession(relay.url, app.port, { retry: true });
+    const inFlight = send(`${session.welcome!.url}/slow`, { body: 'x' });
+    await waitFor(() => held.length === 1, 'the request to reach the app');
+    relay.child.kill('SIGTERM');
+    await waitFor(() => relay.stderr().includes('draining'), 'the relay to start draining');
+    held[0].end('done');
+    expect((await inFlight).status).toBe(200);
+    expect(await relay.exit).toBe(0);
+  });
+
+  it('a second signal stops at once, without waiting for the in-flight request', async () => {
+    const h = home();
+    const relay = await relayCli(['--drain-timeout', '60s'], h.env);
+    const app = await startLocalApp(() => {});
+    onCleanup(() => app.close());
+    const session = await openSession(relay.url, app.port, { retry: true });
+    void send(`${session.welcome!.url}/forever`, { body: 'x' }).catch(() => {});
+    await waitFor(() => app.received.length === 1, 'the request to reach the app');
+    relay.child.kill('SIGTERM');
+    await waitFor(() => relay.stderr().includes('draining'), 'the relay to start draining');
+    relay.child.kill('SIGTERM');
+    expect(await relay.exit).toBe(0);
+    expect(relay.stderr()).toContain('stopping now');
+  });
+});
+
+describe('relay token commands', () => {
+  it('create prints the token once on stdout; list shows names; revoke removes it', async () => {
+    const h = home();
+    const dataDir = join(h.dir, 'relay-state');
+    const created = await runCli(['relay', 'token', 'create', '--name', 'laptop', '--data-dir', dataDir], { env: h.env });
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/^htr_[A-Za-z0-9_-]{43}\n$/);
+    expect(created.stderr).toContain('cannot show it again');
+    expect(statSync(join(dataDir, 'relay.db')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dataDir, 'relay.db')).includes(created.stdout.trim())).toBe(false);
+
+    const listed = await runCli(['relay', '--data-dir', dataDir, 'token', 'list'], { env: h.env });
+    expect(listed.stdout).toMatch(/^NAME +CREATED \(UTC\) +NAMES\nlaptop +\d{4}-\d\d-\d\d \d\d:\d\d +-\n$/);
+    expect((await runCli(['relay', 'token', 'revoke', 'laptop', '--data-dir', dataDir], { env: h.env })).code).toBe(0);
+    const again = await runCli(['relay', 'token', 'revoke', 'laptop', '--data-dir', dataDir], { env: h.env });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('no token named "laptop"');
+  });
+
+  it('use the XDG data directory by default, shared with `hooktunnel relay`', async () => {
+    const h = home();
+    const token = (await runCli(['relay', 'token', 'create'], { env: h.env })).stdout.trim();
+    const relay = await relayCli(['--quiet'], h.env);
+    expect(relay.url).toBeTruthy();
+    expect((await upgrade(relay.url, { Authorization: `Bearer ${token}` })).status).toBe(101);
+    expect((await upgrade(relay.url, { Authorization: 'Bearer other' })).status).toBe(401);
+  });
+});
+
+describe('login', () => {
+  it('writes relay and token to the XDG config file (0600), keeping other keys, and listen uses them', async () => {
+    const h = home();
+    const configDir = join(h.env.XDG_CONFIG_HOME, 'hooktunnel');
+    mkdirSync(configDir, { recursive: true });
+    writeFileSync(join(configDir, 'config.json'), JSON.stringify({ secrets: { stripe: 'whsec_x' } }));
+    const { url } = await startRelay({ auth: memoryAuthStore(['saved-token']) });
+
+    const login = await runCli(['login', url, '--token', 'saved-token'], { env: h.env });
+    expect(login.code).toBe(0);
+    const file = join(configDir, 'config.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ secrets: { stripe: 'whsec_x' }, relay: url, token: 'saved-token' });
+
+    const app = await startLocalApp();
+    onCleanup(() => app.close());
+    const listen = await startListen([String(app.port), '--name', 'saved', '--db', h.db], h.env);
+    onCleanup(() => listen.stop());
+    expect(listen.url).toBe(`${url}/t/saved`);
+  });
+
+  it('rejects a URL that is not http(s) or ws(s), with exit code 2', async () => {
+    const h = home();
+    const result = await runCli(['login', 'ftp://x', '--token', 't'], { env: h.env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('"ftp://x" is not an http(s):// or ws(s):// URL');
+  });
+
+  it('never sends the saved token to another relay', () => {
+    const config = { relay: 'https://mine.example', token: 'secret' };
+    expect(relayFromConfig({}, config)).toEqual({ relay: 'https://mine.example', token: 'secret' });
+    expect(relayFromConfig({ relay: 'https://mine.example/' }, config)).toEqual({ relay: 'https://mine.example/', token: 'secret' });
+    expect(relayFromConfig({ relay: 'https://other.example' }, config)).toEqual({ relay: 'https://other.example', token: undefined });
+    expect(relayFromConfig({ token: 'flag' }, config).token).toBe('flag');
+  });
+});
+
+describe('--force between two listen processes', () => {
+  it('the displaced CLI exits 1 with the reason and a hint, instead of reconnecting', async () => {
+    const h = home();
+    const { url } = await startRelay({ auth: memoryAuthStore(['tok']) });
+    const app = await startLocalApp();
+    onCleanup(() => app.close());
+    const env = { ...h.env, HOOKTUNNEL_TOKEN: 'tok' };
+    const first = await startListen([String(app.port), '--relay', url, '--name', 'shared', '--no-store'], env);
+    onCleanup(() => first.stop());
+    const refused = await runCli(['listen', String(app.port), '--relay', url, '--name', 'shared', '--no-store', '--json'], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('pass --force');
+
+    const second = await startListen([String(app.port), '--relay', url, '--name', 'shared', '--force', '--no-store'], env);
+    onCleanup(() => second.stop());
+    const code = await new Promise((resolve) => first.child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(first.stderr()).toContain('another client took over tunnel shared');
+    expect(first.stderr()).toContain('hint:');
+    expect(second.url).toBe(`${url}/t/shared`);
+  });
+});

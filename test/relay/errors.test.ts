@@ -1,0 +1,92 @@
+// Error pages made by the relay: status, X-Hooktunnel-Error, content negotiation; and what a trusted proxy may say.
+
+import { describe, expect, it } from 'vitest';
+import { MessageType } from '../../src/protocol.js';
+import { send, startLocalApp } from '../helpers/http.js';
+import { onCleanup, openSession, rawClient, rawHttp, startRelay } from './helpers.js';
+
+describe('error pages', () => {
+  it('are JSON for API callers and plain text otherwise, both with a hint', async () => {
+    const { url } = await startRelay();
+    const json = await send(`${url}/t/missing/x`, { headers: ['Accept', 'application/json'], body: 'x' });
+    expect(json.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(json.body.toString())).toEqual({
+      error: { code: 'tunnel_not_found', message: 'no tunnel "missing" is connected to this relay', hint: expect.stringContaining('hooktunnel listen') },
+    });
+    const text = await send(`${url}/t/missing/x`, { body: 'x' });
+    expect(text.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(text.body.toString()).toBe('no tunnel "missing" is connected to this relay\nCheck the URL; run `hooktunnel listen` to open a tunnel.\n');
+  });
+
+  it('502 local_unreachable and 504 local_timeout come from the client, marked', async () => {
+    const { url } = await startRelay();
+    const down = await startLocalApp();
+    await down.close();
+    const unreachable = await openSession(url, down.port, { name: 'down' });
+    const reply = await send(`${unreachable.welcome!.url}/x`, { body: 'x' });
+    expect([reply.status, reply.headers['x-hooktunnel-error']]).toEqual([502, 'local_unreachable']);
+
+    const slow = await startLocalApp(() => {});
+    onCleanup(() => slow.close());
+    const timing = await openSession(url, slow.port, { name: 'slow', timeoutMs: 200 });
+    const late = await send(`${timing.welcome!.url}/x`, { body: 'x' });
+    expect([late.status, late.headers['x-hooktunnel-error']]).toEqual([504, 'local_timeout']);
+  });
+
+  it('cannot be faked by a local app: its X-Hooktunnel-Error header is dropped', async () => {
+    const { url } = await startRelay();
+    const app = await startLocalApp((_req, res) => res.writeHead(404, { 'X-Hooktunnel-Error': 'tunnel_not_found' }).end('app 404'));
+    onCleanup(() => app.close());
+    const session = await openSession(url, app.port);
+    const reply = await send(`${session.welcome!.url}/x`, { body: 'x' });
+    expect(reply.status).toBe(404);
+    expect(reply.headers['x-hooktunnel-error']).toBeUndefined();
+  });
+
+  it('answers 400 bad_request to bytes that are not HTTP, and 404 to an upgrade at another path', async () => {
+    const { url } = await startRelay();
+    const reply = await rawHttp(url, 'NOT HTTP AT ALL\r\n\r\n');
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+    expect(reply).toMatch(/x-hooktunnel-error: bad_request/i);
+    const elsewhere = await rawHttp(url, 'GET /t/x/ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    expect(elsewhere).toMatch(/^HTTP\/1\.1 404 /);
+    expect(elsewhere).toMatch(/x-hooktunnel-error: tunnel_not_found/i);
+  });
+});
+
+describe('--trust-proxy', () => {
+  const proxyHeaders = { Host: 'hooks.example.com', 'X-Forwarded-Proto': 'https', 'X-Forwarded-For': '203.0.113.9' };
+
+  it('prints https:// URLs when a trusted proxy says X-Forwarded-Proto: https, and ignores an untrusted one', async () => {
+    const trusting = await startRelay({ trustProxy: ['127.0.0.1'] });
+    const behind = await rawClient(trusting.url, { hello: {}, headers: proxyHeaders });
+    const welcome = await behind.next(MessageType.Welcome);
+    expect(welcome.type === MessageType.Welcome && welcome.meta.url).toMatch(/^https:\/\/hooks\.example\.com\/t\/[a-z2-7]{13}$/);
+
+    const other = await startRelay({ trustProxy: ['192.0.2.1'] });
+    const spoofing = await rawClient(other.url, { hello: {}, headers: proxyHeaders });
+    const plain = await spoofing.next(MessageType.Welcome);
+    expect(plain.type === MessageType.Welcome && plain.meta.url).toMatch(/^http:\/\/hooks\.example\.com\/t\//);
+  });
+
+  it('passes X-Forwarded-* on from a trusted proxy only', async () => {
+    const app = await startLocalApp();
+    onCleanup(() => app.close());
+    const header = (raw: string[], name: string) => {
+      const at = raw.findIndex((value, i) => i % 2 === 0 && value.toLowerCase() === name);
+      return at === -1 ? undefined : raw[at + 1];
+    };
+    const headers = ['X-Forwarded-Proto', 'https', 'X-Forwarded-For', '203.0.113.9'];
+    for (const [trustProxy, proto, forwardedFor] of [
+      [['127.0.0.1'], 'https', '203.0.113.9, 127.0.0.1'],
+      [[], 'http', '127.0.0.1'],
+    ] as const) {
+      const { url } = await startRelay({ trustProxy: [...trustProxy] });
+      const session = await openSession(url, app.port);
+      await send(`${session.welcome!.url}/h`, { headers, body: 'x' });
+      const seen = app.received.at(-1)!.rawHeaders;
+      expect(header(seen, 'x-forwarded-proto')).toBe(proto);
+      expect(header(seen, 'x-forwarded-for')).toBe(forwardedFor);
+    }
+  });
+});
