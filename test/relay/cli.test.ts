@@ -57,6 +57,15 @@ describe('the anonymous binding rule', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('applies to a loopback relay behind a proxy too (--public-url, --domain, --trust-proxy)', async () => {
+    const h = home();
+    for (const flags of [['--public-url', 'https://hooks.example.com'], ['--domain', 'hooks.example.com'], ['--trust-proxy', '127.0.0.1']]) {
+      const result = await runCli(['relay', '--port', '0', ...flags], { env: h.env });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/refusing to serve .* without a token/);
+    }
+  });
+
   it('listens on a public address with --allow-anonymous, or once a token exists', async () => {
     const h = home();
     const open = await relayCli(['--host', '0.0.0.0', '--allow-anonymous', '--quiet'], h.env);

@@ -16,6 +16,18 @@ export function isLoopback(host: string): boolean {
   return isIPv6(bare) && (bare === '::1' || bare.startsWith('::ffff:127.'));
 }
 
+/**
+ * Why other machines can reach this relay, if they can: a non-loopback --host, or a loopback one behind a proxy
+ * (--public-url, --domain or --trust-proxy say so). Such a relay needs a token unless --allow-anonymous.
+ */
+function exposedBy(flags: RelayFlags): string | undefined {
+  if (!isLoopback(flags.host)) return `listen on ${flags.host}`;
+  if (flags.publicUrl) return `serve ${flags.publicUrl}`;
+  if (flags.domain) return `serve *.${flags.domain}`;
+  if (flags.trustProxy) return 'serve behind a proxy (--trust-proxy)';
+  return undefined;
+}
+
 export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const log = flags.quiet ? undefined : (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   const limits = relayLimits(flags);
@@ -27,10 +39,10 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = proce
   try {
     const auth = relayAuthStore({ db, envTokens, fileTokens });
     const tokenCount = auth.tokens().length;
-    const loopback = isLoopback(flags.host);
-    if (tokenCount === 0 && !loopback && !flags.allowAnonymous) {
+    const exposure = exposedBy(flags);
+    if (tokenCount === 0 && exposure && !flags.allowAnonymous) {
       throw usageError(
-        `refusing to listen on ${flags.host} without a token: anyone could open tunnels on this relay`,
+        `refusing to ${exposure} without a token: anyone could open tunnels on this relay`,
         'create one with `hooktunnel relay token create --name laptop` (or use --token-file / HOOKTUNNEL_RELAY_TOKENS), or pass --allow-anonymous on a network you trust',
       );
     }
@@ -43,7 +55,7 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = proce
       limits,
       auth,
       // A relay others can reach never falls back to anonymous, even if every token is revoked later.
-      requireToken: !loopback && !flags.allowAnonymous,
+      requireToken: exposure !== undefined && !flags.allowAnonymous,
       adminPort,
       adminHost: flags.adminHost,
       log,

@@ -51,7 +51,7 @@ export function relayCommand(): Command {
     .addOption(env('--trust-proxy <addresses>', 'comma-separated proxy IPs whose X-Forwarded-* headers are believed', 'HOOKTUNNEL_TRUST_PROXY'))
     .addOption(env('--data-dir <dir>', 'relay state: token hashes, reserved names (default: $XDG_DATA_HOME/hooktunnel/relay)', 'HOOKTUNNEL_RELAY_DATA_DIR'))
     .addOption(env('--token-file <file>', 'file of accepted tokens, one per line (re-read when it changes); also HOOKTUNNEL_RELAY_TOKENS=a,b', 'HOOKTUNNEL_RELAY_TOKEN_FILE'))
-    .option('--allow-anonymous', 'accept clients without a token on a non-loopback --host')
+    .option('--allow-anonymous', 'accept clients without a token although others can reach the relay (non-loopback --host, --public-url, --domain or --trust-proxy)')
     .addOption(env('--admin-port <port>', 'serve /healthz and /metrics on this port instead of the public one', 'HOOKTUNNEL_ADMIN_PORT'))
     .addOption(env('--admin-host <address>', 'address of --admin-port', 'HOOKTUNNEL_ADMIN_HOST', '127.0.0.1'))
     .option('-q, --quiet', 'no event log lines')
