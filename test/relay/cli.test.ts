@@ -42,7 +42,7 @@ async function relayCli(args: string[], env: Record<string, string>): Promise<Re
   });
   const url = await waitFor(() => {
     if (exited) throw new Error(`relay exited: ${stderr}`);
-    return /listening on (http:\/\/\S+?);/.exec(stdout)?.[1];
+    return /listening on (http:\/\/\S+)/.exec(stdout)?.[1];
   }, 'the relay to listen');
   return { child, url, stderr: () => stderr, exit };
 }

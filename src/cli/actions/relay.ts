@@ -62,7 +62,8 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = proce
     });
     const url = await startOrExplain(relay.start(), flags);
     const access = tokenCount > 0 ? `${tokenCount} token${tokenCount === 1 ? '' : 's'} accepted` : 'anonymous: no token needed, names are first-come';
-    process.stdout.write(`hooktunnel relay listening on ${url}${flags.publicUrl ? ` (public URL ${flags.publicUrl})` : ''}; ${access}; state in ${db.path}\n`);
+    process.stdout.write(`hooktunnel relay listening on ${url}${flags.publicUrl ? ` (public URL ${flags.publicUrl})` : ''}\n`);
+    process.stdout.write(`${access}; state in ${db.path}\n`);
     if (relay.adminPort !== undefined) process.stdout.write(`admin (/healthz, /metrics) on http://${flags.adminHost}:${relay.adminPort}\n`);
     await untilStopped(relay, log);
   } finally {
