@@ -1,11 +1,11 @@
 import { randomBytes, createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { statSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
 import { tempHome } from '../helpers/cli.js';
 
 const home = tempHome();
-afterEach(() => {});
+afterAll(() => home.cleanup());
 
 const start = (overrides = {}) => ({
   deliveryId: null,
@@ -61,6 +61,7 @@ describe('store', () => {
     expect(store.markInterrupted()).toBe(1);
     expect(store.get(recording.id)!.state).toBe('interrupted');
     expect(store.findDelivery('dead-1')).toBe(recording.id);
+    store.begin(start({ body: Buffer.from('newer') })).complete(1);
     const ids = store.list({ limit: 10 }).map((e) => e.id);
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
     expect(store.list({ limit: 10, beforeId: ids[0] })[0].id).toBe(ids[1]);
@@ -68,6 +69,8 @@ describe('store', () => {
   });
 
   it('gives a clear error for a file it cannot open', () => {
-    expect(() => Store.open('/proc/nope/x.db')).toThrow(/could not open the database \/proc\/nope\/x.db/);
+    const file = `${home.dir}/not-a-dir`;
+    writeFileSync(file, 'x');
+    expect(() => Store.open(`${file}/x.db`)).toThrow(`could not open the database ${file}/x.db`);
   });
 });
