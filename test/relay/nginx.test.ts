@@ -2,54 +2,45 @@
 // address filled in): a tunnel opens through it, a 20 MiB webhook passes byte for byte, the printed URL is https://.
 // nginx is started by the test itself, in the foreground, on free loopback ports; never the system service.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import https from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { memoryAuthStore } from '../../relay-server/auth.js';
 import { startListen } from '../helpers/cli.js';
-import { sha256, startLocalApp, waitFor } from '../helpers/http.js';
+import { sha256, startLocalApp } from '../helpers/http.js';
 import { freePort, onCleanup, startRelay } from './helpers.js';
+import { CERT, fill, findBinary, httpsRequest, inCi, KEY, listenEnv, tempDir, untilServing } from './proxy-helpers.js';
 
-const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-const SHIPPED = here('../../relay-server/deploy/nginx.conf');
-const CERT = here('fixtures/localhost-cert.pem');
-const KEY = here('fixtures/localhost-key.pem');
-
-// Debian puts nginx in /usr/sbin, which is not on every user's PATH.
-const NGINX = ['nginx', '/usr/sbin/nginx', '/usr/local/sbin/nginx'].find((bin) => spawnSync(bin, ['-v']).status === 0);
-const inCi = Boolean(process.env.CI) && !['0', 'false'].includes(process.env.CI!.toLowerCase());
-// In CI a missing nginx is a failure (.ci/run installs it); on a laptop without it the test is skipped.
-const mustRun = NGINX !== undefined || inCi;
-
-/** Replaces `from` (which must occur) with `to`, so a reshaped shipped config fails loudly instead of going untested. */
-function fill(config: string, from: string | RegExp, to: string): string {
-  const next = config.replace(from, to);
-  if (next === config) throw new Error(`the shipped nginx.conf no longer contains ${from}; update this test`);
-  return next;
-}
+const SHIPPED = fileURLToPath(new URL('../../relay-server/deploy/nginx.conf', import.meta.url));
+const NGINX = findBinary(['nginx', '/usr/sbin/nginx', '/usr/local/sbin/nginx'], '-v');
 
 /** The shipped site config with test ports, the test certificate and the relay's port. */
 function siteConfig(ports: { https: number; http: number; relay: number }): string {
+  const set = (config: string, from: string | RegExp, to: string) => fill(config, from, to, 'nginx.conf');
   let config = readFileSync(SHIPPED, 'utf8');
-  config = fill(config, /^\s*listen \[::\]:\d+.*$/gm, '');
-  config = fill(config, /listen 443 ssl;/, `listen 127.0.0.1:${ports.https} ssl;`);
-  config = fill(config, /listen 80;/, `listen 127.0.0.1:${ports.http};`);
-  config = fill(config, /ssl_certificate \s*\S+;/, `ssl_certificate ${CERT};`);
-  config = fill(config, /ssl_certificate_key \S+;/, `ssl_certificate_key ${KEY};`);
-  config = fill(config, /proxy_pass http:\/\/127\.0\.0\.1:8080;/, `proxy_pass http://127.0.0.1:${ports.relay};`);
-  return fill(config, /server_name hooks\.example\.com;/g, 'server_name localhost;');
+  config = set(config, /^\s*listen \[::\]:\d+.*$/gm, '');
+  config = set(config, /listen 443 ssl;/, `listen 127.0.0.1:${ports.https} ssl;`);
+  config = set(config, /listen 80;/, `listen 127.0.0.1:${ports.http};`);
+  config = set(config, /ssl_certificate \s*\S+;/, `ssl_certificate ${CERT};`);
+  config = set(config, /ssl_certificate_key \S+;/, `ssl_certificate_key ${KEY};`);
+  config = set(config, /proxy_pass http:\/\/127\.0\.0\.1:8080;/, `proxy_pass http://127.0.0.1:${ports.relay};`);
+  return set(config, /server_name hooks\.example\.com;/g, 'server_name localhost;');
 }
 
-/** Starts nginx in the foreground with everything (pid, logs, temp files) in a temp dir; resolves once it accepts. */
+/** Starts nginx in the foreground with everything (pid, logs, temp files) in a temp dir; resolves once it serves. */
 async function startNginx(site: string, httpsPort: number): Promise<{ errorLog: () => string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'hooktunnel-nginx-'));
-  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('hooktunnel-nginx-');
+  const errorLog = () => {
+    try {
+      return readFileSync(join(dir, 'error.log'), 'utf8');
+    } catch {
+      return '';
+    }
+  };
   writeFileSync(join(dir, 'site.conf'), site);
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `${kind}_temp_path ${join(dir, kind)};`).join('\n  ');
   writeFileSync(
@@ -64,48 +55,23 @@ http {
 }
 `,
   );
-  const errorLog = () => {
-    try {
-      return readFileSync(join(dir, 'error.log'), 'utf8');
-    } catch {
-      return '';
-    }
-  };
-  const child = spawn(NGINX!, ['-e', join(dir, 'error.log'), '-p', dir, '-c', join(dir, 'nginx.conf'), '-g', `daemon off; pid ${join(dir, 'nginx.pid')};`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const args = ['-e', join(dir, 'error.log'), '-p', dir, '-c', join(dir, 'nginx.conf'), '-g', `daemon off; pid ${join(dir, 'nginx.pid')};`];
+  const child = spawn(NGINX!, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  let exited = false;
+  let exited: string | undefined;
   child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
   const exit = new Promise((resolve) => child.on('exit', resolve));
-  void exit.then(() => (exited = true));
+  void exit.then(() => (exited = `${stderr}${errorLog()}`));
   onCleanup(async () => {
-    if (!exited) child.kill('SIGQUIT');
+    if (exited === undefined) child.kill('SIGQUIT');
     await exit;
   });
-  await waitFor(async () => {
-    if (exited) throw new Error(`nginx exited: ${stderr}${errorLog()}`);
-    return request(`https://localhost:${httpsPort}/healthz`, { method: 'GET' }).then(
-      (reply) => reply.status === 200,
-      () => false,
-    );
-  }, 'nginx to accept connections');
+  await untilServing(`https://localhost:${httpsPort}/healthz`, () => exited);
   return { errorLog };
 }
 
-/** An HTTPS request that trusts the test certificate. */
-function request(url: string, options: { method?: string; body?: Buffer; headers?: Record<string, string> } = {}) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
-    const req = https.request(url, { method: options.method ?? 'POST', ca: readFileSync(CERT), headers: options.headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
-
-describe.skipIf(!mustRun)('behind nginx with the shipped config', () => {
+// In CI a missing nginx is a failure (.ci/run installs it); on a laptop without it the test is skipped.
+describe.skipIf(!NGINX && !inCi)('behind nginx with the shipped config', () => {
   it('opens a tunnel through it, passes a 20 MiB webhook byte for byte, and prints an https:// URL', { timeout: 60_000 }, async () => {
     if (!NGINX) throw new Error('nginx is not installed, and CI is set: install it (apt-get install -y nginx), as .ci/run does');
     const app = await startLocalApp((_req, res, body) => res.end(sha256(body)));
@@ -115,15 +81,12 @@ describe.skipIf(!mustRun)('behind nginx with the shipped config', () => {
     const nginx = await startNginx(siteConfig(ports), ports.https);
     const publicBase = `https://localhost:${ports.https}`;
 
-    const dir = mkdtempSync(join(tmpdir(), 'hooktunnel-nginx-home-'));
-    onCleanup(() => rmSync(dir, { recursive: true, force: true }));
-    const env = { XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config'), NO_COLOR: '1', NODE_EXTRA_CA_CERTS: CERT, HOOKTUNNEL_TOKEN: 'nginx-token' };
-    const listen = await startListen([String(app.port), '--relay', publicBase, '--name', 'behind-nginx', '--no-store'], env);
+    const listen = await startListen([String(app.port), '--relay', publicBase, '--name', 'behind-nginx', '--no-store'], listenEnv('nginx-token'));
     onCleanup(() => listen.stop());
     expect(listen.url).toBe(`${publicBase}/t/behind-nginx`);
 
     const body = randomBytes(20 * 1024 * 1024);
-    const reply = await request(`${listen.url}/webhook`, { body, headers: { 'Content-Type': 'application/octet-stream' } });
+    const reply = await httpsRequest(`${listen.url}/webhook`, { body, headers: { 'Content-Type': 'application/octet-stream' } });
     expect(reply.status, nginx.errorLog()).toBe(200);
     expect(reply.body.toString()).toBe(sha256(body));
     expect(app.received[0].body.length).toBe(body.length);
@@ -131,7 +94,7 @@ describe.skipIf(!mustRun)('behind nginx with the shipped config', () => {
     // nginx lets 25 MiB + 1 through (its limit is a little higher), so the relay answers 413 itself, marked, for a
     // declared length and for a chunked body alike, and nginx passes that answer on instead of a 502.
     for (const headers of [{}, { 'Transfer-Encoding': 'chunked' }] as Record<string, string>[]) {
-      const tooLarge = await request(`${listen.url}/webhook`, { body: Buffer.alloc(26_214_401), headers });
+      const tooLarge = await httpsRequest(`${listen.url}/webhook`, { body: Buffer.alloc(26_214_401), headers });
       expect(tooLarge.status, nginx.errorLog()).toBe(413);
       expect(tooLarge.headers['x-hooktunnel-error']).toBe('body_too_large');
     }
