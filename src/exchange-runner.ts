@@ -4,10 +4,12 @@
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { ERROR_STATUS, type ErrorCode, type HeaderPairs, type ResponseMeta } from './protocol.js';
-import type { ExchangeSummary } from './exchange.js';
+import type { ExchangeSummary, WebhookInfo } from './exchange.js';
 import type { Forwarder } from './forward/forwarder.js';
 import type { Store } from './store/store.js';
 import type { Recording } from './store/recording.js';
+import { analyzeWebhook } from './webhooks/analyze.js';
+import type { Secrets } from './webhooks/secrets.js';
 
 /** Where the local app's answer goes besides the store (the tunnel's sender). */
 export interface ResponseSink {
@@ -34,6 +36,8 @@ export interface RunOptions {
   sink?: ResponseSink;
   /** A store write failed; forwarding goes on regardless. */
   onStoreError?: (error: Error) => void;
+  /** Identify the provider and check signatures with these secrets once the exchange is over. */
+  secrets?: Secrets;
 }
 
 export interface RunningExchange {
@@ -101,7 +105,22 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
       summary.state = 'complete';
       guard(() => recording!.complete(durationMs));
     }
+    if (options.secrets) summary.webhook = examine(options.secrets);
     resolve(summary);
+  };
+
+  // After forwarding, never before: a signature check must not delay the local app.
+  const examine = (secrets: Secrets): WebhookInfo | null => {
+    try {
+      const body = Buffer.isBuffer(input.body) ? input.body : recording && options.store?.get(recording.id)?.requestBody;
+      if (!body) return null;
+      const analysis = analyzeWebhook({ headers: input.headers, body, url: input.url }, secrets, input.receivedAt);
+      if (recording && options.store) return options.store.recordAnalysis(recording.id, analysis);
+      return { ...analysis, duplicateOf: null, outOfOrder: false };
+    } catch (error) {
+      options.onStoreError?.(error as Error);
+      return null;
+    }
   };
 
   if (!Buffer.isBuffer(input.body)) {

@@ -9,6 +9,21 @@ export type { HeaderPairs };
  * interrupted: the recording process stopped before an answer arrived. */
 export type ExchangeState = 'pending' | 'complete' | 'failed' | 'interrupted';
 
+/** What hooktunnel worked out about a webhook delivery: who sent it, which event, and whether its signature holds. */
+export interface WebhookInfo {
+  /** stripe, github, shopify, slack, standard, twilio, hmac; null when no provider was recognised. */
+  provider: string | null;
+  eventType: string | null;
+  eventId: string | null;
+  verification: 'valid' | 'invalid' | 'unchecked';
+  /** Why the signature is not valid or was not checked; null when valid. */
+  reason: string | null;
+  /** The first exchange that carried the same provider event id: this delivery is a duplicate of it. */
+  duplicateOf: number | null;
+  /** The provider's timestamp is older than one already seen from that provider. */
+  outOfOrder: boolean;
+}
+
 /** What the list views need: everything but the bodies. */
 export interface ExchangeSummary {
   id: number;
@@ -30,6 +45,8 @@ export interface ExchangeSummary {
   state: ExchangeState;
   errorCode: string | null;
   errorMessage: string | null;
+  /** Set once the request body is complete and has been looked at. */
+  webhook?: WebhookInfo | null;
 }
 
 /** A whole exchange with headers and exact bytes. */
@@ -69,6 +86,7 @@ export function exchangeToJson(e: ExchangeSummary | Exchange): Record<string, un
     durationMs: e.durationMs,
     state: e.state,
     error: e.errorCode ? { code: e.errorCode, message: e.errorMessage } : null,
+    webhook: e.webhook ?? null,
     request: { size: e.requestSize } as Record<string, unknown>,
     response: e.status === null ? null : ({ size: e.responseSize } as Record<string, unknown>),
   };

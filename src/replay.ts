@@ -1,38 +1,72 @@
-// Replays a recorded request to a local target with its exact method, path, headers and bytes; records the replay.
+// Replays a recorded request to a local target: exact bytes by default, or edited and re-signed; records the replay.
 
-import type { ExchangeSummary } from './exchange.js';
+import type { ExchangeSummary, HeaderPairs } from './exchange.js';
 import { runExchange } from './exchange-runner.js';
 import { Forwarder } from './forward/forwarder.js';
 import { parseTarget, type Target } from './forward/target.js';
+import { setHeader } from './http-headers.js';
 import type { Store } from './store/store.js';
+import type { Secrets } from './webhooks/secrets.js';
+import { resignWebhook } from './webhooks/verify.js';
 
 export interface ReplayOptions {
   /** Where to send it; default: the exchange's original target. */
   to?: Target;
   timeoutMs: number;
   onStoreError?: (error: Error) => void;
+  /** For re-signing, and for examining the replay like any exchange. */
+  secrets?: Secrets;
+  /** Sign afresh (new timestamp and signature) so the app's own verification accepts the replay. */
+  resign?: boolean;
+  /** Send this body instead of the recorded one (edited replay); re-signed when a secret is known. */
+  body?: Buffer;
+  /** Headers to set (replacing any of the same name), as `K: V` edits. */
+  setHeaders?: HeaderPairs;
 }
 
-/** Returns the new exchange, or undefined when there is no exchange with this id. */
-export async function replayExchange(store: Store, id: number, options: ReplayOptions): Promise<ExchangeSummary | undefined> {
+export interface ReplayResult {
+  exchange: ExchangeSummary;
+  /** Present when re-signing was asked for or implied by an edit: whether it happened, and why not. */
+  resign?: { resigned: boolean; reason?: string };
+}
+
+/** Returns undefined when there is no exchange with this id. */
+export async function replayExchange(store: Store, id: number, options: ReplayOptions): Promise<ReplayResult | undefined> {
   const original = store.get(id);
   if (!original) return undefined;
+  let headers = original.requestHeaders;
+  const body = options.body ?? original.requestBody;
+  const edited = options.body !== undefined && !options.body.equals(original.requestBody);
+  // A changed body needs its length said again; a chunked original has no Content-Length to fix.
+  if (edited && headers.some(([name]) => name.toLowerCase() === 'content-length')) {
+    headers = setHeader(headers, 'Content-Length', String(body.length));
+  }
+  for (const [name, value] of options.setHeaders ?? []) headers = setHeader(headers, name, value);
+
+  let resign: ReplayResult['resign'];
+  if (options.secrets && (options.resign || edited)) {
+    const path = original.path.split('?')[0];
+    const result = resignWebhook({ headers, body, url: original.url }, options.secrets, Date.now(), { path });
+    headers = result.headers;
+    resign = { resigned: result.resigned, reason: result.reason };
+  }
+
   const forwarder = new Forwarder(options.to ?? parseTarget(original.target), { timeoutMs: options.timeoutMs, hostHeader: 'rewrite' });
   try {
     const running = runExchange(
       {
         method: original.method,
         path: original.path,
-        headers: original.requestHeaders,
-        body: original.requestBody,
+        headers,
+        body,
         deliveryId: null,
         url: original.url,
         receivedAt: Date.now(),
         replayOf: original.id,
       },
-      { forwarder, store, onStoreError: options.onStoreError },
+      { forwarder, store, onStoreError: options.onStoreError, secrets: options.secrets },
     );
-    return await running.done;
+    return { exchange: await running.done, resign };
   } finally {
     forwarder.close();
   }

@@ -9,6 +9,7 @@ import type { WelcomeMeta } from './protocol.js';
 import type { Store } from './store/store.js';
 import { TunnelClient, type ConnectionStatus } from './tunnel/tunnel-client.js';
 import type { TunnelRequest } from './tunnel/tunnel-request.js';
+import type { Secrets } from './webhooks/secrets.js';
 
 export interface SessionOptions {
   target: Target;
@@ -22,6 +23,8 @@ export interface SessionOptions {
   resumeToken?: string;
   /** null: forward without recording (--no-store). */
   store: Store | null;
+  /** Secrets for signature checks; every exchange is examined (provider, event, signature) once it is over. */
+  secrets?: Secrets;
 }
 
 export interface SessionEvents {
@@ -92,7 +95,13 @@ export class Session extends EventEmitter<SessionEvents> {
         receivedAt: meta.receivedAt,
         replayOf: null,
       },
-      { forwarder: this.forwarder, store: this.options.store, sink: request, onStoreError: (error) => this.emit('storeError', error) },
+      {
+        forwarder: this.forwarder,
+        store: this.options.store,
+        sink: request,
+        secrets: this.options.secrets,
+        onStoreError: (error) => this.emit('storeError', error),
+      },
     );
     request.onAbort = (code, message) => running.cancel(code, message);
     void running.done.then((summary) => this.emit('exchange', summary));

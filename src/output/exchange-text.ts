@@ -8,6 +8,28 @@ import { viewBody } from './body-view.js';
 import { colorStatus, formatDateTime, formatSize, formatTime, padVisible, truncate } from './format.js';
 
 const idLabel = (e: ExchangeSummary) => (e.id > 0 ? `#${e.id}` : '-');
+
+/** "stripe payment_intent.succeeded", or '' when no provider was recognised. */
+export function eventLabel(e: ExchangeSummary): string {
+  const w = e.webhook;
+  if (!w?.provider) return '';
+  return sanitize([w.provider, w.eventType].filter(Boolean).join(' '));
+}
+
+/** The signature mark: ✓ valid, ✗ invalid, blank when not checked. */
+export function signatureMark(e: ExchangeSummary): string {
+  if (e.webhook?.verification === 'valid') return chalk.green('✓');
+  if (e.webhook?.verification === 'invalid') return chalk.red('✗');
+  return ' ';
+}
+
+/** Duplicate and out-of-order marks, for lines and the detail page. */
+export function deliveryMarks(e: ExchangeSummary): string[] {
+  const marks: string[] = [];
+  if (e.webhook?.duplicateOf) marks.push(chalk.yellow(`duplicate of #${e.webhook.duplicateOf}`));
+  if (e.webhook?.outOfOrder) marks.push(chalk.yellow('out of order'));
+  return marks;
+}
 const duration = (e: ExchangeSummary) => (e.durationMs === null ? '-' : formatDuration(e.durationMs));
 
 /** One line per finished exchange, for `listen` without the TUI. */
@@ -16,10 +38,14 @@ export function logLine(e: ExchangeSummary): string {
     chalk.dim(formatTime(e.receivedAt)),
     padVisible(chalk.bold(e.method), 6),
     sanitize(e.path),
+    ...(eventLabel(e) ? [chalk.magenta(eventLabel(e))] : []),
     colorStatus(e.status, e.state === 'failed'),
     duration(e),
     chalk.dim(idLabel(e)),
   ];
+  if (e.webhook?.verification === 'valid') parts.push(chalk.green('✓ signature'));
+  if (e.webhook?.verification === 'invalid') parts.push(chalk.red(`✗ signature: ${sanitize(e.webhook.reason ?? '')}`));
+  parts.push(...deliveryMarks(e));
   if (e.replayOf) parts.push(chalk.dim(`(replay of #${e.replayOf})`));
   if (e.errorCode) parts.push(chalk.red(`${e.errorCode}: ${sanitize(e.errorMessage ?? '')}`));
   return parts.join('  ');
@@ -27,8 +53,8 @@ export function logLine(e: ExchangeSummary): string {
 
 /** The `ls` table, newest first. */
 export function exchangeTable(rows: ExchangeSummary[], width = process.stdout.columns || 120): string {
-  const header = ['ID', 'TIME', 'METHOD', 'STATUS', 'DURATION', 'SIZE', 'PATH'];
-  const widths = [6, 8, 7, 7, 9, 9];
+  const header = ['ID', 'TIME', 'METHOD', 'STATUS', 'DURATION', 'SIZE', 'SIG', 'PATH / EVENT'];
+  const widths = [6, 8, 7, 7, 9, 9, 3];
   const pathWidth = Math.max(20, width - widths.reduce((a, b) => a + b + 2, 0));
   const lines = [chalk.dim(header.map((h, i) => (i < widths.length ? h.padEnd(widths[i]) : h)).join('  '))];
   for (const e of rows) {
@@ -41,11 +67,24 @@ export function exchangeTable(rows: ExchangeSummary[], width = process.stdout.co
         padVisible(status, widths[3]),
         duration(e).padEnd(widths[4]),
         formatSize(e.requestSize).padEnd(widths[5]),
-        truncate(sanitize(e.path), pathWidth),
+        padVisible(signatureMark(e), widths[6]),
+        truncate([sanitize(e.path), eventLabel(e)].filter(Boolean).join('  '), pathWidth),
       ].join('  '),
     );
   }
   return lines.join('\n');
+}
+
+function webhookLine(e: ExchangeSummary): string {
+  const w = e.webhook!;
+  const who = w.provider ? `${eventLabel(e)}${w.eventId ? ` (${sanitize(w.eventId)})` : ''}` : 'no known provider';
+  const signature =
+    w.verification === 'valid'
+      ? chalk.green('signature valid')
+      : w.verification === 'invalid'
+        ? chalk.red(`signature INVALID: ${sanitize(w.reason ?? '')}`)
+        : chalk.dim(`signature not checked: ${sanitize(w.reason ?? '')}`);
+  return [`webhook: ${who}`, signature, ...deliveryMarks(e)].join('  ');
 }
 
 function headerLines(headers: HeaderPairs): string[] {
@@ -70,7 +109,9 @@ export function exchangeDetail(e: Exchange, part: 'both' | 'request' | 'response
     e.state === 'interrupted'
       ? chalk.yellow('interrupted: the recording process stopped before an answer arrived')
       : `${colorStatus(e.status, e.state === 'failed')}  ${duration(e)}${e.errorCode ? chalk.red(`  ${e.errorCode}: ${sanitize(e.errorMessage ?? '')}`) : ''}`;
-  lines.push(outcome, '');
+  lines.push(outcome);
+  if (e.webhook) lines.push(webhookLine(e));
+  lines.push('');
   if (part !== 'response') {
     lines.push(chalk.bold('Request'), ...headerLines(e.requestHeaders), ...bodyLines(e.requestBody, e.requestHeaders, e.requestSha256), '');
   }

@@ -36,6 +36,16 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (exchange_id, part, seq)
    );
    CREATE INDEX exchanges_pending ON exchanges(state) WHERE state = 'pending';`,
+  // Webhook awareness: provider, event, signature check, duplicate and out-of-order marks.
+  `ALTER TABLE exchanges ADD COLUMN provider TEXT;
+   ALTER TABLE exchanges ADD COLUMN event_type TEXT;
+   ALTER TABLE exchanges ADD COLUMN event_id TEXT;
+   ALTER TABLE exchanges ADD COLUMN event_at INTEGER;
+   ALTER TABLE exchanges ADD COLUMN verification TEXT;
+   ALTER TABLE exchanges ADD COLUMN verification_reason TEXT;
+   ALTER TABLE exchanges ADD COLUMN duplicate_of INTEGER;
+   ALTER TABLE exchanges ADD COLUMN out_of_order INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX exchanges_event ON exchanges(provider, event_id) WHERE event_id IS NOT NULL;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -4,12 +4,13 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError } from '../errors.js';
-import type { Exchange, ExchangeSummary, HeaderPairs } from '../exchange.js';
+import type { Exchange, ExchangeSummary, HeaderPairs, WebhookInfo } from '../exchange.js';
 import { migrate } from './migrations.js';
 import { prepareRecordingStatements, Recording, type ExchangeStart, type RecordingStatements } from './recording.js';
 
 const SUMMARY_COLUMNS = `id, replay_of, delivery_id, url, target, received_at, method, path, request_size,
-  status, response_size, duration_ms, state, error_code, error_message`;
+  status, response_size, duration_ms, state, error_code, error_message,
+  provider, event_type, event_id, verification, verification_reason, duplicate_of, out_of_order`;
 
 type Row = Record<string, unknown>;
 
@@ -17,6 +18,29 @@ export interface ListOptions {
   limit: number;
   /** Only exchanges older than this id (for paging back). */
   beforeId?: number;
+  /** Oldest first (recorded order) instead of newest first. */
+  oldestFirst?: boolean;
+  /** Received at or after this time (epoch ms). */
+  since?: number;
+  /** Path starts with this. */
+  pathPrefix?: string;
+  provider?: string;
+  eventType?: string;
+  /** No response, a 5xx, or an invalid signature. */
+  failed?: boolean;
+  /** Leave out replays. */
+  originalsOnly?: boolean;
+}
+
+/** What the webhook analysis found, as stored; see WebhookInfo for the marks derived from history. */
+export interface WebhookAnalysis {
+  provider: string | null;
+  eventType: string | null;
+  eventId: string | null;
+  /** The provider's own timestamp of the event, epoch ms. */
+  eventAt: number | null;
+  verification: WebhookInfo['verification'];
+  reason: string | null;
 }
 
 export class Store {
@@ -29,7 +53,6 @@ export class Store {
   ) {
     this.recordingStatements = prepareRecordingStatements(db);
     this.statements = {
-      list: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM exchanges WHERE id < ? ORDER BY id DESC LIMIT ?`),
       get: db.prepare(`SELECT * FROM exchanges WHERE id = ?`),
       chunks: db.prepare(`SELECT data FROM body_chunks WHERE exchange_id = ? AND part = ? ORDER BY seq`).pluck(),
       byDelivery: db.prepare(`SELECT id FROM exchanges WHERE delivery_id = ?`).pluck(),
@@ -64,8 +87,51 @@ export class Store {
   }
 
   list(options: ListOptions): ExchangeSummary[] {
-    const rows = this.statements.list.all(options.beforeId ?? Number.MAX_SAFE_INTEGER, options.limit) as Row[];
-    return rows.map(toSummary);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: string, ...values: unknown[]) => {
+      where.push(clause);
+      params.push(...values);
+    };
+    if (options.beforeId !== undefined) add('id < ?', options.beforeId);
+    if (options.since !== undefined) add('received_at >= ?', options.since);
+    if (options.pathPrefix) add('substr(path, 1, ?) = ?', options.pathPrefix.length, options.pathPrefix);
+    if (options.provider) add('provider = ?', options.provider);
+    if (options.eventType) add('event_type = ?', options.eventType);
+    if (options.originalsOnly) add('replay_of IS NULL');
+    if (options.failed) add(`(state IN ('failed', 'interrupted') OR status >= 500 OR verification = 'invalid')`);
+    const sql = `SELECT ${SUMMARY_COLUMNS} FROM exchanges ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY id ${options.oldestFirst ? 'ASC' : 'DESC'} LIMIT ?`;
+    return (this.db.prepare(sql).all(...params, options.limit) as Row[]).map(toSummary);
+  }
+
+  /** Stores what the webhook analysis found and derives the duplicate and out-of-order marks from earlier deliveries. */
+  recordAnalysis(id: number, analysis: WebhookAnalysis): WebhookInfo {
+    return this.db.transaction(() => {
+      const { provider, eventId, eventAt } = analysis;
+      const duplicateOf =
+        provider && eventId
+          ? ((this.db
+              .prepare(`SELECT min(id) FROM exchanges WHERE provider = ? AND event_id = ? AND id < ? AND replay_of IS NULL`)
+              .pluck()
+              .get(provider, eventId, id) as number | null) ?? null)
+          : null;
+      const latest =
+        provider && eventAt !== null
+          ? (this.db
+              .prepare(`SELECT max(event_at) FROM exchanges WHERE provider = ? AND id < ? AND replay_of IS NULL`)
+              .pluck()
+              .get(provider, id) as number | null)
+          : null;
+      const outOfOrder = latest !== null && eventAt !== null && eventAt < latest;
+      this.db
+        .prepare(
+          `UPDATE exchanges SET provider = ?, event_type = ?, event_id = ?, event_at = ?, verification = ?,
+             verification_reason = ?, duplicate_of = ?, out_of_order = ? WHERE id = ?`,
+        )
+        .run(provider, analysis.eventType, eventId, eventAt, analysis.verification, analysis.reason, duplicateOf, outOfOrder ? 1 : 0, id);
+      return { provider, eventType: analysis.eventType, eventId, verification: analysis.verification, reason: analysis.reason, duplicateOf, outOfOrder };
+    })();
   }
 
   get(id: number): Exchange | undefined {
@@ -133,5 +199,16 @@ function toSummary(row: Row): ExchangeSummary {
     state: row.state as ExchangeSummary['state'],
     errorCode: (row.error_code as string | null) ?? null,
     errorMessage: (row.error_message as string | null) ?? null,
+    webhook: row.verification
+      ? {
+          provider: (row.provider as string | null) ?? null,
+          eventType: (row.event_type as string | null) ?? null,
+          eventId: (row.event_id as string | null) ?? null,
+          verification: row.verification as WebhookInfo['verification'],
+          reason: (row.verification_reason as string | null) ?? null,
+          duplicateOf: (row.duplicate_of as number | null) ?? null,
+          outOfOrder: row.out_of_order === 1,
+        }
+      : null,
   };
 }

@@ -1,11 +1,12 @@
 // `hooktunnel listen <port|url>`: flags and help. The work happens in ../actions/listen.ts, loaded on use.
 
 import { Command, Option } from 'commander';
+import { withSecretOptions, type SecretFlags } from '../secret-options.js';
 
 /** The embedded relay's port, fixed so the URL is the same from run to run. */
 export const DEFAULT_EMBEDDED_PORT = 4747;
 
-export interface ListenFlags {
+export interface ListenFlags extends SecretFlags {
   relay?: string;
   token?: string;
   name?: string;
@@ -21,7 +22,7 @@ export interface ListenFlags {
 }
 
 export function listenCommand(): Command {
-  return new Command('listen')
+  return withSecretOptions(new Command('listen'))
     .description('Open a public URL and forward every request to a local app, recording each exchange.')
     .argument('<target>', 'local port (3000), host:port, or URL (http://127.0.0.1:8000/base)')
     .addOption(new Option('--relay <url>', 'relay to use (http(s):// or ws(s)://); default: the one saved by `hooktunnel login`, else an embedded relay on 127.0.0.1').env('HOOKTUNNEL_RELAY'))

@@ -1,28 +1,37 @@
-// `hooktunnel ls`: recorded exchanges, newest first.
+// `hooktunnel ls`: recorded exchanges, newest first, optionally filtered.
 
 import { Command, Option } from 'commander';
 import { usageError } from '../../errors.js';
+import { withFilterOptions, type FilterFlags } from '../filter-options.js';
 import { dbOption } from '../open-store.js';
 
+interface LsFlags extends FilterFlags {
+  limit: string;
+  db?: string;
+  json?: boolean;
+}
+
 export function lsCommand(): Command {
-  return new Command('ls')
+  return withFilterOptions(new Command('ls'))
     .description('List recorded exchanges, newest first.')
     .addOption(new Option('-n, --limit <n>', 'how many').default('20'))
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
     .option('--json', 'print a JSON array (the documented exchange shape, without bodies)')
-    .action(async (flags: { limit: string; db?: string; json?: boolean }) => {
+    .addHelpText('after', '\nExamples:\n  hooktunnel ls\n  hooktunnel ls --provider stripe --event payment_intent.succeeded --failed\n  hooktunnel ls --since 1h --json | jq \'.[].id\'')
+    .action(async (flags: LsFlags) => {
       const limit = Number(flags.limit);
       if (!Number.isInteger(limit) || limit < 1) throw usageError(`--limit "${flags.limit}" must be a whole number of at least 1`);
-      const [{ openExistingStore }, { exchangeTable }, { exchangeToJson }] = await Promise.all([
+      const [{ openExistingStore }, { exchangeTable }, { exchangeToJson }, { filterToList }] = await Promise.all([
         import('../open-store.js'),
         import('../../output/exchange-text.js'),
         import('../../exchange.js'),
+        import('../filter-options.js'),
       ]);
       const store = openExistingStore(flags.db);
       try {
-        const rows = store.list({ limit });
+        const rows = store.list({ limit, ...filterToList(flags) });
         if (flags.json) process.stdout.write(`${JSON.stringify(rows.map(exchangeToJson), null, 2)}\n`);
-        else if (rows.length === 0) process.stdout.write('no exchanges recorded yet\n');
+        else if (rows.length === 0) process.stdout.write('no exchanges match\n');
         else process.stdout.write(`${exchangeTable(rows)}\n`);
       } finally {
         store.close();

@@ -1,50 +1,53 @@
-// `hooktunnel replay <id>`: send a recorded request again, exactly, and record the replay.
+// `hooktunnel replay <id…>`: send recorded requests again, exactly or edited and re-signed, and record the replays.
 
 import { Command, Option } from 'commander';
 import { dbOption } from '../open-store.js';
+import { withSecretOptions, type SecretFlags } from '../secret-options.js';
 
-interface ReplayFlags {
+export interface ReplayFlags extends SecretFlags {
   db?: string;
   to?: string;
   json?: boolean;
   timeout: string;
+  resign?: boolean;
+  edit?: boolean;
+  setHeader?: string[];
+  bodyFile?: string;
+  since?: string;
+  path?: string;
 }
 
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
 export function replayCommand(): Command {
-  return new Command('replay')
-    .description('Send a recorded request to the local app again: same method, path, headers and body bytes.')
-    .argument('<id>', 'exchange id, as `hooktunnel ls` prints it')
-    .option('--to <port|url>', 'send it here instead of the original target')
+  return withSecretOptions(new Command('replay'))
+    .description('Send recorded requests to the local app again: same method, path, headers and body bytes, or edited and re-signed.')
+    .argument('[ids...]', 'exchange ids, as `hooktunnel ls` prints them')
+    .option('--to <port|url>', 'send to this target instead of the original one')
+    .option('--resign', 'sign afresh with a new timestamp (Stripe, Slack, Standard Webhooks, GitHub, Shopify, Twilio, --verify HMAC)')
+    .option('--edit', 'edit the body in $EDITOR before sending (re-signed when a secret is known)')
+    .addOption(new Option('--set-header <name:value>', 'set a header (repeatable)').argParser(collect))
+    .option('--body-file <file>', 'send this file as the body (re-signed when a secret is known)')
+    .option('--since <duration>', 'replay every original exchange received in the last <duration> (10m, 2h), oldest first')
+    .option('--path <prefix>', 'only exchanges whose path starts with this (with --since)')
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
     .addOption(new Option('--timeout <duration>', 'wait this long for the local app (0 waits forever)').default('30s').env('HOOKTUNNEL_TIMEOUT'))
-    .option('--json', 'print the new exchange as JSON')
-    .addHelpText('after', '\nExit status: 0 when the local app answered (whatever the status), 1 when it could not be reached.\n\nExamples:\n  hooktunnel replay 12\n  hooktunnel replay 12 --to 4000')
-    .action(async (idArg: string, flags: ReplayFlags) => {
-      const [{ openExistingStore, parseId, unknownId }, { replayExchange }, { parseTarget }, { parseDuration }, { exchangeToJson }, { logLine }] =
-        await Promise.all([
-          import('../open-store.js'),
-          import('../../replay.js'),
-          import('../../forward/target.js'),
-          import('../../duration.js'),
-          import('../../exchange.js'),
-          import('../../output/exchange-text.js'),
-        ]);
-      const id = parseId(idArg);
-      const to = flags.to ? parseTarget(flags.to, '--to') : undefined;
-      const timeoutMs = parseDuration(flags.timeout, '--timeout');
-      const store = openExistingStore(flags.db);
-      try {
-        const result = await replayExchange(store, id, {
-          to,
-          timeoutMs,
-          onStoreError: (error) => process.stderr.write(`warning: the replay was not recorded: ${error.message}\n`),
-        });
-        if (!result) throw unknownId(id, store.path);
-        process.stdout.write(flags.json ? `${JSON.stringify(exchangeToJson(result))}\n` : `${logLine(result)}\n`);
-        // The app answered (any status): success. It could not be reached or failed mid-answer: failure.
-        if (result.state === 'failed') process.exitCode = 1;
-      } finally {
-        store.close();
-      }
+    .option('--json', 'print each new exchange as a JSON line')
+    .addHelpText(
+      'after',
+      `
+Exit status: 0 when the local app answered (whatever the status), 1 when it could not be reached.
+
+Examples:
+  hooktunnel replay 12                                  exact bytes, to the original target
+  hooktunnel replay 12 --to 4000
+  hooktunnel replay 12 --resign --secret stripe=whsec_…  fresh signature, accepted outside the 5-minute window
+  hooktunnel replay 12 --edit                           change the payload, re-signed
+  hooktunnel replay 12 --set-header 'X-Debug: 1' --body-file payload.json
+  hooktunnel replay --since 10m --path /stripe          bulk, in recorded order`,
+    )
+    .action(async (ids: string[], flags: ReplayFlags) => {
+      const { replay } = await import('../actions/replay.js');
+      await replay(ids, flags);
     });
 }

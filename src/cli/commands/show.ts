@@ -9,6 +9,10 @@ interface ShowFlags {
   response?: boolean;
   request?: boolean;
   raw?: boolean;
+  curl?: boolean;
+  httpie?: boolean;
+  har?: boolean;
+  to?: string;
 }
 
 export function showCommand(): Command {
@@ -20,6 +24,10 @@ export function showCommand(): Command {
     .option('--request', 'only the request')
     .option('--response', 'only the response')
     .option('--raw', 'write the exact request body bytes to stdout (with --response: the response body)')
+    .option('--curl', 'print a curl command that resends the request (exact bytes, shell-quoted)')
+    .option('--httpie', 'print an HTTPie command that resends the request')
+    .option('--har', 'print the exchange as a HAR 1.2 archive')
+    .option('--to <port|url>', 'with --curl/--httpie: send to this target instead of the original one')
     .addHelpText('after', '\nExamples:\n  hooktunnel show 12\n  hooktunnel show 12 --raw > body.bin\n  hooktunnel show 12 --json | jq .request.headers')
     .action(async (idArg: string, flags: ShowFlags) => {
       const [{ openExistingStore, parseId, unknownId }, { exchangeDetail }, { exchangeToJson }] = await Promise.all([
@@ -32,7 +40,9 @@ export function showCommand(): Command {
       try {
         const exchange = store.get(id);
         if (!exchange) throw unknownId(id, store.path);
-        if (flags.raw) {
+        if (flags.curl || flags.httpie || flags.har) {
+          process.stdout.write(`${await exportOne(exchange, flags)}\n`);
+        } else if (flags.raw) {
           // Exact bytes, nothing else: the one place untrusted bytes are written unescaped, on purpose.
           process.stdout.write(flags.response ? (exchange.responseBody ?? Buffer.alloc(0)) : exchange.requestBody);
         } else if (flags.json) {
@@ -45,4 +55,15 @@ export function showCommand(): Command {
         store.close();
       }
     });
+}
+
+async function exportOne(exchange: import('../../exchange.js').Exchange, flags: ShowFlags): Promise<string> {
+  if (flags.har) {
+    const [{ toHar }, { VERSION }] = await Promise.all([import('../../export/har.js'), import('../version.js')]);
+    return JSON.stringify(toHar([exchange], { version: VERSION }), null, 2);
+  }
+  const { parseTarget } = await import('../../forward/target.js');
+  const base = flags.to ? parseTarget(flags.to, '--to').url : exchange.target;
+  if (flags.curl) return (await import('../../export/curl.js')).toCurl(exchange, base);
+  return (await import('../../export/httpie.js')).toHttpie(exchange, base);
 }

@@ -1,0 +1,86 @@
+// Runs `replay`: one exchange or many, with the edits asked for; prints each result and, for many, a summary.
+
+import { readFileSync } from 'node:fs';
+import chalk from 'chalk';
+import { parseDuration } from '../../duration.js';
+import { UserError, usageError } from '../../errors.js';
+import { exchangeToJson, type ExchangeSummary, type HeaderPairs } from '../../exchange.js';
+import { parseTarget } from '../../forward/target.js';
+import { logLine } from '../../output/exchange-text.js';
+import { replayExchange, type ReplayOptions } from '../../replay.js';
+import type { Store } from '../../store/store.js';
+import type { ReplayFlags } from '../commands/replay.js';
+import { editBody } from '../edit-body.js';
+import { openExistingStore, parseId, unknownId } from '../open-store.js';
+import { loadSecrets } from '../secret-options.js';
+
+function parseHeaderEdit(value: string): [string, string] {
+  const colon = value.indexOf(':');
+  if (colon < 1) throw usageError(`--set-header "${value}" is not name:value`, "for example --set-header 'X-Debug: 1'");
+  return [value.slice(0, colon).trim(), value.slice(colon + 1).trim()];
+}
+
+/** The ids to replay: the ones given, or every original exchange matching --since/--path, in recorded order. */
+function selectIds(store: Store, ids: string[], flags: ReplayFlags): number[] {
+  if (ids.length > 0) return ids.map(parseId);
+  if (!flags.since && !flags.path) throw usageError('replay needs exchange ids, or --since / --path to select them', 'for example `hooktunnel replay 12` or `hooktunnel replay --since 10m`');
+  const since = flags.since ? Date.now() - parseDuration(flags.since, '--since') : undefined;
+  return store.list({ limit: 100_000, since, pathPrefix: flags.path, originalsOnly: true, oldestFirst: true }).map((e) => e.id);
+}
+
+export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
+  const to = flags.to ? parseTarget(flags.to, '--to') : undefined;
+  const timeoutMs = parseDuration(flags.timeout, '--timeout');
+  const setHeaders: HeaderPairs = (flags.setHeader ?? []).map(parseHeaderEdit);
+  const fileBody = flags.bodyFile ? readBodyFile(flags.bodyFile) : undefined;
+  const store = openExistingStore(flags.db);
+  try {
+    const selected = selectIds(store, ids, flags);
+    if ((flags.edit || fileBody) && selected.length !== 1) throw usageError('--edit and --body-file replay exactly one exchange');
+    if (selected.length === 0) {
+      process.stderr.write('no exchanges match; nothing replayed\n');
+      return;
+    }
+    const options: ReplayOptions = {
+      to,
+      timeoutMs,
+      secrets: loadSecrets(flags),
+      resign: flags.resign,
+      setHeaders,
+      onStoreError: (error) => process.stderr.write(`warning: the replay was not recorded: ${error.message}\n`),
+    };
+    const results: ExchangeSummary[] = [];
+    for (const [index, id] of selected.entries()) {
+      if (selected.length > 1) process.stderr.write(chalk.dim(`replaying ${index + 1}/${selected.length}: #${id}\n`));
+      const body = flags.edit ? editBody(store.get(id)?.requestBody ?? Buffer.alloc(0)) : fileBody;
+      const result = await replayExchange(store, id, { ...options, body });
+      if (!result) throw unknownId(id, store.path);
+      if (result.resign && !result.resign.resigned && (flags.resign || flags.edit || fileBody)) {
+        process.stderr.write(chalk.yellow(`warning: #${id} was sent without a new signature: ${result.resign.reason}\n`));
+      }
+      results.push(result.exchange);
+      process.stdout.write(flags.json ? `${JSON.stringify(exchangeToJson(result.exchange))}\n` : `${logLine(result.exchange)}\n`);
+    }
+    if (results.length > 1) process.stderr.write(`${summarize(results)}\n`);
+    // The app answered (any status): success. It could not be reached or failed mid-answer: failure.
+    if (results.some((r) => r.state === 'failed')) process.exitCode = 1;
+  } finally {
+    store.close();
+  }
+}
+
+function readBodyFile(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new UserError(`could not read --body-file ${path}: ${(error as Error).message}`);
+  }
+}
+
+function summarize(results: ExchangeSummary[]): string {
+  const count = (test: (e: ExchangeSummary) => boolean) => results.filter(test).length;
+  const failed = count((e) => e.state === 'failed');
+  const ok = count((e) => e.state === 'complete' && (e.status ?? 0) < 400);
+  const errors = count((e) => e.state === 'complete' && (e.status ?? 0) >= 400);
+  return `replayed ${results.length}: ${ok} answered 2xx/3xx, ${errors} answered 4xx/5xx, ${failed} not delivered`;
+}

@@ -1,0 +1,43 @@
+// Runs `trigger`: builds the sample request, forwards it like any exchange, records it, prints the outcome.
+
+import chalk from 'chalk';
+import { parseDuration } from '../../duration.js';
+import { usageError } from '../../errors.js';
+import { exchangeToJson } from '../../exchange.js';
+import { runExchange } from '../../exchange-runner.js';
+import { Forwarder } from '../../forward/forwarder.js';
+import { parseTarget } from '../../forward/target.js';
+import { logLine } from '../../output/exchange-text.js';
+import { defaultDbPath } from '../../paths.js';
+import { Store } from '../../store/store.js';
+import { buildTriggerRequest, listTriggerEvents } from '../../webhooks/trigger.js';
+import type { TriggerFlags } from '../commands/trigger.js';
+import { loadSecrets } from '../secret-options.js';
+
+export async function trigger(provider: string | undefined, event: string | undefined, flags: TriggerFlags): Promise<void> {
+  if (flags.list || !provider) {
+    const events = listTriggerEvents().map((e) => `  ${e.provider.padEnd(8)} ${e.event}`);
+    process.stdout.write(`Sample events:\n${events.join('\n')}\n`);
+    return;
+  }
+  if (!event) throw usageError(`which ${provider} event?`, `run \`hooktunnel trigger --list\` to see them`);
+  const target = parseTarget(flags.to, '--to');
+  const secrets = loadSecrets(flags);
+  const request = buildTriggerRequest(provider, event, { secrets, nowMs: Date.now(), path: flags.path });
+  if (!request.signed) process.stderr.write(chalk.yellow(`warning: no ${provider} secret configured; sending unsigned (set --secret ${provider}=… or HOOKTUNNEL_SECRET_${provider.toUpperCase()})\n`));
+
+  const store = Store.open(flags.db ?? defaultDbPath());
+  const forwarder = new Forwarder(target, { timeoutMs: parseDuration(flags.timeout, '--timeout'), hostHeader: 'rewrite' });
+  try {
+    const running = runExchange(
+      { ...request, deliveryId: null, url: null, receivedAt: Date.now(), replayOf: null },
+      { forwarder, store, secrets, onStoreError: (error) => process.stderr.write(`warning: not recorded: ${error.message}\n`) },
+    );
+    const result = await running.done;
+    process.stdout.write(flags.json ? `${JSON.stringify(exchangeToJson(result))}\n` : `${logLine(result)}\n`);
+    if (result.state === 'failed') process.exitCode = 1;
+  } finally {
+    forwarder.close();
+    store.close();
+  }
+}

@@ -1,0 +1,34 @@
+// `hooktunnel trigger <provider> <event>`: send a realistic, signed sample event to the local app and record it.
+
+import { Command, Option } from 'commander';
+import { dbOption } from '../open-store.js';
+import { withSecretOptions, type SecretFlags } from '../secret-options.js';
+
+interface TriggerFlags extends SecretFlags {
+  to: string;
+  path: string;
+  db?: string;
+  json?: boolean;
+  timeout: string;
+  list?: boolean;
+}
+
+export function triggerCommand(): Command {
+  return withSecretOptions(new Command('trigger'))
+    .description('Send a realistic sample webhook (Stripe, GitHub, Shopify) to the local app, signed with your secret, and record it.')
+    .argument('[provider]', 'stripe, github or shopify')
+    .argument('[event]', 'e.g. payment_intent.succeeded, pull_request.opened, orders/create')
+    .addOption(new Option('--to <port|url>', 'the local app').default('3000').env('HOOKTUNNEL_TO'))
+    .option('--path <path>', 'request path on the local app', '/')
+    .option('--list', 'list the sample events')
+    .addOption(new Option('--db <file>', dbOption[1]).env('HOOKTUNNEL_DB'))
+    .addOption(new Option('--timeout <duration>', 'wait this long for the local app').default('30s'))
+    .option('--json', 'print the recorded exchange as JSON')
+    .addHelpText('after', '\nExamples:\n  hooktunnel trigger --list\n  hooktunnel trigger stripe payment_intent.succeeded --to 3000 --path /webhooks/stripe --secret stripe=whsec_…')
+    .action(async (provider: string | undefined, event: string | undefined, flags: TriggerFlags) => {
+      const { trigger } = await import('../actions/trigger.js');
+      await trigger(provider, event, flags);
+    });
+}
+
+export type { TriggerFlags };

@@ -1,0 +1,32 @@
+// The exchange filters shared by `ls` and `export`.
+
+import { Option, type Command } from 'commander';
+import { parseDuration } from '../duration.js';
+import type { ListOptions } from '../store/store.js';
+
+export interface FilterFlags {
+  provider?: string;
+  event?: string;
+  failed?: boolean;
+  since?: string;
+  path?: string;
+}
+
+export function withFilterOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--provider <name>', 'only this provider (stripe, github, shopify, slack, standard, twilio, hmac)'))
+    .addOption(new Option('--event <type>', 'only this event type, e.g. payment_intent.succeeded'))
+    .option('--failed', 'only failures: no response, a 5xx, or an invalid signature')
+    .option('--since <duration>', 'only the last <duration> (10m, 2h, 7d)')
+    .option('--path <prefix>', 'only paths starting with this');
+}
+
+export function filterToList(flags: FilterFlags): Omit<ListOptions, 'limit'> {
+  return {
+    provider: flags.provider,
+    eventType: flags.event,
+    failed: flags.failed,
+    since: flags.since ? Date.now() - parseDuration(flags.since, '--since') : undefined,
+    pathPrefix: flags.path,
+  };
+}

@@ -1,0 +1,27 @@
+// The signature-secret flags shared by listen, replay, verify and trigger, and where secrets come from.
+
+import { Option, type Command } from 'commander';
+import { loadConfig } from '../config.js';
+import { buildSecrets, type Secrets } from '../webhooks/secrets.js';
+
+export interface SecretFlags {
+  secret?: string[];
+  verify?: string[];
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Adds --secret and --verify (both repeatable). */
+export function withSecretOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--secret <provider=secret>', 'signing secret, e.g. stripe=whsec_… or github:/hooks/*=… (repeatable; also HOOKTUNNEL_SECRET_<PROVIDER>)')
+        .argParser(collect),
+    )
+    .addOption(new Option('--verify <spec>', 'generic HMAC check: hmac-sha256:HEADER:SECRET[:hex|base64] (repeatable)').argParser(collect));
+}
+
+/** Flags first, then HOOKTUNNEL_SECRET_* variables, then the config file's `secrets` map. */
+export function loadSecrets(flags: SecretFlags, env: NodeJS.ProcessEnv = process.env): Secrets {
+  return buildSecrets({ flags: flags.secret, verify: flags.verify, env, config: loadConfig().secrets });
+}

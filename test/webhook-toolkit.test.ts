@@ -1,0 +1,153 @@
+// Webhook awareness end to end: signatures checked on the way through, re-signing and edited replay, duplicates,
+// trigger, verify and exports, with the real relay, the real CLI and a local app that verifies like a real one.
+
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRelay, type Relay } from '../relay-server/relay.js';
+import { runCli, startListen, tempHome, type ListenProcess } from './helpers/cli.js';
+import { send, startLocalApp, type LocalApp } from './helpers/http.js';
+
+const SECRET = 'whsec_toolkit_test_secret';
+const home = tempHome();
+const env = { ...home.env, HOOKTUNNEL_SECRET_STRIPE: SECRET, HOOKTUNNEL_DB: home.db };
+let relay: Relay;
+let app: LocalApp;
+let listen: ListenProcess;
+
+/** A local app that verifies Stripe signatures with Stripe's own SDK and the usual 300 s tolerance. */
+beforeAll(async () => {
+  relay = createRelay({ port: 0, host: '127.0.0.1' });
+  const relayUrl = await relay.start();
+  app = await startLocalApp((req, res, body) => {
+    try {
+      const event = Stripe.webhooks.constructEvent(body, String(req.headers['stripe-signature']), SECRET, 300);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ received: event.id }));
+    } catch (error) {
+      res.writeHead(400, { 'Content-Type': 'text/plain' });
+      res.end(`signature rejected: ${(error as Error).message}`);
+    }
+  });
+  listen = await startListen([String(app.port), '--relay', relayUrl], env);
+});
+
+afterAll(async () => {
+  await listen?.stop();
+  await app?.close();
+  await relay?.close();
+  home.cleanup();
+});
+
+function stripeEvent(id: string, created: number, amount = 1000): Buffer {
+  return Buffer.from(
+    JSON.stringify({ id, object: 'event', type: 'payment_intent.succeeded', created, data: { object: { id: 'pi_1', amount } } }),
+  );
+}
+
+async function sendStripe(path: string, body: Buffer, signedAtSec: number) {
+  const header = Stripe.webhooks.generateTestHeaderString({ payload: body.toString(), secret: SECRET, timestamp: signedAtSec });
+  const reply = await send(`${listen.url}${path}`, { headers: ['Content-Type', 'application/json', 'Content-Length', String(body.length), 'Stripe-Signature', header], body });
+  const event = await listen.waitForRequest((e) => e.path === path, `the exchange for ${path}`);
+  return { reply, event };
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+
+describe('signatures on the way through', () => {
+  it('shows a Stripe-signed webhook as valid, with provider and event', async () => {
+    const { reply, event } = await sendStripe('/stripe/valid', stripeEvent('evt_valid', now()), now());
+    expect(reply.status).toBe(200);
+    expect(event.webhook).toMatchObject({ provider: 'stripe', eventType: 'payment_intent.succeeded', eventId: 'evt_valid', verification: 'valid' });
+    const ls = await runCli(['ls', '--provider', 'stripe', '--event', 'payment_intent.succeeded'], { env });
+    expect(ls.stdout).toContain('/stripe/valid');
+    expect(ls.stdout).toContain('stripe payment_intent.succeeded');
+  });
+
+  it('rejects a delivery signed 400 s ago, and accepts it replayed with --resign', async () => {
+    const { reply, event } = await sendStripe('/stripe/stale', stripeEvent('evt_stale', now() - 400), now() - 400);
+    expect(reply.status).toBe(400);
+    expect(event.webhook).toMatchObject({ verification: 'invalid' });
+    expect(String((event.webhook as { reason: string }).reason)).toMatch(/outside the 300 s tolerance/);
+
+    const failed = await runCli(['ls', '--failed', '--json'], { env });
+    expect(JSON.parse(failed.stdout).map((e: { id: number }) => e.id)).toContain(event.id);
+
+    const plain = await runCli(['replay', String(event.id), '--json'], { env });
+    expect(JSON.parse(plain.stdout).status).toBe(400);
+    const resigned = await runCli(['replay', String(event.id), '--resign', '--json'], { env });
+    expect(resigned.code).toBe(0);
+    expect(JSON.parse(resigned.stdout)).toMatchObject({ status: 200, replayOf: event.id, webhook: { verification: 'valid' } });
+    expect(app.received.at(-1)!.body.equals(app.received.find((r) => r.url === '/stripe/stale')!.body)).toBe(true);
+  });
+
+  it('replays an edited body from a scripted $EDITOR, re-signed so the app accepts it', async () => {
+    const { event } = await sendStripe('/stripe/edit', stripeEvent('evt_edit', now(), 1000), now());
+    const editor = join(home.dir, 'editor.sh');
+    writeFileSync(editor, '#!/bin/sh\nsed -i "s/1000/2500/" "$1"\n');
+    chmodSync(editor, 0o755);
+    const edited = await runCli(['replay', String(event.id), '--edit', '--json'], { env: { ...env, EDITOR: editor } });
+    expect(edited.code).toBe(0);
+    expect(JSON.parse(edited.stdout).status).toBe(200);
+    const received = JSON.parse(app.received.at(-1)!.body.toString());
+    expect(received.data.object.amount).toBe(2500);
+    const lengthHeader = app.received.at(-1)!.rawHeaders.findIndex((h) => h.toLowerCase() === 'content-length');
+    expect(Number(app.received.at(-1)!.rawHeaders[lengthHeader + 1])).toBe(app.received.at(-1)!.body.length);
+  });
+
+  it('marks duplicate deliveries and out-of-order arrivals', async () => {
+    const first = await sendStripe('/stripe/dup-1', stripeEvent('evt_dup', now()), now());
+    const second = await sendStripe('/stripe/dup-2', stripeEvent('evt_dup', now()), now());
+    expect(second.event.webhook).toMatchObject({ duplicateOf: first.event.id });
+    const older = await sendStripe('/stripe/older', stripeEvent('evt_older', now() - 3600), now());
+    expect(older.event.webhook).toMatchObject({ outOfOrder: true, duplicateOf: null });
+    const show = await runCli(['show', String(second.event.id)], { env });
+    expect(show.stdout).toContain(`duplicate of #${first.event.id}`);
+  });
+
+  it('re-checks a recording with `verify`, as of when it arrived', async () => {
+    const { event } = await sendStripe('/stripe/verify', stripeEvent('evt_verify', now()), now());
+    const good = await runCli(['verify', String(event.id)], { env });
+    expect(good.code).toBe(0);
+    expect(good.stdout).toContain(`#${event.id} stripe payment_intent.succeeded: valid`);
+    const wrong = await runCli(['verify', String(event.id), '--secret', 'stripe=whsec_wrong'], { env });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toContain('invalid');
+  });
+});
+
+describe('trigger and exports', () => {
+  it('triggers a signed sample event that the app accepts, and records it', async () => {
+    const result = await runCli(['trigger', 'stripe', 'payment_intent.succeeded', '--to', String(app.port), '--path', '/trigger', '--json'], { env });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 200, path: '/trigger', webhook: { provider: 'stripe', verification: 'valid' } });
+    const unsigned = await runCli(['trigger', 'github', 'push', '--to', String(app.port)], { env });
+    expect(unsigned.stderr).toContain('no github secret configured');
+    const unknown = await runCli(['trigger', 'stripe', 'nope.event', '--to', String(app.port)], { env });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('payment_intent.succeeded');
+  });
+
+  it('exports HAR 1.2 and JSON, and prints curl commands', async () => {
+    const file = join(home.dir, 'out.har');
+    const har = await runCli(['export', '--har', file, '--provider', 'stripe'], { env });
+    expect(har.code).toBe(0);
+    const parsed = JSON.parse(readFileSync(file, 'utf8'));
+    expect(parsed.log.version).toBe('1.2');
+    expect(parsed.log.entries.length).toBeGreaterThan(3);
+    for (const entry of parsed.log.entries) {
+      expect(entry).toHaveProperty('startedDateTime');
+      expect(entry.request).toHaveProperty('method');
+      expect(entry.response).toHaveProperty('status');
+    }
+    const json = JSON.parse((await runCli(['export', '--json', '-', '--limit', '2'], { env })).stdout);
+    expect(json).toHaveLength(2);
+    expect(json[0].request.body).toHaveProperty('encoding');
+
+    const id = parsed.log.entries.length;
+    const curl = await runCli(['show', String(id), '--curl'], { env });
+    expect(curl.stdout).toMatch(/^curl -X POST '/);
+    expect(curl.stdout).toContain('--data-binary');
+  });
+});
