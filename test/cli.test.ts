@@ -66,7 +66,7 @@ describe('listen against a relay process', () => {
   it('works end to end with `hooktunnel relay` running as its own process', async () => {
     const home = tempHome();
     cleanups.push(home.cleanup);
-    const relay = spawn(process.execPath, [BIN, 'relay', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const relay = spawn(process.execPath, [BIN, 'relay', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...home.env } });
     cleanups.push(() => {
       relay.kill('SIGTERM');
     });
