@@ -41,6 +41,8 @@ export interface TunnelClientOptions {
   retry: boolean;
   /** A resume token from an earlier run, to get the same random id back. */
   resumeToken?: string;
+  /** Give up on a relay that has not pinged for this long (default CLIENT_SILENCE_TIMEOUT_MS). */
+  silenceTimeoutMs?: number;
 }
 
 export interface TunnelClientEvents {
@@ -131,9 +133,18 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
       if (this.resumeToken) hello.resumeToken = this.resumeToken;
       if (this.options.force) hello.force = true;
       ws.send(encode(MessageType.Hello, 0, hello));
-      this.expectPing(ws);
+      expectPing();
     });
-    ws.on('ping', () => this.expectPing(ws));
+    // A relay that stops pinging is gone (laptop slept, network changed): reconnect instead of waiting forever.
+    const expectPing = () => {
+      clearTimeout(this.silenceTimer);
+      this.silenceTimer = setTimeout(() => {
+        failure ??= 'the relay stopped sending heartbeats';
+        ws.terminate();
+      }, this.options.silenceTimeoutMs ?? CLIENT_SILENCE_TIMEOUT_MS);
+      this.silenceTimer.unref();
+    };
+    ws.on('ping', expectPing);
     ws.on('unexpected-response', (_req, res) => {
       // The relay refuses at the upgrade with a status: 401 (token) is fatal, others are worth retrying.
       const status = res.statusCode ?? 0;
@@ -206,12 +217,6 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
       default:
         return { message: `relay sent an unexpected ${MessageType[message.type]}`, fatal: false };
     }
-  }
-
-  private expectPing(ws: WebSocket): void {
-    clearTimeout(this.silenceTimer);
-    this.silenceTimer = setTimeout(() => ws.terminate(), CLIENT_SILENCE_TIMEOUT_MS);
-    this.silenceTimer.unref();
   }
 
   private dropRequests(reason: string): void {
