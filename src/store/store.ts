@@ -56,6 +56,15 @@ export class Store {
       get: db.prepare(`SELECT * FROM exchanges WHERE id = ?`),
       chunks: db.prepare(`SELECT data FROM body_chunks WHERE exchange_id = ? AND part = ? ORDER BY seq`).pluck(),
       byDelivery: db.prepare(`SELECT id FROM exchanges WHERE delivery_id = ?`).pluck(),
+      // Replays are not deliveries: they never make an original a duplicate or out of order.
+      firstDelivery: db
+        .prepare(`SELECT min(id) FROM exchanges WHERE provider = ? AND event_id = ? AND id < ? AND replay_of IS NULL`)
+        .pluck(),
+      latestEvent: db.prepare(`SELECT max(event_at) FROM exchanges WHERE provider = ? AND id < ? AND replay_of IS NULL`).pluck(),
+      analysisUpdate: db.prepare(
+        `UPDATE exchanges SET provider = ?, event_type = ?, event_id = ?, event_at = ?, verification = ?,
+           verification_reason = ?, duplicate_of = ?, out_of_order = ? WHERE id = ?`,
+      ),
     };
   }
 
@@ -107,29 +116,13 @@ export class Store {
 
   /** Stores what the webhook analysis found and derives the duplicate and out-of-order marks from earlier deliveries. */
   recordAnalysis(id: number, analysis: WebhookAnalysis): WebhookInfo {
+    const { firstDelivery, latestEvent, analysisUpdate } = this.statements;
     return this.db.transaction(() => {
       const { provider, eventId, eventAt } = analysis;
-      const duplicateOf =
-        provider && eventId
-          ? ((this.db
-              .prepare(`SELECT min(id) FROM exchanges WHERE provider = ? AND event_id = ? AND id < ? AND replay_of IS NULL`)
-              .pluck()
-              .get(provider, eventId, id) as number | null) ?? null)
-          : null;
-      const latest =
-        provider && eventAt !== null
-          ? (this.db
-              .prepare(`SELECT max(event_at) FROM exchanges WHERE provider = ? AND id < ? AND replay_of IS NULL`)
-              .pluck()
-              .get(provider, id) as number | null)
-          : null;
+      const duplicateOf = provider && eventId ? ((firstDelivery.get(provider, eventId, id) as number | null) ?? null) : null;
+      const latest = provider && eventAt !== null ? (latestEvent.get(provider, id) as number | null) : null;
       const outOfOrder = latest !== null && eventAt !== null && eventAt < latest;
-      this.db
-        .prepare(
-          `UPDATE exchanges SET provider = ?, event_type = ?, event_id = ?, event_at = ?, verification = ?,
-             verification_reason = ?, duplicate_of = ?, out_of_order = ? WHERE id = ?`,
-        )
-        .run(provider, analysis.eventType, eventId, eventAt, analysis.verification, analysis.reason, duplicateOf, outOfOrder ? 1 : 0, id);
+      analysisUpdate.run(provider, analysis.eventType, eventId, eventAt, analysis.verification, analysis.reason, duplicateOf, outOfOrder ? 1 : 0, id);
       return { provider, eventType: analysis.eventType, eventId, verification: analysis.verification, reason: analysis.reason, duplicateOf, outOfOrder };
     })();
   }
