@@ -115,7 +115,7 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
       const body = Buffer.isBuffer(input.body) ? input.body : recording && options.store?.get(recording.id)?.requestBody;
       if (!body) return null;
       const analysis = analyzeWebhook({ headers: input.headers, body, url: input.url }, secrets, input.receivedAt);
-      if (recording && options.store) return options.store.recordAnalysis(recording.id, analysis);
+      if (recording && options.store) return options.store.recordAnalysis(recording.id, analysis, { isReplay: input.replayOf !== null });
       return { ...analysis, duplicateOf: null, outOfOrder: false };
     } catch (error) {
       options.onStoreError?.(error as Error);

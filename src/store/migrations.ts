@@ -46,7 +46,7 @@ const MIGRATIONS: string[] = [
    ALTER TABLE exchanges ADD COLUMN duplicate_of INTEGER;
    ALTER TABLE exchanges ADD COLUMN out_of_order INTEGER NOT NULL DEFAULT 0;
    CREATE INDEX exchanges_event ON exchanges(provider, event_id) WHERE event_id IS NOT NULL;
-   CREATE INDEX exchanges_event_time ON exchanges(provider, event_at) WHERE event_at IS NOT NULL;`,
+   CREATE INDEX exchanges_event_time ON exchanges(provider, event_at);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

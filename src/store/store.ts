@@ -60,7 +60,8 @@ export class Store {
       firstDelivery: db
         .prepare(`SELECT min(id) FROM exchanges WHERE provider = ? AND event_id = ? AND id < ? AND replay_of IS NULL`)
         .pluck(),
-      latestEvent: db.prepare(`SELECT max(event_at) FROM exchanges WHERE provider = ? AND id < ? AND replay_of IS NULL`).pluck(),
+      // Answered from the (provider, event_at) index without a scan.
+      latestEvent: db.prepare(`SELECT max(event_at) FROM exchanges WHERE provider = ?`).pluck(),
       analysisUpdate: db.prepare(
         `UPDATE exchanges SET provider = ?, event_type = ?, event_id = ?, event_at = ?, verification = ?,
            verification_reason = ?, duplicate_of = ?, out_of_order = ? WHERE id = ?`,
@@ -115,12 +116,14 @@ export class Store {
   }
 
   /** Stores what the webhook analysis found and derives the duplicate and out-of-order marks from earlier deliveries. */
-  recordAnalysis(id: number, analysis: WebhookAnalysis): WebhookInfo {
+  recordAnalysis(id: number, analysis: WebhookAnalysis, options: { isReplay?: boolean } = {}): WebhookInfo {
     const { firstDelivery, latestEvent, analysisUpdate } = this.statements;
     return this.db.transaction(() => {
       const { provider, eventId, eventAt } = analysis;
-      const duplicateOf = provider && eventId ? ((firstDelivery.get(provider, eventId, id) as number | null) ?? null) : null;
-      const latest = provider && eventAt !== null ? (latestEvent.get(provider, id) as number | null) : null;
+      // A replay repeats an event on purpose: marking it a duplicate or out of order would only be noise.
+      const marks = provider !== null && !options.isReplay;
+      const duplicateOf = marks && eventId ? ((firstDelivery.get(provider, eventId, id) as number | null) ?? null) : null;
+      const latest = marks && eventAt !== null ? (latestEvent.get(provider) as number | null) : null;
       const outOfOrder = latest !== null && eventAt !== null && eventAt < latest;
       analysisUpdate.run(provider, analysis.eventType, eventId, eventAt, analysis.verification, analysis.reason, duplicateOf, outOfOrder ? 1 : 0, id);
       return { provider, eventType: analysis.eventType, eventId, verification: analysis.verification, reason: analysis.reason, duplicateOf, outOfOrder };
