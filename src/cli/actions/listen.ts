@@ -10,6 +10,8 @@ import { defaultDbPath } from '../../paths.js';
 import { jsonReporter, plainReporter, type ListenReporter } from '../../output/listen-reporter.js';
 import { Session } from '../../session.js';
 import { Store } from '../../store/store.js';
+import type { TuiHandle } from '../../tui/run-tui.js';
+import { shouldUseTui } from '../../tui/should-use-tui.js';
 import type { ListenFlags } from '../commands/listen.js';
 
 function parseHostHeader(value: string): HostHeaderMode {
@@ -44,7 +46,11 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
 
   let embedded: EmbeddedRelay | undefined;
   let session: Session | undefined;
+  let tui: TuiHandle | undefined;
   const shutdown = async () => {
+    // The UI goes first, so the terminal is restored before anything else is printed.
+    tui?.close();
+    await tui?.done.catch(() => {});
     session?.close();
     await embedded?.relay?.close();
     store?.close();
@@ -64,22 +70,32 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
       retry: flags.retry,
       store,
     });
-    session.on('status', (status) => reporter.status(status));
-    session.on('exchange', (exchange) => reporter.exchange(exchange));
-    session.on('storeError', (error) => reporter.storeError(error));
-    session.on('ready', (welcome) =>
-      reporter.ready({ url: welcome.url, target: target.url, dbPath, localOnly: embedded !== undefined, note: embedded?.note }),
-    );
+    if (store && shouldUseTui(flags)) {
+      // Loaded only here, so plain runs and --help never import Ink or React.
+      const { startListenTui } = await import('../../tui/start-listen-tui.js');
+      tui = await startListenTui({ session, store, target, timeoutMs, localOnly: embedded !== undefined, note: embedded?.note });
+    } else {
+      session.on('status', (status) => reporter.status(status));
+      session.on('exchange', (exchange) => reporter.exchange(exchange));
+      session.on('storeError', (error) => reporter.storeError(error));
+      session.on('ready', (welcome) =>
+        reporter.ready({ url: welcome.url, target: target.url, dbPath, localOnly: embedded !== undefined, note: embedded?.note }),
+      );
+    }
 
     const finished = new Promise<void>((resolve, reject) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      // Quitting the UI (q, Ctrl-C in raw mode) ends the session the same way a signal does.
+      tui?.done.then(stop, reject);
       session!.on('fatal', (error) => reject(new UserError(error.message, { hint: fatalHint(error.message) })));
     });
-    await session.start().catch((error: Error) => {
+    const started = session.start().catch((error: Error) => {
       throw new UserError(error.message, { hint: fatalHint(error.message) });
     });
+    // Quitting (or a signal) while the relay is still being reached must not wait for it.
+    await Promise.race([started, finished]);
     await finished;
   } finally {
     await shutdown();

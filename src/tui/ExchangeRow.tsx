@@ -1,0 +1,50 @@
+// One row of the exchange list, memoised: a new exchange re-renders only its own row, not every row.
+
+import { Text } from 'ink';
+import { memo } from 'react';
+import { formatDuration } from '../duration.js';
+import type { ExchangeSummary } from '../exchange.js';
+import { formatSize, formatTime, truncate } from '../output/format.js';
+import { sanitize } from '../sanitize.js';
+import { statusColour, statusText } from './status-style.js';
+
+/** Room left for an id like `#12345 ↻#12340`. */
+const ID_WIDTH = 12;
+
+/** The path's width (it takes what the fixed columns leave); duration and size are dropped below 70 columns. */
+export function rowColumns(width: number): { path: number; wide: boolean } {
+  const wide = width >= 70;
+  const fixed = 2 + 9 + 8 + 1 + 7 + (wide ? 18 : 0) + 1 + ID_WIDTH;
+  return { path: Math.max(8, width - fixed), wide };
+}
+
+/** The column titles, aligned with the rows. */
+export function columnTitles(width: number): string {
+  const { path, wide } = rowColumns(width);
+  const numbers = wide ? `${'DURATION'.padStart(8)} ${'SIZE'.padStart(8)} ` : '';
+  return `  ${'TIME'.padEnd(9)}${'METHOD'.padEnd(8)}${'PATH'.padEnd(path + 1)}${'STATUS'.padEnd(7)}${numbers} ID`;
+}
+
+export interface ExchangeRowProps {
+  exchange: ExchangeSummary;
+  selected: boolean;
+  width: number;
+}
+
+/** One exchange: time, method, path, status, duration, size, id (and the original it replays). */
+export const ExchangeRow = memo(function ExchangeRow({ exchange: e, selected, width }: ExchangeRowProps) {
+  const { path, wide } = rowColumns(width);
+  const duration = e.durationMs === null ? '-' : formatDuration(e.durationMs);
+  const id = `#${e.id}${e.replayOf ? ` ↻#${e.replayOf}` : ''}`;
+  return (
+    <Text wrap="truncate-end" inverse={selected}>
+      {selected ? '› ' : '  '}
+      <Text dimColor={!selected}>{`${formatTime(e.receivedAt)} `}</Text>
+      <Text bold>{`${truncate(sanitize(e.method), 7).padEnd(7)} `}</Text>
+      {`${truncate(sanitize(e.path), path).padEnd(path)} `}
+      <Text color={statusColour(e)} bold={statusColour(e) === 'red'}>{`${statusText(e).padEnd(6)} `}</Text>
+      {wide ? `${duration.padStart(8)} ${formatSize(e.requestSize).padStart(8)} ` : ''}
+      <Text dimColor={!selected}>{` ${id}`}</Text>
+    </Text>
+  );
+});

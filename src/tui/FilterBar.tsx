@@ -1,0 +1,28 @@
+// The line above the footer: the filter being typed or applied, or the last action's message and the follow state.
+
+import { Text } from 'ink';
+import { sanitize } from '../sanitize.js';
+
+export interface FilterBarProps {
+  filter: string;
+  editing: boolean;
+  /** Result of the last action (replay, copy, open), already safe to print. */
+  message: string;
+  following: boolean;
+  /** "12 of 500" style position in the list. */
+  position: string;
+}
+
+/** The status line above the footer. */
+export function FilterBar({ filter, editing, message, following, position }: FilterBarProps) {
+  return (
+    <Text wrap="truncate-end">
+      {editing || filter ? (
+        <Text color="cyan">{`/${sanitize(filter)}${editing ? '▌' : ''}  `}</Text>
+      ) : null}
+      <Text color={following ? 'green' : 'yellow'}>{following ? '▶ following' : '❚❚ paused'}</Text>
+      <Text dimColor>{`  ${position}`}</Text>
+      {message ? <Text>{`  ${message}`}</Text> : null}
+    </Text>
+  );
+}

@@ -1,0 +1,28 @@
+// The bottom line: as many key hints as fit the width, the quit key always last.
+
+import { Text } from 'ink';
+import { KEY_BINDINGS } from './keymap.js';
+
+/** Hints in order of importance, cut before the one that would overflow; `q quit` is always shown. */
+export function footerText(width: number, editing: boolean, following = true): string {
+  if (editing) return 'type to filter · Enter keep · Esc clear · Ctrl-C quit';
+  // While paused, `p` is the way back to following.
+  const [quit, ...rest] = KEY_BINDINGS.map((b) => `${b.keys} ${b.keys === 'p' && !following ? 'follow' : b.hint}`);
+  const parts: string[] = [];
+  let used = quit.length;
+  for (const part of rest) {
+    if (used + part.length + 2 > width) break;
+    parts.push(part);
+    used += part.length + 2;
+  }
+  return [...parts, quit].join('  ');
+}
+
+/** The key hints line; filter hints while the filter is being typed. */
+export function Footer({ width, editing, following }: { width: number; editing: boolean; following: boolean }) {
+  return (
+    <Text wrap="truncate-end" dimColor>
+      {footerText(width, editing, following)}
+    </Text>
+  );
+}

@@ -1,0 +1,53 @@
+// The top two lines: public URL and target, relay connection state, counts and the database path.
+
+import { Box, Text } from 'ink';
+import { memo } from 'react';
+import { sanitize } from '../sanitize.js';
+import type { ConnectionStatus } from '../tunnel/tunnel-client.js';
+import type { HeaderInfo } from './model.js';
+
+function connection(status: ConnectionStatus | null): { text: string; color: string } {
+  if (!status) return { text: 'no tunnel', color: 'gray' };
+  switch (status.state) {
+    case 'online':
+      return { text: '● online', color: 'green' };
+    case 'connecting':
+      return { text: '○ connecting', color: 'yellow' };
+    case 'reconnecting':
+      return { text: `○ reconnecting (attempt ${status.attempt})`, color: 'yellow' };
+    case 'offline':
+      return { text: `✕ offline${status.error ? `: ${sanitize(status.error)}` : ''}`, color: 'red' };
+  }
+}
+
+/** Header lines. Everything here may come from the relay or the database, so it is sanitised. */
+export const Header = memo(function Header({ info }: { info: HeaderInfo }) {
+  const state = connection(info.connection);
+  const where =
+    info.mode === 'listen'
+      ? [{ text: sanitize(info.url ?? 'waiting for the relay…'), bold: true }, { text: ` → ${sanitize(info.target)}` }]
+      : [{ text: 'recorded history', bold: true }, { text: ` · replays → ${sanitize(info.target)}` }];
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        <Text bold color="green">
+          hooktunnel{' '}
+        </Text>
+        {where.map((part, i) => (
+          <Text key={i} bold={part.bold}>
+            {part.text}
+          </Text>
+        ))}
+        <Text>{'  '}</Text>
+        <Text color={state.color}>{state.text}</Text>
+      </Text>
+      <Text wrap="truncate-end" dimColor>
+        {`${info.requests} requests · `}
+        <Text color={info.failures > 0 ? 'red' : undefined}>{`${info.failures} failed`}</Text>
+        {info.storeErrors > 0 ? <Text color="red">{` · ${info.storeErrors} not recorded`}</Text> : null}
+        {` · db ${sanitize(info.dbPath)}`}
+        {info.note ? ` · ${sanitize(info.note)}` : ''}
+      </Text>
+    </Box>
+  );
+});

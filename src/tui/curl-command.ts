@@ -1,0 +1,14 @@
+// The command `c` copies: the exchange as curl, with a large body streamed from the store instead of inlined.
+
+import type { Exchange } from '../exchange.js';
+import { toCurl } from '../export/curl.js';
+import { quoteArg } from '../export/shell-quote.js';
+
+/** Bodies up to this size are inlined; larger ones would make an OSC 52 payload most terminals refuse. */
+export const INLINE_BODY_LIMIT = 64 * 1024;
+
+/** A curl command that resends the request to its target; big bodies come from `hooktunnel show --raw`, byte for byte. */
+export function curlCommand(exchange: Exchange, dbPath: string): string {
+  if (exchange.requestBody.length <= INLINE_BODY_LIMIT) return toCurl(exchange, exchange.target);
+  return `hooktunnel show ${exchange.id} --raw --db ${quoteArg(dbPath)} | ${toCurl(exchange, exchange.target, { bodyFile: '-' })}`;
+}

@@ -1,0 +1,90 @@
+// The detail pane's content: request or response of one exchange as styled lines, every network string sanitised.
+
+import { formatDuration } from '../duration.js';
+import { headerValue, type Exchange, type HeaderPairs } from '../exchange.js';
+import { viewBody } from '../output/body-view.js';
+import { formatDateTime } from '../output/format.js';
+import { sanitize } from '../sanitize.js';
+import { colourJsonLine } from './json-colour.js';
+import { line, type StyledLine } from './styled-line.js';
+import { statusColour, statusText } from './status-style.js';
+
+/** Which half of the exchange the pane shows. */
+export type DetailTab = 'request' | 'response';
+
+/** Bodies beyond this are shown in part: pretty-printing 25 MB on every selection change would freeze the UI. */
+export const BODY_VIEW_LIMIT = 256 * 1024;
+
+function decodedPath(path: string): string | undefined {
+  try {
+    const decoded = decodeURIComponent(path);
+    return decoded === path ? undefined : decoded;
+  } catch {
+    return undefined;
+  }
+}
+
+function queryLines(path: string): StyledLine[] {
+  const query = path.indexOf('?');
+  if (query < 0) return [];
+  const params = [...new URLSearchParams(path.slice(query + 1))];
+  if (params.length === 0) return [];
+  return [line('query', { dim: true }), ...params.map(([k, v]) => [{ text: `  ${sanitize(k)}`, color: 'cyan' }, { text: ` = ${sanitize(v)}` }])];
+}
+
+function headerLines(headers: HeaderPairs): StyledLine[] {
+  return headers.map(([name, value]) => [{ text: sanitize(name), color: 'cyan' }, { text: `: ${sanitize(value)}` }]);
+}
+
+/** The first `limit` bytes, cut back to a UTF-8 character boundary so a text body does not turn "binary". */
+function head(body: Buffer, limit: number): Buffer {
+  if (body.length <= limit) return body;
+  let end = limit;
+  // Continuation bytes are 10xxxxxx; a character is at most 4 bytes.
+  while (end > limit - 4 && (body[end] & 0xc0) === 0x80) end--;
+  return body.subarray(0, end);
+}
+
+function bodyLines(body: Buffer, headers: HeaderPairs, sha256: string | null): StyledLine[] {
+  const shown = head(body, BODY_VIEW_LIMIT);
+  const view = viewBody(shown, headerValue(headers, 'content-type'), headerValue(headers, 'content-encoding'));
+  if (body.length === 0) return [line('(empty body)', { dim: true })];
+  const bytes = (n: number) => n.toLocaleString('en-US');
+  // viewBody saw only the head, so its size is the head's: say both.
+  const summary = shown === body ? view.summary : view.summary.replace(/^[\d,]+ bytes/, `${bytes(body.length)} bytes (first ${bytes(shown.length)} shown)`);
+  const title = line(`body: ${summary}${sha256 ? `, sha256 ${sha256.slice(0, 16)}…` : ''}`, { dim: true });
+  const lines = view.kind === 'json' ? view.lines.map(colourJsonLine) : view.lines.map((text) => line(text));
+  return [title, ...lines];
+}
+
+function requestLines(e: Exchange): StyledLine[] {
+  const lines: StyledLine[] = [
+    [{ text: sanitize(e.method), bold: true }, { text: ` ${sanitize(e.path)}` }, { text: `  → ${sanitize(e.target)}`, dim: true }],
+  ];
+  const decoded = decodedPath(e.path);
+  if (decoded !== undefined) lines.push([{ text: 'decoded ', dim: true }, { text: sanitize(decoded) }]);
+  const via = e.url ? `  via ${sanitize(e.url)}` : '';
+  const replay = e.replayOf ? `  (replay of #${e.replayOf})` : '';
+  lines.push(line(`#${e.id}  received ${formatDateTime(e.receivedAt)}${via}${replay}`, { dim: true }));
+  // The body before the headers: it is what a webhook is about, and it should not need scrolling to.
+  lines.push(...queryLines(e.path), [], ...bodyLines(e.requestBody, e.requestHeaders, e.requestSha256), [], ...headerLines(e.requestHeaders));
+  return lines;
+}
+
+function responseLines(e: Exchange): StyledLine[] {
+  const outcome: StyledLine = [{ text: statusText(e), color: statusColour(e), bold: true }];
+  if (e.durationMs !== null) outcome.push({ text: `  ${formatDuration(e.durationMs)}` });
+  if (e.errorCode) outcome.push({ text: `  ${sanitize(e.errorCode)}: ${sanitize(e.errorMessage ?? '')}`, color: 'red' });
+  const lines: StyledLine[] = [outcome, []];
+  if (e.state === 'interrupted') return [...lines, line('interrupted: the recording process stopped before an answer arrived', { color: 'yellow' })];
+  if (!e.responseHeaders) {
+    const why = e.errorCode ? '(no response from the local app; hooktunnel answered with the error above)' : '(no response yet)';
+    return [...lines, line(why, { dim: true })];
+  }
+  return [...lines, ...bodyLines(e.responseBody ?? Buffer.alloc(0), e.responseHeaders, e.responseSha256), [], ...headerLines(e.responseHeaders)];
+}
+
+/** Everything the pane can show for one tab, before wrapping to the pane's width. */
+export function detailLines(e: Exchange, tab: DetailTab): StyledLine[] {
+  return tab === 'request' ? requestLines(e) : responseLines(e);
+}

@@ -1,0 +1,17 @@
+// What stays on the normal screen after the TUI exits: a one-line summary and the curl commands that were copied.
+
+import type { HeaderInfo } from './model.js';
+import { sanitize } from '../sanitize.js';
+
+/**
+ * Text for stdout after the alternate screen is gone. The curl commands are printed whole: the exporter quotes
+ * every non-printable byte as an escape, so they carry no raw control characters.
+ */
+export function exitSummary(info: HeaderInfo, copied: readonly string[]): string {
+  const what = info.mode === 'listen' ? `${info.requests} requests, ${info.failures} failed` : `${info.requests} replays`;
+  const lines = [`hooktunnel ${info.mode}: ${what}; recorded in ${sanitize(info.dbPath)}`];
+  if (copied.length > 0) {
+    lines.push('', `curl command${copied.length > 1 ? 's' : ''} copied during this session:`, ...copied.flatMap((command) => [command, '']));
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}

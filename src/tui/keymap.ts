@@ -1,0 +1,25 @@
+// Every key the TUI understands, in one list: the footer shows it and the README documents it.
+
+export interface KeyBinding {
+  keys: string;
+  /** Short form for the footer. */
+  hint: string;
+  /** Long form for the docs. */
+  description: string;
+}
+
+/** In order of importance: a narrow footer shows the first ones (and always the quit key). */
+export const KEY_BINDINGS: readonly KeyBinding[] = [
+  { keys: 'q', hint: 'quit', description: 'quit (Ctrl-C too), restoring the terminal' },
+  { keys: '↑↓/jk', hint: 'move', description: 'move the selection (in the detail pane: scroll it)' },
+  { keys: 'Enter', hint: 'detail', description: 'focus the detail pane (again: back to the list)' },
+  { keys: 'Tab', hint: 'req/res', description: 'switch the detail pane between request and response' },
+  { keys: 'r', hint: 'replay', description: 'replay the selected exchange to the local target; the result is a new row marked ↻#id' },
+  { keys: '/', hint: 'filter', description: 'filter by path, method, status, id or body text; Enter keeps it, Esc clears it' },
+  { keys: 'c', hint: 'curl', description: 'copy the request as a curl command (OSC 52 clipboard); also printed on exit' },
+  { keys: 'o', hint: 'open', description: 'open the public URL in the browser' },
+  { keys: 'p', hint: 'pause', description: 'pause or resume following new exchanges (the selection stays put while paused)' },
+  { keys: 'Esc', hint: 'back', description: 'clear the filter, or leave the detail pane' },
+  { keys: 'PgUp/PgDn', hint: 'page', description: 'move or scroll by a page' },
+  { keys: 'g/G', hint: 'newest/oldest', description: 'jump to the newest row and follow / to the oldest loaded row (older pages load from the database as you go)' },
+];

@@ -1,0 +1,59 @@
+// The TUI model for `listen`: the store's history plus the live session's connection state and exchanges.
+
+import type { ExchangeSummary } from '../exchange.js';
+import type { Target } from '../forward/target.js';
+import type { WelcomeMeta } from '../protocol.js';
+import type { Session } from '../session.js';
+import type { Store } from '../store/store.js';
+import type { ConnectionStatus } from '../tunnel/tunnel-client.js';
+import { StoreModel } from './store-model.js';
+
+export interface SessionModelOptions {
+  session: Session;
+  store: Store;
+  target: Target;
+  timeoutMs: number;
+  /** Shown in the header, e.g. that the embedded relay is reachable from this machine only. */
+  note?: string;
+}
+
+/** Follows a Session's events; replays go to the listen target, like the tunnel's own requests. */
+export class SessionModel extends StoreModel {
+  private readonly session: Session;
+  private readonly onStatus = (status: ConnectionStatus) => this.update({ connection: status });
+  private readonly onReady = (welcome: WelcomeMeta) => this.update({ url: welcome.url });
+  private readonly onStoreError = () => this.countStoreError();
+  private readonly onExchange = (exchange: ExchangeSummary) => {
+    // id 0: the store could not record it, so there is nothing to show in detail; the header counts the store error.
+    if (exchange.id > 0) this.announce(exchange);
+  };
+
+  constructor(options: SessionModelOptions) {
+    super({
+      store: options.store,
+      replayTo: options.target,
+      timeoutMs: options.timeoutMs,
+      info: {
+        mode: 'listen',
+        url: options.session.welcome?.url ?? null,
+        target: options.target.url,
+        dbPath: options.store.path,
+        connection: { state: 'connecting', attempt: 0 },
+        note: options.note,
+      },
+    });
+    this.session = options.session;
+    this.session.on('status', this.onStatus);
+    this.session.on('ready', this.onReady);
+    this.session.on('exchange', this.onExchange);
+    this.session.on('storeError', this.onStoreError);
+  }
+
+  /** Stops following the session. The session and the store belong to the caller. */
+  close(): void {
+    this.session.off('status', this.onStatus);
+    this.session.off('ready', this.onReady);
+    this.session.off('exchange', this.onExchange);
+    this.session.off('storeError', this.onStoreError);
+  }
+}

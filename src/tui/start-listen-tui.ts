@@ -1,0 +1,21 @@
+// Entry for `listen`, loaded with a dynamic import only when the TUI is used: builds the session model and mounts it.
+
+import { exitSummary } from './exit-summary.js';
+import { loadTui } from './load-tui.js';
+import type { TuiHandle } from './run-tui.js';
+import { SessionModel, type SessionModelOptions } from './session-model.js';
+
+export interface ListenTuiOptions extends Omit<SessionModelOptions, 'note'> {
+  /** The embedded relay: the URL works from this machine only. */
+  localOnly: boolean;
+  note?: string;
+}
+
+/** Shows the live TUI for a session that is about to start; `done` resolves when the user quits. */
+export async function startListenTui(options: ListenTuiOptions): Promise<TuiHandle> {
+  const { startTui } = await loadTui();
+  const note = [options.localOnly ? 'embedded relay: reachable from this machine only' : '', options.note ?? ''].filter(Boolean).join('; ');
+  const model = new SessionModel({ ...options, note: note || undefined });
+  const handle = startTui(model, { onExit: (copied) => process.stdout.write(exitSummary(model.info(), copied)) });
+  return { done: handle.done.finally(() => model.close()), close: handle.close };
+}

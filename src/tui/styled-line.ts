@@ -1,0 +1,43 @@
+// Lines made of coloured segments, and hard wrapping to a width, so the detail pane can scroll by exact rows.
+
+/** A run of text with one style. The text must already be sanitised. */
+export interface Segment {
+  text: string;
+  color?: string;
+  bold?: boolean;
+  dim?: boolean;
+}
+
+/** One terminal line. */
+export type StyledLine = Segment[];
+
+/** One unstyled or uniformly styled line. */
+export function line(text: string, style: Omit<Segment, 'text'> = {}): StyledLine {
+  return [{ text, ...style }];
+}
+
+/** Hard-wraps each line at `width` characters (code points), keeping segment styles; empty lines stay. */
+export function wrapLines(lines: readonly StyledLine[], width: number): StyledLine[] {
+  const out: StyledLine[] = [];
+  const max = Math.max(1, width);
+  for (const source of lines) {
+    let current: StyledLine = [];
+    let used = 0;
+    for (const segment of source) {
+      let chars = [...segment.text];
+      while (chars.length > 0) {
+        if (used === max) {
+          out.push(current);
+          current = [];
+          used = 0;
+        }
+        const take = chars.slice(0, max - used);
+        current.push({ ...segment, text: take.join('') });
+        used += take.length;
+        chars = chars.slice(take.length);
+      }
+    }
+    out.push(current);
+  }
+  return out;
+}

@@ -1,0 +1,193 @@
+// The whole inspector against a fake model: rows arrive live, selection, scrolling, pause, filter and the action keys.
+
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { App } from '../../src/tui/App.js';
+import { FakeModel, makeExchange } from './fake-model.js';
+import { waitFor, waitForFrame, waitForNoFrame } from './wait-for.js';
+
+const KEY = { up: '\x1b[A', down: '\x1b[B', enter: '\r', tab: '\t', escape: '\x1b', backspace: '\x7f', pageDown: '\x1b[6~' };
+
+function setup(model: FakeModel, size = { columns: 100, rows: 30 }) {
+  const onCopy = vi.fn();
+  const onOpen = vi.fn();
+  const onQuit = vi.fn();
+  const ui = render(<App model={model} onCopy={onCopy} onOpen={onOpen} onQuit={onQuit} frameMs={5} size={size} />);
+  const frame = () => ui.lastFrame() ?? '';
+  /** The list line for an exchange path (the selected one starts with ›). */
+  const rowOf = (path: string) => frame().split('\n').find((l) => l.includes(path) && /#\d+/.test(l)) ?? '';
+  const press = async (...keys: string[]) => {
+    for (const key of keys) {
+      ui.stdin.write(key);
+      // Ink reads stdin on the next tick; give each key its own turn so sequences are not merged.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  return { ...ui, frame, rowOf, press, onCopy, onOpen, onQuit };
+}
+
+let unmount: (() => void) | undefined;
+afterEach(() => {
+  unmount?.();
+  unmount = undefined;
+});
+
+describe('App', () => {
+  it('shows the header and rows as exchanges arrive, newest on top', async () => {
+    const model = new FakeModel();
+    const ui = setup(model);
+    unmount = ui.unmount;
+    await waitForFrame(ui.lastFrame, 'waiting for webhooks at https://relay.example/t/abc');
+    expect(ui.frame()).toContain('● online');
+    model.push(makeExchange(1, { path: '/stripe' }));
+    await waitForFrame(ui.lastFrame, '/stripe');
+    model.push(makeExchange(2, { path: '/github', status: 503 }));
+    await waitForFrame(ui.lastFrame, '/github');
+    const lines = ui.frame().split('\n');
+    expect(lines.findIndex((l) => l.includes('/github'))).toBeLessThan(lines.findIndex((l) => l.includes('/stripe')));
+    expect(ui.rowOf('/github')).toMatch(/^› \d\d:\d\d:\d\d POST\s+\/github\s+503\s+12ms\s+8 B\s+#2$/);
+    await waitForFrame(ui.lastFrame, '2 requests');
+  });
+
+  it('keeps the selection on the same exchange when new ones arrive, and p resumes following', async () => {
+    const model = new FakeModel().seed([1, 2, 3].map((id) => makeExchange(id, { path: `/p${id}` })));
+    const ui = setup(model);
+    unmount = ui.unmount;
+    await waitForFrame(ui.lastFrame, '/p3');
+    expect(ui.rowOf('/p3')).toMatch(/^›/);
+    await ui.press('j');
+    await waitFor(() => ui.rowOf('/p2').startsWith('›'), ui.frame);
+    expect(ui.frame()).toContain('paused');
+    model.push(makeExchange(4, { path: '/p4' }));
+    await waitForFrame(ui.lastFrame, '/p4');
+    expect(ui.rowOf('/p2')).toMatch(/^›/);
+    expect(ui.rowOf('/p4')).not.toMatch(/^›/);
+    await ui.press('p');
+    await waitFor(() => ui.rowOf('/p4').startsWith('›'), ui.frame);
+    model.push(makeExchange(5, { path: '/p5' }));
+    await waitFor(() => ui.rowOf('/p5').startsWith('›'), ui.frame);
+    expect(ui.frame()).toContain('following');
+  });
+
+  it('scrolls the list and pages older rows in from the store', async () => {
+    const model = new FakeModel().seed(Array.from({ length: 150 }, (_, i) => makeExchange(i + 1, { path: `/row-${i + 1}-` })));
+    const ui = setup(model);
+    unmount = ui.unmount;
+    await waitForFrame(ui.lastFrame, '/row-150-');
+    expect(model.listCalls).toEqual([{ limit: 100 }]);
+    expect(ui.frame()).toContain('1/100+');
+    await ui.press(...Array<string>(20).fill(KEY.down));
+    await waitFor(() => ui.rowOf('/row-130-').startsWith('›'), ui.frame);
+    expect(ui.frame()).not.toContain('/row-150-');
+    await ui.press('G');
+    await waitFor(() => ui.rowOf('/row-51-').startsWith('›'), ui.frame);
+    // Selecting the last loaded row fetched the next page back from the store.
+    await waitForFrame(ui.lastFrame, '100/150');
+    await ui.press('G');
+    await waitFor(() => ui.rowOf('/row-1-').startsWith('›'), ui.frame);
+    expect(model.listCalls).toContainEqual({ limit: 100, beforeId: 51 });
+    expect(ui.frame()).toContain('150/150');
+  });
+
+  it('filters by path, status, id and body text; Esc clears', async () => {
+    const model = new FakeModel().seed([
+      makeExchange(1, { path: '/stripe', requestBody: Buffer.from('{"type":"invoice.paid"}') }),
+      makeExchange(2, { path: '/github', status: 404 }),
+      makeExchange(3, { path: '/shopify' }),
+    ]);
+    const ui = setup(model);
+    unmount = ui.unmount;
+    await waitForFrame(ui.lastFrame, '/shopify');
+    await ui.press('/', 'g', 'i', 't');
+    await waitForNoFrame(ui.lastFrame, '/shopify');
+    expect(ui.frame()).toContain('/github');
+    expect(ui.frame()).toContain('/git▌');
+    await ui.press(KEY.backspace, KEY.backspace, KEY.backspace, '4', '0', '4', KEY.enter);
+    await waitForFrame(ui.lastFrame, '/404 ');
+    expect(ui.rowOf('/github')).toContain('404');
+    expect(ui.frame()).not.toContain('/stripe');
+    await ui.press(KEY.escape);
+    await waitForFrame(ui.lastFrame, '/stripe');
+    await ui.press('/', ...'invoice.PAID', KEY.enter);
+    await waitForNoFrame(ui.lastFrame, '/github');
+    expect(ui.rowOf('/stripe')).toMatch(/^›/);
+    expect(ui.frame()).not.toContain('/shopify');
+    await ui.press('/', KEY.escape);
+    await waitForFrame(ui.lastFrame, '/shopify');
+  });
+
+  it('takes keys that arrive together in one read one by one', async () => {
+    const model = new FakeModel().seed([
+      makeExchange(1, { path: '/stripe' }),
+      makeExchange(2, { path: '/github' }),
+      makeExchange(3, { path: '/shopify' }),
+    ]);
+    const ui = setup(model);
+    unmount = ui.unmount;
+    await waitForFrame(ui.lastFrame, '/shopify');
+    ui.stdin.write('jj');
+    await waitFor(() => ui.rowOf('/stripe').startsWith('›'), ui.frame);
+    ui.stdin.write('/git\r');
+    await waitForNoFrame(ui.lastFrame, '/shopify');
+    expect(ui.frame()).toContain('/git  ');
+    expect(ui.frame()).not.toContain('▌');
+  });
+
+  it('r replays the selected exchange and the replay appears as a linked row', async () => {
+    const model = new FakeModel().seed([makeExchange(1, { path: '/once' })]);
+    const ui = setup(model);
+    unmount = ui.unmount;
+    await waitForFrame(ui.lastFrame, '/once');
+    await ui.press('r');
+    await waitFor(() => model.replays.length === 1, ui.frame);
+    expect(model.replays).toEqual([1]);
+    await waitForFrame(ui.lastFrame, '#2 ↻#1');
+    await waitForFrame(ui.lastFrame, '#1 replayed as #2: 201');
+  });
+
+  it('Enter focuses the detail, Tab switches to the response, j scrolls it', async () => {
+    const body = JSON.stringify(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`key${i}`, i])));
+    const model = new FakeModel().seed([makeExchange(1, { responseBody: Buffer.from(body), responseHeaders: [['content-type', 'application/json']] })]);
+    const ui = setup(model);
+    unmount = ui.unmount;
+    await waitForFrame(ui.lastFrame, 'content-type: application/json');
+    await ui.press(KEY.enter, KEY.tab);
+    await waitForFrame(ui.lastFrame, '"key0": 0');
+    expect(ui.frame()).toContain('▸');
+    await ui.press(...Array<string>(10).fill('j'));
+    await waitForNoFrame(ui.lastFrame, '"key0": 0');
+    expect(ui.frame()).toMatch(/lines 11-\d+ of \d+/);
+    await ui.press(KEY.escape, KEY.tab);
+    await waitForFrame(ui.lastFrame, 'POST /hooks/1');
+  });
+
+  it('c copies a curl command, o opens the public URL, q quits', async () => {
+    const model = new FakeModel().seed([makeExchange(1, { path: "/it's" })]);
+    const ui = setup(model);
+    unmount = ui.unmount;
+    await waitForFrame(ui.lastFrame, "/it's");
+    await ui.press('c');
+    await waitFor(() => ui.onCopy.mock.calls.length === 1, ui.frame);
+    const command = ui.onCopy.mock.calls[0][0] as string;
+    expect(command).toMatch(/^curl -X '?POST'? /);
+    expect(command).toContain(`'http://localhost:3000/it'\\''s'`);
+    expect(command).toContain(`--data-binary '{"id":1}'`);
+    await waitForFrame(ui.lastFrame, 'copied #1 as curl');
+    await ui.press('o');
+    await waitFor(() => ui.onOpen.mock.calls.length === 1, ui.frame);
+    expect(ui.onOpen).toHaveBeenCalledWith('https://relay.example/t/abc');
+    await ui.press('q');
+    await waitFor(() => ui.onQuit.mock.calls.length === 1, ui.frame);
+  });
+
+  it('reflows to a narrow terminal: 80 columns still show method, path, status and id', async () => {
+    const model = new FakeModel().seed([makeExchange(7, { path: '/a/rather/long/path/that/will/not/fit/in/eighty/columns/at/all' })]);
+    const ui = setup(model, { columns: 80, rows: 24 });
+    unmount = ui.unmount;
+    await waitForFrame(ui.lastFrame, '#7');
+    const row = ui.rowOf('/a/rather');
+    expect(row).toMatch(/POST\s+\/a\/rather.*…\s+200\s+12ms\s+\d+ B\s+#7/);
+    for (const line of ui.frame().split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    expect(ui.frame()).toContain('q quit');
+  });
+});

@@ -1,0 +1,100 @@
+// The detail pane's content for JSON, form, binary and large bodies, its tabs and its scroll position.
+
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import { DetailPane } from '../../src/tui/DetailPane.js';
+import { BODY_VIEW_LIMIT, detailLines, type DetailTab } from '../../src/tui/detail-lines.js';
+import { wrapLines } from '../../src/tui/styled-line.js';
+import type { Exchange } from '../../src/exchange.js';
+import { makeExchange } from './fake-model.js';
+
+function frameOf(e: Exchange, tab: DetailTab = 'request', options: { scroll?: number; height?: number; width?: number } = {}) {
+  const width = options.width ?? 100;
+  const lines = wrapLines(detailLines(e, tab), width);
+  const scroll = options.scroll ?? 0;
+  const height = options.height ?? 30;
+  const ui = render(
+    <DetailPane lines={lines.slice(scroll, scroll + height)} total={lines.length} scroll={scroll} tab={tab} height={height} width={width} focused={false} />,
+  );
+  const frame = ui.lastFrame() ?? '';
+  ui.unmount();
+  return frame;
+}
+
+describe('DetailPane', () => {
+  it('pretty-prints a JSON request body under the request line and headers', () => {
+    const e = makeExchange(3, {
+      path: '/stripe?livemode=false',
+      requestHeaders: [
+        ['Content-Type', 'application/json'],
+        ['Stripe-Signature', 't=1,v1=abc'],
+      ],
+      requestBody: Buffer.from('{"type":"invoice.paid","data":{"amount":1200,"paid":true,"note":null}}'),
+    });
+    const frame = frameOf(e);
+    expect(frame).toContain('POST /stripe?livemode=false  → http://localhost:3000');
+    expect(frame).toContain('query\n  livemode = false');
+    expect(frame).toContain('Stripe-Signature: t=1,v1=abc');
+    expect(frame).toContain('body: 70 bytes, application/json');
+    expect(frame).toContain('{\n  "type": "invoice.paid",\n  "data": {\n    "amount": 1200,\n    "paid": true,\n    "note": null\n  }\n}');
+    expect(frame.split('\n')[0]).toMatch(/^─ {2}Request {2}Response  ─+$/);
+  });
+
+  it('decodes a form body into fields', () => {
+    const e = makeExchange(4, {
+      requestHeaders: [['content-type', 'application/x-www-form-urlencoded; charset=utf-8']],
+      requestBody: Buffer.from('Body=Hello+there&From=%2B15551234567&Name=J%C3%B6rg'),
+    });
+    expect(frameOf(e)).toContain('Body = Hello there\nFrom = +15551234567\nName = Jörg');
+  });
+
+  it('summarises a binary body: size, type and the first bytes in hex', () => {
+    const body = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0x1b]);
+    const e = makeExchange(5, { requestHeaders: [['content-type', 'image/png']], requestBody: body });
+    const frame = frameOf(e);
+    expect(frame).toContain('body: 11 bytes, image/png, binary');
+    expect(frame).toContain('binary, first bytes: 89 50 4e 47 0d 0a 1a 0a 00 ff 1b');
+  });
+
+  it('shows the response tab: status, duration, headers and body; an error when the app never answered', () => {
+    const ok = makeExchange(6, { status: 201, durationMs: 1500, responseHeaders: [['x-app', 'yes']], responseBody: Buffer.from('created') });
+    const okFrame = frameOf(ok, 'response');
+    expect(okFrame).toContain('201  1.5s');
+    expect(okFrame).toContain('x-app: yes');
+    expect(okFrame).toContain('created');
+    const failed = makeExchange(7, {
+      status: 502,
+      state: 'failed',
+      errorCode: 'local_unreachable',
+      errorMessage: 'could not connect to localhost:3000',
+      responseHeaders: null,
+      responseBody: null,
+    });
+    const failedFrame = frameOf(failed, 'response');
+    expect(failedFrame).toContain('502!  12ms  local_unreachable: could not connect to localhost:3000');
+    expect(failedFrame).toContain('(no response from the local app; hooktunnel answered with the error above)');
+  });
+
+  it('scrolls: shows the lines from the scroll position and where it is', () => {
+    const body = Buffer.from(Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n'));
+    const e = makeExchange(8, { requestHeaders: [['content-type', 'text/plain']], requestBody: body });
+    const frame = frameOf(e, 'request', { scroll: 50, height: 10 });
+    const lines = frame.split('\n');
+    expect(lines).toHaveLength(11);
+    expect(lines[0]).toMatch(/lines 51-60 of 106$/);
+    expect(lines[1]).toBe('line 46');
+  });
+
+  it('shows only the first part of a very large body, cut on a character boundary', () => {
+    const body = Buffer.from(`${'é'.repeat(BODY_VIEW_LIMIT)}`);
+    const e = makeExchange(9, { requestHeaders: [['content-type', 'text/plain']], requestBody: body });
+    const [title] = detailLines(e, 'request').filter((l) => l[0]?.text.startsWith('body:'));
+    expect(title[0].text).toBe('body: 524,288 bytes (first 262,144 shown), text/plain');
+  });
+
+  it('wraps long header values to the width instead of hiding them', () => {
+    const e = makeExchange(10, { requestHeaders: [['x-long', 'v'.repeat(150)]] });
+    const frame = frameOf(e, 'request', { width: 60 });
+    expect(frame).toContain(`x-long: ${'v'.repeat(52)}\n${'v'.repeat(60)}\n${'v'.repeat(38)}`);
+  });
+});

@@ -1,0 +1,36 @@
+// The footer fits the width, always offers quit, and switches to filter hints while typing.
+
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import { Footer, footerText } from '../../src/tui/Footer.js';
+import { KEY_BINDINGS } from '../../src/tui/keymap.js';
+
+describe('Footer', () => {
+  it('shows the key hints in order of importance, quit last', () => {
+    // ink-testing-library's terminal is 100 columns wide.
+    const ui = render(<Footer width={100} editing={false} following />);
+    expect(ui.lastFrame()).toBe('↑↓/jk move  Enter detail  Tab req/res  r replay  / filter  c curl  o open  p pause  Esc back  q quit');
+    ui.unmount();
+  });
+
+  it('offers p follow while paused', () => {
+    expect(footerText(100, false, false)).toContain('p follow');
+  });
+
+  it('lists every binding when there is room', () => {
+    expect(footerText(300, false)).toBe(`${KEY_BINDINGS.slice(1).map((b) => `${b.keys} ${b.hint}`).join('  ')}  q quit`);
+  });
+
+  it.each([40, 80, 120])('fits %i columns and keeps q quit', (width) => {
+    const text = footerText(width, false);
+    expect(text.length).toBeLessThanOrEqual(width);
+    expect(text.endsWith('q quit')).toBe(true);
+    expect(text).toContain('↑↓/jk move');
+  });
+
+  it('shows filter hints while editing the filter', () => {
+    const ui = render(<Footer width={80} editing following />);
+    expect(ui.lastFrame()).toBe('type to filter · Enter keep · Esc clear · Ctrl-C quit');
+    ui.unmount();
+  });
+});

@@ -1,0 +1,53 @@
+// The header: URL and target, connection state in each phase, counts, database path; inspect's variant.
+
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import { Header } from '../../src/tui/Header.js';
+import type { HeaderInfo } from '../../src/tui/model.js';
+
+const base: HeaderInfo = {
+  mode: 'listen',
+  url: 'http://127.0.0.1:4747/t/3000',
+  target: 'http://localhost:3000',
+  dbPath: '/home/me/.local/share/hooktunnel/hooktunnel.db',
+  connection: { state: 'online', attempt: 0 },
+  requests: 12,
+  failures: 1,
+  storeErrors: 0,
+};
+
+const frameOf = (info: HeaderInfo) => {
+  const ui = render(<Header info={info} />);
+  const frame = ui.lastFrame() ?? '';
+  ui.unmount();
+  return frame;
+};
+
+describe('Header', () => {
+  it('shows URL, target, state, counts and the database', () => {
+    expect(frameOf(base)).toBe(
+      'hooktunnel http://127.0.0.1:4747/t/3000 → http://localhost:3000  ● online\n' +
+        '12 requests · 1 failed · db /home/me/.local/share/hooktunnel/hooktunnel.db',
+    );
+  });
+
+  it.each([
+    [{ state: 'connecting', attempt: 0 }, '○ connecting'],
+    [{ state: 'reconnecting', attempt: 4, error: 'ECONNREFUSED' }, '○ reconnecting (attempt 4)'],
+    [{ state: 'offline', attempt: 0, error: 'relay refused the token' }, '✕ offline: relay refused the token'],
+  ] as const)('shows %o as %s', (connection, text) => {
+    expect(frameOf({ ...base, connection })).toContain(text);
+  });
+
+  it('says it is waiting before the relay confirms, and counts unrecorded exchanges and a note', () => {
+    const frame = frameOf({ ...base, url: null, storeErrors: 2, dbPath: '/tmp/h.db', note: 'embedded relay: local only' });
+    expect(frame).toContain('hooktunnel waiting for the relay… → http://localhost:3000');
+    expect(frame).toContain('· 2 not recorded · db ');
+    expect(frame).toContain('· db /tmp/h.db · embedded relay: local only');
+  });
+
+  it('shows the replay target instead of a URL for inspect', () => {
+    const frame = frameOf({ ...base, mode: 'inspect', url: null, connection: null, target: 'original target' });
+    expect(frame.split('\n')[0]).toBe('hooktunnel recorded history · replays → original target  no tunnel');
+  });
+});

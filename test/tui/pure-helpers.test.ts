@@ -1,0 +1,153 @@
+// Table tests for the TUI's pure helpers: viewport, navigation, JSON colour, wrapping, layout, filter, TUI choice.
+
+import { describe, expect, it } from 'vitest';
+import { osc52 } from '../../src/tui/clipboard.js';
+import { exitSummary } from '../../src/tui/exit-summary.js';
+import { bodyMatches, summaryMatches } from '../../src/tui/filter.js';
+import { colourJsonLine } from '../../src/tui/json-colour.js';
+import { computeLayout } from '../../src/tui/layout.js';
+import type { HeaderInfo } from '../../src/tui/model.js';
+import { INITIAL_NAVIGATION, navigate } from '../../src/tui/navigation.js';
+import { shouldUseTui } from '../../src/tui/should-use-tui.js';
+import { wrapLines } from '../../src/tui/styled-line.js';
+import { locate, viewport } from '../../src/tui/viewport.js';
+import { makeExchange } from './fake-model.js';
+
+const rows = [9, 7, 5, 3, 1].map((id) => makeExchange(id));
+
+describe('viewport', () => {
+  it.each([
+    [7, 1],
+    [6, 2],
+    [100, 0],
+    [0, 4],
+    [undefined, 0],
+  ])('locates id %s at index %i (or the nearest older row)', (id, index) => {
+    expect(locate(rows, id)).toBe(index);
+  });
+
+  it('keeps the selection visible and the top where it was', () => {
+    expect(viewport(rows, 7, 9, 2)).toEqual({ selected: 1, top: 0 });
+    expect(viewport(rows, 3, 9, 2)).toEqual({ selected: 3, top: 2 });
+    expect(viewport(rows, 9, 5, 2)).toEqual({ selected: 0, top: 0 });
+    expect(viewport(rows, 1, 1, 3)).toEqual({ selected: 4, top: 2 });
+  });
+});
+
+describe('navigation', () => {
+  it('leaves follow mode on the first move and stays on the chosen id', () => {
+    const moved = navigate(INITIAL_NAVIGATION, { type: 'move', by: 1, rows, height: 3 });
+    expect(moved).toEqual({ following: false, selectedId: 7, topId: 9 });
+    const twice = navigate(moved, { type: 'move', by: 3, rows, height: 3 });
+    expect(twice).toEqual({ following: false, selectedId: 1, topId: 5 });
+    expect(navigate(twice, { type: 'move', by: -10, rows, height: 3 })).toMatchObject({ selectedId: 9, topId: 9 });
+    expect(navigate(twice, { type: 'follow', on: true, rows, height: 3 })).toEqual({ following: true });
+    expect(navigate(INITIAL_NAVIGATION, { type: 'follow', on: false, rows, height: 3 })).toEqual({ following: false, selectedId: 9, topId: 9 });
+    expect(navigate(INITIAL_NAVIGATION, { type: 'last', rows, height: 3 })).toMatchObject({ selectedId: 1 });
+  });
+});
+
+describe('colourJsonLine', () => {
+  it('colours keys, strings, numbers and literals', () => {
+    expect(colourJsonLine('  "amount": -12.5e3,')).toEqual([
+      { text: '  ' },
+      { text: '"amount"', color: 'cyan' },
+      { text: ':' },
+      { text: ' ' },
+      { text: '-12.5e3', color: 'yellow' },
+      { text: ',' },
+    ]);
+    expect(colourJsonLine('  "a \\" b",')).toEqual([{ text: '  ' }, { text: '"a \\" b"', color: 'green' }, { text: ',' }]);
+    expect(colourJsonLine('  true')).toEqual([{ text: '  ' }, { text: 'true', color: 'magenta' }]);
+    expect(colourJsonLine('  "id1": null').map((s) => s.color)).toEqual([undefined, 'cyan', undefined, undefined, 'magenta']);
+  });
+});
+
+describe('wrapLines', () => {
+  it('wraps by code points and keeps styles across the cut', () => {
+    expect(wrapLines([[{ text: 'abc', color: 'cyan' }, { text: 'déf' }], []], 4)).toEqual([
+      [{ text: 'abc', color: 'cyan' }, { text: 'd' }],
+      [{ text: 'éf' }],
+      [],
+    ]);
+  });
+});
+
+describe('computeLayout', () => {
+  it.each([
+    [24, 'list', { height: 23, listRows: 7, detailRows: 10 }],
+    [40, 'list', { height: 39, listRows: 13, detailRows: 20 }],
+    [40, 'detail', { height: 39, listRows: 5, detailRows: 28 }],
+    [12, 'list', { height: 11, listRows: 6, detailRows: 0 }],
+    [12, 'detail', { height: 11, listRows: 1, detailRows: 4 }],
+  ] as const)('%i rows, %s focus', (terminalRows, focus, layout) => {
+    expect(computeLayout(terminalRows, focus)).toEqual(layout);
+  });
+});
+
+describe('filter', () => {
+  const e = makeExchange(42, { method: 'PUT', path: '/a%20b?x=1', status: 404, requestBody: Buffer.from('{"Type":"Invoice.Paid"}') });
+  it.each(['put', '/a%20b', '/a b', '404', '42', '#42'])('matches %s on the summary', (needle) => {
+    expect(summaryMatches(e, needle)).toBe(true);
+  });
+  it('matches body text case-insensitively and misses what is not there', () => {
+    expect(summaryMatches(e, 'invoice')).toBe(false);
+    expect(bodyMatches(e, 'invoice.paid')).toBe(true);
+    expect(bodyMatches(e, 'ok')).toBe(true);
+    expect(bodyMatches(e, 'refund')).toBe(false);
+  });
+});
+
+describe('shouldUseTui', () => {
+  const tty = { stdin: { isTTY: true }, stdout: { isTTY: true } };
+  const flags = { tui: true, json: false, store: true };
+  it.each([
+    ['a terminal', flags, tty, {}, true],
+    ['--no-tui', { ...flags, tui: false }, tty, {}, false],
+    ['--json', { ...flags, json: true }, tty, {}, false],
+    ['--no-store', { ...flags, store: false }, tty, {}, false],
+    ['stdout piped', flags, { ...tty, stdout: { isTTY: false } }, {}, false],
+    ['stdin piped', flags, { ...tty, stdin: {} }, {}, false],
+    ['CI', flags, tty, { CI: 'true' }, false],
+    ['CI=false', flags, tty, { CI: 'false' }, true],
+    ['TERM=dumb', flags, tty, { TERM: 'dumb' }, false],
+  ] as const)('%s → %s', (_, f, streams, env, expected) => {
+    expect(shouldUseTui(f, streams, env)).toBe(expected);
+  });
+});
+
+describe('clipboard and exit summary', () => {
+  it('wraps text in OSC 52 as base64', () => {
+    expect(osc52("curl 'x'")).toBe(`\x1b]52;c;${Buffer.from("curl 'x'").toString('base64')}\x07`);
+  });
+
+  it('summarises the session and prints the copied commands', () => {
+    const info: HeaderInfo = { mode: 'listen', url: null, target: 't', dbPath: '/d.db', connection: null, requests: 3, failures: 1, storeErrors: 0 };
+    expect(exitSummary(info, [])).toBe('hooktunnel listen: 3 requests, 1 failed; recorded in /d.db\n');
+    expect(exitSummary({ ...info, mode: 'inspect' }, ['curl a', 'curl b'])).toBe(
+      'hooktunnel inspect: 3 replays; recorded in /d.db\n\ncurl commands copied during this session:\ncurl a\n\ncurl b\n',
+    );
+  });
+});
+
+describe('docs/tui.md', () => {
+  it('documents every key binding', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { KEY_BINDINGS } = await import('../../src/tui/keymap.js');
+    const doc = readFileSync(new URL('../../docs/tui.md', import.meta.url), 'utf8');
+    for (const binding of KEY_BINDINGS) expect(doc).toContain(`| \`${binding.keys}\` |`);
+  });
+});
+
+describe('curlCommand', () => {
+  it('inlines small bodies and streams large ones from `hooktunnel show --raw`', async () => {
+    const { curlCommand, INLINE_BODY_LIMIT } = await import('../../src/tui/curl-command.js');
+    const small = makeExchange(3, { path: '/x' });
+    expect(curlCommand(small, '/d.db')).toMatch(/^curl .*'http:\/\/localhost:3000\/x'[\s\S]*--data-binary '\{"id":3\}'$/);
+    const large = makeExchange(4, { path: '/x', requestBody: Buffer.alloc(INLINE_BODY_LIMIT + 1, 0x61) });
+    const command = curlCommand(large, "/my dir/it's.db");
+    expect(command).toMatch(/^hooktunnel show 4 --raw --db '\/my dir\/it'\\''s\.db' \| curl /);
+    expect(command).toContain("--data-binary '@-'");
+    expect(command.length).toBeLessThan(1000);
+  });
+});

@@ -1,0 +1,117 @@
+// End to end: the real CLI in a real pseudo-terminal (tmux), a real relay and a real local app. Needs `npm run build`.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRelay, type Relay } from '../../relay-server/relay.js';
+import { Store } from '../../src/store/store.js';
+import { waitFor } from './wait-for.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
+if (!HAS_TMUX) console.warn('tui-e2e: skipped, tmux is not installed (the TUI end-to-end test drives the CLI inside tmux)');
+
+let socket: string;
+let relay: Relay;
+let app: Server;
+let dir: string;
+const requests: { url?: string; body: string }[] = [];
+
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+const screen = () => tmux('capture-pane', '-p', '-t', 'e2e');
+/** The screen and the lines scrolled above it. */
+const history = () => tmux('capture-pane', '-p', '-S', '-100', '-t', 'e2e');
+/** Waits for the screen to match, failing with the screen as it was. */
+const waitForScreen = (check: (text: string) => boolean) => waitFor(() => check(screen()), () => `screen and history:\n${history()}`, 15_000);
+
+beforeEach(async () => {
+  socket = `hooktunnel-e2e-${process.pid}-${Date.now()}`;
+  requests.length = 0;
+  dir = mkdtempSync(join(tmpdir(), 'hooktunnel-e2e-'));
+  relay = createRelay({ port: 0, host: '127.0.0.1' });
+  await relay.start();
+  app = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      requests.push({ url: req.url, body });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
+    });
+  });
+  await new Promise<void>((done) => app.listen(0, '127.0.0.1', done));
+});
+
+afterEach(async () => {
+  // Runs even when the test failed: the tmux server (and the CLI in it) must not outlive the test.
+  if (HAS_TMUX) {
+    spawnSync('tmux', ['-L', socket, 'kill-server']);
+    // kill-server leaves the socket file behind.
+    rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
+  }
+  await relay?.close();
+  await new Promise((done) => app?.close(done));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('hooktunnel listen in a terminal', () => {
+  it.skipIf(!HAS_TMUX)('shows a webhook as a row, replays it with r, and quits cleanly with q', async () => {
+    expect(existsSync(join(ROOT, 'dist/src/cli/main.js')), 'run `npm run build` first').toBe(true);
+    const appPort = (app.address() as AddressInfo).port;
+    const db = join(dir, 'capture.db');
+    const command = [
+      // Ink draws only the last frame when it thinks it runs in CI.
+      'env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color',
+      `${JSON.stringify(process.execPath)} bin/hooktunnel.js listen 127.0.0.1:${appPort}`,
+      `--relay http://127.0.0.1:${relay.port} --db ${JSON.stringify(db)};`,
+      // The exit status, printed by the shell: tmux's own #{pane_dead_status} sometimes never arrives under load.
+      'echo "[exit status $?]"',
+    ].join(' ');
+    tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'e2e', '-x', '120', '-y', '40', '-c', ROOT, command);
+    // Keep the pane after the CLI exits, to read what it printed.
+    tmux('set-option', '-t', 'e2e', 'remain-on-exit', 'on');
+
+    let url = '';
+    await waitForScreen((text) => {
+      url = /http:\/\/127\.0\.0\.1:\d+\/t\/[a-z0-9]+/.exec(text)?.[0] ?? '';
+      return url !== '' && text.includes('● online');
+    });
+    expect(screen()).toContain('waiting for webhooks');
+
+    const response = await fetch(`${url}/webhooks/stripe?attempt=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"type":"invoice.paid"}',
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('{"received":true}');
+    await waitForScreen((text) => /› .*POST\s+\/webhooks\/stripe\?attempt=1\s+200 .*#1/.test(text));
+    expect(screen()).toContain('"type": "invoice.paid"');
+
+    tmux('send-keys', '-t', 'e2e', 'r');
+    await waitForScreen((text) => /\/webhooks\/stripe\?attempt=1\s+200 .*#2 ↻#1/.test(text));
+    await waitForScreen((text) => text.includes('#1 replayed as #2: 200'));
+    expect(requests).toEqual([
+      { url: '/webhooks/stripe?attempt=1', body: '{"type":"invoice.paid"}' },
+      { url: '/webhooks/stripe?attempt=1', body: '{"type":"invoice.paid"}' },
+    ]);
+    expect(screen()).toContain('2 requests · 0 failed');
+
+    tmux('send-keys', '-t', 'e2e', 'q');
+    // The alternate screen is gone; what remains on the normal screen is the summary, then the shell's line.
+    await waitFor(() => history().includes('[exit status'), history, 15_000);
+    expect(history()).toContain(`hooktunnel listen: 2 requests, 0 failed; recorded in ${db}\n[exit status 0]`);
+    const store = Store.open(db);
+    try {
+      expect(store.list({ limit: 10 }).map((e) => [e.id, e.replayOf, e.status, e.state])).toEqual([
+        [2, 1, 200, 'complete'],
+        [1, null, 200, 'complete'],
+      ]);
+    } finally {
+      store.close();
+    }
+  });
+});
