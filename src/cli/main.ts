@@ -8,6 +8,7 @@ import { relayCommand } from './commands/relay.js';
 import { lsCommand } from './commands/ls.js';
 import { showCommand } from './commands/show.js';
 import { replayCommand } from './commands/replay.js';
+import { inspectCommand } from './commands/inspect.js';
 import { loginCommand } from './commands/login.js';
 
 export const VERSION = '0.1.0';
@@ -29,7 +30,7 @@ Quick start:
 Environment: NO_COLOR disables colour; HOOKTUNNEL_RELAY, HOOKTUNNEL_TOKEN, HOOKTUNNEL_DB set the usual flags.
 Docs: README.md in the package.`,
     );
-  for (const command of [listenCommand(), relayCommand(), lsCommand(), showCommand(), replayCommand(), loginCommand()]) {
+  for (const command of [listenCommand(), relayCommand(), lsCommand(), showCommand(), replayCommand(), inspectCommand(), loginCommand()]) {
     program.addCommand(command);
   }
   return program;

@@ -1,0 +1,37 @@
+// Runs `inspect`: opens an existing capture database and shows it in the TUI until the user quits.
+
+import { parseDuration } from '../../duration.js';
+import { UserError } from '../../errors.js';
+import { parseTarget } from '../../forward/target.js';
+import { exitSummary } from '../../tui/exit-summary.js';
+import { loadTui } from '../../tui/load-tui.js';
+import { StoreModel } from '../../tui/store-model.js';
+import type { InspectFlags } from '../commands/inspect.js';
+import { openExistingStore } from '../open-store.js';
+
+export async function inspect(flags: InspectFlags): Promise<void> {
+  const replayTo = flags.to ? parseTarget(flags.to, '--to') : undefined;
+  const timeoutMs = parseDuration(flags.timeout, '--timeout');
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new UserError('inspect needs an interactive terminal', { hint: 'in scripts and pipes use `hooktunnel ls` and `hooktunnel show <id>`' });
+  }
+  const { startTui } = await loadTui();
+  const store = openExistingStore(flags.db);
+  const model = new StoreModel({
+    store,
+    replayTo,
+    timeoutMs,
+    info: { mode: 'inspect', url: null, target: replayTo?.url ?? 'original target', dbPath: store.path, connection: null },
+  });
+  const tui = startTui(model, { onExit: (copied) => process.stdout.write(exitSummary(model.info(), copied)) });
+  const stop = () => tui.close();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await tui.done;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    store.close();
+  }
+}
