@@ -1,12 +1,15 @@
 // The relay's own pages: liveness and metrics, on the bare host or on a separate admin port.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { QueueUsage } from './delivery-queue.js';
 import { METRICS_CONTENT_TYPE, type RelayMetrics } from './metrics.js';
 
 export interface AdminState {
   metrics: RelayMetrics;
   tunnelCount: () => number;
   isDraining: () => boolean;
+  /** Requests waiting in the durable queue, when the relay has one. */
+  queued?: () => QueueUsage;
 }
 
 /** Answers /healthz and /metrics; returns false for any other path. */
@@ -21,7 +24,7 @@ export function handleAdmin(req: IncomingMessage, res: ServerResponse, state: Ad
   }
   if (path === '/metrics') {
     res.writeHead(200, { 'Content-Type': METRICS_CONTENT_TYPE, 'Cache-Control': 'no-store' });
-    res.end(state.metrics.render(state.tunnelCount()));
+    res.end(state.metrics.render(state.tunnelCount(), state.queued?.()));
     return true;
   }
   return false;

@@ -23,6 +23,10 @@ export interface GateDeps {
   wss: WebSocketServer;
   isDraining: () => boolean;
   log: (line: string) => void;
+  /** The relay has a durable queue (needed for acknowledge mode). */
+  queueing: boolean;
+  /** A tunnel was welcomed: its queued deliveries may go out now. */
+  onOpen?: (connection: TunnelConnection) => void;
 }
 
 type Authenticated = { ok: true; record?: TokenRecord } | { ok: false; message: string };
@@ -127,6 +131,9 @@ export class TunnelGate {
         const message = `this relay speaks protocol version ${SUPPORTED_VERSIONS.join(', ')}; the client speaks ${hello.version}. Use matching hooktunnel versions on both sides.`;
         return refuse('unsupported_version', message, true);
       }
+      if (hello.ack && !this.deps.queueing) {
+        return refuse('queue_unavailable', 'this relay keeps no durable queue, so it cannot acknowledge senders for you; run listen without --ack, or use a relay started with a --data-dir', true);
+      }
       const tokenKey = record?.digest.toString('hex');
       const claim = this.claim(hello, tokenKey);
       if (!claim.ok) return refuse(claim.code, claim.message, claim.fatal);
@@ -138,11 +145,13 @@ export class TunnelGate {
         log(`tunnel ${closed.id} closed`);
       });
       connection.tokenKey = tokenKey;
+      connection.ack = hello.ack;
       if (limits.ratePerSecond > 0) connection.bucket = new TokenBucket(limits.ratePerSecond, limits.rateBurst);
       registry.attach(connection, claim.resumeToken);
       connection.startHeartbeat(limits.heartbeatIntervalMs, limits.heartbeatTimeoutMs);
       ws.send(encode(MessageType.Welcome, 0, { tunnelId: claim.id, url, resumeToken: claim.resumeToken, maxBodyBytes: limits.maxBodyBytes }));
-      log(`tunnel ${claim.id} opened from ${ip}${record ? ` (${record.label})` : ''} → ${url}`);
+      log(`tunnel ${claim.id} opened from ${ip}${record ? ` (${record.label})` : ''} → ${url}${hello.ack ? ' (acknowledge mode)' : ''}`);
+      this.deps.onOpen?.(connection);
     });
   }
 

@@ -31,7 +31,7 @@ export class RelayMetrics {
     this.authFailures++;
   }
 
-  render(tunnelsOpen: number): string {
+  render(tunnelsOpen: number, queued?: { count: number; bytes: number }): string {
     const lines: string[] = [];
     const metric = (name: string, type: string, help: string, samples: string[]) => {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...samples);
@@ -50,6 +50,10 @@ export class RelayMetrics {
       `hooktunnel_request_duration_seconds_sum ${this.durationSum}`,
       `hooktunnel_request_duration_seconds_count ${this.durationCount}`,
     ]);
+    if (queued) {
+      metric('hooktunnel_queued_requests', 'gauge', 'Requests answered by the relay and waiting for their client\'s ACK.', [`hooktunnel_queued_requests ${queued.count}`]);
+      metric('hooktunnel_queued_bytes', 'gauge', 'Body bytes of the queued requests.', [`hooktunnel_queued_bytes ${queued.bytes}`]);
+    }
     metric('hooktunnel_auth_failures_total', 'counter', 'Tunnel connections refused for a missing or wrong token.',
       [`hooktunnel_auth_failures_total ${this.authFailures}`]);
     return `${lines.join('\n')}\n`;

@@ -7,6 +7,8 @@ import {
   MAX_FRAME_BYTES,
 } from '../src/protocol.js';
 import type { RelayAuthStore } from './auth.js';
+import type { DeliveryQueue, QueueSettings } from './delivery-queue.js';
+import type { ResumeStore } from './resume-store.js';
 
 export interface RelayLimits {
   /** Largest public request body, counted while it streams (chunked too); one byte more is 413. 25 MiB: the most GitHub sends. */
@@ -35,7 +37,7 @@ export interface RelayLimits {
   handshakeTimeoutMs: number;
   heartbeatIntervalMs: number;
   heartbeatTimeoutMs: number;
-  /** How long a disconnected random id stays reserved for its resume token. */
+  /** How long a disconnected random id stays reserved for its resume token (longer while requests are queued for it). */
   resumeTtlMs: number;
   /** Failed token checks per IP within authWindowMs; reaching it blocks the IP with 429 for authWindowMs (sish). */
   maxAuthFailures: number;
@@ -90,6 +92,14 @@ export interface RelayOptions {
   adminPort?: number;
   /** Address of the admin port (default 127.0.0.1). */
   adminHost?: string;
+  /**
+   * The durable queue (SQLite, from src/relay-state/). With it, a request for a client that is away is stored and answered
+   * 202, and acknowledge mode works; without it, such a request gets 503 and a client asking for --ack is refused.
+   */
+  queue?: DeliveryQueue;
+  queueSettings?: Partial<QueueSettings>;
+  /** Resume tokens (hashes) and ids; in memory when absent, so a restart would change random URLs. */
+  resume?: ResumeStore;
   /** One line per event (client connected, tunnel opened/closed). Quiet when absent. */
   log?: (line: string) => void;
 }

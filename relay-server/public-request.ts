@@ -12,6 +12,7 @@ import {
 } from '../src/protocol.js';
 import { stripHopByHop, toFlat } from '../src/http-headers.js';
 import { sendError, type ErrorAnswer } from './error-page.js';
+import type { ByteBudget } from './queue-intake.js';
 import type { TunnelConnection } from './tunnel-connection.js';
 
 export interface PublicRequest {
@@ -24,6 +25,15 @@ export interface PublicRequest {
   /** The public URL the sender used. */
   url: string;
   maxBodyBytes: number;
+  /** Set when the relay has a durable queue: a request whose tunnel drops after its body arrived is queued, not failed. */
+  requeue?: Requeue;
+}
+
+export interface Requeue {
+  /** Shared memory for kept bodies; a request that does not fit is not kept, and fails as before if its tunnel drops. */
+  budget: ByteBudget;
+  /** Stores the whole request under its delivery id and answers the sender (see storeAndAnswer). */
+  store(meta: RequestMeta, body: Buffer): void;
 }
 
 export type RequestOutcome = { status: number; bytesIn: number; bytesOut: number };
@@ -44,10 +54,20 @@ export function forwardPublicRequest(tunnel: TunnelConnection, request: PublicRe
     tunnel.resumeReads();
   };
 
+  // The body as it arrived, while the budget allows, so a drop can queue it whole instead of failing the sender.
+  let kept: Buffer[] | undefined = request.requeue ? [] : undefined;
+  let keptBytes = 0;
+  let requeueOnEnd = false;
+  let ended = false;
+  const dropKept = () => {
+    if (kept) request.requeue!.budget.give(keptBytes);
+    kept = undefined;
+  };
   const finish = (abort?: ErrorAnswer) => {
     if (finished) return;
     finished = true;
     clearTimeout(timer);
+    dropKept();
     releaseTunnel();
     tunnel.finish(stream, abort);
     done?.({ status: res.statusCode, bytesIn, bytesOut });
@@ -88,6 +108,14 @@ export function forwardPublicRequest(tunnel: TunnelConnection, request: PublicRe
       fail(meta, false);
     },
     onDisconnect() {
+      if (kept && !res.headersSent) {
+        // The sender is still waiting: queue the request (once its body is all here) and tell it 202.
+        clearTimeout(timer);
+        if (ended) return requeue();
+        requeueOnEnd = true;
+        req.resume();
+        return;
+      }
       fail({ code: 'tunnel_disconnected', message: `tunnel ${tunnel.id} disconnected before the local app answered` }, false);
     },
   });
@@ -99,6 +127,11 @@ export function forwardPublicRequest(tunnel: TunnelConnection, request: PublicRe
     deliveryId: randomBytes(9).toString('base64url'),
     receivedAt: Date.now(),
     url: request.url,
+  };
+  const requeue = () => {
+    const body = Buffer.concat(kept!, keptBytes);
+    request.requeue!.store(meta, body);
+    finish();
   };
   const declaredLength = Number(req.headers['content-length'] ?? NaN);
   let headSent = false;
@@ -122,6 +155,17 @@ export function forwardPublicRequest(tunnel: TunnelConnection, request: PublicRe
       return;
     }
     bytesIn += chunk.length;
+    if (kept && request.requeue!.budget.take(chunk.length)) {
+      kept.push(chunk);
+      keptBytes += chunk.length;
+    } else {
+      dropKept();
+    }
+    if (requeueOnEnd) {
+      // The tunnel is gone; the rest of the body only goes to the queue.
+      if (!kept) fail({ code: 'tunnel_disconnected', message: `tunnel ${tunnel.id} disconnected while the request body arrived` }, false);
+      return;
+    }
     let writable = true;
     for (let offset = 0; offset < chunk.length; offset += BODY_CHUNK_BYTES) {
       const piece = chunk.subarray(offset, offset + BODY_CHUNK_BYTES);
@@ -132,6 +176,8 @@ export function forwardPublicRequest(tunnel: TunnelConnection, request: PublicRe
     if (!writable) req.pause();
   });
   req.on('end', () => {
+    ended = true;
+    if (requeueOnEnd && !finished) return requeue();
     if (!finished && !bodyEnded) sendChunk(Buffer.alloc(0), true);
   });
   res.on('close', () => {

@@ -7,6 +7,7 @@ import {
   MessageType,
   ProtocolError,
   type AbortMeta,
+  type AckSettings,
   type ErrorCode,
   type Message,
   type ResponseMeta,
@@ -38,6 +39,10 @@ export class TunnelConnection {
   tokenKey: string | undefined;
   /** Requests-per-second limit for this tunnel; undefined when off. */
   bucket: TokenBucket | undefined;
+  /** Acknowledge mode, as the client asked in HELLO: the relay answers these senders itself and queues the requests. */
+  ack: AckSettings | undefined;
+  /** The client committed a queued delivery (ACK); set by the delivery pump. */
+  onAck: ((deliveryId: string) => void) | undefined;
 
   constructor(
     readonly id: string,
@@ -76,9 +81,15 @@ export class TunnelConnection {
 
   /** Registers a stream for a public request and returns its id. */
   open(sink: StreamSink): number {
+    const stream = this.allocateStream();
+    this.streams.set(stream, sink);
+    return stream;
+  }
+
+  /** A stream id for a queued delivery: the relay expects no answer on it, so nothing waits in `streams`. */
+  allocateStream(): number {
     const stream = this.nextStream;
     this.nextStream = this.nextStream >= 0xffff_ffff ? 1 : this.nextStream + 1;
-    this.streams.set(stream, sink);
     return stream;
   }
 
@@ -143,6 +154,7 @@ export class TunnelConnection {
         this.streams.get(message.stream)?.onAbort(message.meta);
         break;
       case MessageType.Ack:
+        this.onAck?.(message.meta.deliveryId);
         break;
       default:
         this.refuse('protocol_error', `unexpected ${MessageType[message.type]} from a client`, true);

@@ -2,6 +2,7 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import type { HelloMeta } from '../src/protocol.js';
+import { memoryResumeStore, type ResumeStore } from './resume-store.js';
 import type { TunnelConnection } from './tunnel-connection.js';
 
 export type Claim =
@@ -30,21 +31,21 @@ export function randomTunnelId(): string {
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
-interface Reservation {
-  id: string;
-  /** When a disconnected id is forgotten; null while connected. */
-  expiresAt: number | null;
-}
-
 export class TunnelRegistry {
   private readonly connected = new Map<string, TunnelConnection>();
-  /** sha256(resume token) → reservation. Only hashes are kept. */
-  private readonly reservations = new Map<string, Reservation>();
   private lastSweep = 0;
-  /** Disconnected id → when it stops being reserved. */
-  private readonly offlineUntil = new Map<string, number>();
 
-  constructor(private readonly resumeTtlMs: number) {}
+  /**
+   * `resume` holds sha256(resume token) → id, and how long a disconnected id stays reserved. Ids an earlier process
+   * saw connected count as disconnected from now on (a relay restart keeps every URL for resumeTtlMs).
+   */
+  constructor(
+    private readonly resumeTtlMs: number,
+    private readonly resume: ResumeStore = memoryResumeStore(),
+    now = Date.now(),
+  ) {
+    resume.releaseAll(now + resumeTtlMs);
+  }
 
   get(id: string): TunnelConnection | undefined {
     return this.connected.get(id);
@@ -67,13 +68,18 @@ export class TunnelRegistry {
 
   /** Was this id connected recently enough that its client may come back (a name, or a random id within its resume TTL)? */
   knows(id: string, now = Date.now()): boolean {
-    return this.connected.has(id) || (this.offlineUntil.get(id) ?? 0) > now;
+    return this.connected.has(id) || this.resume.knows(id, now);
+  }
+
+  /** Keeps a disconnected id reserved at least until `until` (requests wait in the queue for it). */
+  holdUntil(id: string, until: number): void {
+    this.resume.extend(id, until);
   }
 
   /** Decides which id a HELLO gets. Does not attach; call attach() once the connection exists. */
   claim(hello: HelloMeta, now = Date.now()): Claim {
     this.sweep(now);
-    const reservation = hello.resumeToken ? this.reservations.get(hash(hello.resumeToken)) : undefined;
+    const reservation = hello.resumeToken ? this.resume.find(hash(hello.resumeToken)) : undefined;
     const resumed = reservation && (reservation.expiresAt === null || reservation.expiresAt > now) ? reservation : undefined;
     const resumeToken = resumed ? hello.resumeToken! : randomBytes(24).toString('base64url');
 
@@ -82,7 +88,7 @@ export class TunnelRegistry {
         return { ok: false, code: 'bad_name', message: `name "${hello.name}" must be 1-63 lowercase letters, digits or dashes`, fatal: true };
       }
       const holder = this.connected.get(hello.name);
-      const ownsIt = resumed?.id === hello.name;
+      const ownsIt = resumed?.tunnelId === hello.name;
       if (holder && !ownsIt && !hello.force) {
         return {
           ok: false,
@@ -91,9 +97,9 @@ export class TunnelRegistry {
           fatal: true,
         };
       }
-      return { ok: true, id: hello.name, resumeToken, displaced: holder };
+      return { ok: true, id: hello.name, resumeToken: ownsIt ? resumeToken : randomBytes(24).toString('base64url'), displaced: holder };
     }
-    if (resumed) return { ok: true, id: resumed.id, resumeToken, displaced: this.connected.get(resumed.id) };
+    if (resumed) return { ok: true, id: resumed.tunnelId, resumeToken, displaced: this.connected.get(resumed.tunnelId) };
     let id = randomTunnelId();
     while (this.knows(id, now)) id = randomTunnelId();
     return { ok: true, id, resumeToken };
@@ -101,17 +107,17 @@ export class TunnelRegistry {
 
   attach(connection: TunnelConnection, resumeToken: string): void {
     this.connected.set(connection.id, connection);
-    this.offlineUntil.delete(connection.id);
-    this.reservations.set(hash(resumeToken), { id: connection.id, expiresAt: null });
+    this.resume.save(hash(resumeToken), connection.id, null);
   }
 
   /** A closed connection keeps its id reserved for resumeTtlMs, unless another connection already took the id. */
   detach(connection: TunnelConnection, now = Date.now()): void {
     if (this.connected.get(connection.id) !== connection) return;
     this.connected.delete(connection.id);
-    this.offlineUntil.set(connection.id, now + this.resumeTtlMs);
-    for (const reservation of this.reservations.values()) {
-      if (reservation.id === connection.id) reservation.expiresAt = now + this.resumeTtlMs;
+    try {
+      this.resume.release(connection.id, now + this.resumeTtlMs);
+    } catch {
+      // The store is gone (the relay is stopping): the next start releases every id it finds connected.
     }
   }
 
@@ -119,9 +125,6 @@ export class TunnelRegistry {
     // At most once a minute: a sweep walks every reservation.
     if (now - this.lastSweep < 60_000) return;
     this.lastSweep = now;
-    for (const [key, reservation] of this.reservations) {
-      if (reservation.expiresAt !== null && reservation.expiresAt <= now) this.reservations.delete(key);
-    }
-    for (const [id, until] of this.offlineUntil) if (until <= now) this.offlineUntil.delete(id);
+    this.resume.sweep(now);
   }
 }

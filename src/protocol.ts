@@ -92,6 +92,8 @@ export const ERROR_STATUS = {
   protocol_error: 400,
   /** The sender closed its connection before the answer; nobody sees this status. */
   sender_gone: 499,
+  /** The tunnel's durable queue is at its count or byte limit (or the relay cannot store it); the sender retries later. */
+  queue_full: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
@@ -109,6 +111,25 @@ export interface HelloMeta {
   resumeToken?: string;
   /** Take a name over from a client that holds it. */
   force?: boolean;
+  /** Acknowledge mode: the relay answers senders itself and queues their requests for this client. */
+  ack?: AckSettings;
+}
+/** What the relay answers in acknowledge mode, and for which paths. */
+export interface AckSettings {
+  /** Path prefixes to acknowledge; empty: every path. */
+  paths: string[];
+  status: number;
+  body: string;
+}
+/** Present on a request the relay answered itself and queued durably; the client must ACK it once committed. */
+export interface QueuedMeta {
+  /** Why it was queued: the client was away, or acknowledge mode. */
+  reason: 'offline' | 'ack';
+  /** What the sender was told. */
+  status: number;
+  body: string;
+  /** Set when the delivery comes later than it arrived (from the backlog): relay time from arrival to this send. */
+  lateByMs?: number;
 }
 export interface WelcomeMeta {
   tunnelId: string;
@@ -133,6 +154,8 @@ export interface RequestMeta {
   receivedAt: number;
   /** The public URL the sender used (signature schemes such as Twilio's cover it). */
   url: string;
+  /** The relay already answered the sender and keeps the request until the client ACKs it; the client sends no response. */
+  queued?: QueuedMeta;
 }
 export interface ResponseMeta {
   status: number;
@@ -301,7 +324,28 @@ function checkHello(m: Json): HelloMeta {
   if (name !== undefined) hello.name = name;
   if (resumeToken !== undefined) hello.resumeToken = resumeToken;
   if (m.force !== undefined) hello.force = bool(m, 'force');
+  if (m.ack !== undefined) hello.ack = checkAck(obj(m, 'ack'));
   return hello;
+}
+function obj(m: Json, key: string): Json {
+  const v = m[key];
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : fail(key, 'an object');
+}
+function httpStatus(m: Json, key: string): number {
+  const status = num(m, key);
+  return Number.isInteger(status) && status >= 100 && status <= 999 ? status : fail(key, 'an HTTP status code');
+}
+function checkAck(m: Json): AckSettings {
+  const paths = m.paths;
+  if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) fail('ack.paths', 'an array of strings');
+  return { paths: paths as string[], status: httpStatus(m, 'status'), body: str(m, 'body') };
+}
+function checkQueued(m: Json): QueuedMeta {
+  const reason = m.reason;
+  if (reason !== 'offline' && reason !== 'ack') fail('queued.reason', '"offline" or "ack"');
+  const queued: QueuedMeta = { reason, status: httpStatus(m, 'status'), body: str(m, 'body') };
+  if (m.lateByMs !== undefined) queued.lateByMs = num(m, 'lateByMs');
+  return queued;
 }
 function checkWelcome(m: Json): WelcomeMeta {
   return { tunnelId: str(m, 'tunnelId'), url: str(m, 'url'), resumeToken: str(m, 'resumeToken'), maxBodyBytes: num(m, 'maxBodyBytes') };
@@ -310,7 +354,7 @@ function checkRefused(m: Json): RefusedMeta {
   return { code: str(m, 'code'), message: str(m, 'message'), fatal: bool(m, 'fatal') };
 }
 function checkRequest(m: Json): RequestMeta {
-  return {
+  const request: RequestMeta = {
     method: str(m, 'method'),
     path: str(m, 'path'),
     headers: headers(m, 'headers'),
@@ -318,11 +362,11 @@ function checkRequest(m: Json): RequestMeta {
     receivedAt: num(m, 'receivedAt'),
     url: str(m, 'url'),
   };
+  if (m.queued !== undefined) request.queued = checkQueued(obj(m, 'queued'));
+  return request;
 }
 function checkResponse(m: Json): ResponseMeta {
-  const status = num(m, 'status');
-  if (!Number.isInteger(status) || status < 100 || status > 999) fail('status', 'an HTTP status code');
-  return { status, headers: headers(m, 'headers') };
+  return { status: httpStatus(m, 'status'), headers: headers(m, 'headers') };
 }
 function checkAbort(m: Json): AbortMeta {
   const code = m.code;

@@ -4,10 +4,14 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { newToken, tokenDigest } from '../../relay-server/auth.js';
+import type { DeliveryQueue } from '../../relay-server/delivery-queue.js';
+import type { ResumeStore } from '../../relay-server/resume-store.js';
 import { UserError } from '../errors.js';
 import { dataDir } from '../paths.js';
+import { SqliteDeliveryQueue } from './sqlite-queue.js';
+import { sqliteResumeStore } from './sqlite-resume.js';
 
-// Applied in order; PRAGMA user_version records how far a file has come. Later issues add the queue here.
+// Applied in order; PRAGMA user_version records how far a file has come. Add new ones at the end.
 const MIGRATIONS = [
   `CREATE TABLE tokens (
      name TEXT PRIMARY KEY,
@@ -19,6 +23,31 @@ const MIGRATIONS = [
      owner TEXT NOT NULL,         -- hex SHA-256 of the token that claimed it
      claimed_at INTEGER NOT NULL
    );`,
+  // Nothing lost: requests queued for clients that are away (or in acknowledge mode), and resume tokens.
+  `CREATE TABLE queue (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, -- arrival order
+     delivery_id TEXT NOT NULL UNIQUE,
+     tunnel_id TEXT NOT NULL,
+     method TEXT NOT NULL,
+     path TEXT NOT NULL,
+     headers TEXT NOT NULL,      -- JSON [name, value] pairs, as received
+     url TEXT NOT NULL,
+     body BLOB NOT NULL,
+     body_size INTEGER NOT NULL,
+     received_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     reason TEXT NOT NULL,
+     answer_status INTEGER NOT NULL,
+     answer_body TEXT NOT NULL
+   );
+   CREATE INDEX queue_tunnel ON queue(tunnel_id, seq);
+   CREATE INDEX queue_expiry ON queue(expires_at);
+   CREATE TABLE resume (
+     token_hash TEXT PRIMARY KEY, -- hex SHA-256 of a resume token
+     tunnel_id TEXT NOT NULL,
+     expires_at INTEGER           -- NULL while the client is connected
+   );
+   CREATE INDEX resume_tunnel ON resume(tunnel_id);`,
 ];
 
 const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -128,6 +157,16 @@ export class RelayDb {
   /** Frees a reserved name for the next token that asks; false if it was not reserved. */
   releaseName(name: string): boolean {
     return this.db.prepare('DELETE FROM names WHERE name = ?').run(name).changes > 0;
+  }
+
+  /** The durable queue of requests answered by the relay, in this file. */
+  deliveryQueue(): DeliveryQueue {
+    return new SqliteDeliveryQueue(this.db);
+  }
+
+  /** Resume tokens (hashes) and the tunnel ids they bring back, in this file. */
+  resumeStore(): ResumeStore {
+    return sqliteResumeStore(this.db);
   }
 
   close(): void {

@@ -1,5 +1,6 @@
 // Turns `relay` flags into RelayLimits, naming the flag and value in any error.
 
+import type { QueueSettings } from '../../../relay-server/delivery-queue.js';
 import type { RelayLimits } from '../../../relay-server/options.js';
 import { parseBytes, parseDuration } from '../../duration.js';
 import { usageError } from '../../errors.js';
@@ -43,5 +44,18 @@ export function relayLimits(flags: RelayFlags): Partial<RelayLimits> {
     requestTimeoutMs: parseDuration(flags.requestTimeout, '--request-timeout'),
     resumeTtlMs: parseDuration(flags.resumeTtl, '--resume-ttl'),
     drainTimeoutMs: parseDuration(flags.drainTimeout, '--drain-timeout'),
+  };
+}
+
+/** The queue's limits and answer, from `relay` flags. */
+export function queueSettings(flags: RelayFlags): Partial<QueueSettings> {
+  const status = parseCount(flags.queueStatus, '--queue-status', 200);
+  if (status > 299) throw usageError(`--queue-status "${flags.queueStatus}" must be a 2xx status: the sender is told its request was taken`);
+  return {
+    maxCount: parseCount(flags.queueMax, '--queue-max'),
+    maxBytes: parseBytes(flags.queueMaxBytes, '--queue-max-bytes'),
+    ttlMs: parseDuration(flags.queueTtl, '--queue-ttl'),
+    status,
+    body: flags.queueBody,
   };
 }

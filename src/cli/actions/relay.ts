@@ -6,7 +6,7 @@ import { UserError, usageError } from '../../errors.js';
 import { parseTokenList, relayAuthStore, watchTokenFile } from '../../relay-state/auth-store.js';
 import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
 import type { RelayFlags } from '../commands/relay.js';
-import { parsePort, relayLimits } from './relay-limits.js';
+import { parsePort, queueSettings, relayLimits } from './relay-limits.js';
 
 /** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
 export function isLoopback(host: string): boolean {
@@ -31,6 +31,7 @@ function exposedBy(flags: RelayFlags): string | undefined {
 export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const log = flags.quiet ? undefined : (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   const limits = relayLimits(flags);
+  const queue = flags.queue ? queueSettings(flags) : undefined;
   const port = parsePort(flags.port);
   const adminPort = flags.adminPort === undefined ? undefined : parsePort(flags.adminPort, '--admin-port');
   const envTokens = parseTokenList(env.HOOKTUNNEL_RELAY_TOKENS);
@@ -54,6 +55,9 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = proce
       trustProxy: flags.trustProxy?.split(',').map((s) => s.trim()).filter(Boolean),
       limits,
       auth,
+      queue: queue && db.deliveryQueue(),
+      queueSettings: queue,
+      resume: db.resumeStore(),
       // A relay others can reach never falls back to anonymous, even if every token is revoked later.
       requireToken: exposure !== undefined && !flags.allowAnonymous,
       adminPort,

@@ -33,6 +33,12 @@ export interface RelayFlags {
   requestTimeout: string;
   resumeTtl: string;
   drainTimeout: string;
+  queue: boolean;
+  queueMax: string;
+  queueMaxBytes: string;
+  queueTtl: string;
+  queueStatus: string;
+  queueBody: string;
   quiet?: boolean;
 }
 
@@ -68,13 +74,20 @@ export function relayCommand(): Command {
     .addOption(env('--auth-failures <n>', 'failed token checks per IP per --auth-window before it is blocked [429]', 'HOOKTUNNEL_AUTH_FAILURES', '10'))
     .addOption(env('--auth-window <duration>', 'window of --auth-failures, and how long a block lasts', 'HOOKTUNNEL_AUTH_WINDOW', '60s'))
     .addOption(env('--max-pending-per-ip <n>', 'connections per IP still in their handshake [429]', 'HOOKTUNNEL_MAX_PENDING_PER_IP', '10'))
+    .optionsGroup('Queue (requests for a client that is away, and acknowledge mode; kept in --data-dir):')
+    .option('--no-queue', 'answer 503 for a client that is away instead of queueing (and refuse listen --ack)')
+    .addOption(env('--queue-max <n>', 'requests queued per tunnel [503 + Retry-After]', 'HOOKTUNNEL_QUEUE_MAX', '1000'))
+    .addOption(env('--queue-max-bytes <size>', 'body bytes queued per tunnel [503 + Retry-After]', 'HOOKTUNNEL_QUEUE_MAX_BYTES', '100mb'))
+    .addOption(env('--queue-ttl <duration>', 'how long a queued request waits for its client (its URL is kept as long)', 'HOOKTUNNEL_QUEUE_TTL', '24h'))
+    .addOption(env('--queue-status <n>', 'status a sender gets when its request is queued', 'HOOKTUNNEL_QUEUE_STATUS', '202'))
+    .addOption(env('--queue-body <text>', 'body a sender gets when its request is queued', 'HOOKTUNNEL_QUEUE_BODY', '{"queued":true}'))
     .optionsGroup('Timeouts:')
     .addOption(env('--handshake-timeout <duration>', 'time for a client to say hello', 'HOOKTUNNEL_HANDSHAKE_TIMEOUT', '5s'))
     .addOption(env('--heartbeat-interval <duration>', 'ping clients this often', 'HOOKTUNNEL_HEARTBEAT_INTERVAL', '10s'))
     .addOption(env('--heartbeat-timeout <duration>', 'drop a client silent this long', 'HOOKTUNNEL_HEARTBEAT_TIMEOUT', '15s'))
     .addOption(env('--headers-timeout <duration>', 'time for a sender to send its headers [408]', 'HOOKTUNNEL_HEADERS_TIMEOUT', '10s'))
     .addOption(env('--request-timeout <duration>', 'time for a sender to send its whole request, 0 for none [408]', 'HOOKTUNNEL_REQUEST_TIMEOUT', '60s'))
-    .addOption(env('--resume-ttl <duration>', 'how long a disconnected tunnel keeps its URL', 'HOOKTUNNEL_RESUME_TTL', '10m'))
+    .addOption(env('--resume-ttl <duration>', 'how long a disconnected tunnel keeps its URL (longer while requests are queued for it)', 'HOOKTUNNEL_RESUME_TTL', '10m'))
     .addOption(env('--drain-timeout <duration>', 'on SIGTERM, how long in-flight requests may finish', 'HOOKTUNNEL_DRAIN_TIMEOUT', '30s'))
     .addHelpText(
       'after',
@@ -85,6 +98,8 @@ Examples:
   hooktunnel relay --domain hooks.example.com                    https://<id>.hooks.example.com
   hooktunnel relay --host 0.0.0.0 --allow-anonymous              anyone may open tunnels (a trusted network only)
 
+While a client is away, requests for its URL are stored in --data-dir and answered 202; they are delivered, in order,
+when it reconnects (at least once; the CLI drops repeats). Resume tokens are kept there too, so a restart keeps URLs.
 SIGTERM drains: new requests get 503, in-flight ones finish (--drain-timeout), clients reconnect; a second signal stops at once.
 See docs/self-host.md for a VPS walkthrough with Caddy or nginx.`,
     )

@@ -1,0 +1,150 @@
+// Takes a public request into the durable queue: reads the whole body (limit still applies), stores it, then answers
+// the sender itself (202 while the client is away, the client's own ack answer in acknowledge mode).
+
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AckSettings, HeaderPairs, QueuedMeta } from '../src/protocol.js';
+import type { DeliveryQueue, QueueSettings } from './delivery-queue.js';
+import { sendError, type ErrorAnswer } from './error-page.js';
+
+/** Header on the relay's own answer to a queued request: the id the client records it under. */
+export const DELIVERY_HEADER = 'x-hooktunnel-delivery';
+/** Sender's wait before retrying a full queue: the client is away, it will not drain in seconds. */
+const QUEUE_FULL_RETRY_SECONDS = 60;
+
+export interface QueueIntake {
+  queue: DeliveryQueue;
+  settings: QueueSettings;
+  /** A delivery was stored for this tunnel: reserve its id, and send it if the client is connected. */
+  onQueued(tunnelId: string, deliveryId: string, expiresAt: number): void;
+  log: (line: string) => void;
+}
+
+export interface QueuedRequest {
+  tunnelId: string;
+  method: string;
+  path: string;
+  headers: HeaderPairs;
+  url: string;
+  reason: QueuedMeta['reason'];
+  answer: { status: number; body: string };
+  /** Kept when a live request is queued after its tunnel dropped, so the client can tell a redelivery. */
+  deliveryId?: string;
+  receivedAt?: number;
+}
+
+/** Why the queue cannot take `bytes` more for this tunnel, if it cannot. */
+export function queueRefusal(intake: QueueIntake, tunnelId: string, bytes: number): ErrorAnswer | undefined {
+  const { maxCount, maxBytes } = intake.settings;
+  const usage = intake.queue.usage(tunnelId);
+  if (usage.count >= maxCount) return full(`tunnel ${tunnelId} already has ${maxCount} requests queued`);
+  if (usage.bytes + bytes > maxBytes) return full(`tunnel ${tunnelId} would hold more than ${maxBytes} bytes of queued requests`);
+  return undefined;
+}
+
+const full = (message: string): ErrorAnswer => ({ code: 'queue_full', message, retryAfterSeconds: QUEUE_FULL_RETRY_SECONDS });
+
+/** Stores a request whose body is complete and answers its sender: 2xx once stored, 503 when it cannot be. */
+export function storeAndAnswer(intake: QueueIntake, req: IncomingMessage | undefined, res: ServerResponse, request: QueuedRequest, body: Buffer): void {
+  const refused = queueRefusal(intake, request.tunnelId, body.length);
+  if (refused) return sendError(req, res, refused);
+  const deliveryId = request.deliveryId ?? randomBytes(9).toString('base64url');
+  const receivedAt = request.receivedAt ?? Date.now();
+  const expiresAt = receivedAt + intake.settings.ttlMs;
+  try {
+    intake.queue.enqueue({
+      deliveryId,
+      tunnelId: request.tunnelId,
+      method: request.method,
+      path: request.path,
+      headers: request.headers,
+      url: request.url,
+      body,
+      receivedAt,
+      expiresAt,
+      reason: request.reason,
+      answerStatus: request.answer.status,
+      answerBody: request.answer.body,
+    });
+  } catch (error) {
+    intake.log(`could not queue a request for tunnel ${request.tunnelId}: ${(error as Error).message}`);
+    return sendError(req, res, full('the relay could not store the request'));
+  }
+  const text = request.answer.body;
+  res.writeHead(request.answer.status, {
+    'Content-Type': looksLikeJson(text) ? 'application/json' : 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    [DELIVERY_HEADER]: deliveryId,
+  });
+  res.end(text);
+  intake.onQueued(request.tunnelId, deliveryId, expiresAt);
+}
+
+/** Reads the whole body of a public request (counted as it streams, RFC 9112 §7.1), then stores and answers it. */
+export function queuePublicRequest(
+  intake: QueueIntake,
+  req: IncomingMessage,
+  res: ServerResponse,
+  request: QueuedRequest,
+  maxBodyBytes: number,
+  done: (bytesIn: number) => void,
+): void {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  const refused = queueRefusal(intake, request.tunnelId, Number.isFinite(declared) ? declared : 0);
+  if (refused) return sendError(req, res, refused, true);
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  let over = false;
+  req.on('data', (chunk: Buffer) => {
+    if (over) return;
+    bytes += chunk.length;
+    if (bytes > maxBodyBytes) {
+      over = true;
+      chunks.length = 0;
+      sendError(req, res, { code: 'body_too_large', message: `request body exceeds the relay's limit of ${maxBodyBytes} bytes` }, true);
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (!over) storeAndAnswer(intake, req, res, request, Buffer.concat(chunks, bytes));
+    done(bytes);
+  });
+}
+
+/** Does acknowledge mode cover this path? Prefixes match whole segments: /stripe covers /stripe/x and /stripe?y, not /stripes. */
+export function acknowledges(ack: AckSettings | undefined, path: string): ack is AckSettings {
+  if (!ack) return false;
+  if (ack.paths.length === 0) return true;
+  return ack.paths.some((prefix) => {
+    const base = prefix.replace(/\/+$/, '');
+    return path === base || path.startsWith(`${base}/`) || path.startsWith(`${base}?`) || base === '';
+  });
+}
+
+function looksLikeJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return /^\s*[[{]/.test(text);
+  } catch {
+    return false;
+  }
+}
+
+/** Memory the relay may spend keeping bodies of live requests, so one whose tunnel drops can still be queued whole. */
+export class ByteBudget {
+  private used = 0;
+
+  constructor(private readonly max: number) {}
+
+  take(bytes: number): boolean {
+    if (this.used + bytes > this.max) return false;
+    this.used += bytes;
+    return true;
+  }
+
+  give(bytes: number): void {
+    this.used = Math.max(0, this.used - bytes);
+  }
+}
