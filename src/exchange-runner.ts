@@ -38,6 +38,8 @@ export interface RunOptions {
   onStoreError?: (error: Error) => void;
   /** Identify the provider and check signatures with these secrets once the exchange is over. */
   secrets?: Secrets;
+  /** Record into this recording (a new attempt of a stored exchange) instead of beginning a new one. */
+  recording?: Recording;
 }
 
 export interface RunningExchange {
@@ -59,8 +61,8 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
     }
   };
 
-  let recording: Recording | undefined;
-  if (options.store) {
+  let recording: Recording | undefined = options.recording;
+  if (options.store && !recording) {
     try {
       recording = options.store.begin({
         ...input,
@@ -112,10 +114,11 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
   // After forwarding, never before: a signature check must not delay the local app.
   const examine = (secrets: Secrets): WebhookInfo | null => {
     try {
-      const body = Buffer.isBuffer(input.body) ? input.body : recording && options.store?.get(recording.id)?.requestBody;
+      const stored = recording && recording.id > 0;
+      const body = Buffer.isBuffer(input.body) ? input.body : stored && options.store?.get(recording!.id)?.requestBody;
       if (!body) return null;
       const analysis = analyzeWebhook({ headers: input.headers, body, url: input.url }, secrets, input.receivedAt);
-      if (recording && options.store) return options.store.recordAnalysis(recording.id, analysis, { isReplay: input.replayOf !== null });
+      if (stored && options.store) return options.store.recordAnalysis(recording!.id, analysis, { isReplay: input.replayOf !== null });
       return { ...analysis, duplicateOf: null, outOfOrder: false };
     } catch (error) {
       options.onStoreError?.(error as Error);
@@ -129,6 +132,8 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
       guard(() => recording!.appendRequestBody(chunk));
     });
     input.body.on('end', () => guard(() => recording!.endRequestBody()));
+    // Cut off mid-body (the tunnel dropped): what arrived is kept, marked as not whole, so a redelivery replaces it.
+    input.body.on('error', () => guard(() => recording!.abandonRequestBody()));
   }
 
   const handle = forwarder.forward(input, {

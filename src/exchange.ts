@@ -47,6 +47,28 @@ export interface ExchangeSummary {
   errorMessage: string | null;
   /** Set once the request body is complete and has been looked at. */
   webhook?: WebhookInfo | null;
+  /** Delivered from the relay's queue this long after the relay received it (the client was away). */
+  lateByMs?: number;
+  /** The relay answered the sender itself: why (client away, or acknowledge mode) and with which status. */
+  sender?: { reason: 'offline' | 'ack'; status: number };
+  /** Attempts made to deliver it to the local app, when it was retried or queued. */
+  attempts?: number;
+  /** Automatic attempts allowed. */
+  maxAttempts?: number;
+  /** A pending automatic retry is due then (epoch ms). */
+  nextAttemptAt?: number;
+}
+
+/** One attempt at delivering an exchange to the local app (queued deliveries, retries, `hooktunnel retry`). */
+export interface AttemptRecord {
+  attempt: number;
+  startedAt: number;
+  /** auto: the first delivery or an automatic retry; manual: `hooktunnel retry`. */
+  trigger: 'auto' | 'manual';
+  status: number | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  durationMs: number | null;
 }
 
 /** A whole exchange with headers and exact bytes. */
@@ -57,6 +79,10 @@ export interface Exchange extends ExchangeSummary {
   responseHeaders: HeaderPairs | null;
   responseBody: Buffer | null;
   responseSha256: string | null;
+  /** The body the relay answered the sender with, when it answered itself. */
+  senderBody?: Buffer | null;
+  /** Every attempt, oldest first; empty for an exchange delivered once, live. */
+  attemptHistory?: AttemptRecord[];
 }
 
 /** The documented JSON body shape: UTF-8 text when the bytes are valid UTF-8, base64 otherwise. */
@@ -89,8 +115,14 @@ export function exchangeToJson(e: ExchangeSummary | Exchange): Record<string, un
     webhook: e.webhook ?? null,
     request: { size: e.requestSize } as Record<string, unknown>,
     response: e.status === null ? null : ({ size: e.responseSize } as Record<string, unknown>),
+    lateByMs: e.lateByMs ?? null,
+    sender: e.sender ?? null,
+    attempts: e.attempts ?? 0,
+    nextAttemptAt: e.nextAttemptAt === undefined ? null : new Date(e.nextAttemptAt).toISOString(),
   };
   if ('requestBody' in e) {
+    if (e.senderBody && json.sender) Object.assign(json.sender as object, { body: bodyToJson(e.senderBody) });
+    json.attemptHistory = (e.attemptHistory ?? []).map((a) => ({ ...a, startedAt: new Date(a.startedAt).toISOString() }));
     Object.assign(json.request as object, { headers: e.requestHeaders, body: bodyToJson(e.requestBody), sha256: e.requestSha256 });
     if (json.response && e.responseHeaders) {
       Object.assign(json.response as object, {

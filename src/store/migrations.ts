@@ -47,6 +47,30 @@ const MIGRATIONS: string[] = [
    ALTER TABLE exchanges ADD COLUMN out_of_order INTEGER NOT NULL DEFAULT 0;
    CREATE INDEX exchanges_event ON exchanges(provider, event_id) WHERE event_id IS NOT NULL;
    CREATE INDEX exchanges_event_time ON exchanges(provider, event_at);`,
+  // Nothing lost: deliveries the relay answered itself, every attempt at them, retries that survive a restart, retention.
+  `ALTER TABLE exchanges ADD COLUMN queued_reason TEXT;      -- 'offline' or 'ack': the relay answered the sender itself
+   ALTER TABLE exchanges ADD COLUMN sender_status INTEGER;   -- what the sender was told then
+   ALTER TABLE exchanges ADD COLUMN sender_body BLOB;
+   ALTER TABLE exchanges ADD COLUMN late_by_ms INTEGER;      -- delivered from the relay's backlog this long after it arrived
+   ALTER TABLE exchanges ADD COLUMN attempt_count INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE exchanges ADD COLUMN max_attempts INTEGER;    -- NULL: no automatic retries
+   ALTER TABLE exchanges ADD COLUMN next_attempt_at INTEGER; -- an automatic attempt is due then; NULL: none pending
+   ALTER TABLE exchanges ADD COLUMN lease_until INTEGER;     -- an attempt is running (by lease_pid) until then
+   ALTER TABLE exchanges ADD COLUMN lease_pid INTEGER;
+   CREATE INDEX exchanges_next_attempt ON exchanges(next_attempt_at) WHERE next_attempt_at IS NOT NULL;
+   CREATE INDEX exchanges_received ON exchanges(received_at);
+   CREATE TABLE attempts (
+     exchange_id INTEGER NOT NULL REFERENCES exchanges(id) ON DELETE CASCADE,
+     attempt INTEGER NOT NULL,
+     started_at INTEGER NOT NULL,
+     trigger TEXT NOT NULL,    -- 'auto' (first delivery and retries) or 'manual' (hooktunnel retry)
+     status INTEGER,
+     error_code TEXT,
+     error_message TEXT,
+     duration_ms REAL,
+     PRIMARY KEY (exchange_id, attempt)
+   );
+   CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

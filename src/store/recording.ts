@@ -1,8 +1,11 @@
 // One exchange being recorded: its row exists from the first byte; bodies stream in and are hashed as they pass.
+// Every write goes through the store's WriteBehind, so a full or locked database delays the writes instead of losing them.
 
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { HeaderPairs } from '../exchange.js';
+import { BodyWriter } from './body-writer.js';
+import type { WriteBehind } from './write-behind.js';
 
 export interface ExchangeStart {
   deliveryId: string | null;
@@ -15,10 +18,12 @@ export interface ExchangeStart {
   headers: HeaderPairs;
   /** The whole request body, when it is already here; otherwise stream it with appendRequestBody. */
   body?: Buffer;
+  /** The relay answered the sender itself: why, and what it said. */
+  queued?: { reason: 'offline' | 'ack'; senderStatus: number; senderBody: Buffer; lateByMs: number | null };
+  /** Automatic attempts allowed (first included); the first is due at `nextAttemptAt`. */
+  maxAttempts?: number;
+  nextAttemptAt?: number;
 }
-
-// Bodies are kept in memory up to this size and written in one piece; larger ones go to body_chunks as they stream.
-const CHUNK_FLUSH_BYTES = 1024 * 1024;
 
 type Part = 'request' | 'response';
 
@@ -27,8 +32,10 @@ export function prepareRecordingStatements(db: Database.Database) {
   return {
     insert: db.prepare(
       `INSERT INTO exchanges (delivery_id, replay_of, url, target, received_at, method, path, request_headers,
-         request_body, request_size, request_sha256, recorder_pid)
-       VALUES (@deliveryId, @replayOf, @url, @target, @receivedAt, @method, @path, @headers, @body, @size, @sha256, @pid)`,
+         request_body, request_size, request_sha256, recorder_pid, queued_reason, sender_status, sender_body, late_by_ms,
+         max_attempts, next_attempt_at)
+       VALUES (@deliveryId, @replayOf, @url, @target, @receivedAt, @method, @path, @headers, @body, @size, @sha256, @pid,
+         @queuedReason, @senderStatus, @senderBody, @lateByMs, @maxAttempts, @nextAttemptAt)`,
     ),
     chunk: db.prepare(`INSERT INTO body_chunks (exchange_id, part, seq, data) VALUES (?, ?, ?, ?)`),
     requestBody: db.prepare(`UPDATE exchanges SET request_body = ?, request_size = ?, request_sha256 = ? WHERE id = ?`),
@@ -37,63 +44,40 @@ export function prepareRecordingStatements(db: Database.Database) {
          response_sha256 = @sha256, duration_ms = @durationMs, state = @state, error_code = @errorCode, error_message = @errorMessage
        WHERE id = @id`,
     ),
+    // A new attempt of a recorded exchange: the last answer goes, the request stays.
+    reopen: db.prepare(
+      `UPDATE exchanges SET state = 'pending', recorder_pid = ?, status = NULL, response_headers = NULL, response_body = NULL,
+         response_size = NULL, response_sha256 = NULL, duration_ms = NULL, error_code = NULL, error_message = NULL WHERE id = ?`,
+    ),
+    dropResponseChunks: db.prepare(`DELETE FROM body_chunks WHERE exchange_id = ? AND part = 'response'`),
   };
 }
 export type RecordingStatements = ReturnType<typeof prepareRecordingStatements>;
 
-/** Accumulates one body: hash and size always, bytes in memory until they are worth a chunk row. */
-class BodyWriter {
-  private readonly hash: Hash = createHash('sha256');
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private seq = 0;
-  size = 0;
-
-  constructor(
-    private readonly flushChunk: (seq: number, data: Buffer) => void,
-  ) {}
-
-  append(chunk: Buffer): void {
-    this.hash.update(chunk);
-    this.size += chunk.length;
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
-    if (this.pendingBytes >= CHUNK_FLUSH_BYTES) this.flush();
-  }
-
-  /** The inline body (null when it went out in chunks), its size and SHA-256. */
-  finish(): { inline: Buffer | null; size: number; sha256: string } {
-    const sha256 = this.hash.digest('hex');
-    if (this.seq === 0) return { inline: Buffer.concat(this.pending), size: this.size, sha256 };
-    this.flush();
-    return { inline: null, size: this.size, sha256 };
-  }
-
-  private flush(): void {
-    if (this.pendingBytes === 0) return;
-    this.flushChunk(this.seq++, Buffer.concat(this.pending));
-    this.pending = [];
-    this.pendingBytes = 0;
-  }
-}
-
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+// What a row costs in the write-behind buffer besides its bodies.
+const ROW_BYTES = 1024;
 
 export class Recording {
+  /** The row id; 0 while the insert waits in the write-behind buffer. */
+  id = 0;
   private request: BodyWriter | undefined;
   private response: BodyWriter | undefined;
+  private requestIncomplete = false;
   private status: number | null = null;
   private responseHeaders: HeaderPairs | null = null;
+  private committed: (() => void)[] | undefined = [];
 
   private constructor(
     private readonly statements: RecordingStatements,
-    readonly id: number,
+    private readonly writes: WriteBehind,
   ) {}
 
-  /** Inserts the row; with the whole body at hand that is the only write until the response. */
-  static begin(statements: RecordingStatements, start: ExchangeStart): Recording {
+  /** Inserts the row (or queues the insert while the store cannot take it); with the whole body at hand that is the only write until the response. */
+  static begin(statements: RecordingStatements, writes: WriteBehind, start: ExchangeStart): Recording {
+    const recording = new Recording(statements, writes);
     const body = start.body;
-    const { lastInsertRowid } = statements.insert.run({
+    const row = {
       deliveryId: start.deliveryId,
       replayOf: start.replayOf,
       url: start.url,
@@ -106,21 +90,61 @@ export class Recording {
       size: body?.length ?? 0,
       sha256: body ? sha256(body) : null,
       pid: process.pid,
+      queuedReason: start.queued?.reason ?? null,
+      senderStatus: start.queued?.senderStatus ?? null,
+      senderBody: start.queued?.senderBody ?? null,
+      lateByMs: start.queued?.lateByMs ?? null,
+      maxAttempts: start.maxAttempts ?? null,
+      nextAttemptAt: start.nextAttemptAt ?? null,
+    };
+    writes.run(recording, ROW_BYTES + (body?.length ?? 0), () => {
+      recording.id = Number(statements.insert.run(row).lastInsertRowid);
+      recording.markCommitted();
     });
-    const recording = new Recording(statements, Number(lastInsertRowid));
     if (!body) recording.request = recording.writer('request');
     return recording;
+  }
+
+  /** A new attempt on a recorded exchange (its request is stored): clears the last answer and records the new one. */
+  static reopen(statements: RecordingStatements, writes: WriteBehind, id: number): Recording {
+    const recording = new Recording(statements, writes);
+    recording.id = id;
+    recording.markCommitted();
+    writes.run(recording, ROW_BYTES, () => {
+      statements.dropResponseChunks.run(id);
+      statements.reopen.run(process.pid, id);
+    });
+    return recording;
+  }
+
+  /** Runs `fn` once the row is in the database (now, or when the write-behind buffer reaches it). Never, if it is dropped. */
+  onCommitted(fn: () => void): void {
+    if (this.committed) this.committed.push(fn);
+    else fn();
+  }
+
+  /** Were this exchange's writes dropped (the write-behind buffer overflowed)? */
+  get dropped(): boolean {
+    return this.writes.isDropped(this);
   }
 
   appendRequestBody(chunk: Buffer): void {
     this.request?.append(chunk);
   }
 
+  /** The request body is complete. */
   endRequestBody(): void {
     if (!this.request) return;
     const { inline, size, sha256: digest } = this.request.finish();
     this.request = undefined;
-    this.statements.requestBody.run(inline, size, digest, this.id);
+    const sha = this.requestIncomplete ? null : digest;
+    this.writes.run(this, inline?.length ?? 0, () => this.statements.requestBody.run(inline, size, sha, this.id));
+  }
+
+  /** The request body stopped arriving (the tunnel dropped): what came is kept, without a SHA-256, so it is never taken for whole. */
+  abandonRequestBody(): void {
+    this.requestIncomplete = true;
+    this.endRequestBody();
   }
 
   respond(status: number, headers: HeaderPairs): void {
@@ -147,8 +171,7 @@ export class Recording {
   private save(durationMs: number, state: string, errorCode: string | null, errorMessage: string | null): void {
     this.endRequestBody();
     const body = this.response?.finish();
-    this.statements.complete.run({
-      id: this.id,
+    const row = {
       status: this.status,
       headers: this.responseHeaders ? JSON.stringify(this.responseHeaders) : null,
       body: body ? body.inline : null,
@@ -158,10 +181,17 @@ export class Recording {
       state,
       errorCode,
       errorMessage,
-    });
+    };
+    this.writes.run(this, ROW_BYTES + (body?.inline?.length ?? 0), () => this.statements.complete.run({ ...row, id: this.id }));
+  }
+
+  private markCommitted(): void {
+    const callbacks = this.committed ?? [];
+    this.committed = undefined;
+    for (const fn of callbacks) fn();
   }
 
   private writer(part: Part): BodyWriter {
-    return new BodyWriter((seq, data) => this.statements.chunk.run(this.id, part, seq, data));
+    return new BodyWriter((seq, data) => this.writes.run(this, data.length, () => this.statements.chunk.run(this.id, part, seq, data)));
   }
 }

@@ -5,14 +5,17 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError } from '../errors.js';
 import type { Exchange, ExchangeSummary, HeaderPairs, WebhookInfo } from '../exchange.js';
+import { DeliveryLedger } from './deliveries.js';
 import { migrate } from './migrations.js';
+import { isAlive } from './process-alive.js';
+import { pruneExchanges, type PruneOptions } from './prune.js';
 import { prepareRecordingStatements, Recording, type ExchangeStart, type RecordingStatements } from './recording.js';
+import { DEFAULT_BUFFER_LIMITS, WriteBehind, type BufferLimits } from './write-behind.js';
+import { SUMMARY_COLUMNS, toSummary, type Row } from './rows.js';
 
-const SUMMARY_COLUMNS = `id, replay_of, delivery_id, url, target, received_at, method, path, request_size,
-  status, response_size, duration_ms, state, error_code, error_message,
-  provider, event_type, event_id, verification, verification_reason, duplicate_of, out_of_order`;
-
-type Row = Record<string, unknown>;
+/** How often writes held in memory (store full or locked) are tried again. */
+const FLUSH_INTERVAL_MS = 1_000;
+const BUSY_TIMEOUT_MS = 5_000;
 
 export interface ListOptions {
   limit: number;
@@ -46,16 +49,30 @@ export interface WebhookAnalysis {
 export class Store {
   private readonly statements;
   private readonly recordingStatements: RecordingStatements;
+  /** Recording writes wait here while the database is full or locked; forwarding never does. */
+  readonly writes: WriteBehind;
+  /** Attempts, retries and their leases. */
+  readonly deliveries: DeliveryLedger;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private droppedSaved = 0;
 
   private constructor(
     readonly path: string,
     private readonly db: Database.Database,
+    bufferLimits: BufferLimits,
   ) {
     this.recordingStatements = prepareRecordingStatements(db);
+    this.deliveries = new DeliveryLedger(db);
+    this.writes = new WriteBehind(bufferLimits);
+    this.writes.on('buffering', () => this.startFlushing());
     this.statements = {
       get: db.prepare(`SELECT * FROM exchanges WHERE id = ?`),
       chunks: db.prepare(`SELECT data FROM body_chunks WHERE exchange_id = ? AND part = ? ORDER BY seq`).pluck(),
       byDelivery: db.prepare(`SELECT id FROM exchanges WHERE delivery_id = ?`).pluck(),
+      deliveryState: db.prepare(`SELECT id, request_sha256 IS NOT NULL AS whole FROM exchanges WHERE delivery_id = ?`),
+      remove: db.prepare(`DELETE FROM exchanges WHERE id = ?`),
+      counter: db.prepare(`SELECT value FROM counters WHERE name = ?`).pluck(),
+      addCounter: db.prepare(`INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value`),
       // Replays are not deliveries: they never make an original a duplicate or out of order.
       firstDelivery: db
         .prepare(`SELECT min(id) FROM exchanges WHERE provider = ? AND event_id = ? AND id < ? AND replay_of IS NULL`)
@@ -70,7 +87,7 @@ export class Store {
   }
 
   /** Opens (creating if needed) the database file: WAL, a busy timeout for concurrent processes, migrations. */
-  static open(path: string): Store {
+  static open(path: string, options: { bufferLimits?: BufferLimits } = {}): Store {
     let db: Database.Database;
     try {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -79,7 +96,7 @@ export class Store {
       db.pragma('journal_mode = WAL');
       // NORMAL in WAL mode: commits survive a crash of the process (not of the OS) without an fsync per write.
       db.pragma('synchronous = NORMAL');
-      db.pragma('busy_timeout = 5000');
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       db.pragma('foreign_keys = ON');
       migrate(db);
     } catch (error) {
@@ -88,12 +105,17 @@ export class Store {
         cause: error,
       });
     }
-    return new Store(path, db);
+    return new Store(path, db, options.bufferLimits ?? DEFAULT_BUFFER_LIMITS);
   }
 
   /** Writes the exchange's row now, before anything is forwarded, and returns the recording to complete. */
   begin(start: ExchangeStart): Recording {
-    return Recording.begin(this.recordingStatements, start);
+    return Recording.begin(this.recordingStatements, this.writes, start);
+  }
+
+  /** Starts a new attempt of a recorded exchange (retry): the request stays, the next answer replaces the last. */
+  reopen(id: number): Recording {
+    return Recording.reopen(this.recordingStatements, this.writes, id);
   }
 
   list(options: ListOptions): ExchangeSummary[] {
@@ -141,6 +163,8 @@ export class Store {
       responseHeaders: row.response_headers ? (JSON.parse(row.response_headers as string) as HeaderPairs) : null,
       responseBody: row.status === null ? null : this.body(id, 'response', row.response_body),
       responseSha256: (row.response_sha256 as string | null) ?? null,
+      senderBody: (row.sender_body as Buffer | null) ?? null,
+      attemptHistory: (row.attempt_count as number) > 0 ? this.deliveries.history(id) : [],
     };
   }
 
@@ -149,62 +173,79 @@ export class Store {
     return this.statements.byDelivery.get(deliveryId) as number | undefined;
   }
 
-  /** Marks exchanges left pending by processes that are gone as interrupted; returns how many. */
+  /** A delivery's exchange, and whether its whole request body is stored (a drop mid-body leaves only part of it). */
+  deliveryState(deliveryId: string): { id: number; whole: boolean } | undefined {
+    const row = this.statements.deliveryState.get(deliveryId) as { id: number; whole: number } | undefined;
+    return row && { id: row.id, whole: row.whole === 1 };
+  }
+
+  /** Deletes one exchange (a partial recording about to be replaced by the whole redelivery). */
+  remove(id: number): void {
+    this.statements.remove.run(id);
+  }
+
+  /** Deletes old exchanges (never ones with an attempt pending); returns how many. VACUUM gives the space back to the disk. */
+  prune(options: PruneOptions & { vacuum?: boolean }): number {
+    const deleted = pruneExchanges(this.db, options);
+    if (options.vacuum) this.db.exec('VACUUM');
+    return deleted;
+  }
+
+  /** Exchanges dropped because the write-behind buffer overflowed, over the life of this database. */
+  droppedTotal(): number {
+    return ((this.statements.counter.get('dropped_exchanges') as number | undefined) ?? 0) + this.writes.dropped - this.droppedSaved;
+  }
+
+  /**
+   * Attempts whose process died are due again (at least once); other exchanges left pending by processes that are gone
+   * are marked interrupted. Returns how many were marked.
+   */
   markInterrupted(): number {
+    this.deliveries.recoverDeadLeases();
     const pids = this.db.prepare(`SELECT DISTINCT recorder_pid FROM exchanges WHERE state = 'pending'`).pluck().all() as number[];
-    const mark = this.db.prepare(`UPDATE exchanges SET state = 'interrupted' WHERE state = 'pending' AND recorder_pid IS ?`);
+    const mark = this.db.prepare(
+      `UPDATE exchanges SET state = 'interrupted' WHERE state = 'pending' AND recorder_pid IS ? AND next_attempt_at IS NULL`,
+    );
     let count = 0;
     for (const pid of pids) if (!isAlive(pid)) count += mark.run(pid).changes;
     return count;
   }
 
+  /** Writes what waits in memory if it can, keeps the dropped count, and closes. Idempotent. */
   close(): void {
-    if (this.db.open) this.db.close();
+    clearInterval(this.flushTimer);
+    if (!this.db.open) return;
+    this.flushNow();
+    this.db.close();
+  }
+
+  private startFlushing(): void {
+    if (this.flushTimer) return;
+    this.flushTimer = setInterval(() => this.flushNow(), FLUSH_INTERVAL_MS);
+    this.flushTimer.unref();
+  }
+
+  /** One try at the waiting writes, without waiting on a lock (the event loop must not stall while the store is locked). */
+  private flushNow(): void {
+    this.db.pragma('busy_timeout = 0');
+    try {
+      if (!this.writes.flush()) return;
+      clearInterval(this.flushTimer);
+      this.flushTimer = undefined;
+      const unsaved = this.writes.dropped - this.droppedSaved;
+      if (unsaved > 0) {
+        this.statements.addCounter.run('dropped_exchanges', unsaved);
+        this.droppedSaved += unsaved;
+      }
+    } catch {
+      // Still full or locked: the next tick tries again.
+    } finally {
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
   }
 
   private body(id: number, part: 'request' | 'response', inline: unknown): Buffer {
     if (inline !== null && inline !== undefined) return inline as Buffer;
     return Buffer.concat(this.statements.chunks.all(id, part) as Buffer[]);
   }
-}
-
-function isAlive(pid: number | null): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function toSummary(row: Row): ExchangeSummary {
-  return {
-    id: row.id as number,
-    replayOf: (row.replay_of as number | null) ?? null,
-    deliveryId: (row.delivery_id as string | null) ?? null,
-    url: (row.url as string | null) ?? null,
-    target: row.target as string,
-    receivedAt: row.received_at as number,
-    method: row.method as string,
-    path: row.path as string,
-    requestSize: row.request_size as number,
-    status: (row.status as number | null) ?? null,
-    responseSize: (row.response_size as number | null) ?? null,
-    durationMs: (row.duration_ms as number | null) ?? null,
-    state: row.state as ExchangeSummary['state'],
-    errorCode: (row.error_code as string | null) ?? null,
-    errorMessage: (row.error_message as string | null) ?? null,
-    webhook: row.verification
-      ? {
-          provider: (row.provider as string | null) ?? null,
-          eventType: (row.event_type as string | null) ?? null,
-          eventId: (row.event_id as string | null) ?? null,
-          verification: row.verification as WebhookInfo['verification'],
-          reason: (row.verification_reason as string | null) ?? null,
-          duplicateOf: (row.duplicate_of as number | null) ?? null,
-          outOfOrder: row.out_of_order === 1,
-        }
-      : null,
-  };
 }

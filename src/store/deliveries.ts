@@ -1,0 +1,137 @@
+// Attempts and retries in SQL: who may run the next attempt of an exchange (an atomic lease, shared by the listener's
+// scheduler and `hooktunnel retry`), the attempt history, and when the next automatic attempt is due.
+
+import type Database from 'better-sqlite3';
+import type { AttemptRecord } from '../exchange.js';
+import { isAlive } from './process-alive.js';
+
+export type { AttemptRecord };
+
+export interface AttemptOutcome {
+  startedAt: number;
+  trigger: AttemptRecord['trigger'];
+  status: number | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  durationMs: number | null;
+  /** The local app was down or answered 5xx: worth another attempt, if any are left. */
+  retryable: boolean;
+}
+
+export interface Claim {
+  exchangeId: number;
+  /** Run the attempt only when true: nobody else is running one. */
+  ok: boolean;
+  /** Whoever holds the lease when ok is false. */
+  heldBy?: number;
+}
+
+/** Delay before automatic attempt n+1 after n failed ones. */
+export type RetrySchedule = (failedAttempts: number) => number;
+
+export class DeliveryLedger {
+  private readonly s;
+
+  constructor(private readonly db: Database.Database) {
+    const leaseFree = `(lease_until IS NULL OR lease_until <= @now)`;
+    this.s = {
+      claimDue: db.prepare(
+        `UPDATE exchanges SET lease_until = @until, lease_pid = @pid
+         WHERE id = @id AND next_attempt_at IS NOT NULL AND next_attempt_at <= @now AND ${leaseFree}`,
+      ),
+      claimAny: db.prepare(`UPDATE exchanges SET lease_until = @until, lease_pid = @pid WHERE id = @id AND ${leaseFree}`),
+      holder: db.prepare(`SELECT lease_pid FROM exchanges WHERE id = ?`).pluck(),
+      row: db.prepare(`SELECT attempt_count, max_attempts, next_attempt_at FROM exchanges WHERE id = ?`),
+      insertAttempt: db.prepare(
+        `INSERT INTO attempts (exchange_id, attempt, started_at, trigger, status, error_code, error_message, duration_ms)
+         VALUES (@id, @attempt, @startedAt, @trigger, @status, @errorCode, @errorMessage, @durationMs)`,
+      ),
+      settle: db.prepare(
+        `UPDATE exchanges SET attempt_count = ?, next_attempt_at = ?, lease_until = NULL, lease_pid = NULL WHERE id = ?`,
+      ),
+      release: db.prepare(`UPDATE exchanges SET lease_until = NULL, lease_pid = NULL WHERE id = ? AND lease_pid = ?`),
+      due: db.prepare(
+        `SELECT id FROM exchanges WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= @now AND target = @target AND ${leaseFree}
+         ORDER BY next_attempt_at, id LIMIT @limit`,
+      ).pluck(),
+      nextDue: db.prepare(
+        `SELECT min(max(next_attempt_at, coalesce(lease_until, 0))) FROM exchanges WHERE next_attempt_at IS NOT NULL AND target = ?`,
+      ).pluck(),
+      pending: db.prepare(`SELECT count(*) FROM exchanges WHERE next_attempt_at IS NOT NULL AND target = ?`).pluck(),
+      history: db.prepare(`SELECT * FROM attempts WHERE exchange_id = ? ORDER BY attempt`),
+      leases: db.prepare(`SELECT id, lease_pid FROM exchanges WHERE lease_pid IS NOT NULL`),
+      // A process died mid-attempt: the attempt is run again (at least once), not left interrupted.
+      recover: db.prepare(
+        `UPDATE exchanges SET lease_until = NULL, lease_pid = NULL,
+           next_attempt_at = CASE WHEN max_attempts IS NULL THEN next_attempt_at ELSE coalesce(next_attempt_at, ?) END
+         WHERE id = ?`,
+      ),
+    };
+  }
+
+  /**
+   * Takes the right to run the next attempt, atomically (one UPDATE): `auto` only when an automatic attempt is due,
+   * `manual` (hooktunnel retry) whenever no attempt is running. The lease ends after `leaseMs`, or when its process dies.
+   */
+  claim(exchangeId: number, mode: 'auto' | 'manual', leaseMs: number, now = Date.now()): Claim {
+    const params = { id: exchangeId, now, until: now + leaseMs, pid: process.pid };
+    const changes = (mode === 'auto' ? this.s.claimDue : this.s.claimAny).run(params).changes;
+    if (changes === 1) return { exchangeId, ok: true };
+    return { exchangeId, ok: false, heldBy: (this.s.holder.get(exchangeId) as number | null) ?? undefined };
+  }
+
+  /** Records a finished attempt and decides the next one; releases the lease. Returns the attempt number and when the next is due. */
+  settle(exchangeId: number, outcome: AttemptOutcome, schedule: RetrySchedule, now = Date.now()): { attempt: number; nextAttemptAt: number | null; maxAttempts: number | null } {
+    return this.db.transaction(() => {
+      const row = this.s.row.get(exchangeId) as { attempt_count: number; max_attempts: number | null } | undefined;
+      if (!row) return { attempt: 0, nextAttemptAt: null, maxAttempts: null };
+      const attempt = row.attempt_count + 1;
+      this.s.insertAttempt.run({ id: exchangeId, attempt, ...outcome });
+      const left = row.max_attempts !== null && attempt < row.max_attempts;
+      const nextAttemptAt = outcome.retryable && left ? now + schedule(attempt) : null;
+      this.s.settle.run(attempt, nextAttemptAt, exchangeId);
+      return { attempt, nextAttemptAt, maxAttempts: row.max_attempts };
+    })();
+  }
+
+  /** Gives a lease back without recording an attempt (the attempt could not start). */
+  release(exchangeId: number): void {
+    this.s.release.run(exchangeId, process.pid);
+  }
+
+  /** Exchanges of this target whose automatic attempt is due and not running, in due order. */
+  due(target: string, limit = 100, now = Date.now()): number[] {
+    return this.s.due.all({ target, now, limit }) as number[];
+  }
+
+  /** When the earliest pending attempt for this target may run (epoch ms), if any. */
+  nextDue(target: string): number | undefined {
+    return (this.s.nextDue.get(target) as number | null) ?? undefined;
+  }
+
+  /** Automatic attempts waiting for this target. */
+  pendingCount(target: string): number {
+    return this.s.pending.get(target) as number;
+  }
+
+  history(exchangeId: number): AttemptRecord[] {
+    return (this.s.history.all(exchangeId) as Record<string, unknown>[]).map((row) => ({
+      attempt: row.attempt as number,
+      startedAt: row.started_at as number,
+      trigger: row.trigger as AttemptRecord['trigger'],
+      status: (row.status as number | null) ?? null,
+      errorCode: (row.error_code as string | null) ?? null,
+      errorMessage: (row.error_message as string | null) ?? null,
+      durationMs: (row.duration_ms as number | null) ?? null,
+    }));
+  }
+
+  /** Attempts whose process died are due again now; returns how many. Run before marking pending exchanges interrupted. */
+  recoverDeadLeases(now = Date.now()): number {
+    let count = 0;
+    for (const { id, lease_pid } of this.s.leases.all() as { id: number; lease_pid: number }[]) {
+      if (!isAlive(lease_pid)) count += this.s.recover.run(now, id).changes;
+    }
+    return count;
+  }
+}

@@ -1,0 +1,53 @@
+// Rows of the exchanges table as the views see them: the summary columns and their mapping.
+
+import type { ExchangeSummary, WebhookInfo } from '../exchange.js';
+
+export type Row = Record<string, unknown>;
+
+export const SUMMARY_COLUMNS = `id, replay_of, delivery_id, url, target, received_at, method, path, request_size,
+  status, response_size, duration_ms, state, error_code, error_message,
+  provider, event_type, event_id, verification, verification_reason, duplicate_of, out_of_order,
+  queued_reason, sender_status, late_by_ms, attempt_count, max_attempts, next_attempt_at`;
+
+export function toSummary(row: Row): ExchangeSummary {
+  return {
+    id: row.id as number,
+    replayOf: (row.replay_of as number | null) ?? null,
+    deliveryId: (row.delivery_id as string | null) ?? null,
+    url: (row.url as string | null) ?? null,
+    target: row.target as string,
+    receivedAt: row.received_at as number,
+    method: row.method as string,
+    path: row.path as string,
+    requestSize: row.request_size as number,
+    status: (row.status as number | null) ?? null,
+    responseSize: (row.response_size as number | null) ?? null,
+    durationMs: (row.duration_ms as number | null) ?? null,
+    state: row.state as ExchangeSummary['state'],
+    errorCode: (row.error_code as string | null) ?? null,
+    errorMessage: (row.error_message as string | null) ?? null,
+    ...deliveryFields(row),
+    webhook: row.verification
+      ? {
+          provider: (row.provider as string | null) ?? null,
+          eventType: (row.event_type as string | null) ?? null,
+          eventId: (row.event_id as string | null) ?? null,
+          verification: row.verification as WebhookInfo['verification'],
+          reason: (row.verification_reason as string | null) ?? null,
+          duplicateOf: (row.duplicate_of as number | null) ?? null,
+          outOfOrder: row.out_of_order === 1,
+        }
+      : null,
+  };
+}
+
+/** The "nothing lost" fields of a summary; absent on an ordinary exchange that was never retried. */
+function deliveryFields(row: Row): Partial<ExchangeSummary> {
+  const fields: Partial<ExchangeSummary> = {};
+  if (row.late_by_ms !== null && row.late_by_ms !== undefined) fields.lateByMs = row.late_by_ms as number;
+  if (row.queued_reason) fields.sender = { reason: row.queued_reason as 'offline' | 'ack', status: row.sender_status as number };
+  if ((row.attempt_count as number) > 0) fields.attempts = row.attempt_count as number;
+  if (row.max_attempts !== null && row.max_attempts !== undefined) fields.maxAttempts = row.max_attempts as number;
+  if (row.next_attempt_at !== null && row.next_attempt_at !== undefined) fields.nextAttemptAt = row.next_attempt_at as number;
+  return fields;
+}
