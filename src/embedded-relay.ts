@@ -1,7 +1,15 @@
 // The relay `listen` starts by itself when none is configured: loopback only, on a fixed port so URLs repeat.
+//
+// It keeps a durable queue and resume tokens in the data directory, like a self-hosted relay. Why not none: acknowledge
+// mode needs a queue, and the embedded relay is shared — `listen 3000` and `listen 4000` on one machine use the relay
+// of whichever started first, so when the second restarts (every file save, with a watcher), its webhooks are queued
+// and delivered instead of getting 503. A queue left by a relay that stopped is delivered by the next one.
 
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { createRelay, RELAY_SIGNATURE_HEADER, type Relay } from '../relay-server/relay.js';
+import { dataDir } from './paths.js';
+import { RelayDb } from './relay-state/relay-db.js';
 
 const HOST = '127.0.0.1';
 
@@ -26,16 +34,38 @@ function isHooktunnelRelay(port: number): Promise<boolean> {
   });
 }
 
+/** Where the embedded relay keeps its queue and resume tokens. */
+export function embeddedRelayDir(env: Record<string, string | undefined> = process.env): string {
+  return join(dataDir(env), 'embedded-relay');
+}
+
 async function tryStart(port: number): Promise<Relay | undefined> {
+  const db = RelayDb.open(embeddedRelayDir());
   // No per-tunnel rate limit on the developer's own machine: a load test against the local app must not hit 429.
-  const relay = createRelay({ port, host: HOST, limits: { ratePerSecond: 0 } });
+  const relay = createRelay({ port, host: HOST, limits: { ratePerSecond: 0 }, queue: db.deliveryQueue(), resume: db.resumeStore() });
   try {
     await relay.start();
-    return relay;
   } catch (error) {
+    await relay.close();
+    db.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') return undefined;
     throw error;
   }
+  const closing = (stop: () => Promise<void>) => () => stop().finally(() => db.close());
+  return {
+    start: () => relay.start(),
+    drain: closing(() => relay.drain()),
+    close: closing(() => relay.close()),
+    get port() {
+      return relay.port;
+    },
+    get adminPort() {
+      return relay.adminPort;
+    },
+    get tunnelCount() {
+      return relay.tunnelCount;
+    },
+  };
 }
 
 /** Starts a loopback relay on `port`, shares one already there, or falls back to a free port and says so. */

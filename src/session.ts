@@ -5,7 +5,10 @@ import type { ExchangeSummary } from './exchange.js';
 import { runExchange } from './exchange-runner.js';
 import { Forwarder, type HostHeaderMode } from './forward/forwarder.js';
 import type { Target } from './forward/target.js';
-import type { WelcomeMeta } from './protocol.js';
+import { DeliveryWorker } from './delivery/delivery-worker.js';
+import { acceptQueued } from './delivery/queued-delivery.js';
+import { DEFAULT_MAX_ATTEMPTS, RETRY_BASE_MS, retryDelay } from './delivery/retry-schedule.js';
+import type { AckSettings, WelcomeMeta } from './protocol.js';
 import type { Store } from './store/store.js';
 import { TunnelClient, type ConnectionStatus } from './tunnel/tunnel-client.js';
 import type { TunnelRequest } from './tunnel/tunnel-request.js';
@@ -25,6 +28,12 @@ export interface SessionOptions {
   store: Store | null;
   /** Secrets for signature checks; every exchange is examined (provider, event, signature) once it is over. */
   secrets?: Secrets;
+  /** Acknowledge mode (listen --ack): the relay answers senders and queues their requests for us. */
+  ack?: AckSettings;
+  /** Attempts at a queued request before giving up (default 8). */
+  maxAttempts?: number;
+  /** First retry delay; doubles each time (default 1 s). */
+  retryBaseMs?: number;
 }
 
 export interface SessionEvents {
@@ -35,12 +44,25 @@ export interface SessionEvents {
   exchange: [ExchangeSummary];
   /** A write to the store failed; forwarding continued. */
   storeError: [Error];
+  /** The store could not take writes and the memory buffer overflowed: exchanges lost so far in this session. */
+  dropped: [number];
+  /** The store stopped taking writes (exchanges wait in memory), or took them all again. */
+  storage: [StorageState];
   fatal: [Error];
 }
+
+export type StorageState = { state: 'buffering'; error: Error } | { state: 'recovered' };
 
 export class Session extends EventEmitter<SessionEvents> {
   private readonly client: TunnelClient;
   private readonly forwarder: Forwarder;
+  /** Delivers queued requests and retries, from the store; absent with --no-store. */
+  private readonly worker: DeliveryWorker | undefined;
+  /** Queued deliveries are taken one after the other, so they are recorded in the order the relay received them. */
+  private intake: Promise<void> = Promise.resolve();
+  private readonly onDropped = (count: number) => this.emit('dropped', count);
+  private readonly onBuffering = (error: Error) => this.emit('storage', { state: 'buffering', error });
+  private readonly onRecovered = () => this.emit('storage', { state: 'recovered' });
   private closed = false;
   welcome: WelcomeMeta | undefined;
 
@@ -55,6 +77,35 @@ export class Session extends EventEmitter<SessionEvents> {
     });
     this.client.on('request', (request) => this.handle(request));
     this.client.on('fatal', (error) => this.emit('fatal', error));
+    const store = options.store;
+    if (store) {
+      const baseMs = options.retryBaseMs ?? RETRY_BASE_MS;
+      this.worker = new DeliveryWorker(
+        {
+          store,
+          forwarder: this.forwarder,
+          schedule: (failed) => retryDelay(failed, baseMs),
+          timeoutMs: options.timeoutMs,
+          secrets: options.secrets,
+          onStoreError: (error) => this.emit('storeError', error),
+        },
+        options.target.url,
+      );
+      this.worker.on('exchange', (exchange) => this.emit('exchange', exchange));
+      this.worker.on('storeError', (error) => this.emit('storeError', error));
+      store.writes.on('dropped', this.onDropped);
+      store.writes.on('buffering', this.onBuffering);
+      store.writes.on('recovered', this.onRecovered);
+    }
+  }
+
+  /** Automatic attempts waiting in the store for this target (retries of an earlier run included). */
+  pendingAttempts(): number {
+    try {
+      return this.worker?.pending() ?? 0;
+    } catch {
+      return 0;
+    }
   }
 
   /** Connects; resolves once the relay has confirmed the tunnel, rejects on a fatal refusal before that. */
@@ -70,6 +121,8 @@ export class Session extends EventEmitter<SessionEvents> {
       };
       this.once('ready', onReady);
       this.once('fatal', onFatal);
+      // Retries left by an earlier run go out even before the relay answers: they need only the local app.
+      this.worker?.start();
       this.client.start();
     });
   }
@@ -78,12 +131,33 @@ export class Session extends EventEmitter<SessionEvents> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.worker?.close();
+    this.options.store?.writes.off('dropped', this.onDropped);
+    this.options.store?.writes.off('buffering', this.onBuffering);
+    this.options.store?.writes.off('recovered', this.onRecovered);
     this.client.close();
     this.forwarder.close();
   }
 
   private handle(request: TunnelRequest): void {
     const { meta } = request;
+    if (meta.queued) {
+      const context = {
+        store: this.options.store,
+        worker: this.worker,
+        forwarder: this.forwarder,
+        maxAttempts: this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+        secrets: this.options.secrets,
+        ack: (deliveryId: string) => this.client.ack(deliveryId),
+        onStoreError: (error: Error) => this.emit('storeError', error),
+        onExchange: (exchange: ExchangeSummary) => this.emit('exchange', exchange),
+      };
+      this.intake = this.intake
+        .then(() => acceptQueued(meta, request.body, context))
+        .catch((error: Error) => void this.emit('storeError', error))
+        .finally(() => request.release());
+      return;
+    }
     const running = runExchange(
       {
         method: meta.method,

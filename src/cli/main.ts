@@ -8,6 +8,8 @@ import { relayCommand } from './commands/relay.js';
 import { lsCommand } from './commands/ls.js';
 import { showCommand } from './commands/show.js';
 import { replayCommand } from './commands/replay.js';
+import { retryCommand } from './commands/retry.js';
+import { pruneCommand } from './commands/prune.js';
 import { inspectCommand } from './commands/inspect.js';
 import { loginCommand } from './commands/login.js';
 
@@ -30,7 +32,7 @@ Quick start:
 Environment: NO_COLOR disables colour; HOOKTUNNEL_RELAY, HOOKTUNNEL_TOKEN, HOOKTUNNEL_DB set the usual flags.
 Docs: README.md in the package.`,
     );
-  for (const command of [listenCommand(), relayCommand(), lsCommand(), showCommand(), replayCommand(), inspectCommand(), loginCommand()]) {
+  for (const command of [listenCommand(), relayCommand(), lsCommand(), showCommand(), replayCommand(), retryCommand(), pruneCommand(), inspectCommand(), loginCommand()]) {
     program.addCommand(command);
   }
   return program;

@@ -2,7 +2,7 @@
 
 import chalk from 'chalk';
 import { formatDuration } from '../duration.js';
-import { headerValue, type Exchange, type ExchangeSummary, type HeaderPairs } from '../exchange.js';
+import { headerValue, type AttemptRecord, type Exchange, type ExchangeSummary, type HeaderPairs } from '../exchange.js';
 import { sanitize } from '../sanitize.js';
 import { viewBody } from './body-view.js';
 import { colorStatus, formatDateTime, formatSize, formatTime, padVisible, truncate } from './format.js';
@@ -30,6 +30,17 @@ export function deliveryMarks(e: ExchangeSummary): string[] {
   if (e.webhook?.outOfOrder) marks.push(chalk.yellow('out of order'));
   return marks;
 }
+/** Late delivery, what the sender was told, attempts and the next retry: for lines and the detail page. */
+export function deliveryNotes(e: ExchangeSummary, now = Date.now()): string[] {
+  const notes: string[] = [];
+  if (e.lateByMs !== undefined) notes.push(chalk.yellow(`delivered late by ${formatDuration(e.lateByMs)}`));
+  if (e.sender?.reason === 'ack') notes.push(chalk.dim(`sender got ${e.sender.status} (ack)`));
+  const attempts = e.attempts ?? 0;
+  if (attempts > 1 || e.nextAttemptAt !== undefined) notes.push(`attempt ${attempts}${e.maxAttempts ? `/${e.maxAttempts}` : ''}`);
+  if (e.nextAttemptAt !== undefined) notes.push(chalk.yellow(`retry in ${formatDuration(Math.max(0, e.nextAttemptAt - now))}`));
+  else if (e.maxAttempts && attempts >= e.maxAttempts && (e.state === 'failed' || (e.status ?? 0) >= 500)) notes.push(chalk.red('gave up'));
+  return notes;
+}
 const duration = (e: ExchangeSummary) => (e.durationMs === null ? '-' : formatDuration(e.durationMs));
 
 /** One line per finished exchange, for `listen` without the TUI. */
@@ -45,7 +56,7 @@ export function logLine(e: ExchangeSummary): string {
   ];
   if (e.webhook?.verification === 'valid') parts.push(chalk.green('✓ signature'));
   if (e.webhook?.verification === 'invalid') parts.push(chalk.red(`✗ signature: ${sanitize(e.webhook.reason ?? '')}`));
-  parts.push(...deliveryMarks(e));
+  parts.push(...deliveryMarks(e), ...deliveryNotes(e));
   if (e.replayOf) parts.push(chalk.dim(`(replay of #${e.replayOf})`));
   if (e.errorCode) parts.push(chalk.red(`${e.errorCode}: ${sanitize(e.errorMessage ?? '')}`));
   return parts.join('  ');
@@ -110,7 +121,14 @@ export function exchangeDetail(e: Exchange, part: 'both' | 'request' | 'response
       ? chalk.yellow('interrupted: the recording process stopped before an answer arrived')
       : `${colorStatus(e.status, e.state === 'failed')}  ${duration(e)}${e.errorCode ? chalk.red(`  ${e.errorCode}: ${sanitize(e.errorMessage ?? '')}`) : ''}`;
   lines.push(outcome);
+  const notes = deliveryNotes(e);
+  if (notes.length > 0) lines.push(notes.join('  '));
+  if (e.sender) {
+    const said = e.senderBody && e.senderBody.length > 0 ? ` ${sanitize(e.senderBody.toString('utf8'))}` : '';
+    lines.push(chalk.dim(`sender was answered by the relay (${e.sender.reason === 'ack' ? 'acknowledge mode' : 'tunnel was away'}): ${e.sender.status}${said}`));
+  }
   if (e.webhook) lines.push(webhookLine(e));
+  if (e.attemptHistory && e.attemptHistory.length > 0) lines.push('', chalk.bold('Attempts'), ...e.attemptHistory.map(attemptLine));
   lines.push('');
   if (part !== 'response') {
     lines.push(chalk.bold('Request'), ...headerLines(e.requestHeaders), ...bodyLines(e.requestBody, e.requestHeaders, e.requestSha256), '');
@@ -124,4 +142,10 @@ export function exchangeDetail(e: Exchange, part: 'both' | 'request' | 'response
     }
   }
   return lines.join('\n');
+}
+
+function attemptLine(a: AttemptRecord): string {
+  const result = a.errorCode ? chalk.red(`${a.errorCode}: ${sanitize(a.errorMessage ?? '')}`) : colorStatus(a.status, false);
+  const took = a.durationMs === null ? '' : `  ${formatDuration(a.durationMs)}`;
+  return `  ${String(a.attempt).padStart(2)}  ${formatDateTime(a.startedAt)}  ${result}${took}${a.trigger === 'manual' ? chalk.dim('  (hooktunnel retry)') : ''}`;
 }

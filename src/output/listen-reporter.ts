@@ -2,6 +2,7 @@
 
 import chalk from 'chalk';
 import { exchangeToJson, type ExchangeSummary } from '../exchange.js';
+import type { StorageState } from '../session.js';
 import type { ConnectionStatus } from '../tunnel/tunnel-client.js';
 import { sanitize } from '../sanitize.js';
 import { logLine } from './exchange-text.js';
@@ -20,14 +21,29 @@ export interface ListenReporter {
   ready(info: ReadyInfo): void;
   exchange(exchange: ExchangeSummary): void;
   storeError(error: Error): void;
+  /** Exchanges lost (store full or locked, memory buffer full), so far in this session. */
+  dropped(count: number): void;
+  storage(state: StorageState): void;
+  /** Automatic attempts waiting from an earlier run, once at start. */
+  pendingAttempts(count: number): void;
 }
 
 type Write = (text: string) => void;
 
+/** Loud, but not a line per dropped exchange: at most one a second, and the last count at the end. */
+const DROP_LINE_INTERVAL_MS = 1_000;
+
 export function plainReporter(out: Write, err: Write): ListenReporter {
   let storeErrors = 0;
+  let away = false;
+  let lastDropLine = 0;
   return {
     status(status) {
+      if (status.state === 'online' && away) {
+        away = false;
+        err(`${chalk.green('online')} again: same URL, requests queued meanwhile are being delivered\n`);
+      }
+      if (status.state === 'reconnecting') away = true;
       if (status.state === 'reconnecting') {
         const wait = status.retryAt ? `, retrying in ${Math.max(0, Math.round((status.retryAt - Date.now()) / 100) / 10)}s` : '';
         err(`${chalk.yellow('reconnecting')} (attempt ${status.attempt}${wait})${status.error ? `: ${sanitize(status.error)}` : ''}\n`);
@@ -50,6 +66,22 @@ export function plainReporter(out: Write, err: Write): ListenReporter {
       // Loud once, then counted, so a failing disk does not flood the terminal.
       if (storeErrors++ === 0) err(`${chalk.red('recording failed')} (forwarding continues): ${error.message}\n`);
     },
+    dropped(count) {
+      const now = Date.now();
+      if (now - lastDropLine < DROP_LINE_INTERVAL_MS) return;
+      lastDropLine = now;
+      err(`${chalk.bgRed.white(' DROPPED ')} ${count} exchange${count === 1 ? '' : 's'} not recorded: the store is full or locked and the memory buffer is full (forwarding continues)\n`);
+    },
+    storage(state) {
+      if (state.state === 'buffering') {
+        err(`${chalk.yellow('store full or locked')} (${sanitize(state.error.message)}): exchanges are held in memory and written when it recovers\n`);
+      } else {
+        err(`${chalk.green('store recovered')}: exchanges held in memory are written\n`);
+      }
+    },
+    pendingAttempts(count) {
+      if (count > 0) out(chalk.dim(`            ${count} deliver${count === 1 ? 'y' : 'ies'} pending from an earlier run (retries and queued requests)\n`));
+    },
   };
 }
 
@@ -62,5 +94,8 @@ export function jsonReporter(out: Write): ListenReporter {
       if (exchange.state !== 'pending') emit({ type: 'request', ...exchangeToJson(exchange) });
     },
     storeError: (error) => emit({ type: 'store-error', message: error.message }),
+    dropped: (count) => emit({ type: 'dropped', count }),
+    storage: (state) => emit({ type: 'store', state: state.state, ...(state.state === 'buffering' ? { message: state.error.message } : {}) }),
+    pendingAttempts: (count) => emit({ type: 'pending', count }),
   };
 }

@@ -10,6 +10,7 @@ import {
   MAX_FRAME_BYTES,
   MessageType,
   PROTOCOL_VERSION,
+  type AckSettings,
   type HelloMeta,
   type Message,
   type WelcomeMeta,
@@ -41,6 +42,8 @@ export interface TunnelClientOptions {
   retry: boolean;
   /** A resume token from an earlier run, to get the same random id back. */
   resumeToken?: string;
+  /** Acknowledge mode: the relay answers senders itself and queues their requests for us. */
+  ack?: AckSettings;
   /** Give up on a relay that has not pinged for this long (default CLIENT_SILENCE_TIMEOUT_MS). */
   silenceTimeoutMs?: number;
 }
@@ -112,6 +115,11 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
     this.requests.delete(stream);
   }
 
+  /** Tells the relay a queued delivery is committed to our store, so it may forget it. Lost with the connection: the relay then redelivers, and we ACK again. */
+  ack(deliveryId: string): void {
+    this.send(encode(MessageType.Ack, 0, { deliveryId }));
+  }
+
   private connect(): void {
     this.emit('status', { state: this.attempt === 0 && !this.welcome ? 'connecting' : 'reconnecting', attempt: this.attempt });
     const headers: Record<string, string> = {};
@@ -132,6 +140,7 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
       if (this.options.name) hello.name = this.options.name;
       if (this.resumeToken) hello.resumeToken = this.resumeToken;
       if (this.options.force) hello.force = true;
+      if (this.options.ack) hello.ack = this.options.ack;
       ws.send(encode(MessageType.Hello, 0, hello));
       expectPing();
     });

@@ -90,6 +90,11 @@ export class TunnelRequest {
     this.channel.send(encode(MessageType.Abort, this.stream, { code, message }));
   }
 
+  /** A queued delivery needs no answer: forget the stream once its body is all here. */
+  release(): void {
+    if (!this.done) this.finish();
+  }
+
   /** The relay aborted the stream, or the connection dropped. */
   cancel(code: ErrorCode, message: string): void {
     if (this.done) return;

@@ -13,6 +13,9 @@ import { Store } from '../../store/store.js';
 import type { TuiHandle } from '../../tui/run-tui.js';
 import { shouldUseTui } from '../../tui/should-use-tui.js';
 import type { ListenFlags } from '../commands/listen.js';
+import { loadResumeToken, resumeFilePath, resumeKey } from '../../tunnel/resume-file.js';
+import { deliverySettings } from '../delivery-options.js';
+import { keepRecent, keepResumeToken } from './listen-upkeep.js';
 
 function parseHostHeader(value: string): HostHeaderMode {
   if (value === 'rewrite' || value === 'preserve') return value;
@@ -34,6 +37,7 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
   const target = parseTarget(targetArg);
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   const hostHeader = parseHostHeader(flags.hostHeader);
+  const delivery = deliverySettings(flags);
   // --relay / HOOKTUNNEL_RELAY, else the relay saved by `hooktunnel login` (its token goes to that relay only).
   const remote = relayFromConfig(flags, loadConfig());
   const relayUrl = remote.relay ? parseRelayUrl(remote.relay) : undefined;
@@ -58,12 +62,20 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
 
   try {
     if (!relayUrl) embedded = await ensureEmbeddedRelay(Number(flags.embeddedPort));
+    const tunnelRelay = relayUrl ?? embedded!.url;
+    // On our own embedded relay the name defaults to the port, so the URL repeats from run to run.
+    const name = flags.name ?? (embedded?.relay ? String(target.port) : undefined);
+    const resumeFile = resumeFilePath();
+    const resume = resumeKey(tunnelRelay, target.url, name);
     session = new Session({
       target,
-      relayUrl: relayUrl ?? embedded!.url,
+      relayUrl: tunnelRelay,
       token: remote.token,
-      // On our own embedded relay the name defaults to the port, so the URL repeats from run to run.
-      name: flags.name ?? (embedded?.relay ? String(target.port) : undefined),
+      name,
+      resumeToken: loadResumeToken(resumeFile, resume),
+      ack: delivery.ack,
+      maxAttempts: delivery.maxAttempts,
+      retryBaseMs: delivery.retryBaseMs,
       force: flags.force,
       timeoutMs,
       hostHeader,
@@ -78,10 +90,15 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
       session.on('status', (status) => reporter.status(status));
       session.on('exchange', (exchange) => reporter.exchange(exchange));
       session.on('storeError', (error) => reporter.storeError(error));
+      session.on('dropped', (count) => reporter.dropped(count));
+      session.on('storage', (state) => reporter.storage(state));
       session.on('ready', (welcome) =>
         reporter.ready({ url: welcome.url, target: target.url, dbPath, localOnly: embedded !== undefined, note: embedded?.note }),
       );
+      session.once('ready', () => reporter.pendingAttempts(session!.pendingAttempts()));
     }
+    keepResumeToken(session, resumeFile, resume);
+    if (store && delivery.keep !== undefined) keepRecent(session, store, delivery.keep);
 
     const finished = new Promise<void>((resolve, reject) => {
       const stop = () => resolve();

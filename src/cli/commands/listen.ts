@@ -1,12 +1,13 @@
 // `hooktunnel listen <port|url>`: flags and help. The work happens in ../actions/listen.ts, loaded on use.
 
 import { Command, Option } from 'commander';
+import { withDeliveryOptions, type DeliveryFlags } from '../delivery-options.js';
 import { withSecretOptions, type SecretFlags } from '../secret-options.js';
 
 /** The embedded relay's port, fixed so the URL is the same from run to run. */
 export const DEFAULT_EMBEDDED_PORT = 4747;
 
-export interface ListenFlags extends SecretFlags {
+export interface ListenFlags extends SecretFlags, DeliveryFlags {
   relay?: string;
   token?: string;
   name?: string;
@@ -22,7 +23,7 @@ export interface ListenFlags extends SecretFlags {
 }
 
 export function listenCommand(): Command {
-  return withSecretOptions(new Command('listen'))
+  return withDeliveryOptions(withSecretOptions(new Command('listen')))
     .description('Open a public URL and forward every request to a local app, recording each exchange.')
     .argument('<target>', 'local port (3000), host:port, or URL (http://127.0.0.1:8000/base)')
     .addOption(new Option('--relay <url>', 'relay to use (http(s):// or ws(s)://); default: the one saved by `hooktunnel login`, else an embedded relay on 127.0.0.1').env('HOOKTUNNEL_RELAY'))
@@ -44,7 +45,11 @@ Examples:
   hooktunnel listen 3000                               embedded relay, forwards to http://localhost:3000
   hooktunnel listen http://127.0.0.1:8000/api          forwards /x to http://127.0.0.1:8000/api/x
   hooktunnel listen 3000 --relay https://hooks.example.com --name stripe-dev
-  hooktunnel listen 3000 --json | jq .                  one JSON object per event`,
+  hooktunnel listen 3000 --json | jq .                  one JSON object per event
+  hooktunnel listen 3000 --ack --ack-path /stripe       Stripe hears 200 at once; retried while the app is down
+
+While listen is away (stopped, asleep, reconnecting), a relay with a queue answers senders 202 and delivers their
+requests, in order, when it is back; a restarted listen keeps its URL.`,
     )
     .action(async (target: string, flags: ListenFlags) => {
       const { listen } = await import('../actions/listen.js');

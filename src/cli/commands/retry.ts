@@ -1,0 +1,37 @@
+// `hooktunnel retry <id…>`: deliver recorded exchanges to the local app again now, as new attempts of the same exchanges.
+
+import { Command, Option } from 'commander';
+import { dbOption } from '../open-store.js';
+import { withSecretOptions, type SecretFlags } from '../secret-options.js';
+
+export interface RetryFlags extends SecretFlags {
+  db?: string;
+  timeout: string;
+  json?: boolean;
+}
+
+export function retryCommand(): Command {
+  return withSecretOptions(new Command('retry'))
+    .description('Send recorded exchanges that failed to the local app now, as a new attempt of the same exchange (replay makes a new one).')
+    .argument('<ids...>', 'exchange ids, as `hooktunnel ls` prints them')
+    .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
+    .addOption(new Option('--timeout <duration>', 'wait this long for the local app (0 waits forever)').default('30s').env('HOOKTUNNEL_TIMEOUT'))
+    .option('--json', 'print each exchange after its attempt as a JSON line')
+    .addHelpText(
+      'after',
+      `
+Works whether or not a listen is running. An automatic retry pending for the exchange is not sent a second time:
+this attempt takes its place (and if it fails, the next automatic one is scheduled after it). If a listen is
+sending that exchange at this moment, retry says so and sends nothing.
+
+Exit status: 0 when the local app answered below 500, 1 otherwise.
+
+Examples:
+  hooktunnel retry 12
+  hooktunnel ls --failed --json | jq '.[].id' | xargs hooktunnel retry`,
+    )
+    .action(async (ids: string[], flags: RetryFlags) => {
+      const { retry } = await import('../actions/retry.js');
+      await retry(ids, flags);
+    });
+}

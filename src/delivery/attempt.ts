@@ -1,0 +1,85 @@
+// One attempt at delivering a recorded exchange to the local app: claim it (so nobody else sends it at the same time),
+// send the stored request, record the answer on the same exchange, and decide when the next attempt is due.
+
+import type { ExchangeSummary } from '../exchange.js';
+import { runExchange } from '../exchange-runner.js';
+import type { Forwarder } from '../forward/forwarder.js';
+import type { RetrySchedule } from '../store/deliveries.js';
+import type { Store } from '../store/store.js';
+import type { Secrets } from '../webhooks/secrets.js';
+
+export interface AttemptContext {
+  store: Store;
+  forwarder: Forwarder;
+  schedule: RetrySchedule;
+  /** The local app timeout; the claim lasts a little longer (0: forever, then an hour). */
+  timeoutMs: number;
+  secrets?: Secrets;
+  onStoreError?: (error: Error) => void;
+}
+
+export type AttemptResult =
+  | { sent: true; exchange: ExchangeSummary }
+  /** Someone else is running an attempt (heldBy: its pid), nothing is due, or the exchange is gone. */
+  | { sent: false; heldBy?: number; missing?: boolean };
+
+const LEASE_GRACE_MS = 30_000;
+const FOREVER_LEASE_MS = 60 * 60_000;
+
+/** Did the local app fail in a way another attempt may fix (down, timed out, cut off, or a 5xx)? */
+export function isRetryable(exchange: ExchangeSummary): boolean {
+  if (exchange.state === 'failed') return exchange.errorCode !== 'sender_gone';
+  return exchange.status !== null && exchange.status >= 500;
+}
+
+/** `auto`: only when an automatic attempt is due (the listener); `manual`: now, unless one is running (hooktunnel retry). */
+export async function runAttempt(ctx: AttemptContext, exchangeId: number, trigger: 'auto' | 'manual'): Promise<AttemptResult> {
+  const { store } = ctx;
+  const leaseMs = (ctx.timeoutMs > 0 ? ctx.timeoutMs : FOREVER_LEASE_MS) + LEASE_GRACE_MS;
+  const claim = store.deliveries.claim(exchangeId, trigger, leaseMs);
+  if (!claim.ok) return { sent: false, heldBy: claim.heldBy };
+  const original = store.get(exchangeId);
+  if (!original) {
+    store.deliveries.release(exchangeId);
+    return { sent: false, missing: true };
+  }
+  const startedAt = Date.now();
+  const running = runExchange(
+    {
+      method: original.method,
+      path: original.path,
+      headers: original.requestHeaders,
+      body: original.requestBody,
+      deliveryId: original.deliveryId,
+      url: original.url,
+      receivedAt: original.receivedAt,
+      replayOf: original.replayOf,
+    },
+    { forwarder: ctx.forwarder, store, recording: store.reopen(exchangeId), secrets: ctx.secrets, onStoreError: ctx.onStoreError },
+  );
+  const exchange = await running.done;
+  const { lateByMs, sender } = original;
+  Object.assign(exchange, { lateByMs, sender });
+  try {
+    const settled = store.deliveries.settle(
+      exchangeId,
+      {
+        startedAt,
+        trigger,
+        status: exchange.status,
+        errorCode: exchange.errorCode,
+        errorMessage: exchange.errorMessage,
+        durationMs: exchange.durationMs,
+        retryable: isRetryable(exchange),
+      },
+      ctx.schedule,
+    );
+    exchange.attempts = settled.attempt;
+    if (settled.maxAttempts !== null) exchange.maxAttempts = settled.maxAttempts;
+    if (settled.nextAttemptAt !== null) exchange.nextAttemptAt = settled.nextAttemptAt;
+  } catch (error) {
+    // The answer is recorded on the exchange; the lease runs out by itself and the attempt may be made again.
+    ctx.onStoreError?.(error as Error);
+  }
+  return { sent: true, exchange };
+}

@@ -1,0 +1,88 @@
+// Runs due attempts for one target, one at a time, in due order: first deliveries of queued requests (in the order the
+// relay received them) and retries. What is due lives in the store, so a restarted listener picks up where it was.
+
+import { EventEmitter } from 'node:events';
+import type { ExchangeSummary } from '../exchange.js';
+import { runAttempt, type AttemptContext } from './attempt.js';
+
+export interface DeliveryWorkerEvents {
+  /** An attempt finished (the exchange as it stands, with its attempt count and next retry). */
+  exchange: [ExchangeSummary];
+  storeError: [Error];
+}
+
+/** Also look at the store this often: another process may have claimed, retried or released something. */
+const RECHECK_MS = 5_000;
+
+export class DeliveryWorker extends EventEmitter<DeliveryWorkerEvents> {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private again = false;
+  private closed = false;
+
+  constructor(
+    private readonly ctx: AttemptContext,
+    /** Only this target's exchanges: several listeners may share one database. */
+    private readonly target: string,
+  ) {
+    super();
+  }
+
+  /** Attempts waiting in the store for this target (shown at start). */
+  pending(): number {
+    return this.ctx.store.deliveries.pendingCount(this.target);
+  }
+
+  start(): void {
+    this.wake();
+  }
+
+  /** Something may be due now (a queued delivery was committed). */
+  wake(): void {
+    if (this.closed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    void this.drain();
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    clearTimeout(this.timer);
+    try {
+      do {
+        this.again = false;
+        for (const id of this.ctx.store.deliveries.due(this.target, 50)) {
+          if (this.closed) return;
+          const result = await runAttempt(this.ctx, id, 'auto');
+          if (result.sent) this.emit('exchange', result.exchange);
+          this.again = true;
+        }
+      } while (this.again && !this.closed);
+    } catch (error) {
+      this.emit('storeError', error as Error);
+    } finally {
+      this.running = false;
+      this.arm();
+    }
+  }
+
+  private arm(): void {
+    if (this.closed) return;
+    let next: number | undefined;
+    try {
+      next = this.ctx.store.deliveries.nextDue(this.target);
+    } catch {
+      next = undefined;
+    }
+    const wait = next === undefined ? RECHECK_MS : Math.max(0, Math.min(RECHECK_MS, next - Date.now()));
+    this.timer = setTimeout(() => this.wake(), wait);
+    this.timer.unref();
+  }
+}

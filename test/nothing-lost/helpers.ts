@@ -1,0 +1,93 @@
+// Chaos-test helpers: a real `hooktunnel relay` process that can be killed and started again on the same port and data
+// directory, listen processes that can be SIGKILLed, and the relay's queue depth from /metrics. Cleanup always runs.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { BIN, startListen, tempHome, type ListenProcess } from '../helpers/cli.js';
+import { waitFor } from '../helpers/http.js';
+
+const cleanups: (() => unknown)[] = [];
+
+export function onCleanup(fn: () => unknown): void {
+  cleanups.push(fn);
+}
+
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+export function home() {
+  const h = tempHome();
+  onCleanup(h.cleanup);
+  return { ...h, relayDir: join(h.dir, 'relay-state') };
+}
+
+export interface RelayProcess {
+  child: ChildProcess;
+  url: string;
+  port: number;
+  stderr(): string;
+  /** SIGKILL: a crash, nothing flushed beyond what SQLite already has. */
+  crash(): Promise<void>;
+}
+
+const cleanEnv = (env: Record<string, string>) => ({
+  ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('HOOKTUNNEL_'))),
+  ...env,
+});
+
+/** `hooktunnel relay` on loopback (anonymous is allowed there), state in `dataDir`; port 0 picks one. */
+export async function startRelay(dataDir: string, env: Record<string, string>, port = 0, args: string[] = []): Promise<RelayProcess> {
+  const child = spawn(process.execPath, [BIN, 'relay', '--port', String(port), '--data-dir', dataDir, ...args], {
+    env: cleanEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.on('exit', () => ((exited = true), resolve())));
+  onCleanup(async () => {
+    if (!exited) child.kill('SIGKILL');
+    await exit;
+  });
+  const url = await waitFor(() => {
+    if (exited) throw new Error(`relay exited: ${stderr}`);
+    return /listening on (http:\/\/\S+)/.exec(stdout)?.[1];
+  }, 'the relay to listen');
+  return {
+    child,
+    url,
+    port: Number(new URL(url).port),
+    stderr: () => stderr,
+    async crash() {
+      child.kill('SIGKILL');
+      await exit;
+    },
+  };
+}
+
+/** Requests the relay holds in its durable queue (all tunnels), from /metrics. */
+export async function queuedRequests(relayUrl: string): Promise<number> {
+  const text = await (await fetch(`${relayUrl}/metrics`)).text();
+  return Number(/^hooktunnel_queued_requests (\d+)$/m.exec(text)?.[1] ?? NaN);
+}
+
+/** startListen with cleanup, and a SIGKILL that waits for the process to be gone. */
+export async function listen(args: string[], env: Record<string, string>): Promise<ListenProcess & { kill(): Promise<void> }> {
+  const process_ = await startListen(args, env);
+  onCleanup(() => process_.stop());
+  return Object.assign(process_, {
+    async kill() {
+      process_.child.kill('SIGKILL');
+      await process_.stop();
+    },
+  });
+}
+
+/** Request events (one per finished attempt) printed by a listen process. */
+export const requestEvents = (events: Record<string, unknown>[]) => events.filter((e) => e.type === 'request');
+
+export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
