@@ -28,8 +28,8 @@ const defaultHandler: Handler = (_req, res, body) => {
   res.end(JSON.stringify({ ok: true, sha256: sha256(body) }));
 };
 
-/** A real node:http app on an ephemeral port that records every request it gets. */
-export async function startLocalApp(handler: Handler = defaultHandler, host = '127.0.0.1'): Promise<LocalApp> {
+/** A real node:http app on an ephemeral port (or `port`) that records every request it gets. */
+export async function startLocalApp(handler: Handler = defaultHandler, host = '127.0.0.1', port = 0): Promise<LocalApp> {
   const received: Received[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -40,11 +40,11 @@ export async function startLocalApp(handler: Handler = defaultHandler, host = '1
       handler(req, res, body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  const bound = (server.address() as AddressInfo).port;
   return {
-    port,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port: bound,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
     received,
     close: () =>
       new Promise((resolve) => {

@@ -1,0 +1,164 @@
+// The relay's durable queue through a real relay and raw clients: 202 while away, limits crossed by one, ACK-only
+// deletion, redelivery of what was not acknowledged, acknowledge mode, and the clean error when a body was not kept.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { QueueSettings } from '../../relay-server/delivery-queue.js';
+import { encode, MessageType, type Message } from '../../src/protocol.js';
+import { RelayDb } from '../../src/relay-state/relay-db.js';
+import { send, waitFor } from '../helpers/http.js';
+import { onCleanup, rawClient, startRelay, type RawClient } from './helpers.js';
+
+function relayState(): RelayDb {
+  const dir = mkdtempSync(join(tmpdir(), 'hooktunnel-queue-'));
+  const db = RelayDb.open(dir);
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  onCleanup(() => db.close());
+  return db;
+}
+
+async function queueingRelay(settings: Partial<QueueSettings> = {}, db = relayState()) {
+  const queue = db.deliveryQueue();
+  const { relay, url } = await startRelay({ queue, queueSettings: settings, resume: db.resumeStore() });
+  return { relay, url, queue, db };
+}
+
+/** Connects as `name`, then leaves: the name is known, its client away. */
+async function knownAndAway(url: string, name: string): Promise<void> {
+  const client = await rawClient(url, { hello: { name } });
+  await client.next(MessageType.Welcome);
+  client.ws.close();
+  await client.closed;
+}
+
+const requests = (client: RawClient) =>
+  client.messages.filter((m): m is Extract<Message, { type: MessageType.Request }> => m.type === MessageType.Request);
+
+describe('while the client is away', () => {
+  it('answers 202 with a delivery id, then delivers in arrival order, marked late, and forgets each only on its ACK', async () => {
+    const { url, queue } = await queueingRelay();
+    await knownAndAway(url, 'away');
+    const ids: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const reply = await send(`${url}/t/away/hook?n=${n}`, { body: `body ${n}` });
+      expect(reply.status).toBe(202);
+      expect(reply.body.toString()).toBe('{"queued":true}');
+      ids.push(String(reply.headers['x-hooktunnel-delivery']));
+    }
+    expect(queue.usage('away')).toEqual({ count: 3, bytes: 18 });
+
+    const client = await rawClient(url, { hello: { name: 'away' } });
+    await waitFor(() => requests(client).length === 3, 'three deliveries');
+    const delivered = requests(client);
+    expect(delivered.map((m) => m.meta.deliveryId)).toEqual(ids);
+    expect(delivered.map((m) => m.body.toString())).toEqual(['body 1', 'body 2', 'body 3']);
+    expect(delivered.every((m) => m.end && m.meta.queued?.reason === 'offline' && m.meta.queued.status === 202)).toBe(true);
+    expect(delivered.every((m) => (m.meta.queued?.lateByMs ?? -1) >= 0)).toBe(true);
+
+    client.ws.send(encode(MessageType.Ack, 0, { deliveryId: ids[1] }));
+    await waitFor(() => queue.usage('away').count === 2, 'the ACK to delete one');
+    expect(queue.pending('away', 0, 10).map((d) => d.deliveryId)).toEqual([ids[0], ids[2]]);
+
+    // What was not acknowledged comes again on the next connection, in order.
+    client.ws.close();
+    await client.closed;
+    const again = await rawClient(url, { hello: { name: 'away' } });
+    await waitFor(() => requests(again).length === 2, 'the redelivery');
+    expect(requests(again).map((m) => m.meta.deliveryId)).toEqual([ids[0], ids[2]]);
+  });
+
+  it('refuses one request over the count limit and one byte over the byte limit with 503 queue_full and Retry-After', async () => {
+    const { url } = await queueingRelay({ maxCount: 2, maxBytes: 10 });
+    await knownAndAway(url, 'full');
+    expect((await send(`${url}/t/full/a`, { body: '12345' })).status).toBe(202);
+    const overBytes = await send(`${url}/t/full/b`, { body: '123456' });
+    expect(overBytes.status).toBe(503);
+    expect(overBytes.headers['x-hooktunnel-error']).toBe('queue_full');
+    expect(overBytes.headers['retry-after']).toBe('60');
+    expect((await send(`${url}/t/full/c`, { body: '12345' })).status).toBe(202);
+    const overCount = await send(`${url}/t/full/d`, { body: '' });
+    expect(overCount.status).toBe(503);
+    expect(overCount.headers['x-hooktunnel-error']).toBe('queue_full');
+  });
+
+  it('keeps queued requests and resume tokens across a relay restart on the same state', async () => {
+    const db = relayState();
+    const first = await queueingRelay({}, db);
+    const client = await rawClient(first.url, { hello: {} });
+    const welcome = (await client.next(MessageType.Welcome)) as Extract<Message, { type: MessageType.Welcome }>;
+    await first.relay.close();
+
+    const second = await queueingRelay({}, db);
+    const path = `/t/${welcome.meta.tunnelId}/late`;
+    expect((await send(`${second.url}${path}`, { body: 'kept' })).status).toBe(202);
+    const back = await rawClient(second.url, { hello: { resumeToken: welcome.meta.resumeToken } });
+    const again = (await back.next(MessageType.Welcome)) as Extract<Message, { type: MessageType.Welcome }>;
+    expect(again.meta.tunnelId).toBe(welcome.meta.tunnelId);
+    await waitFor(() => requests(back).length === 1, 'the queued request');
+    expect(requests(back)[0].body.toString()).toBe('kept');
+  });
+
+  it('answers 503 tunnel_offline as before when the relay has no queue', async () => {
+    const { url } = await startRelay();
+    await knownAndAway(url, 'plain');
+    const reply = await send(`${url}/t/plain/x`, { body: 'x' });
+    expect(reply.status).toBe(503);
+    expect(reply.headers['x-hooktunnel-error']).toBe('tunnel_offline');
+  });
+});
+
+describe('acknowledge mode', () => {
+  it('answers the client\'s own status and body at once for its paths, and queues the request for it', async () => {
+    const { url, queue } = await queueingRelay();
+    const client = await rawClient(url, { hello: { name: 'acked', ack: { paths: ['/stripe'], status: 200, body: '{"received":true}' } } });
+    await client.next(MessageType.Welcome);
+    const reply = await send(`${url}/t/acked/stripe/events`, { body: 'evt' });
+    expect(reply.status).toBe(200);
+    expect(reply.body.toString()).toBe('{"received":true}');
+    await waitFor(() => requests(client).length === 1, 'the delivery');
+    const [delivery] = requests(client);
+    expect(delivery.meta.queued).toEqual({ reason: 'ack', status: 200, body: '{"received":true}' });
+    expect(queue.usage('acked').count).toBe(1);
+    client.ws.send(encode(MessageType.Ack, 0, { deliveryId: delivery.meta.deliveryId }));
+    await waitFor(() => queue.usage('acked').count === 0, 'the ACK');
+    // Paths outside --ack-path go through live: the sender waits for the client's answer.
+    void send(`${url}/t/acked/stripes`, { body: 'live' }).catch(() => {});
+    await waitFor(() => requests(client).length === 2, 'the live request');
+    expect(requests(client)[1].meta.queued).toBeUndefined();
+  });
+
+  it('is refused (fatal) by a relay without a queue', async () => {
+    const { url } = await startRelay();
+    const client = await rawClient(url, { hello: { ack: { paths: [], status: 200, body: '' } } });
+    const refused = await client.next(MessageType.Refused);
+    expect(refused).toMatchObject({ meta: { code: 'queue_unavailable', fatal: true } });
+  });
+});
+
+describe('a tunnel that drops mid-request', () => {
+  it('queues a request whose body arrived whole and answers its waiting sender 202', async () => {
+    const { url, queue } = await queueingRelay();
+    const client = await rawClient(url, { hello: { name: 'drop' } });
+    await client.next(MessageType.Welcome);
+    const reply = send(`${url}/t/drop/x`, { body: 'whole' });
+    await waitFor(() => requests(client).length === 1, 'the live request');
+    client.ws.terminate();
+    expect((await reply).status).toBe(202);
+    expect(queue.pending('drop', 0, 10).map((d) => [d.deliveryId, d.body.toString()])).toEqual([[requests(client)[0].meta.deliveryId, 'whole']]);
+  });
+
+  it('fails cleanly (502) when the relay had no memory left to keep the body', async () => {
+    const { url, queue } = await queueingRelay({ keepBodiesBytes: 0 });
+    const client = await rawClient(url, { hello: { name: 'nokeep' } });
+    await client.next(MessageType.Welcome);
+    const reply = send(`${url}/t/nokeep/x`, { body: 'whole' });
+    await waitFor(() => requests(client).length === 1, 'the live request');
+    client.ws.terminate();
+    const answer = await reply;
+    expect(answer.status).toBe(502);
+    expect(answer.headers['x-hooktunnel-error']).toBe('tunnel_disconnected');
+    expect(queue.usage('nokeep').count).toBe(0);
+  });
+});

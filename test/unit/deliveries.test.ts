@@ -1,0 +1,93 @@
+// The attempt lease and the retry schedule in SQL: one claim wins, manual retries never double a pending automatic one.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { Store } from '../../src/store/store.js';
+import { tempHome } from '../helpers/cli.js';
+
+const homes: ReturnType<typeof tempHome>[] = [];
+afterEach(() => homes.splice(0).forEach((h) => h.cleanup()));
+
+function freshStore(): Store {
+  const home = tempHome();
+  homes.push(home);
+  return Store.open(home.db);
+}
+
+const queuedStart = (overrides = {}) => ({
+  deliveryId: `d-${Math.random()}`,
+  replayOf: null,
+  url: 'http://relay/t/x/hook',
+  target: 'http://localhost:3000',
+  receivedAt: 1_000,
+  method: 'POST',
+  path: '/hook',
+  headers: [] as [string, string][],
+  body: Buffer.from('{}'),
+  queued: { reason: 'ack' as const, senderStatus: 200, senderBody: Buffer.from('{"received":true}'), lateByMs: null },
+  maxAttempts: 3,
+  nextAttemptAt: 5_000,
+  ...overrides,
+});
+
+const failure = { startedAt: 6_000, trigger: 'auto' as const, status: 502, errorCode: 'local_unreachable', errorMessage: 'refused', durationMs: 1, retryable: true };
+const success = { ...failure, status: 200, errorCode: null, errorMessage: null, retryable: false };
+const doubling = (n: number) => 1_000 * 2 ** (n - 1);
+
+describe('attempt leases', () => {
+  it('lets exactly one of two claims run a due attempt, and none before it is due', () => {
+    const store = freshStore();
+    const { id } = store.begin(queuedStart());
+    expect(store.deliveries.claim(id, 'auto', 60_000, 4_999).ok).toBe(false);
+    expect(store.deliveries.due('http://localhost:3000', 10, 5_000)).toEqual([id]);
+    expect(store.deliveries.claim(id, 'auto', 60_000, 5_000).ok).toBe(true);
+    const second = store.deliveries.claim(id, 'auto', 60_000, 5_001);
+    expect(second).toEqual({ exchangeId: id, ok: false, heldBy: process.pid });
+    // hooktunnel retry may not start while the listener's attempt runs either.
+    expect(store.deliveries.claim(id, 'manual', 60_000, 5_001).ok).toBe(false);
+    expect(store.deliveries.due('http://localhost:3000', 10, 5_001)).toEqual([]);
+    // A lease that ran out (its holder hung) is free again.
+    expect(store.deliveries.claim(id, 'manual', 60_000, 65_001).ok).toBe(true);
+    store.close();
+  });
+
+  it('schedules retries with the backoff until max attempts, then gives up; a success ends them', () => {
+    const store = freshStore();
+    const { id } = store.begin(queuedStart());
+    const settle = (outcome: typeof failure, now: number) => store.deliveries.settle(id, outcome, doubling, now);
+    expect(settle(failure, 6_000)).toEqual({ attempt: 1, nextAttemptAt: 7_000, maxAttempts: 3 });
+    expect(settle(failure, 7_000)).toEqual({ attempt: 2, nextAttemptAt: 9_000, maxAttempts: 3 });
+    expect(settle(failure, 9_000)).toEqual({ attempt: 3, nextAttemptAt: null, maxAttempts: 3 });
+    expect(store.deliveries.history(id).map((a) => a.attempt)).toEqual([1, 2, 3]);
+
+    const other = store.begin(queuedStart()).id;
+    expect(store.deliveries.settle(other, success, doubling, 6_000)).toEqual({ attempt: 1, nextAttemptAt: null, maxAttempts: 3 });
+    expect(store.get(other)!.nextAttemptAt).toBeUndefined();
+    store.close();
+  });
+
+  it('a manual retry takes the place of the pending automatic one instead of doubling it', () => {
+    const store = freshStore();
+    const { id } = store.begin(queuedStart({ nextAttemptAt: 50_000 }));
+    expect(store.deliveries.claim(id, 'manual', 60_000, 6_000).ok).toBe(true);
+    store.deliveries.settle(id, { ...success, trigger: 'manual' }, doubling, 6_100);
+    expect(store.get(id)!.nextAttemptAt).toBeUndefined();
+    expect(store.deliveries.due('http://localhost:3000', 10, 100_000)).toEqual([]);
+    expect(store.deliveries.history(id)).toMatchObject([{ attempt: 1, trigger: 'manual', status: 200 }]);
+    store.close();
+  });
+
+  it('makes an attempt whose process died due again, and leaves other exchanges of dead processes interrupted', () => {
+    const store = freshStore();
+    const queued = store.begin(queuedStart()).id;
+    const live = store.begin(queuedStart({ queued: undefined, maxAttempts: undefined, nextAttemptAt: undefined })).id;
+    expect(store.deliveries.claim(queued, 'auto', 60_000, 5_000).ok).toBe(true);
+    const db = (store as unknown as { db: { prepare(s: string): { run(...a: unknown[]): void } } }).db;
+    const deadPid = 2 ** 22 + 4321;
+    db.prepare('UPDATE exchanges SET recorder_pid = ?, lease_pid = CASE WHEN lease_pid IS NULL THEN NULL ELSE ? END').run(deadPid, deadPid);
+    expect(store.markInterrupted()).toBe(1);
+    expect(store.get(live)!.state).toBe('interrupted');
+    expect(store.get(queued)!.state).toBe('pending');
+    expect(store.deliveries.due('http://localhost:3000', 10, Date.now())).toEqual([queued]);
+    store.close();
+  });
+});

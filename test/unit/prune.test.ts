@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Store } from '../../src/store/store.js';
+import { tempHome } from '../helpers/cli.js';
+
+const homes: ReturnType<typeof tempHome>[] = [];
+afterEach(() => homes.splice(0).forEach((h) => h.cleanup()));
+
+const DAY = 86_400_000;
+
+/** Ten complete exchanges received one a day, the last today; #3 has a 3 MB body (stored in chunks). */
+function history(): Store {
+  const home = tempHome();
+  homes.push(home);
+  const store = Store.open(home.db);
+  const now = Date.now();
+  for (let i = 0; i < 10; i++) {
+    const start = { deliveryId: null, replayOf: null, url: null, target: 'http://localhost:3000', receivedAt: now - (9 - i) * DAY, method: 'POST', path: `/${i}`, headers: [] };
+    const recording = store.begin(start);
+    if (i === 2) {
+      const big = randomBytes(3 * 1024 * 1024);
+      for (let o = 0; o < big.length; o += 65_536) recording.appendRequestBody(big.subarray(o, o + 65_536));
+      recording.endRequestBody();
+    }
+    recording.respond(200, []);
+    recording.complete(1);
+  }
+  return store;
+}
+
+const count = (store: Store, table: string) =>
+  (store as unknown as { db: { prepare(s: string): { pluck(): { get(): number } } } }).db.prepare(`SELECT count(*) FROM ${table}`).pluck().get();
+
+describe('prune', () => {
+  it('--older-than deletes exchanges received before the cutoff, with their body chunks', () => {
+    const store = history();
+    expect(count(store, 'body_chunks')).toBeGreaterThan(0);
+    expect(store.prune({ before: Date.now() - 7.5 * DAY })).toBe(2);
+    expect(store.list({ limit: 100, oldestFirst: true }).map((e) => e.path)).toEqual(['/2', '/3', '/4', '/5', '/6', '/7', '/8', '/9']);
+    expect(store.prune({ before: Date.now() - 6.5 * DAY, vacuum: true })).toBe(1);
+    expect(count(store, 'body_chunks')).toBe(0);
+    store.close();
+  });
+
+  it('--keep keeps the newest n (0 keeps none), and never deletes an exchange with an attempt pending', () => {
+    const store = history();
+    const pending = store.list({ limit: 1, oldestFirst: true })[0].id;
+    (store as unknown as { db: { prepare(s: string): { run(...a: unknown[]): void } } }).db
+      .prepare('UPDATE exchanges SET next_attempt_at = 1, max_attempts = 8 WHERE id = ?')
+      .run(pending);
+    expect(store.prune({ keep: 3 })).toBe(6);
+    expect(store.list({ limit: 100, oldestFirst: true }).map((e) => e.path)).toEqual(['/0', '/7', '/8', '/9']);
+    expect(store.prune({ keep: 100 })).toBe(0);
+    expect(store.prune({ keep: 0 })).toBe(3);
+    expect(store.list({ limit: 100 }).map((e) => e.id)).toEqual([pending]);
+    store.close();
+  });
+});

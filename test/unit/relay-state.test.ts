@@ -1,0 +1,103 @@
+// The relay's SQLite state for "nothing lost": the delivery queue and resume tokens, across a reopen (a relay restart).
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { NewDelivery } from '../../relay-server/delivery-queue.js';
+import { memoryResumeStore, type ResumeStore } from '../../relay-server/resume-store.js';
+import { RelayDb } from '../../src/relay-state/relay-db.js';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function stateDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hooktunnel-relay-state-'));
+  dirs.push(dir);
+  return dir;
+}
+
+const delivery = (n: number, overrides: Partial<NewDelivery> = {}): NewDelivery => ({
+  deliveryId: `d${n}`,
+  tunnelId: 'tun',
+  method: 'POST',
+  path: `/${n}`,
+  headers: [['Content-Type', 'application/json'], ['X-Dup', 'a'], ['x-dup', 'b']],
+  url: `http://relay/t/tun/${n}`,
+  body: Buffer.from([n, 0, 255]),
+  receivedAt: 1_000 + n,
+  expiresAt: 10_000,
+  reason: 'offline',
+  answerStatus: 202,
+  answerBody: '{"queued":true}',
+  ...overrides,
+});
+
+describe('delivery queue (SQLite)', () => {
+  it('keeps deliveries in arrival order across a reopen, exact bytes and header pairs, until removed', () => {
+    const dir = stateDir();
+    const first = RelayDb.open(dir);
+    const queue = first.deliveryQueue();
+    for (const n of [3, 1, 2]) queue.enqueue(delivery(n));
+    queue.enqueue(delivery(9, { tunnelId: 'other' }));
+    first.close();
+
+    const second = RelayDb.open(dir);
+    const again = second.deliveryQueue();
+    const pending = again.pending('tun', 0, 10, 5_000);
+    expect(pending.map((d) => d.deliveryId)).toEqual(['d3', 'd1', 'd2']);
+    expect(pending[0]).toMatchObject({ ...delivery(3), seq: expect.any(Number) });
+    expect(again.pending('tun', pending[0].seq, 1, 5_000).map((d) => d.deliveryId)).toEqual(['d1']);
+    expect(again.usage('tun', 5_000)).toEqual({ count: 3, bytes: 9 });
+    expect(again.totals(5_000)).toEqual({ count: 4, bytes: 12 });
+    expect(again.remove('other', 'd1')).toBe(false);
+    expect(again.remove('tun', 'd1')).toBe(true);
+    expect(again.remove('tun', 'd1')).toBe(false);
+    expect(again.pending('tun', 0, 10, 5_000).map((d) => d.deliveryId)).toEqual(['d3', 'd2']);
+    second.close();
+  });
+
+  it('stops offering and then deletes deliveries past their TTL', () => {
+    const db = RelayDb.open(stateDir());
+    const queue = db.deliveryQueue();
+    queue.enqueue(delivery(1, { expiresAt: 2_000 }));
+    queue.enqueue(delivery(2, { expiresAt: 3_000 }));
+    expect(queue.pending('tun', 0, 10, 2_000).map((d) => d.deliveryId)).toEqual(['d2']);
+    expect(queue.usage('tun', 2_000).count).toBe(1);
+    expect(queue.expire(2_500)).toBe(1);
+    expect(queue.expire(2_500)).toBe(0);
+    expect(queue.totals(0).count).toBe(1);
+    db.close();
+  });
+});
+
+describe.each([
+  ['memory', () => memoryResumeStore()],
+  ['SQLite', () => RelayDb.open(stateDir()).resumeStore()],
+] as [string, () => ResumeStore][])('resume store (%s)', (_name, make) => {
+  it('finds an id by token hash, keeps it while connected and for the TTL after, and for as long as requests wait', () => {
+    const store = make();
+    store.save('h1', 'abc', null);
+    expect(store.find('h1')).toEqual({ tunnelId: 'abc', expiresAt: null });
+    expect(store.knows('abc', 1e12)).toBe(true);
+    store.release('abc', 5_000);
+    expect(store.knows('abc', 4_999)).toBe(true);
+    expect(store.knows('abc', 5_000)).toBe(false);
+    store.extend('abc', 9_000);
+    store.extend('abc', 7_000);
+    expect(store.find('h1')).toEqual({ tunnelId: 'abc', expiresAt: 9_000 });
+    store.sweep(9_000);
+    expect(store.find('h1')).toBeUndefined();
+  });
+
+  it('keeps one token per id, and on a restart treats ids that were connected as just disconnected', () => {
+    const store = make();
+    store.save('old', 'abc', null);
+    store.save('new', 'abc', null);
+    expect(store.find('old')).toBeUndefined();
+    store.save('h2', 'xyz', 1_000);
+    store.releaseAll(60_000);
+    expect(store.find('new')).toEqual({ tunnelId: 'abc', expiresAt: 60_000 });
+    expect(store.find('h2')).toEqual({ tunnelId: 'xyz', expiresAt: 1_000 });
+  });
+});
