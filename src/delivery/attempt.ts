@@ -43,6 +43,10 @@ export async function runAttempt(ctx: AttemptContext, exchangeId: number, trigge
     store.deliveries.release(exchangeId);
     return { sent: false, missing: true };
   }
+  if (original.attempts === undefined && original.state !== 'pending') {
+    const { receivedAt: startedAt, status, errorCode, errorMessage, durationMs } = original;
+    store.deliveries.recordFirst(exchangeId, { startedAt, trigger: 'auto', status, errorCode, errorMessage, durationMs });
+  }
   const startedAt = Date.now();
   const running = runExchange(
     {

@@ -49,6 +49,7 @@ export class DeliveryLedger {
       settle: db.prepare(
         `UPDATE exchanges SET attempt_count = ?, next_attempt_at = ?, lease_until = NULL, lease_pid = NULL WHERE id = ?`,
       ),
+      countFirst: db.prepare(`UPDATE exchanges SET attempt_count = 1 WHERE id = ? AND attempt_count = 0`),
       release: db.prepare(`UPDATE exchanges SET lease_until = NULL, lease_pid = NULL WHERE id = ? AND lease_pid = ?`),
       due: db.prepare(
         `SELECT id FROM exchanges WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= @now AND target = @target AND ${leaseFree}
@@ -91,6 +92,16 @@ export class DeliveryLedger {
       const nextAttemptAt = outcome.retryable && left ? now + schedule(attempt) : null;
       this.s.settle.run(attempt, nextAttemptAt, exchangeId);
       return { attempt, nextAttemptAt, maxAttempts: row.max_attempts };
+    })();
+  }
+
+  /**
+   * An exchange delivered once, live, becomes attempt 1 of its own history before it is retried, so `retry` adds
+   * attempt 2 instead of hiding the first answer. No-op when attempts are already counted.
+   */
+  recordFirst(exchangeId: number, first: Omit<AttemptOutcome, 'retryable'>): void {
+    this.db.transaction(() => {
+      if (this.s.countFirst.run(exchangeId).changes === 1) this.s.insertAttempt.run({ id: exchangeId, attempt: 1, ...first });
     })();
   }
 
