@@ -1,7 +1,7 @@
 // The live inspector: header, exchange list, detail pane, status line and footer, driven by the keyboard.
 
 import { Box, useApp, useInput, type Key } from 'ink';
-import { useEffect, useReducer, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { sanitize } from '../sanitize.js';
 import { DetailPane } from './DetailPane.js';
 import type { DetailTab } from './detail-lines.js';
@@ -12,10 +12,11 @@ import { Header } from './Header.js';
 import { splitKeys } from './key-chunks.js';
 import { computeLayout } from './layout.js';
 import type { TuiModel } from './model.js';
-import { currentView, INITIAL_NAVIGATION, navigate } from './navigation.js';
+import { currentView, INITIAL_NAVIGATION, navigate, type NavigationAction } from './navigation.js';
 import { useDetailLines } from './use-detail-lines.js';
 import { useExchangeActions, type ActionCallbacks } from './use-exchange-actions.js';
 import { useFilteredRows } from './use-filtered-rows.js';
+import { useRedrawnSuspend } from './use-redrawn-suspend.js';
 import { useRefState } from './use-ref-state.js';
 import { useTerminalSize, type TerminalSize } from './use-terminal-size.js';
 import { useThrottledExchanges } from './use-throttled-exchanges.js';
@@ -37,13 +38,15 @@ const clamp = (value: number, min: number, max: number) => Math.max(min, Math.mi
 /** What the user typed into the filter, minus control characters (a paste may carry them). */
 const typed = (input: string) => input.replace(/[\x00-\x1f\x7f-\x9f]/g, '');
 
-/** The whole inspector. Knows the model and three callbacks, nothing about sessions, sockets or SQL. */
-export function App({ model, onCopy, onOpen, onQuit, frameMs, size }: AppProps) {
+/** The whole inspector. Knows the model and a few callbacks, nothing about sessions, sockets or SQL. */
+export function App({ model, onCopy, onOpen, onSuspend, onQuit, frameMs, size }: AppProps) {
   const { exit } = useApp();
   const terminal = useTerminalSize();
   const { columns, rows: terminalRows } = size ?? terminal;
 
-  const [nav, dispatch] = useReducer(navigate, INITIAL_NAVIGATION);
+  // A reducer whose newest state the key handler can read: in "jje" typed ahead, `e` acts on the row `jj` reached.
+  const [nav, setNav, navNow] = useRefState(INITIAL_NAVIGATION);
+  const dispatch = (action: NavigationAction) => setNav((prev) => navigate(prev, action));
   const [filter, setFilter] = useState('');
   const [editing, setEditing, editingNow] = useRefState(false);
   const [focus, setFocus, focusNow] = useRefState<Focus>('list');
@@ -52,7 +55,7 @@ export function App({ model, onCopy, onOpen, onQuit, frameMs, size }: AppProps) 
 
   const feed = useThrottledExchanges(model, nav.following ? undefined : nav.selectedId, frameMs);
   const rows = useFilteredRows(model, feed.window.rows, filter);
-  const actions = useExchangeActions(model, { onCopy, onOpen });
+  const actions = useExchangeActions(model, { onCopy, onOpen, onSuspend: useRedrawnSuspend(onSuspend) });
   const layout = computeLayout(terminalRows, focus);
   const view = currentView(nav, rows, layout.listRows);
   const selected = rows[view.selected];
@@ -83,6 +86,7 @@ export function App({ model, onCopy, onOpen, onQuit, frameMs, size }: AppProps) 
     else if (atTop) loadNewer();
   }, [nav.following, atTop, atHead, loadNewer, toHead]);
 
+  const selectedNow = () => rows[currentView(navNow.current, rows, layout.listRows).selected];
   const move = (by: number) => dispatch({ type: 'move', by, rows, height: layout.listRows });
   const follow = (on: boolean) => dispatch({ type: 'follow', on, rows, height: layout.listRows });
 
@@ -132,10 +136,11 @@ export function App({ model, onCopy, onOpen, onQuit, frameMs, size }: AppProps) 
     if (key.tab) return setTab((t) => (t === 'request' ? 'response' : 'request'));
     if (key.return) return setFocus((f) => (f === 'list' ? 'detail' : 'list'));
     if (key.escape) return focusNow.current === 'detail' ? setFocus('list') : setFilter('');
-    if (input === 'r') return actions.replay(selected);
-    if (input === 'c') return actions.copy(selected);
+    if (input === 'r') return actions.replay(selectedNow());
+    if (input === 'e') return actions.editAndReplay(selectedNow());
+    if (input === 'c') return actions.copy(selectedNow());
     if (input === 'o') return actions.open(feed.info.url);
-    if (input === 'p') return follow(!nav.following);
+    if (input === 'p') return follow(!navNow.current.following);
     if (focusNow.current === 'detail') scrollDetail(input, key);
     else navigateList(input, key);
   };

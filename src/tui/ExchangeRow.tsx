@@ -7,6 +7,7 @@ import type { ExchangeSummary } from '../exchange.js';
 import { formatSize, formatTime, truncate } from '../output/format.js';
 import { sanitize } from '../sanitize.js';
 import { statusColour, statusText } from './status-style.js';
+import { pathCell, signatureMark } from './webhook-view.js';
 
 /** Room left for an id like `#12345 ↻#12340`. */
 const ID_WIDTH = 12;
@@ -22,7 +23,7 @@ export function rowColumns(width: number): { path: number; wide: boolean } {
 export function columnTitles(width: number): string {
   const { path, wide } = rowColumns(width);
   const numbers = wide ? `${'DURATION'.padStart(8)} ${'SIZE'.padStart(8)} ` : '';
-  return `  ${'TIME'.padEnd(9)}${'METHOD'.padEnd(8)}${'PATH'.padEnd(path + 1)}${'STATUS'.padEnd(7)}${numbers} ID`;
+  return `  ${'TIME'.padEnd(9)}${'METHOD'.padEnd(8)}${'PATH / EVENT'.padEnd(path + 1)}${'STATUS'.padEnd(7)}${numbers} ID`;
 }
 
 export interface ExchangeRowProps {
@@ -31,18 +32,28 @@ export interface ExchangeRowProps {
   width: number;
 }
 
-/** One exchange: time, method, path, status, duration, size, id (and the original it replays). */
+/**
+ * One exchange: time, method, event label or path (with dup / out-of-order / late marks), status with the signature
+ * mark, duration, size, id (and the original it replays).
+ */
 export const ExchangeRow = memo(function ExchangeRow({ exchange: e, selected, width }: ExchangeRowProps) {
   const { path, wide } = rowColumns(width);
   const duration = e.durationMs === null ? '-' : formatDuration(e.durationMs);
   const id = `#${e.id}${e.replayOf ? ` ↻#${e.replayOf}` : ''}`;
+  const cell = pathCell(e, path);
+  const mark = signatureMark(e);
+  const status = statusText(e);
   return (
     <Text wrap="truncate-end" inverse={selected}>
       {selected ? '› ' : '  '}
       <Text dimColor={!selected}>{`${formatTime(e.receivedAt)} `}</Text>
       <Text bold>{`${truncate(sanitize(e.method), 7).padEnd(7)} `}</Text>
-      {`${truncate(sanitize(e.path), path).padEnd(path)} `}
-      <Text color={statusColour(e)} bold={statusColour(e) === 'red'}>{`${statusText(e).padEnd(6)} `}</Text>
+      <Text color={cell.event ? 'magenta' : undefined}>{cell.main}</Text>
+      <Text dimColor={!selected}>{cell.path}</Text>
+      <Text color="yellow">{cell.marks}</Text>
+      <Text color={statusColour(e)} bold={statusColour(e) === 'red'}>{` ${status} `}</Text>
+      <Text color={mark.color} bold={mark.bold}>{mark.text}</Text>
+      {' '.repeat(Math.max(0, 4 - status.length) + 1)}
       {wide ? `${duration.padStart(8)} ${formatSize(e.requestSize).padStart(8)} ` : ''}
       <Text dimColor={!selected}>{` ${id}`}</Text>
     </Text>

@@ -1,7 +1,8 @@
-// The line above the footer: the filter being typed or applied, or the last action's message and the follow state.
+// The line above the footer: the filter being typed (example terms while empty) or applied, follow state, message.
 
 import { Text } from 'ink';
 import { sanitize } from '../sanitize.js';
+import { FILTER_TERMS } from './Footer.js';
 
 export interface FilterBarProps {
   filter: string;
@@ -20,6 +21,7 @@ export function FilterBar({ filter, editing, message, following, position }: Fil
       {editing || filter ? (
         <Text color="cyan">{`/${sanitize(filter)}${editing ? '▌' : ''}  `}</Text>
       ) : null}
+      {editing && !filter ? <Text dimColor>{`text or ${FILTER_TERMS}  `}</Text> : null}
       <Text color={following ? 'green' : 'yellow'}>{following ? '▶ following' : '❚❚ paused'}</Text>
       <Text dimColor>{`  ${position}`}</Text>
       {message ? <Text>{`  ${message}`}</Text> : null}

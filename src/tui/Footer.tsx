@@ -3,9 +3,16 @@
 import { Text } from 'ink';
 import { KEY_BINDINGS } from './keymap.js';
 
+const EDIT_KEYS = 'Enter keep · Esc clear · Ctrl-C quit';
+/** Examples of the filter's structured terms (docs/tui.md has the whole syntax). */
+export const FILTER_TERMS = 'provider:stripe event:invoice status:5xx sig:invalid failed';
+
 /** Hints in order of importance, cut before the one that would overflow; `q quit` is always shown. */
 export function footerText(width: number, editing: boolean, following = true): string {
-  if (editing) return 'type to filter · Enter keep · Esc clear · Ctrl-C quit';
+  if (editing) {
+    const withTerms = `type to filter, or ${FILTER_TERMS} · ${EDIT_KEYS}`;
+    return withTerms.length <= width ? withTerms : `type to filter · ${EDIT_KEYS}`;
+  }
   // While paused, `p` is the way back to following.
   const [quit, ...rest] = KEY_BINDINGS.map((b) => `${b.keys} ${b.keys === 'p' && !following ? 'follow' : b.hint}`);
   const parts: string[] = [];
@@ -18,7 +25,7 @@ export function footerText(width: number, editing: boolean, following = true): s
   return [...parts, quit].join('  ');
 }
 
-/** The key hints line; filter hints while the filter is being typed. */
+/** The key hints line; filter hints (and terms, if they fit) while the filter is being typed. */
 export function Footer({ width, editing, following }: { width: number; editing: boolean; following: boolean }) {
   return (
     <Text wrap="truncate-end" dimColor>

@@ -1,4 +1,4 @@
-// The detail pane's content: request or response of one exchange as styled lines, every network string sanitised.
+// The detail pane's content: request (with its webhook facts) or response as styled lines, network strings sanitised.
 
 import { formatDuration } from '../duration.js';
 import { headerValue, type Exchange, type HeaderPairs } from '../exchange.js';
@@ -8,6 +8,7 @@ import { sanitize } from '../sanitize.js';
 import { colourJsonLine } from './json-colour.js';
 import { line, type StyledLine } from './styled-line.js';
 import { statusColour, statusText } from './status-style.js';
+import { webhookLines } from './webhook-view.js';
 
 /** Which half of the exchange the pane shows. */
 export type DetailTab = 'request' | 'response';
@@ -66,6 +67,7 @@ function requestLines(e: Exchange): StyledLine[] {
   const via = e.url ? `  via ${sanitize(e.url)}` : '';
   const replay = e.replayOf ? `  (replay of #${e.replayOf})` : '';
   lines.push(line(`#${e.id}  received ${formatDateTime(e.receivedAt)}${via}${replay}`, { dim: true }));
+  lines.push(...webhookLines(e));
   // The body before the headers: it is what a webhook is about, and it should not need scrolling to.
   lines.push(...queryLines(e.path), [], ...bodyLines(e.requestBody, e.requestHeaders, e.requestSha256), [], ...headerLines(e.requestHeaders));
   return lines;

@@ -1,9 +1,79 @@
-// The `/` filter: a case-insensitive substring of path (raw or decoded), method, status, id, or either body.
+// The `/` filter: structured terms (provider:, event:, status:, sig:, failed) and plain words matched as substrings.
 
 import type { Exchange, ExchangeSummary } from '../exchange.js';
 
 /** Bodies larger than this are searched byte for byte (case-sensitive) instead of lower-cased as text. */
 const LOWERCASE_BODY_LIMIT = 1024 * 1024;
+
+/** A structured term; `value` is lower-case and never empty. */
+export type FilterTerm = { kind: 'provider' | 'event' | 'status' | 'sig'; value: string } | { kind: 'failed' };
+
+/** A parsed filter: every term and every word must match. */
+export interface FilterQuery {
+  terms: FilterTerm[];
+  /** Plain words, lower-case: each must appear in the summary's fields or in a body. */
+  words: string[];
+}
+
+const TERM = /^(provider|event|status|sig):(.*)$/;
+
+/**
+ * Splits the filter text at whitespace into terms and plain words. `provider:` with nothing after it yet (still
+ * being typed) is no constraint at all, so the list does not empty out mid-word.
+ */
+export function parseFilter(text: string): FilterQuery {
+  const query: FilterQuery = { terms: [], words: [] };
+  for (const word of text.toLowerCase().split(/\s+/)) {
+    const term = TERM.exec(word);
+    if (term) {
+      if (term[2]) query.terms.push({ kind: term[1] as 'provider' | 'event' | 'status' | 'sig', value: term[2] });
+    } else if (word === 'failed') {
+      query.terms.push({ kind: 'failed' });
+    } else if (word) {
+      query.words.push(word);
+    }
+  }
+  return query;
+}
+
+/** True when the filter asks for nothing (no text, or only a term still being typed). */
+export function isEmptyQuery(query: FilterQuery): boolean {
+  return query.terms.length === 0 && query.words.length === 0;
+}
+
+/** `5xx` a class, `404` one status, `50` a prefix (while typing); anything else matches nothing. */
+function statusMatches(status: number | null, pattern: string): boolean {
+  if (status === null || !/^[\dx]{1,3}$/.test(pattern)) return false;
+  return new RegExp(`^${pattern.replace(/x/g, '\\d')}`).test(String(status));
+}
+
+/** No response (hooktunnel answered or the recorder stopped), a 5xx, or a signature that does not hold. */
+export function isFailedDelivery(e: ExchangeSummary): boolean {
+  if (e.state === 'failed' || e.state === 'interrupted') return true;
+  return (e.status !== null && e.status >= 500) || e.webhook?.verification === 'invalid';
+}
+
+function termMatches(e: ExchangeSummary, term: FilterTerm): boolean {
+  const w = e.webhook;
+  switch (term.kind) {
+    case 'provider':
+      return (w?.provider ?? '').toLowerCase().includes(term.value);
+    case 'event':
+      return (w?.eventType ?? '').toLowerCase().includes(term.value);
+    case 'status':
+      return statusMatches(e.status, term.value);
+    case 'sig':
+      // Not examined at all reads as not checked; a prefix works, so `sig:inv` already narrows while typing.
+      return (w?.verification ?? 'unchecked').startsWith(term.value);
+    case 'failed':
+      return isFailedDelivery(e);
+  }
+}
+
+/** Every structured term holds for this summary. */
+export function termsMatch(e: ExchangeSummary, terms: readonly FilterTerm[]): boolean {
+  return terms.every((term) => termMatches(e, term));
+}
 
 function decoded(path: string): string {
   try {
@@ -13,10 +83,12 @@ function decoded(path: string): string {
   }
 }
 
-/** Matches the fields the list shows; `needle` is already lower-case. */
+/** Matches the fields the list and the detail show; `needle` is already lower-case. */
 export function summaryMatches(e: ExchangeSummary, needle: string): boolean {
   if (!needle) return true;
+  const w = e.webhook;
   const fields = [e.method, e.path, decoded(e.path), String(e.status ?? ''), String(e.id), `#${e.id}`, e.errorCode ?? ''];
+  fields.push(w?.provider ?? '', w?.eventType ?? '', w?.eventId ?? '');
   return fields.some((field) => field.toLowerCase().includes(needle));
 }
 

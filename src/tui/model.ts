@@ -43,6 +43,23 @@ export interface TuiModel {
   get(id: number): Exchange | undefined;
   /** Replays the exchange to its target (or the --to target); the new exchange also arrives on the feed. */
   replay(id: number): Promise<ExchangeSummary | undefined>;
+  /**
+   * Opens the request body in $VISUAL/$EDITOR inside `suspend` (which hands the terminal to the editor), then
+   * replays what was saved, re-signed when a secret is known. Rejects when the editor fails; undefined: no such id.
+   */
+  editAndReplay(id: number, suspend?: Suspend): Promise<EditedReplay | undefined>;
+}
+
+/** Runs `run` with the terminal handed over (the UI stopped drawing and reading keys) and takes it back after. */
+export type Suspend = <T>(run: () => T) => T;
+
+/** What an edit-and-replay did. */
+export interface EditedReplay {
+  exchange: ExchangeSummary;
+  /** False when the body was saved unchanged: the recorded bytes were sent. */
+  edited: boolean;
+  /** Whether a new signature was put on it, and why not; absent when no secrets are configured. */
+  resign?: { resigned: boolean; reason?: string };
 }
 
 /** Exchanges that count as failures in the header: hooktunnel answered with an error, or the app said 5xx. */

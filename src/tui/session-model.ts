@@ -17,7 +17,7 @@ export interface SessionModelOptions {
   note?: string;
 }
 
-/** Follows a Session's events; replays go to the listen target, like the tunnel's own requests. */
+/** Follows a Session's events; replays go to the listen target, like the tunnel's requests, with the session's secrets. */
 export class SessionModel extends StoreModel {
   private readonly session: Session;
   private readonly onStatus = (status: ConnectionStatus) => this.update({ connection: status });
@@ -33,6 +33,8 @@ export class SessionModel extends StoreModel {
       store: options.store,
       replayTo: options.target,
       timeoutMs: options.timeoutMs,
+      // The session's own secrets: replays are re-signed and verified with the same ones as live deliveries.
+      secrets: options.session.options.secrets,
       info: {
         mode: 'listen',
         url: options.session.welcome?.url ?? null,

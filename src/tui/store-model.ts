@@ -1,10 +1,12 @@
 // The TUI model over a capture database alone: what `hooktunnel inspect` shows, and the base of the listen model.
 
+import { editBody } from '../cli/edit-body.js';
 import type { Exchange, ExchangeSummary } from '../exchange.js';
 import type { Target } from '../forward/target.js';
-import { replayExchange } from '../replay.js';
+import { replayExchange, type ReplayOptions } from '../replay.js';
 import type { ListOptions, Store } from '../store/store.js';
-import { isFailure, type HeaderInfo, type ModelListener, type TuiModel } from './model.js';
+import type { Secrets } from '../webhooks/secrets.js';
+import { isFailure, type EditedReplay, type HeaderInfo, type ModelListener, type Suspend, type TuiModel } from './model.js';
 
 export interface StoreModelOptions {
   store: Store;
@@ -14,7 +16,13 @@ export interface StoreModelOptions {
   replayTo?: Target;
   /** How long a replay waits for the local app (0: forever). */
   timeoutMs: number;
+  /** Signing secrets: edited replays are re-signed with them, and every replay is verified like a delivery. */
+  secrets?: Secrets;
+  /** Where $VISUAL and $EDITOR are read for edit-and-replay (default: process.env). */
+  env?: NodeJS.ProcessEnv;
 }
+
+const unsuspended: Suspend = (run) => run();
 
 /** Reads history from the store and replays into it; every replay is announced on the feed. */
 export class StoreModel implements TuiModel {
@@ -43,14 +51,27 @@ export class StoreModel implements TuiModel {
   }
 
   async replay(id: number): Promise<ExchangeSummary | undefined> {
-    const result = (
-      await replayExchange(this.options.store, id, {
-        to: this.options.replayTo,
-        timeoutMs: this.options.timeoutMs,
-        onStoreError: () => this.countStoreError(),
-      })
-    )?.exchange;
-    if (result) this.announce(result);
+    return (await this.send(id, {}))?.exchange;
+  }
+
+  async editAndReplay(id: number, suspend: Suspend = unsuspended): Promise<EditedReplay | undefined> {
+    const original = this.options.store.get(id);
+    if (!original) return undefined;
+    const body = suspend(() => editBody(original.requestBody, this.options.env));
+    // Re-signed even when saved unchanged: the recorded signature's timestamp is likely too old for the app by now.
+    const result = await this.send(id, { body, resign: true });
+    return result && { exchange: result.exchange, edited: !body.equals(original.requestBody), resign: result.resign };
+  }
+
+  private async send(id: number, edits: Pick<ReplayOptions, 'body' | 'resign'>) {
+    const result = await replayExchange(this.options.store, id, {
+      ...edits,
+      to: this.options.replayTo,
+      timeoutMs: this.options.timeoutMs,
+      secrets: this.options.secrets,
+      onStoreError: () => this.countStoreError(),
+    });
+    if (result) this.announce(result.exchange);
     return result;
   }
 

@@ -1,10 +1,10 @@
-// The three keys that act on the world: replay the selected exchange, copy it as curl, open the public URL.
+// The keys that act on the world: replay the selected exchange (as recorded or edited), copy it as curl, open the URL.
 
 import { useCallback, useState } from 'react';
 import type { ExchangeSummary } from '../exchange.js';
 import { sanitize } from '../sanitize.js';
 import { curlCommand } from './curl-command.js';
-import type { TuiModel } from './model.js';
+import type { EditedReplay, Suspend, TuiModel } from './model.js';
 import { statusText } from './status-style.js';
 
 export interface ActionCallbacks {
@@ -12,22 +12,36 @@ export interface ActionCallbacks {
   onCopy(command: string): void;
   /** Opens a URL in the browser. */
   onOpen(url: string): Promise<unknown> | void;
+  /** Hands the terminal to an external program (the editor) for the duration of `run`; default: just runs it. */
+  onSuspend?: Suspend;
 }
 
 export interface ExchangeActions {
   /** The last action's outcome, safe to print. */
   message: string;
   replay(e: ExchangeSummary | undefined): void;
+  editAndReplay(e: ExchangeSummary | undefined): void;
   copy(e: ExchangeSummary | undefined): void;
   open(url: string | null): void;
 }
 
 const errorText = (error: unknown) => sanitize((error as Error)?.message ?? String(error));
 
-/** Replay, copy and open, each reporting its outcome in `message` for the status line. */
+/** How an edited replay went: the new row, its status, and whether it carries a fresh signature. */
+function editedText(original: ExchangeSummary, { exchange, edited, resign }: EditedReplay): string {
+  const error = exchange.errorCode ? ` (${sanitize(exchange.errorCode)})` : '';
+  const provider = original.webhook?.provider;
+  let signing = '';
+  if (resign?.resigned) signing = ' · re-signed';
+  // Only a recognised webhook was signed to begin with; anything else has no signature to miss.
+  else if (provider) signing = ` · not re-signed: ${sanitize(resign?.reason ?? `no secret configured for ${provider}`)}`;
+  return `#${original.id} replayed ${edited ? 'edited' : 'unchanged'} as #${exchange.id}: ${statusText(exchange)}${error}${signing}`;
+}
+
+/** Replay, edit-and-replay, copy and open, each reporting its outcome in `message` for the status line. */
 export function useExchangeActions(model: TuiModel, callbacks: ActionCallbacks): ExchangeActions {
   const [message, setMessage] = useState('');
-  const { onCopy, onOpen } = callbacks;
+  const { onCopy, onOpen, onSuspend } = callbacks;
 
   const replay = useCallback(
     (e: ExchangeSummary | undefined) => {
@@ -43,6 +57,23 @@ export function useExchangeActions(model: TuiModel, callbacks: ActionCallbacks):
       );
     },
     [model],
+  );
+
+  const editAndReplay = useCallback(
+    (e: ExchangeSummary | undefined) => {
+      if (!e) return setMessage('nothing selected to edit');
+      setMessage(`editing the body of #${e.id}…`);
+      const suspend: Suspend = (run) => {
+        const result = onSuspend ? onSuspend(run) : run();
+        setMessage(`replaying #${e.id}…`);
+        return result;
+      };
+      model.editAndReplay(e.id, suspend).then(
+        (result) => setMessage(result ? editedText(e, result) : `#${e.id} is no longer in the database`),
+        (error: unknown) => setMessage(`#${e.id} not replayed: ${errorText(error)}`),
+      );
+    },
+    [model, onSuspend],
   );
 
   const copy = useCallback(
@@ -68,5 +99,5 @@ export function useExchangeActions(model: TuiModel, callbacks: ActionCallbacks):
     [model, onOpen],
   );
 
-  return { message, replay, copy, open };
+  return { message, replay, editAndReplay, copy, open };
 }

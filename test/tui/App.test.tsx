@@ -3,7 +3,8 @@
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/tui/App.js';
-import { FakeModel, makeExchange } from './fake-model.js';
+import type { Suspend } from '../../src/tui/model.js';
+import { FakeModel, makeExchange, makeWebhook } from './fake-model.js';
 import { waitFor, waitForFrame, waitForNoFrame } from './wait-for.js';
 
 const KEY = { up: '\x1b[A', down: '\x1b[B', enter: '\r', tab: '\t', escape: '\x1b', backspace: '\x7f', pageDown: '\x1b[6~' };
@@ -12,7 +13,13 @@ function setup(model: FakeModel, size = { columns: 100, rows: 30 }) {
   const onCopy = vi.fn();
   const onOpen = vi.fn();
   const onQuit = vi.fn();
-  const ui = render(<App model={model} onCopy={onCopy} onOpen={onOpen} onQuit={onQuit} frameMs={5} size={size} />);
+  // Stands in for run-tui's terminal hand-over: counts the times the editor ran inside it.
+  const suspended = { count: 0 };
+  const onSuspend: Suspend = (run) => {
+    suspended.count++;
+    return run();
+  };
+  const ui = render(<App model={model} onCopy={onCopy} onOpen={onOpen} onSuspend={onSuspend} onQuit={onQuit} frameMs={5} size={size} />);
   const frame = () => ui.lastFrame() ?? '';
   /** The list line for an exchange path (the selected one starts with ›). */
   const rowOf = (path: string) => frame().split('\n').find((l) => l.includes(path) && /#\d+/.test(l)) ?? '';
@@ -23,7 +30,7 @@ function setup(model: FakeModel, size = { columns: 100, rows: 30 }) {
       await new Promise((resolve) => setImmediate(resolve));
     }
   };
-  return { ...ui, frame, rowOf, press, onCopy, onOpen, onQuit };
+  return { ...ui, frame, rowOf, press, onCopy, onOpen, suspended, onQuit };
 }
 
 let unmount: (() => void) | undefined;
@@ -114,6 +121,83 @@ describe('App', () => {
     expect(ui.frame()).not.toContain('/shopify');
     await ui.press('/', KEY.escape);
     await waitForFrame(ui.lastFrame, '/shopify');
+  });
+
+  it('filters by provider, event type, status class, signature and failed, combined with text', async () => {
+    const model = new FakeModel().seed([
+      makeExchange(1, { path: '/s1', webhook: makeWebhook({ eventType: 'invoice.paid', eventId: 'evt_abc' }) }),
+      makeExchange(2, { path: '/s2', status: 500, webhook: makeWebhook({ eventType: 'charge.refunded' }) }),
+      makeExchange(3, { path: '/g3', webhook: makeWebhook({ provider: 'github', eventType: 'push', verification: 'invalid', reason: 'bad' }) }),
+      makeExchange(4, { path: '/plain4', status: 404 }),
+    ]);
+    const ui = setup(model, { columns: 120, rows: 30 });
+    unmount = ui.unmount;
+    await waitForFrame(ui.lastFrame, '/plain4');
+    const shown = () => ['/s1', '/s2', '/g3', '/plain4'].filter((p) => ui.rowOf(p) !== '');
+    const filterBy = async (text: string, ids: string[]) => {
+      await ui.press(KEY.escape, '/', ...text, KEY.enter);
+      await waitFor(() => JSON.stringify(shown()) === JSON.stringify(ids), () => `${text}: ${ui.frame()}`);
+    };
+    await filterBy('provider:stripe', ['/s1', '/s2']);
+    await filterBy('event:push', ['/g3']);
+    await filterBy('status:5xx', ['/s2']);
+    await filterBy('status:404', ['/plain4']);
+    await filterBy('sig:invalid', ['/g3']);
+    await filterBy('failed', ['/s2', '/g3']);
+    await filterBy('provider:stripe invoice', ['/s1']);
+    await filterBy('evt_abc', ['/s1']);
+    await ui.press(KEY.escape);
+    await waitFor(() => shown().length === 4, ui.frame);
+  });
+
+  it('e edits the selected body with the UI suspended, then shows the replay as a linked row', async () => {
+    const model = new FakeModel().seed([
+      makeExchange(1, { path: '/first' }),
+      makeExchange(2, { path: '/second', webhook: makeWebhook() }),
+    ]);
+    model.edit = () => Buffer.from('{"edited":true}');
+    const ui = setup(model);
+    unmount = ui.unmount;
+    await waitForFrame(ui.lastFrame, '/first');
+    await ui.press('j', 'e');
+    await waitFor(() => model.editReplays.length === 1, ui.frame);
+    expect(model.editReplays).toEqual([1]);
+    expect(ui.suspended.count).toBe(1);
+    await waitForFrame(ui.lastFrame, '#3 ↻#1');
+    await waitForFrame(ui.lastFrame, '#1 replayed edited as #3: 201');
+    expect(model.get(3)?.requestBody.toString()).toBe('{"edited":true}');
+    // A webhook the model could not re-sign says so; saved unchanged, it says that too.
+    model.edit = (body) => body;
+    model.resign = { resigned: false, reason: 'no secret configured for stripe' };
+    await ui.press('G', 'k', 'e');
+    await waitForFrame(ui.lastFrame, '#2 replayed unchanged as #4: 201 · not re-signed: no secret configured for stripe');
+    expect(model.editReplays).toEqual([1, 2]);
+  });
+
+  it('acts on the row that keys typed ahead reached: "jje" in one read edits the third row', async () => {
+    const model = new FakeModel().seed([1, 2, 3].map((id) => makeExchange(id, { path: `/t${id}` })));
+    const ui = setup(model);
+    unmount = ui.unmount;
+    await waitForFrame(ui.lastFrame, '/t3');
+    ui.stdin.write('jje');
+    await waitFor(() => model.editReplays.length === 1, ui.frame);
+    expect(model.editReplays).toEqual([1]);
+    ui.stdin.write('kr');
+    await waitFor(() => model.replays.length === 1, ui.frame);
+    expect(model.replays).toEqual([2]);
+  });
+
+  it('e reports an editor that failed, and replays nothing', async () => {
+    const model = new FakeModel().seed([makeExchange(1, { path: '/only' })]);
+    model.edit = () => {
+      throw new Error('the editor "false" did not finish successfully (exit 1)');
+    };
+    const ui = setup(model);
+    unmount = ui.unmount;
+    await waitForFrame(ui.lastFrame, '/only');
+    await ui.press('e');
+    await waitForFrame(ui.lastFrame, '#1 not replayed: the editor "false" did not finish successfully (exit 1)');
+    expect(model.exchanges.size).toBe(1);
   });
 
   it('takes keys that arrive together in one read one by one', async () => {

@@ -6,7 +6,7 @@ import { DetailPane } from '../../src/tui/DetailPane.js';
 import { BODY_VIEW_LIMIT, detailLines, type DetailTab } from '../../src/tui/detail-lines.js';
 import { wrapLines } from '../../src/tui/styled-line.js';
 import type { Exchange } from '../../src/exchange.js';
-import { makeExchange } from './fake-model.js';
+import { makeExchange, makeWebhook } from './fake-model.js';
 
 function frameOf(e: Exchange, tab: DetailTab = 'request', options: { scroll?: number; height?: number; width?: number } = {}) {
   const width = options.width ?? 100;
@@ -96,5 +96,41 @@ describe('DetailPane', () => {
     const e = makeExchange(10, { requestHeaders: [['x-long', 'v'.repeat(150)]] });
     const frame = frameOf(e, 'request', { width: 60 });
     expect(frame).toContain(`x-long: ${'v'.repeat(52)}\n${'v'.repeat(60)}\n${'v'.repeat(38)}`);
+  });
+
+  it('shows the webhook section under the request line: provider, event, id, a valid signature', () => {
+    const e = makeExchange(11, { path: '/webhooks/stripe', webhook: makeWebhook({ eventId: 'evt_1Q2w3E' }) });
+    const lines = frameOf(e).split('\n');
+    const at = lines.findIndex((l) => l.startsWith('#11  received'));
+    expect(lines.slice(at + 1, at + 3)).toEqual(['webhook    stripe payment_intent.succeeded  id evt_1Q2w3E', 'signature  ✓ valid']);
+    expect(frameOf(e, 'response')).not.toContain('webhook');
+  });
+
+  it('gives the full reason for an invalid or unchecked signature, wrapped rather than cut', () => {
+    const reason = `signature mismatch: no v1 signature in the Stripe-Signature header matches the body signed with the configured secret ${'x'.repeat(40)}`;
+    const invalid = makeExchange(12, { webhook: makeWebhook({ verification: 'invalid', reason }) });
+    const frame = frameOf(invalid, 'request', { width: 80 });
+    expect(frame.replace(/\n/g, '')).toContain(`signature  ✗ invalid: ${reason}`);
+    const unchecked = makeExchange(13, { webhook: makeWebhook({ verification: 'unchecked', reason: 'no secret configured for stripe' }) });
+    expect(frameOf(unchecked)).toContain('signature  not checked: no secret configured for stripe');
+    const unknown = makeExchange(14, {
+      webhook: makeWebhook({ provider: null, eventType: null, eventId: null, verification: 'unchecked', reason: 'no known webhook provider recognised' }),
+    });
+    expect(frameOf(unknown)).toContain('webhook    no known provider\nsignature  not checked: no known webhook provider recognised');
+  });
+
+  it('says when a delivery is a duplicate or arrived out of order', () => {
+    const e = makeExchange(15, { webhook: makeWebhook({ duplicateOf: 3, outOfOrder: true }) });
+    expect(frameOf(e).replace(/\n/g, '')).toContain(
+      'delivery   duplicate of #3 (the same event id was delivered before) · out of order (an event the provider sent later arrived first)',
+    );
+    expect(frameOf(makeExchange(16, { webhook: makeWebhook() }))).not.toContain('delivery ');
+    expect(frameOf(makeExchange(17))).not.toContain('signature');
+  });
+
+  it('says how late a queued delivery arrived, webhook or not', () => {
+    expect(frameOf(makeExchange(18, { lateByMs: 5200 }))).toContain("delivery   delivered late by 5.2s (it waited in the relay's queue)");
+    const both = frameOf(makeExchange(19, { lateByMs: 5200, webhook: makeWebhook({ duplicateOf: 2 }) })).replace(/\n/g, '');
+    expect(both).toContain("delivery   duplicate of #2 (the same event id was delivered before) · delivered late by 5.2s (it waited in the relay's queue)");
   });
 });

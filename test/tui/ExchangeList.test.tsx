@@ -13,7 +13,7 @@ describe('ExchangeList', () => {
     const lines = (ui.lastFrame() ?? '').split('\n');
     ui.unmount();
     expect(lines).toHaveLength(5);
-    expect(lines[0]).toMatch(/^ {2}TIME {5}METHOD {2}PATH +STATUS DURATION +SIZE {2}ID$/);
+    expect(lines[0]).toMatch(/^ {2}TIME {5}METHOD {2}PATH \/ EVENT +STATUS DURATION +SIZE {2}ID$/);
     expect(lines.slice(1).map((l) => /#(\d+)$/.exec(l)?.[1])).toEqual(['15', '14', '13', '12']);
     expect(lines[3]).toMatch(/^› /);
   });

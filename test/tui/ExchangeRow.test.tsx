@@ -1,10 +1,10 @@
-// One list row: columns, status styles, replay link, selection marker; and the memo that keeps rows from re-rendering.
+// One list row: columns, status styles, replay link, selection marker, webhook facts; and the memo that keeps rows from re-rendering.
 
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { ExchangeRow, columnTitles } from '../../src/tui/ExchangeRow.js';
-import type { ExchangeSummary } from '../../src/exchange.js';
-import { makeExchange } from './fake-model.js';
+import type { Exchange, ExchangeSummary, WebhookInfo } from '../../src/exchange.js';
+import { makeExchange, makeWebhook } from './fake-model.js';
 
 const rowOf = (e: ExchangeSummary, selected = false, width = 100) => {
   const ui = render(<ExchangeRow exchange={e} selected={selected} width={width} />);
@@ -41,5 +41,51 @@ describe('ExchangeRow', () => {
     const memo = ExchangeRow as unknown as { $$typeof: symbol; compare: unknown };
     expect(memo.$$typeof).toBe(Symbol.for('react.memo'));
     expect(memo.compare).toBeNull();
+  });
+});
+
+describe('ExchangeRow webhook facts', () => {
+  const stripe = (id: number, webhook: Partial<WebhookInfo> = {}, overrides: Partial<Exchange> = {}) =>
+    makeExchange(id, { path: '/webhooks/stripe', webhook: makeWebhook(webhook), ...overrides });
+
+  it('shows provider and event type in place of the path, then the path when there is room', () => {
+    expect(rowOf(stripe(1, {}, { path: '/wh' }))).toMatch(/POST {4}stripe payment_intent\.succeeded {2}\/wh +200 ✓ /);
+    expect(rowOf(stripe(2))).toMatch(/POST {4}stripe payment_intent\.succeeded {2}\/webhook… 200 ✓ /);
+    expect(columnTitles(100)).toContain('PATH / EVENT');
+  });
+
+  it('marks the signature next to the status: ✓ valid, ✗ invalid, blank when not checked or unknown', () => {
+    expect(rowOf(stripe(1))).toMatch(/ 200 ✓ +12ms/);
+    expect(rowOf(stripe(2, { verification: 'invalid', reason: 'signature mismatch' }))).toMatch(/ 200 ✗ +12ms/);
+    const unchecked = rowOf(stripe(3, { verification: 'unchecked', reason: 'no secret configured for stripe' }));
+    expect(unchecked).toMatch(/ 200 +12ms/);
+    expect(unchecked).not.toMatch(/[✓✗]/);
+    expect(rowOf(makeExchange(4))).not.toMatch(/[✓✗]/);
+  });
+
+  it('marks duplicates and out-of-order deliveries, keeping the marks when the label must shorten', () => {
+    expect(rowOf(stripe(12, { duplicateOf: 3 }))).toMatch(/stripe payment_intent\.succeeded +dup #3 200 ✓/);
+    const both = rowOf(stripe(13, { duplicateOf: 3, outOfOrder: true }), false, 100);
+    expect(both).toMatch(/stripe payment_intent… dup #3 out of order 200 ✓ /);
+    expect(rowOf(stripe(14, { outOfOrder: true }))).toContain(' out of order 200');
+  });
+
+  it('marks a delivery that waited in the relay queue as late, with or without webhook facts', () => {
+    expect(rowOf(makeExchange(20, { path: '/queued', lateByMs: 5200 }))).toMatch(/POST {4}\/queued +late 5\.2s 200 /);
+    expect(rowOf(stripe(21, { duplicateOf: 3 }, { lateByMs: 90_000 }))).toMatch(/stripe payment_intent\.… dup #3 late 1m 30s 200 ✓/);
+  });
+
+  it('stays readable at 80 columns: label, marks, status, mark, duration, size and id all fit', () => {
+    const row = rowOf(stripe(1234, { duplicateOf: 1200 }), false, 80);
+    expect(row.length).toBeLessThanOrEqual(80);
+    expect(row).toMatch(/^ {2}\d\d:\d\d:\d\d POST {4}stripe paym… dup #1200 200 ✓ +12ms +\d+ B {2}#1234$/);
+    expect(rowOf(stripe(5), false, 80)).toMatch(/POST {4}stripe payment_intent… 200 ✓ /);
+    // A delivery with no known provider keeps its path.
+    expect(rowOf(stripe(6, { provider: null, eventType: null, verification: 'unchecked' }), false, 80)).toMatch(/POST {4}\/webhooks\/stripe +200 {3}/);
+  });
+
+  it('lines the status and the mark up under STATUS', () => {
+    const row = rowOf(stripe(7, { verification: 'invalid' }));
+    expect(row.indexOf(' 200 ✗ ') + 1).toBe(columnTitles(100).indexOf('STATUS'));
   });
 });

@@ -22,4 +22,10 @@ describe('FilterBar', () => {
     expect(frameOf({ filter: 'stripe', editing: true, message: '', following: false, position: '2/3' })).toBe('/stripe▌  ❚❚ paused  2/3');
     expect(frameOf({ filter: 'stripe', editing: false, message: '', following: false, position: '2/3' })).toBe('/stripe  ❚❚ paused  2/3');
   });
+
+  it('suggests text and the structured terms while the filter is still empty', () => {
+    expect(frameOf({ filter: '', editing: true, message: '', following: true, position: '1/3' })).toBe(
+      '/▌  text or provider:stripe event:invoice status:5xx sig:invalid failed  ▶ following  1/3',
+    );
+  });
 });

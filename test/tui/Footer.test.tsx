@@ -9,7 +9,7 @@ describe('Footer', () => {
   it('shows the key hints in order of importance, quit last', () => {
     // ink-testing-library's terminal is 100 columns wide.
     const ui = render(<Footer width={100} editing={false} following />);
-    expect(ui.lastFrame()).toBe('↑↓/jk move  Enter detail  Tab req/res  r replay  / filter  c curl  o open  p pause  Esc back  q quit');
+    expect(ui.lastFrame()).toBe('↑↓/jk move  Enter detail  Tab req/res  r replay  e edit  / filter  c curl  o open  p pause  q quit');
     ui.unmount();
   });
 
@@ -28,9 +28,12 @@ describe('Footer', () => {
     expect(text).toContain('↑↓/jk move');
   });
 
-  it('shows filter hints while editing the filter', () => {
+  it('shows filter hints while editing the filter, and the terms when they fit', () => {
     const ui = render(<Footer width={80} editing following />);
     expect(ui.lastFrame()).toBe('type to filter · Enter keep · Esc clear · Ctrl-C quit');
     ui.unmount();
+    expect(footerText(120, true)).toBe(
+      'type to filter, or provider:stripe event:invoice status:5xx sig:invalid failed · Enter keep · Esc clear · Ctrl-C quit',
+    );
   });
 });

@@ -59,4 +59,12 @@ describe('CLI wiring for the TUI', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('--to "ftp://x" must be an http:// or https:// URL');
   });
+
+  it('inspect takes --secret for signing edited replays, and checks it before needing a terminal', () => {
+    expect(run(['inspect', '--help']).stdout).toMatch(/--secret <provider=secret>/);
+    const result = run(['inspect', '--secret', 'nope']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('--secret "nope" is not PROVIDER=SECRET or PROVIDER:/path=SECRET');
+    expect(result.stderr).not.toContain('LOADED');
+  });
 });

@@ -1,7 +1,7 @@
-// A TuiModel in memory for component tests: exchanges are pushed by the test, replays are recorded.
+// A TuiModel in memory for component tests: exchanges are pushed by the test, replays and edited replays are recorded.
 
-import type { Exchange, ExchangeSummary, HeaderPairs } from '../../src/exchange.js';
-import type { HeaderInfo, ModelListener, TuiModel } from '../../src/tui/model.js';
+import type { Exchange, ExchangeSummary, HeaderPairs, WebhookInfo } from '../../src/exchange.js';
+import type { EditedReplay, HeaderInfo, ModelListener, Suspend, TuiModel } from '../../src/tui/model.js';
 
 let nextReceived = Date.UTC(2025, 0, 1, 12, 0, 0);
 
@@ -35,6 +35,20 @@ export function makeExchange(id: number, overrides: Partial<Exchange> = {}): Exc
   };
 }
 
+/** Webhook facts for a verified Stripe event; override any field. */
+export function makeWebhook(overrides: Partial<WebhookInfo> = {}): WebhookInfo {
+  return {
+    provider: 'stripe',
+    eventType: 'payment_intent.succeeded',
+    eventId: 'evt_1',
+    verification: 'valid',
+    reason: null,
+    duplicateOf: null,
+    outOfOrder: false,
+    ...overrides,
+  };
+}
+
 function summaryOf(e: Exchange): ExchangeSummary {
   const { requestHeaders, requestBody, requestSha256, responseHeaders, responseBody, responseSha256, ...summary } = e;
   void requestHeaders, requestBody, requestSha256, responseHeaders, responseBody, responseSha256;
@@ -44,6 +58,11 @@ function summaryOf(e: Exchange): ExchangeSummary {
 export class FakeModel implements TuiModel {
   readonly exchanges = new Map<number, Exchange>();
   readonly replays: number[] = [];
+  readonly editReplays: number[] = [];
+  /** What the fake editor makes of a body (it runs inside the UI's suspend); throw to act as a failing editor. */
+  edit: (body: Buffer) => Buffer = (body) => Buffer.from(`${body.toString()} `);
+  /** How the fake says the edited replay was signed. */
+  resign: EditedReplay['resign'] = { resigned: true };
   readonly listCalls: { limit: number; beforeId?: number }[] = [];
   private readonly listeners = new Set<ModelListener>();
   private header: HeaderInfo = {
@@ -99,10 +118,23 @@ export class FakeModel implements TuiModel {
 
   async replay(id: number): Promise<ExchangeSummary | undefined> {
     this.replays.push(id);
+    return this.replayed(id, {});
+  }
+
+  async editAndReplay(id: number, suspend: Suspend = (run) => run()): Promise<EditedReplay | undefined> {
+    this.editReplays.push(id);
+    const original = this.exchanges.get(id);
+    if (!original) return undefined;
+    const requestBody = suspend(() => this.edit(original.requestBody));
+    const exchange = this.replayed(id, { requestBody, requestSize: requestBody.length })!;
+    return { exchange, edited: !requestBody.equals(original.requestBody), resign: this.resign };
+  }
+
+  private replayed(id: number, overrides: Partial<Exchange>): ExchangeSummary | undefined {
     const original = this.exchanges.get(id);
     if (!original) return undefined;
     const newId = Math.max(...this.exchanges.keys()) + 1;
-    const replay = makeExchange(newId, { ...original, id: newId, replayOf: id, deliveryId: null, status: 201 });
+    const replay = makeExchange(newId, { ...original, id: newId, replayOf: id, deliveryId: null, status: 201, webhook: null, ...overrides });
     this.push(replay);
     return summaryOf(replay);
   }

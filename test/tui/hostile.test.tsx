@@ -3,7 +3,7 @@
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/tui/App.js';
-import { FakeModel, makeExchange } from './fake-model.js';
+import { FakeModel, makeExchange, makeWebhook } from './fake-model.js';
 import { waitForFrame } from './wait-for.js';
 
 const TITLE = '\x1b]0;pwned\x07';
@@ -88,6 +88,22 @@ describe('hostile network data', () => {
     // JSON.stringify already writes ESC and BEL as \u escapes inside the string; they stay visible text.
     expect(frame).toContain('"html": "\\u001b]0;pwned\\u0007\\u001b[2J\\u{202e}"');
     expect(frame).toContain('x-\\e]0;pwned\\x07\\e[2J\\u{202e}: \\e]0;pwned\\x07');
+  });
+
+  it('escapes the webhook facts taken from the body: provider event type, event id and the reason', async () => {
+    const model = new FakeModel().seed([
+      makeExchange(3, {
+        webhook: makeWebhook({ eventType: `evt${HOSTILE}`, eventId: `id${HOSTILE}`, verification: 'invalid', reason: `bad ${HOSTILE}` }),
+      }),
+    ]);
+    const ui = setup(model);
+    await waitForFrame(ui.lastFrame, 'signature');
+    const frame = ui.frame();
+    expectSafe(frame);
+    const row = frame.split('\n').find((l) => l.includes('#3')) ?? '';
+    expect(row).toContain('stripe evt\\e]0;pwned\\x07');
+    expect(frame).toContain('id id\\e]0;pwned\\x07\\e[2J\\u{202e}');
+    expect(frame).toContain('✗ invalid: bad \\e]0;pwned\\x07\\e[2J\\u{202e}');
   });
 
   it('escapes what the relay reports: the URL, a connection error and the note', async () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { osc52 } from '../../src/tui/clipboard.js';
 import { exitSummary } from '../../src/tui/exit-summary.js';
-import { bodyMatches, summaryMatches } from '../../src/tui/filter.js';
+import { bodyMatches, isFailedDelivery, parseFilter, summaryMatches, termsMatch } from '../../src/tui/filter.js';
 import { colourJsonLine } from '../../src/tui/json-colour.js';
 import { computeLayout } from '../../src/tui/layout.js';
 import type { HeaderInfo } from '../../src/tui/model.js';
@@ -11,7 +11,7 @@ import { INITIAL_NAVIGATION, navigate } from '../../src/tui/navigation.js';
 import { shouldUseTui } from '../../src/tui/should-use-tui.js';
 import { wrapLines } from '../../src/tui/styled-line.js';
 import { locate, viewport } from '../../src/tui/viewport.js';
-import { makeExchange } from './fake-model.js';
+import { makeExchange, makeWebhook } from './fake-model.js';
 
 const rows = [9, 7, 5, 3, 1].map((id) => makeExchange(id));
 
@@ -95,6 +95,59 @@ describe('filter', () => {
     expect(bodyMatches(e, 'invoice.paid')).toBe(true);
     expect(bodyMatches(e, 'ok')).toBe(true);
     expect(bodyMatches(e, 'refund')).toBe(false);
+  });
+});
+
+describe('filter terms', () => {
+  it('splits terms from plain words, lower-cased; a term still being typed is no constraint', () => {
+    expect(parseFilter('  Provider:Stripe  invoice event:payment_intent status:5xx sig:invalid FAILED #3 ')).toEqual({
+      terms: [
+        { kind: 'provider', value: 'stripe' },
+        { kind: 'event', value: 'payment_intent' },
+        { kind: 'status', value: '5xx' },
+        { kind: 'sig', value: 'invalid' },
+        { kind: 'failed' },
+      ],
+      words: ['invoice', '#3'],
+    });
+    expect(parseFilter('provider: content-type:json')).toEqual({ terms: [], words: ['content-type:json'] });
+  });
+
+  const stripe = makeExchange(1, { webhook: makeWebhook({ eventType: 'invoice.paid', eventId: 'evt_9' }) });
+  const github = makeExchange(2, { status: 404, webhook: makeWebhook({ provider: 'github', eventType: 'push', verification: 'invalid' }) });
+  const plain = makeExchange(3, { status: 503 });
+  const noAnswer = makeExchange(4, { status: 504, state: 'failed', errorCode: 'local_timeout' });
+  const interrupted = makeExchange(5, { status: null, state: 'interrupted' });
+  const pending = makeExchange(6, { status: null, state: 'pending' });
+  const all = [stripe, github, plain, noAnswer, interrupted, pending];
+  it.each([
+    ['provider:stripe', [1]],
+    ['provider:GIT', [2]],
+    ['event:invoice', [1]],
+    ['event:push', [2]],
+    ['status:5xx', [3, 4]],
+    ['status:404', [2]],
+    ['status:50', [3, 4]],
+    ['status:2xx', [1]],
+    ['status:abc', []],
+    ['sig:valid', [1]],
+    ['sig:invalid', [2]],
+    ['sig:unchecked', [3, 4, 5, 6]],
+    ['sig:inv', [2]],
+    ['failed', [2, 3, 4, 5]],
+    ['failed provider:github', [2]],
+  ])('%s matches %j', (text, ids) => {
+    const { terms } = parseFilter(text);
+    expect(all.filter((e) => termsMatch(e, terms)).map((e) => e.id)).toEqual(ids);
+  });
+
+  it('counts no answer, 5xx and an invalid signature as failed, and nothing else', () => {
+    expect([stripe, github, plain, noAnswer, interrupted, pending].map(isFailedDelivery)).toEqual([false, true, true, true, true, false]);
+  });
+
+  it('matches plain words on provider, event type and event id too', () => {
+    for (const needle of ['stripe', 'invoice.paid', 'evt_9']) expect(summaryMatches(stripe, needle)).toBe(true);
+    expect(summaryMatches(plain, 'stripe')).toBe(false);
   });
 });
 

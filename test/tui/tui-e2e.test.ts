@@ -1,7 +1,8 @@
-// End to end: the real CLI in a real pseudo-terminal (tmux), a real relay and a real local app. Needs `npm run build`.
+// End to end: the real CLI in a real pseudo-terminal (tmux), a real relay, a real local app and a fake $EDITOR.
+// Needs `npm run build`.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -113,5 +114,64 @@ describe('hooktunnel listen in a terminal', () => {
     } finally {
       store.close();
     }
+  });
+
+  it.skipIf(!HAS_TMUX)('e hands the terminal to $EDITOR, replays the edited body, and the inspector comes back whole', async () => {
+    expect(existsSync(join(ROOT, 'dist/src/cli/main.js')), 'run `npm run build` first').toBe(true);
+    const appPort = (app.address() as AddressInfo).port;
+    const db = join(dir, 'capture.db');
+    const ttyState = join(dir, 'tty-state');
+    // A fake editor that behaves like a full-screen one: alternate screen, a line of its own, and back out. It notes
+    // whether it got a cooked terminal (icanon) and edits the file it is given.
+    const editor = join(dir, 'editor.sh');
+    writeFileSync(
+      editor,
+      [
+        '#!/bin/sh',
+        `stty -a < /dev/tty | tr ' ' '\\n' | grep -x -- '-\\?icanon' > ${JSON.stringify(ttyState)}`,
+        "printf '\\033[?1049h\\033[2Jfake editor at work\\n' > /dev/tty",
+        `sed -i 's/invoice.paid/invoice.edited/' "$1"`,
+        "printf '\\033[?1049l' > /dev/tty",
+        '',
+      ].join('\n'),
+    );
+    chmodSync(editor, 0o755);
+    const command = [
+      `env -u CI -u CONTINUOUS_INTEGRATION -u VISUAL TERM=xterm-256color EDITOR=${JSON.stringify(editor)}`,
+      `${JSON.stringify(process.execPath)} bin/hooktunnel.js listen 127.0.0.1:${appPort}`,
+      `--relay http://127.0.0.1:${relay.port} --db ${JSON.stringify(db)};`,
+      'echo "[exit status $?]"',
+    ].join(' ');
+    tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'e2e', '-x', '120', '-y', '40', '-c', ROOT, command);
+    tmux('set-option', '-t', 'e2e', 'remain-on-exit', 'on');
+
+    let url = '';
+    await waitForScreen((text) => {
+      url = /http:\/\/127\.0\.0\.1:\d+\/t\/[a-z0-9]+/.exec(text)?.[0] ?? '';
+      return url !== '' && text.includes('● online');
+    });
+    await fetch(`${url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"invoice.paid"}' });
+    await waitForScreen((text) => /› .*POST\s+\/webhooks\/stripe\s+200 .*#1/.test(text));
+
+    tmux('send-keys', '-t', 'e2e', 'e');
+    await waitForScreen((text) => text.includes('#1 replayed edited as #2: 200'));
+    expect(readFileSync(ttyState, 'utf8').trim()).toBe('icanon');
+    expect(requests.map((r) => JSON.parse(r.body))).toEqual([{ type: 'invoice.paid' }, { type: 'invoice.edited' }]);
+    // The whole frame is back: header, both rows, the detail of the selection, the footer; nothing of the editor.
+    const text = screen();
+    expect(text).toMatch(/^hooktunnel http:\/\/127\.0\.0\.1:\d+\/t\/[a-z0-9]+ → /);
+    expect(text).toMatch(/\/webhooks\/stripe\s+200 .*#2 ↻#1/);
+    expect(text).toContain('"type": "invoice.edited"');
+    expect(text).toMatch(/q quit\n*$/);
+    expect(text).not.toContain('fake editor');
+    expect(text).not.toContain('waiting for your editor');
+    // Raw mode is back: a single key acts without Enter.
+    tmux('send-keys', '-t', 'e2e', 'j');
+    await waitForScreen((t) => /› .*#1\s*$/m.test(t));
+
+    tmux('send-keys', '-t', 'e2e', 'q');
+    await waitFor(() => history().includes('[exit status'), history, 15_000);
+    expect(history()).toContain(`hooktunnel listen: 2 requests, 0 failed; recorded in ${db}\n[exit status 0]`);
+    expect(history()).not.toContain('waiting for your editor');
   });
 });

@@ -8,10 +8,12 @@ import { loadTui } from '../../tui/load-tui.js';
 import { StoreModel } from '../../tui/store-model.js';
 import type { InspectFlags } from '../commands/inspect.js';
 import { openExistingStore } from '../open-store.js';
+import { loadSecrets } from '../secret-options.js';
 
 export async function inspect(flags: InspectFlags): Promise<void> {
   const replayTo = flags.to ? parseTarget(flags.to, '--to') : undefined;
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
+  const secrets = loadSecrets(flags);
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UserError('inspect needs an interactive terminal', { hint: 'in scripts and pipes use `hooktunnel ls` and `hooktunnel show <id>`' });
   }
@@ -21,6 +23,7 @@ export async function inspect(flags: InspectFlags): Promise<void> {
     store,
     replayTo,
     timeoutMs,
+    secrets,
     info: { mode: 'inspect', url: null, target: replayTo?.url ?? 'original target', dbPath: store.path, connection: null },
   });
   const tui = startTui(model, { onExit: (copied) => process.stdout.write(exitSummary(model.info(), copied)) });

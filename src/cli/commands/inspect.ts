@@ -2,20 +2,21 @@
 
 import { Command, Option } from 'commander';
 import { dbOption } from '../open-store.js';
+import { withSecretOptions, type SecretFlags } from '../secret-options.js';
 
-export interface InspectFlags {
+export interface InspectFlags extends SecretFlags {
   db?: string;
   to?: string;
   timeout: string;
 }
 
 export function inspectCommand(): Command {
-  return new Command('inspect')
+  return withSecretOptions(new Command('inspect'))
     .description('Browse recorded exchanges in the interactive inspector, and replay them, without a tunnel.')
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
     .option('--to <port|url>', "replay here instead of each exchange's original target")
     .addOption(new Option('--timeout <duration>', 'how long a replay waits for the local app (0 waits forever)').default('30s').env('HOOKTUNNEL_TIMEOUT'))
-    .addHelpText('after', '\nKeys: ↑↓/jk move, Enter detail, Tab request/response, r replay, / filter, c copy curl, q quit.\n\nExamples:\n  hooktunnel inspect\n  hooktunnel inspect --db ./hooks.db --to 4000')
+    .addHelpText('after', '\nKeys: ↑↓/jk move, Enter detail, Tab request/response, r replay, e edit and replay, / filter, c copy curl, q quit.\n\nExamples:\n  hooktunnel inspect\n  hooktunnel inspect --db ./hooks.db --to 4000')
     .action(async (flags: InspectFlags) => {
       const { inspect } = await import('../actions/inspect.js');
       await inspect(flags);

@@ -1,0 +1,88 @@
+// How a delivery reads in the TUI: the row's event label, signature mark and marks (dup, out of order, late), and
+// the detail pane's webhook section.
+
+import { formatDuration } from '../duration.js';
+import type { ExchangeSummary, WebhookInfo } from '../exchange.js';
+import { eventLabel } from '../output/exchange-text.js';
+import { sanitize } from '../sanitize.js';
+import type { Segment, StyledLine } from './styled-line.js';
+
+export { eventLabel };
+
+/** The one-character signature mark: green ✓ valid, red ✗ invalid, blank when not checked. */
+export function signatureMark(e: ExchangeSummary): Segment {
+  if (e.webhook?.verification === 'valid') return { text: '✓', color: 'green' };
+  if (e.webhook?.verification === 'invalid') return { text: '✗', color: 'red', bold: true };
+  return { text: ' ' };
+}
+
+/**
+ * Compact marks for a row: `dup #12` for a repeated delivery, `out of order` for an event older than one seen,
+ * `late 5.2s` for one that waited in the relay's queue.
+ */
+export function rowMarks(e: ExchangeSummary): string[] {
+  const marks: string[] = [];
+  if (e.webhook?.duplicateOf) marks.push(`dup #${e.webhook.duplicateOf}`);
+  if (e.webhook?.outOfOrder) marks.push('out of order');
+  if (e.lateByMs !== undefined) marks.push(`late ${formatDuration(e.lateByMs)}`);
+  return marks;
+}
+
+/** The path column's three parts; together exactly the column's width. */
+export interface PathCell {
+  /** The event label when known (`event` is true), else the path. */
+  main: string;
+  event: boolean;
+  /** The path after an event label, when there is room; padding otherwise. */
+  path: string;
+  /** The delivery marks with a leading space, or ''. */
+  marks: string;
+}
+
+/** The row's path column: the event label (or the path), then the path if there is room, then the marks. */
+export function pathCell(e: ExchangeSummary, width: number): PathCell {
+  const label = eventLabel(e);
+  const path = sanitize(e.path);
+  const marks = rowMarks(e).join(' ');
+  // The marks are rare and say something is wrong, so the label gives way to them, not the other way round.
+  const room = Math.max(0, width - (marks ? marks.length + 1 : 0));
+  const main = clip(label || path, room);
+  const left = room - main.length - 2;
+  const rest = label && left >= 8 ? `  ${clip(path, left)}` : '';
+  const shownMarks = marks ? ` ${marks}`.slice(0, width - room) : '';
+  return { main, event: label !== '', path: rest.padEnd(room - main.length), marks: shownMarks };
+}
+
+function clip(text: string, width: number): string {
+  if (width <= 0) return '';
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
+function whoLine(w: WebhookInfo): StyledLine {
+  const label: Segment = { text: 'webhook    ', dim: true };
+  if (!w.provider) return [label, { text: 'no known provider', dim: true }];
+  const line: StyledLine = [label, { text: sanitize(w.provider), color: 'magenta', bold: true }];
+  if (w.eventType) line.push({ text: ` ${sanitize(w.eventType)}`, color: 'magenta' });
+  if (w.eventId) line.push({ text: '  id ', dim: true }, { text: sanitize(w.eventId) });
+  return line;
+}
+
+function signatureLine(w: WebhookInfo): StyledLine {
+  const label: Segment = { text: 'signature  ', dim: true };
+  const reason = w.reason ? `: ${sanitize(w.reason)}` : '';
+  if (w.verification === 'valid') return [label, { text: '✓ valid', color: 'green' }];
+  if (w.verification === 'invalid') return [label, { text: '✗ invalid', color: 'red', bold: true }, { text: reason, color: 'red' }];
+  return [label, { text: `not checked${reason}`, dim: true }];
+}
+
+/** The detail pane's webhook section: who sent which event, the signature in full; duplicate, out-of-order, late. */
+export function webhookLines(e: ExchangeSummary): StyledLine[] {
+  const w = e.webhook;
+  const lines = w ? [whoLine(w), signatureLine(w)] : [];
+  const notes: string[] = [];
+  if (w?.duplicateOf) notes.push(`duplicate of #${w.duplicateOf} (the same event id was delivered before)`);
+  if (w?.outOfOrder) notes.push('out of order (an event the provider sent later arrived first)');
+  if (e.lateByMs !== undefined) notes.push(`delivered late by ${formatDuration(e.lateByMs)} (it waited in the relay's queue)`);
+  if (notes.length > 0) lines.push([{ text: 'delivery   ', dim: true }, { text: notes.join(' · '), color: 'yellow' }]);
+  return lines;
+}
