@@ -65,4 +65,31 @@ describe('acknowledge mode with the local app down', () => {
     }
     await cli.stop();
   });
+
+  it('keeps pending retries in the store: a listen killed and started again delivers them', async () => {
+    const h = home();
+    const relay = await startRelay(h.relayDir, h.env);
+    const port = await freePort();
+    const args = [String(port), '--relay', relay.url, '--db', h.db, '--ack', '--retry-base', '200ms', '--name', 'retries'];
+    const first = await listen(args, h.env);
+    for (let i = 0; i < 3; i++) expect((await send(`${first.url}/r/${i}`, { body: String(i) })).status).toBe(200);
+    await waitFor(() => new Set(requestEvents(first.events).map((e) => e.id)).size === 3, 'a failed first attempt each');
+    await first.kill();
+
+    const app = await startLocalApp(undefined, '127.0.0.1', port);
+    onCleanup(() => app.close());
+    const second = await listen(args, h.env);
+    expect(second.events.find((e) => e.type === 'pending')).toEqual({ type: 'pending', count: 3 });
+    await waitFor(() => requestEvents(second.events).filter((e) => e.status === 200).length === 3, 'the retries to succeed');
+    expect(app.received.map((r) => r.url).sort()).toEqual(['/r/0', '/r/1', '/r/2']);
+    const store = Store.open(h.db);
+    try {
+      for (const { id } of store.list({ limit: 10 })) {
+        expect(store.get(id)!.attemptHistory!.map((a) => a.status)).toEqual([...Array(store.get(id)!.attemptHistory!.length - 1).fill(502), 200]);
+      }
+    } finally {
+      store.close();
+    }
+    await second.stop();
+  });
 });

@@ -95,7 +95,9 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
       session.on('ready', (welcome) =>
         reporter.ready({ url: welcome.url, target: target.url, dbPath, localOnly: embedded !== undefined, note: embedded?.note }),
       );
-      session.once('ready', () => reporter.pendingAttempts(session!.pendingAttempts()));
+      // Counted now: the worker starts on them before the relay answers.
+      const pending = session.pendingAttempts();
+      session.once('ready', () => reporter.pendingAttempts(pending));
     }
     keepResumeToken(session, resumeFile, resume);
     if (store && delivery.keep !== undefined) keepRecent(session, store, delivery.keep);
