@@ -10,16 +10,11 @@ import { createAddressing } from './addressing.js';
 import { isLingering, rejectSocket, sendError, type ErrorAnswer } from './error-page.js';
 import { TunnelGate } from './handshake.js';
 import { RelayMetrics } from './metrics.js';
-import { DEFAULT_QUEUE_SETTINGS, type QueueSettings } from './delivery-queue.js';
-import { DeliveryPump } from './delivery-pump.js';
 import { DEFAULT_LIMITS, type RelayLimits, type RelayOptions } from './options.js';
-import { forwardPublicRequest, type Requeue } from './public-request.js';
-import { acknowledges, ByteBudget, queuePublicRequest, storeAndAnswer, type QueueIntake } from './queue-intake.js';
+import { forwardPublicRequest } from './public-request.js';
+import { RelayQueue } from './relay-queue.js';
 import type { TunnelConnection } from './tunnel-connection.js';
 import { TunnelRegistry } from './tunnel-registry.js';
-
-/** How often expired queued requests are dropped. */
-const QUEUE_EXPIRY_INTERVAL_MS = 60_000;
 
 /** Marks relay responses so `listen` can tell an embedded relay from another program on its port. */
 export const RELAY_SIGNATURE_HEADER = 'x-hooktunnel-relay';
@@ -58,20 +53,7 @@ export function createRelay(options: RelayOptions): Relay {
   const log = options.log ?? (() => {});
   const registry = new TunnelRegistry(limits.resumeTtlMs, options.resume);
   const metrics = new RelayMetrics();
-  const queueSettings: QueueSettings = { ...DEFAULT_QUEUE_SETTINGS, ...options.queueSettings };
-  const pumps = new WeakMap<TunnelConnection, DeliveryPump>();
-  const intake: QueueIntake | undefined = options.queue && {
-    queue: options.queue,
-    settings: queueSettings,
-    log,
-    onQueued(tunnelId, deliveryId, expiresAt) {
-      // The id stays reserved while a request waits for it (DEFAULTS.md: at least as long as queued requests).
-      registry.holdUntil(tunnelId, expiresAt);
-      const tunnel = registry.get(tunnelId);
-      if (tunnel) pumps.get(tunnel)?.kick(deliveryId);
-    },
-  };
-  const keptBodies = new ByteBudget(queueSettings.keepBodiesBytes);
+  const queueing = options.queue && new RelayQueue(options.queue, options.queueSettings, registry, log);
   const addressing = createAddressing(options, () => port);
   let port = options.port;
   let adminPort: number | undefined;
@@ -100,19 +82,14 @@ export function createRelay(options: RelayOptions): Relay {
     wss,
     isDraining: () => draining,
     log,
-    queueing: intake !== undefined,
-    onOpen(connection) {
-      if (!intake) return;
-      const pump = new DeliveryPump(intake.queue, connection, log);
-      pumps.set(connection, pump);
-      pump.kick();
-    },
+    queueing: queueing !== undefined,
+    onOpen: (connection) => queueing?.open(connection),
   });
   const adminState: AdminState = {
     metrics,
     tunnelCount: () => registry.size,
     isDraining: () => draining,
-    queued: intake ? () => intake.queue.totals() : undefined,
+    queued: queueing && (() => queueing.totals()),
   };
   const admin = options.adminPort === undefined ? undefined : createServer((req, res) => {
     if (!handleAdmin(req, res, adminState)) sendError(req, res, { code: 'tunnel_not_found', message: 'the admin port serves /healthz and /metrics' });
@@ -144,11 +121,11 @@ export function createRelay(options: RelayOptions): Relay {
     if (!tunnel) {
       if (!gate.isKnown(id)) return { code: 'tunnel_not_found', message: `no tunnel "${id}" is connected to this relay` };
       // Away, but known: the queue takes it (202), or the sender retries later.
-      if (!intake) return { code: 'tunnel_offline', message: `tunnel "${id}" is not connected right now`, retryAfterSeconds: 30 };
+      if (!queueing) return { code: 'tunnel_offline', message: `tunnel "${id}" is not connected right now`, retryAfterSeconds: 30 };
     }
     const waitMs = tunnel?.bucket?.take() ?? 0;
     if (waitMs > 0) return { code: 'rate_limited', message: `tunnel ${id} gets more than ${limits.ratePerSecond} requests a second`, retryAfterSeconds: Math.ceil(waitMs / 1000) };
-    if (tunnel && !acknowledges(tunnel.ack, path) && tunnel.inFlight >= limits.maxInFlightPerTunnel) {
+    if (tunnel && !queueing?.takes(tunnel, path) && tunnel.inFlight >= limits.maxInFlightPerTunnel) {
       return { code: 'tunnel_busy', message: `tunnel ${id} already has ${limits.maxInFlightPerTunnel} requests in flight`, retryAfterSeconds: 1 };
     }
     const declared = Number(req.headers['content-length'] ?? 0);
@@ -172,17 +149,11 @@ export function createRelay(options: RelayOptions): Relay {
     const refused = refusal(req, target.id, target.path, tunnel);
     if (refused) return sendError(req, res, refused, true);
     const head = { tunnelId: target.id, method: req.method ?? 'GET', path: target.path, headers: addressing.forwardedHeaders(req), url: addressing.requestUrl(target.id, req) };
-    if (intake && (!tunnel || acknowledges(tunnel.ack, target.path))) {
-      const answer = tunnel?.ack ?? queueSettings;
-      const reason = tunnel ? 'ack' : 'offline';
-      queuePublicRequest(intake, req, res, { ...head, reason, answer }, limits.maxBodyBytes, (bytes) => (traffic.in = bytes));
+    if (queueing?.takes(tunnel, target.path)) {
+      queueing.accept(req, res, head, tunnel, limits.maxBodyBytes, (bytes) => (traffic.in = bytes));
       return;
     }
-    const requeue: Requeue | undefined = intake && {
-      budget: keptBodies,
-      store: (meta, body) =>
-        storeAndAnswer(intake, req, res, { ...head, reason: 'offline', answer: queueSettings, deliveryId: meta.deliveryId, receivedAt: meta.receivedAt }, body),
-    };
+    const requeue = queueing?.requeueFor(req, res, head);
     forwardPublicRequest(
       tunnel!,
       { req, res, path: target.path, headers: head.headers, url: head.url, maxBodyBytes: limits.maxBodyBytes, requeue },
@@ -230,7 +201,6 @@ export function createRelay(options: RelayOptions): Relay {
     });
 
   let recheckTimer: NodeJS.Timeout | undefined;
-  let expiryTimer: NodeJS.Timeout | undefined;
   let drainTimer: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
   let drained: Promise<void> | undefined;
@@ -239,7 +209,7 @@ export function createRelay(options: RelayOptions): Relay {
     stopping ??= (async () => {
       draining = true;
       clearInterval(recheckTimer);
-      clearInterval(expiryTimer);
+      queueing?.close();
       clearTimeout(drainTimer);
       for (const tunnel of [...registry.all()]) tunnel.goAway('the relay is restarting', true);
       // GOAWAY needs a moment to reach the clients; an immediate close does not wait for it.
@@ -276,19 +246,7 @@ export function createRelay(options: RelayOptions): Relay {
         }, options.tokenRecheckMs ?? 2_000);
         recheckTimer.unref();
       }
-      if (intake) {
-        const expire = () => {
-          try {
-            const dropped = intake.queue.expire();
-            if (dropped > 0) log(`dropped ${dropped} queued requests older than ${queueSettings.ttlMs / 1000} s (their clients never came back)`);
-          } catch (error) {
-            log(`queue expiry failed: ${(error as Error).message}`);
-          }
-        };
-        expire();
-        expiryTimer = setInterval(expire, QUEUE_EXPIRY_INTERVAL_MS);
-        expiryTimer.unref();
-      }
+      queueing?.start();
       const host = options.host.includes(':') ? `[${options.host}]` : options.host;
       return `http://${host}:${port}`;
     },

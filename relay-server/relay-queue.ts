@@ -1,0 +1,100 @@
+// The relay's queueing, wired: where a public request goes when its client is away or in acknowledge mode, a pump per
+// connected tunnel, the memory budget for requeueing live requests, and the timer that drops expired deliveries.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HeaderPairs } from '../src/protocol.js';
+import { DEFAULT_QUEUE_SETTINGS, type DeliveryQueue, type QueueSettings, type QueueUsage } from './delivery-queue.js';
+import { DeliveryPump } from './delivery-pump.js';
+import type { Requeue } from './public-request.js';
+import { acknowledges, ByteBudget, queuePublicRequest, storeAndAnswer, type QueueIntake } from './queue-intake.js';
+import type { TunnelConnection } from './tunnel-connection.js';
+import type { TunnelRegistry } from './tunnel-registry.js';
+
+/** How often expired queued requests are dropped. */
+const EXPIRY_INTERVAL_MS = 60_000;
+
+export interface RequestHead {
+  tunnelId: string;
+  method: string;
+  path: string;
+  headers: HeaderPairs;
+  url: string;
+}
+
+export class RelayQueue {
+  private readonly intake: QueueIntake;
+  private readonly settings: QueueSettings;
+  private readonly pumps = new WeakMap<TunnelConnection, DeliveryPump>();
+  private readonly keptBodies: ByteBudget;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly queue: DeliveryQueue,
+    settings: Partial<QueueSettings> | undefined,
+    registry: TunnelRegistry,
+    private readonly log: (line: string) => void,
+  ) {
+    this.settings = { ...DEFAULT_QUEUE_SETTINGS, ...settings };
+    this.keptBodies = new ByteBudget(this.settings.keepBodiesBytes);
+    this.intake = {
+      queue,
+      settings: this.settings,
+      log,
+      onQueued: (tunnelId, deliveryId, expiresAt) => {
+        // The id stays reserved while a request waits for it (DEFAULTS.md: at least as long as queued requests).
+        registry.holdUntil(tunnelId, expiresAt);
+        const tunnel = registry.get(tunnelId);
+        if (tunnel) this.pumps.get(tunnel)?.kick(deliveryId);
+      },
+    };
+  }
+
+  /** Does this request go to the queue (client away, or a path it acknowledges) rather than through the tunnel? */
+  takes(tunnel: TunnelConnection | undefined, path: string): boolean {
+    return !tunnel || acknowledges(tunnel.ack, path);
+  }
+
+  /** Reads, stores and answers a request for the queue. */
+  accept(req: IncomingMessage, res: ServerResponse, head: RequestHead, tunnel: TunnelConnection | undefined, maxBodyBytes: number, done: (bytesIn: number) => void): void {
+    const answer = tunnel?.ack ?? this.settings;
+    queuePublicRequest(this.intake, req, res, { ...head, reason: tunnel ? 'ack' : 'offline', answer }, maxBodyBytes, done);
+  }
+
+  /** For a live request: if its tunnel drops after the body arrived, it is queued under its own delivery id. */
+  requeueFor(req: IncomingMessage, res: ServerResponse, head: RequestHead): Requeue {
+    return {
+      budget: this.keptBodies,
+      store: (meta, body) =>
+        storeAndAnswer(this.intake, req, res, { ...head, reason: 'offline', answer: this.settings, deliveryId: meta.deliveryId, receivedAt: meta.receivedAt }, body),
+    };
+  }
+
+  /** A tunnel was welcomed: send what waits for it. */
+  open(connection: TunnelConnection): void {
+    const pump = new DeliveryPump(this.queue, connection, this.log);
+    this.pumps.set(connection, pump);
+    pump.kick();
+  }
+
+  totals(): QueueUsage {
+    return this.queue.totals();
+  }
+
+  start(): void {
+    const expire = () => {
+      try {
+        const dropped = this.queue.expire();
+        if (dropped > 0) this.log(`dropped ${dropped} queued requests older than ${this.settings.ttlMs / 1000} s (their clients never came back)`);
+      } catch (error) {
+        this.log(`queue expiry failed: ${(error as Error).message}`);
+      }
+    };
+    expire();
+    this.timer = setInterval(expire, EXPIRY_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+}
