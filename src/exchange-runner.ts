@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { ERROR_STATUS, type ErrorCode, type HeaderPairs, type ResponseMeta } from './protocol.js';
 import type { ExchangeSummary, WebhookInfo } from './exchange.js';
-import type { Forwarder } from './forward/forwarder.js';
+import type { ForwardHandle, Forwarder } from './forward/forwarder.js';
 import type { Store } from './store/store.js';
 import type { Recording } from './store/recording.js';
 import { analyzeWebhook } from './webhooks/analyze.js';
@@ -99,6 +99,7 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
     finished = true;
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     summary.durationMs = durationMs;
+    summary.id = recording?.id ?? 0;
     if (error) {
       summary.status ??= ERROR_STATUS[error.code];
       Object.assign(summary, { state: 'failed', errorCode: error.code, errorMessage: error.message });
@@ -108,7 +109,9 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
       guard(() => recording!.complete(durationMs));
     }
     if (options.secrets) summary.webhook = examine(options.secrets);
-    resolve(summary);
+    // Announced once its rows are committed, so whoever hears of it can read it back.
+    if (recording) recording.whenStored(() => resolve(summary));
+    else resolve(summary);
   };
 
   // After forwarding, never before: a signature check must not delay the local app.
@@ -126,17 +129,26 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
     }
   };
 
-  if (!Buffer.isBuffer(input.body)) {
-    input.body.on('data', (chunk: Buffer) => {
+  // Store before forward: the request goes to the local app once its row is written (or, the store failing, held).
+  let handle: ForwardHandle | undefined;
+  let cancelled: { code: ErrorCode; message: string } | undefined;
+  // Attached together with the forward: a flowing body must not pass before the local request is there to take it.
+  const watchBody = (body: Readable) => {
+    body.on('data', (chunk: Buffer) => {
       summary.requestSize += chunk.length;
       guard(() => recording!.appendRequestBody(chunk));
     });
-    input.body.on('end', () => guard(() => recording!.endRequestBody()));
+    body.on('end', () => guard(() => recording!.endRequestBody()));
     // Cut off mid-body (the tunnel dropped): what arrived is kept, marked as not whole, so a redelivery replaces it.
-    input.body.on('error', () => guard(() => recording!.abandonRequestBody()));
-  }
+    body.on('error', () => guard(() => recording!.abandonRequestBody()));
+  };
 
-  const handle = forwarder.forward(input, {
+  const forward = () => {
+    if (cancelled) return;
+    if (!Buffer.isBuffer(input.body)) watchBody(input.body);
+    handle = startForward();
+  };
+  const startForward = (): ForwardHandle => forwarder.forward(input, {
     onResponse(status, headers) {
       summary.status = status;
       summary.responseSize = 0;
@@ -146,7 +158,7 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
     onData(chunk, last) {
       summary.responseSize! += chunk.length;
       guard(() => recording!.appendResponseBody(chunk));
-      if (sink && !sink.write(chunk, last, () => handle.resume())) handle.pause();
+      if (sink && !sink.write(chunk, last, () => handle?.resume())) handle?.pause();
     },
     onEnd() {
       sink?.end();
@@ -161,10 +173,14 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
     },
   });
 
+  if (recording) recording.whenStored(forward);
+  else forward();
+
   return {
     done,
     cancel(code, message) {
-      handle.abort();
+      cancelled = { code, message };
+      handle?.abort();
       finish({ code, message });
     },
   };

@@ -63,6 +63,7 @@ export class Session extends EventEmitter<SessionEvents> {
   private readonly onDropped = (count: number) => this.emit('dropped', count);
   private readonly onBuffering = (error: Error) => this.emit('storage', { state: 'buffering', error });
   private readonly onRecovered = () => this.emit('storage', { state: 'recovered' });
+  private readonly onStoreFailed = (error: Error) => this.emit('storeError', error);
   private closed = false;
   welcome: WelcomeMeta | undefined;
 
@@ -96,6 +97,7 @@ export class Session extends EventEmitter<SessionEvents> {
       store.writes.on('dropped', this.onDropped);
       store.writes.on('buffering', this.onBuffering);
       store.writes.on('recovered', this.onRecovered);
+      store.writes.on('failed', this.onStoreFailed);
     }
   }
 
@@ -135,6 +137,7 @@ export class Session extends EventEmitter<SessionEvents> {
     this.options.store?.writes.off('dropped', this.onDropped);
     this.options.store?.writes.off('buffering', this.onBuffering);
     this.options.store?.writes.off('recovered', this.onRecovered);
+    this.options.store?.writes.off('failed', this.onStoreFailed);
     this.client.close();
     this.forwarder.close();
   }

@@ -59,8 +59,7 @@ const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
 const ROW_BYTES = 1024;
 
 export class Recording {
-  /** The row id; 0 while the insert waits in the write-behind buffer. */
-  id = 0;
+  private rowId = 0;
   private request: BodyWriter | undefined;
   private response: BodyWriter | undefined;
   private requestIncomplete = false;
@@ -72,6 +71,15 @@ export class Recording {
     private readonly statements: RecordingStatements,
     private readonly writes: WriteBehind,
   ) {}
+
+  /**
+   * The row id; 0 while the insert is held in memory (store full or locked). Asking before the turn's batch is
+   * committed commits it now, so a caller always reads its own writes.
+   */
+  get id(): number {
+    if (this.rowId === 0) this.writes.commitBatch();
+    return this.rowId;
+  }
 
   /** Inserts the row (or queues the insert while the store cannot take it); with the whole body at hand that is the only write until the response. */
   static begin(statements: RecordingStatements, writes: WriteBehind, start: ExchangeStart): Recording {
@@ -98,7 +106,7 @@ export class Recording {
       nextAttemptAt: start.nextAttemptAt ?? null,
     };
     writes.run(recording, ROW_BYTES + (body?.length ?? 0), () => {
-      recording.id = Number(statements.insert.run(row).lastInsertRowid);
+      recording.rowId = Number(statements.insert.run(row).lastInsertRowid);
       recording.markCommitted();
     });
     if (!body) recording.request = recording.writer('request');
@@ -108,7 +116,7 @@ export class Recording {
   /** A new attempt on a recorded exchange (its request is stored): clears the last answer and records the new one. */
   static reopen(statements: RecordingStatements, writes: WriteBehind, id: number): Recording {
     const recording = new Recording(statements, writes);
-    recording.id = id;
+    recording.rowId = id;
     recording.markCommitted();
     writes.run(recording, ROW_BYTES, () => {
       statements.dropResponseChunks.run(id);
@@ -121,6 +129,11 @@ export class Recording {
   onCommitted(fn: () => void): void {
     if (this.committed) this.committed.push(fn);
     else fn();
+  }
+
+  /** Runs `fn` once the row is written or, the store failing, held in memory: the moment it is safe to forward. */
+  whenStored(fn: () => void): void {
+    this.writes.whenSettled(fn);
   }
 
   /** Were this exchange's writes dropped (the write-behind buffer overflowed)? */
@@ -138,7 +151,7 @@ export class Recording {
     const { inline, size, sha256: digest } = this.request.finish();
     this.request = undefined;
     const sha = this.requestIncomplete ? null : digest;
-    this.writes.run(this, inline?.length ?? 0, () => this.statements.requestBody.run(inline, size, sha, this.id));
+    this.writes.run(this, inline?.length ?? 0, () => this.statements.requestBody.run(inline, size, sha, this.rowId));
   }
 
   /** The request body stopped arriving (the tunnel dropped): what came is kept, without a SHA-256, so it is never taken for whole. */
@@ -182,16 +195,19 @@ export class Recording {
       errorCode,
       errorMessage,
     };
-    this.writes.run(this, ROW_BYTES + (body?.inline?.length ?? 0), () => this.statements.complete.run({ ...row, id: this.id }));
+    this.writes.run(this, ROW_BYTES + (body?.inline?.length ?? 0), () => this.statements.complete.run({ ...row, id: this.rowId }));
   }
 
   private markCommitted(): void {
-    const callbacks = this.committed ?? [];
-    this.committed = undefined;
-    for (const fn of callbacks) fn();
+    // Inside a batch the row is written but not yet committed: announce it after the commit.
+    this.writes.whenCommitted(() => {
+      const callbacks = this.committed ?? [];
+      this.committed = undefined;
+      for (const fn of callbacks) fn();
+    });
   }
 
   private writer(part: Part): BodyWriter {
-    return new BodyWriter((seq, data) => this.writes.run(this, data.length, () => this.statements.chunk.run(this.id, part, seq, data)));
+    return new BodyWriter((seq, data) => this.writes.run(this, data.length, () => this.statements.chunk.run(this.rowId, part, seq, data)));
   }
 }

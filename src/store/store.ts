@@ -46,6 +46,9 @@ export interface WebhookAnalysis {
   reason: string | null;
 }
 
+// What an analysis update costs in the write-behind buffer.
+const ANALYSIS_BYTES = 512;
+
 export class Store {
   private readonly statements;
   private readonly recordingStatements: RecordingStatements;
@@ -63,7 +66,8 @@ export class Store {
   ) {
     this.recordingStatements = prepareRecordingStatements(db);
     this.deliveries = new DeliveryLedger(db);
-    this.writes = new WriteBehind(bufferLimits);
+    const transaction = db.transaction((writes: () => void) => writes());
+    this.writes = new WriteBehind(bufferLimits, (writes) => transaction(writes));
     this.writes.on('buffering', () => this.startFlushing());
     this.statements = {
       get: db.prepare(`SELECT * FROM exchanges WHERE id = ?`),
@@ -119,6 +123,7 @@ export class Store {
   }
 
   list(options: ListOptions): ExchangeSummary[] {
+    this.writes.commitBatch();
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (clause: string, ...values: unknown[]) => {
@@ -140,19 +145,22 @@ export class Store {
   /** Stores what the webhook analysis found and derives the duplicate and out-of-order marks from earlier deliveries. */
   recordAnalysis(id: number, analysis: WebhookAnalysis, options: { isReplay?: boolean } = {}): WebhookInfo {
     const { firstDelivery, latestEvent, analysisUpdate } = this.statements;
-    return this.db.transaction(() => {
-      const { provider, eventId, eventAt } = analysis;
-      // A replay repeats an event on purpose: marking it a duplicate or out of order would only be noise.
-      const marks = provider !== null && !options.isReplay;
-      const duplicateOf = marks && eventId ? ((firstDelivery.get(provider, eventId, id) as number | null) ?? null) : null;
-      const latest = marks && eventAt !== null ? (latestEvent.get(provider) as number | null) : null;
-      const outOfOrder = latest !== null && eventAt !== null && eventAt < latest;
-      analysisUpdate.run(provider, analysis.eventType, eventId, eventAt, analysis.verification, analysis.reason, duplicateOf, outOfOrder ? 1 : 0, id);
-      return { provider, eventType: analysis.eventType, eventId, verification: analysis.verification, reason: analysis.reason, duplicateOf, outOfOrder };
-    })();
+    const { provider, eventId, eventAt } = analysis;
+    // A replay repeats an event on purpose: marking it a duplicate or out of order would only be noise.
+    const marks = provider !== null && !options.isReplay;
+    const duplicateOf = marks && eventId ? ((firstDelivery.get(provider, eventId, id) as number | null) ?? null) : null;
+    const latest = marks && eventAt !== null ? (latestEvent.get(provider) as number | null) : null;
+    const outOfOrder = latest !== null && eventAt !== null && eventAt < latest;
+    // Written with this turn's other recording writes, in their transaction.
+    this.writes.run({ analysis: id }, ANALYSIS_BYTES, () =>
+      analysisUpdate.run(provider, analysis.eventType, eventId, eventAt, analysis.verification, analysis.reason, duplicateOf, outOfOrder ? 1 : 0, id),
+    );
+    return { provider, eventType: analysis.eventType, eventId, verification: analysis.verification, reason: analysis.reason, duplicateOf, outOfOrder };
   }
 
   get(id: number): Exchange | undefined {
+    // Read what this process wrote, including this turn's batch.
+    this.writes.commitBatch();
     const row = this.statements.get.get(id) as Row | undefined;
     if (!row) return undefined;
     return {
@@ -215,6 +223,7 @@ export class Store {
   close(): void {
     clearInterval(this.flushTimer);
     if (!this.db.open) return;
+    this.writes.commitBatch();
     this.flushNow();
     this.db.close();
   }

@@ -1,5 +1,7 @@
-// Recording writes that keep going when the database cannot take them (SQLITE_FULL, SQLITE_BUSY): they wait here, in order
-// and bounded, and are written when it recovers. Past the bound, whole exchanges are dropped and counted.
+// Recording writes, batched and resilient. Writes made in one event-loop turn are committed together in one
+// transaction at the end of the turn (one commit instead of three per webhook). When the database cannot take them
+// (SQLITE_FULL, SQLITE_BUSY) they wait here, in order and bounded, and are written when it recovers. Past the bound,
+// whole exchanges are dropped and counted.
 
 import { EventEmitter } from 'node:events';
 
@@ -23,6 +25,8 @@ export interface WriteBehindEvents {
   buffering: [Error];
   /** Every waiting write reached the store. */
   recovered: [];
+  /** A batch failed for a reason that waiting will not fix (a bug, a corrupt file); its writes are lost. */
+  failed: [Error];
   /** An exchange was dropped; the total so far. */
   dropped: [number];
 }
@@ -33,15 +37,28 @@ interface Pending {
   write: () => void;
 }
 
+/** Runs the function in one transaction (better-sqlite3's db.transaction). */
+export type Transact = (writes: () => void) => void;
+
 export class WriteBehind extends EventEmitter<WriteBehindEvents> {
   private readonly queue: Pending[] = [];
+  /** This turn's writes, committed together at its end. */
+  private batch: Pending[] = [];
+  private flushScheduled = false;
+  /** Run once this turn's batch is settled: committed, or held in memory because the store failed. */
+  private afterBatch: (() => void)[] = [];
+  /** Run once the writes made so far are committed (while a batch commits, they wait for its end). */
+  private afterCommit: (() => void)[] | undefined;
   private readonly waiting = new Map<object, number>();
   private readonly droppedOwners = new WeakSet<object>();
   private bytes = 0;
   /** Exchanges dropped since the process started. */
   dropped = 0;
 
-  constructor(private readonly limits: BufferLimits = DEFAULT_BUFFER_LIMITS) {
+  constructor(
+    private readonly limits: BufferLimits = DEFAULT_BUFFER_LIMITS,
+    private readonly transact: Transact = (writes) => writes(),
+  ) {
     super();
   }
 
@@ -51,26 +68,107 @@ export class WriteBehind extends EventEmitter<WriteBehindEvents> {
   }
 
   /**
-   * Runs `write` now, or (once the store has failed, and until every earlier write is in) queues it behind the others,
-   * so one exchange's writes keep their order. Throws only errors that are not transient.
+   * Adds `write` to this turn's batch, or (once the store has failed, and until every earlier write is in) queues it
+   * behind the others, so one exchange's writes keep their order.
    */
   run(owner: object, bytes: number, write: () => void): void {
     if (this.droppedOwners.has(owner)) return;
     if (this.queue.length === 0) {
-      try {
-        write();
-        return;
-      } catch (error) {
-        if (!isTransientStoreError(error)) throw error;
+      this.batch.push({ owner, bytes, write });
+      this.scheduleFlush();
+      return;
+    }
+    this.hold({ owner, bytes, write });
+  }
+
+  /**
+   * Runs `fn` when this turn's writes are settled: committed, or (store failing) held in memory. Forwarding waits for
+   * this, so a request is in the store before the local app sees it, yet a failing store never stops forwarding.
+   */
+  whenSettled(fn: () => void): void {
+    if (this.batch.length === 0) fn();
+    else this.afterBatch.push(fn);
+  }
+
+  /** Runs `fn` after the current transaction commits; at once outside one. Callbacks must not see uncommitted rows as done. */
+  whenCommitted(fn: () => void): void {
+    if (this.afterCommit) this.afterCommit.push(fn);
+    else fn();
+  }
+
+  /** Commits this turn's writes now (at close, or before reading them back). */
+  commitBatch(): void {
+    const batch = this.batch;
+    const settled = this.afterBatch;
+    this.batch = [];
+    this.afterBatch = [];
+    if (batch.length > 0) this.commit(batch);
+    for (const fn of settled) fn();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.commitBatch();
+    });
+  }
+
+  /** One transaction for the batch. If the store fails, every write of it waits in memory instead, in order. */
+  private commit(batch: Pending[]): void {
+    const committed: (() => void)[] = [];
+    this.afterCommit = committed;
+    try {
+      this.transact(() => {
+        for (const pending of batch) if (!this.droppedOwners.has(pending.owner)) pending.write();
+      });
+    } catch (error) {
+      // Rolled back as a whole: nothing of it is committed, so nothing may be announced as such.
+      committed.length = 0;
+      this.afterCommit = undefined;
+      if (isTransientStoreError(error)) {
         this.emit('buffering', error as Error);
+        for (const pending of batch) this.hold(pending);
+      } else {
+        // One bad write (a constraint, a bug) must not take the others down with it: write them one by one.
+        this.writeEach(batch);
+      }
+      return;
+    }
+    this.afterCommit = undefined;
+    for (const fn of committed) fn();
+  }
+
+  private writeEach(batch: Pending[]): void {
+    for (const pending of batch) {
+      if (this.droppedOwners.has(pending.owner)) continue;
+      if (this.queue.length > 0) {
+        this.hold(pending);
+        continue;
+      }
+      try {
+        pending.write();
+      } catch (error) {
+        if (isTransientStoreError(error)) {
+          this.emit('buffering', error as Error);
+          this.hold(pending);
+        } else {
+          this.emit('failed', error as Error);
+        }
       }
     }
+  }
+
+  private hold(pending: Pending): void {
+    const { owner, bytes } = pending;
+    if (this.droppedOwners.has(owner)) return;
     const newcomer = !this.waiting.has(owner);
     if ((newcomer && this.waiting.size >= this.limits.maxExchanges) || this.bytes + bytes > this.limits.maxBytes) {
       this.drop(owner);
       return;
     }
-    this.queue.push({ owner, bytes, write });
+    this.queue.push(pending);
     this.waiting.set(owner, (this.waiting.get(owner) ?? 0) + 1);
     this.bytes += bytes;
   }

@@ -25,6 +25,7 @@ function history(): Store {
     recording.respond(200, []);
     recording.complete(1);
   }
+  store.writes.commitBatch();
   return store;
 }
 

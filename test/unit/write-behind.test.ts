@@ -52,6 +52,8 @@ describe('write-behind', () => {
     fill();
     const committed: number[] = [];
     for (let n = 0; n < 5; n++) record(store, n).onCommitted(() => committed.push(n));
+    // The turn's batch fails as a whole and is held.
+    store.writes.commitBatch();
     expect(events).toEqual(['buffering SQLITE_FULL']);
     expect(store.writes.backlog).toBeGreaterThan(0);
     expect(committed).toEqual([]);
@@ -72,6 +74,7 @@ describe('write-behind', () => {
     store.writes.on('dropped', (total) => drops.push(total));
     fill();
     for (let n = 0; n < 4; n++) record(store, n);
+    store.writes.commitBatch();
     expect(drops).toEqual([1, 2]);
     makeRoom();
     store.writes.flush();
@@ -84,10 +87,16 @@ describe('write-behind', () => {
     reopened.close();
   });
 
-  it('passes errors that are not about room or locks straight through', () => {
+  it('reports errors that are not about room or locks, without holding the writes', () => {
     const writes = new WriteBehind();
+    const failures: Error[] = [];
+    writes.on('failed', (error) => failures.push(error));
     const bug = Object.assign(new Error('UNIQUE constraint failed'), { code: 'SQLITE_CONSTRAINT_UNIQUE' });
-    expect(() => writes.run({}, 1, () => { throw bug; })).toThrow('UNIQUE');
+    writes.run({}, 1, () => {
+      throw bug;
+    });
+    writes.commitBatch();
+    expect(failures).toEqual([bug]);
     expect(writes.backlog).toBe(0);
     expect(isTransientStoreError(Object.assign(new Error('locked'), { code: 'SQLITE_BUSY' }))).toBe(true);
     expect(isTransientStoreError(new Error('plain'))).toBe(false);
