@@ -1,6 +1,5 @@
 // Carries one public HTTP request over a tunnel: head and body out as frames, the client's answer back to the sender.
 
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   BODY_CHUNK_BYTES,
@@ -24,6 +23,7 @@ export interface PublicRequest {
   headers: HeaderPairs;
   /** The public URL the sender used. */
   url: string;
+  deliveryId: string;
   maxBodyBytes: number;
   /** Set when the relay has a durable queue: a request whose tunnel drops after its body arrived is queued, not failed. */
   requeue?: Requeue;
@@ -124,7 +124,7 @@ export function forwardPublicRequest(tunnel: TunnelConnection, request: PublicRe
     method: req.method ?? 'GET',
     path: request.path,
     headers: request.headers,
-    deliveryId: randomBytes(9).toString('base64url'),
+    deliveryId: request.deliveryId,
     receivedAt: Date.now(),
     url: request.url,
   };

@@ -11,6 +11,7 @@ import { isLingering, rejectSocket, sendError, type ErrorAnswer } from './error-
 import { TunnelGate } from './handshake.js';
 import { RelayMetrics } from './metrics.js';
 import { DEFAULT_LIMITS, type RelayLimits, type RelayOptions } from './options.js';
+import { deliveryIdSource } from './delivery-id.js';
 import { forwardPublicRequest } from './public-request.js';
 import { RelayQueue } from './relay-queue.js';
 import type { TunnelConnection } from './tunnel-connection.js';
@@ -52,6 +53,7 @@ export function createRelay(options: RelayOptions): Relay {
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = options.log ?? (() => {});
   const registry = new TunnelRegistry(limits.resumeTtlMs, options.resume);
+  const nextDeliveryId = deliveryIdSource();
   const metrics = new RelayMetrics();
   const queueing = options.queue && new RelayQueue(options.queue, options.queueSettings, registry, log);
   const addressing = createAddressing(options, () => port);
@@ -148,7 +150,14 @@ export function createRelay(options: RelayOptions): Relay {
     const tunnel = registry.get(target.id);
     const refused = refusal(req, target.id, target.path, tunnel);
     if (refused) return sendError(req, res, refused, true);
-    const head = { tunnelId: target.id, method: req.method ?? 'GET', path: target.path, headers: addressing.forwardedHeaders(req), url: addressing.requestUrl(target.id, req) };
+    const head = {
+      tunnelId: target.id,
+      deliveryId: nextDeliveryId(),
+      method: req.method ?? 'GET',
+      path: target.path,
+      headers: addressing.forwardedHeaders(req),
+      url: addressing.requestUrl(target.id, req),
+    };
     if (queueing?.takes(tunnel, target.path)) {
       queueing.accept(req, res, head, tunnel, limits.maxBodyBytes, (bytes) => (traffic.in = bytes));
       return;
@@ -156,7 +165,7 @@ export function createRelay(options: RelayOptions): Relay {
     const requeue = queueing?.requeueFor(req, res, head);
     forwardPublicRequest(
       tunnel!,
-      { req, res, path: target.path, headers: head.headers, url: head.url, maxBodyBytes: limits.maxBodyBytes, requeue },
+      { req, res, path: target.path, headers: head.headers, url: head.url, deliveryId: head.deliveryId, maxBodyBytes: limits.maxBodyBytes, requeue },
       (outcome) => {
         traffic.in = outcome.bytesIn;
         traffic.out = outcome.bytesOut;

@@ -1,6 +1,7 @@
 // One connected tunnel client on the relay: its WebSocket, its in-flight streams, its heartbeat.
 
 import type { WebSocket } from 'ws';
+import { TurnBatcher } from '../src/tunnel/turn-batcher.js';
 import {
   decode,
   encode,
@@ -41,6 +42,7 @@ export class TunnelConnection {
   bucket: TokenBucket | undefined;
   /** Acknowledge mode, as the client asked in HELLO: the relay answers these senders itself and queues the requests. */
   ack: AckSettings | undefined;
+  private readonly batcher: TurnBatcher;
   /** The client committed a queued delivery (ACK); set by the delivery pump. */
   onAck: ((deliveryId: string) => void) | undefined;
 
@@ -52,6 +54,7 @@ export class TunnelConnection {
     readonly timeoutMs: number,
     private readonly onClose: (connection: TunnelConnection) => void,
   ) {
+    this.batcher = new TurnBatcher(ws);
     ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
     ws.on('pong', () => {
       this.alive = true;
@@ -96,13 +99,13 @@ export class TunnelConnection {
   /** Forgets a stream; tells the client to stop working on it when the reason is ours (timeout, sender gone). */
   finish(stream: number, abort?: { code: ErrorCode; message: string }): void {
     if (!this.streams.delete(stream)) return;
-    if (abort && !this.closed) this.ws.send(encode(MessageType.Abort, stream, abort));
+    if (abort && !this.closed) this.batcher.send(encode(MessageType.Abort, stream, abort));
   }
 
   /** Sends a frame; `onFlushed` runs when the socket has taken it, for senders that paused on backpressure. */
   send(frame: Buffer, onFlushed?: () => void): boolean {
     if (this.closed) return false;
-    this.ws.send(frame, onFlushed);
+    this.batcher.send(frame, onFlushed);
     return this.ws.bufferedAmount < HIGH_WATER_BYTES;
   }
 

@@ -2,7 +2,9 @@
 
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
+import { Checkpointer } from './checkpointer.js';
 import { UserError } from '../errors.js';
 import type { Exchange, ExchangeSummary, HeaderPairs, WebhookInfo } from '../exchange.js';
 import { DeliveryLedger } from './deliveries.js';
@@ -57,6 +59,7 @@ export class Store {
   /** Attempts, retries and their leases. */
   readonly deliveries: DeliveryLedger;
   private flushTimer: NodeJS.Timeout | undefined;
+  private checkpointer: Checkpointer | undefined;
   private droppedSaved = 0;
 
   private constructor(
@@ -91,7 +94,7 @@ export class Store {
   }
 
   /** Opens (creating if needed) the database file: WAL, a busy timeout for concurrent processes, migrations. */
-  static open(path: string, options: { bufferLimits?: BufferLimits } = {}): Store {
+  static open(path: string, options: { bufferLimits?: BufferLimits; backgroundCheckpoints?: boolean } = {}): Store {
     let db: Database.Database;
     try {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -109,7 +112,13 @@ export class Store {
         cause: error,
       });
     }
-    return new Store(path, db, options.bufferLimits ?? DEFAULT_BUFFER_LIMITS);
+    const store = new Store(path, db, options.bufferLimits ?? DEFAULT_BUFFER_LIMITS);
+    // A long-running recorder (listen) checkpoints from a worker thread; short commands keep SQLite's default.
+    if (options.backgroundCheckpoints && path !== ':memory:') {
+      db.pragma('wal_autocheckpoint = 0');
+      store.checkpointer = new Checkpointer(path, createRequire(import.meta.url).resolve('better-sqlite3'));
+    }
+    return store;
   }
 
   /** Writes the exchange's row now, before anything is forwarded, and returns the recording to complete. */
@@ -225,6 +234,7 @@ export class Store {
     if (!this.db.open) return;
     this.writes.commitBatch();
     this.flushNow();
+    this.checkpointer?.close();
     this.db.close();
   }
 

@@ -16,6 +16,7 @@ import {
   type WelcomeMeta,
 } from '../protocol.js';
 import { nextDelay, STABLE_CONNECTION_MS } from './backoff.js';
+import { TurnBatcher } from './turn-batcher.js';
 import { TunnelRequest, type StreamChannel } from './tunnel-request.js';
 
 export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'offline';
@@ -66,6 +67,7 @@ export function connectUrl(relayUrl: string): string {
 
 export class TunnelClient extends EventEmitter<TunnelClientEvents> implements StreamChannel {
   private ws: WebSocket | undefined;
+  private batcher: TurnBatcher | undefined;
   private readonly requests = new Map<number, TunnelRequest>();
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -99,7 +101,7 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
   send(frame: Buffer, onFlushed?: () => void): boolean {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return false;
-    ws.send(frame, onFlushed);
+    this.batcher!.send(frame, onFlushed);
     return ws.bufferedAmount < 1024 * 1024;
   }
 
@@ -131,6 +133,7 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
       handshakeTimeout: 10_000,
     });
     this.ws = ws;
+    this.batcher = new TurnBatcher(ws);
     this.pausedReads = 0;
     let failure: string | undefined;
     let fatal: Error | undefined;
