@@ -12,8 +12,12 @@ import { retryCommand } from './commands/retry.js';
 import { pruneCommand } from './commands/prune.js';
 import { inspectCommand } from './commands/inspect.js';
 import { loginCommand } from './commands/login.js';
+import { verifyCommand } from './commands/verify.js';
+import { triggerCommand } from './commands/trigger.js';
+import { exportCommand } from './commands/export.js';
+import { VERSION } from './version.js';
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 export function buildProgram(): Command {
   const program = new Command('hooktunnel')
@@ -32,15 +36,33 @@ Quick start:
 Environment: NO_COLOR disables colour; HOOKTUNNEL_RELAY, HOOKTUNNEL_TOKEN, HOOKTUNNEL_DB set the usual flags.
 Docs: README.md in the package.`,
     );
-  for (const command of [listenCommand(), relayCommand(), lsCommand(), showCommand(), replayCommand(), retryCommand(), pruneCommand(), inspectCommand(), loginCommand()]) {
+  for (const command of [
+    listenCommand(),
+    inspectCommand(),
+    lsCommand(),
+    showCommand(),
+    replayCommand(),
+    retryCommand(),
+    verifyCommand(),
+    triggerCommand(),
+    exportCommand(),
+    pruneCommand(),
+    relayCommand(),
+    loginCommand(),
+  ]) {
     program.addCommand(command);
   }
   return program;
 }
 
-/** Runs the CLI. Never calls process.exit: it sets process.exitCode and lets the event loop drain. */
+/** Runs the CLI. It sets process.exitCode and lets the event loop drain; it exits early only when stdout's reader is gone. */
 export async function run(argv: string[]): Promise<void> {
   if (process.env.NO_COLOR) chalk.level = 0;
+  // `hooktunnel ls | head` closes the pipe early: that is the reader's choice, not a crash.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   const program = buildProgram();
   program.exitOverride();
   for (const command of program.commands) command.exitOverride();

@@ -16,6 +16,7 @@ import type { ListenFlags } from '../commands/listen.js';
 import { loadResumeToken, resumeFilePath, resumeKey } from '../../tunnel/resume-file.js';
 import { deliverySettings } from '../delivery-options.js';
 import { keepRecent, keepResumeToken } from './listen-upkeep.js';
+import { loadSecrets } from '../secret-options.js';
 
 function parseHostHeader(value: string): HostHeaderMode {
   if (value === 'rewrite' || value === 'preserve') return value;
@@ -45,7 +46,7 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
   const reporter: ListenReporter = flags.json ? jsonReporter(write) : plainReporter(write, (t) => process.stderr.write(t));
 
   const dbPath = flags.store ? (flags.db ?? defaultDbPath()) : null;
-  const store = dbPath ? Store.open(dbPath) : null;
+  const store = dbPath ? Store.open(dbPath, { backgroundCheckpoints: true }) : null;
   store?.markInterrupted();
 
   let embedded: EmbeddedRelay | undefined;
@@ -81,6 +82,7 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
       hostHeader,
       retry: flags.retry,
       store,
+      secrets: loadSecrets(flags),
     });
     if (store && shouldUseTui(flags)) {
       // Loaded only here, so plain runs and --help never import Ink or React.
