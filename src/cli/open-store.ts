@@ -5,8 +5,6 @@ import { UserError } from '../errors.js';
 import { defaultDbPath } from '../paths.js';
 import { Store } from '../store/store.js';
 
-export const dbOption = ['--db <file>', 'capture database (default: $XDG_DATA_HOME/hooktunnel/hooktunnel.db)'] as const;
-
 export function openExistingStore(db: string | undefined): Store {
   const path = db ?? defaultDbPath();
   if (!existsSync(path)) {

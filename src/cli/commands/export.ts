@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { usageError } from '../../errors.js';
 import { withFilterOptions, type FilterFlags } from '../filter-options.js';
-import { dbOption } from '../open-store.js';
+import { dbOption } from '../db-option.js';
 
 interface ExportFlags extends FilterFlags {
   har?: string;

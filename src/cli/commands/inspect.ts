@@ -1,7 +1,7 @@
 // `hooktunnel inspect`: the live TUI over recorded history, without a tunnel. The work is in ../actions/inspect.ts.
 
 import { Command, Option } from 'commander';
-import { dbOption } from '../open-store.js';
+import { dbOption } from '../db-option.js';
 import { withSecretOptions, type SecretFlags } from '../secret-options.js';
 
 export interface InspectFlags extends SecretFlags {

@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import { usageError } from '../../errors.js';
 import { withFilterOptions, type FilterFlags } from '../filter-options.js';
-import { dbOption } from '../open-store.js';
+import { dbOption } from '../db-option.js';
 
 interface LsFlags extends FilterFlags {
   limit: string;

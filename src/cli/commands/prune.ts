@@ -1,7 +1,7 @@
 // `hooktunnel prune`: delete old exchanges (bodies, chunks and attempts too), by age or by count.
 
 import { Command, Option } from 'commander';
-import { dbOption } from '../open-store.js';
+import { dbOption } from '../db-option.js';
 
 interface PruneFlags {
   olderThan?: string;

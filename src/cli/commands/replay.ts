@@ -1,7 +1,7 @@
 // `hooktunnel replay <id…>`: send recorded requests again, exactly or edited and re-signed, and record the replays.
 
 import { Command, Option } from 'commander';
-import { dbOption } from '../open-store.js';
+import { dbOption } from '../db-option.js';
 import { withSecretOptions, type SecretFlags } from '../secret-options.js';
 
 export interface ReplayFlags extends SecretFlags {

@@ -1,7 +1,7 @@
 // `hooktunnel retry <id…>`: deliver recorded exchanges to the local app again now, as new attempts of the same exchanges.
 
 import { Command, Option } from 'commander';
-import { dbOption } from '../open-store.js';
+import { dbOption } from '../db-option.js';
 import { withSecretOptions, type SecretFlags } from '../secret-options.js';
 
 export interface RetryFlags extends SecretFlags {

@@ -1,7 +1,7 @@
 // `hooktunnel show <id>`: one exchange in full, as text, JSON, or raw body bytes.
 
 import { Command, Option } from 'commander';
-import { dbOption } from '../open-store.js';
+import { dbOption } from '../db-option.js';
 
 interface ShowFlags {
   db?: string;

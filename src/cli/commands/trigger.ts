@@ -1,7 +1,7 @@
 // `hooktunnel trigger <provider> <event>`: send a realistic, signed sample event to the local app and record it.
 
 import { Command, Option } from 'commander';
-import { dbOption } from '../open-store.js';
+import { dbOption } from '../db-option.js';
 import { withSecretOptions, type SecretFlags } from '../secret-options.js';
 
 interface TriggerFlags extends SecretFlags {

@@ -1,7 +1,7 @@
 // `hooktunnel verify <id>`: re-check a recorded request's signature with the secrets known now.
 
 import { Command, Option } from 'commander';
-import { dbOption } from '../open-store.js';
+import { dbOption } from '../db-option.js';
 import { withSecretOptions, type SecretFlags } from '../secret-options.js';
 
 interface VerifyFlags extends SecretFlags {
