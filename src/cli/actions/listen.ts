@@ -84,6 +84,8 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
       store,
       secrets: loadSecrets(flags),
     });
+    // Before the URL is shown: a listen killed right after printing it still comes back on it.
+    keepResumeToken(session, resumeFile, resume);
     if (store && shouldUseTui(flags)) {
       // Loaded only here, so plain runs and --help never import Ink or React.
       const { startListenTui } = await import('../../tui/start-listen-tui.js');
@@ -101,7 +103,6 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
       const pending = session.pendingAttempts();
       session.once('ready', () => reporter.pendingAttempts(pending));
     }
-    keepResumeToken(session, resumeFile, resume);
     if (store && delivery.keep !== undefined) keepRecent(session, store, delivery.keep);
 
     const finished = new Promise<void>((resolve, reject) => {
