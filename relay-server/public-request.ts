@@ -36,6 +36,13 @@ export interface Requeue {
   store(meta: RequestMeta, body: Buffer): void;
 }
 
+/**
+ * Bodies up to this size are kept while they stream, to be queued whole if the tunnel drops mid-request. Larger ones
+ * stream without being held (the relay's memory stays flat on a 100 MiB body); if their tunnel drops, the sender gets
+ * a clean 502 and its own retry. 16 MiB covers nearly every webhook.
+ */
+const MAX_KEPT_PER_REQUEST = 16 * 1024 * 1024;
+
 export type RequestOutcome = { status: number; bytesIn: number; bytesOut: number };
 
 /** Streams the request through the tunnel; `done` runs once with what the sender got. */
@@ -155,7 +162,7 @@ export function forwardPublicRequest(tunnel: TunnelConnection, request: PublicRe
       return;
     }
     bytesIn += chunk.length;
-    if (kept && request.requeue!.budget.take(chunk.length)) {
+    if (kept && keptBytes + chunk.length <= MAX_KEPT_PER_REQUEST && request.requeue!.budget.take(chunk.length)) {
       kept.push(chunk);
       keptBytes += chunk.length;
     } else {

@@ -192,9 +192,11 @@ describe('--force between two listen processes', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('pass --force');
 
+    // Listened for before the takeover: the displaced CLI may exit before startListen returns.
+    const firstExit = new Promise((resolve) => first.child.once('exit', resolve));
     const second = await startListen([String(app.port), '--relay', url, '--name', 'shared', '--force', '--no-store'], env);
     onCleanup(() => second.stop());
-    const code = await new Promise((resolve) => first.child.once('exit', resolve));
+    const code = await firstExit;
     expect(code).toBe(1);
     expect(first.stderr()).toContain('another client took over tunnel shared');
     expect(first.stderr()).toContain('hint:');
