@@ -118,9 +118,13 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
   const examine = (secrets: Secrets): WebhookInfo | null => {
     try {
       const stored = recording && recording.id > 0;
-      const body = Buffer.isBuffer(input.body) ? input.body : stored && options.store?.get(recording!.id)?.requestBody;
-      if (!body) return null;
-      const analysis = analyzeWebhook({ headers: input.headers, body, url: input.url }, secrets, input.receivedAt);
+      let analysis = analyzeWebhook({ headers: input.headers, body: Buffer.isBuffer(input.body) ? input.body : EMPTY, url: input.url }, secrets, input.receivedAt);
+      // A streamed (large) body is read back from the store only when its headers say it is a webhook worth checking.
+      if (!Buffer.isBuffer(input.body) && analysis.provider !== null) {
+        const body = stored && options.store?.get(recording!.id)?.requestBody;
+        if (!body) return null;
+        analysis = analyzeWebhook({ headers: input.headers, body, url: input.url }, secrets, input.receivedAt);
+      }
       if (stored && options.store) return options.store.recordAnalysis(recording!.id, analysis, { isReplay: input.replayOf !== null });
       return { ...analysis, duplicateOf: null, outOfOrder: false };
     } catch (error) {
@@ -185,6 +189,8 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
     },
   };
 }
+
+const EMPTY = Buffer.alloc(0);
 
 /** Runs `then` once the request body has been read to the end (drained if nobody else reads it). */
 function afterRequestBody(body: Buffer | Readable, then: () => void): void {
