@@ -74,7 +74,8 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
     }
   }
   const summary: ExchangeSummary = {
-    id: recording?.id ?? 0,
+    // Known once the turn's batch commits; reading recording.id now would commit it early.
+    id: 0,
     replayOf: input.replayOf,
     deliveryId: input.deliveryId,
     url: input.url,
