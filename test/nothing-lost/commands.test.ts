@@ -1,5 +1,6 @@
 // `retry`, `prune`, `show` with attempts, and the status lines of `listen`, through the real CLI.
 
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
 import { BIN, runCli } from '../helpers/cli.js';
@@ -91,6 +92,19 @@ describe('hooktunnel prune', () => {
   });
 });
 
+describe('hooktunnel ls', () => {
+  it('warns on stderr about exchanges dropped while the store was full or locked, keeping --json clean', async () => {
+    const h = home();
+    failedExchange(h.db, 'http://127.0.0.1:9');
+    const db = new Database(h.db);
+    db.prepare(`INSERT INTO counters (name, value) VALUES ('dropped_exchanges', 3)`).run();
+    db.close();
+    const result = await runCli(['ls', '--db', h.db, '--json'], { env: h.env });
+    expect(JSON.parse(result.stdout)).toHaveLength(1);
+    expect(result.stderr).toBe('warning: 3 exchanges were not recorded: the store was full or locked and the memory buffer overflowed\n');
+  });
+});
+
 describe('listen status', () => {
   it('prints a reconnecting line in plain mode, and status events with --json, while the relay is unreachable', async () => {
     const h = home();
@@ -110,6 +124,9 @@ describe('listen status', () => {
       plain.kill('SIGKILL');
       await exited;
     });
-    await waitFor(() => /reconnecting \(attempt 1, retrying in [\d.]+s\): could not connect to relay/.test(stderr), 'a plain reconnecting line');
+    await waitFor(() => {
+      if (plain.exitCode !== null) throw new Error(`listen exited: ${stderr}`);
+      return /reconnecting \(attempt 1, retrying in [\d.]+s\): could not connect to relay/.test(stderr);
+    }, 'a plain reconnecting line');
   });
 });

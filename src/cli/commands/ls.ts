@@ -33,6 +33,9 @@ export function lsCommand(): Command {
         if (flags.json) process.stdout.write(`${JSON.stringify(rows.map(exchangeToJson), null, 2)}\n`);
         else if (rows.length === 0) process.stdout.write('no exchanges match\n');
         else process.stdout.write(`${exchangeTable(rows)}\n`);
+        const dropped = store.droppedTotal();
+        // On stderr, so --json output stays one array: exchanges lost while the store was full or locked.
+        if (dropped > 0) process.stderr.write(`warning: ${dropped} exchange${dropped === 1 ? ' was' : 's were'} not recorded: the store was full or locked and the memory buffer overflowed\n`);
       } finally {
         store.close();
       }
