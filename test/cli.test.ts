@@ -100,6 +100,25 @@ describe('localhost targets', () => {
   });
 });
 
+describe('--host-header', () => {
+  it.each([
+    ['preserve', (relayHost: string) => relayHost],
+    ['hooks.internal:9999', () => 'hooks.internal:9999'],
+  ])('%s sets the Host the local app sees', async (mode, expected) => {
+    const home = tempHome();
+    cleanups.push(home.cleanup);
+    const relay = createRelay({ port: 0, host: '127.0.0.1' });
+    const relayUrl = await relay.start();
+    cleanups.push(() => relay.close());
+    const app = await startLocalApp();
+    cleanups.push(() => app.close());
+    const listen = await listenFor([String(app.port), '--relay', relayUrl, '--db', home.db, '--host-header', mode], home.env);
+    await send(`${listen.url}/host`, { body: 'x' });
+    const host = app.received[0].rawHeaders[app.received[0].rawHeaders.findIndex((h, i) => i % 2 === 0 && h.toLowerCase() === 'host') + 1];
+    expect(host).toBe(expected(new URL(relayUrl).host));
+  });
+});
+
 describe('refusals and errors', () => {
   it('refuses a client with an unsupported protocol version, naming the supported ones', async () => {
     const relay = createRelay({ port: 0, host: '127.0.0.1' });

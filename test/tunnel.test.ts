@@ -18,6 +18,11 @@ beforeAll(async () => {
   relay = createRelay({ port: 0, host: '127.0.0.1' });
   relayUrl = await relay.start();
   app = await startLocalApp((req, res, body) => {
+    if (req.url === '/fake-error') {
+      res.writeHead(200, { 'X-Hooktunnel-Error': 'local_timeout', 'Content-Type': 'text/plain' });
+      res.end('the app tried to fake an error');
+      return;
+    }
     if (req.url === '/echo-headers') {
       res.writeHead(201, ['Set-Cookie', 'a=1', 'Set-Cookie', 'b=2', 'X-Custom', 'One', 'x-custom', 'two', 'Content-Type', 'text/plain']);
       res.end('created');
@@ -104,6 +109,13 @@ describe('exact bytes', () => {
     expect(headers['x-forwarded-proto']).toBe('http');
     expect(headers.host).toBe(`localhost:${app.port}`);
     expect(headers['x-hooktunnel-error']).toBeUndefined();
+  });
+
+  it('strips an X-Hooktunnel-Error header the local app sends, so only hooktunnel can mark its own errors', async () => {
+    const reply = await send(`${listen.url}/fake-error`, { body: 'x' });
+    expect(reply.status).toBe(200);
+    expect(reply.headers['x-hooktunnel-error']).toBeUndefined();
+    expect(reply.body.toString()).toBe('the app tried to fake an error');
   });
 
   it.each(['//169.254.169.254/latest/meta-data', '/..%2f..%2fetc/passwd', '/a/../../b?u=http://evil/'])(
