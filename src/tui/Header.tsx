@@ -45,6 +45,8 @@ export const Header = memo(function Header({ info }: { info: HeaderInfo }) {
         {`${info.requests} requests · `}
         <Text color={info.failures > 0 ? 'red' : undefined}>{`${info.failures} failed`}</Text>
         {info.storeErrors > 0 ? <Text color="red">{` · ${info.storeErrors} not recorded`}</Text> : null}
+        {info.dropped ? <Text color="red" bold>{` · ${info.dropped} DROPPED (store full or locked)`}</Text> : null}
+        {info.pendingRetries ? <Text color="yellow">{` · ${info.pendingRetries} retr${info.pendingRetries === 1 ? 'y' : 'ies'} pending`}</Text> : null}
         {` · db ${sanitize(info.dbPath)}`}
         {info.note ? ` · ${sanitize(info.note)}` : ''}
       </Text>

@@ -21,6 +21,10 @@ export interface HeaderInfo {
   failures: number;
   /** Store writes that failed; forwarding went on regardless. */
   storeErrors: number;
+  /** Automatic retries waiting in the store (acknowledge mode, queued deliveries). */
+  pendingRetries?: number;
+  /** Exchanges lost because the store was full or locked and the memory buffer overflowed. */
+  dropped?: number;
   /** Something the user should know, e.g. that the embedded relay is local-only. */
   note?: string;
 }

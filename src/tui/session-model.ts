@@ -26,7 +26,9 @@ export class SessionModel extends StoreModel {
   private readonly onExchange = (exchange: ExchangeSummary) => {
     // id 0: the store could not record it, so there is nothing to show in detail; the header counts the store error.
     if (exchange.id > 0) this.announce(exchange);
+    this.update({ pendingRetries: this.session.pendingAttempts() });
   };
+  private readonly onDropped = (dropped: number) => this.update({ dropped });
 
   constructor(options: SessionModelOptions) {
     super({
@@ -49,6 +51,7 @@ export class SessionModel extends StoreModel {
     this.session.on('ready', this.onReady);
     this.session.on('exchange', this.onExchange);
     this.session.on('storeError', this.onStoreError);
+    this.session.on('dropped', this.onDropped);
   }
 
   /** Stops following the session. The session and the store belong to the caller. */
@@ -57,5 +60,6 @@ export class SessionModel extends StoreModel {
     this.session.off('ready', this.onReady);
     this.session.off('exchange', this.onExchange);
     this.session.off('storeError', this.onStoreError);
+    this.session.off('dropped', this.onDropped);
   }
 }

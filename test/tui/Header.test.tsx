@@ -31,6 +31,13 @@ describe('Header', () => {
     );
   });
 
+  it('shows pending retries and, loudly, exchanges dropped while the store was full', () => {
+    const frame = frameOf({ ...base, pendingRetries: 3, dropped: 2 });
+    expect(frame).toContain('3 retries pending');
+    expect(frame).toContain('2 DROPPED (store full or locked)');
+    expect(frameOf({ ...base, pendingRetries: 1 })).toContain('1 retry pending');
+  });
+
   it.each([
     [{ state: 'connecting', attempt: 0 }, '○ connecting'],
     [{ state: 'reconnecting', attempt: 4, error: 'ECONNREFUSED' }, '○ reconnecting (attempt 4)'],
