@@ -1,6 +1,6 @@
 // The TUI model over a capture database alone: what `hooktunnel inspect` shows, and the base of the listen model.
 
-import { editBody } from '../cli/edit-body.js';
+import { editBody } from '../edit-body.js';
 import type { Exchange, ExchangeSummary } from '../exchange.js';
 import type { Target } from '../forward/target.js';
 import { replayExchange, type ReplayOptions } from '../replay.js';

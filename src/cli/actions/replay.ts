@@ -10,7 +10,7 @@ import { logLine } from '../../output/exchange-text.js';
 import { replayExchange, type ReplayOptions } from '../../replay.js';
 import type { Store } from '../../store/store.js';
 import type { ReplayFlags } from '../commands/replay.js';
-import { editBody } from '../edit-body.js';
+import { editBody } from '../../edit-body.js';
 import { openExistingStore, parseId, unknownId } from '../open-store.js';
 import { loadSecrets } from '../secret-options.js';
 

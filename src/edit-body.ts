@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError } from './errors.js';
 
 /** The editor command: $VISUAL, $EDITOR, else vi. It may carry arguments ("code --wait"). */
 function editorCommand(env: NodeJS.ProcessEnv): string {
