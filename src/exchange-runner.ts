@@ -196,8 +196,14 @@ const EMPTY = Buffer.alloc(0);
 /** Runs `then` once the request body has been read to the end (drained if nobody else reads it). */
 function afterRequestBody(body: Buffer | Readable, then: () => void): void {
   if (Buffer.isBuffer(body) || body.readableEnded || body.destroyed) return then();
-  body.once('end', then);
-  body.once('close', then);
+  let called = false;
+  const once = () => {
+    if (called) return;
+    called = true;
+    then();
+  };
+  body.once('end', once);
+  body.once('close', once);
   body.unpipe();
   body.resume();
 }

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import chalk from 'chalk';
 import { UserError } from '../errors.js';
+import { sanitize } from '../sanitize.js';
 import { listenCommand } from './commands/listen.js';
 import { relayCommand } from './commands/relay.js';
 import { lsCommand } from './commands/ls.js';
@@ -80,8 +81,9 @@ export function report(error: unknown): number {
     return error.exitCode === 0 ? 0 : 2;
   }
   if (error instanceof UserError) {
-    process.stderr.write(`${chalk.red('error:')} ${error.message}\n`);
-    if (error.hint) process.stderr.write(`${chalk.dim('hint:')} ${error.hint}\n`);
+    // Messages can carry a relay's words (a refusal, a reason to go away): escaped like any network text.
+    process.stderr.write(`${chalk.red('error:')} ${sanitize(error.message)}\n`);
+    if (error.hint) process.stderr.write(`${chalk.dim('hint:')} ${sanitize(error.hint)}\n`);
     return error.exitCode;
   }
   process.stderr.write(`${chalk.red('hooktunnel crashed; this is a bug, please report it:')}\n${(error as Error)?.stack ?? String(error)}\n`);

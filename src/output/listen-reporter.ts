@@ -6,6 +6,7 @@ import type { StorageState } from '../session.js';
 import type { ConnectionStatus } from '../tunnel/tunnel-client.js';
 import { sanitize } from '../sanitize.js';
 import { logLine } from './exchange-text.js';
+import { jsonText } from './json-text.js';
 
 export interface ReadyInfo {
   url: string;
@@ -52,7 +53,7 @@ export function plainReporter(out: Write, err: Write): ListenReporter {
       }
     },
     ready(info) {
-      out(`${chalk.bold.green('hooktunnel')}  ${chalk.bold(info.url)}  →  ${info.target}\n`);
+      out(`${chalk.bold.green('hooktunnel')}  ${chalk.bold(sanitize(info.url))}  →  ${sanitize(info.target)}\n`);
       if (info.localOnly) {
         out(chalk.dim('            embedded relay: reachable from this machine only; to receive real webhooks, self-host a relay (README: "Self-host the relay")\n'));
       }
@@ -86,7 +87,7 @@ export function plainReporter(out: Write, err: Write): ListenReporter {
 }
 
 export function jsonReporter(out: Write): ListenReporter {
-  const emit = (event: object) => out(`${JSON.stringify(event)}\n`);
+  const emit = (event: object) => out(`${jsonText(event)}\n`);
   return {
     status: (status) => emit({ type: 'status', ...status }),
     ready: (info) => emit({ type: 'ready', ...info }),

@@ -123,7 +123,8 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
   }
 
   private connect(): void {
-    this.emit('status', { state: this.attempt === 0 && !this.welcome ? 'connecting' : 'reconnecting', attempt: this.attempt });
+    // A reconnect was already announced, with its delay, when the last connection closed.
+    if (this.attempt === 0 && !this.welcome) this.emit('status', { state: 'connecting', attempt: 0 });
     const headers: Record<string, string> = {};
     if (this.options.token) headers.Authorization = `Bearer ${this.options.token}`;
     const ws = new WebSocket(connectUrl(this.options.relayUrl), {
@@ -175,7 +176,10 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
         return;
       }
       const outcome = this.receive(message);
-      if (outcome) [failure, fatal] = [outcome.message, outcome.fatal ? new Error(outcome.message) : undefined];
+      if (outcome) {
+        [failure, fatal] = [outcome.message, outcome.fatal ? new Error(outcome.message) : undefined];
+        ws.close(4000, 'ending the connection');
+      }
     });
     ws.on('error', (error: NodeJS.ErrnoException) => {
       failure ??= describeSocketError(error, this.options.relayUrl);

@@ -71,3 +71,14 @@ describe('body view', () => {
     expect(viewBody(Buffer.from('hi \x1b[2J'), 'text/plain').lines).toEqual(['hi \\e[2J']);
   });
 });
+
+describe('jsonText', () => {
+  it('escapes DEL, C1, line separators and bidi controls that JSON.stringify leaves raw, and stays valid JSON', async () => {
+    const { jsonText } = await import('../../src/output/json-text.js');
+    const value = { body: 'csi \u009b31m del \u007f ls \u2028 bidi \u202e ok é' };
+    const text = jsonText(value);
+    expect(text).not.toMatch(/[\u007f-\u009f\u2028\u202e]/);
+    expect(text).toContain('\\u009b31m');
+    expect(JSON.parse(text)).toEqual(value);
+  });
+});

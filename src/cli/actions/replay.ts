@@ -13,6 +13,7 @@ import type { ReplayFlags } from '../commands/replay.js';
 import { editBody } from '../../edit-body.js';
 import { openExistingStore, parseId, unknownId } from '../open-store.js';
 import { loadSecrets } from '../secret-options.js';
+import { jsonText } from '../../output/json-text.js';
 
 function parseHeaderEdit(value: string): [string, string] {
   const colon = value.indexOf(':');
@@ -59,7 +60,7 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
         process.stderr.write(chalk.yellow(`warning: #${id} was sent without a new signature: ${result.resign.reason}\n`));
       }
       results.push(result.exchange);
-      process.stdout.write(flags.json ? `${JSON.stringify(exchangeToJson(result.exchange))}\n` : `${logLine(result.exchange)}\n`);
+      process.stdout.write(flags.json ? `${jsonText(exchangeToJson(result.exchange))}\n` : `${logLine(result.exchange)}\n`);
     }
     if (results.length > 1) process.stderr.write(`${summarize(results)}\n`);
     // The app answered (any status): success. It could not be reached or failed mid-answer: failure.

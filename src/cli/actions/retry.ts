@@ -11,6 +11,7 @@ import { logLine } from '../../output/exchange-text.js';
 import type { RetryFlags } from '../commands/retry.js';
 import { openExistingStore, parseId, unknownId } from '../open-store.js';
 import { loadSecrets } from '../secret-options.js';
+import { jsonText } from '../../output/json-text.js';
 
 export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
@@ -33,7 +34,7 @@ export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
           });
         }
         const exchange = result.exchange;
-        process.stdout.write(flags.json ? `${JSON.stringify(exchangeToJson(exchange))}\n` : `${logLine(exchange)}\n`);
+        process.stdout.write(flags.json ? `${jsonText(exchangeToJson(exchange))}\n` : `${logLine(exchange)}\n`);
         if (exchange.state === 'failed' || (exchange.status ?? 0) >= 500) failed = true;
       } finally {
         forwarder.close();

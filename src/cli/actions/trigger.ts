@@ -13,6 +13,7 @@ import { Store } from '../../store/store.js';
 import { buildTriggerRequest, listTriggerEvents } from '../../webhooks/trigger.js';
 import type { TriggerFlags } from '../commands/trigger.js';
 import { loadSecrets } from '../secret-options.js';
+import { jsonText } from '../../output/json-text.js';
 
 export async function trigger(provider: string | undefined, event: string | undefined, flags: TriggerFlags): Promise<void> {
   if (flags.list || !provider) {
@@ -34,7 +35,7 @@ export async function trigger(provider: string | undefined, event: string | unde
       { forwarder, store, secrets, onStoreError: (error) => process.stderr.write(`warning: not recorded: ${error.message}\n`) },
     );
     const result = await running.done;
-    process.stdout.write(flags.json ? `${JSON.stringify(exchangeToJson(result))}\n` : `${logLine(result)}\n`);
+    process.stdout.write(flags.json ? `${jsonText(exchangeToJson(result))}\n` : `${logLine(result)}\n`);
     if (result.state === 'failed') process.exitCode = 1;
   } finally {
     forwarder.close();

@@ -2,9 +2,10 @@
 
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { usageError } from '../../errors.js';
+import { UserError, usageError } from '../../errors.js';
 import { withFilterOptions, type FilterFlags } from '../filter-options.js';
 import { dbOption } from '../db-option.js';
+import { jsonText } from '../../output/json-text.js';
 
 interface ExportFlags extends FilterFlags {
   har?: string;
@@ -38,12 +39,16 @@ export function exportCommand(): Command {
         const ids = store.list({ limit, ...filterToList(flags) }).map((e) => e.id).reverse();
         const exchanges = ids.map((id) => store.get(id)!);
         const text = flags.har
-          ? JSON.stringify(toHar(exchanges, { version: VERSION }), null, 2)
-          : JSON.stringify(exchanges.map(exchangeToJson), null, 2);
+          ? jsonText(toHar(exchanges, { version: VERSION }), 2)
+          : jsonText(exchanges.map(exchangeToJson), 2);
         const file = (flags.har ?? flags.json)!;
         if (file === '-') process.stdout.write(`${text}\n`);
         else {
-          writeFileSync(file, `${text}\n`);
+          try {
+            writeFileSync(file, `${text}\n`);
+          } catch (error) {
+            throw new UserError(`could not write ${file}: ${(error as Error).message}`, { hint: 'check the path, or use - for stdout' });
+          }
           process.stderr.write(`wrote ${exchanges.length} exchange${exchanges.length === 1 ? '' : 's'} to ${file}\n`);
         }
       } finally {

@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { usageError } from '../../errors.js';
 import { withFilterOptions, type FilterFlags } from '../filter-options.js';
 import { dbOption } from '../db-option.js';
+import { jsonText } from '../../output/json-text.js';
 
 interface LsFlags extends FilterFlags {
   limit: string;
@@ -30,7 +31,7 @@ export function lsCommand(): Command {
       const store = openExistingStore(flags.db);
       try {
         const rows = store.list({ limit, ...filterToList(flags) });
-        if (flags.json) process.stdout.write(`${JSON.stringify(rows.map(exchangeToJson), null, 2)}\n`);
+        if (flags.json) process.stdout.write(`${jsonText(rows.map(exchangeToJson), 2)}\n`);
         else if (rows.length === 0) process.stdout.write('no exchanges match\n');
         else process.stdout.write(`${exchangeTable(rows)}\n`);
         const dropped = store.droppedTotal();

@@ -2,6 +2,7 @@
 
 import { Command, Option } from 'commander';
 import { dbOption } from '../db-option.js';
+import { jsonText } from '../../output/json-text.js';
 
 interface ShowFlags {
   db?: string;
@@ -46,7 +47,7 @@ export function showCommand(): Command {
           // Exact bytes, nothing else: the one place untrusted bytes are written unescaped, on purpose.
           process.stdout.write(flags.response ? (exchange.responseBody ?? Buffer.alloc(0)) : exchange.requestBody);
         } else if (flags.json) {
-          process.stdout.write(`${JSON.stringify(exchangeToJson(exchange), null, 2)}\n`);
+          process.stdout.write(`${jsonText(exchangeToJson(exchange), 2)}\n`);
         } else {
           const part = flags.response ? 'response' : flags.request ? 'request' : 'both';
           process.stdout.write(`${exchangeDetail(exchange, part)}\n`);
@@ -60,7 +61,7 @@ export function showCommand(): Command {
 async function exportOne(exchange: import('../../exchange.js').Exchange, flags: ShowFlags): Promise<string> {
   if (flags.har) {
     const [{ toHar }, { VERSION }] = await Promise.all([import('../../export/har.js'), import('../version.js')]);
-    return JSON.stringify(toHar([exchange], { version: VERSION }), null, 2);
+    return jsonText(toHar([exchange], { version: VERSION }), 2);
   }
   const { parseTarget } = await import('../../forward/target.js');
   const base = flags.to ? parseTarget(flags.to, '--to').url : exchange.target;

@@ -3,6 +3,7 @@
 import { Command, Option } from 'commander';
 import { dbOption } from '../db-option.js';
 import { withSecretOptions, type SecretFlags } from '../secret-options.js';
+import { jsonText } from '../../output/json-text.js';
 
 interface VerifyFlags extends SecretFlags {
   db?: string;
@@ -32,7 +33,7 @@ export function verifyCommand(): Command {
           // Checked as of arrival, so the timestamp window judges the delivery, not how long ago it was.
           const analysis = analyzeWebhook({ headers: exchange.requestHeaders, body: exchange.requestBody, url: exchange.url }, secrets, exchange.receivedAt);
           const info = store.recordAnalysis(id, analysis);
-          if (flags.json) process.stdout.write(`${JSON.stringify({ id, ...info })}\n`);
+          if (flags.json) process.stdout.write(`${jsonText({ id, ...info })}\n`);
           else {
             const who = info.provider ? `${info.provider}${info.eventType ? ` ${info.eventType}` : ''}` : 'no known provider';
             process.stdout.write(`#${id} ${sanitize(who)}: ${info.verification}${info.reason ? ` (${sanitize(info.reason)})` : ''}\n`);
