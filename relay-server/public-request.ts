@@ -58,6 +58,7 @@ export function forwardPublicRequest(tunnel: TunnelConnection, request: PublicRe
   const releaseTunnel = () => {
     if (!holdingTunnel) return;
     holdingTunnel = false;
+    res.off('drain', releaseTunnel);
     tunnel.resumeReads();
   };
 
