@@ -141,6 +141,11 @@ describe('trigger and exports', () => {
       expect(entry.request).toHaveProperty('method');
       expect(entry.response).toHaveProperty('status');
     }
+    const unwritable = await runCli(['export', '--har', home.dir], { env });
+    expect(unwritable.code).toBe(1);
+    expect(unwritable.stderr).toContain(`could not write ${home.dir}`);
+    const none = JSON.parse((await runCli(['export', '--json', '-', '--provider', 'nobody'], { env })).stdout);
+    expect(none).toEqual([]);
     const json = JSON.parse((await runCli(['export', '--json', '-', '--limit', '2'], { env })).stdout);
     expect(json).toHaveLength(2);
     expect(json[0].request.body).toHaveProperty('encoding');

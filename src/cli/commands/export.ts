@@ -1,6 +1,8 @@
 // `hooktunnel export`: many exchanges as a HAR 1.2 archive or as JSON, for other tools.
 
-import { writeFileSync } from 'node:fs';
+import { createWriteStream, openSync } from 'node:fs';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import { UserError, usageError } from '../../errors.js';
 import { withFilterOptions, type FilterFlags } from '../filter-options.js';
@@ -12,6 +14,24 @@ interface ExportFlags extends FilterFlags {
   json?: string;
   limit: string;
   db?: string;
+}
+
+/** stdout for "-", else the file, opened now so a bad path is a clear error before any work. */
+function openOutput(file: string): { write(text: string): Promise<void>; end(): Promise<void> } {
+  let stream: Writable = process.stdout;
+  if (file !== '-') {
+    try {
+      stream = createWriteStream('', { fd: openSync(file, 'w') });
+    } catch (error) {
+      throw new UserError(`could not write ${file}: ${(error as Error).message}`, { hint: 'check the path, or use - for stdout' });
+    }
+  }
+  return {
+    write: async (text) => {
+      if (!stream.write(text)) await once(stream, 'drain');
+    },
+    end: () => (stream === process.stdout ? Promise.resolve() : new Promise((resolve) => stream.end(resolve))),
+  };
 }
 
 export function exportCommand(): Command {
@@ -33,24 +53,25 @@ export function exportCommand(): Command {
         import('../../exchange.js'),
         import('../version.js'),
       ]);
+      const file = (flags.har ?? flags.json)!;
       const store = openExistingStore(flags.db);
       try {
         // Recorded order reads best in a HAR viewer and in a JSON file.
         const ids = store.list({ limit, ...filterToList(flags) }).map((e) => e.id).reverse();
-        const exchanges = ids.map((id) => store.get(id)!);
-        const text = flags.har
-          ? jsonText(toHar(exchanges, { version: VERSION }), 2)
-          : jsonText(exchanges.map(exchangeToJson), 2);
-        const file = (flags.har ?? flags.json)!;
-        if (file === '-') process.stdout.write(`${text}\n`);
-        else {
-          try {
-            writeFileSync(file, `${text}\n`);
-          } catch (error) {
-            throw new UserError(`could not write ${file}: ${(error as Error).message}`, { hint: 'check the path, or use - for stdout' });
-          }
-          process.stderr.write(`wrote ${exchanges.length} exchange${exchanges.length === 1 ? '' : 's'} to ${file}\n`);
+        const out = openOutput(file);
+        // One exchange in memory at a time: bodies can be 25 MiB each.
+        const { version, creator } = toHar([], { version: VERSION }).log;
+        const harHead = `{"log":{"version":${jsonText(version)},"creator":${jsonText(creator)},"entries":[`;
+        const [head, tail] = flags.har ? [harHead, ']}}'] : ['[', ']'];
+        await out.write(`${head}\n`);
+        for (const [index, id] of ids.entries()) {
+          const exchange = store.get(id)!;
+          const item = flags.har ? toHar([exchange], { version: VERSION }).log.entries[0] : exchangeToJson(exchange);
+          await out.write(`${index > 0 ? ',\n' : ''}${jsonText(item, 2)}`);
         }
+        await out.write(`\n${tail}\n`);
+        await out.end();
+        if (file !== '-') process.stderr.write(`wrote ${ids.length} exchange${ids.length === 1 ? '' : 's'} to ${file}\n`);
       } finally {
         store.close();
       }
