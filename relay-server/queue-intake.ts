@@ -1,7 +1,6 @@
 // Takes a public request into the durable queue: reads the whole body (limit still applies), stores it, then answers
 // the sender itself (202 while the client is away, the client's own ack answer in acknowledge mode).
 
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AckSettings, HeaderPairs, QueuedMeta } from '../src/protocol.js';
 import type { DeliveryQueue, QueueSettings } from './delivery-queue.js';
@@ -28,8 +27,8 @@ export interface QueuedRequest {
   url: string;
   reason: QueuedMeta['reason'];
   answer: { status: number; body: string };
-  /** Kept when a live request is queued after its tunnel dropped, so the client can tell a redelivery. */
-  deliveryId?: string;
+  /** Assigned on arrival; a live request queued after its tunnel dropped keeps it, so the client can tell a redelivery. */
+  deliveryId: string;
   receivedAt?: number;
 }
 
@@ -48,7 +47,7 @@ const full = (message: string): ErrorAnswer => ({ code: 'queue_full', message, r
 export function storeAndAnswer(intake: QueueIntake, req: IncomingMessage | undefined, res: ServerResponse, request: QueuedRequest, body: Buffer): void {
   const refused = queueRefusal(intake, request.tunnelId, body.length);
   if (refused) return sendError(req, res, refused);
-  const deliveryId = request.deliveryId ?? randomBytes(9).toString('base64url');
+  const { deliveryId } = request;
   const receivedAt = request.receivedAt ?? Date.now();
   const expiresAt = receivedAt + intake.settings.ttlMs;
   try {

@@ -15,6 +15,8 @@ const EXPIRY_INTERVAL_MS = 60_000;
 
 export interface RequestHead {
   tunnelId: string;
+  /** Assigned on arrival, the same whether the request goes through the tunnel or the queue. */
+  deliveryId: string;
   method: string;
   path: string;
   headers: HeaderPairs;
@@ -65,7 +67,7 @@ export class RelayQueue {
     return {
       budget: this.keptBodies,
       store: (meta, body) =>
-        storeAndAnswer(this.intake, req, res, { ...head, reason: 'offline', answer: this.settings, deliveryId: meta.deliveryId, receivedAt: meta.receivedAt }, body),
+        storeAndAnswer(this.intake, req, res, { ...head, reason: 'offline', answer: this.settings, receivedAt: meta.receivedAt }, body),
     };
   }
 

@@ -127,7 +127,7 @@ describe('refusals and errors', () => {
     const ws = new WebSocket(relayUrl.replace('http', 'ws') + CONNECT_PATH);
     await new Promise((resolve) => ws.once('open', resolve));
     ws.send(encode(MessageType.Hello, 0, { version: 99, timeoutMs: 1000 }));
-    const [data] = (await new Promise((resolve) => ws.once('message', (...args) => resolve(args)))) as [Buffer];
+    const data = (await new Promise((resolve) => ws.once('message', resolve))) as Buffer;
     const message = decode(data);
     expect(message.type).toBe(MessageType.Refused);
     expect(message.type === MessageType.Refused && message.meta).toMatchObject({ code: 'unsupported_version', fatal: true });
