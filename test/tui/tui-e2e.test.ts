@@ -58,28 +58,33 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Runs `listen` in a tmux pane (kept after it exits) and returns the public URL once the header says online. */
+async function listenInTmux(appPort: number, db: string, env: string): Promise<string> {
+  const command = [
+    // Ink draws only the last frame when it thinks it runs in CI.
+    `env -u CI -u CONTINUOUS_INTEGRATION ${env} TERM=xterm-256color`,
+    `${JSON.stringify(process.execPath)} bin/hooktunnel.js listen 127.0.0.1:${appPort}`,
+    `--relay http://127.0.0.1:${relay.port} --db ${JSON.stringify(db)};`,
+    // The exit status, printed by the shell: tmux's own #{pane_dead_status} sometimes never arrives under load.
+    'echo "[exit status $?]"',
+  ].join(' ');
+  tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'e2e', '-x', '120', '-y', '40', '-c', ROOT, command);
+  // Keep the pane after the CLI exits, to read what it printed.
+  tmux('set-option', '-t', 'e2e', 'remain-on-exit', 'on');
+  let url = '';
+  await waitForScreen((text) => {
+    url = /http:\/\/127\.0\.0\.1:\d+\/t\/[a-z0-9]+/.exec(text)?.[0] ?? '';
+    return url !== '' && text.includes('● online');
+  });
+  return url;
+}
+
 describe('hooktunnel listen in a terminal', () => {
   it.skipIf(!HAS_TMUX)('shows a webhook as a row, replays it with r, and quits cleanly with q', async () => {
     expect(existsSync(join(ROOT, 'dist/src/cli/main.js')), 'run `npm run build` first').toBe(true);
     const appPort = (app.address() as AddressInfo).port;
     const db = join(dir, 'capture.db');
-    const command = [
-      // Ink draws only the last frame when it thinks it runs in CI.
-      'env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color',
-      `${JSON.stringify(process.execPath)} bin/hooktunnel.js listen 127.0.0.1:${appPort}`,
-      `--relay http://127.0.0.1:${relay.port} --db ${JSON.stringify(db)};`,
-      // The exit status, printed by the shell: tmux's own #{pane_dead_status} sometimes never arrives under load.
-      'echo "[exit status $?]"',
-    ].join(' ');
-    tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'e2e', '-x', '120', '-y', '40', '-c', ROOT, command);
-    // Keep the pane after the CLI exits, to read what it printed.
-    tmux('set-option', '-t', 'e2e', 'remain-on-exit', 'on');
-
-    let url = '';
-    await waitForScreen((text) => {
-      url = /http:\/\/127\.0\.0\.1:\d+\/t\/[a-z0-9]+/.exec(text)?.[0] ?? '';
-      return url !== '' && text.includes('● online');
-    });
+    const url = await listenInTmux(appPort, db, '');
     expect(screen()).toContain('waiting for webhooks');
 
     const response = await fetch(`${url}/webhooks/stripe?attempt=1`, {
@@ -136,20 +141,7 @@ describe('hooktunnel listen in a terminal', () => {
       ].join('\n'),
     );
     chmodSync(editor, 0o755);
-    const command = [
-      `env -u CI -u CONTINUOUS_INTEGRATION -u VISUAL TERM=xterm-256color EDITOR=${JSON.stringify(editor)}`,
-      `${JSON.stringify(process.execPath)} bin/hooktunnel.js listen 127.0.0.1:${appPort}`,
-      `--relay http://127.0.0.1:${relay.port} --db ${JSON.stringify(db)};`,
-      'echo "[exit status $?]"',
-    ].join(' ');
-    tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'e2e', '-x', '120', '-y', '40', '-c', ROOT, command);
-    tmux('set-option', '-t', 'e2e', 'remain-on-exit', 'on');
-
-    let url = '';
-    await waitForScreen((text) => {
-      url = /http:\/\/127\.0\.0\.1:\d+\/t\/[a-z0-9]+/.exec(text)?.[0] ?? '';
-      return url !== '' && text.includes('● online');
-    });
+    const url = await listenInTmux(appPort, db, `-u VISUAL EDITOR=${JSON.stringify(editor)}`);
     await fetch(`${url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"invoice.paid"}' });
     await waitForScreen((text) => /› .*POST\s+\/webhooks\/stripe\s+200 .*#1/.test(text));
 
