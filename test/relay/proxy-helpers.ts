@@ -46,16 +46,25 @@ export interface HttpsReply {
   body: Buffer;
 }
 
-/** An HTTPS request that trusts the test certificate. */
+/**
+ * An HTTPS request that trusts the test certificate. A server may answer before the body is sent (a 413) and close:
+ * the client's write then fails after the answer arrived, which is the answer, not an error.
+ */
 export function httpsRequest(url: string, options: { method?: string; body?: Buffer; headers?: Record<string, string> } = {}): Promise<HttpsReply> {
   return new Promise((resolve, reject) => {
+    let answered = false;
     const req = https.request(url, { method: options.method ?? 'POST', ca: readFileSync(CERT), headers: options.headers, agent: false }, (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
+      const done = () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) });
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
+      res.on('end', done);
+      // Cut after the head (the early answer and its close): what arrived is the reply.
+      res.on('error', done);
     });
-    req.on('error', reject);
+    req.on('error', (error) => {
+      if (!answered) reject(error);
+    });
     req.end(options.body);
   });
 }
