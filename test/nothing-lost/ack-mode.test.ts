@@ -79,7 +79,8 @@ describe('acknowledge mode with the local app down', () => {
     const app = await startLocalApp(undefined, '127.0.0.1', port);
     onCleanup(() => app.close());
     const second = await listen(args, h.env);
-    expect(second.events.find((e) => e.type === 'pending')).toEqual({ type: 'pending', count: 3 });
+    // Printed right after the ready line, but it may reach the pipe in the next chunk.
+    expect(await waitFor(() => second.events.find((e) => e.type === 'pending'), 'the pending count')).toEqual({ type: 'pending', count: 3 });
     await waitFor(() => requestEvents(second.events).filter((e) => e.status === 200).length === 3, 'the retries to succeed');
     expect(app.received.map((r) => r.url).sort()).toEqual(['/r/0', '/r/1', '/r/2']);
     const store = Store.open(h.db);
