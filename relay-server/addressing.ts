@@ -2,26 +2,39 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { HeaderPairs } from '../src/protocol.js';
-import { stripHopByHop, toPairs } from '../src/http-headers.js';
+import { addConnectionTokens, dropsHeader } from '../src/http-headers.js';
 import type { RelayOptions } from './options.js';
+import type { RequestHead } from './request-head.js';
 
 export interface Addressing {
   /** Which tunnel a request is for and the path to forward; null for the relay's own bare host. */
-  route(req: IncomingMessage): { id: string; path: string } | null;
+  route(req: IncomingMessage, head: RequestHead): { id: string; path: string } | null;
   /** The public URL of a tunnel, as the client that opens it should print it. */
   tunnelUrl(id: string, req: IncomingMessage): string;
   /** The full URL a sender used for this request. */
-  requestUrl(id: string, req: IncomingMessage): string;
+  requestUrl(id: string, req: IncomingMessage, head: RequestHead): string;
   /** The sender's address: the socket's, or the last hop a trusted proxy appended to X-Forwarded-For. */
   clientIp(req: IncomingMessage): string;
   /** Headers for the client: hop-by-hop removed, X-Forwarded-* set (trusting incoming ones only from proxies). */
-  forwardedHeaders(req: IncomingMessage): HeaderPairs;
+  forwardedHeaders(req: IncomingMessage, head: RequestHead): HeaderPairs;
 }
 
 /** "::ffff:127.0.0.1" (IPv4 on a dual-stack socket) is 127.0.0.1. */
 const plainIp = (address: string) => (address.startsWith('::ffff:') ? address.slice(7) : address);
 
 const firstValue = (value: string | string[] | undefined) => String(value ?? '').split(',')[0].trim();
+
+/** The values of the Connection headers in a flat rawHeaders list, lower-cased; undefined when there is none. */
+function connectionNames(raw: string[]): Set<string> | undefined {
+  let named: Set<string> | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (raw[i].length === 10 && raw[i].toLowerCase() === 'connection') named = addConnectionTokens(named, raw[i + 1]);
+  }
+  return named;
+}
+
+/** Starts with "x-forwarded-" in any case (checked on the first byte before lower-casing). */
+const isForwarded = (name: string) => (name.charCodeAt(0) | 0x20) === 0x78 && name.length >= 12 && name.slice(0, 12).toLowerCase() === 'x-forwarded-';
 
 export function createAddressing(options: RelayOptions, port: () => number): Addressing {
   const trusted = new Set((options.trustProxy ?? []).map(plainIp));
@@ -30,12 +43,14 @@ export function createAddressing(options: RelayOptions, port: () => number): Add
   const isTrusted = (req: IncomingMessage) => trusted.size > 0 && trusted.has(plainIp(req.socket.remoteAddress ?? ''));
 
   /** The scheme and host the sender used: from a trusted proxy's X-Forwarded-Proto, else from the socket. */
-  function publicOrigin(req: IncomingMessage): string {
-    if (options.publicUrl) return options.publicUrl.replace(/\/+$/, '');
-    const proto = (isTrusted(req) && firstValue(req.headers['x-forwarded-proto'])) || 'http';
-    const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-    return `${proto}://${req.headers.host ?? `${host}:${port()}`}`;
+  function publicOrigin(req: IncomingMessage, head?: RequestHead): string {
+    if (options.publicUrl) return publicUrl;
+    const forwardedProto = head ? head.forwardedProto : req.headers['x-forwarded-proto'];
+    const proto = (forwardedProto !== undefined && isTrusted(req) && firstValue(forwardedProto)) || 'http';
+    return `${proto}://${(head ? head.host : req.headers.host) ?? ownHost()}`;
   }
+  const publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
+  const ownHost = () => `${options.host.includes(':') ? `[${options.host}]` : options.host}:${port()}`;
 
   function tunnelUrl(id: string, req: IncomingMessage): string {
     const origin = publicOrigin(req);
@@ -46,17 +61,19 @@ export function createAddressing(options: RelayOptions, port: () => number): Add
 
   return {
     tunnelUrl,
-    requestUrl: (id, req) => (domainSuffix ? `${tunnelUrl(id, req)}${req.url}` : `${publicOrigin(req)}${req.url}`),
-    route(req) {
+    requestUrl: (id, req, head) => (domainSuffix ? `${tunnelUrl(id, req)}${req.url}` : `${publicOrigin(req, head)}${req.url}`),
+    route(req, head) {
       const url = req.url ?? '/';
-      const host = (req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
-      if (domainSuffix && host.endsWith(domainSuffix)) return { id: host.slice(0, -domainSuffix.length), path: url };
+      if (domainSuffix) {
+        const host = (head.host ?? '').toLowerCase().replace(/:\d+$/, '');
+        if (host.endsWith(domainSuffix)) return { id: host.slice(0, -domainSuffix.length), path: url };
+      }
       if (!url.startsWith('/t/')) return null;
-      const rest = url.slice(3);
-      const cut = rest.search(/[/?]/);
-      if (cut === -1) return { id: rest, path: '/' };
-      const path = rest.slice(cut);
-      return { id: rest.slice(0, cut), path: path.startsWith('?') ? `/${path}` : path };
+      let cut = 3;
+      while (cut < url.length && url.charCodeAt(cut) !== 0x2f && url.charCodeAt(cut) !== 0x3f) cut++;
+      const id = url.slice(3, cut);
+      if (cut === url.length) return { id, path: '/' };
+      return { id, path: url.charCodeAt(cut) === 0x3f ? `/${url.slice(cut)}` : url.slice(cut) };
     },
     clientIp(req) {
       const socketIp = plainIp(req.socket.remoteAddress ?? '');
@@ -64,18 +81,24 @@ export function createAddressing(options: RelayOptions, port: () => number): Add
       const hops = String(req.headers['x-forwarded-for'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
       return hops.length ? plainIp(hops[hops.length - 1]) : socketIp;
     },
-    // X-Forwarded-* as ngrok and frp set them (RFC 7239's de-facto forms).
-    forwardedHeaders(req) {
+    // X-Forwarded-* as ngrok and frp set them (RFC 7239's de-facto forms). One pass over rawHeaders: the hot path.
+    forwardedHeaders(req, head) {
       const trust = isTrusted(req);
-      const pairs = stripHopByHop(toPairs(req.rawHeaders)).filter(([name]) => {
-        const lower = name.toLowerCase();
-        return lower !== 'x-forwarded-for' && (trust || !lower.startsWith('x-forwarded-'));
-      });
-      const previous = trust ? req.headers['x-forwarded-for'] : undefined;
+      const raw = req.rawHeaders;
+      const named = connectionNames(raw);
+      const pairs: HeaderPairs = [];
+      for (let i = 0; i + 1 < raw.length; i += 2) {
+        const name = raw[i];
+        if (dropsHeader(name, named)) continue;
+        // X-Forwarded-For is always rebuilt below; the other X-Forwarded-* pass only from a trusted proxy.
+        if (isForwarded(name) && (!trust || (name.length === 15 && name.toLowerCase() === 'x-forwarded-for'))) continue;
+        pairs.push([name, raw[i + 1]]);
+      }
+      const previous = trust ? head.forwardedFor : undefined;
       const address = req.socket.remoteAddress ?? '';
       pairs.push(['X-Forwarded-For', previous ? `${previous}, ${address}` : address]);
-      if (!trust || !req.headers['x-forwarded-proto']) pairs.push(['X-Forwarded-Proto', 'http']);
-      if (!trust || !req.headers['x-forwarded-host']) pairs.push(['X-Forwarded-Host', req.headers.host ?? '']);
+      if (!trust || !head.forwardedProto) pairs.push(['X-Forwarded-Proto', 'http']);
+      if (!trust || !head.forwardedHost) pairs.push(['X-Forwarded-Host', head.host ?? '']);
       return pairs;
     },
   };

@@ -18,9 +18,8 @@ export class RelayMetrics {
   request(status: number, durationMs: number, bytesIn: number, bytesOut: number): void {
     this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
     const seconds = durationMs / 1000;
-    DURATION_BUCKETS.forEach((bound, i) => {
-      if (seconds <= bound) this.buckets[i]++;
-    });
+    // Buckets are cumulative (le = "less or equal"): every bound from the first that holds it up counts it.
+    for (let i = DURATION_BUCKETS.length - 1; i >= 0 && seconds <= DURATION_BUCKETS[i]; i--) this.buckets[i]++;
     this.durationSum += seconds;
     this.durationCount++;
     this.bytesIn += bytesIn;

@@ -1,40 +1,46 @@
 // Carries one public HTTP request over a tunnel: head and body out as frames, the client's answer back to the sender.
+//
+// This is the relay's hot path, so each request is one object: its state in fields, its answers from the client as
+// methods (it is the stream's sink), its pending timeout a link in the tunnel's deadline list, and its event listeners
+// functions shared by every request that find the object through the request they fire on.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   BODY_CHUNK_BYTES,
   encode,
   MessageType,
-  RELAY_TIMEOUT_GRACE_MS,
-  type HeaderPairs,
+  type AbortMeta,
   type RequestMeta,
+  type ResponseMeta,
 } from '../src/protocol.js';
-import { stripHopByHop, toFlat } from '../src/http-headers.js';
+import { stripHopByHopFlat } from '../src/http-headers.js';
+import type { Deadline } from './deadline-list.js';
 import { sendError, type ErrorAnswer } from './error-page.js';
 import type { ByteBudget } from './queue-intake.js';
-import type { TunnelConnection } from './tunnel-connection.js';
+import type { RequestHead } from './relay-queue.js';
+import type { StreamSink, TunnelConnection } from './tunnel-connection.js';
 
-export interface PublicRequest {
+export interface PublicRequest extends RequestHead {
   req: IncomingMessage;
   res: ServerResponse;
-  /** Path and query after the tunnel prefix, exactly as sent. */
-  path: string;
-  /** Request headers as they go to the client: hop-by-hop removed, X-Forwarded-* set. */
-  headers: HeaderPairs;
-  /** The public URL the sender used. */
-  url: string;
-  deliveryId: string;
+  /** The first Content-Length the sender gave, if any. */
+  contentLength: string | undefined;
   maxBodyBytes: number;
+  /** performance.now() when the request arrived. */
+  started: number;
   /** Set when the relay has a durable queue: a request whose tunnel drops after its body arrived is queued, not failed. */
   requeue?: Requeue;
 }
 
 export interface Requeue {
   /** Shared memory for kept bodies; a request that does not fit is not kept, and fails as before if its tunnel drops. */
-  budget: ByteBudget;
+  readonly budget: ByteBudget;
   /** Stores the whole request under its delivery id and answers the sender (see storeAndAnswer). */
-  store(meta: RequestMeta, body: Buffer): void;
+  store(request: PublicRequest, receivedAt: number, body: Buffer): void;
 }
+
+/** Called once per request when the sender's connection for it closes (the answer is out, or the sender left). */
+export type OnClosed = (res: ServerResponse, started: number, bytesIn: number, bytesOut: number) => void;
 
 /**
  * Bodies up to this size are kept while they stream, to be queued whole if the tunnel drops mid-request. Larger ones
@@ -43,158 +49,215 @@ export interface Requeue {
  */
 const MAX_KEPT_PER_REQUEST = 16 * 1024 * 1024;
 
-export type RequestOutcome = { status: number; bytesIn: number; bytesOut: number };
+const EMPTY = Buffer.alloc(0);
+const FORWARDED = Symbol('hooktunnel.forwarded');
+type Carrier = IncomingMessage & { [FORWARDED]?: TunnelledRequest };
+const of = (req: IncomingMessage) => (req as Carrier)[FORWARDED]!;
 
-/** Streams the request through the tunnel; `done` runs once with what the sender got. */
-export function forwardPublicRequest(tunnel: TunnelConnection, request: PublicRequest, done?: (outcome: RequestOutcome) => void): void {
-  const { req, res } = request;
-  let finished = false;
-  let bodyEnded = false;
-  let bytesIn = 0;
-  let bytesOut = 0;
-  let timer: NodeJS.Timeout | undefined;
+// The listeners every request shares (`this` is the emitter; ServerResponse knows its request as `req`).
+function onRequestData(this: IncomingMessage, chunk: Buffer): void {
+  of(this).receive(chunk);
+}
+function onRequestEnd(this: IncomingMessage): void {
+  of(this).bodyDone();
+}
+function onResponseClose(this: ServerResponse): void {
+  of(this.req).senderClosed();
+}
+function onResponseDrain(this: ServerResponse): void {
+  of(this.req).releaseTunnel();
+}
+
+/** Streams the request through the tunnel; `onClosed` runs once the sender's connection for it closes. */
+export function forwardPublicRequest(tunnel: TunnelConnection, request: PublicRequest, onClosed: OnClosed): void {
+  const forwarded = new TunnelledRequest(tunnel, request, onClosed);
+  (request.req as Carrier)[FORWARDED] = forwarded;
+  request.req.on('data', onRequestData);
+  request.req.on('end', onRequestEnd);
+  request.res.on('close', onResponseClose);
+}
+
+class TunnelledRequest implements StreamSink, Deadline {
+  dueAt = 0;
+  prevDue: Deadline | undefined = undefined;
+  nextDue: Deadline | undefined = undefined;
+  queued = false;
+
+  private finished = false;
+  /** The end flag went out with a body frame. */
+  private bodyEnded = false;
+  /** The sender's body is complete. */
+  private ended = false;
+  private headSent = false;
   // While the sender reads our response slowly, the tunnel stops reading frames (once per stream, undone once).
-  let holdingTunnel = false;
-  const releaseTunnel = () => {
-    if (!holdingTunnel) return;
-    holdingTunnel = false;
-    res.off('drain', releaseTunnel);
-    tunnel.resumeReads();
-  };
+  private holdingTunnel = false;
+  private requeueOnEnd = false;
+  private bytesIn = 0;
+  private bytesOut = 0;
+  /** The body as it arrived, while the budget allows, so a drop can queue it whole instead of failing the sender. */
+  private kept: Buffer[] | undefined;
+  private keptBytes = 0;
+  private readonly stream: number;
+  private readonly meta: RequestMeta;
+  private readonly declaredLength: number;
+  private resumer: (() => void) | undefined;
 
-  // The body as it arrived, while the budget allows, so a drop can queue it whole instead of failing the sender.
-  let kept: Buffer[] | undefined = request.requeue ? [] : undefined;
-  let keptBytes = 0;
-  let requeueOnEnd = false;
-  let ended = false;
-  const dropKept = () => {
-    if (kept) request.requeue!.budget.give(keptBytes);
-    kept = undefined;
-  };
-  const finish = (abort?: ErrorAnswer) => {
-    if (finished) return;
-    finished = true;
-    clearTimeout(timer);
-    dropKept();
-    releaseTunnel();
-    tunnel.finish(stream, abort);
-    done?.({ status: res.statusCode, bytesIn, bytesOut });
-  };
-  const fail = (answer: ErrorAnswer, tellClient: boolean) => {
-    sendError(req, res, answer, !req.complete);
-    finish(tellClient ? answer : undefined);
-  };
+  constructor(
+    private readonly tunnel: TunnelConnection,
+    private readonly request: PublicRequest,
+    private readonly onClosed: OnClosed,
+  ) {
+    this.kept = request.requeue ? [] : undefined;
+    this.stream = tunnel.open(this);
+    this.meta = {
+      method: request.method,
+      path: request.path,
+      headers: request.headers,
+      deliveryId: request.deliveryId,
+      receivedAt: Date.now(),
+      url: request.url,
+    };
+    this.declaredLength = request.contentLength === undefined ? NaN : Number(request.contentLength);
+    tunnel.clock?.add(this, request.started);
+  }
 
-  const stream = tunnel.open({
-    onResponse(meta, body, end) {
-      clearTimeout(timer);
-      res.sendDate = false;
-      try {
-        res.writeHead(meta.status, toFlat(stripHopByHop(meta.headers)));
-      } catch {
-        fail({ code: 'local_error', message: 'the local app answered with a header HTTP does not allow' }, true);
-        return;
-      }
-      this.onResponseBody(body, end);
-    },
-    onResponseBody(body, end) {
-      if (finished) return;
-      if (body.length > 0) {
-        bytesOut += body.length;
-        if (!res.write(body) && !holdingTunnel) {
-          holdingTunnel = true;
-          tunnel.pauseReads();
-          res.once('drain', releaseTunnel);
-        }
-      }
-      if (end) {
-        res.end();
-        finish();
-      }
-    },
-    onAbort(meta) {
-      fail(meta, false);
-    },
-    onDisconnect() {
-      if (kept && !res.headersSent) {
-        // The sender is still waiting: queue the request (once its body is all here) and tell it 202.
-        clearTimeout(timer);
-        if (ended) return requeue();
-        requeueOnEnd = true;
-        req.resume();
-        return;
-      }
-      fail({ code: 'tunnel_disconnected', message: `tunnel ${tunnel.id} disconnected before the local app answered` }, false);
-    },
-  });
-
-  const meta: RequestMeta = {
-    method: req.method ?? 'GET',
-    path: request.path,
-    headers: request.headers,
-    deliveryId: request.deliveryId,
-    receivedAt: Date.now(),
-    url: request.url,
-  };
-  const requeue = () => {
-    const body = Buffer.concat(kept!, keptBytes);
-    request.requeue!.store(meta, body);
-    finish();
-  };
-  const declaredLength = Number(req.headers['content-length'] ?? NaN);
-  let headSent = false;
-
-  const sendChunk = (chunk: Buffer, end: boolean): boolean => {
-    const frame = headSent
-      ? encode(MessageType.RequestBody, stream, null, chunk, end)
-      : encode(MessageType.Request, stream, meta, chunk, end);
-    headSent = true;
-    return tunnel.send(frame, resumeBody);
-  };
-  const resumeBody = () => {
-    if (req.isPaused() && !finished) req.resume();
-  };
-
-  req.on('data', (chunk: Buffer) => {
-    if (finished) return;
-    // Counted as bytes arrive, not from Content-Length: a chunked body has none (RFC 9112 §7.1).
-    if (bytesIn + chunk.length > request.maxBodyBytes) {
-      fail({ code: 'body_too_large', message: `request body exceeds the relay's limit of ${request.maxBodyBytes} bytes` }, true);
+  onResponse(meta: ResponseMeta, body: Buffer, end: boolean): void {
+    this.tunnel.clock?.remove(this);
+    const { res } = this.request;
+    res.sendDate = false;
+    try {
+      res.writeHead(meta.status, stripHopByHopFlat(meta.headers));
+    } catch {
+      this.fail({ code: 'local_error', message: 'the local app answered with a header HTTP does not allow' }, true);
       return;
     }
-    bytesIn += chunk.length;
-    if (kept && keptBytes + chunk.length <= MAX_KEPT_PER_REQUEST && request.requeue!.budget.take(chunk.length)) {
-      kept.push(chunk);
-      keptBytes += chunk.length;
-    } else {
-      dropKept();
+    this.onResponseBody(body, end);
+  }
+
+  onResponseBody(body: Buffer, end: boolean): void {
+    if (this.finished) return;
+    const { res } = this.request;
+    this.bytesOut += body.length;
+    if (end) {
+      // One call writes the last bytes and ends: a small answer leaves in one write.
+      if (body.length > 0) res.end(body);
+      else res.end();
+      this.finish();
+      return;
     }
-    if (requeueOnEnd) {
+    if (body.length > 0 && !res.write(body) && !this.holdingTunnel) {
+      this.holdingTunnel = true;
+      this.tunnel.pauseReads();
+      res.once('drain', onResponseDrain);
+    }
+  }
+
+  onAbort(meta: AbortMeta): void {
+    this.fail(meta, false);
+  }
+
+  onDisconnect(): void {
+    const { res, req } = this.request;
+    if (this.kept && !res.headersSent) {
+      // The sender is still waiting: queue the request (once its body is all here) and tell it 202.
+      this.tunnel.clock?.remove(this);
+      if (this.ended) return this.requeue();
+      this.requeueOnEnd = true;
+      req.resume();
+      return;
+    }
+    this.fail({ code: 'tunnel_disconnected', message: `tunnel ${this.tunnel.id} disconnected before the local app answered` }, false);
+  }
+
+  /** The relay's own pending timeout (a little longer than the client's, so the client's precise 504 wins). */
+  expire(): void {
+    this.fail({ code: 'local_timeout', message: `the local app did not answer within ${this.tunnel.timeoutMs / 1000} s` }, true);
+  }
+
+  receive(chunk: Buffer): void {
+    if (this.finished) return;
+    const { maxBodyBytes, requeue, req } = this.request;
+    // Counted as bytes arrive, not from Content-Length: a chunked body has none (RFC 9112 §7.1).
+    if (this.bytesIn + chunk.length > maxBodyBytes) {
+      this.fail({ code: 'body_too_large', message: `request body exceeds the relay's limit of ${maxBodyBytes} bytes` }, true);
+      return;
+    }
+    this.bytesIn += chunk.length;
+    if (this.kept && this.keptBytes + chunk.length <= MAX_KEPT_PER_REQUEST && requeue!.budget.take(chunk.length)) {
+      this.kept.push(chunk);
+      this.keptBytes += chunk.length;
+    } else {
+      this.dropKept();
+    }
+    if (this.requeueOnEnd) {
       // The tunnel is gone; the rest of the body only goes to the queue.
-      if (!kept) fail({ code: 'tunnel_disconnected', message: `tunnel ${tunnel.id} disconnected while the request body arrived` }, false);
+      if (!this.kept) this.fail({ code: 'tunnel_disconnected', message: `tunnel ${this.tunnel.id} disconnected while the request body arrived` }, false);
       return;
     }
     let writable = true;
     for (let offset = 0; offset < chunk.length; offset += BODY_CHUNK_BYTES) {
-      const piece = chunk.subarray(offset, offset + BODY_CHUNK_BYTES);
+      const piece = offset === 0 && chunk.length <= BODY_CHUNK_BYTES ? chunk : chunk.subarray(offset, offset + BODY_CHUNK_BYTES);
       // With a Content-Length, the last chunk carries the end flag: a small webhook is one frame.
-      bodyEnded = bytesIn === declaredLength && offset + BODY_CHUNK_BYTES >= chunk.length;
-      writable = sendChunk(piece, bodyEnded);
+      this.bodyEnded = this.bytesIn === this.declaredLength && offset + BODY_CHUNK_BYTES >= chunk.length;
+      writable = this.sendChunk(piece, this.bodyEnded);
     }
     if (!writable) req.pause();
-  });
-  req.on('end', () => {
-    ended = true;
-    if (requeueOnEnd && !finished) return requeue();
-    if (!finished && !bodyEnded) sendChunk(Buffer.alloc(0), true);
-  });
-  res.on('close', () => {
-    if (!finished) finish({ code: 'sender_gone', message: 'the sender closed the connection' });
-  });
+  }
 
-  if (tunnel.timeoutMs > 0) {
-    timer = setTimeout(() => {
-      fail({ code: 'local_timeout', message: `the local app did not answer within ${tunnel.timeoutMs / 1000} s` }, true);
-    }, tunnel.timeoutMs + RELAY_TIMEOUT_GRACE_MS);
+  bodyDone(): void {
+    this.ended = true;
+    if (this.requeueOnEnd && !this.finished) return this.requeue();
+    if (!this.finished && !this.bodyEnded) this.sendChunk(EMPTY, true);
+  }
+
+  senderClosed(): void {
+    if (!this.finished) this.finish({ code: 'sender_gone', message: 'the sender closed the connection' });
+    this.onClosed(this.request.res, this.request.started, this.bytesIn, this.bytesOut);
+  }
+
+  releaseTunnel(): void {
+    if (!this.holdingTunnel) return;
+    this.holdingTunnel = false;
+    this.request.res.off('drain', onResponseDrain);
+    this.tunnel.resumeReads();
+  }
+
+  private sendChunk(chunk: Buffer, end: boolean): boolean {
+    const frame = this.headSent
+      ? encode(MessageType.RequestBody, this.stream, null, chunk, end)
+      : encode(MessageType.Request, this.stream, this.meta, chunk, end);
+    this.headSent = true;
+    // A write callback costs a closure and a callback per frame: only a frame that may fill the socket's buffer asks one.
+    if (this.tunnel.hasRoomFor(frame.length)) return this.tunnel.send(frame);
+    this.resumer ??= () => {
+      if (this.request.req.isPaused() && !this.finished) this.request.req.resume();
+    };
+    return this.tunnel.send(frame, this.resumer);
+  }
+
+  private requeue(): void {
+    const body = Buffer.concat(this.kept!, this.keptBytes);
+    this.request.requeue!.store(this.request, this.meta.receivedAt, body);
+    this.finish();
+  }
+
+  private dropKept(): void {
+    if (this.kept) this.request.requeue!.budget.give(this.keptBytes);
+    this.kept = undefined;
+  }
+
+  private fail(answer: ErrorAnswer, tellClient: boolean): void {
+    const { req, res } = this.request;
+    sendError(req, res, answer, !req.complete);
+    this.finish(tellClient ? answer : undefined);
+  }
+
+  private finish(abort?: ErrorAnswer): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.tunnel.clock?.remove(this);
+    this.dropKept();
+    this.releaseTunnel();
+    this.tunnel.finish(this.stream, abort);
   }
 }

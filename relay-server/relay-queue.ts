@@ -38,6 +38,14 @@ export class RelayQueue {
   ) {
     this.settings = { ...DEFAULT_QUEUE_SETTINGS, ...settings };
     this.keptBodies = new ByteBudget(this.settings.keepBodiesBytes);
+    this.requeue = {
+      budget: this.keptBodies,
+      store: (request, receivedAt, body) => {
+        const { tunnelId, deliveryId, method, path, headers, url } = request;
+        const queued = { tunnelId, deliveryId, method, path, headers, url, reason: 'offline' as const, answer: this.settings, receivedAt };
+        storeAndAnswer(this.intake, request.req, request.res, queued, body);
+      },
+    };
     this.intake = {
       queue,
       settings: this.settings,
@@ -62,14 +70,8 @@ export class RelayQueue {
     queuePublicRequest(this.intake, req, res, { ...head, reason: tunnel ? 'ack' : 'offline', answer }, maxBodyBytes, done);
   }
 
-  /** For a live request: if its tunnel drops after the body arrived, it is queued under its own delivery id. */
-  requeueFor(req: IncomingMessage, res: ServerResponse, head: RequestHead): Requeue {
-    return {
-      budget: this.keptBodies,
-      store: (meta, body) =>
-        storeAndAnswer(this.intake, req, res, { ...head, reason: 'offline', answer: this.settings, receivedAt: meta.receivedAt }, body),
-    };
-  }
+  /** For live requests: one whose tunnel drops after its body arrived is queued under its own delivery id. */
+  readonly requeue: Requeue;
 
   /** A tunnel was welcomed: send what waits for it. */
   open(connection: TunnelConnection): void {

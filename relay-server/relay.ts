@@ -12,8 +12,9 @@ import { TunnelGate } from './handshake.js';
 import { RelayMetrics } from './metrics.js';
 import { DEFAULT_LIMITS, type RelayLimits, type RelayOptions } from './options.js';
 import { deliveryIdSource } from './delivery-id.js';
-import { forwardPublicRequest } from './public-request.js';
+import { forwardPublicRequest, type OnClosed } from './public-request.js';
 import { RelayQueue } from './relay-queue.js';
+import { scanHead, type RequestHead } from './request-head.js';
 import type { TunnelConnection } from './tunnel-connection.js';
 import { TunnelRegistry } from './tunnel-registry.js';
 
@@ -30,13 +31,6 @@ export interface Relay {
   readonly port: number;
   readonly adminPort: number | undefined;
   readonly tunnelCount: number;
-}
-
-/** Bytes of the header lines as sent (`name: value\r\n`), from rawHeaders; Node's own count is not exact. */
-function headerBytes(raw: string[]): number {
-  let bytes = 0;
-  for (let i = 0; i + 1 < raw.length; i += 2) bytes += raw[i].length + raw[i + 1].length + 4;
-  return bytes;
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -115,11 +109,12 @@ export function createRelay(options: RelayOptions): Relay {
   });
 
   /** Why a public request cannot go through, if it cannot (checked in the order a sender can fix them). */
-  function refusal(req: IncomingMessage, id: string, path: string, tunnel: TunnelConnection | undefined): ErrorAnswer | undefined {
+  function refusal(req: IncomingMessage, head: RequestHead, id: string, path: string, tunnel: TunnelConnection | undefined): ErrorAnswer | undefined {
     if (draining) return { code: 'relay_draining', message: 'the relay is shutting down', retryAfterSeconds: 5 };
     if ((req.url ?? '').length > limits.maxUrlBytes) return { code: 'uri_too_long', message: `URL longer than ${limits.maxUrlBytes} bytes` };
-    if (req.rawHeaders.length / 2 > limits.maxHeaderCount) return { code: 'headers_too_large', message: `more than ${limits.maxHeaderCount} headers` };
-    if (headerBytes(req.rawHeaders) > limits.maxHeaderBytes) return { code: 'headers_too_large', message: `headers larger than ${limits.maxHeaderBytes} bytes` };
+    // Counted on rawHeaders: Node's maxHeadersCount would silently drop extras, its byte count is not exact.
+    if (head.count > limits.maxHeaderCount) return { code: 'headers_too_large', message: `more than ${limits.maxHeaderCount} headers` };
+    if (head.bytes > limits.maxHeaderBytes) return { code: 'headers_too_large', message: `headers larger than ${limits.maxHeaderBytes} bytes` };
     if (!tunnel) {
       if (!gate.isKnown(id)) return { code: 'tunnel_not_found', message: `no tunnel "${id}" is connected to this relay` };
       // Away, but known: the queue takes it (202), or the sender retries later.
@@ -130,47 +125,44 @@ export function createRelay(options: RelayOptions): Relay {
     if (tunnel && !queueing?.takes(tunnel, path) && tunnel.inFlight >= limits.maxInFlightPerTunnel) {
       return { code: 'tunnel_busy', message: `tunnel ${id} already has ${limits.maxInFlightPerTunnel} requests in flight`, retryAfterSeconds: 1 };
     }
-    const declared = Number(req.headers['content-length'] ?? 0);
+    const declared = Number(head.contentLength ?? 0);
     if (declared > limits.maxBodyBytes) {
       return { code: 'body_too_large', message: `request body of ${declared} bytes exceeds the relay's limit of ${limits.maxBodyBytes} bytes` };
     }
     return undefined;
   }
 
+  /** Every routed request ends here when its sender's connection closes: metrics, and the count a drain waits on. */
+  const closed: OnClosed = (res, started, bytesIn, bytesOut) => {
+    metrics.request(res.headersSent ? res.statusCode : 499, performance.now() - started, bytesIn, bytesOut);
+    if (--active === 0) onIdle?.();
+  };
+
   function handleRequest(req: IncomingMessage, res: ServerResponse): void {
-    const target = addressing.route(req);
+    const head = scanHead(req.rawHeaders);
+    const target = addressing.route(req, head);
     if (!target) return handleBareHost(req, res);
     const started = performance.now();
-    const traffic = { in: 0, out: 0 };
     active++;
-    res.once('close', () => {
-      metrics.request(res.headersSent ? res.statusCode : 499, performance.now() - started, traffic.in, traffic.out);
-      if (--active === 0) onIdle?.();
-    });
     const tunnel = registry.get(target.id);
-    const refused = refusal(req, target.id, target.path, tunnel);
-    if (refused) return sendError(req, res, refused, true);
-    const head = {
-      tunnelId: target.id,
-      deliveryId: nextDeliveryId(),
-      method: req.method ?? 'GET',
-      path: target.path,
-      headers: addressing.forwardedHeaders(req),
-      url: addressing.requestUrl(target.id, req),
-    };
-    if (queueing?.takes(tunnel, target.path)) {
-      queueing.accept(req, res, head, tunnel, limits.maxBodyBytes, (bytes) => (traffic.in = bytes));
+    const refused = refusal(req, head, target.id, target.path, tunnel);
+    if (refused) {
+      res.once('close', () => closed(res, started, 0, 0));
+      return sendError(req, res, refused, true);
+    }
+    const { id: tunnelId, path } = target;
+    const deliveryId = nextDeliveryId();
+    const method = req.method ?? 'GET';
+    const headers = addressing.forwardedHeaders(req, head);
+    const url = addressing.requestUrl(tunnelId, req, head);
+    if (queueing?.takes(tunnel, path)) {
+      let bytesIn = 0;
+      res.once('close', () => closed(res, started, bytesIn, 0));
+      queueing.accept(req, res, { tunnelId, deliveryId, method, path, headers, url }, tunnel, limits.maxBodyBytes, (bytes) => (bytesIn = bytes));
       return;
     }
-    const requeue = queueing?.requeueFor(req, res, head);
-    forwardPublicRequest(
-      tunnel!,
-      { req, res, path: target.path, headers: head.headers, url: head.url, deliveryId: head.deliveryId, maxBodyBytes: limits.maxBodyBytes, requeue },
-      (outcome) => {
-        traffic.in = outcome.bytesIn;
-        traffic.out = outcome.bytesOut;
-      },
-    );
+    const request = { tunnelId, deliveryId, method, path, headers, url, req, res, contentLength: head.contentLength, maxBodyBytes: limits.maxBodyBytes, started, requeue: queueing?.requeue };
+    forwardPublicRequest(tunnel!, request, closed);
   }
 
   function handleBareHost(req: IncomingMessage, res: ServerResponse): void {

@@ -7,12 +7,14 @@ import {
   encode,
   MessageType,
   ProtocolError,
+  RELAY_TIMEOUT_GRACE_MS,
   type AbortMeta,
   type AckSettings,
   type ErrorCode,
   type Message,
   type ResponseMeta,
 } from '../src/protocol.js';
+import { DeadlineList } from './deadline-list.js';
 import type { TokenBucket } from './rate-limit.js';
 
 /** What a public request does with the client's answers. Implemented by public-request.ts. */
@@ -26,6 +28,8 @@ export interface StreamSink {
 
 // Above this much unsent data on the socket, request bodies are paused (backpressure toward senders).
 const HIGH_WATER_BYTES = 1024 * 1024;
+// The most a WebSocket frame header adds to a frame the relay sends (RFC 6455 §5.2: 10 bytes, unmasked).
+const WS_HEADER_MAX_BYTES = 10;
 // WebSocket close codes in the private range (RFC 6455 §7.4.2).
 export const CLOSE_PROTOCOL_ERROR = 4002;
 
@@ -45,6 +49,8 @@ export class TunnelConnection {
   private readonly batcher: TurnBatcher;
   /** The client committed a queued delivery (ACK); set by the delivery pump. */
   onAck: ((deliveryId: string) => void) | undefined;
+  /** Pending timeouts of this tunnel's public requests (one timer for all of them); undefined when the client waits forever. */
+  readonly clock: DeadlineList | undefined;
 
   constructor(
     readonly id: string,
@@ -55,6 +61,7 @@ export class TunnelConnection {
     private readonly onClose: (connection: TunnelConnection) => void,
   ) {
     this.batcher = new TurnBatcher(ws);
+    this.clock = timeoutMs > 0 ? new DeadlineList(timeoutMs + RELAY_TIMEOUT_GRACE_MS) : undefined;
     ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
     ws.on('pong', () => {
       this.alive = true;
@@ -107,6 +114,11 @@ export class TunnelConnection {
     if (this.closed) return false;
     this.batcher.send(frame, onFlushed);
     return this.ws.bufferedAmount < HIGH_WATER_BYTES;
+  }
+
+  /** Would a frame of this size leave the socket's buffer below the high-water mark (so send() returns true)? */
+  hasRoomFor(frameBytes: number): boolean {
+    return this.ws.bufferedAmount + frameBytes + WS_HEADER_MAX_BYTES < HIGH_WATER_BYTES;
   }
 
   /** A sender is slow to read a response: stop reading from the client until it drains. */
@@ -171,6 +183,7 @@ export class TunnelConnection {
     const sinks = [...this.streams.values()];
     this.streams.clear();
     for (const sink of sinks) sink.onDisconnect();
+    this.clock?.clear();
     this.onClose(this);
   }
 }

@@ -30,22 +30,49 @@ export function toFlat(pairs: HeaderPairs): string[] {
   return flat;
 }
 
+/** Lengths of the names dropped whatever Connection says: a header of another length is kept without lower-casing it. */
+const DROPPED_LENGTHS = new Set([...HOP_BY_HOP, ERROR_HEADER].map((name) => name.length));
+
+/** Adds the lower-cased names a Connection header's value lists (RFC 9110 §7.6.1) to `named`. */
+export function addConnectionTokens(named: Set<string> | undefined, value: string): Set<string> {
+  named ??= new Set();
+  for (const token of value.split(',')) named.add(token.trim().toLowerCase());
+  return named;
+}
+
+/** Is a header of this name dropped on forwarding? `named`: the names listed in Connection, lower-cased. */
+export function dropsHeader(name: string, named: Set<string> | undefined): boolean {
+  if (!named && !DROPPED_LENGTHS.has(name.length)) return false;
+  const lower = name.toLowerCase();
+  return HOP_BY_HOP.has(lower) || lower === ERROR_HEADER || (named !== undefined && named.has(lower));
+}
+
+function connectionNames(pairs: HeaderPairs): Set<string> | undefined {
+  let named: Set<string> | undefined;
+  for (const [name, value] of pairs) {
+    if (name.length === 10 && name.toLowerCase() === 'connection') named = addConnectionTokens(named, value);
+  }
+  return named;
+}
+
 /**
  * Drops hop-by-hop headers, the headers named in Connection, and hooktunnel's own error header
  * (so a local app or a sender cannot fake an error made by hooktunnel).
  */
 export function stripHopByHop(pairs: HeaderPairs): HeaderPairs {
-  let named: Set<string> | undefined;
-  for (const [name, value] of pairs) {
-    if (name.length === 10 && name.toLowerCase() === 'connection') {
-      named ??= new Set();
-      for (const token of value.split(',')) named.add(token.trim().toLowerCase());
-    }
+  const named = connectionNames(pairs);
+  return pairs.filter(([name]) => !dropsHeader(name, named));
+}
+
+/** toFlat(stripHopByHop(pairs)) in one pass: what a relay writes back to a sender. */
+export function stripHopByHopFlat(pairs: HeaderPairs): string[] {
+  const named = connectionNames(pairs);
+  const flat: string[] = [];
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i];
+    if (!dropsHeader(pair[0], named)) flat.push(pair[0], pair[1]);
   }
-  return pairs.filter(([name]) => {
-    const lower = name.toLowerCase();
-    return !HOP_BY_HOP.has(lower) && lower !== ERROR_HEADER && !named?.has(lower);
-  });
+  return flat;
 }
 
 /** Replaces every header of this name with one value at the first one's position (appended if absent). */

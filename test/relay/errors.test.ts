@@ -1,8 +1,8 @@
 // Error pages made by the relay: status, X-Hooktunnel-Error, content negotiation; and what a trusted proxy may say.
 
 import { describe, expect, it } from 'vitest';
-import { MessageType } from '../../src/protocol.js';
-import { send, startLocalApp } from '../helpers/http.js';
+import { encode, MessageType, RELAY_TIMEOUT_GRACE_MS, type Message } from '../../src/protocol.js';
+import { send, startLocalApp, waitFor } from '../helpers/http.js';
 import { onCleanup, openSession, rawClient, rawHttp, startRelay } from './helpers.js';
 
 describe('error pages', () => {
@@ -31,6 +31,26 @@ describe('error pages', () => {
     const timing = await openSession(url, slow.port, { name: 'slow', timeoutMs: 200 });
     const late = await send(`${timing.welcome!.url}/x`, { body: 'x' });
     expect([late.status, late.headers['x-hooktunnel-error']]).toEqual([504, 'local_timeout']);
+  });
+
+  it('504 local_timeout from the relay itself when the client stays silent past its timeout and the grace, and the client is told', async () => {
+    const { url } = await startRelay();
+    const client = await rawClient(url, { hello: { timeoutMs: 100 } });
+    const welcome = (await client.next(MessageType.Welcome)) as Extract<Message, { type: MessageType.Welcome }>;
+    const started = performance.now();
+    const early = send(`${welcome.meta.url}/first`, { body: 'a' });
+    const request = (await client.next(MessageType.Request)) as Extract<Message, { type: MessageType.Request }>;
+    const late = send(`${welcome.meta.url}/second`, { body: 'b' });
+    await waitFor(() => client.messages.filter((m) => m.type === MessageType.Request).length === 2, 'the second request');
+    // The first is answered in time: its deadline must not fire later; the second gets the relay's 504.
+    client.ws.send(encode(MessageType.Response, request.stream, { status: 201, headers: [] }, Buffer.from('ok'), true));
+    expect((await early).status).toBe(201);
+    const reply = await late;
+    expect([reply.status, reply.headers['x-hooktunnel-error']]).toEqual([504, 'local_timeout']);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(100 + RELAY_TIMEOUT_GRACE_MS - 5);
+    const abort = await client.next(MessageType.Abort);
+    expect(abort.type === MessageType.Abort && abort.meta.code).toBe('local_timeout');
+    expect(client.messages.filter((m) => m.type === MessageType.Abort)).toHaveLength(1);
   });
 
   it('cannot be faked by a local app: its X-Hooktunnel-Error header is dropped', async () => {
@@ -87,6 +107,54 @@ describe('--trust-proxy', () => {
       const seen = app.received.at(-1)!.rawHeaders;
       expect(header(seen, 'x-forwarded-proto')).toBe(proto);
       expect(header(seen, 'x-forwarded-for')).toBe(forwardedFor);
+    }
+  });
+});
+
+describe('the request head a relay forwards', () => {
+  const sent = [
+    'Host', 'hooks.example.com',
+    'X-Forwarded-For', '203.0.113.9',
+    'x-forwarded-for', '198.51.100.7',
+    'Connection', 'keep-alive, X-Drop-Me',
+    'X-Drop-Me', 'secret',
+    'X-Keep', 'a',
+    'x-keep', 'b',
+    'X-Forwarded-Proto', 'https',
+    'X-FORWARDED-HOST', 'public.example',
+    'TE', 'trailers',
+    'X-Hooktunnel-Error', 'fake',
+    'Content-Length', '1',
+  ];
+  const kept = [['Host', 'hooks.example.com'], ['X-Keep', 'a'], ['x-keep', 'b']];
+
+  it('keeps order, case and duplicates, drops hop-by-hop headers and those Connection names, and rebuilds X-Forwarded-*', async () => {
+    for (const { trustProxy, headers, url } of [
+      {
+        trustProxy: ['127.0.0.1'],
+        headers: [...kept, ['X-Forwarded-Proto', 'https'], ['X-FORWARDED-HOST', 'public.example'], ['Content-Length', '1'],
+          ['X-Forwarded-For', '203.0.113.9, 198.51.100.7, 127.0.0.1']],
+        url: /^https:\/\/hooks\.example\.com\/t\/[a-z2-7]{13}\/h\?q=1$/,
+      },
+      {
+        trustProxy: [],
+        headers: [...kept, ['Content-Length', '1'], ['X-Forwarded-For', '127.0.0.1'], ['X-Forwarded-Proto', 'http'], ['X-Forwarded-Host', 'hooks.example.com']],
+        url: /^http:\/\/hooks\.example\.com\/t\/[a-z2-7]{13}\/h\?q=1$/,
+      },
+    ]) {
+      const relay = await startRelay({ trustProxy });
+      const client = await rawClient(relay.url, { hello: {} });
+      const welcome = (await client.next(MessageType.Welcome)) as Extract<Message, { type: MessageType.Welcome }>;
+      const reply = send(`${welcome.meta.url}/h?q=1`, { headers: sent, body: 'x' });
+      const request = (await client.next(MessageType.Request)) as Extract<Message, { type: MessageType.Request }>;
+      expect(request.meta.headers).toEqual(headers);
+      expect(request.meta.url).toMatch(url);
+      expect(request.meta.path).toBe('/h?q=1');
+      expect([request.end, request.body.toString()]).toEqual([true, 'x']);
+      client.ws.send(encode(MessageType.Response, request.stream, { status: 200, headers: [['Connection', 'close'], ['X-App', '1']] }, Buffer.alloc(0), true));
+      const answer = await reply;
+      expect(answer.status).toBe(200);
+      expect(answer.headers['x-app']).toBe('1');
     }
   });
 });
