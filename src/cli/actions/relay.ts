@@ -2,6 +2,7 @@
 
 import { isIPv4, isIPv6 } from 'node:net';
 import { createRelay } from '../../../relay-server/relay.js';
+import { holdYoungGeneration } from '../../../relay-server/young-generation.js';
 import { UserError, usageError } from '../../errors.js';
 import { parseTokenList, relayAuthStore, watchTokenFile } from '../../relay-state/auth-store.js';
 import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
@@ -29,6 +30,7 @@ function exposedBy(flags: RelayFlags): string | undefined {
 }
 
 export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  holdYoungGeneration();
   const log = flags.quiet ? undefined : (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   const limits = relayLimits(flags);
   const queue = flags.queue ? queueSettings(flags) : undefined;
