@@ -1,7 +1,6 @@
 // The hooktunnel command line: builds the program, runs it, and is the one place errors become messages and exit codes.
 
 import { Command, CommanderError } from 'commander';
-import chalk from 'chalk';
 import { UserError } from '../errors.js';
 import { sanitize } from '../sanitize.js';
 import { listenCommand } from './commands/listen.js';
@@ -58,7 +57,8 @@ Docs: README.md in the package.`,
 
 /** Runs the CLI. It sets process.exitCode and lets the event loop drain; it exits early only when stdout's reader is gone. */
 export async function run(argv: string[]): Promise<void> {
-  if (process.env.NO_COLOR) chalk.level = 0;
+  // chalk is not loaded yet (--help must not pay for it); it reads FORCE_COLOR when it loads, but never NO_COLOR.
+  if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
   // `hooktunnel ls | head` closes the pipe early: that is the reader's choice, not a crash.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
@@ -70,16 +70,17 @@ export async function run(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (error) {
-    process.exitCode = report(error);
+    process.exitCode = await report(error);
   }
 }
 
 /** Turns any error into output and an exit code: user errors get a hint, bugs get a stack. */
-export function report(error: unknown): number {
+export async function report(error: unknown): Promise<number> {
   if (error instanceof CommanderError) {
     // Commander has printed its own message (or help/version, with exit code 0).
     return error.exitCode === 0 ? 0 : 2;
   }
+  const { default: chalk } = await import('chalk');
   if (error instanceof UserError) {
     // Messages can carry a relay's words (a refusal, a reason to go away): escaped like any network text.
     process.stderr.write(`${chalk.red('error:')} ${sanitize(error.message)}\n`);
