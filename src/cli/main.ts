@@ -1,25 +1,19 @@
 // The hooktunnel command line: builds the program, runs it, and is the one place errors become messages and exit codes.
 
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { UserError } from '../errors.js';
 import { sanitize } from '../sanitize.js';
-import { listenCommand } from './commands/listen.js';
-import { relayCommand } from './commands/relay.js';
-import { lsCommand } from './commands/ls.js';
-import { showCommand } from './commands/show.js';
-import { replayCommand } from './commands/replay.js';
-import { retryCommand } from './commands/retry.js';
-import { pruneCommand } from './commands/prune.js';
-import { inspectCommand } from './commands/inspect.js';
-import { loginCommand } from './commands/login.js';
-import { verifyCommand } from './commands/verify.js';
-import { triggerCommand } from './commands/trigger.js';
-import { exportCommand } from './commands/export.js';
+import { commandOf, COMMANDS } from './commands/catalog.js';
 import { VERSION } from './version.js';
 
 export { VERSION };
 
-export function buildProgram(): Command {
+/**
+ * The program for a command line: the command it runs (or asks help for) is loaded in full, every other one is only
+ * its name and description (see commands/catalog.ts), which is all the list of commands in `--help` shows.
+ */
+export async function buildProgram(args: readonly string[]): Promise<Command> {
+  const usages = new Map(COMMANDS.map((entry) => [entry.name, `${entry.name} ${entry.usage}`]));
   const program = new Command('hooktunnel')
     .description('Develop against webhooks: a public URL that forwards to localhost, records every exchange byte for byte, and replays on demand.')
     .version(VERSION, '-v, --version')
@@ -35,22 +29,15 @@ Quick start:
 
 Environment: NO_COLOR disables colour; HOOKTUNNEL_RELAY, HOOKTUNNEL_TOKEN, HOOKTUNNEL_DB set the usual flags.
 Docs: README.md in the package.`,
-    );
-  for (const command of [
-    listenCommand(),
-    inspectCommand(),
-    lsCommand(),
-    showCommand(),
-    replayCommand(),
-    retryCommand(),
-    verifyCommand(),
-    triggerCommand(),
-    exportCommand(),
-    pruneCommand(),
-    relayCommand(),
-    loginCommand(),
-  ]) {
-    program.addCommand(command);
+    )
+    .configureHelp({
+      subcommandTerm(command: Command): string {
+        return usages.get(command.name()) ?? Help.prototype.subcommandTerm.call(this, command);
+      },
+    });
+  const wanted = commandOf(args);
+  for (const entry of COMMANDS) {
+    program.addCommand(entry === wanted ? await entry.load() : new Command(entry.name).description(entry.description));
   }
   return program;
 }
@@ -64,10 +51,10 @@ export async function run(argv: string[]): Promise<void> {
     if (error.code !== 'EPIPE') throw error;
     process.exit(process.exitCode ?? 0);
   });
-  const program = buildProgram();
-  program.exitOverride();
-  for (const command of program.commands) command.exitOverride();
   try {
+    const program = await buildProgram(argv.slice(2));
+    program.exitOverride();
+    for (const command of program.commands) command.exitOverride();
     await program.parseAsync(argv);
   } catch (error) {
     process.exitCode = await report(error);

@@ -1,0 +1,42 @@
+// The command catalog that --help is built from says exactly what the commands themselves say.
+
+import { Help } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { commandOf, COMMANDS } from '../../src/cli/commands/catalog.js';
+import { buildProgram } from '../../src/cli/main.js';
+
+describe('command catalog', () => {
+  it.each(COMMANDS.map((entry) => [entry.name, entry] as const))('%s: name, usage and description match the full command', async (_name, entry) => {
+    const command = await entry.load();
+    const help = new Help();
+    expect(command.name()).toBe(entry.name);
+    expect(help.subcommandTerm(command)).toBe(`${entry.name} ${entry.usage}`);
+    expect(help.subcommandDescription(command)).toBe(entry.description);
+  });
+
+  it('lists the same commands in --help whether one, none or all of them are loaded', async () => {
+    const stubs = (await buildProgram([])).helpInformation();
+    for (const entry of COMMANDS) {
+      expect((await buildProgram([entry.name])).helpInformation()).toBe(stubs);
+    }
+  });
+
+  it.each([
+    [['listen', '3000'], 'listen'],
+    [['help', 'relay'], 'relay'],
+    [['relay', 'token', 'create'], 'relay'],
+    [['--help'], undefined],
+    [['help'], undefined],
+    [['nope'], undefined],
+  ])('%j runs (or asks help for) %s', (args, name) => {
+    expect(commandOf(args)?.name).toBe(name);
+  });
+
+  it('loads the command it runs in full, with its options', async () => {
+    const program = await buildProgram(['help', 'ls']);
+    const ls = program.commands.find((command) => command.name() === 'ls')!;
+    expect(ls.options.map((option) => option.long)).toContain('--json');
+    const show = program.commands.find((command) => command.name() === 'show')!;
+    expect(show.options).toEqual([]);
+  });
+});
