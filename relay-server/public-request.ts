@@ -49,6 +49,7 @@ export type OnClosed = (res: ServerResponse, started: number, bytesIn: number, b
  */
 const MAX_KEPT_PER_REQUEST = 16 * 1024 * 1024;
 
+const EMPTY = Buffer.alloc(0);
 const FORWARDED = Symbol('hooktunnel.forwarded');
 type Carrier = IncomingMessage & { [FORWARDED]?: TunnelledRequest };
 const of = (req: IncomingMessage) => (req as Carrier)[FORWARDED]!;
@@ -103,8 +104,8 @@ class TunnelledRequest implements StreamSink, Deadline {
   private readonly meta: RequestMeta;
   private readonly declaredLength: number;
   private resumer: (() => void) | undefined;
-  /** Body bytes read in this event-loop turn and not sent yet. */
-  private readonly pending: Buffer[] = [];
+  /** Body bytes read in this event-loop turn and not sent yet (created by the first body that needs it). */
+  private pending: Buffer[] | undefined;
   private pendingBytes = 0;
   private flushScheduled = false;
 
@@ -208,7 +209,7 @@ class TunnelledRequest implements StreamSink, Deadline {
     }
     // Socket reads are at most 64 KiB: gather what arrives in one event-loop turn into frames of up to
     // BODY_CHUNK_BYTES, so a 20 MiB body is ~80 frames (one store write each on the client) instead of ~320.
-    this.pending.push(chunk);
+    (this.pending ??= []).push(chunk);
     this.pendingBytes += chunk.length;
     if (last || this.pendingBytes >= BODY_CHUNK_BYTES) this.flushPending(last);
     else if (!this.flushScheduled) {
@@ -219,16 +220,13 @@ class TunnelledRequest implements StreamSink, Deadline {
 
   /** Sends the gathered body bytes (with the end flag when `end`); the turn's last chance is flushLater. */
   flushPending(end: boolean): void {
-    if (this.finished || this.requeueOnEnd) {
-      this.pending.length = 0;
-      this.pendingBytes = 0;
-      return;
-    }
-    if (this.pendingBytes === 0 && !end) return;
-    const body = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
-    this.pending.length = 0;
+    const pending = this.pending;
+    const bytes = this.pendingBytes;
     this.pendingBytes = 0;
-    this.sendBody(body, end);
+    const discard = this.finished || this.requeueOnEnd || (bytes === 0 && !end);
+    const body = discard || bytes === 0 ? EMPTY : pending!.length === 1 ? pending![0] : Buffer.concat(pending!, bytes);
+    if (pending) pending.length = 0;
+    if (!discard) this.sendBody(body, end);
   }
 
   /** End of the turn in which body bytes arrived: what was gathered goes out now. */
