@@ -101,6 +101,10 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     summary.durationMs = durationMs;
     summary.id = recording?.id ?? 0;
+    // Examined before the answer is written, so both land in one commit: a reader of the store (`hooktunnel wait`)
+    // never sees a finished exchange whose analysis is still to come. Reading a streamed body back commits earlier writes.
+    guard(() => recording!.endRequestBody());
+    if (options.secrets) summary.webhook = examine(options.secrets);
     if (error) {
       summary.status ??= ERROR_STATUS[error.code];
       Object.assign(summary, { state: 'failed', errorCode: error.code, errorMessage: error.message });
@@ -109,7 +113,6 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
       summary.state = 'complete';
       guard(() => recording!.complete(durationMs));
     }
-    if (options.secrets) summary.webhook = examine(options.secrets);
     // Announced once its rows are committed, so whoever hears of it can read it back.
     if (recording) recording.whenStored(() => resolve(summary));
     else resolve(summary);

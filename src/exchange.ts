@@ -45,6 +45,8 @@ export interface ExchangeSummary {
   state: ExchangeState;
   errorCode: string | null;
   errorMessage: string | null;
+  /** The `hooktunnel.yml` route that took it (its path prefix); absent or null when listen ran without routes. */
+  route?: string | null;
   /** Set once the request body is complete and has been looked at. */
   webhook?: WebhookInfo | null;
   /** Delivered from the relay's queue this long after the relay received it (the client was away). */

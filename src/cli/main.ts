@@ -16,6 +16,7 @@ import { loginCommand } from './commands/login.js';
 import { verifyCommand } from './commands/verify.js';
 import { triggerCommand } from './commands/trigger.js';
 import { exportCommand } from './commands/export.js';
+import { waitCommand } from './commands/wait.js';
 import { VERSION } from './version.js';
 
 export { VERSION };
@@ -46,6 +47,7 @@ Docs: README.md in the package.`,
     retryCommand(),
     verifyCommand(),
     triggerCommand(),
+    waitCommand(),
     exportCommand(),
     pruneCommand(),
     relayCommand(),

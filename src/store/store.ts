@@ -18,6 +18,8 @@ import { SUMMARY_COLUMNS, toSummary, type Row } from './rows.js';
 /** How often writes held in memory (store full or locked) are tried again. */
 const FLUSH_INTERVAL_MS = 1_000;
 const BUSY_TIMEOUT_MS = 5_000;
+/** Rows `progressAfter` returns at most per call. */
+export const PROGRESS_BATCH = 500;
 
 export interface ListOptions {
   limit: number;
@@ -86,6 +88,13 @@ export class Store {
         .pluck(),
       // Answered from the (provider, event_at) index without a scan.
       latestEvent: db.prepare(`SELECT max(event_at) FROM exchanges WHERE provider = ?`).pluck(),
+      // The rowid range scan `wait` runs on every change of the file: cheap however large the store is.
+      progressAfter: db.prepare(
+        `SELECT id, received_at AS receivedAt,
+           state != 'pending' AND next_attempt_at IS NULL AND (lease_until IS NULL OR lease_until <= ?) AS settled
+         FROM exchanges WHERE id > ? ORDER BY id LIMIT ${PROGRESS_BATCH}`,
+      ),
+      lastId: db.prepare(`SELECT coalesce(max(id), 0) FROM exchanges`).pluck(),
       analysisUpdate: db.prepare(
         `UPDATE exchanges SET provider = ?, event_type = ?, event_id = ?, event_at = ?, verification = ?,
            verification_reason = ?, duplicate_of = ?, out_of_order = ? WHERE id = ?`,
@@ -183,6 +192,20 @@ export class Store {
       senderBody: (row.sender_body as Buffer | null) ?? null,
       attemptHistory: (row.attempt_count as number) > 0 ? this.deliveries.history(id) : [],
     };
+  }
+
+  /**
+   * Exchanges after `afterId`, oldest first, and whether each is settled: answered (or failed), no automatic attempt
+   * due and none running. A recording, a queued or a retried exchange is not settled yet.
+   */
+  progressAfter(afterId: number): { id: number; receivedAt: number; settled: boolean }[] {
+    this.writes.commitBatch();
+    return (this.statements.progressAfter.all(Date.now(), afterId) as { id: number; receivedAt: number; settled: number }[]).map((r) => ({ ...r, settled: r.settled === 1 }));
+  }
+
+  /** The newest exchange id, 0 for an empty store. */
+  lastId(): number {
+    return this.statements.lastId.get() as number;
   }
 
   /** The exchange that recorded this relay delivery, if any (redeliveries must not be forwarded twice). */
