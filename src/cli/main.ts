@@ -17,6 +17,7 @@ import { verifyCommand } from './commands/verify.js';
 import { triggerCommand } from './commands/trigger.js';
 import { exportCommand } from './commands/export.js';
 import { waitCommand } from './commands/wait.js';
+import { diffCommand } from './commands/diff.js';
 import { VERSION } from './version.js';
 
 export { VERSION };
@@ -48,6 +49,7 @@ Docs: README.md in the package.`,
     verifyCommand(),
     triggerCommand(),
     waitCommand(),
+    diffCommand(),
     exportCommand(),
     pruneCommand(),
     relayCommand(),
