@@ -18,6 +18,7 @@ import { triggerCommand } from './commands/trigger.js';
 import { exportCommand } from './commands/export.js';
 import { waitCommand } from './commands/wait.js';
 import { diffCommand } from './commands/diff.js';
+import { importCommand } from './commands/import.js';
 import { VERSION } from './version.js';
 
 export { VERSION };
@@ -51,6 +52,7 @@ Docs: README.md in the package.`,
     waitCommand(),
     diffCommand(),
     exportCommand(),
+    importCommand(),
     pruneCommand(),
     relayCommand(),
     loginCommand(),

@@ -90,6 +90,10 @@ function toEntry(e: Exchange): HarEntry {
       replayOf: e.replayOf,
       deliveryId: e.deliveryId,
       publicUrl: e.url,
+      // request.url is target + path; a target may carry a base path, so `hooktunnel import` needs them apart.
+      target: e.target,
+      path: e.path,
+      route: e.route ?? null,
       state: e.state,
       error: e.errorCode ? { code: e.errorCode, message: e.errorMessage } : null,
     },

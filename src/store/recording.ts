@@ -181,6 +181,11 @@ export class Recording {
     this.save(durationMs, 'failed', code, message);
   }
 
+  /** No answer will come and none is owed (an imported request the archive holds no answer for). */
+  interrupt(durationMs: number): void {
+    this.save(durationMs, 'interrupted', null, null);
+  }
+
   private save(durationMs: number, state: string, errorCode: string | null, errorMessage: string | null): void {
     this.endRequestBody();
     const body = this.response?.finish();
