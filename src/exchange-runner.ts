@@ -5,7 +5,8 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { ERROR_STATUS, type ErrorCode, type HeaderPairs, type ResponseMeta } from './protocol.js';
 import type { ExchangeSummary, WebhookInfo } from './exchange.js';
-import type { ForwardHandle, Forwarder } from './forward/forwarder.js';
+import type { ForwardHandle } from './forward/forwarder.js';
+import { destinationOf, type ForwardPort } from './forward/forward-port.js';
 import type { Store } from './store/store.js';
 import type { Recording } from './store/recording.js';
 import { analyzeWebhook } from './webhooks/analyze.js';
@@ -31,7 +32,7 @@ export interface ExchangeInput {
 }
 
 export interface RunOptions {
-  forwarder: Forwarder;
+  forwarder: ForwardPort;
   store: Store | null;
   sink?: ResponseSink;
   /** A store write failed; forwarding goes on regardless. */
@@ -51,6 +52,8 @@ export interface RunningExchange {
 
 export function runExchange(input: ExchangeInput, options: RunOptions): RunningExchange {
   const { forwarder, sink } = options;
+  // With routes, the target (and the route) depend on the path.
+  const destination = destinationOf(forwarder, input.path);
   const started = performance.now();
   const guard = (write: () => void) => {
     if (!recording) return;
@@ -66,7 +69,8 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
     try {
       recording = options.store.begin({
         ...input,
-        target: forwarder.target.url,
+        target: destination.target,
+        route: destination.route,
         body: Buffer.isBuffer(input.body) ? input.body : undefined,
       });
     } catch (error) {
@@ -79,7 +83,8 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
     replayOf: input.replayOf,
     deliveryId: input.deliveryId,
     url: input.url,
-    target: forwarder.target.url,
+    target: destination.target,
+    route: destination.route,
     receivedAt: input.receivedAt,
     method: input.method,
     path: input.path,

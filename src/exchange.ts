@@ -107,6 +107,7 @@ export function exchangeToJson(e: ExchangeSummary | Exchange): Record<string, un
     deliveryId: e.deliveryId,
     url: e.url,
     target: e.target,
+    route: e.route ?? null,
     receivedAt: new Date(e.receivedAt).toISOString(),
     method: e.method,
     path: e.path,

@@ -7,6 +7,9 @@ import { parseTarget, type Target } from './forward/target.js';
 import { setHeader } from './http-headers.js';
 import type { Store } from './store/store.js';
 import type { Secrets } from './webhooks/secrets.js';
+import { UserError } from './errors.js';
+import { routePort } from './routes/forwarded-path.js';
+import { MOCK_TARGET, NO_ROUTE_TARGET } from './routes/routed-forwarder.js';
 import { resignWebhook } from './webhooks/verify.js';
 
 export interface ReplayOptions {
@@ -30,6 +33,15 @@ export interface ReplayResult {
   resign?: { resigned: boolean; reason?: string };
 }
 
+/** Where the exchange went; one hooktunnel answered itself (a mock route, no route) has no app to go back to. */
+function originalTarget(original: ExchangeSummary): Target {
+  if (original.target === MOCK_TARGET || original.target === NO_ROUTE_TARGET) {
+    const why = original.target === MOCK_TARGET ? `the mock route ${original.route ?? ''}` : 'hooktunnel (no route took its path)';
+    throw new UserError(`exchange #${original.id} was answered by ${why}, not by an app`, { hint: 'pass --to <port|url> to send it to one', exitCode: 2 });
+  }
+  return parseTarget(original.target);
+}
+
 /** Returns undefined when there is no exchange with this id. */
 export async function replayExchange(store: Store, id: number, options: ReplayOptions): Promise<ReplayResult | undefined> {
   const original = store.get(id);
@@ -51,7 +63,7 @@ export async function replayExchange(store: Store, id: number, options: ReplayOp
     resign = { resigned: result.resigned, reason: result.reason };
   }
 
-  const forwarder = new Forwarder(options.to ?? parseTarget(original.target), { timeoutMs: options.timeoutMs, hostHeader: 'rewrite' });
+  const forwarder = routePort(new Forwarder(options.to ?? originalTarget(original), { timeoutMs: options.timeoutMs, hostHeader: 'rewrite' }), original.route);
   try {
     const running = runExchange(
       {

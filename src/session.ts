@@ -4,6 +4,9 @@ import { EventEmitter } from 'node:events';
 import type { ExchangeSummary } from './exchange.js';
 import { runExchange } from './exchange-runner.js';
 import { Forwarder, type HostHeaderMode } from './forward/forwarder.js';
+import type { ForwardPort } from './forward/forward-port.js';
+import { RoutedForwarder } from './routes/routed-forwarder.js';
+import type { Route } from './routes/route-table.js';
 import type { Target } from './forward/target.js';
 import { DeliveryWorker } from './delivery/delivery-worker.js';
 import { acceptQueued } from './delivery/queued-delivery.js';
@@ -16,6 +19,8 @@ import type { Secrets } from './webhooks/secrets.js';
 
 export interface SessionOptions {
   target: Target;
+  /** hooktunnel.yml routes: each request goes where its path's route says (then `target` is only for display). */
+  routes?: Route[];
   relayUrl: string;
   token?: string;
   name?: string;
@@ -55,7 +60,7 @@ export type StorageState = { state: 'buffering'; error: Error } | { state: 'reco
 
 export class Session extends EventEmitter<SessionEvents> {
   private readonly client: TunnelClient;
-  private readonly forwarder: Forwarder;
+  private readonly forwarder: ForwardPort;
   /** Delivers queued requests and retries, from the store; absent with --no-store. */
   private readonly worker: DeliveryWorker | undefined;
   /** Queued deliveries are taken one after the other, so they are recorded in the order the relay received them. */
@@ -69,7 +74,8 @@ export class Session extends EventEmitter<SessionEvents> {
 
   constructor(readonly options: SessionOptions) {
     super();
-    this.forwarder = new Forwarder(options.target, { timeoutMs: options.timeoutMs, hostHeader: options.hostHeader });
+    const routed = options.routes ? new RoutedForwarder(options.routes, options.target) : undefined;
+    this.forwarder = routed ?? new Forwarder(options.target, { timeoutMs: options.timeoutMs, hostHeader: options.hostHeader });
     this.client = new TunnelClient(options);
     this.client.on('status', (status) => this.emit('status', status));
     this.client.on('welcome', (welcome) => {
@@ -90,7 +96,7 @@ export class Session extends EventEmitter<SessionEvents> {
           secrets: options.secrets,
           onStoreError: (error) => this.emit('storeError', error),
         },
-        options.target.url,
+        routed ? routed.targets() : options.target.url,
       );
       this.worker.on('exchange', (exchange) => this.emit('exchange', exchange));
       this.worker.on('storeError', (error) => this.emit('storeError', error));

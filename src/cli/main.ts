@@ -19,6 +19,7 @@ import { exportCommand } from './commands/export.js';
 import { waitCommand } from './commands/wait.js';
 import { diffCommand } from './commands/diff.js';
 import { importCommand } from './commands/import.js';
+import { configCommand } from './commands/config.js';
 import { VERSION } from './version.js';
 
 export { VERSION };
@@ -54,6 +55,7 @@ Docs: README.md in the package.`,
     exportCommand(),
     importCommand(),
     pruneCommand(),
+    configCommand(),
     relayCommand(),
     loginCommand(),
   ]) {
@@ -72,7 +74,8 @@ export async function run(argv: string[]): Promise<void> {
   });
   const program = buildProgram();
   program.exitOverride();
-  for (const command of program.commands) command.exitOverride();
+  const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
+  for (const command of all(program)) command.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (error) {

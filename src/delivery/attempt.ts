@@ -3,14 +3,14 @@
 
 import type { ExchangeSummary } from '../exchange.js';
 import { runExchange } from '../exchange-runner.js';
-import type { Forwarder } from '../forward/forwarder.js';
+import type { ForwardPort } from '../forward/forward-port.js';
 import type { RetrySchedule } from '../store/deliveries.js';
 import type { Store } from '../store/store.js';
 import type { Secrets } from '../webhooks/secrets.js';
 
 export interface AttemptContext {
   store: Store;
-  forwarder: Forwarder;
+  forwarder: ForwardPort;
   schedule: RetrySchedule;
   /** The local app timeout; the claim lasts a little longer (0: forever, then an hour). */
   timeoutMs: number;

@@ -4,7 +4,7 @@
 import { Readable } from 'node:stream';
 import type { ExchangeSummary } from '../exchange.js';
 import { runExchange } from '../exchange-runner.js';
-import type { Forwarder } from '../forward/forwarder.js';
+import { destinationOf, type ForwardPort } from '../forward/forward-port.js';
 import type { RequestMeta } from '../protocol.js';
 import type { Store } from '../store/store.js';
 import type { Secrets } from '../webhooks/secrets.js';
@@ -13,7 +13,7 @@ import type { DeliveryWorker } from './delivery-worker.js';
 export interface QueuedContext {
   store: Store | null;
   worker: DeliveryWorker | undefined;
-  forwarder: Forwarder;
+  forwarder: ForwardPort;
   maxAttempts: number;
   secrets?: Secrets;
   /** Tells the relay it may forget the delivery. */
@@ -71,7 +71,7 @@ export async function acceptQueued(meta: RequestMeta, bodySource: Buffer | Reada
   const degraded = store.writes.backlog > 0;
   const start = {
     ...input,
-    target: ctx.forwarder.target.url,
+    ...destinationOf(ctx.forwarder, input.path),
     queued: { reason: queued.reason, senderStatus: queued.status, senderBody: Buffer.from(queued.body), lateByMs: queued.lateByMs ?? null },
     // While the store cannot take writes, retries cannot be kept: one attempt now, from memory.
     ...(degraded ? {} : { maxAttempts: ctx.maxAttempts, nextAttemptAt: Date.now() }),

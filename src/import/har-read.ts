@@ -3,6 +3,8 @@
 
 import { UserError } from '../errors.js';
 import type { HeaderPairs } from '../exchange.js';
+import { targetUrl } from '../export/request-parts.js';
+import { forwardedPath } from '../routes/forwarded-path.js';
 
 /** One request (and its answer, when the HAR has one) ready to be recorded. */
 export interface ImportedExchange {
@@ -11,6 +13,8 @@ export interface ImportedExchange {
   target: string;
   /** Path and query, as the request line had them. */
   path: string;
+  /** The hooktunnel.yml route that took it, when the HAR came from hooktunnel. */
+  route: string | null;
   /** The public URL the sender used, when the HAR says (hooktunnel's own export). */
   url: string | null;
   receivedAt: number;
@@ -61,7 +65,8 @@ function readEntry(entry: unknown, fail: (what: string) => UserError, bodyMissin
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw fail(`request.url ${JSON.stringify(request.url)} is not http(s)`);
   const ours = isObject(entry._hooktunnel) ? entry._hooktunnel : {};
   // Our own export names target and path apart (a target may carry a base path); others give a URL only.
-  const split = typeof ours.target === 'string' && typeof ours.path === 'string' && String(request.url) === ours.target.replace(/\/+$/, '') + ours.path;
+  const route = typeof ours.route === 'string' && ours.route.startsWith('/') ? ours.route : null;
+  const split = typeof ours.target === 'string' && typeof ours.path === 'string' && String(request.url) === targetUrl(ours.target, forwardedPath({ path: ours.path, route }));
   const headers = readHeaders(request.headers, 'request.headers', fail);
   const postData = isObject(request.postData) ? request.postData : undefined;
   let body: Buffer = Buffer.alloc(0);
@@ -79,6 +84,7 @@ function readEntry(entry: unknown, fail: (what: string) => UserError, bodyMissin
     target: split ? (ours.target as string) : url.origin,
     path: split ? (ours.path as string) : `${url.pathname}${url.search}`,
     url: typeof ours.publicUrl === 'string' ? ours.publicUrl : null,
+    route: split ? route : null,
     receivedAt: Number.isFinite(started) ? started : Date.now(),
     headers,
     body,

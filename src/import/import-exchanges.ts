@@ -15,6 +15,7 @@ export function importExchanges(store: Store, exchanges: ImportedExchange[], sec
       replayOf: null,
       url: item.url,
       target: item.target,
+      route: item.route,
       receivedAt: item.receivedAt,
       method: item.method,
       path: item.path,

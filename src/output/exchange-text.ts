@@ -49,6 +49,7 @@ export function logLine(e: ExchangeSummary): string {
     chalk.dim(formatTime(e.receivedAt)),
     padVisible(chalk.bold(e.method), 6),
     sanitize(e.path),
+    ...(e.route ? [chalk.dim(`→ ${sanitize(e.route === '/' ? e.target : e.route)}`)] : []),
     ...(eventLabel(e) ? [chalk.magenta(eventLabel(e))] : []),
     colorStatus(e.status, e.state === 'failed'),
     duration(e),
@@ -64,8 +65,10 @@ export function logLine(e: ExchangeSummary): string {
 
 /** The `ls` table, newest first. */
 export function exchangeTable(rows: ExchangeSummary[], width = process.stdout.columns || 120): string {
-  const header = ['ID', 'TIME', 'METHOD', 'STATUS', 'DURATION', 'SIZE', 'SIG', 'PATH / EVENT'];
-  const widths = [6, 8, 7, 7, 9, 9, 3];
+  // A ROUTE column only when some exchange came through a hooktunnel.yml route.
+  const routeWidth = Math.min(20, Math.max(0, ...rows.map((e) => (e.route ? e.route.length : 0))));
+  const header = ['ID', 'TIME', 'METHOD', 'STATUS', 'DURATION', 'SIZE', 'SIG', ...(routeWidth ? ['ROUTE'] : []), 'PATH / EVENT'];
+  const widths = [6, 8, 7, 7, 9, 9, 3, ...(routeWidth ? [Math.max(5, routeWidth)] : [])];
   const pathWidth = Math.max(20, width - widths.reduce((a, b) => a + b + 2, 0));
   const lines = [chalk.dim(header.map((h, i) => (i < widths.length ? h.padEnd(widths[i]) : h)).join('  '))];
   for (const e of rows) {
@@ -79,6 +82,7 @@ export function exchangeTable(rows: ExchangeSummary[], width = process.stdout.co
         duration(e).padEnd(widths[4]),
         formatSize(e.requestSize).padEnd(widths[5]),
         padVisible(signatureMark(e), widths[6]),
+        ...(routeWidth ? [truncate(sanitize(e.route ?? '-'), widths[7]).padEnd(widths[7])] : []),
         truncate([sanitize(e.path), eventLabel(e)].filter(Boolean).join('  '), pathWidth),
       ].join('  '),
     );
@@ -112,7 +116,8 @@ function bodyLines(body: Buffer, headers: HeaderPairs, sha256: string | null): s
 /** The `show` page: request then response (or only one of them). */
 export function exchangeDetail(e: Exchange, part: 'both' | 'request' | 'response' = 'both'): string {
   const lines: string[] = [];
-  const title = `${chalk.bold(idLabel(e))}  ${chalk.bold(e.method)} ${sanitize(e.path)}  → ${sanitize(e.target)}`;
+  const route = e.route ? chalk.dim(`  (route ${sanitize(e.route)})`) : '';
+  const title = `${chalk.bold(idLabel(e))}  ${chalk.bold(e.method)} ${sanitize(e.path)}  → ${sanitize(e.target)}${route}`;
   lines.push(title);
   const via = e.url ? `  via ${sanitize(e.url)}` : '';
   lines.push(chalk.dim(`received ${formatDateTime(e.receivedAt)}${via}${e.replayOf ? `  (replay of #${e.replayOf})` : ''}`));

@@ -71,6 +71,8 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (exchange_id, attempt)
    );
    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);`,
+  // Routes (hooktunnel.yml): the path prefix of the route that took the exchange; NULL without routes.
+  `ALTER TABLE exchanges ADD COLUMN route TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

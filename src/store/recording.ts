@@ -12,6 +12,8 @@ export interface ExchangeStart {
   replayOf: number | null;
   url: string | null;
   target: string;
+  /** The hooktunnel.yml route that took it (its prefix), if routes are in use. */
+  route?: string | null;
   receivedAt: number;
   method: string;
   path: string;
@@ -33,9 +35,9 @@ export function prepareRecordingStatements(db: Database.Database) {
     insert: db.prepare(
       `INSERT INTO exchanges (delivery_id, replay_of, url, target, received_at, method, path, request_headers,
          request_body, request_size, request_sha256, recorder_pid, queued_reason, sender_status, sender_body, late_by_ms,
-         max_attempts, next_attempt_at)
+         max_attempts, next_attempt_at, route)
        VALUES (@deliveryId, @replayOf, @url, @target, @receivedAt, @method, @path, @headers, @body, @size, @sha256, @pid,
-         @queuedReason, @senderStatus, @senderBody, @lateByMs, @maxAttempts, @nextAttemptAt)`,
+         @queuedReason, @senderStatus, @senderBody, @lateByMs, @maxAttempts, @nextAttemptAt, @route)`,
     ),
     chunk: db.prepare(`INSERT INTO body_chunks (exchange_id, part, seq, data) VALUES (?, ?, ?, ?)`),
     requestBody: db.prepare(`UPDATE exchanges SET request_body = ?, request_size = ?, request_sha256 = ? WHERE id = ?`),
@@ -104,6 +106,7 @@ export class Recording {
       lateByMs: start.queued?.lateByMs ?? null,
       maxAttempts: start.maxAttempts ?? null,
       nextAttemptAt: start.nextAttemptAt ?? null,
+      route: start.route ?? null,
     };
     writes.run(recording, ROW_BYTES + (body?.length ?? 0), () => {
       recording.rowId = Number(statements.insert.run(row).lastInsertRowid);

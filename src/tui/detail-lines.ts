@@ -60,7 +60,11 @@ function bodyLines(body: Buffer, headers: HeaderPairs, sha256: string | null): S
 
 function requestLines(e: Exchange): StyledLine[] {
   const lines: StyledLine[] = [
-    [{ text: sanitize(e.method), bold: true }, { text: ` ${sanitize(e.path)}` }, { text: `  → ${sanitize(e.target)}`, dim: true }],
+    [
+      { text: sanitize(e.method), bold: true },
+      { text: ` ${sanitize(e.path)}` },
+      { text: `  → ${sanitize(e.target)}${e.route ? `  (route ${sanitize(e.route)})` : ''}`, dim: true },
+    ],
   ];
   const decoded = decodedPath(e.path);
   if (decoded !== undefined) lines.push([{ text: 'decoded ', dim: true }, { text: sanitize(decoded) }]);

@@ -48,7 +48,9 @@ export function pathCell(e: ExchangeSummary, width: number): PathCell {
   const room = Math.max(0, width - (marks ? marks.length + 1 : 0));
   const main = clip(label || path, room);
   const left = room - main.length - 2;
-  const rest = label && left >= 8 ? `  ${clip(path, left)}` : '';
+  // After the event label: the path; after either: the hooktunnel.yml route that took it.
+  const after = [label ? path : '', e.route ? `→ ${sanitize(e.route)}` : ''].filter(Boolean).join('  ');
+  const rest = after && left >= 8 ? `  ${clip(after, left)}` : '';
   const shownMarks = marks ? ` ${marks}`.slice(0, width - room) : '';
   return { main, event: label !== '', path: rest.padEnd(room - main.length), marks: shownMarks };
 }

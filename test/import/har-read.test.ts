@@ -41,7 +41,7 @@ describe('readHar', () => {
     expect(bodiesMissing).toEqual([]);
     expect(exchanges).toEqual([
       {
-        method: 'POST', target: 'https://api.example.com', path: '/hooks/in?x=1&y=2', url: null,
+        method: 'POST', target: 'https://api.example.com', path: '/hooks/in?x=1&y=2', url: null, route: null,
         receivedAt: Date.parse('2026-01-02T03:04:05.678Z'),
         headers: [['content-type', 'application/octet-stream'], ['x-dup', 'a'], ['X-Dup', 'b']],
         body: Buffer.from([0, 1, 254, 255]),

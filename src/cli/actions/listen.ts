@@ -3,8 +3,13 @@
 import { parseDuration } from '../../duration.js';
 import { ensureEmbeddedRelay, type EmbeddedRelay } from '../../embedded-relay.js';
 import { UserError, usageError } from '../../errors.js';
-import { parseTarget } from '../../forward/target.js';
-import type { HostHeaderMode } from '../../forward/forwarder.js';
+import { parseTarget, type Target } from '../../forward/target.js';
+import { parseHostHeader } from '../../forward/host-header.js';
+import type { AckSettings } from '../../protocol.js';
+import { findProjectConfig, loadProjectConfig, longestTimeout, resolveRoutes } from '../../project-config/load-project-config.js';
+import type { ProjectConfig } from '../../project-config/project-config.js';
+import type { Route } from '../../routes/route-table.js';
+import { withFileFlags } from '../project-flags.js';
 import { loadConfig, relayFromConfig } from '../../config.js';
 import { defaultDbPath } from '../../paths.js';
 import { jsonReporter, plainReporter, type ListenReporter } from '../../output/listen-reporter.js';
@@ -18,12 +23,6 @@ import { deliverySettings } from '../delivery-options.js';
 import { keepRecent, keepResumeToken } from './listen-upkeep.js';
 import { loadSecrets } from '../secret-options.js';
 
-function parseHostHeader(value: string): HostHeaderMode {
-  if (value === 'rewrite' || value === 'preserve') return value;
-  if (!value.trim()) throw usageError('--host-header needs rewrite, preserve, or a host value');
-  return { value };
-}
-
 function parseRelayUrl(value: string): string {
   try {
     const url = new URL(value);
@@ -34,11 +33,56 @@ function parseRelayUrl(value: string): string {
   throw usageError(`--relay "${value}" is not an http(s):// or ws(s):// URL`, 'for example --relay https://hooks.example.com');
 }
 
-export async function listen(targetArg: string, flags: ListenFlags): Promise<void> {
-  const target = parseTarget(targetArg);
+/** What listen forwards to: one target, or the routes of hooktunnel.yml (and the target shown for them). */
+interface Forwarding {
+  target: Target;
+  routes?: Route[];
+  /** The local-app timeout the relay is told. */
+  timeoutMs: number;
+}
+
+function forwarding(targetArg: string | undefined, project: ProjectConfig | undefined, flags: ListenFlags): Forwarding {
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
+  if (targetArg) {
+    if (project?.routes.length) process.stderr.write(`note: forwarding everything to ${targetArg}; the routes of ${project.file} are not used\n`);
+    return { target: parseTarget(targetArg), timeoutMs };
+  }
+  if (!project?.routes.length) {
+    throw usageError(
+      project ? `listen needs a target: ${project.file} has no routes` : 'listen needs a target (a port or URL), or a hooktunnel.yml with routes',
+      'for example `hooktunnel listen 3000`; see `hooktunnel config --help` for the file',
+    );
+  }
+  const routes = resolveRoutes(project.routes, { timeoutMs, hostHeader: parseHostHeader(flags.hostHeader) });
+  // Shown where one target is expected (and keys the resume token): the first route that forwards somewhere.
+  const first = routes.flatMap((r) => (r.mode === 'mock' ? [] : [r.target]))[0];
+  return { target: first ?? parseTarget('http://localhost'), routes, timeoutMs: longestTimeout(routes, timeoutMs) };
+}
+
+/** Acknowledge mode: the --ack flags, plus the prefixes of ack routes. */
+function ackWithRoutes(ack: AckSettings | undefined, routes: Route[] | undefined, flags: ListenFlags): AckSettings | undefined {
+  const prefixes = (routes ?? []).filter((r) => r.mode === 'ack').map((r) => r.prefix);
+  if (prefixes.length === 0) return ack;
+  // --ack with no paths acknowledges everything already.
+  if (ack) return ack.paths.length === 0 ? ack : { ...ack, paths: [...ack.paths, ...prefixes] };
+  return deliverySettings({ ...flags, ack: true, ackPath: prefixes }).ack;
+}
+
+/** The embedded relay's default name for a routes config: its directory's name, so the URL repeats from run to run. */
+function projectName(project: ProjectConfig): string {
+  const dir = project.file.split(/[\\/]/).slice(-2, -1)[0] ?? '';
+  const name = dir.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
+  return name || 'routes';
+}
+
+export async function listen(targetArg: string | undefined, cliFlags: ListenFlags, userSet: Set<string> = new Set()): Promise<void> {
+  const configFile = findProjectConfig(cliFlags.config);
+  const project = configFile ? loadProjectConfig(configFile) : undefined;
+  const flags = project ? withFileFlags(cliFlags, project.flags, userSet) : cliFlags;
+  const { target, routes, timeoutMs } = forwarding(targetArg, project, flags);
   const hostHeader = parseHostHeader(flags.hostHeader);
-  const delivery = deliverySettings(flags);
+  const settings = deliverySettings(flags);
+  const delivery = { ...settings, ack: ackWithRoutes(settings.ack, routes, flags) };
   // --relay / HOOKTUNNEL_RELAY, else the relay saved by `hooktunnel login` (its token goes to that relay only).
   const remote = relayFromConfig(flags, loadConfig());
   const relayUrl = remote.relay ? parseRelayUrl(remote.relay) : undefined;
@@ -65,11 +109,12 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
     if (!relayUrl) embedded = await ensureEmbeddedRelay(Number(flags.embeddedPort));
     const tunnelRelay = relayUrl ?? embedded!.url;
     // On our own embedded relay the name defaults to the port, so the URL repeats from run to run.
-    const name = flags.name ?? (embedded?.relay ? String(target.port) : undefined);
+    const name = flags.name ?? (embedded?.relay ? (routes && project ? projectName(project) : String(target.port)) : undefined);
     const resumeFile = resumeFilePath();
     const resume = resumeKey(tunnelRelay, target.url, name);
     session = new Session({
       target,
+      routes,
       relayUrl: tunnelRelay,
       token: remote.token,
       name,
@@ -82,7 +127,7 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
       hostHeader,
       retry: flags.retry,
       store,
-      secrets: loadSecrets(flags),
+      secrets: loadSecrets(flags, process.env, project?.secrets),
     });
     // Before the URL is shown: a listen killed right after printing it still comes back on it.
     keepResumeToken(session, resumeFile, resume);
@@ -97,7 +142,7 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
       session.on('dropped', (count) => reporter.dropped(count));
       session.on('storage', (state) => reporter.storage(state));
       session.on('ready', (welcome) =>
-        reporter.ready({ url: welcome.url, target: target.url, dbPath, localOnly: embedded !== undefined, note: embedded?.note }),
+        reporter.ready({ url: welcome.url, target: target.url, dbPath, localOnly: embedded !== undefined, note: embedded?.note, routes }),
       );
       // Counted now: the worker starts on them before the relay answers.
       const pending = session.pendingAttempts();

@@ -7,6 +7,7 @@ import { UserError } from '../../errors.js';
 import { exchangeToJson } from '../../exchange.js';
 import { Forwarder } from '../../forward/forwarder.js';
 import { parseTarget } from '../../forward/target.js';
+import { routePort } from '../../routes/forwarded-path.js';
 import { logLine } from '../../output/exchange-text.js';
 import type { RetryFlags } from '../commands/retry.js';
 import { openExistingStore, parseId, unknownId } from '../open-store.js';
@@ -23,7 +24,8 @@ export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
     for (const id of selected) {
       const original = store.get(id);
       if (!original) throw unknownId(id, store.path);
-      const forwarder = new Forwarder(parseTarget(original.target), { timeoutMs, hostHeader: 'rewrite' });
+      // A routed exchange goes back to its route's target with the rest of its path.
+      const forwarder = routePort(new Forwarder(parseTarget(original.target), { timeoutMs, hostHeader: 'rewrite' }), original.route);
       try {
         const onStoreError = (error: Error) => process.stderr.write(`warning: the attempt was not fully recorded: ${error.message}\n`);
         const result = await runAttempt({ store, forwarder, schedule: (n) => retryDelay(n), timeoutMs, secrets, onStoreError }, id, 'manual');

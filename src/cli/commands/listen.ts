@@ -20,12 +20,15 @@ export interface ListenFlags extends SecretFlags, DeliveryFlags {
   tui: boolean;
   retry: boolean;
   embeddedPort: string;
+  /** hooktunnel.yml to use instead of the one in the working directory. */
+  config?: string;
 }
 
 export function listenCommand(): Command {
   return withDeliveryOptions(withSecretOptions(new Command('listen')))
     .description('Open a public URL and forward every request to a local app, recording each exchange.')
-    .argument('<target>', 'local port (3000), host:port, or URL (http://127.0.0.1:8000/base)')
+    .argument('[target]', 'local port (3000), host:port, or URL (http://127.0.0.1:8000/base); leave out to use the routes of hooktunnel.yml')
+    .addOption(new Option('--config <file>', 'project config with routes (default: ./hooktunnel.yml when present); flags override it').env('HOOKTUNNEL_CONFIG'))
     .addOption(new Option('--relay <url>', 'relay to use (http(s):// or ws(s)://); default: the one saved by `hooktunnel login`, else an embedded relay on 127.0.0.1').env('HOOKTUNNEL_RELAY'))
     .addOption(new Option('--token <token>', 'token for a relay that requires one').env('HOOKTUNNEL_TOKEN'))
     .addOption(new Option('--name <name>', 'ask for a stable URL /t/<name> instead of a random id').env('HOOKTUNNEL_NAME'))
@@ -47,12 +50,13 @@ Examples:
   hooktunnel listen 3000 --relay https://hooks.example.com --name stripe-dev
   hooktunnel listen 3000 --json | jq .                  one JSON object per event
   hooktunnel listen 3000 --ack --ack-path /stripe       Stripe hears 200 at once; retried while the app is down
+  hooktunnel listen                                    routes from ./hooktunnel.yml (check it: hooktunnel config check)
 
 While listen is away (stopped, asleep, reconnecting), a relay with a queue answers senders 202 and delivers their
 requests, in order, when it is back; a restarted listen keeps its URL.`,
     )
-    .action(async (target: string, flags: ListenFlags) => {
-      const { listen } = await import('../actions/listen.js');
-      await listen(target, flags);
+    .action(async (target: string | undefined, flags: ListenFlags, command: Command) => {
+      const [{ listen }, { userSetKeys }] = await Promise.all([import('../actions/listen.js'), import('../project-flags.js')]);
+      await listen(target, flags, userSetKeys(command, flags));
     });
 }
