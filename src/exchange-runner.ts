@@ -29,6 +29,8 @@ export interface ExchangeInput {
   url: string | null;
   receivedAt: number;
   replayOf: number | null;
+  /** Redaction rules these headers and body already went through (a replay of a redacted exchange). */
+  redacted?: string[];
 }
 
 export interface RunOptions {
@@ -109,6 +111,8 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
     // Examined before the answer is written, so both land in one commit: a reader of the store (`hooktunnel wait`)
     // never sees a finished exchange whose analysis is still to come. Reading a streamed body back commits earlier writes.
     guard(() => recording!.endRequestBody());
+    const redacted = recording?.redacted ?? input.redacted;
+    if (redacted) summary.redacted = redacted;
     if (options.secrets) summary.webhook = examine(options.secrets);
     if (error) {
       summary.status ??= ERROR_STATUS[error.code];
@@ -130,7 +134,8 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
       let analysis = analyzeWebhook({ headers: input.headers, body: Buffer.isBuffer(input.body) ? input.body : EMPTY, url: input.url }, secrets, input.receivedAt);
       // A streamed (large) body is read back from the store only when its headers say it is a webhook worth checking.
       if (!Buffer.isBuffer(input.body) && analysis.provider !== null) {
-        const body = stored && options.store?.get(recording!.id)?.requestBody;
+        // The bytes as they arrived: the stored ones may be redacted.
+        const body = recording?.unredactedBody ?? (stored && options.store?.get(recording!.id)?.requestBody);
         if (!body) return null;
         analysis = analyzeWebhook({ headers: input.headers, body, url: input.url }, secrets, input.receivedAt);
       }

@@ -47,6 +47,8 @@ export interface ExchangeSummary {
   errorMessage: string | null;
   /** The `hooktunnel.yml` route that took it (its path prefix); absent or null when listen ran without routes. */
   route?: string | null;
+  /** Redaction rules that took something out before it was stored (`header:authorization`); absent when none did. */
+  redacted?: string[];
   /** Set once the request body is complete and has been looked at. */
   webhook?: WebhookInfo | null;
   /** Delivered from the relay's queue this long after the relay received it (the client was away). */
@@ -108,6 +110,7 @@ export function exchangeToJson(e: ExchangeSummary | Exchange): Record<string, un
     url: e.url,
     target: e.target,
     route: e.route ?? null,
+    redacted: e.redacted ?? [],
     receivedAt: new Date(e.receivedAt).toISOString(),
     method: e.method,
     path: e.path,

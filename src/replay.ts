@@ -23,6 +23,8 @@ export interface ReplayOptions {
   resign?: boolean;
   /** Send this body instead of the recorded one (edited replay); re-signed when a secret is known. */
   body?: Buffer;
+  /** Send an exchange that was stored redacted (its [REDACTED] values go as they are). */
+  allowRedacted?: boolean;
   /** Headers to set (replacing any of the same name), as `K: V` edits. */
   setHeaders?: HeaderPairs;
 }
@@ -46,6 +48,12 @@ function originalTarget(original: ExchangeSummary): Target {
 export async function replayExchange(store: Store, id: number, options: ReplayOptions): Promise<ReplayResult | undefined> {
   const original = store.get(id);
   if (!original) return undefined;
+  if (original.redacted?.length && !options.allowRedacted) {
+    throw new UserError(`exchange #${original.id} was stored redacted (${original.redacted.join(', ')}): the app would get [REDACTED] in place of the real values`, {
+      hint: 'pass --allow-redacted to send it anyway, or --body-file / --set-header to put real values back',
+      exitCode: 2,
+    });
+  }
   let headers = original.requestHeaders;
   const body = options.body ?? original.requestBody;
   const edited = options.body !== undefined && !options.body.equals(original.requestBody);
@@ -75,6 +83,7 @@ export async function replayExchange(store: Store, id: number, options: ReplayOp
         url: original.url,
         receivedAt: Date.now(),
         replayOf: original.id,
+        redacted: original.redacted,
       },
       { forwarder, store, onStoreError: options.onStoreError, secrets: options.secrets },
     );

@@ -68,7 +68,8 @@ export async function acceptQueued(meta: RequestMeta, bodySource: Buffer | Reada
   } catch (error) {
     ctx.onStoreError(error as Error);
   }
-  const degraded = store.writes.backlog > 0;
+  // A store that redacts keeps no copy worth delivering: one attempt now, from memory, like a store that cannot write.
+  const degraded = store.writes.backlog > 0 || store.redacts;
   const start = {
     ...input,
     ...destinationOf(ctx.forwarder, input.path),

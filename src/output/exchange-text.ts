@@ -59,6 +59,7 @@ export function logLine(e: ExchangeSummary): string {
   if (e.webhook?.verification === 'invalid') parts.push(chalk.red(`✗ signature: ${sanitize(e.webhook.reason ?? '')}`));
   parts.push(...deliveryMarks(e), ...deliveryNotes(e));
   if (e.replayOf) parts.push(chalk.dim(`(replay of #${e.replayOf})`));
+  if (e.redacted?.length) parts.push(chalk.yellow('redacted'));
   if (e.errorCode) parts.push(chalk.red(`${e.errorCode}: ${sanitize(e.errorMessage ?? '')}`));
   return parts.join('  ');
 }
@@ -133,6 +134,7 @@ export function exchangeDetail(e: Exchange, part: 'both' | 'request' | 'response
     lines.push(chalk.dim(`sender was answered by the relay (${e.sender.reason === 'ack' ? 'acknowledge mode' : 'tunnel was away'}): ${e.sender.status}${said}`));
   }
   if (e.webhook) lines.push(webhookLine(e));
+  if (e.redacted?.length) lines.push(chalk.yellow(`stored redacted: ${e.redacted.map((r) => sanitize(r)).join(', ')}`));
   if (e.attemptHistory && e.attemptHistory.length > 0) lines.push('', chalk.bold('Attempts'), ...e.attemptHistory.map(attemptLine));
   lines.push('');
   if (part !== 'response') {

@@ -11,6 +11,7 @@ import { parseTarget, type Target } from '../forward/target.js';
 import type { HeaderPairs } from '../protocol.js';
 import { findOverlap, normalizePrefix, prefixTakes, type MockAnswer } from '../routes/route-table.js';
 import { secretsFromConfig } from '../webhooks/secrets.js';
+import { parseRedactRule } from '../redact/redact.js';
 import { ConfigError, YamlReader } from './yaml-reader.js';
 
 /** A route as the file gives it; timeout and Host mode fall back to the top-level ones when absent. */
@@ -26,7 +27,7 @@ export interface RouteSpec {
 }
 
 /** Listen flag values the file sets, under commander's names for them, in the flags' own form (text). */
-export type FileFlags = Partial<Record<'relay' | 'token' | 'name' | 'db' | 'timeout' | 'hostHeader' | 'ackStatus' | 'ackBody' | 'maxAttempts' | 'retryBase' | 'keep', string>> & {
+export type FileFlags = { redact?: string[] } & Partial<Record<'relay' | 'token' | 'name' | 'db' | 'timeout' | 'hostHeader' | 'ackStatus' | 'ackBody' | 'maxAttempts' | 'retryBase' | 'keep', string>> & {
   ack?: boolean;
   ackPath?: string[];
 };
@@ -39,7 +40,7 @@ export interface ProjectConfig {
   routes: RouteSpec[];
 }
 
-const TOP_KEYS = ['relay', 'token', 'name', 'db', 'timeout', 'host-header', 'ack', 'ack-path', 'ack-status', 'ack-body', 'max-attempts', 'retry-base', 'keep', 'secrets', 'routes'] as const;
+const TOP_KEYS = ['relay', 'token', 'name', 'db', 'timeout', 'host-header', 'ack', 'ack-path', 'ack-status', 'ack-body', 'max-attempts', 'retry-base', 'keep', 'redact', 'secrets', 'routes'] as const;
 const ROUTE_KEYS = ['forward', 'ack', 'mock', 'timeout', 'host-header'] as const;
 const MOCK_KEYS = ['status', 'headers', 'body'] as const;
 const TEXT_FLAGS: Record<string, keyof FileFlags> = { name: 'name', 'ack-body': 'ackBody' };
@@ -95,6 +96,10 @@ export function parseProjectConfig(file: string, text: string, env: NodeJS.Proce
         break;
       case 'ack-path':
         flags.ackPath = reader.strings(value, key);
+        break;
+      case 'redact':
+        flags.redact = reader.strings(value, key);
+        flags.redact.forEach((rule) => checked(value, () => parseRedactRule(rule, key)));
         break;
       case 'ack-status':
       case 'max-attempts':

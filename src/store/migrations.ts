@@ -72,7 +72,9 @@ const MIGRATIONS: string[] = [
    );
    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);`,
   // Routes (hooktunnel.yml): the path prefix of the route that took the exchange; NULL without routes.
-  `ALTER TABLE exchanges ADD COLUMN route TEXT;`,
+  // Redaction: the rules (JSON array, e.g. ["header:authorization"]) that took something out before it was stored.
+  `ALTER TABLE exchanges ADD COLUMN route TEXT;
+   ALTER TABLE exchanges ADD COLUMN redacted TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

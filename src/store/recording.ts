@@ -6,6 +6,15 @@ import type Database from 'better-sqlite3';
 import type { HeaderPairs } from '../exchange.js';
 import { BodyWriter } from './body-writer.js';
 import type { WriteBehind } from './write-behind.js';
+import { redactHeaders, redactRequest, type RedactRule } from '../redact/redact.js';
+
+/** Record-time redaction of one exchange: its rules, what they took out so far, the request headers as stored. */
+interface Redaction {
+  rules: RedactRule[];
+  hits: Set<string>;
+  headers: HeaderPairs;
+  written: number;
+}
 
 export interface ExchangeStart {
   deliveryId: string | null;
@@ -20,6 +29,8 @@ export interface ExchangeStart {
   headers: HeaderPairs;
   /** The whole request body, when it is already here; otherwise stream it with appendRequestBody. */
   body?: Buffer;
+  /** Redaction rules already applied to these headers and body (a replay of a redacted exchange). */
+  redacted?: string[] | null;
   /** The relay answered the sender itself: why, and what it said. */
   queued?: { reason: 'offline' | 'ack'; senderStatus: number; senderBody: Buffer; lateByMs: number | null };
   /** Automatic attempts allowed (first included); the first is due at `nextAttemptAt`. */
@@ -35,9 +46,9 @@ export function prepareRecordingStatements(db: Database.Database) {
     insert: db.prepare(
       `INSERT INTO exchanges (delivery_id, replay_of, url, target, received_at, method, path, request_headers,
          request_body, request_size, request_sha256, recorder_pid, queued_reason, sender_status, sender_body, late_by_ms,
-         max_attempts, next_attempt_at, route)
+         max_attempts, next_attempt_at, route, redacted)
        VALUES (@deliveryId, @replayOf, @url, @target, @receivedAt, @method, @path, @headers, @body, @size, @sha256, @pid,
-         @queuedReason, @senderStatus, @senderBody, @lateByMs, @maxAttempts, @nextAttemptAt, @route)`,
+         @queuedReason, @senderStatus, @senderBody, @lateByMs, @maxAttempts, @nextAttemptAt, @route, @redacted)`,
     ),
     chunk: db.prepare(`INSERT INTO body_chunks (exchange_id, part, seq, data) VALUES (?, ?, ?, ?)`),
     requestBody: db.prepare(`UPDATE exchanges SET request_body = ?, request_size = ?, request_sha256 = ? WHERE id = ?`),
@@ -52,6 +63,7 @@ export function prepareRecordingStatements(db: Database.Database) {
          response_size = NULL, response_sha256 = NULL, duration_ms = NULL, error_code = NULL, error_message = NULL WHERE id = ?`,
     ),
     dropResponseChunks: db.prepare(`DELETE FROM body_chunks WHERE exchange_id = ? AND part = 'response'`),
+    redaction: db.prepare(`UPDATE exchanges SET request_headers = ?, redacted = ? WHERE id = ?`),
   };
 }
 export type RecordingStatements = ReturnType<typeof prepareRecordingStatements>;
@@ -68,6 +80,9 @@ export class Recording {
   private status: number | null = null;
   private responseHeaders: HeaderPairs | null = null;
   private committed: (() => void)[] | undefined = [];
+  private redaction: Redaction | undefined;
+  /** The request body as it arrived, when redaction changed what was stored (signature checks need the real bytes). */
+  unredactedBody: Buffer | undefined;
 
   private constructor(
     private readonly statements: RecordingStatements,
@@ -84,9 +99,22 @@ export class Recording {
   }
 
   /** Inserts the row (or queues the insert while the store cannot take it); with the whole body at hand that is the only write until the response. */
-  static begin(statements: RecordingStatements, writes: WriteBehind, start: ExchangeStart): Recording {
+  static begin(statements: RecordingStatements, writes: WriteBehind, start: ExchangeStart, rules: RedactRule[] = []): Recording {
     const recording = new Recording(statements, writes);
-    const body = start.body;
+    let { body, headers } = start;
+    const hits = new Set<string>();
+    if (rules.length > 0) {
+      // Taken out before the row is written: the unredacted values never reach the file (nor its WAL).
+      if (body) {
+        const redacted = redactRequest(headers, body, rules);
+        if (redacted.body !== body) recording.unredactedBody = body;
+        ({ headers, body } = redacted);
+        redacted.redacted.forEach((hit) => hits.add(hit));
+      } else {
+        headers = redactHeaders(headers, rules, hits);
+      }
+      recording.redaction = { rules, hits, headers, written: hits.size };
+    }
     const row = {
       deliveryId: start.deliveryId,
       replayOf: start.replayOf,
@@ -95,7 +123,7 @@ export class Recording {
       receivedAt: start.receivedAt,
       method: start.method,
       path: start.path,
-      headers: JSON.stringify(start.headers),
+      headers: JSON.stringify(headers),
       body: body ?? null,
       size: body?.length ?? 0,
       sha256: body ? sha256(body) : null,
@@ -107,12 +135,13 @@ export class Recording {
       maxAttempts: start.maxAttempts ?? null,
       nextAttemptAt: start.nextAttemptAt ?? null,
       route: start.route ?? null,
+      redacted: hits.size > 0 ? JSON.stringify([...hits]) : (start.redacted?.length ? JSON.stringify(start.redacted) : null),
     };
     writes.run(recording, ROW_BYTES + (body?.length ?? 0), () => {
       recording.rowId = Number(statements.insert.run(row).lastInsertRowid);
       recording.markCommitted();
     });
-    if (!body) recording.request = recording.writer('request');
+    if (!body) recording.request = recording.writer('request', rules.some((r) => r.kind === 'body'));
     return recording;
   }
 
@@ -139,6 +168,11 @@ export class Recording {
     this.writes.whenSettled(fn);
   }
 
+  /** The redaction rules that took something out so far (undefined when none did). */
+  get redacted(): string[] | undefined {
+    return this.redaction?.hits.size ? [...this.redaction.hits] : undefined;
+  }
+
   /** Were this exchange's writes dropped (the write-behind buffer overflowed)? */
   get dropped(): boolean {
     return this.writes.isDropped(this);
@@ -151,8 +185,18 @@ export class Recording {
   /** The request body is complete. */
   endRequestBody(): void {
     if (!this.request) return;
-    const { inline, size, sha256: digest } = this.request.finish();
+    let { inline, size, sha256: digest } = this.request.finish();
     this.request = undefined;
+    if (inline && this.redaction) {
+      const redacted = redactRequest(this.redaction.headers, inline, this.redaction.rules);
+      if (redacted.body !== inline) {
+        this.unredactedBody = inline;
+        ({ body: inline, size } = { body: redacted.body, size: redacted.body.length });
+        digest = sha256(inline);
+        this.redaction.headers = redacted.headers;
+        redacted.redacted.forEach((hit) => this.redaction!.hits.add(hit));
+      }
+    }
     const sha = this.requestIncomplete ? null : digest;
     this.writes.run(this, inline?.length ?? 0, () => this.statements.requestBody.run(inline, size, sha, this.rowId));
   }
@@ -165,7 +209,7 @@ export class Recording {
 
   respond(status: number, headers: HeaderPairs): void {
     this.status = status;
-    this.responseHeaders = headers;
+    this.responseHeaders = this.redaction ? redactHeaders(headers, this.redaction.rules, this.redaction.hits) : headers;
     this.response = this.writer('response');
   }
 
@@ -191,6 +235,7 @@ export class Recording {
 
   private save(durationMs: number, state: string, errorCode: string | null, errorMessage: string | null): void {
     this.endRequestBody();
+    this.saveRedactionMarks();
     const body = this.response?.finish();
     const row = {
       status: this.status,
@@ -206,6 +251,16 @@ export class Recording {
     this.writes.run(this, ROW_BYTES + (body?.inline?.length ?? 0), () => this.statements.complete.run({ ...row, id: this.rowId }));
   }
 
+  /** The redaction marks (and the request headers, whose Content-Length follows a redacted body), when they grew. */
+  private saveRedactionMarks(): void {
+    const r = this.redaction;
+    if (!r || r.hits.size === r.written) return;
+    r.written = r.hits.size;
+    const marks = JSON.stringify([...r.hits]);
+    const headers = JSON.stringify(r.headers);
+    this.writes.run(this, ROW_BYTES, () => this.statements.redaction.run(headers, marks, this.rowId));
+  }
+
   private markCommitted(): void {
     // Inside a batch the row is written but not yet committed: announce it after the commit.
     this.writes.whenCommitted(() => {
@@ -215,7 +270,7 @@ export class Recording {
     });
   }
 
-  private writer(part: Part): BodyWriter {
-    return new BodyWriter((seq, data) => this.writes.run(this, data.length, () => this.statements.chunk.run(this.rowId, part, seq, data)));
+  private writer(part: Part, holdAll = false): BodyWriter {
+    return new BodyWriter((seq, data) => this.writes.run(this, data.length, () => this.statements.chunk.run(this.rowId, part, seq, data)), holdAll);
   }
 }

@@ -7,7 +7,7 @@ export type Row = Record<string, unknown>;
 export const SUMMARY_COLUMNS = `id, replay_of, delivery_id, url, target, received_at, method, path, request_size,
   status, response_size, duration_ms, state, error_code, error_message,
   provider, event_type, event_id, verification, verification_reason, duplicate_of, out_of_order,
-  queued_reason, sender_status, late_by_ms, attempt_count, max_attempts, next_attempt_at, route`;
+  queued_reason, sender_status, late_by_ms, attempt_count, max_attempts, next_attempt_at, route, redacted`;
 
 export function toSummary(row: Row): ExchangeSummary {
   return {
@@ -27,6 +27,7 @@ export function toSummary(row: Row): ExchangeSummary {
     errorCode: (row.error_code as string | null) ?? null,
     errorMessage: (row.error_message as string | null) ?? null,
     route: (row.route as string | null) ?? null,
+    ...(row.redacted ? { redacted: JSON.parse(row.redacted as string) as string[] } : {}),
     ...deliveryFields(row),
     webhook: row.verification
       ? {

@@ -14,6 +14,7 @@ import { pruneExchanges, type PruneOptions } from './prune.js';
 import { prepareRecordingStatements, Recording, type ExchangeStart, type RecordingStatements } from './recording.js';
 import { DEFAULT_BUFFER_LIMITS, WriteBehind, type BufferLimits } from './write-behind.js';
 import { SUMMARY_COLUMNS, toSummary, type Row } from './rows.js';
+import type { RedactRule } from '../redact/redact.js';
 
 /** How often writes held in memory (store full or locked) are tried again. */
 const FLUSH_INTERVAL_MS = 1_000;
@@ -63,6 +64,8 @@ export class Store {
   private flushTimer: NodeJS.Timeout | undefined;
   private checkpointer: Checkpointer | undefined;
   private droppedSaved = 0;
+  /** Record-time redaction rules (listen --redact): applied to every exchange this store records. */
+  private redactRules: RedactRule[] = [];
 
   private constructor(
     readonly path: string,
@@ -103,7 +106,7 @@ export class Store {
   }
 
   /** Opens (creating if needed) the database file: WAL, a busy timeout for concurrent processes, migrations. */
-  static open(path: string, options: { bufferLimits?: BufferLimits; backgroundCheckpoints?: boolean } = {}): Store {
+  static open(path: string, options: { bufferLimits?: BufferLimits; backgroundCheckpoints?: boolean; redact?: RedactRule[] } = {}): Store {
     let db: Database.Database;
     try {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -122,6 +125,7 @@ export class Store {
       });
     }
     const store = new Store(path, db, options.bufferLimits ?? DEFAULT_BUFFER_LIMITS);
+    store.redactRules = options.redact ?? [];
     // A long-running recorder (listen) checkpoints from a worker thread; short commands keep SQLite's default.
     if (options.backgroundCheckpoints && path !== ':memory:') {
       db.pragma('wal_autocheckpoint = 0');
@@ -132,7 +136,12 @@ export class Store {
 
   /** Writes the exchange's row now, before anything is forwarded, and returns the recording to complete. */
   begin(start: ExchangeStart): Recording {
-    return Recording.begin(this.recordingStatements, this.writes, start);
+    return Recording.begin(this.recordingStatements, this.writes, start, this.redactRules);
+  }
+
+  /** Does this store redact what it records? Then the stored bytes are not the ones to deliver. */
+  get redacts(): boolean {
+    return this.redactRules.length > 0;
   }
 
   /** Starts a new attempt of a recorded exchange (retry): the request stays, the next answer replaces the last. */

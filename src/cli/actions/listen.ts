@@ -10,6 +10,7 @@ import { findProjectConfig, loadProjectConfig, longestTimeout, resolveRoutes } f
 import type { ProjectConfig } from '../../project-config/project-config.js';
 import type { Route } from '../../routes/route-table.js';
 import { withFileFlags } from '../project-flags.js';
+import { parseRedactRule } from '../../redact/redact.js';
 import { loadConfig, relayFromConfig } from '../../config.js';
 import { defaultDbPath } from '../../paths.js';
 import { jsonReporter, plainReporter, type ListenReporter } from '../../output/listen-reporter.js';
@@ -83,6 +84,11 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
   const hostHeader = parseHostHeader(flags.hostHeader);
   const settings = deliverySettings(flags);
   const delivery = { ...settings, ack: ackWithRoutes(settings.ack, routes, flags) };
+  const redact = (flags.redact ?? []).map((rule) => parseRedactRule(rule));
+  if (redact.length > 0 && delivery.ack) {
+    // Acknowledged requests are delivered (and retried) from the store, which would hold only the redacted bytes.
+    throw usageError('--redact cannot be used with acknowledge mode (--ack or ack routes)', 'redact at export time instead: hooktunnel export --redact …');
+  }
   // --relay / HOOKTUNNEL_RELAY, else the relay saved by `hooktunnel login` (its token goes to that relay only).
   const remote = relayFromConfig(flags, loadConfig());
   const relayUrl = remote.relay ? parseRelayUrl(remote.relay) : undefined;
@@ -90,7 +96,7 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
   const reporter: ListenReporter = flags.json ? jsonReporter(write) : plainReporter(write, (t) => process.stderr.write(t));
 
   const dbPath = flags.store ? (flags.db ?? defaultDbPath()) : null;
-  const store = dbPath ? Store.open(dbPath, { backgroundCheckpoints: true }) : null;
+  const store = dbPath ? Store.open(dbPath, { backgroundCheckpoints: true, redact }) : null;
   store?.markInterrupted();
 
   let embedded: EmbeddedRelay | undefined;

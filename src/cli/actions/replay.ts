@@ -48,6 +48,7 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
       secrets: loadSecrets(flags),
       resign: flags.resign,
       setHeaders,
+      allowRedacted: flags.allowRedacted,
       onStoreError: (error) => process.stderr.write(`warning: the replay was not recorded: ${error.message}\n`),
     };
     const results: ExchangeSummary[] = [];

@@ -24,6 +24,12 @@ export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
     for (const id of selected) {
       const original = store.get(id);
       if (!original) throw unknownId(id, store.path);
+      if (original.redacted?.length) {
+        throw new UserError(`exchange #${id} was stored redacted (${original.redacted.join(', ')}); a retry would send [REDACTED] in place of the real values`, {
+          hint: `use \`hooktunnel replay ${id} --allow-redacted\` to send it anyway`,
+          exitCode: 2,
+        });
+      }
       // A routed exchange goes back to its route's target with the rest of its path.
       const forwarder = routePort(new Forwarder(parseTarget(original.target), { timeoutMs, hostHeader: 'rewrite' }), original.route);
       try {

@@ -22,6 +22,7 @@ export interface ListenFlags extends SecretFlags, DeliveryFlags {
   embeddedPort: string;
   /** hooktunnel.yml to use instead of the one in the working directory. */
   config?: string;
+  redact?: string[];
 }
 
 export function listenCommand(): Command {
@@ -35,6 +36,10 @@ export function listenCommand(): Command {
     .option('--force', 'take the name over from another connected client')
     .addOption(new Option('--db <file>', 'capture database (default: $XDG_DATA_HOME/hooktunnel/hooktunnel.db)').env('HOOKTUNNEL_DB'))
     .option('--no-store', 'forward without recording')
+    .addOption(
+      new Option('--redact <rule>', 'store this redacted: header:<name> or body:<json path> (repeatable; the app still gets the real bytes)')
+        .argParser((value: string, previous: string[] = []) => [...previous, value]),
+    )
     .addOption(new Option('--timeout <duration>', 'wait this long for the local app (45s, 2m; 0 waits forever)').default('30s').env('HOOKTUNNEL_TIMEOUT'))
     .addOption(new Option('--host-header <mode>', 'Host sent to the local app: rewrite, preserve, or a value').default('rewrite'))
     .option('--json', 'print newline-delimited JSON events instead of text')

@@ -15,6 +15,7 @@ export interface ReplayFlags extends SecretFlags {
   bodyFile?: string;
   since?: string;
   path?: string;
+  allowRedacted?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -30,6 +31,7 @@ export function replayCommand(): Command {
     .option('--body-file <file>', 'send this file as the body (re-signed when a secret is known)')
     .option('--since <duration>', 'replay every original exchange received in the last <duration> (10m, 2h), oldest first')
     .option('--path <prefix>', 'only exchanges whose path starts with this (with --since)')
+    .option('--allow-redacted', 'send exchanges that were stored redacted ([REDACTED] values and all)')
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
     .addOption(new Option('--timeout <duration>', 'wait this long for the local app (0 waits forever)').default('30s').env('HOOKTUNNEL_TIMEOUT'))
     .option('--json', 'print each new exchange as a JSON line')
