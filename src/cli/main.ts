@@ -37,8 +37,10 @@ Quick start:
   hooktunnel ls                     list recorded exchanges
   hooktunnel show 12                one exchange in full
   hooktunnel replay 12              send exchange 12 to the local app again
+  hooktunnel wait --match provider=stripe --json    block until such a webhook arrives (scripts, CI)
+  hooktunnel listen                 serve the routes of ./hooktunnel.yml (check it: hooktunnel config check)
 
-Environment: NO_COLOR disables colour; HOOKTUNNEL_RELAY, HOOKTUNNEL_TOKEN, HOOKTUNNEL_DB set the usual flags.
+Environment: NO_COLOR disables colour; HOOKTUNNEL_RELAY, HOOKTUNNEL_TOKEN, HOOKTUNNEL_DB, HOOKTUNNEL_CONFIG set the usual flags.
 Docs: README.md in the package.`,
     );
   for (const command of [

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { Forwarder, type ForwardHandle, type ForwardHandlers, type ForwardRequest } from '../forward/forwarder.js';
 import type { Destination, ForwardPort } from '../forward/forward-port.js';
 import type { Target } from '../forward/target.js';
-import { ERROR_HEADER, type HeaderPairs } from '../protocol.js';
+import type { HeaderPairs } from '../protocol.js';
 import { resolveRoute, restOfPath, type MockAnswer, type Route } from './route-table.js';
 
 /** Recorded as the target of exchanges a mock route answered, and of those no route took. */
@@ -51,7 +51,8 @@ export class RoutedForwarder implements ForwardPort {
 
 function notFound(path: string): MockAnswer {
   const body = Buffer.from(`hooktunnel: no route in hooktunnel.yml takes ${path.split('?')[0]}\n`);
-  return { status: 404, headers: [['Content-Type', 'text/plain; charset=utf-8'], [ERROR_HEADER, 'no_route']], body };
+  // Sent as the local app's answer would be (the tunnel keeps X-Hooktunnel-Error for the relay's own errors).
+  return { status: 404, headers: [['Content-Type', 'text/plain; charset=utf-8']], body };
 }
 
 /**
