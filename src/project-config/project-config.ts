@@ -43,6 +43,8 @@ export interface ProjectConfig {
 const TOP_KEYS = ['relay', 'token', 'name', 'db', 'timeout', 'host-header', 'ack', 'ack-path', 'ack-status', 'ack-body', 'max-attempts', 'retry-base', 'keep', 'redact', 'secrets', 'routes'] as const;
 const ROUTE_KEYS = ['forward', 'ack', 'mock', 'timeout', 'host-header'] as const;
 const MOCK_KEYS = ['status', 'headers', 'body'] as const;
+/** The ranges listen's flags accept (delivery-options.ts), checked here so the message can point into the file. */
+const WHOLE_NUMBERS: Record<string, [number, number]> = { 'ack-status': [200, 299], 'max-attempts': [1, 100], keep: [1, Number.MAX_SAFE_INTEGER] };
 const TEXT_FLAGS: Record<string, keyof FileFlags> = { name: 'name', 'ack-body': 'ackBody' };
 
 /** Parses and checks the whole file. `env` supplies `${VAR}` values. */
@@ -103,9 +105,13 @@ export function parseProjectConfig(file: string, text: string, env: NodeJS.Proce
         break;
       case 'ack-status':
       case 'max-attempts':
-      case 'keep':
-        flags[key === 'ack-status' ? 'ackStatus' : key === 'max-attempts' ? 'maxAttempts' : 'keep'] = String(reader.number(value, key));
+      case 'keep': {
+        const n = reader.number(value, key);
+        const [min, max] = WHOLE_NUMBERS[key];
+        if (!Number.isInteger(n) || n < min || n > max) throw reader.fail(value, key, `must be a whole number from ${min} to ${max}`);
+        flags[key === 'ack-status' ? 'ackStatus' : key === 'max-attempts' ? 'maxAttempts' : 'keep'] = String(n);
         break;
+      }
       case 'secrets':
         config.secrets = reader.data(value, key);
         checked(value, () => secretsFromConfig(config.secrets));

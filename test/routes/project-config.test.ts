@@ -68,6 +68,7 @@ describe('parseProjectConfig', () => {
     ['unknown route key', 'routes:\n  /a:\n    forward: 1\n    retries: 3\n', /^h\.yml:4:5: routes\.\/a\.retries: unknown key$/],
     ['wrong type', 'timeout: [1]\n', /^h\.yml:1:10: timeout: must be text$/],
     ['not a boolean', 'ack: yes please\n', /^h\.yml:1:6: ack: must be true or false$/],
+    ['out of range', 'max-attempts: 0\n', /^h\.yml:1:15: max-attempts: must be a whole number from 1 to 100$/],
     ['bad duration', 'routes:\n  /a:\n    forward: 1\n    timeout: soon\n', /^h\.yml:4:14: routes\.\/a\.timeout "soon" is not a duration$/],
     ['bad target', 'routes:\n  /a: ftp://x\n', /^h\.yml:2:7: routes\.\/a\.forward "ftp:\/\/x" must be an http/],
     ['same prefix twice', 'routes:\n  /a: 1\n  /a/: 2\n', /^h\.yml:3:3: routes\.\/a: overlaps the route at h\.yml:2:3/],
