@@ -56,6 +56,13 @@ describe('readHar', () => {
     expect(readHar(har([entry]), 'x.har').exchanges[0]).toMatchObject({ target: 'http://127.0.0.1:8000/api', path: '/hook?a=1', url: 'https://r.example/t/x/hook?a=1' });
   });
 
+  it('restores the route of a routed exchange, whose request.url lacks the route prefix', () => {
+    const entry = { ...chromeEntry, request: { ...chromeEntry.request, url: 'http://127.0.0.1:3000/api/hook' }, _hooktunnel: { target: 'http://127.0.0.1:3000/api', path: '/stripe/hook', route: '/stripe' } };
+    expect(readHar(har([entry]), 'x.har').exchanges[0]).toMatchObject({ target: 'http://127.0.0.1:3000/api', path: '/stripe/hook', route: '/stripe' });
+    const edited = { ...entry, request: { ...entry.request, url: 'http://other:1/x' } };
+    expect(readHar(har([edited]), 'x.har').exchanges[0]).toMatchObject({ target: 'http://other:1', path: '/x', route: null });
+  });
+
   it('rebuilds a url-encoded form from params, notes a body the archive did not keep, and reads status 0 as no answer', () => {
     const form = { ...chromeEntry, request: { ...chromeEntry.request, postData: { mimeType: 'application/x-www-form-urlencoded', params: [{ name: 'a b', value: '1&2' }] } } };
     const lost = { ...chromeEntry, request: { ...chromeEntry.request, postData: undefined, bodySize: 10 }, response: { status: 0, headers: [], content: {} } };
