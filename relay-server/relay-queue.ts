@@ -33,7 +33,7 @@ export class RelayQueue {
   constructor(
     readonly queue: DeliveryQueue,
     settings: Partial<QueueSettings> | undefined,
-    registry: TunnelRegistry,
+    private readonly registry: TunnelRegistry,
     private readonly log: (line: string) => void,
   ) {
     this.settings = { ...DEFAULT_QUEUE_SETTINGS, ...settings };
@@ -56,10 +56,15 @@ export class RelayQueue {
     return !tunnel || acknowledges(tunnel.ack, path);
   }
 
-  /** Reads, stores and answers a request for the queue. */
+  /**
+   * Reads, stores and answers a request for the queue. A path the client acknowledges gets the client's own answer,
+   * whether it is connected or away (the relay keeps its settings with the id's resume state); others get the relay's.
+   */
   accept(req: IncomingMessage, res: ServerResponse, head: RequestHead, tunnel: TunnelConnection | undefined, maxBodyBytes: number, done: (bytesIn: number) => void): void {
-    const answer = tunnel?.ack ?? this.settings;
-    queuePublicRequest(this.intake, req, res, { ...head, reason: tunnel ? 'ack' : 'offline', answer }, maxBodyBytes, done);
+    const ack = tunnel ? tunnel.ack : this.registry.ackFor(head.tunnelId);
+    const acked = acknowledges(ack, head.path);
+    const request = { ...head, reason: acked ? ('ack' as const) : ('offline' as const), answer: acked ? ack : this.settings };
+    queuePublicRequest(this.intake, req, res, request, maxBodyBytes, done);
   }
 
   /** For a live request: if its tunnel drops after the body arrived, it is queued under its own delivery id. */
