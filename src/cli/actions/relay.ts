@@ -92,7 +92,7 @@ function untilStopped(relay: ReturnType<typeof createRelay>, log: ((line: string
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals) => {
       if (++signals === 1) {
-        log?.(`${signal}: draining (in-flight requests may finish, new ones get 503); send it again to stop at once`);
+        log?.(`${signal}: draining (in-flight requests may finish, new ones are queued, or get 503 without a queue); send it again to stop at once`);
         void relay.drain().then(done);
       } else {
         log?.(`${signal} again: stopping now`);

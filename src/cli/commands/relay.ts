@@ -100,7 +100,8 @@ Examples:
 
 While a client is away, requests for its URL are stored in --data-dir and answered 202; they are delivered, in order,
 when it reconnects (at least once; the CLI drops repeats). Resume tokens are kept there too, so a restart keeps URLs.
-SIGTERM drains: new requests get 503, in-flight ones finish (--drain-timeout), clients reconnect; a second signal stops at once.
+SIGTERM drains: in-flight requests finish (--drain-timeout), new ones are queued (202; 503 + Retry-After when the
+queue cannot take them, or with --no-queue), then clients are told to reconnect; a second signal stops at once.
 See docs/self-host.md for a VPS walkthrough with Caddy or nginx.`,
     )
     .action(async (flags: RelayFlags) => {
