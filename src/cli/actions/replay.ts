@@ -9,11 +9,24 @@ import { parseTarget } from '../../forward/target.js';
 import { logLine } from '../../output/exchange-text.js';
 import { replayExchange, type ReplayOptions } from '../../replay.js';
 import type { Store } from '../../store/store.js';
-import type { ReplayFlags } from '../commands/replay.js';
 import { editBody } from '../../edit-body.js';
 import { openExistingStore, parseId, unknownId } from '../open-store.js';
-import { loadSecrets } from '../secret-options.js';
+import { loadSecrets, type SecretFlags } from '../secret-options.js';
 import { jsonText } from '../../output/json-text.js';
+
+/** The flags of `hooktunnel replay` as its command parses them (the command imports this type; never the reverse). */
+export interface ReplayFlags extends SecretFlags {
+  db?: string;
+  to?: string;
+  json?: boolean;
+  timeout: string;
+  resign?: boolean;
+  edit?: boolean;
+  setHeader?: string[];
+  bodyFile?: string;
+  since?: string;
+  path?: string;
+}
 
 function parseHeaderEdit(value: string): [string, string] {
   const colon = value.indexOf(':');

@@ -8,10 +8,16 @@ import { exchangeToJson } from '../../exchange.js';
 import { Forwarder } from '../../forward/forwarder.js';
 import { parseTarget } from '../../forward/target.js';
 import { logLine } from '../../output/exchange-text.js';
-import type { RetryFlags } from '../commands/retry.js';
 import { openExistingStore, parseId, unknownId } from '../open-store.js';
-import { loadSecrets } from '../secret-options.js';
+import { loadSecrets, type SecretFlags } from '../secret-options.js';
 import { jsonText } from '../../output/json-text.js';
+
+/** The flags of `hooktunnel retry` as its command parses them (the command imports this type; never the reverse). */
+export interface RetryFlags extends SecretFlags {
+  db?: string;
+  timeout: string;
+  json?: boolean;
+}
 
 export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
   const timeoutMs = parseDuration(flags.timeout, '--timeout');

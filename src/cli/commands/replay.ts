@@ -2,20 +2,8 @@
 
 import { Command, Option } from 'commander';
 import { dbOption } from '../db-option.js';
-import { withSecretOptions, type SecretFlags } from '../secret-options.js';
-
-export interface ReplayFlags extends SecretFlags {
-  db?: string;
-  to?: string;
-  json?: boolean;
-  timeout: string;
-  resign?: boolean;
-  edit?: boolean;
-  setHeader?: string[];
-  bodyFile?: string;
-  since?: string;
-  path?: string;
-}
+import { withSecretOptions } from '../secret-options.js';
+import type { ReplayFlags } from '../actions/replay.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 

@@ -2,13 +2,8 @@
 
 import { Command, Option } from 'commander';
 import { dbOption } from '../db-option.js';
-import { withSecretOptions, type SecretFlags } from '../secret-options.js';
-
-export interface RetryFlags extends SecretFlags {
-  db?: string;
-  timeout: string;
-  json?: boolean;
-}
+import { withSecretOptions } from '../secret-options.js';
+import type { RetryFlags } from '../actions/retry.js';
 
 export function retryCommand(): Command {
   return withSecretOptions(new Command('retry'))
