@@ -30,10 +30,16 @@ export function deliveryMarks(e: ExchangeSummary): string[] {
   if (e.webhook?.outOfOrder) marks.push(chalk.yellow('out of order'));
   return marks;
 }
+/** `after #14` for a delivery that reached the app after #14, which was received later; '' when in order. */
+export function orderMark(e: ExchangeSummary): string {
+  return e.deliveredAfter === undefined ? '' : `after #${e.deliveredAfter}`;
+}
+
 /** Late delivery, what the sender was told, attempts and the next retry: for lines and the detail page. */
 export function deliveryNotes(e: ExchangeSummary, now = Date.now()): string[] {
   const notes: string[] = [];
   if (e.lateByMs !== undefined) notes.push(chalk.yellow(`delivered late by ${formatDuration(e.lateByMs)}`));
+  if (e.deliveredAfter !== undefined) notes.push(chalk.yellow(`delivered after #${e.deliveredAfter}, which was received later`));
   if (e.sender?.reason === 'ack') notes.push(chalk.dim(`sender got ${e.sender.status} (ack)`));
   const attempts = e.attempts ?? 0;
   if (attempts > 1 || e.nextAttemptAt !== undefined) notes.push(`attempt ${attempts}${e.maxAttempts ? `/${e.maxAttempts}` : ''}`);
@@ -79,7 +85,7 @@ export function exchangeTable(rows: ExchangeSummary[], width = process.stdout.co
         duration(e).padEnd(widths[4]),
         formatSize(e.requestSize).padEnd(widths[5]),
         padVisible(signatureMark(e), widths[6]),
-        truncate([sanitize(e.path), eventLabel(e)].filter(Boolean).join('  '), pathWidth),
+        truncate([sanitize(e.path), eventLabel(e), orderMark(e)].filter(Boolean).join('  '), pathWidth),
       ].join('  '),
     );
   }

@@ -18,6 +18,14 @@ export interface AttemptOutcome {
   retryable: boolean;
 }
 
+export interface Settled {
+  attempt: number;
+  nextAttemptAt: number | null;
+  maxAttempts: number | null;
+  /** This attempt delivered the exchange after the app had taken this later-received one; null when in order. */
+  deliveredAfter: number | null;
+}
+
 export interface Claim {
   exchangeId: number;
   /** Run the attempt only when true: nobody else is running one. */
@@ -25,6 +33,9 @@ export interface Claim {
   /** Whoever holds the lease when ok is false. */
   heldBy?: number;
 }
+
+/** An attempt the app took: it answered below 500 (a 4xx too: it was delivered, and is not retried). */
+const SUCCEEDED = 'status < 500 AND error_code IS NULL';
 
 /** Delay before automatic attempt n+1 after n failed ones. */
 export type RetrySchedule = (failedAttempts: number) => number;
@@ -60,6 +71,19 @@ export class DeliveryLedger {
       ).pluck(),
       pending: db.prepare(`SELECT count(*) FROM exchanges WHERE next_attempt_at IS NOT NULL AND target = ?`).pluck(),
       history: db.prepare(`SELECT * FROM attempts WHERE exchange_id = ? ORDER BY attempt`),
+      succeededBefore: db.prepare(`SELECT 1 FROM attempts WHERE exchange_id = ? AND ${SUCCEEDED}`).pluck(),
+      // A delivery received after this one (same target) whose successful attempt started before this one's did; a
+      // live one (no attempts) started on arrival. The earliest received is named.
+      overtakenBy: db.prepare(
+        `SELECT e.id FROM exchanges a JOIN exchanges e ON e.target = a.target
+         WHERE a.id = @id AND a.delivery_id IS NOT NULL AND a.replay_of IS NULL
+           AND e.delivery_id IS NOT NULL AND e.replay_of IS NULL
+           AND (e.received_at > a.received_at OR (e.received_at = a.received_at AND e.id > a.id))
+           AND (EXISTS (SELECT 1 FROM attempts t WHERE t.exchange_id = e.id AND t.status < 500 AND t.error_code IS NULL AND t.started_at < @startedAt)
+                OR (e.attempt_count = 0 AND e.state = 'complete' AND e.status < 500 AND e.received_at < @startedAt))
+         ORDER BY e.received_at, e.id LIMIT 1`,
+      ).pluck(),
+      markAfter: db.prepare(`UPDATE exchanges SET delivered_after = ? WHERE id = ?`),
       leases: db.prepare(`SELECT id, lease_pid FROM exchanges WHERE lease_pid IS NOT NULL`),
       // A process died mid-attempt: the attempt is run again (at least once), not left interrupted.
       recover: db.prepare(
@@ -81,17 +105,23 @@ export class DeliveryLedger {
     return { exchangeId, ok: false, heldBy: (this.s.holder.get(exchangeId) as number | null) ?? undefined };
   }
 
-  /** Records a finished attempt and decides the next one; releases the lease. Returns the attempt number and when the next is due. */
-  settle(exchangeId: number, outcome: AttemptOutcome, schedule: RetrySchedule, now = Date.now()): { attempt: number; nextAttemptAt: number | null; maxAttempts: number | null } {
-    return this.db.transaction(() => {
+  /**
+   * Records a finished attempt and decides the next one; releases the lease. Returns the attempt number, when the next
+   * is due, and, for a first success that came after a later delivery's, which one (see deliveredAfter).
+   */
+  settle(exchangeId: number, outcome: AttemptOutcome, schedule: RetrySchedule, now = Date.now()): Settled {
+    return this.db.transaction((): Settled => {
       const row = this.s.row.get(exchangeId) as { attempt_count: number; max_attempts: number | null } | undefined;
-      if (!row) return { attempt: 0, nextAttemptAt: null, maxAttempts: null };
+      if (!row) return { attempt: 0, nextAttemptAt: null, maxAttempts: null, deliveredAfter: null };
       const attempt = row.attempt_count + 1;
+      const firstSuccess = outcome.errorCode === null && outcome.status !== null && outcome.status < 500 && !this.s.succeededBefore.get(exchangeId);
       this.s.insertAttempt.run({ id: exchangeId, attempt, ...outcome });
       const left = row.max_attempts !== null && attempt < row.max_attempts;
       const nextAttemptAt = outcome.retryable && left ? now + schedule(attempt) : null;
       this.s.settle.run(attempt, nextAttemptAt, exchangeId);
-      return { attempt, nextAttemptAt, maxAttempts: row.max_attempts };
+      const deliveredAfter = firstSuccess ? ((this.s.overtakenBy.get({ id: exchangeId, startedAt: outcome.startedAt }) as number | undefined) ?? null) : null;
+      if (deliveredAfter !== null) this.s.markAfter.run(deliveredAfter, exchangeId);
+      return { attempt, nextAttemptAt, maxAttempts: row.max_attempts, deliveredAfter };
     })();
   }
 

@@ -71,6 +71,8 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (exchange_id, attempt)
    );
    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);`,
+  // Delivery order: a delivery that reached the app after one received later names that one (retries do not hold back).
+  `ALTER TABLE exchanges ADD COLUMN delivered_after INTEGER;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
