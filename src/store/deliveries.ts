@@ -72,17 +72,24 @@ export class DeliveryLedger {
       pending: db.prepare(`SELECT count(*) FROM exchanges WHERE next_attempt_at IS NOT NULL AND target = ?`).pluck(),
       history: db.prepare(`SELECT * FROM attempts WHERE exchange_id = ? ORDER BY attempt`),
       succeededBefore: db.prepare(`SELECT 1 FROM attempts WHERE exchange_id = ? AND ${SUCCEEDED}`).pluck(),
-      // A delivery received after this one (same target) whose successful attempt started before this one's did; a
-      // live one (no attempts) started on arrival. The earliest received is named.
-      overtakenBy: db.prepare(
-        `SELECT e.id FROM exchanges a JOIN exchanges e ON e.target = a.target
-         WHERE a.id = @id AND a.delivery_id IS NOT NULL AND a.replay_of IS NULL
-           AND e.delivery_id IS NOT NULL AND e.replay_of IS NULL
-           AND (e.received_at > a.received_at OR (e.received_at = a.received_at AND e.id > a.id))
-           AND (EXISTS (SELECT 1 FROM attempts t WHERE t.exchange_id = e.id AND t.status < 500 AND t.error_code IS NULL AND t.started_at < @startedAt)
-                OR (e.attempt_count = 0 AND e.state = 'complete' AND e.status < 500 AND e.received_at < @startedAt))
-         ORDER BY e.received_at, e.id LIMIT 1`,
-      ).pluck(),
+      self: db.prepare(`SELECT target, received_at FROM exchanges WHERE id = ? AND delivery_id IS NOT NULL AND replay_of IS NULL`),
+      // Deliveries received after this one (same target) that reached the app before this one's successful attempt
+      // started: a queued or retried one by its delivered_at, a live one (no attempts) on arrival. Each walks its
+      // partial index from this one's receipt and stops at the first, so a long backlog behind it costs nothing.
+      laterDelivered: db.prepare(
+        `SELECT id, received_at FROM exchanges
+         WHERE target = @target AND delivered_at IS NOT NULL AND received_at >= @receivedAt AND (received_at > @receivedAt OR id > @id)
+           AND delivered_at < @startedAt AND delivery_id IS NOT NULL AND replay_of IS NULL
+         ORDER BY received_at, id LIMIT 1`,
+      ),
+      laterLive: db.prepare(
+        `SELECT id, received_at FROM exchanges
+         WHERE target = @target AND max_attempts IS NULL AND delivery_id IS NOT NULL AND replay_of IS NULL
+           AND received_at >= @receivedAt AND (received_at > @receivedAt OR id > @id) AND received_at < @startedAt
+           AND attempt_count = 0 AND state = 'complete' AND status < 500
+         ORDER BY received_at, id LIMIT 1`,
+      ),
+      markDelivered: db.prepare(`UPDATE exchanges SET delivered_at = ? WHERE id = ?`),
       markAfter: db.prepare(`UPDATE exchanges SET delivered_after = ? WHERE id = ?`),
       leases: db.prepare(`SELECT id, lease_pid FROM exchanges WHERE lease_pid IS NOT NULL`),
       // A process died mid-attempt: the attempt is run again (at least once), not left interrupted.
@@ -119,10 +126,24 @@ export class DeliveryLedger {
       const left = row.max_attempts !== null && attempt < row.max_attempts;
       const nextAttemptAt = outcome.retryable && left ? now + schedule(attempt) : null;
       this.s.settle.run(attempt, nextAttemptAt, exchangeId);
-      const deliveredAfter = firstSuccess ? ((this.s.overtakenBy.get({ id: exchangeId, startedAt: outcome.startedAt }) as number | undefined) ?? null) : null;
-      if (deliveredAfter !== null) this.s.markAfter.run(deliveredAfter, exchangeId);
+      const deliveredAfter = firstSuccess ? this.markDelivered(exchangeId, outcome.startedAt) : null;
       return { attempt, nextAttemptAt, maxAttempts: row.max_attempts, deliveredAfter };
     })();
+  }
+
+  /** Records when the app took this delivery and, if a delivery received later got there first, names it. */
+  private markDelivered(exchangeId: number, startedAt: number): number | null {
+    const self = this.s.self.get(exchangeId) as { target: string; received_at: number } | undefined;
+    if (!self) return null;
+    this.s.markDelivered.run(startedAt, exchangeId);
+    const params = { id: exchangeId, target: self.target, receivedAt: self.received_at, startedAt };
+    type Hit = { id: number; received_at: number } | undefined;
+    const earliest = [this.s.laterDelivered.get(params) as Hit, this.s.laterLive.get(params) as Hit]
+      .filter((hit) => hit !== undefined)
+      .sort((x, y) => x.received_at - y.received_at || x.id - y.id)[0];
+    if (!earliest) return null;
+    this.s.markAfter.run(earliest.id, exchangeId);
+    return earliest.id;
   }
 
   /**
