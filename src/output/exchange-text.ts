@@ -85,11 +85,18 @@ export function exchangeTable(rows: ExchangeSummary[], width = process.stdout.co
         duration(e).padEnd(widths[4]),
         formatSize(e.requestSize).padEnd(widths[5]),
         padVisible(signatureMark(e), widths[6]),
-        truncate([sanitize(e.path), eventLabel(e), orderMark(e)].filter(Boolean).join('  '), pathWidth),
+        pathColumn(e, pathWidth),
       ].join('  '),
     );
   }
   return lines.join('\n');
+}
+
+/** Path and event, then the order mark, which a long path never pushes out of view. */
+function pathColumn(e: ExchangeSummary, width: number): string {
+  const mark = orderMark(e);
+  const text = truncate([sanitize(e.path), eventLabel(e)].filter(Boolean).join('  '), Math.max(8, width - (mark ? mark.length + 2 : 0)));
+  return mark ? `${text}  ${chalk.yellow(mark)}` : text;
 }
 
 function webhookLine(e: ExchangeSummary): string {
