@@ -57,6 +57,11 @@ export interface ExchangeSummary {
   maxAttempts?: number;
   /** A pending automatic retry is due then (epoch ms). */
   nextAttemptAt?: number;
+  /**
+   * Out of order: an exchange received later (this id) reached the app first, because this one was being retried.
+   * Retries do not hold back later deliveries, as webhook providers do not promise order either.
+   */
+  deliveredAfter?: number;
 }
 
 /** One attempt at delivering an exchange to the local app (queued deliveries, retries, `hooktunnel retry`). */
@@ -119,6 +124,7 @@ export function exchangeToJson(e: ExchangeSummary | Exchange): Record<string, un
     sender: e.sender ?? null,
     attempts: e.attempts ?? 0,
     nextAttemptAt: e.nextAttemptAt === undefined ? null : new Date(e.nextAttemptAt).toISOString(),
+    deliveredAfter: e.deliveredAfter ?? null,
   };
   if ('requestBody' in e) {
     if (e.senderBody && json.sender) Object.assign(json.sender as object, { body: bodyToJson(e.senderBody) });

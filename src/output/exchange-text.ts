@@ -30,10 +30,16 @@ export function deliveryMarks(e: ExchangeSummary): string[] {
   if (e.webhook?.outOfOrder) marks.push(chalk.yellow('out of order'));
   return marks;
 }
+/** `after #14` for a delivery that reached the app after #14, which was received later; '' when in order. */
+export function orderMark(e: ExchangeSummary): string {
+  return e.deliveredAfter === undefined ? '' : `after #${e.deliveredAfter}`;
+}
+
 /** Late delivery, what the sender was told, attempts and the next retry: for lines and the detail page. */
 export function deliveryNotes(e: ExchangeSummary, now = Date.now()): string[] {
   const notes: string[] = [];
   if (e.lateByMs !== undefined) notes.push(chalk.yellow(`delivered late by ${formatDuration(e.lateByMs)}`));
+  if (e.deliveredAfter !== undefined) notes.push(chalk.yellow(`delivered after #${e.deliveredAfter}, which was received later`));
   if (e.sender?.reason === 'ack') notes.push(chalk.dim(`sender got ${e.sender.status} (ack)`));
   const attempts = e.attempts ?? 0;
   if (attempts > 1 || e.nextAttemptAt !== undefined) notes.push(`attempt ${attempts}${e.maxAttempts ? `/${e.maxAttempts}` : ''}`);
@@ -79,11 +85,18 @@ export function exchangeTable(rows: ExchangeSummary[], width = process.stdout.co
         duration(e).padEnd(widths[4]),
         formatSize(e.requestSize).padEnd(widths[5]),
         padVisible(signatureMark(e), widths[6]),
-        truncate([sanitize(e.path), eventLabel(e)].filter(Boolean).join('  '), pathWidth),
+        pathColumn(e, pathWidth),
       ].join('  '),
     );
   }
   return lines.join('\n');
+}
+
+/** Path and event, then the order mark, which a long path never pushes out of view. */
+function pathColumn(e: ExchangeSummary, width: number): string {
+  const mark = orderMark(e);
+  const text = truncate([sanitize(e.path), eventLabel(e)].filter(Boolean).join('  '), Math.max(8, width - (mark ? mark.length + 2 : 0)));
+  return mark ? `${text}  ${chalk.yellow(mark)}` : text;
 }
 
 function webhookLine(e: ExchangeSummary): string {

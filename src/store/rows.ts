@@ -7,7 +7,7 @@ export type Row = Record<string, unknown>;
 export const SUMMARY_COLUMNS = `id, replay_of, delivery_id, url, target, received_at, method, path, request_size,
   status, response_size, duration_ms, state, error_code, error_message,
   provider, event_type, event_id, verification, verification_reason, duplicate_of, out_of_order,
-  queued_reason, sender_status, late_by_ms, attempt_count, max_attempts, next_attempt_at`;
+  queued_reason, sender_status, late_by_ms, attempt_count, max_attempts, next_attempt_at, delivered_after`;
 
 export function toSummary(row: Row): ExchangeSummary {
   return {
@@ -49,5 +49,6 @@ function deliveryFields(row: Row): Partial<ExchangeSummary> {
   if ((row.attempt_count as number) > 0) fields.attempts = row.attempt_count as number;
   if (row.max_attempts !== null && row.max_attempts !== undefined) fields.maxAttempts = row.max_attempts as number;
   if (row.next_attempt_at !== null && row.next_attempt_at !== undefined) fields.nextAttemptAt = row.next_attempt_at as number;
+  if (row.delivered_after !== null && row.delivered_after !== undefined) fields.deliveredAfter = row.delivered_after as number;
   return fields;
 }

@@ -10,7 +10,7 @@ import type { Exchange, ExchangeSummary, HeaderPairs, WebhookInfo } from '../exc
 import { DeliveryLedger } from './deliveries.js';
 import { migrate } from './migrations.js';
 import { isAlive } from './process-alive.js';
-import { pruneExchanges, type PruneOptions } from './prune.js';
+import { planPrune, pruneExchanges, type PruneOptions, type PrunePlan } from './prune.js';
 import { prepareRecordingStatements, Recording, type ExchangeStart, type RecordingStatements } from './recording.js';
 import { DEFAULT_BUFFER_LIMITS, WriteBehind, type BufferLimits } from './write-behind.js';
 import { SUMMARY_COLUMNS, toSummary, type Row } from './rows.js';
@@ -206,6 +206,12 @@ export class Store {
     const deleted = pruneExchanges(this.db, options);
     if (options.vacuum) this.db.exec('VACUUM');
     return deleted;
+  }
+
+  /** How many exchanges a prune would delete, and how many there are; deletes nothing. */
+  planPrune(options: PruneOptions): PrunePlan {
+    this.writes.commitBatch();
+    return planPrune(this.db, options);
   }
 
   /** Exchanges dropped because the write-behind buffer overflowed, over the life of this database. */

@@ -5,7 +5,7 @@ import { createRelay } from '../../../relay-server/relay.js';
 import { UserError, usageError } from '../../errors.js';
 import { parseTokenList, relayAuthStore, watchTokenFile } from '../../relay-state/auth-store.js';
 import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
-import type { RelayFlags } from '../commands/relay.js';
+import type { RelayFlags } from './relay-options.js';
 import { parsePort, queueSettings, relayLimits } from './relay-limits.js';
 
 /** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */

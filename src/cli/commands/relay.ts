@@ -1,46 +1,8 @@
 // `hooktunnel relay`: run a relay server (self-hosted, behind Caddy or nginx for TLS); `relay token|name` manage its state.
 
 import { Command, Option } from 'commander';
+import type { RelayFlags } from '../actions/relay-options.js';
 import { relayNameCommand, relayTokenCommand } from './relay-token.js';
-
-export interface RelayFlags {
-  port: string;
-  host: string;
-  publicUrl?: string;
-  domain?: string;
-  trustProxy?: string;
-  dataDir?: string;
-  tokenFile?: string;
-  allowAnonymous?: boolean;
-  adminPort?: string;
-  adminHost: string;
-  maxBody: string;
-  maxHeaderSize: string;
-  maxHeaders: string;
-  maxUrl: string;
-  maxInFlight: string;
-  rateLimit: string;
-  rateBurst: string;
-  maxTunnelsPerToken: string;
-  maxFrame: string;
-  authFailures: string;
-  authWindow: string;
-  maxPendingPerIp: string;
-  handshakeTimeout: string;
-  heartbeatInterval: string;
-  heartbeatTimeout: string;
-  headersTimeout: string;
-  requestTimeout: string;
-  resumeTtl: string;
-  drainTimeout: string;
-  queue: boolean;
-  queueMax: string;
-  queueMaxBytes: string;
-  queueTtl: string;
-  queueStatus: string;
-  queueBody: string;
-  quiet?: boolean;
-}
 
 const env = (flags: string, description: string, name: string, fallback?: string) => {
   const option = new Option(flags, description).env(name);
