@@ -14,6 +14,8 @@ export interface CuttingProxy {
   readonly connections: number;
   /** Cuts the live connection once `bytes` more bytes have gone relay → CLI; resolves when it is cut. */
   cutAfter(bytes: number, mode: CutMode): Promise<void>;
+  /** Cuts every live connection now. */
+  cutNow(mode: CutMode): void;
 }
 
 interface Pair {
@@ -82,6 +84,9 @@ export async function startCuttingProxy(relayPort: number): Promise<CuttingProxy
     url: `http://127.0.0.1:${port}`,
     get connections() {
       return connections;
+    },
+    cutNow(mode) {
+      for (const pair of pairs) if (!pair.client.destroyed) cut(pair, mode);
     },
     cutAfter(bytes, mode) {
       return new Promise((resolve) => (armed = { left: bytes, mode, done: resolve }));
