@@ -107,7 +107,10 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
       // Over before the whole request passed (the tunnel dropped mid-body): the record must never pass for whole, or a
       // redelivery of the same delivery id would be taken as already delivered. Marked now, before fail() closes it.
       guard(() => recording!.abandonRequestBody());
-      if (error) error = { ...error, message: `${error.message} after ${summary.requestSize} bytes of the request body; the local app did not get it whole` };
+      if (error) {
+        summary.requestIncomplete = true;
+        error = { ...error, message: `${error.message} after ${summary.requestSize} bytes of the request body; the local app did not get it whole` };
+      }
     }
     if (error) {
       summary.status ??= ERROR_STATUS[error.code];

@@ -187,7 +187,7 @@ export class Session extends EventEmitter<SessionEvents> {
     request.onAbort = (code, message) => {
       // The relay is gone but the whole request is here: the app still gets it, once, and its answer is recorded. If the
       // relay queued the request (its sender told 202), the redelivery is recognised by its delivery id.
-      if (code === 'tunnel_disconnected' && request.bodyComplete) return;
+      if (code === 'tunnel_disconnected' && request.bodyComplete && !this.closed) return;
       running.cancel(code, message);
     };
     this.inHand.track(meta.deliveryId, { done: running.done, whole: () => request.bodyComplete, recording: running.recording });

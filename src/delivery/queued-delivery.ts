@@ -1,5 +1,6 @@
-// A request the relay already answered (client away, or acknowledge mode): record it whole, ACK it once committed, and
-// let the worker deliver it. A redelivery of something already stored is acknowledged again and not sent twice.
+// A request the relay already answered (client away, acknowledge mode, or its tunnel dropped mid-request): record it
+// whole, ACK it once committed, and let the worker deliver it. A redelivery of something already stored, or still held
+// by this process, is acknowledged again and not sent twice; one whose earlier attempt was cut off mid-body replaces it.
 
 import { Readable } from 'node:stream';
 import type { ExchangeSummary } from '../exchange.js';
@@ -10,7 +11,7 @@ import type { Store } from '../store/store.js';
 import type { Secrets } from '../webhooks/secrets.js';
 import { isRetryable } from './attempt.js';
 import type { DeliveryWorker } from './delivery-worker.js';
-import type { DeliveriesInHand, InHand } from './in-hand.js';
+import type { DeliveriesInHand } from './in-hand.js';
 
 export interface QueuedContext {
   store: Store | null;
@@ -52,9 +53,14 @@ export async function acceptQueued(meta: RequestMeta, bodySource: Buffer | Reada
   const held = ctx.inHand.get(meta.deliveryId);
   if (held) {
     await held.done;
-    if (held.whole()) return ackOnceRecorded(held, meta.deliveryId, ctx);
-    // Cut off mid-body: that attempt never reached the app whole; this delivery replaces it.
-    ctx.inHand.forget(meta.deliveryId);
+    const recording = held.recording;
+    // Cut off mid-body: that attempt never reached the app whole; this delivery replaces it (below).
+    if (!held.whole()) ctx.inHand.forget(meta.deliveryId);
+    // Made once, and only in memory: ACKed once written. A record the full store had to drop is ACKed anyway (the app
+    // has the request, and the loss is counted loudly); without a store there is nothing to wait for.
+    else if (!recording || recording.dropped) return ctx.ack(meta.deliveryId);
+    else if (!recording.isCommitted) return recording.onCommitted(() => ctx.ack(meta.deliveryId));
+    // Otherwise it is in the store, which says what comes next.
   }
   const { store } = ctx;
   const input = {
@@ -119,13 +125,6 @@ export async function acceptQueued(meta: RequestMeta, bodySource: Buffer | Reada
   void running.done.then((exchange) =>
     ctx.onExchange(Object.assign(exchange, { lateByMs: queued.lateByMs, sender: { reason: queued.reason, status: queued.status } })),
   );
-}
-
-/** ACKs a delivery already made once, when its record is safe; a record the full store had to drop is ACKed anyway (the app has it, and the loss is counted loudly). */
-function ackOnceRecorded(held: InHand, deliveryId: string, ctx: QueuedContext): void {
-  const recording = held.recording;
-  if (!recording || recording.dropped) return ctx.ack(deliveryId);
-  recording.onCommitted(() => ctx.ack(deliveryId));
 }
 
 /** A live exchange whose attempt failed in a way a retry may fix becomes a queued one with retries; true when one is due. */

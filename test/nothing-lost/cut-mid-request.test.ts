@@ -8,6 +8,7 @@ import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import type { ExchangeSummary } from '../../src/exchange.js';
 import { Store } from '../../src/store/store.js';
+import { runCli } from '../helpers/cli.js';
 import { sha256, waitFor } from '../helpers/http.js';
 import { startCuttingProxy, type CutMode } from './cutting-proxy.js';
 import { home, listen, queuedRequests, startRelay, watchfulApp } from './helpers.js';
@@ -33,12 +34,12 @@ function post(url: string, body: Buffer): Promise<Reply | Error> {
   });
 }
 
-async function setup() {
+async function setup(answer?: () => Promise<void>) {
   const h = home();
   // 30 MiB bodies need more than the default 25 MiB limit.
   const relay = await startRelay(h.relayDir, h.env, 0, ['--max-body', '40mb']);
   const proxy = await startCuttingProxy(relay.port);
-  const app = await watchfulApp();
+  const app = await watchfulApp(answer);
   const cli = await listen([String(app.port), '--relay', proxy.url, '--db', h.db, '--name', 'cut'], h.env);
   /** Resolves when the CLI is online again after `connections` connections through the proxy. */
   const reconnected = (connections: number) =>
@@ -92,13 +93,45 @@ describe('the tunnel cut while a request crosses it', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ state: 'complete', status: 200, requestSha256: sha256(body) });
     expect(rows[0].requestBody.equals(body)).toBe(true);
+    // An attempt the cut ended (when the CLI had seen the request start) stays in the record's history, as a failure
+    // the app never saw whole. A cut inside the first frame leaves the CLI nothing to attempt.
+    const cutAttempt = cli.events.some((e) => e.type === 'request' && e.deliveryId === deliveryId && e.state === 'failed');
+    expect(rows[0].attemptHistory?.map((a) => [a.attempt, a.status, a.errorCode])).toEqual(
+      cutAttempt ? [[1, 502, 'tunnel_disconnected'], [2, 200, null]] : [[1, 200, null]],
+    );
+    if (cutAttempt) expect(rows[0].attemptHistory?.[0].errorMessage).toMatch(/after \d+ bytes of the request body; the local app did not get it whole/);
+  });
+
+  it('10 MiB cut once the app has it all, before it answers: 202, the app answers once, the redelivery is recognised', async () => {
+    let release!: () => void;
+    const answered = new Promise<void>((resolve) => (release = resolve));
+    const { h, relay, proxy, app, cli, reconnected } = await setup(() => answered);
+    const body = randomBytes(10 * MiB);
+    const path = '/upload/whole';
+    const replying = post(`${relay.url}/t/cut${path}`, body);
+    await waitFor(() => whole(app, path).length === 1, 'the app to have the whole request');
+    proxy.cutNow('reset');
+    const reply = await replying;
+    expect(reply).toMatchObject({ status: 202 });
+    const deliveryId = String((reply as Reply).headers['x-hooktunnel-delivery']);
+
+    await reconnected(1);
+    // The CLI still holds the first attempt (the app has not answered): the redelivery waits for it, then is ACKed.
+    release();
+    await waitFor(async () => (await queuedRequests(relay.url)) === 0, 'the CLI to acknowledge the redelivery');
+    expect(whole(app, path)).toEqual([{ url: path, sha256: sha256(body), size: body.length }]);
+    expect(app.started.filter((url) => url === path)).toHaveLength(1);
+    const rows = stored(h.db, (row) => row.deliveryId === deliveryId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ state: 'complete', status: 200, requestSha256: sha256(body) });
+    expect(cli.events.filter((e) => e.type === 'request' && e.deliveryId === deliveryId).map((e) => e.state)).toEqual(['complete']);
   });
 
   it.each([
-    ['early', 3 * MiB],
-    ['in the middle', 15 * MiB],
-    ['near the end', 29 * MiB],
-  ])('30 MiB (over what the relay keeps) cut %s: 5xx with Retry-After, never 202; the retry is delivered once', async (_label, cutAt) => {
+    ['early', 3 * MiB, true],
+    ['in the middle', 15 * MiB, false],
+    ['near the end', 29 * MiB, false],
+  ])('30 MiB (over what the relay keeps) cut %s: 5xx with Retry-After, never 202; the retry is delivered once', { timeout: 60_000 }, async (_label, cutAt, checkViews) => {
     const { h, relay, proxy, app, cli, reconnected } = await setup();
     const body = randomBytes(30 * MiB);
     const path = `/upload/big/${cutAt}`;
@@ -115,8 +148,20 @@ describe('the tunnel cut while a request crosses it', () => {
     expect(retry).toMatchObject({ status: 200 });
     expect(whole(app, path)).toEqual([{ url: path, sha256: sha256(body), size: body.length }]);
     await waitFor(() => cli.events.some((e) => e.type === 'request' && e.path === path && e.state === 'complete'), 'the exchange event');
-    const complete = stored(h.db, (row) => row.path === path && row.state === 'complete');
-    expect(complete).toHaveLength(1);
-    expect(complete[0].requestBody.equals(body)).toBe(true);
+    const [retried, cutOff, ...others] = stored(h.db, (row) => row.path === path);
+    expect(others).toEqual([]);
+    expect(retried).toMatchObject({ state: 'complete', status: 200, requestSha256: sha256(body) });
+    expect(retried.requestBody.equals(body)).toBe(true);
+    // The cut attempt is kept, and every view says the app never got it whole.
+    expect(cutOff).toMatchObject({ state: 'failed', errorCode: 'tunnel_disconnected', requestIncomplete: true, requestSha256: null });
+    expect(cutOff.requestBody.equals(body.subarray(0, cutOff.requestSize))).toBe(true);
+    if (!checkViews) return;
+    const ls = await runCli(['ls', '--db', h.db], { env: h.env });
+    expect(ls.stdout.split('\n').find((line) => line.startsWith(`${cutOff.id} `))).toMatch(/ cut /);
+    const lsJson = JSON.parse((await runCli(['ls', '--db', h.db, '--json'], { env: h.env })).stdout) as { id: number; request: { complete: boolean } }[];
+    expect(lsJson.map((e) => [e.id, e.request.complete])).toEqual([[retried.id, true], [cutOff.id, false]]);
+    const show = await runCli(['show', String(cutOff.id), '--db', h.db], { env: h.env });
+    expect(show.stdout).toMatch(/body INCOMPLETE: the exchange failed after \d+ bytes of it; the local app never got the request whole/);
+    expect(show.stdout).toMatch(/request cut off after .*: not delivered whole|tunnel_disconnected: .* did not get it whole/);
   });
 });

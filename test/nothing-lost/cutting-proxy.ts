@@ -21,6 +21,8 @@ export interface CuttingProxy {
 interface Pair {
   client: Socket;
   upstream: Socket;
+  /** Past the cut point: nothing more goes to the CLI (a byte stream with a hole in it is not what a network does). */
+  cutting: boolean;
 }
 
 export async function startCuttingProxy(relayPort: number): Promise<CuttingProxy> {
@@ -29,6 +31,7 @@ export async function startCuttingProxy(relayPort: number): Promise<CuttingProxy
   let armed: { left: number; mode: CutMode; done: () => void } | undefined;
 
   const cut = (pair: Pair, mode: CutMode) => {
+    pair.cutting = true;
     pair.client.resetAndDestroy();
     if (mode === 'reset') pair.upstream.resetAndDestroy();
     // Silent: nothing more is read from the relay or sent to it (no pongs, no close), as when a laptop drops off Wi-Fi.
@@ -38,16 +41,17 @@ export async function startCuttingProxy(relayPort: number): Promise<CuttingProxy
   const server = createServer((client) => {
     connections++;
     const upstream = connect(relayPort, '127.0.0.1');
-    const pair = { client, upstream };
+    const pair: Pair = { client, upstream, cutting: false };
     pairs.add(pair);
     client.on('data', (chunk: Buffer) => {
       if (!upstream.destroyed && !upstream.isPaused()) upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
-      if (client.destroyed) return;
+      if (client.destroyed || pair.cutting) return;
       if (armed && chunk.length >= armed.left) {
         const { left, mode, done } = armed;
         armed = undefined;
+        pair.cutting = true;
         client.write(chunk.subarray(0, left), () => {
           cut(pair, mode);
           done();

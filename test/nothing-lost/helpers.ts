@@ -94,8 +94,11 @@ export const requestEvents = (events: Record<string, unknown>[]) => events.filte
 
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A local app that notes every request it starts, and every body it receives in full (a cut-off body never ends). */
-export async function watchfulApp() {
+/**
+ * A local app that notes every request it starts, and every body it receives in full (a cut-off body never ends).
+ * It answers once `answer` resolves (at once by default).
+ */
+export async function watchfulApp(answer: () => Promise<void> = () => Promise.resolve()) {
   const started: string[] = [];
   const completed: { url: string; sha256: string; size: number }[] = [];
   const server = http.createServer((req, res) => {
@@ -105,7 +108,7 @@ export async function watchfulApp() {
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       completed.push({ url: req.url!, sha256: sha256(body), size: body.length });
-      res.end('ok');
+      void answer().then(() => res.end('ok'));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
