@@ -34,10 +34,10 @@ function post(url: string, body: Buffer): Promise<Reply | Error> {
   });
 }
 
-async function setup(answer?: () => Promise<void>) {
+async function setup(answer?: () => Promise<void>, relayArgs: string[] = []) {
   const h = home();
   // 30 MiB bodies need more than the default 25 MiB limit.
-  const relay = await startRelay(h.relayDir, h.env, 0, ['--max-body', '40mb']);
+  const relay = await startRelay(h.relayDir, h.env, 0, ['--max-body', '40mb', ...relayArgs]);
   const proxy = await startCuttingProxy(relay.port);
   const app = await watchfulApp(answer);
   const cli = await listen([String(app.port), '--relay', proxy.url, '--db', h.db, '--name', 'cut'], h.env);
@@ -125,6 +125,23 @@ describe('the tunnel cut while a request crosses it', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ state: 'complete', status: 200, requestSha256: sha256(body) });
     expect(cli.events.filter((e) => e.type === 'request' && e.deliveryId === deliveryId).map((e) => e.state)).toEqual(['complete']);
+  });
+
+  it('10 MiB cut in the middle with the queue nearly full: 503 queue_full with Retry-After, never 202', async () => {
+    const { relay, proxy, app, reconnected } = await setup(undefined, ['--queue-max-bytes', '8mb']);
+    const body = randomBytes(10 * MiB);
+    const path = '/upload/queue-full';
+    const cut = proxy.cutAfter(5 * MiB, 'reset');
+    const reply = await post(`${relay.url}/t/cut${path}`, body);
+    await cut;
+    if (reply instanceof Error) throw reply;
+    expect(reply.status).toBe(503);
+    expect(reply.headers['x-hooktunnel-error']).toBe('queue_full');
+    expect(Number(reply.headers['retry-after'])).toBeGreaterThan(0);
+    expect(await queuedRequests(relay.url)).toBe(0);
+    await reconnected(1);
+    expect(await post(`${relay.url}/t/cut${path}`, body)).toMatchObject({ status: 200 });
+    expect(whole(app, path)).toEqual([{ url: path, sha256: sha256(body), size: body.length }]);
   });
 
   it.each([
