@@ -28,6 +28,7 @@ export function deliveryMarks(e: ExchangeSummary): string[] {
   const marks: string[] = [];
   if (e.webhook?.duplicateOf) marks.push(chalk.yellow(`duplicate of #${e.webhook.duplicateOf}`));
   if (e.webhook?.outOfOrder) marks.push(chalk.yellow('out of order'));
+  if (e.requestIncomplete) marks.push(chalk.red(`request cut off after ${formatSize(e.requestSize)}: not delivered whole`));
   return marks;
 }
 /** `after #14` for a delivery that reached the app after #14, which was received later; '' when in order. */
@@ -75,7 +76,7 @@ export function exchangeTable(rows: ExchangeSummary[], width = process.stdout.co
   const pathWidth = Math.max(20, width - widths.reduce((a, b) => a + b + 2, 0));
   const lines = [chalk.dim(header.map((h, i) => (i < widths.length ? h.padEnd(widths[i]) : h)).join('  '))];
   for (const e of rows) {
-    const status = e.state === 'interrupted' ? chalk.yellow('int') : colorStatus(e.status, e.state === 'failed');
+    const status = e.state === 'interrupted' ? chalk.yellow('int') : e.requestIncomplete ? chalk.red('cut') : colorStatus(e.status, e.state === 'failed');
     lines.push(
       [
         String(e.id).padEnd(widths[0]),
@@ -115,11 +116,12 @@ function headerLines(headers: HeaderPairs): string[] {
   return headers.map(([name, value]) => `  ${chalk.cyan(sanitize(name))}: ${sanitize(value)}`);
 }
 
-function bodyLines(body: Buffer, headers: HeaderPairs, sha256: string | null): string[] {
+function bodyLines(body: Buffer, headers: HeaderPairs, sha256: string | null, incomplete = false): string[] {
+  const cut = incomplete ? [chalk.red(`  body INCOMPLETE: the exchange failed after ${body.length} bytes of it; the local app never got the request whole`)] : [];
   const view = viewBody(body, headerValue(headers, 'content-type'), headerValue(headers, 'content-encoding'));
-  if (view.kind === 'empty') return [chalk.dim('  (empty body)')];
+  if (view.kind === 'empty') return [...cut, chalk.dim('  (empty body)')];
   const title = chalk.dim(`  body: ${view.summary}${sha256 ? `, sha256 ${sha256.slice(0, 16)}…` : ''}`);
-  return [title, ...view.lines.map((line) => `  ${line}`)];
+  return [...cut, title, ...view.lines.map((line) => `  ${line}`)];
 }
 
 /** The `show` page: request then response (or only one of them). */
@@ -144,7 +146,7 @@ export function exchangeDetail(e: Exchange, part: 'both' | 'request' | 'response
   if (e.attemptHistory && e.attemptHistory.length > 0) lines.push('', chalk.bold('Attempts'), ...e.attemptHistory.map(attemptLine));
   lines.push('');
   if (part !== 'response') {
-    lines.push(chalk.bold('Request'), ...headerLines(e.requestHeaders), ...bodyLines(e.requestBody, e.requestHeaders, e.requestSha256), '');
+    lines.push(chalk.bold('Request'), ...headerLines(e.requestHeaders), ...bodyLines(e.requestBody, e.requestHeaders, e.requestSha256, e.requestIncomplete), '');
   }
   if (part !== 'request') {
     lines.push(chalk.bold('Response'));

@@ -60,6 +60,12 @@ export class DeliveryLedger {
       settle: db.prepare(
         `UPDATE exchanges SET attempt_count = ?, next_attempt_at = ?, lease_until = NULL, lease_pid = NULL WHERE id = ?`,
       ),
+      // Only an exchange with no automatic attempts of its own: a queued delivery is never adopted twice.
+      adopt: db.prepare(
+        `UPDATE exchanges SET queued_reason = @reason, sender_status = @senderStatus, sender_body = @senderBody,
+           max_attempts = @maxAttempts, next_attempt_at = @now
+         WHERE id = @id AND max_attempts IS NULL AND next_attempt_at IS NULL AND (lease_until IS NULL OR lease_until <= @now)`,
+      ),
       countFirst: db.prepare(`UPDATE exchanges SET attempt_count = 1 WHERE id = ? AND attempt_count = 0`),
       release: db.prepare(`UPDATE exchanges SET lease_until = NULL, lease_pid = NULL WHERE id = ? AND lease_pid = ?`),
       due: db.prepare(
@@ -154,6 +160,19 @@ export class DeliveryLedger {
     this.db.transaction(() => {
       if (this.s.countFirst.run(exchangeId).changes === 1) this.s.insertAttempt.run({ id: exchangeId, attempt: 1, ...first });
     })();
+  }
+
+  /**
+   * A live exchange the relay queued after its tunnel dropped (its sender was told `senderStatus`): from now on it is
+   * retried like a queued delivery, its live attempt counted as the first. False when it already has attempts planned.
+   */
+  adopt(
+    exchangeId: number,
+    sender: { reason: 'offline' | 'ack'; senderStatus: number; senderBody: Buffer },
+    maxAttempts: number,
+    now = Date.now(),
+  ): boolean {
+    return this.s.adopt.run({ id: exchangeId, ...sender, maxAttempts, now }).changes === 1;
   }
 
   /** Gives a lease back without recording an attempt (the attempt could not start). */

@@ -13,7 +13,7 @@ import { isAlive } from './process-alive.js';
 import { planPrune, pruneExchanges, type PruneOptions, type PrunePlan } from './prune.js';
 import { prepareRecordingStatements, Recording, type ExchangeStart, type RecordingStatements } from './recording.js';
 import { DEFAULT_BUFFER_LIMITS, WriteBehind, type BufferLimits } from './write-behind.js';
-import { SUMMARY_COLUMNS, toSummary, type Row } from './rows.js';
+import { REQUEST_INCOMPLETE, SUMMARY_COLUMNS, toSummary, type Row } from './rows.js';
 
 /** How often writes held in memory (store full or locked) are tried again. */
 const FLUSH_INTERVAL_MS = 1_000;
@@ -73,7 +73,7 @@ export class Store {
     this.writes = new WriteBehind(bufferLimits, (writes) => transaction(writes));
     this.writes.on('buffering', () => this.startFlushing());
     this.statements = {
-      get: db.prepare(`SELECT * FROM exchanges WHERE id = ?`),
+      get: db.prepare(`SELECT *, ${REQUEST_INCOMPLETE} FROM exchanges WHERE id = ?`),
       chunks: db.prepare(`SELECT data FROM body_chunks WHERE exchange_id = ? AND part = ? ORDER BY seq`).pluck(),
       byDelivery: db.prepare(`SELECT id FROM exchanges WHERE delivery_id = ?`).pluck(),
       deliveryState: db.prepare(`SELECT id, request_sha256 IS NOT NULL AS whole FROM exchanges WHERE delivery_id = ?`),

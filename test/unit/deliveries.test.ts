@@ -147,3 +147,29 @@ describe('delivery order', () => {
     store.close();
   });
 });
+
+describe('adopting a live exchange the relay queued after its tunnel dropped', () => {
+  const sender = { reason: 'offline' as const, senderStatus: 202, senderBody: Buffer.from('{"queued":true}') };
+
+  it('gives a failed live delivery the retries of a queued one, once, with its live attempt counted first', () => {
+    const store = freshStore();
+    const live = store.begin(queuedStart({ queued: undefined, maxAttempts: undefined, nextAttemptAt: undefined }));
+    live.fail(502, 'local_unreachable', 'refused', 1);
+    expect(store.deliveries.due('http://localhost:3000', 10, 9_000)).toEqual([]);
+
+    expect(store.deliveries.adopt(live.id, sender, 4, 9_000)).toBe(true);
+    expect(store.deliveries.adopt(live.id, sender, 4, 9_001)).toBe(false);
+    expect(store.deliveries.due('http://localhost:3000', 10, 9_000)).toEqual([live.id]);
+    expect(store.get(live.id)).toMatchObject({ sender: { reason: 'offline', status: 202 }, maxAttempts: 4, nextAttemptAt: 9_000 });
+    expect(store.get(live.id)!.senderBody?.toString()).toBe('{"queued":true}');
+    store.close();
+  });
+
+  it('leaves a queued delivery, which has attempts of its own, alone', () => {
+    const store = freshStore();
+    const { id } = store.begin(queuedStart());
+    expect(store.deliveries.adopt(id, sender, 8, 9_000)).toBe(false);
+    expect(store.get(id)).toMatchObject({ maxAttempts: 3, nextAttemptAt: 5_000 });
+    store.close();
+  });
+});
