@@ -51,6 +51,13 @@ describe('redaction', () => {
     expect(refused.stderr).toContain('--allow-redacted');
     const retry = await runCli(['retry', String(event.id), '--db', home.db], { env: home.env });
     expect(retry.code).toBe(2);
+    expect(retry.stderr).toContain('was stored redacted');
+    // --force sends a succeeded exchange again, never a redacted one: nothing reaches the app.
+    const forced = await runCli(['retry', String(event.id), '--force', '--db', home.db], { env: home.env });
+    expect(forced.code).toBe(2);
+    expect(forced.stderr).toContain('was stored redacted');
+    expect(forced.stderr).toContain('nothing sent');
+    expect(app.received).toHaveLength(1);
     const allowed = await runCli(['replay', String(event.id), '--allow-redacted', '--json', '--db', home.db], { env: home.env });
     expect(allowed.code).toBe(0);
     expect(app.received[1].body.toString()).toContain('"number": "[REDACTED]"');

@@ -107,6 +107,23 @@ routes:
     expect(appA.received.at(-1)!.url).toBe('/check');
     const curl = await runCli(['show', String(byPath('/a/b/deep?q').id), '--curl', '--db', h.db], { env: h.env });
     expect(curl.stdout).toContain(`${appB.url}/deep?q`);
+
+    // retry goes back through the route too, and an exchange the app took needs --force.
+    const toBId = String(byPath('/a/b/deep?q').id);
+    const refused = await runCli(['retry', toBId, '--db', h.db], { env: h.env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`exchange #${toBId} (201) already succeeded; nothing sent`);
+    const fromB = appB.received.length;
+    const forced = await runCli(['retry', toBId, '--force', '--json', '--db', h.db], { env: h.env });
+    expect(forced.code).toBe(0);
+    expect(appB.received).toHaveLength(fromB + 1);
+    expect(appB.received.at(-1)!.url).toBe('/deep?q');
+    expect(JSON.parse(forced.stdout)).toMatchObject({ id: Number(toBId), route: '/a/b', status: 201 });
+    // A route whose app is gone: one line that names the route's target.
+    await appA.close();
+    const unreachable = await runCli(['replay', String(byPath('/a/x?y=1').id), '--db', h.db], { env: h.env });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(/^error: replay of #\d+ failed: cannot reach http:\/\/127\.0\.0\.1:\d+\/base: connection refused \(is your app running\?\)\n$/);
   });
 
   it('flags and the environment override the file; a target on the command line replaces the routes', async () => {
