@@ -30,19 +30,18 @@ type Part = 'request' | 'response';
 /** Prepared once per database and shared by every recording. */
 export function prepareRecordingStatements(db: Database.Database) {
   return {
+    // Positional parameters: better-sqlite3 binds an array faster than it looks up a named object's keys.
     insert: db.prepare(
       `INSERT INTO exchanges (delivery_id, replay_of, url, target, received_at, method, path, request_headers,
          request_body, request_size, request_sha256, recorder_pid, queued_reason, sender_status, sender_body, late_by_ms,
          max_attempts, next_attempt_at)
-       VALUES (@deliveryId, @replayOf, @url, @target, @receivedAt, @method, @path, @headers, @body, @size, @sha256, @pid,
-         @queuedReason, @senderStatus, @senderBody, @lateByMs, @maxAttempts, @nextAttemptAt)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     chunk: db.prepare(`INSERT INTO body_chunks (exchange_id, part, seq, data) VALUES (?, ?, ?, ?)`),
     requestBody: db.prepare(`UPDATE exchanges SET request_body = ?, request_size = ?, request_sha256 = ? WHERE id = ?`),
     complete: db.prepare(
-      `UPDATE exchanges SET status = @status, response_headers = @headers, response_body = @body, response_size = @size,
-         response_sha256 = @sha256, duration_ms = @durationMs, state = @state, error_code = @errorCode, error_message = @errorMessage
-       WHERE id = @id`,
+      `UPDATE exchanges SET status = ?, response_headers = ?, response_body = ?, response_size = ?, response_sha256 = ?,
+         duration_ms = ?, state = ?, error_code = ?, error_message = ? WHERE id = ?`,
     ),
     // A new attempt of a recorded exchange: the last answer goes, the request stays.
     reopen: db.prepare(
@@ -85,26 +84,26 @@ export class Recording {
   static begin(statements: RecordingStatements, writes: WriteBehind, start: ExchangeStart): Recording {
     const recording = new Recording(statements, writes);
     const body = start.body;
-    const row = {
-      deliveryId: start.deliveryId,
-      replayOf: start.replayOf,
-      url: start.url,
-      target: start.target,
-      receivedAt: start.receivedAt,
-      method: start.method,
-      path: start.path,
-      headers: JSON.stringify(start.headers),
-      body: body ?? null,
-      size: body?.length ?? 0,
-      sha256: body ? sha256(body) : null,
-      pid: process.pid,
-      queuedReason: start.queued?.reason ?? null,
-      senderStatus: start.queued?.senderStatus ?? null,
-      senderBody: start.queued?.senderBody ?? null,
-      lateByMs: start.queued?.lateByMs ?? null,
-      maxAttempts: start.maxAttempts ?? null,
-      nextAttemptAt: start.nextAttemptAt ?? null,
-    };
+    const row = [
+      start.deliveryId,
+      start.replayOf,
+      start.url,
+      start.target,
+      start.receivedAt,
+      start.method,
+      start.path,
+      JSON.stringify(start.headers),
+      body ?? null,
+      body?.length ?? 0,
+      body ? sha256(body) : null,
+      process.pid,
+      start.queued?.reason ?? null,
+      start.queued?.senderStatus ?? null,
+      start.queued?.senderBody ?? null,
+      start.queued?.lateByMs ?? null,
+      start.maxAttempts ?? null,
+      start.nextAttemptAt ?? null,
+    ];
     writes.run(recording, ROW_BYTES + (body?.length ?? 0), () => {
       recording.rowId = Number(statements.insert.run(row).lastInsertRowid);
       recording.markCommitted();
@@ -189,18 +188,12 @@ export class Recording {
   private save(durationMs: number, state: string, errorCode: string | null, errorMessage: string | null): void {
     this.endRequestBody();
     const body = this.response?.finish();
-    const row = {
-      status: this.status,
-      headers: this.responseHeaders ? JSON.stringify(this.responseHeaders) : null,
-      body: body ? body.inline : null,
-      size: body?.size ?? null,
-      sha256: body?.sha256 ?? null,
-      durationMs,
-      state,
-      errorCode,
-      errorMessage,
-    };
-    this.writes.run(this, ROW_BYTES + (body?.inline?.length ?? 0), () => this.statements.complete.run({ ...row, id: this.rowId }));
+    const inline = body ? body.inline : null;
+    const headers = this.responseHeaders ? JSON.stringify(this.responseHeaders) : null;
+    const { status } = this;
+    this.writes.run(this, ROW_BYTES + (inline?.length ?? 0), () =>
+      this.statements.complete.run(status, headers, inline, body?.size ?? null, body?.sha256 ?? null, durationMs, state, errorCode, errorMessage, this.rowId),
+    );
   }
 
   private markCommitted(): void {

@@ -5,6 +5,7 @@ import { ensureEmbeddedRelay, type EmbeddedRelay } from '../../embedded-relay.js
 import { UserError, usageError } from '../../errors.js';
 import { parseTarget } from '../../forward/target.js';
 import type { HostHeaderMode } from '../../forward/forwarder.js';
+import { turnWriter } from '../../output/turn-writer.js';
 import { loadConfig, relayFromConfig } from '../../config.js';
 import { defaultDbPath } from '../../paths.js';
 import { jsonReporter, plainReporter, type ListenReporter } from '../../output/listen-reporter.js';
@@ -57,7 +58,8 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
   // --relay / HOOKTUNNEL_RELAY, else the relay saved by `hooktunnel login` (its token goes to that relay only).
   const remote = relayFromConfig(flags, loadConfig());
   const relayUrl = remote.relay ? parseRelayUrl(remote.relay) : undefined;
-  const write = (text: string) => process.stdout.write(text);
+  const stdout = turnWriter((text) => process.stdout.write(text));
+  const write = stdout.write;
   const reporter: ListenReporter = flags.json ? jsonReporter(write) : plainReporter(write, (t) => process.stderr.write(t));
 
   const dbPath = flags.store ? (flags.db ?? defaultDbPath()) : null;
@@ -74,6 +76,7 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
     session?.close();
     await embedded?.relay?.close();
     store?.close();
+    stdout.flush();
   };
 
   try {
