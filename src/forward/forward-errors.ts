@@ -1,7 +1,7 @@
 // What the forwarders share: how a failure to reach the local app is told to the sender, and how "localhost" resolves.
 
 import type { LookupFunction } from 'node:net';
-import type { ForwardErrorCode } from './forwarder.js';
+import type { ForwardErrorCode } from './forward-types.js';
 import type { Target } from './target.js';
 
 /**
