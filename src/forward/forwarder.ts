@@ -3,7 +3,6 @@
 // fetch adds headers, merges duplicates and decompresses gzip.
 
 import type http from 'node:http';
-import type { Readable } from 'node:stream';
 import type { Pool } from 'undici';
 import type { HeaderPairs } from '../protocol.js';
 import { setHeader, stripHopByHop } from '../http-headers.js';
