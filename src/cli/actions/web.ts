@@ -1,0 +1,48 @@
+// Runs `web`: the inspector over an existing capture database until Ctrl-C.
+
+import chalk from 'chalk';
+import { parseDuration } from '../../duration.js';
+import { parseTarget } from '../../forward/target.js';
+import { jsonText } from '../../output/json-text.js';
+import { Inspector } from '../../web/server.js';
+import type { WebCommandFlags } from '../commands/web.js';
+import { openExistingStore } from '../open-store.js';
+import { loadSecrets } from '../secret-options.js';
+import { inspectPort } from '../web-options.js';
+
+export async function web(flags: WebCommandFlags): Promise<void> {
+  const replayTo = flags.to ? parseTarget(flags.to, '--to') : undefined;
+  const timeoutMs = parseDuration(flags.timeout, '--timeout');
+  const port = inspectPort(flags.port, '--port');
+  const secrets = loadSecrets(flags);
+  const store = openExistingStore(flags.db);
+  let inspector: Inspector | undefined;
+  try {
+    inspector = await Inspector.start({
+      store,
+      replayTo,
+      timeoutMs,
+      secrets,
+      info: { mode: 'web', publicUrl: null, target: replayTo?.url ?? 'original target', dbPath: store.path, connection: null },
+      ...port,
+    });
+    if (flags.json) {
+      process.stdout.write(`${jsonText({ type: 'ready', inspector: inspector.url, dbPath: store.path })}\n`);
+    } else {
+      process.stdout.write(`${chalk.bold.green('hooktunnel web')}  ${chalk.cyan(inspector.url)}\n`);
+      process.stdout.write(chalk.dim(`            reading ${store.path}; Ctrl-C to stop\n`));
+    }
+    if (flags.open) {
+      const { default: open } = await import('open');
+      // A machine without a browser still has the printed address.
+      await open(inspector.url).catch(() => process.stderr.write('could not open a browser; open the address above\n'));
+    }
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+  } finally {
+    await inspector?.close();
+    store.close();
+  }
+}
