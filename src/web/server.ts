@@ -22,11 +22,13 @@ const FALLBACK_TRIES = 20;
 const HOST = '127.0.0.1';
 
 export class Inspector {
-  private readonly hub = new SseHub();
+  private readonly hub: SseHub;
   private readonly router = new Router();
   private readonly watcher: StoreWatcher;
   private readonly secret = newSecret();
   private server: http.Server | undefined;
+  /** True while at least one page follows the feed. */
+  private watching = false;
   private info: InspectorInfo;
   port = 0;
 
@@ -39,16 +41,21 @@ export class Inspector {
     addStaticRoutes(this.router, files);
     addReadRoutes(this.router, deps);
     addActionRoutes(this.router, deps);
-    this.watcher = new StoreWatcher(options.store);
+    this.watcher = new StoreWatcher(options.store, { watchFiles: options.info.mode === 'web' });
     // Rows other processes record (a second listen, `hooktunnel replay`) reach the page too.
     this.watcher.on('exchange', (e) => this.hub.send('exchange', exchangeToJson(e)));
+    // The store is read only while a page is open: a listen nobody watches pays nothing for the inspector.
+    this.hub = new SseHub((count) => {
+      if (count === 1 && !this.watching) this.watcher.start();
+      if (count === 0) this.watcher.stop();
+      this.watching = count > 0;
+    });
   }
 
   /** Binds 127.0.0.1 on the port asked for (or, for the default port, the next free one) and starts the feed. */
   static async start(options: InspectorOptions, files: StaticFiles = staticFiles()): Promise<Inspector> {
     const inspector = new Inspector(options, files);
     await inspector.listen();
-    inspector.watcher.start();
     return inspector;
   }
 
@@ -74,7 +81,7 @@ export class Inspector {
 
   /** Idempotent. */
   async close(): Promise<void> {
-    this.watcher.close();
+    this.watcher.stop();
     this.hub.close();
     const server = this.server;
     this.server = undefined;

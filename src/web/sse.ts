@@ -12,7 +12,8 @@ export class SseHub {
   private readonly clients = new Set<ServerResponse>();
   private readonly heartbeat: NodeJS.Timeout;
 
-  constructor() {
+  /** `onCount` hears the number of open streams whenever it changes (work is done only while a page is open). */
+  constructor(private readonly onCount: (count: number) => void = () => {}) {
     this.heartbeat = setInterval(() => this.write(': keep-alive\n\n'), HEARTBEAT_MS);
     this.heartbeat.unref();
   }
@@ -22,7 +23,10 @@ export class SseHub {
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
     res.write(`retry: ${RETRY_MS}\n\n`);
     this.clients.add(res);
-    res.on('close', () => this.clients.delete(res));
+    this.onCount(this.clients.size);
+    res.on('close', () => {
+      if (this.clients.delete(res)) this.onCount(this.clients.size);
+    });
   }
 
   /** Sends one event to every open stream. `data` is JSON, so it holds no newline that could end the event early. */

@@ -29,15 +29,25 @@ export class StoreWatcher extends EventEmitter<StoreWatcherEvents> {
   private scheduled: NodeJS.Timeout | undefined;
   private closed = false;
 
-  constructor(private readonly store: Store) {
+  /**
+   * `watchFiles: false` polls only: for `listen`, whose own exchanges arrive as session events at once, so only
+   * other processes' rows (a `hooktunnel replay`) come through here and a second's delay is fine.
+   */
+  constructor(
+    private readonly store: Store,
+    private readonly options: { watchFiles: boolean } = { watchFiles: true },
+  ) {
     super();
   }
 
-  /** Starts from the rows recorded so far (they are history, not news). */
+  /** Starts from the rows recorded so far (they are history, not news). Call again after stop() to resume. */
   start(): void {
+    this.stop();
+    this.closed = false;
+    this.seen.clear();
     for (const row of this.store.list({ limit: RECENT_ROWS })) this.remember(row);
     this.lastId = this.store.list({ limit: 1 })[0]?.id ?? 0;
-    if (this.store.path !== ':memory:') {
+    if (this.options.watchFiles && this.store.path !== ':memory:') {
       const file = basename(this.store.path);
       try {
         this.watcher = watch(dirname(this.store.path), (_event, name) => {
@@ -61,12 +71,14 @@ export class StoreWatcher extends EventEmitter<StoreWatcherEvents> {
     }, COALESCE_MS);
   }
 
-  /** Idempotent. */
-  close(): void {
+  /** Stops watching (no page is open: nothing to do). Idempotent; start() resumes. */
+  stop(): void {
     this.closed = true;
     this.watcher?.close();
+    this.watcher = undefined;
     clearInterval(this.poll);
     clearTimeout(this.scheduled);
+    this.scheduled = undefined;
   }
 
   private check(): void {
