@@ -2,7 +2,6 @@
 // real local app. Webhooks appear live, details are exact, replay sends the same bytes, hostile content stays text,
 // a rebound DNS name is refused, and a 25 MiB body opens.
 
-import { mkdirSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createRelay, type Relay } from '../../relay-server/relay.js';
@@ -256,14 +255,4 @@ it('opens a 25 MiB body a page at a time, with the raw bytes to download', async
     return { type: response.headers.get('content-type'), size: (await response.arrayBuffer()).byteLength };
   }, `/api/exchanges/${id}/raw/request`);
   expect(download).toEqual({ type: 'application/octet-stream', size });
-});
-
-// `HOOKTUNNEL_SCREENSHOTS=1 npx vitest run test/web/inspector-browser.test.ts` refreshes the README's pictures.
-it.runIf(process.env.HOOKTUNNEL_SCREENSHOTS)('saves screenshots of the list and the detail into docs/', async () => {
-  mkdirSync('docs', { recursive: true });
-  const id = (await page.getAttribute(`tr:has(.event) >> nth=0`, 'data-id'))!;
-  await page.screenshot({ path: 'docs/web-inspector-list.png' });
-  await row(Number(id)).click();
-  await page.waitForSelector('[data-view="json"]');
-  await page.screenshot({ path: 'docs/web-inspector-detail.png' });
 });

@@ -5,9 +5,18 @@ import { el, type Child } from './dom.js';
 import { openModal } from './modal.js';
 import type { DiffResult, HeaderPairs } from './types.js';
 
-const show = (value: unknown) => (value === undefined ? '' : JSON.stringify(value));
+/** Long values (a whole added object) are cut: the diff shows where things changed, the detail shows them whole. */
+const MAX_VALUE_CHARS = 160;
+const show = (value: unknown) => {
+  if (value === undefined) return '';
+  const text = JSON.stringify(value);
+  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}…` : text;
+};
 
-function headerDiff(a: HeaderPairs, b: HeaderPairs): HTMLElement {
+const head = (a: number, b: number, first: string) =>
+  el('thead', {}, [el('tr', {}, [el('th', { class: 'op' }), el('th', { text: first }), el('th', { text: `#${a}` }), el('th', { text: `#${b}` })])]);
+
+function headerDiff(a: HeaderPairs, b: HeaderPairs, ids: [number, number]): HTMLElement {
   const lower = (pairs: HeaderPairs) => new Map(pairs.map(([n, v]) => [n.toLowerCase(), { n, v }]));
   const ma = lower(a);
   const mb = lower(b);
@@ -19,7 +28,7 @@ function headerDiff(a: HeaderPairs, b: HeaderPairs): HTMLElement {
   }
   for (const [key, { n, v }] of mb) if (!ma.has(key)) rows.push(el('tr', { class: 'added' }, [el('td', { text: '+' }), el('td', { text: n }), el('td'), el('td', { text: v })]));
   if (rows.length === 0) return el('p', { class: 'muted', text: 'headers are the same' });
-  return el('table', { class: 'diff-table' }, [el('tbody', {}, rows)]);
+  return el('table', { class: 'diff-table' }, [head(ids[0], ids[1], 'header'), el('tbody', {}, rows)]);
 }
 
 function bodyDiff(diff: DiffResult): Child {
@@ -28,6 +37,7 @@ function bodyDiff(diff: DiffResult): Child {
   if (body.kind === 'json') {
     if (body.changes.length === 0) return el('p', { attrs: { 'data-diff': 'json' }, text: 'JSON bodies are equal (key order and whitespace aside)' });
     return el('table', { class: 'diff-table', attrs: { 'data-diff': 'json' } }, [
+      head(diff.a.id, diff.b.id, 'JSON path'),
       el('tbody', {}, body.changes.map((c) =>
         el('tr', { class: c.op }, [el('td', { text: c.op === 'added' ? '+' : c.op === 'removed' ? '−' : '~' }), el('td', { class: 'path', text: c.path }), el('td', { text: show(c.a) }), el('td', { text: show(c.b) })]),
       )),
@@ -42,7 +52,7 @@ export async function openDiff(a: number, b: number): Promise<void> {
   openModal(`diff #${a} ↔ #${b}`, [
     el('p', { class: 'diff-sides' }, [el('span', { class: 'removed', text: `− ${line(diff.a)}` }), el('br'), el('span', { class: 'added', text: `+ ${line(diff.b)}` })]),
     el('h3', { text: 'request headers' }),
-    headerDiff(diff.a.headers, diff.b.headers),
+    headerDiff(diff.a.headers, diff.b.headers, [a, b]),
     el('h3', { text: 'request body' }),
     bodyDiff(diff),
   ]);

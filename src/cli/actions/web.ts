@@ -32,11 +32,7 @@ export async function web(flags: WebCommandFlags): Promise<void> {
       process.stdout.write(`${chalk.bold.green('hooktunnel web')}  ${chalk.cyan(inspector.url)}\n`);
       process.stdout.write(chalk.dim(`            reading ${store.path}; Ctrl-C to stop\n`));
     }
-    if (flags.open) {
-      const { default: open } = await import('open');
-      // A machine without a browser still has the printed address.
-      await open(inspector.url).catch(() => process.stderr.write('could not open a browser; open the address above\n'));
-    }
+    if (flags.open) await openBrowser(inspector.url);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
@@ -44,5 +40,17 @@ export async function web(flags: WebCommandFlags): Promise<void> {
   } finally {
     await inspector?.close();
     store.close();
+  }
+}
+
+/** Opens the page in the default browser; a machine without one (a server, CI) still has the printed address. */
+async function openBrowser(url: string): Promise<void> {
+  const failed = () => process.stderr.write('could not open a browser; open the address above (or pass --no-open)\n');
+  try {
+    const { default: open } = await import('open');
+    const child = await open(url);
+    child.once('error', failed);
+  } catch {
+    failed();
   }
 }
