@@ -13,8 +13,10 @@ export interface BodyInfo {
   sha256: string;
   contentType: string;
   contentEncoding: string;
-  /** Valid UTF-8 (of the decoded bytes when gzip decodes). */
+  /** The bytes as received are valid UTF-8. */
   utf8: boolean;
+  /** The gunzipped bytes are valid UTF-8; null when the body is not gzip that decodes. */
+  decodedUtf8: boolean | null;
   /** Set when Content-Encoding is gzip and the bytes inflate: the decoded size. */
   decodedSize: number | null;
 }
@@ -38,7 +40,8 @@ export function bodyInfo(headers: HeaderPairs, bytes: Buffer, sha256: string | n
     sha256: sha256 ?? createHash('sha256').update(bytes).digest('hex'),
     contentType: headerValue(headers, 'content-type') ?? '',
     contentEncoding: headerValue(headers, 'content-encoding') ?? '',
-    utf8: isUtf8(decoded ?? bytes),
+    utf8: isUtf8(bytes),
+    decodedUtf8: decoded ? isUtf8(decoded) : null,
     decodedSize: decoded ? decoded.length : null,
   };
 }

@@ -2,6 +2,7 @@
 // real local app. Webhooks appear live, details are exact, replay sends the same bytes, hostile content stays text,
 // a rebound DNS name is refused, and a 25 MiB body opens.
 
+import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createRelay, type Relay } from '../../relay-server/relay.js';
@@ -45,6 +46,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   page = await browser.context.newPage();
+  // A missing element fails with Playwright's message well before the test's own timeout.
+  page.setDefaultTimeout(10_000);
   dialogs = [];
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
@@ -224,6 +227,47 @@ it('moves with j/k, filters with / and replays with r', async () => {
   await page.waitForFunction((id) => [...document.querySelectorAll('#rows tr')].every((tr) => tr.getAttribute('data-id') === String(id)), a);
   await page.keyboard.press('Escape');
   await row(b).waitFor();
+});
+
+it('shows gzip decoded with a raw toggle, a form as a table, and binary as hex', async () => {
+  const json = '{"zipped":true,"n":1}';
+  await send(`${listen.url}/views/gzip`, { headers: ['Content-Type', 'application/json', 'Content-Encoding', 'gzip'], body: gzipSync(json) });
+  const gz = await idOf('/views/gzip');
+  await row(gz).click();
+  await page.waitForSelector('[data-view="json"]');
+  expect(await page.textContent('[data-body-summary]')).toContain(`gzip → ${json.length} bytes decoded`);
+  await page.click('[data-body-view="text"]');
+  expect(await page.textContent('pre[data-view="text"]')).toBe(json);
+  await page.click('[data-body-toggle="gzip"]');
+  await page.waitForSelector('pre[data-view="hex"]');
+  expect(await page.textContent('pre[data-view="hex"]')).toMatch(/^00000000 {2}1f 8b 08/);
+
+  await send(`${listen.url}/views/form`, { headers: ['Content-Type', 'application/x-www-form-urlencoded'], body: 'text=hello+world&user=%3Cb%3Eada%3C%2Fb%3E&empty=' });
+  const form = await idOf('/views/form');
+  await row(form).click();
+  await page.waitForSelector('[data-view="form"]');
+  const cells = await page.$$eval('[data-view="form"] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+  expect(cells).toEqual([['text', 'hello world'], ['user', '<b>ada</b>'], ['empty', '']]);
+  expect(await page.locator('.detail b').count()).toBe(0);
+
+  await send(`${listen.url}/views/binary`, { headers: ['Content-Type', 'application/octet-stream'], body: Buffer.from([0x00, 0xff, 0x41, 0x42, 0x0a]) });
+  const bin = await idOf('/views/binary');
+  await row(bin).click();
+  await page.waitForSelector('pre[data-view="hex"]');
+  expect(await page.textContent('pre[data-view="hex"]')).toBe(`00000000  00 ff 41 42 0a${' '.repeat(11)}${' '.repeat(25)}|..AB.|`);
+});
+
+it('retries an exchange: another attempt of the same request, listed under attempts', async () => {
+  await send(`${listen.url}/views/flaky`, { body: 'retry me' });
+  const id = await idOf('/views/flaky');
+  await row(id).click();
+  const before = app.received.length;
+  await page.click('[data-action="retry"]');
+  await waitFor(() => app.received.length > before, 'the retry to reach the app');
+  expect(app.received[app.received.length - 1].body.toString()).toBe('retry me');
+  await page.waitForSelector('.attempts tr');
+  expect(await page.textContent('#message')).toBe(`#${id} retried: 200`);
+  expect(await page.$$eval('.attempts tr', (trs) => trs.map((tr) => tr.children[2].textContent))).toContain('manual');
 });
 
 it('refuses the page under a foreign Host name (DNS rebinding)', async () => {

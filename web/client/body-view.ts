@@ -25,8 +25,9 @@ interface Source {
 
 const mediaType = (info: BodyInfo) => info.contentType.split(';')[0].trim().toLowerCase();
 
-function views(info: BodyInfo, size: number): View[] {
-  if (!info.utf8) return ['hex'];
+function views(info: BodyInfo, decoded: boolean): View[] {
+  const size = decoded ? info.decodedSize! : info.size;
+  if (!(decoded ? info.decodedUtf8 : info.utf8)) return ['hex'];
   const list: View[] = [];
   if (size <= WHOLE_BODY_LIMIT) {
     if (mediaType(info).includes('json') || mediaType(info) === '') list.push('json');
@@ -73,12 +74,12 @@ export async function renderBody(host: HTMLElement, source: Source): Promise<voi
     if (info.contentType) parts.push(info.contentType);
     if (info.contentEncoding) parts.push(`encoding ${info.contentEncoding}`);
     if (gzip) parts.push(`gzip → ${bytesLabel(info.decodedSize!)} decoded`);
-    if (!info.utf8) parts.push('binary');
+    if (!(gzip ? info.decodedUtf8 : info.utf8)) parts.push('binary');
     return parts.join(' · ');
   };
 
   const draw = async () => {
-    const all = views(info, size());
+    const all = views(info, decoded);
     if (!view || !all.includes(view)) view = all[0];
     const tabButtons = all.map((v) =>
       el('button', { class: v === view ? 'tab active' : 'tab', text: v === 'json' ? 'pretty' : v, attrs: { 'data-body-view': v }, on: { click: () => ((view = v), (offset = 0), void draw()) } }),

@@ -40,6 +40,7 @@ export interface BodyInfo {
   contentType: string;
   contentEncoding: string;
   utf8: boolean;
+  decodedUtf8: boolean | null;
   decodedSize: number | null;
 }
 
