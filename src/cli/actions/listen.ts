@@ -93,12 +93,20 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
     // Before the URL is shown: a listen killed right after printing it still comes back on it.
     keepResumeToken(session, resumeFile, resume);
     const secrets = session.options.secrets;
-    if (store && flags.web) inspector = await startInspector(session, store, { target, timeoutMs, secrets, port: web });
+    if (store && flags.web) {
+      inspector = await startInspector(session, store, { target, timeoutMs, secrets, port: web }).catch((error: Error) => {
+        // A port the user named is theirs to fix; anything else must not cost them the tunnel.
+        if (error instanceof UserError) throw error;
+        process.stderr.write(`web inspector not started: ${error.message}\n`);
+        return undefined;
+      });
+    }
     const inspectorUrl = inspector?.url;
     if (store && shouldUseTui(flags)) {
       // Loaded only here, so plain runs and --help never import Ink or React.
       const { startListenTui } = await import('../../tui/start-listen-tui.js');
-      const note = [embedded?.note, inspectorUrl && `web inspector ${inspectorUrl}`].filter(Boolean).join('; ') || undefined;
+      // First in the note: the header line is cut at the terminal's width, and this is the part to copy.
+      const note = [inspectorUrl && `web inspector ${inspectorUrl}`, embedded?.note].filter(Boolean).join('; ') || undefined;
       tui = await startListenTui({ session, store, target, timeoutMs, localOnly: embedded !== undefined, note });
     } else {
       session.on('status', (status) => reporter.status(status));
