@@ -8,12 +8,14 @@ import { Forwarder } from '../../src/forward/forwarder.js';
 import { parseTarget } from '../../src/forward/target.js';
 import { Store } from '../../src/store/store.js';
 import { Inspector } from '../../src/web/server.js';
+import type { Secrets } from '../../src/webhooks/secrets.js';
 
 /** Records one exchange the way a tunnel does: forwarded to the real app at `appUrl` and stored. */
 export async function record(
   store: Store,
   appUrl: string,
   request: { method?: string; path: string; headers?: HeaderPairs; body?: Buffer | string },
+  secrets?: Secrets,
 ): Promise<ExchangeSummary> {
   const forwarder = new Forwarder(parseTarget(appUrl), { timeoutMs: 5_000, hostHeader: 'rewrite' });
   try {
@@ -28,7 +30,7 @@ export async function record(
         receivedAt: Date.now(),
         replayOf: null,
       },
-      { forwarder, store },
+      { forwarder, store, secrets },
     );
     return await running.done;
   } finally {
