@@ -41,6 +41,12 @@ export class Inspector {
     addStaticRoutes(this.router, files);
     addReadRoutes(this.router, deps);
     addActionRoutes(this.router, deps);
+    this.router.add('GET', '/api/events', ({ res }) => {
+      this.hub.attach(res);
+      this.hub.send('info', this.info);
+    });
+    // Whether this browser holds the secret (the cookie is HttpOnly, so the page cannot look itself).
+    this.router.add('GET', '/api/session', ({ req, res }) => sendJson(res, 200, { canWrite: hasSecret(req, this.port, this.secret) }));
     this.watcher = new StoreWatcher(options.store, { watchFiles: options.info.mode === 'web' });
     // Rows other processes record (a second listen, `hooktunnel replay`) reach the page too.
     this.watcher.on('exchange', (e) => this.hub.send('exchange', exchangeToJson(e)));
@@ -121,14 +127,6 @@ export class Inspector {
       const method = req.method ?? 'GET';
       if (method !== 'GET' && method !== 'HEAD') checkWrite(req, this.port, this.secret);
       if (url.pathname === '/' && method === 'GET') return this.page(res, url);
-      if (url.pathname === '/api/events' && method === 'GET') {
-        this.hub.attach(res);
-        this.hub.send('info', this.info);
-        return;
-      }
-      if (url.pathname === '/api/session' && method === 'GET') {
-        return sendJson(res, 200, { canWrite: hasSecret(req, this.port, this.secret) });
-      }
       const { handler, params } = this.router.match(method, url.pathname);
       await handler({ req, res, url, params });
     } catch (error) {

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ServerResponse } from 'node:http';
 import { sendJson } from './respond.js';
 import { HttpError, type Router } from './router.js';
 
@@ -47,7 +48,7 @@ export function staticFiles(root = packageRoot()): StaticFiles {
 }
 
 export function addStaticRoutes(router: Router, files: StaticFiles): void {
-  const serve = (name: Parameters<StaticFiles['get']>[0]) => ({ res }: { res: import('node:http').ServerResponse }) => {
+  const serve = (name: Parameters<StaticFiles['get']>[0]) => ({ res }: { res: ServerResponse }) => {
     const file = files.get(name);
     res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': file.body.length });
     res.end(file.body);

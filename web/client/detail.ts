@@ -110,7 +110,12 @@ export function renderDetail(host: HTMLElement, detail: Detail, actions: DetailA
 
   const part = tab === 'response' && detail.response ? detail.response : detail.request;
   const which = part === detail.request ? 'request' : 'response';
-  const bodyHost = el('div', { class: 'body', attrs: { 'data-body': which } });
+  // An update of the same exchange (its result, its signature verdict) keeps the body view as it is: the reader
+  // may be on page 40 of a large body or in the raw gzip bytes.
+  const bodyKey = `${s.id}:${which}:${part.body.sha256}:${part.body.size}`;
+  const kept = host.dataset.bodyKey === bodyKey ? host.querySelector<HTMLElement>(':scope > .body') : null;
+  const bodyHost = kept ?? el('div', { class: 'body', attrs: { 'data-body': which } });
+  host.dataset.bodyKey = bodyKey;
   const tabs = el('div', { class: 'tabs' }, [
     el('button', { class: which === 'request' ? 'tab active' : 'tab', text: 'request', attrs: { 'data-tab': 'request' }, on: { click: () => onTab('request') } }),
     el('button', {
@@ -131,6 +136,7 @@ export function renderDetail(host: HTMLElement, detail: Detail, actions: DetailA
     el('h3', { text: `${which} body` }),
     bodyHost,
   ]);
+  if (kept) return;
   void renderBody(bodyHost, { id: s.id, part: which, info: part.body }).catch((error: Error) =>
     replaceChildren(bodyHost, [el('p', { class: 'error', text: `could not load the body: ${error.message}` })]),
   );

@@ -1,13 +1,12 @@
 // The inspector page: loads the list, follows the live feed, and wires the detail pane, actions, filter and keys.
 
+import { pageActions } from './actions.js';
 import { api, harUrl } from './api.js';
 import { byId, el, replaceChildren } from './dom.js';
-import { renderDetail, statusText } from './detail.js';
+import { renderDetail } from './detail.js';
 import { openDiff } from './diff-view.js';
-import { openEditor } from './editor.js';
 import { bindKeys } from './keys.js';
 import { renderRows, rowFor, type ListHandlers } from './list.js';
-import { openModal } from './modal.js';
 import type { Detail, Info, Summary } from './types.js';
 
 const state = {
@@ -141,52 +140,13 @@ function drawDetail(): void {
   renderDetail(detailHost, state.detail, actions, state.tab, (tab) => ((state.tab = tab), drawDetail()));
 }
 
-const actions = {
-  get canWrite() {
-    return state.canWrite;
-  },
-  isMarked: (id: number) => state.marked.includes(id),
-  select: (id: number) => void select(id),
+const actions = pageActions({
+  canWrite: () => state.canWrite,
+  isMarked: (id) => state.marked.includes(id),
+  select: (id) => void select(id),
   toggleMark,
-  replay(id: number, resign: boolean) {
-    if (!state.canWrite) return say('replay needs the URL hooktunnel printed (with ?k=…)', 'error');
-    say(`replaying #${id}…`);
-    api.replay(id, resign).then(
-      (result) => say(replayMessage(id, result.exchange, result.resign)),
-      (error: Error) => say(`replay of #${id} failed: ${error.message}`, 'error'),
-    );
-  },
-  edit(detail: Detail) {
-    void openEditor(detail, (result) => say(replayMessage(detail.summary.id, result.exchange, result.resign))).catch((error: Error) => say(error.message, 'error'));
-  },
-  retry(id: number) {
-    say(`retrying #${id}…`);
-    api.retry(id).then(
-      (result) => say(`#${id} retried: ${statusText(result.exchange)}`),
-      (error: Error) => say(`retry of #${id} failed: ${error.message}`, 'error'),
-    );
-  },
-  curl(id: number) {
-    api.curl(id).then(
-      (command) => {
-        const box = el('textarea', { class: 'curl', attrs: { readonly: '', rows: '12', 'aria-label': 'curl command' } });
-        box.value = command;
-        openModal(`#${id} as curl`, [box]);
-        box.select();
-        navigator.clipboard?.writeText(command).then(
-          () => say(`copied #${id} as curl`),
-          () => say('select the command and copy it (the browser refused the clipboard)'),
-        );
-      },
-      (error: Error) => say(error.message, 'error'),
-    );
-  },
-};
-
-function replayMessage(id: number, exchange: Summary, resign: { resigned: boolean; reason?: string } | null): string {
-  const signed = resign ? (resign.resigned ? ', re-signed' : `, not re-signed: ${resign.reason ?? ''}`) : '';
-  return `#${id} replayed as #${exchange.id}: ${statusText(exchange)}${signed}`;
-}
+  say,
+});
 
 function moveSelection(step: number): void {
   if (state.items.length === 0) return;
