@@ -3,9 +3,10 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UserError } from '../errors.js';
-import { exchangeToJson, type ExchangeSummary } from '../exchange.js';
+import type { ExchangeSummary } from '../exchange.js';
 import { addActionRoutes } from './api-actions.js';
 import { addReadRoutes } from './api-read.js';
+import { FeedBatch } from './feed-batch.js';
 import type { InspectorInfo, InspectorOptions } from './context.js';
 import { checkHost, checkWrite, hasSecret, isSecretParam, newSecret, secretCookie, setSecurityHeaders } from './guard.js';
 import { sendJson, sendText } from './respond.js';
@@ -23,6 +24,7 @@ const HOST = '127.0.0.1';
 
 export class Inspector {
   private readonly hub: SseHub;
+  private readonly feed = new FeedBatch((exchanges) => this.hub.send('exchanges', exchanges));
   private readonly router = new Router();
   private readonly watcher: StoreWatcher;
   private readonly secret = newSecret();
@@ -49,7 +51,7 @@ export class Inspector {
     this.router.add('GET', '/api/session', ({ req, res }) => sendJson(res, 200, { canWrite: hasSecret(req, this.port, this.secret) }));
     this.watcher = new StoreWatcher(options.store, { watchFiles: options.info.mode === 'web' });
     // Rows other processes record (a second listen, `hooktunnel replay`) reach the page too.
-    this.watcher.on('exchange', (e) => this.hub.send('exchange', exchangeToJson(e)));
+    this.watcher.on('exchange', (e) => this.feed.add(e));
     // The store is read only while a page is open: a listen nobody watches pays nothing for the inspector.
     this.hub = new SseHub((count) => {
       if (count === 1 && !this.watching) this.watcher.start();
@@ -76,7 +78,7 @@ export class Inspector {
 
   /** Sends an exchange (new, or changed) to every open page. */
   announce(exchange: ExchangeSummary): void {
-    if (exchange.id > 0) this.hub.send('exchange', exchangeToJson(exchange));
+    this.feed.add(exchange);
   }
 
   /** Updates the header facts (public URL, connection state) on every open page. */
@@ -88,6 +90,7 @@ export class Inspector {
   /** Idempotent. */
   async close(): Promise<void> {
     this.watcher.stop();
+    this.feed.close();
     this.hub.close();
     const server = this.server;
     this.server = undefined;

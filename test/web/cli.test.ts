@@ -123,7 +123,11 @@ it('`web` streams rows that another process records, over server-sent events', a
       const recorded = await record(store, app.url, { path: '/from-elsewhere', body: 'hi' });
       // First as pending (the row is written before forwarding), then complete: both reach the feed.
       const feed = () =>
-        events.join('').split('\n').filter((l) => l.startsWith('data: ') && l.includes('/from-elsewhere')).map((l) => JSON.parse(l.slice(6)) as Record<string, unknown>);
+        events
+          .join('')
+          .split('\n')
+          .filter((l) => l.startsWith('data: [') && l.includes('/from-elsewhere'))
+          .flatMap((l) => JSON.parse(l.slice(6)) as Record<string, unknown>[]);
       const done = await waitFor(() => feed().find((e) => e.state === 'complete'), 'the completed row on the feed');
       expect(done).toMatchObject({ id: recorded.id, path: '/from-elsewhere', status: 200 });
     } finally {

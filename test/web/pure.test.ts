@@ -1,6 +1,8 @@
-// The inspector's pure pieces: JSON-aware body diff, the filter's extra terms, and the router.
+// The inspector's pure pieces: JSON-aware body diff, the filter's extra terms, the router and the feed batches.
 
 import { describe, expect, it } from 'vitest';
+import type { ExchangeSummary } from '../../src/exchange.js';
+import { FeedBatch } from '../../src/web/feed-batch.js';
 import { diffBodies, diffJson, diffLines, MAX_DIFF_BYTES } from '../../src/web/json-diff.js';
 import { parseWebFilter } from '../../src/web/list-filter.js';
 import { HttpError, Router } from '../../src/web/router.js';
@@ -70,5 +72,25 @@ describe('Router', () => {
     } catch (error) {
       expect((error as HttpError).status).toBe(status);
     }
+  });
+});
+
+describe('FeedBatch', () => {
+  const summary = (id: number, state: ExchangeSummary['state']): ExchangeSummary => ({
+    id, replayOf: null, deliveryId: null, url: null, target: 'http://127.0.0.1:1', receivedAt: 0, method: 'POST', path: `/${id}`,
+    requestSize: 0, status: state === 'complete' ? 200 : null, responseSize: null, durationMs: null, state, errorCode: null, errorMessage: null,
+  });
+
+  it('sends each exchange once per batch, as it is last, in first-change order, and skips unrecorded ones', () => {
+    const sent: Record<string, unknown>[][] = [];
+    const batch = new FeedBatch((exchanges) => sent.push(exchanges));
+    batch.add(summary(1, 'pending'));
+    batch.add(summary(2, 'pending'));
+    batch.add(summary(0, 'complete'));
+    batch.add(summary(1, 'complete'));
+    batch.flush();
+    batch.flush();
+    batch.close();
+    expect(sent.map((b) => b.map((e) => [e.id, e.state]))).toEqual([[[1, 'complete'], [2, 'pending']]]);
   });
 });

@@ -9,6 +9,9 @@ import { bindKeys } from './keys.js';
 import { renderRows, rowFor, type ListHandlers } from './list.js';
 import type { Detail, Info, Summary } from './types.js';
 
+/** Rows kept on the page while following the feed. */
+const MAX_LIST_ROWS = 1000;
+
 const state = {
   items: [] as Summary[],
   next: null as number | null,
@@ -85,6 +88,13 @@ function upsert(s: Summary): void {
   if (state.items.length === 0 || s.id > state.items[0].id) {
     state.items.unshift(s);
     rows.prepend(rowFor(s, handlers, false));
+    // A long session must not grow the page without bound: the oldest rows leave, "load older" brings them back.
+    while (state.items.length > MAX_LIST_ROWS) {
+      state.items.pop();
+      rows.lastElementChild?.remove();
+      state.next = state.items[state.items.length - 1].id;
+      byId('more').hidden = false;
+    }
     byId('empty').hidden = true;
     drawToolbar();
   }
@@ -157,7 +167,9 @@ function moveSelection(step: number): void {
 
 function follow(): void {
   const events = new EventSource('/api/events');
-  events.addEventListener('exchange', (event) => upsert(JSON.parse((event as MessageEvent<string>).data) as Summary));
+  events.addEventListener('exchanges', (event) => {
+    for (const exchange of JSON.parse((event as MessageEvent<string>).data) as Summary[]) upsert(exchange);
+  });
   events.addEventListener('info', (event) => drawInfo(JSON.parse((event as MessageEvent<string>).data) as Info));
   events.addEventListener('open', () => byId('live').classList.add('on'));
   events.addEventListener('error', () => byId('live').classList.remove('on'));
