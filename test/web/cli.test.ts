@@ -90,6 +90,19 @@ it('serves no inspector with --no-web or HOOKTUNNEL_NO_WEB', async () => {
   }
 });
 
+it('takes the port from HOOKTUNNEL_INSPECT_PORT', async () => {
+  const squatter = http.createServer();
+  await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+  const { port } = squatter.address() as import('node:net').AddressInfo;
+  await new Promise<void>((resolve) => squatter.close(() => resolve()));
+  const listen = await startListen([String(app.port), '--relay', relayUrl, '--db', home.db], { ...home.env, HOOKTUNNEL_INSPECT_PORT: String(port) });
+  try {
+    expect(new URL(listen.events.find((e) => e.type === 'ready')!.inspector as string).port).toBe(String(port));
+  } finally {
+    await listen.stop();
+  }
+});
+
 it('refuses a bad --inspect-port with a usage error', async () => {
   const result = await runCli(['listen', '3000', '--inspect-port', 'abc', '--db', home.db], { env: home.env });
   expect(result.code).toBe(2);

@@ -5,12 +5,21 @@ import { parseDuration } from '../../duration.js';
 import { parseTarget } from '../../forward/target.js';
 import { jsonText } from '../../output/json-text.js';
 import { Inspector } from '../../web/server.js';
-import type { WebCommandFlags } from '../commands/web.js';
 import { openExistingStore } from '../open-store.js';
-import { loadSecrets } from '../secret-options.js';
+import { loadSecrets, type SecretFlags } from '../secret-options.js';
 import { inspectPort } from '../web-options.js';
 
-export async function web(flags: WebCommandFlags): Promise<void> {
+/** The flags of `hooktunnel web`, as commander hands them over. */
+export interface WebOptions extends SecretFlags {
+  db?: string;
+  port?: string;
+  to?: string;
+  timeout: string;
+  open: boolean;
+  json?: boolean;
+}
+
+export async function web(flags: WebOptions): Promise<void> {
   const replayTo = flags.to ? parseTarget(flags.to, '--to') : undefined;
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   const port = inspectPort(flags.port, '--port');

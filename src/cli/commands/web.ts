@@ -2,16 +2,8 @@
 
 import { Command, Option } from 'commander';
 import { dbOption } from '../db-option.js';
-import { withSecretOptions, type SecretFlags } from '../secret-options.js';
-
-export interface WebCommandFlags extends SecretFlags {
-  db?: string;
-  port?: string;
-  to?: string;
-  timeout: string;
-  open: boolean;
-  json?: boolean;
-}
+import { withSecretOptions } from '../secret-options.js';
+import type { WebOptions } from '../actions/web.js';
 
 export function webCommand(): Command {
   return withSecretOptions(new Command('web'))
@@ -35,7 +27,7 @@ Examples:
   hooktunnel web
   hooktunnel web --db ./hooks.db --to 4000 --no-open`,
     )
-    .action(async (flags: WebCommandFlags) => {
+    .action(async (flags: WebOptions) => {
       const { web } = await import('../actions/web.js');
       await web(flags);
     });
