@@ -270,6 +270,24 @@ it('retries an exchange: another attempt of the same request, listed under attem
   expect(await page.$$eval('.attempts tr', (trs) => trs.map((tr) => tr.children[2].textContent))).toContain('manual');
 });
 
+it('is read-only in a browser without the secret: it shows everything, and replay is disabled and refused', async () => {
+  await send(`${listen.url}/hooks/readonly`, { body: 'look only' });
+  const id = await idOf('/hooks/readonly');
+  // The next test's beforeEach visits the printed URL again, which sets the cookie again.
+  await browser.context.clearCookies();
+  await page.goto(`${new URL(inspectorUrl).origin}/`);
+  await page.waitForSelector('body[data-ready="true"]');
+  expect(await page.isVisible('#readonly')).toBe(true);
+  await row(id).click();
+  await page.waitForSelector('pre[data-view="text"]');
+  expect(await page.textContent('pre[data-view="text"]')).toBe('look only');
+  expect(await page.isDisabled('[data-action="replay"]')).toBe(true);
+  const before = app.received.length;
+  const status = await page.evaluate(async (path) => (await fetch(path, { method: 'POST', body: '{}' })).status, `/api/exchanges/${id}/replay`);
+  expect(status).toBe(403);
+  expect(app.received.length).toBe(before);
+});
+
 it('refuses the page under a foreign Host name (DNS rebinding)', async () => {
   const port = new URL(inspectorUrl).port;
   const response = await page.goto(`http://${REBIND_HOST}:${port}/`);
