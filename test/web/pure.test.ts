@@ -1,5 +1,7 @@
 // The inspector's pure pieces: JSON-aware body diff, the filter's extra terms, the router and the feed batches.
 
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ExchangeSummary } from '../../src/exchange.js';
 import { FeedBatch } from '../../src/web/feed-batch.js';
@@ -92,5 +94,16 @@ describe('FeedBatch', () => {
     batch.flush();
     batch.close();
     expect(sent.map((b) => b.map((e) => [e.id, e.state]))).toEqual([[[1, 'complete'], [2, 'pending']]]);
+  });
+});
+
+describe('the page source', () => {
+  it('never turns strings into markup (webhook text goes in through textContent and value only)', () => {
+    const dir = fileURLToPath(new URL('../../web/client/', import.meta.url));
+    const sinks = /\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|createContextualFragment|\beval\(|new Function\(/;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const code = readFileSync(`${dir}${file}`, 'utf8').replace(/\/\/.*$/gm, '');
+      expect(sinks.test(code), file).toBe(false);
+    }
   });
 });
