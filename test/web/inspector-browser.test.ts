@@ -3,7 +3,7 @@
 // a rebound DNS name is refused, and a 25 MiB body opens.
 
 import { gzipSync } from 'node:zlib';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createRelay, type Relay } from '../../relay-server/relay.js';
 import { Store } from '../../src/store/store.js';
@@ -12,6 +12,9 @@ import { buildTriggerRequest } from '../../src/webhooks/trigger.js';
 import { startListen, tempHome, type ListenProcess } from '../helpers/cli.js';
 import { send, sha256, startLocalApp, waitFor, type LocalApp } from '../helpers/http.js';
 import { launchBrowser, REBIND_HOST, type Browser } from './browser.js';
+
+// A browser, a relay, listen and a local app on a 2-core machine running the whole suite: room to be slow.
+vi.setConfig({ testTimeout: 60_000 });
 
 const XSS = '<img src=x onerror=alert(1)>';
 const STRIPE_SECRET = 'whsec_inspector_test';
@@ -47,7 +50,7 @@ afterAll(async () => {
 beforeEach(async () => {
   page = await browser.context.newPage();
   // A missing element fails with Playwright's message well before the test's own timeout.
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(20_000);
   dialogs = [];
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
@@ -307,11 +310,11 @@ it('opens a 25 MiB body a page at a time, with the raw bytes to download', async
   const id = await idOf('/hooks/big');
   const started = Date.now();
   await row(id).click();
-  await page.waitForSelector('[data-pager="range"]', { timeout: 20_000 });
+  await page.waitForSelector('[data-pager="range"]');
   // Only the first 64 KiB is fetched and laid out, so the page opens quickly (about 1.2 s here, mostly reading the row).
   const opened = Date.now() - started;
   if (process.env.HOOKTUNNEL_REPORT_TIMES) console.log(`25 MiB body: first page shown in ${opened} ms`);
-  expect(opened).toBeLessThan(5_000);
+  expect(opened).toBeLessThan(10_000);
   expect(await page.textContent('[data-pager="range"]')).toContain(`bytes 0–65,536 of ${size.toLocaleString('en-US')}`);
   expect((await page.textContent('pre[data-view="text"]'))!.startsWith('{"big":"xxxx')).toBe(true);
   await page.click('text=next ▶');
