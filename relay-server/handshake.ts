@@ -137,7 +137,7 @@ export class TunnelGate {
       const tokenKey = record?.digest.toString('hex');
       const claim = this.claim(hello, tokenKey);
       if (!claim.ok) return refuse(claim.code, claim.message, claim.fatal);
-      claim.displaced?.goAway(`another client took over tunnel ${claim.id} (hooktunnel listen --force)`, false);
+      claim.displaced?.displace(`another client took over tunnel ${claim.id} (hooktunnel listen --force, or this client reconnected)`);
 
       const url = this.deps.addressing.tunnelUrl(claim.id, req);
       const connection = new TunnelConnection(claim.id, url, ws, hello.timeoutMs, (closed) => {
