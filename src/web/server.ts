@@ -134,8 +134,7 @@ export class Inspector {
       const { handler, params } = this.router.match(method, url.pathname);
       await handler({ req, res, url, params });
     } catch (error) {
-      const status = error instanceof HttpError ? error.status : 500;
-      const message = error instanceof HttpError ? error.message : `inspector error: ${(error as Error).message}`;
+      const { status, message } = describeError(error);
       if (!res.headersSent) sendText(res, status, `${message}\n`);
       else res.destroy();
     }
@@ -155,4 +154,11 @@ export class Inspector {
     res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': file.body.length });
     res.end(file.body);
   }
+}
+
+/** An HttpError says its own status; a UserError from shared code (replay refusing something) is the request's fault. */
+function describeError(error: unknown): { status: number; message: string } {
+  if (error instanceof HttpError) return { status: error.status, message: error.message };
+  if (error instanceof UserError) return { status: 409, message: error.hint ? `${error.message} (${error.hint})` : error.message };
+  return { status: 500, message: `inspector error: ${(error as Error).message}` };
 }
