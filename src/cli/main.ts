@@ -16,6 +16,7 @@ import { loginCommand } from './commands/login.js';
 import { verifyCommand } from './commands/verify.js';
 import { triggerCommand } from './commands/trigger.js';
 import { exportCommand } from './commands/export.js';
+import { webCommand } from './commands/web.js';
 import { VERSION } from './version.js';
 
 export { VERSION };
@@ -40,6 +41,7 @@ Docs: README.md in the package.`,
   for (const command of [
     listenCommand(),
     inspectCommand(),
+    webCommand(),
     lsCommand(),
     showCommand(),
     replayCommand(),

@@ -3,7 +3,8 @@
 import { parseDuration } from '../../duration.js';
 import { ensureEmbeddedRelay, type EmbeddedRelay } from '../../embedded-relay.js';
 import { UserError, usageError } from '../../errors.js';
-import { parseTarget } from '../../forward/target.js';
+import { parseTarget, type Target } from '../../forward/target.js';
+import type { Secrets } from '../../webhooks/secrets.js';
 import type { HostHeaderMode } from '../../forward/forwarder.js';
 import { turnWriter } from '../../output/turn-writer.js';
 import { loadConfig, relayFromConfig } from '../../config.js';
@@ -17,9 +18,11 @@ import { loadResumeToken, resumeFilePath, resumeKey } from '../../tunnel/resume-
 import { deliverySettings, type DeliveryFlags } from '../delivery-options.js';
 import { keepRecent, keepResumeToken } from './listen-upkeep.js';
 import { loadSecrets, type SecretFlags } from '../secret-options.js';
+import { inspectPort, type WebFlags } from '../web-options.js';
+import type { Inspector } from '../../web/server.js';
 
 /** The flags of `hooktunnel listen` as its command parses them (the command imports this type; never the reverse). */
-export interface ListenFlags extends SecretFlags, DeliveryFlags {
+export interface ListenFlags extends SecretFlags, DeliveryFlags, WebFlags {
   relay?: string;
   token?: string;
   name?: string;
@@ -55,6 +58,7 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   const hostHeader = parseHostHeader(flags.hostHeader);
   const delivery = deliverySettings(flags);
+  const web = inspectPort(flags.inspectPort);
   // --relay / HOOKTUNNEL_RELAY, else the relay saved by `hooktunnel login` (its token goes to that relay only).
   const remote = relayFromConfig(flags, loadConfig());
   const relayUrl = remote.relay ? parseRelayUrl(remote.relay) : undefined;
@@ -69,10 +73,12 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
   let embedded: EmbeddedRelay | undefined;
   let session: Session | undefined;
   let tui: TuiHandle | undefined;
+  let inspector: Inspector | undefined;
   const shutdown = async () => {
     // The UI goes first, so the terminal is restored before anything else is printed.
     tui?.close();
     await tui?.done.catch(() => {});
+    await inspector?.close();
     session?.close();
     await embedded?.relay?.close();
     store?.close();
@@ -104,10 +110,22 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
     });
     // Before the URL is shown: a listen killed right after printing it still comes back on it.
     keepResumeToken(session, resumeFile, resume);
+    const secrets = session.options.secrets;
+    if (store && flags.web) {
+      inspector = await startInspector(session, store, { target, timeoutMs, secrets, port: web }).catch((error: Error) => {
+        // A port the user named is theirs to fix; anything else must not cost them the tunnel.
+        if (error instanceof UserError) throw error;
+        process.stderr.write(`web inspector not started: ${error.message}\n`);
+        return undefined;
+      });
+    }
+    const inspectorUrl = inspector?.url;
     if (store && shouldUseTui(flags)) {
       // Loaded only here, so plain runs and --help never import Ink or React.
       const { startListenTui } = await import('../../tui/start-listen-tui.js');
-      tui = await startListenTui({ session, store, target, timeoutMs, localOnly: embedded !== undefined, note: embedded?.note });
+      // First in the note: the header line is cut at the terminal's width, and this is the part to copy.
+      const note = [inspectorUrl && `web inspector ${inspectorUrl}`, embedded?.note].filter(Boolean).join('; ') || undefined;
+      tui = await startListenTui({ session, store, target, timeoutMs, localOnly: embedded !== undefined, note });
     } else {
       session.on('status', (status) => reporter.status(status));
       session.on('exchange', (exchange) => reporter.exchange(exchange));
@@ -115,7 +133,7 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
       session.on('dropped', (count) => reporter.dropped(count));
       session.on('storage', (state) => reporter.storage(state));
       session.on('ready', (welcome) =>
-        reporter.ready({ url: welcome.url, target: target.url, dbPath, localOnly: embedded !== undefined, note: embedded?.note }),
+        reporter.ready({ url: welcome.url, target: target.url, inspector: inspectorUrl, dbPath, localOnly: embedded !== undefined, note: embedded?.note }),
       );
       // Counted now: the worker starts on them before the relay answers.
       const pending = session.pendingAttempts();
@@ -140,6 +158,25 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
   } finally {
     await shutdown();
   }
+}
+
+/** The web inspector over this session's store, fed by its events; loaded only when used. */
+async function startInspector(
+  session: Session,
+  store: Store,
+  options: { target: Target; timeoutMs: number; secrets: Secrets | undefined; port: { port: number; fallback: boolean } },
+): Promise<Inspector> {
+  const [{ Inspector }, { followSession }] = await Promise.all([import('../../web/server.js'), import('../../web/follow-session.js')]);
+  const inspector = await Inspector.start({
+    store,
+    replayTo: options.target,
+    timeoutMs: options.timeoutMs,
+    secrets: options.secrets,
+    info: { mode: 'listen', publicUrl: null, target: options.target.url, dbPath: store.path, connection: 'connecting' },
+    ...options.port,
+  });
+  followSession(session, inspector);
+  return inspector;
 }
 
 function fatalHint(message: string): string | undefined {
