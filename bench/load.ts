@@ -5,6 +5,10 @@ import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import type { Payload } from './payloads.js';
 import { percentile } from './stats.js';
+import { runWrk } from './wrk.js';
+
+/** Which program generates the load: autocannon (in this process) or wrk (its own process). */
+export type Generator = { kind: 'autocannon' } | { kind: 'wrk'; path: string; scratch: string };
 
 /** Path the bench posts to, on the target or after the tunnel prefix. */
 export const HOOK_PATH = '/hook';
@@ -15,6 +19,8 @@ export interface LoadOptions {
   connections: number;
   durationS: number;
   payload: Payload;
+  /** autocannon when absent. */
+  generator?: Generator;
 }
 
 export interface LoadResult {
@@ -33,8 +39,14 @@ export interface LoadResult {
   statusCodes: Record<string, number>;
 }
 
+/** Runs the load for `durationS` seconds with the chosen generator. */
+export function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const generator = options.generator;
+  return generator?.kind === 'wrk' ? runWrk(generator.path, options, generator.scratch) : runAutocannon(options);
+}
+
 /** Runs autocannon for `durationS` seconds and keeps every latency at full precision. */
-export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+async function runAutocannon(options: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   const instance = autocannon({
     url: `${options.base}${HOOK_PATH}`,

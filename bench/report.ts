@@ -53,6 +53,18 @@ export function figureRows(r: BenchResults): string[][] {
   ]);
   rows.push(['(7) hooktunnel --help', '', ms(s.helpMedianMs), '', `median of ${s.runs}`]);
   rows.push(['(7) listen until ready', '', ms(s.listenReadyMedianMs), '', `embedded relay, median of ${s.runs}`]);
+  const ac = r.autocannon;
+  if (ac) {
+    const at = ac.throughput;
+    rows.push(['(1) latency c=1, p50, autocannon', ms(ac.latency.direct.p50Ms), ms(ac.latency.tunnel.p50Ms), `+${ac.latency.addedP50Ms} ms`, 'the headline rows use wrk']);
+    rows.push([
+      '(2) throughput c=50, autocannon',
+      `${at.rps.direct} req/s`,
+      `${at.rps.capture} req/s`,
+      x(at.ratio.capture),
+      `CPU ms / 1,000: relay ${at.cpuPer1k.relay} + CLI ${at.cpuPer1k.cli} = ${at.cpuPer1k.relayPlusCli}; --no-store ${x(at.ratio.nostore)}`,
+    ]);
+  }
   rows.push([
     '(8) throughput, --no-store',
     `${t.rps.direct} req/s`,
@@ -73,7 +85,7 @@ export function render(r: BenchResults): string {
   const head = `hooktunnel bench, ${r.mode} run, ${r.date}: ${r.machine.cores} × ${r.machine.model}, ${r.machine.totalMemoryMiB} MiB, Node ${r.machine.node}, commit ${r.git.commit.slice(0, 10)}${r.git.dirty ? ' (with uncommitted changes)' : ''}`;
   const background = Object.entries(r.hostLoad).map(([what, load]) => `${what} ${load.otherPercent} %`).join(', ');
   const load = `CPU used by other processes on the machine: ${background} (load average at start ${r.loadAverageAtStart.join(' / ')})`;
-  const parts = [head, load, '', table(figureRows(r)), '', table(targetRows(r))];
+  const parts = [head, load, `load generator: ${r.loadGenerator}`, '', table(figureRows(r)), '', table(targetRows(r))];
   if (r.notes.length) parts.push('', 'notes:', ...r.notes.map((n) => `  - ${n}`));
   for (const p of r.profiles ?? []) {
     parts.push('', `hottest functions (self time) in ${p.process}, ${p.busyMs} ms busy:`);

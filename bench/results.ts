@@ -39,6 +39,8 @@ export interface BenchResults {
   loadGenerator: string;
   latency: LatencyResult;
   throughput: ThroughputResult;
+  /** The same scenarios with autocannon, when wrk generated the headline figures. */
+  autocannon?: { latency: LatencyResult; throughput: ThroughputResult };
   memory: MemoryResult;
   large: LargeSizeResult[];
   manyTunnels: ManyTunnelsResult;

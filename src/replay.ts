@@ -27,6 +27,12 @@ export interface ReplayOptions {
   allowRedacted?: boolean;
   /** Headers to set (replacing any of the same name), as `K: V` edits. */
   setHeaders?: HeaderPairs;
+  /** Send these headers instead of the recorded ones (the web inspector's edit); Content-Length is still corrected. */
+  headers?: HeaderPairs;
+  /** Send with this method instead of the recorded one. */
+  method?: string;
+  /** Send to this path (and query) instead of the recorded one. */
+  path?: string;
 }
 
 export interface ReplayResult {
@@ -54,19 +60,20 @@ export async function replayExchange(store: Store, id: number, options: ReplayOp
       exitCode: 2,
     });
   }
-  let headers = original.requestHeaders;
+  let headers = options.headers ?? original.requestHeaders;
+  const path = options.path ?? original.path;
   const body = options.body ?? original.requestBody;
   const edited = options.body !== undefined && !options.body.equals(original.requestBody);
-  // A changed body needs its length said again; a chunked original has no Content-Length to fix.
-  if (edited && headers.some(([name]) => name.toLowerCase() === 'content-length')) {
+  // A changed body (or edited headers) needs its length said right; a chunked original has no Content-Length to fix.
+  const length = headers.find(([name]) => name.toLowerCase() === 'content-length');
+  if (length && length[1].trim() !== String(body.length)) {
     headers = setHeader(headers, 'Content-Length', String(body.length));
   }
   for (const [name, value] of options.setHeaders ?? []) headers = setHeader(headers, name, value);
 
   let resign: ReplayResult['resign'];
   if (options.secrets && (options.resign || edited)) {
-    const path = original.path.split('?')[0];
-    const result = resignWebhook({ headers, body, url: original.url }, options.secrets, Date.now(), { path });
+    const result = resignWebhook({ headers, body, url: original.url }, options.secrets, Date.now(), { path: path.split('?')[0] });
     headers = result.headers;
     resign = { resigned: result.resigned, reason: result.reason };
   }
@@ -75,8 +82,8 @@ export async function replayExchange(store: Store, id: number, options: ReplayOp
   try {
     const running = runExchange(
       {
-        method: original.method,
-        path: original.path,
+        method: options.method ?? original.method,
+        path,
         headers,
         body,
         deliveryId: null,

@@ -1,7 +1,7 @@
 // Scenario 1: one sender at a time (concurrency 1), 1 KB JSON POST; p50/p99 direct and through the tunnel, alternating.
 
 import { type Context, type Env, pathUrl, type PathName } from '../context.js';
-import { runLoad, round3, type LoadResult } from '../load.js';
+import { runLoad, round3, type Generator, type LoadResult } from '../load.js';
 import { jsonPayload1k } from '../payloads.js';
 import { median } from '../stats.js';
 
@@ -19,7 +19,7 @@ export interface LatencyResult {
   addedP99Ms: number;
 }
 
-export async function latencyScenario(ctx: Context, env: Env): Promise<LatencyResult> {
+export async function latencyScenario(ctx: Context, env: Env, generator: Generator): Promise<LatencyResult> {
   const { rounds, durationS } = ctx.config.latency;
   const payload = jsonPayload1k();
   const runs: LatencyRun[] = [];
@@ -27,9 +27,9 @@ export async function latencyScenario(ctx: Context, env: Env): Promise<LatencyRe
     // ABBA order, so neither side always runs first (warmer caches, drifting clocks).
     const order: PathName[] = round % 2 === 0 ? ['direct', 'capture'] : ['capture', 'direct'];
     for (const path of order) {
-      const result = await runLoad({ base: pathUrl(env, path), connections: 1, durationS, payload });
+      const result = await runLoad({ base: pathUrl(env, path), connections: 1, durationS, payload, generator });
       runs.push({ path, round, ...result });
-      ctx.log(`  latency round ${round + 1}/${rounds} ${label(path)}: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (${result.ok} requests)`);
+      ctx.log(`  latency round ${round + 1}/${rounds} ${label(path)} (${generator.kind}): p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (${result.ok} requests)`);
     }
   }
   const of = (path: PathName) => runs.filter((r) => r.path === path);

@@ -3,7 +3,7 @@
 
 import { type Context, type Env, pathUrl, type PathName } from '../context.js';
 import { targetStats } from '../environment.js';
-import { runLoad, type LoadResult } from '../load.js';
+import { runLoad, type Generator, type LoadResult } from '../load.js';
 import { jsonPayload1k } from '../payloads.js';
 import { cpuTicks, RssSampler } from '../proc-stats.js';
 import { median, round, sum } from '../stats.js';
@@ -43,14 +43,14 @@ export interface ThroughputResult {
 const PATHS: PathName[] = ['direct', 'capture', 'nostore'];
 
 /** A few seconds per path, so JIT and connection pools are warm before anything counts. */
-export async function warmUp(ctx: Context, env: Env): Promise<void> {
+export async function warmUp(ctx: Context, env: Env, generator: Generator): Promise<void> {
   const payload = jsonPayload1k();
   for (const path of PATHS) {
-    await runLoad({ base: pathUrl(env, path), connections: ctx.config.throughput.connections, durationS: ctx.config.warmupS, payload });
+    await runLoad({ base: pathUrl(env, path), connections: ctx.config.throughput.connections, durationS: ctx.config.warmupS, payload, generator });
   }
 }
 
-export async function throughputScenario(ctx: Context, env: Env): Promise<ThroughputResult> {
+export async function throughputScenario(ctx: Context, env: Env, generator: Generator): Promise<ThroughputResult> {
   const { rounds, durationS, connections } = ctx.config.throughput;
   const payload = jsonPayload1k();
   const pids = { relay: env.relay.child.pid, capture: env.capture.child.pid, nostore: env.nostore.child.pid, target: env.target.child.pid };
@@ -62,7 +62,7 @@ export async function throughputScenario(ctx: Context, env: Env): Promise<Throug
     const order = PATHS.map((_, i) => PATHS[(i + round) % PATHS.length]);
     for (const path of order) {
       const before = { stats: await targetStats(env.target.url), ticks: ticksOf(pids) };
-      const result = await runLoad({ base: pathUrl(env, path), connections, durationS, payload });
+      const result = await runLoad({ base: pathUrl(env, path), connections, durationS, payload, generator });
       const after = { stats: await targetStats(env.target.url), ticks: ticksOf(pids) };
       const cpu = (key: keyof typeof pids) => toMs(after.ticks[key] - before.ticks[key]);
       const run: ThroughputRun = {
@@ -74,7 +74,7 @@ export async function throughputScenario(ctx: Context, env: Env): Promise<Throug
       };
       runs.push(run);
       ctx.log(
-        `  throughput round ${round + 1}/${rounds} ${label(path)}: ${result.rps} req/s` +
+        `  throughput round ${round + 1}/${rounds} ${label(path)} (${generator.kind}): ${result.rps} req/s` +
           `, non-2xx ${result.non2xx}, errors ${result.errors}, CPU ms relay ${run.cpuMs.relay} / CLI ${path === 'nostore' ? run.cpuMs.nostore : run.cpuMs.capture}`,
       );
     }

@@ -20,6 +20,7 @@ import { waitCommand } from './commands/wait.js';
 import { diffCommand } from './commands/diff.js';
 import { importCommand } from './commands/import.js';
 import { configCommand } from './commands/config.js';
+import { webCommand } from './commands/web.js';
 import { VERSION } from './version.js';
 
 export { VERSION };
@@ -46,6 +47,7 @@ Docs: README.md in the package.`,
   for (const command of [
     listenCommand(),
     inspectCommand(),
+    webCommand(),
     lsCommand(),
     showCommand(),
     replayCommand(),

@@ -13,6 +13,8 @@ import { routeLines, routeView } from '../routes/route-view.js';
 export interface ReadyInfo {
   url: string;
   target: string;
+  /** The web inspector's address (with its secret), when it runs. */
+  inspector?: string;
   dbPath: string | null;
   /** Set for the embedded relay: the URL works from this machine only. */
   localOnly: boolean;
@@ -59,6 +61,7 @@ export function plainReporter(out: Write, err: Write): ListenReporter {
     ready(info) {
       out(`${chalk.bold.green('hooktunnel')}  ${chalk.bold(sanitize(info.url))}  →  ${info.routes ? `${info.routes.length} routes` : sanitize(info.target)}\n`);
       for (const line of info.routes ? routeLines(info.routes, '            ') : []) out(`${line}\n`);
+      if (info.inspector) out(`            inspector ${chalk.cyan(info.inspector)}\n`);
       if (info.localOnly) {
         out(chalk.dim('            embedded relay: reachable from this machine only; to receive real webhooks, self-host a relay (README: "Self-host the relay")\n'));
       }

@@ -43,19 +43,18 @@ type Part = 'request' | 'response';
 /** Prepared once per database and shared by every recording. */
 export function prepareRecordingStatements(db: Database.Database) {
   return {
+    // Positional parameters: better-sqlite3 binds an array faster than it looks up a named object's keys.
     insert: db.prepare(
       `INSERT INTO exchanges (delivery_id, replay_of, url, target, received_at, method, path, request_headers,
          request_body, request_size, request_sha256, recorder_pid, queued_reason, sender_status, sender_body, late_by_ms,
          max_attempts, next_attempt_at, route, redacted)
-       VALUES (@deliveryId, @replayOf, @url, @target, @receivedAt, @method, @path, @headers, @body, @size, @sha256, @pid,
-         @queuedReason, @senderStatus, @senderBody, @lateByMs, @maxAttempts, @nextAttemptAt, @route, @redacted)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     chunk: db.prepare(`INSERT INTO body_chunks (exchange_id, part, seq, data) VALUES (?, ?, ?, ?)`),
     requestBody: db.prepare(`UPDATE exchanges SET request_body = ?, request_size = ?, request_sha256 = ? WHERE id = ?`),
     complete: db.prepare(
-      `UPDATE exchanges SET status = @status, response_headers = @headers, response_body = @body, response_size = @size,
-         response_sha256 = @sha256, duration_ms = @durationMs, state = @state, error_code = @errorCode, error_message = @errorMessage
-       WHERE id = @id`,
+      `UPDATE exchanges SET status = ?, response_headers = ?, response_body = ?, response_size = ?, response_sha256 = ?,
+         duration_ms = ?, state = ?, error_code = ?, error_message = ? WHERE id = ?`,
     ),
     // A new attempt of a recorded exchange: the last answer goes, the request stays.
     reopen: db.prepare(
@@ -115,28 +114,28 @@ export class Recording {
       }
       recording.redaction = { rules, hits, headers, written: hits.size };
     }
-    const row = {
-      deliveryId: start.deliveryId,
-      replayOf: start.replayOf,
-      url: start.url,
-      target: start.target,
-      receivedAt: start.receivedAt,
-      method: start.method,
-      path: start.path,
-      headers: JSON.stringify(headers),
-      body: body ?? null,
-      size: body?.length ?? 0,
-      sha256: body ? sha256(body) : null,
-      pid: process.pid,
-      queuedReason: start.queued?.reason ?? null,
-      senderStatus: start.queued?.senderStatus ?? null,
-      senderBody: start.queued?.senderBody ?? null,
-      lateByMs: start.queued?.lateByMs ?? null,
-      maxAttempts: start.maxAttempts ?? null,
-      nextAttemptAt: start.nextAttemptAt ?? null,
-      route: start.route ?? null,
-      redacted: hits.size > 0 ? JSON.stringify([...hits]) : (start.redacted?.length ? JSON.stringify(start.redacted) : null),
-    };
+    const row = [
+      start.deliveryId,
+      start.replayOf,
+      start.url,
+      start.target,
+      start.receivedAt,
+      start.method,
+      start.path,
+      JSON.stringify(headers),
+      body ?? null,
+      body?.length ?? 0,
+      body ? sha256(body) : null,
+      process.pid,
+      start.queued?.reason ?? null,
+      start.queued?.senderStatus ?? null,
+      start.queued?.senderBody ?? null,
+      start.queued?.lateByMs ?? null,
+      start.maxAttempts ?? null,
+      start.nextAttemptAt ?? null,
+      start.route ?? null,
+      hits.size > 0 ? JSON.stringify([...hits]) : (start.redacted?.length ? JSON.stringify(start.redacted) : null),
+    ];
     writes.run(recording, ROW_BYTES + (body?.length ?? 0), () => {
       recording.rowId = Number(statements.insert.run(row).lastInsertRowid);
       recording.markCommitted();
@@ -242,18 +241,12 @@ export class Recording {
     this.endRequestBody();
     this.saveRedactionMarks();
     const body = this.response?.finish();
-    const row = {
-      status: this.status,
-      headers: this.responseHeaders ? JSON.stringify(this.responseHeaders) : null,
-      body: body ? body.inline : null,
-      size: body?.size ?? null,
-      sha256: body?.sha256 ?? null,
-      durationMs,
-      state,
-      errorCode,
-      errorMessage,
-    };
-    this.writes.run(this, ROW_BYTES + (body?.inline?.length ?? 0), () => this.statements.complete.run({ ...row, id: this.rowId }));
+    const inline = body ? body.inline : null;
+    const headers = this.responseHeaders ? JSON.stringify(this.responseHeaders) : null;
+    const { status } = this;
+    this.writes.run(this, ROW_BYTES + (inline?.length ?? 0), () =>
+      this.statements.complete.run(status, headers, inline, body?.size ?? null, body?.sha256 ?? null, durationMs, state, errorCode, errorMessage, this.rowId),
+    );
   }
 
   /** The redaction marks (and the request headers, whose Content-Length follows a redacted body), when they grew. */

@@ -26,6 +26,8 @@ export interface ListOptions {
   limit: number;
   /** Only exchanges older than this id (for paging back). */
   beforeId?: number;
+  /** Only exchanges newer than this id (for following what other processes record). */
+  afterId?: number;
   /** Oldest first (recorded order) instead of newest first. */
   oldestFirst?: boolean;
   /** Received at or after this time (epoch ms). */
@@ -158,6 +160,7 @@ export class Store {
       params.push(...values);
     };
     if (options.beforeId !== undefined) add('id < ?', options.beforeId);
+    if (options.afterId !== undefined) add('id > ?', options.afterId);
     if (options.since !== undefined) add('received_at >= ?', options.since);
     if (options.pathPrefix) add('substr(path, 1, ?) = ?', options.pathPrefix.length, options.pathPrefix);
     if (options.provider) add('provider = ?', options.provider);

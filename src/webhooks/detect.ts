@@ -34,8 +34,7 @@ export function detectProvider(input: WebhookInput): Provider | null {
 }
 
 /** A delivery's provider, event type, event id and provider timestamp (epoch ms); nulls for whatever is unknown. */
-export function describeWebhook(input: WebhookInput): WebhookDescription & { provider: ProviderName | null } {
-  const provider = detectProvider(input);
+export function describeWebhook(input: WebhookInput, provider = detectProvider(input)): WebhookDescription & { provider: ProviderName | null } {
   if (!provider) return { provider: null, eventType: null, eventId: null, timestamp: null };
   return { provider: provider.name, ...provider.describe(input) };
 }

@@ -12,6 +12,8 @@ export interface VerifyOptions {
   path?: string;
   /** Signed-timestamp window in seconds (default 300); Infinity re-checks an old recording on its signature alone. */
   toleranceSec?: number;
+  /** The provider detectProvider already found for this input (null: none), so it is not looked for twice. */
+  detected?: Provider | null;
 }
 
 /** The signed parts of a recorded exchange's request. */
@@ -31,16 +33,17 @@ function requestPath(input: WebhookInput, path: string | undefined): string {
 /** The provider and secret for this request, or why there is none. */
 type Picked = { provider: Provider; secret: string } | Verification;
 
-function pick(input: WebhookInput, secrets: Secrets, path: string): Picked {
+function pick(input: WebhookInput, secrets: Secrets, options: VerifyOptions): Picked {
   // A --verify spec is an explicit instruction, so its header wins over any built-in provider's fingerprint.
   const spec = secrets.hmac.find((s) => headerValue(input.headers, s.header) !== undefined);
   if (spec) return { provider: createHmacProvider(spec), secret: spec.secret };
-  const provider = detectProvider(input);
+  const provider = options.detected !== undefined ? options.detected : detectProvider(input);
   if (!provider) {
     const custom = secrets.hmac.map((s) => s.header).join(', ');
     return unchecked(null, `no known webhook provider recognised${custom ? `, and no ${custom} header` : ''}`);
   }
-  const secret = provider.name === 'hmac' ? null : resolveSecret(secrets, provider.name, path);
+  // The path (a URL parse) only matters once there is a provider whose secret may be per path.
+  const secret = provider.name === 'hmac' ? null : resolveSecret(secrets, provider.name, requestPath(input, options.path));
   return secret === null ? unchecked(provider.name, `no secret configured for ${provider.name}`) : { provider, secret };
 }
 
@@ -51,7 +54,7 @@ export function verifyWebhook(
   nowMs: number,
   options: VerifyOptions = {},
 ): Verification {
-  const picked = pick(input, secrets, requestPath(input, options.path));
+  const picked = pick(input, secrets, options);
   return 'result' in picked ? picked : picked.provider.verify(input, picked.secret, nowMs, options.toleranceSec);
 }
 
@@ -72,7 +75,7 @@ export function resignWebhook(
   nowMs: number,
   options: VerifyOptions = {},
 ): Resigned {
-  const picked = pick(input, secrets, requestPath(input, options.path));
+  const picked = pick(input, secrets, options);
   if ('result' in picked) return { headers: input.headers, resigned: false, reason: picked.reason ?? undefined };
   try {
     return { headers: picked.provider.sign(input, picked.secret, nowMs), resigned: true };

@@ -11,6 +11,8 @@ import type { ProjectConfig } from '../../project-config/project-config.js';
 import type { Route } from '../../routes/route-table.js';
 import { withFileFlags } from '../project-flags.js';
 import { parseRedactRule } from '../../redact/redact.js';
+import type { Secrets } from '../../webhooks/secrets.js';
+import { turnWriter } from '../../output/turn-writer.js';
 import { loadConfig, relayFromConfig } from '../../config.js';
 import { defaultDbPath } from '../../paths.js';
 import { jsonReporter, plainReporter, type ListenReporter } from '../../output/listen-reporter.js';
@@ -22,9 +24,11 @@ import { loadResumeToken, resumeFilePath, resumeKey } from '../../tunnel/resume-
 import { deliverySettings, type DeliveryFlags } from '../delivery-options.js';
 import { keepRecent, keepResumeToken } from './listen-upkeep.js';
 import { loadSecrets, type SecretFlags } from '../secret-options.js';
+import { inspectPort, type WebFlags } from '../web-options.js';
+import type { Inspector } from '../../web/server.js';
 
 /** The flags of `hooktunnel listen` as its command parses them (the command imports this type; never the reverse). */
-export interface ListenFlags extends SecretFlags, DeliveryFlags {
+export interface ListenFlags extends SecretFlags, DeliveryFlags, WebFlags {
   relay?: string;
   token?: string;
   name?: string;
@@ -107,10 +111,12 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
     // Acknowledged requests are delivered (and retried) from the store, which would hold only the redacted bytes.
     throw usageError('--redact cannot be used with acknowledge mode (--ack or ack routes)', 'redact at export time instead: hooktunnel export --redact …');
   }
+  const web = inspectPort(flags.inspectPort);
   // --relay / HOOKTUNNEL_RELAY, else the relay saved by `hooktunnel login` (its token goes to that relay only).
   const remote = relayFromConfig(flags, loadConfig());
   const relayUrl = remote.relay ? parseRelayUrl(remote.relay) : undefined;
-  const write = (text: string) => process.stdout.write(text);
+  const stdout = turnWriter((text) => process.stdout.write(text));
+  const write = stdout.write;
   const reporter: ListenReporter = flags.json ? jsonReporter(write) : plainReporter(write, (t) => process.stderr.write(t));
 
   const dbPath = flags.store ? (flags.db ?? defaultDbPath()) : null;
@@ -120,13 +126,16 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
   let embedded: EmbeddedRelay | undefined;
   let session: Session | undefined;
   let tui: TuiHandle | undefined;
+  let inspector: Inspector | undefined;
   const shutdown = async () => {
     // The UI goes first, so the terminal is restored before anything else is printed.
     tui?.close();
     await tui?.done.catch(() => {});
+    await inspector?.close();
     session?.close();
     await embedded?.relay?.close();
     store?.close();
+    stdout.flush();
   };
 
   try {
@@ -155,10 +164,22 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
     });
     // Before the URL is shown: a listen killed right after printing it still comes back on it.
     keepResumeToken(session, resumeFile, resume);
+    const secrets = session.options.secrets;
+    if (store && flags.web) {
+      inspector = await startInspector(session, store, { target, routes, timeoutMs, secrets, port: web }).catch((error: Error) => {
+        // A port the user named is theirs to fix; anything else must not cost them the tunnel.
+        if (error instanceof UserError) throw error;
+        process.stderr.write(`web inspector not started: ${error.message}\n`);
+        return undefined;
+      });
+    }
+    const inspectorUrl = inspector?.url;
     if (store && shouldUseTui(flags)) {
       // Loaded only here, so plain runs and --help never import Ink or React.
       const { startListenTui } = await import('../../tui/start-listen-tui.js');
-      tui = await startListenTui({ session, store, target, timeoutMs, localOnly: embedded !== undefined, note: embedded?.note });
+      // First in the note: the header line is cut at the terminal's width, and this is the part to copy.
+      const note = [inspectorUrl && `web inspector ${inspectorUrl}`, embedded?.note].filter(Boolean).join('; ') || undefined;
+      tui = await startListenTui({ session, store, target, timeoutMs, localOnly: embedded !== undefined, note });
     } else {
       session.on('status', (status) => reporter.status(status));
       session.on('exchange', (exchange) => reporter.exchange(exchange));
@@ -166,7 +187,7 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
       session.on('dropped', (count) => reporter.dropped(count));
       session.on('storage', (state) => reporter.storage(state));
       session.on('ready', (welcome) =>
-        reporter.ready({ url: welcome.url, target: target.url, dbPath, localOnly: embedded !== undefined, note: embedded?.note, routes }),
+        reporter.ready({ url: welcome.url, target: target.url, inspector: inspectorUrl, dbPath, localOnly: embedded !== undefined, note: embedded?.note, routes }),
       );
       // Counted now: the worker starts on them before the relay answers.
       const pending = session.pendingAttempts();
@@ -191,6 +212,31 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
   } finally {
     await shutdown();
   }
+}
+
+/** The web inspector over this session's store, fed by its events; loaded only when used. */
+async function startInspector(
+  session: Session,
+  store: Store,
+  options: { target: Target; routes?: Route[]; timeoutMs: number; secrets: Secrets | undefined; port: { port: number; fallback: boolean } },
+): Promise<Inspector> {
+  const [{ Inspector }, { followSession }] = await Promise.all([import('../../web/server.js'), import('../../web/follow-session.js')]);
+  const inspector = await Inspector.start({
+    store,
+    // With routes, each exchange goes back through the route that took it, not to one target.
+    replayTo: options.routes ? undefined : options.target,
+    timeoutMs: options.timeoutMs,
+    secrets: options.secrets,
+    info: { mode: 'listen', publicUrl: null, target: options.routes ? routesLabel(options.routes) : options.target.url, dbPath: store.path, connection: 'connecting' },
+    ...options.port,
+  });
+  followSession(session, inspector);
+  return inspector;
+}
+
+/** Where listen forwards, in one line, when hooktunnel.yml routes decide it. */
+function routesLabel(routes: Route[]): string {
+  return `${routes.length} route${routes.length === 1 ? '' : 's'} (hooktunnel.yml)`;
 }
 
 function fatalHint(message: string): string | undefined {

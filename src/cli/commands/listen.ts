@@ -3,13 +3,14 @@
 import { Command, Option } from 'commander';
 import { withDeliveryOptions } from '../delivery-options.js';
 import { withSecretOptions } from '../secret-options.js';
+import { withWebOptions } from '../web-options.js';
 import type { ListenFlags } from '../actions/listen.js';
 
 /** The embedded relay's port, fixed so the URL is the same from run to run. */
 export const DEFAULT_EMBEDDED_PORT = 4747;
 
 export function listenCommand(): Command {
-  return withDeliveryOptions(withSecretOptions(new Command('listen')))
+  return withWebOptions(withDeliveryOptions(withSecretOptions(new Command('listen'))))
     .description('Open a public URL and forward every request to a local app, recording each exchange.')
     .argument('[target]', 'local port (3000), host:port, or URL (http://127.0.0.1:8000/base); leave out to use the routes of hooktunnel.yml')
     .addOption(new Option('--config <file>', 'project config with routes (default: ./hooktunnel.yml when present); flags override it').env('HOOKTUNNEL_CONFIG'))
@@ -39,9 +40,13 @@ Examples:
   hooktunnel listen 3000 --json | jq .                  one JSON object per event
   hooktunnel listen 3000 --ack --ack-path /stripe       Stripe hears 200 at once; retried while the app is down
   hooktunnel listen                                    routes from ./hooktunnel.yml (check it: hooktunnel config check)
+  hooktunnel listen 3000 --inspect-port 4050            the web inspector on http://127.0.0.1:4050/
 
 While listen is away (stopped, asleep, reconnecting), a relay with a queue answers senders 202 and delivers their
-requests, in order, when it is back; a restarted listen keeps its URL.`,
+requests, in order, when it is back; a restarted listen keeps its URL.
+
+The web inspector (http://127.0.0.1:4040/ or the next free port; the printed link carries a per-run secret that
+allows replays) shows every exchange live in a browser. --no-web turns it off.`,
     )
     .action(async (target: string | undefined, flags: ListenFlags, command: Command) => {
       const [{ listen }, { userSetKeys }] = await Promise.all([import('../actions/listen.js'), import('../project-flags.js')]);
