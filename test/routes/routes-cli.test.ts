@@ -107,6 +107,11 @@ routes:
     expect(appA.received.at(-1)!.url).toBe('/check');
     const curl = await runCli(['show', String(byPath('/a/b/deep?q').id), '--curl', '--db', h.db], { env: h.env });
     expect(curl.stdout).toContain(`${appB.url}/deep?q`);
+    // listen's web inspector has no single target with routes: its curl goes to the exchange's own route too.
+    const inspector = new URL(ready.inspector as string);
+    const webCurl = await fetch(`${inspector.origin}/api/exchanges/${byPath('/a/b/deep?q').id}/curl`);
+    expect(webCurl.status).toBe(200);
+    expect(await webCurl.text()).toContain(`'${appB.url}/deep?q'`);
 
     // retry goes back through the route too, and an exchange the app took needs --force.
     const toBId = String(byPath('/a/b/deep?q').id);
