@@ -102,8 +102,10 @@ export function renderDetail(host: HTMLElement, detail: Detail, actions: DetailA
   const facts: HTMLElement[] = [
     row('received', [formatDateTime(s.receivedAt), s.url ? `  via ${s.url}` : '']),
     row('result', [el('span', { class: `status status-${statusText(s).charAt(0)}`, text: statusText(s) }), s.durationMs !== null ? `  in ${formatDuration(s.durationMs)}` : '', s.error?.message ? `  ${s.error.message}` : ''], { 'data-result': '' }),
-    row('forwarded to', [s.target]),
+    row('forwarded to', [s.target, s.route ? `  (route ${s.route})` : ''], s.route ? { 'data-route': s.route } : {}),
   ];
+  // What the page shows is not what the app got: replays would send [REDACTED].
+  if (s.redacted.length) facts.push(row('stored redacted', [s.redacted.join(', ')], { 'data-redacted': '' }));
   if (s.replayOf !== null) facts.push(row('replay of', [link(s.replayOf, actions)]));
   if (s.attempts > 0) facts.push(row('attempts', [String(s.attempts), s.nextAttemptAt ? `, next at ${formatDateTime(s.nextAttemptAt)}` : '']));
   facts.push(...webhookFacts(s, actions));

@@ -19,6 +19,8 @@ function label(s: Summary): string {
 
 function marks(s: Summary): string {
   const out: string[] = [];
+  if (s.route) out.push(`→ ${s.route}`);
+  if (s.redacted.length) out.push('redacted');
   if (s.replayOf !== null) out.push(`↻#${s.replayOf}`);
   if (s.webhook?.duplicateOf) out.push(`dup #${s.webhook.duplicateOf}`);
   if (s.webhook?.outOfOrder) out.push('out of order');

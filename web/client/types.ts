@@ -32,6 +32,10 @@ export interface Summary {
   sender: { reason: 'offline' | 'ack'; status: number } | null;
   attempts: number;
   nextAttemptAt: string | null;
+  /** The hooktunnel.yml route (path prefix) that took it; null without routes. */
+  route: string | null;
+  /** The redaction rules that took something out before it was stored. */
+  redacted: string[];
 }
 
 export interface BodyInfo {
