@@ -13,6 +13,8 @@ import type { StreamQueue } from './stream-queue.js';
 
 /** As relay-queue.ts: expired requests are dropped about once a minute (each node walks the stream heads). */
 const EXPIRY_INTERVAL_MS = 60_000;
+/** /metrics shows cluster-wide queue totals at most this old (one HMGET a second). */
+const TOTALS_INTERVAL_MS = 1_000;
 const QUEUE_FULL_RETRY_SECONDS = 60;
 
 export class ClusterQueueing {
@@ -22,6 +24,7 @@ export class ClusterQueueing {
   private readonly pumps = new Map<string, { connection: TunnelConnection; pump: StreamPump }>();
   private cachedTotals: QueueUsage = { count: 0, bytes: 0 };
   private timer: NodeJS.Timeout | undefined;
+  private totalsTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly queue: StreamQueue,
@@ -82,7 +85,7 @@ export class ClusterQueueing {
     }
   }
 
-  /** Cluster-wide totals, as last read (the refresh tick reads them; /metrics must not wait on Redis). */
+  /** Cluster-wide totals, as last read (read every second: /metrics must not wait on Redis). */
   totals(): QueueUsage {
     return this.cachedTotals;
   }
@@ -103,10 +106,13 @@ export class ClusterQueueing {
     expire();
     this.timer = setInterval(expire, EXPIRY_INTERVAL_MS);
     this.timer.unref();
+    this.totalsTimer = setInterval(() => this.refreshTotals().catch(() => {}), TOTALS_INTERVAL_MS);
+    this.totalsTimer.unref();
   }
 
   close(): void {
     clearInterval(this.timer);
+    clearInterval(this.totalsTimer);
   }
 
   /** Stores a complete request and answers its sender: 2xx once stored, 503 when it cannot be. */

@@ -81,7 +81,6 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
       const lost = await directory.refresh((id) => registry?.get(id) !== undefined);
       for (const id of lost) displace(id, 'another node');
       queueing?.kick();
-      await queueing?.refreshTotals();
     } catch (error) {
       log(`cluster refresh failed: ${(error as Error).message}`);
     } finally {

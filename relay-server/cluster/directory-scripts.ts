@@ -29,8 +29,9 @@ return 1
 `);
 
 /**
- * Heartbeat of a held tunnel (same KEYS/ARGV as REGISTER). 0: another node or another token took it (the local
- * client is displaced). Missing keys are written again: that is how a node re-registers after Redis lost its data.
+ * Heartbeat of a held tunnel (KEYS/ARGV as REGISTER, plus KEYS[4] its name key and ARGV[6] the name's owner, or '').
+ * 0: another node or another token took it (the local client is displaced). Missing keys are written again: that
+ * is how a node re-registers its tunnels and their names after Redis lost its data.
  */
 export const REFRESH = script(`${KEEP_FOR}
 local holder = redis.call('GET', KEYS[1])
@@ -40,6 +41,7 @@ if current and current ~= ARGV[4] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 keepFor(KEYS[2], ARGV[4], tonumber(ARGV[3]))
 keepFor(KEYS[3], ARGV[5], tonumber(ARGV[3]))
+if ARGV[6] and ARGV[6] ~= '' then redis.call('SET', KEYS[4], ARGV[6], 'NX') end
 return 1
 `);
 

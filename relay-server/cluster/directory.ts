@@ -17,8 +17,8 @@ export interface DirectoryTimes {
 }
 
 export class TunnelDirectory {
-  /** Tunnels this node registered: id → hash of its resume token. */
-  private readonly held = new Map<string, string>();
+  /** Tunnels this node registered: id → hash of its resume token, and the owner of the id as a reserved name. */
+  private readonly held = new Map<string, { hash: string; owner: string }>();
 
   constructor(
     private readonly redis: RedisConnection,
@@ -64,10 +64,10 @@ export class TunnelDirectory {
   }
 
   /** This node holds the tunnel from now on; the node that held it before lets go on its next refresh. */
-  async register(id: string, resumeToken: string): Promise<void> {
+  async register(id: string, resumeToken: string, nameOwner = ''): Promise<void> {
     const hash = tokenHash(resumeToken);
     await this.redis.run(REGISTER, ...this.args(id, hash));
-    this.held.set(id, hash);
+    this.held.set(id, { hash, owner: nameOwner });
     this.publish(`moved ${id} ${this.nodeUrl}`);
   }
 
@@ -90,12 +90,13 @@ export class TunnelDirectory {
    */
   async refresh(live: (id: string) => boolean): Promise<string[]> {
     const lost: string[] = [];
-    for (const [id, hash] of [...this.held]) {
+    for (const [id, { hash, owner }] of [...this.held]) {
       if (!live(id)) {
         this.release(id);
         continue;
       }
-      const kept = await this.redis.run(REFRESH, ...this.args(id, hash));
+      const [keys, args] = this.args(id, hash);
+      const kept = await this.redis.run(REFRESH, [...keys, redisKeys.name(id)], [...args, owner]);
       if (kept === 0) {
         this.held.delete(id);
         lost.push(id);
