@@ -57,6 +57,6 @@ export async function clusterClaim(
 }
 
 function reserved(name: string): Claim {
-  const message = `name "${name}" is reserved by another token on this relay; pick another --name, or ask the relay's operator to run \`hooktunnel relay name release ${name}\``;
+  const message = `name "${name}" is reserved by another token on this relay; pick another --name, or ask the relay's operator to run \`hooktunnel relay name release ${name} --redis URL\``;
   return { ok: false, code: 'name_reserved', message, fatal: true };
 }

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { toPairs } from '../../../src/http-headers.js';
 import { Store } from '../../../src/store/store.js';
+import { runCli } from '../../helpers/cli.js';
 import { send, sha256, startLocalApp, waitFor } from '../../helpers/http.js';
 import { home, listen, onCleanup } from '../../nothing-lost/helpers.js';
 import { openSession, refusedSession } from '../helpers.js';
@@ -89,7 +90,7 @@ describe.skipIf(skipCluster)('three relay nodes on one Redis, behind nginx', () 
   });
 
   it('binds a name to its token on every node', { timeout: 60_000 }, async () => {
-    const { nodes } = await startCluster();
+    const { nodes, redis } = await startCluster();
     const [a, b, c] = nodes;
     const app = await shaApp();
     const alice = await openSession(a.url, app.port, { token: TOKENS[0], name: 'owned' });
@@ -101,6 +102,14 @@ describe.skipIf(skipCluster)('three relay nodes on one Redis, behind nginx', () 
     expect((await refusedSession(c.url, { token: TOKENS[1], name: 'owned' })).message).toMatch(/name_reserved/);
     await openSession(c.url, app.port, { token: TOKENS[0], name: 'owned' });
     expect((await send(`${b.url}/t/owned/back`, { body: 'hi' })).status).toBe(201);
+
+    // The operator frees it for the whole cluster, in Redis.
+    const listed = await runCli(['relay', 'name', 'list', '--redis', redis.url]);
+    expect(listed.stdout).toMatch(/^owned +\(token file, environment or another node: [0-9a-f]{12}…\)$/m);
+    const released = await runCli(['relay', 'name', 'release', 'owned'], { env: { HOOKTUNNEL_REDIS: redis.url } });
+    expect([released.code, released.stdout]).toEqual([0, 'Released "owned" on every node; the next token that asks for it gets it.\n']);
+    const again = await runCli(['relay', 'name', 'release', 'owned', '--redis', redis.url]);
+    expect([again.code, again.stderr]).toEqual([1, expect.stringMatching(/"owned" is not a reserved name in this cluster/)]);
   });
 
   it('keeps serving held tunnels while Redis is down, answers 503 for the rest, and re-registers when it is back', { timeout: 60_000 }, async () => {
