@@ -19,6 +19,13 @@ import { redisKeys } from './redis-keys.js';
 import { RedisConnection } from './redis-connection.js';
 import { StreamQueue } from './stream-queue.js';
 
+/**
+ * How long a node remembers where another node's tunnel is, so a stream of webhooks costs one Redis lookup a second
+ * instead of one each. A move announces itself (pub/sub `moved`) and clears the entry at once; a hop that still lands
+ * on the old node is queued there and delivered, never lost.
+ */
+const LOCATION_CACHE_MS = 1_000;
+
 export interface ClusterDeps {
   limits: RelayLimits;
   queueSettings?: Partial<QueueSettings>;
@@ -60,6 +67,16 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
   let registry: TunnelRegistry | undefined;
   let timer: NodeJS.Timeout | undefined;
   let refreshing = false;
+  const locations = new Map<string, { node: string; until: number }>();
+
+  async function locate(id: string): Promise<string | undefined> {
+    const cached = locations.get(id);
+    if (cached && cached.until > Date.now()) return cached.node;
+    const node = await directory.locate(id);
+    if (node && node !== options.nodeUrl) locations.set(id, { node, until: Date.now() + LOCATION_CACHE_MS });
+    else locations.delete(id);
+    return node;
+  }
 
   const localRegistry = () => {
     if (!registry) throw new Error('cluster used before bind()');
@@ -79,6 +96,8 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
     refreshing = true;
     try {
       const lost = await directory.refresh((id) => registry?.get(id) !== undefined);
+      const now = Date.now();
+      for (const [id, entry] of locations) if (entry.until <= now) locations.delete(id);
       for (const id of lost) displace(id, 'another node');
       queueing?.kick();
     } catch (error) {
@@ -90,6 +109,7 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
 
   function onEvent(message: string): void {
     const [kind, id, node] = message.split(' ');
+    if (kind === 'moved' && id) locations.delete(id);
     if (kind === 'kick' && id) queueing?.kick(id);
     if (kind === 'moved' && id && node && node !== options.nodeUrl) displace(id, node);
   }
@@ -124,7 +144,7 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
     elsewhere(req, res, head, hopped, traffic) {
       // A hop that finds no client here is answered here (queued): passing it on again could loop between nodes.
       if (hopped) return void away(req, res, head, traffic);
-      directory.locate(head.tunnelId).then(
+      locate(head.tunnelId).then(
         (holder) => {
           if (!holder || holder === options.nodeUrl) return away(req, res, head, traffic);
           hopToNode(holder, { req, res, tunnelId: head.tunnelId, headers: head.headers, url: head.url }, {
@@ -133,6 +153,7 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
             onUnreachable() {
               // The holder is gone (killed): drop its claim so the next requests queue at once, and queue this one.
               hops.unreachable++;
+              locations.delete(head.tunnelId);
               log(`node ${holder} did not accept a connection; tunnel ${head.tunnelId} is treated as away`);
               directory.unclaim(head.tunnelId, holder).catch(() => {});
               void away(req, res, head, traffic);

@@ -100,16 +100,19 @@ describe.skipIf(skipCluster)('three relay nodes on one Redis, behind nginx', () 
     await waitFor(async () => (await health(a)).tunnels === 0, 'node A to see alice go');
     // Still Alice's while she is away: bound until released, as on one relay.
     expect((await refusedSession(c.url, { token: TOKENS[1], name: 'owned' })).message).toMatch(/name_reserved/);
-    await openSession(c.url, app.port, { token: TOKENS[0], name: 'owned' });
+    const back = await openSession(c.url, app.port, { token: TOKENS[0], name: 'owned' });
     expect((await send(`${b.url}/t/owned/back`, { body: 'hi' })).status).toBe(201);
+    back.close();
+    await waitFor(async () => (await health(c)).tunnels === 0, 'node C to see alice go');
 
-    // The operator frees it for the whole cluster, in Redis.
+    // The operator frees it for the whole cluster, in Redis; then another token may have it.
     const listed = await runCli(['relay', 'name', 'list', '--redis', redis.url]);
     expect(listed.stdout).toMatch(/^owned +\(token file, environment or another node: [0-9a-f]{12}…\)$/m);
     const released = await runCli(['relay', 'name', 'release', 'owned'], { env: { HOOKTUNNEL_REDIS: redis.url } });
     expect([released.code, released.stdout]).toEqual([0, 'Released "owned" on every node; the next token that asks for it gets it.\n']);
     const again = await runCli(['relay', 'name', 'release', 'owned', '--redis', redis.url]);
     expect([again.code, again.stderr]).toEqual([1, expect.stringMatching(/"owned" is not a reserved name in this cluster/)]);
+    await openSession(a.url, app.port, { token: TOKENS[1], name: 'owned' });
   });
 
   it('keeps serving held tunnels while Redis is down, answers 503 for the rest, and re-registers when it is back', { timeout: 60_000 }, async () => {
@@ -117,12 +120,14 @@ describe.skipIf(skipCluster)('three relay nodes on one Redis, behind nginx', () 
     const [a, b, c] = nodes;
     const app = await shaApp();
     await openSession(c.url, app.port, { token: TOKENS[0], name: 'steady' });
+    await openSession(c.url, app.port, { token: TOKENS[0], name: 'unseen' });
     expect((await send(`${a.url}/t/steady/before`, { body: '1' })).status).toBe(201);
 
     await redis.stop();
     await waitFor(async () => (await health(a)).cluster.redis === 'down', 'node A to notice Redis is down');
     expect((await send(`${c.url}/t/steady/held`, { body: '2' })).status).toBe(201);
-    const lost = await send(`${a.url}/t/steady/elsewhere`, { body: '3', headers: ['Accept', 'application/json'] });
+    // Node A never looked `unseen` up: without Redis it cannot know where it is.
+    const lost = await send(`${a.url}/t/unseen/elsewhere`, { body: '3', headers: ['Accept', 'application/json'] });
     expect(lost.status).toBe(503);
     expect(lost.headers['x-hooktunnel-error']).toBe('tunnel_offline');
     expect(lost.headers['retry-after']).toBe('5');
@@ -132,7 +137,7 @@ describe.skipIf(skipCluster)('three relay nodes on one Redis, behind nginx', () 
 
     // Back, empty (no persistence in this test): node C writes its tunnel and name again.
     await redis.start();
-    await waitFor(async () => (await send(`${b.url}/t/steady/after`, { body: '4' })).status === 201, 'the tunnel on C to be reachable through B again', 20_000);
+    await waitFor(async () => (await send(`${b.url}/t/unseen/after`, { body: '4' })).status === 201, 'the tunnel on C to be reachable through B again', 20_000);
     expect((await health(a)).cluster.redis).toBe('up');
     expect(await (await fetch(`${a.url}/metrics`)).text()).toMatch(/^hooktunnel_redis_up 1$/m);
     expect((await refusedSession(a.url, { token: TOKENS[1], name: 'steady' })).message).toMatch(/name_reserved/);
