@@ -44,6 +44,22 @@ describe.skipIf(skipCluster)('a relay cluster losing a client or a node', () => 
     expect([...seen.values()].every((count) => count === 1)).toBe(true);
   });
 
+  it('acknowledge mode on node C answers senders through A and B, queues in Redis, and delivers each once', { timeout: 60_000 }, async () => {
+    const { nodes } = await startCluster();
+    const [a, b, c] = nodes;
+    const { app, seen } = await countingApp(0);
+    const h = home();
+    await listen([String(app.port), '--relay', c.url, '--name', 'acks', '--ack', '--db', h.db], { ...h.env, HOOKTUNNEL_TOKEN: TOKENS[0] });
+    const ids = Array.from({ length: 9 }, (_, i) => `ack-${i}`);
+    for (const [i, id] of ids.entries()) {
+      const reply = await send(`${[a, b, c][i % 3].url}/t/acks/e`, { body: id });
+      expect([reply.status, reply.body.toString()]).toEqual([200, '{"received":true}']);
+    }
+    await waitFor(() => ids.every((id) => seen.get(id) === 1), 'every acknowledged request at the app');
+    await waitFor(async () => /^hooktunnel_queued_requests 0$/m.test(await (await fetch(`${a.url}/metrics`)).text()), 'every ACK in Redis', 15_000);
+    expect([...seen.values()].every((count) => count === 1)).toBe(true);
+  });
+
   it('survives kill -9 of the node holding a busy tunnel: same URL on another node, nothing accepted lost or doubled', { timeout: 120_000 }, async () => {
     const { nodes, publicUrl, nginx } = await startCluster();
     const { app, seen } = await countingApp(5);
