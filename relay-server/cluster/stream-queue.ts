@@ -25,7 +25,7 @@ redis.call('HINCRBY', KEYS[3], 'count', 1)
 redis.call('HINCRBY', KEYS[3], 'bytes', ARGV[3])
 local hash = redis.call('GET', KEYS[4])
 local ms = tonumber(ARGV[5]) - tonumber(ARGV[4])
-if hash and redis.call('PTTL', KEYS[4]) < ms then
+if hash and ms > 0 and redis.call('PTTL', KEYS[4]) < ms then
   redis.call('PEXPIRE', KEYS[4], ms)
   redis.call('PEXPIRE', '${redisKeys.resume('')}' .. hash, ms)
 end
@@ -37,7 +37,8 @@ const REMOVE = script(`
 if redis.call('XDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('DECRBY', KEYS[2], ARGV[2])
 redis.call('HINCRBY', KEYS[3], 'count', -1)
-redis.call('HINCRBY', KEYS[3], 'bytes', -tonumber(ARGV[2]))
+-- 0 - n, not -n: Lua writes -0 as "-0", which Redis refuses as an integer (an empty body is common).
+redis.call('HINCRBY', KEYS[3], 'bytes', 0 - tonumber(ARGV[2]))
 if redis.call('XLEN', KEYS[1]) == 0 then redis.call('DEL', KEYS[1], KEYS[2]) end
 return 1
 `);
