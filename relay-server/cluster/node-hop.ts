@@ -85,7 +85,8 @@ export function hopToNode(nodeUrl: string, request: HopRequest, options: HopOpti
   out.on('response', (answer) => {
     res.sendDate = false;
     try {
-      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, toFlat(stripHopByHop(toPairs(answer.rawHeaders))));
+      // The holder already stripped a local app's X-Hooktunnel-Error; one here marks the holder's own error page.
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, toFlat(stripHopByHop(toPairs(answer.rawHeaders), { keepErrorHeader: true })));
     } catch {
       answer.destroy();
       return fail('the holding node answered with a header this node cannot repeat');

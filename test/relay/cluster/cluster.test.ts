@@ -12,7 +12,8 @@ import { openSession, refusedSession } from '../helpers.js';
 import { health, SECRET, skipCluster, startCluster, TOKENS } from './helpers.js';
 
 const shaApp = async () => {
-  const app = await startLocalApp((_req, res, body) => res.writeHead(201, { 'X-Sha': sha256(body) }).end(sha256(body)));
+  // A local app cannot fake an error made by hooktunnel, through a hop either.
+  const app = await startLocalApp((_req, res, body) => res.writeHead(201, { 'X-Sha': sha256(body), 'X-Hooktunnel-Error': 'fake' }).end(sha256(body)));
   onCleanup(() => app.close());
   return app;
 };
@@ -36,6 +37,7 @@ describe.skipIf(skipCluster)('three relay nodes on one Redis, behind nginx', () 
       expect(reply.status).toBe(201);
       expect(reply.body.toString()).toBe(sha256(body));
       expect(reply.headers['x-sha']).toBe(sha256(body));
+      expect(reply.headers['x-hooktunnel-error']).toBeUndefined();
     }
     // A chunked body (no Content-Length) stays a whole body across the hop.
     const chunked = randomBytes(70_000);
@@ -74,6 +76,13 @@ describe.skipIf(skipCluster)('three relay nodes on one Redis, behind nginx', () 
     expect(app.received[0].sha256).toBe(sha256(body));
     const metrics = await (await fetch(`${a.url}/metrics`)).text();
     expect(metrics).toMatch(/^hooktunnel_cluster_hops_total\{outcome="ok"\} 1$/m);
+
+    // One byte over the limit, chunked (no length to refuse it by up front): the holder counts it as it streams
+    // and its 413 comes back whole through the hop.
+    const tooLarge = await send(`${a.url}/t/big/upload`, { body: Buffer.alloc(26_214_401), headers: ['Transfer-Encoding', 'chunked'] });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.headers['x-hooktunnel-error']).toBe('body_too_large');
+    expect(app.received).toHaveLength(1);
   });
 
   it('refuses a hop with the wrong secret, and answers 404 for a tunnel no node knows', { timeout: 60_000 }, async () => {
