@@ -44,6 +44,26 @@ export class ClusterQueueing {
   accept(req: IncomingMessage, res: ServerResponse, head: RequestHead, tunnel: TunnelConnection | undefined, maxBodyBytes: number, done: (bytesIn: number) => void): void {
     const answer = tunnel?.ack ?? this.settings;
     const request: QueuedRequest = { ...head, reason: tunnel ? 'ack' : 'offline', answer };
+    // As on a single relay, a full queue is refused before the body is read (the store re-checks atomically).
+    const declared = Number(req.headers['content-length'] ?? 0);
+    this.queue.usage(head.tunnelId).then(
+      (usage) => {
+        const { maxCount, maxBytes } = this.settings;
+        if (usage.count >= maxCount || usage.bytes + (Number.isFinite(declared) ? declared : 0) > maxBytes) {
+          const message = `tunnel ${head.tunnelId} already has ${maxCount} requests or ${maxBytes} bytes queued`;
+          sendError(req, res, { code: 'queue_full', message, retryAfterSeconds: QUEUE_FULL_RETRY_SECONDS }, true);
+          return done(0);
+        }
+        this.readAndStore(req, res, request, maxBodyBytes, done);
+      },
+      () => {
+        sendError(req, res, { code: 'queue_full', message: 'the relay could not store the request (its Redis is unreachable)', retryAfterSeconds: 5 }, true);
+        done(0);
+      },
+    );
+  }
+
+  private readAndStore(req: IncomingMessage, res: ServerResponse, request: QueuedRequest, maxBodyBytes: number, done: (bytesIn: number) => void): void {
     const chunks: Buffer[] = [];
     let bytes = 0;
     let over = false;

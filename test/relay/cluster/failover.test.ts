@@ -44,6 +44,22 @@ describe.skipIf(skipCluster)('a relay cluster losing a client or a node', () => 
     expect([...seen.values()].every((count) => count === 1)).toBe(true);
   });
 
+  it('caps each away-queue by count and bytes across nodes, as a single relay does', { timeout: 60_000 }, async () => {
+    const { nodes } = await startCluster(['--queue-max', '2', '--queue-max-bytes', '10']);
+    const [a, b, c] = nodes;
+    const { app } = await countingApp(0);
+    const h = home();
+    const first = await listen([String(app.port), '--relay', a.url, '--name', 'capped', '--db', h.db], { ...h.env, HOOKTUNNEL_TOKEN: TOKENS[0] });
+    await first.stop();
+    await waitFor(async () => (await health(a)).tunnels === 0, 'node A to see the client go');
+    const tooBig = await send(`${b.url}/t/capped/e`, { body: '12345678901' });
+    expect([tooBig.status, tooBig.headers['x-hooktunnel-error'], tooBig.headers['retry-after']]).toEqual([503, 'queue_full', '60']);
+    expect((await send(`${a.url}/t/capped/e`, { body: '12345' })).status).toBe(202);
+    expect((await send(`${b.url}/t/capped/e`, { body: '12345' })).status).toBe(202);
+    const full = await send(`${c.url}/t/capped/e`, { body: '' });
+    expect([full.status, full.headers['x-hooktunnel-error']]).toEqual([503, 'queue_full']);
+  });
+
   it('acknowledge mode on node C answers senders through A and B, queues in Redis, and delivers each once', { timeout: 60_000 }, async () => {
     const { nodes } = await startCluster();
     const [a, b, c] = nodes;
