@@ -201,7 +201,9 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
       queueing?.close();
       agent.destroy();
       // Let the releases of the tunnels that just closed reach Redis; Redis down or slow does not hold the stop.
-      await Promise.race([redis.command.ping().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 500))]);
+      let flushTimer: NodeJS.Timeout | undefined;
+      await Promise.race([redis.command.ping().catch(() => {}), new Promise((resolve) => (flushTimer = setTimeout(resolve, 500)))]);
+      clearTimeout(flushTimer);
       redis.close();
     },
   };
