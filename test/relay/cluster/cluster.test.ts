@@ -124,6 +124,19 @@ describe.skipIf(skipCluster)('three relay nodes on one Redis, behind nginx', () 
     await openSession(a.url, app.port, { token: TOKENS[1], name: 'owned' });
   });
 
+  it('lets --force take a connected name over from another node; the displaced client stops', { timeout: 60_000 }, async () => {
+    const { nodes } = await startCluster();
+    const [a, b] = nodes;
+    const app = await shaApp();
+    const first = await openSession(a.url, app.port, { token: TOKENS[0], name: 'contested' });
+    const displaced = new Promise<Error>((resolve) => first.once('fatal', resolve));
+    await openSession(b.url, app.port, { token: TOKENS[0], name: 'contested', force: true });
+    expect((await displaced).message).toContain('another client took over tunnel contested');
+    await waitFor(async () => (await health(a)).tunnels === 0, 'node A to let go of the tunnel');
+    // Both nodes now reach the new holder.
+    for (const node of [a, b]) expect((await send(`${node.url}/t/contested/x`, { body: node.name })).status).toBe(201);
+  });
+
   it('keeps serving held tunnels while Redis is down, answers 503 for the rest, and re-registers when it is back', { timeout: 60_000 }, async () => {
     const { nodes, redis } = await startCluster();
     const [a, b, c] = nodes;
