@@ -85,7 +85,7 @@ describe.skipIf(skipCluster)('three relay nodes on one Redis, behind nginx', () 
     expect(app.received).toHaveLength(1);
   });
 
-  it('refuses a hop with the wrong secret, and answers 404 for a tunnel no node knows', { timeout: 60_000 }, async () => {
+  it('refuses a hop with the wrong secret, answers 404 for a tunnel no node knows, and never passes a hop on', { timeout: 60_000 }, async () => {
     const { nodes } = await startCluster();
     const [a, , c] = nodes;
     const app = await shaApp();
@@ -96,6 +96,14 @@ describe.skipIf(skipCluster)('three relay nodes on one Redis, behind nginx', () 
     const unknown = await send(`${a.url}/t/nobody-here/x`, { body: 'x' });
     expect(unknown.status).toBe(404);
     expect(app.received).toHaveLength(0);
+
+    // A genuine hop that reaches a node not holding the tunnel is never passed on (no loops between nodes with
+    // stale views): that node queues it, and the holder is woken to deliver it.
+    const stray = await send(`${a.url}/t/guarded/stray`, { headers: ['X-Hooktunnel-Hop', SECRET, 'X-Hooktunnel-Hop-Url', 'http://lb/t/guarded/stray'], body: 'stray' });
+    expect(stray.status).toBe(202);
+    await waitFor(() => app.received.length === 1, 'the queued hop at the app');
+    expect([app.received[0].url, app.received[0].body.toString()]).toEqual(['/stray', 'stray']);
+    expect(app.received[0].rawHeaders.some((h) => /^x-hooktunnel-hop/i.test(h))).toBe(false);
   });
 
   it('binds a name to its token on every node', { timeout: 60_000 }, async () => {
