@@ -97,7 +97,8 @@ export class TunnelDirectory {
       }
       const [keys, args] = this.args(id, hash);
       const kept = await this.redis.run(REFRESH, [...keys, redisKeys.name(id)], [...args, owner]);
-      if (kept === 0) {
+      // Registered again here meanwhile (a --force on this node): the new claim is not lost.
+      if (kept === 0 && this.held.get(id)?.hash === hash) {
         this.held.delete(id);
         lost.push(id);
       }
