@@ -111,7 +111,13 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
     const [kind, id, node] = message.split(' ');
     if (kind === 'moved' && id) locations.delete(id);
     if (kind === 'kick' && id) queueing?.kick(id);
-    if (kind === 'moved' && id && node && node !== options.nodeUrl) displace(id, node);
+    if (kind === 'moved' && id && node && node !== options.nodeUrl && registry?.get(id)) {
+      // Checked against Redis: a late announcement must not close a client that has since come back here.
+      directory.locate(id).then(
+        (holder) => holder && holder !== options.nodeUrl && displace(id, holder),
+        () => {},
+      );
+    }
   }
 
   const unavailable = (req: IncomingMessage, res: ServerResponse, id: string) =>
