@@ -149,7 +149,7 @@ export class TunnelGate {
     });
     const welcome = (claim: Claim, hello: HelloMeta, tokenKey: string | undefined) => {
       if (!claim.ok) return refuse(claim.code, claim.message, claim.fatal);
-      claim.displaced?.goAway(`another client took over tunnel ${claim.id} (hooktunnel listen --force)`, false);
+      claim.displaced?.displace(`another client took over tunnel ${claim.id} (hooktunnel listen --force, or this client reconnected)`);
 
       const url = this.deps.addressing.tunnelUrl(claim.id, req);
       const connection = new TunnelConnection(claim.id, url, ws, hello.timeoutMs, (closed) => {

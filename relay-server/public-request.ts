@@ -42,6 +42,11 @@ export interface Requeue {
  * a clean 502 and its own retry. 16 MiB covers nearly every webhook.
  */
 const MAX_KEPT_PER_REQUEST = 16 * 1024 * 1024;
+/**
+ * A sender whose request could not be kept when its tunnel dropped is told to come back: the client reconnects within
+ * seconds (full-jitter backoff from 1 s), and a 5xx without Retry-After reads to many senders as "give up".
+ */
+const DISCONNECTED_RETRY_SECONDS = 5;
 
 export type RequestOutcome = { status: number; bytesIn: number; bytesOut: number };
 
@@ -124,7 +129,7 @@ export function forwardPublicRequest(tunnel: TunnelConnection, request: PublicRe
         req.resume();
         return;
       }
-      fail({ code: 'tunnel_disconnected', message: `tunnel ${tunnel.id} disconnected before the local app answered` }, false);
+      fail(disconnected(`tunnel ${tunnel.id} disconnected before the local app answered`), false);
     },
   });
 
@@ -171,7 +176,7 @@ export function forwardPublicRequest(tunnel: TunnelConnection, request: PublicRe
     }
     if (requeueOnEnd) {
       // The tunnel is gone; the rest of the body only goes to the queue.
-      if (!kept) fail({ code: 'tunnel_disconnected', message: `tunnel ${tunnel.id} disconnected while the request body arrived` }, false);
+      if (!kept) fail(disconnected(`tunnel ${tunnel.id} disconnected while the request body arrived, and the body is too large for the relay to keep`), false);
       return;
     }
     let writable = true;
@@ -198,3 +203,5 @@ export function forwardPublicRequest(tunnel: TunnelConnection, request: PublicRe
     }, tunnel.timeoutMs + RELAY_TIMEOUT_GRACE_MS);
   }
 }
+
+const disconnected = (message: string): ErrorAnswer => ({ code: 'tunnel_disconnected', message, retryAfterSeconds: DISCONNECTED_RETRY_SECONDS });

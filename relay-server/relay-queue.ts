@@ -33,7 +33,7 @@ export class RelayQueue {
   constructor(
     readonly queue: DeliveryQueue,
     settings: Partial<QueueSettings> | undefined,
-    registry: TunnelRegistry,
+    private readonly registry: TunnelRegistry,
     private readonly log: (line: string) => void,
   ) {
     this.settings = { ...DEFAULT_QUEUE_SETTINGS, ...settings };
@@ -51,15 +51,32 @@ export class RelayQueue {
     };
   }
 
-  /** Does this request go to the queue (client away, or a path it acknowledges) rather than through the tunnel? */
+  /** Set once the relay drains: its clients are about to be told to leave, so nothing new starts a live exchange. */
+  private draining = false;
+
+  /** Does this request go to the queue (client away, a path it acknowledges, or the relay draining) rather than through the tunnel? */
   takes(tunnel: TunnelConnection | undefined, path: string): boolean {
-    return !tunnel || acknowledges(tunnel.ack, path);
+    return this.draining || !tunnel || acknowledges(tunnel.ack, path);
   }
 
-  /** Reads, stores and answers a request for the queue. */
+  /**
+   * The relay is stopping: every new request is queued (the sender hears 202, or 503 queue_full when the queue cannot
+   * take it) instead of being refused. A connected client still gets it at once, through its pump; one that is cut off
+   * before its ACK gets it again from the relay's next run.
+   */
+  drain(): void {
+    this.draining = true;
+  }
+
+  /**
+   * Reads, stores and answers a request for the queue. A path the client acknowledges gets the client's own answer,
+   * whether it is connected or away (the relay keeps its settings with the id's resume state); others get the relay's.
+   */
   accept(req: IncomingMessage, res: ServerResponse, head: RequestHead, tunnel: TunnelConnection | undefined, maxBodyBytes: number, done: (bytesIn: number) => void): void {
-    const answer = tunnel?.ack ?? this.settings;
-    queuePublicRequest(this.intake, req, res, { ...head, reason: tunnel ? 'ack' : 'offline', answer }, maxBodyBytes, done);
+    const ack = tunnel ? tunnel.ack : this.registry.ackFor(head.tunnelId);
+    const acked = acknowledges(ack, head.path);
+    const request = { ...head, reason: acked ? ('ack' as const) : ('offline' as const), answer: acked ? ack : this.settings };
+    queuePublicRequest(this.intake, req, res, request, maxBodyBytes, done);
   }
 
   /** For a live request: if its tunnel drops after the body arrived, it is queued under its own delivery id. */

@@ -24,7 +24,10 @@ export const RELAY_SIGNATURE_HEADER = 'x-hooktunnel-relay';
 export interface Relay {
   /** Binds (and the admin port, if any) and resolves with the base URL (http://host:port). */
   start(): Promise<string>;
-  /** Graceful stop (SIGTERM): new requests get 503, in-flight ones get limits.drainTimeoutMs, then close(). */
+  /**
+   * Graceful stop (SIGTERM): in-flight requests get limits.drainTimeoutMs, then close(). New requests are queued (202)
+   * where the relay has a durable queue that can take them, else 503 with Retry-After.
+   */
   drain(): Promise<void>;
   /** Stops now: tells clients to reconnect elsewhere, cuts every connection. Idempotent; cuts a drain short. */
   close(): Promise<void>;
@@ -121,7 +124,8 @@ export function createRelay(options: RelayOptions): Relay {
 
   /** Why a public request cannot go through, if it cannot (checked in the order a sender can fix them). */
   function refusal(req: IncomingMessage, id: string, path: string, tunnel: TunnelConnection | undefined): ErrorAnswer | undefined {
-    if (draining) return { code: 'relay_draining', message: 'the relay is shutting down', retryAfterSeconds: 5 };
+    // With a queue, a draining relay still takes requests (see RelayQueue.drain); without one, senders come back later.
+    if (draining && !queueing) return { code: 'relay_draining', message: 'the relay is shutting down', retryAfterSeconds: 5 };
     if ((req.url ?? '').length > limits.maxUrlBytes) return { code: 'uri_too_long', message: `URL longer than ${limits.maxUrlBytes} bytes` };
     if (req.rawHeaders.length / 2 > limits.maxHeaderCount) return { code: 'headers_too_large', message: `more than ${limits.maxHeaderCount} headers` };
     if (headerBytes(req.rawHeaders) > limits.maxHeaderBytes) return { code: 'headers_too_large', message: `headers larger than ${limits.maxHeaderBytes} bytes` };
@@ -227,6 +231,7 @@ export function createRelay(options: RelayOptions): Relay {
   function shutdown(graceful: boolean): Promise<void> {
     stopping ??= (async () => {
       draining = true;
+      queueing?.drain();
       clearInterval(recheckTimer);
       queueing?.close();
       clearTimeout(drainTimer);
@@ -275,6 +280,7 @@ export function createRelay(options: RelayOptions): Relay {
       if (stopping) return stopping;
       drained ??= new Promise<void>((resolve) => {
         draining = true;
+        queueing?.drain();
         log(`draining: ${active} requests in flight, up to ${limits.drainTimeoutMs / 1000} s`);
         onIdle = resolve;
         drainTimer = setTimeout(resolve, limits.drainTimeoutMs);

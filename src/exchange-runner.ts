@@ -47,6 +47,8 @@ export interface RunningExchange {
   done: Promise<ExchangeSummary>;
   /** The relay gave up (timeout, sender gone): stop the forward and record why. */
   cancel(code: ErrorCode, message: string): void;
+  /** Where it is recorded; undefined without a store (or when the store refused the row). */
+  recording: Recording | undefined;
 }
 
 export function runExchange(input: ExchangeInput, options: RunOptions): RunningExchange {
@@ -101,6 +103,15 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     summary.durationMs = durationMs;
     summary.id = recording?.id ?? 0;
+    if (!requestBodyEnded) {
+      // Over before the whole request passed (the tunnel dropped mid-body): the record must never pass for whole, or a
+      // redelivery of the same delivery id would be taken as already delivered. Marked now, before fail() closes it.
+      guard(() => recording!.abandonRequestBody());
+      if (error) {
+        summary.requestIncomplete = true;
+        error = { ...error, message: `${error.message} after ${summary.requestSize} bytes of the request body; the local app did not get it whole` };
+      }
+    }
     if (error) {
       summary.status ??= ERROR_STATUS[error.code];
       Object.assign(summary, { state: 'failed', errorCode: error.code, errorMessage: error.message });
@@ -137,13 +148,17 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
   // Store before forward: the request goes to the local app once its row is written (or, the store failing, held).
   let handle: ForwardHandle | undefined;
   let cancelled: { code: ErrorCode; message: string } | undefined;
+  let requestBodyEnded = Buffer.isBuffer(input.body);
   // Attached together with the forward: a flowing body must not pass before the local request is there to take it.
   const watchBody = (body: Readable) => {
     body.on('data', (chunk: Buffer) => {
       summary.requestSize += chunk.length;
       guard(() => recording!.appendRequestBody(chunk));
     });
-    body.on('end', () => guard(() => recording!.endRequestBody()));
+    body.on('end', () => {
+      requestBodyEnded = true;
+      guard(() => recording!.endRequestBody());
+    });
     // Cut off mid-body (the tunnel dropped): what arrived is kept, marked as not whole, so a redelivery replaces it.
     body.on('error', () => guard(() => recording!.abandonRequestBody()));
   };
@@ -183,6 +198,7 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
 
   return {
     done,
+    recording,
     cancel(code, message) {
       cancelled = { code, message };
       handle?.abort();

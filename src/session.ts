@@ -6,6 +6,7 @@ import { runExchange } from './exchange-runner.js';
 import { Forwarder, type HostHeaderMode } from './forward/forwarder.js';
 import type { Target } from './forward/target.js';
 import { DeliveryWorker } from './delivery/delivery-worker.js';
+import { DeliveriesInHand } from './delivery/in-hand.js';
 import { acceptQueued } from './delivery/queued-delivery.js';
 import { DEFAULT_MAX_ATTEMPTS, RETRY_BASE_MS, retryDelay } from './delivery/retry-schedule.js';
 import type { AckSettings, WelcomeMeta } from './protocol.js';
@@ -60,6 +61,8 @@ export class Session extends EventEmitter<SessionEvents> {
   private readonly worker: DeliveryWorker | undefined;
   /** Queued deliveries are taken one after the other, so they are recorded in the order the relay received them. */
   private intake: Promise<void> = Promise.resolve();
+  /** Relay deliveries taken but not yet safe in the store: a redelivery of one is recognised, not forwarded twice. */
+  private readonly inHand = new DeliveriesInHand();
   private readonly onDropped = (count: number) => this.emit('dropped', count);
   private readonly onBuffering = (error: Error) => this.emit('storage', { state: 'buffering', error });
   private readonly onRecovered = () => this.emit('storage', { state: 'recovered' });
@@ -151,6 +154,7 @@ export class Session extends EventEmitter<SessionEvents> {
         forwarder: this.forwarder,
         maxAttempts: this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
         secrets: this.options.secrets,
+        inHand: this.inHand,
         ack: (deliveryId: string) => this.client.ack(deliveryId),
         onStoreError: (error: Error) => this.emit('storeError', error),
         onExchange: (exchange: ExchangeSummary) => this.emit('exchange', exchange),
@@ -180,7 +184,13 @@ export class Session extends EventEmitter<SessionEvents> {
         onStoreError: (error) => this.emit('storeError', error),
       },
     );
-    request.onAbort = (code, message) => running.cancel(code, message);
+    request.onAbort = (code, message) => {
+      // The relay is gone but the whole request is here: the app still gets it, once, and its answer is recorded. If the
+      // relay queued the request (its sender told 202), the redelivery is recognised by its delivery id.
+      if (code === 'tunnel_disconnected' && request.bodyComplete && !this.closed) return;
+      running.cancel(code, message);
+    };
+    this.inHand.track(meta.deliveryId, { done: running.done, whole: () => request.bodyComplete, recording: running.recording });
     void running.done.then((summary) => this.emit('exchange', summary));
   }
 }

@@ -52,7 +52,7 @@ export async function clusterClaim(
     // Another node may have bound the name since the check above: the first binding wins.
     if (name !== undefined && !owner && (await directory.reserveName(name, tokenKey)) !== tokenKey) return reserved(name);
   }
-  await directory.register(claim.id, claim.resumeToken, tokenKey && name !== undefined ? tokenKey : '');
+  await directory.register(claim.id, claim.resumeToken, tokenKey && name !== undefined ? tokenKey : '', hello.ack);
   return claim;
 }
 

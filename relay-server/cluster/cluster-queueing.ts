@@ -6,6 +6,7 @@ import { DEFAULT_QUEUE_SETTINGS, type QueueSettings, type QueueUsage } from '../
 import { sendError } from '../error-page.js';
 import type { Requeue } from '../public-request.js';
 import { acknowledges, ByteBudget, DELIVERY_HEADER, looksLikeJson, type QueuedRequest } from '../queue-intake.js';
+import type { AckSettings } from '../../src/protocol.js';
 import type { RequestHead } from '../relay-queue.js';
 import type { TunnelConnection } from '../tunnel-connection.js';
 import { StreamPump } from './stream-pump.js';
@@ -16,6 +17,13 @@ const EXPIRY_INTERVAL_MS = 60_000;
 /** /metrics shows cluster-wide queue totals at most this old (one HMGET a second). */
 const TOTALS_INTERVAL_MS = 1_000;
 const QUEUE_FULL_RETRY_SECONDS = 60;
+
+export interface ClusterQueueingHooks {
+  /** A request was queued for a tunnel not connected here: its holder (if any) must pump. */
+  announce: (tunnelId: string) => void;
+  /** An away client's ack settings, kept in Redis with its reservation (so any node answers as the client asked). */
+  ackFor: (tunnelId: string) => Promise<AckSettings | undefined>;
+}
 
 export class ClusterQueueing {
   private readonly settings: QueueSettings;
@@ -29,25 +37,45 @@ export class ClusterQueueing {
   constructor(
     private readonly queue: StreamQueue,
     settings: Partial<QueueSettings> | undefined,
-    private readonly announce: (tunnelId: string) => void,
+    private readonly hooks: ClusterQueueingHooks,
     private readonly log: (line: string) => void,
   ) {
     this.settings = { ...DEFAULT_QUEUE_SETTINGS, ...settings };
     this.keptBodies = new ByteBudget(this.settings.keepBodiesBytes);
   }
 
-  takes(tunnel: TunnelConnection | undefined, path: string): boolean {
-    return !tunnel || acknowledges(tunnel.ack, path);
+  /** Set once this node drains (as RelayQueue.drain): its clients are about to leave, so nothing new goes live. */
+  private draining = false;
+
+  get isDraining(): boolean {
+    return this.draining;
   }
 
-  /** Reads the whole body (the limit still applies, counted as it streams), stores it in the stream, answers. */
+  /** Does this request go to the stream (client away, a path it acknowledges, or this node draining)? */
+  takes(tunnel: TunnelConnection | undefined, path: string): boolean {
+    return this.draining || !tunnel || acknowledges(tunnel.ack, path);
+  }
+
+  /**
+   * The node is stopping: every new request is queued in Redis (202, or 503 queue_full when the stream cannot take
+   * it), including those for tunnels held by other nodes; the holding node delivers them (see cluster.ts elsewhere()).
+   */
+  drain(): void {
+    this.draining = true;
+  }
+
+  /**
+   * Reads the whole body (the limit still applies, counted as it streams), stores it in the stream, answers. A path
+   * the client acknowledges gets the client's own answer, connected here or away (its settings are read from Redis).
+   */
   accept(req: IncomingMessage, res: ServerResponse, head: RequestHead, tunnel: TunnelConnection | undefined, maxBodyBytes: number, done: (bytesIn: number) => void): void {
-    const answer = tunnel?.ack ?? this.settings;
-    const request: QueuedRequest = { ...head, reason: tunnel ? 'ack' : 'offline', answer };
     // As on a single relay, a full queue is refused before the body is read (the store re-checks atomically).
     const declared = Number(req.headers['content-length'] ?? 0);
-    this.queue.usage(head.tunnelId).then(
-      (usage) => {
+    const ackRead = tunnel ? Promise.resolve(tunnel.ack) : this.hooks.ackFor(head.tunnelId);
+    Promise.all([this.queue.usage(head.tunnelId), ackRead]).then(
+      ([usage, ack]) => {
+        const acked = acknowledges(ack, head.path);
+        const request: QueuedRequest = { ...head, reason: acked ? 'ack' : 'offline', answer: acked ? ack : this.settings };
         const { maxCount, maxBytes } = this.settings;
         if (usage.count >= maxCount || usage.bytes + (Number.isFinite(declared) ? declared : 0) > maxBytes) {
           const message = `tunnel ${head.tunnelId} already has ${maxCount} requests or ${maxBytes} bytes queued`;
@@ -177,6 +205,6 @@ export class ClusterQueueing {
     res.end(text);
     const local = this.pumps.get(request.tunnelId);
     if (local && !local.connection.closed) local.pump.kick(request.deliveryId);
-    else this.announce(request.tunnelId);
+    else this.hooks.announce(request.tunnelId);
   }
 }

@@ -59,7 +59,9 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
     log,
   );
   const queue = new StreamQueue(redis);
-  const queueing = options.queue ? new ClusterQueueing(queue, deps.queueSettings, (id) => directory.publish(`kick ${id}`), log) : undefined;
+  const queueing = options.queue
+    ? new ClusterQueueing(queue, deps.queueSettings, { announce: (id) => directory.publish(`kick ${id}`), ackFor: (id) => directory.ackFor(id) }, log)
+    : undefined;
   const secretDigest = createHash('sha256').update(options.secret, 'utf8').digest();
   // Kept-alive sockets to the other nodes: a hop costs no TCP handshake.
   const agent = new http.Agent({ keepAlive: true });
@@ -87,7 +89,8 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
     const tunnel = registry?.get(id);
     if (!tunnel) return;
     log(`tunnel ${id} closed: another client took it over on ${by}`);
-    tunnel.goAway(`another client took over tunnel ${id} (hooktunnel listen --force, or a reconnect)`, false);
+    // At once, as on a single relay: its in-flight requests are requeued or failed now, not when its socket dies.
+    tunnel.displace(`another client took over tunnel ${id} (hooktunnel listen --force, or a reconnect)`);
   }
 
   /** Keeps this node's claims alive (and writes them again after Redis lost them), and kicks the pumps. */
@@ -149,7 +152,9 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
     inbound: (req) => inboundHop(req, secretDigest),
     elsewhere(req, res, head, hopped, traffic) {
       // A hop that finds no client here is answered here (queued): passing it on again could loop between nodes.
-      if (hopped) return void away(req, res, head, traffic);
+      // A draining node starts no new exchange, a hop included: it queues the request, and the holder's pump delivers
+      // it (kicked through pub/sub), so nothing is cut when this node's drain timer ends.
+      if (hopped || queueing?.isDraining) return void away(req, res, head, traffic);
       locate(head.tunnelId).then(
         (holder) => {
           if (!holder || holder === options.nodeUrl) return away(req, res, head, traffic);

@@ -2,6 +2,7 @@
 // and reserved names. The node keeps its own claims alive (refresh) and writes them again after Redis lost them.
 
 import { createHash } from 'node:crypto';
+import type { AckSettings } from '../../src/protocol.js';
 import type { ResumeStore } from '../resume-store.js';
 import { DELETE_IF, FIND_RESUME, REFRESH, REGISTER, RESERVE_NAME } from './directory-scripts.js';
 import { redisKeys } from './redis-keys.js';
@@ -16,9 +17,19 @@ export interface DirectoryTimes {
   resumeTtlMs: number;
 }
 
+interface Held {
+  hash: string;
+  owner: string;
+  ack: string;
+  attached: boolean;
+}
+
 export class TunnelDirectory {
-  /** Tunnels this node registered: id → hash of its resume token, and the owner of the id as a reserved name. */
-  private readonly held = new Map<string, { hash: string; owner: string }>();
+  /**
+   * Tunnels this node registered: id → hash of its resume token, the owner of the id as a reserved name, its client's
+   * ack settings (JSON, '' for none), and whether its connection is attached yet (see resumeStore()).
+   */
+  private readonly held = new Map<string, Held>();
 
   constructor(
     private readonly redis: RedisConnection,
@@ -32,10 +43,10 @@ export class TunnelDirectory {
     return this.times.resumeTtlMs + this.times.locationTtlMs;
   }
 
-  private args(id: string, hash: string): [string[], (string | number)[]] {
+  private args(id: string, hash: string, ack: string): [string[], (string | number)[]] {
     return [
-      [redisKeys.location(id), redisKeys.reservation(id), redisKeys.resume(hash)],
-      [this.nodeUrl, this.times.locationTtlMs, this.keepMs, hash, id],
+      [redisKeys.location(id), redisKeys.reservation(id), redisKeys.resume(hash), redisKeys.ack(id)],
+      [this.nodeUrl, this.times.locationTtlMs, this.keepMs, hash, id, ack],
     ];
   }
 
@@ -47,6 +58,21 @@ export class TunnelDirectory {
   /** Connected somewhere, reserved for a resume token, or a reserved name: its senders get 202/503, not 404. */
   async known(id: string): Promise<boolean> {
     return (await this.redis.command.exists(redisKeys.location(id), redisKeys.reservation(id), redisKeys.name(id))) > 0;
+  }
+
+  /**
+   * The acknowledge settings the id's client sent in its last HELLO, while its reservation lasts (connected anywhere,
+   * or away within --resume-ttl or while requests wait for it). Rejects while Redis is down.
+   */
+  async ackFor(id: string): Promise<AckSettings | undefined> {
+    const json = await this.redis.command.get(redisKeys.ack(id));
+    if (!json) return undefined;
+    try {
+      return JSON.parse(json) as AckSettings;
+    } catch {
+      // Written only by REGISTER from a validated HELLO; a key edited by hand counts as not acknowledging.
+      return undefined;
+    }
   }
 
   async findResume(token: string): Promise<string | undefined> {
@@ -63,11 +89,15 @@ export class TunnelDirectory {
     return (await this.redis.run(RESERVE_NAME, [redisKeys.name(name)], [owner])) as string;
   }
 
-  /** This node holds the tunnel from now on; the node that held it before lets go on its next refresh. */
-  async register(id: string, resumeToken: string, nameOwner = ''): Promise<void> {
+  /**
+   * This node holds the tunnel from now on, with the client's ack settings (none: earlier ones are forgotten); the
+   * node that held it before lets go on its next refresh.
+   */
+  async register(id: string, resumeToken: string, nameOwner = '', ack?: AckSettings): Promise<void> {
     const hash = tokenHash(resumeToken);
-    await this.redis.run(REGISTER, ...this.args(id, hash));
-    this.held.set(id, { hash, owner: nameOwner });
+    const ackJson = ack ? JSON.stringify(ack) : '';
+    await this.redis.run(REGISTER, ...this.args(id, hash, ackJson));
+    this.held.set(id, { hash, owner: nameOwner, ack: ackJson, attached: false });
     this.publish(`moved ${id} ${this.nodeUrl}`);
   }
 
@@ -90,12 +120,12 @@ export class TunnelDirectory {
    */
   async refresh(live: (id: string) => boolean): Promise<string[]> {
     const lost: string[] = [];
-    for (const [id, { hash, owner }] of [...this.held]) {
+    for (const [id, { hash, owner, ack }] of [...this.held]) {
       if (!live(id)) {
         this.release(id);
         continue;
       }
-      const [keys, args] = this.args(id, hash);
+      const [keys, args] = this.args(id, hash, ack);
       const kept = await this.redis.run(REFRESH, [...keys, redisKeys.name(id)], [...args, owner]);
       // Registered again here meanwhile (a --force on this node): the new claim is not lost.
       if (kept === 0 && this.held.get(id)?.hash === hash) {
@@ -112,13 +142,24 @@ export class TunnelDirectory {
 
   /**
    * The ResumeStore the node's TunnelRegistry writes to. Claims are made (and awaited) by the cluster's own claim, so
-   * here only a client's departure matters; lookups go to Redis through the async methods above.
+   * here only a client's departure matters; lookups go to Redis through the async methods above (ackFor too: only
+   * the cluster's queueing asks for an away client's settings).
+   *
+   * A takeover on this node registers the new connection before the old one is displaced, and the old one's
+   * departure reaches release() before the new one is attached (save()): that release must not drop the new claim.
    */
   resumeStore(): ResumeStore {
     return {
       find: () => undefined,
-      save: () => {},
-      release: (id) => this.release(id),
+      save: (_hash, id) => {
+        const held = this.held.get(id);
+        if (held) held.attached = true;
+      },
+      ackFor: () => undefined,
+      release: (id) => {
+        if (this.held.get(id)?.attached === false) return;
+        this.release(id);
+      },
       extend: () => {},
       knows: () => false,
       releaseAll: () => {},

@@ -9,6 +9,11 @@ export const redisKeys = {
   reservation: (id: string) => `${PREFIX}id:${id}`,
   /** SHA-256 of a resume token → id. Same lifetime as the reservation. */
   resume: (tokenHash: string) => `${PREFIX}resume:${tokenHash}`,
+  /**
+   * id → its client's acknowledge settings (JSON), as sent in its last HELLO; absent when it does not acknowledge.
+   * Same lifetime as the reservation, so senders get the client's own answer on any node while it is away.
+   */
+  ack: (id: string) => `${PREFIX}ack:${id}`,
   /** Reserved name → SHA-256 (hex) of the token that owns it; no expiry, as on a single relay. */
   name: (name: string) => `${PREFIX}name:${name}`,
   /** Stream of requests waiting for a client that is away (or in acknowledge mode). */

@@ -12,8 +12,8 @@ export interface StreamDelivery extends Omit<QueuedDelivery, 'seq'> {
 }
 
 /**
- * KEYS stream, bytes, totals, reservation; ARGV maxCount, maxBytes, bytes, now, expiresAt, then the entry's fields.
- * -1: count cap, -2: byte cap. Also keeps the tunnel's id (and its resume token) reserved until the entry expires.
+ * KEYS stream, bytes, totals, reservation, ack; ARGV maxCount, maxBytes, bytes, now, expiresAt, then the entry's fields.
+ * -1: count cap, -2: byte cap. Also keeps the tunnel's id (its resume token and ack settings) until the entry expires.
  */
 const ENQUEUE = script(`
 if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[1]) then return -1 end
@@ -28,6 +28,7 @@ local ms = tonumber(ARGV[5]) - tonumber(ARGV[4])
 if hash and ms > 0 and redis.call('PTTL', KEYS[4]) < ms then
   redis.call('PEXPIRE', KEYS[4], ms)
   redis.call('PEXPIRE', '${redisKeys.resume('')}' .. hash, ms)
+  redis.call('PEXPIRE', KEYS[5], ms)
 end
 return 1
 `);
@@ -66,7 +67,7 @@ export class StreamQueue {
     };
     const result = await this.redis.run(
       ENQUEUE,
-      [...this.keys(delivery.tunnelId), redisKeys.reservation(delivery.tunnelId)],
+      [...this.keys(delivery.tunnelId), redisKeys.reservation(delivery.tunnelId), redisKeys.ack(delivery.tunnelId)],
       [caps.maxCount, caps.maxBytes, delivery.body.length, now, delivery.expiresAt, delivery.deliveryId, JSON.stringify(meta), delivery.body],
     );
     return result === 1 ? 'stored' : 'full';

@@ -28,12 +28,19 @@ export function deliveryMarks(e: ExchangeSummary): string[] {
   const marks: string[] = [];
   if (e.webhook?.duplicateOf) marks.push(chalk.yellow(`duplicate of #${e.webhook.duplicateOf}`));
   if (e.webhook?.outOfOrder) marks.push(chalk.yellow('out of order'));
+  if (e.requestIncomplete) marks.push(chalk.red(`request cut off after ${formatSize(e.requestSize)}: not delivered whole`));
   return marks;
 }
+/** `after #14` for a delivery that reached the app after #14, which was received later; '' when in order. */
+export function orderMark(e: ExchangeSummary): string {
+  return e.deliveredAfter === undefined ? '' : `after #${e.deliveredAfter}`;
+}
+
 /** Late delivery, what the sender was told, attempts and the next retry: for lines and the detail page. */
 export function deliveryNotes(e: ExchangeSummary, now = Date.now()): string[] {
   const notes: string[] = [];
   if (e.lateByMs !== undefined) notes.push(chalk.yellow(`delivered late by ${formatDuration(e.lateByMs)}`));
+  if (e.deliveredAfter !== undefined) notes.push(chalk.yellow(`delivered after #${e.deliveredAfter}, which was received later`));
   if (e.sender?.reason === 'ack') notes.push(chalk.dim(`sender got ${e.sender.status} (ack)`));
   const attempts = e.attempts ?? 0;
   if (attempts > 1 || e.nextAttemptAt !== undefined) notes.push(`attempt ${attempts}${e.maxAttempts ? `/${e.maxAttempts}` : ''}`);
@@ -69,7 +76,7 @@ export function exchangeTable(rows: ExchangeSummary[], width = process.stdout.co
   const pathWidth = Math.max(20, width - widths.reduce((a, b) => a + b + 2, 0));
   const lines = [chalk.dim(header.map((h, i) => (i < widths.length ? h.padEnd(widths[i]) : h)).join('  '))];
   for (const e of rows) {
-    const status = e.state === 'interrupted' ? chalk.yellow('int') : colorStatus(e.status, e.state === 'failed');
+    const status = e.state === 'interrupted' ? chalk.yellow('int') : e.requestIncomplete ? chalk.red('cut') : colorStatus(e.status, e.state === 'failed');
     lines.push(
       [
         String(e.id).padEnd(widths[0]),
@@ -79,11 +86,18 @@ export function exchangeTable(rows: ExchangeSummary[], width = process.stdout.co
         duration(e).padEnd(widths[4]),
         formatSize(e.requestSize).padEnd(widths[5]),
         padVisible(signatureMark(e), widths[6]),
-        truncate([sanitize(e.path), eventLabel(e)].filter(Boolean).join('  '), pathWidth),
+        pathColumn(e, pathWidth),
       ].join('  '),
     );
   }
   return lines.join('\n');
+}
+
+/** Path and event, then the order mark, which a long path never pushes out of view. */
+function pathColumn(e: ExchangeSummary, width: number): string {
+  const mark = orderMark(e);
+  const text = truncate([sanitize(e.path), eventLabel(e)].filter(Boolean).join('  '), Math.max(8, width - (mark ? mark.length + 2 : 0)));
+  return mark ? `${text}  ${chalk.yellow(mark)}` : text;
 }
 
 function webhookLine(e: ExchangeSummary): string {
@@ -102,11 +116,12 @@ function headerLines(headers: HeaderPairs): string[] {
   return headers.map(([name, value]) => `  ${chalk.cyan(sanitize(name))}: ${sanitize(value)}`);
 }
 
-function bodyLines(body: Buffer, headers: HeaderPairs, sha256: string | null): string[] {
+function bodyLines(body: Buffer, headers: HeaderPairs, sha256: string | null, incomplete = false): string[] {
+  const cut = incomplete ? [chalk.red(`  body INCOMPLETE: the exchange failed after ${body.length} bytes of it; the local app never got the request whole`)] : [];
   const view = viewBody(body, headerValue(headers, 'content-type'), headerValue(headers, 'content-encoding'));
-  if (view.kind === 'empty') return [chalk.dim('  (empty body)')];
+  if (view.kind === 'empty') return [...cut, chalk.dim('  (empty body)')];
   const title = chalk.dim(`  body: ${view.summary}${sha256 ? `, sha256 ${sha256.slice(0, 16)}…` : ''}`);
-  return [title, ...view.lines.map((line) => `  ${line}`)];
+  return [...cut, title, ...view.lines.map((line) => `  ${line}`)];
 }
 
 /** The `show` page: request then response (or only one of them). */
@@ -131,7 +146,7 @@ export function exchangeDetail(e: Exchange, part: 'both' | 'request' | 'response
   if (e.attemptHistory && e.attemptHistory.length > 0) lines.push('', chalk.bold('Attempts'), ...e.attemptHistory.map(attemptLine));
   lines.push('');
   if (part !== 'response') {
-    lines.push(chalk.bold('Request'), ...headerLines(e.requestHeaders), ...bodyLines(e.requestBody, e.requestHeaders, e.requestSha256), '');
+    lines.push(chalk.bold('Request'), ...headerLines(e.requestHeaders), ...bodyLines(e.requestBody, e.requestHeaders, e.requestSha256, e.requestIncomplete), '');
   }
   if (part !== 'request') {
     lines.push(chalk.bold('Response'));

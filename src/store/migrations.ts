@@ -71,6 +71,12 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (exchange_id, attempt)
    );
    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);`,
+  // Delivery order: a delivery that reached the app after one received later names that one (retries do not hold back).
+  // The two indexes keep that check to the few rows that can answer it, however long the backlog behind it.
+  `ALTER TABLE exchanges ADD COLUMN delivered_at INTEGER;    -- start of the first attempt the app took (queued, retried)
+   ALTER TABLE exchanges ADD COLUMN delivered_after INTEGER; -- a delivery received later that reached the app first
+   CREATE INDEX exchanges_delivered ON exchanges(target, received_at) WHERE delivered_at IS NOT NULL;
+   CREATE INDEX exchanges_live ON exchanges(target, received_at) WHERE max_attempts IS NULL AND delivery_id IS NOT NULL AND replay_of IS NULL;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -125,6 +125,11 @@ export class Recording {
     return recording;
   }
 
+  /** Is the row in the database (not waiting in memory for a full or locked store)? */
+  get isCommitted(): boolean {
+    return this.committed === undefined;
+  }
+
   /** Runs `fn` once the row is in the database (now, or when the write-behind buffer reaches it). Never, if it is dropped. */
   onCommitted(fn: () => void): void {
     if (this.committed) this.committed.push(fn);

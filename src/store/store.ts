@@ -10,10 +10,10 @@ import type { Exchange, ExchangeSummary, HeaderPairs, WebhookInfo } from '../exc
 import { DeliveryLedger } from './deliveries.js';
 import { migrate } from './migrations.js';
 import { isAlive } from './process-alive.js';
-import { pruneExchanges, type PruneOptions } from './prune.js';
+import { planPrune, pruneExchanges, type PruneOptions, type PrunePlan } from './prune.js';
 import { prepareRecordingStatements, Recording, type ExchangeStart, type RecordingStatements } from './recording.js';
 import { DEFAULT_BUFFER_LIMITS, WriteBehind, type BufferLimits } from './write-behind.js';
-import { SUMMARY_COLUMNS, toSummary, type Row } from './rows.js';
+import { REQUEST_INCOMPLETE, SUMMARY_COLUMNS, toSummary, type Row } from './rows.js';
 
 /** How often writes held in memory (store full or locked) are tried again. */
 const FLUSH_INTERVAL_MS = 1_000;
@@ -73,7 +73,7 @@ export class Store {
     this.writes = new WriteBehind(bufferLimits, (writes) => transaction(writes));
     this.writes.on('buffering', () => this.startFlushing());
     this.statements = {
-      get: db.prepare(`SELECT * FROM exchanges WHERE id = ?`),
+      get: db.prepare(`SELECT *, ${REQUEST_INCOMPLETE} FROM exchanges WHERE id = ?`),
       chunks: db.prepare(`SELECT data FROM body_chunks WHERE exchange_id = ? AND part = ? ORDER BY seq`).pluck(),
       byDelivery: db.prepare(`SELECT id FROM exchanges WHERE delivery_id = ?`).pluck(),
       deliveryState: db.prepare(`SELECT id, request_sha256 IS NOT NULL AS whole FROM exchanges WHERE delivery_id = ?`),
@@ -206,6 +206,12 @@ export class Store {
     const deleted = pruneExchanges(this.db, options);
     if (options.vacuum) this.db.exec('VACUUM');
     return deleted;
+  }
+
+  /** How many exchanges a prune would delete, and how many there are; deletes nothing. */
+  planPrune(options: PruneOptions): PrunePlan {
+    this.writes.commitBatch();
+    return planPrune(this.db, options);
   }
 
   /** Exchanges dropped because the write-behind buffer overflowed, over the life of this database. */

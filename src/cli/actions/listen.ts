@@ -12,11 +12,26 @@ import { Session } from '../../session.js';
 import { Store } from '../../store/store.js';
 import type { TuiHandle } from '../../tui/run-tui.js';
 import { shouldUseTui } from '../../tui/should-use-tui.js';
-import type { ListenFlags } from '../commands/listen.js';
 import { loadResumeToken, resumeFilePath, resumeKey } from '../../tunnel/resume-file.js';
-import { deliverySettings } from '../delivery-options.js';
+import { deliverySettings, type DeliveryFlags } from '../delivery-options.js';
 import { keepRecent, keepResumeToken } from './listen-upkeep.js';
-import { loadSecrets } from '../secret-options.js';
+import { loadSecrets, type SecretFlags } from '../secret-options.js';
+
+/** The flags of `hooktunnel listen` as its command parses them (the command imports this type; never the reverse). */
+export interface ListenFlags extends SecretFlags, DeliveryFlags {
+  relay?: string;
+  token?: string;
+  name?: string;
+  force?: boolean;
+  db?: string;
+  store: boolean;
+  timeout: string;
+  hostHeader: string;
+  json?: boolean;
+  tui: boolean;
+  retry: boolean;
+  embeddedPort: string;
+}
 
 function parseHostHeader(value: string): HostHeaderMode {
   if (value === 'rewrite' || value === 'preserve') return value;

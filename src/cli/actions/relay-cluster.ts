@@ -2,7 +2,7 @@
 
 import type { ClusterOptions } from '../../../relay-server/cluster/cluster-options.js';
 import { usageError } from '../../errors.js';
-import type { RelayFlags } from '../commands/relay.js';
+import type { RelayFlags } from './relay-options.js';
 
 /** Long enough that it cannot be guessed; `openssl rand -hex 32` gives 64 characters. */
 const MIN_SECRET_LENGTH = 16;

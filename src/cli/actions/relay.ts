@@ -5,7 +5,7 @@ import { createRelay } from '../../../relay-server/relay.js';
 import { UserError, usageError } from '../../errors.js';
 import { parseTokenList, relayAuthStore, watchTokenFile } from '../../relay-state/auth-store.js';
 import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
-import type { RelayFlags } from '../commands/relay.js';
+import type { RelayFlags } from './relay-options.js';
 import { clusterOptions } from './relay-cluster.js';
 import { parsePort, queueSettings, relayLimits } from './relay-limits.js';
 
@@ -98,7 +98,7 @@ function untilStopped(relay: ReturnType<typeof createRelay>, log: ((line: string
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals) => {
       if (++signals === 1) {
-        log?.(`${signal}: draining (in-flight requests may finish, new ones get 503); send it again to stop at once`);
+        log?.(`${signal}: draining (in-flight requests may finish, new ones are queued, or get 503 without a queue); send it again to stop at once`);
         void relay.drain().then(done);
       } else {
         log?.(`${signal} again: stopping now`);

@@ -3,15 +3,36 @@
 import { runAttempt } from '../../delivery/attempt.js';
 import { retryDelay } from '../../delivery/retry-schedule.js';
 import { parseDuration } from '../../duration.js';
-import { UserError } from '../../errors.js';
-import { exchangeToJson } from '../../exchange.js';
+import { UserError, usageError } from '../../errors.js';
+import { exchangeToJson, type ExchangeSummary } from '../../exchange.js';
 import { Forwarder } from '../../forward/forwarder.js';
 import { parseTarget } from '../../forward/target.js';
 import { logLine } from '../../output/exchange-text.js';
-import type { RetryFlags } from '../commands/retry.js';
 import { openExistingStore, parseId, unknownId } from '../open-store.js';
-import { loadSecrets } from '../secret-options.js';
+import { loadSecrets, type SecretFlags } from '../secret-options.js';
 import { jsonText } from '../../output/json-text.js';
+
+/** The flags of `hooktunnel retry` as its command parses them (the command imports this type; never the reverse). */
+export interface RetryFlags extends SecretFlags {
+  db?: string;
+  timeout: string;
+  json?: boolean;
+  /** Send exchanges that already succeeded too. */
+  force?: boolean;
+}
+
+/** The app took it (2xx/3xx): retrying would deliver it twice. A 4xx is the app refusing it, worth a retry once fixed. */
+const succeeded = (e: ExchangeSummary) => e.state === 'complete' && e.status !== null && e.status < 400;
+
+/** Refuses the whole command, before anything is sent, when any exchange already succeeded (unless --force). */
+function refuseSucceeded(exchanges: ExchangeSummary[], ids: number[]): void {
+  const done = exchanges.filter(succeeded);
+  if (done.length === 0) return;
+  const list = done.map((e) => `#${e.id} (${e.status})`).join(', ');
+  const what = done.length === 1 ? `exchange ${list} already succeeded` : `exchanges ${list} already succeeded`;
+  const one = ids.length === 1 ? ` (another attempt of #${ids[0]}) or \`hooktunnel replay ${ids[0]}\` (a new exchange)` : ', or `hooktunnel replay` them as new exchanges';
+  throw usageError(`${what}; nothing sent`, `to send it anyway: \`hooktunnel retry ${ids.join(' ')} --force\`${one}`);
+}
 
 export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
@@ -19,10 +40,11 @@ export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
   const secrets = loadSecrets(flags);
   const store = openExistingStore(flags.db);
   try {
+    const originals = selected.map((id) => store.get(id) ?? throwUnknown(id, store.path));
+    if (!flags.force) refuseSucceeded(originals, selected);
     let failed = false;
-    for (const id of selected) {
-      const original = store.get(id);
-      if (!original) throw unknownId(id, store.path);
+    for (const original of originals) {
+      const id = original.id;
       const forwarder = new Forwarder(parseTarget(original.target), { timeoutMs, hostHeader: 'rewrite' });
       try {
         const onStoreError = (error: Error) => process.stderr.write(`warning: the attempt was not fully recorded: ${error.message}\n`);
@@ -44,4 +66,8 @@ export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
   } finally {
     store.close();
   }
+}
+
+function throwUnknown(id: number, path: string): never {
+  throw unknownId(id, path);
 }

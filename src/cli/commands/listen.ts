@@ -1,26 +1,12 @@
 // `hooktunnel listen <port|url>`: flags and help. The work happens in ../actions/listen.ts, loaded on use.
 
 import { Command, Option } from 'commander';
-import { withDeliveryOptions, type DeliveryFlags } from '../delivery-options.js';
-import { withSecretOptions, type SecretFlags } from '../secret-options.js';
+import { withDeliveryOptions } from '../delivery-options.js';
+import { withSecretOptions } from '../secret-options.js';
+import type { ListenFlags } from '../actions/listen.js';
 
 /** The embedded relay's port, fixed so the URL is the same from run to run. */
 export const DEFAULT_EMBEDDED_PORT = 4747;
-
-export interface ListenFlags extends SecretFlags, DeliveryFlags {
-  relay?: string;
-  token?: string;
-  name?: string;
-  force?: boolean;
-  db?: string;
-  store: boolean;
-  timeout: string;
-  hostHeader: string;
-  json?: boolean;
-  tui: boolean;
-  retry: boolean;
-  embeddedPort: string;
-}
 
 export function listenCommand(): Command {
   return withDeliveryOptions(withSecretOptions(new Command('listen')))

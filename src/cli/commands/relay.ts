@@ -1,49 +1,8 @@
 // `hooktunnel relay`: run a relay server (self-hosted, behind Caddy or nginx for TLS); `relay token|name` manage its state.
 
 import { Command, Option } from 'commander';
+import type { RelayFlags } from '../actions/relay-options.js';
 import { relayNameCommand, relayTokenCommand } from './relay-token.js';
-
-export interface RelayFlags {
-  port: string;
-  host: string;
-  publicUrl?: string;
-  domain?: string;
-  trustProxy?: string;
-  dataDir?: string;
-  tokenFile?: string;
-  allowAnonymous?: boolean;
-  adminPort?: string;
-  adminHost: string;
-  maxBody: string;
-  maxHeaderSize: string;
-  maxHeaders: string;
-  maxUrl: string;
-  maxInFlight: string;
-  rateLimit: string;
-  rateBurst: string;
-  maxTunnelsPerToken: string;
-  maxFrame: string;
-  authFailures: string;
-  authWindow: string;
-  maxPendingPerIp: string;
-  handshakeTimeout: string;
-  heartbeatInterval: string;
-  heartbeatTimeout: string;
-  headersTimeout: string;
-  requestTimeout: string;
-  resumeTtl: string;
-  drainTimeout: string;
-  queue: boolean;
-  queueMax: string;
-  queueMaxBytes: string;
-  queueTtl: string;
-  queueStatus: string;
-  queueBody: string;
-  quiet?: boolean;
-  redis?: string;
-  nodeUrl?: string;
-  clusterSecret?: string;
-}
 
 const env = (flags: string, description: string, name: string, fallback?: string) => {
   const option = new Option(flags, description).env(name);
@@ -109,7 +68,8 @@ Examples:
 
 While a client is away, requests for its URL are stored in --data-dir and answered 202; they are delivered, in order,
 when it reconnects (at least once; the CLI drops repeats). Resume tokens are kept there too, so a restart keeps URLs.
-SIGTERM drains: new requests get 503, in-flight ones finish (--drain-timeout), clients reconnect; a second signal stops at once.
+SIGTERM drains: in-flight requests finish (--drain-timeout), new ones are queued (202; 503 + Retry-After when the
+queue cannot take them, or with --no-queue), then clients are told to reconnect; a second signal stops at once.
 With --redis, the queue, resume tokens and reserved names live in Redis (tokens stay per node: give every node the same
 HOOKTUNNEL_RELAY_TOKENS or --token-file). See docs/self-host.md for a VPS walkthrough with Caddy or nginx, and
 the README's "Scale-out" section.`,
