@@ -81,6 +81,64 @@ describe.skipIf(!REDIS && !inCi)('cluster state in Redis', () => {
     expect(await node.reserveName('named', 'someone-else')).toBe('owner-digest');
   });
 
+  it('keeps a client\'s ack settings as long as its reservation, for every node, and forgets them on a HELLO without --ack', async () => {
+    const server = await startRedis();
+    const redis = await connection(server.url);
+    const short = { locationTtlMs: 200, resumeTtlMs: 300 };
+    const nodeA = new TunnelDirectory(redis, 'http://node-a:1', short, () => {});
+    const nodeB = new TunnelDirectory(redis, 'http://node-b:1', short, () => {});
+    const ack = { paths: ['/hooks'], status: 201, body: '{"later":true}' };
+
+    // Registered on A; B reads the same settings, while connected and once the client has left.
+    await nodeA.register('lapses', 'token-l', '', ack);
+    expect(await nodeB.ackFor('lapses')).toEqual(ack);
+    nodeA.release('lapses');
+    expect(await nodeB.ackFor('lapses')).toEqual(ack);
+    // They expire with the reservation (--resume-ttl), not before and not after.
+    await waitFor(async () => !(await nodeB.known('lapses')), 'the reservation to expire', 5_000);
+    expect(await nodeB.ackFor('lapses')).toBeUndefined();
+
+    // A request queued for the away client keeps its id, resume token and ack settings until the request expires.
+    await nodeA.register('held', 'token-h', '', ack);
+    nodeA.release('held');
+    const stored = await new StreamQueue(redis).enqueue(delivery('held', 'd-held', Buffer.from('x'), Date.now() + 10_000), { maxCount: 10, maxBytes: 1_000 });
+    expect(stored).toBe('stored');
+    const ackTtl = await redis.command.pttl(redisKeys.ack('held'));
+    const reservationTtl = await redis.command.pttl(redisKeys.reservation('held'));
+    expect(ackTtl).toBeGreaterThan(5_000);
+    expect(Math.abs(ackTtl - reservationTtl)).toBeLessThan(1_000);
+    // The client comes back through B without --ack: no node answers for it any more.
+    await nodeB.register('held', 'token-h');
+    expect(await nodeA.ackFor('held')).toBeUndefined();
+
+    // Redis lost everything: the holder's refresh writes the settings back with the rest.
+    await nodeB.register('again', 'token-a', '', ack);
+    await redis.command.flushall();
+    expect(await nodeB.refresh(() => true)).toEqual([]);
+    expect(await nodeA.ackFor('again')).toEqual(ack);
+  });
+
+  it('keeps a takeover on the same node: the displaced connection leaving before its successor is attached drops no claim', async () => {
+    const server = await startRedis();
+    const redis = await connection(server.url);
+    const node = new TunnelDirectory(redis, 'http://node-a:1', times, () => {});
+    const store = node.resumeStore();
+    await node.register('taken', 'token-old');
+    store.save('', 'taken', null);
+    // The successor's HELLO registers; then displace() closes the old connection at once, whose departure arrives here.
+    await node.register('taken', 'token-new');
+    store.release('taken', Date.now());
+    await redis.command.ping();
+    expect(await node.locate('taken')).toBe('http://node-a:1');
+    store.save('', 'taken', null);
+    expect(await node.refresh(() => true)).toEqual([]);
+    expect(await node.findResume('token-new')).toBe('taken');
+    // The successor leaving later does let go.
+    store.release('taken', Date.now());
+    await redis.command.ping();
+    expect(await node.locate('taken')).toBeUndefined();
+  });
+
   it('caps each tunnel\'s stream by count and bytes, reads in order, and forgets only removed or expired entries', async () => {
     const server = await startRedis();
     const redis = await connection(server.url);
