@@ -7,6 +7,7 @@ import { WebSocketServer } from 'ws';
 import { PROTOCOL_VERSION } from '../src/protocol.js';
 import { handleAdmin, type AdminState } from './admin.js';
 import { createAddressing } from './addressing.js';
+import { createCluster } from './cluster/cluster.js';
 import { isLingering, rejectSocket, sendError, type ErrorAnswer } from './error-page.js';
 import { TunnelGate } from './handshake.js';
 import { RelayMetrics } from './metrics.js';
@@ -55,10 +56,12 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export function createRelay(options: RelayOptions): Relay {
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = options.log ?? (() => {});
-  const registry = new TunnelRegistry(limits.resumeTtlMs, options.resume);
+  const cluster = options.cluster && createCluster(options.cluster, { limits, queueSettings: options.queueSettings, log });
+  const registry = new TunnelRegistry(limits.resumeTtlMs, cluster ? cluster.resume : options.resume);
+  cluster?.bind(registry);
   const nextDeliveryId = deliveryIdSource();
   const metrics = new RelayMetrics();
-  const queueing = options.queue && new RelayQueue(options.queue, options.queueSettings, registry, log);
+  const queueing = cluster ? cluster.queueing : options.queue && new RelayQueue(options.queue, options.queueSettings, registry, log);
   const addressing = createAddressing(options, () => port);
   let port = options.port;
   let adminPort: number | undefined;
@@ -89,12 +92,14 @@ export function createRelay(options: RelayOptions): Relay {
     log,
     queueing: queueing !== undefined,
     onOpen: (connection) => queueing?.open(connection),
+    clusterClaim: cluster && ((hello, tokenKey) => cluster.claim(hello, tokenKey)),
   });
   const adminState: AdminState = {
     metrics,
     tunnelCount: () => registry.size,
     isDraining: () => draining,
     queued: queueing && (() => queueing.totals()),
+    cluster: cluster && { health: () => cluster.health(), metrics: () => cluster.metrics() },
   };
   const admin = options.adminPort === undefined ? undefined : createServer((req, res) => {
     if (!handleAdmin(req, res, adminState)) sendError(req, res, { code: 'tunnel_not_found', message: 'the admin port serves /healthz and /metrics' });
@@ -124,7 +129,8 @@ export function createRelay(options: RelayOptions): Relay {
     if ((req.url ?? '').length > limits.maxUrlBytes) return { code: 'uri_too_long', message: `URL longer than ${limits.maxUrlBytes} bytes` };
     if (req.rawHeaders.length / 2 > limits.maxHeaderCount) return { code: 'headers_too_large', message: `more than ${limits.maxHeaderCount} headers` };
     if (headerBytes(req.rawHeaders) > limits.maxHeaderBytes) return { code: 'headers_too_large', message: `headers larger than ${limits.maxHeaderBytes} bytes` };
-    if (!tunnel) {
+    // A clustered node asks Redis about a tunnel it does not hold (cluster.elsewhere).
+    if (!tunnel && !cluster) {
       if (!gate.isKnown(id)) return { code: 'tunnel_not_found', message: `no tunnel "${id}" is connected to this relay` };
       // Away, but known: the queue takes it (202), or the sender retries later.
       if (!queueing) return { code: 'tunnel_offline', message: `tunnel "${id}" is not connected right now`, retryAfterSeconds: 30 };
@@ -152,6 +158,8 @@ export function createRelay(options: RelayOptions): Relay {
       if (--active === 0) onIdle?.();
     });
     const tunnel = registry.get(target.id);
+    const hop = cluster?.inbound(req);
+    if (hop === 'forged') return sendError(req, res, { code: 'unauthorized', message: 'a node-to-node request with the wrong cluster secret' }, true);
     const refused = refusal(req, target.id, target.path, tunnel);
     if (refused) return sendError(req, res, refused, true);
     const head = {
@@ -159,9 +167,11 @@ export function createRelay(options: RelayOptions): Relay {
       deliveryId: nextDeliveryId(),
       method: req.method ?? 'GET',
       path: target.path,
-      headers: addressing.forwardedHeaders(req),
-      url: addressing.requestUrl(target.id, req),
+      // Passed on by another node: it already set X-Forwarded-* from the sender's connection.
+      headers: hop ? hop.headers : addressing.forwardedHeaders(req),
+      url: hop ? hop.url : addressing.requestUrl(target.id, req),
     };
+    if (!tunnel && cluster) return cluster.elsewhere(req, res, head, hop !== undefined, traffic);
     if (queueing?.takes(tunnel, target.path)) {
       queueing.accept(req, res, head, tunnel, limits.maxBodyBytes, (bytes) => (traffic.in = bytes));
       return;
@@ -233,6 +243,7 @@ export function createRelay(options: RelayOptions): Relay {
       // Their in-flight requests are queued (and the senders told 202) while the server and the queue are still open.
       await cut;
       await Promise.all([closeServer(server), admin?.listening ? closeServer(admin) : undefined]);
+      await cluster?.close();
     })();
     return stopping;
   }
@@ -248,6 +259,7 @@ export function createRelay(options: RelayOptions): Relay {
       return registry.size;
     },
     async start() {
+      await cluster?.start();
       port = await listen(server, options.port, options.host);
       if (admin) adminPort = await listen(admin, options.adminPort!, options.adminHost ?? '127.0.0.1');
       if (options.auth || options.requireToken) {

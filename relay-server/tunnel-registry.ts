@@ -9,7 +9,7 @@ export type Claim =
   | { ok: true; id: string; resumeToken: string; displaced?: TunnelConnection }
   | { ok: false; code: string; message: string; fatal: boolean };
 
-const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
 /** 13 base32 characters = 65 bits: not guessable (smee uses 96, DEFAULTS.md asks ≥ 64). Lowercase, so it fits a subdomain. */

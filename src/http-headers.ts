@@ -32,9 +32,10 @@ export function toFlat(pairs: HeaderPairs): string[] {
 
 /**
  * Drops hop-by-hop headers, the headers named in Connection, and hooktunnel's own error header
- * (so a local app or a sender cannot fake an error made by hooktunnel).
+ * (so a local app or a sender cannot fake an error made by hooktunnel). `keepErrorHeader`: the answer comes from
+ * another hooktunnel relay node, whose error marking is genuine.
  */
-export function stripHopByHop(pairs: HeaderPairs): HeaderPairs {
+export function stripHopByHop(pairs: HeaderPairs, options: { keepErrorHeader?: boolean } = {}): HeaderPairs {
   let named: Set<string> | undefined;
   for (const [name, value] of pairs) {
     if (name.length === 10 && name.toLowerCase() === 'connection') {
@@ -44,7 +45,7 @@ export function stripHopByHop(pairs: HeaderPairs): HeaderPairs {
   }
   return pairs.filter(([name]) => {
     const lower = name.toLowerCase();
-    return !HOP_BY_HOP.has(lower) && lower !== ERROR_HEADER && !named?.has(lower);
+    return !HOP_BY_HOP.has(lower) && (options.keepErrorHeader || lower !== ERROR_HEADER) && !named?.has(lower);
   });
 }
 

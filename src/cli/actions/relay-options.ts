@@ -38,4 +38,7 @@ export interface RelayFlags {
   queueStatus: string;
   queueBody: string;
   quiet?: boolean;
+  redis?: string;
+  nodeUrl?: string;
+  clusterSecret?: string;
 }
