@@ -22,7 +22,7 @@ export interface BenchConfig {
 
 export const USAGE = `usage: npm run bench -- [--quick] [--tunnels N] [--large100] [--profile]
 
-  --quick        smoke run, under a minute: shorter runs and fewer repetitions, every scenario still measured
+  --quick        smoke run, about a minute: shorter runs and fewer repetitions, every scenario still measured
   --tunnels N    idle tunnels for the many-tunnels scenario (default 1000, --quick 200), e.g. --tunnels 10000
   --large100     also send 100 MiB bodies and report the relay's RSS growth (relay runs with --max-body 200mb)
   --profile      run relay and CLI under node --cpu-prof and print their top self-time functions`;

@@ -8,6 +8,7 @@ import type { BenchConfig } from './config.js';
 import { ROOT } from './environment.js';
 import type { HostLoad } from './host-load.js';
 import type { ProfileSummary } from './profile.js';
+import type { ClusterResult } from './scenarios/cluster.js';
 import type { LargeSizeResult } from './scenarios/large-bodies.js';
 import type { LatencyResult } from './scenarios/latency.js';
 import type { ManyTunnelsResult } from './scenarios/many-tunnels.js';
@@ -45,6 +46,8 @@ export interface BenchResults {
   large: LargeSizeResult[];
   manyTunnels: ManyTunnelsResult;
   startup: StartupResult;
+  /** Scenario 9; absent when redis-server is not installed. */
+  cluster?: ClusterResult;
   profiles?: ProfileSummary[];
   targets: TargetCheck[];
   notes: string[];

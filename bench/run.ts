@@ -1,5 +1,6 @@
 // `npm run bench`: starts target, relay and CLIs as child processes, runs every scenario, prints and saves the results.
 
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { ProcessGroup, sleep } from './processes.js';
 import { profileFlags, summarizeProfiles, type ProfileSummary } from './profile.js';
 import { render } from './report.js';
 import { describeMachine, gitState, writeResults, type BenchResults } from './results.js';
+import { clusterScenario, type ClusterResult } from './scenarios/cluster.js';
 import { largeBodiesScenario } from './scenarios/large-bodies.js';
 import { latencyScenario } from './scenarios/latency.js';
 import { manyTunnelsScenario } from './scenarios/many-tunnels.js';
@@ -83,6 +85,10 @@ async function runAll(ctx: Context): Promise<BenchResults> {
     return { ...env, relay: fresh, capture: await startListen(group, tmp, { name: 'cli-100', target: target.url, relayUrl: fresh.url, store: true }) };
   };
   const large = await metered('large', () => largeBodiesScenario(ctx, env, freshTunnel));
+  ctx.log('(9) three relay nodes on one Redis: load to the holding node, across the hop, spread over all three');
+  let cluster: ClusterResult | undefined;
+  if (redisInstalled()) cluster = await metered('cluster', () => clusterScenario(ctx, env));
+  else ctx.notes.push('(9) the 3-node cluster was not run: redis-server is not installed (apt-get install redis-server)');
   for (const [what, load] of Object.entries(hostLoad)) {
     if (load.otherPercent > 10) {
       ctx.notes.push(`other processes on this machine used ${load.otherPercent} % of its CPU during the ${what} scenario: absolute figures (and CPU contention) are affected; ratios less so`);
@@ -122,11 +128,16 @@ async function runAll(ctx: Context): Promise<BenchResults> {
     large,
     manyTunnels,
     startup,
+    cluster,
     profiles,
     notes: ctx.notes,
     elapsedS: Math.round((Date.now() - started) / 1000),
   };
   return { ...figures, targets: checkTargets(figures) };
+}
+
+function redisInstalled(): boolean {
+  return spawnSync('redis-server', ['--version']).status === 0;
 }
 
 function addStandingNotes(ctx: Context, config: BenchConfig): void {

@@ -10,6 +10,8 @@ export interface AdminState {
   isDraining: () => boolean;
   /** Requests waiting in the durable queue, when the relay has one. */
   queued?: () => QueueUsage;
+  /** A clustered node: its address and whether it reaches Redis, and its cluster metrics lines. */
+  cluster?: { health(): { node: string; redis: 'up' | 'down' }; metrics(): string };
 }
 
 /** Answers /healthz and /metrics; returns false for any other path. */
@@ -19,12 +21,14 @@ export function handleAdmin(req: IncomingMessage, res: ServerResponse, state: Ad
     // 503 while draining, so a load balancer stops sending new work here.
     const draining = state.isDraining();
     res.writeHead(draining ? 503 : 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-    res.end(JSON.stringify({ ok: !draining, draining, tunnels: state.tunnelCount() }) + '\n');
+    // Redis down keeps the node up (it serves the tunnels it holds); the state is reported, not failed on.
+    const cluster = state.cluster?.health();
+    res.end(JSON.stringify({ ok: !draining, draining, tunnels: state.tunnelCount(), ...(cluster ? { cluster } : {}) }) + '\n');
     return true;
   }
   if (path === '/metrics') {
     res.writeHead(200, { 'Content-Type': METRICS_CONTENT_TYPE, 'Cache-Control': 'no-store' });
-    res.end(state.metrics.render(state.tunnelCount(), state.queued?.()));
+    res.end(state.metrics.render(state.tunnelCount(), state.queued?.()) + (state.cluster?.metrics() ?? ''));
     return true;
   }
   return false;

@@ -27,6 +27,8 @@ export interface GateDeps {
   queueing: boolean;
   /** A tunnel was welcomed: its queued deliveries may go out now. */
   onOpen?: (connection: TunnelConnection) => void;
+  /** A clustered node decides the id against Redis (relay-server/cluster/); a single relay decides it here. */
+  clusterClaim?: (hello: HelloMeta, tokenKey: string | undefined) => Promise<Claim>;
 }
 
 type Authenticated = { ok: true; record?: TokenRecord } | { ok: false; message: string };
@@ -135,9 +137,19 @@ export class TunnelGate {
         return refuse('queue_unavailable', 'this relay keeps no durable queue, so it cannot acknowledge senders for you; run listen without --ack, or use a relay started with a --data-dir', true);
       }
       const tokenKey = record?.digest.toString('hex');
-      const claim = this.claim(hello, tokenKey);
+      if (this.deps.clusterClaim) {
+        this.deps.clusterClaim(hello, tokenKey).then(
+          (claim) => ws.readyState === ws.OPEN && welcome(claim, hello, tokenKey),
+          // Redis is unreachable: not fatal, the client retries (perhaps through another node).
+          (error: Error) => refuse('cluster_unavailable', `the relay cannot reach its cluster's registry right now (${error.message}); retrying`, false),
+        );
+        return;
+      }
+      welcome(this.claim(hello, tokenKey), hello, tokenKey);
+    });
+    const welcome = (claim: Claim, hello: HelloMeta, tokenKey: string | undefined) => {
       if (!claim.ok) return refuse(claim.code, claim.message, claim.fatal);
-      claim.displaced?.goAway(`another client took over tunnel ${claim.id} (hooktunnel listen --force)`, false);
+      claim.displaced?.displace(`another client took over tunnel ${claim.id} (hooktunnel listen --force, or this client reconnected)`);
 
       const url = this.deps.addressing.tunnelUrl(claim.id, req);
       const connection = new TunnelConnection(claim.id, url, ws, hello.timeoutMs, (closed) => {
@@ -152,7 +164,7 @@ export class TunnelGate {
       ws.send(encode(MessageType.Welcome, 0, { tunnelId: claim.id, url, resumeToken: claim.resumeToken, maxBodyBytes: limits.maxBodyBytes }));
       log(`tunnel ${claim.id} opened from ${ip}${record ? ` (${record.label})` : ''} → ${url}${hello.ack ? ' (acknowledge mode)' : ''}`);
       this.deps.onOpen?.(connection);
-    });
+    };
   }
 
   /** Which id a HELLO gets: names belong to the token that first claimed them; each token holds a bounded number of tunnels. */

@@ -7,6 +7,7 @@ import {
   MAX_FRAME_BYTES,
 } from '../src/protocol.js';
 import type { RelayAuthStore } from './auth.js';
+import type { ClusterOptions } from './cluster/cluster-options.js';
 import type { DeliveryQueue, QueueSettings } from './delivery-queue.js';
 import type { ResumeStore } from './resume-store.js';
 
@@ -100,6 +101,11 @@ export interface RelayOptions {
   queueSettings?: Partial<QueueSettings>;
   /** Resume tokens (hashes) and ids; in memory when absent, so a restart would change random URLs. */
   resume?: ResumeStore;
+  /**
+   * Run as one node of several behind a load balancer, sharing tunnels, names, resume tokens and the away-queue in
+   * Redis (relay-server/cluster/). Replaces `queue` and `resume`. Absent: a single relay, exactly as without it.
+   */
+  cluster?: ClusterOptions;
   /** One line per event (client connected, tunnel opened/closed). Quiet when absent. */
   log?: (line: string) => void;
 }

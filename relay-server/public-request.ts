@@ -10,6 +10,7 @@ import {
   encode,
   MessageType,
   type AbortMeta,
+  type HeaderPairs,
   type RequestMeta,
   type ResponseMeta,
 } from '../src/protocol.js';
@@ -17,8 +18,18 @@ import { stripHopByHopFlat } from '../src/http-headers.js';
 import type { Deadline } from './deadline-list.js';
 import { sendError, type ErrorAnswer } from './error-page.js';
 import type { ByteBudget } from './queue-intake.js';
-import type { RequestHead } from './relay-queue.js';
 import type { StreamSink, TunnelConnection } from './tunnel-connection.js';
+
+/** What the relay knows of a public request before reading its body, whether it goes live or to the queue. */
+export interface RequestHead {
+  tunnelId: string;
+  /** Assigned on arrival, the same whether the request goes through the tunnel or the queue. */
+  deliveryId: string;
+  method: string;
+  path: string;
+  headers: HeaderPairs;
+  url: string;
+}
 
 export interface PublicRequest extends RequestHead {
   req: IncomingMessage;
@@ -48,6 +59,11 @@ export type OnClosed = (res: ServerResponse, started: number, bytesIn: number, b
  * a clean 502 and its own retry. 16 MiB covers nearly every webhook.
  */
 const MAX_KEPT_PER_REQUEST = 16 * 1024 * 1024;
+/**
+ * A sender whose request could not be kept when its tunnel dropped is told to come back: the client reconnects within
+ * seconds (full-jitter backoff from 1 s), and a 5xx without Retry-After reads to many senders as "give up".
+ */
+const DISCONNECTED_RETRY_SECONDS = 5;
 
 const EMPTY = Buffer.alloc(0);
 const FORWARDED = Symbol('hooktunnel.forwarded');
@@ -173,7 +189,7 @@ class TunnelledRequest implements StreamSink, Deadline {
       req.resume();
       return;
     }
-    this.fail({ code: 'tunnel_disconnected', message: `tunnel ${this.tunnel.id} disconnected before the local app answered` }, false);
+    this.fail(disconnected(`tunnel ${this.tunnel.id} disconnected before the local app answered`), false);
   }
 
   /** The relay's own pending timeout (a little longer than the client's, so the client's precise 504 wins). */
@@ -198,7 +214,7 @@ class TunnelledRequest implements StreamSink, Deadline {
     }
     if (this.requeueOnEnd) {
       // The tunnel is gone; the rest of the body only goes to the queue.
-      if (!this.kept) this.fail({ code: 'tunnel_disconnected', message: `tunnel ${this.tunnel.id} disconnected while the request body arrived` }, false);
+      if (!this.kept) this.fail(disconnected(`tunnel ${this.tunnel.id} disconnected while the request body arrived, and the body is too large for the relay to keep`), false);
       return;
     }
     const last = this.bytesIn === this.declaredLength;
@@ -307,3 +323,5 @@ class TunnelledRequest implements StreamSink, Deadline {
     this.tunnel.finish(this.stream, abort);
   }
 }
+
+const disconnected = (message: string): ErrorAnswer => ({ code: 'tunnel_disconnected', message, retryAfterSeconds: DISCONNECTED_RETRY_SECONDS });

@@ -122,7 +122,7 @@ export function acknowledges(ack: AckSettings | undefined, path: string): ack is
   });
 }
 
-function looksLikeJson(text: string): boolean {
+export function looksLikeJson(text: string): boolean {
   try {
     JSON.parse(text);
     return /^\s*[[{]/.test(text);

@@ -2,10 +2,9 @@
 // connected tunnel, the memory budget for requeueing live requests, and the timer that drops expired deliveries.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HeaderPairs } from '../src/protocol.js';
 import { DEFAULT_QUEUE_SETTINGS, type DeliveryQueue, type QueueSettings, type QueueUsage } from './delivery-queue.js';
 import { DeliveryPump } from './delivery-pump.js';
-import type { Requeue } from './public-request.js';
+import type { Requeue, RequestHead } from './public-request.js';
 import { acknowledges, ByteBudget, queuePublicRequest, storeAndAnswer, type QueueIntake } from './queue-intake.js';
 import type { TunnelConnection } from './tunnel-connection.js';
 import type { TunnelRegistry } from './tunnel-registry.js';
@@ -13,15 +12,8 @@ import type { TunnelRegistry } from './tunnel-registry.js';
 /** How often expired queued requests are dropped. */
 const EXPIRY_INTERVAL_MS = 60_000;
 
-export interface RequestHead {
-  tunnelId: string;
-  /** Assigned on arrival, the same whether the request goes through the tunnel or the queue. */
-  deliveryId: string;
-  method: string;
-  path: string;
-  headers: HeaderPairs;
-  url: string;
-}
+// Defined with the live path (public-request.ts), which both the queue and the cluster share.
+export type { RequestHead };
 
 export class RelayQueue {
   private readonly intake: QueueIntake;
@@ -33,7 +25,7 @@ export class RelayQueue {
   constructor(
     readonly queue: DeliveryQueue,
     settings: Partial<QueueSettings> | undefined,
-    registry: TunnelRegistry,
+    private readonly registry: TunnelRegistry,
     private readonly log: (line: string) => void,
   ) {
     this.settings = { ...DEFAULT_QUEUE_SETTINGS, ...settings };
@@ -59,15 +51,32 @@ export class RelayQueue {
     };
   }
 
-  /** Does this request go to the queue (client away, or a path it acknowledges) rather than through the tunnel? */
+  /** Set once the relay drains: its clients are about to be told to leave, so nothing new starts a live exchange. */
+  private draining = false;
+
+  /** Does this request go to the queue (client away, a path it acknowledges, or the relay draining) rather than through the tunnel? */
   takes(tunnel: TunnelConnection | undefined, path: string): boolean {
-    return !tunnel || acknowledges(tunnel.ack, path);
+    return this.draining || !tunnel || acknowledges(tunnel.ack, path);
   }
 
-  /** Reads, stores and answers a request for the queue. */
+  /**
+   * The relay is stopping: every new request is queued (the sender hears 202, or 503 queue_full when the queue cannot
+   * take it) instead of being refused. A connected client still gets it at once, through its pump; one that is cut off
+   * before its ACK gets it again from the relay's next run.
+   */
+  drain(): void {
+    this.draining = true;
+  }
+
+  /**
+   * Reads, stores and answers a request for the queue. A path the client acknowledges gets the client's own answer,
+   * whether it is connected or away (the relay keeps its settings with the id's resume state); others get the relay's.
+   */
   accept(req: IncomingMessage, res: ServerResponse, head: RequestHead, tunnel: TunnelConnection | undefined, maxBodyBytes: number, done: (bytesIn: number) => void): void {
-    const answer = tunnel?.ack ?? this.settings;
-    queuePublicRequest(this.intake, req, res, { ...head, reason: tunnel ? 'ack' : 'offline', answer }, maxBodyBytes, done);
+    const ack = tunnel ? tunnel.ack : this.registry.ackFor(head.tunnelId);
+    const acked = acknowledges(ack, head.path);
+    const request = { ...head, reason: acked ? ('ack' as const) : ('offline' as const), answer: acked ? ack : this.settings };
+    queuePublicRequest(this.intake, req, res, request, maxBodyBytes, done);
   }
 
   /** For live requests: one whose tunnel drops after its body arrived is queued under its own delivery id. */

@@ -7,6 +7,7 @@ import { WebSocketServer } from 'ws';
 import { PROTOCOL_VERSION } from '../src/protocol.js';
 import { handleAdmin, type AdminState } from './admin.js';
 import { createAddressing } from './addressing.js';
+import { createCluster } from './cluster/cluster.js';
 import { isLingering, rejectSocket, sendError, type ErrorAnswer } from './error-page.js';
 import { TunnelGate } from './handshake.js';
 import { RelayMetrics } from './metrics.js';
@@ -24,7 +25,10 @@ export const RELAY_SIGNATURE_HEADER = 'x-hooktunnel-relay';
 export interface Relay {
   /** Binds (and the admin port, if any) and resolves with the base URL (http://host:port). */
   start(): Promise<string>;
-  /** Graceful stop (SIGTERM): new requests get 503, in-flight ones get limits.drainTimeoutMs, then close(). */
+  /**
+   * Graceful stop (SIGTERM): in-flight requests get limits.drainTimeoutMs, then close(). New requests are queued (202)
+   * where the relay has a durable queue that can take them, else 503 with Retry-After.
+   */
   drain(): Promise<void>;
   /** Stops now: tells clients to reconnect elsewhere, cuts every connection. Idempotent; cuts a drain short. */
   close(): Promise<void>;
@@ -46,10 +50,12 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export function createRelay(options: RelayOptions): Relay {
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = options.log ?? (() => {});
-  const registry = new TunnelRegistry(limits.resumeTtlMs, options.resume);
+  const cluster = options.cluster && createCluster(options.cluster, { limits, queueSettings: options.queueSettings, log });
+  const registry = new TunnelRegistry(limits.resumeTtlMs, cluster ? cluster.resume : options.resume);
+  cluster?.bind(registry);
   const nextDeliveryId = deliveryIdSource();
   const metrics = new RelayMetrics();
-  const queueing = options.queue && new RelayQueue(options.queue, options.queueSettings, registry, log);
+  const queueing = cluster ? cluster.queueing : options.queue && new RelayQueue(options.queue, options.queueSettings, registry, log);
   const addressing = createAddressing(options, () => port);
   let port = options.port;
   let adminPort: number | undefined;
@@ -80,12 +86,14 @@ export function createRelay(options: RelayOptions): Relay {
     log,
     queueing: queueing !== undefined,
     onOpen: (connection) => queueing?.open(connection),
+    clusterClaim: cluster && ((hello, tokenKey) => cluster.claim(hello, tokenKey)),
   });
   const adminState: AdminState = {
     metrics,
     tunnelCount: () => registry.size,
     isDraining: () => draining,
     queued: queueing && (() => queueing.totals()),
+    cluster: cluster && { health: () => cluster.health(), metrics: () => cluster.metrics() },
   };
   const admin = options.adminPort === undefined ? undefined : createServer((req, res) => {
     if (!handleAdmin(req, res, adminState)) sendError(req, res, { code: 'tunnel_not_found', message: 'the admin port serves /healthz and /metrics' });
@@ -110,12 +118,14 @@ export function createRelay(options: RelayOptions): Relay {
 
   /** Why a public request cannot go through, if it cannot (checked in the order a sender can fix them). */
   function refusal(req: IncomingMessage, head: RequestHead, id: string, path: string, tunnel: TunnelConnection | undefined): ErrorAnswer | undefined {
-    if (draining) return { code: 'relay_draining', message: 'the relay is shutting down', retryAfterSeconds: 5 };
+    // With a queue, a draining relay still takes requests (see RelayQueue.drain); without one, senders come back later.
+    if (draining && !queueing) return { code: 'relay_draining', message: 'the relay is shutting down', retryAfterSeconds: 5 };
     if ((req.url ?? '').length > limits.maxUrlBytes) return { code: 'uri_too_long', message: `URL longer than ${limits.maxUrlBytes} bytes` };
     // Counted on rawHeaders: Node's maxHeadersCount would silently drop extras, its byte count is not exact.
     if (head.count > limits.maxHeaderCount) return { code: 'headers_too_large', message: `more than ${limits.maxHeaderCount} headers` };
     if (head.bytes > limits.maxHeaderBytes) return { code: 'headers_too_large', message: `headers larger than ${limits.maxHeaderBytes} bytes` };
-    if (!tunnel) {
+    // A clustered node asks Redis about a tunnel it does not hold (cluster.elsewhere).
+    if (!tunnel && !cluster) {
       if (!gate.isKnown(id)) return { code: 'tunnel_not_found', message: `no tunnel "${id}" is connected to this relay` };
       // Away, but known: the queue takes it (202), or the sender retries later.
       if (!queueing) return { code: 'tunnel_offline', message: `tunnel "${id}" is not connected right now`, retryAfterSeconds: 30 };
@@ -145,6 +155,11 @@ export function createRelay(options: RelayOptions): Relay {
     const started = performance.now();
     active++;
     const tunnel = registry.get(target.id);
+    const hop = cluster?.inbound(req);
+    if (hop === 'forged') {
+      res.once('close', () => closed(res, started, 0, 0));
+      return sendError(req, res, { code: 'unauthorized', message: 'a node-to-node request with the wrong cluster secret' }, true);
+    }
     const refused = refusal(req, head, target.id, target.path, tunnel);
     if (refused) {
       res.once('close', () => closed(res, started, 0, 0));
@@ -153,8 +168,14 @@ export function createRelay(options: RelayOptions): Relay {
     const { id: tunnelId, path } = target;
     const deliveryId = nextDeliveryId();
     const method = req.method ?? 'GET';
-    const headers = addressing.forwardedHeaders(req, head);
-    const url = addressing.requestUrl(tunnelId, req, head);
+    // Passed on by another node: it already set X-Forwarded-* from the sender's connection.
+    const headers = hop ? hop.headers : addressing.forwardedHeaders(req, head);
+    const url = hop ? hop.url : addressing.requestUrl(tunnelId, req, head);
+    if (!tunnel && cluster) {
+      const traffic = { in: 0, out: 0 };
+      res.once('close', () => closed(res, started, traffic.in, traffic.out));
+      return cluster.elsewhere(req, res, { tunnelId, deliveryId, method, path, headers, url }, hop !== undefined, traffic);
+    }
     if (queueing?.takes(tunnel, path)) {
       let bytesIn = 0;
       res.once('close', () => closed(res, started, bytesIn, 0));
@@ -209,6 +230,7 @@ export function createRelay(options: RelayOptions): Relay {
   function shutdown(graceful: boolean): Promise<void> {
     stopping ??= (async () => {
       draining = true;
+      queueing?.drain();
       clearInterval(recheckTimer);
       queueing?.close();
       clearTimeout(drainTimer);
@@ -220,6 +242,7 @@ export function createRelay(options: RelayOptions): Relay {
       // Their in-flight requests are queued (and the senders told 202) while the server and the queue are still open.
       await cut;
       await Promise.all([closeServer(server), admin?.listening ? closeServer(admin) : undefined]);
+      await cluster?.close();
     })();
     return stopping;
   }
@@ -235,6 +258,7 @@ export function createRelay(options: RelayOptions): Relay {
       return registry.size;
     },
     async start() {
+      await cluster?.start();
       port = await listen(server, options.port, options.host);
       if (admin) adminPort = await listen(admin, options.adminPort!, options.adminHost ?? '127.0.0.1');
       if (options.auth || options.requireToken) {
@@ -255,6 +279,7 @@ export function createRelay(options: RelayOptions): Relay {
       if (stopping) return stopping;
       drained ??= new Promise<void>((resolve) => {
         draining = true;
+        queueing?.drain();
         log(`draining: ${active} requests in flight, up to ${limits.drainTimeoutMs / 1000} s`);
         onIdle = resolve;
         drainTimer = setTimeout(resolve, limits.drainTimeoutMs);

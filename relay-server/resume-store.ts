@@ -1,5 +1,8 @@
 // Where the relay keeps resume tokens (as SHA-256 hashes) and the tunnel ids they bring back.
 // In memory by default; `hooktunnel relay` passes the SQLite one from src/relay-state/ so a restart keeps every URL.
+// Each id also keeps its client's acknowledge settings, so the relay answers as the client asked while it is away.
+
+import type { AckSettings } from '../src/protocol.js';
 
 export interface Reservation {
   tunnelId: string;
@@ -9,8 +12,13 @@ export interface Reservation {
 
 export interface ResumeStore {
   find(tokenHash: string): Reservation | undefined;
-  /** The id's one reservation from now on (earlier tokens for it stop working). */
-  save(tokenHash: string, tunnelId: string, expiresAt: number | null): void;
+  /**
+   * The id's one reservation from now on (earlier tokens for it stop working), with the acknowledge settings its client
+   * sent in HELLO; none means the client does not acknowledge (any earlier settings are forgotten).
+   */
+  save(tokenHash: string, tunnelId: string, expiresAt: number | null, ack?: AckSettings): void;
+  /** The acknowledge settings of a connected id, or of a disconnected one not yet expired. */
+  ackFor(tunnelId: string, now: number): AckSettings | undefined;
   /** The client went away: its id is kept until `at`. */
   release(tunnelId: string, at: number): void;
   /** Keeps a disconnected id at least until `at` (requests are queued for it). */
@@ -23,21 +31,32 @@ export interface ResumeStore {
   sweep(now: number): void;
 }
 
+type Entry = Reservation & { ack?: AckSettings };
+
+const live = (r: Entry, now: number) => r.expiresAt === null || r.expiresAt > now;
+
 export function memoryResumeStore(): ResumeStore {
-  const byHash = new Map<string, Reservation>();
-  const each = (tunnelId: string, fn: (r: Reservation) => void) => {
+  const byHash = new Map<string, Entry>();
+  const each = (tunnelId: string, fn: (r: Entry) => void) => {
     for (const r of byHash.values()) if (r.tunnelId === tunnelId) fn(r);
   };
   return {
-    find: (hash) => byHash.get(hash),
-    save(hash, tunnelId, expiresAt) {
+    find(hash) {
+      const r = byHash.get(hash);
+      return r && { tunnelId: r.tunnelId, expiresAt: r.expiresAt };
+    },
+    save(hash, tunnelId, expiresAt, ack) {
       for (const [key, r] of byHash) if (r.tunnelId === tunnelId) byHash.delete(key);
-      byHash.set(hash, { tunnelId, expiresAt });
+      byHash.set(hash, { tunnelId, expiresAt, ...(ack ? { ack } : {}) });
+    },
+    ackFor(tunnelId, now) {
+      for (const r of byHash.values()) if (r.tunnelId === tunnelId && live(r, now)) return r.ack;
+      return undefined;
     },
     release: (tunnelId, at) => each(tunnelId, (r) => (r.expiresAt = at)),
     extend: (tunnelId, at) => each(tunnelId, (r) => (r.expiresAt = r.expiresAt === null ? null : Math.max(r.expiresAt, at))),
     knows(tunnelId, now) {
-      for (const r of byHash.values()) if (r.tunnelId === tunnelId && (r.expiresAt === null || r.expiresAt > now)) return true;
+      for (const r of byHash.values()) if (r.tunnelId === tunnelId && live(r, now)) return true;
       return false;
     },
     releaseAll(at) {

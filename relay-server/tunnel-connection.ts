@@ -143,6 +143,16 @@ export class TunnelConnection {
     this.ws.close(4003, 'going away');
   }
 
+  /**
+   * Another connection took this tunnel over (its own client resuming, or --force). The relay stops using this one at
+   * once: its peer may be gone without a word (a dropped network never completes a close handshake, which would hold
+   * its in-flight requests for 30 s), so they are requeued or failed now, not when the socket finally dies.
+   */
+  displace(reason: string): void {
+    this.goAway(reason, false);
+    this.handleClose();
+  }
+
   terminate(): void {
     this.ws.terminate();
   }

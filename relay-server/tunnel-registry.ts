@@ -1,7 +1,7 @@
 // Which tunnel ids exist: connected clients, reserved names, and resume tokens that bring a client back to its id.
 
 import { createHash, randomBytes } from 'node:crypto';
-import type { HelloMeta } from '../src/protocol.js';
+import type { AckSettings, HelloMeta } from '../src/protocol.js';
 import { memoryResumeStore, type ResumeStore } from './resume-store.js';
 import type { TunnelConnection } from './tunnel-connection.js';
 
@@ -9,7 +9,7 @@ export type Claim =
   | { ok: true; id: string; resumeToken: string; displaced?: TunnelConnection }
   | { ok: false; code: string; message: string; fatal: boolean };
 
-const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
 /** 13 base32 characters = 65 bits: not guessable (smee uses 96, DEFAULTS.md asks ≥ 64). Lowercase, so it fits a subdomain. */
@@ -71,6 +71,12 @@ export class TunnelRegistry {
     return this.connected.has(id) || this.resume.knows(id, now);
   }
 
+  /** The acknowledge settings the id's client sent in its last HELLO, kept while the id is known (see knows()). */
+  ackFor(id: string, now = Date.now()): AckSettings | undefined {
+    const connection = this.connected.get(id);
+    return connection ? connection.ack : this.resume.ackFor(id, now);
+  }
+
   /** Keeps a disconnected id reserved at least until `until` (requests wait in the queue for it). */
   holdUntil(id: string, until: number): void {
     this.resume.extend(id, until);
@@ -107,7 +113,7 @@ export class TunnelRegistry {
 
   attach(connection: TunnelConnection, resumeToken: string): void {
     this.connected.set(connection.id, connection);
-    this.resume.save(hash(resumeToken), connection.id, null);
+    this.resume.save(hash(resumeToken), connection.id, null, connection.ack);
   }
 
   /** A closed connection keeps its id reserved for resumeTtlMs, unless another connection already took the id. */

@@ -5,7 +5,8 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { ERROR_STATUS, type ErrorCode, type HeaderPairs, type ResponseMeta } from './protocol.js';
 import type { ExchangeSummary, WebhookInfo } from './exchange.js';
-import type { ForwardHandle, Forwarder } from './forward/forwarder.js';
+import type { ForwardHandle } from './forward/forwarder.js';
+import { destinationOf, type ForwardPort } from './forward/forward-port.js';
 import type { Store } from './store/store.js';
 import type { Recording } from './store/recording.js';
 import { analyzeWebhook } from './webhooks/analyze.js';
@@ -28,10 +29,12 @@ export interface ExchangeInput {
   url: string | null;
   receivedAt: number;
   replayOf: number | null;
+  /** Redaction rules these headers and body already went through (a replay of a redacted exchange). */
+  redacted?: string[];
 }
 
 export interface RunOptions {
-  forwarder: Forwarder;
+  forwarder: ForwardPort;
   store: Store | null;
   sink?: ResponseSink;
   /** A store write failed; forwarding goes on regardless. */
@@ -47,10 +50,14 @@ export interface RunningExchange {
   done: Promise<ExchangeSummary>;
   /** The relay gave up (timeout, sender gone): stop the forward and record why. */
   cancel(code: ErrorCode, message: string): void;
+  /** Where it is recorded; undefined without a store (or when the store refused the row). */
+  recording: Recording | undefined;
 }
 
 export function runExchange(input: ExchangeInput, options: RunOptions): RunningExchange {
   const { forwarder, sink } = options;
+  // With routes, the target (and the route) depend on the path.
+  const destination = destinationOf(forwarder, input.path);
   const started = performance.now();
   const guard = (write: () => void) => {
     if (!recording) return;
@@ -66,7 +73,8 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
     try {
       recording = options.store.begin({
         ...input,
-        target: forwarder.target.url,
+        target: destination.target,
+        route: destination.route,
         body: Buffer.isBuffer(input.body) ? input.body : undefined,
       });
     } catch (error) {
@@ -79,7 +87,8 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
     replayOf: input.replayOf,
     deliveryId: input.deliveryId,
     url: input.url,
-    target: forwarder.target.url,
+    target: destination.target,
+    route: destination.route,
     receivedAt: input.receivedAt,
     method: input.method,
     path: input.path,
@@ -101,6 +110,20 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     summary.durationMs = durationMs;
     summary.id = recording?.id ?? 0;
+    if (!requestBodyEnded) {
+      // Over before the whole request passed (the tunnel dropped mid-body): the record must never pass for whole, or a
+      // redelivery of the same delivery id would be taken as already delivered. Marked now, before fail() closes it.
+      guard(() => recording!.abandonRequestBody());
+      if (error) {
+        summary.requestIncomplete = true;
+        error = { ...error, message: `${error.message} after ${summary.requestSize} bytes of the request body; the local app did not get it whole` };
+      }
+    }
+    const redacted = recording?.redacted ?? input.redacted;
+    if (redacted) summary.redacted = redacted;
+    // Examined before the answer is written, so both land in one commit: a reader of the store (`hooktunnel wait`)
+    // never sees a finished exchange whose analysis is still to come. The request body is closed by now (ended or abandoned).
+    if (options.secrets) summary.webhook = examine(options.secrets);
     if (error) {
       summary.status ??= ERROR_STATUS[error.code];
       Object.assign(summary, { state: 'failed', errorCode: error.code, errorMessage: error.message });
@@ -109,7 +132,6 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
       summary.state = 'complete';
       guard(() => recording!.complete(durationMs));
     }
-    if (options.secrets) summary.webhook = examine(options.secrets);
     // Announced once its rows are committed, so whoever hears of it can read it back.
     if (recording) recording.whenStored(() => resolve(summary));
     else resolve(summary);
@@ -122,7 +144,8 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
       let analysis = analyzeWebhook({ headers: input.headers, body: Buffer.isBuffer(input.body) ? input.body : EMPTY, url: input.url }, secrets, input.receivedAt);
       // A streamed (large) body is read back from the store only when its headers say it is a webhook worth checking.
       if (!Buffer.isBuffer(input.body) && analysis.provider !== null) {
-        const body = stored && options.store?.get(recording!.id)?.requestBody;
+        // The bytes as they arrived: the stored ones may be redacted.
+        const body = recording?.unredactedBody ?? (stored && options.store?.get(recording!.id)?.requestBody);
         if (!body) return null;
         analysis = analyzeWebhook({ headers: input.headers, body, url: input.url }, secrets, input.receivedAt);
       }
@@ -137,13 +160,17 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
   // Store before forward: the request goes to the local app once its row is written (or, the store failing, held).
   let handle: ForwardHandle | undefined;
   let cancelled: { code: ErrorCode; message: string } | undefined;
+  let requestBodyEnded = Buffer.isBuffer(input.body);
   // Attached together with the forward: a flowing body must not pass before the local request is there to take it.
   const watchBody = (body: Readable) => {
     body.on('data', (chunk: Buffer) => {
       summary.requestSize += chunk.length;
       guard(() => recording!.appendRequestBody(chunk));
     });
-    body.on('end', () => guard(() => recording!.endRequestBody()));
+    body.on('end', () => {
+      requestBodyEnded = true;
+      guard(() => recording!.endRequestBody());
+    });
     // Cut off mid-body (the tunnel dropped): what arrived is kept, marked as not whole, so a redelivery replaces it.
     body.on('error', () => guard(() => recording!.abandonRequestBody()));
   };
@@ -183,6 +210,7 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
 
   return {
     done,
+    recording,
     cancel(code, message) {
       cancelled = { code, message };
       handle?.abort();

@@ -45,6 +45,10 @@ export interface ExchangeSummary {
   state: ExchangeState;
   errorCode: string | null;
   errorMessage: string | null;
+  /** The `hooktunnel.yml` route that took it (its path prefix); absent or null when listen ran without routes. */
+  route?: string | null;
+  /** Redaction rules that took something out before it was stored (`header:authorization`); absent when none did. */
+  redacted?: string[];
   /** Set once the request body is complete and has been looked at. */
   webhook?: WebhookInfo | null;
   /** Delivered from the relay's queue this long after the relay received it (the client was away). */
@@ -57,6 +61,13 @@ export interface ExchangeSummary {
   maxAttempts?: number;
   /** A pending automatic retry is due then (epoch ms). */
   nextAttemptAt?: number;
+  /**
+   * Out of order: an exchange received later (this id) reached the app first, because this one was being retried.
+   * Retries do not hold back later deliveries, as webhook providers do not promise order either.
+   */
+  deliveredAfter?: number;
+  /** It failed before the whole request body arrived (e.g. the tunnel dropped mid-body): the local app never got it whole. */
+  requestIncomplete?: true;
 }
 
 /** One attempt at delivering an exchange to the local app (queued deliveries, retries, `hooktunnel retry`). */
@@ -105,6 +116,8 @@ export function exchangeToJson(e: ExchangeSummary | Exchange): Record<string, un
     deliveryId: e.deliveryId,
     url: e.url,
     target: e.target,
+    route: e.route ?? null,
+    redacted: e.redacted ?? [],
     receivedAt: new Date(e.receivedAt).toISOString(),
     method: e.method,
     path: e.path,
@@ -113,12 +126,14 @@ export function exchangeToJson(e: ExchangeSummary | Exchange): Record<string, un
     state: e.state,
     error: e.errorCode ? { code: e.errorCode, message: e.errorMessage } : null,
     webhook: e.webhook ?? null,
-    request: { size: e.requestSize } as Record<string, unknown>,
+    // false: it failed with its body cut off (the tunnel dropped mid-request), so `size` counts only what arrived; null while pending.
+    request: { size: e.requestSize, complete: e.state === 'pending' ? null : !e.requestIncomplete } as Record<string, unknown>,
     response: e.status === null ? null : ({ size: e.responseSize } as Record<string, unknown>),
     lateByMs: e.lateByMs ?? null,
     sender: e.sender ?? null,
     attempts: e.attempts ?? 0,
     nextAttemptAt: e.nextAttemptAt === undefined ? null : new Date(e.nextAttemptAt).toISOString(),
+    deliveredAfter: e.deliveredAfter ?? null,
   };
   if ('requestBody' in e) {
     if (e.senderBody && json.sender) Object.assign(json.sender as object, { body: bodyToJson(e.senderBody) });

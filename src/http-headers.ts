@@ -57,10 +57,16 @@ function connectionNames(pairs: HeaderPairs): Set<string> | undefined {
 
 /**
  * Drops hop-by-hop headers, the headers named in Connection, and hooktunnel's own error header
- * (so a local app or a sender cannot fake an error made by hooktunnel).
+ * (so a local app or a sender cannot fake an error made by hooktunnel). `keepErrorHeader`: the answer comes from
+ * another hooktunnel relay node, whose error marking is genuine.
  */
-export function stripHopByHop(pairs: HeaderPairs): HeaderPairs {
+export function stripHopByHop(pairs: HeaderPairs, options: { keepErrorHeader?: boolean } = {}): HeaderPairs {
   const named = connectionNames(pairs);
+  if (options.keepErrorHeader) {
+    // A genuine error marking still goes if Connection names it, like any header Connection names.
+    const keeps = (name: string) => name.toLowerCase() === ERROR_HEADER && !named?.has(ERROR_HEADER);
+    return pairs.filter(([name]) => keeps(name) || !dropsHeader(name, named));
+  }
   return pairs.filter(([name]) => !dropsHeader(name, named));
 }
 

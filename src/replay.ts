@@ -7,6 +7,9 @@ import { parseTarget, type Target } from './forward/target.js';
 import { setHeader } from './http-headers.js';
 import type { Store } from './store/store.js';
 import type { Secrets } from './webhooks/secrets.js';
+import { UserError } from './errors.js';
+import { routePort } from './routes/forwarded-path.js';
+import { MOCK_TARGET, NO_ROUTE_TARGET } from './routes/routed-forwarder.js';
 import { resignWebhook } from './webhooks/verify.js';
 
 export interface ReplayOptions {
@@ -20,8 +23,16 @@ export interface ReplayOptions {
   resign?: boolean;
   /** Send this body instead of the recorded one (edited replay); re-signed when a secret is known. */
   body?: Buffer;
+  /** Send an exchange that was stored redacted (its [REDACTED] values go as they are). */
+  allowRedacted?: boolean;
   /** Headers to set (replacing any of the same name), as `K: V` edits. */
   setHeaders?: HeaderPairs;
+  /** Send these headers instead of the recorded ones (the web inspector's edit); Content-Length is still corrected. */
+  headers?: HeaderPairs;
+  /** Send with this method instead of the recorded one. */
+  method?: string;
+  /** Send to this path (and query) instead of the recorded one. */
+  path?: string;
 }
 
 export interface ReplayResult {
@@ -30,39 +41,56 @@ export interface ReplayResult {
   resign?: { resigned: boolean; reason?: string };
 }
 
+/** Where the exchange went; one hooktunnel answered itself (a mock route, no route) has no app to go back to. */
+function originalTarget(original: ExchangeSummary): Target {
+  if (original.target === MOCK_TARGET || original.target === NO_ROUTE_TARGET) {
+    const why = original.target === MOCK_TARGET ? `the mock route ${original.route ?? ''}` : 'hooktunnel (no route took its path)';
+    throw new UserError(`exchange #${original.id} was answered by ${why}, not by an app`, { hint: 'pass --to <port|url> to send it to one', exitCode: 2 });
+  }
+  return parseTarget(original.target);
+}
+
 /** Returns undefined when there is no exchange with this id. */
 export async function replayExchange(store: Store, id: number, options: ReplayOptions): Promise<ReplayResult | undefined> {
   const original = store.get(id);
   if (!original) return undefined;
-  let headers = original.requestHeaders;
+  if (original.redacted?.length && !options.allowRedacted) {
+    throw new UserError(`exchange #${original.id} was stored redacted (${original.redacted.join(', ')}): the app would get [REDACTED] in place of the real values`, {
+      hint: 'pass --allow-redacted to send it anyway, or --body-file / --set-header to put real values back',
+      exitCode: 2,
+    });
+  }
+  let headers = options.headers ?? original.requestHeaders;
+  const path = options.path ?? original.path;
   const body = options.body ?? original.requestBody;
   const edited = options.body !== undefined && !options.body.equals(original.requestBody);
-  // A changed body needs its length said again; a chunked original has no Content-Length to fix.
-  if (edited && headers.some(([name]) => name.toLowerCase() === 'content-length')) {
+  // A changed body (or edited headers) needs its length said right; a chunked original has no Content-Length to fix.
+  const length = headers.find(([name]) => name.toLowerCase() === 'content-length');
+  if (length && length[1].trim() !== String(body.length)) {
     headers = setHeader(headers, 'Content-Length', String(body.length));
   }
   for (const [name, value] of options.setHeaders ?? []) headers = setHeader(headers, name, value);
 
   let resign: ReplayResult['resign'];
   if (options.secrets && (options.resign || edited)) {
-    const path = original.path.split('?')[0];
-    const result = resignWebhook({ headers, body, url: original.url }, options.secrets, Date.now(), { path });
+    const result = resignWebhook({ headers, body, url: original.url }, options.secrets, Date.now(), { path: path.split('?')[0] });
     headers = result.headers;
     resign = { resigned: result.resigned, reason: result.reason };
   }
 
-  const forwarder = new Forwarder(options.to ?? parseTarget(original.target), { timeoutMs: options.timeoutMs, hostHeader: 'rewrite' });
+  const forwarder = routePort(new Forwarder(options.to ?? originalTarget(original), { timeoutMs: options.timeoutMs, hostHeader: 'rewrite' }), original.route);
   try {
     const running = runExchange(
       {
-        method: original.method,
-        path: original.path,
+        method: options.method ?? original.method,
+        path,
         headers,
         body,
         deliveryId: null,
         url: original.url,
         receivedAt: Date.now(),
         replayOf: original.id,
+        redacted: original.redacted,
       },
       { forwarder, store, onStoreError: options.onStoreError, secrets: options.secrets },
     );

@@ -4,8 +4,12 @@ import { EventEmitter } from 'node:events';
 import type { ExchangeSummary } from './exchange.js';
 import { runExchange } from './exchange-runner.js';
 import { Forwarder, type HostHeaderMode } from './forward/forwarder.js';
+import type { ForwardPort } from './forward/forward-port.js';
+import { RoutedForwarder } from './routes/routed-forwarder.js';
+import type { Route } from './routes/route-table.js';
 import type { Target } from './forward/target.js';
 import { DeliveryWorker } from './delivery/delivery-worker.js';
+import { DeliveriesInHand } from './delivery/in-hand.js';
 import { acceptQueued } from './delivery/queued-delivery.js';
 import { DEFAULT_MAX_ATTEMPTS, RETRY_BASE_MS, retryDelay } from './delivery/retry-schedule.js';
 import type { AckSettings, WelcomeMeta } from './protocol.js';
@@ -16,6 +20,8 @@ import type { Secrets } from './webhooks/secrets.js';
 
 export interface SessionOptions {
   target: Target;
+  /** hooktunnel.yml routes: each request goes where its path's route says (then `target` is only for display). */
+  routes?: Route[];
   relayUrl: string;
   token?: string;
   name?: string;
@@ -55,11 +61,13 @@ export type StorageState = { state: 'buffering'; error: Error } | { state: 'reco
 
 export class Session extends EventEmitter<SessionEvents> {
   private readonly client: TunnelClient;
-  private readonly forwarder: Forwarder;
+  private readonly forwarder: ForwardPort;
   /** Delivers queued requests and retries, from the store; absent with --no-store. */
   private readonly worker: DeliveryWorker | undefined;
   /** Queued deliveries are taken one after the other, so they are recorded in the order the relay received them. */
   private intake: Promise<void> = Promise.resolve();
+  /** Relay deliveries taken but not yet safe in the store: a redelivery of one is recognised, not forwarded twice. */
+  private readonly inHand = new DeliveriesInHand();
   private readonly onDropped = (count: number) => this.emit('dropped', count);
   private readonly onBuffering = (error: Error) => this.emit('storage', { state: 'buffering', error });
   private readonly onRecovered = () => this.emit('storage', { state: 'recovered' });
@@ -69,7 +77,8 @@ export class Session extends EventEmitter<SessionEvents> {
 
   constructor(readonly options: SessionOptions) {
     super();
-    this.forwarder = new Forwarder(options.target, { timeoutMs: options.timeoutMs, hostHeader: options.hostHeader });
+    const routed = options.routes ? new RoutedForwarder(options.routes, options.target) : undefined;
+    this.forwarder = routed ?? new Forwarder(options.target, { timeoutMs: options.timeoutMs, hostHeader: options.hostHeader });
     this.client = new TunnelClient(options);
     this.client.on('status', (status) => this.emit('status', status));
     this.client.on('welcome', (welcome) => {
@@ -90,7 +99,7 @@ export class Session extends EventEmitter<SessionEvents> {
           secrets: options.secrets,
           onStoreError: (error) => this.emit('storeError', error),
         },
-        options.target.url,
+        routed ? routed.targets() : options.target.url,
       );
       this.worker.on('exchange', (exchange) => this.emit('exchange', exchange));
       this.worker.on('storeError', (error) => this.emit('storeError', error));
@@ -151,6 +160,7 @@ export class Session extends EventEmitter<SessionEvents> {
         forwarder: this.forwarder,
         maxAttempts: this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
         secrets: this.options.secrets,
+        inHand: this.inHand,
         ack: (deliveryId: string) => this.client.ack(deliveryId),
         onStoreError: (error: Error) => this.emit('storeError', error),
         onExchange: (exchange: ExchangeSummary) => this.emit('exchange', exchange),
@@ -180,7 +190,13 @@ export class Session extends EventEmitter<SessionEvents> {
         onStoreError: (error) => this.emit('storeError', error),
       },
     );
-    request.onAbort = (code, message) => running.cancel(code, message);
+    request.onAbort = (code, message) => {
+      // The relay is gone but the whole request is here: the app still gets it, once, and its answer is recorded. If the
+      // relay queued the request (its sender told 202), the redelivery is recognised by its delivery id.
+      if (code === 'tunnel_disconnected' && request.bodyComplete && !this.closed) return;
+      running.cancel(code, message);
+    };
+    this.inHand.track(meta.deliveryId, { done: running.done, whole: () => request.bodyComplete, recording: running.recording });
     void running.done.then((summary) => this.emit('exchange', summary));
   }
 }

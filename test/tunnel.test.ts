@@ -204,7 +204,7 @@ describe('ls, show and replay against a database a running listen is writing', (
     await closed.close();
     const unreachable = await runCli(['replay', '1', '--to', String(port), '--db', home.db], { env: home.env });
     expect(unreachable.code).toBe(1);
-    expect(unreachable.stdout).toContain('local_unreachable');
+    expect(unreachable.stderr).toBe(`error: replay of #1 failed: cannot reach http://localhost:${port}: connection refused (is your app running?)\n`);
   });
 });
 

@@ -3,7 +3,7 @@
 import { Command, CommanderError, Help } from 'commander';
 import { UserError } from '../errors.js';
 import { sanitize } from '../sanitize.js';
-import { commandOf, COMMANDS } from './commands/catalog.js';
+import { commandOf, COMMANDS, termOf } from './commands/catalog.js';
 import { VERSION } from './version.js';
 
 export { VERSION };
@@ -13,7 +13,7 @@ export { VERSION };
  * its name and description (see commands/catalog.ts), which is all the list of commands in `--help` shows.
  */
 export async function buildProgram(args: readonly string[]): Promise<Command> {
-  const usages = new Map(COMMANDS.map((entry) => [entry.name, `${entry.name} ${entry.usage}`]));
+  const usages = new Map(COMMANDS.map((entry) => [entry.name, termOf(entry)]));
   const program = new Command('hooktunnel')
     .description('Develop against webhooks: a public URL that forwards to localhost, records every exchange byte for byte, and replays on demand.')
     .version(VERSION, '-v, --version')
@@ -26,8 +26,10 @@ Quick start:
   hooktunnel ls                     list recorded exchanges
   hooktunnel show 12                one exchange in full
   hooktunnel replay 12              send exchange 12 to the local app again
+  hooktunnel wait --match provider=stripe --json    block until such a webhook arrives (scripts, CI)
+  hooktunnel listen                 serve the routes of ./hooktunnel.yml (check it: hooktunnel config check)
 
-Environment: NO_COLOR disables colour; HOOKTUNNEL_RELAY, HOOKTUNNEL_TOKEN, HOOKTUNNEL_DB set the usual flags.
+Environment: NO_COLOR disables colour; HOOKTUNNEL_RELAY, HOOKTUNNEL_TOKEN, HOOKTUNNEL_DB, HOOKTUNNEL_CONFIG set the usual flags.
 Docs: README.md in the package.`,
     )
     .configureHelp({
@@ -53,8 +55,9 @@ export async function run(argv: string[]): Promise<void> {
   });
   try {
     const program = await buildProgram(argv.slice(2));
-    program.exitOverride();
-    for (const command of program.commands) command.exitOverride();
+    // Every level, so `config check` or `relay token create` also reports through report() (the stubs have none).
+    const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
+    for (const command of all(program)) command.exitOverride();
     await program.parseAsync(argv);
   } catch (error) {
     process.exitCode = await report(error);

@@ -21,7 +21,9 @@ export function withSecretOptions(command: Command): Command {
     .addOption(new Option('--verify <spec>', 'generic HMAC check: hmac-sha256:HEADER:SECRET[:hex|base64] (repeatable)').argParser(collect));
 }
 
-/** Flags first, then HOOKTUNNEL_SECRET_* variables, then the config file's `secrets` map. */
-export function loadSecrets(flags: SecretFlags, env: NodeJS.ProcessEnv = process.env): Secrets {
-  return buildSecrets({ flags: flags.secret, verify: flags.verify, env, config: loadConfig().secrets });
+/** Flags first, then HOOKTUNNEL_SECRET_* variables, then hooktunnel.yml's `secrets`, then config.json's. */
+export function loadSecrets(flags: SecretFlags, env: NodeJS.ProcessEnv = process.env, projectSecrets?: unknown): Secrets {
+  const saved = loadConfig().secrets;
+  const config = projectSecrets && typeof saved === 'object' && saved !== null ? { ...saved, ...(projectSecrets as object) } : (projectSecrets ?? saved);
+  return buildSecrets({ flags: flags.secret, verify: flags.verify, env, config });
 }

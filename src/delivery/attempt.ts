@@ -3,14 +3,14 @@
 
 import type { ExchangeSummary } from '../exchange.js';
 import { runExchange } from '../exchange-runner.js';
-import type { Forwarder } from '../forward/forwarder.js';
+import type { ForwardPort } from '../forward/forward-port.js';
 import type { RetrySchedule } from '../store/deliveries.js';
 import type { Store } from '../store/store.js';
 import type { Secrets } from '../webhooks/secrets.js';
 
 export interface AttemptContext {
   store: Store;
-  forwarder: Forwarder;
+  forwarder: ForwardPort;
   schedule: RetrySchedule;
   /** The local app timeout; the claim lasts a little longer (0: forever, then an hour). */
   timeoutMs: number;
@@ -62,8 +62,8 @@ export async function runAttempt(ctx: AttemptContext, exchangeId: number, trigge
     { forwarder: ctx.forwarder, store, recording: store.reopen(exchangeId), secrets: ctx.secrets, onStoreError: ctx.onStoreError },
   );
   const exchange = await running.done;
-  const { lateByMs, sender } = original;
-  Object.assign(exchange, { lateByMs, sender });
+  const { lateByMs, sender, deliveredAfter } = original;
+  Object.assign(exchange, { lateByMs, sender, deliveredAfter });
   try {
     const settled = store.deliveries.settle(
       exchangeId,
@@ -81,6 +81,7 @@ export async function runAttempt(ctx: AttemptContext, exchangeId: number, trigge
     exchange.attempts = settled.attempt;
     if (settled.maxAttempts !== null) exchange.maxAttempts = settled.maxAttempts;
     if (settled.nextAttemptAt !== null) exchange.nextAttemptAt = settled.nextAttemptAt;
+    if (settled.deliveredAfter !== null) exchange.deliveredAfter = settled.deliveredAfter;
   } catch (error) {
     // The answer is recorded on the exchange; the lease runs out by itself and the attempt may be made again.
     ctx.onStoreError?.(error as Error);

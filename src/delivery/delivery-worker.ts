@@ -19,18 +19,20 @@ export class DeliveryWorker extends EventEmitter<DeliveryWorkerEvents> {
   private running = false;
   private again = false;
   private closed = false;
+  private readonly targets: string[];
 
   constructor(
     private readonly ctx: AttemptContext,
-    /** Only this target's exchanges: several listeners may share one database. */
-    private readonly target: string,
+    /** Only these targets' exchanges (one, or one per route): several listeners may share one database. */
+    targets: string | string[],
   ) {
     super();
+    this.targets = [targets].flat();
   }
 
-  /** Attempts waiting in the store for this target (shown at start). */
+  /** Attempts waiting in the store for these targets (shown at start). */
   pending(): number {
-    return this.ctx.store.deliveries.pendingCount(this.target);
+    return this.targets.reduce((sum, target) => sum + this.ctx.store.deliveries.pendingCount(target), 0);
   }
 
   start(): void {
@@ -58,7 +60,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryWorkerEvents> {
     try {
       do {
         this.again = false;
-        for (const id of this.ctx.store.deliveries.due(this.target, 50)) {
+        for (const id of this.targets.flatMap((target) => this.ctx.store.deliveries.due(target, 50))) {
           if (this.closed) return;
           const result = await runAttempt(this.ctx, id, 'auto');
           if (result.sent) this.emit('exchange', result.exchange);
@@ -77,7 +79,8 @@ export class DeliveryWorker extends EventEmitter<DeliveryWorkerEvents> {
     if (this.closed) return;
     let next: number | undefined;
     try {
-      next = this.ctx.store.deliveries.nextDue(this.target);
+      const dues = this.targets.map((target) => this.ctx.store.deliveries.nextDue(target)).filter((t) => t !== undefined);
+      next = dues.length > 0 ? Math.min(...dues) : undefined;
     } catch {
       next = undefined;
     }

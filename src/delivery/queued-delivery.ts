@@ -1,21 +1,26 @@
-// A request the relay already answered (client away, or acknowledge mode): record it whole, ACK it once committed, and
-// let the worker deliver it. A redelivery of something already stored is acknowledged again and not sent twice.
+// A request the relay already answered (client away, acknowledge mode, or its tunnel dropped mid-request): record it
+// whole, ACK it once committed, and let the worker deliver it. A redelivery of something already stored, or still held
+// by this process, is acknowledged again and not sent twice; one whose earlier attempt was cut off mid-body replaces it.
 
 import { Readable } from 'node:stream';
 import type { ExchangeSummary } from '../exchange.js';
 import { runExchange } from '../exchange-runner.js';
-import type { Forwarder } from '../forward/forwarder.js';
-import type { RequestMeta } from '../protocol.js';
+import { destinationOf, type ForwardPort } from '../forward/forward-port.js';
+import type { QueuedMeta, RequestMeta } from '../protocol.js';
 import type { Store } from '../store/store.js';
 import type { Secrets } from '../webhooks/secrets.js';
+import { isRetryable } from './attempt.js';
 import type { DeliveryWorker } from './delivery-worker.js';
+import type { DeliveriesInHand } from './in-hand.js';
 
 export interface QueuedContext {
   store: Store | null;
   worker: DeliveryWorker | undefined;
-  forwarder: Forwarder;
+  forwarder: ForwardPort;
   maxAttempts: number;
   secrets?: Secrets;
+  /** Deliveries this process holds whose outcome the store does not have yet. */
+  inHand: DeliveriesInHand;
   /** Tells the relay it may forget the delivery. */
   ack(deliveryId: string): void;
   onStoreError(error: Error): void;
@@ -43,6 +48,20 @@ export async function acceptQueued(meta: RequestMeta, bodySource: Buffer | Reada
     // Cut off: no ACK, so the relay sends it again, whole, on the next connection.
     return;
   }
+  // A delivery this process still holds (being forwarded, or recorded only in memory while the store is full or locked):
+  // the store cannot tell whether it was delivered, so it must not be forwarded again on the store's say-so.
+  const held = ctx.inHand.get(meta.deliveryId);
+  if (held) {
+    await held.done;
+    const recording = held.recording;
+    // Cut off mid-body: that attempt never reached the app whole; this delivery replaces it (below).
+    if (!held.whole()) ctx.inHand.forget(meta.deliveryId);
+    // Made once, and only in memory: ACKed once written. A record the full store had to drop is ACKed anyway (the app
+    // has the request, and the loss is counted loudly); without a store there is nothing to wait for.
+    else if (!recording || recording.dropped) return ctx.ack(meta.deliveryId);
+    else if (!recording.isCommitted) return recording.onCommitted(() => ctx.ack(meta.deliveryId));
+    // Otherwise it is in the store, which says what comes next.
+  }
   const { store } = ctx;
   const input = {
     method: meta.method,
@@ -60,18 +79,30 @@ export async function acceptQueued(meta: RequestMeta, bodySource: Buffer | Reada
     void runExchange(input, { forwarder: ctx.forwarder, store: null, secrets: ctx.secrets }).done.then(ctx.onExchange);
     return;
   }
+  let cut: ExchangeSummary | undefined;
   try {
     const known = store.deliveryState(meta.deliveryId);
-    if (known?.whole) return ctx.ack(meta.deliveryId);
-    // A live delivery cut off mid-body left part of it: the whole redelivery replaces it.
-    if (known) store.remove(known.id);
+    if (known?.whole) {
+      // Forwarded live when its tunnel dropped, and the relay queued it: not sent again, but a failed attempt (app
+      // down) gets the retries a queued delivery gets, since its sender was told 202. Not from a store that redacts:
+      // its copy is not the bytes to deliver.
+      if (!store.redacts && adoptRetries(store, known.id, queued, ctx.maxAttempts)) ctx.worker?.wake();
+      return ctx.ack(meta.deliveryId);
+    }
+    // A live delivery cut off mid-body left part of it: the whole redelivery replaces it, and the cut attempt becomes
+    // attempt 1 of the new record's history.
+    if (known) {
+      cut = store.get(known.id);
+      store.remove(known.id);
+    }
   } catch (error) {
     ctx.onStoreError(error as Error);
   }
-  const degraded = store.writes.backlog > 0;
+  // A store that redacts keeps no copy worth delivering: one attempt now, from memory, like a store that cannot write.
+  const degraded = store.writes.backlog > 0 || store.redacts;
   const start = {
     ...input,
-    target: ctx.forwarder.target.url,
+    ...destinationOf(ctx.forwarder, input.path),
     queued: { reason: queued.reason, senderStatus: queued.status, senderBody: Buffer.from(queued.body), lateByMs: queued.lateByMs ?? null },
     // While the store cannot take writes, retries cannot be kept: one attempt now, from memory.
     ...(degraded ? {} : { maxAttempts: ctx.maxAttempts, nextAttemptAt: Date.now() }),
@@ -83,11 +114,34 @@ export async function acceptQueued(meta: RequestMeta, bodySource: Buffer | Reada
     ctx.onStoreError(error as Error);
   }
   recording?.onCommitted(() => ctx.ack(meta.deliveryId));
-  if (!degraded && recording && recording.id > 0) return ctx.worker?.wake();
+  if (!degraded && recording && recording.id > 0) {
+    if (cut) keepCutAttempt(store, recording.id, cut, ctx);
+    return ctx.worker?.wake();
+  }
   if (!degraded && recording) return; // the insert itself waits in memory; the worker delivers it once it is in
   const options = { forwarder: ctx.forwarder, store: recording ? store : null, recording, secrets: ctx.secrets, onStoreError: ctx.onStoreError };
-  // Not awaited: the next queued delivery must not wait for the local app.
-  void runExchange(input, options).done.then((exchange) =>
+  // Not awaited: the next queued delivery must not wait for the local app. Held in hand until its record is committed,
+  // so a redelivery meanwhile (the tunnel dropping before our ACK) is recognised instead of reaching the app twice.
+  const running = runExchange(input, options);
+  ctx.inHand.track(meta.deliveryId, { done: running.done, whole: () => true, recording });
+  void running.done.then((exchange) =>
     ctx.onExchange(Object.assign(exchange, { lateByMs: queued.lateByMs, sender: { reason: queued.reason, status: queued.status } })),
   );
+}
+
+/** A live exchange whose attempt failed in a way a retry may fix becomes a queued one with retries; true when one is due. */
+function adoptRetries(store: Store, id: number, queued: QueuedMeta, maxAttempts: number): boolean {
+  const exchange = store.get(id);
+  if (!exchange || exchange.state === 'pending' || !isRetryable(exchange)) return false;
+  return store.deliveries.adopt(id, { reason: queued.reason, senderStatus: queued.status, senderBody: Buffer.from(queued.body) }, maxAttempts);
+}
+
+/** The attempt cut off by the tunnel drop stays in the history of the record that replaced it. */
+function keepCutAttempt(store: Store, id: number, cut: ExchangeSummary, ctx: QueuedContext): void {
+  try {
+    const { receivedAt: startedAt, status, errorCode, errorMessage, durationMs } = cut;
+    store.deliveries.recordFirst(id, { startedAt, trigger: 'auto', status, errorCode, errorMessage, durationMs });
+  } catch (error) {
+    ctx.onStoreError(error as Error);
+  }
 }

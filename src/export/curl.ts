@@ -2,6 +2,7 @@
 
 import { headerValue, type Exchange } from '../exchange.js';
 import { headersToSend, targetUrl } from './request-parts.js';
+import { forwardedPath } from '../routes/forwarded-path.js';
 import { ansiCQuote, isPrintableText, printfFormat, quoteArg, quoteMethod, singleQuote } from './shell-quote.js';
 
 export interface CommandOptions {
@@ -38,7 +39,7 @@ export function toCurl(exchange: Exchange, baseUrl: string, options: CommandOpti
   const first = ['curl'];
   if (method === 'HEAD') first.push('--head');
   else if (method !== 'GET' || hasBody) first.push(`-X ${quoteMethod(exchange.method)}`);
-  first.push(quoteArg(targetUrl(baseUrl, exchange.path)));
+  first.push(quoteArg(targetUrl(baseUrl, forwardedPath(exchange))));
   const args = [first.join(' ')];
   for (const [name, value] of headers) args.push(headerFlag(name, value));
   // Without this curl would label the body application/x-www-form-urlencoded, which the sender never said.

@@ -4,6 +4,7 @@ import { STATUS_CODES } from 'node:http';
 import { bodyToJson, headerValue, type Exchange, type HeaderPairs } from '../exchange.js';
 import type { Har, HarBody, HarCookie, HarEntry, HarNameValue } from './har-types.js';
 import { targetUrl } from './request-parts.js';
+import { forwardedPath } from '../routes/forwarded-path.js';
 
 export type { Har } from './har-types.js';
 
@@ -60,7 +61,7 @@ function toEntry(e: Exchange): HarEntry {
     time: wait,
     request: {
       method: e.method,
-      url: targetUrl(e.target, e.path),
+      url: targetUrl(e.target, forwardedPath(e)),
       httpVersion: 'HTTP/1.1',
       cookies: requestCookies(e.requestHeaders),
       headers: nameValues(e.requestHeaders),
@@ -90,6 +91,10 @@ function toEntry(e: Exchange): HarEntry {
       replayOf: e.replayOf,
       deliveryId: e.deliveryId,
       publicUrl: e.url,
+      // request.url is target + path (less the route's prefix); a target may carry a base path: `hooktunnel import` needs them apart.
+      target: e.target,
+      path: e.path,
+      route: e.route ?? null,
       state: e.state,
       error: e.errorCode ? { code: e.errorCode, message: e.errorMessage } : null,
     },

@@ -3,6 +3,7 @@
 import { headerValue, type Exchange } from '../exchange.js';
 import type { CommandOptions } from './curl.js';
 import { headersToSend, targetUrl } from './request-parts.js';
+import { forwardedPath } from '../routes/forwarded-path.js';
 import { isPrintableText, printfFormat, quoteArg, quoteMethod, singleQuote } from './shell-quote.js';
 
 /**
@@ -29,7 +30,7 @@ export function toHttpie(exchange: Exchange, baseUrl: string, options: CommandOp
   const fromStdin = hasBody && !inline;
   // Without --ignore-stdin HTTPie reads a non-terminal stdin as the body, e.g. when run from a script.
   const first = fromStdin ? ['http'] : ['http', '--ignore-stdin'];
-  first.push(quoteMethod(exchange.method), quoteArg(targetUrl(baseUrl, exchange.path)));
+  first.push(quoteMethod(exchange.method), quoteArg(targetUrl(baseUrl, forwardedPath(exchange))));
   const args = [first.join(' ')];
   for (const [name, value] of headers) args.push(headerItem(name, value));
   // HTTPie would otherwise label a raw body application/json; `Name:` with no value removes a default header.

@@ -3,7 +3,6 @@
 // fetch adds headers, merges duplicates and decompresses gzip.
 
 import type http from 'node:http';
-import type { Readable } from 'node:stream';
 import type { Pool } from 'undici';
 import type { HeaderPairs } from '../protocol.js';
 import { setHeader, stripHopByHop } from '../http-headers.js';
@@ -11,33 +10,8 @@ import { forwardWithNodeHttp, nodeHttpAgent } from './node-http-forward.js';
 import { targetHost, type Target } from './target.js';
 import { createPool, forwardWithUndici, needsNodeHttp } from './undici-forward.js';
 
-export type HostHeaderMode = 'rewrite' | 'preserve' | { value: string };
-export type ForwardErrorCode = 'local_unreachable' | 'local_timeout' | 'local_error';
-
-export interface ForwardRequest {
-  method: string;
-  /** Raw path and query, as the sender sent it after the tunnel prefix. */
-  path: string;
-  headers: HeaderPairs;
-  body: Buffer | Readable;
-}
-
-export interface ForwardHandlers {
-  onResponse(status: number, headers: HeaderPairs): void;
-  /** `last` is true when the bytes so far reach the response's Content-Length. */
-  onData(chunk: Buffer, last: boolean): void;
-  onEnd(): void;
-  /** Called at most once, instead of onEnd. `started` says whether onResponse already ran. */
-  onError(code: ForwardErrorCode, message: string, started: boolean): void;
-}
-
-export interface ForwardHandle {
-  /** The relay or the user gave up: stop talking to the local app. */
-  abort(): void;
-  /** Backpressure from the tunnel: stop reading the local response for now. */
-  pause(): void;
-  resume(): void;
-}
+export type { ForwardErrorCode, ForwardHandle, ForwardHandlers, ForwardRequest, HostHeaderMode } from './forward-types.js';
+import type { ForwardHandle, ForwardHandlers, ForwardRequest, HostHeaderMode } from './forward-types.js';
 
 export interface ForwarderOptions {
   /** Wait for the response head this long; 0 waits forever. */

@@ -3,7 +3,7 @@
 
 import http from 'node:http';
 import https from 'node:https';
-import type { ForwardHandle, ForwardHandlers, ForwardRequest } from './forwarder.js';
+import type { ForwardHandle, ForwardHandlers, ForwardRequest } from './forward-types.js';
 import { describeError, lookupLocalhost } from './forward-errors.js';
 import { toFlat, toPairs, stripHopByHop } from '../http-headers.js';
 import type { HeaderPairs } from '../protocol.js';

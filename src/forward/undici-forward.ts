@@ -6,7 +6,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 import { stripHopByHop } from '../http-headers.js';
 import type { HeaderPairs } from '../protocol.js';
-import type { ForwardErrorCode, ForwardHandle, ForwardHandlers, ForwardRequest } from './forwarder.js';
+import type { ForwardErrorCode, ForwardHandle, ForwardHandlers, ForwardRequest } from './forward-types.js';
 import { describeError, lookupLocalhost } from './forward-errors.js';
 import { upstreamPath, type Target } from './target.js';
 

@@ -28,12 +28,19 @@ export function deliveryMarks(e: ExchangeSummary): string[] {
   const marks: string[] = [];
   if (e.webhook?.duplicateOf) marks.push(chalk.yellow(`duplicate of #${e.webhook.duplicateOf}`));
   if (e.webhook?.outOfOrder) marks.push(chalk.yellow('out of order'));
+  if (e.requestIncomplete) marks.push(chalk.red(`request cut off after ${formatSize(e.requestSize)}: not delivered whole`));
   return marks;
 }
+/** `after #14` for a delivery that reached the app after #14, which was received later; '' when in order. */
+export function orderMark(e: ExchangeSummary): string {
+  return e.deliveredAfter === undefined ? '' : `after #${e.deliveredAfter}`;
+}
+
 /** Late delivery, what the sender was told, attempts and the next retry: for lines and the detail page. */
 export function deliveryNotes(e: ExchangeSummary, now = Date.now()): string[] {
   const notes: string[] = [];
   if (e.lateByMs !== undefined) notes.push(chalk.yellow(`delivered late by ${formatDuration(e.lateByMs)}`));
+  if (e.deliveredAfter !== undefined) notes.push(chalk.yellow(`delivered after #${e.deliveredAfter}, which was received later`));
   if (e.sender?.reason === 'ack') notes.push(chalk.dim(`sender got ${e.sender.status} (ack)`));
   const attempts = e.attempts ?? 0;
   if (attempts > 1 || e.nextAttemptAt !== undefined) notes.push(`attempt ${attempts}${e.maxAttempts ? `/${e.maxAttempts}` : ''}`);
@@ -49,6 +56,7 @@ export function logLine(e: ExchangeSummary): string {
     chalk.dim(formatTime(e.receivedAt)),
     padVisible(chalk.bold(e.method), 6),
     sanitize(e.path),
+    ...(e.route ? [chalk.dim(`→ ${sanitize(e.route === '/' ? e.target : e.route)}`)] : []),
     ...(eventLabel(e) ? [chalk.magenta(eventLabel(e))] : []),
     colorStatus(e.status, e.state === 'failed'),
     duration(e),
@@ -58,18 +66,21 @@ export function logLine(e: ExchangeSummary): string {
   if (e.webhook?.verification === 'invalid') parts.push(chalk.red(`✗ signature: ${sanitize(e.webhook.reason ?? '')}`));
   parts.push(...deliveryMarks(e), ...deliveryNotes(e));
   if (e.replayOf) parts.push(chalk.dim(`(replay of #${e.replayOf})`));
+  if (e.redacted?.length) parts.push(chalk.yellow('redacted'));
   if (e.errorCode) parts.push(chalk.red(`${e.errorCode}: ${sanitize(e.errorMessage ?? '')}`));
   return parts.join('  ');
 }
 
 /** The `ls` table, newest first. */
 export function exchangeTable(rows: ExchangeSummary[], width = process.stdout.columns || 120): string {
-  const header = ['ID', 'TIME', 'METHOD', 'STATUS', 'DURATION', 'SIZE', 'SIG', 'PATH / EVENT'];
-  const widths = [6, 8, 7, 7, 9, 9, 3];
+  // A ROUTE column only when some exchange came through a hooktunnel.yml route.
+  const routeWidth = Math.min(20, Math.max(0, ...rows.map((e) => (e.route ? e.route.length : 0))));
+  const header = ['ID', 'TIME', 'METHOD', 'STATUS', 'DURATION', 'SIZE', 'SIG', ...(routeWidth ? ['ROUTE'] : []), 'PATH / EVENT'];
+  const widths = [6, 8, 7, 7, 9, 9, 3, ...(routeWidth ? [Math.max(5, routeWidth)] : [])];
   const pathWidth = Math.max(20, width - widths.reduce((a, b) => a + b + 2, 0));
   const lines = [chalk.dim(header.map((h, i) => (i < widths.length ? h.padEnd(widths[i]) : h)).join('  '))];
   for (const e of rows) {
-    const status = e.state === 'interrupted' ? chalk.yellow('int') : colorStatus(e.status, e.state === 'failed');
+    const status = e.state === 'interrupted' ? chalk.yellow('int') : e.requestIncomplete ? chalk.red('cut') : colorStatus(e.status, e.state === 'failed');
     lines.push(
       [
         String(e.id).padEnd(widths[0]),
@@ -79,11 +90,19 @@ export function exchangeTable(rows: ExchangeSummary[], width = process.stdout.co
         duration(e).padEnd(widths[4]),
         formatSize(e.requestSize).padEnd(widths[5]),
         padVisible(signatureMark(e), widths[6]),
-        truncate([sanitize(e.path), eventLabel(e)].filter(Boolean).join('  '), pathWidth),
+        ...(routeWidth ? [truncate(sanitize(e.route ?? '-'), widths[7]).padEnd(widths[7])] : []),
+        pathColumn(e, pathWidth),
       ].join('  '),
     );
   }
   return lines.join('\n');
+}
+
+/** Path and event, then the order mark, which a long path never pushes out of view. */
+function pathColumn(e: ExchangeSummary, width: number): string {
+  const mark = orderMark(e);
+  const text = truncate([sanitize(e.path), eventLabel(e)].filter(Boolean).join('  '), Math.max(8, width - (mark ? mark.length + 2 : 0)));
+  return mark ? `${text}  ${chalk.yellow(mark)}` : text;
 }
 
 function webhookLine(e: ExchangeSummary): string {
@@ -102,17 +121,19 @@ function headerLines(headers: HeaderPairs): string[] {
   return headers.map(([name, value]) => `  ${chalk.cyan(sanitize(name))}: ${sanitize(value)}`);
 }
 
-function bodyLines(body: Buffer, headers: HeaderPairs, sha256: string | null): string[] {
+function bodyLines(body: Buffer, headers: HeaderPairs, sha256: string | null, incomplete = false): string[] {
+  const cut = incomplete ? [chalk.red(`  body INCOMPLETE: the exchange failed after ${body.length} bytes of it; the local app never got the request whole`)] : [];
   const view = viewBody(body, headerValue(headers, 'content-type'), headerValue(headers, 'content-encoding'));
-  if (view.kind === 'empty') return [chalk.dim('  (empty body)')];
+  if (view.kind === 'empty') return [...cut, chalk.dim('  (empty body)')];
   const title = chalk.dim(`  body: ${view.summary}${sha256 ? `, sha256 ${sha256.slice(0, 16)}…` : ''}`);
-  return [title, ...view.lines.map((line) => `  ${line}`)];
+  return [...cut, title, ...view.lines.map((line) => `  ${line}`)];
 }
 
 /** The `show` page: request then response (or only one of them). */
 export function exchangeDetail(e: Exchange, part: 'both' | 'request' | 'response' = 'both'): string {
   const lines: string[] = [];
-  const title = `${chalk.bold(idLabel(e))}  ${chalk.bold(e.method)} ${sanitize(e.path)}  → ${sanitize(e.target)}`;
+  const route = e.route ? chalk.dim(`  (route ${sanitize(e.route)})`) : '';
+  const title = `${chalk.bold(idLabel(e))}  ${chalk.bold(e.method)} ${sanitize(e.path)}  → ${sanitize(e.target)}${route}`;
   lines.push(title);
   const via = e.url ? `  via ${sanitize(e.url)}` : '';
   lines.push(chalk.dim(`received ${formatDateTime(e.receivedAt)}${via}${e.replayOf ? `  (replay of #${e.replayOf})` : ''}`));
@@ -128,10 +149,11 @@ export function exchangeDetail(e: Exchange, part: 'both' | 'request' | 'response
     lines.push(chalk.dim(`sender was answered by the relay (${e.sender.reason === 'ack' ? 'acknowledge mode' : 'tunnel was away'}): ${e.sender.status}${said}`));
   }
   if (e.webhook) lines.push(webhookLine(e));
+  if (e.redacted?.length) lines.push(chalk.yellow(`stored redacted: ${e.redacted.map((r) => sanitize(r)).join(', ')}`));
   if (e.attemptHistory && e.attemptHistory.length > 0) lines.push('', chalk.bold('Attempts'), ...e.attemptHistory.map(attemptLine));
   lines.push('');
   if (part !== 'response') {
-    lines.push(chalk.bold('Request'), ...headerLines(e.requestHeaders), ...bodyLines(e.requestBody, e.requestHeaders, e.requestSha256), '');
+    lines.push(chalk.bold('Request'), ...headerLines(e.requestHeaders), ...bodyLines(e.requestBody, e.requestHeaders, e.requestSha256, e.requestIncomplete), '');
   }
   if (part !== 'request') {
     lines.push(chalk.bold('Response'));

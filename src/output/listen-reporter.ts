@@ -7,14 +7,20 @@ import type { ConnectionStatus } from '../tunnel/tunnel-client.js';
 import { sanitize } from '../sanitize.js';
 import { logLine } from './exchange-text.js';
 import { jsonText } from './json-text.js';
+import type { Route } from '../routes/route-table.js';
+import { routeLines, routeView } from '../routes/route-view.js';
 
 export interface ReadyInfo {
   url: string;
   target: string;
+  /** The web inspector's address (with its secret), when it runs. */
+  inspector?: string;
   dbPath: string | null;
   /** Set for the embedded relay: the URL works from this machine only. */
   localOnly: boolean;
   note?: string;
+  /** hooktunnel.yml routes, when listen runs with them. */
+  routes?: Route[];
 }
 
 export interface ListenReporter {
@@ -53,7 +59,9 @@ export function plainReporter(out: Write, err: Write): ListenReporter {
       }
     },
     ready(info) {
-      out(`${chalk.bold.green('hooktunnel')}  ${chalk.bold(sanitize(info.url))}  →  ${sanitize(info.target)}\n`);
+      out(`${chalk.bold.green('hooktunnel')}  ${chalk.bold(sanitize(info.url))}  →  ${info.routes ? `${info.routes.length} routes` : sanitize(info.target)}\n`);
+      for (const line of info.routes ? routeLines(info.routes, '            ') : []) out(`${line}\n`);
+      if (info.inspector) out(`            inspector ${chalk.cyan(info.inspector)}\n`);
       if (info.localOnly) {
         out(chalk.dim('            embedded relay: reachable from this machine only; to receive real webhooks, self-host a relay (README: "Self-host the relay")\n'));
       }
@@ -90,7 +98,7 @@ export function jsonReporter(out: Write): ListenReporter {
   const emit = (event: object) => out(`${jsonText(event)}\n`);
   return {
     status: (status) => emit({ type: 'status', ...status }),
-    ready: (info) => emit({ type: 'ready', ...info }),
+    ready: ({ routes, ...info }) => emit({ type: 'ready', ...info, ...(routes ? { routes: routes.map(routeView) } : {}) }),
     exchange: (exchange) => {
       if (exchange.state !== 'pending') emit({ type: 'request', ...exchangeToJson(exchange) });
     },

@@ -48,6 +48,8 @@ const MIGRATIONS = [
      expires_at INTEGER           -- NULL while the client is connected
    );
    CREATE INDEX resume_tunnel ON resume(tunnel_id);`,
+  // Acknowledge mode survives the client's absence (and a relay restart): senders get the answer the client asked for.
+  `ALTER TABLE resume ADD COLUMN ack TEXT; -- JSON AckSettings from the client's HELLO; NULL: it does not acknowledge`,
 ];
 
 const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

@@ -12,14 +12,18 @@ export class BodyWriter {
   private seq = 0;
   size = 0;
 
-  constructor(private readonly flushChunk: (seq: number, data: Buffer) => void) {}
+  constructor(
+    private readonly flushChunk: (seq: number, data: Buffer) => void,
+    /** Keep the whole body in memory until finish (a redaction must see it whole before any byte is stored). */
+    private readonly holdAll = false,
+  ) {}
 
   append(chunk: Buffer): void {
     this.hash.update(chunk);
     this.size += chunk.length;
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
-    if (this.pendingBytes >= CHUNK_FLUSH_BYTES) this.flush();
+    if (this.pendingBytes >= CHUNK_FLUSH_BYTES && !this.holdAll) this.flush();
   }
 
   /** The inline body (null when it went out in chunks), its size and SHA-256. */

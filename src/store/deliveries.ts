@@ -18,6 +18,14 @@ export interface AttemptOutcome {
   retryable: boolean;
 }
 
+export interface Settled {
+  attempt: number;
+  nextAttemptAt: number | null;
+  maxAttempts: number | null;
+  /** This attempt delivered the exchange after the app had taken this later-received one; null when in order. */
+  deliveredAfter: number | null;
+}
+
 export interface Claim {
   exchangeId: number;
   /** Run the attempt only when true: nobody else is running one. */
@@ -25,6 +33,9 @@ export interface Claim {
   /** Whoever holds the lease when ok is false. */
   heldBy?: number;
 }
+
+/** An attempt the app took: it answered below 500 (a 4xx too: it was delivered, and is not retried). */
+const SUCCEEDED = 'status < 500 AND error_code IS NULL';
 
 /** Delay before automatic attempt n+1 after n failed ones. */
 export type RetrySchedule = (failedAttempts: number) => number;
@@ -49,6 +60,12 @@ export class DeliveryLedger {
       settle: db.prepare(
         `UPDATE exchanges SET attempt_count = ?, next_attempt_at = ?, lease_until = NULL, lease_pid = NULL WHERE id = ?`,
       ),
+      // Only an exchange with no automatic attempts of its own: a queued delivery is never adopted twice.
+      adopt: db.prepare(
+        `UPDATE exchanges SET queued_reason = @reason, sender_status = @senderStatus, sender_body = @senderBody,
+           max_attempts = @maxAttempts, next_attempt_at = @now
+         WHERE id = @id AND max_attempts IS NULL AND next_attempt_at IS NULL AND (lease_until IS NULL OR lease_until <= @now)`,
+      ),
       countFirst: db.prepare(`UPDATE exchanges SET attempt_count = 1 WHERE id = ? AND attempt_count = 0`),
       release: db.prepare(`UPDATE exchanges SET lease_until = NULL, lease_pid = NULL WHERE id = ? AND lease_pid = ?`),
       due: db.prepare(
@@ -60,6 +77,26 @@ export class DeliveryLedger {
       ).pluck(),
       pending: db.prepare(`SELECT count(*) FROM exchanges WHERE next_attempt_at IS NOT NULL AND target = ?`).pluck(),
       history: db.prepare(`SELECT * FROM attempts WHERE exchange_id = ? ORDER BY attempt`),
+      succeededBefore: db.prepare(`SELECT 1 FROM attempts WHERE exchange_id = ? AND ${SUCCEEDED}`).pluck(),
+      self: db.prepare(`SELECT target, received_at FROM exchanges WHERE id = ? AND delivery_id IS NOT NULL AND replay_of IS NULL`),
+      // Deliveries received after this one (same target) that reached the app before this one's successful attempt
+      // started: a queued or retried one by its delivered_at, a live one (no attempts) on arrival. Each walks its
+      // partial index from this one's receipt and stops at the first, so a long backlog behind it costs nothing.
+      laterDelivered: db.prepare(
+        `SELECT id, received_at FROM exchanges
+         WHERE target = @target AND delivered_at IS NOT NULL AND received_at >= @receivedAt AND (received_at > @receivedAt OR id > @id)
+           AND delivered_at < @startedAt AND delivery_id IS NOT NULL AND replay_of IS NULL
+         ORDER BY received_at, id LIMIT 1`,
+      ),
+      laterLive: db.prepare(
+        `SELECT id, received_at FROM exchanges
+         WHERE target = @target AND max_attempts IS NULL AND delivery_id IS NOT NULL AND replay_of IS NULL
+           AND received_at >= @receivedAt AND (received_at > @receivedAt OR id > @id) AND received_at < @startedAt
+           AND attempt_count = 0 AND state = 'complete' AND status < 500
+         ORDER BY received_at, id LIMIT 1`,
+      ),
+      markDelivered: db.prepare(`UPDATE exchanges SET delivered_at = ? WHERE id = ?`),
+      markAfter: db.prepare(`UPDATE exchanges SET delivered_after = ? WHERE id = ?`),
       leases: db.prepare(`SELECT id, lease_pid FROM exchanges WHERE lease_pid IS NOT NULL`),
       // A process died mid-attempt: the attempt is run again (at least once), not left interrupted.
       recover: db.prepare(
@@ -81,18 +118,38 @@ export class DeliveryLedger {
     return { exchangeId, ok: false, heldBy: (this.s.holder.get(exchangeId) as number | null) ?? undefined };
   }
 
-  /** Records a finished attempt and decides the next one; releases the lease. Returns the attempt number and when the next is due. */
-  settle(exchangeId: number, outcome: AttemptOutcome, schedule: RetrySchedule, now = Date.now()): { attempt: number; nextAttemptAt: number | null; maxAttempts: number | null } {
-    return this.db.transaction(() => {
+  /**
+   * Records a finished attempt and decides the next one; releases the lease. Returns the attempt number, when the next
+   * is due, and, for a first success that came after a later delivery's, which one (see deliveredAfter).
+   */
+  settle(exchangeId: number, outcome: AttemptOutcome, schedule: RetrySchedule, now = Date.now()): Settled {
+    return this.db.transaction((): Settled => {
       const row = this.s.row.get(exchangeId) as { attempt_count: number; max_attempts: number | null } | undefined;
-      if (!row) return { attempt: 0, nextAttemptAt: null, maxAttempts: null };
+      if (!row) return { attempt: 0, nextAttemptAt: null, maxAttempts: null, deliveredAfter: null };
       const attempt = row.attempt_count + 1;
+      const firstSuccess = outcome.errorCode === null && outcome.status !== null && outcome.status < 500 && !this.s.succeededBefore.get(exchangeId);
       this.s.insertAttempt.run({ id: exchangeId, attempt, ...outcome });
       const left = row.max_attempts !== null && attempt < row.max_attempts;
       const nextAttemptAt = outcome.retryable && left ? now + schedule(attempt) : null;
       this.s.settle.run(attempt, nextAttemptAt, exchangeId);
-      return { attempt, nextAttemptAt, maxAttempts: row.max_attempts };
+      const deliveredAfter = firstSuccess ? this.markDelivered(exchangeId, outcome.startedAt) : null;
+      return { attempt, nextAttemptAt, maxAttempts: row.max_attempts, deliveredAfter };
     })();
+  }
+
+  /** Records when the app took this delivery and, if a delivery received later got there first, names it. */
+  private markDelivered(exchangeId: number, startedAt: number): number | null {
+    const self = this.s.self.get(exchangeId) as { target: string; received_at: number } | undefined;
+    if (!self) return null;
+    this.s.markDelivered.run(startedAt, exchangeId);
+    const params = { id: exchangeId, target: self.target, receivedAt: self.received_at, startedAt };
+    type Hit = { id: number; received_at: number } | undefined;
+    const earliest = [this.s.laterDelivered.get(params) as Hit, this.s.laterLive.get(params) as Hit]
+      .filter((hit) => hit !== undefined)
+      .sort((x, y) => x.received_at - y.received_at || x.id - y.id)[0];
+    if (!earliest) return null;
+    this.s.markAfter.run(earliest.id, exchangeId);
+    return earliest.id;
   }
 
   /**
@@ -103,6 +160,19 @@ export class DeliveryLedger {
     this.db.transaction(() => {
       if (this.s.countFirst.run(exchangeId).changes === 1) this.s.insertAttempt.run({ id: exchangeId, attempt: 1, ...first });
     })();
+  }
+
+  /**
+   * A live exchange the relay queued after its tunnel dropped (its sender was told `senderStatus`): from now on it is
+   * retried like a queued delivery, its live attempt counted as the first. False when it already has attempts planned.
+   */
+  adopt(
+    exchangeId: number,
+    sender: { reason: 'offline' | 'ack'; senderStatus: number; senderBody: Buffer },
+    maxAttempts: number,
+    now = Date.now(),
+  ): boolean {
+    return this.s.adopt.run({ id: exchangeId, ...sender, maxAttempts, now }).changes === 1;
   }
 
   /** Gives a lease back without recording an attempt (the attempt could not start). */

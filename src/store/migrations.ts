@@ -71,6 +71,16 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (exchange_id, attempt)
    );
    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);`,
+  // Delivery order: a delivery that reached the app after one received later names that one (retries do not hold back).
+  // The two indexes keep that check to the few rows that can answer it, however long the backlog behind it.
+  `ALTER TABLE exchanges ADD COLUMN delivered_at INTEGER;    -- start of the first attempt the app took (queued, retried)
+   ALTER TABLE exchanges ADD COLUMN delivered_after INTEGER; -- a delivery received later that reached the app first
+   CREATE INDEX exchanges_delivered ON exchanges(target, received_at) WHERE delivered_at IS NOT NULL;
+   CREATE INDEX exchanges_live ON exchanges(target, received_at) WHERE max_attempts IS NULL AND delivery_id IS NOT NULL AND replay_of IS NULL;`,
+  // Routes (hooktunnel.yml): the path prefix of the route that took the exchange; NULL without routes.
+  // Redaction: the rules (JSON array, e.g. ["header:authorization"]) that took something out before it was stored.
+  `ALTER TABLE exchanges ADD COLUMN route TEXT;
+   ALTER TABLE exchanges ADD COLUMN redacted TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -13,8 +13,14 @@ export interface PruneOptions {
 const BATCH = 500;
 const DELETABLE = `next_attempt_at IS NULL AND lease_pid IS NULL AND state != 'pending'`;
 
-/** Returns how many exchanges were deleted. */
-export function pruneExchanges(db: Database.Database, options: PruneOptions): number {
+/** What a prune would do: how many exchanges it deletes, and how many the database holds. */
+export interface PrunePlan {
+  deletes: number;
+  total: number;
+}
+
+/** The exchanges a rule selects, as a WHERE clause; undefined when it selects none. */
+function selection(db: Database.Database, options: PruneOptions): { where: string; params: number[] } | undefined {
   const conditions: string[] = [];
   const params: number[] = [];
   if (options.before !== undefined) {
@@ -24,22 +30,37 @@ export function pruneExchanges(db: Database.Database, options: PruneOptions): nu
   if (options.keep === 0) conditions.push('1');
   else if (options.keep !== undefined) {
     const cutoff = db.prepare(`SELECT id FROM exchanges ORDER BY id DESC LIMIT 1 OFFSET ?`).pluck().get(options.keep - 1) as number | undefined;
-    if (cutoff === undefined && options.before === undefined) return 0;
+    if (cutoff === undefined && options.before === undefined) return undefined;
     if (cutoff !== undefined) {
       conditions.push('id < ?');
       params.push(cutoff);
     } else conditions.push('0');
   }
-  if (conditions.length === 0) return 0;
+  if (conditions.length === 0) return undefined;
   // Either rule deletes: --older-than 7d --keep 10000 keeps at most 10,000 and nothing older than a week.
-  const select = db.prepare(`SELECT id FROM exchanges WHERE (${conditions.join(' OR ')}) AND ${DELETABLE} ORDER BY id LIMIT ${BATCH}`).pluck();
+  return { where: `(${conditions.join(' OR ')}) AND ${DELETABLE}`, params };
+}
+
+/** Counts without deleting, so `prune` can ask before emptying the database. */
+export function planPrune(db: Database.Database, options: PruneOptions): PrunePlan {
+  const total = db.prepare(`SELECT count(*) FROM exchanges`).pluck().get() as number;
+  const selected = selection(db, options);
+  const deletes = selected ? (db.prepare(`SELECT count(*) FROM exchanges WHERE ${selected.where}`).pluck().get(...selected.params) as number) : 0;
+  return { deletes, total };
+}
+
+/** Returns how many exchanges were deleted. */
+export function pruneExchanges(db: Database.Database, options: PruneOptions): number {
+  const selected = selection(db, options);
+  if (!selected) return 0;
+  const select = db.prepare(`SELECT id FROM exchanges WHERE ${selected.where} ORDER BY id LIMIT ${BATCH}`).pluck();
   const remove = db.prepare(`DELETE FROM exchanges WHERE id = ?`);
   const batch = db.transaction((ids: number[]) => {
     for (const id of ids) remove.run(id);
   });
   let deleted = 0;
   for (;;) {
-    const ids = select.all(...params) as number[];
+    const ids = select.all(...selected.params) as number[];
     if (ids.length === 0) return deleted;
     batch(ids);
     deleted += ids.length;

@@ -6,18 +6,31 @@ import type Database from 'better-sqlite3';
 import type { HeaderPairs } from '../exchange.js';
 import { BodyWriter } from './body-writer.js';
 import type { WriteBehind } from './write-behind.js';
+import { redactHeaders, redactRequest, type RedactRule } from '../redact/redact.js';
+
+/** Record-time redaction of one exchange: its rules, what they took out so far, the request headers as stored. */
+interface Redaction {
+  rules: RedactRule[];
+  hits: Set<string>;
+  headers: HeaderPairs;
+  written: number;
+}
 
 export interface ExchangeStart {
   deliveryId: string | null;
   replayOf: number | null;
   url: string | null;
   target: string;
+  /** The hooktunnel.yml route that took it (its prefix), if routes are in use. */
+  route?: string | null;
   receivedAt: number;
   method: string;
   path: string;
   headers: HeaderPairs;
   /** The whole request body, when it is already here; otherwise stream it with appendRequestBody. */
   body?: Buffer;
+  /** Redaction rules already applied to these headers and body (a replay of a redacted exchange). */
+  redacted?: string[] | null;
   /** The relay answered the sender itself: why, and what it said. */
   queued?: { reason: 'offline' | 'ack'; senderStatus: number; senderBody: Buffer; lateByMs: number | null };
   /** Automatic attempts allowed (first included); the first is due at `nextAttemptAt`. */
@@ -30,19 +43,18 @@ type Part = 'request' | 'response';
 /** Prepared once per database and shared by every recording. */
 export function prepareRecordingStatements(db: Database.Database) {
   return {
+    // Positional parameters: better-sqlite3 binds an array faster than it looks up a named object's keys.
     insert: db.prepare(
       `INSERT INTO exchanges (delivery_id, replay_of, url, target, received_at, method, path, request_headers,
          request_body, request_size, request_sha256, recorder_pid, queued_reason, sender_status, sender_body, late_by_ms,
-         max_attempts, next_attempt_at)
-       VALUES (@deliveryId, @replayOf, @url, @target, @receivedAt, @method, @path, @headers, @body, @size, @sha256, @pid,
-         @queuedReason, @senderStatus, @senderBody, @lateByMs, @maxAttempts, @nextAttemptAt)`,
+         max_attempts, next_attempt_at, route, redacted)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     chunk: db.prepare(`INSERT INTO body_chunks (exchange_id, part, seq, data) VALUES (?, ?, ?, ?)`),
     requestBody: db.prepare(`UPDATE exchanges SET request_body = ?, request_size = ?, request_sha256 = ? WHERE id = ?`),
     complete: db.prepare(
-      `UPDATE exchanges SET status = @status, response_headers = @headers, response_body = @body, response_size = @size,
-         response_sha256 = @sha256, duration_ms = @durationMs, state = @state, error_code = @errorCode, error_message = @errorMessage
-       WHERE id = @id`,
+      `UPDATE exchanges SET status = ?, response_headers = ?, response_body = ?, response_size = ?, response_sha256 = ?,
+         duration_ms = ?, state = ?, error_code = ?, error_message = ? WHERE id = ?`,
     ),
     // A new attempt of a recorded exchange: the last answer goes, the request stays.
     reopen: db.prepare(
@@ -50,6 +62,7 @@ export function prepareRecordingStatements(db: Database.Database) {
          response_size = NULL, response_sha256 = NULL, duration_ms = NULL, error_code = NULL, error_message = NULL WHERE id = ?`,
     ),
     dropResponseChunks: db.prepare(`DELETE FROM body_chunks WHERE exchange_id = ? AND part = 'response'`),
+    redaction: db.prepare(`UPDATE exchanges SET request_headers = ?, redacted = ? WHERE id = ?`),
   };
 }
 export type RecordingStatements = ReturnType<typeof prepareRecordingStatements>;
@@ -66,6 +79,9 @@ export class Recording {
   private status: number | null = null;
   private responseHeaders: HeaderPairs | null = null;
   private committed: (() => void)[] | undefined = [];
+  private redaction: Redaction | undefined;
+  /** The request body as it arrived, when redaction changed what was stored (signature checks need the real bytes). */
+  unredactedBody: Buffer | undefined;
 
   private constructor(
     private readonly statements: RecordingStatements,
@@ -82,34 +98,49 @@ export class Recording {
   }
 
   /** Inserts the row (or queues the insert while the store cannot take it); with the whole body at hand that is the only write until the response. */
-  static begin(statements: RecordingStatements, writes: WriteBehind, start: ExchangeStart): Recording {
+  static begin(statements: RecordingStatements, writes: WriteBehind, start: ExchangeStart, rules: RedactRule[] = []): Recording {
     const recording = new Recording(statements, writes);
-    const body = start.body;
-    const row = {
-      deliveryId: start.deliveryId,
-      replayOf: start.replayOf,
-      url: start.url,
-      target: start.target,
-      receivedAt: start.receivedAt,
-      method: start.method,
-      path: start.path,
-      headers: JSON.stringify(start.headers),
-      body: body ?? null,
-      size: body?.length ?? 0,
-      sha256: body ? sha256(body) : null,
-      pid: process.pid,
-      queuedReason: start.queued?.reason ?? null,
-      senderStatus: start.queued?.senderStatus ?? null,
-      senderBody: start.queued?.senderBody ?? null,
-      lateByMs: start.queued?.lateByMs ?? null,
-      maxAttempts: start.maxAttempts ?? null,
-      nextAttemptAt: start.nextAttemptAt ?? null,
-    };
+    let { body, headers } = start;
+    const hits = new Set<string>();
+    if (rules.length > 0) {
+      // Taken out before the row is written: the unredacted values never reach the file (nor its WAL).
+      if (body) {
+        const redacted = redactRequest(headers, body, rules);
+        if (redacted.body !== body) recording.unredactedBody = body;
+        ({ headers, body } = redacted);
+        redacted.redacted.forEach((hit) => hits.add(hit));
+      } else {
+        headers = redactHeaders(headers, rules, hits);
+      }
+      recording.redaction = { rules, hits, headers, written: hits.size };
+    }
+    const row = [
+      start.deliveryId,
+      start.replayOf,
+      start.url,
+      start.target,
+      start.receivedAt,
+      start.method,
+      start.path,
+      JSON.stringify(headers),
+      body ?? null,
+      body?.length ?? 0,
+      body ? sha256(body) : null,
+      process.pid,
+      start.queued?.reason ?? null,
+      start.queued?.senderStatus ?? null,
+      start.queued?.senderBody ?? null,
+      start.queued?.lateByMs ?? null,
+      start.maxAttempts ?? null,
+      start.nextAttemptAt ?? null,
+      start.route ?? null,
+      hits.size > 0 ? JSON.stringify([...hits]) : (start.redacted?.length ? JSON.stringify(start.redacted) : null),
+    ];
     writes.run(recording, ROW_BYTES + (body?.length ?? 0), () => {
       recording.rowId = Number(statements.insert.run(row).lastInsertRowid);
       recording.markCommitted();
     });
-    if (!body) recording.request = recording.writer('request');
+    if (!body) recording.request = recording.writer('request', rules.some((r) => r.kind === 'body'));
     return recording;
   }
 
@@ -125,6 +156,11 @@ export class Recording {
     return recording;
   }
 
+  /** Is the row in the database (not waiting in memory for a full or locked store)? */
+  get isCommitted(): boolean {
+    return this.committed === undefined;
+  }
+
   /** Runs `fn` once the row is in the database (now, or when the write-behind buffer reaches it). Never, if it is dropped. */
   onCommitted(fn: () => void): void {
     if (this.committed) this.committed.push(fn);
@@ -134,6 +170,11 @@ export class Recording {
   /** Runs `fn` once the row is written or, the store failing, held in memory: the moment it is safe to forward. */
   whenStored(fn: () => void): void {
     this.writes.whenSettled(fn);
+  }
+
+  /** The redaction rules that took something out so far (undefined when none did). */
+  get redacted(): string[] | undefined {
+    return this.redaction?.hits.size ? [...this.redaction.hits] : undefined;
   }
 
   /** Were this exchange's writes dropped (the write-behind buffer overflowed)? */
@@ -148,8 +189,18 @@ export class Recording {
   /** The request body is complete. */
   endRequestBody(): void {
     if (!this.request) return;
-    const { inline, size, sha256: digest } = this.request.finish();
+    let { inline, size, sha256: digest } = this.request.finish();
     this.request = undefined;
+    if (inline && this.redaction) {
+      const redacted = redactRequest(this.redaction.headers, inline, this.redaction.rules);
+      if (redacted.body !== inline) {
+        this.unredactedBody = inline;
+        ({ body: inline, size } = { body: redacted.body, size: redacted.body.length });
+        digest = sha256(inline);
+        this.redaction.headers = redacted.headers;
+        redacted.redacted.forEach((hit) => this.redaction!.hits.add(hit));
+      }
+    }
     const sha = this.requestIncomplete ? null : digest;
     this.writes.run(this, inline?.length ?? 0, () => this.statements.requestBody.run(inline, size, sha, this.rowId));
   }
@@ -162,7 +213,7 @@ export class Recording {
 
   respond(status: number, headers: HeaderPairs): void {
     this.status = status;
-    this.responseHeaders = headers;
+    this.responseHeaders = this.redaction ? redactHeaders(headers, this.redaction.rules, this.redaction.hits) : headers;
     this.response = this.writer('response');
   }
 
@@ -181,21 +232,31 @@ export class Recording {
     this.save(durationMs, 'failed', code, message);
   }
 
+  /** No answer will come and none is owed (an imported request the archive holds no answer for). */
+  interrupt(durationMs: number): void {
+    this.save(durationMs, 'interrupted', null, null);
+  }
+
   private save(durationMs: number, state: string, errorCode: string | null, errorMessage: string | null): void {
     this.endRequestBody();
+    this.saveRedactionMarks();
     const body = this.response?.finish();
-    const row = {
-      status: this.status,
-      headers: this.responseHeaders ? JSON.stringify(this.responseHeaders) : null,
-      body: body ? body.inline : null,
-      size: body?.size ?? null,
-      sha256: body?.sha256 ?? null,
-      durationMs,
-      state,
-      errorCode,
-      errorMessage,
-    };
-    this.writes.run(this, ROW_BYTES + (body?.inline?.length ?? 0), () => this.statements.complete.run({ ...row, id: this.rowId }));
+    const inline = body ? body.inline : null;
+    const headers = this.responseHeaders ? JSON.stringify(this.responseHeaders) : null;
+    const { status } = this;
+    this.writes.run(this, ROW_BYTES + (inline?.length ?? 0), () =>
+      this.statements.complete.run(status, headers, inline, body?.size ?? null, body?.sha256 ?? null, durationMs, state, errorCode, errorMessage, this.rowId),
+    );
+  }
+
+  /** The redaction marks (and the request headers, whose Content-Length follows a redacted body), when they grew. */
+  private saveRedactionMarks(): void {
+    const r = this.redaction;
+    if (!r || r.hits.size === r.written) return;
+    r.written = r.hits.size;
+    const marks = JSON.stringify([...r.hits]);
+    const headers = JSON.stringify(r.headers);
+    this.writes.run(this, ROW_BYTES, () => this.statements.redaction.run(headers, marks, this.rowId));
   }
 
   private markCommitted(): void {
@@ -207,7 +268,7 @@ export class Recording {
     });
   }
 
-  private writer(part: Part): BodyWriter {
-    return new BodyWriter((seq, data) => this.writes.run(this, data.length, () => this.statements.chunk.run(this.rowId, part, seq, data)));
+  private writer(part: Part, holdAll = false): BodyWriter {
+    return new BodyWriter((seq, data) => this.writes.run(this, data.length, () => this.statements.chunk.run(this.rowId, part, seq, data)), holdAll);
   }
 }

@@ -4,10 +4,14 @@ import type { ExchangeSummary, WebhookInfo } from '../exchange.js';
 
 export type Row = Record<string, unknown>;
 
+/** Failed before its whole request body arrived (the tunnel dropped mid-body): never delivered whole. */
+export const REQUEST_INCOMPLETE = `(request_sha256 IS NULL AND state = 'failed') AS request_incomplete`;
+
 export const SUMMARY_COLUMNS = `id, replay_of, delivery_id, url, target, received_at, method, path, request_size,
   status, response_size, duration_ms, state, error_code, error_message,
   provider, event_type, event_id, verification, verification_reason, duplicate_of, out_of_order,
-  queued_reason, sender_status, late_by_ms, attempt_count, max_attempts, next_attempt_at`;
+  queued_reason, sender_status, late_by_ms, attempt_count, max_attempts, next_attempt_at, delivered_after, route, redacted,
+  ${REQUEST_INCOMPLETE}`;
 
 export function toSummary(row: Row): ExchangeSummary {
   return {
@@ -26,6 +30,8 @@ export function toSummary(row: Row): ExchangeSummary {
     state: row.state as ExchangeSummary['state'],
     errorCode: (row.error_code as string | null) ?? null,
     errorMessage: (row.error_message as string | null) ?? null,
+    route: (row.route as string | null) ?? null,
+    ...(row.redacted ? { redacted: JSON.parse(row.redacted as string) as string[] } : {}),
     ...deliveryFields(row),
     webhook: row.verification
       ? {
@@ -46,8 +52,10 @@ function deliveryFields(row: Row): Partial<ExchangeSummary> {
   const fields: Partial<ExchangeSummary> = {};
   if (row.late_by_ms !== null && row.late_by_ms !== undefined) fields.lateByMs = row.late_by_ms as number;
   if (row.queued_reason) fields.sender = { reason: row.queued_reason as 'offline' | 'ack', status: row.sender_status as number };
+  if (row.request_incomplete === 1) fields.requestIncomplete = true;
   if ((row.attempt_count as number) > 0) fields.attempts = row.attempt_count as number;
   if (row.max_attempts !== null && row.max_attempts !== undefined) fields.maxAttempts = row.max_attempts as number;
   if (row.next_attempt_at !== null && row.next_attempt_at !== undefined) fields.nextAttemptAt = row.next_attempt_at as number;
+  if (row.delivered_after !== null && row.delivered_after !== undefined) fields.deliveredAfter = row.delivered_after as number;
   return fields;
 }

@@ -10,19 +10,24 @@ import type { Exchange, ExchangeSummary, HeaderPairs, WebhookInfo } from '../exc
 import { DeliveryLedger } from './deliveries.js';
 import { migrate } from './migrations.js';
 import { isAlive } from './process-alive.js';
-import { pruneExchanges, type PruneOptions } from './prune.js';
+import { planPrune, pruneExchanges, type PruneOptions, type PrunePlan } from './prune.js';
 import { prepareRecordingStatements, Recording, type ExchangeStart, type RecordingStatements } from './recording.js';
 import { DEFAULT_BUFFER_LIMITS, WriteBehind, type BufferLimits } from './write-behind.js';
-import { SUMMARY_COLUMNS, toSummary, type Row } from './rows.js';
+import { REQUEST_INCOMPLETE, SUMMARY_COLUMNS, toSummary, type Row } from './rows.js';
+import type { RedactRule } from '../redact/redact.js';
 
 /** How often writes held in memory (store full or locked) are tried again. */
 const FLUSH_INTERVAL_MS = 1_000;
 const BUSY_TIMEOUT_MS = 5_000;
+/** Rows `progressAfter` returns at most per call. */
+export const PROGRESS_BATCH = 500;
 
 export interface ListOptions {
   limit: number;
   /** Only exchanges older than this id (for paging back). */
   beforeId?: number;
+  /** Only exchanges newer than this id (for following what other processes record). */
+  afterId?: number;
   /** Oldest first (recorded order) instead of newest first. */
   oldestFirst?: boolean;
   /** Received at or after this time (epoch ms). */
@@ -61,6 +66,8 @@ export class Store {
   private flushTimer: NodeJS.Timeout | undefined;
   private checkpointer: Checkpointer | undefined;
   private droppedSaved = 0;
+  /** Record-time redaction rules (listen --redact): applied to every exchange this store records. */
+  private redactRules: RedactRule[] = [];
 
   private constructor(
     readonly path: string,
@@ -73,7 +80,7 @@ export class Store {
     this.writes = new WriteBehind(bufferLimits, (writes) => transaction(writes));
     this.writes.on('buffering', () => this.startFlushing());
     this.statements = {
-      get: db.prepare(`SELECT * FROM exchanges WHERE id = ?`),
+      get: db.prepare(`SELECT *, ${REQUEST_INCOMPLETE} FROM exchanges WHERE id = ?`),
       chunks: db.prepare(`SELECT data FROM body_chunks WHERE exchange_id = ? AND part = ? ORDER BY seq`).pluck(),
       byDelivery: db.prepare(`SELECT id FROM exchanges WHERE delivery_id = ?`).pluck(),
       deliveryState: db.prepare(`SELECT id, request_sha256 IS NOT NULL AS whole FROM exchanges WHERE delivery_id = ?`),
@@ -86,6 +93,13 @@ export class Store {
         .pluck(),
       // Answered from the (provider, event_at) index without a scan.
       latestEvent: db.prepare(`SELECT max(event_at) FROM exchanges WHERE provider = ?`).pluck(),
+      // The rowid range scan `wait` runs on every change of the file: cheap however large the store is.
+      progressAfter: db.prepare(
+        `SELECT id, received_at AS receivedAt,
+           state != 'pending' AND next_attempt_at IS NULL AND (lease_until IS NULL OR lease_until <= ?) AS settled
+         FROM exchanges WHERE id > ? ORDER BY id LIMIT ${PROGRESS_BATCH}`,
+      ),
+      lastId: db.prepare(`SELECT coalesce(max(id), 0) FROM exchanges`).pluck(),
       analysisUpdate: db.prepare(
         `UPDATE exchanges SET provider = ?, event_type = ?, event_id = ?, event_at = ?, verification = ?,
            verification_reason = ?, duplicate_of = ?, out_of_order = ? WHERE id = ?`,
@@ -94,7 +108,7 @@ export class Store {
   }
 
   /** Opens (creating if needed) the database file: WAL, a busy timeout for concurrent processes, migrations. */
-  static open(path: string, options: { bufferLimits?: BufferLimits; backgroundCheckpoints?: boolean } = {}): Store {
+  static open(path: string, options: { bufferLimits?: BufferLimits; backgroundCheckpoints?: boolean; redact?: RedactRule[] } = {}): Store {
     let db: Database.Database;
     try {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -113,6 +127,7 @@ export class Store {
       });
     }
     const store = new Store(path, db, options.bufferLimits ?? DEFAULT_BUFFER_LIMITS);
+    store.redactRules = options.redact ?? [];
     // A long-running recorder (listen) checkpoints from a worker thread; short commands keep SQLite's default.
     if (options.backgroundCheckpoints && path !== ':memory:') {
       db.pragma('wal_autocheckpoint = 0');
@@ -123,7 +138,12 @@ export class Store {
 
   /** Writes the exchange's row now, before anything is forwarded, and returns the recording to complete. */
   begin(start: ExchangeStart): Recording {
-    return Recording.begin(this.recordingStatements, this.writes, start);
+    return Recording.begin(this.recordingStatements, this.writes, start, this.redactRules);
+  }
+
+  /** Does this store redact what it records? Then the stored bytes are not the ones to deliver. */
+  get redacts(): boolean {
+    return this.redactRules.length > 0;
   }
 
   /** Starts a new attempt of a recorded exchange (retry): the request stays, the next answer replaces the last. */
@@ -140,6 +160,7 @@ export class Store {
       params.push(...values);
     };
     if (options.beforeId !== undefined) add('id < ?', options.beforeId);
+    if (options.afterId !== undefined) add('id > ?', options.afterId);
     if (options.since !== undefined) add('received_at >= ?', options.since);
     if (options.pathPrefix) add('substr(path, 1, ?) = ?', options.pathPrefix.length, options.pathPrefix);
     if (options.provider) add('provider = ?', options.provider);
@@ -185,6 +206,20 @@ export class Store {
     };
   }
 
+  /**
+   * Exchanges after `afterId`, oldest first, and whether each is settled: answered (or failed), no automatic attempt
+   * due and none running. A recording, a queued or a retried exchange is not settled yet.
+   */
+  progressAfter(afterId: number): { id: number; receivedAt: number; settled: boolean }[] {
+    this.writes.commitBatch();
+    return (this.statements.progressAfter.all(Date.now(), afterId) as { id: number; receivedAt: number; settled: number }[]).map((r) => ({ ...r, settled: r.settled === 1 }));
+  }
+
+  /** The newest exchange id, 0 for an empty store. */
+  lastId(): number {
+    return this.statements.lastId.get() as number;
+  }
+
   /** The exchange that recorded this relay delivery, if any (redeliveries must not be forwarded twice). */
   findDelivery(deliveryId: string): number | undefined {
     return this.statements.byDelivery.get(deliveryId) as number | undefined;
@@ -206,6 +241,12 @@ export class Store {
     const deleted = pruneExchanges(this.db, options);
     if (options.vacuum) this.db.exec('VACUUM');
     return deleted;
+  }
+
+  /** How many exchanges a prune would delete, and how many there are; deletes nothing. */
+  planPrune(options: PruneOptions): PrunePlan {
+    this.writes.commitBatch();
+    return planPrune(this.db, options);
   }
 
   /** Exchanges dropped because the write-behind buffer overflowed, over the life of this database. */

@@ -60,7 +60,11 @@ function bodyLines(body: Buffer, headers: HeaderPairs, sha256: string | null): S
 
 function requestLines(e: Exchange): StyledLine[] {
   const lines: StyledLine[] = [
-    [{ text: sanitize(e.method), bold: true }, { text: ` ${sanitize(e.path)}` }, { text: `  → ${sanitize(e.target)}`, dim: true }],
+    [
+      { text: sanitize(e.method), bold: true },
+      { text: ` ${sanitize(e.path)}` },
+      { text: `  → ${sanitize(e.target)}${e.route ? `  (route ${sanitize(e.route)})` : ''}`, dim: true },
+    ],
   ];
   const decoded = decodedPath(e.path);
   if (decoded !== undefined) lines.push([{ text: 'decoded ', dim: true }, { text: sanitize(decoded) }]);
@@ -68,6 +72,7 @@ function requestLines(e: Exchange): StyledLine[] {
   const replay = e.replayOf ? `  (replay of #${e.replayOf})` : '';
   lines.push(line(`#${e.id}  received ${formatDateTime(e.receivedAt)}${via}${replay}`, { dim: true }));
   lines.push(...webhookLines(e));
+  if (e.redacted?.length) lines.push(line(`stored redacted: ${e.redacted.map((r) => sanitize(r)).join(', ')}`, { color: 'yellow' }));
   // The body before the headers: it is what a webhook is about, and it should not need scrolling to.
   lines.push(...queryLines(e.path), [], ...bodyLines(e.requestBody, e.requestHeaders, e.requestSha256), [], ...headerLines(e.requestHeaders));
   return lines;

@@ -31,16 +31,18 @@ export class SessionModel extends StoreModel {
   private readonly onDropped = (dropped: number) => this.update({ dropped });
 
   constructor(options: SessionModelOptions) {
+    const routes = options.session.options.routes;
     super({
       store: options.store,
-      replayTo: options.target,
+      // With routes, each replay goes back through the route that took it (its own target), not to one target.
+      replayTo: routes ? undefined : options.target,
       timeoutMs: options.timeoutMs,
       // The session's own secrets: replays are re-signed and verified with the same ones as live deliveries.
       secrets: options.session.options.secrets,
       info: {
         mode: 'listen',
         url: options.session.welcome?.url ?? null,
-        target: options.target.url,
+        target: routes ? `${routes.length} route${routes.length === 1 ? '' : 's'} (hooktunnel.yml)` : options.target.url,
         dbPath: options.store.path,
         connection: { state: 'connecting', attempt: 0 },
         note: options.note,

@@ -5,6 +5,8 @@ import type { ExchangeSummary } from '../exchange.js';
 /** The text of the status column: the code, `…` while pending, `int` when the recorder stopped. */
 export function statusText(e: ExchangeSummary): string {
   if (e.state === 'interrupted') return 'int';
+  // The tunnel dropped mid-body: whatever the status says, the local app never got this request whole.
+  if (e.requestIncomplete) return 'cut';
   if (e.status === null) return e.state === 'pending' ? '…' : 'ERR';
   return e.state === 'failed' ? `${e.status}!` : String(e.status);
 }

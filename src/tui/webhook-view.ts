@@ -3,7 +3,7 @@
 
 import { formatDuration } from '../duration.js';
 import type { ExchangeSummary, WebhookInfo } from '../exchange.js';
-import { eventLabel } from '../output/exchange-text.js';
+import { eventLabel, orderMark } from '../output/exchange-text.js';
 import { sanitize } from '../sanitize.js';
 import type { Segment, StyledLine } from './styled-line.js';
 
@@ -18,13 +18,15 @@ export function signatureMark(e: ExchangeSummary): Segment {
 
 /**
  * Compact marks for a row: `dup #12` for a repeated delivery, `out of order` for an event older than one seen,
- * `late 5.2s` for one that waited in the relay's queue.
+ * `late 5.2s` for one that waited in the relay's queue, `after #14` for one that reached the app after #14 (received
+ * later) because it was being retried.
  */
 export function rowMarks(e: ExchangeSummary): string[] {
   const marks: string[] = [];
   if (e.webhook?.duplicateOf) marks.push(`dup #${e.webhook.duplicateOf}`);
   if (e.webhook?.outOfOrder) marks.push('out of order');
   if (e.lateByMs !== undefined) marks.push(`late ${formatDuration(e.lateByMs)}`);
+  if (e.deliveredAfter !== undefined) marks.push(orderMark(e));
   return marks;
 }
 
@@ -48,7 +50,9 @@ export function pathCell(e: ExchangeSummary, width: number): PathCell {
   const room = Math.max(0, width - (marks ? marks.length + 1 : 0));
   const main = clip(label || path, room);
   const left = room - main.length - 2;
-  const rest = label && left >= 8 ? `  ${clip(path, left)}` : '';
+  // After the event label: the path; after either: the hooktunnel.yml route that took it.
+  const after = [label ? path : '', e.route ? `→ ${sanitize(e.route)}` : ''].filter(Boolean).join('  ');
+  const rest = after && left >= 8 ? `  ${clip(after, left)}` : '';
   const shownMarks = marks ? ` ${marks}`.slice(0, width - room) : '';
   return { main, event: label !== '', path: rest.padEnd(room - main.length), marks: shownMarks };
 }
@@ -83,6 +87,7 @@ export function webhookLines(e: ExchangeSummary): StyledLine[] {
   if (w?.duplicateOf) notes.push(`duplicate of #${w.duplicateOf} (the same event id was delivered before)`);
   if (w?.outOfOrder) notes.push('out of order (an event the provider sent later arrived first)');
   if (e.lateByMs !== undefined) notes.push(`delivered late by ${formatDuration(e.lateByMs)} (it waited in the relay's queue)`);
+  if (e.deliveredAfter !== undefined) notes.push(`delivered after #${e.deliveredAfter}, which was received later (this one was being retried)`);
   if (notes.length > 0) lines.push([{ text: 'delivery   ', dim: true }, { text: notes.join(' · '), color: 'yellow' }]);
   return lines;
 }

@@ -22,6 +22,7 @@ export class TunnelRequest {
   private headSent = false;
   private done = false;
   private readsPaused = false;
+  private bodyEnded: boolean;
 
   constructor(
     private readonly channel: StreamChannel,
@@ -30,6 +31,7 @@ export class TunnelRequest {
     firstChunk: Buffer,
     complete: boolean,
   ) {
+    this.bodyEnded = complete;
     // The first chunk is a view into the frame; copy so the frame can be freed independently.
     if (complete) {
       this.body = Buffer.from(firstChunk);
@@ -53,7 +55,15 @@ export class TunnelRequest {
       this.readsPaused = true;
       this.channel.pauseReads();
     }
-    if (end) this.body.push(null);
+    if (end) {
+      this.bodyEnded = true;
+      this.body.push(null);
+    }
+  }
+
+  /** Has the whole request body arrived from the relay (whether or not it has been read yet)? */
+  get bodyComplete(): boolean {
+    return this.bodyEnded;
   }
 
   /** Holds the response head; it leaves with the first body bytes, so a small answer is one frame. */
@@ -95,11 +105,11 @@ export class TunnelRequest {
     if (!this.done) this.finish();
   }
 
-  /** The relay aborted the stream, or the connection dropped. */
+  /** The relay aborted the stream, or the connection dropped. A body that arrived whole stays readable. */
   cancel(code: ErrorCode, message: string): void {
     if (this.done) return;
     this.finish();
-    if (this.body instanceof Readable && !this.body.readableEnded) this.body.destroy(new Error(message));
+    if (this.body instanceof Readable && !this.bodyEnded) this.body.destroy(new Error(message));
     this.onAbort?.(code, message);
   }
 

@@ -2,10 +2,12 @@
 // directory, listen processes that can be SIGKILLed, and the relay's queue depth from /metrics. Cleanup always runs.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { BIN, startListen, tempHome, type ListenProcess } from '../helpers/cli.js';
-import { waitFor } from '../helpers/http.js';
+import { sha256, waitFor } from '../helpers/http.js';
 
 const cleanups: (() => unknown)[] = [];
 
@@ -91,3 +93,25 @@ export async function listen(args: string[], env: Record<string, string>): Promi
 export const requestEvents = (events: Record<string, unknown>[]) => events.filter((e) => e.type === 'request');
 
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A local app that notes every request it starts, and every body it receives in full (a cut-off body never ends).
+ * It answers once `answer` resolves (at once by default).
+ */
+export async function watchfulApp(answer: () => Promise<void> = () => Promise.resolve()) {
+  const started: string[] = [];
+  const completed: { url: string; sha256: string; size: number }[] = [];
+  const server = http.createServer((req, res) => {
+    started.push(req.url!);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      completed.push({ url: req.url!, sha256: sha256(body), size: body.length });
+      void answer().then(() => res.end('ok'));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onCleanup(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))));
+  return { port: (server.address() as AddressInfo).port, started, completed };
+}

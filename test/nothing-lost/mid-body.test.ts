@@ -3,30 +3,10 @@
 
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
 import { sha256, waitFor } from '../helpers/http.js';
-import { home, listen, onCleanup, queuedRequests, requestEvents, startRelay } from './helpers.js';
-
-/** A local app that notes every request it starts, and every body it receives in full. */
-async function watchfulApp() {
-  const started: string[] = [];
-  const completed: { url: string; sha256: string; size: number }[] = [];
-  const server = http.createServer((req, res) => {
-    started.push(req.url!);
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      completed.push({ url: req.url!, sha256: sha256(body), size: body.length });
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onCleanup(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))));
-  return { port: (server.address() as AddressInfo).port, started, completed };
-}
+import { home, listen, queuedRequests, requestEvents, startRelay, watchfulApp } from './helpers.js';
 
 /** Starts a POST whose body the test writes in parts; resolves with the status (or the error) at the end. */
 function streamingPost(url: string, size: number) {

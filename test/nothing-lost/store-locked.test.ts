@@ -1,11 +1,14 @@
 // Chaos: another process holds the capture database's write lock (SQLITE_BUSY). Forwarding goes on; exchanges wait in
 // memory and are written once the lock is gone. (The first write waits out busy_timeout, 5 s, before giving up.)
+// A queued delivery forwarded from memory meanwhile is not ACKed until it is recorded: if the tunnel drops before
+// that, the relay sends it again, and the CLI must recognise it instead of handing it to the app a second time.
 
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
 import { send, startLocalApp, waitFor } from '../helpers/http.js';
-import { home, listen, onCleanup, startRelay } from './helpers.js';
+import { startCuttingProxy } from './cutting-proxy.js';
+import { home, listen, onCleanup, queuedRequests, startRelay } from './helpers.js';
 
 describe('a locked store', () => {
   it('keeps forwarding, holds the exchanges in memory, and writes them when the lock is released', async () => {
@@ -33,6 +36,46 @@ describe('a locked store', () => {
         ['/locked/1', 'complete', 200],
         ['/locked/2', 'complete', 200],
       ]);
+    } finally {
+      store.close();
+    }
+    await cli.stop();
+  });
+
+  it('does not hand a queued delivery to the app twice when the tunnel drops before it could be recorded and ACKed', async () => {
+    const h = home();
+    const relay = await startRelay(h.relayDir, h.env);
+    const proxy = await startCuttingProxy(relay.port);
+    const app = await startLocalApp();
+    onCleanup(() => app.close());
+    const cli = await listen([String(app.port), '--relay', proxy.url, '--db', h.db, '--name', 'held', '--ack'], h.env);
+    const hook = (name: string) => send(`${relay.url}/t/held/${name}`, { body: name });
+    const atApp = (path: string) => app.received.filter((r) => r.url === path).length;
+
+    const locker = new Database(h.db);
+    onCleanup(() => locker.open && locker.close());
+    locker.exec('BEGIN EXCLUSIVE');
+    // The first write finds the lock and gives up after busy_timeout; from then on the store is known to be down.
+    expect((await hook('first')).status).toBe(200);
+    await waitFor(() => cli.events.some((e) => e.type === 'store' && e.state === 'buffering'), 'the store to be found locked', 15_000);
+    expect((await hook('held')).status).toBe(200);
+    await waitFor(() => atApp('/held') === 1, 'the delivery forwarded from memory');
+
+    proxy.cutNow('reset');
+    await waitFor(() => cli.events.filter((e) => e.type === 'status' && e.state === 'online').length >= 2, 'the CLI to reconnect');
+    // Queued deliveries are taken in order: once this one reaches the app, the redeliveries before it were handled.
+    expect((await hook('after')).status).toBe(200);
+    await waitFor(() => atApp('/after') === 1, 'a later delivery');
+    expect(atApp('/held')).toBe(1);
+
+    locker.exec('COMMIT');
+    locker.close();
+    await waitFor(() => atApp('/first') === 1, 'the first delivery, once its record is in', 15_000);
+    await waitFor(async () => (await queuedRequests(relay.url)) === 0, 'every ACK at the relay', 15_000);
+    expect(app.received.map((r) => r.url).sort()).toEqual(['/after', '/first', '/held']);
+    const store = Store.open(h.db);
+    try {
+      expect(store.list({ limit: 10, oldestFirst: true }).map((e) => e.path).sort()).toEqual(['/after', '/first', '/held']);
     } finally {
       store.close();
     }

@@ -129,6 +129,25 @@ describe('acknowledge mode', () => {
     expect(requests(client)[1].meta.queued).toBeUndefined();
   });
 
+  it('while the client is away, answers its own status for its paths and the relay\'s 202 for the others', async () => {
+    const { url } = await queueingRelay();
+    const client = await rawClient(url, { hello: { name: 'gone', ack: { paths: ['/stripe'], status: 204, body: '' } } });
+    await client.next(MessageType.Welcome);
+    client.ws.close();
+    await client.closed;
+    const acked = await send(`${url}/t/gone/stripe?evt=1`, { body: 'evt' });
+    expect([acked.status, acked.body.length]).toEqual([204, 0]);
+    const other = await send(`${url}/t/gone/github`, { body: 'push' });
+    expect([other.status, other.body.toString()]).toEqual([202, '{"queued":true}']);
+
+    const back = await rawClient(url, { hello: { name: 'gone' } });
+    await waitFor(() => requests(back).length === 2, 'both deliveries');
+    expect(requests(back).map((m) => [m.meta.path, m.meta.queued?.reason, m.meta.queued?.status])).toEqual([
+      ['/stripe?evt=1', 'ack', 204],
+      ['/github', 'offline', 202],
+    ]);
+  });
+
   it('is refused (fatal) by a relay without a queue', async () => {
     const { url } = await startRelay();
     const client = await rawClient(url, { hello: { ack: { paths: [], status: 200, body: '' } } });

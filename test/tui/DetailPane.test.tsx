@@ -133,4 +133,9 @@ describe('DetailPane', () => {
     const both = frameOf(makeExchange(19, { lateByMs: 5200, webhook: makeWebhook({ duplicateOf: 2 }) })).replace(/\n/g, '');
     expect(both).toContain("delivery   duplicate of #2 (the same event id was delivered before) · delivered late by 5.2s (it waited in the relay's queue)");
   });
+
+  it('says when a retried delivery reached the app after one received later', () => {
+    const frame = frameOf(makeExchange(20, { deliveredAfter: 21 })).replace(/\n/g, '');
+    expect(frame).toContain('delivery   delivered after #21, which was received later (this one was being retried)');
+  });
 });

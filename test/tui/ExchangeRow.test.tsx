@@ -75,6 +75,12 @@ describe('ExchangeRow webhook facts', () => {
     expect(rowOf(stripe(21, { duplicateOf: 3 }, { lateByMs: 90_000 }))).toMatch(/stripe payment_intent\.… dup #3 late 1m 30s 200 ✓/);
   });
 
+  it('marks a delivery that reached the app after a later-received one, next to its other marks', () => {
+    expect(rowOf(makeExchange(22, { path: '/first', deliveredAfter: 23 }))).toMatch(/POST {4}\/first +after #23 200 /);
+    expect(rowOf(makeExchange(24, { path: '/q', lateByMs: 5200, deliveredAfter: 25 }))).toMatch(/\/q +late 5\.2s after #25 200 /);
+    expect(rowOf(makeExchange(26, { path: '/in-order' }))).not.toContain('after #');
+  });
+
   it('stays readable at 80 columns: label, marks, status, mark, duration, size and id all fit', () => {
     const row = rowOf(stripe(1234, { duplicateOf: 1200 }), false, 80);
     expect(row.length).toBeLessThanOrEqual(80);

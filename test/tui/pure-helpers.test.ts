@@ -9,6 +9,7 @@ import { computeLayout } from '../../src/tui/layout.js';
 import type { HeaderInfo } from '../../src/tui/model.js';
 import { INITIAL_NAVIGATION, navigate } from '../../src/tui/navigation.js';
 import { shouldUseTui } from '../../src/tui/should-use-tui.js';
+import { statusText } from '../../src/tui/status-style.js';
 import { wrapLines } from '../../src/tui/styled-line.js';
 import { locate, viewport } from '../../src/tui/viewport.js';
 import { makeExchange, makeWebhook } from './fake-model.js';
@@ -202,5 +203,18 @@ describe('curlCommand', () => {
     expect(command).toMatch(/^hooktunnel show 4 --raw --db '\/my dir\/it'\\''s\.db' \| curl /);
     expect(command).toContain("--data-binary '@-'");
     expect(command.length).toBeLessThan(1000);
+  });
+});
+
+describe('status column', () => {
+  it.each([
+    [{ state: 'complete', status: 200 }, '200'],
+    [{ state: 'failed', status: 502 }, '502!'],
+    [{ state: 'pending', status: null }, '…'],
+    [{ state: 'interrupted', status: null }, 'int'],
+    // Failed with its body cut off by a tunnel drop: the app never got it whole, whatever the status.
+    [{ state: 'failed', status: 502, requestIncomplete: true }, 'cut'],
+  ] as const)('%o reads %s', (fields, text) => {
+    expect(statusText({ ...makeExchange(1), ...fields })).toBe(text);
   });
 });

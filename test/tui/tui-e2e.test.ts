@@ -150,6 +150,8 @@ describe('hooktunnel listen in a terminal', () => {
     expect(readFileSync(ttyState, 'utf8').trim()).toBe('icanon');
     expect(requests.map((r) => JSON.parse(r.body))).toEqual([{ type: 'invoice.paid' }, { type: 'invoice.edited' }]);
     // The whole frame is back: header, both rows, the detail of the selection, the footer; nothing of the editor.
+    // The status line can be drawn a frame before the list (throttled) shows the new row, so wait for the row.
+    await waitForScreen((t) => /\/webhooks\/stripe\s+200 .*#2 ↻#1/.test(t) && t.includes('"type": "invoice.edited"'));
     const text = screen();
     expect(text).toMatch(/^hooktunnel http:\/\/127\.0\.0\.1:\d+\/t\/[a-z0-9]+ → /);
     expect(text).toMatch(/\/webhooks\/stripe\s+200 .*#2 ↻#1/);

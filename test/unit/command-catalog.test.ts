@@ -2,7 +2,7 @@
 
 import { Help } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { commandOf, COMMANDS } from '../../src/cli/commands/catalog.js';
+import { commandOf, COMMANDS, termOf } from '../../src/cli/commands/catalog.js';
 import { buildProgram } from '../../src/cli/main.js';
 
 describe('command catalog', () => {
@@ -10,7 +10,7 @@ describe('command catalog', () => {
     const command = await entry.load();
     const help = new Help();
     expect(command.name()).toBe(entry.name);
-    expect(help.subcommandTerm(command)).toBe(`${entry.name} ${entry.usage}`);
+    expect(help.subcommandTerm(command)).toBe(termOf(entry));
     expect(help.subcommandDescription(command)).toBe(entry.description);
   });
 

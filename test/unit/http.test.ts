@@ -28,6 +28,12 @@ describe('hop-by-hop headers', () => {
     ]);
   });
 
+  it('keeps X-Hooktunnel-Error, in place, on an answer from another relay node', () => {
+    const headers: HeaderPairs = [['Connection', 'keep-alive'], ['X-Hooktunnel-Error', 'body_too_large'], ['Content-Type', 'text/plain']];
+    expect(stripHopByHop(headers, { keepErrorHeader: true })).toEqual([['X-Hooktunnel-Error', 'body_too_large'], ['Content-Type', 'text/plain']]);
+    expect(stripHopByHop(headers)).toEqual([['Content-Type', 'text/plain']]);
+  });
+
   it('replaces a header in place', () => {
     expect(setHeader([['a', '1'], ['HOST', 'x'], ['host', 'y'], ['b', '2']], 'Host', 'z')).toEqual([
       ['a', '1'],

@@ -56,4 +56,19 @@ describe('prune', () => {
     expect(store.list({ limit: 100 }).map((e) => e.id)).toEqual([pending]);
     store.close();
   });
+
+  it.each([
+    ['--older-than 7.5d', { before: Date.now() - 7.5 * DAY }, 2],
+    ['--keep 3', { keep: 3 }, 7],
+    ['--keep 0', { keep: 0 }, 10],
+    ['--keep 100', { keep: 100 }, 0],
+    ['either rule', { before: Date.now() - 8.5 * DAY, keep: 8 }, 2],
+    ['no rule', {}, 0],
+  ])('planPrune counts what %s deletes, without deleting', (_name, rule, deletes) => {
+    const store = history();
+    expect(store.planPrune(rule)).toEqual({ deletes, total: 10 });
+    expect(store.list({ limit: 100 })).toHaveLength(10);
+    expect(store.prune(rule)).toBe(deletes);
+    store.close();
+  });
 });

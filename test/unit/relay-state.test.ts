@@ -100,4 +100,39 @@ describe.each([
     expect(store.find('new')).toEqual({ tunnelId: 'abc', expiresAt: 60_000 });
     expect(store.find('h2')).toEqual({ tunnelId: 'xyz', expiresAt: 1_000 });
   });
+
+  it('keeps the client\'s ack settings with its id while the id is kept, forgets them on expiry or a save without', () => {
+    const store = make();
+    const ack = { paths: ['/stripe'], status: 201, body: '{"ok":true}' };
+    store.save('h1', 'abc', null, ack);
+    expect(store.ackFor('abc', 1e12)).toEqual(ack);
+    expect(store.ackFor('other', 0)).toBeUndefined();
+    store.release('abc', 5_000);
+    store.releaseAll(1);
+    expect(store.ackFor('abc', 4_999)).toEqual(ack);
+    expect(store.ackFor('abc', 5_000)).toBeUndefined();
+    store.extend('abc', 8_000);
+    expect(store.ackFor('abc', 7_999)).toEqual(ack);
+    store.sweep(8_000);
+    expect(store.ackFor('abc', 0)).toBeUndefined();
+
+    store.save('h2', 'xyz', null, ack);
+    store.save('h3', 'xyz', null);
+    expect(store.ackFor('xyz', 0)).toBeUndefined();
+  });
+});
+
+describe('resume store (SQLite) across a reopen', () => {
+  it('keeps ack settings in relay.db, so a relay restart still answers as the client asked', () => {
+    const dir = stateDir();
+    const ack = { paths: [], status: 200, body: 'thanks\n' };
+    const first = RelayDb.open(dir);
+    first.resumeStore().save('h1', 'abc', null, ack);
+    first.close();
+    const second = RelayDb.open(dir);
+    const store = second.resumeStore();
+    store.releaseAll(60_000);
+    expect(store.ackFor('abc', 59_999)).toEqual(ack);
+    second.close();
+  });
 });

@@ -1,5 +1,6 @@
 import { randomBytes, createHash } from 'node:crypto';
 import { statSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
 import { tempHome } from '../helpers/cli.js';
@@ -66,6 +67,27 @@ describe('store', () => {
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
     expect(store.list({ limit: 10, beforeId: ids[0] })[0].id).toBe(ids[1]);
     store.close();
+  });
+
+  it('brings a file at schema 4 (delivery order marks, already in users\' databases) up to the routes columns', () => {
+    const file = `${home.dir}/schema4.db`;
+    const store = Store.open(file);
+    const recording = store.begin(start({ body: Buffer.from('old'), route: '/a' }));
+    recording.complete(1);
+    const id = recording.id;
+    store.close();
+    // Made what a schema-4 file is: delivery order columns present, no route or redaction columns.
+    const db = new Database(file);
+    db.exec('UPDATE exchanges SET delivered_after = 99; ALTER TABLE exchanges DROP COLUMN route; ALTER TABLE exchanges DROP COLUMN redacted;');
+    db.pragma('user_version = 4');
+    db.close();
+    const reopened = Store.open(file);
+    expect(reopened.get(id)).toMatchObject({ route: null, deliveredAfter: 99 });
+    expect(reopened.get(id)!.requestBody.toString()).toBe('old');
+    reopened.close();
+    const check = new Database(file, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(5);
+    check.close();
   });
 
   it('gives a clear error for a file it cannot open', () => {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { sanitize } from '../../src/sanitize.js';
 import { parseBytes, parseDuration } from '../../src/duration.js';
 import { viewBody } from '../../src/output/body-view.js';
+import { exchangeTable } from '../../src/output/exchange-text.js';
+import type { ExchangeSummary } from '../../src/exchange.js';
 import { gzipSync } from 'node:zlib';
 
 describe('sanitize', () => {
@@ -80,5 +82,23 @@ describe('jsonText', () => {
     expect(text).not.toMatch(/[\u007f-\u009f\u2028\u202e]/);
     expect(text).toContain('\\u009b31m');
     expect(JSON.parse(text)).toEqual(value);
+  });
+});
+
+describe('the ls table', () => {
+  const row = (overrides: Partial<ExchangeSummary>): ExchangeSummary => ({
+    id: 7, replayOf: null, deliveryId: 'd', url: null, target: 'http://localhost:3000', receivedAt: Date.now(), method: 'POST',
+    path: '/hook', requestSize: 2, status: 200, responseSize: 2, durationMs: 3, state: 'complete', errorCode: null, errorMessage: null,
+    ...overrides,
+  });
+
+  it('marks a delivery that reached the app after a later one, and a long path never hides the mark', () => {
+    const [, marked, long, plain] = exchangeTable([row({ deliveredAfter: 14 }), row({ path: `/${'x'.repeat(200)}`, deliveredAfter: 15 }), row({})], 100)
+      .replace(/\x1b\[[0-9;]*m/g, '')
+      .split('\n');
+    expect(marked).toMatch(/\/hook {2}after #14$/);
+    expect(long).toMatch(/\/x+… {2}after #15$/);
+    expect(long.length).toBeLessThanOrEqual(100);
+    expect(plain).not.toContain('after #');
   });
 });

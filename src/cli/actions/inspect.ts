@@ -6,9 +6,15 @@ import { parseTarget } from '../../forward/target.js';
 import { exitSummary } from '../../tui/exit-summary.js';
 import { loadTui } from '../../tui/load-tui.js';
 import { StoreModel } from '../../tui/store-model.js';
-import type { InspectFlags } from '../commands/inspect.js';
 import { openExistingStore } from '../open-store.js';
-import { loadSecrets } from '../secret-options.js';
+import { loadSecrets, type SecretFlags } from '../secret-options.js';
+
+/** The flags of `hooktunnel inspect` as its command parses them (the command imports this type; never the reverse). */
+export interface InspectFlags extends SecretFlags {
+  db?: string;
+  to?: string;
+  timeout: string;
+}
 
 export async function inspect(flags: InspectFlags): Promise<void> {
   const replayTo = flags.to ? parseTarget(flags.to, '--to') : undefined;

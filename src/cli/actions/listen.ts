@@ -3,8 +3,15 @@
 import { parseDuration } from '../../duration.js';
 import { ensureEmbeddedRelay, type EmbeddedRelay } from '../../embedded-relay.js';
 import { UserError, usageError } from '../../errors.js';
-import { parseTarget } from '../../forward/target.js';
-import type { HostHeaderMode } from '../../forward/forwarder.js';
+import { parseTarget, type Target } from '../../forward/target.js';
+import { parseHostHeader } from '../../forward/host-header.js';
+import type { AckSettings } from '../../protocol.js';
+import { findProjectConfig, loadProjectConfig, longestTimeout, resolveRoutes } from '../../project-config/load-project-config.js';
+import type { ProjectConfig } from '../../project-config/project-config.js';
+import type { Route } from '../../routes/route-table.js';
+import { withFileFlags } from '../project-flags.js';
+import { parseRedactRule } from '../../redact/redact.js';
+import type { Secrets } from '../../webhooks/secrets.js';
 import { turnWriter } from '../../output/turn-writer.js';
 import { loadConfig, relayFromConfig } from '../../config.js';
 import { defaultDbPath } from '../../paths.js';
@@ -13,16 +20,30 @@ import { Session } from '../../session.js';
 import { Store } from '../../store/store.js';
 import type { TuiHandle } from '../../tui/run-tui.js';
 import { shouldUseTui } from '../../tui/should-use-tui.js';
-import type { ListenFlags } from '../commands/listen.js';
 import { loadResumeToken, resumeFilePath, resumeKey } from '../../tunnel/resume-file.js';
-import { deliverySettings } from '../delivery-options.js';
+import { deliverySettings, type DeliveryFlags } from '../delivery-options.js';
 import { keepRecent, keepResumeToken } from './listen-upkeep.js';
-import { loadSecrets } from '../secret-options.js';
+import { loadSecrets, type SecretFlags } from '../secret-options.js';
+import { inspectPort, type WebFlags } from '../web-options.js';
+import type { Inspector } from '../../web/server.js';
 
-function parseHostHeader(value: string): HostHeaderMode {
-  if (value === 'rewrite' || value === 'preserve') return value;
-  if (!value.trim()) throw usageError('--host-header needs rewrite, preserve, or a host value');
-  return { value };
+/** The flags of `hooktunnel listen` as its command parses them (the command imports this type; never the reverse). */
+export interface ListenFlags extends SecretFlags, DeliveryFlags, WebFlags {
+  relay?: string;
+  token?: string;
+  name?: string;
+  force?: boolean;
+  db?: string;
+  store: boolean;
+  timeout: string;
+  hostHeader: string;
+  json?: boolean;
+  tui: boolean;
+  retry: boolean;
+  embeddedPort: string;
+  /** hooktunnel.yml to use instead of the one in the working directory. */
+  config?: string;
+  redact?: string[];
 }
 
 function parseRelayUrl(value: string): string {
@@ -35,11 +56,62 @@ function parseRelayUrl(value: string): string {
   throw usageError(`--relay "${value}" is not an http(s):// or ws(s):// URL`, 'for example --relay https://hooks.example.com');
 }
 
-export async function listen(targetArg: string, flags: ListenFlags): Promise<void> {
-  const target = parseTarget(targetArg);
+/** What listen forwards to: one target, or the routes of hooktunnel.yml (and the target shown for them). */
+interface Forwarding {
+  target: Target;
+  routes?: Route[];
+  /** The local-app timeout the relay is told. */
+  timeoutMs: number;
+}
+
+function forwarding(targetArg: string | undefined, project: ProjectConfig | undefined, flags: ListenFlags): Forwarding {
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
+  if (targetArg) {
+    if (project?.routes.length) process.stderr.write(`note: forwarding everything to ${targetArg}; the routes of ${project.file} are not used\n`);
+    return { target: parseTarget(targetArg), timeoutMs };
+  }
+  if (!project?.routes.length) {
+    throw usageError(
+      project ? `listen needs a target: ${project.file} has no routes` : 'listen needs a target (a port or URL), or a hooktunnel.yml with routes',
+      'for example `hooktunnel listen 3000`; see `hooktunnel config --help` for the file',
+    );
+  }
+  const routes = resolveRoutes(project.routes, { timeoutMs, hostHeader: parseHostHeader(flags.hostHeader) });
+  // Shown where one target is expected (and keys the resume token): the first route that forwards somewhere.
+  const first = routes.flatMap((r) => (r.mode === 'mock' ? [] : [r.target]))[0];
+  return { target: first ?? parseTarget('http://localhost'), routes, timeoutMs: longestTimeout(routes, timeoutMs) };
+}
+
+/** Acknowledge mode: the --ack flags, plus the prefixes of ack routes. */
+function ackWithRoutes(ack: AckSettings | undefined, routes: Route[] | undefined, flags: ListenFlags): AckSettings | undefined {
+  const prefixes = (routes ?? []).filter((r) => r.mode === 'ack').map((r) => r.prefix);
+  if (prefixes.length === 0) return ack;
+  // --ack with no paths acknowledges everything already.
+  if (ack) return ack.paths.length === 0 ? ack : { ...ack, paths: [...ack.paths, ...prefixes] };
+  return deliverySettings({ ...flags, ack: true, ackPath: prefixes }).ack;
+}
+
+/** The embedded relay's default name for a routes config: its directory's name, so the URL repeats from run to run. */
+function projectName(project: ProjectConfig): string {
+  const dir = project.file.split(/[\\/]/).slice(-2, -1)[0] ?? '';
+  const name = dir.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
+  return name || 'routes';
+}
+
+export async function listen(targetArg: string | undefined, cliFlags: ListenFlags, userSet: Set<string> = new Set()): Promise<void> {
+  const configFile = findProjectConfig(cliFlags.config);
+  const project = configFile ? loadProjectConfig(configFile) : undefined;
+  const flags = project ? withFileFlags(cliFlags, project.flags, userSet) : cliFlags;
+  const { target, routes, timeoutMs } = forwarding(targetArg, project, flags);
   const hostHeader = parseHostHeader(flags.hostHeader);
-  const delivery = deliverySettings(flags);
+  const settings = deliverySettings(flags);
+  const delivery = { ...settings, ack: ackWithRoutes(settings.ack, routes, flags) };
+  const redact = (flags.redact ?? []).map((rule) => parseRedactRule(rule));
+  if (redact.length > 0 && delivery.ack) {
+    // Acknowledged requests are delivered (and retried) from the store, which would hold only the redacted bytes.
+    throw usageError('--redact cannot be used with acknowledge mode (--ack or ack routes)', 'redact at export time instead: hooktunnel export --redact …');
+  }
+  const web = inspectPort(flags.inspectPort);
   // --relay / HOOKTUNNEL_RELAY, else the relay saved by `hooktunnel login` (its token goes to that relay only).
   const remote = relayFromConfig(flags, loadConfig());
   const relayUrl = remote.relay ? parseRelayUrl(remote.relay) : undefined;
@@ -48,16 +120,18 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
   const reporter: ListenReporter = flags.json ? jsonReporter(write) : plainReporter(write, (t) => process.stderr.write(t));
 
   const dbPath = flags.store ? (flags.db ?? defaultDbPath()) : null;
-  const store = dbPath ? Store.open(dbPath, { backgroundCheckpoints: true }) : null;
+  const store = dbPath ? Store.open(dbPath, { backgroundCheckpoints: true, redact }) : null;
   store?.markInterrupted();
 
   let embedded: EmbeddedRelay | undefined;
   let session: Session | undefined;
   let tui: TuiHandle | undefined;
+  let inspector: Inspector | undefined;
   const shutdown = async () => {
     // The UI goes first, so the terminal is restored before anything else is printed.
     tui?.close();
     await tui?.done.catch(() => {});
+    await inspector?.close();
     session?.close();
     await embedded?.relay?.close();
     store?.close();
@@ -68,11 +142,12 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
     if (!relayUrl) embedded = await ensureEmbeddedRelay(Number(flags.embeddedPort));
     const tunnelRelay = relayUrl ?? embedded!.url;
     // On our own embedded relay the name defaults to the port, so the URL repeats from run to run.
-    const name = flags.name ?? (embedded?.relay ? String(target.port) : undefined);
+    const name = flags.name ?? (embedded?.relay ? (routes && project ? projectName(project) : String(target.port)) : undefined);
     const resumeFile = resumeFilePath();
     const resume = resumeKey(tunnelRelay, target.url, name);
     session = new Session({
       target,
+      routes,
       relayUrl: tunnelRelay,
       token: remote.token,
       name,
@@ -85,14 +160,26 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
       hostHeader,
       retry: flags.retry,
       store,
-      secrets: loadSecrets(flags),
+      secrets: loadSecrets(flags, process.env, project?.secrets),
     });
     // Before the URL is shown: a listen killed right after printing it still comes back on it.
     keepResumeToken(session, resumeFile, resume);
+    const secrets = session.options.secrets;
+    if (store && flags.web) {
+      inspector = await startInspector(session, store, { target, routes, timeoutMs, secrets, port: web }).catch((error: Error) => {
+        // A port the user named is theirs to fix; anything else must not cost them the tunnel.
+        if (error instanceof UserError) throw error;
+        process.stderr.write(`web inspector not started: ${error.message}\n`);
+        return undefined;
+      });
+    }
+    const inspectorUrl = inspector?.url;
     if (store && shouldUseTui(flags)) {
       // Loaded only here, so plain runs and --help never import Ink or React.
       const { startListenTui } = await import('../../tui/start-listen-tui.js');
-      tui = await startListenTui({ session, store, target, timeoutMs, localOnly: embedded !== undefined, note: embedded?.note });
+      // First in the note: the header line is cut at the terminal's width, and this is the part to copy.
+      const note = [inspectorUrl && `web inspector ${inspectorUrl}`, embedded?.note].filter(Boolean).join('; ') || undefined;
+      tui = await startListenTui({ session, store, target, timeoutMs, localOnly: embedded !== undefined, note });
     } else {
       session.on('status', (status) => reporter.status(status));
       session.on('exchange', (exchange) => reporter.exchange(exchange));
@@ -100,7 +187,7 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
       session.on('dropped', (count) => reporter.dropped(count));
       session.on('storage', (state) => reporter.storage(state));
       session.on('ready', (welcome) =>
-        reporter.ready({ url: welcome.url, target: target.url, dbPath, localOnly: embedded !== undefined, note: embedded?.note }),
+        reporter.ready({ url: welcome.url, target: target.url, inspector: inspectorUrl, dbPath, localOnly: embedded !== undefined, note: embedded?.note, routes }),
       );
       // Counted now: the worker starts on them before the relay answers.
       const pending = session.pendingAttempts();
@@ -125,6 +212,31 @@ export async function listen(targetArg: string, flags: ListenFlags): Promise<voi
   } finally {
     await shutdown();
   }
+}
+
+/** The web inspector over this session's store, fed by its events; loaded only when used. */
+async function startInspector(
+  session: Session,
+  store: Store,
+  options: { target: Target; routes?: Route[]; timeoutMs: number; secrets: Secrets | undefined; port: { port: number; fallback: boolean } },
+): Promise<Inspector> {
+  const [{ Inspector }, { followSession }] = await Promise.all([import('../../web/server.js'), import('../../web/follow-session.js')]);
+  const inspector = await Inspector.start({
+    store,
+    // With routes, each exchange goes back through the route that took it, not to one target.
+    replayTo: options.routes ? undefined : options.target,
+    timeoutMs: options.timeoutMs,
+    secrets: options.secrets,
+    info: { mode: 'listen', publicUrl: null, target: options.routes ? routesLabel(options.routes) : options.target.url, dbPath: store.path, connection: 'connecting' },
+    ...options.port,
+  });
+  followSession(session, inspector);
+  return inspector;
+}
+
+/** Where listen forwards, in one line, when hooktunnel.yml routes decide it. */
+function routesLabel(routes: Route[]): string {
+  return `${routes.length} route${routes.length === 1 ? '' : 's'} (hooktunnel.yml)`;
 }
 
 function fatalHint(message: string): string | undefined {

@@ -3,7 +3,11 @@
 import { updateConfig } from '../../config.js';
 import { usageError } from '../../errors.js';
 import { configPath } from '../../paths.js';
-import type { LoginFlags } from '../commands/login.js';
+
+/** The flags of `hooktunnel login` as its command parses them (the command imports this type; never the reverse). */
+export interface LoginFlags {
+  token?: string;
+}
 
 export function login(relayUrl: string, flags: LoginFlags): void {
   let url: URL | undefined;

@@ -4,7 +4,7 @@ import type { QueueSettings } from '../../../relay-server/delivery-queue.js';
 import type { RelayLimits } from '../../../relay-server/options.js';
 import { parseBytes, parseDuration } from '../../duration.js';
 import { usageError } from '../../errors.js';
-import type { RelayFlags } from '../commands/relay.js';
+import type { RelayFlags } from './relay-options.js';
 
 export function parsePort(value: string, flag = '--port'): number {
   const port = Number(value);

@@ -6,7 +6,8 @@ import { holdYoungGeneration } from '../../../relay-server/young-generation.js';
 import { UserError, usageError } from '../../errors.js';
 import { parseTokenList, relayAuthStore, watchTokenFile } from '../../relay-state/auth-store.js';
 import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
-import type { RelayFlags } from '../commands/relay.js';
+import type { RelayFlags } from './relay-options.js';
+import { clusterOptions } from './relay-cluster.js';
 import { parsePort, queueSettings, relayLimits } from './relay-limits.js';
 
 /** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
@@ -36,6 +37,7 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = proce
   const queue = flags.queue ? queueSettings(flags) : undefined;
   const port = parsePort(flags.port);
   const adminPort = flags.adminPort === undefined ? undefined : parsePort(flags.adminPort, '--admin-port');
+  const cluster = clusterOptions(flags);
   const envTokens = parseTokenList(env.HOOKTUNNEL_RELAY_TOKENS);
   const fileTokens = flags.tokenFile ? watchTokenFile(flags.tokenFile) : undefined;
   const db = RelayDb.open(flags.dataDir ?? defaultRelayDataDir(env));
@@ -57,9 +59,11 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = proce
       trustProxy: flags.trustProxy?.split(',').map((s) => s.trim()).filter(Boolean),
       limits,
       auth,
-      queue: queue && db.deliveryQueue(),
+      // A cluster node keeps its queue and resume tokens in Redis, shared with the other nodes.
+      queue: queue && !cluster ? db.deliveryQueue() : undefined,
       queueSettings: queue,
-      resume: db.resumeStore(),
+      resume: cluster ? undefined : db.resumeStore(),
+      cluster,
       // A relay others can reach never falls back to anonymous, even if every token is revoked later.
       requireToken: exposure !== undefined && !flags.allowAnonymous,
       adminPort,
@@ -70,6 +74,7 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = proce
     const access = tokenCount > 0 ? `${tokenCount} token${tokenCount === 1 ? '' : 's'} accepted` : 'anonymous: no token needed, names are first-come';
     process.stdout.write(`hooktunnel relay listening on ${url}${flags.publicUrl ? ` (public URL ${flags.publicUrl})` : ''}\n`);
     process.stdout.write(`${access}; state in ${db.path}\n`);
+    if (cluster) process.stdout.write(`cluster node ${cluster.nodeUrl}; tunnels, names, resume tokens and the queue in Redis\n`);
     if (relay.adminPort !== undefined) process.stdout.write(`admin (/healthz, /metrics) on http://${flags.adminHost}:${relay.adminPort}\n`);
     await untilStopped(relay, log);
   } finally {
@@ -83,6 +88,7 @@ async function startOrExplain(starting: Promise<string>, flags: RelayFlags): Pro
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UserError(`port ${flags.port} (or --admin-port) on ${flags.host} is already in use`, { hint: 'pick another --port' });
+    if ((error as Error).message.startsWith('could not reach Redis')) throw new UserError((error as Error).message, { hint: 'start Redis, or check --redis (HOOKTUNNEL_REDIS)' });
     if (code === 'EACCES') throw new UserError(`not allowed to listen on port ${flags.port}`, { hint: 'use a port above 1023, behind Caddy or nginx' });
     throw error;
   }
@@ -94,7 +100,7 @@ function untilStopped(relay: ReturnType<typeof createRelay>, log: ((line: string
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals) => {
       if (++signals === 1) {
-        log?.(`${signal}: draining (in-flight requests may finish, new ones get 503); send it again to stop at once`);
+        log?.(`${signal}: draining (in-flight requests may finish, new ones are queued, or get 503 without a queue); send it again to stop at once`);
         void relay.drain().then(done);
       } else {
         log?.(`${signal} again: stopping now`);

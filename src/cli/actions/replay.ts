@@ -4,16 +4,30 @@ import { readFileSync } from 'node:fs';
 import chalk from 'chalk';
 import { parseDuration } from '../../duration.js';
 import { UserError, usageError } from '../../errors.js';
-import { exchangeToJson, type ExchangeSummary, type HeaderPairs } from '../../exchange.js';
+import type { ExchangeSummary, HeaderPairs } from '../../exchange.js';
 import { parseTarget } from '../../forward/target.js';
-import { logLine } from '../../output/exchange-text.js';
 import { replayExchange, type ReplayOptions } from '../../replay.js';
 import type { Store } from '../../store/store.js';
-import type { ReplayFlags } from '../commands/replay.js';
 import { editBody } from '../../edit-body.js';
 import { openExistingStore, parseId, unknownId } from '../open-store.js';
-import { loadSecrets } from '../secret-options.js';
-import { jsonText } from '../../output/json-text.js';
+import { loadSecrets, type SecretFlags } from '../secret-options.js';
+import { printResult, summarize } from './replay-output.js';
+
+/** The flags of `hooktunnel replay` as its command parses them (the command imports this type; never the reverse). */
+export interface ReplayFlags extends SecretFlags {
+  db?: string;
+  to?: string;
+  json?: boolean;
+  timeout: string;
+  resign?: boolean;
+  edit?: boolean;
+  setHeader?: string[];
+  bodyFile?: string;
+  since?: string;
+  path?: string;
+  /** Send exchanges that were stored redacted. */
+  allowRedacted?: boolean;
+}
 
 function parseHeaderEdit(value: string): [string, string] {
   const colon = value.indexOf(':');
@@ -48,11 +62,13 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
       secrets: loadSecrets(flags),
       resign: flags.resign,
       setHeaders,
+      allowRedacted: flags.allowRedacted,
       onStoreError: (error) => process.stderr.write(`warning: the replay was not recorded: ${error.message}\n`),
     };
     const results: ExchangeSummary[] = [];
     for (const [index, id] of selected.entries()) {
-      if (selected.length > 1) process.stderr.write(chalk.dim(`replaying ${index + 1}/${selected.length}: #${id}\n`));
+      // Progress is for people: left out with --json, where failures reach stderr as JSON objects.
+      if (selected.length > 1 && !flags.json) process.stderr.write(chalk.dim(`replaying ${index + 1}/${selected.length}: #${id}\n`));
       const body = flags.edit ? editBody(store.get(id)?.requestBody ?? Buffer.alloc(0)) : fileBody;
       const result = await replayExchange(store, id, { ...options, body });
       if (!result) throw unknownId(id, store.path);
@@ -60,9 +76,9 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
         process.stderr.write(chalk.yellow(`warning: #${id} was sent without a new signature: ${result.resign.reason}\n`));
       }
       results.push(result.exchange);
-      process.stdout.write(flags.json ? `${jsonText(exchangeToJson(result.exchange))}\n` : `${logLine(result.exchange)}\n`);
+      printResult(result.exchange, flags.json ?? false);
     }
-    if (results.length > 1) process.stderr.write(`${summarize(results)}\n`);
+    if (results.length > 1 && !flags.json) process.stderr.write(`${summarize(results)}\n`);
     // The app answered (any status): success. It could not be reached or failed mid-answer: failure.
     if (results.some((r) => r.state === 'failed')) process.exitCode = 1;
   } finally {
@@ -76,12 +92,4 @@ function readBodyFile(path: string): Buffer {
   } catch (error) {
     throw new UserError(`could not read --body-file ${path}: ${(error as Error).message}`);
   }
-}
-
-function summarize(results: ExchangeSummary[]): string {
-  const count = (test: (e: ExchangeSummary) => boolean) => results.filter(test).length;
-  const failed = count((e) => e.state === 'failed');
-  const ok = count((e) => e.state === 'complete' && (e.status ?? 0) < 400);
-  const errors = count((e) => e.state === 'complete' && (e.status ?? 0) >= 400);
-  return `replayed ${results.length}: ${ok} answered 2xx/3xx, ${errors} answered 4xx/5xx, ${failed} not delivered`;
 }

@@ -3,15 +3,47 @@
 import { runAttempt } from '../../delivery/attempt.js';
 import { retryDelay } from '../../delivery/retry-schedule.js';
 import { parseDuration } from '../../duration.js';
-import { UserError } from '../../errors.js';
-import { exchangeToJson } from '../../exchange.js';
+import { UserError, usageError } from '../../errors.js';
+import { exchangeToJson, type ExchangeSummary } from '../../exchange.js';
 import { Forwarder } from '../../forward/forwarder.js';
 import { parseTarget } from '../../forward/target.js';
+import { routePort } from '../../routes/forwarded-path.js';
 import { logLine } from '../../output/exchange-text.js';
-import type { RetryFlags } from '../commands/retry.js';
 import { openExistingStore, parseId, unknownId } from '../open-store.js';
-import { loadSecrets } from '../secret-options.js';
+import { loadSecrets, type SecretFlags } from '../secret-options.js';
 import { jsonText } from '../../output/json-text.js';
+
+/** The flags of `hooktunnel retry` as its command parses them (the command imports this type; never the reverse). */
+export interface RetryFlags extends SecretFlags {
+  db?: string;
+  timeout: string;
+  json?: boolean;
+  /** Send exchanges that already succeeded too. */
+  force?: boolean;
+}
+
+/** The app took it (2xx/3xx): retrying would deliver it twice. A 4xx is the app refusing it, worth a retry once fixed. */
+const succeeded = (e: ExchangeSummary) => e.state === 'complete' && e.status !== null && e.status < 400;
+
+/** Refuses the whole command, before anything is sent, when any exchange already succeeded (unless --force). */
+function refuseSucceeded(exchanges: ExchangeSummary[], ids: number[]): void {
+  const done = exchanges.filter(succeeded);
+  if (done.length === 0) return;
+  const list = done.map((e) => `#${e.id} (${e.status})`).join(', ');
+  const what = done.length === 1 ? `exchange ${list} already succeeded` : `exchanges ${list} already succeeded`;
+  const one = ids.length === 1 ? ` (another attempt of #${ids[0]}) or \`hooktunnel replay ${ids[0]}\` (a new exchange)` : ', or `hooktunnel replay` them as new exchanges';
+  throw usageError(`${what}; nothing sent`, `to send it anyway: \`hooktunnel retry ${ids.join(' ')} --force\`${one}`);
+}
+
+/** Refuses the whole command, before anything is sent, when any exchange was stored redacted (--force does not help). */
+function refuseRedacted(exchanges: ExchangeSummary[]): void {
+  const redacted = exchanges.find((e) => e.redacted?.length);
+  if (!redacted) return;
+  throw new UserError(`exchange #${redacted.id} was stored redacted (${redacted.redacted!.join(', ')}); a retry would send [REDACTED] in place of the real values; nothing sent`, {
+    hint: `use \`hooktunnel replay ${redacted.id} --allow-redacted\` to send it anyway`,
+    exitCode: 2,
+  });
+}
 
 export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
@@ -19,11 +51,14 @@ export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
   const secrets = loadSecrets(flags);
   const store = openExistingStore(flags.db);
   try {
+    const originals = selected.map((id) => store.get(id) ?? throwUnknown(id, store.path));
+    refuseRedacted(originals);
+    if (!flags.force) refuseSucceeded(originals, selected);
     let failed = false;
-    for (const id of selected) {
-      const original = store.get(id);
-      if (!original) throw unknownId(id, store.path);
-      const forwarder = new Forwarder(parseTarget(original.target), { timeoutMs, hostHeader: 'rewrite' });
+    for (const original of originals) {
+      const id = original.id;
+      // A routed exchange goes back to its route's target with the rest of its path.
+      const forwarder = routePort(new Forwarder(parseTarget(original.target), { timeoutMs, hostHeader: 'rewrite' }), original.route);
       try {
         const onStoreError = (error: Error) => process.stderr.write(`warning: the attempt was not fully recorded: ${error.message}\n`);
         const result = await runAttempt({ store, forwarder, schedule: (n) => retryDelay(n), timeoutMs, secrets, onStoreError }, id, 'manual');
@@ -44,4 +79,8 @@ export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
   } finally {
     store.close();
   }
+}
+
+function throwUnknown(id: number, path: string): never {
+  throw unknownId(id, path);
 }

@@ -11,9 +11,18 @@ import { logLine } from '../../output/exchange-text.js';
 import { defaultDbPath } from '../../paths.js';
 import { Store } from '../../store/store.js';
 import { buildTriggerRequest, listTriggerEvents } from '../../webhooks/trigger.js';
-import type { TriggerFlags } from '../commands/trigger.js';
-import { loadSecrets } from '../secret-options.js';
+import { loadSecrets, type SecretFlags } from '../secret-options.js';
 import { jsonText } from '../../output/json-text.js';
+
+/** The flags of `hooktunnel trigger` as its command parses them (the command imports this type; never the reverse). */
+export interface TriggerFlags extends SecretFlags {
+  to: string;
+  path: string;
+  db?: string;
+  json?: boolean;
+  timeout: string;
+  list?: boolean;
+}
 
 export async function trigger(provider: string | undefined, event: string | undefined, flags: TriggerFlags): Promise<void> {
   if (flags.list || !provider) {

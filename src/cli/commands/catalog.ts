@@ -9,7 +9,10 @@ import type { Command } from 'commander';
 
 export interface CatalogEntry {
   name: string;
-  /** What follows the name in the list of commands, as commander would print it: `[options]`, then the arguments. */
+  /**
+   * What follows the name in the list of commands, as commander would print it: `[options]`, then the arguments;
+   * empty for a command with neither (`config`, whose work is in its subcommands).
+   */
   usage: string;
   description: string;
   load(): Promise<Command>;
@@ -18,7 +21,7 @@ export interface CatalogEntry {
 export const COMMANDS: readonly CatalogEntry[] = [
   {
     name: 'listen',
-    usage: '[options] <target>',
+    usage: '[options] [target]',
     description: 'Open a public URL and forward every request to a local app, recording each exchange.',
     load: async () => (await import('./listen.js')).listenCommand(),
   },
@@ -27,6 +30,12 @@ export const COMMANDS: readonly CatalogEntry[] = [
     usage: '[options]',
     description: 'Browse recorded exchanges in the interactive inspector, and replay them, without a tunnel.',
     load: async () => (await import('./inspect.js')).inspectCommand(),
+  },
+  {
+    name: 'web',
+    usage: '[options]',
+    description: 'Browse, diff and replay recorded exchanges in the browser, live as other processes record them.',
+    load: async () => (await import('./web.js')).webCommand(),
   },
   {
     name: 'ls',
@@ -65,16 +74,40 @@ export const COMMANDS: readonly CatalogEntry[] = [
     load: async () => (await import('./trigger.js')).triggerCommand(),
   },
   {
+    name: 'wait',
+    usage: '[options]',
+    description: 'Wait until an exchange matching every --match is recorded (by any listen writing the store), then print it.',
+    load: async () => (await import('./wait.js')).waitCommand(),
+  },
+  {
+    name: 'diff',
+    usage: '[options] <a> <b>',
+    description: 'Show what differs between two exchanges: method, path, status, request headers, and the body (JSON by path, else size and SHA-256).',
+    load: async () => (await import('./diff.js')).diffCommand(),
+  },
+  {
     name: 'export',
     usage: '[options]',
     description: 'Export recorded exchanges, with bodies, as HAR 1.2 (browser devtools, Charles, Insomnia) or JSON.',
     load: async () => (await import('./export.js')).exportCommand(),
   },
   {
+    name: 'import',
+    usage: '[options] <file.har>',
+    description: 'Import a HAR 1.2 archive (browser devtools, ngrok, `hooktunnel export --har`) as replayable exchanges, bodies byte for byte.',
+    load: async () => (await import('./import.js')).importCommand(),
+  },
+  {
     name: 'prune',
     usage: '[options]',
     description: 'Delete recorded exchanges older than a duration, or all but the newest N.',
     load: async () => (await import('./prune.js')).pruneCommand(),
+  },
+  {
+    name: 'config',
+    usage: '',
+    description: 'Work with the project file hooktunnel.yml (routes and listen flags).',
+    load: async () => (await import('./config.js')).configCommand(),
   },
   {
     name: 'relay',
@@ -89,6 +122,11 @@ export const COMMANDS: readonly CatalogEntry[] = [
     load: async () => (await import('./login.js')).loginCommand(),
   },
 ];
+
+/** The command's line in the list of commands: its name, then its usage if it has one (as commander's Help.subcommandTerm). */
+export function termOf(entry: CatalogEntry): string {
+  return entry.usage ? `${entry.name} ${entry.usage}` : entry.name;
+}
 
 /** The command a command line runs, or asks help for (`help <command>`); undefined for the top level. */
 export function commandOf(args: readonly string[]): CatalogEntry | undefined {

@@ -14,6 +14,7 @@ interface ExportFlags extends FilterFlags {
   json?: string;
   limit: string;
   db?: string;
+  redact?: string[];
 }
 
 /** stdout for "-", else the file, opened now so a bad path is a clear error before any work. */
@@ -41,11 +42,17 @@ export function exportCommand(): Command {
     .option('--json <file>', 'write a JSON array of full exchanges ("-" for stdout)')
     .addOption(new Option('-n, --limit <n>', 'at most this many, newest').default('1000'))
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
-    .addHelpText('after', '\nExamples:\n  hooktunnel export --har hooks.har --since 1h\n  hooktunnel export --json - --provider github | jq length')
+    .addOption(
+      new Option('--redact <rule>', 'replace header:<name> values and body:<json path> values with [REDACTED] in the output (repeatable)')
+        .argParser((value: string, previous: string[] = []) => [...previous, value]),
+    )
+    .addHelpText('after', '\nExamples:\n  hooktunnel export --har hooks.har --since 1h\n  hooktunnel export --json - --provider github | jq length\n  hooktunnel export --har share.har --redact header:authorization --redact body:$.customer.email')
     .action(async (flags: ExportFlags) => {
       if (!flags.har === !flags.json) throw usageError('export needs exactly one of --har <file> or --json <file>');
       const limit = Number(flags.limit);
       if (!Number.isInteger(limit) || limit < 1) throw usageError(`--limit "${flags.limit}" must be a whole number of at least 1`);
+      const { parseRedactRule, redactExchange } = await import('../../redact/redact.js');
+      const rules = (flags.redact ?? []).map((rule) => parseRedactRule(rule));
       const [{ openExistingStore }, { filterToList }, { toHar }, { exchangeToJson }, { VERSION }] = await Promise.all([
         import('../open-store.js'),
         import('../filter-options.js'),
@@ -65,7 +72,7 @@ export function exportCommand(): Command {
         const [head, tail] = flags.har ? [harHead, ']}}'] : ['[', ']'];
         await out.write(`${head}\n`);
         for (const [index, id] of ids.entries()) {
-          const exchange = store.get(id)!;
+          const exchange = redactExchange(store.get(id)!, rules);
           const item = flags.har ? toHar([exchange], { version: VERSION }).log.entries[0] : exchangeToJson(exchange);
           await out.write(`${index > 0 ? ',\n' : ''}${jsonText(item, 2)}`);
         }

@@ -2,13 +2,8 @@
 
 import { Command, Option } from 'commander';
 import { dbOption } from '../db-option.js';
-import { withSecretOptions, type SecretFlags } from '../secret-options.js';
-
-export interface InspectFlags extends SecretFlags {
-  db?: string;
-  to?: string;
-  timeout: string;
-}
+import { withSecretOptions } from '../secret-options.js';
+import type { InspectFlags } from '../actions/inspect.js';
 
 export function inspectCommand(): Command {
   return withSecretOptions(new Command('inspect'))

@@ -1,37 +1,29 @@
 // `hooktunnel listen <port|url>`: flags and help. The work happens in ../actions/listen.ts, loaded on use.
 
 import { Command, Option } from 'commander';
-import { withDeliveryOptions, type DeliveryFlags } from '../delivery-options.js';
-import { withSecretOptions, type SecretFlags } from '../secret-options.js';
+import { withDeliveryOptions } from '../delivery-options.js';
+import { withSecretOptions } from '../secret-options.js';
+import { withWebOptions } from '../web-options.js';
+import type { ListenFlags } from '../actions/listen.js';
 
 /** The embedded relay's port, fixed so the URL is the same from run to run. */
 export const DEFAULT_EMBEDDED_PORT = 4747;
 
-export interface ListenFlags extends SecretFlags, DeliveryFlags {
-  relay?: string;
-  token?: string;
-  name?: string;
-  force?: boolean;
-  db?: string;
-  store: boolean;
-  timeout: string;
-  hostHeader: string;
-  json?: boolean;
-  tui: boolean;
-  retry: boolean;
-  embeddedPort: string;
-}
-
 export function listenCommand(): Command {
-  return withDeliveryOptions(withSecretOptions(new Command('listen')))
+  return withWebOptions(withDeliveryOptions(withSecretOptions(new Command('listen'))))
     .description('Open a public URL and forward every request to a local app, recording each exchange.')
-    .argument('<target>', 'local port (3000), host:port, or URL (http://127.0.0.1:8000/base)')
+    .argument('[target]', 'local port (3000), host:port, or URL (http://127.0.0.1:8000/base); leave out to use the routes of hooktunnel.yml')
+    .addOption(new Option('--config <file>', 'project config with routes (default: ./hooktunnel.yml when present); flags override it').env('HOOKTUNNEL_CONFIG'))
     .addOption(new Option('--relay <url>', 'relay to use (http(s):// or ws(s)://); default: the one saved by `hooktunnel login`, else an embedded relay on 127.0.0.1').env('HOOKTUNNEL_RELAY'))
     .addOption(new Option('--token <token>', 'token for a relay that requires one').env('HOOKTUNNEL_TOKEN'))
     .addOption(new Option('--name <name>', 'ask for a stable URL /t/<name> instead of a random id').env('HOOKTUNNEL_NAME'))
     .option('--force', 'take the name over from another connected client')
     .addOption(new Option('--db <file>', 'capture database (default: $XDG_DATA_HOME/hooktunnel/hooktunnel.db)').env('HOOKTUNNEL_DB'))
     .option('--no-store', 'forward without recording')
+    .addOption(
+      new Option('--redact <rule>', 'store this redacted: header:<name> or body:<json path> (repeatable; the app still gets the real bytes)')
+        .argParser((value: string, previous: string[] = []) => [...previous, value]),
+    )
     .addOption(new Option('--timeout <duration>', 'wait this long for the local app (45s, 2m; 0 waits forever)').default('30s').env('HOOKTUNNEL_TIMEOUT'))
     .addOption(new Option('--host-header <mode>', 'Host sent to the local app: rewrite, preserve, or a value').default('rewrite'))
     .option('--json', 'print newline-delimited JSON events instead of text')
@@ -47,12 +39,17 @@ Examples:
   hooktunnel listen 3000 --relay https://hooks.example.com --name stripe-dev
   hooktunnel listen 3000 --json | jq .                  one JSON object per event
   hooktunnel listen 3000 --ack --ack-path /stripe       Stripe hears 200 at once; retried while the app is down
+  hooktunnel listen                                    routes from ./hooktunnel.yml (check it: hooktunnel config check)
+  hooktunnel listen 3000 --inspect-port 4050            the web inspector on http://127.0.0.1:4050/
 
 While listen is away (stopped, asleep, reconnecting), a relay with a queue answers senders 202 and delivers their
-requests, in order, when it is back; a restarted listen keeps its URL.`,
+requests, in order, when it is back; a restarted listen keeps its URL.
+
+The web inspector (http://127.0.0.1:4040/ or the next free port; the printed link carries a per-run secret that
+allows replays) shows every exchange live in a browser. --no-web turns it off.`,
     )
-    .action(async (target: string, flags: ListenFlags) => {
-      const { listen } = await import('../actions/listen.js');
-      await listen(target, flags);
+    .action(async (target: string | undefined, flags: ListenFlags, command: Command) => {
+      const [{ listen }, { userSetKeys }] = await Promise.all([import('../actions/listen.js'), import('../project-flags.js')]);
+      await listen(target, flags, userSetKeys(command, flags));
     });
 }

@@ -1,10 +1,7 @@
 // `hooktunnel login <relay-url> --token <token>`: remember a self-hosted relay and its token for `listen`.
 
 import { Command, Option } from 'commander';
-
-export interface LoginFlags {
-  token?: string;
-}
+import type { LoginFlags } from '../actions/login.js';
 
 export function loginCommand(): Command {
   return new Command('login')

@@ -1,14 +1,8 @@
-// `hooktunnel prune`: delete old exchanges (bodies, chunks and attempts too), by age or by count.
+// `hooktunnel prune`: delete old exchanges (bodies, chunks and attempts too), by age or by count. The work is in ../actions/prune.ts.
 
 import { Command, Option } from 'commander';
 import { dbOption } from '../db-option.js';
-
-interface PruneFlags {
-  olderThan?: string;
-  keep?: string;
-  vacuum?: boolean;
-  db?: string;
-}
+import type { PruneFlags } from '../actions/prune.js';
 
 export function pruneCommand(): Command {
   return new Command('prune')
@@ -16,35 +10,24 @@ export function pruneCommand(): Command {
     .option('--older-than <duration>', 'delete exchanges received longer ago than this (7d, 12h)')
     .option('--keep <n>', 'keep only the newest n exchanges')
     .option('--vacuum', 'give the freed space back to the disk (rewrites the file; slow on a large one)')
+    .option('-y, --yes', 'delete without asking, even when the rules delete every exchange (--keep 0)')
+    .option('--json', 'print {"deleted","remaining","db","vacuumed"} as JSON')
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
     .addHelpText(
       'after',
       `
 With both flags, either rule deletes. Exchanges with a delivery attempt pending or running are kept.
+Deleting every exchange (--keep 0, or rules that match them all) asks first on a terminal; elsewhere it needs --yes
+(without it: nothing is deleted, exit status 2). The count deleted is always printed.
 \`listen --keep <n>\` applies the same cap as exchanges arrive.
 
 Examples:
   hooktunnel prune --older-than 7d
-  hooktunnel prune --keep 10000 --vacuum`,
+  hooktunnel prune --keep 10000 --vacuum
+  hooktunnel prune --keep 0 --yes --json                  empty the database, print {"deleted":…}`,
     )
     .action(async (flags: PruneFlags) => {
-      const [{ parseDuration }, { usageError }, { openExistingStore }] = await Promise.all([
-        import('../../duration.js'),
-        import('../../errors.js'),
-        import('../open-store.js'),
-      ]);
-      if (flags.olderThan === undefined && flags.keep === undefined) {
-        throw usageError('prune needs --older-than or --keep', 'for example `hooktunnel prune --older-than 7d` or `hooktunnel prune --keep 10000`');
-      }
-      const keep = flags.keep === undefined ? undefined : Number(flags.keep);
-      if (keep !== undefined && (!Number.isInteger(keep) || keep < 0)) throw usageError(`--keep "${flags.keep}" must be a whole number`);
-      const before = flags.olderThan === undefined ? undefined : Date.now() - parseDuration(flags.olderThan, '--older-than');
-      const store = openExistingStore(flags.db);
-      try {
-        const deleted = store.prune({ before, keep, vacuum: flags.vacuum });
-        process.stdout.write(`pruned ${deleted} exchange${deleted === 1 ? '' : 's'} from ${store.path}\n`);
-      } finally {
-        store.close();
-      }
+      const { prune } = await import('../actions/prune.js');
+      await prune(flags);
     });
 }

@@ -1,6 +1,6 @@
 // `hooktunnel relay token create|list|revoke` and `relay name list|release`: the relay's state, edited while it runs.
 
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 
 export interface StateFlags {
   dataDir?: string;
@@ -44,20 +44,40 @@ export function relayTokenCommand(): Command {
     );
 }
 
+/** --redis, given here or to `relay` (commander gives a flag both know to the parent). */
+const redisOf = (command: Command): string | undefined =>
+  (command.opts() as { redis?: string }).redis ?? (command.optsWithGlobals() as { redis?: string }).redis;
+
+/** Names of a cluster live in its Redis (`relay --redis`), not in a node's --data-dir. */
+const redisOption = () => new Option('--redis <url>', 'the names of a relay cluster, in its Redis (as the nodes\' --redis)').env('HOOKTUNNEL_REDIS');
+
 export function relayNameCommand(): Command {
   return new Command('name')
     .description('Reserved names (stable URLs): each belongs to the token that first claimed it.')
     .exitOverride()
     .addCommand(
-      leaf('list', 'List reserved names and the tokens that own them.').action(async (_flags: object, command: Command) => {
-        const { listNames } = await import('../actions/relay-token.js');
-        listNames(dataDirOf(command));
-      }),
+      leaf('list', 'List reserved names and the tokens that own them.')
+        .addOption(redisOption())
+        .action(async (_flags: object, command: Command) => {
+          const redis = redisOf(command);
+          if (redis) {
+            const { listNamesInRedis } = await import('../actions/relay-cluster-names.js');
+            return listNamesInRedis(redis, dataDirOf(command));
+          }
+          const { listNames } = await import('../actions/relay-token.js');
+          listNames(dataDirOf(command));
+        }),
     )
     .addCommand(
       leaf('release', 'Free a reserved name, so the next token that asks for it gets it.')
         .argument('<name>', 'the reserved name')
+        .addOption(redisOption())
         .action(async (name: string, _flags: object, command: Command) => {
+          const redis = redisOf(command);
+          if (redis) {
+            const { releaseNameInRedis } = await import('../actions/relay-cluster-names.js');
+            return releaseNameInRedis(redis, name);
+          }
           const { releaseName } = await import('../actions/relay-token.js');
           releaseName(dataDirOf(command), name);
         }),

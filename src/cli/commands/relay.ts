@@ -1,46 +1,8 @@
 // `hooktunnel relay`: run a relay server (self-hosted, behind Caddy or nginx for TLS); `relay token|name` manage its state.
 
 import { Command, Option } from 'commander';
+import type { RelayFlags } from '../actions/relay-options.js';
 import { relayNameCommand, relayTokenCommand } from './relay-token.js';
-
-export interface RelayFlags {
-  port: string;
-  host: string;
-  publicUrl?: string;
-  domain?: string;
-  trustProxy?: string;
-  dataDir?: string;
-  tokenFile?: string;
-  allowAnonymous?: boolean;
-  adminPort?: string;
-  adminHost: string;
-  maxBody: string;
-  maxHeaderSize: string;
-  maxHeaders: string;
-  maxUrl: string;
-  maxInFlight: string;
-  rateLimit: string;
-  rateBurst: string;
-  maxTunnelsPerToken: string;
-  maxFrame: string;
-  authFailures: string;
-  authWindow: string;
-  maxPendingPerIp: string;
-  handshakeTimeout: string;
-  heartbeatInterval: string;
-  heartbeatTimeout: string;
-  headersTimeout: string;
-  requestTimeout: string;
-  resumeTtl: string;
-  drainTimeout: string;
-  queue: boolean;
-  queueMax: string;
-  queueMaxBytes: string;
-  queueTtl: string;
-  queueStatus: string;
-  queueBody: string;
-  quiet?: boolean;
-}
 
 const env = (flags: string, description: string, name: string, fallback?: string) => {
   const option = new Option(flags, description).env(name);
@@ -81,6 +43,10 @@ export function relayCommand(): Command {
     .addOption(env('--queue-ttl <duration>', 'how long a queued request waits for its client (its URL is kept as long)', 'HOOKTUNNEL_QUEUE_TTL', '24h'))
     .addOption(env('--queue-status <n>', 'status a sender gets when its request is queued', 'HOOKTUNNEL_QUEUE_STATUS', '202'))
     .addOption(env('--queue-body <text>', 'body a sender gets when its request is queued', 'HOOKTUNNEL_QUEUE_BODY', '{"queued":true}'))
+    .optionsGroup('Scale-out (several relays behind one load balancer, sharing tunnels through Redis):')
+    .addOption(env('--redis <url>', 'redis://host:6379 shared by every node: where tunnels are, names, resume tokens, the queue', 'HOOKTUNNEL_REDIS'))
+    .addOption(env('--node-url <url>', 'this node\'s address as the other nodes reach it, e.g. http://10.0.0.5:8080', 'HOOKTUNNEL_NODE_URL'))
+    .addOption(env('--cluster-secret <secret>', 'shared by every node, authenticates node-to-node requests (required with --redis)', 'HOOKTUNNEL_CLUSTER_SECRET'))
     .optionsGroup('Timeouts:')
     .addOption(env('--handshake-timeout <duration>', 'time for a client to say hello', 'HOOKTUNNEL_HANDSHAKE_TIMEOUT', '5s'))
     .addOption(env('--heartbeat-interval <duration>', 'ping clients this often', 'HOOKTUNNEL_HEARTBEAT_INTERVAL', '10s'))
@@ -97,11 +63,16 @@ Examples:
   hooktunnel relay --public-url https://hooks.example.com --trust-proxy 127.0.0.1
   hooktunnel relay --domain hooks.example.com                    https://<id>.hooks.example.com
   hooktunnel relay --host 0.0.0.0 --allow-anonymous              anyone may open tunnels (a trusted network only)
+  hooktunnel relay --host 0.0.0.0 --redis redis://10.0.0.2:6379 --node-url http://10.0.0.5:8080
+                   --cluster-secret "$SECRET"                   one node of several behind a load balancer
 
 While a client is away, requests for its URL are stored in --data-dir and answered 202; they are delivered, in order,
 when it reconnects (at least once; the CLI drops repeats). Resume tokens are kept there too, so a restart keeps URLs.
-SIGTERM drains: new requests get 503, in-flight ones finish (--drain-timeout), clients reconnect; a second signal stops at once.
-See docs/self-host.md for a VPS walkthrough with Caddy or nginx.`,
+SIGTERM drains: in-flight requests finish (--drain-timeout), new ones are queued (202; 503 + Retry-After when the
+queue cannot take them, or with --no-queue), then clients are told to reconnect; a second signal stops at once.
+With --redis, the queue, resume tokens and reserved names live in Redis (tokens stay per node: give every node the same
+HOOKTUNNEL_RELAY_TOKENS or --token-file). See docs/self-host.md for a VPS walkthrough with Caddy or nginx, and
+the README's "Scale-out" section.`,
     )
     .action(async (flags: RelayFlags) => {
       const { runRelay } = await import('../actions/relay.js');

@@ -2,20 +2,8 @@
 
 import { Command, Option } from 'commander';
 import { dbOption } from '../db-option.js';
-import { withSecretOptions, type SecretFlags } from '../secret-options.js';
-
-export interface ReplayFlags extends SecretFlags {
-  db?: string;
-  to?: string;
-  json?: boolean;
-  timeout: string;
-  resign?: boolean;
-  edit?: boolean;
-  setHeader?: string[];
-  bodyFile?: string;
-  since?: string;
-  path?: string;
-}
+import { withSecretOptions } from '../secret-options.js';
+import type { ReplayFlags } from '../actions/replay.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -30,6 +18,7 @@ export function replayCommand(): Command {
     .option('--body-file <file>', 'send this file as the body (re-signed when a secret is known)')
     .option('--since <duration>', 'replay every original exchange received in the last <duration> (10m, 2h), oldest first')
     .option('--path <prefix>', 'only exchanges whose path starts with this (with --since)')
+    .option('--allow-redacted', 'send exchanges that were stored redacted ([REDACTED] values and all)')
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
     .addOption(new Option('--timeout <duration>', 'wait this long for the local app (0 waits forever)').default('30s').env('HOOKTUNNEL_TIMEOUT'))
     .option('--json', 'print each new exchange as a JSON line')
@@ -37,6 +26,8 @@ export function replayCommand(): Command {
       'after',
       `
 Exit status: 0 when the local app answered (whatever the status), 1 when it could not be reached.
+A replay that got no answer is one line on stderr ("cannot reach http://127.0.0.1:4000: connection refused");
+with --json, stdout still gets the failed exchange and stderr gets {"error":{"code","message","replayOf","id"}}.
 
 Examples:
   hooktunnel replay 12                                  exact bytes, to the original target

@@ -2,13 +2,8 @@
 
 import { Command, Option } from 'commander';
 import { dbOption } from '../db-option.js';
-import { withSecretOptions, type SecretFlags } from '../secret-options.js';
-
-export interface RetryFlags extends SecretFlags {
-  db?: string;
-  timeout: string;
-  json?: boolean;
-}
+import { withSecretOptions } from '../secret-options.js';
+import type { RetryFlags } from '../actions/retry.js';
 
 export function retryCommand(): Command {
   return withSecretOptions(new Command('retry'))
@@ -17,17 +12,22 @@ export function retryCommand(): Command {
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
     .addOption(new Option('--timeout <duration>', 'wait this long for the local app (0 waits forever)').default('30s').env('HOOKTUNNEL_TIMEOUT'))
     .option('--json', 'print each exchange after its attempt as a JSON line')
+    .option('--force', 'send exchanges that already succeeded (2xx/3xx) too, as another attempt')
     .addHelpText(
       'after',
       `
 Works whether or not a listen is running. An automatic retry pending for the exchange is not sent a second time:
 this attempt takes its place (and if it fails, the next automatic one is scheduled after it). If a listen is
-sending that exchange at this moment, retry says so and sends nothing.
+sending that exchange at this moment, retry says so and sends nothing. An exchange the app already took (2xx/3xx)
+is not sent again without --force (use \`hooktunnel replay\` for a copy recorded as a new exchange); a 4xx is retried.
+An exchange stored redacted (listen --redact) is never retried: use \`hooktunnel replay <id> --allow-redacted\`.
 
-Exit status: 0 when the local app answered below 500, 1 otherwise.
+Exit status: 0 when the local app answered below 500, 1 otherwise; 2 when nothing was sent because an exchange
+already succeeded (without --force) or was stored redacted, or for a usage mistake.
 
 Examples:
   hooktunnel retry 12
+  hooktunnel retry 12 --force                           send it again although the app answered 200
   hooktunnel ls --failed --json | jq '.[].id' | xargs hooktunnel retry`,
     )
     .action(async (ids: string[], flags: RetryFlags) => {

@@ -2,16 +2,8 @@
 
 import { Command, Option } from 'commander';
 import { dbOption } from '../db-option.js';
-import { withSecretOptions, type SecretFlags } from '../secret-options.js';
-
-interface TriggerFlags extends SecretFlags {
-  to: string;
-  path: string;
-  db?: string;
-  json?: boolean;
-  timeout: string;
-  list?: boolean;
-}
+import { withSecretOptions } from '../secret-options.js';
+import type { TriggerFlags } from '../actions/trigger.js';
 
 export function triggerCommand(): Command {
   return withSecretOptions(new Command('trigger'))
@@ -30,5 +22,3 @@ export function triggerCommand(): Command {
       await trigger(provider, event, flags);
     });
 }
-
-export type { TriggerFlags };

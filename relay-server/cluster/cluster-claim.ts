@@ -1,0 +1,62 @@
+// Which id a HELLO gets on a clustered node: the same rules as a single relay (tunnel-registry.ts and handshake.ts),
+// decided against Redis, so names, resume tokens and "connected elsewhere" hold across every node.
+
+import { randomBytes } from 'node:crypto';
+import type { HelloMeta } from '../../src/protocol.js';
+import { NAME_PATTERN, randomTunnelId, type Claim, type TunnelRegistry } from '../tunnel-registry.js';
+import type { TunnelDirectory } from './directory.js';
+
+const newResumeToken = () => randomBytes(24).toString('base64url');
+
+export async function clusterClaim(
+  hello: HelloMeta,
+  tokenKey: string | undefined,
+  deps: { directory: TunnelDirectory; registry: TunnelRegistry; maxTunnelsPerToken: number },
+): Promise<Claim> {
+  const { directory, registry } = deps;
+  const name = hello.name;
+  if (name !== undefined && !NAME_PATTERN.test(name)) {
+    return { ok: false, code: 'bad_name', message: `name "${name}" must be 1-63 lowercase letters, digits or dashes`, fatal: true };
+  }
+  // Ownership first: --force must not help a client whose token does not own the name.
+  const owner = tokenKey && name !== undefined ? await directory.nameOwner(name) : undefined;
+  if (owner && owner !== tokenKey) return reserved(name!);
+  const resumed = hello.resumeToken ? await directory.findResume(hello.resumeToken) : undefined;
+
+  let claim: Claim & { ok: true };
+  if (name !== undefined) {
+    const ownsIt = resumed === name;
+    const local = registry.get(name);
+    const holder = await directory.locate(name);
+    // A claim naming this node without a local client is stale (this node restarted): nobody holds the name.
+    const elsewhere = holder !== undefined && holder !== directory.nodeUrl;
+    if ((local || elsewhere) && !ownsIt && !hello.force) {
+      return { ok: false, code: 'name_taken', message: `name "${name}" is in use by another connected client; pass --force to take it over`, fatal: true };
+    }
+    claim = { ok: true, id: name, resumeToken: ownsIt ? hello.resumeToken! : newResumeToken(), displaced: local };
+  } else if (resumed) {
+    claim = { ok: true, id: resumed, resumeToken: hello.resumeToken!, displaced: registry.get(resumed) };
+  } else {
+    let id = randomTunnelId();
+    while (await directory.known(id)) id = randomTunnelId();
+    claim = { ok: true, id, resumeToken: newResumeToken() };
+  }
+
+  if (tokenKey) {
+    // Counted per node: a token's tunnels are spread over nodes by the load balancer.
+    const open = registry.countFor(tokenKey) - (claim.displaced?.tokenKey === tokenKey ? 1 : 0);
+    if (open >= deps.maxTunnelsPerToken) {
+      const message = `this token already has ${open} tunnels open on the relay, its limit; stop one, or raise the relay's --max-tunnels-per-token`;
+      return { ok: false, code: 'too_many_tunnels', message, fatal: true };
+    }
+    // Another node may have bound the name since the check above: the first binding wins.
+    if (name !== undefined && !owner && (await directory.reserveName(name, tokenKey)) !== tokenKey) return reserved(name);
+  }
+  await directory.register(claim.id, claim.resumeToken, tokenKey && name !== undefined ? tokenKey : '', hello.ack);
+  return claim;
+}
+
+function reserved(name: string): Claim {
+  const message = `name "${name}" is reserved by another token on this relay; pick another --name, or ask the relay's operator to run \`hooktunnel relay name release ${name} --redis URL\``;
+  return { ok: false, code: 'name_reserved', message, fatal: true };
+}

@@ -1,0 +1,48 @@
+// Reserved names of a relay cluster, for the operator's `relay name list|release --redis`: they live in Redis, not in
+// any node's --data-dir.
+
+import { Redis } from 'ioredis';
+import { redisKeys } from './redis-keys.js';
+
+export interface ClusterName {
+  name: string;
+  /** SHA-256 (hex) of the token that owns it. */
+  owner: string;
+}
+
+/** One short-lived connection that fails at once when Redis is down (no offline queue, no reconnect). */
+async function withRedis<T>(url: string, use: (redis: Redis) => Promise<T>): Promise<T> {
+  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    throw new Error(`could not reach Redis at ${url}: ${(error as Error).message}`);
+  }
+  try {
+    return await use(redis);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export function listClusterNames(url: string): Promise<ClusterName[]> {
+  return withRedis(url, async (redis) => {
+    const prefix = redisKeys.name('');
+    const names: ClusterName[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      const owners = keys.length ? await redis.mget(...keys) : [];
+      keys.forEach((key, i) => owners[i] && names.push({ name: key.slice(prefix.length), owner: owners[i]! }));
+    } while (cursor !== '0');
+    return names.sort((a, b) => a.name.localeCompare(b.name));
+  });
+}
+
+/** Frees a name on every node at once; false when it was not reserved. */
+export function releaseClusterName(url: string, name: string): Promise<boolean> {
+  return withRedis(url, async (redis) => (await redis.del(redisKeys.name(name))) === 1);
+}

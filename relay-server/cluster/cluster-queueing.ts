@@ -1,0 +1,215 @@
+// The relay's queueing on a clustered node: the same surface as relay-queue.ts (relay.ts calls either), with the
+// requests stored in Redis Streams and delivered by whichever node holds the tunnel when its client is back.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DEFAULT_QUEUE_SETTINGS, type QueueSettings, type QueueUsage } from '../delivery-queue.js';
+import { sendError } from '../error-page.js';
+import type { Requeue } from '../public-request.js';
+import { acknowledges, ByteBudget, DELIVERY_HEADER, looksLikeJson, type QueuedRequest } from '../queue-intake.js';
+import type { AckSettings } from '../../src/protocol.js';
+import type { RequestHead } from '../relay-queue.js';
+import type { TunnelConnection } from '../tunnel-connection.js';
+import { StreamPump } from './stream-pump.js';
+import type { StreamQueue } from './stream-queue.js';
+
+/** As relay-queue.ts: expired requests are dropped about once a minute (each node walks the stream heads). */
+const EXPIRY_INTERVAL_MS = 60_000;
+/** /metrics shows cluster-wide queue totals at most this old (one HMGET a second). */
+const TOTALS_INTERVAL_MS = 1_000;
+const QUEUE_FULL_RETRY_SECONDS = 60;
+
+export interface ClusterQueueingHooks {
+  /** A request was queued for a tunnel not connected here: its holder (if any) must pump. */
+  announce: (tunnelId: string) => void;
+  /** An away client's ack settings, kept in Redis with its reservation (so any node answers as the client asked). */
+  ackFor: (tunnelId: string) => Promise<AckSettings | undefined>;
+}
+
+export class ClusterQueueing {
+  private readonly settings: QueueSettings;
+  private readonly keptBodies: ByteBudget;
+  /** The pump of each tunnel connected here. */
+  private readonly pumps = new Map<string, { connection: TunnelConnection; pump: StreamPump }>();
+  private cachedTotals: QueueUsage = { count: 0, bytes: 0 };
+  private timer: NodeJS.Timeout | undefined;
+  private totalsTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly queue: StreamQueue,
+    settings: Partial<QueueSettings> | undefined,
+    private readonly hooks: ClusterQueueingHooks,
+    private readonly log: (line: string) => void,
+  ) {
+    this.settings = { ...DEFAULT_QUEUE_SETTINGS, ...settings };
+    this.keptBodies = new ByteBudget(this.settings.keepBodiesBytes);
+    // One for every live request (as RelayQueue.requeue): no closure per request on the hot path.
+    this.requeue = {
+      budget: this.keptBodies,
+      store: (request, receivedAt, body) => {
+        const { tunnelId, deliveryId, method, path, headers, url } = request;
+        const queued = { tunnelId, deliveryId, method, path, headers, url, reason: 'offline' as const, answer: this.settings, receivedAt };
+        void this.store(request.req, request.res, queued, body);
+      },
+    };
+  }
+
+  /** For live requests: one whose tunnel drops after its body arrived is stored in the stream under its own delivery id. */
+  readonly requeue: Requeue;
+
+  /** Set once this node drains (as RelayQueue.drain): its clients are about to leave, so nothing new goes live. */
+  private draining = false;
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /** Does this request go to the stream (client away, a path it acknowledges, or this node draining)? */
+  takes(tunnel: TunnelConnection | undefined, path: string): boolean {
+    return this.draining || !tunnel || acknowledges(tunnel.ack, path);
+  }
+
+  /**
+   * The node is stopping: every new request is queued in Redis (202, or 503 queue_full when the stream cannot take
+   * it), including those for tunnels held by other nodes; the holding node delivers them (see cluster.ts elsewhere()).
+   */
+  drain(): void {
+    this.draining = true;
+  }
+
+  /**
+   * Reads the whole body (the limit still applies, counted as it streams), stores it in the stream, answers. A path
+   * the client acknowledges gets the client's own answer, connected here or away (its settings are read from Redis).
+   */
+  accept(req: IncomingMessage, res: ServerResponse, head: RequestHead, tunnel: TunnelConnection | undefined, maxBodyBytes: number, done: (bytesIn: number) => void): void {
+    // As on a single relay, a full queue is refused before the body is read (the store re-checks atomically).
+    const declared = Number(req.headers['content-length'] ?? 0);
+    const ackRead = tunnel ? Promise.resolve(tunnel.ack) : this.hooks.ackFor(head.tunnelId);
+    Promise.all([this.queue.usage(head.tunnelId), ackRead]).then(
+      ([usage, ack]) => {
+        const acked = acknowledges(ack, head.path);
+        const request: QueuedRequest = { ...head, reason: acked ? 'ack' : 'offline', answer: acked ? ack : this.settings };
+        const { maxCount, maxBytes } = this.settings;
+        if (usage.count >= maxCount || usage.bytes + (Number.isFinite(declared) ? declared : 0) > maxBytes) {
+          const message = `tunnel ${head.tunnelId} already has ${maxCount} requests or ${maxBytes} bytes queued`;
+          sendError(req, res, { code: 'queue_full', message, retryAfterSeconds: QUEUE_FULL_RETRY_SECONDS }, true);
+          return done(0);
+        }
+        this.readAndStore(req, res, request, maxBodyBytes, done);
+      },
+      () => {
+        sendError(req, res, { code: 'queue_full', message: 'the relay could not store the request (its Redis is unreachable)', retryAfterSeconds: 5 }, true);
+        done(0);
+      },
+    );
+  }
+
+  private readAndStore(req: IncomingMessage, res: ServerResponse, request: QueuedRequest, maxBodyBytes: number, done: (bytesIn: number) => void): void {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      bytes += chunk.length;
+      if (bytes > maxBodyBytes) {
+        over = true;
+        chunks.length = 0;
+        sendError(req, res, { code: 'body_too_large', message: `request body exceeds the relay's limit of ${maxBodyBytes} bytes` }, true);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!over) void this.store(req, res, request, Buffer.concat(chunks, bytes));
+      done(bytes);
+    });
+  }
+
+  open(connection: TunnelConnection): void {
+    const pump = new StreamPump(this.queue, connection, this.log);
+    this.pumps.set(connection.id, { connection, pump });
+    pump.kick();
+  }
+
+  /** Another node queued a request for `tunnelId` (or the refresh tick asks): send it if its client is here. */
+  kick(tunnelId?: string): void {
+    for (const [id, { connection, pump }] of this.pumps) {
+      if (connection.closed) this.pumps.delete(id);
+      else if (tunnelId === undefined || id === tunnelId) pump.kick();
+    }
+  }
+
+  /** Cluster-wide totals, as last read (read every second: /metrics must not wait on Redis). */
+  totals(): QueueUsage {
+    return this.cachedTotals;
+  }
+
+  async refreshTotals(): Promise<void> {
+    this.cachedTotals = await this.queue.totals();
+  }
+
+  start(): void {
+    const expire = () => {
+      this.queue.expire().then(
+        (dropped) => {
+          if (dropped > 0) this.log(`dropped ${dropped} queued requests older than ${this.settings.ttlMs / 1000} s (their clients never came back)`);
+        },
+        (error: Error) => this.log(`queue expiry failed: ${error.message}`),
+      );
+    };
+    expire();
+    this.timer = setInterval(expire, EXPIRY_INTERVAL_MS);
+    this.timer.unref();
+    this.totalsTimer = setInterval(() => this.refreshTotals().catch(() => {}), TOTALS_INTERVAL_MS);
+    this.totalsTimer.unref();
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    clearInterval(this.totalsTimer);
+  }
+
+  /** Stores a complete request and answers its sender: 2xx once stored, 503 when it cannot be. */
+  private async store(req: IncomingMessage, res: ServerResponse, request: QueuedRequest, body: Buffer): Promise<void> {
+    const receivedAt = request.receivedAt ?? Date.now();
+    const expiresAt = receivedAt + this.settings.ttlMs;
+    const { maxCount, maxBytes } = this.settings;
+    let stored: 'stored' | 'full';
+    try {
+      stored = await this.queue.enqueue(
+        {
+          deliveryId: request.deliveryId,
+          tunnelId: request.tunnelId,
+          method: request.method,
+          path: request.path,
+          headers: request.headers,
+          url: request.url,
+          body,
+          receivedAt,
+          expiresAt,
+          reason: request.reason,
+          answerStatus: request.answer.status,
+          answerBody: request.answer.body,
+        },
+        { maxCount, maxBytes },
+      );
+    } catch (error) {
+      this.log(`could not queue a request for tunnel ${request.tunnelId}: ${(error as Error).message}`);
+      return sendError(req, res, { code: 'queue_full', message: 'the relay could not store the request (its Redis is unreachable)', retryAfterSeconds: 5 });
+    }
+    if (stored === 'full') {
+      const message = `tunnel ${request.tunnelId} already has ${maxCount} requests or ${maxBytes} bytes queued`;
+      return sendError(req, res, { code: 'queue_full', message, retryAfterSeconds: QUEUE_FULL_RETRY_SECONDS });
+    }
+    const text = request.answer.body;
+    res.writeHead(request.answer.status, {
+      'Content-Type': looksLikeJson(text) ? 'application/json' : 'text/plain; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+      'Cache-Control': 'no-store',
+      [DELIVERY_HEADER]: request.deliveryId,
+    });
+    res.end(text);
+    const local = this.pumps.get(request.tunnelId);
+    if (local && !local.connection.closed) local.pump.kick(request.deliveryId);
+    else this.hooks.announce(request.tunnelId);
+  }
+}

@@ -1,0 +1,221 @@
+// A relay node in a cluster, wired: Redis, the tunnel directory, the stream queue, hops to other nodes, the refresh
+// tick, and what /healthz and /metrics say. relay.ts calls these hooks only when started with a cluster.
+
+import { createHash } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { HelloMeta } from '../../src/protocol.js';
+import type { QueueSettings } from '../delivery-queue.js';
+import { sendError } from '../error-page.js';
+import type { RelayLimits } from '../options.js';
+import type { RequestHead } from '../relay-queue.js';
+import type { ResumeStore } from '../resume-store.js';
+import type { Claim, TunnelRegistry } from '../tunnel-registry.js';
+import { clusterClaim } from './cluster-claim.js';
+import { DEFAULT_LOCATION_TTL_MS, DEFAULT_REFRESH_MS, type ClusterOptions } from './cluster-options.js';
+import { ClusterQueueing } from './cluster-queueing.js';
+import { TunnelDirectory } from './directory.js';
+import { hopToNode, inboundHop, type Hop } from './node-hop.js';
+import { redisKeys } from './redis-keys.js';
+import { RedisConnection } from './redis-connection.js';
+import { StreamQueue } from './stream-queue.js';
+
+/**
+ * How long a node remembers where another node's tunnel is, so a stream of webhooks costs one Redis lookup a second
+ * instead of one each. A move announces itself (pub/sub `moved`) and clears the entry at once; a hop that still lands
+ * on the old node is queued there and delivered, never lost.
+ */
+const LOCATION_CACHE_MS = 1_000;
+
+export interface ClusterDeps {
+  limits: RelayLimits;
+  queueSettings?: Partial<QueueSettings>;
+  log: (line: string) => void;
+}
+
+export interface ClusterNode {
+  /** For the node's TunnelRegistry: a client's departure lets go of its claim. */
+  readonly resume: ResumeStore;
+  /** Replaces the local queue; undefined with `--no-queue`. */
+  readonly queueing: ClusterQueueing | undefined;
+  bind(registry: TunnelRegistry): void;
+  claim(hello: HelloMeta, tokenKey: string | undefined): Promise<Claim>;
+  /** A request passed on by another node (Hop), one with a wrong secret ('forged'), or a public one (undefined). */
+  inbound(req: IncomingMessage): Hop | 'forged' | undefined;
+  /** A request for a tunnel not connected here: hop to its node, queue it, or refuse it. */
+  elsewhere(req: IncomingMessage, res: ServerResponse, head: RequestHead, hopped: boolean, traffic: { in: number; out: number }): void;
+  health(): { node: string; redis: 'up' | 'down' };
+  metrics(): string;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createCluster(options: ClusterOptions, deps: ClusterDeps): ClusterNode {
+  const { limits, log } = deps;
+  const redis = new RedisConnection(options.redisUrl, log);
+  const directory = new TunnelDirectory(
+    redis,
+    options.nodeUrl,
+    { locationTtlMs: options.locationTtlMs ?? DEFAULT_LOCATION_TTL_MS, resumeTtlMs: limits.resumeTtlMs },
+    log,
+  );
+  const queue = new StreamQueue(redis);
+  const queueing = options.queue
+    ? new ClusterQueueing(queue, deps.queueSettings, { announce: (id) => directory.publish(`kick ${id}`), ackFor: (id) => directory.ackFor(id) }, log)
+    : undefined;
+  const secretDigest = createHash('sha256').update(options.secret, 'utf8').digest();
+  // Kept-alive sockets to the other nodes: a hop costs no TCP handshake.
+  const agent = new http.Agent({ keepAlive: true });
+  const hops = { ok: 0, failed: 0, unreachable: 0 };
+  let registry: TunnelRegistry | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let refreshing = false;
+  const locations = new Map<string, { node: string; until: number }>();
+
+  async function locate(id: string): Promise<string | undefined> {
+    const cached = locations.get(id);
+    if (cached && cached.until > Date.now()) return cached.node;
+    const node = await directory.locate(id);
+    if (node && node !== options.nodeUrl) locations.set(id, { node, until: Date.now() + LOCATION_CACHE_MS });
+    else locations.delete(id);
+    return node;
+  }
+
+  const localRegistry = () => {
+    if (!registry) throw new Error('cluster used before bind()');
+    return registry;
+  };
+
+  function displace(id: string, by: string): void {
+    const tunnel = registry?.get(id);
+    if (!tunnel) return;
+    log(`tunnel ${id} closed: another client took it over on ${by}`);
+    // At once, as on a single relay: its in-flight requests are requeued or failed now, not when its socket dies.
+    tunnel.displace(`another client took over tunnel ${id} (hooktunnel listen --force, or a reconnect)`);
+  }
+
+  /** Keeps this node's claims alive (and writes them again after Redis lost them), and kicks the pumps. */
+  async function refresh(): Promise<void> {
+    if (refreshing || !redis.isUp) return;
+    refreshing = true;
+    try {
+      const lost = await directory.refresh((id) => registry?.get(id) !== undefined);
+      const now = Date.now();
+      for (const [id, entry] of locations) if (entry.until <= now) locations.delete(id);
+      for (const id of lost) displace(id, 'another node');
+      queueing?.kick();
+    } catch (error) {
+      log(`cluster refresh failed: ${(error as Error).message}`);
+    } finally {
+      refreshing = false;
+    }
+  }
+
+  function onEvent(message: string): void {
+    const [kind, id, node] = message.split(' ');
+    if (kind === 'moved' && id) locations.delete(id);
+    if (kind === 'kick' && id) queueing?.kick(id);
+    if (kind === 'moved' && id && node && node !== options.nodeUrl && registry?.get(id)) {
+      // Checked against Redis: a late announcement must not close a client that has since come back here.
+      directory.locate(id).then(
+        (holder) => holder && holder !== options.nodeUrl && displace(id, holder),
+        () => {},
+      );
+    }
+  }
+
+  const unavailable = (req: IncomingMessage, res: ServerResponse, id: string) =>
+    sendError(req, res, { code: 'tunnel_offline', message: `this relay node cannot reach Redis to find tunnel ${id}; retry shortly`, retryAfterSeconds: 5 }, true);
+
+  /** The client is not connected anywhere (or a hop found it gone): queue for it if it is known, else 404. */
+  async function away(req: IncomingMessage, res: ServerResponse, head: RequestHead, traffic: { in: number }): Promise<void> {
+    const id = head.tunnelId;
+    let known: boolean;
+    try {
+      known = await directory.known(id);
+    } catch {
+      return unavailable(req, res, id);
+    }
+    if (!known) return sendError(req, res, { code: 'tunnel_not_found', message: `no tunnel "${id}" is connected to this relay` }, true);
+    if (!queueing) return sendError(req, res, { code: 'tunnel_offline', message: `tunnel "${id}" is not connected right now`, retryAfterSeconds: 30 }, true);
+    queueing.accept(req, res, head, undefined, limits.maxBodyBytes, (bytes) => (traffic.in = bytes));
+  }
+
+  return {
+    resume: directory.resumeStore(),
+    queueing,
+    bind(bound) {
+      registry = bound;
+    },
+    async claim(hello, tokenKey) {
+      return clusterClaim(hello, tokenKey, { directory, registry: localRegistry(), maxTunnelsPerToken: limits.maxTunnelsPerToken });
+    },
+    inbound: (req) => inboundHop(req, secretDigest),
+    elsewhere(req, res, head, hopped, traffic) {
+      // A hop that finds no client here is answered here (queued): passing it on again could loop between nodes.
+      // A draining node starts no new exchange, a hop included: it queues the request, and the holder's pump delivers
+      // it (kicked through pub/sub), so nothing is cut when this node's drain timer ends.
+      if (hopped || queueing?.isDraining) return void away(req, res, head, traffic);
+      locate(head.tunnelId).then(
+        (holder) => {
+          if (!holder || holder === options.nodeUrl) return away(req, res, head, traffic);
+          hopToNode(holder, { req, res, tunnelId: head.tunnelId, headers: head.headers, url: head.url }, {
+            secret: options.secret,
+            agent,
+            onUnreachable() {
+              // The holder is gone (killed): drop its claim so the next requests queue at once, and queue this one.
+              hops.unreachable++;
+              locations.delete(head.tunnelId);
+              log(`node ${holder} did not accept a connection; tunnel ${head.tunnelId} is treated as away`);
+              directory.unclaim(head.tunnelId, holder).catch(() => {});
+              void away(req, res, head, traffic);
+            },
+            done(outcome) {
+              hops[outcome.ok ? 'ok' : 'failed']++;
+              traffic.in = outcome.bytesIn;
+              traffic.out = outcome.bytesOut;
+            },
+          });
+        },
+        () => unavailable(req, res, head.tunnelId),
+      );
+    },
+    health: () => ({ node: options.nodeUrl, redis: redis.isUp ? 'up' : 'down' }),
+    metrics() {
+      const lines = [
+        '# HELP hooktunnel_redis_up Whether this node reaches the cluster\'s Redis (1) or not (0).',
+        '# TYPE hooktunnel_redis_up gauge',
+        `hooktunnel_redis_up ${redis.isUp ? 1 : 0}`,
+        '# HELP hooktunnel_cluster_hops_total Requests passed to the node holding their tunnel, by outcome.',
+        '# TYPE hooktunnel_cluster_hops_total counter',
+        ...Object.entries(hops).map(([outcome, count]) => `hooktunnel_cluster_hops_total{outcome="${outcome}"} ${count}`),
+      ];
+      return `${lines.join('\n')}\n`;
+    },
+    async start() {
+      try {
+        await redis.connect();
+      } catch (error) {
+        redis.close();
+        throw new Error(`could not reach Redis at ${options.redisUrl}: ${(error as Error).message}`);
+      }
+      redis.subscriber.on('message', (_channel: string, message: string) => onEvent(message));
+      await redis.subscriber.subscribe(redisKeys.events);
+      // After Redis comes back (or restarts empty), write this node's claims again at once.
+      redis.onReady(() => void refresh());
+      timer = setInterval(() => void refresh(), options.refreshMs ?? DEFAULT_REFRESH_MS);
+      timer.unref();
+      queueing?.start();
+      await queueing?.refreshTotals();
+    },
+    async close() {
+      clearInterval(timer);
+      queueing?.close();
+      agent.destroy();
+      // Let the releases of the tunnels that just closed reach Redis; Redis down or slow does not hold the stop.
+      let flushTimer: NodeJS.Timeout | undefined;
+      await Promise.race([redis.command.ping().catch(() => {}), new Promise((resolve) => (flushTimer = setTimeout(resolve, 500)))]);
+      clearTimeout(flushTimer);
+      redis.close();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+// Runs `config check`: reads hooktunnel.yml as `listen` would, and prints the settings and routes it resolves to.
+
+import chalk from 'chalk';
+import { parseDuration } from '../../duration.js';
+import { UserError } from '../../errors.js';
+import { parseHostHeader } from '../../forward/host-header.js';
+import { jsonText } from '../../output/json-text.js';
+import { findProjectConfig, loadProjectConfig, resolveRoutes } from '../../project-config/load-project-config.js';
+import { routeLines, routeView } from '../../routes/route-view.js';
+import { sanitize } from '../../sanitize.js';
+
+export interface ConfigCheckFlags {
+  config?: string;
+  json?: boolean;
+}
+
+/** listen's own defaults, for routes that set no timeout or Host mode. */
+const DEFAULT_TIMEOUT = '30s';
+const DEFAULT_HOST_HEADER = 'rewrite';
+
+export async function configCheck(flags: ConfigCheckFlags): Promise<void> {
+  const file = findProjectConfig(flags.config);
+  if (!file) throw new UserError(`no hooktunnel.yml in ${process.cwd()}`, { hint: 'create one (see README: "hooktunnel.yml"), or point --config / HOOKTUNNEL_CONFIG at it' });
+  const project = loadProjectConfig(file);
+  const { token, ...shown } = project.flags;
+  // The token's value never reaches the output: only whether the environment supplied it.
+  const settings = { ...shown, ...(token ? { token: '(set from the environment)' } : {}) };
+  const routes = resolveRoutes(project.routes, {
+    timeoutMs: parseDuration(project.flags.timeout ?? DEFAULT_TIMEOUT, 'timeout'),
+    hostHeader: parseHostHeader(project.flags.hostHeader ?? DEFAULT_HOST_HEADER),
+  });
+  const secrets = project.secrets && typeof project.secrets === 'object' ? Object.keys(project.secrets) : [];
+  if (flags.json) {
+    process.stdout.write(`${jsonText({ file, valid: true, settings, secrets, routes: routes.map(routeView) }, 2)}\n`);
+    return;
+  }
+  const lines = [`${chalk.green('ok')}  ${sanitize(file)}`];
+  for (const [key, value] of Object.entries(settings)) lines.push(`  ${key}: ${sanitize(Array.isArray(value) ? value.join(', ') : String(value))}`);
+  if (secrets.length > 0) lines.push(`  secrets: ${secrets.map((s) => sanitize(s)).join(', ')}`);
+  lines.push(routes.length > 0 ? 'routes (longest prefix first; the rest of the path is appended to the target):' : 'no routes: `hooktunnel listen` needs a target');
+  lines.push(...routeLines(routes, '  '));
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

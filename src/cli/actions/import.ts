@@ -1,0 +1,43 @@
+// Runs `import`: a HAR archive into the capture store, as exchanges `replay`, `ls`, `diff` and `wait` work with.
+
+import { readFileSync } from 'node:fs';
+import { UserError } from '../../errors.js';
+import { readHar } from '../../import/har-read.js';
+import { importExchanges } from '../../import/import-exchanges.js';
+import { jsonText } from '../../output/json-text.js';
+import { defaultDbPath } from '../../paths.js';
+import { sanitize } from '../../sanitize.js';
+import { Store } from '../../store/store.js';
+import { loadSecrets, type SecretFlags } from '../secret-options.js';
+
+export interface ImportFlags extends SecretFlags {
+  db?: string;
+  json?: boolean;
+}
+
+export async function importHar(file: string, flags: ImportFlags): Promise<void> {
+  let text: string;
+  try {
+    text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UserError(`could not read ${file}: ${(error as Error).message}`);
+  }
+  const har = readHar(text, file);
+  const secrets = loadSecrets(flags);
+  // Importing into a new file is fine: it becomes a capture database like any other.
+  const store = Store.open(flags.db ?? defaultDbPath());
+  try {
+    const ids = importExchanges(store, har.exchanges, secrets);
+    if (flags.json) {
+      process.stdout.write(`${jsonText({ imported: ids, bodiesMissing: har.bodiesMissing }, 2)}\n`);
+    } else {
+      const range = ids.length === 0 ? '' : ids.length === 1 ? ` (#${ids[0]})` : ` (#${ids[0]}–#${ids[ids.length - 1]})`;
+      process.stdout.write(`imported ${ids.length} exchange${ids.length === 1 ? '' : 's'}${range} from ${sanitize(file)} into ${store.path}\n`);
+    }
+    if (har.bodiesMissing.length > 0) {
+      process.stderr.write(`warning: the archive kept no body for ${har.bodiesMissing.length} request(s) (entries ${har.bodiesMissing.join(', ')}); they were imported with an empty body\n`);
+    }
+  } finally {
+    store.close();
+  }
+}

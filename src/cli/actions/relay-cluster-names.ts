@@ -1,0 +1,54 @@
+// `relay name list|release --redis`: the reserved names of a relay cluster, kept in its Redis.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { listClusterNames, releaseClusterName } from '../../../relay-server/cluster/cluster-names.js';
+import { UserError } from '../../errors.js';
+import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
+import { sanitize } from '../../sanitize.js';
+
+const reachable = async <T>(work: Promise<T>, url: string): Promise<T> =>
+  work.catch((error: Error) => {
+    throw new UserError(error.message.startsWith('could not reach Redis') ? error.message : `Redis at ${url}: ${error.message}`, {
+      hint: 'check --redis (HOOKTUNNEL_REDIS): the same URL the relay nodes use',
+    });
+  });
+
+/** Token names by digest, from this machine's relay state when it has one (nodes share tokens, not their names). */
+function tokenNames(dataDir: string | undefined): Map<string, string> {
+  const dir = dataDir ?? defaultRelayDataDir();
+  // Only an existing state: listing names must not create a relay's state on the operator's machine.
+  if (!existsSync(join(dir, 'relay.db'))) return new Map();
+  try {
+    const db = RelayDb.open(dir);
+    try {
+      return new Map(db.listTokens().map((token) => [token.digest, token.name]));
+    } finally {
+      db.close();
+    }
+  } catch {
+    return new Map();
+  }
+}
+
+export async function listNamesInRedis(url: string, dataDir: string | undefined): Promise<void> {
+  const rows = await reachable(listClusterNames(url), url);
+  if (rows.length === 0) {
+    process.stderr.write('No reserved names in this cluster. A name is reserved when a client with a token first asks for it (`listen --name`).\n');
+    return;
+  }
+  const names = tokenNames(dataDir);
+  const width = Math.max(4, ...rows.map((row) => row.name.length));
+  process.stdout.write(`${'NAME'.padEnd(width)}  TOKEN\n`);
+  for (const row of rows) {
+    // Names come from Redis, which anyone on its network could write: escaped before the terminal.
+    process.stdout.write(`${sanitize(row.name).padEnd(width)}  ${names.get(row.owner) ?? `(token file, environment or another node: ${sanitize(row.owner.slice(0, 12))}…)`}\n`);
+  }
+}
+
+export async function releaseNameInRedis(url: string, name: string): Promise<void> {
+  if (!(await reachable(releaseClusterName(url, name), url))) {
+    throw new UserError(`"${name}" is not a reserved name in this cluster`, { hint: 'run `hooktunnel relay name list --redis URL` to see them' });
+  }
+  process.stdout.write(`Released "${name}" on every node; the next token that asks for it gets it.\n`);
+}

@@ -1,0 +1,36 @@
+// Turns the scale-out flags of `relay` (--redis, --node-url, --cluster-secret) into ClusterOptions, or says what is wrong.
+
+import type { ClusterOptions } from '../../../relay-server/cluster/cluster-options.js';
+import { usageError } from '../../errors.js';
+import type { RelayFlags } from './relay-options.js';
+
+/** Long enough that it cannot be guessed; `openssl rand -hex 32` gives 64 characters. */
+const MIN_SECRET_LENGTH = 16;
+
+function parseUrl(value: string, flag: string, schemes: string[], example: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw usageError(`${flag} "${value}" is not a URL`, `for example ${flag} ${example}`);
+  }
+  if (!schemes.includes(url.protocol)) throw usageError(`${flag} "${value}" must start with ${schemes.map((s) => `${s}//`).join(' or ')}`, `for example ${flag} ${example}`);
+  return url;
+}
+
+export function clusterOptions(flags: RelayFlags): ClusterOptions | undefined {
+  if (!flags.redis) {
+    const stray = flags.nodeUrl ? '--node-url' : flags.clusterSecret ? '--cluster-secret' : undefined;
+    if (stray) throw usageError(`${stray} only applies with --redis`, 'pass --redis redis://HOST:PORT to run this relay as one node of several');
+    return undefined;
+  }
+  parseUrl(flags.redis, '--redis', ['redis:', 'rediss:'], 'redis://10.0.0.2:6379');
+  if (!flags.nodeUrl) throw usageError('--redis needs --node-url: the address the other nodes reach this one at', 'for example --node-url http://10.0.0.5:8080 (or HOOKTUNNEL_NODE_URL)');
+  const node = parseUrl(flags.nodeUrl, '--node-url', ['http:'], 'http://10.0.0.5:8080');
+  if (node.pathname !== '/' || node.search) throw usageError(`--node-url "${flags.nodeUrl}" must be only a scheme, host and port`, 'for example --node-url http://10.0.0.5:8080');
+  if (!flags.clusterSecret) throw usageError('--redis needs --cluster-secret, shared by every node', 'create one with `openssl rand -hex 32` and give it to every node (HOOKTUNNEL_CLUSTER_SECRET)');
+  if (flags.clusterSecret.length < MIN_SECRET_LENGTH) {
+    throw usageError(`--cluster-secret is ${flags.clusterSecret.length} characters; it needs at least ${MIN_SECRET_LENGTH}`, 'create one with `openssl rand -hex 32`');
+  }
+  return { redisUrl: flags.redis, nodeUrl: node.origin, secret: flags.clusterSecret, queue: flags.queue };
+}

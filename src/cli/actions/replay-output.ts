@@ -1,0 +1,45 @@
+// What `replay` prints for each result and at the end: answered replays on stdout, failures as one line on stderr
+// (a JSON object with --json), and a summary after a bulk replay.
+
+import chalk from 'chalk';
+import { exchangeToJson, type ExchangeSummary } from '../../exchange.js';
+import { logLine } from '../../output/exchange-text.js';
+import { jsonText } from '../../output/json-text.js';
+import { sanitize } from '../../sanitize.js';
+
+/** What to do about a failure, where the message alone does not say it. */
+const ADVICE: Record<string, string> = {
+  local_timeout: 'raise --timeout; 0 waits forever',
+};
+
+/**
+ * Prints one replay's result. An answered replay (any status) is a line on stdout; one that never got an answer is
+ * an error line on stderr. With --json every replay is a JSON line on stdout, and a failure adds a JSON error on
+ * stderr, so stdout stays one exchange per line.
+ */
+export function printResult(exchange: ExchangeSummary, json: boolean): void {
+  const failed = exchange.state === 'failed';
+  if (json) {
+    process.stdout.write(`${jsonText(exchangeToJson(exchange))}\n`);
+    if (failed) {
+      const error = { code: exchange.errorCode, message: exchange.errorMessage, replayOf: exchange.replayOf, id: exchange.id };
+      process.stderr.write(`${jsonText({ error })}\n`);
+    }
+    return;
+  }
+  if (!failed) {
+    process.stdout.write(`${logLine(exchange)}\n`);
+    return;
+  }
+  const advice = exchange.errorCode ? ADVICE[exchange.errorCode] : undefined;
+  const message = sanitize(exchange.errorMessage ?? exchange.errorCode ?? 'no answer');
+  process.stderr.write(`${chalk.red('error:')} replay of #${exchange.replayOf} failed: ${message}${advice ? ` (${advice})` : ''}\n`);
+}
+
+export function summarize(results: ExchangeSummary[]): string {
+  const count = (test: (e: ExchangeSummary) => boolean) => results.filter(test).length;
+  const failed = count((e) => e.state === 'failed');
+  const ok = count((e) => e.state === 'complete' && (e.status ?? 0) < 400);
+  const errors = count((e) => e.state === 'complete' && (e.status ?? 0) >= 400);
+  return `replayed ${results.length}: ${ok} answered 2xx/3xx, ${errors} answered 4xx/5xx, ${failed} not delivered`;
+}

@@ -1,0 +1,65 @@
+// Runs `web`: the inspector over an existing capture database until Ctrl-C.
+
+import chalk from 'chalk';
+import { parseDuration } from '../../duration.js';
+import { parseTarget } from '../../forward/target.js';
+import { jsonText } from '../../output/json-text.js';
+import { Inspector } from '../../web/server.js';
+import { openExistingStore } from '../open-store.js';
+import { loadSecrets, type SecretFlags } from '../secret-options.js';
+import { inspectPort } from '../web-options.js';
+
+/** The flags of `hooktunnel web`, as commander hands them over. */
+export interface WebOptions extends SecretFlags {
+  db?: string;
+  port?: string;
+  to?: string;
+  timeout: string;
+  open: boolean;
+  json?: boolean;
+}
+
+export async function web(flags: WebOptions): Promise<void> {
+  const replayTo = flags.to ? parseTarget(flags.to, '--to') : undefined;
+  const timeoutMs = parseDuration(flags.timeout, '--timeout');
+  const port = inspectPort(flags.port, '--port');
+  const secrets = loadSecrets(flags);
+  const store = openExistingStore(flags.db);
+  let inspector: Inspector | undefined;
+  try {
+    inspector = await Inspector.start({
+      store,
+      replayTo,
+      timeoutMs,
+      secrets,
+      info: { mode: 'web', publicUrl: null, target: replayTo?.url ?? 'original target', dbPath: store.path, connection: null },
+      ...port,
+    });
+    if (flags.json) {
+      process.stdout.write(`${jsonText({ type: 'ready', inspector: inspector.url, dbPath: store.path })}\n`);
+    } else {
+      process.stdout.write(`${chalk.bold.green('hooktunnel web')}  ${chalk.cyan(inspector.url)}\n`);
+      process.stdout.write(chalk.dim(`            reading ${store.path}; Ctrl-C to stop\n`));
+    }
+    if (flags.open) await openBrowser(inspector.url);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+  } finally {
+    await inspector?.close();
+    store.close();
+  }
+}
+
+/** Opens the page in the default browser; a machine without one (a server, CI) still has the printed address. */
+async function openBrowser(url: string): Promise<void> {
+  const failed = () => process.stderr.write('could not open a browser; open the address above (or pass --no-open)\n');
+  try {
+    const { default: open } = await import('open');
+    const child = await open(url);
+    child.once('error', failed);
+  } catch {
+    failed();
+  }
+}

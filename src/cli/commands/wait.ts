@@ -1,0 +1,44 @@
+// `hooktunnel wait`: for scripts, CI and coding agents — block until the expected webhook has been recorded.
+
+import { Command, Option } from 'commander';
+import { dbOption } from '../db-option.js';
+import type { WaitFlags } from '../actions/wait.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function waitCommand(): Command {
+  return new Command('wait')
+    .description('Wait until an exchange matching every --match is recorded (by any listen writing the store), then print it.')
+    .addOption(new Option('--match <expr>', 'key=value that must hold (repeatable; all must match)').argParser(collect))
+    .addOption(new Option('--timeout <duration>', 'give up after this long (exit 124); 0 waits forever').default('60s').env('HOOKTUNNEL_WAIT_TIMEOUT'))
+    .addOption(new Option('--since <now|id|duration>', 'look at exchanges recorded after this point: now, after exchange #id, or within a duration (10m)').default('now'))
+    .option('--json', 'print the exchange as one JSON object (the `show --json` shape)')
+    .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
+    .addHelpText(
+      'after',
+      `
+Match expressions (values are case-sensitive unless noted; * matches any run of characters):
+  path=/stripe/*            path glob, query string left out (* stays within a segment, ** crosses segments)
+  method=POST               case-insensitive
+  status=2xx | status=404   a status class or one status (hooktunnel's own 502/504 count)
+  provider=stripe           the detected provider (case-insensitive)
+  type=payment_intent.*     the provider's event type (also event=)
+  header.X-GitHub-Event=push   any request header of that name (name case-insensitive)
+  body.data.object.amount=2000 a value in a JSON request body (items[0].id, items.0.id work too)
+  body=*needle*             the request body as text
+  verified=true             the signature was checked and holds
+
+An exchange counts once it is answered (or failed) with no automatic retry still due.
+
+Exit status: 0 found (printed on stdout), 124 timed out (one line on stderr), 2 a bad flag or expression.
+
+Examples:
+  hooktunnel wait --match provider=stripe --match type=payment_intent.succeeded
+  id=$(hooktunnel ls -n 1 --json | jq '.[0].id'); ./trigger.sh; hooktunnel wait --since "$id" --json | jq .status
+  hooktunnel wait --match path=/github/** --match header.X-GitHub-Event=push --timeout 2m`,
+    )
+    .action(async (flags: WaitFlags) => {
+      const { wait } = await import('../actions/wait.js');
+      await wait(flags);
+    });
+}

@@ -1,0 +1,34 @@
+// `hooktunnel web`: the web inspector over the capture database alone, without a tunnel. The work is in ../actions/web.ts.
+
+import { Command, Option } from 'commander';
+import { dbOption } from '../db-option.js';
+import { withSecretOptions } from '../secret-options.js';
+import type { WebOptions } from '../actions/web.js';
+
+export function webCommand(): Command {
+  return withSecretOptions(new Command('web'))
+    .description('Browse, diff and replay recorded exchanges in the browser, live as other processes record them.')
+    .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
+    .addOption(new Option('--port <port>', 'port on 127.0.0.1 (default 4040, or the next free one)').env('HOOKTUNNEL_INSPECT_PORT'))
+    .option('--to <port|url>', "replay here instead of each exchange's original target")
+    .addOption(new Option('--timeout <duration>', 'how long a replay waits for the local app (0 waits forever)').default('30s').env('HOOKTUNNEL_TIMEOUT'))
+    .addOption(new Option('--no-open', 'print the address instead of opening a browser').env('HOOKTUNNEL_NO_OPEN'))
+    .option('--json', 'print one JSON ready event ({"type":"ready","inspector":…}) instead of text')
+    .addHelpText(
+      'after',
+      `
+The page lists exchanges as they are recorded (by any listen on the same database), shows headers in order and
+bodies as JSON, form, text or hex, and replays, edits, re-signs, retries, diffs and exports them. It binds
+127.0.0.1 only; the printed address carries a per-run secret that allows replays from that browser.
+
+Keys on the page: j/k move, / filter, r replay, x mark for diff, Esc clear.
+
+Examples:
+  hooktunnel web
+  hooktunnel web --db ./hooks.db --to 4000 --no-open`,
+    )
+    .action(async (flags: WebOptions) => {
+      const { web } = await import('../actions/web.js');
+      await web(flags);
+    });
+}

@@ -1,0 +1,15 @@
+// Flags over the file: what hooktunnel.yml sets applies only where the command line and the environment are silent.
+
+import type { FileFlags } from '../project-config/project-config.js';
+
+/** The keys the user set on the command line or through an environment variable (commander's option value source). */
+export function userSetKeys(command: { getOptionValueSource(key: string): string | undefined }, flags: object): Set<string> {
+  return new Set(Object.keys(flags).filter((key) => ['cli', 'env'].includes(command.getOptionValueSource(key) ?? '')));
+}
+
+/** A copy of `flags` with the file's values where the user set none. */
+export function withFileFlags<F extends object>(flags: F, file: FileFlags, userSet: Set<string>): F {
+  const merged: Record<string, unknown> = { ...(flags as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(file)) if (value !== undefined && !userSet.has(key)) merged[key] = value;
+  return merged as F;
+}

@@ -1,0 +1,112 @@
+// `--match` expressions (`path=/stripe/*`, `status=2xx`, `header.X-GitHub-Event=push`, `body.data.id=evt_1` ...):
+// parsed once into predicates over a recorded exchange. Pure: no store, no clock.
+
+import { usageError } from '../errors.js';
+import type { Exchange } from '../exchange.js';
+import { globToRegExp } from './glob.js';
+import { jsonPathValue, parseJsonPath, type JsonPath } from './json-path.js';
+
+/** One parsed expression; `test` says whether an exchange satisfies it. */
+export interface Matcher {
+  /** The expression as written, for messages. */
+  source: string;
+  test(exchange: Exchange): boolean;
+}
+
+/** The keys a user can write, for the error message and `--help`. */
+export const MATCH_KEYS = ['path', 'method', 'status', 'provider', 'type', 'event', 'route', 'verified', 'header.<name>', 'body', 'body.<json.path>'];
+
+const HINT = `use key=value with key one of ${MATCH_KEYS.join(', ')}; e.g. --match status=2xx --match header.X-GitHub-Event=push`;
+
+/** Parses one `key=value` expression; a bad one is a usage error (exit 2) that names it. */
+export function parseMatch(expression: string): Matcher {
+  const eq = expression.indexOf('=');
+  if (eq <= 0) throw usageError(`--match "${expression}" is not key=value`, HINT);
+  const key = expression.slice(0, eq).trim();
+  const value = expression.slice(eq + 1);
+  const make = (test: (e: Exchange) => boolean): Matcher => ({ source: expression, test });
+  const lower = key.toLowerCase();
+
+  if (lower.startsWith('header.')) {
+    const name = key.slice('header.'.length).toLowerCase();
+    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name)) throw usageError(`--match "${expression}": "${key.slice(7)}" is not a header name`, HINT);
+    const pattern = globToRegExp(value);
+    return make((e) => e.requestHeaders.some(([n, v]) => n.toLowerCase() === name && pattern.test(v)));
+  }
+  if (lower === 'body' || lower.startsWith('body.') || lower.startsWith('body[')) {
+    return bodyMatcher(expression, key.slice(4), value);
+  }
+  switch (lower) {
+    case 'path': {
+      if (!value.startsWith('/') && !value.startsWith('*')) throw usageError(`--match "${expression}": a path pattern starts with /`, HINT);
+      const pattern = globToRegExp(value, { pathSegments: true });
+      // The query string is not part of the path a route or a glob speaks of.
+      return make((e) => pattern.test(e.path.split('?')[0]));
+    }
+    case 'method': {
+      if (!/^[A-Za-z]+$/.test(value)) throw usageError(`--match "${expression}": "${value}" is not an HTTP method`, HINT);
+      return make((e) => e.method.toUpperCase() === value.toUpperCase());
+    }
+    case 'status':
+      return make(statusTest(expression, value));
+    case 'provider':
+      return make(textTest(expression, value, (e) => e.webhook?.provider));
+    case 'type':
+    case 'event':
+      return make(textTest(expression, value, (e) => e.webhook?.eventType));
+    case 'route':
+      return make(textTest(expression, value, (e) => e.route));
+    case 'verified': {
+      if (value !== 'true' && value !== 'false') throw usageError(`--match "${expression}": verified is true or false`, HINT);
+      const want = value === 'true';
+      return make((e) => (e.webhook?.verification === 'valid') === want);
+    }
+    default:
+      throw usageError(`--match "${expression}": unknown key "${key}"`, HINT);
+  }
+}
+
+/** Every expression must hold (an empty list matches any exchange). */
+export function matchesAll(matchers: Matcher[], exchange: Exchange): boolean {
+  return matchers.every((m) => m.test(exchange));
+}
+
+/** `2xx` a class, `404` one status, `4xx` ...; the status on record (hooktunnel's own 502/504 included). */
+function statusTest(expression: string, value: string): (e: Exchange) => boolean {
+  const pattern = value.toLowerCase();
+  if (!/^[1-5](\d\d|xx)$/.test(pattern)) throw usageError(`--match "${expression}": status is a code (404) or a class (2xx)`, HINT);
+  const regex = new RegExp(`^${pattern.replace(/x/g, '\\d')}$`);
+  return (e) => e.status !== null && regex.test(String(e.status));
+}
+
+/** Case-insensitive glob on a text field; an empty value is refused (it would only ever match nothing). */
+function textTest(expression: string, value: string, field: (e: Exchange) => string | null | undefined): (e: Exchange) => boolean {
+  if (!value) throw usageError(`--match "${expression}" needs a value after =`, HINT);
+  const pattern = globToRegExp(value, { ignoreCase: true });
+  return (e) => {
+    const text = field(e);
+    return text !== null && text !== undefined && pattern.test(text);
+  };
+}
+
+/** `body=<glob>` over the body text, or `body.a.b[0]=value` over a JSON body (scalars compared as their JSON text). */
+function bodyMatcher(expression: string, pathText: string, value: string): Matcher {
+  const pattern = globToRegExp(value);
+  if (!pathText) return { source: expression, test: (e) => pattern.test(e.requestBody.toString('utf8')) };
+  let path: JsonPath;
+  try {
+    path = parseJsonPath(pathText.replace(/^\./, ''));
+  } catch (error) {
+    throw usageError(`--match "${expression}": ${(error as Error).message}`, HINT);
+  }
+  return {
+    source: expression,
+    test(e) {
+      const found = jsonPathValue(e.requestBody, path);
+      if (!found.found) return false;
+      const v = found.value;
+      const text = typeof v === 'string' ? v : v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v);
+      return pattern.test(text);
+    },
+  };
+}

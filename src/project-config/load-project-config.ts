@@ -1,0 +1,55 @@
+// Finds hooktunnel.yml (--config, HOOKTUNNEL_CONFIG, or the working directory), reads it, and turns its route specs
+// into routes with every default filled in.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { UserError } from '../errors.js';
+import type { HostHeaderMode } from '../forward/forwarder.js';
+import type { Route } from '../routes/route-table.js';
+import { parseProjectConfig, type ProjectConfig, type RouteSpec } from './project-config.js';
+
+export const CONFIG_FILE_NAMES = ['hooktunnel.yml', 'hooktunnel.yaml'];
+
+/** The file to use: the one named (which must exist), else one in `cwd`, else none. */
+export function findProjectConfig(named: string | undefined, cwd = process.cwd()): string | undefined {
+  if (named) {
+    if (!existsSync(named)) throw new UserError(`no config file at ${named}`, { hint: 'check --config / HOOKTUNNEL_CONFIG', exitCode: 2 });
+    return named;
+  }
+  return CONFIG_FILE_NAMES.map((name) => join(cwd, name)).find((path) => existsSync(path));
+}
+
+/** Reads and checks a config file; messages name it as the user would (relative to the working directory). */
+export function loadProjectConfig(path: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ProjectConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UserError(`could not read ${path}: ${(error as Error).message}`);
+  }
+  const shown = relative(cwd, path) || path;
+  const config = parseProjectConfig(shown.startsWith('..') ? path : shown, text, env);
+  return { ...config, file: path };
+}
+
+/** Routes with the top-level timeout and Host mode where a route sets none. */
+export function resolveRoutes(specs: RouteSpec[], defaults: { timeoutMs: number; hostHeader: HostHeaderMode }): Route[] {
+  return specs.map((spec): Route => {
+    if (spec.mode === 'mock') return { prefix: spec.prefix, where: spec.where, mode: 'mock', mock: spec.mock! };
+    return {
+      prefix: spec.prefix,
+      where: spec.where,
+      mode: spec.mode,
+      target: spec.target!,
+      timeoutMs: spec.timeoutMs ?? defaults.timeoutMs,
+      hostHeader: spec.hostHeader ?? defaults.hostHeader,
+    };
+  });
+}
+
+/** The local-app timeout the relay is told: the longest route's (0, waiting forever, beats any). */
+export function longestTimeout(routes: Route[], fallback: number): number {
+  const timeouts = routes.flatMap((r) => (r.mode === 'mock' ? [] : [r.timeoutMs]));
+  if (timeouts.length === 0) return fallback;
+  return timeouts.includes(0) ? 0 : Math.max(...timeouts);
+}

@@ -1,0 +1,192 @@
+// hooktunnel.yml: the listen flags a project always passes, plus routes (one public URL, many local apps).
+// Keys are the flag names; every problem is reported with the file, line, column and key.
+
+import { dirname, resolve } from 'node:path';
+import { isMap, isScalar, type Node } from 'yaml';
+import { parseDuration } from '../duration.js';
+import { UserError } from '../errors.js';
+import { parseHostHeader } from '../forward/host-header.js';
+import type { HostHeaderMode } from '../forward/forwarder.js';
+import { parseTarget, type Target } from '../forward/target.js';
+import type { HeaderPairs } from '../protocol.js';
+import { findOverlap, normalizePrefix, prefixTakes, type MockAnswer } from '../routes/route-table.js';
+import { secretsFromConfig } from '../webhooks/secrets.js';
+import { parseRedactRule } from '../redact/redact.js';
+import { ConfigError, YamlReader } from './yaml-reader.js';
+
+/** A route as the file gives it; timeout and Host mode fall back to the top-level ones when absent. */
+export interface RouteSpec {
+  prefix: string;
+  /** `hooktunnel.yml:12:3`. */
+  where: string;
+  mode: 'forward' | 'ack' | 'mock';
+  target?: Target;
+  timeoutMs?: number;
+  hostHeader?: HostHeaderMode;
+  mock?: MockAnswer;
+}
+
+/** Listen flag values the file sets, under commander's names for them, in the flags' own form (text). */
+export type FileFlags = { redact?: string[] } & Partial<Record<'relay' | 'token' | 'name' | 'db' | 'timeout' | 'hostHeader' | 'ackStatus' | 'ackBody' | 'maxAttempts' | 'retryBase' | 'keep', string>> & {
+  ack?: boolean;
+  ackPath?: string[];
+};
+
+export interface ProjectConfig {
+  file: string;
+  flags: FileFlags;
+  /** The `secrets` map, environment variables expanded; same shape as in config.json. */
+  secrets?: unknown;
+  routes: RouteSpec[];
+}
+
+const TOP_KEYS = ['relay', 'token', 'name', 'db', 'timeout', 'host-header', 'ack', 'ack-path', 'ack-status', 'ack-body', 'max-attempts', 'retry-base', 'keep', 'redact', 'secrets', 'routes'] as const;
+const ROUTE_KEYS = ['forward', 'ack', 'mock', 'timeout', 'host-header'] as const;
+const MOCK_KEYS = ['status', 'headers', 'body'] as const;
+/** The ranges listen's flags accept (delivery-options.ts), checked here so the message can point into the file. */
+const WHOLE_NUMBERS: Record<string, [number, number]> = { 'ack-status': [200, 299], 'max-attempts': [1, 100], keep: [1, Number.MAX_SAFE_INTEGER] };
+const TEXT_FLAGS: Record<string, keyof FileFlags> = { name: 'name', 'ack-body': 'ackBody' };
+
+/** Parses and checks the whole file. `env` supplies `${VAR}` values. */
+export function parseProjectConfig(file: string, text: string, env: NodeJS.ProcessEnv = process.env): ProjectConfig {
+  const reader = new YamlReader(file, text, env);
+  const config: ProjectConfig = { file, flags: {}, routes: [] };
+  if (reader.root === null) return config;
+  const checked = <T>(node: Node | null, fn: () => T): T => {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof UserError && !(error instanceof ConfigError)) throw new ConfigError(`${reader.at(node)}: ${error.message}`, error.hint);
+      throw error;
+    }
+  };
+  for (const { key, value } of reader.entries(reader.root, '', TOP_KEYS)) {
+    const flags = config.flags;
+    switch (key) {
+      case 'relay': {
+        const relay = reader.string(value, key);
+        if (!/^(https?|wss?):\/\/[^/]/.test(relay)) throw reader.fail(value, key, `"${relay}" is not an http(s):// or ws(s):// URL`);
+        flags.relay = relay;
+        break;
+      }
+      case 'token': {
+        // A token written in a file that is likely committed would leak: it must come from the environment.
+        const raw = isScalar(value) ? String(value.value) : '';
+        if (!/^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(raw)) {
+          throw reader.fail(value, key, 'must name an environment variable, as token: ${HOOKTUNNEL_TOKEN}', 'keep tokens out of files that get committed');
+        }
+        flags.token = reader.string(value, key);
+        break;
+      }
+      case 'db':
+        // Relative to the file, so the project's store is the same wherever hooktunnel is started from.
+        flags.db = resolve(dirname(file), reader.string(value, key));
+        break;
+      case 'timeout':
+      case 'retry-base': {
+        const text = reader.string(value, key);
+        checked(value, () => parseDuration(text, key));
+        flags[key === 'timeout' ? 'timeout' : 'retryBase'] = text;
+        break;
+      }
+      case 'host-header':
+        flags.hostHeader = reader.string(value, key);
+        checked(value, () => parseHostHeader(flags.hostHeader!, key));
+        break;
+      case 'ack':
+        flags.ack = reader.boolean(value, key);
+        break;
+      case 'ack-path':
+        flags.ackPath = reader.strings(value, key);
+        break;
+      case 'redact':
+        flags.redact = reader.strings(value, key);
+        flags.redact.forEach((rule) => checked(value, () => parseRedactRule(rule, key)));
+        break;
+      case 'ack-status':
+      case 'max-attempts':
+      case 'keep': {
+        const n = reader.number(value, key);
+        const [min, max] = WHOLE_NUMBERS[key];
+        if (!Number.isInteger(n) || n < min || n > max) throw reader.fail(value, key, `must be a whole number from ${min} to ${max}`);
+        flags[key === 'ack-status' ? 'ackStatus' : key === 'max-attempts' ? 'maxAttempts' : 'keep'] = String(n);
+        break;
+      }
+      case 'secrets':
+        config.secrets = reader.data(value, key);
+        checked(value, () => secretsFromConfig(config.secrets));
+        break;
+      case 'routes':
+        config.routes = readRoutes(reader, value, checked);
+        break;
+      default:
+        flags[TEXT_FLAGS[key]] = reader.string(value, key) as never;
+    }
+  }
+  return config;
+}
+
+function readRoutes(reader: YamlReader, node: Node | null, checked: <T>(node: Node | null, fn: () => T) => T): RouteSpec[] {
+  const routes: RouteSpec[] = [];
+  for (const { key: prefixText, keyNode, value } of reader.entries(node, 'routes')) {
+    const path = `routes.${prefixText}`;
+    if (!/^\/[^\s?#*]*$/.test(prefixText)) throw reader.fail(keyNode, path, 'a route is a path prefix: it starts with / and has no spaces, ?, # or *');
+    const route: RouteSpec = { prefix: normalizePrefix(prefixText), where: reader.at(keyNode), mode: 'forward' };
+    // `/stripe: 3000` is short for `/stripe: { forward: 3000 }`.
+    const entries = isMap(value) ? reader.entries(value, path, ROUTE_KEYS) : [{ key: 'forward', keyNode, value }];
+    const modes = entries.filter((e) => e.key === 'forward' || e.key === 'ack' || e.key === 'mock');
+    if (modes.length !== 1) throw reader.fail(keyNode, path, modes.length === 0 ? 'needs one of forward, ack or mock' : 'has more than one of forward, ack and mock');
+    for (const { key, value: v } of entries) {
+      const at = `${path}.${key}`;
+      if (key === 'forward' || key === 'ack') {
+        route.mode = key;
+        const text = reader.string(v, at);
+        route.target = checked(v, () => parseTarget(text, at));
+      } else if (key === 'mock') {
+        route.mode = 'mock';
+        route.mock = readMock(reader, v, at);
+      } else if (key === 'timeout') {
+        const text = reader.string(v, at);
+        route.timeoutMs = checked(v, () => parseDuration(text, at));
+      } else {
+        const text = reader.string(v, at);
+        route.hostHeader = checked(v, () => parseHostHeader(text, at));
+      }
+    }
+    if (route.mode === 'mock' && (route.timeoutMs !== undefined || route.hostHeader !== undefined)) {
+      throw reader.fail(keyNode, path, 'a mock route answers by itself: timeout and host-header do not apply');
+    }
+    routes.push(route);
+  }
+  const overlap = findOverlap(routes);
+  if (overlap) throw new ConfigError(`${overlap[1].where}: routes.${overlap[1].prefix}: overlaps the route at ${overlap[0].where} (the same prefix)`, 'write each prefix once');
+  // The relay acknowledges whole prefixes: a route under an ack route would be answered by the relay too.
+  for (const ack of routes.filter((r) => r.mode === 'ack')) {
+    const inside = routes.find((r) => r !== ack && r.mode !== 'ack' && prefixTakes(ack.prefix, r.prefix));
+    if (inside) throw new ConfigError(`${inside.where}: routes.${inside.prefix}: overlaps the ack route ${ack.prefix} at ${ack.where}, whose requests the relay answers itself`, `make ${inside.prefix} an ack route too, or move it out from under ${ack.prefix}`);
+  }
+  return routes;
+}
+
+function readMock(reader: YamlReader, node: Node | null, path: string): MockAnswer {
+  const mock: MockAnswer = { status: 200, headers: [], body: Buffer.alloc(0) };
+  for (const { key, value } of reader.entries(node, path, MOCK_KEYS)) {
+    const at = `${path}.${key}`;
+    if (key === 'status') {
+      mock.status = reader.number(value, at);
+      if (!Number.isInteger(mock.status) || mock.status < 100 || mock.status > 599) throw reader.fail(value, at, `${mock.status} is not an HTTP status (100-599)`);
+    } else if (key === 'headers') {
+      const headers: HeaderPairs = [];
+      for (const h of reader.entries(value, at)) {
+        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(h.key)) throw reader.fail(h.keyNode, `${at}.${h.key}`, 'is not a header name');
+        const text = reader.string(h.value, `${at}.${h.key}`);
+        if (/[\r\n\0]/.test(text)) throw reader.fail(h.value, `${at}.${h.key}`, 'a header value cannot hold a line break');
+        headers.push([h.key, text]);
+      }
+      mock.headers = headers;
+    } else {
+      mock.body = Buffer.from(reader.string(value, at));
+    }
+  }
+  return mock;
+}

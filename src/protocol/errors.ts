@@ -1,0 +1,48 @@
+// The protocol's errors: stable codes (with the HTTP status a sender gets) and the error a malformed frame throws.
+
+/** Header that marks responses made by hooktunnel itself rather than by the local app (ngrok does the same). */
+export const ERROR_HEADER = 'x-hooktunnel-error';
+
+/** Stable error codes: sent in X-Hooktunnel-Error, in Abort/Refused, and shown to users. */
+export const ERROR_STATUS = {
+  tunnel_not_found: 404,
+  /** A known name (reserved, or recently connected) whose client is not connected right now. */
+  tunnel_offline: 503,
+  tunnel_disconnected: 502,
+  local_unreachable: 502,
+  local_error: 502,
+  local_timeout: 504,
+  body_too_large: 413,
+  uri_too_long: 414,
+  headers_too_large: 431,
+  rate_limited: 429,
+  tunnel_busy: 503,
+  relay_draining: 503,
+  bad_request: 400,
+  /** The sender did not finish its request head in time (slowloris guard). */
+  request_timeout: 408,
+  unsupported_version: 426,
+  unauthorized: 401,
+  name_taken: 409,
+  protocol_error: 400,
+  /** The sender closed its connection before the answer; nobody sees this status. */
+  sender_gone: 499,
+  /** The tunnel's durable queue is at its count or byte limit (or the relay cannot store it); the sender retries later. */
+  queue_full: 503,
+} as const;
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_STATUS, value);
+}
+
+/** A frame that does not follow this protocol. `code` is stable. */
+export class ProtocolError extends Error {
+  constructor(
+    readonly code: 'frame_too_short' | 'unknown_type' | 'bad_meta' | 'bad_field',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}

@@ -1,0 +1,115 @@
+// Finds where a value sits in JSON text (byte-exact spans), so a redaction replaces only that value and every other
+// byte of the body stays as the sender wrote it.
+
+import type { JsonPath } from '../match/json-path.js';
+
+/** [start, end) character offsets of the value at `path`, or undefined (not JSON, or no such value). */
+export function findJsonSpan(text: string, path: JsonPath): [number, number] | undefined {
+  try {
+    const scanner = new Scanner(text);
+    scanner.ws();
+    const span = scanner.find(path, 0);
+    return span;
+  } catch {
+    return undefined;
+  }
+}
+
+class Scanner {
+  i = 0;
+  constructor(private readonly s: string) {}
+
+  ws(): void {
+    while (/[ \t\r\n]/.test(this.s[this.i] ?? '')) this.i++;
+  }
+
+  /** At a value: returns the span of the value at path[depth..] inside it, skipping what is not on the way. */
+  find(path: JsonPath, depth: number): [number, number] | undefined {
+    const start = this.i;
+    if (depth === path.length) {
+      this.skipValue();
+      return [start, this.i];
+    }
+    const want = path[depth];
+    const ch = this.s[this.i];
+    if (ch === '{') {
+      this.i++;
+      this.ws();
+      if (this.s[this.i] === '}') return undefined;
+      for (;;) {
+        const key = this.string();
+        this.ws();
+        this.expect(':');
+        this.ws();
+        if (key === String(want)) return this.find(path, depth + 1);
+        this.skipValue();
+        this.ws();
+        if (this.s[this.i] === ',') {
+          this.i++;
+          this.ws();
+          continue;
+        }
+        return undefined;
+      }
+    }
+    if (ch === '[' && typeof want === 'number') {
+      this.i++;
+      this.ws();
+      for (let index = 0; this.s[this.i] !== ']'; index++) {
+        if (index === want) return this.find(path, depth + 1);
+        this.skipValue();
+        this.ws();
+        if (this.s[this.i] !== ',') return undefined;
+        this.i++;
+        this.ws();
+      }
+    }
+    return undefined;
+  }
+
+  private expect(ch: string): void {
+    if (this.s[this.i] !== ch) throw new Error(`expected ${ch}`);
+    this.i++;
+  }
+
+  private string(): string {
+    const start = this.i;
+    this.expect('"');
+    while (this.s[this.i] !== '"') {
+      if (this.i >= this.s.length) throw new Error('unterminated string');
+      this.i += this.s[this.i] === '\\' ? 2 : 1;
+    }
+    this.i++;
+    return JSON.parse(this.s.slice(start, this.i)) as string;
+  }
+
+  private skipValue(): void {
+    const ch = this.s[this.i];
+    if (ch === '"') return void this.string();
+    if (ch === '{' || ch === '[') {
+      const close = ch === '{' ? '}' : ']';
+      this.i++;
+      this.ws();
+      if (this.s[this.i] === close) return void this.i++;
+      for (;;) {
+        if (ch === '{') {
+          this.string();
+          this.ws();
+          this.expect(':');
+          this.ws();
+        }
+        this.skipValue();
+        this.ws();
+        if (this.s[this.i] === ',') {
+          this.i++;
+          this.ws();
+          continue;
+        }
+        return this.expect(close);
+      }
+    }
+    const literal = /^(-?\d+(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(this.s.slice(this.i, this.i + 400));
+    if (!literal) throw new Error('not JSON');
+    this.i += literal[0].length;
+  }
+}

@@ -1,0 +1,114 @@
+// The inspector's state-changing routes: replay (as recorded, re-signed, or edited) and retry. The guard has checked
+// Origin and the secret before any of these runs.
+
+import { runAttempt } from '../delivery/attempt.js';
+import { retryDelay } from '../delivery/retry-schedule.js';
+import { exchangeToJson, type HeaderPairs } from '../exchange.js';
+import { Forwarder } from '../forward/forwarder.js';
+import { parseTarget } from '../forward/target.js';
+import { replayExchange, type ReplayOptions } from '../replay.js';
+import { routePort } from '../routes/forwarded-path.js';
+import { exchangeOr404 } from './api-read.js';
+import type { RouteDeps } from './context.js';
+import { readJson } from './read-body.js';
+import { sendJson } from './respond.js';
+import { HttpError, type Router } from './router.js';
+
+// RFC 9110 §5.1 token characters: what a method and a header name may hold.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+function editedHeaders(value: unknown): HeaderPairs | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw new HttpError(400, 'headers must be a list of [name, value] pairs');
+  return value.map((pair, i) => {
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') {
+      throw new HttpError(400, `header ${i + 1} is not a [name, value] pair of strings`);
+    }
+    if (!TOKEN.test(pair[0])) throw new HttpError(400, `header name ${JSON.stringify(pair[0])} is not a valid HTTP header name`);
+    if (/[\r\n\0]/.test(pair[1])) throw new HttpError(400, `header ${pair[0]} holds a line break or NUL, which HTTP cannot carry`);
+    return [pair[0], pair[1]] as [string, string];
+  });
+}
+
+function editedBody(value: unknown): Buffer | undefined {
+  if (value === undefined) return undefined;
+  const body = value as { encoding?: unknown; data?: unknown };
+  if (typeof body?.data !== 'string' || (body.encoding !== 'utf8' && body.encoding !== 'base64')) {
+    throw new HttpError(400, 'body must be {"encoding": "utf8" | "base64", "data": "…"}');
+  }
+  return Buffer.from(body.data, body.encoding);
+}
+
+function editedMethod(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !TOKEN.test(value)) throw new HttpError(400, `method ${JSON.stringify(value)} is not an HTTP method`);
+  return value.toUpperCase();
+}
+
+function editedPath(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  // Only a path on the target: a scheme or `//host` here must never pick another host (see DEFAULTS: upstream URL).
+  if (typeof value !== 'string' || !value.startsWith('/') || /[\s\0]/.test(value)) {
+    throw new HttpError(400, 'path must start with / and hold no spaces or control characters');
+  }
+  return value;
+}
+
+export function addActionRoutes(router: Router, deps: RouteDeps): void {
+  const replay = async (id: number, edits: Partial<ReplayOptions>) => {
+    const result = await replayExchange(deps.store, id, {
+      ...edits,
+      to: deps.replayTo,
+      timeoutMs: deps.timeoutMs,
+      secrets: deps.secrets,
+    });
+    if (!result) throw new HttpError(404, `no exchange #${id}`);
+    deps.announce(result.exchange);
+    return { exchange: exchangeToJson(result.exchange), resign: result.resign ?? null };
+  };
+
+  // Exact bytes again, or `{"resign": true}` for a fresh signature.
+  router.add('POST', '/api/exchanges/:id/replay', async ({ req, res, params }) => {
+    const original = exchangeOr404(deps, params.id);
+    const options = await readJson(req);
+    sendJson(res, 200, await replay(original.id, { resign: options.resign === true }));
+  });
+
+  router.add('POST', '/api/exchanges/:id/replay-edited', async ({ req, res, params }) => {
+    const original = exchangeOr404(deps, params.id);
+    const edit = await readJson(req);
+    sendJson(
+      res,
+      200,
+      await replay(original.id, {
+        method: editedMethod(edit.method),
+        path: editedPath(edit.path),
+        headers: editedHeaders(edit.headers),
+        body: editedBody(edit.body),
+        resign: edit.resign === true,
+      }),
+    );
+  });
+
+  // Another attempt of the same exchange (its answer replaces the last), as `hooktunnel retry` does.
+  router.add('POST', '/api/exchanges/:id/retry', async ({ res, params }) => {
+    const original = exchangeOr404(deps, params.id);
+    if (original.redacted?.length) {
+      throw new HttpError(409, `exchange #${original.id} was stored redacted (${original.redacted.join(', ')}); a retry would send [REDACTED] in place of the real values`);
+    }
+    // A routed exchange goes back to its route's target with the rest of its path.
+    const forwarder = routePort(new Forwarder(deps.replayTo ?? parseTarget(original.target), { timeoutMs: deps.timeoutMs, hostHeader: 'rewrite' }), original.route);
+    try {
+      const context = { store: deps.store, forwarder, schedule: (n: number) => retryDelay(n), timeoutMs: deps.timeoutMs, secrets: deps.secrets };
+      const result = await runAttempt(context, original.id, 'manual');
+      if (!result.sent) {
+        if (result.missing) throw new HttpError(404, `no exchange #${original.id}`);
+        throw new HttpError(409, `exchange #${original.id} is being delivered right now${result.heldBy ? ` by process ${result.heldBy}` : ''}; nothing sent`);
+      }
+      deps.announce(result.exchange);
+      sendJson(res, 200, { exchange: exchangeToJson(result.exchange) });
+    } finally {
+      forwarder.close();
+    }
+  });
+}

@@ -1,0 +1,113 @@
+// Follows what any process records in the capture database: new rows and changes to recent ones, for the live feed.
+// SQLite has no cross-process change notification, so the database file and its WAL are watched with fs.watch and,
+// because fs.watch can miss events (network file systems, some containers), polled on a slow timer as well.
+
+import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { EventEmitter } from 'node:events';
+import type { ExchangeSummary } from '../exchange.js';
+import type { Store } from '../store/store.js';
+
+/** The fallback poll; a change fs.watch reports is picked up at once. */
+export const POLL_MS = 1_000;
+/** New rows read per check: a burst larger than this is caught up over the next checks. */
+const NEW_ROWS_PER_CHECK = 500;
+/** Recent rows re-read per check, to see a pending exchange complete or its signature verdict arrive. */
+const RECENT_ROWS = 50;
+/** Changes reported within this time are read once. */
+const COALESCE_MS = 25;
+
+export interface StoreWatcherEvents {
+  exchange: [ExchangeSummary];
+}
+
+export class StoreWatcher extends EventEmitter<StoreWatcherEvents> {
+  private lastId = 0;
+  private readonly seen = new Map<number, string>();
+  private watcher: FSWatcher | undefined;
+  private poll: NodeJS.Timeout | undefined;
+  private scheduled: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  /**
+   * `watchFiles: false` polls only: for `listen`, whose own exchanges arrive as session events at once, so only
+   * other processes' rows (a `hooktunnel replay`) come through here and a second's delay is fine.
+   */
+  constructor(
+    private readonly store: Store,
+    private readonly options: { watchFiles: boolean } = { watchFiles: true },
+  ) {
+    super();
+  }
+
+  /** Starts from the rows recorded so far (they are history, not news). Call again after stop() to resume. */
+  start(): void {
+    this.stop();
+    this.closed = false;
+    this.seen.clear();
+    for (const row of this.store.list({ limit: RECENT_ROWS })) this.remember(row);
+    this.lastId = this.store.list({ limit: 1 })[0]?.id ?? 0;
+    if (this.options.watchFiles && this.store.path !== ':memory:') {
+      const file = basename(this.store.path);
+      try {
+        this.watcher = watch(dirname(this.store.path), (_event, name) => {
+          if (name === null || String(name).startsWith(file)) this.schedule();
+        });
+        this.watcher.on('error', () => this.watcher?.close());
+      } catch {
+        // No fs.watch here: the poll alone keeps the feed going, a second behind.
+      }
+    }
+    this.poll = setInterval(() => this.check(), POLL_MS);
+    this.poll.unref();
+  }
+
+  /** Reads now (after this process wrote something itself, say). */
+  schedule(): void {
+    if (this.scheduled || this.closed) return;
+    this.scheduled = setTimeout(() => {
+      this.scheduled = undefined;
+      this.check();
+    }, COALESCE_MS);
+  }
+
+  /** Stops watching (no page is open: nothing to do). Idempotent; start() resumes. */
+  stop(): void {
+    this.closed = true;
+    this.watcher?.close();
+    this.watcher = undefined;
+    clearInterval(this.poll);
+    clearTimeout(this.scheduled);
+    this.scheduled = undefined;
+  }
+
+  private check(): void {
+    if (this.closed) return;
+    let rows: ExchangeSummary[];
+    try {
+      const fresh = this.store.list({ afterId: this.lastId, oldestFirst: true, limit: NEW_ROWS_PER_CHECK });
+      const recent = this.store.list({ limit: RECENT_ROWS }).reverse();
+      rows = [...recent.filter((row) => row.id <= this.lastId), ...fresh];
+    } catch {
+      // Locked or busy: the next change or poll tries again.
+      return;
+    }
+    for (const row of rows) {
+      if (this.remember(row)) this.emit('exchange', row);
+      if (row.id > this.lastId) this.lastId = row.id;
+    }
+  }
+
+  /** True when the row is new or changed since it was last seen. */
+  private remember(row: ExchangeSummary): boolean {
+    const print = JSON.stringify(row);
+    if (this.seen.get(row.id) === print) return false;
+    this.seen.set(row.id, print);
+    // Only the recent window is compared, so the map stays small however long the page is open.
+    if (this.seen.size > RECENT_ROWS * 4) {
+      const cut = [...this.seen.keys()].sort((a, b) => a - b).slice(0, this.seen.size - RECENT_ROWS * 2);
+      for (const id of cut) this.seen.delete(id);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,92 @@
+// export → import → diff, end to end: real relay, real listen, real local app, the CLI as child processes.
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRelay } from '../../relay-server/relay.js';
+import { runCli, startListen, tempHome } from '../helpers/cli.js';
+import { send, startLocalApp } from '../helpers/http.js';
+
+const cleanups: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+
+describe('hooktunnel import', () => {
+  it('imports its own export byte for byte: diff finds no difference, replay sends the same bytes', async () => {
+    const home = tempHome();
+    cleanups.push(home.cleanup);
+    const relay = createRelay({ port: 0, host: '127.0.0.1' });
+    const relayUrl = await relay.start();
+    cleanups.push(() => relay.close());
+    const app = await startLocalApp();
+    cleanups.push(() => app.close());
+    const listen = await startListen([`${app.url}/base`, '--relay', relayUrl, '--db', home.db], home.env);
+    cleanups.push(() => listen.stop());
+
+    await send(`${listen.url}/json?a=1`, { headers: ['Content-Type', 'application/json', 'X-Dup', '1', 'x-dup', '2'], body: '{"id": "evt_1", "amount": 2000}' });
+    await send(`${listen.url}/binary`, { headers: ['Content-Type', 'application/octet-stream'], body: ALL_BYTES });
+    const ids = (await listen.waitForRequest((e) => e.path === '/binary', 'both exchanges')) && listen.events.filter((e) => e.type === 'request').map((e) => e.id as number);
+    expect(ids).toHaveLength(2);
+
+    const file = join(home.dir, 'out.har');
+    expect((await runCli(['export', '--har', file, '--db', home.db], { env: home.env })).code).toBe(0);
+    const imported = await runCli(['import', file, '--json', '--db', home.db], { env: home.env });
+    expect(imported.stderr).toBe('');
+    const newIds = JSON.parse(imported.stdout).imported as number[];
+    expect(newIds).toHaveLength(2);
+
+    for (const [i, id] of ids.entries()) {
+      const diff = await runCli(['diff', String(id), String(newIds[i]), '--exit-code', '--db', home.db], { env: home.env });
+      expect(diff.stdout).toContain('no differences');
+      expect(diff.code).toBe(0);
+      const [before, after] = await Promise.all([id, newIds[i]].map((n) => runCli(['show', String(n), '--json', '--db', home.db], { env: home.env })));
+      const strip = (j: Record<string, unknown>) => ({ ...j, id: 0, deliveryId: null, durationMs: 0, attemptHistory: [] });
+      expect(strip(JSON.parse(after.stdout))).toEqual(strip(JSON.parse(before.stdout)));
+    }
+    const raw = await runCli(['show', String(newIds[1]), '--raw', '--db', home.db], { env: home.env });
+    expect(raw.stdoutBytes.equals(ALL_BYTES)).toBe(true);
+
+    const replay = await runCli(['replay', String(newIds[1]), '--db', home.db], { env: home.env });
+    expect(replay.code).toBe(0);
+    const last = app.received.at(-1)!;
+    expect(last.url).toBe('/base/binary');
+    expect(last.body.equals(ALL_BYTES)).toBe(true);
+  });
+
+  it('imports a devtools archive from stdin and refuses a file that is not one, importing nothing', async () => {
+    const home = tempHome();
+    cleanups.push(home.cleanup);
+    const app = await startLocalApp();
+    cleanups.push(() => app.close());
+    const har = {
+      log: {
+        version: '1.2', creator: { name: 'WebInspector', version: '1' },
+        entries: [{
+          startedDateTime: new Date().toISOString(), time: 3,
+          request: { method: 'PUT', url: `${app.url}/x?q=1`, headers: [{ name: ':method', value: 'PUT' }, { name: 'X-A', value: '1' }], postData: { mimeType: 'text/plain', text: 'hi' } },
+          response: { status: 204, headers: [], content: { size: 0, mimeType: '' } },
+        }],
+      },
+    };
+    const ok = await runCli(['import', '-', '--db', home.db], { env: home.env, input: JSON.stringify(har) });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^imported 1 exchange \(#1\) from - into /);
+    const ls = JSON.parse((await runCli(['ls', '--json', '--db', home.db], { env: home.env })).stdout);
+    expect(ls).toMatchObject([{ id: 1, method: 'PUT', path: '/x?q=1', status: 204, target: app.url.replace('localhost', '127.0.0.1') }]);
+    expect((await runCli(['replay', '1', '--db', home.db], { env: home.env })).code).toBe(0);
+    expect(app.received[0]).toMatchObject({ method: 'PUT', url: '/x?q=1' });
+    expect(app.received[0].body.toString()).toBe('hi');
+
+    const bad = join(home.dir, 'bad.har');
+    writeFileSync(bad, JSON.stringify({ log: { entries: [har.log.entries[0], { request: { method: 'GET', url: 'nope' } }] } }));
+    const refused = await runCli(['import', bad, '--db', home.db], { env: home.env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('entry 1: request.url "nope" is not an absolute URL');
+    expect(refused.stderr).toContain('nothing was imported');
+    // The import and its replay; nothing from the refused file.
+    expect(JSON.parse((await runCli(['ls', '--json', '--db', home.db], { env: home.env })).stdout)).toHaveLength(2);
+  });
+});

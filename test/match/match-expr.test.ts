@@ -1,0 +1,148 @@
+// The --match expressions: each key against exchanges that do and do not match, and the errors for bad ones.
+
+import { describe, expect, it } from 'vitest';
+import type { Exchange } from '../../src/exchange.js';
+import { UserError } from '../../src/errors.js';
+import { matchesAll, parseMatch } from '../../src/match/match-expr.js';
+import { globToRegExp } from '../../src/match/glob.js';
+import { formatJsonPath, jsonPathValue, parseJsonPath } from '../../src/match/json-path.js';
+
+function exchange(overrides: Partial<Exchange> = {}): Exchange {
+  return {
+    id: 7, replayOf: null, deliveryId: 'd1', url: 'https://relay.example/t/x/stripe/hook', target: 'http://localhost:3000',
+    receivedAt: 0, method: 'POST', path: '/stripe/hook?x=1', requestSize: 0, status: 200, responseSize: 2, durationMs: 3,
+    state: 'complete', errorCode: null, errorMessage: null, route: '/stripe',
+    webhook: { provider: 'stripe', eventType: 'payment_intent.succeeded', eventId: 'evt_1', verification: 'valid', reason: null, duplicateOf: null, outOfOrder: false },
+    requestHeaders: [['Content-Type', 'application/json'], ['X-GitHub-Event', 'push'], ['X-GitHub-Event', 'ping']],
+    requestBody: Buffer.from('{"data":{"object":{"amount":2000,"currency":"usd","ok":true,"tags":["a","b"],"none":null}},"a.b":1}'),
+    requestSha256: null, responseHeaders: [], responseBody: Buffer.from('ok'), responseSha256: null,
+    ...overrides,
+  };
+}
+
+const cases: [string, Partial<Exchange>, boolean][] = [
+  ['path=/stripe/*', {}, true],
+  ['path=/stripe/*', { path: '/stripe/a/b' }, false],
+  ['path=/stripe/**', { path: '/stripe/a/b' }, true],
+  ['path=/stripe/hook', {}, true],
+  ['path=/github/*', {}, false],
+  ['path=/stripe/h?ok', {}, true],
+  ['method=post', {}, true],
+  ['method=GET', {}, false],
+  ['status=2xx', {}, true],
+  ['status=2XX', {}, true],
+  ['status=200', {}, true],
+  ['status=5xx', {}, false],
+  ['status=5xx', { status: 502, state: 'failed' }, true],
+  ['status=2xx', { status: null, state: 'interrupted' }, false],
+  ['provider=Stripe', {}, true],
+  ['provider=github', {}, false],
+  ['provider=stripe', { webhook: null }, false],
+  ['type=payment_intent.succeeded', {}, true],
+  ['type=payment_intent.*', {}, true],
+  ['event=invoice.*', {}, false],
+  ['route=/stripe', {}, true],
+  ['route=/github', {}, false],
+  ['header.x-github-event=push', {}, true],
+  ['header.X-GitHub-Event=ping', {}, true],
+  ['header.X-GitHub-Event=release', {}, false],
+  ['header.X-Missing=*', {}, false],
+  ['header.Content-Type=application/*', {}, true],
+  ['body.data.object.amount=2000', {}, true],
+  ['body.data.object.amount=200', {}, false],
+  ['body.data.object.currency=usd', {}, true],
+  ['body.data.object.ok=true', {}, true],
+  ['body.data.object.none=null', {}, true],
+  ['body.data.object.tags[1]=b', {}, true],
+  ['body.data.object.tags.0=a', {}, true],
+  ['body.data.object.tags.2=c', {}, false],
+  ['body["a.b"]=1', {}, true],
+  ['body.data.missing=1', {}, false],
+  ['body.data.object.amount=2000', { requestBody: Buffer.from('not json') }, false],
+  ['body=*"currency":"usd"*', {}, true],
+  ['body=*nothing*', {}, false],
+  ['verified=true', {}, true],
+  ['verified=false', {}, false],
+  ['verified=false', { webhook: null }, true],
+  ['value=with=equals', {}, false],
+];
+
+describe('parseMatch', () => {
+  it.each(cases)('%s on %o → %s', (expression, overrides, expected) => {
+    if (expression.startsWith('value=')) return expect(() => parseMatch(expression)).toThrow(UserError);
+    expect(parseMatch(expression).test(exchange(overrides))).toBe(expected);
+  });
+
+  it('a header value may contain "="', () => {
+    expect(parseMatch('header.Authorization=Basic a==').test(exchange({ requestHeaders: [['Authorization', 'Basic a==']] }))).toBe(true);
+  });
+
+  const bad: [string, RegExp][] = [
+    ['nokey', /is not key=value/],
+    ['=x', /is not key=value/],
+    ['colour=red', /unknown key "colour"/],
+    ['status=2x', /status is a code/],
+    ['status=600', /status is a code/],
+    ['status=ok', /status is a code/],
+    ['verified=yes', /verified is true or false/],
+    ['method=PO ST', /not an HTTP method/],
+    ['header.=x', /is not a header name/],
+    ['header.bad name=x', /is not a header name/],
+    ['path=stripe', /starts with \//],
+    ['provider=', /needs a value/],
+    ['body.data..x=1', /empty field name/],
+    ['body.items[x]=1', /neither an index nor a quoted key/],
+    ['body.items[0=1', /\[ without \]/],
+  ];
+  it.each(bad)('refuses %s with a usage error', (expression, message) => {
+    let error: unknown;
+    try {
+      parseMatch(expression);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).exitCode).toBe(2);
+    expect((error as UserError).message).toMatch(message);
+    expect((error as UserError).hint).toContain('key=value');
+  });
+
+  it('matchesAll needs every expression; none at all matches anything', () => {
+    const e = exchange();
+    expect(matchesAll([], e)).toBe(true);
+    expect(matchesAll([parseMatch('status=2xx'), parseMatch('provider=stripe')], e)).toBe(true);
+    expect(matchesAll([parseMatch('status=2xx'), parseMatch('provider=github')], e)).toBe(false);
+  });
+});
+
+describe('glob and JSON path', () => {
+  it.each([
+    ['/a/*', '/a/b', true, true],
+    ['/a/*', '/a/b/c', true, false],
+    ['/a/*', '/a/b/c', false, true],
+    ['a.b', 'axb', false, false],
+    ['(x)+', '(x)+', false, true],
+    ['*', '', false, true],
+  ])('%s vs %s (segments %s) → %s', (glob, text, pathSegments, expected) => {
+    expect(globToRegExp(glob, { pathSegments }).test(text)).toBe(expected);
+  });
+
+  it('parses and formats paths', () => {
+    expect(parseJsonPath('$.card.number')).toEqual(['card', 'number']);
+    expect(parseJsonPath('items[0].id')).toEqual(['items', 0, 'id']);
+    expect(parseJsonPath('["a.b"].c')).toEqual(['a.b', 'c']);
+    expect(formatJsonPath(['items', 0, 'a.b'])).toBe('items[0]["a.b"]');
+    expect(formatJsonPath([])).toBe('$');
+    expect(() => parseJsonPath('a.')).toThrow(/ends with a dot/);
+    expect(() => parseJsonPath('$')).toThrow(/names no field/);
+  });
+
+  it('finds values, including falsy ones, and says when there is none', () => {
+    const body = Buffer.from('{"a":[0,false,null],"constructor":1}');
+    expect(jsonPathValue(body, ['a', 1])).toEqual({ found: true, value: false });
+    expect(jsonPathValue(body, ['a', 2])).toEqual({ found: true, value: null });
+    expect(jsonPathValue(body, ['a', 3])).toEqual({ found: false });
+    expect(jsonPathValue(body, ['toString'])).toEqual({ found: false });
+    expect(jsonPathValue(Buffer.alloc(0), ['a'])).toEqual({ found: false });
+  });
+});

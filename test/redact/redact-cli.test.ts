@@ -1,0 +1,96 @@
+// Redaction end to end: listen --redact stores the exchange redacted while the app gets the real bytes; no secret
+// reaches the database files; replay needs --allow-redacted; export --redact redacts what was stored whole.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createRelay } from '../../relay-server/relay.js';
+import { runCli, startListen, tempHome } from '../helpers/cli.js';
+import { send, startLocalApp } from '../helpers/http.js';
+import { onCleanup } from '../nothing-lost/helpers.js';
+
+const CARD = '4242424242424242';
+const TOKEN = 'Bearer sk_live_secret';
+
+describe('redaction', () => {
+  it('records redacted at record time, sends the real bytes, and refuses a plain replay', async () => {
+    const home = tempHome();
+    onCleanup(home.cleanup);
+    const relay = createRelay({ port: 0, host: '127.0.0.1' });
+    const relayUrl = await relay.start();
+    onCleanup(() => relay.close());
+    const app = await startLocalApp();
+    onCleanup(() => app.close());
+    const listen = await startListen([String(app.port), '--relay', relayUrl, '--db', home.db, '--redact', 'header:authorization', '--redact', 'body:$.card.number'], home.env);
+    onCleanup(() => listen.stop());
+
+    const body = `{"card": {"number": "${CARD}", "exp": "12/30"}, "amount": 2000}`;
+    await send(`${listen.url}/pay`, { headers: ['Content-Type', 'application/json', 'Authorization', TOKEN, 'Content-Length', String(body.length)], body });
+    const event = await listen.waitForRequest(() => true, 'the payment');
+    expect(app.received[0].body.toString()).toBe(body);
+    expect(app.received[0].rawHeaders).toContain(TOKEN);
+    expect(event.redacted).toEqual(expect.arrayContaining(['header:authorization', 'body:$.card.number']));
+
+    const raw = await runCli(['show', String(event.id), '--raw', '--db', home.db], { env: home.env });
+    expect(raw.stdout).toBe('{"card": {"number": "[REDACTED]", "exp": "12/30"}, "amount": 2000}');
+    const show = await runCli(['show', String(event.id), '--db', home.db], { env: home.env });
+    expect(show.stdout).toContain('stored redacted: ');
+    expect(show.stdout).toContain('Authorization: [REDACTED]');
+    await listen.stop();
+    // Not in the database, its WAL or anything else beside it.
+    const dir = dirname(home.db);
+    for (const file of readdirSync(dir).filter((f) => f.startsWith('capture.db'))) {
+      const bytes = readFileSync(join(dir, file));
+      expect(bytes.includes(CARD), file).toBe(false);
+      expect(bytes.includes('sk_live_secret'), file).toBe(false);
+    }
+
+    const refused = await runCli(['replay', String(event.id), '--db', home.db], { env: home.env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('was stored redacted');
+    expect(refused.stderr).toContain('--allow-redacted');
+    const retry = await runCli(['retry', String(event.id), '--db', home.db], { env: home.env });
+    expect(retry.code).toBe(2);
+    expect(retry.stderr).toContain('was stored redacted');
+    // --force sends a succeeded exchange again, never a redacted one: nothing reaches the app.
+    const forced = await runCli(['retry', String(event.id), '--force', '--db', home.db], { env: home.env });
+    expect(forced.code).toBe(2);
+    expect(forced.stderr).toContain('was stored redacted');
+    expect(forced.stderr).toContain('nothing sent');
+    expect(app.received).toHaveLength(1);
+    const allowed = await runCli(['replay', String(event.id), '--allow-redacted', '--json', '--db', home.db], { env: home.env });
+    expect(allowed.code).toBe(0);
+    expect(app.received[1].body.toString()).toContain('"number": "[REDACTED]"');
+    expect(JSON.parse(allowed.stdout).redacted).toEqual(event.redacted);
+  });
+
+  it('redacts at export time what was stored whole, and refuses --redact with acknowledge mode', async () => {
+    const home = tempHome();
+    onCleanup(home.cleanup);
+    const relay = createRelay({ port: 0, host: '127.0.0.1' });
+    const relayUrl = await relay.start();
+    onCleanup(() => relay.close());
+    const app = await startLocalApp();
+    onCleanup(() => app.close());
+    const listen = await startListen([String(app.port), '--relay', relayUrl, '--db', home.db], home.env);
+    onCleanup(() => listen.stop());
+    await send(`${listen.url}/pay`, { headers: ['Authorization', TOKEN], body: `{"card":{"number":"${CARD}"}}` });
+    await listen.waitForRequest(() => true, 'the payment');
+
+    const har = await runCli(['export', '--har', '-', '--redact', 'header:authorization', '--redact', 'body:card.number', '--db', home.db], { env: home.env });
+    expect(har.code).toBe(0);
+    expect(har.stdout).not.toContain(CARD);
+    expect(har.stdout).not.toContain('sk_live_secret');
+    const entry = JSON.parse(har.stdout).log.entries[0];
+    expect(entry.request.postData.text).toBe('{"card":{"number":"[REDACTED]"}}');
+    const whole = await runCli(['show', '1', '--raw', '--db', home.db], { env: home.env });
+    expect(whole.stdout).toContain(CARD);
+
+    const ack = await runCli(['listen', '3000', '--ack', '--redact', 'header:authorization', '--db', home.db], { env: home.env });
+    expect(ack.code).toBe(2);
+    expect(ack.stderr).toContain('--redact cannot be used with acknowledge mode');
+    const bad = await runCli(['export', '--har', '-', '--redact', 'password', '--db', home.db], { env: home.env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('is not header:<name> or body:<json path>');
+  });
+});

@@ -1,0 +1,42 @@
+// `hooktunnel relay --redis`: flags that do not fit together are usage errors (exit 2) with a hint; an unreachable
+// Redis stops the relay at start with a one-line reason (exit 1), never a stack trace.
+
+import { describe, expect, it } from 'vitest';
+import { runCli, tempHome } from '../../helpers/cli.js';
+import { onCleanup } from '../../nothing-lost/helpers.js';
+import { freePort } from '../helpers.js';
+
+async function relay(args: string[], env: Record<string, string> = {}) {
+  const h = tempHome();
+  onCleanup(h.cleanup);
+  return runCli(['relay', '--port', '0', '--data-dir', `${h.dir}/relay`, ...args], { env: { ...h.env, ...env } });
+}
+
+describe('relay scale-out flags', () => {
+  it.each([
+    [['--redis', 'redis://127.0.0.1:1'], /--redis needs --node-url/],
+    [['--redis', 'redis://127.0.0.1:1', '--node-url', 'http://127.0.0.1:9'], /--redis needs --cluster-secret/],
+    [['--redis', 'redis://127.0.0.1:1', '--node-url', 'https://10.0.0.5', '--cluster-secret', 'x'.repeat(32)], /--node-url "https:\/\/10.0.0.5" must start with http:\/\//],
+    [['--redis', 'redis://127.0.0.1:1', '--node-url', 'http://127.0.0.1:9', '--cluster-secret', 'short'], /at least 16/],
+    [['--redis', 'http://127.0.0.1:1', '--node-url', 'http://127.0.0.1:9', '--cluster-secret', 'x'.repeat(32)], /--redis "http:\/\/127.0.0.1:1" must start with redis:\/\/ or rediss:\/\//],
+    [['--redis', 'redis://127.0.0.1:1', '--node-url', '10.0.0.5:8080', '--cluster-secret', 'x'.repeat(32)], /--node-url "10.0.0.5:8080" is not a URL/],
+    [['--node-url', 'http://127.0.0.1:9'], /--node-url only applies with --redis/],
+  ])('%j is a usage error', async (args, message) => {
+    const result = await relay(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('takes the flags from HOOKTUNNEL_REDIS, HOOKTUNNEL_NODE_URL and HOOKTUNNEL_CLUSTER_SECRET, and says when Redis is unreachable', async () => {
+    const closed = await freePort();
+    const result = await relay([], {
+      HOOKTUNNEL_REDIS: `redis://127.0.0.1:${closed}`,
+      HOOKTUNNEL_NODE_URL: 'http://127.0.0.1:9',
+      HOOKTUNNEL_CLUSTER_SECRET: 'x'.repeat(32),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`could not reach Redis at redis://127.0.0.1:${closed}`));
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,177 @@
+// Scale-out on Redis: a tunnel held by node C is reached through nodes A and B (streamed hop, byte-exact, recorded),
+// 10 MiB crosses nodes, names hold across nodes, and Redis dying and coming back empty is survived.
+
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { toPairs } from '../../../src/http-headers.js';
+import { Store } from '../../../src/store/store.js';
+import { runCli } from '../../helpers/cli.js';
+import { send, sha256, startLocalApp, waitFor } from '../../helpers/http.js';
+import { home, listen, onCleanup } from '../../nothing-lost/helpers.js';
+import { openSession, refusedSession } from '../helpers.js';
+import { health, SECRET, skipCluster, startCluster, TOKENS } from './helpers.js';
+
+const shaApp = async () => {
+  // A local app cannot fake an error made by hooktunnel, through a hop either.
+  const app = await startLocalApp((_req, res, body) => res.writeHead(201, { 'X-Sha': sha256(body), 'X-Hooktunnel-Error': 'fake' }).end(sha256(body)));
+  onCleanup(() => app.close());
+  return app;
+};
+
+describe.skipIf(skipCluster)('three relay nodes on one Redis, behind nginx', () => {
+  it('passes webhooks sent to A and B to the tunnel on C, byte for byte, headers in order, and the CLI records them', { timeout: 60_000 }, async () => {
+    const { nodes, publicUrl } = await startCluster();
+    const [a, b, c] = nodes;
+    const app = await shaApp();
+    const h = home();
+    const cli = await listen([String(app.port), '--relay', c.url, '--name', 'on-c', '--db', h.db], { ...h.env, HOOKTUNNEL_TOKEN: TOKENS[0] });
+    expect(cli.url).toBe(`${publicUrl}/t/on-c`);
+    expect((await health(c)).tunnels).toBe(1);
+
+    const sent: Buffer[] = [];
+    for (const node of [a, b]) {
+      const body = Buffer.concat([Buffer.from(`{"via":"${node.name}"}\r\n`), randomBytes(3000)]);
+      sent.push(body);
+      const headers = ['Content-Type', 'application/octet-stream', 'X-Dup', 'one', 'x-dup', 'two', 'X-Case-Kept', 'Yes'];
+      const reply = await send(`${node.url}/t/on-c/hook/${node.name}?x=1&x=2`, { headers, body });
+      expect(reply.status).toBe(201);
+      expect(reply.body.toString()).toBe(sha256(body));
+      expect(reply.headers['x-sha']).toBe(sha256(body));
+      expect(reply.headers['x-hooktunnel-error']).toBeUndefined();
+    }
+    // A chunked body (no Content-Length) stays a whole body across the hop.
+    const chunked = randomBytes(70_000);
+    sent.push(chunked);
+    expect((await send(`${a.url}/t/on-c/chunked`, { headers: ['Transfer-Encoding', 'chunked'], body: chunked })).status).toBe(201);
+
+    expect(app.received.map((r) => r.url)).toEqual(['/hook/A?x=1&x=2', '/hook/B?x=1&x=2', '/chunked']);
+    app.received.forEach((r, i) => expect(r.body.equals(sent[i])).toBe(true));
+    for (const received of app.received.slice(0, 2)) {
+      const pairs = toPairs(received.rawHeaders);
+      expect(pairs.filter(([name]) => /^(x-dup|x-case-kept)$/i.test(name))).toEqual([['X-Dup', 'one'], ['x-dup', 'two'], ['X-Case-Kept', 'Yes']]);
+      // The sender's address as the first node saw it, and no trace of the hop.
+      expect(pairs.filter(([name]) => name.toLowerCase() === 'x-forwarded-for')).toEqual([['X-Forwarded-For', '127.0.0.1']]);
+      expect(pairs.some(([name]) => name.toLowerCase().startsWith('x-hooktunnel'))).toBe(false);
+    }
+
+    await waitFor(() => cli.events.filter((e) => e.type === 'request' && e.status === 201).length === 3, 'three recorded exchanges');
+    const store = Store.open(h.db);
+    try {
+      const rows = store.list({ limit: 10, oldestFirst: true });
+      expect(rows.map((row) => store.get(row.id)!.requestBody.equals(sent[rows.indexOf(row)]))).toEqual([true, true, true]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('carries a 10 MiB body to the node holding the tunnel and its answer back', { timeout: 60_000 }, async () => {
+    const { nodes } = await startCluster();
+    const [a, , c] = nodes;
+    const app = await shaApp();
+    await openSession(c.url, app.port, { token: TOKENS[0], name: 'big' });
+    const body = randomBytes(10 * 1024 * 1024);
+    const reply = await send(`${a.url}/t/big/upload`, { body, headers: ['Content-Type', 'application/octet-stream'] });
+    expect(reply.status).toBe(201);
+    expect(reply.body.toString()).toBe(sha256(body));
+    expect(app.received[0].sha256).toBe(sha256(body));
+    const metrics = await (await fetch(`${a.url}/metrics`)).text();
+    expect(metrics).toMatch(/^hooktunnel_cluster_hops_total\{outcome="ok"\} 1$/m);
+
+    // One byte over the limit, chunked (no length to refuse it by up front): the holder counts it as it streams
+    // and its 413 comes back whole through the hop.
+    const tooLarge = await send(`${a.url}/t/big/upload`, { body: Buffer.alloc(26_214_401), headers: ['Transfer-Encoding', 'chunked'] });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.headers['x-hooktunnel-error']).toBe('body_too_large');
+    expect(app.received).toHaveLength(1);
+  });
+
+  it('refuses a hop with the wrong secret, answers 404 for a tunnel no node knows, and never passes a hop on', { timeout: 60_000 }, async () => {
+    const { nodes } = await startCluster();
+    const [a, , c] = nodes;
+    const app = await shaApp();
+    await openSession(c.url, app.port, { token: TOKENS[0], name: 'guarded' });
+    const forged = await send(`${c.url}/t/guarded/x`, { headers: ['X-Hooktunnel-Hop', `${SECRET}x`], body: 'x' });
+    expect(forged.status).toBe(401);
+    expect(forged.headers['x-hooktunnel-error']).toBe('unauthorized');
+    const unknown = await send(`${a.url}/t/nobody-here/x`, { body: 'x' });
+    expect(unknown.status).toBe(404);
+    expect(app.received).toHaveLength(0);
+
+    // A genuine hop that reaches a node not holding the tunnel is never passed on (no loops between nodes with
+    // stale views): that node queues it, and the holder is woken to deliver it.
+    const stray = await send(`${a.url}/t/guarded/stray`, { headers: ['X-Hooktunnel-Hop', SECRET, 'X-Hooktunnel-Hop-Url', 'http://lb/t/guarded/stray'], body: 'stray' });
+    expect(stray.status).toBe(202);
+    await waitFor(() => app.received.length === 1, 'the queued hop at the app');
+    expect([app.received[0].url, app.received[0].body.toString()]).toEqual(['/stray', 'stray']);
+    expect(app.received[0].rawHeaders.some((h) => /^x-hooktunnel-hop/i.test(h))).toBe(false);
+  });
+
+  it('binds a name to its token on every node', { timeout: 60_000 }, async () => {
+    const { nodes, redis } = await startCluster();
+    const [a, b, c] = nodes;
+    const app = await shaApp();
+    const alice = await openSession(a.url, app.port, { token: TOKENS[0], name: 'owned' });
+    expect((await refusedSession(b.url, { token: TOKENS[1], name: 'owned' })).message).toMatch(/reserved by another token.*name_reserved/);
+    expect((await refusedSession(c.url, { token: TOKENS[0], name: 'owned' })).message).toMatch(/in use by another connected client.*name_taken/);
+    alice.close();
+    await waitFor(async () => (await health(a)).tunnels === 0, 'node A to see alice go');
+    // Still Alice's while she is away: bound until released, as on one relay.
+    expect((await refusedSession(c.url, { token: TOKENS[1], name: 'owned' })).message).toMatch(/name_reserved/);
+    const back = await openSession(c.url, app.port, { token: TOKENS[0], name: 'owned' });
+    expect((await send(`${b.url}/t/owned/back`, { body: 'hi' })).status).toBe(201);
+    back.close();
+    await waitFor(async () => (await health(c)).tunnels === 0, 'node C to see alice go');
+
+    // The operator frees it for the whole cluster, in Redis; then another token may have it.
+    const listed = await runCli(['relay', 'name', 'list', '--redis', redis.url]);
+    expect(listed.stdout).toMatch(/^owned +\(token file, environment or another node: [0-9a-f]{12}…\)$/m);
+    const released = await runCli(['relay', 'name', 'release', 'owned'], { env: { HOOKTUNNEL_REDIS: redis.url } });
+    expect([released.code, released.stdout]).toEqual([0, 'Released "owned" on every node; the next token that asks for it gets it.\n']);
+    const again = await runCli(['relay', 'name', 'release', 'owned', '--redis', redis.url]);
+    expect([again.code, again.stderr]).toEqual([1, expect.stringMatching(/"owned" is not a reserved name in this cluster/)]);
+    await openSession(a.url, app.port, { token: TOKENS[1], name: 'owned' });
+  });
+
+  it('lets --force take a connected name over from another node; the displaced client stops', { timeout: 60_000 }, async () => {
+    const { nodes } = await startCluster();
+    const [a, b] = nodes;
+    const app = await shaApp();
+    const first = await openSession(a.url, app.port, { token: TOKENS[0], name: 'contested' });
+    const displaced = new Promise<Error>((resolve) => first.once('fatal', resolve));
+    await openSession(b.url, app.port, { token: TOKENS[0], name: 'contested', force: true });
+    expect((await displaced).message).toContain('another client took over tunnel contested');
+    await waitFor(async () => (await health(a)).tunnels === 0, 'node A to let go of the tunnel');
+    // Both nodes now reach the new holder.
+    for (const node of [a, b]) expect((await send(`${node.url}/t/contested/x`, { body: node.name })).status).toBe(201);
+  });
+
+  it('keeps serving held tunnels while Redis is down, answers 503 for the rest, and re-registers when it is back', { timeout: 60_000 }, async () => {
+    const { nodes, redis } = await startCluster();
+    const [a, b, c] = nodes;
+    const app = await shaApp();
+    await openSession(c.url, app.port, { token: TOKENS[0], name: 'steady' });
+    await openSession(c.url, app.port, { token: TOKENS[0], name: 'unseen' });
+    expect((await send(`${a.url}/t/steady/before`, { body: '1' })).status).toBe(201);
+
+    await redis.stop();
+    await waitFor(async () => (await health(a)).cluster.redis === 'down', 'node A to notice Redis is down');
+    expect((await send(`${c.url}/t/steady/held`, { body: '2' })).status).toBe(201);
+    // Node A never looked `unseen` up: without Redis it cannot know where it is.
+    const lost = await send(`${a.url}/t/unseen/elsewhere`, { body: '3', headers: ['Accept', 'application/json'] });
+    expect(lost.status).toBe(503);
+    expect(lost.headers['x-hooktunnel-error']).toBe('tunnel_offline');
+    expect(lost.headers['retry-after']).toBe('5');
+    expect(lost.body.toString()).toMatch(/cannot reach Redis/);
+    expect(await (await fetch(`${a.url}/metrics`)).text()).toMatch(/^hooktunnel_redis_up 0$/m);
+    expect((await fetch(`${a.url}/healthz`)).status).toBe(200);
+
+    // Back, empty (no persistence in this test): node C writes its tunnel and name again.
+    await redis.start();
+    await waitFor(async () => (await send(`${b.url}/t/unseen/after`, { body: '4' })).status === 201, 'the tunnel on C to be reachable through B again', 20_000);
+    expect((await health(a)).cluster.redis).toBe('up');
+    expect(await (await fetch(`${a.url}/metrics`)).text()).toMatch(/^hooktunnel_redis_up 1$/m);
+    expect((await refusedSession(a.url, { token: TOKENS[1], name: 'steady' })).message).toMatch(/name_reserved/);
+    // Each 503 above reached no app: only the answered requests arrived, once each.
+    expect(app.received.map((r) => r.body.toString())).toEqual(['1', '2', '4']);
+  });
+});

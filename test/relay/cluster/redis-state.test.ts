@@ -1,0 +1,174 @@
+// The cluster's Redis state against a real redis-server: claims lapse when their node stops refreshing (a killed
+// node) while the resume token keeps the URL, a takeover is noticed by the old holder, a Redis that lost everything
+// gets it back from the refresh, and the stream queue keeps its caps to the byte and forgets only what is removed.
+
+import { describe, expect, it } from 'vitest';
+import { TunnelDirectory } from '../../../relay-server/cluster/directory.js';
+import { RedisConnection } from '../../../relay-server/cluster/redis-connection.js';
+import { redisKeys } from '../../../relay-server/cluster/redis-keys.js';
+import { StreamQueue } from '../../../relay-server/cluster/stream-queue.js';
+import type { NewDelivery } from '../../../relay-server/delivery-queue.js';
+import { waitFor } from '../../helpers/http.js';
+import { onCleanup } from '../../nothing-lost/helpers.js';
+import { REDIS, startRedis } from './helpers.js';
+import { inCi } from '../proxy-helpers.js';
+
+async function connection(url: string): Promise<RedisConnection> {
+  const redis = new RedisConnection(url, () => {});
+  await redis.connect();
+  onCleanup(() => redis.close());
+  return redis;
+}
+
+const times = { locationTtlMs: 300, resumeTtlMs: 60_000 };
+
+function delivery(tunnelId: string, deliveryId: string, body: Buffer, expiresAt = Date.now() + 60_000): NewDelivery {
+  return {
+    deliveryId,
+    tunnelId,
+    method: 'POST',
+    path: '/x',
+    headers: [['Content-Type', 'application/octet-stream'], ['X-Dup', '1'], ['x-dup', '2']],
+    url: `http://relay/t/${tunnelId}/x`,
+    body,
+    receivedAt: Date.now(),
+    expiresAt,
+    reason: 'offline',
+    answerStatus: 202,
+    answerBody: '{"queued":true}',
+  };
+}
+
+describe.skipIf(!REDIS && !inCi)('cluster state in Redis', () => {
+  it('lets a claim lapse when its node stops refreshing, keeps the resume token, and tells the old holder of a takeover', async () => {
+    const server = await startRedis();
+    const redis = await connection(server.url);
+    const nodeA = new TunnelDirectory(redis, 'http://node-a:1', times, () => {});
+    const nodeB = new TunnelDirectory(redis, 'http://node-b:1', times, () => {});
+
+    await nodeA.register('quiet', 'resume-token-1');
+    expect(await nodeA.locate('quiet')).toBe('http://node-a:1');
+    // Node A "dies": no refresh. The claim lapses; the id stays known and its resume token still brings it back.
+    await waitFor(async () => (await nodeB.locate('quiet')) === undefined, 'the claim to lapse', 5_000);
+    expect(await nodeB.known('quiet')).toBe(true);
+    expect(await nodeB.findResume('resume-token-1')).toBe('quiet');
+    expect(await nodeB.findResume('another-token')).toBeUndefined();
+
+    // The client comes back through node B with a new resume token: the old one stops working, and node A, alive
+    // again, finds it lost the tunnel on its next refresh.
+    await nodeA.register('moving', 'token-a');
+    await nodeB.register('moving', 'token-b');
+    expect(await nodeA.findResume('token-a')).toBeUndefined();
+    expect(await nodeA.findResume('token-b')).toBe('moving');
+    expect(await nodeA.refresh(() => true)).toEqual(['moving']);
+    expect(await nodeB.refresh(() => true)).toEqual([]);
+    expect(await nodeA.locate('moving')).toBe('http://node-b:1');
+  });
+
+  it('writes a node\'s tunnels and names back after Redis lost them', async () => {
+    const server = await startRedis();
+    const redis = await connection(server.url);
+    const node = new TunnelDirectory(redis, 'http://node-a:1', times, () => {});
+    await node.reserveName('named', 'owner-digest');
+    await node.register('named', 'token-n', 'owner-digest');
+    await redis.command.flushall();
+    expect(await node.known('named')).toBe(false);
+    expect(await node.refresh(() => true)).toEqual([]);
+    expect(await node.locate('named')).toBe('http://node-a:1');
+    expect(await node.findResume('token-n')).toBe('named');
+    expect(await node.nameOwner('named')).toBe('owner-digest');
+    // Another token cannot take the name back in between: the first binding wins.
+    expect(await node.reserveName('named', 'someone-else')).toBe('owner-digest');
+  });
+
+  it('keeps a client\'s ack settings as long as its reservation, for every node, and forgets them on a HELLO without --ack', async () => {
+    const server = await startRedis();
+    const redis = await connection(server.url);
+    const short = { locationTtlMs: 200, resumeTtlMs: 300 };
+    const nodeA = new TunnelDirectory(redis, 'http://node-a:1', short, () => {});
+    const nodeB = new TunnelDirectory(redis, 'http://node-b:1', short, () => {});
+    const ack = { paths: ['/hooks'], status: 201, body: '{"later":true}' };
+
+    // Registered on A; B reads the same settings, while connected and once the client has left.
+    await nodeA.register('lapses', 'token-l', '', ack);
+    expect(await nodeB.ackFor('lapses')).toEqual(ack);
+    nodeA.release('lapses');
+    expect(await nodeB.ackFor('lapses')).toEqual(ack);
+    // They expire with the reservation (--resume-ttl), not before and not after.
+    await waitFor(async () => !(await nodeB.known('lapses')), 'the reservation to expire', 5_000);
+    expect(await nodeB.ackFor('lapses')).toBeUndefined();
+
+    // A request queued for the away client keeps its id, resume token and ack settings until the request expires.
+    await nodeA.register('held', 'token-h', '', ack);
+    nodeA.release('held');
+    const stored = await new StreamQueue(redis).enqueue(delivery('held', 'd-held', Buffer.from('x'), Date.now() + 10_000), { maxCount: 10, maxBytes: 1_000 });
+    expect(stored).toBe('stored');
+    const ackTtl = await redis.command.pttl(redisKeys.ack('held'));
+    const reservationTtl = await redis.command.pttl(redisKeys.reservation('held'));
+    expect(ackTtl).toBeGreaterThan(5_000);
+    expect(Math.abs(ackTtl - reservationTtl)).toBeLessThan(1_000);
+    // The client comes back through B without --ack: no node answers for it any more.
+    await nodeB.register('held', 'token-h');
+    expect(await nodeA.ackFor('held')).toBeUndefined();
+
+    // Redis lost everything: the holder's refresh writes the settings back with the rest.
+    await nodeB.register('again', 'token-a', '', ack);
+    await redis.command.flushall();
+    expect(await nodeB.refresh(() => true)).toEqual([]);
+    expect(await nodeA.ackFor('again')).toEqual(ack);
+  });
+
+  it('keeps a takeover on the same node: the displaced connection leaving before its successor is attached drops no claim', async () => {
+    const server = await startRedis();
+    const redis = await connection(server.url);
+    const node = new TunnelDirectory(redis, 'http://node-a:1', times, () => {});
+    const store = node.resumeStore();
+    await node.register('taken', 'token-old');
+    store.save('', 'taken', null);
+    // The successor's HELLO registers; then displace() closes the old connection at once, whose departure arrives here.
+    await node.register('taken', 'token-new');
+    store.release('taken', Date.now());
+    await redis.command.ping();
+    expect(await node.locate('taken')).toBe('http://node-a:1');
+    store.save('', 'taken', null);
+    expect(await node.refresh(() => true)).toEqual([]);
+    expect(await node.findResume('token-new')).toBe('taken');
+    // The successor leaving later does let go.
+    store.release('taken', Date.now());
+    await redis.command.ping();
+    expect(await node.locate('taken')).toBeUndefined();
+  });
+
+  it('caps each tunnel\'s stream by count and bytes, reads in order, and forgets only removed or expired entries', async () => {
+    const server = await startRedis();
+    const redis = await connection(server.url);
+    const queue = new StreamQueue(redis);
+    const caps = { maxCount: 3, maxBytes: 10 };
+    expect(await queue.enqueue(delivery('t1', 'd1', Buffer.from('12345')), caps)).toBe('stored');
+    expect(await queue.enqueue(delivery('t1', 'd2', Buffer.from('123456')), caps)).toBe('full');
+    expect(await queue.enqueue(delivery('t1', 'd2', Buffer.from([0, 255, 13, 10, 0])), caps)).toBe('stored');
+    expect(await queue.enqueue(delivery('t1', 'd3', Buffer.alloc(0)), caps)).toBe('stored');
+    expect(await queue.enqueue(delivery('t1', 'd4', Buffer.alloc(0)), caps)).toBe('full');
+    expect(await queue.usage('t1')).toEqual({ count: 3, bytes: 10 });
+
+    const all = await queue.read('t1', '-', 10);
+    expect(all.map((d) => d.deliveryId)).toEqual(['d1', 'd2', 'd3']);
+    expect(all[1].body.equals(Buffer.from([0, 255, 13, 10, 0]))).toBe(true);
+    expect(all[1].headers).toEqual([['Content-Type', 'application/octet-stream'], ['X-Dup', '1'], ['x-dup', '2']]);
+    expect((await queue.read('t1', all[0].entryId, 10)).map((d) => d.deliveryId)).toEqual(['d2', 'd3']);
+
+    expect(await queue.remove('t1', all[0].entryId, 5)).toBe(true);
+    expect(await queue.remove('t1', all[0].entryId, 5)).toBe(false);
+    expect(await queue.totals()).toEqual({ count: 2, bytes: 5 });
+
+    await queue.enqueue(delivery('t2', 'old', Buffer.from('abc'), Date.now() - 1), caps);
+    await queue.enqueue(delivery('t2', 'fresh', Buffer.from('de')), caps);
+    expect(await queue.expire()).toBe(1);
+    expect((await queue.read('t2', '-', 10)).map((d) => d.deliveryId)).toEqual(['fresh']);
+    expect(await queue.totals()).toEqual({ count: 3, bytes: 7 });
+
+    // An emptied stream goes with its byte counter.
+    for (const entry of await queue.read('t1', '-', 10)) await queue.remove('t1', entry.entryId, entry.body.length);
+    expect(await redis.command.exists(redisKeys.queue('t1'), redisKeys.queueBytes('t1'))).toBe(0);
+  });
+});

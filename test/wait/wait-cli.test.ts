@@ -1,0 +1,149 @@
+// `hooktunnel wait` as scripts use it: a real relay, a real `listen` process writing the store, `wait` as its own process.
+
+import { spawn } from 'node:child_process';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRelay } from '../../relay-server/relay.js';
+import { BIN, runCli, startListen, tempHome, type CliResult, type ListenProcess } from '../helpers/cli.js';
+import { send, startLocalApp, waitFor } from '../helpers/http.js';
+
+const cleanups: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+interface Setup {
+  listen: ListenProcess;
+  db: string;
+  env: Record<string, string>;
+}
+
+async function setup(): Promise<Setup> {
+  const home = tempHome();
+  cleanups.push(home.cleanup);
+  const relay = createRelay({ port: 0, host: '127.0.0.1' });
+  const relayUrl = await relay.start();
+  cleanups.push(() => relay.close());
+  const app = await startLocalApp((req, res) => {
+    res.writeHead(req.url === '/broken' ? 500 : 200, { 'Content-Type': 'text/plain' });
+    res.end('ok');
+  });
+  cleanups.push(() => app.close());
+  const listen = await startListen([String(app.port), '--relay', relayUrl, '--db', home.db], home.env);
+  cleanups.push(() => listen.stop());
+  return { listen, db: home.db, env: home.env };
+}
+
+/** Starts `hooktunnel wait …` in the background; `ready` resolves once it watches the store (its cursor is set by then). */
+function startWait(argv: string[], env: Record<string, string>): { result: Promise<CliResult>; ready: Promise<unknown> } {
+  const child = spawn(process.execPath, [BIN, 'wait', ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  cleanups.push(() => void child.kill('SIGKILL'));
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (d: Buffer) => out.push(d));
+  child.stderr.on('data', (d: Buffer) => err.push(d));
+  let exited = false;
+  const result = new Promise<CliResult>((resolve) =>
+    child.on('close', (code) => {
+      exited = true;
+      const stdoutBytes = Buffer.concat(out);
+      resolve({ code, stdout: stdoutBytes.toString(), stderr: Buffer.concat(err).toString(), stdoutBytes });
+    }),
+  );
+  // The file watch is set up after `--since now` is resolved: an inotify descriptor in the process means it is waiting.
+  const ready = waitFor(() => {
+    if (exited) throw new Error(`wait exited early: ${Buffer.concat(err).toString()}`);
+    return readdirSync(`/proc/${child.pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${child.pid}/fd/${fd}`).includes('inotify');
+      } catch {
+        return false;
+      }
+    });
+  }, 'wait to watch the store');
+  return { result, ready };
+}
+
+const push = (ref: string) => ({
+  headers: ['Content-Type', 'application/json', 'X-GitHub-Event', 'push'],
+  body: JSON.stringify({ ref, commits: [{ id: 'c1' }] }),
+});
+
+describe.skipIf(process.platform !== 'linux')('hooktunnel wait', () => {
+  it('started before the webhook: ignores what does not match, prints the first match in the show format', async () => {
+    const { listen, db, env } = await setup();
+    await send(`${listen.url}/github/old`, push('refs/heads/main'));
+    await listen.waitForRequest((e) => e.path === '/github/old', 'the earlier webhook');
+
+    const waiting = startWait(['--db', db, '--match', 'path=/github/*', '--match', 'body.ref=refs/heads/main', '--match', 'status=2xx', '--timeout', '20s'], env);
+    await waiting.ready;
+    await send(`${listen.url}/github/hook`, push('refs/heads/dev'));
+    await send(`${listen.url}/other/hook`, push('refs/heads/main'));
+    await send(`${listen.url}/github/hook?x=1`, push('refs/heads/main'));
+    const match = await listen.waitForRequest((e) => e.path === '/github/hook?x=1', 'the matching webhook');
+
+    const result = await waiting.result;
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`#${match.id}`);
+    expect(result.stdout).toContain('/github/hook?x=1');
+    expect(result.stdout).toContain('refs/heads/main');
+  });
+
+  it('--json prints one JSON object, the show --json shape', async () => {
+    const { listen, db, env } = await setup();
+    const waiting = startWait(['--db', db, '--match', 'header.x-github-event=push', '--match', 'method=post', '--json'], env);
+    await waiting.ready;
+    await send(`${listen.url}/gh`, push('refs/heads/main'));
+    const result = await waiting.result;
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout);
+    const show = await runCli(['show', String(json.id), '--json', '--db', db], { env });
+    expect(json).toEqual(JSON.parse(show.stdout));
+    expect(json.request.body).toEqual({ encoding: 'utf8', data: push('refs/heads/main').body });
+  });
+
+  it('started after the webhook: --since <id> finds it at once, --since now does not', async () => {
+    const { listen, db, env } = await setup();
+    await send(`${listen.url}/first`, { body: 'a' });
+    const first = await listen.waitForRequest((e) => e.path === '/first', 'the first exchange');
+    await send(`${listen.url}/broken`, { body: 'b' });
+    const broken = await listen.waitForRequest((e) => e.path === '/broken', 'the failing exchange');
+
+    const since = await runCli(['wait', '--db', db, '--since', String(first.id), '--match', 'status=5xx', '--json'], { env });
+    expect(since.code).toBe(0);
+    expect(JSON.parse(since.stdout)).toMatchObject({ id: broken.id, status: 500, path: '/broken' });
+    const byDuration = await runCli(['wait', '--db', db, '--since', '10m', '--match', 'path=/first', '--json'], { env });
+    expect(JSON.parse(byDuration.stdout)).toMatchObject({ id: first.id });
+
+    const now = await runCli(['wait', '--db', db, '--match', 'status=5xx', '--timeout', '300ms'], { env });
+    expect(now.code).toBe(124);
+    expect(now.stdout).toBe('');
+    expect(now.stderr.trim().split('\n')).toHaveLength(1);
+    expect(now.stderr).toContain('no exchange matching status=5xx within 300ms');
+  });
+
+  it('times out while a listen keeps recording exchanges that do not match', async () => {
+    const { listen, db, env } = await setup();
+    const waiting = startWait(['--db', db, '--match', 'provider=stripe', '--timeout', '1500ms'], env);
+    await waiting.ready;
+    for (let i = 0; i < 5; i++) await send(`${listen.url}/n${i}`, { body: String(i) });
+    const result = await waiting.result;
+    expect(result.code).toBe(124);
+    expect(result.stderr).toMatch(/^error: no exchange matching provider=stripe within 1\.5s\n$/);
+  });
+
+  it.each([
+    [['--match', 'colour=red'], 'unknown key "colour"'],
+    [['--match', 'status=2x'], 'status is a code'],
+    [['--since', 'yesterday'], '--since "yesterday" is not now'],
+    [['--timeout', 'soon'], '--timeout "soon" is not a duration'],
+  ])('refuses %j with exit code 2 and no stack', async (argv, message) => {
+    const home = tempHome();
+    cleanups.push(home.cleanup);
+    const result = await runCli(['wait', '--db', home.db, ...argv], { env: home.env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toContain('    at ');
+  });
+});

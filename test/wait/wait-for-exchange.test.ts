@@ -1,0 +1,68 @@
+// waitForExchange against a real store file written through a second connection: it wakes on the file watch (the
+// fallback poll is set far beyond the test's time), skips exchanges still in flight, and sees them once settled.
+
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseMatch } from '../../src/match/match-expr.js';
+import { Store } from '../../src/store/store.js';
+import { waitForExchange } from '../../src/wait/wait-for-exchange.js';
+import { tempHome } from '../helpers/cli.js';
+
+const home = tempHome();
+afterAll(() => home.cleanup());
+
+const start = (path: string) => ({
+  deliveryId: null, replayOf: null, url: null, target: 'http://localhost:1', receivedAt: Date.now(), method: 'POST', path, headers: [] as [string, string][], body: Buffer.from('x'),
+});
+
+describe.skipIf(process.platform !== 'linux' && process.platform !== 'darwin')('waitForExchange', () => {
+  it('wakes on the file watch and waits for an in-flight exchange to settle before matching it', async () => {
+    const writer = Store.open(home.db);
+    const reader = Store.open(home.db);
+    try {
+      const old = writer.begin(start('/hit'));
+      old.respond(200, []);
+      old.complete(1);
+      writer.writes.commitBatch();
+      const afterId = reader.lastId();
+      expect(afterId).toBe(old.id);
+      let result: Awaited<ReturnType<typeof waitForExchange>> | undefined;
+      const waiting = waitForExchange(reader, { matchers: [parseMatch('path=/hit'), parseMatch('status=2xx')], afterId, timeoutMs: 10_000, pollMs: 600_000 }).then((r) => (result = r));
+      // A second waiter, woken by the same file events, shows when the change has been seen.
+      const witness = waitForExchange(reader, { matchers: [parseMatch('path=/miss')], afterId, timeoutMs: 10_000, pollMs: 600_000 });
+
+      const inFlight = writer.begin(start('/hit'));
+      writer.writes.commitBatch();
+      const other = writer.begin(start('/miss'));
+      other.respond(200, []);
+      other.complete(1);
+      writer.writes.commitBatch();
+      // Both are in the file now; neither may end the wait (one in flight, one not matching). Once the witness has
+      // seen them, the first waiter has looked at the same change by the turn after.
+      const seen = await witness;
+      expect(seen?.id).toBe(other.id);
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(result).toBeUndefined();
+
+      inFlight.respond(201, []);
+      inFlight.complete(1);
+      writer.writes.commitBatch();
+      const found = await waiting;
+      expect(found).toMatchObject({ id: inFlight.id, path: '/hit', status: 201 });
+    } finally {
+      writer.close();
+      reader.close();
+    }
+  });
+
+  it('returns null when the time runs out', async () => {
+    const reader = Store.open(home.db);
+    try {
+      const started = Date.now();
+      expect(await waitForExchange(reader, { matchers: [parseMatch('path=/never')], afterId: 0, timeoutMs: 200 })).toBeNull();
+      expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    } finally {
+      reader.close();
+    }
+  });
+});

@@ -1,0 +1,70 @@
+// The inspector page in headless Chromium shows which hooktunnel.yml route took an exchange, and that it was stored
+// redacted, in the list and in the detail.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import type { Page } from 'playwright-core';
+import { runExchange } from '../../src/exchange-runner.js';
+import { Forwarder } from '../../src/forward/forwarder.js';
+import { parseTarget } from '../../src/forward/target.js';
+import { parseRedactRule } from '../../src/redact/redact.js';
+import { routePort } from '../../src/routes/forwarded-path.js';
+import { Store } from '../../src/store/store.js';
+import type { Inspector } from '../../src/web/server.js';
+import { startLocalApp, type LocalApp } from '../helpers/http.js';
+import { launchBrowser, type Browser } from './browser.js';
+import { startInspector } from './support.js';
+
+// A browser on a loaded 2-core machine: room to be slow.
+vi.setConfig({ testTimeout: 60_000 });
+
+const dir = mkdtempSync(join(tmpdir(), 'hooktunnel-web-routes-page-'));
+let store: Store;
+let app: LocalApp;
+let inspector: Inspector;
+let browser: Browser;
+let page: Page;
+
+async function recordRouted(path: string, headers: [string, string][]) {
+  const forwarder = routePort(new Forwarder(parseTarget(`${app.url}/base`), { timeoutMs: 5_000, hostHeader: 'rewrite' }), '/stripe');
+  try {
+    const input = { method: 'POST', path, headers, body: Buffer.from('{}'), deliveryId: null, url: null, receivedAt: Date.now(), replayOf: null };
+    return await runExchange(input, { forwarder, store }).done;
+  } finally {
+    forwarder.close();
+  }
+}
+
+beforeAll(async () => {
+  store = Store.open(join(dir, 'capture.db'), { redact: [parseRedactRule('header:authorization')] });
+  app = await startLocalApp();
+  await recordRouted('/stripe/events', [['Authorization', 'Bearer sk_live_1']]); // #1
+  inspector = await startInspector(store);
+  browser = await launchBrowser();
+  page = await browser.context.newPage();
+  page.setDefaultTimeout(20_000);
+  await page.goto(inspector.url);
+  await page.waitForSelector('body[data-ready="true"]');
+}, 60_000);
+
+afterAll(async () => {
+  await page?.close();
+  await browser?.close();
+  await inspector?.close();
+  await app?.close();
+  store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('marks the route and the redaction in the list row and the detail', async () => {
+  const row = page.locator('tr[data-id="1"]');
+  await row.waitFor();
+  expect(await row.locator('.marks').textContent()).toBe('→ /stripe redacted');
+  await row.click();
+  await page.waitForSelector('[data-route]');
+  expect(await page.textContent('[data-route] .value')).toBe(`${app.url}/base  (route /stripe)`);
+  expect(await page.textContent('[data-redacted] .value')).toBe('header:authorization');
+  expect(await page.textContent('table[data-headers="request"]')).toContain('[REDACTED]');
+});

@@ -1,0 +1,69 @@
+// What the detail pane's buttons (and the r key) do: replay, edit & replay, retry, copy as curl. Results are said
+// in the status line; the new or changed exchange itself arrives on the live feed.
+
+import { api } from './api.js';
+import type { DetailActions } from './detail.js';
+import { statusText } from './detail.js';
+import { el } from './dom.js';
+import { openEditor } from './editor.js';
+import { openModal } from './modal.js';
+import type { Detail, Summary } from './types.js';
+
+export interface PageContext {
+  canWrite(): boolean;
+  isMarked(id: number): boolean;
+  select(id: number): void;
+  toggleMark(id: number): void;
+  say(text: string, kind?: 'info' | 'error'): void;
+}
+
+function replayMessage(id: number, exchange: Summary, resign: { resigned: boolean; reason?: string } | null): string {
+  const signed = resign ? (resign.resigned ? ', re-signed' : `, not re-signed: ${resign.reason ?? ''}`) : '';
+  return `#${id} replayed as #${exchange.id}: ${statusText(exchange)}${signed}`;
+}
+
+export function pageActions(page: PageContext): DetailActions {
+  const { say } = page;
+  return {
+    get canWrite() {
+      return page.canWrite();
+    },
+    isMarked: page.isMarked,
+    select: page.select,
+    toggleMark: page.toggleMark,
+    replay(id: number, resign: boolean) {
+      if (!page.canWrite()) return say('replay needs the URL hooktunnel printed (with ?k=…)', 'error');
+      say(`replaying #${id}…`);
+      api.replay(id, resign).then(
+        (result) => say(replayMessage(id, result.exchange, result.resign)),
+        (error: Error) => say(`replay of #${id} failed: ${error.message}`, 'error'),
+      );
+    },
+    edit(detail: Detail) {
+      void openEditor(detail, (result) => say(replayMessage(detail.summary.id, result.exchange, result.resign))).catch((error: Error) => say(error.message, 'error'));
+    },
+    retry(id: number) {
+      if (!page.canWrite()) return say('retry needs the URL hooktunnel printed (with ?k=…)', 'error');
+      say(`retrying #${id}…`);
+      api.retry(id).then(
+        (result) => say(`#${id} retried: ${statusText(result.exchange)}`),
+        (error: Error) => say(`retry of #${id} failed: ${error.message}`, 'error'),
+      );
+    },
+    curl(id: number) {
+      api.curl(id).then(
+        (command) => {
+          const box = el('textarea', { class: 'curl', attrs: { readonly: '', rows: '12', 'aria-label': 'curl command' } });
+          box.value = command;
+          openModal(`#${id} as curl`, [box]);
+          box.select();
+          navigator.clipboard?.writeText(command).then(
+            () => say(`copied #${id} as curl`),
+            () => say('select the command and copy it (the browser refused the clipboard)'),
+          );
+        },
+        (error: Error) => say(error.message, 'error'),
+      );
+    },
+  };
+}

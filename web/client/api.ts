@@ -1,0 +1,44 @@
+// Calls to the inspector's own API. Same origin only: the browser adds the Origin header and the secret cookie.
+
+import type { Detail, DiffResult, Info, Summary } from './types.js';
+
+async function check(response: Response): Promise<Response> {
+  if (response.ok) return response;
+  const message = (await response.text()).trim();
+  throw new Error(message || `HTTP ${response.status}`);
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  return (await check(await fetch(url, { headers: { Accept: 'application/json' } }))).json() as Promise<T>;
+}
+
+export async function postJson<T>(url: string, body: unknown): Promise<T> {
+  const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  return (await check(response)).json() as Promise<T>;
+}
+
+export const api = {
+  info: () => getJson<Info>('/api/info'),
+  session: () => getJson<{ canWrite: boolean }>('/api/session'),
+  list: (query: string, before?: number) => {
+    const params = new URLSearchParams({ q: query });
+    if (before !== undefined) params.set('before', String(before));
+    return getJson<{ items: Summary[]; next: number | null }>(`/api/exchanges?${params}`);
+  },
+  detail: (id: number) => getJson<Detail>(`/api/exchanges/${id}`),
+  /** A window of body bytes; `decoded` asks for the gunzipped bytes. */
+  bytes: async (id: number, part: 'request' | 'response', offset: number, length: number, decoded: boolean) => {
+    const params = new URLSearchParams({ offset: String(offset), length: String(length), decoded: decoded ? '1' : '0' });
+    const response = await check(await fetch(`/api/exchanges/${id}/body/${part}?${params}`));
+    return new Uint8Array(await response.arrayBuffer());
+  },
+  curl: async (id: number) => (await check(await fetch(`/api/exchanges/${id}/curl`))).text(),
+  diff: (a: number, b: number) => getJson<DiffResult>(`/api/diff?a=${a}&b=${b}`),
+  replay: (id: number, resign: boolean) => postJson<{ exchange: Summary; resign: { resigned: boolean; reason?: string } | null }>(`/api/exchanges/${id}/replay`, { resign }),
+  replayEdited: (id: number, edit: unknown) =>
+    postJson<{ exchange: Summary; resign: { resigned: boolean; reason?: string } | null }>(`/api/exchanges/${id}/replay-edited`, edit),
+  retry: (id: number) => postJson<{ exchange: Summary }>(`/api/exchanges/${id}/retry`, {}),
+};
+
+export const rawUrl = (id: number, part: 'request' | 'response', decoded = false) => `/api/exchanges/${id}/raw/${part}${decoded ? '?decoded=1' : ''}`;
+export const harUrl = (ids: number[]) => `/api/export.har?ids=${ids.join(',')}`;

@@ -1,0 +1,59 @@
+// Two exchanges side by side: request line, headers (added, removed, changed) and the body diff, JSON-aware.
+
+import { api } from './api.js';
+import { el, type Child } from './dom.js';
+import { openModal } from './modal.js';
+import type { DiffResult, HeaderPairs } from './types.js';
+
+/** Long values (a whole added object) are cut: the diff shows where things changed, the detail shows them whole. */
+const MAX_VALUE_CHARS = 160;
+const show = (value: unknown) => {
+  if (value === undefined) return '';
+  const text = JSON.stringify(value);
+  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}…` : text;
+};
+
+const head = (a: number, b: number, first: string) =>
+  el('thead', {}, [el('tr', {}, [el('th', { class: 'op' }), el('th', { text: first }), el('th', { text: `#${a}` }), el('th', { text: `#${b}` })])]);
+
+function headerDiff(a: HeaderPairs, b: HeaderPairs, ids: [number, number]): HTMLElement {
+  const lower = (pairs: HeaderPairs) => new Map(pairs.map(([n, v]) => [n.toLowerCase(), { n, v }]));
+  const ma = lower(a);
+  const mb = lower(b);
+  const rows: HTMLElement[] = [];
+  for (const [key, { n, v }] of ma) {
+    const other = mb.get(key);
+    if (!other) rows.push(el('tr', { class: 'removed' }, [el('td', { text: '−' }), el('td', { text: n }), el('td', { text: v }), el('td')]));
+    else if (other.v !== v) rows.push(el('tr', { class: 'changed' }, [el('td', { text: '~' }), el('td', { text: n }), el('td', { text: v }), el('td', { text: other.v })]));
+  }
+  for (const [key, { n, v }] of mb) if (!ma.has(key)) rows.push(el('tr', { class: 'added' }, [el('td', { text: '+' }), el('td', { text: n }), el('td'), el('td', { text: v })]));
+  if (rows.length === 0) return el('p', { class: 'muted', text: 'headers are the same' });
+  return el('table', { class: 'diff-table' }, [head(ids[0], ids[1], 'header'), el('tbody', {}, rows)]);
+}
+
+function bodyDiff(diff: DiffResult): Child {
+  const body = diff.body;
+  if (body.kind === 'bytes') return el('p', { attrs: { 'data-diff': 'bytes' }, text: `${body.same ? 'bodies are identical' : 'bodies differ'} (${body.reason})` });
+  if (body.kind === 'json') {
+    if (body.changes.length === 0) return el('p', { attrs: { 'data-diff': 'json' }, text: 'JSON bodies are equal (key order and whitespace aside)' });
+    return el('table', { class: 'diff-table', attrs: { 'data-diff': 'json' } }, [
+      head(diff.a.id, diff.b.id, 'JSON path'),
+      el('tbody', {}, body.changes.map((c) =>
+        el('tr', { class: c.op }, [el('td', { text: c.op === 'added' ? '+' : c.op === 'removed' ? '−' : '~' }), el('td', { class: 'path', text: c.path }), el('td', { text: show(c.a) }), el('td', { text: show(c.b) })]),
+      )),
+    ]);
+  }
+  return el('pre', { class: 'diff-lines', attrs: { 'data-diff': 'text' } }, body.lines.map((l) => el('div', { class: l.op === '+' ? 'added' : l.op === '-' ? 'removed' : '', text: `${l.op} ${l.text}` })));
+}
+
+export async function openDiff(a: number, b: number): Promise<void> {
+  const diff = await api.diff(a, b);
+  const line = (side: DiffResult['a']) => `#${side.id}  ${side.method} ${side.path}`;
+  openModal(`diff #${a} ↔ #${b}`, [
+    el('p', { class: 'diff-sides' }, [el('span', { class: 'removed', text: `− ${line(diff.a)}` }), el('br'), el('span', { class: 'added', text: `+ ${line(diff.b)}` })]),
+    el('h3', { text: 'request headers' }),
+    headerDiff(diff.a.headers, diff.b.headers, [a, b]),
+    el('h3', { text: 'request body' }),
+    bodyDiff(diff),
+  ]);
+}

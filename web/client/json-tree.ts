@@ -1,0 +1,55 @@
+// Pretty JSON with folding: objects and arrays are <details> elements, so folding needs no script of ours.
+// Keys and values go in as text nodes only.
+
+import { el, type Child } from './dom.js';
+
+/** Past this many nodes the tree would slow the page; the caller shows plain pretty text instead. */
+export const MAX_TREE_NODES = 20_000;
+/** Containers deeper than this start folded. */
+const OPEN_DEPTH = 4;
+
+function countNodes(value: unknown, limit: number): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && count <= limit) {
+    const v = stack.pop();
+    count++;
+    if (v && typeof v === 'object') stack.push(...Object.values(v as object));
+  }
+  return count;
+}
+
+function scalar(value: unknown): HTMLElement {
+  const kind = value === null ? 'null' : typeof value;
+  return el('span', { class: `json-${kind}`, text: JSON.stringify(value) });
+}
+
+function keyLabel(key: string | number | null): Child[] {
+  if (key === null) return [];
+  return typeof key === 'number' ? [] : [el('span', { class: 'json-key', text: JSON.stringify(key) }), ': '];
+}
+
+function node(value: unknown, key: string | number | null, depth: number, last: boolean): HTMLElement {
+  const comma = last ? '' : ',';
+  if (value === null || typeof value !== 'object') {
+    return el('div', { class: 'json-line' }, [...keyLabel(key), scalar(value), comma]);
+  }
+  const isArray = Array.isArray(value);
+  const entries: [string | number, unknown][] = isArray ? (value as unknown[]).map((v, i) => [i, v]) : Object.entries(value as object);
+  const [open, close] = isArray ? ['[', ']'] : ['{', '}'];
+  if (entries.length === 0) return el('div', { class: 'json-line' }, [...keyLabel(key), `${open}${close}${comma}`]);
+  const count = `${entries.length} ${isArray ? (entries.length === 1 ? 'item' : 'items') : entries.length === 1 ? 'key' : 'keys'}`;
+  const details = el('details', { class: 'json-node' }, [
+    el('summary', {}, [...keyLabel(key), open, el('span', { class: 'json-count', text: ` ${count} ` }), el('span', { class: 'json-folded', text: `${close}${comma}` })]),
+    el('div', { class: 'json-children' }, entries.map(([k, v], i) => node(v, isArray ? null : k, depth + 1, i === entries.length - 1))),
+    el('div', { class: 'json-line json-close', text: `${close}${comma}` }),
+  ]);
+  details.open = depth < OPEN_DEPTH;
+  return details;
+}
+
+/** A folding tree, or null when the value is too large for one (the caller falls back to pretty text). */
+export function jsonTree(value: unknown): HTMLElement | null {
+  if (countNodes(value, MAX_TREE_NODES) > MAX_TREE_NODES) return null;
+  return el('div', { class: 'json-tree', attrs: { 'data-view': 'json' } }, [node(value, null, 0, true)]);
+}

@@ -1,0 +1,209 @@
+// The inspector page: loads the list, follows the live feed, and wires the detail pane, actions, filter and keys.
+
+import { pageActions } from './actions.js';
+import { api, harUrl } from './api.js';
+import { byId, el, replaceChildren } from './dom.js';
+import { renderDetail } from './detail.js';
+import { openDiff } from './diff-view.js';
+import { bindKeys } from './keys.js';
+import { renderRows, rowFor, type ListHandlers } from './list.js';
+import type { Detail, Info, Summary } from './types.js';
+
+/** Rows kept on the page while following the feed. */
+const MAX_LIST_ROWS = 1000;
+
+const state = {
+  items: [] as Summary[],
+  next: null as number | null,
+  selected: null as number | null,
+  tab: 'request' as 'request' | 'response',
+  /** Up to two exchanges marked for the diff, oldest mark first. */
+  marked: [] as number[],
+  query: '',
+  canWrite: false,
+  detail: null as Detail | null,
+};
+
+const rows = byId<HTMLTableSectionElement>('rows');
+const detailHost = byId<HTMLElement>('detail');
+const filter = byId<HTMLInputElement>('filter');
+const message = byId<HTMLElement>('message');
+
+function say(text: string, kind: 'info' | 'error' = 'info'): void {
+  message.textContent = text;
+  message.className = kind;
+}
+
+const handlers: ListHandlers = {
+  select: (id) => void select(id),
+  toggleMark,
+  isMarked: (id) => state.marked.includes(id),
+};
+
+function toggleMark(id: number): void {
+  state.marked = state.marked.includes(id) ? state.marked.filter((m) => m !== id) : [...state.marked, id].slice(-2);
+  drawList();
+  drawToolbar();
+  if (state.detail) drawDetail();
+}
+
+function drawList(): void {
+  renderRows(rows, state.items, handlers, state.selected);
+  byId('more').hidden = state.next === null;
+  byId('empty').hidden = state.items.length > 0;
+}
+
+function drawToolbar(): void {
+  const diff = byId<HTMLButtonElement>('diff');
+  diff.disabled = state.marked.length !== 2;
+  diff.textContent = state.marked.length === 2 ? `diff #${state.marked[0]} ↔ #${state.marked[1]}` : `diff (mark two: x)`;
+  const ids = state.marked.length > 0 ? state.marked : state.items.slice(0, 200).map((s) => s.id);
+  const har = byId<HTMLAnchorElement>('har');
+  har.href = ids.length ? harUrl(ids) : '#';
+  har.textContent = state.marked.length > 0 ? `export HAR (${state.marked.length} marked)` : `export HAR (${Math.min(state.items.length, 200)} shown)`;
+}
+
+function drawInfo(info: Info): void {
+  const parts = [
+    el('strong', { text: 'hooktunnel' }),
+    info.publicUrl ? el('span', { class: 'public-url', text: info.publicUrl }) : el('span', { class: 'muted', text: info.mode === 'web' ? 'store only, no tunnel' : 'connecting…' }),
+    el('span', { class: 'muted', text: '→' }),
+    el('span', { text: info.target }),
+    info.connection ? el('span', { class: `connection conn-${info.connection}`, text: `● ${info.connection}` }) : null,
+    el('span', { class: 'muted db', text: `db ${info.dbPath}` }),
+  ];
+  replaceChildren(byId('info'), parts);
+}
+
+function upsert(s: Summary): void {
+  const at = state.items.findIndex((item) => item.id === s.id);
+  if (at >= 0) {
+    state.items[at] = s;
+    rows.children[at]?.replaceWith(rowFor(s, handlers, s.id === state.selected));
+    if (s.id === state.selected) void select(s.id, { keepTab: true });
+    return;
+  }
+  if (state.query) return scheduleReload();
+  // Newest first: a new id goes on top; anything older than the loaded page is found by paging.
+  if (state.items.length === 0 || s.id > state.items[0].id) {
+    state.items.unshift(s);
+    rows.prepend(rowFor(s, handlers, false));
+    // A long session must not grow the page without bound: the oldest rows leave, "load older" brings them back.
+    while (state.items.length > MAX_LIST_ROWS) {
+      state.items.pop();
+      rows.lastElementChild?.remove();
+      state.next = state.items[state.items.length - 1].id;
+      byId('more').hidden = false;
+    }
+    byId('empty').hidden = true;
+    drawToolbar();
+  }
+}
+
+let reloadTimer: number | undefined;
+function scheduleReload(): void {
+  clearTimeout(reloadTimer);
+  reloadTimer = window.setTimeout(() => void load(), 150);
+}
+
+async function load(): Promise<void> {
+  try {
+    const page = await api.list(state.query);
+    state.items = page.items;
+    state.next = page.next;
+    drawList();
+    drawToolbar();
+  } catch (error) {
+    say(`could not load the list: ${(error as Error).message}`, 'error');
+  }
+}
+
+async function loadMore(): Promise<void> {
+  if (state.next === null) return;
+  const page = await api.list(state.query, state.next);
+  state.items.push(...page.items);
+  state.next = page.next;
+  drawList();
+}
+
+async function select(id: number, options: { keepTab?: boolean } = {}): Promise<void> {
+  if (state.selected !== id) {
+    state.selected = id;
+    if (!options.keepTab) state.tab = 'request';
+    for (const row of rows.querySelectorAll('tr.selected')) row.classList.remove('selected');
+    const row = rows.querySelector(`tr[data-id="${id}"]`);
+    row?.classList.add('selected');
+    row?.scrollIntoView({ block: 'nearest' });
+  }
+  try {
+    const detail = await api.detail(id);
+    if (state.selected !== id) return;
+    state.detail = detail;
+    drawDetail();
+  } catch (error) {
+    replaceChildren(detailHost, [el('p', { class: 'error', text: `could not load #${id}: ${(error as Error).message}` })]);
+  }
+}
+
+function drawDetail(): void {
+  if (!state.detail) return;
+  renderDetail(detailHost, state.detail, actions, state.tab, (tab) => ((state.tab = tab), drawDetail()));
+}
+
+const actions = pageActions({
+  canWrite: () => state.canWrite,
+  isMarked: (id) => state.marked.includes(id),
+  select: (id) => void select(id),
+  toggleMark,
+  say,
+});
+
+function moveSelection(step: number): void {
+  if (state.items.length === 0) return;
+  const at = state.items.findIndex((s) => s.id === state.selected);
+  const next = at < 0 ? 0 : Math.min(state.items.length - 1, Math.max(0, at + step));
+  void select(state.items[next].id);
+}
+
+function follow(): void {
+  const events = new EventSource('/api/events');
+  events.addEventListener('exchanges', (event) => {
+    for (const exchange of JSON.parse((event as MessageEvent<string>).data) as Summary[]) upsert(exchange);
+  });
+  events.addEventListener('info', (event) => drawInfo(JSON.parse((event as MessageEvent<string>).data) as Info));
+  events.addEventListener('open', () => byId('live').classList.add('on'));
+  events.addEventListener('error', () => byId('live').classList.remove('on'));
+}
+
+async function main(): Promise<void> {
+  filter.addEventListener('input', () => {
+    state.query = filter.value.trim();
+    scheduleReload();
+  });
+  byId('more').addEventListener('click', () => void loadMore());
+  byId('diff').addEventListener('click', () => {
+    if (state.marked.length === 2) void openDiff(state.marked[0], state.marked[1]).catch((error: Error) => say(error.message, 'error'));
+  });
+  bindKeys({
+    down: () => moveSelection(1),
+    up: () => moveSelection(-1),
+    focusFilter: () => filter.focus(),
+    clearFilter: () => {
+      filter.value = '';
+      state.query = '';
+      filter.blur();
+      void load();
+    },
+    replay: () => state.selected !== null && actions.replay(state.selected, false),
+    mark: () => state.selected !== null && toggleMark(state.selected),
+  });
+  follow();
+  const [info, session] = await Promise.all([api.info(), api.session()]);
+  state.canWrite = session.canWrite;
+  byId('readonly').hidden = session.canWrite;
+  drawInfo(info);
+  await load();
+  document.body.dataset.ready = 'true';
+}
+
+void main();

@@ -1,0 +1,85 @@
+// The shapes the inspector's API answers with (see src/web/page-json.ts and exchangeToJson in src/exchange.ts).
+
+export type HeaderPairs = [string, string][];
+
+export interface WebhookInfo {
+  provider: string | null;
+  eventType: string | null;
+  eventId: string | null;
+  verification: 'valid' | 'invalid' | 'unchecked';
+  reason: string | null;
+  duplicateOf: number | null;
+  outOfOrder: boolean;
+}
+
+export interface Summary {
+  id: number;
+  replayOf: number | null;
+  deliveryId: string | null;
+  url: string | null;
+  target: string;
+  receivedAt: string;
+  method: string;
+  path: string;
+  status: number | null;
+  durationMs: number | null;
+  state: 'pending' | 'complete' | 'failed' | 'interrupted';
+  error: { code: string; message: string | null } | null;
+  webhook: WebhookInfo | null;
+  request: { size: number };
+  response: { size: number | null } | null;
+  lateByMs: number | null;
+  sender: { reason: 'offline' | 'ack'; status: number } | null;
+  attempts: number;
+  nextAttemptAt: string | null;
+  /** The hooktunnel.yml route (path prefix) that took it; null without routes. */
+  route: string | null;
+  /** The redaction rules that took something out before it was stored. */
+  redacted: string[];
+}
+
+export interface BodyInfo {
+  size: number;
+  sha256: string;
+  contentType: string;
+  contentEncoding: string;
+  utf8: boolean;
+  decodedUtf8: boolean | null;
+  decodedSize: number | null;
+}
+
+export interface Attempt {
+  attempt: number;
+  startedAt: string;
+  trigger: 'auto' | 'manual';
+  status: number | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  durationMs: number | null;
+}
+
+export interface Detail {
+  summary: Summary;
+  request: { headers: HeaderPairs; body: BodyInfo };
+  response: { headers: HeaderPairs; body: BodyInfo } | null;
+  attempts: Attempt[];
+  sender: Record<string, unknown> | null;
+}
+
+export interface Info {
+  mode: 'listen' | 'web';
+  publicUrl: string | null;
+  target: string;
+  dbPath: string;
+  connection: string | null;
+  version?: string;
+}
+
+export type JsonChange = { path: string; op: 'added' | 'removed' | 'changed'; a?: unknown; b?: unknown };
+export type LineChange = { op: ' ' | '-' | '+'; text: string };
+
+export interface DiffResult {
+  a: { id: number; method: string; path: string; headers: HeaderPairs; contentType: string };
+  b: { id: number; method: string; path: string; headers: HeaderPairs; contentType: string };
+  body: { kind: 'json'; changes: JsonChange[] } | { kind: 'text'; lines: LineChange[] } | { kind: 'bytes'; same: boolean; reason: string };
+}
