@@ -1,13 +1,14 @@
 // Sends a tunnel's queued deliveries to its connected client in arrival order, and forgets each one only on its ACK.
 
 import { BODY_CHUNK_BYTES, encode, MessageType, type RequestMeta } from '../src/protocol.js';
-import type { DeliveryQueue, QueuedDelivery } from './delivery-queue.js';
+import type { DeliveryQueue, NewDelivery, QueuedDelivery } from './delivery-queue.js';
 import type { TunnelConnection } from './tunnel-connection.js';
 
 /** Unacknowledged deliveries (and their bytes) on one connection: the client commits each before acking, so this bounds its backlog. */
-const WINDOW_COUNT = 64;
-const WINDOW_BYTES = 32 * 1024 * 1024;
-const PAGE = 16;
+export const WINDOW_COUNT = 64;
+export const WINDOW_BYTES = 32 * 1024 * 1024;
+/** Deliveries read from the queue at a time. */
+export const PAGE = 16;
 
 export class DeliveryPump {
   private lastSeq = 0;
@@ -68,37 +69,12 @@ export class DeliveryPump {
     this.kick();
   }
 
-  /** Writes one delivery as REQUEST (+ REQUEST_BODY) frames; false when the socket asks us to wait. */
+  /** Writes one delivery; false when the socket asks us to wait. */
   private send(delivery: QueuedDelivery): boolean {
     const late = !this.live.delete(delivery.deliveryId);
-    const meta: RequestMeta = {
-      method: delivery.method,
-      path: delivery.path,
-      headers: delivery.headers,
-      deliveryId: delivery.deliveryId,
-      receivedAt: delivery.receivedAt,
-      url: delivery.url,
-      queued: {
-        reason: delivery.reason,
-        status: delivery.answerStatus,
-        body: delivery.answerBody,
-        ...(late ? { lateByMs: Math.max(0, Date.now() - delivery.receivedAt) } : {}),
-      },
-    };
     this.unacked.set(delivery.deliveryId, delivery.body.length);
     this.unackedBytes += delivery.body.length;
-    const stream = this.connection.allocateStream();
-    const body = delivery.body;
-    let writable = true;
-    let offset = 0;
-    do {
-      const piece = body.subarray(offset, offset + BODY_CHUNK_BYTES);
-      const end = offset + BODY_CHUNK_BYTES >= body.length;
-      const frame = offset === 0 ? encode(MessageType.Request, stream, meta, piece, end) : encode(MessageType.RequestBody, stream, null, piece, end);
-      writable = this.connection.send(frame, end ? () => this.unblock() : undefined);
-      offset += BODY_CHUNK_BYTES;
-    } while (offset < body.length);
-    return writable;
+    return writeDelivery(this.connection, delivery, late, () => this.unblock());
   }
 
   private unblock(): void {
@@ -106,4 +82,42 @@ export class DeliveryPump {
     this.blocked = false;
     this.kick();
   }
+}
+
+/**
+ * Writes one queued delivery as REQUEST (+ REQUEST_BODY) frames on a new stream; `onWritten` runs once the last frame
+ * is flushed. False when the socket asks us to wait. Shared by this pump and the cluster's StreamPump.
+ */
+export function writeDelivery(
+  connection: TunnelConnection,
+  delivery: NewDelivery,
+  late: boolean,
+  onWritten: () => void,
+): boolean {
+  const meta: RequestMeta = {
+    method: delivery.method,
+    path: delivery.path,
+    headers: delivery.headers,
+    deliveryId: delivery.deliveryId,
+    receivedAt: delivery.receivedAt,
+    url: delivery.url,
+    queued: {
+      reason: delivery.reason,
+      status: delivery.answerStatus,
+      body: delivery.answerBody,
+      ...(late ? { lateByMs: Math.max(0, Date.now() - delivery.receivedAt) } : {}),
+    },
+  };
+  const stream = connection.allocateStream();
+  const body = delivery.body;
+  let writable = true;
+  let offset = 0;
+  do {
+    const piece = body.subarray(offset, offset + BODY_CHUNK_BYTES);
+    const end = offset + BODY_CHUNK_BYTES >= body.length;
+    const frame = offset === 0 ? encode(MessageType.Request, stream, meta, piece, end) : encode(MessageType.RequestBody, stream, null, piece, end);
+    writable = connection.send(frame, end ? onWritten : undefined);
+    offset += BODY_CHUNK_BYTES;
+  } while (offset < body.length);
+  return writable;
 }

@@ -3,7 +3,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AckSettings, HeaderPairs, QueuedMeta } from '../src/protocol.js';
-import type { DeliveryQueue, QueueSettings } from './delivery-queue.js';
+import type { DeliveryQueue, NewDelivery, QueueSettings } from './delivery-queue.js';
 import { sendError, type ErrorAnswer } from './error-page.js';
 
 /** Header on the relay's own answer to a queued request: the id the client records it under. */
@@ -51,33 +51,43 @@ export function storeAndAnswer(intake: QueueIntake, req: IncomingMessage | undef
   const receivedAt = request.receivedAt ?? Date.now();
   const expiresAt = receivedAt + intake.settings.ttlMs;
   try {
-    intake.queue.enqueue({
-      deliveryId,
-      tunnelId: request.tunnelId,
-      method: request.method,
-      path: request.path,
-      headers: request.headers,
-      url: request.url,
-      body,
-      receivedAt,
-      expiresAt,
-      reason: request.reason,
-      answerStatus: request.answer.status,
-      answerBody: request.answer.body,
-    });
+    intake.queue.enqueue(queuedRecord(request, body, receivedAt, expiresAt));
   } catch (error) {
     intake.log(`could not queue a request for tunnel ${request.tunnelId}: ${(error as Error).message}`);
     return sendError(req, res, full('the relay could not store the request'));
   }
+  answerQueued(res, request);
+  intake.onQueued(request.tunnelId, deliveryId, expiresAt);
+}
+
+/** The stored form of a queued request (the same fields in SQLite and in the cluster's Redis Streams). */
+export function queuedRecord(request: QueuedRequest, body: Buffer, receivedAt: number, expiresAt: number): NewDelivery {
+  return {
+    deliveryId: request.deliveryId,
+    tunnelId: request.tunnelId,
+    method: request.method,
+    path: request.path,
+    headers: request.headers,
+    url: request.url,
+    body,
+    receivedAt,
+    expiresAt,
+    reason: request.reason,
+    answerStatus: request.answer.status,
+    answerBody: request.answer.body,
+  };
+}
+
+/** The relay's own answer once a request is stored: the client's ack answer or 202, with the delivery id. */
+export function answerQueued(res: ServerResponse, request: QueuedRequest): void {
   const text = request.answer.body;
   res.writeHead(request.answer.status, {
     'Content-Type': looksLikeJson(text) ? 'application/json' : 'text/plain; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-store',
-    [DELIVERY_HEADER]: deliveryId,
+    [DELIVERY_HEADER]: request.deliveryId,
   });
   res.end(text);
-  intake.onQueued(request.tunnelId, deliveryId, expiresAt);
 }
 
 /** Reads the whole body of a public request (counted as it streams, RFC 9112 §7.1), then stores and answers it. */
@@ -92,6 +102,21 @@ export function queuePublicRequest(
   const declared = Number(req.headers['content-length'] ?? 0);
   const refused = queueRefusal(intake, request.tunnelId, Number.isFinite(declared) ? declared : 0);
   if (refused) return sendError(req, res, refused, true);
+  readWholeBody(req, res, maxBodyBytes, (body) => storeAndAnswer(intake, req, res, request, body), done);
+}
+
+/**
+ * Reads a request's whole body, counted as it streams (RFC 9112 §7.1): past `maxBodyBytes` it answers 413
+ * body_too_large and keeps nothing; otherwise `whole` gets the body. `done` gets the bytes read either way.
+ * Shared with the cluster's queueing (cluster/cluster-queueing.ts).
+ */
+export function readWholeBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  maxBodyBytes: number,
+  whole: (body: Buffer) => void,
+  done: (bytesIn: number) => void,
+): void {
   const chunks: Buffer[] = [];
   let bytes = 0;
   let over = false;
@@ -107,7 +132,7 @@ export function queuePublicRequest(
     chunks.push(chunk);
   });
   req.on('end', () => {
-    if (!over) storeAndAnswer(intake, req, res, request, Buffer.concat(chunks, bytes));
+    if (!over) whole(Buffer.concat(chunks, bytes));
     done(bytes);
   });
 }

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_QUEUE_SETTINGS, type QueueSettings, type QueueUsage } from '../delivery-queue.js';
 import { sendError } from '../error-page.js';
 import type { Requeue } from '../public-request.js';
-import { acknowledges, ByteBudget, DELIVERY_HEADER, looksLikeJson, type QueuedRequest } from '../queue-intake.js';
+import { acknowledges, answerQueued, ByteBudget, queuedRecord, readWholeBody, type QueuedRequest } from '../queue-intake.js';
 import type { AckSettings } from '../../src/protocol.js';
 import type { RequestHead } from '../relay-queue.js';
 import type { TunnelConnection } from '../tunnel-connection.js';
@@ -94,34 +94,13 @@ export class ClusterQueueing {
           sendError(req, res, { code: 'queue_full', message, retryAfterSeconds: QUEUE_FULL_RETRY_SECONDS }, true);
           return done(0);
         }
-        this.readAndStore(req, res, request, maxBodyBytes, done);
+        readWholeBody(req, res, maxBodyBytes, (body) => void this.store(req, res, request, body), done);
       },
       () => {
         sendError(req, res, { code: 'queue_full', message: 'the relay could not store the request (its Redis is unreachable)', retryAfterSeconds: 5 }, true);
         done(0);
       },
     );
-  }
-
-  private readAndStore(req: IncomingMessage, res: ServerResponse, request: QueuedRequest, maxBodyBytes: number, done: (bytesIn: number) => void): void {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
-      if (over) return;
-      bytes += chunk.length;
-      if (bytes > maxBodyBytes) {
-        over = true;
-        chunks.length = 0;
-        sendError(req, res, { code: 'body_too_large', message: `request body exceeds the relay's limit of ${maxBodyBytes} bytes` }, true);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!over) void this.store(req, res, request, Buffer.concat(chunks, bytes));
-      done(bytes);
-    });
   }
 
   open(connection: TunnelConnection): void {
@@ -175,23 +154,7 @@ export class ClusterQueueing {
     const { maxCount, maxBytes } = this.settings;
     let stored: 'stored' | 'full';
     try {
-      stored = await this.queue.enqueue(
-        {
-          deliveryId: request.deliveryId,
-          tunnelId: request.tunnelId,
-          method: request.method,
-          path: request.path,
-          headers: request.headers,
-          url: request.url,
-          body,
-          receivedAt,
-          expiresAt,
-          reason: request.reason,
-          answerStatus: request.answer.status,
-          answerBody: request.answer.body,
-        },
-        { maxCount, maxBytes },
-      );
+      stored = await this.queue.enqueue(queuedRecord(request, body, receivedAt, expiresAt), { maxCount, maxBytes });
     } catch (error) {
       this.log(`could not queue a request for tunnel ${request.tunnelId}: ${(error as Error).message}`);
       return sendError(req, res, { code: 'queue_full', message: 'the relay could not store the request (its Redis is unreachable)', retryAfterSeconds: 5 });
@@ -200,14 +163,7 @@ export class ClusterQueueing {
       const message = `tunnel ${request.tunnelId} already has ${maxCount} requests or ${maxBytes} bytes queued`;
       return sendError(req, res, { code: 'queue_full', message, retryAfterSeconds: QUEUE_FULL_RETRY_SECONDS });
     }
-    const text = request.answer.body;
-    res.writeHead(request.answer.status, {
-      'Content-Type': looksLikeJson(text) ? 'application/json' : 'text/plain; charset=utf-8',
-      'Content-Length': Buffer.byteLength(text),
-      'Cache-Control': 'no-store',
-      [DELIVERY_HEADER]: request.deliveryId,
-    });
-    res.end(text);
+    answerQueued(res, request);
     const local = this.pumps.get(request.tunnelId);
     if (local && !local.connection.closed) local.pump.kick(request.deliveryId);
     else this.hooks.announce(request.tunnelId);

@@ -1,14 +1,9 @@
 // Sends a tunnel's queued deliveries from its Redis Stream to the client connected here, in arrival order, and
 // deletes each one only on the client's ACK (the same window and framing as delivery-pump.ts, with async reads).
 
-import { BODY_CHUNK_BYTES, encode, MessageType, type RequestMeta } from '../../src/protocol.js';
+import { PAGE, WINDOW_BYTES, WINDOW_COUNT, writeDelivery } from '../delivery-pump.js';
 import type { TunnelConnection } from '../tunnel-connection.js';
 import type { StreamDelivery, StreamQueue } from './stream-queue.js';
-
-/** Unacknowledged deliveries (and their bytes) on one connection; as delivery-pump.ts. */
-const WINDOW_COUNT = 64;
-const WINDOW_BYTES = 32 * 1024 * 1024;
-const PAGE = 16;
 
 export class StreamPump {
   /** Stream entry id of the last delivery sent on this connection ('-': none yet, start from the oldest). */
@@ -88,37 +83,12 @@ export class StreamPump {
     this.kick();
   }
 
-  /** Writes one delivery as REQUEST (+ REQUEST_BODY) frames; false when the socket asks us to wait. */
+  /** Writes one delivery; false when the socket asks us to wait. */
   private send(delivery: StreamDelivery): boolean {
     const late = !this.live.delete(delivery.deliveryId);
-    const meta: RequestMeta = {
-      method: delivery.method,
-      path: delivery.path,
-      headers: delivery.headers,
-      deliveryId: delivery.deliveryId,
-      receivedAt: delivery.receivedAt,
-      url: delivery.url,
-      queued: {
-        reason: delivery.reason,
-        status: delivery.answerStatus,
-        body: delivery.answerBody,
-        ...(late ? { lateByMs: Math.max(0, Date.now() - delivery.receivedAt) } : {}),
-      },
-    };
     this.unacked.set(delivery.deliveryId, { entryId: delivery.entryId, bytes: delivery.body.length });
     this.unackedBytes += delivery.body.length;
-    const stream = this.connection.allocateStream();
-    const body = delivery.body;
-    let writable = true;
-    let offset = 0;
-    do {
-      const piece = body.subarray(offset, offset + BODY_CHUNK_BYTES);
-      const end = offset + BODY_CHUNK_BYTES >= body.length;
-      const frame = offset === 0 ? encode(MessageType.Request, stream, meta, piece, end) : encode(MessageType.RequestBody, stream, null, piece, end);
-      writable = this.connection.send(frame, end ? () => this.unblock() : undefined);
-      offset += BODY_CHUNK_BYTES;
-    } while (offset < body.length);
-    return writable;
+    return writeDelivery(this.connection, delivery, late, () => this.unblock());
   }
 
   private unblock(): void {

@@ -37,19 +37,10 @@ class Scanner {
       this.ws();
       if (this.s[this.i] === '}') return undefined;
       for (;;) {
-        const key = this.string();
-        this.ws();
-        this.expect(':');
-        this.ws();
-        if (key === String(want)) return this.find(path, depth + 1);
+        if (this.key() === String(want)) return this.find(path, depth + 1);
         this.skipValue();
         this.ws();
-        if (this.s[this.i] === ',') {
-          this.i++;
-          this.ws();
-          continue;
-        }
-        return undefined;
+        if (!this.comma()) return undefined;
       }
     }
     if (ch === '[' && typeof want === 'number') {
@@ -59,12 +50,27 @@ class Scanner {
         if (index === want) return this.find(path, depth + 1);
         this.skipValue();
         this.ws();
-        if (this.s[this.i] !== ',') return undefined;
-        this.i++;
-        this.ws();
+        if (!this.comma()) return undefined;
       }
     }
     return undefined;
+  }
+
+  /** An object member's key and its colon (and the white space after it), at the key's opening quote. */
+  private key(): string {
+    const key = this.string();
+    this.ws();
+    this.expect(':');
+    this.ws();
+    return key;
+  }
+
+  /** Steps over a comma and the white space after it; false (nothing consumed) when the next character is not one. */
+  private comma(): boolean {
+    if (this.s[this.i] !== ',') return false;
+    this.i++;
+    this.ws();
+    return true;
   }
 
   private expect(ch: string): void {
@@ -92,20 +98,10 @@ class Scanner {
       this.ws();
       if (this.s[this.i] === close) return void this.i++;
       for (;;) {
-        if (ch === '{') {
-          this.string();
-          this.ws();
-          this.expect(':');
-          this.ws();
-        }
+        if (ch === '{') this.key();
         this.skipValue();
         this.ws();
-        if (this.s[this.i] === ',') {
-          this.i++;
-          this.ws();
-          continue;
-        }
-        return this.expect(close);
+        if (!this.comma()) return this.expect(close);
       }
     }
     const literal = /^(-?\d+(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(this.s.slice(this.i, this.i + 400));

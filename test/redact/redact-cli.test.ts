@@ -12,17 +12,23 @@ import { onCleanup } from '../nothing-lost/helpers.js';
 const CARD = '4242424242424242';
 const TOKEN = 'Bearer sk_live_secret';
 
+/** A temp home, a relay, the local app and `listen` with these extra flags, all stopped after the test. */
+async function listenWith(flags: string[]) {
+  const home = tempHome();
+  onCleanup(home.cleanup);
+  const relay = createRelay({ port: 0, host: '127.0.0.1' });
+  const relayUrl = await relay.start();
+  onCleanup(() => relay.close());
+  const app = await startLocalApp();
+  onCleanup(() => app.close());
+  const listen = await startListen([String(app.port), '--relay', relayUrl, '--db', home.db, ...flags], home.env);
+  onCleanup(() => listen.stop());
+  return { home, app, listen };
+}
+
 describe('redaction', () => {
   it('records redacted at record time, sends the real bytes, and refuses a plain replay', async () => {
-    const home = tempHome();
-    onCleanup(home.cleanup);
-    const relay = createRelay({ port: 0, host: '127.0.0.1' });
-    const relayUrl = await relay.start();
-    onCleanup(() => relay.close());
-    const app = await startLocalApp();
-    onCleanup(() => app.close());
-    const listen = await startListen([String(app.port), '--relay', relayUrl, '--db', home.db, '--redact', 'header:authorization', '--redact', 'body:$.card.number'], home.env);
-    onCleanup(() => listen.stop());
+    const { home, app, listen } = await listenWith(['--redact', 'header:authorization', '--redact', 'body:$.card.number']);
 
     const body = `{"card": {"number": "${CARD}", "exp": "12/30"}, "amount": 2000}`;
     await send(`${listen.url}/pay`, { headers: ['Content-Type', 'application/json', 'Authorization', TOKEN, 'Content-Length', String(body.length)], body });
@@ -65,15 +71,7 @@ describe('redaction', () => {
   });
 
   it('redacts at export time what was stored whole, and refuses --redact with acknowledge mode', async () => {
-    const home = tempHome();
-    onCleanup(home.cleanup);
-    const relay = createRelay({ port: 0, host: '127.0.0.1' });
-    const relayUrl = await relay.start();
-    onCleanup(() => relay.close());
-    const app = await startLocalApp();
-    onCleanup(() => app.close());
-    const listen = await startListen([String(app.port), '--relay', relayUrl, '--db', home.db], home.env);
-    onCleanup(() => listen.stop());
+    const { home, listen } = await listenWith([]);
     await send(`${listen.url}/pay`, { headers: ['Authorization', TOKEN], body: `{"card":{"number":"${CARD}"}}` });
     await listen.waitForRequest(() => true, 'the payment');
 

@@ -6,16 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { Page } from 'playwright-core';
-import { runExchange } from '../../src/exchange-runner.js';
-import { Forwarder } from '../../src/forward/forwarder.js';
-import { parseTarget } from '../../src/forward/target.js';
 import { parseRedactRule } from '../../src/redact/redact.js';
-import { routePort } from '../../src/routes/forwarded-path.js';
 import { Store } from '../../src/store/store.js';
 import type { Inspector } from '../../src/web/server.js';
 import { startLocalApp, type LocalApp } from '../helpers/http.js';
 import { launchBrowser, type Browser } from './browser.js';
-import { startInspector } from './support.js';
+import { record, startInspector } from './support.js';
 
 // A browser on a loaded 2-core machine: room to be slow.
 vi.setConfig({ testTimeout: 60_000 });
@@ -27,20 +23,10 @@ let inspector: Inspector;
 let browser: Browser;
 let page: Page;
 
-async function recordRouted(path: string, headers: [string, string][]) {
-  const forwarder = routePort(new Forwarder(parseTarget(`${app.url}/base`), { timeoutMs: 5_000, hostHeader: 'rewrite' }), '/stripe');
-  try {
-    const input = { method: 'POST', path, headers, body: Buffer.from('{}'), deliveryId: null, url: null, receivedAt: Date.now(), replayOf: null };
-    return await runExchange(input, { forwarder, store }).done;
-  } finally {
-    forwarder.close();
-  }
-}
-
 beforeAll(async () => {
   store = Store.open(join(dir, 'capture.db'), { redact: [parseRedactRule('header:authorization')] });
   app = await startLocalApp();
-  await recordRouted('/stripe/events', [['Authorization', 'Bearer sk_live_1']]); // #1
+  await record(store, `${app.url}/base`, { path: '/stripe/events', headers: [['Authorization', 'Bearer sk_live_1']], body: '{}', route: '/stripe' }); // #1
   inspector = await startInspector(store);
   browser = await launchBrowser();
   page = await browser.context.newPage();

@@ -5,15 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runExchange } from '../../src/exchange-runner.js';
-import { Forwarder } from '../../src/forward/forwarder.js';
-import { parseTarget } from '../../src/forward/target.js';
 import { parseRedactRule } from '../../src/redact/redact.js';
-import { routePort } from '../../src/routes/forwarded-path.js';
 import { Store } from '../../src/store/store.js';
 import type { Inspector } from '../../src/web/server.js';
 import { startLocalApp, type LocalApp } from '../helpers/http.js';
-import { raw, secretCookie, startInspector } from './support.js';
+import { raw, record, secretCookie, startInspector } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hooktunnel-web-routes-'));
 let store: Store;
@@ -22,22 +18,11 @@ let inspector: Inspector;
 let host: string;
 let write: Record<string, string>;
 
-/** Records one request as listen does when the route /a (to the app's /base) takes it. */
-async function recordRouted(path: string, headers: [string, string][]) {
-  const forwarder = routePort(new Forwarder(parseTarget(`${app.url}/base`), { timeoutMs: 5_000, hostHeader: 'rewrite' }), '/a');
-  try {
-    const input = { method: 'POST', path, headers, body: Buffer.from('{"n":1}'), deliveryId: null, url: null, receivedAt: Date.now(), replayOf: null };
-    return await runExchange(input, { forwarder, store }).done;
-  } finally {
-    forwarder.close();
-  }
-}
-
 beforeAll(async () => {
   store = Store.open(join(dir, 'capture.db'), { redact: [parseRedactRule('header:authorization')] });
   app = await startLocalApp();
-  await recordRouted('/a/x?y=1', [['Content-Type', 'application/json']]); // #1
-  await recordRouted('/a/secret', [['Authorization', 'Bearer sk_live_1']]); // #2, stored redacted
+  await record(store, `${app.url}/base`, { path: '/a/x?y=1', headers: [['Content-Type', 'application/json']], body: '{"n":1}', route: '/a' }); // #1
+  await record(store, `${app.url}/base`, { path: '/a/secret', headers: [['Authorization', 'Bearer sk_live_1']], body: '{"n":1}', route: '/a' }); // #2, stored redacted
   inspector = await startInspector(store); // no replay target, as listen starts it with routes
   host = `127.0.0.1:${inspector.port}`;
   write = { Host: host, Origin: `http://${host}`, Cookie: await secretCookie(inspector), 'Content-Type': 'application/json' };

@@ -6,18 +6,23 @@ import { runExchange } from '../../src/exchange-runner.js';
 import type { ExchangeSummary, HeaderPairs } from '../../src/exchange.js';
 import { Forwarder } from '../../src/forward/forwarder.js';
 import { parseTarget } from '../../src/forward/target.js';
+import { routePort } from '../../src/routes/forwarded-path.js';
 import { Store } from '../../src/store/store.js';
 import { Inspector } from '../../src/web/server.js';
 import type { Secrets } from '../../src/webhooks/secrets.js';
 
-/** Records one exchange the way a tunnel does: forwarded to the real app at `appUrl` and stored. */
+/**
+ * Records one exchange the way a tunnel does: forwarded to the real app at `appUrl` and stored. With `route`, as
+ * listen does when that hooktunnel.yml route takes it (the route's prefix is stripped, the route is recorded).
+ */
 export async function record(
   store: Store,
   appUrl: string,
-  request: { method?: string; path: string; headers?: HeaderPairs; body?: Buffer | string },
+  request: { method?: string; path: string; headers?: HeaderPairs; body?: Buffer | string; route?: string },
   secrets?: Secrets,
 ): Promise<ExchangeSummary> {
-  const forwarder = new Forwarder(parseTarget(appUrl), { timeoutMs: 5_000, hostHeader: 'rewrite' });
+  const inner = new Forwarder(parseTarget(appUrl), { timeoutMs: 5_000, hostHeader: 'rewrite' });
+  const forwarder = routePort(inner, request.route);
   try {
     const running = runExchange(
       {
@@ -34,7 +39,7 @@ export async function record(
     );
     return await running.done;
   } finally {
-    forwarder.close();
+    inner.close();
   }
 }
 
