@@ -1,8 +1,7 @@
 // Exports a recorded request as a curl command that resends the same method, headers and exact body bytes.
 
 import { headerValue, type Exchange } from '../exchange.js';
-import { headersToSend, targetUrl } from './request-parts.js';
-import { forwardedPath } from '../routes/forwarded-path.js';
+import { headersToSend, requestUrl } from './request-parts.js';
 import { ansiCQuote, isPrintableText, printfFormat, quoteArg, quoteMethod, singleQuote } from './shell-quote.js';
 
 export interface CommandOptions {
@@ -25,12 +24,13 @@ function bodySource(body: Buffer, bodyFile: string | undefined): { arg: string; 
 }
 
 /**
- * A curl command (POSIX shell; bash/zsh for `$'...'`) that sends the exchange's request to `baseUrl` + its path.
+ * A curl command (POSIX shell; bash/zsh for `$'...'`) that sends the exchange's request to `baseUrl` (else its
+ * own target, or its public URL when hooktunnel answered it) + its path.
  * Duplicate headers are kept; Content-Length, Host and hop-by-hop headers are left to curl. The body always goes
  * with `--data-binary` (never `-d`, which strips newlines): single-quoted when printable UTF-8, `$'\xHH'` escaped
  * otherwise, piped from `printf` when it holds NUL bytes (no shell argument can), or read from `options.bodyFile`.
  */
-export function toCurl(exchange: Exchange, baseUrl: string, options: CommandOptions = {}): string {
+export function toCurl(exchange: Exchange, baseUrl?: string, options: CommandOptions = {}): string {
   const body = exchange.requestBody;
   const method = exchange.method.toUpperCase();
   // A POST with an empty body still sends `--data-binary ''`, so curl says Content-Length: 0 as the sender did.
@@ -39,7 +39,7 @@ export function toCurl(exchange: Exchange, baseUrl: string, options: CommandOpti
   const first = ['curl'];
   if (method === 'HEAD') first.push('--head');
   else if (method !== 'GET' || hasBody) first.push(`-X ${quoteMethod(exchange.method)}`);
-  first.push(quoteArg(targetUrl(baseUrl, forwardedPath(exchange))));
+  first.push(quoteArg(requestUrl(exchange, baseUrl)));
   const args = [first.join(' ')];
   for (const [name, value] of headers) args.push(headerFlag(name, value));
   // Without this curl would label the body application/x-www-form-urlencoded, which the sender never said.

@@ -3,8 +3,7 @@
 import { STATUS_CODES } from 'node:http';
 import { bodyToJson, headerValue, type Exchange, type HeaderPairs } from '../exchange.js';
 import type { Har, HarBody, HarCookie, HarEntry, HarNameValue } from './har-types.js';
-import { targetUrl } from './request-parts.js';
-import { forwardedPath } from '../routes/forwarded-path.js';
+import { requestUrl } from './request-parts.js';
 
 export type { Har } from './har-types.js';
 
@@ -61,7 +60,7 @@ function toEntry(e: Exchange): HarEntry {
     time: wait,
     request: {
       method: e.method,
-      url: targetUrl(e.target, forwardedPath(e)),
+      url: requestUrl(e),
       httpVersion: 'HTTP/1.1',
       cookies: requestCookies(e.requestHeaders),
       headers: nameValues(e.requestHeaders),
@@ -91,7 +90,8 @@ function toEntry(e: Exchange): HarEntry {
       replayOf: e.replayOf,
       deliveryId: e.deliveryId,
       publicUrl: e.url,
-      // request.url is target + path (less the route's prefix); a target may carry a base path: `hooktunnel import` needs them apart.
+      // request.url is target + path (less the route's prefix), or publicUrl when a mock route or no route answered;
+      // a target may carry a base path: `hooktunnel import` needs them apart.
       target: e.target,
       path: e.path,
       route: e.route ?? null,
@@ -101,7 +101,7 @@ function toEntry(e: Exchange): HarEntry {
   };
 }
 
-/** A HAR 1.2 archive of these exchanges, request URLs being where each was forwarded (target plus path). */
+/** A HAR 1.2 archive of these exchanges, request URLs being where each was forwarded (target plus path), or its public URL. */
 export function toHar(exchanges: Exchange[], options: HarOptions = {}): Har {
   return {
     log: {

@@ -2,8 +2,7 @@
 
 import { headerValue, type Exchange } from '../exchange.js';
 import type { CommandOptions } from './curl.js';
-import { headersToSend, targetUrl } from './request-parts.js';
-import { forwardedPath } from '../routes/forwarded-path.js';
+import { headersToSend, requestUrl } from './request-parts.js';
 import { isPrintableText, printfFormat, quoteArg, quoteMethod, singleQuote } from './shell-quote.js';
 
 /**
@@ -16,12 +15,12 @@ function headerItem(name: string, value: string): string {
 }
 
 /**
- * An HTTPie (3.2+, for `--raw`) command that sends the exchange's request to `baseUrl` + its path, keeping duplicate
+ * An HTTPie (3.2+, for `--raw`) command that sends the exchange's request to `baseUrl` (else where it went) + its path, keeping duplicate
  * headers and leaving Content-Length, Host and hop-by-hop headers to HTTPie. A printable UTF-8 body goes inline with
  * `--raw`; any other body is piped in from `printf` (HTTPie decodes arguments as text, which would alter the bytes)
  * or redirected from `options.bodyFile`.
  */
-export function toHttpie(exchange: Exchange, baseUrl: string, options: CommandOptions = {}): string {
+export function toHttpie(exchange: Exchange, baseUrl?: string, options: CommandOptions = {}): string {
   const body = exchange.requestBody;
   const method = exchange.method.toUpperCase();
   const hasBody = body.length > 0 || (method !== 'GET' && method !== 'HEAD');
@@ -30,7 +29,7 @@ export function toHttpie(exchange: Exchange, baseUrl: string, options: CommandOp
   const fromStdin = hasBody && !inline;
   // Without --ignore-stdin HTTPie reads a non-terminal stdin as the body, e.g. when run from a script.
   const first = fromStdin ? ['http'] : ['http', '--ignore-stdin'];
-  first.push(quoteMethod(exchange.method), quoteArg(targetUrl(baseUrl, forwardedPath(exchange))));
+  first.push(quoteMethod(exchange.method), quoteArg(requestUrl(exchange, baseUrl)));
   const args = [first.join(' ')];
   for (const [name, value] of headers) args.push(headerItem(name, value));
   // HTTPie would otherwise label a raw body application/json; `Name:` with no value removes a default header.

@@ -4,6 +4,7 @@
 import { UserError } from '../errors.js';
 import type { HeaderPairs } from '../exchange.js';
 import { targetUrl } from '../export/request-parts.js';
+import { answeredHere } from '../routes/answered-here.js';
 import { forwardedPath } from '../routes/forwarded-path.js';
 
 /** One request (and its answer, when the HAR has one) ready to be recorded. */
@@ -66,7 +67,12 @@ function readEntry(entry: unknown, fail: (what: string) => UserError, bodyMissin
   const ours = isObject(entry._hooktunnel) ? entry._hooktunnel : {};
   // Our own export names target and path apart (a target may carry a base path); others give a URL only.
   const route = typeof ours.route === 'string' && ours.route.startsWith('/') ? ours.route : null;
-  const split = typeof ours.target === 'string' && typeof ours.path === 'string' && String(request.url) === targetUrl(ours.target, forwardedPath({ path: ours.path, route }));
+  const publicUrl = typeof ours.publicUrl === 'string' ? ours.publicUrl : null;
+  const split =
+    typeof ours.target === 'string' &&
+    typeof ours.path === 'string' &&
+    // One hooktunnel answered itself (mock route, no route) was exported with the public URL its sender used.
+    String(request.url) === (answeredHere(ours.target) ? publicUrl : targetUrl(ours.target, forwardedPath({ path: ours.path, route })));
   const headers = readHeaders(request.headers, 'request.headers', fail);
   const postData = isObject(request.postData) ? request.postData : undefined;
   let body: Buffer = Buffer.alloc(0);
@@ -83,7 +89,7 @@ function readEntry(entry: unknown, fail: (what: string) => UserError, bodyMissin
     method: request.method,
     target: split ? (ours.target as string) : url.origin,
     path: split ? (ours.path as string) : `${url.pathname}${url.search}`,
-    url: typeof ours.publicUrl === 'string' ? ours.publicUrl : null,
+    url: publicUrl,
     route: split ? route : null,
     receivedAt: Number.isFinite(started) ? started : Date.now(),
     headers,

@@ -98,7 +98,8 @@ export function jsonReporter(out: Write): ListenReporter {
   const emit = (event: object) => out(`${jsonText(event)}\n`);
   return {
     status: (status) => emit({ type: 'status', ...status }),
-    ready: ({ routes, ...info }) => emit({ type: 'ready', ...info, ...(routes ? { routes: routes.map(routeView) } : {}) }),
+    // With routes there is no one target (each route has its own): null, not the first route's, which would mislead.
+    ready: ({ routes, ...info }) => emit({ type: 'ready', ...info, ...(routes ? { target: null, routes: routes.map(routeView) } : {}) }),
     exchange: (exchange) => {
       if (exchange.state !== 'pending') emit({ type: 'request', ...exchangeToJson(exchange) });
     },

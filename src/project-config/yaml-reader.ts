@@ -1,7 +1,7 @@
 // Reads a YAML file into positioned values: every error names the file, the line and column, and the key path.
 // Parsing is the `yaml` library's; this only walks its nodes and turns what it finds into clear messages.
 
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import { UserError, EXIT_USAGE } from '../errors.js';
 
 /** A config error: `hooktunnel.yml:12:5: routes./stripe.timeout: "soon" is not a duration`. */
@@ -25,7 +25,10 @@ export class YamlReader {
     const [first] = [...doc.errors, ...doc.warnings];
     if (first) {
       const pos = first.linePos?.[0];
-      const message = first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      let message = first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      // The library says only "Map keys must be unique": name the key, which may be far from the first one.
+      const repeated = first.code === 'DUPLICATE_KEY' ? keyAt(doc, first.pos[0]) : undefined;
+      if (repeated !== undefined) message = `key ${JSON.stringify(repeated)} appears twice (map keys must be unique)`;
       throw new ConfigError(`${file}:${pos ? `${pos.line}:${pos.col}` : '1:1'}: ${message}`);
     }
     this.root = (doc.contents as Node | null) ?? null;
@@ -98,4 +101,20 @@ export class YamlReader {
       return value;
     });
   }
+}
+
+/** The text of the mapping key that starts at this offset, if one does. */
+function keyAt(doc: Document, offset: number): string | undefined {
+  let found: string | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as Node | null;
+      if (isScalar(key) && key.range?.[0] === offset) {
+        found = String(key.value);
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }

@@ -9,9 +9,9 @@ import type { Target } from '../forward/target.js';
 import type { HeaderPairs } from '../protocol.js';
 import { resolveRoute, restOfPath, type MockAnswer, type Route } from './route-table.js';
 
-/** Recorded as the target of exchanges a mock route answered, and of those no route took. */
-export const MOCK_TARGET = 'mock';
-export const NO_ROUTE_TARGET = 'no-route';
+import { MOCK_TARGET, NO_ROUTE_TARGET } from './answered-here.js';
+
+export { MOCK_TARGET, NO_ROUTE_TARGET } from './answered-here.js';
 
 export class RoutedForwarder implements ForwardPort {
   private readonly forwarders = new Map<Route, Forwarder>();

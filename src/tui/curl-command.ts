@@ -9,6 +9,6 @@ export const INLINE_BODY_LIMIT = 64 * 1024;
 
 /** A curl command that resends the request to its target; big bodies come from `hooktunnel show --raw`, byte for byte. */
 export function curlCommand(exchange: Exchange, dbPath: string): string {
-  if (exchange.requestBody.length <= INLINE_BODY_LIMIT) return toCurl(exchange, exchange.target);
-  return `hooktunnel show ${exchange.id} --raw --db ${quoteArg(dbPath)} | ${toCurl(exchange, exchange.target, { bodyFile: '-' })}`;
+  if (exchange.requestBody.length <= INLINE_BODY_LIMIT) return toCurl(exchange);
+  return `hooktunnel show ${exchange.id} --raw --db ${quoteArg(dbPath)} | ${toCurl(exchange, undefined, { bodyFile: '-' })}`;
 }

@@ -83,7 +83,7 @@ export function addReadRoutes(router: Router, deps: RouteDeps): void {
 
   router.add('GET', '/api/exchanges/:id/curl', ({ res, params }) => {
     const e = exchangeOr404(deps, params.id);
-    sendText(res, 200, toCurl(e, deps.replayTo?.url ?? e.target));
+    sendText(res, 200, toCurl(e, deps.replayTo?.url));
   });
 
   router.add('GET', '/api/export.har', ({ res, url }) => {

@@ -1,6 +1,6 @@
 // export → import → diff, end to end: real relay, real listen, real local app, the CLI as child processes.
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRelay } from '../../relay-server/relay.js';
@@ -54,6 +54,49 @@ describe('hooktunnel import', () => {
     const last = app.received.at(-1)!;
     expect(last.url).toBe('/base/binary');
     expect(last.body.equals(ALL_BYTES)).toBe(true);
+  });
+
+  it('exports a mock-route and an unrouted exchange with the public URL the sender used, and imports them back as they were', async () => {
+    const home = tempHome();
+    cleanups.push(home.cleanup);
+    const relay = createRelay({ port: 0, host: '127.0.0.1' });
+    const relayUrl = await relay.start();
+    cleanups.push(() => relay.close());
+    const config = join(home.dir, 'hooktunnel.yml');
+    writeFileSync(config, 'routes:\n  /health:\n    mock:\n      status: 203\n      body: mocked\n');
+    const listen = await startListen(['--config', config, '--relay', relayUrl, '--db', home.db], home.env);
+    cleanups.push(() => listen.stop());
+
+    expect((await send(`${listen.url}/health/three?x=1`, { body: 'ping' })).status).toBe(203);
+    expect((await send(`${listen.url}/nowhere`, { body: 'x' })).status).toBe(404);
+    await listen.waitForRequest((e) => e.path === '/nowhere' && e.status === 404, 'the unrouted exchange');
+    const ids = listen.events.filter((e) => e.type === 'request').map((e) => e.id as number);
+    expect(ids).toHaveLength(2);
+
+    // curl resends to where the sender sent, not to "mock/three".
+    const curl = await runCli(['show', String(ids[0]), '--curl', '--db', home.db], { env: home.env });
+    expect(curl.stdout).toContain(`curl -X POST '${listen.url}/health/three?x=1'`);
+    const file = join(home.dir, 'out.har');
+    expect((await runCli(['export', '--har', file, '--db', home.db], { env: home.env })).code).toBe(0);
+    const urls = (JSON.parse(readFileSync(file, 'utf8')).log.entries as { request: { url: string } }[]).map((e) => e.request.url);
+    expect(urls).toEqual([`${listen.url}/health/three?x=1`, `${listen.url}/nowhere`]);
+
+    const imported = await runCli(['import', file, '--json', '--db', home.db], { env: home.env });
+    expect(imported.stderr).toBe('');
+    expect(imported.code).toBe(0);
+    const newIds = JSON.parse(imported.stdout).imported as number[];
+    expect(newIds).toHaveLength(2);
+    for (const [i, id] of ids.entries()) {
+      const diff = await runCli(['diff', String(id), String(newIds[i]), '--exit-code', '--db', home.db], { env: home.env });
+      expect(diff.stdout).toContain('no differences');
+      const after = JSON.parse((await runCli(['show', String(newIds[i]), '--json', '--db', home.db], { env: home.env })).stdout);
+      const before = JSON.parse((await runCli(['show', String(id), '--json', '--db', home.db], { env: home.env })).stdout);
+      expect({ target: after.target, path: after.path, route: after.route, url: after.url }).toEqual({ target: before.target, path: before.path, route: before.route, url: before.url });
+    }
+    // Still answered by hooktunnel, so replay says so rather than sending to a URL that is not an app.
+    const replay = await runCli(['replay', String(newIds[0]), '--db', home.db], { env: home.env });
+    expect(replay.code).toBe(2);
+    expect(replay.stderr).toContain('was answered by the mock route /health');
   });
 
   it('imports a devtools archive from stdin and refuses a file that is not one, importing nothing', async () => {

@@ -46,6 +46,8 @@ routes:
     const cli = await listen(['--config', config, '--relay', relay.url, '--db', h.db, '--retry-base', '50ms'], h.env);
     expect(cli.url).toMatch(/\/t\/from-the-file$/);
     const ready = cli.events.find((e) => e.type === 'ready')!;
+    // Each route has its own target: none is "the" target, so the event says null rather than the first route's.
+    expect(ready).toHaveProperty('target', null);
     expect((ready.routes as { prefix: string; mode: string }[]).map((r) => `${r.prefix} ${r.mode}`)).toEqual(['/a forward', '/a/b forward', '/queued ack', '/health mock']);
 
     const toA = await send(`${cli.url}/a/x?y=1`, { headers: ['Content-Type', 'application/json'], body: '{"n": 1}' });

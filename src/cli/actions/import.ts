@@ -8,6 +8,7 @@ import { jsonText } from '../../output/json-text.js';
 import { defaultDbPath } from '../../paths.js';
 import { sanitize } from '../../sanitize.js';
 import { Store } from '../../store/store.js';
+import { readStdin } from '../read-stdin.js';
 import { loadSecrets, type SecretFlags } from '../secret-options.js';
 
 export interface ImportFlags extends SecretFlags {
@@ -18,7 +19,8 @@ export interface ImportFlags extends SecretFlags {
 export async function importHar(file: string, flags: ImportFlags): Promise<void> {
   let text: string;
   try {
-    text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+    // Decoded once whole, so a multi-byte character split across chunks stays intact.
+    text = file === '-' ? (await readStdin()).toString('utf8') : readFileSync(file, 'utf8');
   } catch (error) {
     throw new UserError(`could not read ${file}: ${(error as Error).message}`);
   }

@@ -64,7 +64,7 @@ async function exportOne(exchange: import('../../exchange.js').Exchange, flags: 
     return jsonText(toHar([exchange], { version: VERSION }), 2);
   }
   const { parseTarget } = await import('../../forward/target.js');
-  const base = flags.to ? parseTarget(flags.to, '--to').url : exchange.target;
+  const base = flags.to ? parseTarget(flags.to, '--to').url : undefined;
   if (flags.curl) return (await import('../../export/curl.js')).toCurl(exchange, base);
   return (await import('../../export/httpie.js')).toHttpie(exchange, base);
 }
