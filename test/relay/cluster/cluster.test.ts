@@ -188,6 +188,7 @@ describe.skipIf(skipCluster)('three relay nodes on one Redis, behind nginx', () 
     expect(await (await fetch(`${a.url}/metrics`)).text()).toMatch(/^hooktunnel_redis_up 0$/m);
     const lost = await send(`${a.url}/t/nowhere/x`, { body: '0' });
     expect([lost.status, lost.headers['x-hooktunnel-error'], lost.headers['retry-after']]).toEqual([503, 'tunnel_offline', '5']);
+    expect((await refusedSession(a.url, { token: TOKENS[0], name: 'early' })).message).toMatch(/cluster_unavailable/);
 
     // Redis comes up: node A connects by itself (no restart), takes a client, and node B reaches it through Redis.
     await redis.start();
