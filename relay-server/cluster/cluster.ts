@@ -192,20 +192,26 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
       return `${lines.join('\n')}\n`;
     },
     async start() {
+      redis.subscriber.on('message', (_channel: string, message: string) => onEvent(message));
+      // On every (re)connection of the subscriber, not once: a node that started while Redis was down has never
+      // subscribed, and ioredis only re-subscribes channels it had. SUBSCRIBE to a subscribed channel is a no-op.
+      redis.subscriber.on('ready', () => void redis.subscriber.subscribe(redisKeys.events).catch(() => {}));
+      // After Redis comes back (or restarts empty), write this node's claims again at once.
+      redis.onReady(() => void refresh());
+      redis.onReady(() => void queueing?.refreshTotals().catch(() => {}));
+      // Connect before anything else issues a command: with lazyConnect the first command would start the connection
+      // itself, and this connect() would then fail with "already connecting".
       try {
         await redis.connect();
       } catch (error) {
-        redis.close();
-        throw new Error(`could not reach Redis at ${options.redisUrl}: ${(error as Error).message}`);
+        // A node restarting during a Redis outage starts anyway, degraded as a running node is when Redis goes away:
+        // it answers 503 for tunnels it cannot locate, refuses new clients (they retry), and /healthz and /metrics
+        // say Redis is down. ioredis keeps reconnecting; the first connection registers the node as above.
+        log(`Redis at ${options.redisUrl} is not reachable (${(error as Error).message}): serving degraded until it is; retrying`);
       }
-      redis.subscriber.on('message', (_channel: string, message: string) => onEvent(message));
-      await redis.subscriber.subscribe(redisKeys.events);
-      // After Redis comes back (or restarts empty), write this node's claims again at once.
-      redis.onReady(() => void refresh());
       timer = setInterval(() => void refresh(), options.refreshMs ?? DEFAULT_REFRESH_MS);
       timer.unref();
       queueing?.start();
-      await queueing?.refreshTotals();
     },
     async close() {
       clearInterval(timer);

@@ -1,9 +1,9 @@
 // `hooktunnel relay --redis`: flags that do not fit together are usage errors (exit 2) with a hint; an unreachable
-// Redis stops the relay at start with a one-line reason (exit 1), never a stack trace.
+// Redis does not stop the relay: it starts degraded with a one-line reason, never a stack trace.
 
 import { describe, expect, it } from 'vitest';
 import { runCli, tempHome } from '../../helpers/cli.js';
-import { onCleanup } from '../../nothing-lost/helpers.js';
+import { home, onCleanup, startRelay } from '../../nothing-lost/helpers.js';
 import { freePort } from '../helpers.js';
 
 async function relay(args: string[], env: Record<string, string> = {}) {
@@ -28,15 +28,19 @@ describe('relay scale-out flags', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('takes the flags from HOOKTUNNEL_REDIS, HOOKTUNNEL_NODE_URL and HOOKTUNNEL_CLUSTER_SECRET, and says when Redis is unreachable', async () => {
+  it('takes the flags from HOOKTUNNEL_REDIS, HOOKTUNNEL_NODE_URL and HOOKTUNNEL_CLUSTER_SECRET, and starts degraded when Redis is unreachable', async () => {
     const closed = await freePort();
-    const result = await relay([], {
+    const h = home();
+    const node = await startRelay(h.relayDir, {
+      ...h.env,
       HOOKTUNNEL_REDIS: `redis://127.0.0.1:${closed}`,
       HOOKTUNNEL_NODE_URL: 'http://127.0.0.1:9',
       HOOKTUNNEL_CLUSTER_SECRET: 'x'.repeat(32),
     });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`could not reach Redis at redis://127.0.0.1:${closed}`));
-    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(node.stderr()).toMatch(new RegExp(`Redis at redis://127.0.0.1:${closed} is not reachable \\(.+\\): serving degraded until it is; retrying`));
+    expect(node.stderr()).not.toMatch(/\n\s+at /);
+    // Running as a cluster node (the flags were taken), with Redis reported down.
+    const health = (await (await fetch(`${node.url}/healthz`)).json()) as { cluster: { node: string; redis: string } };
+    expect(health.cluster).toEqual({ node: 'http://127.0.0.1:9', redis: 'down' });
   });
 });

@@ -2,14 +2,16 @@
 // 10 MiB crosses nodes, names hold across nodes, and Redis dying and coming back empty is survived.
 
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { redisKeys } from '../../../relay-server/cluster/redis-keys.js';
 import { toPairs } from '../../../src/http-headers.js';
 import { Store } from '../../../src/store/store.js';
 import { runCli } from '../../helpers/cli.js';
 import { send, sha256, startLocalApp, waitFor } from '../../helpers/http.js';
 import { home, listen, onCleanup } from '../../nothing-lost/helpers.js';
 import { openSession, refusedSession } from '../helpers.js';
-import { health, SECRET, skipCluster, startCluster, TOKENS } from './helpers.js';
+import { health, SECRET, skipCluster, startCluster, startNode, startRedis, TOKENS } from './helpers.js';
 
 const shaApp = async () => {
   // A local app cannot fake an error made by hooktunnel, through a hop either.
@@ -173,5 +175,35 @@ describe.skipIf(skipCluster)('three relay nodes on one Redis, behind nginx', () 
     expect((await refusedSession(a.url, { token: TOKENS[1], name: 'steady' })).message).toMatch(/name_reserved/);
     // Each 503 above reached no app: only the answered requests arrived, once each.
     expect(app.received.map((r) => r.body.toString())).toEqual(['1', '2', '4']);
+  });
+
+  it('starts while Redis is down (a node restarting during an outage), serves degraded, and joins when Redis is up', { timeout: 60_000 }, async () => {
+    const redis = await startRedis();
+    await redis.stop();
+    const a = await startNode('A', redis, 'http://hooks.test');
+    expect(a.stderr()).toMatch(new RegExp(`Redis at ${redis.url} is not reachable .*serving degraded`));
+    expect(a.stderr()).not.toMatch(/\n\s+at /);
+    const down = await health(a);
+    expect(down.cluster.redis).toBe('down');
+    expect(await (await fetch(`${a.url}/metrics`)).text()).toMatch(/^hooktunnel_redis_up 0$/m);
+    const lost = await send(`${a.url}/t/nowhere/x`, { body: '0' });
+    expect([lost.status, lost.headers['x-hooktunnel-error'], lost.headers['retry-after']]).toEqual([503, 'tunnel_offline', '5']);
+    expect((await refusedSession(a.url, { token: TOKENS[0], name: 'early' })).message).toMatch(/cluster_unavailable/);
+
+    // Redis comes up: node A connects by itself (no restart), takes a client, and node B reaches it through Redis.
+    await redis.start();
+    await waitFor(async () => (await health(a)).cluster.redis === 'up', 'node A to reach Redis', 20_000);
+    expect(a.stderr()).toMatch(/Redis is reachable/);
+    // Subscribed to the cluster's events (moves, kicks), though there was no Redis to subscribe to at start.
+    const probe = new Redis(redis.url);
+    probe.on('error', () => {});
+    onCleanup(() => void probe.disconnect());
+    await waitFor(async () => ((await probe.pubsub('NUMSUB', redisKeys.events)) as [string, number])[1] === 1, 'node A subscribed to the events');
+    const app = await shaApp();
+    await openSession(a.url, app.port, { token: TOKENS[0], name: 'late' });
+    const b = await startNode('B', redis, 'http://hooks.test');
+    const viaB = await send(`${b.url}/t/late/through-b`, { body: 'via B' });
+    expect([viaB.status, viaB.headers['x-hooktunnel-error'], viaB.body.toString()]).toEqual([201, undefined, sha256(Buffer.from('via B'))]);
+    expect(app.received.map((r) => r.body.toString())).toEqual(['via B']);
   });
 });
