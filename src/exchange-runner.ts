@@ -149,7 +149,7 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
         if (!body) return null;
         analysis = analyzeWebhook({ headers: input.headers, body, url: input.url }, secrets, input.receivedAt);
       }
-      if (stored && options.store) return options.store.recordAnalysis(recording!.id, analysis, { isReplay: input.replayOf !== null });
+      if (stored && options.store) return options.store.recordAnalysis(recording!.id, analysis, { isReplay: input.replayOf !== null, into: recording });
       return { ...analysis, duplicateOf: null, outOfOrder: false };
     } catch (error) {
       options.onStoreError?.(error as Error);

@@ -40,6 +40,9 @@ export interface ExchangeStart {
 
 type Part = 'request' | 'response';
 
+/** provider, event_type, event_id, event_at, verification, verification_reason, duplicate_of, out_of_order. */
+export type AnalysisColumns = [string | null, string | null, string | null, number | null, string | null, string | null, number | null, number];
+
 /** Prepared once per database and shared by every recording. */
 export function prepareRecordingStatements(db: Database.Database) {
   return {
@@ -55,6 +58,12 @@ export function prepareRecordingStatements(db: Database.Database) {
     complete: db.prepare(
       `UPDATE exchanges SET status = ?, response_headers = ?, response_body = ?, response_size = ?, response_sha256 = ?,
          duration_ms = ?, state = ?, error_code = ?, error_message = ? WHERE id = ?`,
+    ),
+    // The completion and the webhook analysis in one statement (positional: one UPDATE is cheaper than two).
+    completeAnalyzed: db.prepare(
+      `UPDATE exchanges SET status = ?, response_headers = ?, response_body = ?, response_size = ?, response_sha256 = ?,
+         duration_ms = ?, state = ?, error_code = ?, error_message = ?, provider = ?, event_type = ?, event_id = ?,
+         event_at = ?, verification = ?, verification_reason = ?, duplicate_of = ?, out_of_order = ? WHERE id = ?`,
     ),
     // A new attempt of a recorded exchange: the last answer goes, the request stays.
     reopen: db.prepare(
@@ -80,6 +89,8 @@ export class Recording {
   private responseHeaders: HeaderPairs | null = null;
   private committed: (() => void)[] | undefined = [];
   private redaction: Redaction | undefined;
+  /** Webhook analysis columns (provider … out_of_order) to write with the completion; see attachAnalysis. */
+  private analysis: AnalysisColumns | undefined;
   /** The request body as it arrived, when redaction changed what was stored (signature checks need the real bytes). */
   unredactedBody: Buffer | undefined;
 
@@ -221,6 +232,11 @@ export class Recording {
     this.response?.append(chunk);
   }
 
+  /** Writes these analysis columns in the coming completion write (complete, fail or interrupt) rather than apart. */
+  attachAnalysis(columns: AnalysisColumns): void {
+    this.analysis = columns;
+  }
+
   /** The local app answered in full. */
   complete(durationMs: number): void {
     this.save(durationMs, 'complete', null, null);
@@ -243,9 +259,12 @@ export class Recording {
     const body = this.response?.finish();
     const inline = body ? body.inline : null;
     const headers = this.responseHeaders ? JSON.stringify(this.responseHeaders) : null;
-    const { status } = this;
+    const { status, analysis } = this;
+    this.analysis = undefined;
     this.writes.run(this, ROW_BYTES + (inline?.length ?? 0), () =>
-      this.statements.complete.run(status, headers, inline, body?.size ?? null, body?.sha256 ?? null, durationMs, state, errorCode, errorMessage, this.rowId),
+      analysis
+        ? this.statements.completeAnalyzed.run(status, headers, inline, body?.size ?? null, body?.sha256 ?? null, durationMs, state, errorCode, errorMessage, ...analysis, this.rowId)
+        : this.statements.complete.run(status, headers, inline, body?.size ?? null, body?.sha256 ?? null, durationMs, state, errorCode, errorMessage, this.rowId),
     );
   }
 

@@ -173,7 +173,11 @@ export class Store {
   }
 
   /** Stores what the webhook analysis found and derives the duplicate and out-of-order marks from earlier deliveries. */
-  recordAnalysis(id: number, analysis: WebhookAnalysis, options: { isReplay?: boolean } = {}): WebhookInfo {
+  /**
+   * Stores what the analysis found. With `into` (the exchange's recording, not yet closed), the columns ride in its
+   * completion write instead of an UPDATE of their own: one statement per finished exchange, not two.
+   */
+  recordAnalysis(id: number, analysis: WebhookAnalysis, options: { isReplay?: boolean; into?: Recording } = {}): WebhookInfo {
     const { firstDelivery, latestEvent, analysisUpdate } = this.statements;
     const { provider, eventId, eventAt } = analysis;
     // A replay repeats an event on purpose: marking it a duplicate or out of order would only be noise.
@@ -181,11 +185,16 @@ export class Store {
     const duplicateOf = marks && eventId ? ((firstDelivery.get(provider, eventId, id) as number | null) ?? null) : null;
     const latest = marks && eventAt !== null ? (latestEvent.get(provider) as number | null) : null;
     const outOfOrder = latest !== null && eventAt !== null && eventAt < latest;
+    const info = { provider, eventType: analysis.eventType, eventId, verification: analysis.verification, reason: analysis.reason, duplicateOf, outOfOrder };
+    if (options.into) {
+      options.into.attachAnalysis([provider, analysis.eventType, eventId, eventAt, analysis.verification, analysis.reason, duplicateOf, outOfOrder ? 1 : 0]);
+      return info;
+    }
     // Written with this turn's other recording writes, in their transaction.
     this.writes.run({ analysis: id }, ANALYSIS_BYTES, () =>
       analysisUpdate.run(provider, analysis.eventType, eventId, eventAt, analysis.verification, analysis.reason, duplicateOf, outOfOrder ? 1 : 0, id),
     );
-    return { provider, eventType: analysis.eventType, eventId, verification: analysis.verification, reason: analysis.reason, duplicateOf, outOfOrder };
+    return info;
   }
 
   get(id: number): Exchange | undefined {
