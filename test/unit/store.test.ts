@@ -86,8 +86,20 @@ describe('store', () => {
     expect(reopened.get(id)!.requestBody.toString()).toBe('old');
     reopened.close();
     const check = new Database(file, { readonly: true });
-    expect(check.pragma('user_version', { simple: true })).toBe(5);
+    expect(check.pragma('user_version', { simple: true })).toBe(6);
     check.close();
+  });
+
+  it('keeps rows of no known provider out of the (provider, event_at) index, which still answers the provider lookups', () => {
+    const file = `${home.dir}/schema6.db`;
+    const store = Store.open(file);
+    store.close();
+    const db = new Database(file, { readonly: true });
+    const sql = db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'exchanges_event_time'`).pluck().get() as string;
+    expect(sql).toContain('WHERE provider IS NOT NULL');
+    const plan = db.prepare('EXPLAIN QUERY PLAN SELECT max(event_at) FROM exchanges WHERE provider = ?').all('stripe') as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('exchanges_event_time');
+    db.close();
   });
 
   it('gives a clear error for a file it cannot open', () => {
