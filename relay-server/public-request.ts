@@ -17,7 +17,7 @@ import {
 import { stripHopByHopFlat } from '../src/http-headers.js';
 import type { Deadline } from './deadline-list.js';
 import { sendError, type ErrorAnswer } from './error-page.js';
-import type { ByteBudget } from './queue-intake.js';
+import type { ByteBudget, QueuedRequest } from './queue-intake.js';
 import type { StreamSink, TunnelConnection } from './tunnel-connection.js';
 
 /** What the relay knows of a public request before reading its body, whether it goes live or to the queue. */
@@ -48,6 +48,12 @@ export interface Requeue {
   readonly budget: ByteBudget;
   /** Stores the whole request under its delivery id and answers the sender (see storeAndAnswer). */
   store(request: PublicRequest, receivedAt: number, body: Buffer): void;
+}
+
+/** A live request whose tunnel dropped after its body arrived, as the queue takes it (answered with the relay's 202). */
+export function requeued(request: PublicRequest, receivedAt: number, answer: QueuedRequest['answer']): QueuedRequest {
+  const { tunnelId, deliveryId, method, path, headers, url } = request;
+  return { tunnelId, deliveryId, method, path, headers, url, reason: 'offline', answer, receivedAt };
 }
 
 /** Called once per request when the sender's connection for it closes (the answer is out, or the sender left). */

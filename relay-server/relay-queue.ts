@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_QUEUE_SETTINGS, type DeliveryQueue, type QueueSettings, type QueueUsage } from './delivery-queue.js';
 import { DeliveryPump } from './delivery-pump.js';
-import type { Requeue, RequestHead } from './public-request.js';
+import { requeued, type Requeue, type RequestHead } from './public-request.js';
 import { acknowledges, ByteBudget, queuePublicRequest, storeAndAnswer, type QueueIntake } from './queue-intake.js';
 import type { TunnelConnection } from './tunnel-connection.js';
 import type { TunnelRegistry } from './tunnel-registry.js';
@@ -32,11 +32,7 @@ export class RelayQueue {
     this.keptBodies = new ByteBudget(this.settings.keepBodiesBytes);
     this.requeue = {
       budget: this.keptBodies,
-      store: (request, receivedAt, body) => {
-        const { tunnelId, deliveryId, method, path, headers, url } = request;
-        const queued = { tunnelId, deliveryId, method, path, headers, url, reason: 'offline' as const, answer: this.settings, receivedAt };
-        storeAndAnswer(this.intake, request.req, request.res, queued, body);
-      },
+      store: (request, receivedAt, body) => storeAndAnswer(this.intake, request.req, request.res, requeued(request, receivedAt, this.settings), body),
     };
     this.intake = {
       queue,

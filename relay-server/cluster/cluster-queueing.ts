@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_QUEUE_SETTINGS, type QueueSettings, type QueueUsage } from '../delivery-queue.js';
 import { sendError } from '../error-page.js';
-import type { Requeue } from '../public-request.js';
+import { requeued, type Requeue } from '../public-request.js';
 import { acknowledges, answerQueued, ByteBudget, queuedRecord, readWholeBody, type QueuedRequest } from '../queue-intake.js';
 import type { AckSettings } from '../../src/protocol.js';
 import type { RequestHead } from '../relay-queue.js';
@@ -45,11 +45,7 @@ export class ClusterQueueing {
     // One for every live request (as RelayQueue.requeue): no closure per request on the hot path.
     this.requeue = {
       budget: this.keptBodies,
-      store: (request, receivedAt, body) => {
-        const { tunnelId, deliveryId, method, path, headers, url } = request;
-        const queued = { tunnelId, deliveryId, method, path, headers, url, reason: 'offline' as const, answer: this.settings, receivedAt };
-        void this.store(request.req, request.res, queued, body);
-      },
+      store: (request, receivedAt, body) => void this.store(request.req, request.res, requeued(request, receivedAt, this.settings), body),
     };
   }
 
