@@ -1,7 +1,8 @@
 // Reserved names of a relay cluster, for the operator's `relay name list|release --redis`: they live in Redis, not in
 // any node's --data-dir.
 
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { loadRedis } from './load-redis.js';
 import { redisKeys } from './redis-keys.js';
 
 export interface ClusterName {
@@ -12,7 +13,7 @@ export interface ClusterName {
 
 /** One short-lived connection that fails at once when Redis is down (no offline queue, no reconnect). */
 async function withRedis<T>(url: string, use: (redis: Redis) => Promise<T>): Promise<T> {
-  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new (loadRedis())(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
   redis.on('error', () => {});
   try {
     await redis.connect();

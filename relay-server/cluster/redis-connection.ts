@@ -2,8 +2,9 @@
 // queue, no retries of a command), and ioredis keeps reconnecting in the background. Tracks whether Redis is up.
 
 import { createHash } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { REDIS_COMMAND_TIMEOUT_MS } from './cluster-options.js';
+import { loadRedis } from './load-redis.js';
 
 /** Reconnect delay: quick at first (a Redis restart takes a second), then at most every 2 s. */
 const retryStrategy = (attempt: number) => Math.min(100 * attempt, 2_000);
@@ -35,9 +36,10 @@ export class RedisConnection {
   private readonly readyListeners: (() => void)[] = [];
 
   constructor(url: string, private readonly log: (line: string) => void) {
-    this.command = new Redis(url, FAIL_FAST);
+    const Client = loadRedis();
+    this.command = new Client(url, FAIL_FAST);
     // Pub/sub needs its own connection; it re-subscribes by itself after a reconnect.
-    this.subscriber = new Redis(url, FAIL_FAST);
+    this.subscriber = new Client(url, FAIL_FAST);
     this.command.on('ready', () => {
       if (!this.up) this.log('Redis is reachable');
       this.up = true;

@@ -2,18 +2,23 @@
 // per-request timer. Response headers arrive as undici's raw [name, value] buffers (order, case, duplicates kept) and
 // body chunks as the socket delivered them. Measured in BENCHMARKS.md: it replaced node:http, the CLI's biggest cost.
 
+import { createRequire } from 'node:module';
 import { PassThrough, type Readable } from 'node:stream';
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import { stripHopByHop } from '../http-headers.js';
 import type { HeaderPairs } from '../protocol.js';
 import type { ForwardErrorCode, ForwardHandle, ForwardHandlers, ForwardRequest } from './forward-types.js';
 import { describeError, lookupLocalhost } from './forward-errors.js';
 import { upstreamPath, type Target } from './target.js';
 
+// The Pool alone: undici's index also loads fetch, WebSocket, the cache and the mock agents, about 9 MiB of RSS in a
+// process that forwards with a Pool and nothing else. undici 7 keeps it at this path (a CommonJS module, no exports map).
+const UndiciPool = createRequire(import.meta.url)('undici/lib/dispatcher/pool.js') as typeof Pool;
+
 /** Sockets to one local origin: kept alive and bounded, as the node:http agent was (128). */
 export function createPool(target: Target, timeoutMs: number): Pool {
   const host = target.hostname.includes(':') ? `[${target.hostname}]` : target.hostname;
-  return new Pool(`${target.protocol}//${host}:${target.port}`, {
+  return new UndiciPool(`${target.protocol}//${host}:${target.port}`, {
     connections: 128,
     // One request per connection at a time: webhooks are POSTs, and pipelining a non-idempotent request to an app
     // that closes the connection could deliver it twice.

@@ -72,3 +72,39 @@ export function findCycles(graph: ImportGraph): string[][] {
 export function describeCycle(cycle: string[], root: string): string {
   return cycle.map((file) => relative(root, file)).join(' → ');
 }
+
+/** The specifiers a module loads when it is evaluated: static imports and re-exports, not `import type` nor `import()`. */
+export function loadTimeSpecifiers(source: string): string[] {
+  const file = ts.createSourceFile('module.ts', source, ts.ScriptTarget.Latest);
+  const specifiers: string[] = [];
+  for (const statement of file.statements) {
+    if (ts.isImportDeclaration(statement)) {
+      const clause = statement.importClause;
+      const bindings = clause?.namedBindings;
+      const onlyTypes =
+        clause?.isTypeOnly ||
+        (clause && !clause.name && bindings && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly));
+      if (!onlyTypes) specifiers.push((statement.moduleSpecifier as ts.StringLiteral).text);
+    } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier && !statement.isTypeOnly) {
+      specifiers.push((statement.moduleSpecifier as ts.StringLiteral).text);
+    }
+  }
+  return specifiers;
+}
+
+/** Every file and package a module pulls in at load time, following the project's own files transitively. */
+export function loadedAtStart(entry: string): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    for (const specifier of loadTimeSpecifiers(readFileSync(file, 'utf8'))) {
+      const target = resolveSpecifier(file, specifier);
+      if (target) visit(target);
+      else if (!specifier.startsWith('.') && !specifier.startsWith('node:')) packages.add(specifier);
+    }
+  };
+  visit(entry);
+  return { files, packages };
+}

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { parseProjectConfig } from '../../src/project-config/project-config.js';
-import { findProjectConfig, longestTimeout, resolveRoutes } from '../../src/project-config/load-project-config.js';
+import { findProjectConfig, longestTimeout, resolveRoutes } from '../../src/project-config/find-project-config.js';
 import type { Route } from '../../src/routes/route-table.js';
 
 const FULL = `# a project with three apps

@@ -5,7 +5,8 @@ import { parseDuration } from '../../duration.js';
 import { UserError } from '../../errors.js';
 import { parseHostHeader } from '../../forward/host-header.js';
 import { jsonText } from '../../output/json-text.js';
-import { findProjectConfig, loadProjectConfig, resolveRoutes } from '../../project-config/load-project-config.js';
+import { findProjectConfig, resolveRoutes } from '../../project-config/find-project-config.js';
+import { loadProjectConfig } from '../../project-config/read-project-config.js';
 import { routeLines, routeView } from '../../routes/route-view.js';
 import { sanitize } from '../../sanitize.js';
 

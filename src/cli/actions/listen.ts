@@ -1,12 +1,12 @@
 // Runs `listen`: opens the store, finds or starts a relay, runs the session until Ctrl-C or a fatal error.
 
 import { parseDuration } from '../../duration.js';
-import { ensureEmbeddedRelay, type EmbeddedRelay } from '../../embedded-relay.js';
+import type { EmbeddedRelay } from '../../embedded-relay.js';
 import { UserError, usageError } from '../../errors.js';
 import { parseTarget, type Target } from '../../forward/target.js';
 import { parseHostHeader } from '../../forward/host-header.js';
 import type { AckSettings } from '../../protocol.js';
-import { findProjectConfig, loadProjectConfig, longestTimeout, resolveRoutes } from '../../project-config/load-project-config.js';
+import { findProjectConfig, longestTimeout, resolveRoutes } from '../../project-config/find-project-config.js';
 import type { ProjectConfig } from '../../project-config/project-config.js';
 import type { Route } from '../../routes/route-table.js';
 import { withFileFlags } from '../project-flags.js';
@@ -100,7 +100,7 @@ function projectName(project: ProjectConfig): string {
 
 export async function listen(targetArg: string | undefined, cliFlags: ListenFlags, userSet: Set<string> = new Set()): Promise<void> {
   const configFile = findProjectConfig(cliFlags.config);
-  const project = configFile ? loadProjectConfig(configFile) : undefined;
+  const project = configFile ? (await import('../../project-config/read-project-config.js')).loadProjectConfig(configFile) : undefined;
   const flags = project ? withFileFlags(cliFlags, project.flags, userSet) : cliFlags;
   const { target, routes, timeoutMs } = forwarding(targetArg, project, flags);
   const hostHeader = parseHostHeader(flags.hostHeader);
@@ -139,7 +139,8 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
   };
 
   try {
-    if (!relayUrl) embedded = await ensureEmbeddedRelay(Number(flags.embeddedPort));
+    // The relay's code is loaded only when this process runs one: with --relay it would be memory for nothing.
+    if (!relayUrl) embedded = await (await import('../../embedded-relay.js')).ensureEmbeddedRelay(Number(flags.embeddedPort));
     const tunnelRelay = relayUrl ?? embedded!.url;
     // On our own embedded relay the name defaults to the port, so the URL repeats from run to run.
     const name = flags.name ?? (embedded?.relay ? (routes && project ? projectName(project) : String(target.port)) : undefined);

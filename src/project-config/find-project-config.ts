@@ -1,12 +1,12 @@
-// Finds hooktunnel.yml (--config, HOOKTUNNEL_CONFIG, or the working directory), reads it, and turns its route specs
-// into routes with every default filled in.
+// Finds hooktunnel.yml (--config, HOOKTUNNEL_CONFIG, or the working directory) and turns its route specs into routes
+// with every default filled in. Reading it is read-project-config.ts: only a run that has a file loads the YAML parser.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { HostHeaderMode } from '../forward/forwarder.js';
 import type { Route } from '../routes/route-table.js';
-import { parseProjectConfig, type ProjectConfig, type RouteSpec } from './project-config.js';
+import type { RouteSpec } from './project-config.js';
 
 export const CONFIG_FILE_NAMES = ['hooktunnel.yml', 'hooktunnel.yaml'];
 
@@ -17,19 +17,6 @@ export function findProjectConfig(named: string | undefined, cwd = process.cwd()
     return named;
   }
   return CONFIG_FILE_NAMES.map((name) => join(cwd, name)).find((path) => existsSync(path));
-}
-
-/** Reads and checks a config file; messages name it as the user would (relative to the working directory). */
-export function loadProjectConfig(path: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ProjectConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UserError(`could not read ${path}: ${(error as Error).message}`);
-  }
-  const shown = relative(cwd, path) || path;
-  const config = parseProjectConfig(shown.startsWith('..') ? path : shown, text, env);
-  return { ...config, file: path };
 }
 
 /** Routes with the top-level timeout and Host mode where a route sets none. */
