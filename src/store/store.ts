@@ -130,6 +130,9 @@ export class Store {
     store.redactRules = options.redact ?? [];
     // A long-running recorder (listen) checkpoints from a worker thread; short commands keep SQLite's default.
     if (options.backgroundCheckpoints && path !== ':memory:') {
+      // A recorder appends: the pages it touches are the right edges of the table and its indexes. better-sqlite3's
+      // 16 MB page cache filled up under load and stayed (RSS); 2 MiB (SQLite's own default) holds those edges.
+      db.pragma('cache_size = -2000');
       db.pragma('wal_autocheckpoint = 0');
       store.checkpointer = new Checkpointer(path, createRequire(import.meta.url).resolve('better-sqlite3'));
     }
