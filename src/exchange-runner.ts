@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { ERROR_STATUS, type ErrorCode, type HeaderPairs, type ResponseMeta } from './protocol.js';
 import type { ExchangeSummary, WebhookInfo } from './exchange.js';
-import type { ForwardHandle } from './forward/forwarder.js';
+import type { ForwardErrorCode, ForwardHandle, ForwardHandlers } from './forward/forwarder.js';
 import { destinationOf, type ForwardPort } from './forward/forward-port.js';
 import type { Store } from './store/store.js';
 import type { Recording } from './store/recording.js';
@@ -54,66 +54,156 @@ export interface RunningExchange {
   recording: Recording | undefined;
 }
 
+/**
+ * Runs one exchange. One object per exchange, which is also the forward's handler: under load, per-exchange closures
+ * and handler objects were a measurable share of the CLI's allocations and GC (see BENCHMARKS.md).
+ */
 export function runExchange(input: ExchangeInput, options: RunOptions): RunningExchange {
-  const { forwarder, sink } = options;
-  // With routes, the target (and the route) depend on the path.
-  const destination = destinationOf(forwarder, input.path);
-  const started = performance.now();
-  const guard = (write: () => void) => {
+  return new ExchangeRun(input, options);
+}
+
+class ExchangeRun implements RunningExchange, ForwardHandlers {
+  readonly done: Promise<ExchangeSummary>;
+  readonly recording: Recording | undefined;
+  private readonly summary: ExchangeSummary;
+  private readonly started = performance.now();
+  private resolveDone!: (summary: ExchangeSummary) => void;
+  private handle: ForwardHandle | undefined;
+  private cancelled = false;
+  private finished = false;
+  private requestBodyEnded: boolean;
+
+  constructor(
+    private readonly input: ExchangeInput,
+    private readonly options: RunOptions,
+  ) {
+    // With routes, the target (and the route) depend on the path.
+    const destination = destinationOf(options.forwarder, input.path);
+    const whole = Buffer.isBuffer(input.body);
+    let recording = options.recording;
+    if (options.store && !recording) {
+      try {
+        recording = options.store.begin({ ...input, target: destination.target, route: destination.route, body: whole ? (input.body as Buffer) : undefined });
+      } catch (error) {
+        options.onStoreError?.(error as Error);
+      }
+    }
+    this.recording = recording;
+    this.requestBodyEnded = whole;
+    this.summary = {
+      // Known once the turn's batch commits; reading recording.id now would commit it early.
+      id: 0,
+      replayOf: input.replayOf,
+      deliveryId: input.deliveryId,
+      url: input.url,
+      target: destination.target,
+      route: destination.route,
+      receivedAt: input.receivedAt,
+      method: input.method,
+      path: input.path,
+      requestSize: whole ? (input.body as Buffer).length : 0,
+      status: null,
+      responseSize: null,
+      durationMs: null,
+      state: 'pending',
+      errorCode: null,
+      errorMessage: null,
+    };
+    this.done = new Promise<ExchangeSummary>((resolve) => (this.resolveDone = resolve));
+    // Store before forward: the request goes to the local app once its row is written (or, the store failing, held).
+    if (recording) recording.whenStored(() => this.forward());
+    else this.forward();
+  }
+
+  /** The relay gave up (timeout, sender gone): stop the forward and record why. */
+  cancel(code: ErrorCode, message: string): void {
+    this.cancelled = true;
+    this.handle?.abort();
+    this.finish({ code, message });
+  }
+
+  onResponse(status: number, headers: HeaderPairs): void {
+    this.summary.status = status;
+    this.summary.responseSize = 0;
+    this.options.sink?.respond({ status, headers });
+    const recording = this.recording;
     if (!recording) return;
     try {
-      write();
+      recording.respond(status, headers);
     } catch (error) {
-      options.onStoreError?.(error as Error);
-    }
-  };
-
-  let recording: Recording | undefined = options.recording;
-  if (options.store && !recording) {
-    try {
-      recording = options.store.begin({
-        ...input,
-        target: destination.target,
-        route: destination.route,
-        body: Buffer.isBuffer(input.body) ? input.body : undefined,
-      });
-    } catch (error) {
-      options.onStoreError?.(error as Error);
+      this.options.onStoreError?.(error as Error);
     }
   }
-  const summary: ExchangeSummary = {
-    // Known once the turn's batch commits; reading recording.id now would commit it early.
-    id: 0,
-    replayOf: input.replayOf,
-    deliveryId: input.deliveryId,
-    url: input.url,
-    target: destination.target,
-    route: destination.route,
-    receivedAt: input.receivedAt,
-    method: input.method,
-    path: input.path,
-    requestSize: Buffer.isBuffer(input.body) ? input.body.length : 0,
-    status: null,
-    responseSize: null,
-    durationMs: null,
-    state: 'pending',
-    errorCode: null,
-    errorMessage: null,
-  };
 
-  let resolve!: (summary: ExchangeSummary) => void;
-  const done = new Promise<ExchangeSummary>((r) => (resolve = r));
-  let finished = false;
-  const finish = (error?: { code: ErrorCode; message: string }) => {
-    if (finished) return;
-    finished = true;
-    const durationMs = Math.round((performance.now() - started) * 100) / 100;
+  onData(chunk: Buffer, last: boolean): void {
+    this.summary.responseSize! += chunk.length;
+    const { recording, options } = this;
+    if (recording) {
+      try {
+        recording.appendResponseBody(chunk);
+      } catch (error) {
+        options.onStoreError?.(error as Error);
+      }
+    }
+    if (options.sink && !options.sink.write(chunk, last, this.resumeForward)) this.handle?.pause();
+  }
+
+  onEnd(): void {
+    this.options.sink?.end();
+    this.finish();
+  }
+
+  onError(code: ForwardErrorCode, message: string): void {
+    // Keep reading the request body so the store gets all of it, then tell the sender.
+    afterRequestBody(this.input.body, () => {
+      this.options.sink?.abort(code, message);
+      this.finish({ code, message });
+    });
+  }
+
+  private readonly resumeForward = () => this.handle?.resume();
+
+  private forward(): void {
+    if (this.cancelled) return;
+    if (!Buffer.isBuffer(this.input.body)) this.watchBody(this.input.body);
+    this.handle = this.options.forwarder.forward(this.input, this);
+  }
+
+  /** Runs a store write; a failing store is reported and forwarding goes on. */
+  private record(write: (recording: Recording) => void): void {
+    if (!this.recording) return;
+    try {
+      write(this.recording);
+    } catch (error) {
+      this.options.onStoreError?.(error as Error);
+    }
+  }
+
+  // Attached together with the forward: a flowing body must not pass before the local request is there to take it.
+  private watchBody(body: Readable): void {
+    body.on('data', (chunk: Buffer) => {
+      this.summary.requestSize += chunk.length;
+      this.record((r) => r.appendRequestBody(chunk));
+    });
+    body.on('end', () => {
+      this.requestBodyEnded = true;
+      this.record((r) => r.endRequestBody());
+    });
+    // Cut off mid-body (the tunnel dropped): what arrived is kept, marked as not whole, so a redelivery replaces it.
+    body.on('error', () => this.record((r) => r.abandonRequestBody()));
+  }
+
+  private finish(error?: { code: ErrorCode; message: string }): void {
+    if (this.finished) return;
+    this.finished = true;
+    const { summary, recording, input, options } = this;
+    const durationMs = Math.round((performance.now() - this.started) * 100) / 100;
     summary.durationMs = durationMs;
     summary.id = recording?.id ?? 0;
-    if (!requestBodyEnded) {
+    if (!this.requestBodyEnded) {
       // Over before the whole request passed (the tunnel dropped mid-body): the record must never pass for whole, or a
       // redelivery of the same delivery id would be taken as already delivered. Marked now, before fail() closes it.
-      guard(() => recording!.abandonRequestBody());
+      this.record((r) => r.abandonRequestBody());
       if (error) {
         summary.requestIncomplete = true;
         error = { ...error, message: `${error.message} after ${summary.requestSize} bytes of the request body; the local app did not get it whole` };
@@ -123,27 +213,32 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
     if (redacted) summary.redacted = redacted;
     // Examined before the answer is written, so both land in one commit: a reader of the store (`hooktunnel wait`)
     // never sees a finished exchange whose analysis is still to come. The request body is closed by now (ended or abandoned).
-    if (options.secrets) summary.webhook = examine(options.secrets);
+    if (options.secrets) summary.webhook = this.examine(options.secrets);
     if (error) {
       summary.status ??= ERROR_STATUS[error.code];
-      Object.assign(summary, { state: 'failed', errorCode: error.code, errorMessage: error.message });
-      guard(() => recording!.fail(ERROR_STATUS[error.code], error.code, error.message, durationMs));
+      summary.state = 'failed';
+      summary.errorCode = error.code;
+      summary.errorMessage = error.message;
+      const { code, message } = error;
+      this.record((r) => r.fail(ERROR_STATUS[code], code, message, durationMs));
     } else {
       summary.state = 'complete';
-      guard(() => recording!.complete(durationMs));
+      this.record((r) => r.complete(durationMs));
     }
     // Announced once its rows are committed, so whoever hears of it can read it back.
-    if (recording) recording.whenStored(() => resolve(summary));
-    else resolve(summary);
-  };
+    if (recording) recording.whenStored(() => this.resolveDone(summary));
+    else this.resolveDone(summary);
+  }
 
   // After forwarding, never before: a signature check must not delay the local app.
-  const examine = (secrets: Secrets): WebhookInfo | null => {
+  private examine(secrets: Secrets): WebhookInfo | null {
+    const { recording, input, options } = this;
     try {
-      const stored = recording && recording.id > 0;
-      let analysis = analyzeWebhook({ headers: input.headers, body: Buffer.isBuffer(input.body) ? input.body : EMPTY, url: input.url }, secrets, input.receivedAt);
+      const stored = recording !== undefined && recording.id > 0;
+      const whole = Buffer.isBuffer(input.body);
+      let analysis = analyzeWebhook({ headers: input.headers, body: whole ? (input.body as Buffer) : EMPTY, url: input.url }, secrets, input.receivedAt);
       // A streamed (large) body is read back from the store only when its headers say it is a webhook worth checking.
-      if (!Buffer.isBuffer(input.body) && analysis.provider !== null) {
+      if (!whole && analysis.provider !== null) {
         // The bytes as they arrived: the stored ones may be redacted.
         const body = recording?.unredactedBody ?? (stored && options.store?.get(recording!.id)?.requestBody);
         if (!body) return null;
@@ -155,68 +250,7 @@ export function runExchange(input: ExchangeInput, options: RunOptions): RunningE
       options.onStoreError?.(error as Error);
       return null;
     }
-  };
-
-  // Store before forward: the request goes to the local app once its row is written (or, the store failing, held).
-  let handle: ForwardHandle | undefined;
-  let cancelled: { code: ErrorCode; message: string } | undefined;
-  let requestBodyEnded = Buffer.isBuffer(input.body);
-  // Attached together with the forward: a flowing body must not pass before the local request is there to take it.
-  const watchBody = (body: Readable) => {
-    body.on('data', (chunk: Buffer) => {
-      summary.requestSize += chunk.length;
-      guard(() => recording!.appendRequestBody(chunk));
-    });
-    body.on('end', () => {
-      requestBodyEnded = true;
-      guard(() => recording!.endRequestBody());
-    });
-    // Cut off mid-body (the tunnel dropped): what arrived is kept, marked as not whole, so a redelivery replaces it.
-    body.on('error', () => guard(() => recording!.abandonRequestBody()));
-  };
-
-  const forward = () => {
-    if (cancelled) return;
-    if (!Buffer.isBuffer(input.body)) watchBody(input.body);
-    handle = startForward();
-  };
-  const startForward = (): ForwardHandle => forwarder.forward(input, {
-    onResponse(status, headers) {
-      summary.status = status;
-      summary.responseSize = 0;
-      sink?.respond({ status, headers });
-      guard(() => recording!.respond(status, headers));
-    },
-    onData(chunk, last) {
-      summary.responseSize! += chunk.length;
-      guard(() => recording!.appendResponseBody(chunk));
-      if (sink && !sink.write(chunk, last, () => handle?.resume())) handle?.pause();
-    },
-    onEnd() {
-      sink?.end();
-      finish();
-    },
-    onError(code, message) {
-      // Keep reading the request body so the store gets all of it, then tell the sender.
-      afterRequestBody(input.body, () => {
-        sink?.abort(code, message);
-        finish({ code, message });
-      });
-    },
-  });
-
-  if (recording) recording.whenStored(forward);
-  else forward();
-
-  return {
-    done,
-    recording,
-    cancel(code, message) {
-      cancelled = { code, message };
-      handle?.abort();
-      finish({ code, message });
-    },
-  };
+  }
 }
 
 const EMPTY = Buffer.alloc(0);
