@@ -1,7 +1,7 @@
 // One exchange being recorded: its row exists from the first byte; bodies stream in and are hashed as they pass.
 // Every write goes through the store's WriteBehind, so a full or locked database delays the writes instead of losing them.
 
-import { createHash } from 'node:crypto';
+import { sha256Hex as sha256 } from './sha256.js';
 import type Database from 'better-sqlite3';
 import type { HeaderPairs } from '../exchange.js';
 import { BodyWriter } from './body-writer.js';
@@ -76,7 +76,6 @@ export function prepareRecordingStatements(db: Database.Database) {
 }
 export type RecordingStatements = ReturnType<typeof prepareRecordingStatements>;
 
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 // What a row costs in the write-behind buffer besides its bodies.
 const ROW_BYTES = 1024;
 
