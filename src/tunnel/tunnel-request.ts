@@ -1,7 +1,7 @@
 // One request arriving through the tunnel, and the way to answer it.
 
 import { Readable } from 'node:stream';
-import { encode, MessageType, type ErrorCode, type RequestMeta, type ResponseMeta } from '../protocol.js';
+import { BODY_CHUNK_BYTES, encode, MessageType, type ErrorCode, type RequestMeta, type ResponseMeta } from '../protocol.js';
 
 /** The socket side a request talks to; implemented by TunnelClient. */
 export interface StreamChannel {
@@ -38,6 +38,8 @@ export class TunnelRequest {
       return;
     }
     this.body = new Readable({
+      // A few frames' worth: with the default 16 KiB every 256 KiB frame paused the socket until the app took it.
+      highWaterMark: 4 * BODY_CHUNK_BYTES,
       read: () => {
         if (this.readsPaused) {
           this.readsPaused = false;
@@ -51,7 +53,8 @@ export class TunnelRequest {
   /** More request body from the relay. Backpressure: a full buffer pauses the whole socket until it drains. */
   pushBody(chunk: Buffer, end: boolean): void {
     if (!(this.body instanceof Readable)) return;
-    if (chunk.length > 0 && !this.body.push(Buffer.from(chunk)) && !this.readsPaused) {
+    // Pushed as it is: a body frame is its own buffer (ws assembles it from the socket's reads), nothing to free apart.
+    if (chunk.length > 0 && !this.body.push(chunk) && !this.readsPaused) {
       this.readsPaused = true;
       this.channel.pauseReads();
     }
