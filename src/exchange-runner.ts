@@ -122,6 +122,7 @@ class ExchangeRun implements RunningExchange, ForwardHandlers {
     this.finish({ code, message });
   }
 
+  // onResponse and onData write to the store inline rather than through record(): no closure per response chunk.
   onResponse(status: number, headers: HeaderPairs): void {
     this.summary.status = status;
     this.summary.responseSize = 0;
