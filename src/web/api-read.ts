@@ -28,8 +28,9 @@ function intParam(url: URL, name: string, fallback?: number): number | undefined
 }
 
 export function exchangeOr404(deps: RouteDeps, idText: string): Exchange {
-  const id = Number(idText);
-  const exchange = Number.isInteger(id) && id > 0 ? deps.store.get(id) : undefined;
+  // Digits only: Number() would also take "0x3", "3e0" or "\n3", and the text ends up in file names and headers.
+  if (!/^[1-9]\d*$/.test(idText)) throw new HttpError(404, `no exchange #${JSON.stringify(idText)}; ids are whole numbers`);
+  const exchange = deps.store.get(Number(idText));
   if (!exchange) throw new HttpError(404, `no exchange #${idText}`);
   return exchange;
 }
@@ -66,10 +67,11 @@ export function addReadRoutes(router: Router, deps: RouteDeps): void {
   // A window of the bytes for the views; the page pages through large bodies instead of loading them whole.
   router.add('GET', '/api/exchanges/:id/body/:part', (ctx) => {
     const which = part(ctx);
-    const bytes = bodyBytes(exchangeOr404(deps, ctx.params.id), which, ctx.url.searchParams.get('decoded') === '1');
+    const e = exchangeOr404(deps, ctx.params.id);
+    const bytes = bodyBytes(e, which, ctx.url.searchParams.get('decoded') === '1');
     const offset = Math.min(intParam(ctx.url, 'offset', 0)!, bytes.length);
     const length = Math.min(intParam(ctx.url, 'length', MAX_WINDOW)!, MAX_WINDOW);
-    sendBytes(ctx.res, bytes.subarray(offset, offset + length), `exchange-${ctx.params.id}-${which}.part`, {
+    sendBytes(ctx.res, bytes.subarray(offset, offset + length), `exchange-${e.id}-${which}.part`, {
       'X-Body-Size': bytes.length,
     });
   });
@@ -77,8 +79,8 @@ export function addReadRoutes(router: Router, deps: RouteDeps): void {
   router.add('GET', '/api/exchanges/:id/raw/:part', (ctx) => {
     const which = part(ctx);
     const decoded = ctx.url.searchParams.get('decoded') === '1';
-    const bytes = bodyBytes(exchangeOr404(deps, ctx.params.id), which, decoded);
-    sendBytes(ctx.res, bytes, `exchange-${ctx.params.id}-${which}${decoded ? '-decoded' : ''}.bin`);
+    const e = exchangeOr404(deps, ctx.params.id);
+    sendBytes(ctx.res, bodyBytes(e, which, decoded), `exchange-${e.id}-${which}${decoded ? '-decoded' : ''}.bin`);
   });
 
   router.add('GET', '/api/exchanges/:id/curl', ({ res, params }) => {
@@ -90,8 +92,9 @@ export function addReadRoutes(router: Router, deps: RouteDeps): void {
     const ids = (url.searchParams.get('ids') ?? '').split(',').filter(Boolean);
     if (ids.length === 0) throw new HttpError(400, 'ids= names no exchange; for example ids=3,4');
     if (ids.length > MAX_HAR_ENTRIES) throw new HttpError(400, `at most ${MAX_HAR_ENTRIES} exchanges per HAR export`);
-    const har = toHar(ids.map((id) => exchangeOr404(deps, id)), { version: VERSION });
-    sendBytes(res, Buffer.from(JSON.stringify(har, null, 2)), `hooktunnel-${ids.length === 1 ? ids[0] : `${ids.length}-exchanges`}.har`);
+    const exchanges = ids.map((id) => exchangeOr404(deps, id));
+    const har = toHar(exchanges, { version: VERSION });
+    sendBytes(res, Buffer.from(JSON.stringify(har, null, 2)), `hooktunnel-${ids.length === 1 ? exchanges[0].id : `${ids.length}-exchanges`}.har`);
   });
 
   router.add('GET', '/api/diff', ({ res, url }) => {

@@ -53,7 +53,11 @@ export class Router {
       pathKnown = true;
       if (route.method !== method && !(method === 'HEAD' && route.method === 'GET')) continue;
       const params: Record<string, string> = {};
-      route.names.forEach((name, i) => (params[name] = decodeURIComponent(found[i + 1])));
+      try {
+        route.names.forEach((name, i) => (params[name] = decodeURIComponent(found[i + 1])));
+      } catch {
+        throw new HttpError(400, `the path ${JSON.stringify(pathname)} is not valid percent-encoding`);
+      }
       return { handler: route.handler, params };
     }
     throw pathKnown ? new HttpError(405, `${method} is not allowed here`) : new HttpError(404, `no such page: ${pathname}`);

@@ -147,7 +147,11 @@ describe('headers', () => {
   it('answers bad input with one plain line and the right status', async () => {
     const cases: [string, number, RegExp][] = [
       ['/api/exchanges/999', 404, /^no exchange #999\n$/],
-      ['/api/exchanges/abc', 404, /^no exchange #abc\n$/],
+      ['/api/exchanges/abc', 404, /^no exchange #"abc"; ids are whole numbers\n$/],
+      // Number() takes these, and the text used to end up in a download's file name (a header): a 500.
+      ['/api/exchanges/%0A1/body/request', 404, /ids are whole numbers/],
+      ['/api/exchanges/0x1/raw/request', 404, /ids are whole numbers/],
+      ['/api/exchanges/%E0', 400, /not valid percent-encoding/],
       ['/api/exchanges/1/raw/other', 404, /request or response/],
       ['/api/exchanges?before=x', 400, /not a whole number/],
       ['/api/exchanges/1/body/request?decoded=1', 409, /not gzip/],
