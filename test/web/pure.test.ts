@@ -5,25 +5,28 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ExchangeSummary } from '../../src/exchange.js';
 import { FeedBatch } from '../../src/web/feed-batch.js';
-import { diffBodies, diffJson, diffLines, MAX_DIFF_BYTES } from '../../src/web/json-diff.js';
+import { diffBodies, diffLines, MAX_DIFF_BYTES } from '../../src/web/json-diff.js';
 import { parseWebFilter } from '../../src/web/list-filter.js';
 import { HttpError, Router } from '../../src/web/router.js';
 
-describe('diffJson', () => {
-  it('ignores key order and whitespace, and reports changes at their paths', () => {
-    const a = JSON.parse('{"id":"evt_1","data":{"amount":2000,"items":[1,2,3],"odd key":true},"gone":1}');
-    const b = JSON.parse('{"data":{"items":[1,5],"amount":2000,"odd key":false},"id":"evt_1","new":null}');
-    expect(diffJson(a, b)).toEqual([
-      { path: '$.data.items[1]', op: 'changed', a: 2, b: 5 },
-      { path: '$.data.items[2]', op: 'removed', a: 3 },
-      { path: '$.data["odd key"]', op: 'changed', a: true, b: false },
-      { path: '$.gone', op: 'removed', a: 1 },
-      { path: '$.new', op: 'added', b: null },
-    ]);
+describe('diffBodies on JSON', () => {
+  it('diffs structurally, as `hooktunnel diff` does: key order and whitespace ignored, changes at their paths', () => {
+    const a = Buffer.from('{"id":"evt_1","data":{"amount":2000,"items":[1,2,3],"odd key":true},"gone":1}');
+    const b = Buffer.from('{"data":{"items":[1,5],"amount":2000,"odd key":false},"id":"evt_1","new":null}');
+    expect(diffBodies(a, b)).toEqual({
+      kind: 'json',
+      changes: [
+        { path: 'data.items[1]', change: 'changed', a: 2, b: 5 },
+        { path: 'data.items[2]', change: 'removed', a: 3 },
+        { path: 'data["odd key"]', change: 'changed', a: true, b: false },
+        { path: 'gone', change: 'removed', a: 1 },
+        { path: 'new', change: 'added', b: null },
+      ],
+    });
   });
 
-  it('treats a type change as a change of the whole value', () => {
-    expect(diffJson({ a: [1] }, { a: { 0: 1 } })).toEqual([{ path: '$.a', op: 'changed', a: [1], b: { 0: 1 } }]);
+  it('takes a key named like an Object.prototype member for an ordinary key', () => {
+    expect(diffBodies(Buffer.from('{"toString":1}'), Buffer.from('{}'))).toEqual({ kind: 'json', changes: [{ path: 'toString', change: 'removed', a: 1 }] });
   });
 });
 

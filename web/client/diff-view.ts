@@ -39,7 +39,7 @@ function bodyDiff(diff: DiffResult): Child {
     return el('table', { class: 'diff-table', attrs: { 'data-diff': 'json' } }, [
       head(diff.a.id, diff.b.id, 'JSON path'),
       el('tbody', {}, body.changes.map((c) =>
-        el('tr', { class: c.op }, [el('td', { text: c.op === 'added' ? '+' : c.op === 'removed' ? '−' : '~' }), el('td', { class: 'path', text: c.path }), el('td', { text: show(c.a) }), el('td', { text: show(c.b) })]),
+        el('tr', { class: c.change }, [el('td', { text: c.change === 'added' ? '+' : c.change === 'removed' ? '−' : '~' }), el('td', { class: 'path', text: c.path }), el('td', { text: show(c.a) }), el('td', { text: show(c.b) })]),
       )),
     ]);
   }

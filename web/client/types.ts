@@ -75,7 +75,8 @@ export interface Info {
   version?: string;
 }
 
-export type JsonChange = { path: string; op: 'added' | 'removed' | 'changed'; a?: unknown; b?: unknown };
+/** A JSON difference as src/diff/json-diff.ts reports it (the same as `hooktunnel diff --json`). */
+export type JsonChange = { path: string; change: 'added' | 'removed' | 'changed'; a?: unknown; b?: unknown };
 export type LineChange = { op: ' ' | '-' | '+'; text: string };
 
 export interface DiffResult {
