@@ -42,10 +42,10 @@ export interface ReplayResult {
 }
 
 /** Where the exchange went; one hooktunnel answered itself (a mock route, no route) has no app to go back to. */
-function originalTarget(original: ExchangeSummary): Target {
+export function originalTarget(original: ExchangeSummary, hint = 'pass --to <port|url> to send it to one'): Target {
   if (original.target === MOCK_TARGET || original.target === NO_ROUTE_TARGET) {
     const why = original.target === MOCK_TARGET ? `the mock route ${original.route ?? ''}` : 'hooktunnel (no route took its path)';
-    throw new UserError(`exchange #${original.id} was answered by ${why}, not by an app`, { hint: 'pass --to <port|url> to send it to one', exitCode: 2 });
+    throw new UserError(`exchange #${original.id} was answered by ${why}, not by an app`, { hint, exitCode: 2 });
   }
   return parseTarget(original.target);
 }

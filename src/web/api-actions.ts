@@ -5,8 +5,7 @@ import { runAttempt } from '../delivery/attempt.js';
 import { retryDelay } from '../delivery/retry-schedule.js';
 import { exchangeToJson, type HeaderPairs } from '../exchange.js';
 import { Forwarder } from '../forward/forwarder.js';
-import { parseTarget } from '../forward/target.js';
-import { replayExchange, type ReplayOptions } from '../replay.js';
+import { originalTarget, replayExchange, type ReplayOptions } from '../replay.js';
 import { routePort } from '../routes/forwarded-path.js';
 import { exchangeOr404 } from './api-read.js';
 import type { RouteDeps } from './context.js';
@@ -97,7 +96,7 @@ export function addActionRoutes(router: Router, deps: RouteDeps): void {
       throw new HttpError(409, `exchange #${original.id} was stored redacted (${original.redacted.join(', ')}); a retry would send [REDACTED] in place of the real values`);
     }
     // A routed exchange goes back to its route's target with the rest of its path.
-    const forwarder = routePort(new Forwarder(deps.replayTo ?? parseTarget(original.target), { timeoutMs: deps.timeoutMs, hostHeader: 'rewrite' }), original.route);
+    const forwarder = routePort(new Forwarder(deps.replayTo ?? originalTarget(original, 'replay it to an app instead'), { timeoutMs: deps.timeoutMs, hostHeader: 'rewrite' }), original.route);
     try {
       const context = { store: deps.store, forwarder, schedule: (n: number) => retryDelay(n), timeoutMs: deps.timeoutMs, secrets: deps.secrets };
       const result = await runAttempt(context, original.id, 'manual');

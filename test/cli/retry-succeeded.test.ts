@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, tempHome } from '../helpers/cli.js';
 import { startLocalApp, type LocalApp } from '../helpers/http.js';
+import { NO_ROUTE_TARGET } from '../../src/routes/answered-here.js';
 import { record } from './recorded.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -59,5 +60,20 @@ describe('hooktunnel retry of an exchange that succeeded', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(app.received).toHaveLength(3);
+  });
+});
+
+describe('hooktunnel retry of an exchange hooktunnel answered itself', () => {
+  it('refuses one a route answered (no route took its path), before sending any, and points to replay --to', async () => {
+    const { db, env, app } = await setup();
+    const [failed, noRoute] = record(db, [{ target: app.url }, { target: NO_ROUTE_TARGET, status: 404 }]);
+    const result = await runCli(['retry', String(failed), String(noRoute), '--db', db], { env });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `error: exchange #${noRoute} was answered by hooktunnel (no route took its path), not by an app\n` +
+        `hint: use \`hooktunnel replay ${noRoute} --to <port|url>\` to send it to an app; nothing sent\n`,
+    );
+    expect(app.received).toHaveLength(0);
   });
 });

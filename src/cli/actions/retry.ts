@@ -5,8 +5,8 @@ import { retryDelay } from '../../delivery/retry-schedule.js';
 import { parseDuration } from '../../duration.js';
 import { UserError, usageError } from '../../errors.js';
 import { exchangeToJson, type ExchangeSummary } from '../../exchange.js';
+import { originalTarget } from '../../replay.js';
 import { Forwarder } from '../../forward/forwarder.js';
-import { parseTarget } from '../../forward/target.js';
 import { routePort } from '../../routes/forwarded-path.js';
 import { logLine } from '../../output/exchange-text.js';
 import { openExistingStore, parseId, unknownId } from '../open-store.js';
@@ -54,11 +54,13 @@ export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
     const originals = selected.map((id) => store.get(id) ?? throwUnknown(id, store.path));
     refuseRedacted(originals);
     if (!flags.force) refuseSucceeded(originals, selected);
+    // Checked for all before any is sent: one answered by a mock route (or by no route) has no app to go back to.
+    const targets = originals.map((original) => originalTarget(original, `use \`hooktunnel replay ${original.id} --to <port|url>\` to send it to an app; nothing sent`));
     let failed = false;
-    for (const original of originals) {
+    for (const [i, original] of originals.entries()) {
       const id = original.id;
       // A routed exchange goes back to its route's target with the rest of its path.
-      const forwarder = routePort(new Forwarder(parseTarget(original.target), { timeoutMs, hostHeader: 'rewrite' }), original.route);
+      const forwarder = routePort(new Forwarder(targets[i], { timeoutMs, hostHeader: 'rewrite' }), original.route);
       try {
         const onStoreError = (error: Error) => process.stderr.write(`warning: the attempt was not fully recorded: ${error.message}\n`);
         const result = await runAttempt({ store, forwarder, schedule: (n) => retryDelay(n), timeoutMs, secrets, onStoreError }, id, 'manual');
