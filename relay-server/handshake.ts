@@ -138,11 +138,14 @@ export class TunnelGate {
       }
       const tokenKey = record?.digest.toString('hex');
       if (this.deps.clusterClaim) {
-        this.deps.clusterClaim(hello, tokenKey).then(
-          (claim) => ws.readyState === ws.OPEN && welcome(claim, hello, tokenKey),
-          // Redis is unreachable: not fatal, the client retries (perhaps through another node).
-          (error: Error) => refuse('cluster_unavailable', `the relay cannot reach its cluster's registry right now (${error.message}); retrying`, false),
-        );
+        this.deps.clusterClaim(hello, tokenKey)
+          .then(
+            (claim) => ws.readyState === ws.OPEN && welcome(claim, hello, tokenKey),
+            // Redis is unreachable: not fatal, the client retries (perhaps through another node).
+            (error: Error) => refuse('cluster_unavailable', `the relay cannot reach its cluster's registry right now (${error.message}); retrying`, false),
+          )
+          // A failure while welcoming must not become an unhandled rejection that ends the relay: drop this client.
+          .catch(() => ws.terminate());
         return;
       }
       welcome(this.claim(hello, tokenKey), hello, tokenKey);

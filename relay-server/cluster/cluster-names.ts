@@ -2,7 +2,7 @@
 // any node's --data-dir.
 
 import type { Redis } from 'ioredis';
-import { loadRedis } from './load-redis.js';
+import { loadRedis, shownRedisUrl } from './load-redis.js';
 import { redisKeys } from './redis-keys.js';
 
 export interface ClusterName {
@@ -19,7 +19,7 @@ async function withRedis<T>(url: string, use: (redis: Redis) => Promise<T>): Pro
     await redis.connect();
   } catch (error) {
     redis.disconnect();
-    throw new Error(`could not reach Redis at ${url}: ${(error as Error).message}`);
+    throw new Error(`could not reach Redis at ${shownRedisUrl(url)}: ${(error as Error).message}`);
   }
   try {
     return await use(redis);

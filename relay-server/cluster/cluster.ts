@@ -17,6 +17,7 @@ import { TunnelDirectory } from './directory.js';
 import { hopToNode, inboundHop, type Hop } from './node-hop.js';
 import { redisKeys } from './redis-keys.js';
 import { RedisConnection } from './redis-connection.js';
+import { shownRedisUrl } from './load-redis.js';
 import { StreamQueue } from './stream-queue.js';
 
 /**
@@ -207,7 +208,7 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
         // A node restarting during a Redis outage starts anyway, degraded as a running node is when Redis goes away:
         // it answers 503 for tunnels it cannot locate, refuses new clients (they retry), and /healthz and /metrics
         // say Redis is down. ioredis keeps reconnecting; the first connection registers the node as above.
-        log(`Redis at ${options.redisUrl} is not reachable (${(error as Error).message}): serving degraded until it is; retrying`);
+        log(`Redis at ${shownRedisUrl(options.redisUrl)} is not reachable (${(error as Error).message}): serving degraded until it is; retrying`);
       }
       timer = setInterval(() => void refresh(), options.refreshMs ?? DEFAULT_REFRESH_MS);
       timer.unref();

@@ -8,3 +8,15 @@ import type { Redis } from 'ioredis';
 const require = createRequire(import.meta.url);
 
 export const loadRedis = (): typeof Redis => (require('ioredis') as typeof import('ioredis')).Redis;
+
+/** The Redis URL as logs and errors show it: a password in it (`redis://:secret@host`) is replaced by `***`. */
+export function shownRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.password) return url;
+    parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}

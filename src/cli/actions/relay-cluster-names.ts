@@ -3,13 +3,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { listClusterNames, releaseClusterName } from '../../../relay-server/cluster/cluster-names.js';
+import { shownRedisUrl } from '../../../relay-server/cluster/load-redis.js';
 import { UserError } from '../../errors.js';
 import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
 import { sanitize } from '../../sanitize.js';
 
 const reachable = async <T>(work: Promise<T>, url: string): Promise<T> =>
   work.catch((error: Error) => {
-    throw new UserError(error.message.startsWith('could not reach Redis') ? error.message : `Redis at ${url}: ${error.message}`, {
+    throw new UserError(error.message.startsWith('could not reach Redis') ? error.message : `Redis at ${shownRedisUrl(url)}: ${error.message}`, {
       hint: 'check --redis (HOOKTUNNEL_REDIS): the same URL the relay nodes use',
     });
   });

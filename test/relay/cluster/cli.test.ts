@@ -43,4 +43,13 @@ describe('relay scale-out flags', () => {
     const health = (await (await fetch(`${node.url}/healthz`)).json()) as { cluster: { node: string; redis: string } };
     expect(health.cluster).toEqual({ node: 'http://127.0.0.1:9', redis: 'down' });
   });
+
+  it('relay name list with Redis unreachable: one line naming the URL without its password, exit 1, nothing else', async () => {
+    const closed = await freePort();
+    const result = await relay(['name', 'list', '--redis', `redis://:hunter2@127.0.0.1:${closed}`]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`^error: could not reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${closed}: `));
+    expect(result.stderr).not.toContain('hunter2');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
 });
