@@ -1,7 +1,7 @@
 // Renders a body for people: JSON pretty-printed, forms decoded, text as text, binary summarised. Never for --raw.
 
 import { isUtf8 } from 'node:buffer';
-import { gunzipSync } from 'node:zlib';
+import { gunzipBounded } from '../gzip-body.js';
 import { sanitize } from '../sanitize.js';
 
 export type BodyKind = 'empty' | 'json' | 'form' | 'text' | 'binary';
@@ -26,13 +26,11 @@ export function viewBody(bytes: Buffer, contentType = '', contentEncoding = ''):
   const type = contentType.split(';')[0].trim().toLowerCase();
   const size = `${bytes.length.toLocaleString('en-US')} bytes`;
   if (bytes.length === 0) return { kind: 'empty', lines: [], summary: 'empty' };
-  if (/^(gzip|x-gzip)$/i.test(contentEncoding.trim())) {
-    try {
-      const inner = viewBody(gunzipSync(bytes), contentType);
-      return { ...inner, summary: `${size} gzip → ${inner.summary}` };
-    } catch {
-      // Not really gzip: fall through and show what it is.
-    }
+  // Not really gzip, or a bomb past the bound: fall through and show what it is.
+  const inflated = /^(gzip|x-gzip)$/i.test(contentEncoding.trim()) ? gunzipBounded(bytes) : null;
+  if (inflated) {
+    const inner = viewBody(inflated, contentType);
+    return { ...inner, summary: `${size} gzip → ${inner.summary}` };
   }
   const label = type ? `${size}, ${sanitize(type)}` : size;
   if (!isUtf8(bytes)) {

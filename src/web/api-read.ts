@@ -4,7 +4,7 @@ import { exchangeToJson, headerValue, type Exchange } from '../exchange.js';
 import { toCurl } from '../export/curl.js';
 import { toHar } from '../export/har.js';
 import { VERSION } from '../cli/version.js';
-import { decodeBody } from './body-info.js';
+import { decodeBody } from '../gzip-body.js';
 import type { RouteDeps } from './context.js';
 import { diffBodies } from './json-diff.js';
 import { listFiltered, parseWebFilter } from './list-filter.js';

@@ -2,11 +2,8 @@
 
 import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
-import { gunzipSync } from 'node:zlib';
 import { headerValue, type HeaderPairs } from '../exchange.js';
-
-/** A gzip body that inflates past this is shown raw only (a zip bomb must not take the inspector down). */
-export const MAX_DECODED_BYTES = 64 * 1024 * 1024;
+import { decodeBody } from '../gzip-body.js';
 
 export interface BodyInfo {
   size: number;
@@ -19,17 +16,6 @@ export interface BodyInfo {
   decodedUtf8: boolean | null;
   /** Set when Content-Encoding is gzip and the bytes inflate: the decoded size. */
   decodedSize: number | null;
-}
-
-/** The bytes the page shows by default: gunzipped when the body says gzip and really is. */
-export function decodeBody(headers: HeaderPairs, bytes: Buffer): Buffer | null {
-  const encoding = (headerValue(headers, 'content-encoding') ?? '').trim().toLowerCase();
-  if (encoding !== 'gzip' && encoding !== 'x-gzip') return null;
-  try {
-    return gunzipSync(bytes, { maxOutputLength: MAX_DECODED_BYTES });
-  } catch {
-    return null;
-  }
 }
 
 export function bodyInfo(headers: HeaderPairs, bytes: Buffer, sha256: string | null): BodyInfo {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sanitize } from '../../src/sanitize.js';
 import { parseBytes, parseDuration } from '../../src/duration.js';
+import { MAX_DECODED_BYTES } from '../../src/gzip-body.js';
 import { viewBody } from '../../src/output/body-view.js';
 import { exchangeTable } from '../../src/output/exchange-text.js';
 import type { ExchangeSummary } from '../../src/exchange.js';
@@ -68,6 +69,13 @@ describe('body view', () => {
     const view = viewBody(gzipSync('{"z":1}'), 'application/json', 'gzip');
     expect(view.kind).toBe('json');
     expect(view.summary).toMatch(/gzip → 7 bytes/);
+  });
+  it('shows a gzip bomb raw instead of inflating it past the bound', () => {
+    // 65 MiB of zeros is about 64 KiB of gzip: one byte over MAX_DECODED_BYTES inflated would be too many.
+    const bomb = gzipSync(Buffer.alloc(MAX_DECODED_BYTES + 1));
+    const view = viewBody(bomb, 'application/json', 'gzip');
+    expect(view.kind).toBe('binary');
+    expect(view.summary).toBe(`${bomb.length.toLocaleString('en-US')} bytes, application/json, binary`);
   });
   it('sanitises text bodies', () => {
     expect(viewBody(Buffer.from('hi \x1b[2J'), 'text/plain').lines).toEqual(['hi \\e[2J']);
