@@ -8,7 +8,7 @@ import { sanitize } from '../sanitize.js';
 import { logLine } from './exchange-text.js';
 import { jsonText } from './json-text.js';
 import type { Route } from '../routes/route-table.js';
-import { routeLines, routeView } from '../routes/route-view.js';
+import { routeLines, routesLabel, routeView } from '../routes/route-view.js';
 
 export interface ReadyInfo {
   url: string;
@@ -59,7 +59,7 @@ export function plainReporter(out: Write, err: Write): ListenReporter {
       }
     },
     ready(info) {
-      out(`${chalk.bold.green('hooktunnel')}  ${chalk.bold(sanitize(info.url))}  →  ${info.routes ? `${info.routes.length} routes` : sanitize(info.target)}\n`);
+      out(`${chalk.bold.green('hooktunnel')}  ${chalk.bold(sanitize(info.url))}  →  ${info.routes ? routesLabel(info.routes) : sanitize(info.target)}\n`);
       for (const line of info.routes ? routeLines(info.routes, '            ') : []) out(`${line}\n`);
       if (info.inspector) out(`            inspector ${chalk.cyan(info.inspector)}\n`);
       if (info.localOnly) {

@@ -40,3 +40,11 @@ export function longestTimeout(routes: Route[], fallback: number): number {
   if (timeouts.length === 0) return fallback;
   return timeouts.includes(0) ? 0 : Math.max(...timeouts);
 }
+
+/** The embedded relay's default name for a routes config: its directory's name, so the URL repeats from run to run. */
+export function projectName(configFile: string): string {
+  const dir = configFile.split(/[\\/]/).slice(-2, -1)[0] ?? '';
+  // Cut before trimming: a name ending in "-" is one the relay refuses.
+  const name = dir.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 63).replace(/^-+|-+$/g, '');
+  return name || 'routes';
+}

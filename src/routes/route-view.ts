@@ -35,3 +35,8 @@ export function routeLines(routes: Route[], indent = ''): string[] {
     return `${indent}${sanitize(v.prefix.padEnd(width))}  ${v.mode.padEnd(7)} → ${sanitize(v.target)}${extra}`;
   });
 }
+
+/** Where listen forwards, in one line, when hooktunnel.yml routes decide it: `3 routes (hooktunnel.yml)`. */
+export function routesLabel(routes: readonly unknown[]): string {
+  return `${routes.length} route${routes.length === 1 ? '' : 's'} (hooktunnel.yml)`;
+}

@@ -7,6 +7,7 @@ import type { Session } from '../session.js';
 import type { Store } from '../store/store.js';
 import type { ConnectionStatus } from '../tunnel/tunnel-client.js';
 import { StoreModel } from './store-model.js';
+import { routesLabel } from '../routes/route-view.js';
 
 export interface SessionModelOptions {
   session: Session;
@@ -42,7 +43,7 @@ export class SessionModel extends StoreModel {
       info: {
         mode: 'listen',
         url: options.session.welcome?.url ?? null,
-        target: routes ? `${routes.length} route${routes.length === 1 ? '' : 's'} (hooktunnel.yml)` : options.target.url,
+        target: routes ? routesLabel(routes) : options.target.url,
         dbPath: options.store.path,
         connection: { state: 'connecting', attempt: 0 },
         note: options.note,

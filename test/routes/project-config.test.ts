@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { parseProjectConfig } from '../../src/project-config/project-config.js';
-import { findProjectConfig, longestTimeout, resolveRoutes } from '../../src/project-config/find-project-config.js';
+import { findProjectConfig, longestTimeout, projectName, resolveRoutes } from '../../src/project-config/find-project-config.js';
+import { NAME_PATTERN } from '../../relay-server/tunnel-registry.js';
+import { plainReporter } from '../../src/output/listen-reporter.js';
+import { parseTarget } from '../../src/forward/target.js';
 import type { Route } from '../../src/routes/route-table.js';
 
 const FULL = `# a project with three apps
@@ -110,5 +113,28 @@ describe('findProjectConfig', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("projectName (the embedded relay's name for a routes config)", () => {
+  it.each([
+    ['/home/me/Shop API/hooktunnel.yml', 'shop-api'],
+    ['/srv/__/hooktunnel.yml', 'routes'],
+    // 62 letters, then characters that become a dash right where 63 characters are cut: no trailing dash.
+    [`/x/${'a'.repeat(62)}!!tail/hooktunnel.yml`, 'a'.repeat(62)],
+  ])('%s → %s, a name the relay accepts', (file, name) => {
+    expect(projectName(file)).toBe(name);
+    expect(projectName(file)).toMatch(NAME_PATTERN);
+  });
+});
+
+describe("listen's banner with routes", () => {
+  it('says how many routes, one or several, and lists them', () => {
+    const lines: string[] = [];
+    const reporter = plainReporter((text) => lines.push(text), () => {});
+    const route = { prefix: '/a', where: 'hooktunnel.yml:3:3', mode: 'forward' as const, target: parseTarget('4000'), timeoutMs: 30_000, hostHeader: 'rewrite' as const };
+    reporter.ready({ url: 'http://127.0.0.1:4747/t/shop', target: '', dbPath: null, localOnly: false, routes: [route] });
+    expect(lines[0]).toContain('→  1 route (hooktunnel.yml)');
+    expect(lines[1]).toContain('/a');
   });
 });

@@ -6,9 +6,10 @@ import { UserError, usageError } from '../../errors.js';
 import { parseTarget, type Target } from '../../forward/target.js';
 import { parseHostHeader } from '../../forward/host-header.js';
 import type { AckSettings } from '../../protocol.js';
-import { findProjectConfig, longestTimeout, resolveRoutes } from '../../project-config/find-project-config.js';
+import { findProjectConfig, longestTimeout, projectName, resolveRoutes } from '../../project-config/find-project-config.js';
 import type { ProjectConfig } from '../../project-config/project-config.js';
 import type { Route } from '../../routes/route-table.js';
+import { routesLabel } from '../../routes/route-view.js';
 import { withFileFlags } from '../project-flags.js';
 import { parseRedactRule } from '../../redact/redact.js';
 import type { Secrets } from '../../webhooks/secrets.js';
@@ -91,13 +92,6 @@ function ackWithRoutes(ack: AckSettings | undefined, routes: Route[] | undefined
   return deliverySettings({ ...flags, ack: true, ackPath: prefixes }).ack;
 }
 
-/** The embedded relay's default name for a routes config: its directory's name, so the URL repeats from run to run. */
-function projectName(project: ProjectConfig): string {
-  const dir = project.file.split(/[\\/]/).slice(-2, -1)[0] ?? '';
-  const name = dir.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
-  return name || 'routes';
-}
-
 export async function listen(targetArg: string | undefined, cliFlags: ListenFlags, userSet: Set<string> = new Set()): Promise<void> {
   const configFile = findProjectConfig(cliFlags.config);
   const project = configFile ? (await import('../../project-config/read-project-config.js')).loadProjectConfig(configFile) : undefined;
@@ -143,7 +137,7 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
     if (!relayUrl) embedded = await (await import('../../embedded-relay.js')).ensureEmbeddedRelay(Number(flags.embeddedPort));
     const tunnelRelay = relayUrl ?? embedded!.url;
     // On our own embedded relay the name defaults to the port, so the URL repeats from run to run.
-    const name = flags.name ?? (embedded?.relay ? (routes && project ? projectName(project) : String(target.port)) : undefined);
+    const name = flags.name ?? (embedded?.relay ? (routes && project ? projectName(project.file) : String(target.port)) : undefined);
     const resumeFile = resumeFilePath();
     const resume = resumeKey(tunnelRelay, target.url, name);
     session = new Session({
@@ -233,11 +227,6 @@ async function startInspector(
   });
   followSession(session, inspector);
   return inspector;
-}
-
-/** Where listen forwards, in one line, when hooktunnel.yml routes decide it. */
-function routesLabel(routes: Route[]): string {
-  return `${routes.length} route${routes.length === 1 ? '' : 's'} (hooktunnel.yml)`;
 }
 
 function fatalHint(message: string): string | undefined {
