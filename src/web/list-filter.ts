@@ -34,11 +34,11 @@ export function parseWebFilter(text: string): WebFilter {
 function matches(store: Store, e: ExchangeSummary, filter: WebFilter): boolean {
   if (filter.method && e.method.toUpperCase() !== filter.method) return false;
   if (!termsMatch(e, filter.query.terms)) return false;
-  return filter.query.words.every((word) => {
-    if (summaryMatches(e, word)) return true;
-    const whole = store.get(e.id);
-    return whole !== undefined && bodyMatches(whole, word);
-  });
+  // The whole exchange (bodies included) is read once, and only for the words the summary does not answer.
+  const rest = filter.query.words.filter((word) => !summaryMatches(e, word));
+  if (rest.length === 0) return true;
+  const whole = store.get(e.id);
+  return whole !== undefined && rest.every((word) => bodyMatches(whole, word));
 }
 
 export interface ListPage {
