@@ -137,7 +137,7 @@ export function exchangeToJson(e: ExchangeSummary | Exchange): Record<string, un
   };
   if ('requestBody' in e) {
     if (e.senderBody && json.sender) Object.assign(json.sender as object, { body: bodyToJson(e.senderBody) });
-    json.attemptHistory = (e.attemptHistory ?? []).map((a) => ({ ...a, startedAt: new Date(a.startedAt).toISOString() }));
+    json.attemptHistory = attemptsToJson(e.attemptHistory);
     Object.assign(json.request as object, { headers: e.requestHeaders, body: bodyToJson(e.requestBody), sha256: e.requestSha256 });
     if (json.response && e.responseHeaders) {
       Object.assign(json.response as object, {
@@ -148,6 +148,11 @@ export function exchangeToJson(e: ExchangeSummary | Exchange): Record<string, un
     }
   }
   return json;
+}
+
+/** Attempts as JSON shows them (`startedAt` as an ISO date). */
+export function attemptsToJson(attempts: AttemptRecord[] = []): Record<string, unknown>[] {
+  return attempts.map((a) => ({ ...a, startedAt: new Date(a.startedAt).toISOString() }));
 }
 
 /** Case-insensitive lookup of the first header with this name. */
