@@ -22,6 +22,18 @@ const BUSY_TIMEOUT_MS = 5_000;
 /** Rows `progressAfter` returns at most per call. */
 export const PROGRESS_BATCH = 500;
 
+// Settled: answered (or failed), no automatic attempt due and none running (its lease, if any, has run out).
+const PROGRESS_COLUMNS = `id, received_at AS receivedAt,
+  state != 'pending' AND next_attempt_at IS NULL AND (lease_until IS NULL OR lease_until <= ?) AS settled`;
+
+export interface Progress {
+  id: number;
+  receivedAt: number;
+  settled: boolean;
+}
+type ProgressRow = Omit<Progress, 'settled'> & { settled: number };
+const toProgress = (row: ProgressRow): Progress => ({ ...row, settled: row.settled === 1 });
+
 export interface ListOptions {
   limit: number;
   /** Only exchanges older than this id (for paging back). */
@@ -94,11 +106,8 @@ export class Store {
       // Answered from the (provider, event_at) index without a scan.
       latestEvent: db.prepare(`SELECT max(event_at) FROM exchanges WHERE provider = ?`).pluck(),
       // The rowid range scan `wait` runs on every change of the file: cheap however large the store is.
-      progressAfter: db.prepare(
-        `SELECT id, received_at AS receivedAt,
-           state != 'pending' AND next_attempt_at IS NULL AND (lease_until IS NULL OR lease_until <= ?) AS settled
-         FROM exchanges WHERE id > ? ORDER BY id LIMIT ${PROGRESS_BATCH}`,
-      ),
+      progressAfter: db.prepare(`SELECT ${PROGRESS_COLUMNS} FROM exchanges WHERE id > ? ORDER BY id LIMIT ${PROGRESS_BATCH}`),
+      progressOf: db.prepare(`SELECT ${PROGRESS_COLUMNS} FROM exchanges WHERE id = ?`),
       lastId: db.prepare(`SELECT coalesce(max(id), 0) FROM exchanges`).pluck(),
       analysisUpdate: db.prepare(
         `UPDATE exchanges SET provider = ?, event_type = ?, event_id = ?, event_at = ?, verification = ?,
@@ -222,9 +231,16 @@ export class Store {
    * Exchanges after `afterId`, oldest first, and whether each is settled: answered (or failed), no automatic attempt
    * due and none running. A recording, a queued or a retried exchange is not settled yet.
    */
-  progressAfter(afterId: number): { id: number; receivedAt: number; settled: boolean }[] {
+  progressAfter(afterId: number): Progress[] {
     this.writes.commitBatch();
-    return (this.statements.progressAfter.all(Date.now(), afterId) as { id: number; receivedAt: number; settled: number }[]).map((r) => ({ ...r, settled: r.settled === 1 }));
+    return (this.statements.progressAfter.all(Date.now(), afterId) as ProgressRow[]).map(toProgress);
+  }
+
+  /** The same for one exchange; undefined when it is gone (pruned). */
+  progressOf(id: number): Progress | undefined {
+    this.writes.commitBatch();
+    const row = this.statements.progressOf.get(Date.now(), id) as ProgressRow | undefined;
+    return row && toProgress(row);
   }
 
   /** The newest exchange id, 0 for an empty store. */

@@ -2,7 +2,7 @@
 
 import type { Exchange } from '../exchange.js';
 import { matchesAll, type Matcher } from '../match/match-expr.js';
-import { PROGRESS_BATCH, type Store } from '../store/store.js';
+import { PROGRESS_BATCH, type Progress, type Store } from '../store/store.js';
 import { watchDatabase } from './file-changes.js';
 
 export interface WaitOptions {
@@ -19,38 +19,37 @@ export interface WaitOptions {
 
 /** Resolves with the first matching exchange (lowest id among those settled), or null on timeout. */
 export function waitForExchange(store: Store, options: WaitOptions): Promise<Exchange | null> {
-  // Every id at or below `cursor` has been looked at; ids above it that were settled and did not match are in `seen`.
-  let cursor = options.afterId;
-  const seen = new Set<number>();
-  const check = (): Exchange | null => {
-    for (;;) {
-      const before = cursor;
-      const { found, full } = checkBatch();
-      // A full batch that moved the cursor may have more behind it (a large backlog with --since).
-      if (found || !full || cursor === before) return found;
+  // Every id at or below `scanned` has been looked at once; those not settled then are looked at again, by id, until
+  // they are. (A cursor held back by the oldest unsettled row stopped seeing anything once 500 rows piled up behind a
+  // row that never settles: one a crashed recorder left pending.)
+  let scanned = options.afterId;
+  const unsettled = new Set<number>();
+  const look = (row: Progress): Exchange | null => {
+    // An exchange still being answered or retried is looked at once it settles.
+    if (!row.settled) {
+      unsettled.add(row.id);
+      return null;
     }
+    unsettled.delete(row.id);
+    const exchange = (options.receivedSince === undefined || row.receivedAt >= options.receivedSince) && store.get(row.id);
+    return exchange && matchesAll(options.matchers, exchange) ? exchange : null;
   };
-  const checkBatch = (): { found: Exchange | null; full: boolean } => {
-    const rows = store.progressAfter(cursor);
-    const full = rows.length >= PROGRESS_BATCH;
-    let contiguous = true;
-    for (const row of rows) {
-      // An exchange still being answered or retried is looked at once it settles.
-      if (!row.settled) {
-        contiguous = false;
-        continue;
-      }
-      if (!seen.has(row.id)) {
-        seen.add(row.id);
-        const exchange = (options.receivedSince === undefined || row.receivedAt >= options.receivedSince) && store.get(row.id);
-        if (exchange && matchesAll(options.matchers, exchange)) return { found: exchange, full };
-      }
-      if (contiguous) {
-        cursor = row.id;
-        seen.delete(row.id);
-      }
+  const check = (): Exchange | null => {
+    for (const id of [...unsettled].sort((x, y) => x - y)) {
+      const row = store.progressOf(id);
+      if (!row) unsettled.delete(id);
+      const found = row && look(row);
+      if (found) return found;
     }
-    return { found: null, full };
+    for (;;) {
+      const rows = store.progressAfter(scanned);
+      for (const row of rows) {
+        scanned = row.id;
+        const found = look(row);
+        if (found) return found;
+      }
+      if (rows.length < PROGRESS_BATCH) return null;
+    }
   };
 
   return new Promise((resolve, reject) => {

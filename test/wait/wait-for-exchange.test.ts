@@ -3,7 +3,7 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseMatch } from '../../src/match/match-expr.js';
-import { Store } from '../../src/store/store.js';
+import { PROGRESS_BATCH, Store } from '../../src/store/store.js';
 import { waitForExchange } from '../../src/wait/wait-for-exchange.js';
 import { tempHome } from '../helpers/cli.js';
 
@@ -49,6 +49,29 @@ describe.skipIf(process.platform !== 'linux' && process.platform !== 'darwin')('
       writer.writes.commitBatch();
       const found = await waiting;
       expect(found).toMatchObject({ id: inFlight.id, path: '/hit', status: 201 });
+    } finally {
+      writer.close();
+      reader.close();
+    }
+  });
+
+  it('keeps finding new exchanges behind one that never settles (a crashed recorder left it pending)', async () => {
+    const writer = Store.open(home.db);
+    const reader = Store.open(home.db);
+    try {
+      const afterId = reader.lastId();
+      writer.begin(start('/stuck'));
+      for (let i = 0; i <= PROGRESS_BATCH; i++) {
+        const settled = writer.begin(start('/filler'));
+        settled.respond(200, []);
+        settled.complete(1);
+      }
+      const wanted = writer.begin(start('/wanted'));
+      wanted.respond(200, []);
+      wanted.complete(1);
+      writer.writes.commitBatch();
+      const found = await waitForExchange(reader, { matchers: [parseMatch('path=/wanted')], afterId, timeoutMs: 10_000, pollMs: 600_000 });
+      expect(found).toMatchObject({ id: wanted.id, path: '/wanted' });
     } finally {
       writer.close();
       reader.close();
