@@ -1,6 +1,7 @@
 // Redaction rules (`header:authorization`, `body:$.card.number`): what they take out of an exchange, and the marks
 // that say so. Pure. Header values and JSON body values become "[REDACTED]"; every other byte is kept.
 
+import { isUtf8 } from 'node:buffer';
 import { usageError } from '../errors.js';
 import type { Exchange, HeaderPairs } from '../exchange.js';
 import { parseJsonPath, type JsonPath } from '../match/json-path.js';
@@ -44,10 +45,14 @@ export function redactHeaders(headers: HeaderPairs, rules: RedactRule[], hits: S
 export function redactBody(body: Buffer, rules: RedactRule[], hits: Set<string> = new Set()): Buffer {
   const paths = rules.filter((r) => r.kind === 'body');
   if (paths.length === 0 || body.length === 0) return body;
-  const text = body.toString('utf8');
+  // JSON is UTF-8, and UTF-8 round-trips. A body with a stray invalid byte is searched one character per byte
+  // (latin1) instead, so that byte comes back as it was rather than as U+FFFD.
+  const encoding = isUtf8(body) ? 'utf8' : 'latin1';
+  const text = body.toString(encoding);
   const spans: [number, number, string][] = [];
   for (const rule of paths) {
-    const span = findJsonSpan(text, rule.path);
+    const path = encoding === 'utf8' ? rule.path : rule.path.map((key) => (typeof key === 'string' ? Buffer.from(key).toString('latin1') : key));
+    const span = findJsonSpan(text, path);
     if (span) spans.push([...span, rule.text]);
   }
   if (spans.length === 0) return body;
@@ -59,7 +64,7 @@ export function redactBody(body: Buffer, rules: RedactRule[], hits: Set<string> 
     out = `${out.slice(0, start)}"${REDACTED}"${out.slice(end)}`;
     hits.add(rule);
   }
-  return Buffer.from(out, 'utf8');
+  return Buffer.from(out, encoding);
 }
 
 /** An exchange as exported with --redact: request and response headers, and the request body; marks merged. */

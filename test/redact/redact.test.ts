@@ -46,6 +46,12 @@ describe('redaction', () => {
     expect(redactBody(Buffer.from(body), rules(...texts)).toString()).toBe(expected);
   });
 
+  it('keeps every byte outside the redacted value, a stray invalid UTF-8 byte and non-ASCII keys included', () => {
+    const body = Buffer.concat([Buffer.from('{"carté":{"number":"4242"},"note":"'), Buffer.from([0xff, 0xc3]), Buffer.from('é"}')]);
+    const out = redactBody(body, rules('body:carté.number'));
+    expect(out).toEqual(Buffer.concat([Buffer.from('{"carté":{"number":"[REDACTED]"},"note":"'), Buffer.from([0xff, 0xc3]), Buffer.from('é"}')]));
+  });
+
   it('keeps Content-Length true to the redacted body and lists what applied', () => {
     const body = Buffer.from('{"card":{"number":"4242"}}');
     const result = redactRequest([['Content-Length', String(body.length)], ['Authorization', 'x']], body, rules('header:authorization', 'body:card.number', 'header:cookie'));
