@@ -95,6 +95,9 @@ function toEntry(e: Exchange): HarEntry {
       target: e.target,
       path: e.path,
       route: e.route ?? null,
+      // Redaction rules that took something out (at record or export time): an import keeps them, so replay and retry
+      // of the imported exchange still refuse to send [REDACTED] as if it were the real value.
+      redacted: e.redacted ?? [],
       state: e.state,
       error: e.errorCode ? { code: e.errorCode, message: e.errorMessage } : null,
     },

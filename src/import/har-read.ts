@@ -24,6 +24,8 @@ export interface ImportedExchange {
   /** null: the HAR holds no answer (status 0, as browsers write for a request that got none). */
   response: { status: number; headers: HeaderPairs; body: Buffer } | null;
   durationMs: number;
+  /** Redaction rules the exported exchange had gone through (hooktunnel's own export). */
+  redacted?: string[];
 }
 
 export interface HarReadResult {
@@ -96,6 +98,7 @@ function readEntry(entry: unknown, fail: (what: string) => UserError, bodyMissin
     body,
     response: readResponse(entry.response, fail),
     durationMs: typeof entry.time === 'number' && entry.time >= 0 ? entry.time : 0,
+    redacted: Array.isArray(ours.redacted) && ours.redacted.length > 0 ? ours.redacted.map(String) : undefined,
   };
 }
 

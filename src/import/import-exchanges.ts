@@ -21,6 +21,7 @@ export function importExchanges(store: Store, exchanges: ImportedExchange[], sec
       path: item.path,
       headers: item.headers,
       body: item.body,
+      redacted: item.redacted,
     });
     if (item.response) {
       recording.respond(item.response.status, item.response.headers);

@@ -1,8 +1,15 @@
 // Reading HAR archives from other tools: what becomes of each field, and the errors for files that are not HAR.
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
+import { toHar } from '../../src/export/har.js';
 import { readHar } from '../../src/import/har-read.js';
+import { importExchanges } from '../../src/import/import-exchanges.js';
+import { Store } from '../../src/store/store.js';
+import { NO_SECRETS } from '../../src/webhooks/secrets.js';
 
 const har = (entries: unknown[]) => JSON.stringify({ log: { version: '1.2', creator: { name: 'WebInspector', version: '537.36' }, entries } });
 
@@ -88,5 +95,29 @@ describe('readHar', () => {
   ])('refuses %s', (text, message) => {
     expect(() => readHar(text, 'x.har')).toThrow(UserError);
     expect(() => readHar(text, 'x.har')).toThrow(message);
+  });
+});
+
+describe('export --har, then import', () => {
+  it('keeps the redaction marks, so replay and retry still refuse to send [REDACTED] as the real value', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hooktunnel-har-'));
+    try {
+      const from = Store.open(join(dir, 'from.db'));
+      const to = Store.open(join(dir, 'to.db'));
+      try {
+        const headers: [string, string][] = [['Authorization', '[REDACTED]']];
+        const recording = from.begin({ deliveryId: null, replayOf: null, url: null, target: 'http://127.0.0.1:3000', receivedAt: Date.now(), method: 'POST', path: '/hook', headers, body: Buffer.from('{}'), redacted: ['header:authorization'] });
+        recording.respond(200, []);
+        recording.complete(1);
+        const text = JSON.stringify(toHar([from.get(recording.id)!]));
+        const [id] = importExchanges(to, readHar(text, 'x.har').exchanges, NO_SECRETS);
+        expect(to.get(id)).toMatchObject({ redacted: ['header:authorization'], requestHeaders: headers });
+      } finally {
+        from.close();
+        to.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
