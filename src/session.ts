@@ -68,7 +68,10 @@ export class Session extends EventEmitter<SessionEvents> {
   private intake: Promise<void> = Promise.resolve();
   /** Relay deliveries taken but not yet safe in the store: a redelivery of one is recognised, not forwarded twice. */
   private readonly inHand = new DeliveriesInHand();
-  private readonly onDropped = (count: number) => this.emit('dropped', count);
+  private readonly onDropped = (count: number) => {
+    this.inHand.forgetDropped();
+    this.emit('dropped', count);
+  };
   private readonly onBuffering = (error: Error) => this.emit('storage', { state: 'buffering', error });
   private readonly onRecovered = () => this.emit('storage', { state: 'recovered' });
   private readonly onStoreFailed = (error: Error) => this.emit('storeError', error);

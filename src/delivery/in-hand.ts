@@ -15,15 +15,29 @@ export interface InHand {
 
 export class DeliveriesInHand {
   private readonly held = new Map<string, InHand>();
+  private readonly over = new WeakSet<InHand>();
 
-  /** Holds `deliveryId` until its recording is committed (at once without one: the store is then the source of truth). */
+  /**
+   * Holds `deliveryId` until its recording is committed (at once without one: the store is then the source of truth),
+   * or, if the store overflowed and dropped the recording, until its attempt is over: a dropped recording is never
+   * committed, and holding it would keep every exchange dropped in an outage for the life of the process.
+   */
   track(deliveryId: string, entry: InHand): void {
     this.held.set(deliveryId, entry);
     const forget = () => {
       if (this.held.get(deliveryId) === entry) this.held.delete(deliveryId);
     };
-    if (entry.recording) entry.recording.onCommitted(() => void entry.done.then(forget));
-    else void entry.done.then(forget);
+    const recording = entry.recording;
+    void entry.done.then(() => {
+      this.over.add(entry);
+      if (!recording || recording.dropped) forget();
+    });
+    recording?.onCommitted(() => void entry.done.then(forget));
+  }
+
+  /** The store just dropped recordings: forget those whose attempt is over (the others go when it is). */
+  forgetDropped(): void {
+    for (const [deliveryId, entry] of this.held) if (entry.recording?.dropped && this.over.has(entry)) this.held.delete(deliveryId);
   }
 
   get(deliveryId: string): InHand | undefined {
