@@ -3,6 +3,9 @@
 import type { HeaderPairs } from './protocol.js';
 import { ERROR_HEADER } from './protocol.js';
 
+/** RFC 9110 §5.6.2 token: what an HTTP method or header name may hold. */
+export const isHttpToken = (text: string): boolean => /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(text);
+
 // RFC 9110 §7.6.1: hop-by-hop headers apply to one connection and must not be forwarded.
 const HOP_BY_HOP = new Set([
   'connection',

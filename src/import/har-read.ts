@@ -6,6 +6,7 @@ import type { HeaderPairs } from '../exchange.js';
 import { targetUrl } from '../export/request-parts.js';
 import { answeredHere } from '../routes/answered-here.js';
 import { forwardedPath } from '../routes/forwarded-path.js';
+import { isHttpToken } from '../http-headers.js';
 
 /** One request (and its answer, when the HAR has one) ready to be recorded. */
 export interface ImportedExchange {
@@ -58,7 +59,7 @@ export function readHar(text: string, file: string): HarReadResult {
 function readEntry(entry: unknown, fail: (what: string) => UserError, bodyMissing: () => void): ImportedExchange {
   if (!isObject(entry) || !isObject(entry.request)) throw fail('has no request');
   const request = entry.request;
-  if (typeof request.method !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(request.method)) throw fail('request.method is missing or not a method');
+  if (typeof request.method !== 'string' || !isHttpToken(request.method)) throw fail('request.method is missing or not a method');
   let url: URL;
   try {
     url = new URL(String(request.url));

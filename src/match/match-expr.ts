@@ -5,6 +5,7 @@ import { usageError } from '../errors.js';
 import type { Exchange } from '../exchange.js';
 import { globToRegExp } from './glob.js';
 import { jsonPathValue, parseJsonPath, type JsonPath } from './json-path.js';
+import { isHttpToken } from '../http-headers.js';
 
 /** One parsed expression; `test` says whether an exchange satisfies it. */
 export interface Matcher {
@@ -29,7 +30,7 @@ export function parseMatch(expression: string): Matcher {
 
   if (lower.startsWith('header.')) {
     const name = key.slice('header.'.length).toLowerCase();
-    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name)) throw usageError(`--match "${expression}": "${key.slice(7)}" is not a header name`, HINT);
+    if (!isHttpToken(name)) throw usageError(`--match "${expression}": "${key.slice(7)}" is not a header name`, HINT);
     const pattern = globToRegExp(value);
     return make((e) => e.requestHeaders.some(([n, v]) => n.toLowerCase() === name && pattern.test(v)));
   }

@@ -13,6 +13,7 @@ import { findOverlap, normalizePrefix, prefixTakes, type MockAnswer } from '../r
 import { secretsFromConfig } from '../webhooks/secrets.js';
 import { parseRedactRule } from '../redact/redact.js';
 import { ConfigError, YamlReader } from './yaml-reader.js';
+import { isHttpToken } from '../http-headers.js';
 
 /** A route as the file gives it; timeout and Host mode fall back to the top-level ones when absent. */
 export interface RouteSpec {
@@ -178,7 +179,7 @@ function readMock(reader: YamlReader, node: Node | null, path: string): MockAnsw
     } else if (key === 'headers') {
       const headers: HeaderPairs = [];
       for (const h of reader.entries(value, at)) {
-        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(h.key)) throw reader.fail(h.keyNode, `${at}.${h.key}`, 'is not a header name');
+        if (!isHttpToken(h.key)) throw reader.fail(h.keyNode, `${at}.${h.key}`, 'is not a header name');
         const text = reader.string(h.value, `${at}.${h.key}`);
         if (/[\r\n\0]/.test(text)) throw reader.fail(h.value, `${at}.${h.key}`, 'a header value cannot hold a line break');
         headers.push([h.key, text]);

@@ -6,6 +6,7 @@ import { usageError } from '../errors.js';
 import type { Exchange, HeaderPairs } from '../exchange.js';
 import { parseJsonPath, type JsonPath } from '../match/json-path.js';
 import { findJsonSpan } from './json-span.js';
+import { isHttpToken } from '../http-headers.js';
 
 export const REDACTED = '[REDACTED]';
 
@@ -18,7 +19,7 @@ export function parseRedactRule(text: string, flag = '--redact'): RedactRule {
   const colon = text.indexOf(':');
   const kind = text.slice(0, colon).trim().toLowerCase();
   const rest = text.slice(colon + 1).trim();
-  if (colon > 0 && kind === 'header' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(rest)) return { kind: 'header', name: rest.toLowerCase(), text: `header:${rest.toLowerCase()}` };
+  if (colon > 0 && kind === 'header' && isHttpToken(rest)) return { kind: 'header', name: rest.toLowerCase(), text: `header:${rest.toLowerCase()}` };
   if (colon > 0 && kind === 'body' && rest) {
     try {
       return { kind: 'body', path: parseJsonPath(rest), text: `body:${rest}` };

@@ -12,9 +12,8 @@ import type { RouteDeps } from './context.js';
 import { readJson } from './read-body.js';
 import { sendJson } from './respond.js';
 import { HttpError, type Router } from './router.js';
+import { isHttpToken } from '../http-headers.js';
 
-// RFC 9110 §5.1 token characters: what a method and a header name may hold.
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 function editedHeaders(value: unknown): HeaderPairs | undefined {
   if (value === undefined) return undefined;
@@ -23,7 +22,7 @@ function editedHeaders(value: unknown): HeaderPairs | undefined {
     if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') {
       throw new HttpError(400, `header ${i + 1} is not a [name, value] pair of strings`);
     }
-    if (!TOKEN.test(pair[0])) throw new HttpError(400, `header name ${JSON.stringify(pair[0])} is not a valid HTTP header name`);
+    if (!isHttpToken(pair[0])) throw new HttpError(400, `header name ${JSON.stringify(pair[0])} is not a valid HTTP header name`);
     if (/[\r\n\0]/.test(pair[1])) throw new HttpError(400, `header ${pair[0]} holds a line break or NUL, which HTTP cannot carry`);
     return [pair[0], pair[1]] as [string, string];
   });
@@ -40,7 +39,7 @@ function editedBody(value: unknown): Buffer | undefined {
 
 function editedMethod(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !TOKEN.test(value)) throw new HttpError(400, `method ${JSON.stringify(value)} is not an HTTP method`);
+  if (typeof value !== 'string' || !isHttpToken(value)) throw new HttpError(400, `method ${JSON.stringify(value)} is not an HTTP method`);
   return value.toUpperCase();
 }
 

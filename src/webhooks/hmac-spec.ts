@@ -1,6 +1,7 @@
 // The generic HMAC scheme a user describes on the command line: `hmac-sha256:HEADER:SECRET[:hex|base64]`.
 
 import { usageError } from '../errors.js';
+import { isHttpToken } from '../http-headers.js';
 
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
 export type DigestEncoding = 'hex' | 'base64';
@@ -14,8 +15,6 @@ export interface HmacSpec {
 }
 
 const EXPECTED_FORM = 'hmac-sha256:HEADER:SECRET[:hex|base64]';
-// RFC 9110 §5.6.2 token characters.
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * Parses `hmac-<sha1|sha256|sha512>:HEADER:SECRET[:hex|base64]` (encoding defaults to hex). The secret may itself
@@ -31,7 +30,7 @@ export function parseHmacSpec(value: string): HmacSpec {
   const [scheme, header, ...rest] = parts;
   const algorithm = /^hmac-(sha1|sha256|sha512)$/i.exec(scheme)?.[1].toLowerCase() as HmacAlgorithm | undefined;
   if (!algorithm) throw fail(`does not start with hmac-sha256 (or hmac-sha1, hmac-sha512)`);
-  if (header === undefined || !HEADER_NAME.test(header)) throw fail('has no valid header name after the algorithm');
+  if (header === undefined || !isHttpToken(header)) throw fail('has no valid header name after the algorithm');
   const last = rest.at(-1)?.toLowerCase();
   const explicit = rest.length > 1 && (last === 'hex' || last === 'base64');
   const encoding: DigestEncoding = explicit ? (last as DigestEncoding) : 'hex';
