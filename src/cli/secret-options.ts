@@ -3,22 +3,22 @@
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { buildSecrets, type Secrets } from '../webhooks/secrets.js';
+import { repeatable } from './repeatable.js';
 
 export interface SecretFlags {
   secret?: string[];
   verify?: string[];
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Adds --secret and --verify (both repeatable). */
 export function withSecretOptions(command: Command): Command {
   return command
     .addOption(
       new Option('--secret <provider=secret>', 'signing secret, e.g. stripe=whsec_… or github:/hooks/*=… (repeatable; also HOOKTUNNEL_SECRET_<PROVIDER>)')
-        .argParser(collect),
+        .argParser(repeatable),
     )
-    .addOption(new Option('--verify <spec>', 'generic HMAC check: hmac-sha256:HEADER:SECRET[:hex|base64] (repeatable)').argParser(collect));
+    .addOption(new Option('--verify <spec>', 'generic HMAC check: hmac-sha256:HEADER:SECRET[:hex|base64] (repeatable)').argParser(repeatable));
 }
 
 /** Flags first, then HOOKTUNNEL_SECRET_* variables, then hooktunnel.yml's `secrets`, then config.json's. */

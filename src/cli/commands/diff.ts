@@ -3,15 +3,15 @@
 import { Command, Option } from 'commander';
 import { dbOption } from '../db-option.js';
 import type { DiffFlags } from '../actions/diff.js';
+import { repeatable } from '../repeatable.js';
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function diffCommand(): Command {
   return new Command('diff')
     .description('Show what differs between two exchanges: method, path, status, request headers, and the body (JSON by path, else size and SHA-256).')
     .argument('<a>', 'the first exchange id')
     .argument('<b>', 'the second exchange id')
-    .addOption(new Option('--ignore-header <name>', 'leave this header out (repeatable), e.g. a signature or a delivery id').argParser(collect))
+    .addOption(new Option('--ignore-header <name>', 'leave this header out (repeatable), e.g. a signature or a delivery id').argParser(repeatable))
     .option('--exit-code', 'exit 1 when they differ, 0 when they do not (as git diff --exit-code)')
     .option('--json', 'print the differences as one JSON object')
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))

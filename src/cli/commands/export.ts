@@ -8,6 +8,7 @@ import { UserError, usageError } from '../../errors.js';
 import { withFilterOptions, type FilterFlags } from '../filter-options.js';
 import { dbOption } from '../db-option.js';
 import { jsonText } from '../../output/json-text.js';
+import { repeatable } from '../repeatable.js';
 
 interface ExportFlags extends FilterFlags {
   har?: string;
@@ -44,7 +45,7 @@ export function exportCommand(): Command {
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
     .addOption(
       new Option('--redact <rule>', 'replace header:<name> values and body:<json path> values with [REDACTED] in the output (repeatable)')
-        .argParser((value: string, previous: string[] = []) => [...previous, value]),
+        .argParser(repeatable),
     )
     .addHelpText('after', '\nExamples:\n  hooktunnel export --har hooks.har --since 1h\n  hooktunnel export --json - --provider github | jq length\n  hooktunnel export --har share.har --redact header:authorization --redact body:$.customer.email')
     .action(async (flags: ExportFlags) => {

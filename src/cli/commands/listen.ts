@@ -5,6 +5,7 @@ import { withDeliveryOptions } from '../delivery-options.js';
 import { withSecretOptions } from '../secret-options.js';
 import { withWebOptions } from '../web-options.js';
 import type { ListenFlags } from '../actions/listen.js';
+import { repeatable } from '../repeatable.js';
 
 /** The embedded relay's port, fixed so the URL is the same from run to run. */
 export const DEFAULT_EMBEDDED_PORT = 4747;
@@ -22,7 +23,7 @@ export function listenCommand(): Command {
     .option('--no-store', 'forward without recording')
     .addOption(
       new Option('--redact <rule>', 'store this redacted: header:<name> or body:<json path> (repeatable; the app still gets the real bytes)')
-        .argParser((value: string, previous: string[] = []) => [...previous, value]),
+        .argParser(repeatable),
     )
     .addOption(new Option('--timeout <duration>', 'wait this long for the local app (45s, 2m; 0 waits forever)').default('30s').env('HOOKTUNNEL_TIMEOUT'))
     .addOption(new Option('--host-header <mode>', 'Host sent to the local app: rewrite, preserve, or a value').default('rewrite'))

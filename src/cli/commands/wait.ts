@@ -3,13 +3,13 @@
 import { Command, Option } from 'commander';
 import { dbOption } from '../db-option.js';
 import type { WaitFlags } from '../actions/wait.js';
+import { repeatable } from '../repeatable.js';
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function waitCommand(): Command {
   return new Command('wait')
     .description('Wait until an exchange matching every --match is recorded (by any listen writing the store), then print it.')
-    .addOption(new Option('--match <expr>', 'key=value that must hold (repeatable; all must match)').argParser(collect))
+    .addOption(new Option('--match <expr>', 'key=value that must hold (repeatable; all must match)').argParser(repeatable))
     .addOption(new Option('--timeout <duration>', 'give up after this long (exit 124); 0 waits forever').default('60s').env('HOOKTUNNEL_WAIT_TIMEOUT'))
     .addOption(new Option('--since <now|id|duration>', 'look at exchanges recorded after this point: now, after exchange #id, or within a duration (10m)').default('now'))
     .option('--json', 'print the exchange as one JSON object (the `show --json` shape)')
