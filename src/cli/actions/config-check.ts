@@ -3,7 +3,8 @@
 import chalk from 'chalk';
 import { parseDuration } from '../../duration.js';
 import { UserError } from '../../errors.js';
-import { parseHostHeader } from '../../forward/host-header.js';
+import { DEFAULT_HOST_HEADER, parseHostHeader } from '../../forward/host-header.js';
+import { DEFAULT_LOCAL_TIMEOUT_MS } from '../../protocol/limits.js';
 import { jsonText } from '../../output/json-text.js';
 import { findProjectConfig, resolveRoutes } from '../../project-config/find-project-config.js';
 import { loadProjectConfig } from '../../project-config/read-project-config.js';
@@ -15,10 +16,6 @@ export interface ConfigCheckFlags {
   json?: boolean;
 }
 
-/** listen's own defaults, for routes that set no timeout or Host mode. */
-const DEFAULT_TIMEOUT = '30s';
-const DEFAULT_HOST_HEADER = 'rewrite';
-
 export async function configCheck(flags: ConfigCheckFlags): Promise<void> {
   const file = findProjectConfig(flags.config);
   if (!file) throw new UserError(`no hooktunnel.yml in ${process.cwd()}`, { hint: 'create one (see README: "hooktunnel.yml"), or point --config / HOOKTUNNEL_CONFIG at it' });
@@ -27,7 +24,7 @@ export async function configCheck(flags: ConfigCheckFlags): Promise<void> {
   // The token's value never reaches the output: only whether the environment supplied it.
   const settings = { ...shown, ...(token ? { token: '(set from the environment)' } : {}) };
   const routes = resolveRoutes(project.routes, {
-    timeoutMs: parseDuration(project.flags.timeout ?? DEFAULT_TIMEOUT, 'timeout'),
+    timeoutMs: project.flags.timeout === undefined ? DEFAULT_LOCAL_TIMEOUT_MS : parseDuration(project.flags.timeout, 'timeout'),
     hostHeader: parseHostHeader(project.flags.hostHeader ?? DEFAULT_HOST_HEADER),
   });
   const secrets = project.secrets && typeof project.secrets === 'object' ? Object.keys(project.secrets) : [];

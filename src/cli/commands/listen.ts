@@ -6,6 +6,8 @@ import { withSecretOptions } from '../secret-options.js';
 import { withWebOptions } from '../web-options.js';
 import type { ListenFlags } from '../actions/listen.js';
 import { repeatable } from '../repeatable.js';
+import { DEFAULT_HOST_HEADER } from '../../forward/host-header.js';
+import { DEFAULT_LOCAL_TIMEOUT_MS } from '../../protocol/limits.js';
 
 /** The embedded relay's port, fixed so the URL is the same from run to run. */
 export const DEFAULT_EMBEDDED_PORT = 4747;
@@ -25,8 +27,8 @@ export function listenCommand(): Command {
       new Option('--redact <rule>', 'store this redacted: header:<name> or body:<json path> (repeatable; the app still gets the real bytes)')
         .argParser(repeatable),
     )
-    .addOption(new Option('--timeout <duration>', 'wait this long for the local app (45s, 2m; 0 waits forever)').default('30s').env('HOOKTUNNEL_TIMEOUT'))
-    .addOption(new Option('--host-header <mode>', 'Host sent to the local app: rewrite, preserve, or a value').default('rewrite'))
+    .addOption(new Option('--timeout <duration>', 'wait this long for the local app (45s, 2m; 0 waits forever)').default(`${DEFAULT_LOCAL_TIMEOUT_MS / 1000}s`).env('HOOKTUNNEL_TIMEOUT'))
+    .addOption(new Option('--host-header <mode>', 'Host sent to the local app: rewrite, preserve, or a value').default(DEFAULT_HOST_HEADER))
     .option('--json', 'print newline-delimited JSON events instead of text')
     .option('--no-tui', 'plain log lines even in a terminal')
     .option('--no-retry', 'exit instead of reconnecting when the relay cannot be reached')
