@@ -1,6 +1,6 @@
 // What differs between two recorded exchanges: method, path, status, request headers and request body.
 
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../store/sha256.js';
 import type { Exchange, HeaderPairs } from '../exchange.js';
 import { parseJsonBody } from '../match/json-path.js';
 import { diffJson, type JsonChange } from './json-diff.js';
@@ -87,14 +87,12 @@ function diffHeaders(a: HeaderPairs, b: HeaderPairs, ignore: Set<string>): Excha
   return out;
 }
 
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
-
 /** JSON bodies by path; anything else (one side not JSON, or neither) by size and SHA-256. */
 function diffBodies(a: Buffer, b: Buffer): BodyDiff {
   const x = parseJsonBody(a);
   const y = parseJsonBody(b);
   if (x !== undefined && y !== undefined) return { kind: 'json', changes: diffJson(x, y), sameBytes: a.equals(b) };
-  const left = { size: a.length, sha256: sha256(a) };
-  const right = { size: b.length, sha256: sha256(b) };
-  return { kind: 'bytes', same: left.sha256 === right.sha256, a: left, b: right };
+  const left = { size: a.length, sha256: sha256Hex(a) };
+  const right = { size: b.length, sha256: sha256Hex(b) };
+  return { kind: 'bytes', same: a.equals(b), a: left, b: right };
 }
