@@ -1,12 +1,11 @@
 // Follows what any process records in the capture database: new rows and changes to recent ones, for the live feed.
-// SQLite has no cross-process change notification, so the database file and its WAL are watched with fs.watch and,
-// because fs.watch can miss events (network file systems, some containers), polled on a slow timer as well.
+// SQLite has no cross-process change notification, so the database file and its WAL are watched (as `hooktunnel wait`
+// watches them: src/wait/file-changes.ts) and, because a watch can miss events, polled on a slow timer as well.
 
-import { watch, type FSWatcher } from 'node:fs';
-import { basename, dirname } from 'node:path';
 import { EventEmitter } from 'node:events';
 import type { ExchangeSummary } from '../exchange.js';
 import type { Store } from '../store/store.js';
+import { watchDatabase, type FileChanges } from '../wait/file-changes.js';
 
 /** The fallback poll; a change fs.watch reports is picked up at once. */
 export const POLL_MS = 1_000;
@@ -24,7 +23,7 @@ export interface StoreWatcherEvents {
 export class StoreWatcher extends EventEmitter<StoreWatcherEvents> {
   private lastId = 0;
   private readonly seen = new Map<number, string>();
-  private watcher: FSWatcher | undefined;
+  private changes: FileChanges | undefined;
   private poll: NodeJS.Timeout | undefined;
   private scheduled: NodeJS.Timeout | undefined;
   private closed = false;
@@ -46,20 +45,13 @@ export class StoreWatcher extends EventEmitter<StoreWatcherEvents> {
     this.closed = false;
     this.seen.clear();
     for (const row of this.store.list({ limit: RECENT_ROWS })) this.remember(row);
-    this.lastId = this.store.list({ limit: 1 })[0]?.id ?? 0;
-    if (this.options.watchFiles && this.store.path !== ':memory:') {
-      const file = basename(this.store.path);
-      try {
-        this.watcher = watch(dirname(this.store.path), (_event, name) => {
-          if (name === null || String(name).startsWith(file)) this.schedule();
-        });
-        this.watcher.on('error', () => this.watcher?.close());
-      } catch {
-        // No fs.watch here: the poll alone keeps the feed going, a second behind.
-      }
+    this.lastId = this.store.lastId();
+    // Not the -shm file: reading touches it, so watching it would wake this watcher with its own reads.
+    if (this.options.watchFiles && this.store.path !== ':memory:') this.changes = watchDatabase(this.store.path, () => this.schedule(), POLL_MS);
+    else {
+      this.poll = setInterval(() => this.check(), POLL_MS);
+      this.poll.unref();
     }
-    this.poll = setInterval(() => this.check(), POLL_MS);
-    this.poll.unref();
   }
 
   /** Reads now (after this process wrote something itself, say). */
@@ -74,8 +66,8 @@ export class StoreWatcher extends EventEmitter<StoreWatcherEvents> {
   /** Stops watching (no page is open: nothing to do). Idempotent; start() resumes. */
   stop(): void {
     this.closed = true;
-    this.watcher?.close();
-    this.watcher = undefined;
+    this.changes?.close();
+    this.changes = undefined;
     clearInterval(this.poll);
     clearTimeout(this.scheduled);
     this.scheduled = undefined;
