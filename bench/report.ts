@@ -74,7 +74,7 @@ export function figureRows(r: BenchResults): string[][] {
   ]);
   const cl = r.cluster;
   if (cl) {
-    rows.push(['(9) 3 nodes on Redis, c=50', `holder ${cl.rps.holder} req/s`, `via another node ${cl.rps.hop} req/s`, x(cl.hopRatio), 'tunnel on node C, --no-store; the hop streams A → C']);
+    rows.push(['(9) 3 nodes on Redis, c=50', `holder ${cl.rps.holder} req/s`, `via another node ${cl.rps.hop} req/s`, x(cl.hopRatio), `tunnel on node C, --no-store; the hop streams A → C; ${cl.generator ?? 'autocannon'}`]);
     const perNode = Object.entries(cl.spreadPerNode).map(([node, rps]) => `${node.toUpperCase()} ${rps}`).join(', ');
     rows.push(['(9) spread over A, B, C', '', `${cl.rps.spread} req/s`, '', `per node ${perNode} req/s (two of three cross the hop)`]);
     rows.push(['(9) CPU ms / 1,000, hop', `holder C ${cl.holderCpuPer1k}`, `hop ${cl.hopCpuPer1k.total}`, '', `node passing on ${cl.hopCpuPer1k.front} + holder's extra ${cl.hopCpuPer1k.holderExtra}`]);

@@ -87,7 +87,7 @@ async function runAll(ctx: Context): Promise<BenchResults> {
   const large = await metered('large', () => largeBodiesScenario(ctx, env, freshTunnel));
   ctx.log('(9) three relay nodes on one Redis: load to the holding node, across the hop, spread over all three');
   let cluster: ClusterResult | undefined;
-  if (redisInstalled()) cluster = await metered('cluster', () => clusterScenario(ctx, env));
+  if (redisInstalled()) cluster = await metered('cluster', () => clusterScenario(ctx, env, primary));
   else ctx.notes.push('(9) the 3-node cluster was not run: redis-server is not installed (apt-get install redis-server)');
   for (const [what, load] of Object.entries(hostLoad)) {
     if (load.otherPercent > 10) {
@@ -148,7 +148,7 @@ function addStandingNotes(ctx: Context, config: BenchConfig): void {
     'direct and tunnel runs alternate within every scenario (ABBA for pairs, rotating order for the three throughput paths); ratios are medians of same-round ratios',
     'CPU is utime+stime from /proc/<pid>/stat of the relay, CLI and target processes; memory is VmRSS/VmHWM from /proc/<pid>/status; the load generator is never measured',
     'the CLIs run `listen --json` with stdout to a file (one NDJSON line per request); capture on writes to a temp SQLite file',
-    'latency percentiles come from each response\'s own hrtime timing (autocannon\'s histogram rounds to whole ms)',
+    'latency percentiles: wrk\'s own histogram for the wrk rows; for the autocannon rows, each response\'s own hrtime timing (autocannon\'s histogram rounds to whole ms)',
     `"back near idle" is read as within ${NEAR_IDLE_MIB} MiB of the idle RSS`,
   );
 }

@@ -7,7 +7,7 @@ import { createServer, connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Context, Env } from '../context.js';
 import { startListen, startRelay, type RunningRelay } from '../environment.js';
-import { runLoad, type LoadResult } from '../load.js';
+import { runLoad, type Generator, type LoadResult } from '../load.js';
 import { jsonPayload1k } from '../payloads.js';
 import { cpuTicks } from '../proc-stats.js';
 import { median, round, sum } from '../stats.js';
@@ -39,6 +39,8 @@ export interface ClusterResult {
   hopCpuPer1k: { front: number; holderExtra: number; total: number };
   /** CPU ms per 1,000 requests on node C when the load comes to it directly. */
   holderCpuPer1k: number;
+  /** The load generator (wrk when installed, as for the headline rows). */
+  generator: Generator['kind'];
 }
 
 const freePort = (): Promise<number> =>
@@ -74,7 +76,7 @@ async function startRedis(): Promise<{ url: string; child: ChildProcess }> {
   return { url: `redis://127.0.0.1:${port}`, child };
 }
 
-export async function clusterScenario(ctx: Context, env: Env): Promise<ClusterResult> {
+export async function clusterScenario(ctx: Context, env: Env, generator: Generator): Promise<ClusterResult> {
   const { group, tmp, config } = ctx;
   const { durationS, connections } = config.throughput;
   // --quick stays under a minute in all: one round is enough to show the path works.
@@ -97,7 +99,7 @@ export async function clusterScenario(ctx: Context, env: Env): Promise<ClusterRe
     const toMs = (ticks: number) => (ticks * 1000) / ctx.ticksPerSecond;
     const ticks = () => Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuTicks(pid)])) as typeof pids;
 
-    for (const node of [c, a]) await runLoad({ base: via(node), connections, durationS: config.warmupS, payload });
+    for (const node of [c, a]) await runLoad({ base: via(node), connections, durationS: config.warmupS, payload, generator });
     const runs: ClusterRun[] = [];
     const paths: ClusterPath[] = ['holder', 'hop', 'spread'];
     for (let r = 0; r < rounds; r++) {
@@ -107,10 +109,10 @@ export async function clusterScenario(ctx: Context, env: Env): Promise<ClusterRe
         if (path === 'spread') {
           const share = Math.max(1, Math.round(connections / 3));
           results = await Promise.all(
-            (['a', 'b', 'c'] as const).map(async (name, i) => [name, await runLoad({ base: via(nodes[i]), connections: share, durationS, payload })] as [string, LoadResult]),
+            (['a', 'b', 'c'] as const).map(async (name, i) => [name, await runLoad({ base: via(nodes[i]), connections: share, durationS, payload, generator })] as [string, LoadResult]),
           );
         } else {
-          results = [[path === 'holder' ? 'c' : 'a', await runLoad({ base: via(path === 'holder' ? c : a), connections, durationS, payload })]];
+          results = [[path === 'holder' ? 'c' : 'a', await runLoad({ base: via(path === 'holder' ? c : a), connections, durationS, payload, generator })]];
         }
         const after = ticks();
         const run: ClusterRun = {
@@ -145,6 +147,7 @@ export async function clusterScenario(ctx: Context, env: Env): Promise<ClusterRe
       hopRatio: round(median(of('hop').map((run) => run.rps / of('holder').find((h) => h.round === run.round)!.rps)), 3),
       hopCpuPer1k: { front: round(front, 1), holderExtra: round(holderExtra, 1), total: round(front + holderExtra, 1) },
       holderCpuPer1k: round(per1k('holder', 'c'), 1),
+      generator: generator.kind,
     };
   } finally {
     redis.child.kill('SIGKILL');

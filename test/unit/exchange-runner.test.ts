@@ -51,7 +51,7 @@ describe('an exchange cut off mid-body', () => {
     const summary = await running.done;
 
     expect(summary).toMatchObject({ state: 'failed', errorCode: 'tunnel_disconnected', requestIncomplete: true });
-    expect(summary.errorMessage).toMatch(/after \d+ bytes of the request body; the local app did not get it whole/);
+    expect(summary.errorMessage).toMatch(/after 3000 bytes of the request body; the local app did not get it whole/);
     expect(store.deliveryState('delivery-1')).toMatchObject({ whole: false });
     const row = store.get(summary.id)!;
     expect(row).toMatchObject({ requestSha256: null, requestIncomplete: true });
