@@ -45,9 +45,12 @@ interface WrkSummary {
   p99Us: number;
 }
 
+let scripts = 0;
+
 /** Runs wrk (2 threads, or 1 for a single connection) for `durationS` seconds. */
 export function runWrk(wrk: string, options: LoadOptions, scratch: string): Promise<LoadResult> {
-  const file = join(scratch, `wrk-${options.payload.body.length}-${Object.keys(options.payload.headers).length}.lua`);
+  // One script file per run: runs side by side (scenario 9's spread) must not rewrite a file another wrk is reading.
+  const file = join(scratch, `wrk-${++scripts}.lua`);
   writeFileSync(file, script(options));
   const threads = Math.min(2, options.connections);
   const args = ['-t', String(threads), '-c', String(options.connections), '-d', `${Math.max(1, Math.round(options.durationS))}s`, '--timeout', '10s', '-s', file, `${options.base}/hook`];
