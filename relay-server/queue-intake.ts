@@ -147,7 +147,7 @@ export function acknowledges(ack: AckSettings | undefined, path: string): ack is
   });
 }
 
-export function looksLikeJson(text: string): boolean {
+function looksLikeJson(text: string): boolean {
   try {
     JSON.parse(text);
     return /^\s*[[{]/.test(text);

@@ -29,7 +29,8 @@ export function randomTunnelId(): string {
   return id;
 }
 
-const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+/** How a resume token is kept (never the token itself); a cluster's Redis keys use the same. */
+export const resumeTokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export class TunnelRegistry {
   private readonly connected = new Map<string, TunnelConnection>();
@@ -85,7 +86,7 @@ export class TunnelRegistry {
   /** Decides which id a HELLO gets. Does not attach; call attach() once the connection exists. */
   claim(hello: HelloMeta, now = Date.now()): Claim {
     this.sweep(now);
-    const reservation = hello.resumeToken ? this.resume.find(hash(hello.resumeToken)) : undefined;
+    const reservation = hello.resumeToken ? this.resume.find(resumeTokenHash(hello.resumeToken)) : undefined;
     const resumed = reservation && (reservation.expiresAt === null || reservation.expiresAt > now) ? reservation : undefined;
     const resumeToken = resumed ? hello.resumeToken! : randomBytes(24).toString('base64url');
 
@@ -113,7 +114,7 @@ export class TunnelRegistry {
 
   attach(connection: TunnelConnection, resumeToken: string): void {
     this.connected.set(connection.id, connection);
-    this.resume.save(hash(resumeToken), connection.id, null, connection.ack);
+    this.resume.save(resumeTokenHash(resumeToken), connection.id, null, connection.ack);
   }
 
   /** A closed connection keeps its id reserved for resumeTtlMs, unless another connection already took the id. */

@@ -1,14 +1,12 @@
 // The cluster's tunnel registry in Redis: which node holds each connected tunnel, resume tokens valid on every node,
 // and reserved names. The node keeps its own claims alive (refresh) and writes them again after Redis lost them.
 
-import { createHash } from 'node:crypto';
 import type { AckSettings } from '../../src/protocol.js';
 import type { ResumeStore } from '../resume-store.js';
+import { resumeTokenHash } from '../tunnel-registry.js';
 import { DELETE_IF, FIND_RESUME, REFRESH, REGISTER, RESERVE_NAME } from './directory-scripts.js';
 import { redisKeys } from './redis-keys.js';
 import type { RedisConnection } from './redis-connection.js';
-
-export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export interface DirectoryTimes {
   /** A claim on a tunnel lapses this long after its node's last refresh. */
@@ -76,7 +74,7 @@ export class TunnelDirectory {
   }
 
   async findResume(token: string): Promise<string | undefined> {
-    const hash = tokenHash(token);
+    const hash = resumeTokenHash(token);
     return ((await this.redis.run(FIND_RESUME, [redisKeys.resume(hash)], [hash])) as string | null) ?? undefined;
   }
 
@@ -94,7 +92,7 @@ export class TunnelDirectory {
    * node that held it before lets go on its next refresh.
    */
   async register(id: string, resumeToken: string, nameOwner = '', ack?: AckSettings): Promise<void> {
-    const hash = tokenHash(resumeToken);
+    const hash = resumeTokenHash(resumeToken);
     const ackJson = ack ? JSON.stringify(ack) : '';
     await this.redis.run(REGISTER, ...this.args(id, hash, ackJson));
     this.held.set(id, { hash, owner: nameOwner, ack: ackJson, attached: false });
