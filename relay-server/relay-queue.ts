@@ -47,21 +47,14 @@ export class RelayQueue {
     };
   }
 
-  /** Set once the relay drains: its clients are about to be told to leave, so nothing new starts a live exchange. */
-  private draining = false;
-
-  /** Does this request go to the queue (client away, a path it acknowledges, or the relay draining) rather than through the tunnel? */
-  takes(tunnel: TunnelConnection | undefined, path: string): boolean {
-    return this.draining || !tunnel || acknowledges(tunnel.ack, path);
-  }
-
   /**
-   * The relay is stopping: every new request is queued (the sender hears 202, or 503 queue_full when the queue cannot
-   * take it) instead of being refused. A connected client still gets it at once, through its pump; one that is cut off
-   * before its ACK gets it again from the relay's next run.
+   * Does this request go to the queue (client away, or a path it acknowledges) rather than through the tunnel? A
+   * draining relay queues everything (relay.ts): every new request gets 202 (or 503 queue_full when the queue cannot
+   * take it), a connected client still gets it at once through its pump, and one cut off before its ACK gets it again
+   * from the relay's next run.
    */
-  drain(): void {
-    this.draining = true;
+  takes(tunnel: TunnelConnection | undefined, path: string): boolean {
+    return !tunnel || acknowledges(tunnel.ack, path);
   }
 
   /**

@@ -50,7 +50,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export function createRelay(options: RelayOptions): Relay {
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = options.log ?? (() => {});
-  const cluster = options.cluster && createCluster(options.cluster, { limits, queueSettings: options.queueSettings, log });
+  const cluster = options.cluster && createCluster(options.cluster, { limits, queueSettings: options.queueSettings, log, isDraining: () => draining });
   const registry = new TunnelRegistry(limits.resumeTtlMs, cluster ? cluster.resume : options.resume);
   cluster?.bind(registry);
   const nextDeliveryId = deliveryIdSource();
@@ -60,6 +60,8 @@ export function createRelay(options: RelayOptions): Relay {
   let port = options.port;
   let adminPort: number | undefined;
   let draining = false;
+  /** Queued rather than live: the client is away, acknowledges the path, or the relay is draining (see RelayQueue.takes). */
+  const queued = (tunnel: TunnelConnection | undefined, path: string) => queueing !== undefined && (draining || queueing.takes(tunnel, path));
   let active = 0;
   let onIdle: (() => void) | undefined;
 
@@ -132,7 +134,7 @@ export function createRelay(options: RelayOptions): Relay {
     }
     const waitMs = tunnel?.bucket?.take() ?? 0;
     if (waitMs > 0) return { code: 'rate_limited', message: `tunnel ${id} gets more than ${limits.ratePerSecond} requests a second`, retryAfterSeconds: Math.ceil(waitMs / 1000) };
-    if (tunnel && !queueing?.takes(tunnel, path) && tunnel.inFlight >= limits.maxInFlightPerTunnel) {
+    if (tunnel && !queued(tunnel, path) && tunnel.inFlight >= limits.maxInFlightPerTunnel) {
       return { code: 'tunnel_busy', message: `tunnel ${id} already has ${limits.maxInFlightPerTunnel} requests in flight`, retryAfterSeconds: 1 };
     }
     const declared = Number(head.contentLength ?? 0);
@@ -176,7 +178,7 @@ export function createRelay(options: RelayOptions): Relay {
       res.once('close', () => closed(res, started, traffic.in, traffic.out));
       return cluster.elsewhere(req, res, { tunnelId, deliveryId, method, path, headers, url }, hop !== undefined, traffic);
     }
-    if (queueing?.takes(tunnel, path)) {
+    if (queueing && queued(tunnel, path)) {
       let bytesIn = 0;
       res.once('close', () => closed(res, started, bytesIn, 0));
       queueing.accept(req, res, { tunnelId, deliveryId, method, path, headers, url }, tunnel, limits.maxBodyBytes, (bytes) => (bytesIn = bytes));
@@ -230,7 +232,6 @@ export function createRelay(options: RelayOptions): Relay {
   function shutdown(graceful: boolean): Promise<void> {
     stopping ??= (async () => {
       draining = true;
-      queueing?.drain();
       clearInterval(recheckTimer);
       queueing?.close();
       clearTimeout(drainTimer);
@@ -279,7 +280,6 @@ export function createRelay(options: RelayOptions): Relay {
       if (stopping) return stopping;
       drained ??= new Promise<void>((resolve) => {
         draining = true;
-        queueing?.drain();
         log(`draining: ${active} requests in flight, up to ${limits.drainTimeoutMs / 1000} s`);
         onIdle = resolve;
         drainTimer = setTimeout(resolve, limits.drainTimeoutMs);

@@ -52,24 +52,12 @@ export class ClusterQueueing {
   /** For live requests: one whose tunnel drops after its body arrived is stored in the stream under its own delivery id. */
   readonly requeue: Requeue;
 
-  /** Set once this node drains (as RelayQueue.drain): its clients are about to leave, so nothing new goes live. */
-  private draining = false;
-
-  get isDraining(): boolean {
-    return this.draining;
-  }
-
-  /** Does this request go to the stream (client away, a path it acknowledges, or this node draining)? */
-  takes(tunnel: TunnelConnection | undefined, path: string): boolean {
-    return this.draining || !tunnel || acknowledges(tunnel.ack, path);
-  }
-
   /**
-   * The node is stopping: every new request is queued in Redis (202, or 503 queue_full when the stream cannot take
-   * it), including those for tunnels held by other nodes; the holding node delivers them (see cluster.ts elsewhere()).
+   * Does this request go to the stream (client away, or a path it acknowledges)? A draining node streams everything,
+   * for tunnels held by other nodes too (relay.ts, cluster.ts elsewhere()); the holding node delivers them.
    */
-  drain(): void {
-    this.draining = true;
+  takes(tunnel: TunnelConnection | undefined, path: string): boolean {
+    return !tunnel || acknowledges(tunnel.ack, path);
   }
 
   /**

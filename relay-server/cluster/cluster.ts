@@ -31,6 +31,8 @@ export interface ClusterDeps {
   limits: RelayLimits;
   queueSettings?: Partial<QueueSettings>;
   log: (line: string) => void;
+  /** The node is draining: nothing new starts a live exchange. */
+  isDraining: () => boolean;
 }
 
 export interface ClusterNode {
@@ -155,7 +157,7 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
       // A hop that finds no client here is answered here (queued): passing it on again could loop between nodes.
       // A draining node starts no new exchange, a hop included: it queues the request, and the holder's pump delivers
       // it (kicked through pub/sub), so nothing is cut when this node's drain timer ends.
-      if (hopped || queueing?.isDraining) return void away(req, res, head, traffic);
+      if (hopped || (queueing && deps.isDraining())) return void away(req, res, head, traffic);
       locate(head.tunnelId).then(
         (holder) => {
           if (!holder || holder === options.nodeUrl) return away(req, res, head, traffic);
