@@ -34,14 +34,18 @@ export interface QueuedRequest {
 
 /** Why the queue cannot take `bytes` more for this tunnel, if it cannot. */
 export function queueRefusal(intake: QueueIntake, tunnelId: string, bytes: number): ErrorAnswer | undefined {
-  const { maxCount, maxBytes } = intake.settings;
-  const usage = intake.queue.usage(tunnelId);
-  if (usage.count >= maxCount) return full(`tunnel ${tunnelId} already has ${maxCount} requests queued`);
-  if (usage.bytes + bytes > maxBytes) return full(`tunnel ${tunnelId} would hold more than ${maxBytes} bytes of queued requests`);
+  return usageRefusal(tunnelId, intake.queue.usage(tunnelId), intake.settings, bytes);
+}
+
+/** The same, from a tunnel's usage read elsewhere (a cluster reads it from Redis): one answer for single and cluster relays. */
+export function usageRefusal(tunnelId: string, usage: { count: number; bytes: number }, settings: QueueSettings, bytes: number): ErrorAnswer | undefined {
+  const { maxCount, maxBytes } = settings;
+  if (usage.count >= maxCount) return queueFull(`tunnel ${tunnelId} already has ${maxCount} requests queued`);
+  if (usage.bytes + bytes > maxBytes) return queueFull(`tunnel ${tunnelId} would hold more than ${maxBytes} bytes of queued requests`);
   return undefined;
 }
 
-const full = (message: string): ErrorAnswer => ({ code: 'queue_full', message, retryAfterSeconds: QUEUE_FULL_RETRY_SECONDS });
+export const queueFull = (message: string): ErrorAnswer => ({ code: 'queue_full', message, retryAfterSeconds: QUEUE_FULL_RETRY_SECONDS });
 
 /** Stores a request whose body is complete and answers its sender: 2xx once stored, 503 when it cannot be. */
 export function storeAndAnswer(intake: QueueIntake, req: IncomingMessage | undefined, res: ServerResponse, request: QueuedRequest, body: Buffer): void {
@@ -54,7 +58,7 @@ export function storeAndAnswer(intake: QueueIntake, req: IncomingMessage | undef
     intake.queue.enqueue(queuedRecord(request, body, receivedAt, expiresAt));
   } catch (error) {
     intake.log(`could not queue a request for tunnel ${request.tunnelId}: ${(error as Error).message}`);
-    return sendError(req, res, full('the relay could not store the request'));
+    return sendError(req, res, queueFull('the relay could not store the request'));
   }
   answerQueued(res, request);
   intake.onQueued(request.tunnelId, deliveryId, expiresAt);

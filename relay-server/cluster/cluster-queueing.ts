@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_QUEUE_SETTINGS, type QueueSettings, type QueueUsage } from '../delivery-queue.js';
 import { sendError } from '../error-page.js';
 import { requeued, type Requeue } from '../public-request.js';
-import { acknowledges, answerQueued, ByteBudget, queuedRecord, readWholeBody, type QueuedRequest } from '../queue-intake.js';
+import { acknowledges, answerQueued, ByteBudget, queuedRecord, queueFull, readWholeBody, usageRefusal, type QueuedRequest } from '../queue-intake.js';
 import type { AckSettings } from '../../src/protocol.js';
 import type { RequestHead } from '../relay-queue.js';
 import type { TunnelConnection } from '../tunnel-connection.js';
@@ -16,7 +16,8 @@ import type { StreamQueue } from './stream-queue.js';
 const EXPIRY_INTERVAL_MS = 60_000;
 /** /metrics shows cluster-wide queue totals at most this old (one HMGET a second). */
 const TOTALS_INTERVAL_MS = 1_000;
-const QUEUE_FULL_RETRY_SECONDS = 60;
+/** Redis did not take the request: the sender retries soon (perhaps reaching it once it is back). */
+const REDIS_DOWN = { code: 'queue_full', message: 'the relay could not store the request (its Redis is unreachable)', retryAfterSeconds: 5 } as const;
 
 export interface ClusterQueueingHooks {
   /** A request was queued for a tunnel not connected here: its holder (if any) must pump. */
@@ -72,16 +73,15 @@ export class ClusterQueueing {
       ([usage, ack]) => {
         const acked = acknowledges(ack, head.path);
         const request: QueuedRequest = { ...head, reason: acked ? 'ack' : 'offline', answer: acked ? ack : this.settings };
-        const { maxCount, maxBytes } = this.settings;
-        if (usage.count >= maxCount || usage.bytes + (Number.isFinite(declared) ? declared : 0) > maxBytes) {
-          const message = `tunnel ${head.tunnelId} already has ${maxCount} requests or ${maxBytes} bytes queued`;
-          sendError(req, res, { code: 'queue_full', message, retryAfterSeconds: QUEUE_FULL_RETRY_SECONDS }, true);
+        const refused = usageRefusal(head.tunnelId, usage, this.settings, Number.isFinite(declared) ? declared : 0);
+        if (refused) {
+          sendError(req, res, refused, true);
           return done(0);
         }
         readWholeBody(req, res, maxBodyBytes, (body) => void this.store(req, res, request, body), done);
       },
       () => {
-        sendError(req, res, { code: 'queue_full', message: 'the relay could not store the request (its Redis is unreachable)', retryAfterSeconds: 5 }, true);
+        sendError(req, res, REDIS_DOWN, true);
         done(0);
       },
     );
@@ -141,12 +141,10 @@ export class ClusterQueueing {
       stored = await this.queue.enqueue(queuedRecord(request, body, receivedAt, expiresAt), { maxCount, maxBytes });
     } catch (error) {
       this.log(`could not queue a request for tunnel ${request.tunnelId}: ${(error as Error).message}`);
-      return sendError(req, res, { code: 'queue_full', message: 'the relay could not store the request (its Redis is unreachable)', retryAfterSeconds: 5 });
+      return sendError(req, res, REDIS_DOWN);
     }
-    if (stored === 'full') {
-      const message = `tunnel ${request.tunnelId} already has ${maxCount} requests or ${maxBytes} bytes queued`;
-      return sendError(req, res, { code: 'queue_full', message, retryAfterSeconds: QUEUE_FULL_RETRY_SECONDS });
-    }
+    // Over a cap by the time it was stored (the script checks them atomically): which one, Redis does not say.
+    if (stored === 'full') return sendError(req, res, queueFull(`tunnel ${request.tunnelId} already has ${maxCount} requests or ${maxBytes} bytes queued`));
     answerQueued(res, request);
     const local = this.pumps.get(request.tunnelId);
     if (local && !local.connection.closed) local.pump.kick(request.deliveryId);
