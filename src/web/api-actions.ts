@@ -1,12 +1,9 @@
 // The inspector's state-changing routes: replay (as recorded, re-signed, or edited) and retry. The guard has checked
 // Origin and the secret before any of these runs.
 
-import { runAttempt } from '../delivery/attempt.js';
-import { retryDelay } from '../delivery/retry-schedule.js';
 import { exchangeToJson, type HeaderPairs } from '../exchange.js';
-import { Forwarder } from '../forward/forwarder.js';
-import { originalTarget, replayExchange, type ReplayOptions } from '../replay.js';
-import { routePort } from '../routes/forwarded-path.js';
+import { manualRetry } from '../delivery/manual-retry.js';
+import { replayExchange, type ReplayOptions } from '../replay.js';
 import { exchangeOr404 } from './api-read.js';
 import type { RouteDeps } from './context.js';
 import { readJson } from './read-body.js';
@@ -90,23 +87,9 @@ export function addActionRoutes(router: Router, deps: RouteDeps): void {
 
   // Another attempt of the same exchange (its answer replaces the last), as `hooktunnel retry` does.
   router.add('POST', '/api/exchanges/:id/retry', async ({ res, params }) => {
-    const original = exchangeOr404(deps, params.id);
-    if (original.redacted?.length) {
-      throw new HttpError(409, `exchange #${original.id} was stored redacted (${original.redacted.join(', ')}); a retry would send [REDACTED] in place of the real values`);
-    }
-    // A routed exchange goes back to its route's target with the rest of its path.
-    const forwarder = routePort(new Forwarder(deps.replayTo ?? originalTarget(original, 'replay it to an app instead'), { timeoutMs: deps.timeoutMs, hostHeader: 'rewrite' }), original.route);
-    try {
-      const context = { store: deps.store, forwarder, schedule: (n: number) => retryDelay(n), timeoutMs: deps.timeoutMs, secrets: deps.secrets };
-      const result = await runAttempt(context, original.id, 'manual');
-      if (!result.sent) {
-        if (result.missing) throw new HttpError(404, `no exchange #${original.id}`);
-        throw new HttpError(409, `exchange #${original.id} is being delivered right now${result.heldBy ? ` by process ${result.heldBy}` : ''}; nothing sent`);
-      }
-      deps.announce(result.exchange);
-      sendJson(res, 200, { exchange: exchangeToJson(result.exchange) });
-    } finally {
-      forwarder.close();
-    }
+    // Refusals (redacted, answered by a route, being delivered right now) are UserErrors: 409 with their message.
+    const exchange = await manualRetry(deps.store, exchangeOr404(deps, params.id), { timeoutMs: deps.timeoutMs, secrets: deps.secrets, to: deps.replayTo });
+    deps.announce(exchange);
+    sendJson(res, 200, { exchange: exchangeToJson(exchange) });
   });
 }

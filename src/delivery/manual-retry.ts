@@ -1,0 +1,58 @@
+// One manual attempt at a recorded exchange (`hooktunnel retry`, the inspector's retry): back to the app that had it,
+// through its route, claimed in the store so a listener's automatic retry cannot double it.
+
+import { UserError } from '../errors.js';
+import type { ExchangeSummary } from '../exchange.js';
+import { Forwarder } from '../forward/forwarder.js';
+import type { Target } from '../forward/target.js';
+import { originalTarget } from '../replay.js';
+import { routePort } from '../routes/forwarded-path.js';
+import type { Store } from '../store/store.js';
+import type { Secrets } from '../webhooks/secrets.js';
+import { runAttempt } from './attempt.js';
+import { retryDelay } from './retry-schedule.js';
+
+export interface ManualRetryOptions {
+  timeoutMs: number;
+  secrets?: Secrets;
+  /** Where to send it instead of its recorded target (the inspector's --to). */
+  to?: Target;
+  onStoreError?: (error: Error) => void;
+}
+
+/**
+ * Where a retry of this exchange goes; a UserError (nothing sent) when it cannot be retried: stored redacted, or
+ * answered by hooktunnel itself (a mock route, no route). `retry` checks every id with it before sending any.
+ */
+export function retryTarget(original: ExchangeSummary, to?: Target): Target {
+  const { id } = original;
+  if (original.redacted?.length) {
+    throw new UserError(`exchange #${id} was stored redacted (${original.redacted.join(', ')}); a retry would send [REDACTED] in place of the real values; nothing sent`, {
+      hint: `use \`hooktunnel replay ${id} --allow-redacted\` to send it anyway`,
+      exitCode: 2,
+    });
+  }
+  return to ?? originalTarget(original, `use \`hooktunnel replay ${id} --to <port|url>\` to send it to an app; nothing sent`);
+}
+
+/**
+ * Refused with a UserError (nothing sent) for the reasons retryTarget gives, when another attempt is running, or when
+ * the exchange is gone. Resolves with the exchange after the attempt.
+ */
+export async function manualRetry(store: Store, original: ExchangeSummary, options: ManualRetryOptions): Promise<ExchangeSummary> {
+  const { id } = original;
+  const target = retryTarget(original, options.to);
+  // A routed exchange goes back to its route's target with the rest of its path.
+  const forwarder = routePort(new Forwarder(target, { timeoutMs: options.timeoutMs, hostHeader: 'rewrite' }), original.route);
+  try {
+    const context = { store, forwarder, schedule: (n: number) => retryDelay(n), timeoutMs: options.timeoutMs, secrets: options.secrets, onStoreError: options.onStoreError };
+    const result = await runAttempt(context, id, 'manual');
+    if (result.sent) return result.exchange;
+    if (result.missing) throw new UserError(`no exchange #${id} (it was deleted meanwhile)`, { exitCode: 2 });
+    throw new UserError(`exchange #${id} is being delivered right now${result.heldBy ? ` by process ${result.heldBy}` : ''}; nothing sent`, {
+      hint: 'wait for that attempt to finish (`hooktunnel show` lists every attempt), then retry if it failed',
+    });
+  } finally {
+    forwarder.close();
+  }
+}
