@@ -1,20 +1,16 @@
 // `hooktunnel prune` that would empty the database: asks on a terminal, needs --yes elsewhere, always says how many.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BIN, runCli, tempHome } from '../helpers/cli.js';
 import { waitFor } from '../helpers/http.js';
 import { record } from './recorded.js';
-
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
+import { onCleanup } from '../helpers/cleanup.js';
 
 /** A database with `count` exchanges received an hour ago. */
 function history(count: number) {
   const h = tempHome();
-  cleanups.push(h.cleanup);
+  onCleanup(h.cleanup);
   if (count > 0) record(h.db, Array.from({ length: count }, (_, i) => ({ target: 'http://127.0.0.1:9', path: `/${i}`, status: 200, receivedAt: Date.now() - 3_600_000 + i })));
   else record(h.db, []);
   return h;
@@ -77,7 +73,7 @@ async function pruneOnTerminal(h: ReturnType<typeof history>, answer: string): P
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('HOOKTUNNEL_')));
   const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} prune --keep 0 --db ${JSON.stringify(h.db)}`;
   const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...env, ...h.env, TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'pipe'] });
-  cleanups.push(() => child.exitCode === null && child.kill('SIGKILL'));
+  onCleanup(() => child.exitCode === null && child.kill('SIGKILL'));
   let screen = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => (screen += text));
   const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));

@@ -1,19 +1,15 @@
 // `hooktunnel replay` when the target cannot be reached or does not answer: one clear line, exit 1, never a stack.
 
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli, tempHome } from '../helpers/cli.js';
 import { startLocalApp } from '../helpers/http.js';
 import { record } from './recorded.js';
-
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
+import { onCleanup } from '../helpers/cleanup.js';
 
 function home() {
   const h = tempHome();
-  cleanups.push(h.cleanup);
+  onCleanup(h.cleanup);
   return h;
 }
 
@@ -29,7 +25,7 @@ async function silentServer(): Promise<number> {
   const sockets: net.Socket[] = [];
   const server = net.createServer((socket) => sockets.push(socket));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => {
+  onCleanup(() => {
     for (const socket of sockets) socket.destroy();
     return new Promise((resolve) => server.close(resolve));
   });
@@ -97,7 +93,7 @@ describe('bulk replay with some targets down', () => {
   it('replays the rest, names each failure with its exchange, sums up, and exits 1', async () => {
     const h = home();
     const app = await startLocalApp();
-    cleanups.push(() => app.close());
+    onCleanup(() => app.close());
     const down = `http://127.0.0.1:${await closedPort()}`;
     const ids = record(h.db, [
       { target: app.url, path: '/a', status: 200 },
@@ -123,7 +119,7 @@ describe('bulk replay with some targets down', () => {
   it('with --json, keeps stdout one exchange per line and stderr one JSON error per failure', async () => {
     const h = home();
     const app = await startLocalApp();
-    cleanups.push(() => app.close());
+    onCleanup(() => app.close());
     const down = `http://127.0.0.1:${await closedPort()}`;
     const ids = record(h.db, [
       { target: down, path: '/stripe/a' },

@@ -1,21 +1,17 @@
 // `hooktunnel retry` on an exchange that already succeeded: refused with a way to send it anyway, unless --force.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli, tempHome } from '../helpers/cli.js';
 import { startLocalApp, type LocalApp } from '../helpers/http.js';
 import { NO_ROUTE_TARGET } from '../../src/routes/answered-here.js';
 import { record } from './recorded.js';
-
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
+import { onCleanup } from '../helpers/cleanup.js';
 
 async function setup(): Promise<{ db: string; env: Record<string, string>; app: LocalApp }> {
   const h = tempHome();
-  cleanups.push(h.cleanup);
+  onCleanup(h.cleanup);
   const app = await startLocalApp();
-  cleanups.push(() => app.close());
+  onCleanup(() => app.close());
   return { db: h.db, env: h.env, app };
 }
 

@@ -5,19 +5,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
 import { BIN, startListen, tempHome, type ListenProcess } from '../helpers/cli.js';
 import { sha256, waitFor } from '../helpers/http.js';
-
-const cleanups: (() => unknown)[] = [];
-
-export function onCleanup(fn: () => unknown): void {
-  cleanups.push(fn);
-}
-
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
+export { onCleanup } from '../helpers/cleanup.js';
+import { onCleanup } from '../helpers/cleanup.js';
 
 export function home() {
   const h = tempHome();

@@ -2,7 +2,6 @@
 
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
-import { afterEach } from 'vitest';
 import WebSocket from 'ws';
 import { createRelay, type Relay } from '../../relay-server/relay.js';
 import type { RelayOptions } from '../../relay-server/options.js';
@@ -10,17 +9,9 @@ import { parseTarget } from '../../src/forward/target.js';
 import { CONNECT_PATH, decode, encode, MessageType, PROTOCOL_VERSION, type HelloMeta, type Message } from '../../src/protocol.js';
 import { Session } from '../../src/session.js';
 import { waitFor } from '../helpers/http.js';
+import { onCleanup } from '../helpers/cleanup.js';
 
-const cleanups: (() => unknown)[] = [];
-
-/** Registers cleanup for the current test; runs in reverse order after it, pass or fail. */
-export function onCleanup(fn: () => unknown): void {
-  cleanups.push(fn);
-}
-
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
+export { onCleanup };
 
 export async function startRelay(options: Partial<RelayOptions> = {}): Promise<{ relay: Relay; url: string }> {
   const relay = createRelay({ port: 0, host: '127.0.0.1', ...options });

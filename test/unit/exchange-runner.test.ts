@@ -2,28 +2,24 @@
 // id would then be taken as already delivered, and dropped).
 
 import { Readable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runExchange } from '../../src/exchange-runner.js';
 import { Forwarder } from '../../src/forward/forwarder.js';
 import { parseTarget } from '../../src/forward/target.js';
 import { Store } from '../../src/store/store.js';
 import { tempHome } from '../helpers/cli.js';
 import { startLocalApp, waitFor, type LocalApp } from '../helpers/http.js';
-
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
+import { onCleanup } from '../helpers/cleanup.js';
 
 async function setup() {
   const home = tempHome();
-  cleanups.push(home.cleanup);
+  onCleanup(home.cleanup);
   const store = Store.open(home.db);
-  cleanups.push(() => store.close());
+  onCleanup(() => store.close());
   const app: LocalApp = await startLocalApp();
-  cleanups.push(() => app.close());
+  onCleanup(() => app.close());
   const forwarder = new Forwarder(parseTarget(String(app.port)), { timeoutMs: 5_000, hostHeader: 'rewrite' });
-  cleanups.push(() => forwarder.close());
+  onCleanup(() => forwarder.close());
   return { store, app, forwarder };
 }
 
