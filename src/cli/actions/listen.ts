@@ -6,6 +6,7 @@ import { UserError, usageError } from '../../errors.js';
 import { parseTarget, type Target } from '../../forward/target.js';
 import { parseHostHeader } from '../../forward/host-header.js';
 import type { AckSettings } from '../../protocol.js';
+import { releaseMemoryWhenIdle } from '../../idle-memory.js';
 import { findProjectConfig, longestTimeout, projectName, resolveRoutes } from '../../project-config/find-project-config.js';
 import type { ProjectConfig } from '../../project-config/project-config.js';
 import type { Route } from '../../routes/route-table.js';
@@ -189,6 +190,7 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
       session.once('ready', () => reporter.pendingAttempts(pending));
     }
     if (store && delivery.keep !== undefined) keepRecent(session, store, delivery.keep);
+    releaseMemoryWhenIdle();
 
     const finished = new Promise<void>((resolve, reject) => {
       const stop = () => resolve();

@@ -4,6 +4,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { createRelay } from '../../../relay-server/relay.js';
 import { holdYoungGeneration } from '../../../relay-server/young-generation.js';
 import { UserError, usageError } from '../../errors.js';
+import { releaseMemoryWhenIdle } from '../../idle-memory.js';
 import { parseTokenList, relayAuthStore, watchTokenFile } from '../../relay-state/auth-store.js';
 import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
 import type { RelayFlags } from './relay-options.js';
@@ -32,6 +33,7 @@ function exposedBy(flags: RelayFlags): string | undefined {
 
 export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   holdYoungGeneration();
+  releaseMemoryWhenIdle();
   const log = flags.quiet ? undefined : (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   const limits = relayLimits(flags);
   const queue = flags.queue ? queueSettings(flags) : undefined;
