@@ -77,6 +77,12 @@ let started = false;
 export function releaseMemoryWhenIdle(): void {
   if (started) return;
   started = true;
-  const release = new IdleMemoryRelease(v8MemoryProbe());
+  let probe: MemoryProbe;
+  try {
+    probe = v8MemoryProbe();
+  } catch {
+    return; // a runtime without V8's gc(): the memory is only kept longer, nothing else changes
+  }
+  const release = new IdleMemoryRelease(probe);
   setInterval(() => release.check(), CHECK_EVERY_MS).unref();
 }
