@@ -4,7 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ const SHIPPED = fileURLToPath(new URL('../../relay-server/deploy/nginx.conf', im
 const NGINX = findBinary(['nginx', '/usr/sbin/nginx', '/usr/local/sbin/nginx'], '-v');
 
 /** The shipped site config with test ports, the test certificate and the relay's port. */
-function siteConfig(ports: { https: number; http: number; relay: number }): string {
+function siteConfig(ports: { https: number; http: number; relay: number }, webroot: string): string {
   const set = (config: string, from: string | RegExp, to: string) => fill(config, from, to, 'nginx.conf');
   let config = readFileSync(SHIPPED, 'utf8');
   config = set(config, /^\s*listen \[::\]:\d+.*$/gm, '');
@@ -27,6 +27,7 @@ function siteConfig(ports: { https: number; http: number; relay: number }): stri
   config = set(config, /listen 80;/, `listen 127.0.0.1:${ports.http};`);
   config = set(config, /ssl_certificate \s*\S+;/, `ssl_certificate ${CERT};`);
   config = set(config, /ssl_certificate_key \S+;/, `ssl_certificate_key ${KEY};`);
+  config = set(config, /root \/var\/www\/html;/, `root ${webroot};`);
   config = set(config, /proxy_pass http:\/\/127\.0\.0\.1:8080;/, `proxy_pass http://127.0.0.1:${ports.relay};`);
   return set(config, /server_name hooks\.example\.com;/g, 'server_name localhost;');
 }
@@ -72,13 +73,17 @@ http {
 
 // In CI a missing nginx is a failure (.ci/run installs it); on a laptop without it the test is skipped.
 describe.skipIf(!NGINX && !inCi)('behind nginx with the shipped config', () => {
-  it('opens a tunnel through it, passes a 20 MiB webhook byte for byte, and prints an https:// URL', { timeout: 60_000 }, async () => {
+  it('opens a tunnel through it, passes a 20 MiB webhook byte for byte, prints an https:// URL, and serves the ACME webroot over HTTP', { timeout: 60_000 }, async () => {
     if (!NGINX) throw new Error('nginx is not installed, and CI is set: install it (apt-get install -y nginx), as .ci/run does');
     const app = await startLocalApp((_req, res, body) => res.end(sha256(body)));
     onCleanup(() => app.close());
     const { url: relayUrl } = await startRelay({ trustProxy: ['127.0.0.1'], auth: memoryAuthStore(['nginx-token']), requireToken: true });
     const ports = { https: await freePort(), http: await freePort(), relay: Number(new URL(relayUrl).port) };
-    const nginx = await startNginx(siteConfig(ports), ports.https);
+    // certbot --webroot writes its challenge here; nginx must serve it over plain HTTP, or renewals fail.
+    const webroot = tempDir('hooktunnel-webroot-');
+    mkdirSync(join(webroot, '.well-known', 'acme-challenge'), { recursive: true });
+    writeFileSync(join(webroot, '.well-known', 'acme-challenge', 'token-123'), 'token-123.key-authorization');
+    const nginx = await startNginx(siteConfig(ports, webroot), ports.https);
     const publicBase = `https://localhost:${ports.https}`;
 
     const listen = await startListen([String(app.port), '--relay', publicBase, '--name', 'behind-nginx', '--no-store'], listenEnv('nginx-token'));
@@ -100,11 +105,19 @@ describe.skipIf(!NGINX && !inCi)('behind nginx with the shipped config', () => {
     }
     expect(app.received).toHaveLength(1);
 
-    const redirect = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      http.get(`http://127.0.0.1:${ports.http}/t/behind-nginx/x`, { agent: false }, resolve).on('error', reject);
-    });
-    redirect.resume();
-    expect(redirect.statusCode).toBe(301);
-    expect(redirect.headers.location).toMatch(/^https:\/\//);
+    const plain = (path: string) =>
+      new Promise<{ status?: number; location?: string; body: string }>((resolve, reject) => {
+        http
+          .get(`http://127.0.0.1:${ports.http}${path}`, { agent: false }, (res) => {
+            let body = '';
+            res.setEncoding('utf8').on('data', (text: string) => (body += text));
+            res.on('end', () => resolve({ status: res.statusCode, location: res.headers.location, body }));
+          })
+          .on('error', reject);
+      });
+    const redirect = await plain('/t/behind-nginx/x');
+    expect(redirect.status).toBe(301);
+    expect(redirect.location).toMatch(/^https:\/\//);
+    expect(await plain('/.well-known/acme-challenge/token-123')).toMatchObject({ status: 200, body: 'token-123.key-authorization' });
   });
 });
