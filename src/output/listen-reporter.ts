@@ -8,7 +8,7 @@ import { sanitize } from '../sanitize.js';
 import { logLine } from './exchange-text.js';
 import { jsonText } from './json-text.js';
 import type { Route } from '../routes/route-table.js';
-import { routeLines, routesLabel, routeView } from '../routes/route-view.js';
+import { routeLines, routesLabel, routeViews } from '../routes/route-view.js';
 
 export interface ReadyInfo {
   url: string;
@@ -99,7 +99,7 @@ export function jsonReporter(out: Write): ListenReporter {
   return {
     status: (status) => emit({ type: 'status', ...status }),
     // With routes there is no one target (each route has its own): null, not the first route's, which would mislead.
-    ready: ({ routes, ...info }) => emit({ type: 'ready', ...info, ...(routes ? { target: null, routes: routes.map(routeView) } : {}) }),
+    ready: ({ routes, ...info }) => emit({ type: 'ready', ...info, ...(routes ? { target: null, routes: routeViews(routes) } : {}) }),
     exchange: (exchange) => {
       if (exchange.state !== 'pending') emit({ type: 'request', ...exchangeToJson(exchange) });
     },

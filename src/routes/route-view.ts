@@ -17,7 +17,7 @@ export interface RouteView {
   where?: string;
 }
 
-export function routeView(route: Route): RouteView {
+function routeView(route: Route): RouteView {
   if (route.mode === 'mock') {
     const { status, headers, body } = route.mock;
     return { prefix: route.prefix, mode: 'mock', target: `mock ${status}`, mock: { status, headers, bodySize: body.length }, where: route.where };
@@ -27,8 +27,13 @@ export function routeView(route: Route): RouteView {
 }
 
 /** One aligned line per route, longest prefix first (the order they are tried in). */
+/** The routes as they are matched: longest prefix first. */
+export function routeViews(routes: Route[]): RouteView[] {
+  return [...routes].sort((a, b) => b.prefix.length - a.prefix.length).map(routeView);
+}
+
 export function routeLines(routes: Route[], indent = ''): string[] {
-  const views = [...routes].sort((a, b) => b.prefix.length - a.prefix.length).map(routeView);
+  const views = routeViews(routes);
   const width = Math.max(...views.map((v) => v.prefix.length));
   return views.map((v) => {
     const extra = v.mode === 'mock' ? '' : chalk.dim(`  timeout ${v.timeoutMs === 0 ? 'none' : formatDuration(v.timeoutMs!)}, host ${sanitize(v.hostHeader!)}`);

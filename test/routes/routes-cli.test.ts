@@ -48,7 +48,7 @@ routes:
     const ready = cli.events.find((e) => e.type === 'ready')!;
     // Each route has its own target: none is "the" target, so the event says null rather than the first route's.
     expect(ready).toHaveProperty('target', null);
-    expect((ready.routes as { prefix: string; mode: string }[]).map((r) => `${r.prefix} ${r.mode}`)).toEqual(['/a forward', '/a/b forward', '/queued ack', '/health mock']);
+    expect((ready.routes as { prefix: string; mode: string }[]).map((r) => `${r.prefix} ${r.mode}`)).toEqual(['/queued ack', '/health mock', '/a/b forward', '/a forward']);
 
     const toA = await send(`${cli.url}/a/x?y=1`, { headers: ['Content-Type', 'application/json'], body: '{"n": 1}' });
     expect(toA.status).toBe(200);
@@ -164,7 +164,7 @@ describe('hooktunnel config check', () => {
     ]);
     const json = JSON.parse((await runCli(['config', 'check', '--json'], { env })).stdout);
     expect(json.settings).toEqual({ timeout: '5s', token: '(set from the environment)' });
-    expect(json.routes.map((r: { prefix: string; timeoutMs?: number }) => [r.prefix, r.timeoutMs])).toEqual([['/a', 5000], ['/a/b', 0], ['/m', undefined]]);
+    expect(json.routes.map((r: { prefix: string; timeoutMs?: number }) => [r.prefix, r.timeoutMs])).toEqual([['/a/b', 0], ['/a', 5000], ['/m', undefined]]);
 
     writeFileSync(config, `routes:\n  /a: 3000\n  /b:\n    forwrd: 4000\n`);
     const bad = await runCli(['config', 'check', '--config', config], { env: h.env });

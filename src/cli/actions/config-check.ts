@@ -8,7 +8,7 @@ import { DEFAULT_LOCAL_TIMEOUT_MS } from '../../protocol/limits.js';
 import { jsonText } from '../../output/json-text.js';
 import { findProjectConfig, resolveRoutes } from '../../project-config/find-project-config.js';
 import { loadProjectConfig } from '../../project-config/read-project-config.js';
-import { routeLines, routeView } from '../../routes/route-view.js';
+import { routeLines, routeViews } from '../../routes/route-view.js';
 import { sanitize } from '../../sanitize.js';
 
 export interface ConfigCheckFlags {
@@ -29,7 +29,7 @@ export async function configCheck(flags: ConfigCheckFlags): Promise<void> {
   });
   const secrets = project.secrets && typeof project.secrets === 'object' ? Object.keys(project.secrets) : [];
   if (flags.json) {
-    process.stdout.write(`${jsonText({ file, valid: true, settings, secrets, routes: routes.map(routeView) }, 2)}\n`);
+    process.stdout.write(`${jsonText({ file, valid: true, settings, secrets, routes: routeViews(routes) }, 2)}\n`);
     return;
   }
   const lines = [`${chalk.green('ok')}  ${sanitize(file)}`];
