@@ -11,11 +11,18 @@ export interface ListenTuiOptions extends Omit<SessionModelOptions, 'note'> {
   note?: string;
 }
 
+/**
+ * The header's note: the caller's (the inspector's address first) leads, because the line is cut at the terminal's
+ * width and that is the part to copy; then the embedded relay's warning.
+ */
+export function headerNote(note: string | undefined, localOnly: boolean): string | undefined {
+  return [note, localOnly ? 'embedded relay: reachable from this machine only' : undefined].filter(Boolean).join('; ') || undefined;
+}
+
 /** Shows the live TUI for a session that is about to start; `done` resolves when the user quits. */
 export async function startListenTui(options: ListenTuiOptions): Promise<TuiHandle> {
   const { startTui } = await loadTui();
-  const note = [options.localOnly ? 'embedded relay: reachable from this machine only' : '', options.note ?? ''].filter(Boolean).join('; ');
-  const model = new SessionModel({ ...options, note: note || undefined });
+  const model = new SessionModel({ ...options, note: headerNote(options.note, options.localOnly) });
   const handle = startTui(model, { onExit: (copied) => process.stdout.write(exitSummary(model.info(), copied)) });
   return { done: handle.done.finally(() => model.close()), close: handle.close };
 }

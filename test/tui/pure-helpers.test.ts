@@ -9,6 +9,7 @@ import { computeLayout } from '../../src/tui/layout.js';
 import type { HeaderInfo } from '../../src/tui/model.js';
 import { INITIAL_NAVIGATION, navigate } from '../../src/tui/navigation.js';
 import { shouldUseTui } from '../../src/tui/should-use-tui.js';
+import { headerNote } from '../../src/tui/start-listen-tui.js';
 import { statusText } from '../../src/tui/status-style.js';
 import { wrapLines } from '../../src/tui/styled-line.js';
 import { locate, viewport } from '../../src/tui/viewport.js';
@@ -216,5 +217,16 @@ describe('status column', () => {
     [{ state: 'failed', status: 502, requestIncomplete: true }, 'cut'],
   ] as const)('%o reads %s', (fields, text) => {
     expect(statusText({ ...makeExchange(1), ...fields })).toBe(text);
+  });
+});
+
+describe('headerNote', () => {
+  it("puts the caller's note (the inspector's address) before the embedded relay's warning, so a cut line keeps it", () => {
+    expect(headerNote('web inspector http://127.0.0.1:4040/?k=abc', true)).toBe(
+      'web inspector http://127.0.0.1:4040/?k=abc; embedded relay: reachable from this machine only',
+    );
+    expect(headerNote(undefined, true)).toBe('embedded relay: reachable from this machine only');
+    expect(headerNote('web inspector http://127.0.0.1:4040/', false)).toBe('web inspector http://127.0.0.1:4040/');
+    expect(headerNote(undefined, false)).toBeUndefined();
   });
 });
