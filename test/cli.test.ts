@@ -150,6 +150,7 @@ describe('refusals and errors', () => {
     [['listen', '3000', '--relay', 'foo'], '--relay "foo" is not an http(s):// or ws(s):// URL'],
     [['listen', '3000', '--timeout', 'soon'], '--timeout "soon" is not a duration'],
     [['listen', 'ftp://x'], 'must be an http:// or https:// URL'],
+    [['listen', '300o'], 'target "300o" has no port'],
     [['show', 'abc'], '"abc" is not an exchange id'],
   ])('rejects bad usage %j with exit code 2', async (argv, message) => {
     const home = tempHome();

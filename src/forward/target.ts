@@ -12,16 +12,23 @@ export interface Target {
   url: string;
 }
 
+/** host:port or [v6]:port, then maybe a path: a target written without a scheme must name its port. */
+const HOST_AND_PORT = /^(\[[^\]]*\]|[^/:?#[\]]*):\d+(?:[/?#]|$)/;
+const USE = 'use a port like 3000, host:port like localhost:3000, or a URL like http://127.0.0.1:8000/base';
+
 /** Accepts a port ("3000"), host:port ("localhost:3000") or an http(s) URL. */
 export function parseTarget(value: string, flag = 'target'): Target {
   const text = value.trim();
-  const withScheme = /^\d+$/.test(text) ? `http://localhost:${text}` : /^[a-z]+:\/\//i.test(text) ? text : `http://${text}`;
+  const hasScheme = /^[a-z]+:\/\//i.test(text);
+  const withScheme = /^\d+$/.test(text) ? `http://localhost:${text}` : hasScheme ? text : `http://${text}`;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    throw usageError(`${flag} "${value}" is not a port or URL`, 'use a port like 3000 or a URL like http://127.0.0.1:8000/base');
+    throw usageError(`${flag} "${value}" is not a port or URL`, USE);
   }
+  // "300o" or "app" would otherwise mean port 80 of a host by that name: almost always a typo.
+  if (!hasScheme && !/^\d+$/.test(text) && !HOST_AND_PORT.test(text)) throw usageError(`${flag} "${value}" has no port`, `${USE}; for port 80 of a host, say so: ${url.hostname}:80`);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw usageError(`${flag} "${value}" must be an http:// or https:// URL`);
   }

@@ -49,10 +49,22 @@ describe('targets', () => {
     ['localhost:8080', 'http://localhost:8080', ''],
     ['http://127.0.0.1:8000/base/', 'http://127.0.0.1:8000/base', '/base'],
     ['https://[::1]:9443/api', 'https://[::1]:9443/api', '/api'],
+    ['[::1]:3000/in', 'http://[::1]:3000/in', '/in'],
+    ['localhost:80', 'http://localhost:80', ''],
+    ['http://app', 'http://app:80', ''],
   ])('parses %s', (value, url, basePath) => {
     const target = parseTarget(value);
     expect(target.url).toBe(url);
     expect(target.basePath).toBe(basePath);
+  });
+
+  it.each(['300o', 'app', 'localhost', 'app:', 'localhost/base'])('refuses %s: without a scheme a target names its port', (value) => {
+    expect(() => parseTarget(value, '--to')).toThrow(`--to "${value}" has no port`);
+  });
+
+  it('refuses what is not http(s) or has no valid port', () => {
+    expect(() => parseTarget('ftp://x:21')).toThrow('must be an http:// or https:// URL');
+    expect(() => parseTarget('70000')).toThrow();
   });
 
   it('keeps hostile paths as paths on the target', () => {
