@@ -114,6 +114,18 @@ describe('signatures on the way through', () => {
     const wrong = await runCli(['verify', String(event.id), '--secret', 'stripe=whsec_wrong'], { env });
     expect(wrong.code).toBe(1);
     expect(wrong.stdout).toContain('invalid');
+    const right = await runCli(['verify', String(event.id), '--json'], { env });
+    expect(JSON.parse(right.stdout)).toMatchObject({ id: event.id, verification: 'valid' });
+
+    // No secret known now: nothing is checked, and the verdict recorded before is not erased.
+    const { HOOKTUNNEL_SECRET_STRIPE: _secret, ...noSecret } = env;
+    const unchecked = await runCli(['verify', String(event.id), '--json'], { env: noSecret });
+    expect(unchecked.code).toBe(1);
+    expect(JSON.parse(unchecked.stdout)).toMatchObject({ id: event.id, verification: 'valid', checkedNow: false, reasonNow: 'no secret configured for stripe' });
+    const text = await runCli(['verify', String(event.id)], { env: noSecret });
+    expect(text.stdout).toContain('not checked now (no secret configured for stripe); the recorded verdict stays: valid');
+    const shown = JSON.parse((await runCli(['show', String(event.id), '--json'], { env })).stdout);
+    expect(shown.webhook.verification).toBe('valid');
   });
 });
 

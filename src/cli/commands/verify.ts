@@ -16,7 +16,10 @@ export function verifyCommand(): Command {
     .argument('<ids...>', 'exchange ids, as `hooktunnel ls` prints them')
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
     .option('--json', 'print one JSON object per exchange')
-    .addHelpText('after', '\nExit status: 0 when every signature is valid, 1 otherwise.\n\nExample:\n  hooktunnel verify 12 --secret stripe=whsec_…')
+    .addHelpText(
+      'after',
+      '\nThe new verdict is recorded. Without a secret for the provider now, nothing is checked and a verdict recorded\nearlier is kept.\n\nExit status: 0 when every signature was checked now and is valid, 1 otherwise.\n\nExample:\n  hooktunnel verify 12 --secret stripe=whsec_…',
+    )
     .action(async (ids: string[], flags: VerifyFlags) => {
       const [{ openExistingStore, parseId, unknownId }, { loadSecrets }, { analyzeWebhook }, { sanitize }] = await Promise.all([
         import('../open-store.js'),
@@ -32,13 +35,20 @@ export function verifyCommand(): Command {
           if (!exchange) throw unknownId(id, store.path);
           // Checked as of arrival, so the timestamp window judges the delivery, not how long ago it was.
           const analysis = analyzeWebhook({ headers: exchange.requestHeaders, body: exchange.requestBody, url: exchange.url }, secrets, exchange.receivedAt);
-          const info = store.recordAnalysis(id, analysis);
-          if (flags.json) process.stdout.write(`${jsonText({ id, ...info })}\n`);
+          // Without a secret now, a verdict checked earlier (at arrival, with the secret listen had) is kept, not erased.
+          const stored = exchange.webhook;
+          const keep = analysis.verification === 'unchecked' && stored !== null && stored !== undefined && stored.verification !== 'unchecked';
+          const info = keep ? stored : store.recordAnalysis(id, analysis);
+          const kept = keep ? { checkedNow: false, reasonNow: analysis.reason } : {};
+          if (flags.json) process.stdout.write(`${jsonText({ id, ...info, ...kept })}\n`);
           else {
             const who = info.provider ? `${info.provider}${info.eventType ? ` ${info.eventType}` : ''}` : 'no known provider';
-            process.stdout.write(`#${id} ${sanitize(who)}: ${info.verification}${info.reason ? ` (${sanitize(info.reason)})` : ''}\n`);
+            const verdict = keep
+              ? `not checked now (${sanitize(analysis.reason ?? 'no secret')}); the recorded verdict stays: ${info.verification}`
+              : `${info.verification}${info.reason ? ` (${sanitize(info.reason)})` : ''}`;
+            process.stdout.write(`#${id} ${sanitize(who)}: ${verdict}\n`);
           }
-          if (info.verification !== 'valid') process.exitCode = 1;
+          if (keep || info.verification !== 'valid') process.exitCode = 1;
         }
       } finally {
         store.close();
