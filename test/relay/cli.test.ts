@@ -7,7 +7,7 @@ import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryAuthStore } from '../../relay-server/auth.js';
-import { relayFromConfig } from '../../src/config.js';
+import { loadConfig, relayFromConfig, updateConfig } from '../../src/config.js';
 import { BIN, runCli, startListen, tempHome } from '../helpers/cli.js';
 import { send, startLocalApp, waitFor } from '../helpers/http.js';
 import { onCleanup, openSession, startRelay, upgrade } from './helpers.js';
@@ -161,6 +161,23 @@ describe('login', () => {
     const listen = await startListen([String(app.port), '--name', 'saved', '--db', h.db], h.env);
     onCleanup(() => listen.stop());
     expect(listen.url).toBe(`${url}/t/saved`);
+  });
+
+  it('logout forgets the saved relay and token and keeps the other keys', async () => {
+    const h = home();
+    const file = join(h.env.XDG_CONFIG_HOME, 'hooktunnel', 'config.json');
+    expect((await runCli(['login', 'https://hooks.example.com', '--token', 'saved-token'], { env: h.env })).code).toBe(0);
+    updateConfig({ secrets: { stripe: 'whsec_x' } }, file);
+
+    const logout = await runCli(['logout'], { env: h.env });
+    expect(logout.code).toBe(0);
+    expect(logout.stdout).toContain('Forgot relay https://hooks.example.com and its token');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ secrets: { stripe: 'whsec_x' } });
+    expect(relayFromConfig({}, loadConfig(file))).toEqual({ relay: undefined, token: undefined });
+
+    const again = await runCli(['logout'], { env: h.env });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('No relay saved');
   });
 
   it('rejects a URL that is not http(s) or ws(s), with exit code 2', async () => {

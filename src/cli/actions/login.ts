@@ -1,6 +1,6 @@
-// Runs `login`: validates the relay URL and writes it with the token to the config file, keeping every other key.
+// Runs `login` (validates the relay URL and saves it with the token in the config file) and `logout`; every other key is kept.
 
-import { updateConfig } from '../../config.js';
+import { loadConfig, updateConfig } from '../../config.js';
 import { usageError } from '../../errors.js';
 import { configPath } from '../../paths.js';
 
@@ -29,4 +29,16 @@ export function login(relayUrl: string, flags: LoginFlags): void {
   if ((url.protocol === 'http:' || url.protocol === 'ws:') && !local) {
     process.stderr.write('note: the token travels unencrypted over http://; put the relay behind TLS (docs/self-host.md).\n');
   }
+}
+
+/** Forgets the saved relay and token: `listen` goes back to the embedded relay. Other keys (secrets) stay. */
+export function logout(): void {
+  const path = configPath();
+  const saved = loadConfig(path);
+  if (saved.relay === undefined && saved.token === undefined) {
+    process.stdout.write(`No relay saved in ${path}; \`hooktunnel listen <port>\` already uses the embedded relay.\n`);
+    return;
+  }
+  updateConfig({ relay: undefined, token: undefined }, path);
+  process.stdout.write(`Forgot relay ${typeof saved.relay === 'string' ? saved.relay : '(none)'} and its token (${path}); \`hooktunnel listen <port>\` now uses the embedded relay.\n`);
 }

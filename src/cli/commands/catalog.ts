@@ -121,6 +121,12 @@ export const COMMANDS: readonly CatalogEntry[] = [
     description: 'Save a relay URL and its token in the config file, so `hooktunnel listen` uses them.',
     load: async () => (await import('./login.js')).loginCommand(),
   },
+  {
+    name: 'logout',
+    usage: '',
+    description: 'Forget the relay and token saved by `hooktunnel login`; `listen` uses the embedded relay again.',
+    load: async () => (await import('./login.js')).logoutCommand(),
+  },
 ];
 
 /** The command's line in the list of commands: its name, then its usage if it has one (as commander's Help.subcommandTerm). */

@@ -1,4 +1,4 @@
-// `hooktunnel login <relay-url> --token <token>`: remember a self-hosted relay and its token for `listen`.
+// `hooktunnel login <relay-url> --token <token>`: remember a self-hosted relay and its token for `listen`; `logout` forgets them.
 
 import { Command, Option } from 'commander';
 import type { LoginFlags } from '../actions/login.js';
@@ -21,5 +21,15 @@ Examples:
     .action(async (relayUrl: string, flags: LoginFlags) => {
       const { login } = await import('../actions/login.js');
       login(relayUrl, flags);
+    });
+}
+
+export function logoutCommand(): Command {
+  return new Command('logout')
+    .description('Forget the relay and token saved by `hooktunnel login`; `listen` uses the embedded relay again.')
+    .addHelpText('after', '\nOther settings in the config file (secrets) stay. --relay / HOOKTUNNEL_RELAY still choose a relay for one run.')
+    .action(async () => {
+      const { logout } = await import('../actions/login.js');
+      logout();
     });
 }
