@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { DEFAULT_MAX_ATTEMPTS } from '../delivery/retry-schedule.js';
 import { parseDuration } from '../duration.js';
 import { usageError } from '../errors.js';
+import { range } from '../number-range.js';
 import type { AckSettings } from '../protocol.js';
 import { repeatable } from './repeatable.js';
 
@@ -39,7 +40,7 @@ export function withDeliveryOptions(command: Command): Command {
 
 function wholeNumber(value: string, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw usageError(`${flag} "${value}" must be a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max) throw usageError(`${flag} "${value}" must be a whole number ${range(min, max)}`);
   return n;
 }
 

@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, type Node } from 'yaml';
 import { parseDuration } from '../duration.js';
 import { UserError } from '../errors.js';
+import { range } from '../number-range.js';
 import { parseHostHeader } from '../forward/host-header.js';
 import type { HostHeaderMode } from '../forward/forwarder.js';
 import { parseTarget, type Target } from '../forward/target.js';
@@ -109,7 +110,7 @@ export function parseProjectConfig(file: string, text: string, env: NodeJS.Proce
       case 'keep': {
         const n = reader.number(value, key);
         const [min, max] = WHOLE_NUMBERS[key];
-        if (!Number.isInteger(n) || n < min || n > max) throw reader.fail(value, key, `must be a whole number from ${min} to ${max}`);
+        if (!Number.isInteger(n) || n < min || n > max) throw reader.fail(value, key, `must be a whole number ${range(min, max)}`);
         flags[key === 'ack-status' ? 'ackStatus' : key === 'max-attempts' ? 'maxAttempts' : 'keep'] = String(n);
         break;
       }

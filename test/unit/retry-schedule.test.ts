@@ -38,7 +38,7 @@ describe('listen delivery flags', () => {
     [{ ack: true, ackStatus: '500' }, '--ack-status "500" must be a whole number from 200 to 299'],
     [{ maxAttempts: '0' }, '--max-attempts "0" must be a whole number from 1 to 100'],
     [{ retryBase: 'soon' }, '--retry-base "soon" is not a duration'],
-    [{ keep: '-1' }, '--keep "-1" must be a whole number'],
+    [{ keep: '-1' }, '--keep "-1" must be a whole number of 1 or more'],
   ])('refuses %j with a usage error naming the flag', (flags, message) => {
     expect(() => deliverySettings({ ...defaults, ...flags })).toThrow(message);
   });
