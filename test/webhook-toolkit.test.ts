@@ -136,6 +136,10 @@ describe('trigger and exports', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ status: 200, path: '/trigger', webhook: { provider: 'stripe', verification: 'valid' } });
     const unsigned = await runCli(['trigger', 'github', 'push', '--to', String(app.port)], { env });
     expect(unsigned.stderr).toContain('no github secret configured');
+    // Unsigned, a Stripe event is still Stripe's (by its User-Agent): filters and `wait --match provider=stripe` see it.
+    const { HOOKTUNNEL_SECRET_STRIPE: _secret, ...noSecret } = env;
+    const unsignedStripe = await runCli(['trigger', 'stripe', 'invoice.paid', '--to', String(app.port), '--json'], { env: noSecret });
+    expect(JSON.parse(unsignedStripe.stdout)).toMatchObject({ webhook: { provider: 'stripe', eventType: 'invoice.paid', verification: 'unchecked' } });
     const unknown = await runCli(['trigger', 'stripe', 'nope.event', '--to', String(app.port)], { env });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('payment_intent.succeeded');

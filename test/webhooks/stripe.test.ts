@@ -27,6 +27,14 @@ function officialAccepts(header: string): boolean {
 }
 
 describe('stripe', () => {
+  it("is recognised by Stripe's User-Agent when the signature header is missing, and then fails the check", () => {
+    const unsigned = input([['User-Agent', 'Stripe/1.0 (+https://stripe.com/docs/webhooks)']], payload);
+    expect(stripe.detect(unsigned)).toBe(true);
+    expect(stripe.verify(unsigned, SECRET, NOW)).toMatchObject({ result: 'invalid' });
+    expect(stripe.verify(unsigned, SECRET, NOW).reason).toContain('Stripe-Signature');
+    expect(stripe.detect(input([['User-Agent', 'curl/8.5.0']], payload))).toBe(false);
+  });
+
   it('accepts a header with several v1 signatures when any one matches (secret roll)', () => {
     expect(verifyWith(`t=${TS},v1=${v1(OTHER)},v1=${v1(SECRET)}`).result).toBe('valid');
     expect(verifyWith(`t=${TS},v1=${v1(SECRET)},v1=${v1(OTHER)},v0=6ffbb59b2300aae63f272406069a9788`).result).toBe(

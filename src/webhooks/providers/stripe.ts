@@ -48,7 +48,9 @@ function signature(secret: string, timestamp: number, body: Buffer): string {
 export const stripe: Provider = {
   name: 'stripe',
 
-  detect: (input) => headerValue(input.headers, HEADER) !== undefined,
+  // Stripe's deliveries carry its User-Agent too: an unsigned one (`trigger` without a secret, a stripped header) is
+  // still Stripe's, and then checks as "missing Stripe-Signature" instead of passing for an unknown sender.
+  detect: (input) => headerValue(input.headers, HEADER) !== undefined || /^Stripe\//.test(headerValue(input.headers, 'User-Agent') ?? ''),
 
   describe(input: WebhookInput) {
     const event = parseJsonObject(input.body);
