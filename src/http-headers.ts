@@ -99,3 +99,14 @@ export function setHeader(pairs: HeaderPairs, name: string, value: string): Head
   if (!placed) out.push([name, value]);
   return out;
 }
+
+/**
+ * A header value as a person reads it. HTTP carries header bytes; Node hands them over one byte per character
+ * (latin1), so UTF-8 such as `café` arrives as `cafÃ©`. Shown decoded when the bytes are valid UTF-8, as they are.
+ * For display only: what is stored and forwarded stays byte for byte.
+ */
+export function headerValueText(value: string): string {
+  if (!/[\x80-\xff]/.test(value) || /[^\x00-\xff]/.test(value)) return value;
+  const decoded = Buffer.from(value, 'latin1').toString('utf8');
+  return decoded.includes('\ufffd') ? value : decoded;
+}

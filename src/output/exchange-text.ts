@@ -1,5 +1,6 @@
 // Plain-text views of exchanges: the live log line, the `ls` table and the `show` page. Network text is sanitised here.
 
+import { headerValueText } from '../http-headers.js';
 import chalk from 'chalk';
 import { formatDuration } from '../duration.js';
 import { headerValue, type AttemptRecord, type Exchange, type ExchangeSummary, type HeaderPairs } from '../exchange.js';
@@ -118,7 +119,7 @@ function webhookLine(e: ExchangeSummary): string {
 }
 
 function headerLines(headers: HeaderPairs): string[] {
-  return headers.map(([name, value]) => `  ${chalk.cyan(sanitize(name))}: ${sanitize(value)}`);
+  return headers.map(([name, value]) => `  ${chalk.cyan(sanitize(name))}: ${sanitize(headerValueText(value))}`);
 }
 
 function bodyLines(body: Buffer, headers: HeaderPairs, sha256: string | null, incomplete = false): string[] {

@@ -1,5 +1,6 @@
 // The detail pane's content: request (with its webhook facts) or response as styled lines, network strings sanitised.
 
+import { headerValueText } from '../http-headers.js';
 import { formatDuration } from '../duration.js';
 import { headerValue, type Exchange, type HeaderPairs } from '../exchange.js';
 import { viewBody } from '../output/body-view.js';
@@ -34,7 +35,7 @@ function queryLines(path: string): StyledLine[] {
 }
 
 function headerLines(headers: HeaderPairs): StyledLine[] {
-  return headers.map(([name, value]) => [{ text: sanitize(name), color: 'cyan' }, { text: `: ${sanitize(value)}` }]);
+  return headers.map(([name, value]) => [{ text: sanitize(name), color: 'cyan' }, { text: `: ${sanitize(headerValueText(value))}` }]);
 }
 
 /** The first `limit` bytes, cut back to a UTF-8 character boundary so a text body does not turn "binary". */

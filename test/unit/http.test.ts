@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { setHeader, stripHopByHop } from '../../src/http-headers.js';
+import { headerValueText, setHeader, stripHopByHop } from '../../src/http-headers.js';
+import { sanitize } from '../../src/sanitize.js';
 import { parseTarget, upstreamPath } from '../../src/forward/target.js';
 import { nextDelay } from '../../src/tunnel/backoff.js';
 import { connectUrl } from '../../src/tunnel/tunnel-client.js';
@@ -40,6 +41,18 @@ describe('hop-by-hop headers', () => {
       ['HOST', 'z'],
       ['b', '2'],
     ]);
+  });
+});
+
+describe('headerValueText', () => {
+  it('shows UTF-8 header bytes (which Node hands over as latin1) decoded, and anything else as it is', () => {
+    const utf8 = Buffer.from('café ✓', 'utf8').toString('latin1');
+    expect(utf8).not.toBe('café ✓');
+    expect(headerValueText(utf8)).toBe('café ✓');
+    expect(headerValueText('caf\xe9')).toBe('caf\xe9'); // latin1 é alone is not UTF-8: kept
+    expect(headerValueText('plain ascii')).toBe('plain ascii');
+    // Decoded first, escaped after: a bidi override sent as UTF-8 bytes is still made visible on the terminal.
+    expect(sanitize(headerValueText(Buffer.from('a\u202eb', 'utf8').toString('latin1')))).toBe('a\\u{202e}b');
   });
 });
 

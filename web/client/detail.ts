@@ -55,9 +55,22 @@ function webhookFacts(s: Summary, actions: DetailActions): HTMLElement[] {
   return facts;
 }
 
+/**
+ * A header value as a person reads it: HTTP carries bytes, which arrive one per character (latin1), so UTF-8 such
+ * as `café` would show as `cafÃ©`. Decoded when the bytes are valid UTF-8 (the server's headerValueText does the same).
+ */
+function headerValueText(value: string): string {
+  if (!/[\x80-\xff]/.test(value) || /[^\x00-\xff]/.test(value)) return value;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(value, (ch) => ch.charCodeAt(0)));
+  } catch {
+    return value;
+  }
+}
+
 function headersTable(headers: HeaderPairs, part: string): HTMLElement {
   return el('table', { class: 'headers', attrs: { 'data-headers': part } }, [
-    el('tbody', {}, headers.map(([name, value]) => el('tr', {}, [el('td', { class: 'name', text: name }), el('td', { class: 'value', text: value })]))),
+    el('tbody', {}, headers.map(([name, value]) => el('tr', {}, [el('td', { class: 'name', text: name }), el('td', { class: 'value', text: headerValueText(value) })]))),
   ]);
 }
 
