@@ -1,9 +1,12 @@
 // Redaction rules (`header:authorization`, `body:$.card.number`): what they take out of an exchange, and the marks
-// that say so. Pure. Header values and JSON body values become "[REDACTED]"; every other byte is kept.
+// that say so. Pure. Header values and JSON body values become "[REDACTED]"; every other byte is kept (a gzip body
+// is gunzipped, redacted and gzipped again: its JSON keeps every other byte, its gzip framing does not).
 
 import { isUtf8 } from 'node:buffer';
+import { gzipSync } from 'node:zlib';
 import { usageError } from '../errors.js';
 import type { Exchange, HeaderPairs } from '../exchange.js';
+import { gunzipBounded, MAX_DECODED_BYTES } from '../gzip-body.js';
 import { parseJsonPath, type JsonPath } from '../match/json-path.js';
 import { findJsonSpan } from './json-span.js';
 import { isHttpToken } from '../http-headers.js';
@@ -68,6 +71,42 @@ export function redactBody(body: Buffer, rules: RedactRule[], hits: Set<string> 
   return Buffer.from(out, encoding);
 }
 
+/**
+ * The mark left in place of a body rule that could not look into a body (gzip that does not inflate or passes
+ * MAX_DECODED_BYTES, another Content-Encoding): the body is stored as it came, and the exchange says so instead of
+ * passing for one with nothing to redact.
+ */
+export function notApplied(rule: string, why: string): string {
+  return `${rule} (not applied: ${why})`;
+}
+
+/**
+ * redactBody behind the body's Content-Encoding: a gzip (or x-gzip) body is inflated (bounded), redacted and gzipped
+ * again, and comes back as it was when no value was found; a body under any other coding, or gzip that cannot be
+ * inflated, is left as it is and every body rule is marked notApplied in `hits`.
+ */
+export function redactEncodedBody(headers: HeaderPairs, body: Buffer, rules: RedactRule[], hits: Set<string> = new Set()): Buffer {
+  const paths = rules.filter((r) => r.kind === 'body');
+  if (paths.length === 0 || body.length === 0) return body;
+  const codings = headers
+    .filter(([name]) => name.toLowerCase() === 'content-encoding')
+    .flatMap(([, value]) => value.split(','))
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '' && coding !== 'identity');
+  if (codings.length === 0) return redactBody(body, rules, hits);
+  let why = 'Content-Encoding other than gzip';
+  if (codings.length === 1 && (codings[0] === 'gzip' || codings[0] === 'x-gzip')) {
+    const decoded = gunzipBounded(body);
+    if (decoded) {
+      const redacted = redactBody(decoded, rules, hits);
+      return redacted === decoded ? body : gzipSync(redacted);
+    }
+    why = `gzip body that does not inflate within ${MAX_DECODED_BYTES / 1024 / 1024} MiB`;
+  }
+  for (const rule of paths) hits.add(notApplied(rule.text, why));
+  return body;
+}
+
 /** An exchange as exported with --redact: request and response headers, and the request body; marks merged. */
 export function redactExchange(e: Exchange, rules: RedactRule[]): Exchange {
   if (rules.length === 0) return e;
@@ -78,11 +117,15 @@ export function redactExchange(e: Exchange, rules: RedactRule[]): Exchange {
   return { ...e, requestHeaders: request.headers, requestBody: request.body, requestSize: request.body.length, responseHeaders, redacted };
 }
 
-/** Headers and body of a request, redacted, with Content-Length following the new body; `redacted` lists what applied. */
+/**
+ * Headers and body of a request, redacted (the body as its Content-Encoding says, see redactEncodedBody), with
+ * Content-Length following the new body; `redacted` lists what applied, and the body rules that could not.
+ */
 export function redactRequest(headers: HeaderPairs, body: Buffer, rules: RedactRule[]): { headers: HeaderPairs; body: Buffer; redacted: string[] } {
   const hits = new Set<string>();
   let newHeaders = redactHeaders(headers, rules, hits);
-  const newBody = redactBody(body, rules, hits);
+  // The coding as sent: a rule on Content-Encoding itself must not hide a gzip body from the body rules.
+  const newBody = redactEncodedBody(headers, body, rules, hits);
   if (newBody.length !== body.length) {
     newHeaders = newHeaders.map(([name, value]) => (name.toLowerCase() === 'content-length' ? [name, String(newBody.length)] : [name, value]));
   }

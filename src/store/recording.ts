@@ -208,8 +208,9 @@ export class Recording {
         ({ body: inline, size } = { body: redacted.body, size: redacted.body.length });
         digest = sha256(inline);
         this.redaction.headers = redacted.headers;
-        redacted.redacted.forEach((hit) => this.redaction!.hits.add(hit));
       }
+      // Also when nothing changed: a body rule that could not look into the body (gzip that does not inflate) says so.
+      redacted.redacted.forEach((hit) => this.redaction!.hits.add(hit));
     }
     const sha = this.requestIncomplete ? null : digest;
     this.writes.run(this, inline?.length ?? 0, () => this.statements.requestBody.run(inline, size, sha, this.rowId));

@@ -2,10 +2,12 @@
 // them before anything is written.
 
 import { randomBytes } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { findJsonSpan } from '../../src/redact/json-span.js';
-import { parseRedactRule, redactBody, redactExchange, redactHeaders, redactRequest } from '../../src/redact/redact.js';
+import { MAX_DECODED_BYTES } from '../../src/gzip-body.js';
+import { notApplied, parseRedactRule, redactBody, redactEncodedBody, redactExchange, redactHeaders, redactRequest } from '../../src/redact/redact.js';
 import { Store } from '../../src/store/store.js';
 import { tempHome } from '../helpers/cli.js';
 import { exchange } from '../export/support.js';
@@ -77,6 +79,88 @@ describe('redaction', () => {
   });
 });
 
+describe('redaction of gzip bodies', () => {
+  const GZIP_WHY = `gzip body that does not inflate within ${MAX_DECODED_BYTES / 1024 / 1024} MiB`;
+  const gzipHeaders = (coding = 'gzip', length?: number): [string, string][] => [
+    ['Content-Type', 'application/json'],
+    ['Content-Encoding', coding],
+    ...(length === undefined ? [] : ([['Content-Length', String(length)]] as [string, string][])),
+  ];
+
+  it.each(['gzip', 'GZip', ' x-gzip ', 'identity, gzip'])('inflates, redacts and gzips again under Content-Encoding %j', (coding) => {
+    const plain = Buffer.from('{"card": {"number": "4242", "exp": "12/30"}, "amount": 2000}');
+    const body = gzipSync(plain);
+    const hits = new Set<string>();
+    const out = redactEncodedBody(gzipHeaders(coding), body, rules('body:$.card.number'), hits);
+    // Still gzip, and inside it the JSON with only the value replaced.
+    expect(gunzipSync(out).toString()).toBe('{"card": {"number": "[REDACTED]", "exp": "12/30"}, "amount": 2000}');
+    expect([...hits]).toEqual(['body:$.card.number']);
+  });
+
+  it('keeps a stray invalid UTF-8 byte inside the gzip body', () => {
+    const plain = Buffer.concat([Buffer.from('{"card":{"number":"4242"},"note":"'), Buffer.from([0xff, 0xc3]), Buffer.from('é"}')]);
+    const out = redactEncodedBody(gzipHeaders(), gzipSync(plain), rules('body:card.number'));
+    expect(gunzipSync(out)).toEqual(Buffer.concat([Buffer.from('{"card":{"number":"[REDACTED]"},"note":"'), Buffer.from([0xff, 0xc3]), Buffer.from('é"}')]));
+  });
+
+  it('leaves the gzip bytes as they came when there is nothing to redact, or the JSON is not JSON', () => {
+    for (const plain of ['{"card":{"cvc":1}}', 'card.number=4242']) {
+      const body = gzipSync(Buffer.from(plain));
+      const hits = new Set<string>();
+      expect(redactEncodedBody(gzipHeaders(), body, rules('body:card.number'), hits)).toBe(body);
+      expect([...hits]).toEqual([]);
+    }
+  });
+
+  it('keeps Content-Length true to the new gzip body (Content-Encoding stays) through redactRequest and redactExchange', () => {
+    const body = gzipSync(Buffer.from('{"card":{"number":"4242424242424242"}}'));
+    const result = redactRequest(gzipHeaders('gzip', body.length), body, rules('body:card.number'));
+    expect(gunzipSync(result.body).toString()).toBe('{"card":{"number":"[REDACTED]"}}');
+    expect(result.headers).toEqual(gzipHeaders('gzip', result.body.length));
+    expect(result.redacted).toEqual(['body:card.number']);
+    // A rule on Content-Encoding itself does not hide the coding from the body rules.
+    const both = redactRequest(gzipHeaders('gzip', body.length), body, rules('header:content-encoding', 'body:card.number'));
+    expect(gunzipSync(both.body).toString()).toBe('{"card":{"number":"[REDACTED]"}}');
+
+    const out = redactExchange(exchange({ requestHeaders: gzipHeaders('gzip', body.length), requestBody: body }), rules('body:card.number'));
+    expect(gunzipSync(out.requestBody).toString()).toBe('{"card":{"number":"[REDACTED]"}}');
+    expect(out.requestSize).toBe(out.requestBody.length);
+    expect(out.redacted).toEqual(['body:card.number']);
+  });
+
+  it('marks every body rule not applied, and keeps the bytes, for a body labelled gzip that is not, or is cut short', () => {
+    const plain = Buffer.from('{"card":{"number":"4242"}}');
+    for (const body of [plain, gzipSync(plain).subarray(0, 20)]) {
+      const result = redactRequest([...gzipHeaders('gzip', body.length), ['Authorization', 'x']], body, rules('body:card.number', 'body:id', 'header:authorization'));
+      expect(result.body).toBe(body);
+      expect(result.headers).toEqual([...gzipHeaders('gzip', body.length), ['Authorization', '[REDACTED]']]);
+      expect(result.redacted.sort()).toEqual(['body:card.number (not applied: ' + GZIP_WHY + ')', notApplied('body:id', GZIP_WHY), 'header:authorization']);
+    }
+  });
+
+  it('marks the rules not applied for a gzip body that inflates past MAX_DECODED_BYTES', () => {
+    const huge = Buffer.alloc(MAX_DECODED_BYTES + 1, 0x20);
+    huge.write('{"card":{"number":"4242"}}');
+    const body = gzipSync(huge, { level: 1 });
+    const hits = new Set<string>();
+    expect(redactEncodedBody(gzipHeaders(), body, rules('body:card.number'), hits)).toBe(body);
+    expect([...hits]).toEqual([notApplied('body:card.number', GZIP_WHY)]);
+  });
+
+  it('marks the rules not applied under another coding, and leaves bodies alone when no body rule is given', () => {
+    const body = Buffer.from('{"card":{"number":"4242"}}');
+    for (const coding of ['br', 'gzip, gzip', 'deflate']) {
+      const hits = new Set<string>();
+      expect(redactEncodedBody(gzipHeaders(coding), body, rules('body:card.number'), hits)).toBe(body);
+      expect([...hits]).toEqual([notApplied('body:card.number', 'Content-Encoding other than gzip')]);
+    }
+    const hits = new Set<string>();
+    expect(redactEncodedBody(gzipHeaders(), body, rules('header:authorization'), hits)).toBe(body);
+    expect(redactEncodedBody(gzipHeaders(), Buffer.alloc(0), rules('body:card.number'), hits)).toEqual(Buffer.alloc(0));
+    expect([...hits]).toEqual([]);
+  });
+});
+
 describe('a store that redacts', () => {
   const home = tempHome();
   afterAll(() => home.cleanup());
@@ -110,6 +194,47 @@ describe('a store that redacts', () => {
     expect(b.requestHeaders).toEqual([['Content-Length', String(b.requestBody.length)]]);
     expect(b.requestSize).toBe(b.requestBody.length);
     expect(b.redacted).toEqual(['body:card.number']);
+    store.close();
+  });
+
+  it('stores gzip bodies, whole or streamed, gzipped and redacted; one it cannot inflate as it came, marked', () => {
+    const store = Store.open(home.db, { redact: rules('body:card.number') });
+    const json = Buffer.from('{"card":{"number":"4242-secret"}}');
+    const gz = gzipSync(json);
+    const headers: [string, string][] = [['Content-Encoding', 'gzip'], ['Content-Length', String(gz.length)]];
+    const whole = store.begin(start(headers, gz));
+    whole.respond(200, []);
+    whole.complete(1);
+    expect(whole.unredactedBody).toBe(gz);
+    const streamed = store.begin(start(headers));
+    streamed.appendRequestBody(gz);
+    streamed.endRequestBody();
+    streamed.respond(200, []);
+    streamed.complete(1);
+    for (const id of [whole.id, streamed.id]) {
+      const e = store.get(id)!;
+      expect(gunzipSync(e.requestBody).toString()).toBe('{"card":{"number":"[REDACTED]"}}');
+      expect(e.requestHeaders).toEqual([['Content-Encoding', 'gzip'], ['Content-Length', String(e.requestBody.length)]]);
+      expect(e.requestSize).toBe(e.requestBody.length);
+      expect(e.redacted).toEqual(['body:card.number']);
+    }
+
+    // Labelled gzip but not: kept as it came (like any body a rule cannot read), and never passed off as clean.
+    const mark = notApplied('body:card.number', `gzip body that does not inflate within ${MAX_DECODED_BYTES / 1024 / 1024} MiB`);
+    const notGzip = store.begin(start([['Content-Encoding', 'gzip']], json));
+    notGzip.respond(200, []);
+    notGzip.complete(1);
+    const streamedNotGzip = store.begin(start([['Content-Encoding', 'gzip']]));
+    streamedNotGzip.appendRequestBody(json);
+    streamedNotGzip.endRequestBody();
+    streamedNotGzip.respond(200, []);
+    streamedNotGzip.complete(1);
+    for (const id of [notGzip.id, streamedNotGzip.id]) {
+      const e = store.get(id)!;
+      expect(e.requestBody).toEqual(json);
+      expect(e.redacted).toEqual([mark]);
+    }
+    expect(streamedNotGzip.redacted).toEqual([mark]);
     store.close();
   });
 });
