@@ -3,6 +3,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createRelay } from '../../relay-server/relay.js';
 import { runCli, startListen, tempHome } from '../helpers/cli.js';
@@ -11,6 +12,9 @@ import { onCleanup } from '../nothing-lost/helpers.js';
 
 const CARD = '4242424242424242';
 const TOKEN = 'Bearer sk_live_secret';
+
+/** A body from the `--json` shape of show and export (utf8 or base64) as its bytes. */
+const jsonBytes = (body: { encoding: string; data: string }) => Buffer.from(body.data, body.encoding as BufferEncoding);
 
 /** A temp home, a relay, the local app and `listen` with these extra flags, all stopped after the test. */
 async function listenWith(flags: string[]) {
@@ -68,6 +72,61 @@ describe('redaction', () => {
     expect(allowed.code).toBe(0);
     expect(app.received[1].body.toString()).toContain('"number": "[REDACTED]"');
     expect(JSON.parse(allowed.stdout).redacted).toEqual(event.redacted);
+  });
+
+  it('records a gzip body gzipped and redacted, sends the real bytes, and marks one labelled gzip that is not', async () => {
+    const { home, app, listen } = await listenWith(['--redact', 'body:$.card.number']);
+
+    const json = `{"card":{"number":"${CARD}"},"amount":2000}`;
+    const gz = gzipSync(json);
+    await send(`${listen.url}/gz`, { headers: ['Content-Type', 'application/json', 'Content-Encoding', 'gzip', 'Content-Length', String(gz.length)], body: gz });
+    const event = await listen.waitForRequest((e) => e.path === '/gz', 'the gzip payment');
+    // The app gets the bytes the sender sent, gzip framing and secret alike.
+    expect(app.received[0].body).toEqual(gz);
+    expect(event.redacted).toEqual(['body:$.card.number']);
+
+    const shown = await runCli(['show', String(event.id), '--json', '--db', home.db], { env: home.env });
+    const stored = JSON.parse(shown.stdout);
+    const body = jsonBytes(stored.request.body);
+    expect(gunzipSync(body).toString()).toBe('{"card":{"number":"[REDACTED]"},"amount":2000}');
+    expect(stored.redacted).toEqual(['body:$.card.number']);
+    expect(stored.request.headers).toEqual(expect.arrayContaining([['Content-Encoding', 'gzip'], ['Content-Length', String(body.length)]]));
+    const show = await runCli(['show', String(event.id), '--db', home.db], { env: home.env });
+    expect(show.stdout).toContain('"number": "[REDACTED]"');
+    expect(show.stdout).not.toContain(CARD);
+    expect(show.stdout).toContain('stored redacted: body:$.card.number');
+
+    // Labelled gzip but plain JSON: stored as it came, as a body the rule cannot read is, and marked so.
+    await send(`${listen.url}/not-gz`, { headers: ['Content-Type', 'application/json', 'Content-Encoding', 'gzip'], body: json });
+    const notGzip = await listen.waitForRequest((e) => e.path === '/not-gz', 'the mislabelled payment');
+    expect(app.received[1].body.toString()).toBe(json);
+    expect(notGzip.redacted).toEqual([expect.stringMatching(/^body:\$\.card\.number \(not applied: gzip body that does not inflate/)]);
+    const marked = await runCli(['show', String(notGzip.id), '--db', home.db], { env: home.env });
+    expect(marked.stdout).toContain('stored redacted: body:$.card.number (not applied: gzip body that does not inflate');
+  });
+
+  it('redacts a gzip body at export time, HAR and JSON', async () => {
+    const { home, listen } = await listenWith([]);
+    const gz = gzipSync(`{"card":{"number":"${CARD}"}}`);
+    await send(`${listen.url}/gz`, { headers: ['Content-Type', 'application/json', 'Content-Encoding', 'gzip', 'Content-Length', String(gz.length)], body: gz });
+    await listen.waitForRequest(() => true, 'the gzip payment');
+
+    const har = await runCli(['export', '--har', '-', '--redact', 'body:$.card.number', '--db', home.db], { env: home.env });
+    expect(har.code).toBe(0);
+    const entry = JSON.parse(har.stdout).log.entries[0];
+    const harBody = Buffer.from(entry.request.postData.text, entry.request.postData.encoding === 'base64' ? 'base64' : 'utf8');
+    expect(gunzipSync(harBody).toString()).toBe('{"card":{"number":"[REDACTED]"}}');
+    expect(entry.request.headers).toContainEqual({ name: 'Content-Length', value: String(harBody.length) });
+    expect(entry._hooktunnel.redacted).toEqual(['body:$.card.number']);
+
+    const exported = await runCli(['export', '--json', '-', '--redact', 'body:$.card.number', '--db', home.db], { env: home.env });
+    expect(exported.code).toBe(0);
+    const [item] = JSON.parse(exported.stdout);
+    expect(gunzipSync(jsonBytes(item.request.body)).toString()).toBe('{"card":{"number":"[REDACTED]"}}');
+    expect(item.redacted).toEqual(['body:$.card.number']);
+    // What is stored stays whole.
+    const whole = await runCli(['show', '1', '--json', '--db', home.db], { env: home.env });
+    expect(jsonBytes(JSON.parse(whole.stdout).request.body)).toEqual(gz);
   });
 
   it('redacts at export time what was stored whole, and refuses --redact with acknowledge mode', async () => {
