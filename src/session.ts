@@ -40,6 +40,11 @@ export interface SessionOptions {
   maxAttempts?: number;
   /** First retry delay; doubles each time (default 1 s). */
   retryBaseMs?: number;
+  /**
+   * Runs before each reconnect attempt (see TunnelClientOptions.beforeReconnect); a message it resolves with is
+   * emitted as a `notice` (listen: "now hosting the embedded relay").
+   */
+  beforeReconnect?: () => Promise<string | undefined>;
 }
 
 export interface SessionEvents {
@@ -54,6 +59,8 @@ export interface SessionEvents {
   dropped: [number];
   /** The store stopped taking writes (exchanges wait in memory), or took them all again. */
   storage: [StorageState];
+  /** Something the user should know that is not a connection state, e.g. this process now hosts the embedded relay. */
+  notice: [string];
   fatal: [Error];
 }
 
@@ -82,7 +89,16 @@ export class Session extends EventEmitter<SessionEvents> {
     super();
     const routed = options.routes ? new RoutedForwarder(options.routes, options.target) : undefined;
     this.forwarder = routed ?? new Forwarder(options.target, { timeoutMs: options.timeoutMs, hostHeader: options.hostHeader });
-    this.client = new TunnelClient(options);
+    const prepare = options.beforeReconnect;
+    this.client = new TunnelClient({
+      ...options,
+      beforeReconnect:
+        prepare &&
+        (async () => {
+          const notice = await prepare();
+          if (notice && !this.closed) this.emit('notice', notice);
+        }),
+    });
     this.client.on('status', (status) => this.emit('status', status));
     this.client.on('welcome', (welcome) => {
       this.welcome = welcome;

@@ -47,6 +47,13 @@ export interface TunnelClientOptions {
   ack?: AckSettings;
   /** Give up on a relay that has not pinged for this long (default CLIENT_SILENCE_TIMEOUT_MS). */
   silenceTimeoutMs?: number;
+  /**
+   * Runs before each reconnect attempt (not the first connect), which waits for it; a rejection is ignored. `listen`
+   * uses it to start the embedded relay itself when the process that hosted it is gone. With a hook, a refused
+   * connection (nothing on the relay's port) is retried after the first backoff step, not a grown one: the hook is
+   * what brings the relay back.
+   */
+  beforeReconnect?: () => Promise<void>;
 }
 
 export interface TunnelClientEvents {
@@ -138,6 +145,7 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
     this.pausedReads = 0;
     let failure: string | undefined;
     let fatal: Error | undefined;
+    let refused = false;
 
     ws.on('open', () => {
       const hello: HelloMeta = { version: PROTOCOL_VERSION, timeoutMs: this.options.timeoutMs };
@@ -182,6 +190,7 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
       }
     });
     ws.on('error', (error: NodeJS.ErrnoException) => {
+      refused = error.code === 'ECONNREFUSED';
       failure ??= describeSocketError(error, this.options.relayUrl);
     });
     ws.on('close', (code, reason) => {
@@ -198,10 +207,16 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
         this.emit('fatal', fatal ?? new Error(failure));
         return;
       }
-      const delay = nextDelay(this.attempt++);
+      const delay = nextDelay(refused && this.options.beforeReconnect ? 0 : this.attempt);
+      this.attempt++;
       this.emit('status', { state: 'reconnecting', attempt: this.attempt, error: failure, retryAt: Date.now() + delay });
-      this.retryTimer = setTimeout(() => this.connect(), delay);
+      this.retryTimer = setTimeout(() => void this.reconnect(), delay);
     });
+  }
+
+  private async reconnect(): Promise<void> {
+    await this.options.beforeReconnect?.().catch(() => {});
+    if (!this.closed) this.connect();
   }
 
   /** Handles one frame; returns a failure that ends the connection, if any. */
