@@ -4,6 +4,10 @@
 // mode needs a queue, and the embedded relay is shared — `listen 3000` and `listen 4000` on one machine use the relay
 // of whichever started first, so when the second restarts (every file save, with a watcher), its webhooks are queued
 // and delivered instead of getting 503. A queue left by a relay that stopped is delivered by the next one.
+//
+// When the process hosting it stops, a `listen` that shared it takes the port over (takeOverEmbeddedRelay, before each
+// reconnect attempt): the bind decides which one, the others reconnect to it. Same port, same relay.db, so the same
+// URLs (resume tokens, names) and the same queue.
 
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -81,4 +85,12 @@ export async function ensureEmbeddedRelay(port: number): Promise<EmbeddedRelay> 
     relay: fallback,
     note: `port ${port} is taken by another program; the embedded relay uses port ${fallback.port} instead`,
   };
+}
+
+/**
+ * Starts the embedded relay on exactly `port` (the one the tunnel URLs use), for a `listen` whose relay went away.
+ * Undefined when the port is taken: another `listen` won the race (or the old relay has not let go yet); just reconnect.
+ */
+export function takeOverEmbeddedRelay(port: number): Promise<Relay | undefined> {
+  return tryStart(port);
 }

@@ -33,6 +33,8 @@ export interface ListenReporter {
   storage(state: StorageState): void;
   /** Automatic attempts waiting from an earlier run, once at start. */
   pendingAttempts(count: number): void;
+  /** Something the user should know that is not a connection state (this process now hosts the embedded relay). */
+  notice(message: string): void;
 }
 
 type Write = (text: string) => void;
@@ -91,6 +93,9 @@ export function plainReporter(out: Write, err: Write): ListenReporter {
     pendingAttempts(count) {
       if (count > 0) out(chalk.dim(`            ${count} deliver${count === 1 ? 'y' : 'ies'} pending from an earlier run (retries and queued requests)\n`));
     },
+    notice(message) {
+      err(`${chalk.cyan('note')}: ${sanitize(message)}\n`);
+    },
   };
 }
 
@@ -107,5 +112,6 @@ export function jsonReporter(out: Write): ListenReporter {
     dropped: (count) => emit({ type: 'dropped', count }),
     storage: (state) => emit({ type: 'store', state: state.state, ...(state.state === 'buffering' ? { message: state.error.message } : {}) }),
     pendingAttempts: (count) => emit({ type: 'pending', count }),
+    notice: (message) => emit({ type: 'notice', message }),
   };
 }

@@ -16,6 +16,8 @@ export interface SessionModelOptions {
   timeoutMs: number;
   /** Shown in the header, e.g. that the embedded relay is reachable from this machine only. */
   note?: string;
+  /** The header note after the session's notice (e.g. now hosting the embedded relay); default: the notice alone. */
+  noteWith?: (notice: string) => string | undefined;
 }
 
 /** Follows a Session's events; replays go to the listen target, like the tunnel's requests, with the session's secrets. */
@@ -30,6 +32,7 @@ export class SessionModel extends StoreModel {
     this.update({ pendingRetries: this.session.pendingAttempts() });
   };
   private readonly onDropped = (dropped: number) => this.update({ dropped });
+  private readonly onNotice: (notice: string) => void;
 
   constructor(options: SessionModelOptions) {
     const routes = options.session.options.routes;
@@ -50,6 +53,8 @@ export class SessionModel extends StoreModel {
       },
     });
     this.session = options.session;
+    this.onNotice = (notice) => this.update({ note: options.noteWith ? options.noteWith(notice) : notice });
+    this.session.on('notice', this.onNotice);
     this.session.on('status', this.onStatus);
     this.session.on('ready', this.onReady);
     this.session.on('exchange', this.onExchange);
@@ -64,5 +69,6 @@ export class SessionModel extends StoreModel {
     this.session.off('exchange', this.onExchange);
     this.session.off('storeError', this.onStoreError);
     this.session.off('dropped', this.onDropped);
+    this.session.off('notice', this.onNotice);
   }
 }

@@ -5,10 +5,12 @@ import { loadTui } from './load-tui.js';
 import type { TuiHandle } from './run-tui.js';
 import { SessionModel, type SessionModelOptions } from './session-model.js';
 
-export interface ListenTuiOptions extends Omit<SessionModelOptions, 'note'> {
+export interface ListenTuiOptions extends Omit<SessionModelOptions, 'note' | 'noteWith'> {
   /** The embedded relay: the URL works from this machine only. */
   localOnly: boolean;
   note?: string;
+  /** About the embedded relay (shared, another port); replaced by the session's notices (now hosting it). */
+  relayNote?: string;
 }
 
 /**
@@ -22,7 +24,8 @@ export function headerNote(note: string | undefined, localOnly: boolean): string
 /** Shows the live TUI for a session that is about to start; `done` resolves when the user quits. */
 export async function startListenTui(options: ListenTuiOptions): Promise<TuiHandle> {
   const { startTui } = await loadTui();
-  const model = new SessionModel({ ...options, note: headerNote(options.note, options.localOnly) });
+  const withRelayNote = (relayNote: string | undefined) => headerNote([options.note, relayNote].filter(Boolean).join('; ') || undefined, options.localOnly);
+  const model = new SessionModel({ ...options, note: withRelayNote(options.relayNote), noteWith: withRelayNote });
   const handle = startTui(model, { onExit: (copied) => process.stdout.write(exitSummary(model.info(), copied)) });
   return { done: handle.done.finally(() => model.close()), close: handle.close };
 }

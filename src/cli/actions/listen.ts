@@ -2,6 +2,7 @@
 
 import { parseDuration } from '../../duration.js';
 import type { EmbeddedRelay } from '../../embedded-relay.js';
+import type { Relay } from '../../../relay-server/relay.js';
 import { UserError, usageError } from '../../errors.js';
 import { parseTarget, type Target } from '../../forward/target.js';
 import { parseHostHeader } from '../../forward/host-header.js';
@@ -122,20 +123,52 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
   let session: Session | undefined;
   let tui: TuiHandle | undefined;
   let inspector: Inspector | undefined;
+  let stopping = false;
+  let takingOver: Promise<unknown> | undefined;
   const shutdown = async () => {
+    stopping = true;
     // The UI goes first, so the terminal is restored before anything else is printed.
     tui?.close();
     await tui?.done.catch(() => {});
     await inspector?.close();
     session?.close();
+    // A relay started by a takeover still under way is ours to close too.
+    await takingOver;
     await embedded?.relay?.close();
     store?.close();
     stdout.flush();
   };
 
+  let lastTakeOverError: string | undefined;
+  /**
+   * Before each reconnect to a shared embedded relay: if the hooktunnel that hosted it is gone, this one starts it on the
+   * same port (same relay.db: same URLs, same queue). The bind decides between several; the losers just reconnect.
+   */
+  const takeOver = async (start: (port: number) => Promise<Relay | undefined>): Promise<string | undefined> => {
+    if (!embedded || embedded.relay) return undefined;
+    let relay: Relay | undefined;
+    try {
+      relay = await start(Number(new URL(embedded.url).port));
+    } catch (error) {
+      // Said once, not on every attempt.
+      const message = `could not start the embedded relay here: ${(error as Error).message}`;
+      if (message === lastTakeOverError) return undefined;
+      return (lastTakeOverError = message);
+    }
+    if (!relay) return undefined;
+    if (stopping) {
+      await relay.close();
+      return undefined;
+    }
+    lastTakeOverError = undefined;
+    embedded = { url: embedded.url, relay, note: 'hosting the embedded relay now: the hooktunnel that hosted it stopped' };
+    return `now hosting the embedded relay on ${embedded.url} (the hooktunnel that hosted it stopped)`;
+  };
+
   try {
     // The relay's code is loaded only when this process runs one: with --relay it would be memory for nothing.
-    if (!relayUrl) embedded = await (await import('../../embedded-relay.js')).ensureEmbeddedRelay(Number(flags.embeddedPort));
+    const embeddedRelay = relayUrl ? undefined : await import('../../embedded-relay.js');
+    if (embeddedRelay) embedded = await embeddedRelay.ensureEmbeddedRelay(Number(flags.embeddedPort));
     const tunnelRelay = relayUrl ?? embedded!.url;
     // On our own embedded relay the name defaults to the port, so the URL repeats from run to run.
     const name = flags.name ?? (embedded?.relay ? (routes && project ? projectName(project.file) : String(target.port)) : undefined);
@@ -157,6 +190,8 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
       retry: flags.retry,
       store,
       secrets: loadSecrets(flags, process.env, project?.secrets),
+      // Only the embedded relay is ours to bring back; a --relay or login relay is someone else's to restart.
+      beforeReconnect: embeddedRelay && (() => (takingOver = takeOver(embeddedRelay.takeOverEmbeddedRelay))),
     });
     // Before the URL is shown: a listen killed right after printing it still comes back on it.
     keepResumeToken(session, resumeFile, resume);
@@ -174,14 +209,15 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
       // Loaded only here, so plain runs and --help never import Ink or React.
       const { startListenTui } = await import('../../tui/start-listen-tui.js');
       // First in the note: the header line is cut at the terminal's width, and this is the part to copy.
-      const note = [inspectorUrl && `web inspector ${inspectorUrl}`, embedded?.note].filter(Boolean).join('; ') || undefined;
-      tui = await startListenTui({ session, store, target, timeoutMs, localOnly: embedded !== undefined, note });
+      const note = inspectorUrl && `web inspector ${inspectorUrl}`;
+      tui = await startListenTui({ session, store, target, timeoutMs, localOnly: embedded !== undefined, note, relayNote: embedded?.note });
     } else {
       session.on('status', (status) => reporter.status(status));
       session.on('exchange', (exchange) => reporter.exchange(exchange));
       session.on('storeError', (error) => reporter.storeError(error));
       session.on('dropped', (count) => reporter.dropped(count));
       session.on('storage', (state) => reporter.storage(state));
+      session.on('notice', (message) => reporter.notice(message));
       session.on('ready', (welcome) =>
         reporter.ready({ url: welcome.url, target: target.url, inspector: inspectorUrl, dbPath, localOnly: embedded !== undefined, note: embedded?.note, routes }),
       );
