@@ -1,7 +1,7 @@
 // The web inspector flags of `listen` (--inspect-port, --no-web) and how they become the inspector's port settings.
 
 import { Option, type Command } from 'commander';
-import { usageError } from '../errors.js';
+import { parsePort } from './port.js';
 
 /** ngrok's inspector port; kept in step with src/web/server.ts, which --help must not load. */
 const DEFAULT_INSPECT_PORT = 4040;
@@ -25,7 +25,5 @@ export function withWebOptions(command: Command): Command {
 /** The port to bind and whether another may be taken when it is busy: only the default gives way. */
 export function inspectPort(value: string | undefined, flag = '--inspect-port'): { port: number; fallback: boolean } {
   if (value === undefined) return { port: DEFAULT_INSPECT_PORT, fallback: true };
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`${flag} "${value}" is not a port (0-65535)`, `for example ${flag} 4041`);
-  return { port, fallback: false };
+  return { port: parsePort(value, flag, '4041'), fallback: false };
 }

@@ -13,6 +13,7 @@ import type { ProjectConfig } from '../../project-config/project-config.js';
 import type { Route } from '../../routes/route-table.js';
 import { routesLabel } from '../../routes/route-view.js';
 import { withFileFlags } from '../project-flags.js';
+import { parsePort } from '../port.js';
 import { parseRedactRule } from '../../redact/redact.js';
 import type { Secrets } from '../../webhooks/secrets.js';
 import { turnWriter } from '../../output/turn-writer.js';
@@ -168,7 +169,7 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
   try {
     // The relay's code is loaded only when this process runs one: with --relay it would be memory for nothing.
     const embeddedRelay = relayUrl ? undefined : await import('../../embedded-relay.js');
-    if (embeddedRelay) embedded = await embeddedRelay.ensureEmbeddedRelay(Number(flags.embeddedPort));
+    if (embeddedRelay) embedded = await embeddedRelay.ensureEmbeddedRelay(parsePort(flags.embeddedPort, '--embedded-port', '4747'));
     const tunnelRelay = relayUrl ?? embedded!.url;
     // On our own embedded relay the name defaults to the port, so the URL repeats from run to run.
     const name = flags.name ?? (embedded?.relay ? (routes && project ? projectName(project.file) : String(target.port)) : undefined);
@@ -268,7 +269,9 @@ async function startInspector(
 }
 
 function fatalHint(message: string): string | undefined {
-  if (/connection refused|resolve/.test(message)) return 'is the relay running? check --relay / HOOKTUNNEL_RELAY (or leave it out to use the embedded relay)';
+  if (/connection refused|resolve/.test(message)) {
+    return 'is the relay running? check --relay / HOOKTUNNEL_RELAY and the relay saved by `hooktunnel login` (`hooktunnel logout` forgets it: listen then runs an embedded relay)';
+  }
   if (/name_taken/.test(message)) return 'pick another --name, or pass --force to take it over';
   if (/name_reserved/.test(message)) return 'another token owns this name on the relay; pick another --name';
   if (/too_many_tunnels/.test(message)) return 'stop another `hooktunnel listen` that uses this token';

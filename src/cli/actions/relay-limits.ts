@@ -6,11 +6,6 @@ import { parseBytes, parseDuration } from '../../duration.js';
 import { usageError } from '../../errors.js';
 import type { RelayFlags } from './relay-options.js';
 
-export function parsePort(value: string, flag = '--port'): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`${flag} "${value}" is not a port number (0-65535)`);
-  return port;
-}
 
 function parseCount(value: string, flag: string, min = 1): number {
   const n = Number(value);

@@ -9,7 +9,8 @@ import { parseTokenList, relayAuthStore, watchTokenFile } from '../../relay-stat
 import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
 import type { RelayFlags } from './relay-options.js';
 import { clusterOptions } from './relay-cluster.js';
-import { parsePort, queueSettings, relayLimits } from './relay-limits.js';
+import { parsePort } from '../port.js';
+import { queueSettings, relayLimits } from './relay-limits.js';
 
 /** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
 export function isLoopback(host: string): boolean {
@@ -37,8 +38,8 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = proce
   const log = flags.quiet ? undefined : (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   const limits = relayLimits(flags);
   const queue = flags.queue ? queueSettings(flags) : undefined;
-  const port = parsePort(flags.port);
-  const adminPort = flags.adminPort === undefined ? undefined : parsePort(flags.adminPort, '--admin-port');
+  const port = parsePort(flags.port, '--port', '8080');
+  const adminPort = flags.adminPort === undefined ? undefined : parsePort(flags.adminPort, '--admin-port', '9090');
   const cluster = clusterOptions(flags);
   const envTokens = parseTokenList(env.HOOKTUNNEL_RELAY_TOKENS);
   const fileTokens = flags.tokenFile ? watchTokenFile(flags.tokenFile) : undefined;
