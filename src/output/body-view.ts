@@ -1,7 +1,7 @@
 // Renders a body for people: JSON pretty-printed, forms decoded, text as text, binary summarised. Never for --raw.
 
 import { isUtf8 } from 'node:buffer';
-import { gunzipBounded } from '../gzip-body.js';
+import { gunzipBounded, MAX_DECODED_BYTES } from '../gzip-body.js';
 import { sanitize } from '../sanitize.js';
 
 export type BodyKind = 'empty' | 'json' | 'form' | 'text' | 'binary';
@@ -26,11 +26,16 @@ export function viewBody(bytes: Buffer, contentType = '', contentEncoding = ''):
   const type = contentType.split(';')[0].trim().toLowerCase();
   const size = `${bytes.length.toLocaleString('en-US')} bytes`;
   if (bytes.length === 0) return { kind: 'empty', lines: [], summary: 'empty' };
-  // Not really gzip, or a bomb past the bound: fall through and show what it is.
-  const inflated = /^(gzip|x-gzip)$/i.test(contentEncoding.trim()) ? gunzipBounded(bytes) : null;
+  const gzip = /^(gzip|x-gzip)$/i.test(contentEncoding.trim());
+  const inflated = gzip ? gunzipBounded(bytes) : null;
   if (inflated) {
     const inner = viewBody(inflated, contentType);
     return { ...inner, summary: `${size} gzip → ${inner.summary}` };
+  }
+  if (gzip) {
+    // Not really gzip, cut short, or a bomb past the bound: say so, then show the bytes as they are.
+    const raw = viewBody(bytes, contentType);
+    return { ...raw, summary: `${raw.summary} (labelled gzip, but does not inflate within ${MAX_DECODED_BYTES / 1024 / 1024} MiB: shown as stored)` };
   }
   const label = type ? `${size}, ${sanitize(type)}` : size;
   if (!isUtf8(bytes)) {

@@ -75,7 +75,13 @@ describe('body view', () => {
     const bomb = gzipSync(Buffer.alloc(MAX_DECODED_BYTES + 1));
     const view = viewBody(bomb, 'application/json', 'gzip');
     expect(view.kind).toBe('binary');
-    expect(view.summary).toBe(`${bomb.length.toLocaleString('en-US')} bytes, application/json, binary`);
+    expect(view.summary).toBe(`${bomb.length.toLocaleString('en-US')} bytes, application/json, binary (labelled gzip, but does not inflate within 64 MiB: shown as stored)`);
+  });
+  it('says so when a body labelled gzip is not gzip, and shows it as it is', () => {
+    const view = viewBody(Buffer.from('{"plain":true}'), 'application/json', 'gzip');
+    expect(view.kind).toBe('json');
+    expect(view.summary).toBe('14 bytes, application/json (labelled gzip, but does not inflate within 64 MiB: shown as stored)');
+    expect(viewBody(gzipSync('{"z":1}').subarray(0, 12), 'application/json', 'gzip').summary).toContain('labelled gzip, but does not inflate');
   });
   it('sanitises text bodies', () => {
     expect(viewBody(Buffer.from('hi \x1b[2J'), 'text/plain').lines).toEqual(['hi \\e[2J']);
