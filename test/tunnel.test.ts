@@ -196,7 +196,7 @@ describe('ls, show and replay against a database a running listen is writing', (
     expect(unknown.stderr).not.toContain('    at ');
 
     const missing = await runCli(['ls', '--db', `${home.dir}/nope.db`], { env: home.env });
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no capture database');
 
     const closed = await startLocalApp();

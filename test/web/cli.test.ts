@@ -111,8 +111,8 @@ it('refuses a bad --inspect-port with a usage error', async () => {
 
 it('`web` needs an existing database', async () => {
   const result = await runCli(['web', '--db', `${home.dir}/missing.db`, '--no-open'], { env: home.env });
-  expect(result.code).toBe(1);
-  expect(result.stderr).toMatch(/^error: no capture database at .*missing\.db\n/);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(/^error: no capture database at .*missing\.db /);
 });
 
 it('`web` streams rows that another process records, over server-sent events', async () => {

@@ -6,8 +6,8 @@ import { exchangeToJson } from '../../exchange.js';
 import { parseMatch } from '../../match/match-expr.js';
 import { exchangeDetail } from '../../output/exchange-text.js';
 import { jsonText } from '../../output/json-text.js';
-import { defaultDbPath } from '../../paths.js';
-import { Store } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
+import { openExistingStore } from '../open-store.js';
 import { waitForExchange } from '../../wait/wait-for-exchange.js';
 
 /** The exit status of timeout(1) when the time ran out, so scripts can tell "not yet" from "broken". */
@@ -23,18 +23,25 @@ export interface WaitFlags {
 
 /** `--since now` (default), `--since 42` (ids after #42), or `--since 10m` (received in the last ten minutes). */
 export function parseSince(value: string, store: Store, now = Date.now()): { afterId: number; receivedSince?: number } {
-  const text = value.trim().replace(/^#/, '');
+  const text = checkSince(value);
   if (text === 'now') return { afterId: store.lastId() };
   if (/^\d+$/.test(text)) return { afterId: Number(text) };
-  if (/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/.test(text)) return { afterId: 0, receivedSince: now - parseDuration(text, '--since') };
+  return { afterId: 0, receivedSince: now - parseDuration(text, '--since') };
+}
+
+/** Refuses a --since that is none of the three forms (before the database is opened); returns it trimmed. */
+function checkSince(value: string): string {
+  const text = value.trim().replace(/^#/, '');
+  if (text === 'now' || /^\d+$/.test(text) || /^\d+(\.\d+)?\s*(ms|s|m|h|d)$/.test(text)) return text;
   throw usageError(`--since "${value}" is not now, an exchange id or a duration`, 'for example --since now, --since 42 (after #42) or --since 10m');
 }
 
 export async function wait(flags: WaitFlags): Promise<void> {
   const matchers = (flags.match ?? []).map(parseMatch);
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
-  // A missing database is created: `wait` may well start before the `listen` that will write to it.
-  const store = Store.open(flags.db ?? defaultDbPath());
+  checkSince(flags.since);
+  // A missing database is not created (a mistyped --db would wait on a file nothing writes): start `listen` first.
+  const store = openExistingStore(flags.db);
   try {
     const since = parseSince(flags.since, store);
     const found = await waitForExchange(store, { matchers, timeoutMs, ...since });

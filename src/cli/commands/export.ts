@@ -54,7 +54,7 @@ export function exportCommand(): Command {
       if (!Number.isInteger(limit) || limit < 1) throw usageError(`--limit "${flags.limit}" must be a whole number of at least 1`);
       const { parseRedactRule, redactExchange } = await import('../../redact/redact.js');
       const rules = (flags.redact ?? []).map((rule) => parseRedactRule(rule));
-      const [{ openExistingStore }, { filterToList }, { toHar }, { exchangeToJson }, { VERSION }] = await Promise.all([
+      const [{ openStoreIfRecorded }, { filterToList }, { toHar }, { exchangeToJson }, { VERSION }] = await Promise.all([
         import('../open-store.js'),
         import('../filter-options.js'),
         import('../../export/har.js'),
@@ -62,10 +62,11 @@ export function exportCommand(): Command {
         import('../version.js'),
       ]);
       const file = (flags.har ?? flags.json)!;
-      const store = openExistingStore(flags.db);
+      // No database at the default path: nothing recorded yet, so an empty archive (as for an empty database).
+      const store = openStoreIfRecorded(flags.db);
       try {
         // Recorded order reads best in a HAR viewer and in a JSON file.
-        const ids = store.list({ limit, ...filterToList(flags) }).map((e) => e.id).reverse();
+        const ids = store ? store.list({ limit, ...filterToList(flags) }).map((e) => e.id).reverse() : [];
         const out = openOutput(file);
         // One exchange in memory at a time: bodies can be 25 MiB each.
         const { version, creator } = toHar([], { version: VERSION }).log;
@@ -73,7 +74,7 @@ export function exportCommand(): Command {
         const [head, tail] = flags.har ? [harHead, ']}}'] : ['[', ']'];
         await out.write(`${head}\n`);
         for (const [index, id] of ids.entries()) {
-          const exchange = redactExchange(store.get(id)!, rules);
+          const exchange = redactExchange(store!.get(id)!, rules);
           const item = flags.har ? toHar([exchange], { version: VERSION }).log.entries[0] : exchangeToJson(exchange);
           await out.write(`${index > 0 ? ',\n' : ''}${jsonText(item, 2)}`);
         }
@@ -81,7 +82,7 @@ export function exportCommand(): Command {
         await out.end();
         if (file !== '-') process.stderr.write(`wrote ${ids.length} exchange${ids.length === 1 ? '' : 's'} to ${file}\n`);
       } finally {
-        store.close();
+        store?.close();
       }
     });
 }

@@ -22,13 +22,18 @@ export function lsCommand(): Command {
     .action(async (flags: LsFlags) => {
       const limit = Number(flags.limit);
       if (!Number.isInteger(limit) || limit < 1) throw usageError(`--limit "${flags.limit}" must be a whole number of at least 1`);
-      const [{ openExistingStore }, { exchangeTable }, { exchangeToJson }, { filterToList }] = await Promise.all([
+      const [{ openStoreIfRecorded, NOTHING_RECORDED }, { exchangeTable }, { exchangeToJson }, { filterToList }] = await Promise.all([
         import('../open-store.js'),
         import('../../output/exchange-text.js'),
         import('../../exchange.js'),
         import('../filter-options.js'),
       ]);
-      const store = openExistingStore(flags.db);
+      // No database at the default path: nothing was ever recorded on this machine, an empty history rather than an error.
+      const store = openStoreIfRecorded(flags.db);
+      if (!store) {
+        process.stdout.write(flags.json ? '[]\n' : `${NOTHING_RECORDED}\n`);
+        return;
+      }
       try {
         const rows = store.list({ limit, ...filterToList(flags) });
         if (flags.json) process.stdout.write(`${jsonText(rows.map(exchangeToJson), 2)}\n`);
