@@ -7,8 +7,23 @@ export type Row = Record<string, unknown>;
 /** Failed before its whole request body arrived (the tunnel dropped mid-body): never delivered whole. */
 export const REQUEST_INCOMPLETE = `(request_sha256 IS NULL AND state = 'failed') AS request_incomplete`;
 
+/** The SQL function (registered by Store) that asks whether a process id is still running. */
+export const PID_ALIVE_FUNCTION = 'hooktunnel_pid_alive';
+
+/**
+ * The state as every reader shows it: an exchange left pending by a recorder that is gone (kill -9, a crash) is
+ * interrupted, as `markInterrupted` would mark it at the next listen start, without waiting for that listen. Pending
+ * stays pending while its recorder runs, while an automatic attempt is due, or while a live process (or one whose
+ * automatic attempt will be run again) holds its lease. `markInterrupted` writes exactly this, so the two agree.
+ */
+export const SHOWN_STATE = `(CASE
+  WHEN state != 'pending' OR next_attempt_at IS NOT NULL THEN state
+  WHEN lease_pid IS NOT NULL AND (max_attempts IS NOT NULL OR ${PID_ALIVE_FUNCTION}(lease_pid)) THEN state
+  WHEN ${PID_ALIVE_FUNCTION}(recorder_pid) THEN state
+  ELSE 'interrupted' END)`;
+
 export const SUMMARY_COLUMNS = `id, replay_of, delivery_id, url, target, received_at, method, path, request_size,
-  status, response_size, duration_ms, state, error_code, error_message,
+  status, response_size, duration_ms, state, ${SHOWN_STATE} AS shown_state, error_code, error_message,
   provider, event_type, event_id, verification, verification_reason, duplicate_of, out_of_order,
   queued_reason, sender_status, late_by_ms, attempt_count, max_attempts, next_attempt_at, delivered_after, route, redacted,
   ${REQUEST_INCOMPLETE}`;
@@ -27,7 +42,7 @@ export function toSummary(row: Row): ExchangeSummary {
     status: (row.status as number | null) ?? null,
     responseSize: (row.response_size as number | null) ?? null,
     durationMs: (row.duration_ms as number | null) ?? null,
-    state: row.state as ExchangeSummary['state'],
+    state: (row.shown_state ?? row.state) as ExchangeSummary['state'],
     errorCode: (row.error_code as string | null) ?? null,
     errorMessage: (row.error_message as string | null) ?? null,
     route: (row.route as string | null) ?? null,

@@ -13,7 +13,7 @@ import { isAlive } from './process-alive.js';
 import { planPrune, pruneExchanges, type PruneOptions, type PrunePlan } from './prune.js';
 import { prepareRecordingStatements, Recording, type ExchangeStart, type RecordingStatements } from './recording.js';
 import { DEFAULT_BUFFER_LIMITS, WriteBehind, type BufferLimits } from './write-behind.js';
-import { REQUEST_INCOMPLETE, SUMMARY_COLUMNS, toSummary, type Row } from './rows.js';
+import { PID_ALIVE_FUNCTION, REQUEST_INCOMPLETE, SHOWN_STATE, SUMMARY_COLUMNS, toSummary, type Row } from './rows.js';
 import type { RedactRule } from '../redact/redact.js';
 
 /** How often writes held in memory (store full or locked) are tried again. */
@@ -23,8 +23,9 @@ const BUSY_TIMEOUT_MS = 5_000;
 export const PROGRESS_BATCH = 500;
 
 // Settled: answered (or failed), no automatic attempt due and none running (its lease, if any, has run out).
+// A pending exchange whose recorder is gone counts as interrupted (SHOWN_STATE), so `wait` does not block on it.
 const PROGRESS_COLUMNS = `id, received_at AS receivedAt,
-  state != 'pending' AND next_attempt_at IS NULL AND (lease_until IS NULL OR lease_until <= ?) AS settled`;
+  ${SHOWN_STATE} != 'pending' AND next_attempt_at IS NULL AND (lease_until IS NULL OR lease_until <= ?) AS settled`;
 
 export interface Progress {
   id: number;
@@ -86,13 +87,15 @@ export class Store {
     private readonly db: Database.Database,
     bufferLimits: BufferLimits,
   ) {
+    // Before any statement is prepared: SHOWN_STATE calls it.
+    db.function(PID_ALIVE_FUNCTION, { deterministic: false }, (pid: unknown) => (isAlive(typeof pid === 'number' || typeof pid === 'bigint' ? Number(pid) : null) ? 1 : 0));
     this.recordingStatements = prepareRecordingStatements(db);
     this.deliveries = new DeliveryLedger(db);
     const transaction = db.transaction((writes: () => void) => writes());
     this.writes = new WriteBehind(bufferLimits, (writes) => transaction(writes));
     this.writes.on('buffering', () => this.startFlushing());
     this.statements = {
-      get: db.prepare(`SELECT *, ${REQUEST_INCOMPLETE} FROM exchanges WHERE id = ?`),
+      get: db.prepare(`SELECT *, ${SHOWN_STATE} AS shown_state, ${REQUEST_INCOMPLETE} FROM exchanges WHERE id = ?`),
       chunks: db.prepare(`SELECT data FROM body_chunks WHERE exchange_id = ? AND part = ? ORDER BY seq`).pluck(),
       byDelivery: db.prepare(`SELECT id FROM exchanges WHERE delivery_id = ?`).pluck(),
       deliveryState: db.prepare(`SELECT id, request_sha256 IS NOT NULL AS whole FROM exchanges WHERE delivery_id = ?`),
@@ -178,7 +181,7 @@ export class Store {
     if (options.provider) add('provider = ?', options.provider);
     if (options.eventType) add('event_type = ?', options.eventType);
     if (options.originalsOnly) add('replay_of IS NULL');
-    if (options.failed) add(`(state IN ('failed', 'interrupted') OR status >= 500 OR verification = 'invalid')`);
+    if (options.failed) add(`(${SHOWN_STATE} IN ('failed', 'interrupted') OR status >= 500 OR verification = 'invalid')`);
     const sql = `SELECT ${SUMMARY_COLUMNS} FROM exchanges ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY id ${options.oldestFirst ? 'ASC' : 'DESC'} LIMIT ?`;
     return (this.db.prepare(sql).all(...params, options.limit) as Row[]).map(toSummary);
@@ -284,17 +287,12 @@ export class Store {
 
   /**
    * Attempts whose process died are due again (at least once); other exchanges left pending by processes that are gone
-   * are marked interrupted. Returns how many were marked.
+   * are marked interrupted. Returns how many were marked. Readers never write this: they show the same state
+   * (SHOWN_STATE) until a listen writes it here.
    */
   markInterrupted(): number {
     this.deliveries.recoverDeadLeases();
-    const pids = this.db.prepare(`SELECT DISTINCT recorder_pid FROM exchanges WHERE state = 'pending'`).pluck().all() as number[];
-    const mark = this.db.prepare(
-      `UPDATE exchanges SET state = 'interrupted' WHERE state = 'pending' AND recorder_pid IS ? AND next_attempt_at IS NULL`,
-    );
-    let count = 0;
-    for (const pid of pids) if (!isAlive(pid)) count += mark.run(pid).changes;
-    return count;
+    return this.db.prepare(`UPDATE exchanges SET state = 'interrupted' WHERE state = 'pending' AND ${SHOWN_STATE} = 'interrupted'`).run().changes;
   }
 
   /** Writes what waits in memory if it can, keeps the dropped count, and closes. Idempotent. */
