@@ -1,6 +1,7 @@
 // `hooktunnel show <id>`: one exchange in full, as text, JSON, or raw body bytes.
 
 import { Command, Option } from 'commander';
+import { UserError } from '../../errors.js';
 import { dbOption } from '../db-option.js';
 import { jsonText } from '../../output/json-text.js';
 
@@ -44,8 +45,10 @@ export function showCommand(): Command {
         if (flags.curl || flags.httpie || flags.har) {
           process.stdout.write(`${await exportOne(exchange, flags)}\n`);
         } else if (flags.raw) {
+          // No answer from the app (hooktunnel's own 502/504 has no recorded response): nothing to write is an error.
+          if (flags.response && (exchange.responseBody === null || exchange.responseHeaders === null)) throw noResponse(exchange);
           // Exact bytes, nothing else: the one place untrusted bytes are written unescaped, on purpose.
-          process.stdout.write(flags.response ? (exchange.responseBody ?? Buffer.alloc(0)) : exchange.requestBody);
+          process.stdout.write(flags.response ? exchange.responseBody! : exchange.requestBody);
         } else if (flags.json) {
           process.stdout.write(`${jsonText(exchangeToJson(exchange), 2)}\n`);
         } else {
@@ -56,6 +59,19 @@ export function showCommand(): Command {
         store.close();
       }
     });
+}
+
+/** `--raw --response` on an exchange that has no response: nothing to write is an error, not an empty success. */
+function noResponse(exchange: import('../../exchange.js').Exchange): UserError {
+  const why =
+    exchange.state === 'pending'
+      ? 'it is still waiting for an answer'
+      : exchange.state === 'interrupted'
+        ? 'the recording process stopped before an answer arrived'
+        : `it failed${exchange.errorMessage ? `: ${exchange.errorMessage}` : ''}`;
+  return new UserError(`exchange #${exchange.id} has no response body to write: ${why}`, {
+    hint: `\`hooktunnel show ${exchange.id}\` shows what happened; \`--raw\` without --response writes the request body`,
+  });
 }
 
 async function exportOne(exchange: import('../../exchange.js').Exchange, flags: ShowFlags): Promise<string> {

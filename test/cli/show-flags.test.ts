@@ -1,0 +1,41 @@
+// `hooktunnel show`: --raw --response without a response is an error.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Store } from '../../src/store/store.js';
+import { runCli, tempHome } from '../helpers/cli.js';
+
+const home = tempHome();
+afterAll(() => home.cleanup());
+const show = (...argv: string[]) => runCli(['show', ...argv, '--db', home.db], { env: home.env });
+
+beforeAll(() => {
+  const store = Store.open(home.db);
+  const start = { deliveryId: null, replayOf: null, url: null, target: 'http://localhost:3000', receivedAt: Date.now(), method: 'POST', path: '/hook', headers: [['Content-Type', 'application/json']] as [string, string][] };
+  const ok = store.begin({ ...start, body: Buffer.from('{"a":1}') });
+  ok.respond(200, [['Content-Type', 'text/plain']]);
+  ok.appendResponseBody(Buffer.from('answered'));
+  ok.complete(2);
+  const failed = store.begin({ ...start, body: Buffer.from('{"a":2}') });
+  failed.fail(502, 'local_unreachable', 'cannot reach http://localhost:3000: connection refused', 1);
+  // Left pending by this (live) process.
+  store.begin({ ...start, body: Buffer.from('{"a":3}') });
+  store.close();
+});
+
+describe('show --raw --response', () => {
+  it('writes the exact response bytes when there is a response', async () => {
+    const result = await show('1', '--raw', '--response');
+    expect(result).toMatchObject({ code: 0, stdout: 'answered', stderr: '' });
+    expect((await show('1', '--raw', '--request')).stdout).toBe('{"a":1}');
+  });
+
+  it.each([
+    ['2', 'exchange #2 has no response body to write: it failed: cannot reach http://localhost:3000: connection refused'],
+    ['3', 'exchange #3 has no response body to write: it is still waiting for an answer'],
+  ])('#%s without a response: one message on stderr, exit 1, nothing on stdout', async (id, message) => {
+    const result = await show(id, '--raw', '--response');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`error: ${message}\nhint: \`hooktunnel show ${id}\` shows what happened; \`--raw\` without --response writes the request body\n`);
+  });
+});
