@@ -1,4 +1,5 @@
-// `hooktunnel show`: --raw --response without a response is an error.
+// `hooktunnel show`: --raw --response without a response is an error, and every flag combination either does what it
+// says or is refused as a usage error naming the flags.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
@@ -37,5 +38,39 @@ describe('show --raw --response', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(`error: ${message}\nhint: \`hooktunnel show ${id}\` shows what happened; \`--raw\` without --response writes the request body\n`);
+  });
+});
+
+describe('show flag combinations', () => {
+  it.each([
+    [['--request', '--response'], '--request and --response cannot be used together'],
+    [['--raw', '--curl'], '--raw and --curl cannot be used together'],
+    [['--json', '--raw'], '--json and --raw cannot be used together'],
+    [['--json', '--har'], '--json and --har cannot be used together'],
+    [['--curl', '--httpie'], '--curl and --httpie cannot be used together'],
+    [['--response', '--json'], '--response cannot be used with --json'],
+    [['--request', '--json'], '--request cannot be used with --json'],
+    [['--response', '--curl'], '--response cannot be used with --curl'],
+    [['--request', '--har'], '--request cannot be used with --har'],
+    [['--to', '4000'], '--to only applies to --curl or --httpie'],
+    [['--raw', '--to', '4000'], '--to only applies to --curl or --httpie'],
+  ])('%j is a usage error naming the flags', async (flags, message) => {
+    const result = await show('1', ...flags);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n')[0]).toBe(`error: ${message}`);
+    expect(result.stderr).toContain('hint: ');
+  });
+
+  it('the combinations that remain do what they say', async () => {
+    const response = await show('1', '--response');
+    expect(response.code).toBe(0);
+    expect(response.stdout).toContain('answered');
+    expect(response.stdout).not.toContain('{"a":1}');
+    const request = await show('1', '--request');
+    expect(request.stdout).toContain('"a": 1');
+    expect(request.stdout).not.toContain('answered');
+    expect(JSON.parse((await show('1', '--json')).stdout)).toMatchObject({ id: 1, status: 200 });
+    expect((await show('1', '--curl', '--to', '4000')).stdout).toContain('http://localhost:4000/hook');
   });
 });

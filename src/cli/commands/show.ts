@@ -1,7 +1,7 @@
 // `hooktunnel show <id>`: one exchange in full, as text, JSON, or raw body bytes.
 
 import { Command, Option } from 'commander';
-import { UserError } from '../../errors.js';
+import { UserError, usageError } from '../../errors.js';
 import { dbOption } from '../db-option.js';
 import { jsonText } from '../../output/json-text.js';
 
@@ -23,20 +23,21 @@ export function showCommand(): Command {
     .argument('<id>', 'exchange id, as `hooktunnel ls` prints it')
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
     .option('--json', 'the documented JSON shape, bodies included')
-    .option('--request', 'only the request')
-    .option('--response', 'only the response')
+    .option('--request', 'only the request (text, or with --raw)')
+    .option('--response', 'only the response (text, or with --raw)')
     .option('--raw', 'write the exact request body bytes to stdout (with --response: the response body)')
     .option('--curl', 'print a curl command that resends the request (exact bytes, shell-quoted)')
     .option('--httpie', 'print an HTTPie command that resends the request')
     .option('--har', 'print the exchange as a HAR 1.2 archive')
     .option('--to <port|url>', 'with --curl/--httpie: send to this target instead of the original one')
-    .addHelpText('after', '\nExamples:\n  hooktunnel show 12\n  hooktunnel show 12 --raw > body.bin\n  hooktunnel show 12 --json | jq .request.headers')
+    .addHelpText('after', '\nOne output at a time: --json, --raw, --curl, --httpie and --har exclude each other; --request / --response go with\nthe text page or --raw; --to with --curl / --httpie. Other combinations exit 2.\n\nExamples:\n  hooktunnel show 12\n  hooktunnel show 12 --raw > body.bin\n  hooktunnel show 12 --json | jq .request.headers')
     .action(async (idArg: string, flags: ShowFlags) => {
       const [{ openExistingStore, parseId, unknownId }, { exchangeDetail }, { exchangeToJson }] = await Promise.all([
         import('../open-store.js'),
         import('../../output/exchange-text.js'),
         import('../../exchange.js'),
       ]);
+      checkFlags(flags);
       const id = parseId(idArg);
       const store = openExistingStore(flags.db);
       try {
@@ -59,6 +60,29 @@ export function showCommand(): Command {
         store.close();
       }
     });
+}
+
+/** Every combination of flags does what it says, or is refused here (exit 2), before the database is opened. */
+function checkFlags(flags: ShowFlags): void {
+  const forms = (['json', 'raw', 'curl', 'httpie', 'har'] as const).filter((form) => flags[form]);
+  if (forms.length > 1) {
+    throw usageError(
+      `--${forms[0]} and --${forms[1]} cannot be used together`,
+      'choose one output: --json (the whole exchange), --raw (body bytes), --curl / --httpie (a command that resends the request) or --har',
+    );
+  }
+  if (flags.request && flags.response) throw usageError('--request and --response cannot be used together', 'show prints both when given neither');
+  const part = flags.request ? '--request' : flags.response ? '--response' : undefined;
+  const form = forms[0];
+  if (part && form && form !== 'raw') {
+    throw usageError(
+      `${part} cannot be used with --${form}`,
+      form === 'json'
+        ? `--json prints the whole exchange; take one part with jq, e.g. \`hooktunnel show <id> --json | jq .${part.slice(2)}\``
+        : `--${form} always covers the whole ${form === 'har' ? 'exchange' : 'request'}; leave out ${part}`,
+    );
+  }
+  if (flags.to !== undefined && !flags.curl && !flags.httpie) throw usageError('--to only applies to --curl or --httpie', 'for example `hooktunnel show 12 --curl --to 4000`');
 }
 
 /** `--raw --response` on an exchange that has no response: nothing to write is an error, not an empty success. */
