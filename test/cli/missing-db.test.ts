@@ -66,10 +66,11 @@ describe('nothing recorded yet (no database at the default path)', () => {
     expect(existsSync(h.env.XDG_DATA_HOME)).toBe(false);
   });
 
-  it.each(READERS.filter(([command]) => command !== 'ls' && command !== 'export'))('%s: exit 1, says where and what to run', async (...argv) => {
+  it.each(READERS.filter(([command]) => command !== 'ls' && command !== 'export'))('%s: exit 1 (diff: 2), says where and what to run', async (...argv) => {
     const h = home();
     const result = await runCli(argv, { env: h.env });
-    expect(result.code).toBe(1);
+    // diff keeps 1 for "they differ" (--exit-code): its errors exit 2.
+    expect(result.code).toBe(argv[0] === 'diff' ? 2 : 1);
     expect(result.stderr).toContain(`error: nothing recorded yet: there is no capture database at ${join(h.env.XDG_DATA_HOME, 'hooktunnel', 'hooktunnel.db')}`);
     expect(result.stderr).toContain('hint: run `hooktunnel listen <port>` first');
     expect(existsSync(h.env.XDG_DATA_HOME)).toBe(false);

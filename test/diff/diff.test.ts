@@ -113,7 +113,23 @@ describe('hooktunnel diff', () => {
     expect(same.code).toBe(0);
     expect(same.stdout).toContain('no differences');
     const missing = await runCli(['diff', String(a), '99', '--db', home.db], { env: home.env });
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no exchange #99');
+  });
+
+  it('--exit-code: errors exit 2, never 1 (which means "they differ")', async () => {
+    const cases: [string[], Record<string, string>, string][] = [
+      [['diff', '1', '999', '--exit-code', '--db', home.db], home.env, 'error: no exchange #999'],
+      [['diff', '1', '2', '--exit-code', '--db', `${home.dir}/typo.db`], home.env, 'error: no capture database at'],
+      [['diff', '1', '2', '--exit-code'], home.env, 'error: nothing recorded yet'],
+      [['diff', '1', 'x', '--exit-code', '--db', home.db], home.env, 'error: "x" is not an exchange id'],
+    ];
+    for (const [argv, env, message] of cases) {
+      const result = await runCli(argv, { env });
+      expect(result.code, argv.join(' ')).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain(message);
+      expect(result.stderr).not.toContain('    at ');
+    }
   });
 });

@@ -1,5 +1,6 @@
 // Runs `diff`: loads two exchanges and prints what differs between them.
 
+import { EXIT_USAGE, UserError } from '../../errors.js';
 import { diffExchanges } from '../../diff/exchange-diff.js';
 import { diffText } from '../../output/diff-text.js';
 import { jsonText } from '../../output/json-text.js';
@@ -12,7 +13,21 @@ export interface DiffFlags {
   exitCode?: boolean;
 }
 
+/** diff's exit status for any error (unknown id, no database, bad flag): never 1, which --exit-code keeps for "they differ". */
+export const EXIT_DIFF_ERROR = EXIT_USAGE;
+
 export async function diff(aArg: string, bArg: string, flags: DiffFlags): Promise<void> {
+  try {
+    compare(aArg, bArg, flags);
+  } catch (error) {
+    if (error instanceof UserError && error.exitCode !== EXIT_DIFF_ERROR) {
+      throw new UserError(error.message, { hint: error.hint, exitCode: EXIT_DIFF_ERROR, cause: error });
+    }
+    throw error;
+  }
+}
+
+function compare(aArg: string, bArg: string, flags: DiffFlags): void {
   const ids = [parseId(aArg), parseId(bArg)];
   const store = openExistingStore(flags.db);
   try {

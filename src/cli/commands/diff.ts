@@ -12,12 +12,15 @@ export function diffCommand(): Command {
     .argument('<a>', 'the first exchange id')
     .argument('<b>', 'the second exchange id')
     .addOption(new Option('--ignore-header <name>', 'leave this header out (repeatable), e.g. a signature or a delivery id').argParser(repeatable))
-    .option('--exit-code', 'exit 1 when they differ, 0 when they do not (as git diff --exit-code)')
+    .option('--exit-code', 'exit 1 when they differ, 0 when they do not (as git diff --exit-code); errors exit 2')
     .option('--json', 'print the differences as one JSON object')
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
     .addHelpText(
       'after',
       `
+Exit status: 0 printed (with --exit-code: no differences), 1 only with --exit-code when they differ,
+2 an error (an unknown id, no database, a bad flag), so scripts can tell "different" from "broken".
+
 Examples:
   hooktunnel diff 12 14                              why did #14 fail when #12 worked?
   hooktunnel diff 12 14 --ignore-header Stripe-Signature --ignore-header X-Request-Id
