@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Store } from '../../src/store/store.js';
 import { runCli, tempHome } from '../helpers/cli.js';
 
 const homes: ReturnType<typeof tempHome>[] = [];
@@ -74,5 +75,24 @@ describe('nothing recorded yet (no database at the default path)', () => {
     expect(result.stderr).toContain(`error: nothing recorded yet: there is no capture database at ${join(h.env.XDG_DATA_HOME, 'hooktunnel', 'hooktunnel.db')}`);
     expect(result.stderr).toContain('hint: run `hooktunnel listen <port>` first');
     expect(existsSync(h.env.XDG_DATA_HOME)).toBe(false);
+  });
+});
+
+describe('ls on an empty database', () => {
+  it('says nothing is recorded yet without filters, and that nothing matches with them', async () => {
+    const h = home();
+    Store.open(h.db).close();
+    const plain = await runCli(['ls', '--db', h.db], { env: h.env });
+    expect(plain).toMatchObject({ code: 0, stderr: '', stdout: 'nothing recorded yet: run `hooktunnel listen <port>` to record webhooks\n' });
+    const filtered = await runCli(['ls', '--failed', '--db', h.db], { env: h.env });
+    expect(filtered).toMatchObject({ code: 0, stderr: '', stdout: 'no exchanges match\n' });
+    const json = await runCli(['ls', '--json', '--db', h.db], { env: h.env });
+    expect(json).toMatchObject({ code: 0, stdout: '[]\n' });
+  });
+
+  it('checks --since before looking for a database', async () => {
+    const result = await runCli(['ls', '--since', 'soon'], { env: home().env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--since "soon"');
   });
 });

@@ -28,6 +28,8 @@ export function lsCommand(): Command {
         import('../../exchange.js'),
         import('../filter-options.js'),
       ]);
+      const filters = filterToList(flags);
+      const filtered = Object.values(filters).some((value) => value !== undefined && value !== false);
       // No database at the default path: nothing was ever recorded on this machine, an empty history rather than an error.
       const store = openStoreIfRecorded(flags.db);
       if (!store) {
@@ -35,9 +37,10 @@ export function lsCommand(): Command {
         return;
       }
       try {
-        const rows = store.list({ limit, ...filterToList(flags) });
+        const rows = store.list({ limit, ...filters });
         if (flags.json) process.stdout.write(`${jsonText(rows.map(exchangeToJson), 2)}\n`);
-        else if (rows.length === 0) process.stdout.write('no exchanges match\n');
+        // Without filters, no rows means an empty store: say so, and how to fill it.
+        else if (rows.length === 0) process.stdout.write(filtered ? 'no exchanges match\n' : `${NOTHING_RECORDED}\n`);
         else process.stdout.write(`${exchangeTable(rows)}\n`);
         const dropped = store.droppedTotal();
         // On stderr, so --json output stays one array: exchanges lost while the store was full or locked.
