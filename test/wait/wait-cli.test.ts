@@ -1,7 +1,8 @@
 // `hooktunnel wait` as scripts use it: a real relay, a real `listen` process writing the store, `wait` as its own process.
 
 import { spawn } from 'node:child_process';
-import { readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRelay } from '../../relay-server/relay.js';
 import { BIN, runCli, startListen, tempHome, type CliResult, type ListenProcess } from '../helpers/cli.js';
@@ -121,6 +122,45 @@ describe.skipIf(process.platform !== 'linux')('hooktunnel wait', () => {
     expect(now.stdout).toBe('');
     expect(now.stderr.trim().split('\n')).toHaveLength(1);
     expect(now.stderr).toContain('no exchange matching status=5xx within 300ms');
+  });
+
+  it('started before the listen that creates the database: waits for the file, then for the match', async () => {
+    const home = tempHome();
+    cleanups.push(home.cleanup);
+    const relay = createRelay({ port: 0, host: '127.0.0.1' });
+    const relayUrl = await relay.start();
+    cleanups.push(() => relay.close());
+    const app = await startLocalApp();
+    cleanups.push(() => app.close());
+
+    const child = spawn(process.execPath, [BIN, 'wait', '--db', home.db, '--match', 'path=/first', '--json', '--timeout', '30s'], {
+      env: { ...process.env, ...home.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    cleanups.push(() => void child.kill('SIGKILL'));
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await waitFor(() => stderr.includes(`waiting for ${home.db} to be created by \`hooktunnel listen\``), 'wait to look for the database');
+
+    const listen = await startListen([String(app.port), '--relay', relayUrl, '--db', home.db], home.env);
+    cleanups.push(() => listen.stop());
+    await send(`${listen.url}/first`, { body: 'a' });
+    expect(await exit).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ path: '/first', status: 200 });
+  });
+
+  it('a database that never appears: exit 124 within --timeout, and nothing created', async () => {
+    const home = tempHome();
+    cleanups.push(home.cleanup);
+    const db = join(home.dir, 'typo', 'capture.db');
+    const result = await runCli(['wait', '--db', db, '--timeout', '300ms'], { env: home.env });
+    expect(result.code).toBe(124);
+    expect(result.stderr).toContain(`waiting for ${db} to be created`);
+    expect(result.stderr).toContain(`error: no database at ${db} within 300ms`);
+    expect(existsSync(join(home.dir, 'typo'))).toBe(false);
   });
 
   it('times out while a listen keeps recording exchanges that do not match', async () => {

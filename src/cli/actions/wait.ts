@@ -1,13 +1,15 @@
 // Runs `wait`: blocks until an exchange matching every --match is recorded, prints it, exits 0; 124 on timeout.
 
+import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseDuration, formatDuration } from '../../duration.js';
 import { UserError, usageError } from '../../errors.js';
 import { exchangeToJson } from '../../exchange.js';
 import { parseMatch } from '../../match/match-expr.js';
 import { exchangeDetail } from '../../output/exchange-text.js';
 import { jsonText } from '../../output/json-text.js';
-import type { Store } from '../../store/store.js';
-import { openExistingStore } from '../open-store.js';
+import { defaultDbPath } from '../../paths.js';
+import { Store } from '../../store/store.js';
 import { waitForExchange } from '../../wait/wait-for-exchange.js';
 
 /** The exit status of timeout(1) when the time ran out, so scripts can tell "not yet" from "broken". */
@@ -40,11 +42,25 @@ export async function wait(flags: WaitFlags): Promise<void> {
   const matchers = (flags.match ?? []).map(parseMatch);
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   checkSince(flags.since);
-  // A missing database is not created (a mistyped --db would wait on a file nothing writes): start `listen` first.
-  const store = openExistingStore(flags.db);
+  const deadline = Date.now() + timeoutMs;
+  const path = flags.db ?? defaultDbPath();
+  // Never created here (a mistyped --db would make an empty file and folders): a script may start `listen` in the
+  // background and `wait` at once, so the database is waited for, within the same --timeout.
+  const created = !existsSync(path);
+  if (created) {
+    process.stderr.write(`waiting for ${path} to be created by \`hooktunnel listen\`\n`);
+    if (!(await untilExists(path, deadline))) {
+      throw new UserError(`no database at ${path} within ${formatDuration(timeoutMs)}`, {
+        hint: 'start `hooktunnel listen` (it creates the database), or check --db / HOOKTUNNEL_DB',
+        exitCode: EXIT_TIMEOUT,
+      });
+    }
+  }
+  const store = Store.open(path);
   try {
-    const since = parseSince(flags.since, store);
-    const found = await waitForExchange(store, { matchers, timeoutMs, ...since });
+    // Created while we waited: every exchange in it came after `now`.
+    const since = created && checkSince(flags.since) === 'now' ? { afterId: 0 } : parseSince(flags.since, store);
+    const found = await waitForExchange(store, { matchers, timeoutMs: Math.max(0, deadline - Date.now()), ...since });
     if (!found) {
       const what = matchers.length ? `matching ${matchers.map((m) => m.source).join(' ')}` : 'recorded';
       throw new UserError(`no exchange ${what} within ${formatDuration(timeoutMs)}`, { exitCode: EXIT_TIMEOUT });
@@ -53,4 +69,17 @@ export async function wait(flags: WaitFlags): Promise<void> {
   } finally {
     store.close();
   }
+}
+
+/** How often a database that does not exist yet is looked for: `listen` creates it within its first second. */
+const LOOK_EVERY_MS = 100;
+
+/** True once `path` exists, false at the deadline. */
+async function untilExists(path: string, deadline: number): Promise<boolean> {
+  while (!existsSync(path)) {
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    await sleep(Math.min(LOOK_EVERY_MS, left));
+  }
+  return true;
 }

@@ -30,8 +30,8 @@ Match expressions (values are case-sensitive unless noted; * matches any run of 
 
 An exchange counts once it is answered (or failed) with no automatic retry still due.
 
-Exit status: 0 found (printed on stdout), 124 timed out (one line on stderr), 2 a bad flag or expression or a
---db that does not exist, 1 no database yet (wait never creates one: start listen first, it does).
+Exit status: 0 found (printed on stdout), 124 timed out (one line on stderr), 2 a bad flag or expression.
+wait never creates the database: until listen creates it, wait waits for it (124 if it never appears).
 
 Examples:
   hooktunnel wait --match provider=stripe --match type=payment_intent.succeeded
