@@ -1,7 +1,7 @@
 // Which tunnel ids exist: connected clients, reserved names, and resume tokens that bring a client back to its id.
 
 import { createHash, randomBytes } from 'node:crypto';
-import type { AckSettings, HelloMeta } from '../src/protocol.js';
+import { tunnelNameProblem, type AckSettings, type HelloMeta } from '../src/protocol.js';
 import { memoryResumeStore, type ResumeStore } from './resume-store.js';
 import type { TunnelConnection } from './tunnel-connection.js';
 
@@ -9,7 +9,6 @@ export type Claim =
   | { ok: true; id: string; resumeToken: string; displaced?: TunnelConnection }
   | { ok: false; code: string; message: string; fatal: boolean };
 
-export const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
 /** 13 base32 characters = 65 bits: not guessable (smee uses 96, DEFAULTS.md asks ≥ 64). Lowercase, so it fits a subdomain. */
@@ -91,9 +90,8 @@ export class TunnelRegistry {
     const resumeToken = resumed ? hello.resumeToken! : randomBytes(24).toString('base64url');
 
     if (hello.name !== undefined) {
-      if (!NAME_PATTERN.test(hello.name)) {
-        return { ok: false, code: 'bad_name', message: `name "${hello.name}" must be 1-63 lowercase letters, digits or dashes`, fatal: true };
-      }
+      const problem = tunnelNameProblem(hello.name);
+      if (problem) return { ok: false, code: 'bad_name', message: problem, fatal: true };
       const holder = this.connected.get(hello.name);
       const ownsIt = resumed?.tunnelId === hello.name;
       if (holder && !ownsIt && !hello.force) {

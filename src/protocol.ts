@@ -5,8 +5,10 @@
 //   errors.ts    stable error codes with their HTTP statuses, and ProtocolError for malformed frames
 //   messages.ts  version, endpoint, message type tags and the meta of each message
 //   frames.ts    the binary frame layout: encode() and decode() (which validates, with meta.ts)
+//   tunnel-name.ts  what a tunnel name may be
 
 export * from './protocol/limits.js';
 export * from './protocol/errors.js';
 export * from './protocol/messages.js';
+export * from './protocol/tunnel-name.js';
 export { decode, encode, FLAG_END } from './protocol/frames.js';

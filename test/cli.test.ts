@@ -151,6 +151,7 @@ describe('refusals and errors', () => {
     [['listen', '3000', '--timeout', 'soon'], '--timeout "soon" is not a duration'],
     [['listen', 'ftp://x'], 'must be an http:// or https:// URL'],
     [['listen', '300o'], 'target "300o" has no port'],
+    [['listen', '3000', '--name', 'bad name!'], '--name: name "bad name!" must be 1-63 lowercase letters, digits or dashes'],
     [['listen', '3000', '--embedded-port', 'abc'], '--embedded-port "abc" is not a port (0-65535)'],
     [['relay', '--port', '99999'], '--port "99999" is not a port (0-65535)'],
     [['show', 'abc'], '"abc" is not an exchange id'],

@@ -2,8 +2,8 @@
 // decided against Redis, so names, resume tokens and "connected elsewhere" hold across every node.
 
 import { randomBytes } from 'node:crypto';
-import type { HelloMeta } from '../../src/protocol.js';
-import { NAME_PATTERN, randomTunnelId, type Claim, type TunnelRegistry } from '../tunnel-registry.js';
+import { tunnelNameProblem, type HelloMeta } from '../../src/protocol.js';
+import { randomTunnelId, type Claim, type TunnelRegistry } from '../tunnel-registry.js';
 import type { TunnelDirectory } from './directory.js';
 
 const newResumeToken = () => randomBytes(24).toString('base64url');
@@ -15,9 +15,8 @@ export async function clusterClaim(
 ): Promise<Claim> {
   const { directory, registry } = deps;
   const name = hello.name;
-  if (name !== undefined && !NAME_PATTERN.test(name)) {
-    return { ok: false, code: 'bad_name', message: `name "${name}" must be 1-63 lowercase letters, digits or dashes`, fatal: true };
-  }
+  const problem = name === undefined ? undefined : tunnelNameProblem(name);
+  if (problem) return { ok: false, code: 'bad_name', message: problem, fatal: true };
   // Ownership first: --force must not help a client whose token does not own the name.
   const owner = tokenKey && name !== undefined ? await directory.nameOwner(name) : undefined;
   if (owner && owner !== tokenKey) return reserved(name!);

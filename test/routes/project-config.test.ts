@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { parseProjectConfig } from '../../src/project-config/project-config.js';
 import { findProjectConfig, longestTimeout, projectName, resolveRoutes } from '../../src/project-config/find-project-config.js';
-import { NAME_PATTERN } from '../../relay-server/tunnel-registry.js';
+import { NAME_PATTERN } from '../../src/protocol.js';
 import { plainReporter } from '../../src/output/listen-reporter.js';
 import { parseTarget } from '../../src/forward/target.js';
 import type { Route } from '../../src/routes/route-table.js';

@@ -6,7 +6,7 @@ import type { Relay } from '../../../relay-server/relay.js';
 import { UserError, usageError } from '../../errors.js';
 import { parseTarget, type Target } from '../../forward/target.js';
 import { parseHostHeader } from '../../forward/host-header.js';
-import type { AckSettings } from '../../protocol.js';
+import { tunnelNameProblem, type AckSettings } from '../../protocol.js';
 import { releaseMemoryWhenIdle } from '../../idle-memory.js';
 import { findProjectConfig, longestTimeout, projectName, resolveRoutes } from '../../project-config/find-project-config.js';
 import type { ProjectConfig } from '../../project-config/project-config.js';
@@ -100,6 +100,8 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
   const project = configFile ? (await import('../../project-config/read-project-config.js')).loadProjectConfig(configFile) : undefined;
   const flags = project ? withFileFlags(cliFlags, project.flags, userSet) : cliFlags;
   const { target, routes, timeoutMs } = forwarding(targetArg, project, flags);
+  const nameProblem = flags.name === undefined ? undefined : tunnelNameProblem(flags.name);
+  if (nameProblem) throw usageError(`--name: ${nameProblem}`, 'for example --name stripe-dev');
   const hostHeader = parseHostHeader(flags.hostHeader);
   const settings = deliverySettings(flags);
   const delivery = { ...settings, ack: ackWithRoutes(settings.ack, routes, flags) };
