@@ -50,16 +50,25 @@ export function originalTarget(original: ExchangeSummary, hint = 'pass --to <por
   return parseTarget(original.target);
 }
 
-/** Returns undefined when there is no exchange with this id. */
-export async function replayExchange(store: Store, id: number, options: ReplayOptions): Promise<ReplayResult | undefined> {
-  const original = store.get(id);
-  if (!original) return undefined;
+/**
+ * Where a replay of this exchange goes; a UserError (nothing sent) when it cannot be replayed: stored redacted (unless
+ * allowed), or answered by hooktunnel itself with no `to`. `replay` checks every exchange with it before sending any.
+ */
+export function replayTarget(original: ExchangeSummary, options: Pick<ReplayOptions, 'to' | 'allowRedacted'>): Target {
   if (original.redacted?.length && !options.allowRedacted) {
     throw new UserError(`exchange #${original.id} was stored redacted (${original.redacted.join(', ')}): the app would get [REDACTED] in place of the real values`, {
       hint: 'pass --allow-redacted to send it anyway, or --body-file / --set-header to put real values back',
       exitCode: 2,
     });
   }
+  return options.to ?? originalTarget(original);
+}
+
+/** Returns undefined when there is no exchange with this id. */
+export async function replayExchange(store: Store, id: number, options: ReplayOptions): Promise<ReplayResult | undefined> {
+  const original = store.get(id);
+  if (!original) return undefined;
+  const target = replayTarget(original, options);
   let headers = options.headers ?? original.requestHeaders;
   const path = options.path ?? original.path;
   const body = options.body ?? original.requestBody;
@@ -78,7 +87,7 @@ export async function replayExchange(store: Store, id: number, options: ReplayOp
     resign = { resigned: result.resigned, reason: result.reason };
   }
 
-  const forwarder = routePort(new Forwarder(options.to ?? originalTarget(original), { timeoutMs: options.timeoutMs, hostHeader: 'rewrite' }), original.route);
+  const forwarder = routePort(new Forwarder(target, { timeoutMs: options.timeoutMs, hostHeader: 'rewrite' }), original.route);
   try {
     const running = runExchange(
       {

@@ -36,10 +36,11 @@ export function printResult(exchange: ExchangeSummary, json: boolean): void {
   process.stderr.write(`${chalk.red('error:')} replay of #${exchange.replayOf} failed: ${message}${advice ? ` (${advice})` : ''}\n`);
 }
 
-export function summarize(results: ExchangeSummary[]): string {
+/** `gone`: exchanges deleted between the check and their turn, counted as not delivered. */
+export function summarize(results: ExchangeSummary[], gone = 0): string {
   const count = (test: (e: ExchangeSummary) => boolean) => results.filter(test).length;
-  const failed = count((e) => e.state === 'failed');
+  const failed = count((e) => e.state === 'failed') + gone;
   const ok = count((e) => e.state === 'complete' && (e.status ?? 0) < 400);
   const errors = count((e) => e.state === 'complete' && (e.status ?? 0) >= 400);
-  return `replayed ${results.length}: ${ok} answered 2xx/3xx, ${errors} answered 4xx/5xx, ${failed} not delivered`;
+  return `replayed ${results.length + gone}: ${ok} answered 2xx/3xx, ${errors} answered 4xx/5xx, ${failed} not delivered`;
 }

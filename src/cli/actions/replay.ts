@@ -4,9 +4,10 @@ import { readFileSync } from 'node:fs';
 import chalk from 'chalk';
 import { parseDuration } from '../../duration.js';
 import { UserError, usageError } from '../../errors.js';
-import type { ExchangeSummary, HeaderPairs } from '../../exchange.js';
-import { parseTarget } from '../../forward/target.js';
-import { replayExchange, type ReplayOptions } from '../../replay.js';
+import type { Exchange, ExchangeSummary, HeaderPairs } from '../../exchange.js';
+import { parseTarget, type Target } from '../../forward/target.js';
+import { replayExchange, replayTarget, type ReplayOptions } from '../../replay.js';
+import { MOCK_TARGET, NO_ROUTE_TARGET } from '../../routes/routed-forwarder.js';
 import type { Store } from '../../store/store.js';
 import { editBody } from '../../edit-body.js';
 import { openExistingStore, parseId, unknownId } from '../open-store.js';
@@ -56,6 +57,7 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
       process.stderr.write('no exchanges match; nothing replayed\n');
       return;
     }
+    const originals = checkReplayable(store, selected, { to, allowRedacted: flags.allowRedacted });
     const options: ReplayOptions = {
       to,
       timeoutMs,
@@ -66,24 +68,74 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
       onStoreError: (error) => process.stderr.write(`warning: the replay was not recorded: ${error.message}\n`),
     };
     const results: ExchangeSummary[] = [];
+    let gone = 0;
     for (const [index, id] of selected.entries()) {
       // Progress is for people: left out with --json, where failures reach stderr as JSON objects.
       if (selected.length > 1 && !flags.json) process.stderr.write(chalk.dim(`replaying ${index + 1}/${selected.length}: #${id}\n`));
-      const body = flags.edit ? editBody(store.get(id)?.requestBody ?? Buffer.alloc(0)) : fileBody;
+      const body = flags.edit ? editBody(originals[index].requestBody) : fileBody;
       const result = await replayExchange(store, id, { ...options, body });
-      if (!result) throw unknownId(id, store.path);
+      // Checked above; gone only if deleted meanwhile (prune). Counted as not delivered so the rest still go.
+      if (!result) {
+        process.stderr.write(`${chalk.red('error:')} #${id} was deleted before it could be replayed\n`);
+        gone++;
+        continue;
+      }
       if (result.resign && !result.resign.resigned && (flags.resign || flags.edit || fileBody)) {
         process.stderr.write(chalk.yellow(`warning: #${id} was sent without a new signature: ${result.resign.reason}\n`));
       }
       results.push(result.exchange);
       printResult(result.exchange, flags.json ?? false);
     }
-    if (results.length > 1 && !flags.json) process.stderr.write(`${summarize(results)}\n`);
+    if (selected.length > 1 && !flags.json) process.stderr.write(`${summarize(results, gone)}\n`);
     // The app answered (any status): success. It could not be reached or failed mid-answer: failure.
-    if (results.some((r) => r.state === 'failed')) process.exitCode = 1;
+    if (gone > 0 || results.some((r) => r.state === 'failed')) process.exitCode = 1;
   } finally {
     store.close();
   }
+}
+
+const isAnsweredByHooktunnel = (e: Exchange) => e.target === MOCK_TARGET || e.target === NO_ROUTE_TARGET;
+
+const idList = (ids: number[]) => ids.map((id) => `#${id}`).join(', ');
+
+/**
+ * The exchanges to replay, every one checked before any is sent: a missing id, or one that cannot be replayed
+ * (stored redacted, answered by hooktunnel itself), refuses the whole command and names them all.
+ */
+function checkReplayable(store: Store, ids: number[], options: { to?: Target; allowRedacted?: boolean }): Exchange[] {
+  const found = ids.map((id) => store.get(id));
+  const missing = ids.filter((_, index) => !found[index]);
+  if (missing.length === 1 && ids.length === 1) throw unknownId(missing[0], store.path);
+  if (missing.length > 0) {
+    const unique = [...new Set(missing)];
+    throw new UserError(`no ${unique.length === 1 ? 'exchange' : 'exchanges'} ${idList(unique)} in ${store.path}; nothing replayed`, {
+      hint: `run \`hooktunnel ls\` to see the recorded ids, or leave ${idList(unique)} out`,
+    });
+  }
+  const originals = found as Exchange[];
+  if (ids.length === 1) {
+    replayTarget(originals[0], options);
+    return originals;
+  }
+  // Many: every reason at once, so one fix-up run is enough.
+  const unique = [...new Map(originals.map((e) => [e.id, e])).values()];
+  const redacted = options.allowRedacted ? [] : unique.filter((e) => e.redacted?.length).map((e) => e.id);
+  const answered = options.to ? [] : unique.filter((e) => !redacted.includes(e.id) && isAnsweredByHooktunnel(e)).map((e) => e.id);
+  if (redacted.length === 0 && answered.length === 0) return originals;
+  const reasons: string[] = [];
+  const hints: string[] = [];
+  const them = (list: number[]) => (list.length === 1 ? 'it' : 'them');
+  const were = (list: number[]) => `${idList(list)} ${list.length === 1 ? 'was' : 'were'}`;
+  if (redacted.length) {
+    reasons.push(`${were(redacted)} stored redacted (the app would get [REDACTED] in place of the real values)`);
+    hints.push(`pass --allow-redacted to send ${them(redacted)} anyway`);
+  }
+  if (answered.length) {
+    reasons.push(`${were(answered)} answered by hooktunnel (a mock route, or no route), not by an app`);
+    hints.push(`pass --to <port|url> to send ${them(answered)} to an app`);
+  }
+  hints.push(`or leave ${idList([...redacted, ...answered])} out`);
+  throw usageError(`${reasons.join('; ')}; nothing replayed`, hints.join('; '));
 }
 
 function readBodyFile(path: string): Buffer {

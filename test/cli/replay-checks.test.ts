@@ -1,0 +1,90 @@
+// `hooktunnel replay` checks everything it can before sending anything: unknown ids, exchanges it cannot replay.
+// A refused command sends nothing and records nothing.
+
+import { describe, expect, it } from 'vitest';
+import { NO_ROUTE_TARGET } from '../../src/routes/answered-here.js';
+import { Store } from '../../src/store/store.js';
+import { runCli, tempHome } from '../helpers/cli.js';
+import { onCleanup } from '../helpers/cleanup.js';
+import { startLocalApp, type LocalApp } from '../helpers/http.js';
+import { record } from './recorded.js';
+
+async function setup(): Promise<{ db: string; env: Record<string, string>; app: LocalApp; dir: string }> {
+  const h = tempHome();
+  onCleanup(h.cleanup);
+  const app = await startLocalApp();
+  onCleanup(() => app.close());
+  return { db: h.db, env: h.env, app, dir: h.dir };
+}
+
+/** How many exchanges the database holds. */
+function recorded(db: string): number {
+  const store = Store.open(db);
+  try {
+    return store.list({ limit: 1000 }).length;
+  } finally {
+    store.close();
+  }
+}
+
+/** A refusal: usage-style error lines only, no stack, nothing on stdout. */
+function expectRefused(result: { code: number | null; stdout: string; stderr: string }, code: number) {
+  expect(result.code).toBe(code);
+  expect(result.stdout).toBe('');
+  expect(result.stderr).toMatch(/^error: /);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('bulk replay checks every id before sending any', () => {
+  it('refuses the whole command when some ids do not exist, naming them all, and sends nothing', async () => {
+    const { db, env, app } = await setup();
+    const [a, b, c] = record(db, [{ target: app.url, path: '/a', status: 200 }, { target: app.url, path: '/b', status: 200 }, { target: app.url, path: '/c', status: 200 }]);
+    const result = await runCli(['replay', String(a), String(b), '999', String(c), '1000', '--db', db], { env });
+    expectRefused(result, 1);
+    expect(result.stderr).toBe(
+      `error: no exchanges #999, #1000 in ${db}; nothing replayed\n` + 'hint: run `hooktunnel ls` to see the recorded ids, or leave #999, #1000 out\n',
+    );
+    expect(app.received).toHaveLength(0);
+    expect(recorded(db)).toBe(3);
+  });
+
+  it('still names a single unknown id as before', async () => {
+    const { db, env, app } = await setup();
+    record(db, [{ target: app.url, status: 200 }]);
+    const result = await runCli(['replay', '999', '--db', db], { env });
+    expectRefused(result, 1);
+    expect(result.stderr).toContain(`error: no exchange #999 in ${db}\n`);
+  });
+
+  it('refuses the whole command when some exchanges were answered by hooktunnel, unless --to', async () => {
+    const { db, env, app } = await setup();
+    const [a, noRoute, c] = record(db, [{ target: app.url, path: '/a', status: 200 }, { target: NO_ROUTE_TARGET, path: '/x', status: 404 }, { target: app.url, path: '/c', status: 200 }]);
+    const refused = await runCli(['replay', String(a), String(noRoute), String(c), '--db', db], { env });
+    expectRefused(refused, 2);
+    expect(refused.stderr).toBe(
+      `error: #${noRoute} was answered by hooktunnel (a mock route, or no route), not by an app; nothing replayed\n` +
+        `hint: pass --to <port|url> to send it to an app; or leave #${noRoute} out\n`,
+    );
+    const bulk = await runCli(['replay', '--since', '1h', '--db', db], { env });
+    expectRefused(bulk, 2);
+    expect(app.received).toHaveLength(0);
+    expect(recorded(db)).toBe(3);
+
+    const sent = await runCli(['replay', String(a), String(noRoute), String(c), '--to', app.url, '--db', db], { env });
+    expect(sent.code).toBe(0);
+    expect(app.received.map((r) => r.url)).toEqual(['/a', '/x', '/c']);
+  });
+
+  it('goes on past an app that is down once every id checks out, and sums up', async () => {
+    const { db, env, app } = await setup();
+    const down = await startLocalApp();
+    await down.close();
+    const ids = record(db, [{ target: app.url, path: '/a', status: 200 }, { target: down.url, path: '/b', status: 200 }, { target: app.url, path: '/c', status: 200 }]);
+    const result = await runCli(['replay', ...ids.map(String), '--db', db], { env });
+    expect(result.code).toBe(1);
+    expect(app.received.map((r) => r.url)).toEqual(['/a', '/c']);
+    expect(result.stderr).toContain(`error: replay of #${ids[1]} failed: cannot reach ${down.url}`);
+    expect(result.stderr.trimEnd().split('\n').at(-1)).toBe('replayed 3: 2 answered 2xx/3xx, 0 answered 4xx/5xx, 1 not delivered');
+    expect(recorded(db)).toBe(6);
+  });
+});
