@@ -88,3 +88,44 @@ describe('bulk replay checks every id before sending any', () => {
     expect(recorded(db)).toBe(6);
   });
 });
+
+describe('replay --set-header is checked before anything is sent', () => {
+  const refusals: [string, string, string][] = [
+    ['Content-Length: 5', 'Content-Length is set from the body', 'use --edit or --body-file to change the body'],
+    ['transfer-encoding: chunked', 'Transfer-Encoding is never forwarded', 'use --edit or --body-file'],
+    ['Host: evil.example', "Host is set to the target's host", 'use --to <port|url>'],
+    ['Connection: close', 'Connection is a hop-by-hop header, which hooktunnel never forwards', 'leave it out'],
+    ['X Debug: 1', '"X Debug" is not a header name', 'a header name is letters, digits'],
+    ['X-Debug: a\x1b[31mred', 'the value contains a control character (\\e)', 'cannot hold CR, LF, NUL'],
+    ['X-Debug: a\r\nX-Injected: 1', 'the value contains a control character (\\r)', 'cannot hold CR, LF, NUL'],
+    // (NUL cannot reach a program through argv at all.)
+    ['X-Debug: a\u007fb', 'the value contains a control character (\\x7f)', 'cannot hold CR, LF, NUL'],
+    ['X-Debug: 5€', 'the value contains "€", which a header value cannot carry', 'beyond Latin-1'],
+  ];
+
+  it.each(refusals)('refuses %j with a usage error, sending and recording nothing', async (edit, message, hint) => {
+    const { db, env, app } = await setup();
+    const [id] = record(db, [{ target: app.url, status: 200 }]);
+    const result = await runCli(['replay', String(id), '--set-header', 'X-Ok: 1', '--set-header', edit, '--db', db], { env });
+    expectRefused(result, 2);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^error: --set-header ".*": /);
+    expect(lines[0]).toContain(message);
+    expect(lines[1]).toMatch(/^hint: /);
+    expect(lines[1]).toContain(hint);
+    expect(result.stderr).not.toContain('\x1b');
+    expect(result.stderr).not.toContain('failed');
+    expect(app.received).toHaveLength(0);
+    expect(recorded(db)).toBe(1);
+  });
+
+  it('sends a valid header, tab inside the value and all', async () => {
+    const { db, env, app } = await setup();
+    const [id] = record(db, [{ target: app.url, status: 200 }]);
+    const result = await runCli(['replay', String(id), '--set-header', 'X-Debug:  a\tb ', '--db', db], { env });
+    expect(result.code).toBe(0);
+    const headers = app.received[0].rawHeaders;
+    expect(headers[headers.indexOf('X-Debug') + 1]).toBe('a\tb');
+  });
+});

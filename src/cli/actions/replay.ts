@@ -6,6 +6,7 @@ import { parseDuration } from '../../duration.js';
 import { UserError, usageError } from '../../errors.js';
 import type { Exchange, ExchangeSummary, HeaderPairs } from '../../exchange.js';
 import { parseTarget, type Target } from '../../forward/target.js';
+import { dropsHeader, isHttpToken } from '../../http-headers.js';
 import { replayExchange, replayTarget, type ReplayOptions } from '../../replay.js';
 import { MOCK_TARGET, NO_ROUTE_TARGET } from '../../routes/routed-forwarder.js';
 import type { Store } from '../../store/store.js';
@@ -30,10 +31,41 @@ export interface ReplayFlags extends SecretFlags {
   allowRedacted?: boolean;
 }
 
-function parseHeaderEdit(value: string): [string, string] {
-  const colon = value.indexOf(':');
-  if (colon < 1) throw usageError(`--set-header "${value}" is not name:value`, "for example --set-header 'X-Debug: 1'");
-  return [value.slice(0, colon).trim(), value.slice(colon + 1).trim()];
+/** Why a header cannot be set by hand on a replay: hooktunnel sets it itself, or never forwards it. */
+function managedHeader(name: string): { why: string; hint: string } | undefined {
+  switch (name.toLowerCase()) {
+    case 'content-length':
+      return { why: 'Content-Length is set from the body', hint: 'use --edit or --body-file to change the body; its length follows' };
+    case 'transfer-encoding':
+      return { why: 'Transfer-Encoding is never forwarded: the body goes whole, with its Content-Length', hint: 'use --edit or --body-file to change the body' };
+    case 'host':
+      return { why: "Host is set to the target's host", hint: 'use --to <port|url> to choose where the replay goes' };
+  }
+  if (dropsHeader(name, undefined)) return { why: `${name} is a hop-by-hop header, which hooktunnel never forwards`, hint: 'leave it out' };
+  return undefined;
+}
+
+/** The first character a header value cannot carry: a control character other than tab, or one beyond Latin-1. */
+const BAD_VALUE_CHAR = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u0100-\uffff]/;
+
+/** `--set-header 'Name: value'`, checked before anything is sent: a bad header would fail the replay and be blamed on the app. */
+export function parseHeaderEdit(edit: string): [string, string] {
+  const colon = edit.indexOf(':');
+  if (colon < 1) throw usageError(`--set-header "${edit}" is not name:value`, "for example --set-header 'X-Debug: 1'");
+  const name = edit.slice(0, colon).trim();
+  const value = edit.slice(colon + 1).trim();
+  if (!isHttpToken(name)) {
+    throw usageError(`--set-header "${edit}": "${name}" is not a header name`, "a header name is letters, digits and !#$%&'*+-.^_`|~, without spaces");
+  }
+  const managed = managedHeader(name);
+  if (managed) throw usageError(`--set-header "${edit}": ${managed.why}`, managed.hint);
+  const bad = BAD_VALUE_CHAR.exec(value);
+  if (bad) {
+    const code = bad[0].charCodeAt(0);
+    const what = code > 0xff ? `"${bad[0]}", which a header value cannot carry (only Latin-1)` : `a control character (${bad[0]})`;
+    throw usageError(`--set-header "${edit}": the value contains ${what}`, 'a header value cannot hold CR, LF, NUL or other control characters (tab is fine), nor characters beyond Latin-1');
+  }
+  return [name, value];
 }
 
 /** The ids to replay: the ones given, or every original exchange matching --since/--path, in recorded order. */

@@ -14,7 +14,7 @@ export function replayCommand(): Command {
     .option('--to <port|url>', 'send to this target instead of the original one')
     .option('--resign', 'sign afresh with a new timestamp (Stripe, Slack, Standard Webhooks, GitHub, Shopify, Twilio, --verify HMAC)')
     .option('--edit', 'edit the body in $EDITOR before sending (re-signed when a secret is known)')
-    .addOption(new Option('--set-header <name:value>', 'set a header (repeatable)').argParser(repeatable))
+    .addOption(new Option('--set-header <name:value>', 'set a header (repeatable); not Content-Length, Host or hop-by-hop headers, which hooktunnel sets itself').argParser(repeatable))
     .option('--body-file <file>', 'send this file as the body (re-signed when a secret is known)')
     .option('--since <duration>', 'replay every original exchange received in the last <duration> (10m, 2h), oldest first')
     .option('--path <prefix>', 'only exchanges whose path starts with this (with --since)')
