@@ -44,8 +44,9 @@ export const NOTHING_RECORDED = 'nothing recorded yet: run `hooktunnel listen <p
 
 /** Parses an exchange id as printed by `ls`. */
 export function parseId(value: string): number {
-  const id = Number(value.replace(/^#/, ''));
-  if (!Number.isInteger(id) || id < 1) throw new UserError(`"${value}" is not an exchange id`, { hint: 'ids are the numbers `hooktunnel ls` prints', exitCode: 2 });
+  // Digits only: Number() alone would take "0x10", "1e2" or " 12 " as ids the user never wrote.
+  const id = /^#?[0-9]+$/.test(value) ? Number(value.replace(/^#/, '')) : NaN;
+  if (!Number.isSafeInteger(id) || id < 1) throw new UserError(`"${value}" is not an exchange id`, { hint: 'ids are the numbers `hooktunnel ls` prints', exitCode: 2 });
   return id;
 }
 

@@ -129,3 +129,39 @@ describe('replay --set-header is checked before anything is sent', () => {
     expect(headers[headers.indexOf('X-Debug') + 1]).toBe('a\tb');
   });
 });
+
+describe('every replay flag value is checked: a bad one is a usage error, never ignored', () => {
+  const cases: [string, (id: string) => string[], string][] = [
+    ['an id with --since', (id) => [id, '--since', '5x'], '--since selects exchanges, and so do the ids'],
+    ['an id with a valid --since', (id) => [id, '--since', '10m'], '--since selects exchanges, and so do the ids'],
+    ['an id with --path', (id) => [id, '--path', '/hook'], '--path selects exchanges, and so do the ids'],
+    ['a bad --since', () => ['--since', '5x'], '--since "5x" is not a duration'],
+    ['a --path without a leading slash', () => ['--path', 'hook'], '--path "hook" does not start with /'],
+    ['an empty --to', (id) => [id, '--to', ''], '--to "" is not a port or URL'],
+    ['a bad --timeout', (id) => [id, '--timeout', '5q'], '--timeout "5q" is not a duration'],
+    ['a hex id', () => ['0x1'], '"0x1" is not an exchange id'],
+    ['an exponent id', () => ['1e0'], '"1e0" is not an exchange id'],
+    ['--edit with --body-file', (id) => [id, '--edit', '--body-file', '/dev/null'], '--edit and --body-file both give the body'],
+    ['--body-file with two ids', (id) => [id, id, '--body-file', '/dev/null'], '--body-file replays exactly one exchange, and 2 ids are given'],
+    ['--body-file with a bulk selection', () => ['--since', '1h', '--body-file', '/dev/null'], '--body-file replays exactly one exchange, and 2 match'],
+    ['a bad --secret', (id) => [id, '--secret', 'nobody=x'], '--secret "nobody=***" is not PROVIDER=SECRET'],
+  ];
+
+  it.each(cases)('refuses %s', async (_what, args, message) => {
+    const { db, env, app } = await setup();
+    const ids = record(db, [{ target: app.url, path: '/hook', status: 200 }, { target: app.url, path: '/hook', status: 200 }]);
+    const result = await runCli(['replay', ...args(String(ids[0])), '--db', db], { env });
+    expectRefused(result, 2);
+    expect(result.stderr).toContain(`error: ${message}`);
+    expect(app.received).toHaveLength(0);
+    expect(recorded(db)).toBe(2);
+  });
+
+  it('still replays with --since and --path on their own', async () => {
+    const { db, env, app } = await setup();
+    record(db, [{ target: app.url, path: '/hook/a', status: 200 }, { target: app.url, path: '/other', status: 200 }]);
+    const result = await runCli(['replay', '--since', '10m', '--path', '/hook', '--db', db], { env });
+    expect(result.code).toBe(0);
+    expect(app.received.map((r) => r.url)).toEqual(['/hook/a']);
+  });
+});

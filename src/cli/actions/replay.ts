@@ -68,23 +68,47 @@ export function parseHeaderEdit(edit: string): [string, string] {
   return [name, value];
 }
 
+/** How `replay` picks exchanges: the ids given, or every original matching --since / --path. */
+type Selection = { ids: number[] } | { since?: number; pathPrefix?: string };
+
+/** Checks the selection flags: ids and --since / --path are two ways to choose, so one or the other, never both. */
+function parseSelection(ids: string[], flags: ReplayFlags): Selection {
+  const bulk = flags.since !== undefined || flags.path !== undefined;
+  if (ids.length > 0 && bulk) {
+    const which = [flags.since !== undefined && '--since', flags.path !== undefined && '--path'].filter(Boolean).join(' and ');
+    throw usageError(`${which} ${flags.since !== undefined && flags.path !== undefined ? 'select' : 'selects'} exchanges, and so do the ids ${ids.join(' ')}; give one or the other`, `for example \`hooktunnel replay ${ids.join(' ')}\` or \`hooktunnel replay --since 10m\``);
+  }
+  if (ids.length > 0) return { ids: ids.map(parseId) };
+  if (!bulk) throw usageError('replay needs exchange ids, or --since / --path to select them', 'for example `hooktunnel replay 12` or `hooktunnel replay --since 10m`');
+  if (flags.path !== undefined && !flags.path.startsWith('/')) {
+    throw usageError(`--path "${flags.path}" does not start with /, so no recorded path starts with it`, `for example --path /${flags.path.replace(/^\/*/, '')}`);
+  }
+  return { since: flags.since !== undefined ? Date.now() - parseDuration(flags.since, '--since') : undefined, pathPrefix: flags.path };
+}
+
 /** The ids to replay: the ones given, or every original exchange matching --since/--path, in recorded order. */
-function selectIds(store: Store, ids: string[], flags: ReplayFlags): number[] {
-  if (ids.length > 0) return ids.map(parseId);
-  if (!flags.since && !flags.path) throw usageError('replay needs exchange ids, or --since / --path to select them', 'for example `hooktunnel replay 12` or `hooktunnel replay --since 10m`');
-  const since = flags.since ? Date.now() - parseDuration(flags.since, '--since') : undefined;
-  return store.list({ limit: 100_000, since, pathPrefix: flags.path, originalsOnly: true, oldestFirst: true }).map((e) => e.id);
+function selectIds(store: Store, selection: Selection): number[] {
+  if ('ids' in selection) return selection.ids;
+  return store.list({ limit: 100_000, since: selection.since, pathPrefix: selection.pathPrefix, originalsOnly: true, oldestFirst: true }).map((e) => e.id);
 }
 
 export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
-  const to = flags.to ? parseTarget(flags.to, '--to') : undefined;
+  // Every flag is checked before the database is opened, so a mistake never sends or records anything.
+  const selection = parseSelection(ids, flags);
+  const to = flags.to !== undefined ? parseTarget(flags.to, '--to') : undefined;
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   const setHeaders: HeaderPairs = (flags.setHeader ?? []).map(parseHeaderEdit);
-  const fileBody = flags.bodyFile ? readBodyFile(flags.bodyFile) : undefined;
+  if (flags.edit && flags.bodyFile !== undefined) throw usageError('--edit and --body-file both give the body; use one', 'to edit a file, --body-file it without --edit, or --edit the recorded body');
+  const bodyFlag = flags.edit ? '--edit' : flags.bodyFile !== undefined ? '--body-file' : undefined;
+  if (bodyFlag && 'ids' in selection && selection.ids.length !== 1) throw usageError(`${bodyFlag} replays exactly one exchange, and ${selection.ids.length} ids are given`, 'give one id');
+  const secrets = loadSecrets(flags);
+  const fileBody = flags.bodyFile !== undefined ? readBodyFile(flags.bodyFile) : undefined;
   const store = openExistingStore(flags.db);
   try {
-    const selected = selectIds(store, ids, flags);
-    if ((flags.edit || fileBody) && selected.length !== 1) throw usageError('--edit and --body-file replay exactly one exchange');
+    const selected = selectIds(store, selection);
+    if (bodyFlag && selected.length !== 1) {
+      throw usageError(`${bodyFlag} replays exactly one exchange, and ${selected.length} match --since / --path`, 'give one id, or narrow --since / --path to one exchange');
+    }
     if (selected.length === 0) {
       process.stderr.write('no exchanges match; nothing replayed\n');
       return;
@@ -93,7 +117,7 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
     const options: ReplayOptions = {
       to,
       timeoutMs,
-      secrets: loadSecrets(flags),
+      secrets,
       resign: flags.resign,
       setHeaders,
       allowRedacted: flags.allowRedacted,
