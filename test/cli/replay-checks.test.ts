@@ -1,6 +1,8 @@
 // `hooktunnel replay` checks everything it can before sending anything: unknown ids, exchanges it cannot replay.
 // A refused command sends nothing and records nothing.
 
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NO_ROUTE_TARGET } from '../../src/routes/answered-here.js';
 import { Store } from '../../src/store/store.js';
@@ -163,5 +165,31 @@ describe('every replay flag value is checked: a bad one is a usage error, never 
     const result = await runCli(['replay', '--since', '10m', '--path', '/hook', '--db', db], { env });
     expect(result.code).toBe(0);
     expect(app.received.map((r) => r.url)).toEqual(['/hook/a']);
+  });
+});
+
+describe('replay --edit without an editor', () => {
+  it('refuses when neither EDITOR nor VISUAL is set and there is no terminal, instead of starting vi', async () => {
+    const { db, env, app } = await setup();
+    const [id] = record(db, [{ target: app.url, status: 200 }]);
+    const result = await runCli(['replay', String(id), '--edit', '--db', db], { env: { ...env, EDITOR: '', VISUAL: '' } });
+    expectRefused(result, 2);
+    expect(result.stderr).toBe(
+      'error: --edit needs an editor: $EDITOR and $VISUAL are not set, and this is not a terminal for vi\n' +
+        'hint: set EDITOR (e.g. EDITOR=nano, or EDITOR="code --wait"), or send a prepared body with --body-file\n',
+    );
+    expect(app.received).toHaveLength(0);
+    expect(recorded(db)).toBe(1);
+  });
+
+  it('uses a set EDITOR, even without a terminal', async () => {
+    const { db, env, app, dir } = await setup();
+    const [id] = record(db, [{ target: app.url, status: 200, body: 'before' }]);
+    const editor = join(dir, 'editor.sh');
+    writeFileSync(editor, '#!/bin/sh\nprintf after > "$1"\n');
+    chmodSync(editor, 0o755);
+    const result = await runCli(['replay', String(id), '--edit', '--db', db], { env: { ...env, EDITOR: editor, VISUAL: '' } });
+    expect(result.code).toBe(0);
+    expect(app.received.map((r) => r.body.toString())).toEqual(['after']);
   });
 });

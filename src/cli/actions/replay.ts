@@ -101,6 +101,7 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
   if (flags.edit && flags.bodyFile !== undefined) throw usageError('--edit and --body-file both give the body; use one', 'to edit a file, --body-file it without --edit, or --edit the recorded body');
   const bodyFlag = flags.edit ? '--edit' : flags.bodyFile !== undefined ? '--body-file' : undefined;
   if (bodyFlag && 'ids' in selection && selection.ids.length !== 1) throw usageError(`${bodyFlag} replays exactly one exchange, and ${selection.ids.length} ids are given`, 'give one id');
+  if (flags.edit) checkEditor();
   const secrets = loadSecrets(flags);
   const fileBody = flags.bodyFile !== undefined ? readBodyFile(flags.bodyFile) : undefined;
   const store = openExistingStore(flags.db);
@@ -148,6 +149,16 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
   } finally {
     store.close();
   }
+}
+
+/**
+ * --edit with neither $VISUAL nor $EDITOR falls back to vi, which needs a terminal: without one it writes escape codes
+ * into the output and may never return. A set $EDITOR is trusted (scripts use non-interactive ones).
+ */
+function checkEditor(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.VISUAL || env.EDITOR) return;
+  if (process.stdin.isTTY && process.stdout.isTTY) return;
+  throw usageError('--edit needs an editor: $EDITOR and $VISUAL are not set, and this is not a terminal for vi', 'set EDITOR (e.g. EDITOR=nano, or EDITOR="code --wait"), or send a prepared body with --body-file');
 }
 
 const isAnsweredByHooktunnel = (e: Exchange) => e.target === MOCK_TARGET || e.target === NO_ROUTE_TARGET;
