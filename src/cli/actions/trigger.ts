@@ -24,6 +24,22 @@ export interface TriggerFlags extends SecretFlags {
   list?: boolean;
 }
 
+/**
+ * The request path, as sent and as recorded (the same string): a leading / added if missing. Spaces, control
+ * characters and anything beyond ASCII cannot go in a request line, so they are refused rather than mangled.
+ */
+export function triggerPath(value: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    throw usageError(`--path "${value}" is a URL, not a path`, 'give the host with --to and the path with --path, e.g. --to http://127.0.0.1:3000 --path /webhooks');
+  }
+  const bad = /[^\x21-\x7e]/.exec(value);
+  if (bad) {
+    const what = bad[0] === ' ' ? 'a space' : bad[0].charCodeAt(0) < 0x21 || bad[0] === '\x7f' ? `a control character (${bad[0]})` : `"${bad[0]}"`;
+    throw usageError(`--path "${value}" contains ${what}, which a request path cannot hold`, 'percent-encode it, e.g. %20 for a space');
+  }
+  return value.startsWith('/') ? value : `/${value}`;
+}
+
 export async function trigger(provider: string | undefined, event: string | undefined, flags: TriggerFlags): Promise<void> {
   if (flags.list || !provider) {
     const events = listTriggerEvents().map((e) => `  ${e.provider.padEnd(8)} ${e.event}`);
@@ -32,12 +48,14 @@ export async function trigger(provider: string | undefined, event: string | unde
   }
   if (!event) throw usageError(`which ${provider} event?`, `run \`hooktunnel trigger --list\` to see them`);
   const target = parseTarget(flags.to, '--to');
+  const path = triggerPath(flags.path);
+  const timeoutMs = parseDuration(flags.timeout, '--timeout');
   const secrets = loadSecrets(flags);
-  const request = buildTriggerRequest(provider, event, { secrets, nowMs: Date.now(), path: flags.path });
+  const request = buildTriggerRequest(provider, event, { secrets, nowMs: Date.now(), path });
   if (!request.signed) process.stderr.write(chalk.yellow(`warning: no ${provider} secret configured; sending unsigned (set --secret ${provider}=… or HOOKTUNNEL_SECRET_${provider.toUpperCase()})\n`));
 
   const store = Store.open(flags.db ?? defaultDbPath());
-  const forwarder = new Forwarder(target, { timeoutMs: parseDuration(flags.timeout, '--timeout'), hostHeader: 'rewrite' });
+  const forwarder = new Forwarder(target, { timeoutMs, hostHeader: 'rewrite' });
   try {
     const running = runExchange(
       { ...request, deliveryId: null, url: null, receivedAt: Date.now(), replayOf: null },

@@ -11,7 +11,7 @@ export function triggerCommand(): Command {
     .argument('[provider]', 'stripe, github or shopify')
     .argument('[event]', 'e.g. payment_intent.succeeded, pull_request.opened, orders/create')
     .addOption(new Option('--to <port|url>', 'the local app').default('3000').env('HOOKTUNNEL_TO'))
-    .option('--path <path>', 'request path on the local app', '/')
+    .option('--path <path>', 'request path on the local app (a leading / is added; percent-encode spaces)', '/')
     .option('--list', 'list the sample events')
     .addOption(new Option('--db <file>', dbOption[1]).env('HOOKTUNNEL_DB'))
     .addOption(new Option('--timeout <duration>', 'wait this long for the local app').default('30s'))

@@ -1,0 +1,56 @@
+// `hooktunnel trigger --path`: what is sent and what is recorded are the same path; a path that cannot be sent is refused.
+
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Store } from '../../src/store/store.js';
+import { runCli, tempHome } from '../helpers/cli.js';
+import { onCleanup } from '../helpers/cleanup.js';
+import { startLocalApp, type LocalApp } from '../helpers/http.js';
+
+async function setup(): Promise<{ db: string; env: Record<string, string>; app: LocalApp }> {
+  const h = tempHome();
+  onCleanup(h.cleanup);
+  const app = await startLocalApp();
+  onCleanup(() => app.close());
+  return { db: h.db, env: h.env, app };
+}
+
+describe('hooktunnel trigger --path', () => {
+  it('sends and records a path without a leading slash as the same /path', async () => {
+    const { db, env, app } = await setup();
+    const result = await runCli(['trigger', 'github', 'push', '--to', app.url, '--path', 'wh?x=1', '--db', db, '--json'], { env });
+    expect(result.code).toBe(0);
+    expect(app.received.map((r) => r.url)).toEqual(['/wh?x=1']);
+    expect(JSON.parse(result.stdout)).toMatchObject({ path: '/wh?x=1', status: 200 });
+    const store = Store.open(db);
+    try {
+      expect(store.list({ limit: 10 }).map((e) => e.path)).toEqual(['/wh?x=1']);
+    } finally {
+      store.close();
+    }
+    // Replayed, it goes to the same path again.
+    const replay = await runCli(['replay', '1', '--db', db], { env });
+    expect(replay.code).toBe(0);
+    expect(app.received.map((r) => r.url)).toEqual(['/wh?x=1', '/wh?x=1']);
+  });
+
+  it.each([
+    ['/a b', 'contains a space, which a request path cannot hold', 'percent-encode it'],
+    ['/a\x1b[2Jb', 'contains a control character (\\e), which a request path cannot hold', 'percent-encode it'],
+    ['/café', 'contains "é", which a request path cannot hold', 'percent-encode it'],
+    ['http://127.0.0.1:3000/wh', 'is a URL, not a path', 'give the host with --to'],
+  ])('refuses %j with a usage error, sending and recording nothing', async (path, message, hint) => {
+    const { db, env, app } = await setup();
+    const result = await runCli(['trigger', 'github', 'push', '--to', app.url, '--path', path, '--db', db], { env });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^error: --path ".*" /);
+    expect(lines[0]).toContain(message);
+    expect(lines[1]).toContain(`hint: ${hint}`);
+    expect(result.stderr).not.toContain('\x1b');
+    expect(app.received).toHaveLength(0);
+    expect(existsSync(db)).toBe(false);
+  });
+});
