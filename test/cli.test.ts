@@ -1,13 +1,12 @@
 // The CLI as users run it: the embedded relay, a relay process, localhost on either stack, errors and help.
 
-import { createServer } from 'node:net';
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createRelay } from '../relay-server/relay.js';
 import { CONNECT_PATH, decode, encode, MessageType } from '../src/protocol.js';
 import { BIN, runCli, startListen, tempHome, type ListenProcess } from './helpers/cli.js';
-import { send, startLocalApp, waitFor } from './helpers/http.js';
+import { freePort, send, startLocalApp, waitFor } from './helpers/http.js';
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
@@ -22,13 +21,6 @@ async function listenFor(args: string[], env: Record<string, string>): Promise<L
 
 const ready = (listen: ListenProcess) => listen.events.find((e) => e.type === 'ready')!;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('listen with the embedded relay', () => {
   it('starts a loopback relay on the configured port, and a second listen shares it', async () => {

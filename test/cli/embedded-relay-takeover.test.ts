@@ -1,24 +1,14 @@
 // The embedded relay outlives the `listen` that hosted it: a `listen` that shared it takes the port over, reconnects and
 // gets its same URL back (real processes, a real local app, a free embedded port, temp XDG dirs).
 
-import { connect, createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { connect } from 'node:net';
+import { describe, expect, it } from 'vitest';
 import { createRelay } from '../../relay-server/relay.js';
 import { startListen, tempHome, type ListenProcess } from '../helpers/cli.js';
-import { send, startLocalApp, waitFor, type LocalApp } from '../helpers/http.js';
+import { freePort, send, startLocalApp, waitFor, type LocalApp } from '../helpers/http.js';
+import { onCleanup } from '../helpers/cleanup.js';
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Is anything accepting connections on 127.0.0.1:port? */
 function listening(port: number): Promise<boolean> {
@@ -31,7 +21,7 @@ function listening(port: number): Promise<boolean> {
 
 async function listenFor(args: string[], env: Record<string, string>): Promise<ListenProcess> {
   const listen = await startListen(args, env);
-  cleanups.push(() => listen.stop());
+  onCleanup(() => listen.stop());
   return listen;
 }
 
@@ -45,9 +35,9 @@ const notices = (listen: ListenProcess) => listen.events.filter((e) => e.type ==
 /** A temp home, a local app, and an embedded port nobody uses. */
 async function setUp(): Promise<{ env: Record<string, string>; db: string; app: LocalApp; port: number }> {
   const home = tempHome();
-  cleanups.push(home.cleanup);
+  onCleanup(home.cleanup);
   const app = await startLocalApp();
-  cleanups.push(() => app.close());
+  onCleanup(() => app.close());
   const port = await freePort();
   return { env: { ...home.env, HOOKTUNNEL_EMBEDDED_PORT: String(port) }, db: home.db, app, port };
 }
@@ -106,7 +96,7 @@ describe('the embedded relay after the listen that hosted it stops', () => {
 
     // Frozen, it cannot take the request: the relay has only its queue (relay.db) when it is killed.
     acking.child.kill('SIGSTOP');
-    cleanups.push(() => void acking.child.kill('SIGCONT'));
+    onCleanup(() => void acking.child.kill('SIGCONT'));
     const reply = await send(`${acking.url}/queued`, { body: 'keep me' });
     // Answered by the relay itself once stored (the client's ack answer), with the id it is queued under.
     expect(reply.status).toBe(200);

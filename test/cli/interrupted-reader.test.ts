@@ -2,15 +2,12 @@
 // as the next listen would mark it, without writing anything themselves.
 
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRelay } from '../../relay-server/relay.js';
 import { runCli, startListen, tempHome } from '../helpers/cli.js';
 import { send, startLocalApp, waitFor } from '../helpers/http.js';
+import { onCleanup } from '../helpers/cleanup.js';
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
 const rawState = (db: string) => {
   const sqlite = new Database(db, { readonly: true });
@@ -24,15 +21,15 @@ const rawState = (db: string) => {
 describe('an exchange in flight when listen was killed', () => {
   it('is interrupted for ls, show and wait without a new listen, and readers do not write it', async () => {
     const home = tempHome();
-    cleanups.push(home.cleanup);
+    onCleanup(home.cleanup);
     const relay = createRelay({ port: 0, host: '127.0.0.1' });
     const relayUrl = await relay.start();
-    cleanups.push(() => relay.close());
+    onCleanup(() => relay.close());
     // An app that takes the request and never answers.
     const app = await startLocalApp(() => {});
-    cleanups.push(() => app.close());
+    onCleanup(() => app.close());
     const listen = await startListen([String(app.port), '--relay', relayUrl, '--db', home.db], home.env);
-    cleanups.push(() => listen.stop());
+    onCleanup(() => listen.stop());
 
     void send(`${listen.url}/hook`, { headers: ['Content-Type', 'application/json'], body: '{"n":1}' }).catch(() => {});
     await waitFor(() => app.received.length === 1, 'the app to get the request');
@@ -63,7 +60,7 @@ describe('an exchange in flight when listen was killed', () => {
     // Readers only presented it: the row is written interrupted by the next listen, as before.
     expect(rawState(home.db)).toBe('pending');
     const next = await startListen([String(app.port), '--relay', relayUrl, '--db', home.db], home.env);
-    cleanups.push(() => next.stop());
+    onCleanup(() => next.stop());
     expect(rawState(home.db)).toBe('interrupted');
   });
 });

@@ -2,20 +2,11 @@
 // (a short --retry-base so the test waits on events, not on seconds); once the app is back every request is delivered
 // once, and each exchange keeps its attempt history and what the sender was told.
 
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
-import { send, startLocalApp, waitFor } from '../helpers/http.js';
+import { freePort, send, startLocalApp, waitFor } from '../helpers/http.js';
 import { home, listen, onCleanup, queuedRequests, requestEvents, startRelay } from './helpers.js';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('acknowledge mode with the local app down', () => {
   it('answers senders 200 at once, retries until the app is back, delivers each once with its attempt history', async () => {

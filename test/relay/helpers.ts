@@ -119,10 +119,4 @@ export function rawHttp(relayUrl: string, bytes: string | Buffer): Promise<strin
 }
 
 /** A free loopback port, for programs that cannot take port 0 (nginx): bound by us, then released. */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort } from '../helpers/http.js';

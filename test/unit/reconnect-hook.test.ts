@@ -1,30 +1,19 @@
 // TunnelClient's beforeReconnect hook: what `listen` uses to bring the embedded relay back when its host stopped.
 
-import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRelay, type Relay } from '../../relay-server/relay.js';
 import { TunnelClient } from '../../src/tunnel/tunnel-client.js';
-import { waitFor } from '../helpers/http.js';
+import { freePort, waitFor } from '../helpers/http.js';
+import { onCleanup } from '../helpers/cleanup.js';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('beforeReconnect', () => {
   it('runs before each reconnect attempt, and refused attempts stay on the first backoff step', async () => {
     const port = await freePort();
     let calls = 0;
     let relay: Relay | undefined;
-    cleanups.push(() => relay?.close());
+    onCleanup(() => relay?.close());
     const client = new TunnelClient({
       relayUrl: `http://127.0.0.1:${port}`,
       timeoutMs: 1000,
@@ -36,7 +25,7 @@ describe('beforeReconnect', () => {
         await relay.start();
       },
     });
-    cleanups.push(() => client.close());
+    onCleanup(() => client.close());
     const waits: { attempt: number; ms: number }[] = [];
     client.on('status', (s) => {
       if (s.state === 'reconnecting') waits.push({ attempt: s.attempt, ms: s.retryAt! - Date.now() });
@@ -54,7 +43,7 @@ describe('beforeReconnect', () => {
   it('a rejecting hook does not stop the reconnects', async () => {
     const relay = createRelay({ port: 0, host: '127.0.0.1' });
     const url = await relay.start();
-    cleanups.push(() => relay.close());
+    onCleanup(() => relay.close());
     let calls = 0;
     const client = new TunnelClient({
       relayUrl: url,
@@ -65,7 +54,7 @@ describe('beforeReconnect', () => {
         return Promise.reject(new Error('no'));
       },
     });
-    cleanups.push(() => client.close());
+    onCleanup(() => client.close());
     let welcomes = 0;
     client.on('welcome', () => welcomes++);
     client.start();
@@ -76,7 +65,7 @@ describe('beforeReconnect', () => {
     await relay.close();
     const again = createRelay({ port, host: '127.0.0.1' });
     await again.start();
-    cleanups.push(() => again.close());
+    onCleanup(() => again.close());
     await waitFor(() => welcomes === 2, 'a welcome after the reconnect', 15_000);
     expect(calls).toBeGreaterThanOrEqual(1);
   });
