@@ -67,6 +67,18 @@ describe('nothing recorded yet (no database at the default path)', () => {
     expect(existsSync(h.env.XDG_DATA_HOME)).toBe(false);
   });
 
+  it('prune has nothing to delete: exit 0, and nothing created', async () => {
+    const h = home();
+    const text = await runCli(['prune', '--older-than', '7d'], { env: h.env });
+    expect(text).toMatchObject({ code: 0, stderr: '' });
+    expect(text.stdout).toContain('nothing to prune');
+    const json = await runCli(['prune', '--keep', '0', '--json'], { env: h.env });
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ deleted: 0, remaining: 0, vacuumed: false });
+    expect(existsSync(h.env.XDG_DATA_HOME)).toBe(false);
+    expect((await runCli(['prune', '--keep', '1', '--db', join(h.dir, 'typo.db')], { env: h.env })).code).toBe(2);
+  });
+
   it.each(READERS.filter(([command]) => command !== 'ls' && command !== 'export'))('%s: exit 1 (diff: 2), says where and what to run', async (...argv) => {
     const h = home();
     const result = await runCli(argv, { env: h.env });
