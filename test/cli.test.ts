@@ -133,7 +133,9 @@ describe('refusals and errors', () => {
     const port = await freePort();
     const result = await runCli(['listen', '3000', '--relay', `http://127.0.0.1:${port}`, '--no-retry', '--db', home.db], { env: home.env });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`could not connect to relay http://127.0.0.1:${port}`);
+    // Said once, as the error: not also as an 'offline' line before it.
+    expect(result.stderr.split('\n')[0]).toBe(`error: could not connect to relay http://127.0.0.1:${port} (connection refused)`);
+    expect(result.stderr.match(/could not connect/g)).toHaveLength(1);
     expect(result.stderr).toContain('hint:');
     expect(result.stdout).not.toContain('/t/');
   });

@@ -52,13 +52,12 @@ export function plainReporter(out: Write, err: Write): ListenReporter {
         away = false;
         err(`${chalk.green('online')} again: same URL, requests queued meanwhile are being delivered\n`);
       }
-      if (status.state === 'reconnecting') away = true;
       if (status.state === 'reconnecting') {
+        away = true;
         const wait = status.retryAt ? `, retrying in ${Math.max(0, Math.round((status.retryAt - Date.now()) / 100) / 10)}s` : '';
         err(`${chalk.yellow('reconnecting')} (attempt ${status.attempt}${wait})${status.error ? `: ${sanitize(status.error)}` : ''}\n`);
-      } else if (status.state === 'offline') {
-        err(`${chalk.red('offline')}${status.error ? `: ${sanitize(status.error)}` : ''}\n`);
       }
+      // 'offline' comes just before listen ends with the same reason as its error line: said once, there.
     },
     ready(info) {
       out(`${chalk.bold.green('hooktunnel')}  ${chalk.bold(sanitize(info.url))}  →  ${info.routes ? routesLabel(info.routes) : sanitize(info.target)}\n`);
