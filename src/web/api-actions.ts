@@ -9,8 +9,7 @@ import type { RouteDeps } from './context.js';
 import { readJson } from './read-body.js';
 import { sendJson } from './respond.js';
 import { HttpError, type Router } from './router.js';
-import { isHttpToken } from '../http-headers.js';
-
+import { headerValueProblem, isHttpToken } from '../http-headers.js';
 
 function editedHeaders(value: unknown): HeaderPairs | undefined {
   if (value === undefined) return undefined;
@@ -20,7 +19,8 @@ function editedHeaders(value: unknown): HeaderPairs | undefined {
       throw new HttpError(400, `header ${i + 1} is not a [name, value] pair of strings`);
     }
     if (!isHttpToken(pair[0])) throw new HttpError(400, `header name ${JSON.stringify(pair[0])} is not a valid HTTP header name`);
-    if (/[\r\n\0]/.test(pair[1])) throw new HttpError(400, `header ${pair[0]} holds a line break or NUL, which HTTP cannot carry`);
+    const problem = headerValueProblem(pair[1]);
+    if (problem) throw new HttpError(400, `header ${pair[0]} ${problem}`);
     return [pair[0], pair[1]] as [string, string];
   });
 }

@@ -167,6 +167,17 @@ describe('headers', () => {
     expect(bad.body.toString()).toMatch(/path must start with \//);
     const notPath = await raw(inspector.port, 'POST', '/api/exchanges/1/replay-edited', { Host: host, Origin: origin, Cookie: cookie }, '{"path":"http://evil/x"}');
     expect(notPath.status).toBe(400);
+    // A header value the forwarder could not send is refused here, not recorded as a failure blamed on the app.
+    for (const [value, message] of [
+      ['a\u001b[31m', /header X-Debug contains a control character/],
+      ['a\r\nX-Injected: 1', /header X-Debug contains a control character/],
+      ['5€', /header X-Debug contains "€", which a header value cannot carry/],
+    ] as const) {
+      const edit = JSON.stringify({ headers: [['X-Debug', value]] });
+      const refused = await raw(inspector.port, 'POST', '/api/exchanges/1/replay-edited', { Host: host, Origin: origin, Cookie: cookie }, edit);
+      expect(refused.status, value).toBe(400);
+      expect(refused.body.toString(), value).toMatch(message);
+    }
   });
 });
 

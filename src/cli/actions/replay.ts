@@ -6,7 +6,7 @@ import { parseDuration } from '../../duration.js';
 import { UserError, usageError } from '../../errors.js';
 import type { Exchange, ExchangeSummary, HeaderPairs } from '../../exchange.js';
 import { parseTarget, type Target } from '../../forward/target.js';
-import { dropsHeader, isHttpToken } from '../../http-headers.js';
+import { dropsHeader, headerValueProblem, isHttpToken } from '../../http-headers.js';
 import { replayExchange, replayTarget, type ReplayOptions } from '../../replay.js';
 import { MOCK_TARGET, NO_ROUTE_TARGET } from '../../routes/routed-forwarder.js';
 import type { Store } from '../../store/store.js';
@@ -45,9 +45,6 @@ function managedHeader(name: string): { why: string; hint: string } | undefined 
   return undefined;
 }
 
-/** The first character a header value cannot carry: a control character other than tab, or one beyond Latin-1. */
-const BAD_VALUE_CHAR = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u0100-\uffff]/;
-
 /** `--set-header 'Name: value'`, checked before anything is sent: a bad header would fail the replay and be blamed on the app. */
 export function parseHeaderEdit(edit: string): [string, string] {
   const colon = edit.indexOf(':');
@@ -59,11 +56,9 @@ export function parseHeaderEdit(edit: string): [string, string] {
   }
   const managed = managedHeader(name);
   if (managed) throw usageError(`--set-header "${edit}": ${managed.why}`, managed.hint);
-  const bad = BAD_VALUE_CHAR.exec(value);
-  if (bad) {
-    const code = bad[0].charCodeAt(0);
-    const what = code > 0xff ? `"${bad[0]}", which a header value cannot carry (only Latin-1)` : `a control character (${bad[0]})`;
-    throw usageError(`--set-header "${edit}": the value contains ${what}`, 'a header value cannot hold CR, LF, NUL or other control characters (tab is fine), nor characters beyond Latin-1');
+  const problem = headerValueProblem(value);
+  if (problem) {
+    throw usageError(`--set-header "${edit}": the value ${problem}`, 'a header value cannot hold CR, LF, NUL or other control characters (tab is fine), nor characters beyond Latin-1');
   }
   return [name, value];
 }
