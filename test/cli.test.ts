@@ -158,6 +158,16 @@ describe('refusals and errors', () => {
     expect(result.stderr).not.toContain('    at ');
   });
 
+  it('names the environment variable when a bad value came from it, not from the flag', async () => {
+    const home = tempHome();
+    cleanups.push(home.cleanup);
+    const fromEnv = await runCli(['listen', '3000'], { env: { ...home.env, HOOKTUNNEL_TIMEOUT: 'soon' } });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain('error: --timeout "soon" (from HOOKTUNNEL_TIMEOUT) is not a duration');
+    const fromFlag = await runCli(['listen', '3000', '--timeout', 'soon'], { env: { ...home.env, HOOKTUNNEL_TIMEOUT: '5s' } });
+    expect(fromFlag.stderr).toContain('error: --timeout "soon" is not a duration');
+  });
+
   it('prints help that teaches, with examples', async () => {
     const help = await runCli(['listen', '--help']);
     expect(help.code).toBe(0);

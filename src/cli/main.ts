@@ -53,15 +53,34 @@ export async function run(argv: string[]): Promise<void> {
     if (error.code !== 'EPIPE') throw error;
     process.exit(process.exitCode ?? 0);
   });
+  const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
+  let program: Command | undefined;
   try {
-    const program = await buildProgram(argv.slice(2));
+    program = await buildProgram(argv.slice(2));
     // Every level, so `config check` or `relay token create` also reports through report() (the stubs have none).
-    const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
     for (const command of all(program)) command.exitOverride();
     await program.parseAsync(argv);
   } catch (error) {
-    process.exitCode = await report(error);
+    process.exitCode = await report(program ? namingEnvironment(error, all(program)) : error);
   }
+}
+
+/**
+ * `--timeout "zz" is not a duration`, when the value came from HOOKTUNNEL_TIMEOUT rather than the command line, says
+ * so: the user is looking for a flag they never typed.
+ */
+function namingEnvironment(error: unknown, commands: Command[]): unknown {
+  if (!(error instanceof UserError)) return error;
+  const flag = /^(--[a-z0-9-]+) "/.exec(error.message)?.[1];
+  if (!flag) return error;
+  for (const command of commands) {
+    const option = command.options.find((o) => o.long === flag);
+    if (option?.envVar && command.getOptionValueSource(option.attributeName()) === 'env') {
+      const message = error.message.replace(/^(--[a-z0-9-]+ "(?:[^"\\]|\\.)*")/, `$1 (from ${option.envVar})`);
+      return new UserError(message, { hint: error.hint, exitCode: error.exitCode, cause: error });
+    }
+  }
+  return error;
 }
 
 /** Turns any error into output and an exit code: user errors get a hint, bugs get a stack. */
