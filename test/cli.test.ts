@@ -147,6 +147,7 @@ describe('refusals and errors', () => {
     [['listen', '300o'], 'target "300o" has no port'],
     [['listen', '3000', '--name', 'bad name!'], '--name: name "bad name!" must be 1-63 lowercase letters, digits or dashes'],
     [['listen', '3000', '--embedded-port', 'abc'], '--embedded-port "abc" is not a port (0-65535)'],
+    [['listen', '3000', '--ack-status', '202'], '--ack-status needs acknowledge mode'],
     [['relay', '--port', '99999'], '--port "99999" is not a port (0-65535)'],
     [['show', 'abc'], '"abc" is not an exchange id'],
   ])('rejects bad usage %j with exit code 2', async (argv, message) => {

@@ -12,7 +12,7 @@ import { findProjectConfig, longestTimeout, projectName, resolveRoutes } from '.
 import type { ProjectConfig } from '../../project-config/project-config.js';
 import type { Route } from '../../routes/route-table.js';
 import { routesLabel } from '../../routes/route-view.js';
-import { withFileFlags } from '../project-flags.js';
+import { withFileFlags, type UserSet } from '../project-flags.js';
 import { parsePort } from '../port.js';
 import { parseRedactRule } from '../../redact/redact.js';
 import type { Secrets } from '../../webhooks/secrets.js';
@@ -95,7 +95,7 @@ function ackWithRoutes(ack: AckSettings | undefined, routes: Route[] | undefined
   return deliverySettings({ ...flags, ack: true, ackPath: prefixes }).ack;
 }
 
-export async function listen(targetArg: string | undefined, cliFlags: ListenFlags, userSet: Set<string> = new Set()): Promise<void> {
+export async function listen(targetArg: string | undefined, cliFlags: ListenFlags, userSet: UserSet = new Map()): Promise<void> {
   const configFile = findProjectConfig(cliFlags.config);
   const project = configFile ? (await import('../../project-config/read-project-config.js')).loadProjectConfig(configFile) : undefined;
   const flags = project ? withFileFlags(cliFlags, project.flags, userSet) : cliFlags;
@@ -105,6 +105,11 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
   const hostHeader = parseHostHeader(flags.hostHeader);
   const settings = deliverySettings(flags);
   const delivery = { ...settings, ack: ackWithRoutes(settings.ack, routes, flags) };
+  // Typed on the command line only: an environment variable may be set for the runs that do use --ack.
+  const ackOnly = ['ackStatus', 'ackBody'].filter((key) => userSet.get(key) === 'cli').map((key) => (key === 'ackStatus' ? '--ack-status' : '--ack-body'));
+  if (ackOnly.length > 0 && !delivery.ack) {
+    throw usageError(`${ackOnly.join(' and ')} ${ackOnly.length === 1 ? 'needs' : 'need'} acknowledge mode`, 'add --ack (or ack routes in hooktunnel.yml), or leave it out');
+  }
   const redact = (flags.redact ?? []).map((rule) => parseRedactRule(rule));
   if (redact.length > 0 && delivery.ack) {
     // Acknowledged requests are delivered (and retried) from the store, which would hold only the redacted bytes.
