@@ -5,6 +5,7 @@ import { runExchange } from './exchange-runner.js';
 import { Forwarder } from './forward/forwarder.js';
 import { parseTarget, type Target } from './forward/target.js';
 import { setHeader } from './http-headers.js';
+import { appliedRules } from './redact/redact.js';
 import type { Store } from './store/store.js';
 import type { Secrets } from './webhooks/secrets.js';
 import { UserError } from './errors.js';
@@ -55,8 +56,9 @@ export function originalTarget(original: ExchangeSummary, hint = 'pass --to <por
  * allowed), or answered by hooktunnel itself with no `to`. `replay` checks every exchange with it before sending any.
  */
 export function replayTarget(original: ExchangeSummary, options: Pick<ReplayOptions, 'to' | 'allowRedacted'>): Target {
-  if (original.redacted?.length && !options.allowRedacted) {
-    throw new UserError(`exchange #${original.id} was stored redacted (${original.redacted.join(', ')}): the app would get [REDACTED] in place of the real values`, {
+  const applied = appliedRules(original.redacted);
+  if (applied.length > 0 && !options.allowRedacted) {
+    throw new UserError(`exchange #${original.id} was stored redacted (${applied.join(', ')}): the app would get [REDACTED] in place of the real values`, {
       hint: 'pass --allow-redacted to send it anyway, or --body-file / --set-header to put real values back',
       exitCode: 2,
     });

@@ -5,6 +5,7 @@ import { UserError } from '../errors.js';
 import type { ExchangeSummary } from '../exchange.js';
 import { Forwarder } from '../forward/forwarder.js';
 import type { Target } from '../forward/target.js';
+import { appliedRules } from '../redact/redact.js';
 import { originalTarget } from '../replay.js';
 import { routePort } from '../routes/forwarded-path.js';
 import type { Store } from '../store/store.js';
@@ -26,8 +27,9 @@ export interface ManualRetryOptions {
  */
 export function retryTarget(original: ExchangeSummary, to?: Target): Target {
   const { id } = original;
-  if (original.redacted?.length) {
-    throw new UserError(`exchange #${id} was stored redacted (${original.redacted.join(', ')}); a retry would send [REDACTED] in place of the real values; nothing sent`, {
+  const applied = appliedRules(original.redacted);
+  if (applied.length > 0) {
+    throw new UserError(`exchange #${id} was stored redacted (${applied.join(', ')}); a retry would send [REDACTED] in place of the real values; nothing sent`, {
       hint: `use \`hooktunnel replay ${id} --allow-redacted\` to send it anyway`,
       exitCode: 2,
     });

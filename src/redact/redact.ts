@@ -77,7 +77,17 @@ export function redactBody(body: Buffer, rules: RedactRule[], hits: Set<string> 
  * passing for one with nothing to redact.
  */
 export function notApplied(rule: string, why: string): string {
-  return `${rule} (not applied: ${why})`;
+  return `${rule}${NOT_APPLIED}${why})`;
+}
+
+const NOT_APPLIED = ' (not applied: ';
+
+/**
+ * The rules that replaced values in the stored bytes: what makes a replay or retry send [REDACTED]. A "not applied"
+ * mark left the bytes as they came, so it does not count.
+ */
+export function appliedRules(redacted: readonly string[] | undefined): string[] {
+  return (redacted ?? []).filter((rule) => !rule.includes(NOT_APPLIED));
 }
 
 /**

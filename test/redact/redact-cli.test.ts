@@ -103,6 +103,13 @@ describe('redaction', () => {
     expect(notGzip.redacted).toEqual([expect.stringMatching(/^body:\$\.card\.number \(not applied: gzip body that does not inflate/)]);
     const marked = await runCli(['show', String(notGzip.id), '--db', home.db], { env: home.env });
     expect(marked.stdout).toContain('stored redacted: body:$.card.number (not applied: gzip body that does not inflate');
+    // Its bytes are the ones sent, so a replay needs no --allow-redacted; the redacted one still does.
+    const replayed = await runCli(['replay', String(notGzip.id), '--db', home.db], { env: home.env });
+    expect(replayed.code, replayed.stderr).toBe(0);
+    expect(app.received[2].body.toString()).toBe(json);
+    const refused = await runCli(['replay', String(event.id), '--db', home.db], { env: home.env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('was stored redacted (body:$.card.number)');
   });
 
   it('redacts a gzip body at export time, HAR and JSON', async () => {

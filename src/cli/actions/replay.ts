@@ -7,6 +7,7 @@ import { UserError, usageError } from '../../errors.js';
 import type { Exchange, ExchangeSummary, HeaderPairs } from '../../exchange.js';
 import { parseTarget, type Target } from '../../forward/target.js';
 import { dropsHeader, headerValueProblem, isHttpToken } from '../../http-headers.js';
+import { appliedRules } from '../../redact/redact.js';
 import { replayExchange, replayTarget, type ReplayOptions } from '../../replay.js';
 import { MOCK_TARGET, NO_ROUTE_TARGET } from '../../routes/routed-forwarder.js';
 import type { Store } from '../../store/store.js';
@@ -181,7 +182,7 @@ function checkReplayable(store: Store, ids: number[], options: { to?: Target; al
   }
   // Many: every reason at once, so one fix-up run is enough.
   const unique = [...new Map(originals.map((e) => [e.id, e])).values()];
-  const redacted = options.allowRedacted ? [] : unique.filter((e) => e.redacted?.length).map((e) => e.id);
+  const redacted = options.allowRedacted ? [] : unique.filter((e) => appliedRules(e.redacted).length > 0).map((e) => e.id);
   const answered = options.to ? [] : unique.filter((e) => !redacted.includes(e.id) && isAnsweredByHooktunnel(e)).map((e) => e.id);
   if (redacted.length === 0 && answered.length === 0) return originals;
   const reasons: string[] = [];
