@@ -75,6 +75,24 @@ describe('the embedded relay after the listen that hosted it stops', () => {
     await delivers(named, app, `/after-${signal}`);
   });
 
+  it('a host restarted after a takeover comes back on its URL as a sharer, and gets what was queued meanwhile', async () => {
+    const { env, db, app, port } = await setUp();
+    const first = await listenFor([String(app.port), '--db', db], env);
+    expect(first.url).toBe(`http://127.0.0.1:${port}/t/${app.port}`);
+    const other = await listenFor([String(app.port), '--db', db, '--name', 'other'], env);
+
+    first.child.kill('SIGTERM');
+    await exited(first);
+    await backOnSameUrl(other);
+    // Meanwhile a sender posts to the stopped listen's URL: queued by the relay other now hosts.
+    expect((await send(`${first.url}/while-away`, { body: 'queued' })).status).toBe(202);
+
+    const again = await listenFor([String(app.port), '--db', db], env);
+    expect(again.url).toBe(first.url);
+    const delivered = await again.waitForRequest((e) => e.path === '/while-away' && e.status === 200, 'the queued request');
+    expect(delivered.id).toBeGreaterThan(0);
+  });
+
   it('goes to exactly one of two listens that shared it; the other reconnects to it', async () => {
     const { env, db, app } = await setUp();
     const host = await listenFor([String(app.port), '--db', db], env);

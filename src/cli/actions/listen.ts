@@ -178,10 +178,13 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
     const embeddedRelay = relayUrl ? undefined : await import('../../embedded-relay.js');
     if (embeddedRelay) embedded = await embeddedRelay.ensureEmbeddedRelay(parsePort(flags.embeddedPort, '--embedded-port', '4747'));
     const tunnelRelay = relayUrl ?? embedded!.url;
-    // On our own embedded relay the name defaults to the port, so the URL repeats from run to run.
-    const name = flags.name ?? (embedded?.relay ? (routes && project ? projectName(project.file) : String(target.port)) : undefined);
+    // On the embedded relay the URL repeats from run to run: hosting it, listen asks for the port (or the project) as its
+    // name; sharing it (whose host may have changed since: a takeover), it comes back on that URL through the resume
+    // token kept under the same key, and on a new one only when another listen holds it.
+    const embeddedName = embedded ? (routes && project ? projectName(project.file) : String(target.port)) : undefined;
+    const name = flags.name ?? (embedded?.relay ? embeddedName : undefined);
     const resumeFile = resumeFilePath();
-    const resume = resumeKey(tunnelRelay, target.url, name);
+    const resume = resumeKey(tunnelRelay, target.url, flags.name ?? embeddedName);
     session = new Session({
       target,
       routes,
