@@ -97,6 +97,9 @@ export function migrate(db: Database.Database): void {
   }
   for (let version = current; version < SCHEMA_VERSION; version++) {
     db.transaction(() => {
+      // Read again under the write lock: another process (a `wait` opening the file `listen` just created) may have
+      // applied this step between the read above and this transaction.
+      if ((db.pragma('user_version', { simple: true }) as number) > version) return;
       db.exec(MIGRATIONS[version]);
       db.pragma(`user_version = ${version + 1}`);
     }).immediate();

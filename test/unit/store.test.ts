@@ -3,6 +3,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
+import { migrate, SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { tempHome } from '../helpers/cli.js';
 
 const home = tempHome();
@@ -106,5 +107,33 @@ describe('store', () => {
     const file = `${home.dir}/not-a-dir`;
     writeFileSync(file, 'x');
     expect(() => Store.open(`${file}/x.db`)).toThrow(`could not open the database ${file}/x.db`);
+  });
+});
+
+describe('migrate', () => {
+  it('skips the steps another process applied between its first look and its write lock', () => {
+    const home = tempHome();
+    try {
+      const path = `${home.dir}/race.db`;
+      const first = new Database(path);
+      const second = new Database(path);
+      // The race: both read user_version 0 before either migrates.
+      const stale = second.pragma.bind(second);
+      let looked = false;
+      second.pragma = ((source: string, options?: Database.PragmaOptions) => {
+        if (source === 'user_version' && !looked) {
+          looked = true;
+          return 0;
+        }
+        return stale(source, options);
+      }) as typeof second.pragma;
+      migrate(first);
+      expect(() => migrate(second)).not.toThrow();
+      expect(stale('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      first.close();
+      second.close();
+    } finally {
+      home.cleanup();
+    }
   });
 });
