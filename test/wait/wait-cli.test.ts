@@ -124,7 +124,7 @@ describe.skipIf(process.platform !== 'linux')('hooktunnel wait', () => {
     expect(now.stderr).toContain('no exchange matching status=5xx within 300ms');
   });
 
-  it('started before the listen that creates the database: waits for the file, then for the match', async () => {
+  it('started before the listen that creates the database (--timeout 0: for ever): waits for the file, then for the match', async () => {
     const home = tempHome();
     cleanups.push(home.cleanup);
     const relay = createRelay({ port: 0, host: '127.0.0.1' });
@@ -133,7 +133,7 @@ describe.skipIf(process.platform !== 'linux')('hooktunnel wait', () => {
     const app = await startLocalApp();
     cleanups.push(() => app.close());
 
-    const child = spawn(process.execPath, [BIN, 'wait', '--db', home.db, '--match', 'path=/first', '--json', '--timeout', '30s'], {
+    const child = spawn(process.execPath, [BIN, 'wait', '--db', home.db, '--match', 'path=/first', '--json', '--timeout', '0'], {
       env: { ...process.env, ...home.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -42,7 +42,8 @@ export async function wait(flags: WaitFlags): Promise<void> {
   const matchers = (flags.match ?? []).map(parseMatch);
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   checkSince(flags.since);
-  const deadline = Date.now() + timeoutMs;
+  // --timeout 0 waits for ever, for the database as for the exchange.
+  const deadline = timeoutMs === 0 ? Infinity : Date.now() + timeoutMs;
   const path = flags.db ?? defaultDbPath();
   // Never created here (a mistyped --db would make an empty file and folders): a script may start `listen` in the
   // background and `wait` at once, so the database is waited for, within the same --timeout.
@@ -60,7 +61,7 @@ export async function wait(flags: WaitFlags): Promise<void> {
   try {
     // Created while we waited: every exchange in it came after `now`.
     const since = created && checkSince(flags.since) === 'now' ? { afterId: 0 } : parseSince(flags.since, store);
-    const found = await waitForExchange(store, { matchers, timeoutMs: Math.max(0, deadline - Date.now()), ...since });
+    const found = await waitForExchange(store, { matchers, timeoutMs: timeoutMs === 0 ? 0 : Math.max(1, deadline - Date.now()), ...since });
     if (!found) {
       const what = matchers.length ? `matching ${matchers.map((m) => m.source).join(' ')}` : 'recorded';
       throw new UserError(`no exchange ${what} within ${formatDuration(timeoutMs)}`, { exitCode: EXIT_TIMEOUT });
