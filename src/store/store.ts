@@ -212,6 +212,11 @@ export class Store {
     return info;
   }
 
+  /** One exchange without its headers and bodies (cheap for many ids: a primary-key range of one row). */
+  summary(id: number): ExchangeSummary | undefined {
+    return this.list({ afterId: id - 1, beforeId: id + 1, limit: 1 })[0];
+  }
+
   get(id: number): Exchange | undefined {
     // Read what this process wrote, including this turn's batch.
     this.writes.commitBatch();

@@ -110,6 +110,23 @@ describe('store', () => {
   });
 });
 
+describe('summary', () => {
+  it('is the list row of one exchange, without headers or bodies; undefined for an unknown id', () => {
+    const store = Store.open(':memory:');
+    try {
+      const recording = store.begin({ method: 'POST', path: '/a', headers: [['X', '1']], body: Buffer.from('x'), deliveryId: null, url: null, receivedAt: 1, replayOf: null, target: 'http://localhost:1', route: null });
+      recording.complete(1);
+      const id = recording.id;
+      store.writes.commitBatch();
+      expect(store.summary(id)).toEqual(store.list({ limit: 10 }).find((e) => e.id === id));
+      expect(store.summary(id)).not.toHaveProperty('requestBody');
+      expect(store.summary(id + 1)).toBeUndefined();
+    } finally {
+      store.close();
+    }
+  });
+});
+
 describe('migrate', () => {
   it('skips the steps another process applied between its first look and its write lock', () => {
     const home = tempHome();

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import chalk from 'chalk';
 import { parseDuration } from '../../duration.js';
 import { UserError, usageError } from '../../errors.js';
-import type { Exchange, ExchangeSummary, HeaderPairs } from '../../exchange.js';
+import type { ExchangeSummary, HeaderPairs } from '../../exchange.js';
 import { parseTarget, type Target } from '../../forward/target.js';
 import { dropsHeader, headerValueProblem, isHttpToken } from '../../http-headers.js';
 import { appliedRules } from '../../redact/redact.js';
@@ -110,7 +110,7 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
       process.stderr.write('no exchanges match; nothing replayed\n');
       return;
     }
-    const originals = checkReplayable(store, selected, { to, allowRedacted: flags.allowRedacted });
+    checkReplayable(store, selected, { to, allowRedacted: flags.allowRedacted });
     const options: ReplayOptions = {
       to,
       timeoutMs,
@@ -125,7 +125,7 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
     for (const [index, id] of selected.entries()) {
       // Progress is for people: left out with --json, where failures reach stderr as JSON objects.
       if (selected.length > 1 && !flags.json) process.stderr.write(chalk.dim(`replaying ${index + 1}/${selected.length}: #${id}\n`));
-      const body = flags.edit ? editBody(originals[index].requestBody) : fileBody;
+      const body = flags.edit ? editBody(store.get(id)?.requestBody ?? Buffer.alloc(0)) : fileBody;
       const result = await replayExchange(store, id, { ...options, body });
       // Checked above; gone only if deleted meanwhile (prune). Counted as not delivered so the rest still go.
       if (!result) {
@@ -157,7 +157,7 @@ function checkEditor(env: NodeJS.ProcessEnv = process.env): void {
   throw usageError('--edit needs an editor: $EDITOR and $VISUAL are not set, and this is not a terminal for vi', 'set EDITOR (e.g. EDITOR=nano, or EDITOR="code --wait"), or send a prepared body with --body-file');
 }
 
-const isAnsweredByHooktunnel = (e: Exchange) => e.target === MOCK_TARGET || e.target === NO_ROUTE_TARGET;
+const isAnsweredByHooktunnel = (e: ExchangeSummary) => e.target === MOCK_TARGET || e.target === NO_ROUTE_TARGET;
 
 const idList = (ids: number[]) => ids.map((id) => `#${id}`).join(', ');
 
@@ -165,8 +165,9 @@ const idList = (ids: number[]) => ids.map((id) => `#${id}`).join(', ');
  * The exchanges to replay, every one checked before any is sent: a missing id, or one that cannot be replayed
  * (stored redacted, answered by hooktunnel itself), refuses the whole command and names them all.
  */
-function checkReplayable(store: Store, ids: number[], options: { to?: Target; allowRedacted?: boolean }): Exchange[] {
-  const found = ids.map((id) => store.get(id));
+function checkReplayable(store: Store, ids: number[], options: { to?: Target; allowRedacted?: boolean }): void {
+  // Summaries only: a bulk replay of thousands of large bodies must not hold them all in memory.
+  const found = ids.map((id) => store.summary(id));
   const missing = ids.filter((_, index) => !found[index]);
   if (missing.length === 1 && ids.length === 1) throw unknownId(missing[0], store.path);
   if (missing.length > 0) {
@@ -175,16 +176,16 @@ function checkReplayable(store: Store, ids: number[], options: { to?: Target; al
       hint: `run \`hooktunnel ls\` to see the recorded ids, or leave ${idList(unique)} out`,
     });
   }
-  const originals = found as Exchange[];
+  const originals = found as ExchangeSummary[];
   if (ids.length === 1) {
     replayTarget(originals[0], options);
-    return originals;
+    return;
   }
   // Many: every reason at once, so one fix-up run is enough.
   const unique = [...new Map(originals.map((e) => [e.id, e])).values()];
   const redacted = options.allowRedacted ? [] : unique.filter((e) => appliedRules(e.redacted).length > 0).map((e) => e.id);
   const answered = options.to ? [] : unique.filter((e) => !redacted.includes(e.id) && isAnsweredByHooktunnel(e)).map((e) => e.id);
-  if (redacted.length === 0 && answered.length === 0) return originals;
+  if (redacted.length === 0 && answered.length === 0) return;
   const reasons: string[] = [];
   const hints: string[] = [];
   const them = (list: number[]) => (list.length === 1 ? 'it' : 'them');
