@@ -113,10 +113,11 @@ export function headerValueText(value: string): string {
 
 /**
  * Why `value` cannot be sent as a header value, or undefined: a control character other than tab (CR, LF and NUL
- * would split or end the header), or a character beyond Latin-1, which HTTP/1.1 cannot carry.
+ * would split or end the header), or a character beyond Latin-1, which HTTP/1.1 cannot carry. Characters
+ * U+0080-U+00FF pass: a recorded value holds its bytes that way (UTF-8 `’` is \xe2\x80\x99), as Node accepts them.
  */
 export function headerValueProblem(value: string): string | undefined {
-  const bad = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u0100-\uffff]/.exec(value);
+  const bad = /[\x00-\x08\x0a-\x1f\x7f\u0100-\uffff]/.exec(value);
   if (!bad) return undefined;
   // The character itself: whoever prints this escapes it (the CLI's error output, JSON, the page's textContent).
   return bad[0].charCodeAt(0) > 0xff ? `contains "${bad[0]}", which a header value cannot carry (only Latin-1)` : `contains a control character (${bad[0]})`;

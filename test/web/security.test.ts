@@ -178,6 +178,10 @@ describe('headers', () => {
       expect(refused.status, value).toBe(400);
       expect(refused.body.toString(), value).toMatch(message);
     }
+    // A recorded UTF-8 value (its bytes one per character, some in U+0080-U+009F) goes back unedited.
+    const recorded = Buffer.from('it’s — 5€', 'utf8').toString('latin1');
+    const utf8 = await raw(inspector.port, 'POST', '/api/exchanges/1/replay-edited', { Host: host, Origin: origin, Cookie: cookie }, JSON.stringify({ headers: [['X-Note', recorded]] }));
+    expect(utf8.status, utf8.body.toString()).toBe(200);
   });
 });
 
