@@ -261,6 +261,7 @@ export function createRelay(options: RelayOptions): Relay {
     async start() {
       await cluster?.start();
       port = await listen(server, options.port, options.host);
+      registry.adoptEarlierTunnels();
       if (admin) adminPort = await listen(admin, options.adminPort!, options.adminHost ?? '127.0.0.1');
       if (options.auth || options.requireToken) {
         recheckTimer = setInterval(() => {

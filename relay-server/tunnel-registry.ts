@@ -35,16 +35,19 @@ export class TunnelRegistry {
   private readonly connected = new Map<string, TunnelConnection>();
   private lastSweep = 0;
 
-  /**
-   * `resume` holds sha256(resume token) → id, and how long a disconnected id stays reserved. Ids an earlier process
-   * saw connected count as disconnected from now on (a relay restart keeps every URL for resumeTtlMs).
-   */
+  /** `resume` holds sha256(resume token) → id, and how long a disconnected id stays reserved. */
   constructor(
     private readonly resumeTtlMs: number,
     private readonly resume: ResumeStore = memoryResumeStore(),
-    now = Date.now(),
-  ) {
-    resume.releaseAll(now + resumeTtlMs);
+  ) {}
+
+  /**
+   * Ids an earlier process saw connected count as disconnected from now on (a relay restart keeps every URL for
+   * resumeTtlMs). Called once this relay holds its port: a relay that fails to start (the port is taken, by the relay
+   * that still serves those tunnels) must not touch their rows.
+   */
+  adoptEarlierTunnels(now = Date.now()): void {
+    this.resume.releaseAll(now + this.resumeTtlMs);
   }
 
   get(id: string): TunnelConnection | undefined {

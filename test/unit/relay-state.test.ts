@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { NewDelivery } from '../../relay-server/delivery-queue.js';
 import { memoryResumeStore, type ResumeStore } from '../../relay-server/resume-store.js';
 import { RelayDb } from '../../src/relay-state/relay-db.js';
+import { createRelay } from '../../relay-server/relay.js';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -134,5 +135,26 @@ describe('resume store (SQLite) across a reopen', () => {
     store.releaseAll(60_000);
     expect(store.ackFor('abc', 59_999)).toEqual(ack);
     second.close();
+  });
+});
+
+describe('a relay that fails to start on a shared relay.db', () => {
+  it("leaves the running relay's connected tunnels alone (only a relay that holds the port adopts them)", async () => {
+    const dir = stateDir();
+    const running = RelayDb.open(dir);
+    const relay = createRelay({ port: 0, host: '127.0.0.1', resume: running.resumeStore() });
+    const url = await relay.start();
+    running.resumeStore().save('h1', 'live', null);
+
+    const second = RelayDb.open(dir);
+    const late = createRelay({ port: Number(new URL(url).port), host: '127.0.0.1', resume: second.resumeStore() });
+    await expect(late.start()).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    await late.close();
+    second.close();
+    // Still connected: no expiry for the running relay's sweep to act on.
+    expect(running.resumeStore().find('h1')).toMatchObject({ tunnelId: 'live', expiresAt: null });
+
+    await relay.close();
+    running.close();
   });
 });
