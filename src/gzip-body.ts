@@ -7,10 +7,10 @@ import { headerValue, type HeaderPairs } from './exchange.js';
 /** A gzip body that inflates past this is shown raw only. */
 export const MAX_DECODED_BYTES = 64 * 1024 * 1024;
 
-/** The inflated bytes, or null when they are not gzip or would pass MAX_DECODED_BYTES. */
-export function gunzipBounded(bytes: Buffer): Buffer | null {
+/** The inflated bytes, or null when they are not gzip or would pass `maxBytes`. */
+export function gunzipBounded(bytes: Buffer, maxBytes = MAX_DECODED_BYTES): Buffer | null {
   try {
-    return gunzipSync(bytes, { maxOutputLength: MAX_DECODED_BYTES });
+    return gunzipSync(bytes, { maxOutputLength: maxBytes });
   } catch {
     return null;
   }

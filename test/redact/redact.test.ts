@@ -6,8 +6,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { findJsonSpan } from '../../src/redact/json-span.js';
-import { MAX_DECODED_BYTES } from '../../src/gzip-body.js';
-import { notApplied, parseRedactRule, redactBody, redactEncodedBody, redactExchange, redactHeaders, redactRequest } from '../../src/redact/redact.js';
+import { MAX_REDACT_INFLATED_BYTES, notApplied, parseRedactRule, redactBody, redactEncodedBody, redactExchange, redactHeaders, redactRequest } from '../../src/redact/redact.js';
 import { Store } from '../../src/store/store.js';
 import { tempHome } from '../helpers/cli.js';
 import { exchange } from '../export/support.js';
@@ -80,7 +79,7 @@ describe('redaction', () => {
 });
 
 describe('redaction of gzip bodies', () => {
-  const GZIP_WHY = `gzip body that does not inflate within ${MAX_DECODED_BYTES / 1024 / 1024} MiB`;
+  const GZIP_WHY = `gzip body that does not inflate within ${MAX_REDACT_INFLATED_BYTES / 1024 / 1024} MiB`;
   const gzipHeaders = (coding = 'gzip', length?: number): [string, string][] => [
     ['Content-Type', 'application/json'],
     ['Content-Encoding', coding],
@@ -138,8 +137,8 @@ describe('redaction of gzip bodies', () => {
     }
   });
 
-  it('marks the rules not applied for a gzip body that inflates past MAX_DECODED_BYTES', () => {
-    const huge = Buffer.alloc(MAX_DECODED_BYTES + 1, 0x20);
+  it('marks the rules not applied for a gzip body that inflates past MAX_REDACT_INFLATED_BYTES', () => {
+    const huge = Buffer.alloc(MAX_REDACT_INFLATED_BYTES + 1, 0x20);
     huge.write('{"card":{"number":"4242"}}');
     const body = gzipSync(huge, { level: 1 });
     const hits = new Set<string>();
@@ -220,7 +219,7 @@ describe('a store that redacts', () => {
     }
 
     // Labelled gzip but not: kept as it came (like any body a rule cannot read), and never passed off as clean.
-    const mark = notApplied('body:card.number', `gzip body that does not inflate within ${MAX_DECODED_BYTES / 1024 / 1024} MiB`);
+    const mark = notApplied('body:card.number', `gzip body that does not inflate within ${MAX_REDACT_INFLATED_BYTES / 1024 / 1024} MiB`);
     const notGzip = store.begin(start([['Content-Encoding', 'gzip']], json));
     notGzip.respond(200, []);
     notGzip.complete(1);
