@@ -3,9 +3,10 @@
 // Background: kubectl CVE-2021-25743 and git CVE-2024-52005 (terminal escape injection from remote data).
 
 // C0 controls except tab (and newline in multi-line text), DEL, C1 (U+0080–U+009F, which includes the 8-bit CSI U+009B),
-// bidi embeddings/overrides/isolates, zero-width characters and the BOM, line/paragraph separators.
-const UNSAFE_MULTI_LINE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
-const UNSAFE_SINGLE_LINE = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+// bidi marks, embeddings, overrides and isolates (the Arabic letter mark U+061C too), zero-width characters and the BOM,
+// line/paragraph separators, interlinear annotation marks (U+FFF9–U+FFFB: text some terminals hide).
+const UNSAFE_MULTI_LINE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
+const UNSAFE_SINGLE_LINE = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\x1b': '\\e' };
 

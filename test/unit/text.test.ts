@@ -17,6 +17,7 @@ describe('sanitize', () => {
     ['c1 \x9b31m \x85', 'c1 \\x9b31m \\x85'],
     ['del \x7f nul \x00', 'del \\x7f nul \\x00'],
     ['bidi \u202e \u2066 \u2069', 'bidi \\u{202e} \\u{2066} \\u{2069}'],
+    ['alm \u061c notes \ufff9a\ufffab\ufffb', 'alm \\u{61c} notes \\u{fff9}a\\u{fffa}b\\u{fffb}'],
     ['zero\u200bwidth\ufeff', 'zero\\u{200b}width\\u{feff}'],
     ['line\nbreak\r', 'line\\nbreak\\r'],
     ['ünïcödé ✓ 日本', 'ünïcödé ✓ 日本'],
