@@ -2,6 +2,7 @@
 
 import { Option, type Command } from 'commander';
 import { parseDuration } from '../duration.js';
+import { usageError } from '../errors.js';
 import type { ListOptions } from '../store/store.js';
 
 export interface FilterFlags {
@@ -27,6 +28,12 @@ export function filterToList(flags: FilterFlags): Omit<ListOptions, 'limit'> {
     eventType: flags.event,
     failed: flags.failed,
     since: flags.since ? Date.now() - parseDuration(flags.since, '--since') : undefined,
-    pathPrefix: flags.path,
+    pathPrefix: parsePathPrefix(flags.path),
   };
+}
+
+/** `--path /stripe`: recorded paths all start with /, so a prefix without one would silently match nothing. */
+export function parsePathPrefix(value: string | undefined): string | undefined {
+  if (value === undefined || value.startsWith('/')) return value;
+  throw usageError(`--path "${value}" does not start with /, so no recorded path starts with it`, `for example --path /${value.replace(/^\/*/, '')}`);
 }

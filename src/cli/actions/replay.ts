@@ -13,6 +13,7 @@ import { MOCK_TARGET, NO_ROUTE_TARGET } from '../../routes/routed-forwarder.js';
 import type { Store } from '../../store/store.js';
 import { editBody } from '../../edit-body.js';
 import { openExistingStore, parseId, unknownId } from '../open-store.js';
+import { parsePathPrefix } from '../filter-options.js';
 import { loadSecrets, type SecretFlags } from '../secret-options.js';
 import { printResult, summarize } from './replay-output.js';
 
@@ -76,10 +77,7 @@ function parseSelection(ids: string[], flags: ReplayFlags): Selection {
   }
   if (ids.length > 0) return { ids: ids.map(parseId) };
   if (!bulk) throw usageError('replay needs exchange ids, or --since / --path to select them', 'for example `hooktunnel replay 12` or `hooktunnel replay --since 10m`');
-  if (flags.path !== undefined && !flags.path.startsWith('/')) {
-    throw usageError(`--path "${flags.path}" does not start with /, so no recorded path starts with it`, `for example --path /${flags.path.replace(/^\/*/, '')}`);
-  }
-  return { since: flags.since !== undefined ? Date.now() - parseDuration(flags.since, '--since') : undefined, pathPrefix: flags.path };
+  return { since: flags.since !== undefined ? Date.now() - parseDuration(flags.since, '--since') : undefined, pathPrefix: parsePathPrefix(flags.path) };
 }
 
 /** The ids to replay: the ones given, or every original exchange matching --since/--path, in recorded order. */

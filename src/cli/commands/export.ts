@@ -62,11 +62,13 @@ export function exportCommand(): Command {
         import('../version.js'),
       ]);
       const file = (flags.har ?? flags.json)!;
+      // Checked before the database is opened: a bad filter is a mistake even where nothing is recorded.
+      const filters = filterToList(flags);
       // No database at the default path: nothing recorded yet, so an empty archive (as for an empty database).
       const store = openStoreIfRecorded(flags.db);
       try {
         // Recorded order reads best in a HAR viewer and in a JSON file.
-        const ids = store ? store.list({ limit, ...filterToList(flags) }).map((e) => e.id).reverse() : [];
+        const ids = store ? store.list({ limit, ...filters }).map((e) => e.id).reverse() : [];
         const out = openOutput(file);
         // One exchange in memory at a time: bodies can be 25 MiB each.
         const { version, creator } = toHar([], { version: VERSION }).log;
