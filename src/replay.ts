@@ -10,7 +10,7 @@ import type { Store } from './store/store.js';
 import type { Secrets } from './webhooks/secrets.js';
 import { UserError } from './errors.js';
 import { routePort } from './routes/forwarded-path.js';
-import { MOCK_TARGET, NO_ROUTE_TARGET } from './routes/routed-forwarder.js';
+import { answeredHere, MOCK_TARGET } from './routes/answered-here.js';
 import { resignWebhook } from './webhooks/verify.js';
 
 export interface ReplayOptions {
@@ -44,7 +44,7 @@ export interface ReplayResult {
 
 /** Where the exchange went; one hooktunnel answered itself (a mock route, no route) has no app to go back to. */
 export function originalTarget(original: ExchangeSummary, hint = 'pass --to <port|url> to send it to one'): Target {
-  if (original.target === MOCK_TARGET || original.target === NO_ROUTE_TARGET) {
+  if (answeredHere(original.target)) {
     const why = original.target === MOCK_TARGET ? `the mock route ${original.route ?? ''}` : 'hooktunnel (no route took its path)';
     throw new UserError(`exchange #${original.id} was answered by ${why}, not by an app`, { hint, exitCode: 2 });
   }

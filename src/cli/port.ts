@@ -2,6 +2,9 @@
 
 import { usageError } from '../errors.js';
 
+/** Where `listen` runs (or finds) the embedded relay unless --embedded-port says otherwise: fixed, so URLs repeat. */
+export const DEFAULT_EMBEDDED_PORT = 4747;
+
 export function parsePort(value: string, flag: string, example?: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535 || value.trim() === '') {

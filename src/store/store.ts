@@ -96,6 +96,7 @@ export class Store {
     this.writes.on('buffering', () => this.startFlushing());
     this.statements = {
       get: db.prepare(`SELECT *, ${SHOWN_STATE} AS shown_state, ${REQUEST_INCOMPLETE} FROM exchanges WHERE id = ?`),
+      summary: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM exchanges WHERE id = ?`),
       chunks: db.prepare(`SELECT data FROM body_chunks WHERE exchange_id = ? AND part = ? ORDER BY seq`).pluck(),
       byDelivery: db.prepare(`SELECT id FROM exchanges WHERE delivery_id = ?`).pluck(),
       deliveryState: db.prepare(`SELECT id, request_sha256 IS NOT NULL AS whole FROM exchanges WHERE delivery_id = ?`),
@@ -212,9 +213,11 @@ export class Store {
     return info;
   }
 
-  /** One exchange without its headers and bodies (cheap for many ids: a primary-key range of one row). */
+  /** One exchange without its headers and bodies (cheap for many ids). */
   summary(id: number): ExchangeSummary | undefined {
-    return this.list({ afterId: id - 1, beforeId: id + 1, limit: 1 })[0];
+    this.writes.commitBatch();
+    const row = this.statements.summary.get(id) as Row | undefined;
+    return row && toSummary(row);
   }
 
   get(id: number): Exchange | undefined {

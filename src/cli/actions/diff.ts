@@ -14,7 +14,7 @@ export interface DiffFlags {
 }
 
 /** diff's exit status for any error (unknown id, no database, bad flag): never 1, which --exit-code keeps for "they differ". */
-export const EXIT_DIFF_ERROR = EXIT_USAGE;
+const EXIT_DIFF_ERROR = EXIT_USAGE;
 
 export async function diff(aArg: string, bArg: string, flags: DiffFlags): Promise<void> {
   try {

@@ -13,7 +13,7 @@ import type { ProjectConfig } from '../../project-config/project-config.js';
 import type { Route } from '../../routes/route-table.js';
 import { routesLabel } from '../../routes/route-view.js';
 import { withFileFlags, type UserSet } from '../project-flags.js';
-import { parsePort } from '../port.js';
+import { DEFAULT_EMBEDDED_PORT, parsePort } from '../port.js';
 import { parseRedactRule } from '../../redact/redact.js';
 import type { Secrets } from '../../webhooks/secrets.js';
 import { turnWriter } from '../../output/turn-writer.js';
@@ -176,7 +176,7 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
   try {
     // The relay's code is loaded only when this process runs one: with --relay it would be memory for nothing.
     const embeddedRelay = relayUrl ? undefined : await import('../../embedded-relay.js');
-    if (embeddedRelay) embedded = await embeddedRelay.ensureEmbeddedRelay(parsePort(flags.embeddedPort, '--embedded-port', '4747'));
+    if (embeddedRelay) embedded = await embeddedRelay.ensureEmbeddedRelay(parsePort(flags.embeddedPort, '--embedded-port', String(DEFAULT_EMBEDDED_PORT)));
     const tunnelRelay = relayUrl ?? embedded!.url;
     // On the embedded relay the URL repeats from run to run: hosting it, listen asks for the port (or the project) as its
     // name; sharing it (whose host may have changed since: a takeover), it comes back on that URL through the resume

@@ -9,7 +9,7 @@ import { parseTarget, type Target } from '../../forward/target.js';
 import { dropsHeader, headerValueProblem, isHttpToken } from '../../http-headers.js';
 import { appliedRules } from '../../redact/redact.js';
 import { replayExchange, replayTarget, type ReplayOptions } from '../../replay.js';
-import { MOCK_TARGET, NO_ROUTE_TARGET } from '../../routes/routed-forwarder.js';
+import { answeredHere } from '../../routes/answered-here.js';
 import type { Store } from '../../store/store.js';
 import { editBody } from '../../edit-body.js';
 import { openExistingStore, parseId, unknownId } from '../open-store.js';
@@ -155,8 +155,6 @@ function checkEditor(env: NodeJS.ProcessEnv = process.env): void {
   throw usageError('--edit needs an editor: $EDITOR and $VISUAL are not set, and this is not a terminal for vi', 'set EDITOR (e.g. EDITOR=nano, or EDITOR="code --wait"), or send a prepared body with --body-file');
 }
 
-const isAnsweredByHooktunnel = (e: ExchangeSummary) => e.target === MOCK_TARGET || e.target === NO_ROUTE_TARGET;
-
 const idList = (ids: number[]) => ids.map((id) => `#${id}`).join(', ');
 
 /**
@@ -182,7 +180,7 @@ function checkReplayable(store: Store, ids: number[], options: { to?: Target; al
   // Many: every reason at once, so one fix-up run is enough.
   const unique = [...new Map(originals.map((e) => [e.id, e])).values()];
   const redacted = options.allowRedacted ? [] : unique.filter((e) => appliedRules(e.redacted).length > 0).map((e) => e.id);
-  const answered = options.to ? [] : unique.filter((e) => !redacted.includes(e.id) && isAnsweredByHooktunnel(e)).map((e) => e.id);
+  const answered = options.to ? [] : unique.filter((e) => !redacted.includes(e.id) && answeredHere(e.target)).map((e) => e.id);
   if (redacted.length === 0 && answered.length === 0) return;
   const reasons: string[] = [];
   const hints: string[] = [];

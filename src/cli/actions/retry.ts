@@ -37,7 +37,7 @@ export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
   const secrets = loadSecrets(flags);
   const store = openExistingStore(flags.db);
   try {
-    const originals = selected.map((id) => store.get(id) ?? throwUnknown(id, store.path));
+    const originals = selected.map((id) => store.summary(id) ?? throwUnknown(id, store.path));
     // Every id is checked before any is sent.
     for (const original of originals) retryTarget(original);
     if (!flags.force) refuseSucceeded(originals, selected);

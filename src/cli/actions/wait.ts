@@ -41,7 +41,7 @@ function checkSince(value: string): string {
 export async function wait(flags: WaitFlags): Promise<void> {
   const matchers = (flags.match ?? []).map(parseMatch);
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
-  checkSince(flags.since);
+  const sinceText = checkSince(flags.since);
   // --timeout 0 waits for ever, for the database as for the exchange.
   const deadline = timeoutMs === 0 ? Infinity : Date.now() + timeoutMs;
   const path = flags.db ?? defaultDbPath();
@@ -60,7 +60,7 @@ export async function wait(flags: WaitFlags): Promise<void> {
   const store = Store.open(path);
   try {
     // Created while we waited: every exchange in it came after `now`.
-    const since = created && checkSince(flags.since) === 'now' ? { afterId: 0 } : parseSince(flags.since, store);
+    const since = created && sinceText === 'now' ? { afterId: 0 } : parseSince(sinceText, store);
     const found = await waitForExchange(store, { matchers, timeoutMs: timeoutMs === 0 ? 0 : Math.max(1, deadline - Date.now()), ...since });
     if (!found) {
       const what = matchers.length ? `matching ${matchers.map((m) => m.source).join(' ')}` : 'recorded';

@@ -6,11 +6,9 @@ import { withSecretOptions } from '../secret-options.js';
 import { withWebOptions } from '../web-options.js';
 import type { ListenFlags } from '../actions/listen.js';
 import { repeatable } from '../repeatable.js';
+import { DEFAULT_EMBEDDED_PORT } from '../port.js';
 import { DEFAULT_HOST_HEADER } from '../../forward/host-header.js';
 import { DEFAULT_LOCAL_TIMEOUT_MS } from '../../protocol/limits.js';
-
-/** The embedded relay's port, fixed so the URL is the same from run to run. */
-export const DEFAULT_EMBEDDED_PORT = 4747;
 
 export function listenCommand(): Command {
   return withWebOptions(withDeliveryOptions(withSecretOptions(new Command('listen'))))
