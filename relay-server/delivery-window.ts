@@ -21,7 +21,7 @@ export class DeliveryWindow<Where = undefined> {
   /** Enqueued while this connection was up and not yet sent: not late. */
   private readonly live = new Set<string>();
   /** The socket asked us to wait; `onDrained` runs when it has room again. */
-  blocked = false;
+  private blocked = false;
 
   constructor(
     private readonly connection: TunnelConnection,

@@ -119,7 +119,7 @@ export function createRelay(options: RelayOptions): Relay {
   });
 
   /** Why a public request cannot go through, if it cannot (checked in the order a sender can fix them). */
-  function refusal(req: IncomingMessage, head: RequestHead, id: string, path: string, tunnel: TunnelConnection | undefined): ErrorAnswer | undefined {
+  function refusal(req: IncomingMessage, head: RequestHead, id: string, tunnel: TunnelConnection | undefined, toQueue: boolean): ErrorAnswer | undefined {
     // With a queue, a draining relay still takes requests (see RelayQueue.drain); without one, senders come back later.
     if (draining && !queueing) return { code: 'relay_draining', message: 'the relay is shutting down', retryAfterSeconds: 5 };
     if ((req.url ?? '').length > limits.maxUrlBytes) return { code: 'uri_too_long', message: `URL longer than ${limits.maxUrlBytes} bytes` };
@@ -134,7 +134,7 @@ export function createRelay(options: RelayOptions): Relay {
     }
     const waitMs = tunnel?.bucket?.take() ?? 0;
     if (waitMs > 0) return { code: 'rate_limited', message: `tunnel ${id} gets more than ${limits.ratePerSecond} requests a second`, retryAfterSeconds: Math.ceil(waitMs / 1000) };
-    if (tunnel && !queued(tunnel, path) && tunnel.inFlight >= limits.maxInFlightPerTunnel) {
+    if (tunnel && !toQueue && tunnel.inFlight >= limits.maxInFlightPerTunnel) {
       return { code: 'tunnel_busy', message: `tunnel ${id} already has ${limits.maxInFlightPerTunnel} requests in flight`, retryAfterSeconds: 1 };
     }
     const declared = Number(head.contentLength ?? 0);
@@ -162,7 +162,9 @@ export function createRelay(options: RelayOptions): Relay {
       res.once('close', () => closed(res, started, 0, 0));
       return sendError(req, res, { code: 'unauthorized', message: 'a node-to-node request with the wrong cluster secret' }, true);
     }
-    const refused = refusal(req, head, target.id, target.path, tunnel);
+    // Worked out once: the queue takes it (away, draining, or an acknowledged path) or it is forwarded.
+    const toQueue = queued(tunnel, target.path);
+    const refused = refusal(req, head, target.id, tunnel, toQueue);
     if (refused) {
       res.once('close', () => closed(res, started, 0, 0));
       return sendError(req, res, refused, true);
@@ -178,7 +180,7 @@ export function createRelay(options: RelayOptions): Relay {
       res.once('close', () => closed(res, started, traffic.in, traffic.out));
       return cluster.elsewhere(req, res, { tunnelId, deliveryId, method, path, headers, url }, hop !== undefined, traffic);
     }
-    if (queueing && queued(tunnel, path)) {
+    if (toQueue && queueing) {
       let bytesIn = 0;
       res.once('close', () => closed(res, started, bytesIn, 0));
       queueing.accept(req, res, { tunnelId, deliveryId, method, path, headers, url }, tunnel, limits.maxBodyBytes, (bytes) => (bytesIn = bytes));

@@ -35,7 +35,8 @@ export function waitForExchange(store: Store, options: WaitOptions): Promise<Exc
     return exchange && matchesAll(options.matchers, exchange) ? exchange : null;
   };
   const check = (): Exchange | null => {
-    for (const id of [...unsettled].sort((x, y) => x - y)) {
+    // Ids enter the set in rising order (from the scan below), so this is lowest first.
+    for (const id of unsettled) {
       const row = store.progressOf(id);
       if (!row) unsettled.delete(id);
       const found = row && look(row);

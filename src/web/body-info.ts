@@ -1,9 +1,9 @@
 // What the page needs to know about a body before it fetches any of it: size, digest, type, and whether gzip decodes.
 
-import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import { headerValue, type HeaderPairs } from '../exchange.js';
 import { decodeBody } from '../gzip-body.js';
+import { sha256Hex } from '../store/sha256.js';
 
 export interface BodyInfo {
   size: number;
@@ -23,7 +23,7 @@ export function bodyInfo(headers: HeaderPairs, bytes: Buffer, sha256: string | n
   return {
     size: bytes.length,
     // A recording cut off mid-body has no digest stored; the page still shows one of the bytes it has.
-    sha256: sha256 ?? createHash('sha256').update(bytes).digest('hex'),
+    sha256: sha256 ?? sha256Hex(bytes),
     contentType: headerValue(headers, 'content-type') ?? '',
     contentEncoding: headerValue(headers, 'content-encoding') ?? '',
     utf8: isUtf8(bytes),

@@ -6,7 +6,6 @@ import { isUtf8 } from 'node:buffer';
 import { diffJson, type JsonChange } from '../diff/json-diff.js';
 import { parseJsonBody } from '../match/json-path.js';
 
-export type { JsonChange };
 
 /** Bodies above this are compared by digest only; a line diff is quadratic in the worst case. */
 export const MAX_DIFF_BYTES = 2 * 1024 * 1024;

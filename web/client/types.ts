@@ -63,7 +63,6 @@ export interface Detail {
   request: { headers: HeaderPairs; body: BodyInfo };
   response: { headers: HeaderPairs; body: BodyInfo } | null;
   attempts: Attempt[];
-  sender: Record<string, unknown> | null;
 }
 
 export interface Info {
