@@ -2,7 +2,7 @@
 // and a few KiB of gzip can inflate to gigabytes.
 
 import { gunzipSync } from 'node:zlib';
-import { headerValue, type HeaderPairs } from './exchange.js';
+import type { HeaderPairs } from './exchange.js';
 
 /** A gzip body that inflates past this is shown raw only. */
 export const MAX_DECODED_BYTES = 64 * 1024 * 1024;
@@ -16,8 +16,22 @@ export function gunzipBounded(bytes: Buffer, maxBytes = MAX_DECODED_BYTES): Buff
   }
 }
 
+/** Every coding the Content-Encoding headers name, in order, lower case (`identity` left out). */
+export function contentCodings(headers: HeaderPairs): string[] {
+  return headers
+    .filter(([name]) => name.toLowerCase() === 'content-encoding')
+    .flatMap(([, value]) => value.split(','))
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '' && coding !== 'identity');
+}
+
+/** The headers say gzip, and gzip only: the one coding hooktunnel unpacks (to show, diff or redact a body). */
+export function isGzip(headers: HeaderPairs): boolean {
+  const codings = contentCodings(headers);
+  return codings.length === 1 && (codings[0] === 'gzip' || codings[0] === 'x-gzip');
+}
+
 /** The bytes shown by default: gunzipped when the headers say gzip and the body really is (null otherwise). */
 export function decodeBody(headers: HeaderPairs, bytes: Buffer): Buffer | null {
-  const encoding = (headerValue(headers, 'content-encoding') ?? '').trim().toLowerCase();
-  return encoding === 'gzip' || encoding === 'x-gzip' ? gunzipBounded(bytes) : null;
+  return isGzip(headers) ? gunzipBounded(bytes) : null;
 }

@@ -22,11 +22,11 @@ export function hexPreview(bytes: Buffer): string {
   return bytes.length > PREVIEW_BYTES ? `${hex} …` : hex;
 }
 
-export function viewBody(bytes: Buffer, contentType = '', contentEncoding = ''): BodyView {
+/** `gzip`: the headers say gzip (isGzip); the body is shown inflated when it really is. */
+export function viewBody(bytes: Buffer, contentType = '', gzip = false): BodyView {
   const type = contentType.split(';')[0].trim().toLowerCase();
   const size = `${bytes.length.toLocaleString('en-US')} bytes`;
   if (bytes.length === 0) return { kind: 'empty', lines: [], summary: 'empty' };
-  const gzip = /^(gzip|x-gzip)$/i.test(contentEncoding.trim());
   const inflated = gzip ? gunzipBounded(bytes) : null;
   if (inflated) {
     const inner = viewBody(inflated, contentType);

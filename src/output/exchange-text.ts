@@ -4,6 +4,7 @@ import { headerValueText } from '../http-headers.js';
 import chalk from 'chalk';
 import { formatDuration } from '../duration.js';
 import { headerValue, type AttemptRecord, type Exchange, type ExchangeSummary, type HeaderPairs } from '../exchange.js';
+import { isGzip } from '../gzip-body.js';
 import { sanitize } from '../sanitize.js';
 import { viewBody } from './body-view.js';
 import { colorStatus, formatDateTime, formatSize, formatTime, padVisible, truncate } from './format.js';
@@ -124,7 +125,7 @@ function headerLines(headers: HeaderPairs): string[] {
 
 function bodyLines(body: Buffer, headers: HeaderPairs, sha256: string | null, incomplete = false): string[] {
   const cut = incomplete ? [chalk.red(`  body INCOMPLETE: the exchange failed after ${body.length} bytes of it; the local app never got the request whole`)] : [];
-  const view = viewBody(body, headerValue(headers, 'content-type'), headerValue(headers, 'content-encoding'));
+  const view = viewBody(body, headerValue(headers, 'content-type'), isGzip(headers));
   if (view.kind === 'empty') return [...cut, chalk.dim('  (empty body)')];
   const title = chalk.dim(`  body: ${view.summary}${sha256 ? `, sha256 ${sha256.slice(0, 16)}…` : ''}`);
   return [...cut, title, ...view.lines.map((line) => `  ${line}`)];

@@ -6,7 +6,7 @@ import { isUtf8 } from 'node:buffer';
 import { gzipSync } from 'node:zlib';
 import { usageError } from '../errors.js';
 import type { Exchange, HeaderPairs } from '../exchange.js';
-import { gunzipBounded } from '../gzip-body.js';
+import { contentCodings, gunzipBounded, isGzip } from '../gzip-body.js';
 import { parseJsonPath, type JsonPath } from '../match/json-path.js';
 import { findJsonSpan } from './json-span.js';
 import { isHttpToken } from '../http-headers.js';
@@ -104,14 +104,9 @@ export const MAX_REDACT_INFLATED_BYTES = 16 * 1024 * 1024;
 export function redactEncodedBody(headers: HeaderPairs, body: Buffer, rules: RedactRule[], hits: Set<string> = new Set()): Buffer {
   const paths = rules.filter((r) => r.kind === 'body');
   if (paths.length === 0 || body.length === 0) return body;
-  const codings = headers
-    .filter(([name]) => name.toLowerCase() === 'content-encoding')
-    .flatMap(([, value]) => value.split(','))
-    .map((coding) => coding.trim().toLowerCase())
-    .filter((coding) => coding !== '' && coding !== 'identity');
-  if (codings.length === 0) return redactBody(body, rules, hits);
+  if (contentCodings(headers).length === 0) return redactBody(body, rules, hits);
   let why = 'Content-Encoding other than gzip';
-  if (codings.length === 1 && (codings[0] === 'gzip' || codings[0] === 'x-gzip')) {
+  if (isGzip(headers)) {
     const decoded = gunzipBounded(body, MAX_REDACT_INFLATED_BYTES);
     if (decoded) {
       const redacted = redactBody(decoded, rules, hits);

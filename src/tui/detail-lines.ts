@@ -3,6 +3,7 @@
 import { headerValueText } from '../http-headers.js';
 import { formatDuration } from '../duration.js';
 import { headerValue, type Exchange, type HeaderPairs } from '../exchange.js';
+import { isGzip } from '../gzip-body.js';
 import { viewBody } from '../output/body-view.js';
 import { formatDateTime } from '../output/format.js';
 import { sanitize } from '../sanitize.js';
@@ -49,7 +50,7 @@ function head(body: Buffer, limit: number): Buffer {
 
 function bodyLines(body: Buffer, headers: HeaderPairs, sha256: string | null): StyledLine[] {
   const shown = head(body, BODY_VIEW_LIMIT);
-  const view = viewBody(shown, headerValue(headers, 'content-type'), headerValue(headers, 'content-encoding'));
+  const view = viewBody(shown, headerValue(headers, 'content-type'), isGzip(headers));
   if (body.length === 0) return [line('(empty body)', { dim: true })];
   const bytes = (n: number) => n.toLocaleString('en-US');
   // viewBody saw only the head, so its size is the head's: say both.

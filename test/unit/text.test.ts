@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sanitize } from '../../src/sanitize.js';
 import { parseBytes, parseDuration } from '../../src/duration.js';
-import { MAX_DECODED_BYTES } from '../../src/gzip-body.js';
+import { contentCodings, isGzip, MAX_DECODED_BYTES } from '../../src/gzip-body.js';
 import { viewBody } from '../../src/output/body-view.js';
 import { exchangeTable } from '../../src/output/exchange-text.js';
 import type { ExchangeSummary } from '../../src/exchange.js';
@@ -67,22 +67,29 @@ describe('body view', () => {
     expect(view.lines[0]).toContain('89 50 4e 47 ff');
   });
   it('decodes gzip for display', () => {
-    const view = viewBody(gzipSync('{"z":1}'), 'application/json', 'gzip');
+    const view = viewBody(gzipSync('{"z":1}'), 'application/json', true);
     expect(view.kind).toBe('json');
     expect(view.summary).toMatch(/gzip → 7 bytes/);
   });
   it('shows a gzip bomb raw instead of inflating it past the bound', () => {
     // 65 MiB of zeros is about 64 KiB of gzip: one byte over MAX_DECODED_BYTES inflated would be too many.
     const bomb = gzipSync(Buffer.alloc(MAX_DECODED_BYTES + 1));
-    const view = viewBody(bomb, 'application/json', 'gzip');
+    const view = viewBody(bomb, 'application/json', true);
     expect(view.kind).toBe('binary');
     expect(view.summary).toBe(`${bomb.length.toLocaleString('en-US')} bytes, application/json, binary (labelled gzip, but does not inflate within 64 MiB: shown as stored)`);
   });
   it('says so when a body labelled gzip is not gzip, and shows it as it is', () => {
-    const view = viewBody(Buffer.from('{"plain":true}'), 'application/json', 'gzip');
+    const view = viewBody(Buffer.from('{"plain":true}'), 'application/json', true);
     expect(view.kind).toBe('json');
     expect(view.summary).toBe('14 bytes, application/json (labelled gzip, but does not inflate within 64 MiB: shown as stored)');
-    expect(viewBody(gzipSync('{"z":1}').subarray(0, 12), 'application/json', 'gzip').summary).toContain('labelled gzip, but does not inflate');
+    expect(viewBody(gzipSync('{"z":1}').subarray(0, 12), 'application/json', true).summary).toContain('labelled gzip, but does not inflate');
+  });
+  it('reads Content-Encoding the same way everywhere: every header, comma lists, identity ignored, gzip alone unpacked', () => {
+    expect(contentCodings([['Content-Encoding', 'gzip, br'], ['content-encoding', 'Identity']])).toEqual(['gzip', 'br']);
+    expect(isGzip([['content-encoding', ' X-GZIP ']])).toBe(true);
+    expect(isGzip([['Content-Encoding', 'identity'], ['Content-Encoding', 'gzip']])).toBe(true);
+    expect(isGzip([['Content-Encoding', 'gzip, br']])).toBe(false);
+    expect(isGzip([['Content-Type', 'application/gzip']])).toBe(false);
   });
   it('sanitises text bodies', () => {
     expect(viewBody(Buffer.from('hi \x1b[2J'), 'text/plain').lines).toEqual(['hi \\e[2J']);
