@@ -108,4 +108,9 @@ export interface RelayOptions {
   cluster?: ClusterOptions;
   /** One line per event (client connected, tunnel opened/closed). Quiet when absent. */
   log?: (line: string) => void;
+  /**
+   * The relay `listen` runs by itself on loopback. Said in its signature header, so another `listen` shares (and, once
+   * its host stops, takes over) only an embedded relay, never a `hooktunnel relay` someone runs on the same port.
+   */
+  embedded?: boolean;
 }

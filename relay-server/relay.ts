@@ -19,8 +19,12 @@ import { scanHead, type RequestHead } from './request-head.js';
 import type { TunnelConnection } from './tunnel-connection.js';
 import { TunnelRegistry } from './tunnel-registry.js';
 
-/** Marks relay responses so `listen` can tell an embedded relay from another program on its port. */
+/**
+ * Marks the relay's own answers so `listen` can tell a hooktunnel relay from another program on its port: the
+ * protocol version, and `; embedded` on the relay a `listen` runs by itself.
+ */
 export const RELAY_SIGNATURE_HEADER = 'x-hooktunnel-relay';
+export const EMBEDDED_SIGNATURE_SUFFIX = '; embedded';
 
 export interface Relay {
   /** Binds (and the admin port, if any) and resolves with the base URL (http://host:port). */
@@ -62,6 +66,7 @@ export function createRelay(options: RelayOptions): Relay {
   let draining = false;
   /** Queued rather than live: the client is away, acknowledges the path, or the relay is draining (see RelayQueue.takes). */
   const queued = (tunnel: TunnelConnection | undefined, path: string) => queueing !== undefined && (draining || queueing.takes(tunnel, path));
+  const signature = `${PROTOCOL_VERSION}${options.embedded ? EMBEDDED_SIGNATURE_SUFFIX : ''}`;
   let active = 0;
   let onIdle: (() => void) | undefined;
 
@@ -192,7 +197,7 @@ export function createRelay(options: RelayOptions): Relay {
 
   function handleBareHost(req: IncomingMessage, res: ServerResponse): void {
     // Only on the relay's own answers: a tunneled response carries exactly the local app's headers.
-    res.setHeader(RELAY_SIGNATURE_HEADER, String(PROTOCOL_VERSION));
+    res.setHeader(RELAY_SIGNATURE_HEADER, signature);
     if (!admin && handleAdmin(req, res, adminState)) return;
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/') {

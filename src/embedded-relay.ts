@@ -11,7 +11,7 @@
 
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { createRelay, RELAY_SIGNATURE_HEADER, type Relay } from '../relay-server/relay.js';
+import { createRelay, EMBEDDED_SIGNATURE_SUFFIX, RELAY_SIGNATURE_HEADER, type Relay } from '../relay-server/relay.js';
 import { dataDir } from './paths.js';
 import { RelayDb } from './relay-state/relay-db.js';
 
@@ -25,14 +25,16 @@ export interface EmbeddedRelay {
   note?: string;
 }
 
-/** Is a hooktunnel relay answering on this port? */
-function isHooktunnelRelay(port: number): Promise<boolean> {
+/** What answers on this port: another listen's embedded relay, a `hooktunnel relay` someone runs, or something else. */
+function whatIsOn(port: number): Promise<'embedded' | 'standalone' | 'other'> {
   return new Promise((resolve) => {
     const req = request({ host: HOST, port, path: '/healthz', timeout: 1000 }, (res) => {
       res.resume();
-      resolve(res.headers[RELAY_SIGNATURE_HEADER] !== undefined);
+      const signature = res.headers[RELAY_SIGNATURE_HEADER];
+      if (typeof signature !== 'string') resolve('other');
+      else resolve(signature.endsWith(EMBEDDED_SIGNATURE_SUFFIX) ? 'embedded' : 'standalone');
     });
-    req.on('error', () => resolve(false));
+    req.on('error', () => resolve('other'));
     req.on('timeout', () => req.destroy());
     req.end();
   });
@@ -46,7 +48,7 @@ export function embeddedRelayDir(env: Record<string, string | undefined> = proce
 async function tryStart(port: number): Promise<Relay | undefined> {
   const db = RelayDb.open(embeddedRelayDir());
   // No per-tunnel rate limit on the developer's own machine: a load test against the local app must not hit 429.
-  const relay = createRelay({ port, host: HOST, limits: { ratePerSecond: 0 }, queue: db.deliveryQueue(), resume: db.resumeStore() });
+  const relay = createRelay({ port, host: HOST, limits: { ratePerSecond: 0 }, queue: db.deliveryQueue(), resume: db.resumeStore(), embedded: true });
   try {
     await relay.start();
   } catch (error) {
@@ -72,18 +74,24 @@ async function tryStart(port: number): Promise<Relay | undefined> {
   };
 }
 
-/** Starts a loopback relay on `port`, shares one already there, or falls back to a free port and says so. */
+/**
+ * Starts a loopback relay on `port`, shares another listen's embedded relay already there, or falls back to a free
+ * port and says so. A `hooktunnel relay` on the port is not shared: it is someone's own server (its queue setting,
+ * its tokens), and sharing would make this listen take its port over whenever it restarts.
+ */
 export async function ensureEmbeddedRelay(port: number): Promise<EmbeddedRelay> {
   const relay = await tryStart(port);
   if (relay) return { url: `http://${HOST}:${relay.port}`, relay };
-  if (await isHooktunnelRelay(port)) {
+  const occupant = await whatIsOn(port);
+  if (occupant === 'embedded') {
     return { url: `http://${HOST}:${port}`, note: `sharing the embedded relay of another hooktunnel on port ${port}` };
   }
   const fallback = (await tryStart(0))!;
+  const taker = occupant === 'standalone' ? `a hooktunnel relay (use it with --relay http://${HOST}:${port})` : 'another program';
   return {
     url: `http://${HOST}:${fallback.port}`,
     relay: fallback,
-    note: `port ${port} is taken by another program; the embedded relay uses port ${fallback.port} instead`,
+    note: `port ${port} is taken by ${taker}; the embedded relay uses port ${fallback.port} instead`,
   };
 }
 

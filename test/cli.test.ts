@@ -52,6 +52,21 @@ describe('listen with the embedded relay', () => {
     expect(listen.url).not.toContain(`:${squatter.port}/`);
     expect(String(ready(listen).note)).toContain(`port ${squatter.port} is taken by another program`);
   });
+
+  it('does not share a `hooktunnel relay` that runs on that port: it is somebody\'s own, not one to take over', async () => {
+    const home = tempHome();
+    cleanups.push(home.cleanup);
+    const standalone = createRelay({ port: 0, host: '127.0.0.1' });
+    await standalone.start();
+    cleanups.push(() => standalone.close());
+    const listen = await listenFor(['3000', '--db', home.db], { ...home.env, HOOKTUNNEL_EMBEDDED_PORT: String(standalone.port) });
+    expect(listen.url).not.toContain(`:${standalone.port}/`);
+    expect(ready(listen)).toMatchObject({ localOnly: true });
+    expect(String(ready(listen).note)).toBe(
+      `port ${standalone.port} is taken by a hooktunnel relay (use it with --relay http://127.0.0.1:${standalone.port}); the embedded relay uses port ${new URL(listen.url).port} instead`,
+    );
+    expect(standalone.tunnelCount).toBe(0);
+  });
 });
 
 describe('listen against a relay process', () => {
