@@ -77,6 +77,15 @@ describe('bulk replay checks every id before sending any', () => {
     expect(app.received.map((r) => r.url)).toEqual(['/a', '/x', '/c']);
   });
 
+  it('sends an id given twice twice, in order: the way to test an app against a duplicate delivery', async () => {
+    const { db, env, app } = await setup();
+    const [a, b] = record(db, [{ target: app.url, path: '/a', status: 200 }, { target: app.url, path: '/b', status: 200 }]);
+    const sent = await runCli(['replay', String(a), String(b), String(a), '--json', '--db', db], { env });
+    expect(sent.code).toBe(0);
+    expect(app.received.map((r) => r.url)).toEqual(['/a', '/b', '/a']);
+    expect(sent.stdout.trim().split('\n').map((line) => JSON.parse(line).replayOf)).toEqual([a, b, a]);
+  });
+
   it('goes on past an app that is down once every id checks out, and sums up', async () => {
     const { db, env, app } = await setup();
     const down = await startLocalApp();

@@ -32,6 +32,7 @@ with --json, stdout still gets the failed exchange and stderr gets {"error":{"co
 Examples:
   hooktunnel replay 12                                  exact bytes, to the original target
   hooktunnel replay 12 --to 4000
+  hooktunnel replay 12 12                               the same delivery twice, in order (does your app dedupe?)
   hooktunnel replay 12 --resign --secret stripe=whsec_…  fresh signature, accepted outside the 5-minute window
   hooktunnel replay 12 --edit                           change the payload, re-signed
   hooktunnel replay 12 --set-header 'X-Debug: 1' --body-file payload.json
