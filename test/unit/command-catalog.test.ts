@@ -39,4 +39,15 @@ describe('command catalog', () => {
     const show = program.commands.find((command) => command.name() === 'show')!;
     expect(show.options).toEqual([]);
   });
+
+  it('gives every command that waits for the local app the same --timeout: default and environment variable', async () => {
+    const timeouts = [];
+    for (const entry of COMMANDS) {
+      const option = (await entry.load()).options.find((o) => o.long === '--timeout');
+      // `wait --timeout` is how long to wait for exchanges, not for the app.
+      if (option?.description.includes('local app')) timeouts.push([entry.name, option.defaultValue, option.envVar]);
+    }
+    expect(timeouts.map(([name]) => name).sort()).toEqual(['inspect', 'listen', 'replay', 'retry', 'trigger', 'web']);
+    for (const [name, defaultValue, envVar] of timeouts) expect([name, defaultValue, envVar]).toEqual([name, '30s', 'HOOKTUNNEL_TIMEOUT']);
+  });
 });

@@ -8,7 +8,7 @@ import type { ListenFlags } from '../actions/listen.js';
 import { repeatable } from '../repeatable.js';
 import { DEFAULT_EMBEDDED_PORT } from '../port.js';
 import { DEFAULT_HOST_HEADER } from '../../forward/host-header.js';
-import { DEFAULT_LOCAL_TIMEOUT_MS } from '../../protocol/limits.js';
+import { localTimeoutOption } from '../timeout-option.js';
 
 export function listenCommand(): Command {
   return withWebOptions(withDeliveryOptions(withSecretOptions(new Command('listen'))))
@@ -25,7 +25,7 @@ export function listenCommand(): Command {
       new Option('--redact <rule>', 'store this redacted: header:<name> or body:<json path> (repeatable; the app still gets the real bytes)')
         .argParser(repeatable),
     )
-    .addOption(new Option('--timeout <duration>', 'wait this long for the local app (45s, 2m; 0 waits forever)').default(`${DEFAULT_LOCAL_TIMEOUT_MS / 1000}s`).env('HOOKTUNNEL_TIMEOUT'))
+    .addOption(localTimeoutOption('wait this long for the local app (45s, 2m; 0 waits forever)'))
     .addOption(new Option('--host-header <mode>', 'Host sent to the local app: rewrite, preserve, or a value').default(DEFAULT_HOST_HEADER))
     .option('--json', 'print newline-delimited JSON events instead of text')
     .option('--no-tui', 'plain log lines even in a terminal')

@@ -5,6 +5,7 @@ import { dbOption } from '../db-option.js';
 import { withSecretOptions } from '../secret-options.js';
 import type { ReplayFlags } from '../actions/replay.js';
 import { repeatable } from '../repeatable.js';
+import { localTimeoutOption } from '../timeout-option.js';
 
 
 export function replayCommand(): Command {
@@ -20,7 +21,7 @@ export function replayCommand(): Command {
     .option('--path <prefix>', 'instead of ids: every original exchange whose path starts with this (/stripe)')
     .option('--allow-redacted', 'send exchanges that were stored redacted ([REDACTED] values and all)')
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
-    .addOption(new Option('--timeout <duration>', 'wait this long for the local app (0 waits forever)').default('30s').env('HOOKTUNNEL_TIMEOUT'))
+    .addOption(localTimeoutOption())
     .option('--json', 'print each new exchange as a JSON line')
     .addHelpText(
       'after',

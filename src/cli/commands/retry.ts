@@ -4,13 +4,14 @@ import { Command, Option } from 'commander';
 import { dbOption } from '../db-option.js';
 import { withSecretOptions } from '../secret-options.js';
 import type { RetryFlags } from '../actions/retry.js';
+import { localTimeoutOption } from '../timeout-option.js';
 
 export function retryCommand(): Command {
   return withSecretOptions(new Command('retry'))
     .description('Send recorded exchanges that failed to the local app now, as a new attempt of the same exchange (replay makes a new one).')
     .argument('<ids...>', 'exchange ids, as `hooktunnel ls` prints them')
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
-    .addOption(new Option('--timeout <duration>', 'wait this long for the local app (0 waits forever)').default('30s').env('HOOKTUNNEL_TIMEOUT'))
+    .addOption(localTimeoutOption())
     .option('--json', 'print each exchange after its attempt as a JSON line')
     .option('--force', 'send exchanges that already succeeded (2xx/3xx) too, as another attempt')
     .addHelpText(

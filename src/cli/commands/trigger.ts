@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { dbOption } from '../db-option.js';
 import { withSecretOptions } from '../secret-options.js';
 import type { TriggerFlags } from '../actions/trigger.js';
+import { localTimeoutOption } from '../timeout-option.js';
 
 export function triggerCommand(): Command {
   return withSecretOptions(new Command('trigger'))
@@ -14,7 +15,7 @@ export function triggerCommand(): Command {
     .option('--path <path>', 'request path on the local app (a leading / is added; percent-encode spaces)', '/')
     .option('--list', 'list the sample events')
     .addOption(new Option('--db <file>', dbOption[1]).env('HOOKTUNNEL_DB'))
-    .addOption(new Option('--timeout <duration>', 'wait this long for the local app').default('30s'))
+    .addOption(localTimeoutOption())
     .option('--json', 'print the recorded exchange as JSON')
     .addHelpText('after', '\nExamples:\n  hooktunnel trigger --list\n  hooktunnel trigger stripe payment_intent.succeeded --to 3000 --path /webhooks/stripe --secret stripe=whsec_…')
     .action(async (provider: string | undefined, event: string | undefined, flags: TriggerFlags) => {

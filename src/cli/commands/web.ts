@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { dbOption } from '../db-option.js';
 import { withSecretOptions } from '../secret-options.js';
 import type { WebOptions } from '../actions/web.js';
+import { localTimeoutOption } from '../timeout-option.js';
 
 export function webCommand(): Command {
   return withSecretOptions(new Command('web'))
@@ -11,7 +12,7 @@ export function webCommand(): Command {
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
     .addOption(new Option('--port <port>', 'port on 127.0.0.1 (default 4040, or the next free one)').env('HOOKTUNNEL_INSPECT_PORT'))
     .option('--to <port|url>', "replay here instead of each exchange's original target")
-    .addOption(new Option('--timeout <duration>', 'how long a replay waits for the local app (0 waits forever)').default('30s').env('HOOKTUNNEL_TIMEOUT'))
+    .addOption(localTimeoutOption('how long a replay waits for the local app (0 waits forever)'))
     .addOption(new Option('--no-open', 'print the address instead of opening a browser').env('HOOKTUNNEL_NO_OPEN'))
     .option('--json', 'print one JSON ready event ({"type":"ready","inspector":…}) instead of text')
     .addHelpText(
