@@ -144,12 +144,23 @@ export class TunnelGate {
             // Redis is unreachable: not fatal, the client retries (perhaps through another node).
             (error: Error) => refuse('cluster_unavailable', `the relay cannot reach its cluster's registry right now (${error.message}); retrying`, false),
           )
-          // A failure while welcoming must not become an unhandled rejection that ends the relay: drop this client.
-          .catch(() => ws.terminate());
+          .catch(dropClient);
         return;
       }
-      welcome(this.claim(hello, tokenKey), hello, tokenKey);
+      try {
+        welcome(this.claim(hello, tokenKey), hello, tokenKey);
+      } catch (error) {
+        dropClient(error);
+      }
     });
+    // A failure while welcoming (the relay's state cannot be read or written: a locked or broken relay.db) must not end
+    // the relay, nor vanish: it is logged, and the client is told and tries again.
+    const dropClient = (error: unknown) => {
+      const reason = (error as Error)?.message ?? String(error);
+      log(`handshake from ${ip} failed: ${reason}`);
+      if (ws.readyState === ws.OPEN) refuse('relay_error', `the relay could not open the tunnel (${reason}); retrying`, false);
+      else ws.terminate();
+    };
     const welcome = (claim: Claim, hello: HelloMeta, tokenKey: string | undefined) => {
       if (!claim.ok) return refuse(claim.code, claim.message, claim.fatal);
       claim.displaced?.displace(`another client took over tunnel ${claim.id} (hooktunnel listen --force, or this client reconnected)`);
