@@ -82,7 +82,11 @@ export class TunnelRegistry {
 
   /** Keeps a disconnected id reserved at least until `until` (requests wait in the queue for it). */
   holdUntil(id: string, until: number): void {
-    this.resume.extend(id, until);
+    try {
+      this.resume.extend(id, until);
+    } catch {
+      // The store cannot take it now (disk full): the request is stored, and its id stays reserved for its resume TTL.
+    }
   }
 
   /** Decides which id a HELLO gets. Does not attach; call attach() once the connection exists. */
@@ -114,8 +118,9 @@ export class TunnelRegistry {
   }
 
   attach(connection: TunnelConnection, resumeToken: string): void {
-    this.connected.set(connection.id, connection);
+    // Saved first: a store that cannot take it (disk full) fails the handshake and leaves nothing half attached.
     this.resume.save(resumeTokenHash(resumeToken), connection.id, null, connection.ack);
+    this.connected.set(connection.id, connection);
   }
 
   /** A closed connection keeps its id reserved for resumeTtlMs, unless another connection already took the id. */

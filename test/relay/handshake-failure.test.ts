@@ -1,5 +1,5 @@
-// A relay whose own state fails during a handshake (relay.db locked or broken) keeps running: the client is told,
-// not dropped without a word, and the operator sees why in the log.
+// A relay whose own state fails during a handshake (relay.db on a full disk, or locked) keeps running: the client is
+// told, not dropped without a word, and the operator sees why in the log.
 
 import { describe, expect, it } from 'vitest';
 import { MessageType, type Message } from '../../src/protocol.js';
@@ -7,17 +7,18 @@ import { memoryResumeStore, type ResumeStore } from '../../relay-server/resume-s
 import { send } from '../helpers/http.js';
 import { rawClient, startRelay } from './helpers.js';
 
-/** An in-memory resume store that fails like a locked SQLite file while `failing` is set. */
+/** An in-memory resume store whose writes fail like SQLite on a full disk while `failing` is set. */
 function flakyResumeStore(): { store: ResumeStore; failing: { now: boolean } } {
   const failing = { now: false };
   const inner = memoryResumeStore();
-  const locked = () => {
-    if (failing.now) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+  const full = () => {
+    if (failing.now) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
   };
   const store: ResumeStore = {
     ...inner,
-    find: (hash) => (locked(), inner.find(hash)),
-    save: (...args) => (locked(), inner.save(...args)),
+    save: (...args) => (full(), inner.save(...args)),
+    release: (...args) => (full(), inner.release(...args)),
+    extend: (...args) => (full(), inner.extend(...args)),
   };
   return { store, failing };
 }
@@ -30,14 +31,20 @@ describe('a handshake the relay cannot complete', () => {
     failing.now = true;
     const client = await rawClient(url, { hello: { name: 'locked' } });
     const refused = (await client.next(MessageType.Refused)) as Extract<Message, { type: MessageType.Refused }>;
-    expect(refused.meta).toEqual({ code: 'relay_error', message: 'the relay could not open the tunnel (database is locked); retrying', fatal: false });
+    expect(refused.meta).toEqual({ code: 'relay_error', message: 'the relay could not open the tunnel (database or disk is full); retrying', fatal: false });
     expect((await client.closed).code).toBe(4000);
-    expect(log.some((line) => /^handshake from \S+ failed: database is locked$/.test(line))).toBe(true);
+    expect(log.some((line) => /^handshake from \S+ failed: database or disk is full$/.test(line))).toBe(true);
+    // Nothing half attached: the name is free.
+    expect((await send(`${url}/t/locked/x`, { body: 'x' })).status).toBe(404);
 
     failing.now = false;
     const retried = await rawClient(url, { hello: { name: 'locked' } });
     const welcome = (await retried.next(MessageType.Welcome)) as Extract<Message, { type: MessageType.Welcome }>;
     expect(welcome.meta.tunnelId).toBe('locked');
+    // A client that leaves while the disk is full again: the relay goes on (its id is kept in memory).
+    failing.now = true;
+    retried.ws.close();
+    await retried.closed;
     expect((await send(`${url}/`, {})).status).toBe(200);
   });
 });
