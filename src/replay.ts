@@ -56,14 +56,20 @@ export function originalTarget(original: ExchangeSummary, hint = 'pass --to <por
  * allowed), or answered by hooktunnel itself with no `to`. `replay` checks every exchange with it before sending any.
  */
 export function replayTarget(original: ExchangeSummary, options: Pick<ReplayOptions, 'to' | 'allowRedacted'>): Target {
-  const applied = appliedRules(original.redacted);
-  if (applied.length > 0 && !options.allowRedacted) {
-    throw new UserError(`exchange #${original.id} was stored redacted (${applied.join(', ')}): the app would get [REDACTED] in place of the real values`, {
+  if (replayProblem(original, options) === 'redacted') {
+    throw new UserError(`exchange #${original.id} was stored redacted (${appliedRules(original.redacted).join(', ')}): the app would get [REDACTED] in place of the real values`, {
       hint: 'pass --allow-redacted to send it anyway, or --body-file / --set-header to put real values back',
       exitCode: 2,
     });
   }
   return options.to ?? originalTarget(original);
+}
+
+/** Why this exchange cannot be replayed with these options, if it cannot (the rules replayTarget enforces). */
+export function replayProblem(original: ExchangeSummary, options: Pick<ReplayOptions, 'to' | 'allowRedacted'>): 'redacted' | 'answered here' | undefined {
+  if (!options.allowRedacted && appliedRules(original.redacted).length > 0) return 'redacted';
+  if (!options.to && answeredHere(original.target)) return 'answered here';
+  return undefined;
 }
 
 /** Returns undefined when there is no exchange with this id. */

@@ -7,9 +7,7 @@ import { UserError, usageError } from '../../errors.js';
 import type { ExchangeSummary, HeaderPairs } from '../../exchange.js';
 import { parseTarget, type Target } from '../../forward/target.js';
 import { dropsHeader, headerValueProblem, isHttpToken } from '../../http-headers.js';
-import { appliedRules } from '../../redact/redact.js';
-import { replayExchange, replayTarget, type ReplayOptions } from '../../replay.js';
-import { answeredHere } from '../../routes/answered-here.js';
+import { replayExchange, replayProblem, replayTarget, type ReplayOptions } from '../../replay.js';
 import type { Store } from '../../store/store.js';
 import { editBody } from '../../edit-body.js';
 import { openExistingStore, parseId, unknownId } from '../open-store.js';
@@ -179,8 +177,9 @@ function checkReplayable(store: Store, ids: number[], options: { to?: Target; al
   }
   // Many: every reason at once, so one fix-up run is enough.
   const unique = [...new Map(originals.map((e) => [e.id, e])).values()];
-  const redacted = options.allowRedacted ? [] : unique.filter((e) => appliedRules(e.redacted).length > 0).map((e) => e.id);
-  const answered = options.to ? [] : unique.filter((e) => !redacted.includes(e.id) && answeredHere(e.target)).map((e) => e.id);
+  const withProblem = (problem: ReturnType<typeof replayProblem>) => unique.filter((e) => replayProblem(e, options) === problem).map((e) => e.id);
+  const redacted = withProblem('redacted');
+  const answered = withProblem('answered here');
   if (redacted.length === 0 && answered.length === 0) return;
   const reasons: string[] = [];
   const hints: string[] = [];
