@@ -153,9 +153,18 @@ class TunnelledRequest implements StreamSink, Deadline {
   onResponse(meta: ResponseMeta, body: Buffer, end: boolean): void {
     this.tunnel.clock?.remove(this);
     const { res } = this.request;
+    const headers = stripHopByHopFlat(meta.headers);
+    if (!oneContentLength(headers)) {
+      this.fail({ code: 'local_error', message: 'the local app answered with a Content-Length that is not one number' }, true);
+      return;
+    }
     res.sendDate = false;
+    // The sender's connection is kept alive (and a proxy in front pools it for other tunnels' senders): bytes past the
+    // declared Content-Length would be read as the next response there, and a short body would leave it waiting. Node
+    // throws instead of writing such a body (ERR_HTTP_CONTENT_LENGTH_MISMATCH); HEAD, 204 and 304 are left alone.
+    res.strictContentLength = true;
     try {
-      res.writeHead(meta.status, stripHopByHopFlat(meta.headers));
+      res.writeHead(meta.status, headers);
     } catch {
       this.fail({ code: 'local_error', message: 'the local app answered with a header HTTP does not allow' }, true);
       return;
@@ -167,14 +176,22 @@ class TunnelledRequest implements StreamSink, Deadline {
     if (this.finished) return;
     const { res } = this.request;
     this.bytesOut += body.length;
-    if (end) {
-      // One call writes the last bytes and ends: a small answer leaves in one write.
-      if (body.length > 0) res.end(body);
-      else res.end();
-      this.finish();
+    let flushed: boolean;
+    try {
+      if (end) {
+        // One call writes the last bytes and ends: a small answer leaves in one write.
+        if (body.length > 0) res.end(body);
+        else res.end();
+        this.finish();
+        return;
+      }
+      flushed = body.length === 0 || res.write(body);
+    } catch {
+      // Headers are out: fail() cuts the connection, so the sender sees a broken answer rather than a wrong one.
+      this.fail({ code: 'local_error', message: 'the local app sent a body that does not match its Content-Length' }, true);
       return;
     }
-    if (body.length > 0 && !res.write(body) && !this.holdingTunnel) {
+    if (!flushed && !this.holdingTunnel) {
       this.holdingTunnel = true;
       this.tunnel.pauseReads();
       res.once('drain', onResponseDrain);
@@ -328,6 +345,18 @@ class TunnelledRequest implements StreamSink, Deadline {
     this.releaseTunnel();
     this.tunnel.finish(this.stream, abort);
   }
+}
+
+/** Content-Length (any case, any number of times) is absent or one run of digits repeated: anything else is ambiguous framing. */
+function oneContentLength(flat: string[]): boolean {
+  let length: string | undefined;
+  for (let i = 0; i < flat.length; i += 2) {
+    if (flat[i].length !== 14 || flat[i].toLowerCase() !== 'content-length') continue;
+    const value = flat[i + 1].trim();
+    if (!/^\d+$/.test(value) || (length !== undefined && value !== length)) return false;
+    length = value;
+  }
+  return true;
 }
 
 const disconnected = (message: string): ErrorAnswer => ({ code: 'tunnel_disconnected', message, retryAfterSeconds: DISCONNECTED_RETRY_SECONDS });
