@@ -55,7 +55,8 @@ export function sendError(req: IncomingMessage | undefined, res: ServerResponse,
     [ERROR_HEADER]: answer.code,
   };
   if (answer.retryAfterSeconds !== undefined) headers['Retry-After'] = answer.retryAfterSeconds;
-  res.writeHead(status, headers);
+  // The reason phrase is given: a writeHead that threw (a client's header HTTP does not allow) already set one ("502 OK").
+  res.writeHead(status, STATUS_CODES[status] ?? 'Error', headers);
   res.end(body);
   if (bodyPending && req && !req.complete) linger(req);
 }

@@ -153,6 +153,11 @@ class TunnelledRequest implements StreamSink, Deadline {
   onResponse(meta: ResponseMeta, body: Buffer, end: boolean): void {
     this.tunnel.clock?.remove(this);
     const { res } = this.request;
+    // 1xx is never a final answer (RFC 9110 §15.2): a 100 would leave the sender waiting for one, a 101 switch its protocol.
+    if (meta.status < 200) {
+      this.fail({ code: 'local_error', message: `the local app answered with ${meta.status}, an interim status, instead of a final answer` }, true);
+      return;
+    }
     const headers = stripHopByHopFlat(meta.headers);
     if (!oneContentLength(headers)) {
       this.fail({ code: 'local_error', message: 'the local app answered with a Content-Length that is not one number' }, true);

@@ -67,3 +67,22 @@ describe('a response that does not match its Content-Length', () => {
     expect(client.messages.filter((m) => m.type === MessageType.Abort)).toEqual([]);
   });
 });
+
+describe('a response the relay cannot pass on', () => {
+  it('an interim status (100, 101) as the answer: 502 local_error, not a sender left waiting or switched to another protocol', async () => {
+    const { client, ask } = await tunnel();
+    for (const status of [100, 101, 199]) {
+      const { reply, request } = await ask((r) => respond(client, r, status, [['Upgrade', 'websocket']], ''), 'GET /t/t/x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+      expect(reply).toMatch(/^HTTP\/1\.1 502 Bad Gateway\r\n/);
+      expect(reply).toMatch(/x-hooktunnel-error: local_error/i);
+      expect(await abortOf(client, request.stream)).toMatchObject({ meta: { code: 'local_error', message: expect.stringContaining(`${status}`) } });
+    }
+  });
+
+  it('a header value with CR/LF: 502 local_error with its own reason phrase', async () => {
+    const { client, ask } = await tunnel();
+    const { reply } = await ask((r) => respond(client, r, 200, [['X-A', 'a\r\nX-Injected: 1']], 'x'), 'GET /t/t/x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    expect(reply).toMatch(/^HTTP\/1\.1 502 Bad Gateway\r\n/);
+    expect(reply).not.toContain('X-Injected');
+  });
+});
