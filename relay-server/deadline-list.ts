@@ -16,6 +16,9 @@ export interface Deadline {
   expire(): void;
 }
 
+/** The longest delay a Node timer takes (2^31 - 1 ms, about 24.8 days); a longer one fires after 1 ms with a warning. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export class DeadlineList {
   private head: Deadline | undefined;
   private tail: Deadline | undefined;
@@ -55,7 +58,8 @@ export class DeadlineList {
   }
 
   private arm(dueAt: number, now: number): void {
-    this.timer = setTimeout(() => this.fire(), Math.max(1, Math.ceil(dueAt - now)));
+    // A client may wait longer than that (listen --timeout 30d): the timer fires early, finds nothing due and re-arms.
+    this.timer = setTimeout(() => this.fire(), Math.min(MAX_TIMER_MS, Math.max(1, Math.ceil(dueAt - now))));
   }
 
   private fire(): void {

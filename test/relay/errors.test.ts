@@ -55,6 +55,24 @@ describe('error pages', () => {
     expect(client.messages.filter((m) => m.type === MessageType.Abort)).toHaveLength(1);
   });
 
+  it('a client timeout longer than a Node timer can wait (listen --timeout 30d) keeps requests pending, with no 1 ms timer loop', async () => {
+    const overflows: Error[] = [];
+    const onWarning = (warning: Error) => warning.name === 'TimeoutOverflowWarning' && overflows.push(warning);
+    process.on('warning', onWarning);
+    onCleanup(() => process.off('warning', onWarning));
+    const { url } = await startRelay();
+    const client = await rawClient(url, { hello: { timeoutMs: 30 * 86_400_000 } });
+    const welcome = (await client.next(MessageType.Welcome)) as Extract<Message, { type: MessageType.Welcome }>;
+    const reply = send(`${welcome.meta.url}/slow`, { body: 'a' });
+    const request = await client.next(MessageType.Request);
+    // The relay armed its timer for this request before sending it; a warning is emitted on the next tick.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(overflows).toEqual([]);
+    expect(client.messages.filter((m) => m.type === MessageType.Abort)).toEqual([]);
+    client.ws.send(encode(MessageType.Response, request.stream, { status: 200, headers: [] }, Buffer.from('late'), true));
+    expect((await reply).status).toBe(200);
+  });
+
   it('cannot be faked by a local app: its X-Hooktunnel-Error header is dropped', async () => {
     const { url } = await startRelay();
     const app = await startLocalApp((_req, res) => res.writeHead(404, { 'X-Hooktunnel-Error': 'tunnel_not_found' }).end('app 404'));
