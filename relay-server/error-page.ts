@@ -18,7 +18,7 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   rate_limited: 'Slow down; see Retry-After.',
   tunnel_busy: 'Too many requests in flight for this tunnel; see Retry-After.',
   relay_draining: 'The relay is restarting; see Retry-After.',
-  request_timeout: 'Send the whole request head at once.',
+  request_timeout: 'Send the whole request without long pauses (the relay\'s --headers-timeout and --request-timeout).',
   unauthorized: 'Pass a token the relay knows: `hooktunnel listen --token`, HOOKTUNNEL_TOKEN, or `hooktunnel login`.',
 };
 

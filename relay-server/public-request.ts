@@ -102,6 +102,17 @@ export function forwardPublicRequest(tunnel: TunnelConnection, request: PublicRe
   request.res.on('close', onResponseClose);
 }
 
+/**
+ * Fails the tunnelled request `res` answers, if it is one, with `answer`, and tells its client (the server gave up on
+ * the sender: its body stopped arriving). False when `res` belongs to no tunnelled request.
+ */
+export function failTunnelled(res: ServerResponse, answer: ErrorAnswer): boolean {
+  const forwarded = (res.req as Carrier)[FORWARDED];
+  if (!forwarded) return false;
+  forwarded.cut(answer);
+  return true;
+}
+
 class TunnelledRequest implements StreamSink, Deadline {
   dueAt = 0;
   prevDue: Deadline | undefined = undefined;
@@ -334,6 +345,11 @@ class TunnelledRequest implements StreamSink, Deadline {
   private dropKept(): void {
     if (this.kept) this.request.requeue!.budget.give(this.keptBytes);
     this.kept = undefined;
+  }
+
+  /** The relay gives up on the sender (see failTunnelled): it gets `answer`, and the client is told the same code. */
+  cut(answer: ErrorAnswer): void {
+    if (!this.finished) this.fail(answer, true);
   }
 
   private fail(answer: ErrorAnswer, tellClient: boolean): void {

@@ -13,7 +13,7 @@ import { TunnelGate } from './handshake.js';
 import { RelayMetrics } from './metrics.js';
 import { DEFAULT_LIMITS, type RelayLimits, type RelayOptions } from './options.js';
 import { deliveryIdSource } from './delivery-id.js';
-import { forwardPublicRequest, type OnClosed } from './public-request.js';
+import { failTunnelled, forwardPublicRequest, type OnClosed } from './public-request.js';
 import { RelayQueue } from './relay-queue.js';
 import { scanHead, type RequestHead } from './request-head.js';
 import type { TunnelConnection } from './tunnel-connection.js';
@@ -117,8 +117,17 @@ export function createRelay(options: RelayOptions): Relay {
     }
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    const res = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
     // As Node's default handler: answer only if no response has started on this socket.
-    if ((socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage?.headersSent || isLingering(socket)) return socket.destroy();
+    if (res?.headersSent || isLingering(socket)) return socket.destroy();
+    if (res && error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      // The head was read and routed; the body did not come within --request-timeout. Answered through the request's
+      // own response, so its client records the 408 the sender gets (not "sender gone") and /metrics counts it.
+      res.shouldKeepAlive = false;
+      const answer: ErrorAnswer = { code: 'request_timeout', message: `the request body did not arrive within ${limits.requestTimeoutMs / 1000} s` };
+      if (!failTunnelled(res, answer)) sendError(res.req, res, answer);
+      return;
+    }
     const code = error.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : 'bad_request';
     rejectSocket(socket, undefined, { code, message: code === 'bad_request' ? 'malformed HTTP request' : `request head: ${error.message}` });
   });

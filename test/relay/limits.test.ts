@@ -117,6 +117,22 @@ describe('request head', () => {
     expect(reply).toMatch(/^HTTP\/1\.1 408 /);
     expect(reply).toMatch(/x-hooktunnel-error: request_timeout/i);
   });
+
+  it('says a body that stopped arriving was the body, tells the tunnel client request_timeout (not sender_gone), and counts the 408', async () => {
+    const { url } = await startRelay({ limits: { requestTimeoutMs: 400, headersTimeoutMs: 400 } });
+    const client = await rawClient(url, { hello: { name: 't' } });
+    await client.next(MessageType.Welcome);
+    const reply = await rawHttp(url, 'POST /t/t/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\nhalf');
+    expect(reply).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    expect(reply).toMatch(/\r\nConnection: close\r\n/i);
+    expect(reply).toContain('\r\n\r\nthe request body did not arrive within 0.4 s\n');
+    const request = await client.next(MessageType.Request);
+    const abort = await waitFor(() => client.messages.find((m) => m.type === MessageType.Abort && m.stream === request.stream), 'the abort');
+    expect(abort).toMatchObject({ meta: { code: 'request_timeout' } });
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toContain('hooktunnel_requests_total{status="408"} 1');
+    expect(metrics).not.toContain('status="499"');
+  });
 });
 
 describe('per tunnel', () => {
