@@ -3,7 +3,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AckSettings, HeaderPairs, QueuedMeta } from '../src/protocol.js';
-import type { DeliveryQueue, NewDelivery, QueueSettings } from './delivery-queue.js';
+import type { DeliveryQueue, NewDelivery, QueueSettings, QueueUsage } from './delivery-queue.js';
 import { sendError, type ErrorAnswer } from './error-page.js';
 
 /** Header on the relay's own answer to a queued request: the id the client records it under. */
@@ -14,6 +14,8 @@ const QUEUE_FULL_RETRY_SECONDS = 60;
 export interface QueueIntake {
   queue: DeliveryQueue;
   settings: QueueSettings;
+  /** Requests whose bodies are being read for the queue. */
+  load: IntakeLoad;
   /** A delivery was stored for this tunnel: reserve its id, and send it if the client is connected. */
   onQueued(tunnelId: string, deliveryId: string, expiresAt: number): void;
   log: (line: string) => void;
@@ -104,15 +106,18 @@ export function queuePublicRequest(
   done: (bytesIn: number) => void,
 ): void {
   const declared = Number(req.headers['content-length'] ?? 0);
-  const refused = queueRefusal(intake, request.tunnelId, Number.isFinite(declared) ? declared : 0);
+  const stored = intake.queue.usage(request.tunnelId);
+  const refused = intake.load.refusal(request.tunnelId, stored, intake.settings, Number.isFinite(declared) ? declared : 0);
   if (refused) return sendError(req, res, refused, true);
-  readWholeBody(req, res, maxBodyBytes, (body) => storeAndAnswer(intake, req, res, request, body), done);
+  const share = intake.load.share(request.tunnelId, stored, intake.settings);
+  readWholeBody(req, res, maxBodyBytes, (body) => storeAndAnswer(intake, req, res, request, body), done, share);
 }
 
 /**
  * Reads a request's whole body, counted as it streams (RFC 9112 §7.1): past `maxBodyBytes` it answers 413
- * body_too_large and keeps nothing; otherwise `whole` gets the body. `done` gets the bytes read either way.
- * Shared with the cluster's queueing (cluster/cluster-queueing.ts).
+ * body_too_large and keeps nothing, as it does (with the share's answer) once the tunnel's queue cannot hold more;
+ * otherwise `whole` gets the body. `done` gets the bytes read either way. Shared with the cluster's queueing
+ * (cluster/cluster-queueing.ts).
  */
 export function readWholeBody(
   req: IncomingMessage,
@@ -120,25 +125,82 @@ export function readWholeBody(
   maxBodyBytes: number,
   whole: (body: Buffer) => void,
   done: (bytesIn: number) => void,
+  share: IntakeShare,
 ): void {
   const chunks: Buffer[] = [];
   let bytes = 0;
   let over = false;
+  // However the request ends (stored, refused, or its sender gone mid-body, perhaps while a cluster asked Redis), it
+  // stops counting.
+  if (res.closed) share.release();
+  else res.once('close', share.release);
   req.on('data', (chunk: Buffer) => {
     if (over) return;
     bytes += chunk.length;
-    if (bytes > maxBodyBytes) {
+    const refused = bytes > maxBodyBytes ? { code: 'body_too_large' as const, message: `request body exceeds the relay's limit of ${maxBodyBytes} bytes` } : share.take(chunk.length);
+    if (refused) {
       over = true;
       chunks.length = 0;
-      sendError(req, res, { code: 'body_too_large', message: `request body exceeds the relay's limit of ${maxBodyBytes} bytes` }, true);
+      share.release();
+      sendError(req, res, refused, true);
       return;
     }
     chunks.push(chunk);
   });
   req.on('end', () => {
+    share.release();
     if (!over) whole(Buffer.concat(chunks, bytes));
     done(bytes);
   });
+}
+
+/** A request's part of its tunnel's queue while its body is read (see IntakeLoad). */
+export interface IntakeShare {
+  /** Counts `bytes` more of the body; an answer when the tunnel's queue cannot hold them. */
+  take(bytes: number): ErrorAnswer | undefined;
+  /** The body is whole, refused or gone: it stops counting. Idempotent. */
+  release(): void;
+}
+
+/**
+ * Requests whose bodies are being read for the queue, per tunnel. They count against its --queue-max and
+ * --queue-max-bytes before they are stored: counted only once stored, every sender that arrived while the queue had
+ * room was read whole into memory (16 senders of 25 MiB held 475 MiB for one away tunnel whose queue takes 100 MiB).
+ */
+export class IntakeLoad {
+  private readonly tunnels = new Map<string, QueueUsage>();
+
+  /** Why the tunnel's queue cannot take a request of `declared` bytes, counting what is stored and what is being read. */
+  refusal(tunnelId: string, stored: QueueUsage, settings: QueueSettings, declared: number): ErrorAnswer | undefined {
+    const reading = this.tunnels.get(tunnelId);
+    const usage = reading ? { count: stored.count + reading.count, bytes: stored.bytes + reading.bytes } : stored;
+    return usageRefusal(tunnelId, usage, settings, declared);
+  }
+
+  /** Counts a request whose body is about to be read, from now until it releases its share. */
+  share(tunnelId: string, stored: QueueUsage, settings: QueueSettings): IntakeShare {
+    let reading = this.tunnels.get(tunnelId);
+    if (!reading) this.tunnels.set(tunnelId, (reading = { count: 0, bytes: 0 }));
+    const counted = reading;
+    counted.count++;
+    let mine = 0;
+    let released = false;
+    return {
+      take: (bytes) => {
+        mine += bytes;
+        counted.bytes += bytes;
+        if (stored.bytes + counted.bytes <= settings.maxBytes) return undefined;
+        return queueFull(`tunnel ${tunnelId} would hold more than ${settings.maxBytes} bytes of queued requests (counting those still arriving)`);
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        counted.count--;
+        counted.bytes -= mine;
+        if (counted.count === 0) this.tunnels.delete(tunnelId);
+      },
+    };
+  }
 }
 
 /** Does acknowledge mode cover this path? Prefixes match whole segments: /stripe covers /stripe/x and /stripe?y, not /stripes. */

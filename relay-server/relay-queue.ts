@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_QUEUE_SETTINGS, type DeliveryQueue, type QueueSettings, type QueueUsage } from './delivery-queue.js';
 import { DeliveryPump } from './delivery-pump.js';
 import { requeued, type Requeue, type RequestHead } from './public-request.js';
-import { acknowledges, ByteBudget, queuePublicRequest, storeAndAnswer, type QueueIntake } from './queue-intake.js';
+import { acknowledges, ByteBudget, IntakeLoad, queuePublicRequest, storeAndAnswer, type QueueIntake } from './queue-intake.js';
 import type { TunnelConnection } from './tunnel-connection.js';
 import type { TunnelRegistry } from './tunnel-registry.js';
 
@@ -37,6 +37,7 @@ export class RelayQueue {
     this.intake = {
       queue,
       settings: this.settings,
+      load: new IntakeLoad(),
       log,
       onQueued: (tunnelId, deliveryId, expiresAt) => {
         // The id stays reserved while a request waits for it (DEFAULTS.md: at least as long as queued requests).

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_QUEUE_SETTINGS, type QueueSettings, type QueueUsage } from '../delivery-queue.js';
 import { sendError } from '../error-page.js';
 import { requeued, type Requeue } from '../public-request.js';
-import { acknowledges, answerQueued, ByteBudget, queuedRecord, queueFull, readWholeBody, usageRefusal, type QueuedRequest } from '../queue-intake.js';
+import { acknowledges, answerQueued, ByteBudget, IntakeLoad, queuedRecord, queueFull, readWholeBody, type QueuedRequest } from '../queue-intake.js';
 import type { AckSettings } from '../../src/protocol.js';
 import type { RequestHead } from '../relay-queue.js';
 import type { TunnelConnection } from '../tunnel-connection.js';
@@ -29,6 +29,8 @@ export interface ClusterQueueingHooks {
 export class ClusterQueueing {
   private readonly settings: QueueSettings;
   private readonly keptBodies: ByteBudget;
+  /** Requests whose bodies this node is reading for the stream: they count against the tunnel's caps as they arrive. */
+  private readonly load = new IntakeLoad();
   /** The pump of each tunnel connected here. */
   private readonly pumps = new Map<string, { connection: TunnelConnection; pump: StreamPump }>();
   private cachedTotals: QueueUsage = { count: 0, bytes: 0 };
@@ -73,12 +75,12 @@ export class ClusterQueueing {
       ([usage, ack]) => {
         const acked = acknowledges(ack, head.path);
         const request: QueuedRequest = { ...head, reason: acked ? 'ack' : 'offline', answer: acked ? ack : this.settings };
-        const refused = usageRefusal(head.tunnelId, usage, this.settings, Number.isFinite(declared) ? declared : 0);
+        const refused = this.load.refusal(head.tunnelId, usage, this.settings, Number.isFinite(declared) ? declared : 0);
         if (refused) {
           sendError(req, res, refused, true);
           return done(0);
         }
-        readWholeBody(req, res, maxBodyBytes, (body) => void this.store(req, res, request, body), done);
+        readWholeBody(req, res, maxBodyBytes, (body) => void this.store(req, res, request, body), done, this.load.share(head.tunnelId, usage, this.settings));
       },
       () => {
         sendError(req, res, REDIS_DOWN, true);

@@ -2,6 +2,7 @@
 // deletion, redelivery of what was not acknowledged, acknowledge mode, and the clean error when a body was not kept.
 
 import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +32,16 @@ async function knownAndAway(url: string, name: string): Promise<void> {
   await client.next(MessageType.Welcome);
   client.ws.close();
   await client.closed;
+}
+
+/** A raw sender that writes `head` and keeps its connection; `saw` waits until the reply so far contains `text`. */
+function sender(url: string, head: string) {
+  const socket = net.connect(Number(new URL(url).port), '127.0.0.1', () => socket.write(head));
+  let reply = '';
+  socket.setEncoding('latin1').on('data', (chunk: string) => (reply += chunk));
+  socket.on('error', () => {});
+  onCleanup(() => socket.destroy());
+  return { socket, saw: (text: string) => waitFor(() => reply.includes(text) && reply, `"${text}" in the reply`) };
 }
 
 const requests = (client: RawClient) =>
@@ -81,6 +92,31 @@ describe('while the client is away', () => {
     const overCount = await send(`${url}/t/full/d`, { body: '' });
     expect(overCount.status).toBe(503);
     expect(overCount.headers['x-hooktunnel-error']).toBe('queue_full');
+  });
+
+  it('counts bodies still arriving against those limits: senders at once cannot make it hold more than the queue takes', async () => {
+    const { url, queue } = await queueingRelay({ maxCount: 3, maxBytes: 1000 });
+    await knownAndAway(url, 'busy');
+    // Each sender asks for 100-continue: once it is told to go on, the relay has taken its head into the queue's intake.
+    const a = sender(url, 'POST /t/busy/a HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 600\r\nExpect: 100-continue\r\n\r\n');
+    await a.saw('100 Continue');
+    a.socket.write('a'.repeat(500));
+    // A chunked sender declares nothing: it is refused once the bytes arriving from both would pass --queue-max-bytes.
+    const b = sender(url, 'POST /t/busy/b HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n');
+    await b.saw('100 Continue');
+    b.socket.write(`258\r\n${'b'.repeat(600)}\r\n`);
+    expect(await b.saw('queue_full')).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 503 /);
+    // One that declares more than is left is refused before its body is read.
+    const c = await send(`${url}/t/busy/c`, { body: 'c'.repeat(501) });
+    expect([c.status, c.headers['x-hooktunnel-error']]).toEqual([503, 'queue_full']);
+    // With one request arriving and two stored, the count is reached too.
+    for (const n of [1, 2]) expect((await send(`${url}/t/busy/n${n}`, { body: 'n' })).status).toBe(202);
+    const d = await send(`${url}/t/busy/d`, { body: '' });
+    expect([d.status, d.headers['x-hooktunnel-error']]).toEqual([503, 'queue_full']);
+    // The first finishes and is stored; nothing a refused sender sent was kept.
+    a.socket.end('a'.repeat(100));
+    expect(await a.saw('202 Accepted')).toMatch(/\r\n\r\n\{"queued":true\}$/);
+    expect(queue.usage('busy')).toEqual({ count: 3, bytes: 602 });
   });
 
   it('keeps queued requests and resume tokens across a relay restart on the same state', async () => {
