@@ -47,6 +47,12 @@ export interface RelayLimits {
   maxPendingPerIp: number;
   /** On drain (SIGTERM), in-flight requests get this long to finish (cloudflared: 30 s). */
   drainTimeoutMs: number;
+  /**
+   * How long one sender that reads nothing of its answer may hold its tunnel's reads (the protocol has no per-stream
+   * flow control: every other request on the tunnel waits meanwhile, and the client's pongs go unread). Past it that
+   * sender is cut off. Well under the heartbeat timeout, so a sender cannot get its tunnel dropped that way. 0: no limit.
+   */
+  slowReaderTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -71,6 +77,8 @@ export const DEFAULT_LIMITS: RelayLimits = {
   authWindowMs: 60_000,
   maxPendingPerIp: 10,
   drainTimeoutMs: 30_000,
+  // A reader taking a 256 KiB frame in 5 s (~50 KB/s) keeps up; a webhook sender reads a small answer at once.
+  slowReaderTimeoutMs: 5_000,
 };
 
 export interface RelayOptions {

@@ -37,6 +37,8 @@ export interface PublicRequest extends RequestHead {
   /** The first Content-Length the sender gave, if any. */
   contentLength: string | undefined;
   maxBodyBytes: number;
+  /** How long this sender may hold the tunnel's reads by not reading its answer (RelayLimits.slowReaderTimeoutMs). */
+  slowReaderTimeoutMs: number;
   /** performance.now() when the request arrived. */
   started: number;
   /** Set when the relay has a durable queue: a request whose tunnel drops after its body arrived is queued, not failed. */
@@ -89,6 +91,9 @@ function onResponseClose(this: ServerResponse): void {
 function onResponseDrain(this: ServerResponse): void {
   of(this.req).releaseTunnel();
 }
+function onHeldTooLong(forwarded: TunnelledRequest): void {
+  forwarded.heldTooLong();
+}
 function flushLater(forwarded: TunnelledRequest): void {
   forwarded.flushLater();
 }
@@ -127,6 +132,7 @@ class TunnelledRequest implements StreamSink, Deadline {
   private headSent = false;
   // While the sender reads our response slowly, the tunnel stops reading frames (once per stream, undone once).
   private holdingTunnel = false;
+  private holdTimer: NodeJS.Timeout | undefined;
   private requeueOnEnd = false;
   private bytesIn = 0;
   private bytesOut = 0;
@@ -211,6 +217,7 @@ class TunnelledRequest implements StreamSink, Deadline {
       this.holdingTunnel = true;
       this.tunnel.pauseReads();
       res.once('drain', onResponseDrain);
+      if (this.request.slowReaderTimeoutMs > 0) this.holdTimer = setTimeout(onHeldTooLong, this.request.slowReaderTimeoutMs, this);
     }
   }
 
@@ -305,8 +312,15 @@ class TunnelledRequest implements StreamSink, Deadline {
   releaseTunnel(): void {
     if (!this.holdingTunnel) return;
     this.holdingTunnel = false;
+    clearTimeout(this.holdTimer);
     this.request.res.off('drain', onResponseDrain);
     this.tunnel.resumeReads();
+  }
+
+  /** The sender took nothing of its answer while the whole tunnel waited on it: it is cut off, the tunnel goes on. */
+  heldTooLong(): void {
+    const seconds = this.request.slowReaderTimeoutMs / 1000;
+    this.fail({ code: 'sender_gone', message: `the sender read nothing of the answer for ${seconds} s; cut off so the tunnel's other requests could go on` }, true);
   }
 
   /** Sends body bytes in frames of at most BODY_CHUNK_BYTES; pauses the sender when the tunnel's socket is full. */

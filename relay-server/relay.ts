@@ -200,7 +200,7 @@ export function createRelay(options: RelayOptions): Relay {
       queueing.accept(req, res, { tunnelId, deliveryId, method, path, headers, url }, tunnel, limits.maxBodyBytes, (bytes) => (bytesIn = bytes));
       return;
     }
-    const request = { tunnelId, deliveryId, method, path, headers, url, req, res, contentLength: head.contentLength, maxBodyBytes: limits.maxBodyBytes, started, requeue: queueing?.requeue };
+    const request = { tunnelId, deliveryId, method, path, headers, url, req, res, contentLength: head.contentLength, maxBodyBytes: limits.maxBodyBytes, slowReaderTimeoutMs: limits.slowReaderTimeoutMs, started, requeue: queueing?.requeue };
     forwardPublicRequest(tunnel!, request, closed);
   }
 

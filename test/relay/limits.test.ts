@@ -1,10 +1,11 @@
 // Every public-request and connection limit, crossed by exactly one byte or one unit, with the exact status and code.
 
 import http from 'node:http';
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, type RelayLimits } from '../../relay-server/options.js';
 import { encode, MessageType } from '../../src/protocol.js';
-import { startLocalApp, waitFor, type LocalApp } from '../helpers/http.js';
+import { send, startLocalApp, waitFor, type LocalApp } from '../helpers/http.js';
 import { onCleanup, openSession, rawClient, rawHttp, startRelay, upgrade } from './helpers.js';
 
 async function app(handler?: Parameters<typeof startLocalApp>[0]): Promise<LocalApp> {
@@ -155,6 +156,32 @@ describe('per tunnel', () => {
     const over = await raw(url, '/t/t/4');
     expect(over).toMatchObject({ status: 429, code: 'rate_limited' });
     expect(Number(/Retry-After: (\d+)/.exec(over.reply)?.[1])).toBeGreaterThanOrEqual(1);
+  });
+
+  it('cuts off a sender that reads nothing of its answer after slowReaderTimeoutMs, so the tunnel\'s other senders get theirs', async () => {
+    const { url } = await startRelay({ limits: { slowReaderTimeoutMs: 300 } });
+    const client = await rawClient(url, { hello: { name: 't' } });
+    await client.next(MessageType.Welcome);
+    const streamOf = (path: string) => waitFor(() => client.messages.find((m) => m.type === MessageType.Request && m.meta.path === path), `the request for ${path}`);
+
+    // Reads nothing: once the kernel's buffers are full, the relay holds the tunnel's reads for this answer.
+    const slow = net.connect(Number(new URL(url).port), '127.0.0.1', () => slow.write('GET /t/t/big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
+    slow.pause();
+    slow.on('error', () => {});
+    onCleanup(() => slow.destroy());
+    const big = await streamOf('/big');
+    client.ws.send(encode(MessageType.Response, big.stream, { status: 200, headers: [] }));
+    const mib = Buffer.alloc(1024 * 1024, 0x62);
+    for (let i = 0; i < 48; i++) client.ws.send(encode(MessageType.ResponseBody, big.stream, null, mib));
+
+    // Another sender meanwhile: its answer reaches it once the slow one is cut off, and the tunnel stays up.
+    const reply = send(`${url}/t/t/quick`, { body: 'q' });
+    const quick = await streamOf('/quick');
+    client.ws.send(encode(MessageType.Response, quick.stream, { status: 200, headers: [] }, Buffer.from('quick answer'), true));
+    expect((await reply).body.toString()).toBe('quick answer');
+    const abort = await waitFor(() => client.messages.find((m) => m.type === MessageType.Abort && m.stream === big.stream), 'the slow sender\'s abort');
+    expect(abort).toMatchObject({ meta: { code: 'sender_gone', message: expect.stringContaining('read nothing of the answer for 0.3 s') } });
+    expect(client.ws.readyState).toBe(client.ws.OPEN);
   });
 
   it('has no rate limit when ratePerSecond is 0 (the embedded relay)', async () => {

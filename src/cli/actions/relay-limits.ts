@@ -39,6 +39,7 @@ export function relayLimits(flags: RelayFlags): Partial<RelayLimits> {
     requestTimeoutMs: parseDuration(flags.requestTimeout, '--request-timeout'),
     resumeTtlMs: parseDuration(flags.resumeTtl, '--resume-ttl'),
     drainTimeoutMs: parseDuration(flags.drainTimeout, '--drain-timeout'),
+    slowReaderTimeoutMs: parseDuration(flags.slowReaderTimeout, '--slow-reader-timeout'),
   };
 }
 

@@ -31,6 +31,7 @@ export interface RelayFlags {
   requestTimeout: string;
   resumeTtl: string;
   drainTimeout: string;
+  slowReaderTimeout: string;
   queue: boolean;
   queueMax: string;
   queueMaxBytes: string;
