@@ -11,7 +11,7 @@ import type { RelayMetrics } from './metrics.js';
 import type { RelayLimits } from './options.js';
 import { FailureLimiter, PerIpCounter, TokenBucket } from './rate-limit.js';
 import { TunnelConnection } from './tunnel-connection.js';
-import type { Claim, TunnelRegistry } from './tunnel-registry.js';
+import { anotherClientsId, type Claim, type TunnelRegistry } from './tunnel-registry.js';
 
 export interface GateDeps {
   limits: RelayLimits;
@@ -190,6 +190,9 @@ export class TunnelGate {
     if (owner && owner !== tokenKey) {
       const message = `name "${name}" is reserved by another token on this relay; pick another --name, or ask the relay's operator to run \`hooktunnel relay name release ${name}\``;
       return { ok: false, code: 'name_reserved', message, fatal: true };
+    }
+    if (tokenKey && name !== undefined && !owner && registry.knows(name) && !registry.resumes(name, hello.resumeToken)) {
+      return { ok: false, code: 'name_reserved', message: anotherClientsId(name), fatal: true };
     }
     const claim = registry.claim(hello);
     if (!claim.ok || !tokenKey) return claim;

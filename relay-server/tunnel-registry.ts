@@ -9,6 +9,15 @@ export type Claim =
   | { ok: true; id: string; resumeToken: string; displaced?: TunnelConnection }
   | { ok: false; code: string; message: string; fatal: boolean };
 
+/**
+ * Why a token client may not take a known id that no token owns: with tokens, every name is bound to the token that
+ * claimed it, so such an id is another client's random one (or a name claimed before the relay had tokens). Its URL
+ * is no secret (it sits in a provider's webhook settings); taking it by name would displace that client and take the
+ * requests queued for it. Its resume token brings it back; `relay name release` frees a name at once.
+ */
+export const anotherClientsId = (name: string) =>
+  `name "${name}" is the URL of another client's tunnel on this relay, and only that client can come back on it; pick another --name`;
+
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
 /** 13 base32 characters = 65 bits: not guessable (smee uses 96, DEFAULTS.md asks ≥ 64). Lowercase, so it fits a subdomain. */
@@ -72,6 +81,12 @@ export class TunnelRegistry {
   /** Was this id connected recently enough that its client may come back (a name, or a random id within its resume TTL)? */
   knows(id: string, now = Date.now()): boolean {
     return this.connected.has(id) || this.resume.knows(id, now);
+  }
+
+  /** Does `resumeToken` bring `id` back now (it is the id's current token, and the id has not expired)? */
+  resumes(id: string, resumeToken: string | undefined, now = Date.now()): boolean {
+    const reservation = resumeToken ? this.resume.find(resumeTokenHash(resumeToken)) : undefined;
+    return reservation !== undefined && reservation.tunnelId === id && (reservation.expiresAt === null || reservation.expiresAt > now);
   }
 
   /** The acknowledge settings the id's client sent in its last HELLO, kept while the id is known (see knows()). */

@@ -3,7 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { tunnelNameProblem, type HelloMeta } from '../../src/protocol.js';
-import { randomTunnelId, type Claim, type TunnelRegistry } from '../tunnel-registry.js';
+import { anotherClientsId, randomTunnelId, type Claim, type TunnelRegistry } from '../tunnel-registry.js';
 import type { TunnelDirectory } from './directory.js';
 
 const newResumeToken = () => randomBytes(24).toString('base64url');
@@ -21,6 +21,10 @@ export async function clusterClaim(
   const owner = tokenKey && name !== undefined ? await directory.nameOwner(name) : undefined;
   if (owner && owner !== tokenKey) return reserved(name!);
   const resumed = hello.resumeToken ? await directory.findResume(hello.resumeToken) : undefined;
+  // As on a single relay (handshake.ts): with a token, a known id no token owns is another client's.
+  if (tokenKey && name !== undefined && !owner && resumed !== name && (await directory.known(name))) {
+    return { ok: false, code: 'name_reserved', message: anotherClientsId(name), fatal: true };
+  }
 
   let claim: Claim & { ok: true };
   if (name !== undefined) {

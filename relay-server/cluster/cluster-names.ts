@@ -43,7 +43,14 @@ export function listClusterNames(url: string): Promise<ClusterName[]> {
   });
 }
 
-/** Frees a name on every node at once; false when it was not reserved. */
+/**
+ * Frees a name on every node at once; false when it was not reserved. Its reservation goes too, as on a single relay
+ * (RelayDb.releaseName): a known id no token owns is taken only by its resume token.
+ */
 export function releaseClusterName(url: string, name: string): Promise<boolean> {
-  return withRedis(url, async (redis) => (await redis.del(redisKeys.name(name))) === 1);
+  return withRedis(url, async (redis) => {
+    const released = (await redis.del(redisKeys.name(name))) === 1;
+    if (released) await redis.del(redisKeys.reservation(name));
+    return released;
+  });
 }

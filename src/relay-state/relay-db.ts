@@ -156,9 +156,17 @@ export class RelayDb {
     return rows.map((row) => ({ name: row.name, owner: row.owner, tokenName: row.token_name, claimedAt: row.claimed_at }));
   }
 
-  /** Frees a reserved name for the next token that asks; false if it was not reserved. */
+  /**
+   * Frees a reserved name for the next token that asks; false if it was not reserved. Its resume reservation goes
+   * too: a known id that no token owns is taken only by its resume token (handshake.ts), so the name would stay shut
+   * until it expired. A client still connected keeps it until it leaves.
+   */
   releaseName(name: string): boolean {
-    return this.db.prepare('DELETE FROM names WHERE name = ?').run(name).changes > 0;
+    return this.db.transaction(() => {
+      const released = this.db.prepare('DELETE FROM names WHERE name = ?').run(name).changes > 0;
+      if (released) this.db.prepare('DELETE FROM resume WHERE tunnel_id = ?').run(name);
+      return released;
+    })();
   }
 
   /** The durable queue of requests answered by the relay, in this file. */

@@ -8,7 +8,7 @@ import { memoryAuthStore } from '../../relay-server/auth.js';
 import { randomTunnelId } from '../../relay-server/tunnel-registry.js';
 import { relayAuthStore } from '../../src/relay-state/auth-store.js';
 import { RelayDb } from '../../src/relay-state/relay-db.js';
-import { MessageType } from '../../src/protocol.js';
+import { MessageType, type Message } from '../../src/protocol.js';
 import { runCli } from '../helpers/cli.js';
 import { send, startLocalApp, waitFor } from '../helpers/http.js';
 import { onCleanup, openSession, rawClient, refusedSession, startRelay } from './helpers.js';
@@ -86,6 +86,42 @@ describe('with tokens', () => {
     const bobs = await openSession(second.url, port, { token: bob, name: 'shop' });
     expect(bobs.welcome!.tunnelId).toBe('shop');
     expect(db.listNames()).toMatchObject([{ name: 'shop', tokenName: 'bob' }]);
+  });
+
+  it('refuses another token\'s random id as a --name, with or without --force, connected or away; its resume token brings it back', async () => {
+    const { db } = stateDb();
+    const { url } = await startRelay({ auth: memoryAuthStore(['alice', 'bob']), queue: db.deliveryQueue(), resume: db.resumeStore() });
+    const alice = await rawClient(url, { token: 'alice', hello: {} });
+    const welcome = (await alice.next(MessageType.Welcome)) as Extract<Message, { type: MessageType.Welcome }>;
+    const id = welcome.meta.tunnelId;
+    for (const force of [false, true]) {
+      const error = await refusedSession(url, { token: 'bob', name: id, force });
+      expect(error.message).toContain(`name "${id}" is the URL of another client's tunnel on this relay`);
+      expect(error.message).toContain('name_reserved');
+    }
+    expect(alice.messages.some((m) => m.type === MessageType.GoAway)).toBe(false);
+
+    // Away, with a request queued for her: still hers.
+    alice.ws.close();
+    await alice.closed;
+    expect((await send(`${url}/t/${id}/hook`, { body: 'for alice' })).status).toBe(202);
+    expect((await refusedSession(url, { token: 'bob', name: id })).message).toContain('name_reserved');
+    const back = await rawClient(url, { token: 'alice', hello: { resumeToken: welcome.meta.resumeToken } });
+    const delivered = await back.next(MessageType.Request);
+    expect(delivered.type === MessageType.Request && delivered.body.toString()).toBe('for alice');
+  });
+
+  it('lets another token take a released name at once, while its last client\'s reservation would still hold it', async () => {
+    const { db, dir } = stateDb();
+    const alice = db.createToken('alice').token;
+    const bob = db.createToken('bob').token;
+    const { url, relay } = await startRelay({ auth: relayAuthStore({ db }), resume: db.resumeStore() });
+    const port = await localPort();
+    (await openSession(url, port, { token: alice, name: 'shop' })).close();
+    await waitFor(() => relay.tunnelCount === 0, 'the relay to see the client leave');
+    expect((await refusedSession(url, { token: bob, name: 'shop' })).message).toContain('name_reserved');
+    expect((await runCli(['relay', 'name', 'release', 'shop', '--data-dir', dir])).code).toBe(0);
+    expect((await openSession(url, port, { token: bob, name: 'shop' })).welcome!.tunnelId).toBe('shop');
   });
 
   it('caps the tunnels one token holds open; a --force takeover of its own name does not count twice', async () => {

@@ -3,11 +3,14 @@
 // gets it back from the refresh, and the stream queue keeps its caps to the byte and forgets only what is removed.
 
 import { describe, expect, it } from 'vitest';
+import { clusterClaim } from '../../../relay-server/cluster/cluster-claim.js';
+import { releaseClusterName } from '../../../relay-server/cluster/cluster-names.js';
 import { TunnelDirectory } from '../../../relay-server/cluster/directory.js';
 import { RedisConnection } from '../../../relay-server/cluster/redis-connection.js';
 import { redisKeys } from '../../../relay-server/cluster/redis-keys.js';
 import { StreamQueue } from '../../../relay-server/cluster/stream-queue.js';
 import type { NewDelivery } from '../../../relay-server/delivery-queue.js';
+import { TunnelRegistry } from '../../../relay-server/tunnel-registry.js';
 import { waitFor } from '../../helpers/http.js';
 import { onCleanup } from '../../nothing-lost/helpers.js';
 import { REDIS, startRedis } from './helpers.js';
@@ -137,6 +140,34 @@ describe.skipIf(!REDIS && !inCi)('cluster state in Redis', () => {
     store.release('taken', Date.now());
     await redis.command.ping();
     expect(await node.locate('taken')).toBeUndefined();
+  });
+
+  it('refuses another token\'s random id as a --name on every node; its resume token brings it back, and a released name is free at once', async () => {
+    const server = await startRedis();
+    const redis = await connection(server.url);
+    const nodeA = new TunnelDirectory(redis, 'http://node-a:1', times, () => {});
+    const nodeB = new TunnelDirectory(redis, 'http://node-b:1', times, () => {});
+    const deps = (directory: TunnelDirectory) => ({ directory, registry: new TunnelRegistry(60_000), maxTunnelsPerToken: 20 });
+
+    const random = await clusterClaim({ version: 1, timeoutMs: 1000 }, 'alice-digest', deps(nodeA));
+    if (!random.ok) throw new Error(random.message);
+    for (const directory of [nodeA, nodeB]) {
+      for (const force of [false, true]) {
+        const taken = await clusterClaim({ version: 1, timeoutMs: 1000, name: random.id, force }, 'bob-digest', deps(directory));
+        expect(taken).toMatchObject({ ok: false, code: 'name_reserved', message: expect.stringContaining('another client\'s tunnel') });
+      }
+    }
+    // Away: still refused; its own resume token brings it back through any node.
+    nodeA.release(random.id);
+    expect(await clusterClaim({ version: 1, timeoutMs: 1000, name: random.id }, 'bob-digest', deps(nodeB))).toMatchObject({ ok: false });
+    expect(await clusterClaim({ version: 1, timeoutMs: 1000, resumeToken: random.resumeToken }, 'alice-digest', deps(nodeB))).toMatchObject({ ok: true, id: random.id });
+
+    // A name Alice reserved and left: once released, Bob takes it at once (its reservation went with it).
+    expect(await clusterClaim({ version: 1, timeoutMs: 1000, name: 'shop' }, 'alice-digest', deps(nodeA))).toMatchObject({ ok: true });
+    nodeA.release('shop');
+    await redis.command.ping();
+    expect(await releaseClusterName(server.url, 'shop')).toBe(true);
+    expect(await clusterClaim({ version: 1, timeoutMs: 1000, name: 'shop' }, 'bob-digest', deps(nodeB))).toMatchObject({ ok: true, id: 'shop' });
   });
 
   it('caps each tunnel\'s stream by count and bytes, reads in order, and forgets only removed or expired entries', async () => {
