@@ -18,6 +18,8 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   rate_limited: 'Slow down; see Retry-After.',
   tunnel_busy: 'Too many requests in flight for this tunnel; see Retry-After.',
   relay_draining: 'The relay is restarting; see Retry-After.',
+  queue_full: 'The relay cannot hold more requests for this tunnel right now; retry after Retry-After seconds.',
+  bad_request: 'Send a well-formed HTTP/1.1 request.',
   request_timeout: 'Send the whole request without long pauses (the relay\'s --headers-timeout and --request-timeout).',
   unauthorized: 'Pass a token the relay knows: `hooktunnel listen --token`, HOOKTUNNEL_TOKEN, or `hooktunnel login`.',
 };

@@ -190,7 +190,7 @@ export class IntakeLoad {
         mine += bytes;
         counted.bytes += bytes;
         if (stored.bytes + counted.bytes <= settings.maxBytes) return undefined;
-        return queueFull(`tunnel ${tunnelId} would hold more than ${settings.maxBytes} bytes of queued requests (counting those still arriving)`);
+        return queueFull(`tunnel ${tunnelId} would hold more than ${settings.maxBytes} bytes of queued requests`);
       },
       release: () => {
         if (released) return;

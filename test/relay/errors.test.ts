@@ -88,6 +88,7 @@ describe('error pages', () => {
     const reply = await rawHttp(url, 'NOT HTTP AT ALL\r\n\r\n');
     expect(reply).toMatch(/^HTTP\/1\.1 400 /);
     expect(reply).toMatch(/x-hooktunnel-error: bad_request/i);
+    expect(reply).toMatch(/\r\n\r\nmalformed HTTP request\nSend a well-formed HTTP\/1\.1 request\.\n$/);
     const elsewhere = await rawHttp(url, 'GET /t/x/ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
     expect(elsewhere).toMatch(/^HTTP\/1\.1 404 /);
     expect(elsewhere).toMatch(/x-hooktunnel-error: tunnel_not_found/i);

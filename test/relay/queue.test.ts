@@ -88,6 +88,7 @@ describe('while the client is away', () => {
     expect(overBytes.status).toBe(503);
     expect(overBytes.headers['x-hooktunnel-error']).toBe('queue_full');
     expect(overBytes.headers['retry-after']).toBe('60');
+    expect(overBytes.body.toString()).toBe('tunnel full would hold more than 10 bytes of queued requests\nThe relay cannot hold more requests for this tunnel right now; retry after Retry-After seconds.\n');
     expect((await send(`${url}/t/full/c`, { body: '12345' })).status).toBe(202);
     const overCount = await send(`${url}/t/full/d`, { body: '' });
     expect(overCount.status).toBe(503);
