@@ -86,8 +86,14 @@ export function queuedRecord(request: QueuedRequest, body: Buffer, receivedAt: n
 
 /** The relay's own answer once a request is stored: the client's ack answer or 202, with the delivery id. */
 export function answerQueued(res: ServerResponse, request: QueuedRequest): void {
-  const text = request.answer.body;
-  res.writeHead(request.answer.status, {
+  const { status, body: text } = request.answer;
+  if (status === 204 || status === 205) {
+    // No content in either, and no Content-Length in a 204 (RFC 9110 §8.6, §15.3.5, §15.3.6): the body is not sent.
+    res.writeHead(status, { 'Cache-Control': 'no-store', [DELIVERY_HEADER]: request.deliveryId, ...(status === 205 ? { 'Content-Length': 0 } : {}) });
+    res.end();
+    return;
+  }
+  res.writeHead(status, {
     'Content-Type': looksLikeJson(text) ? 'application/json' : 'text/plain; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-store',

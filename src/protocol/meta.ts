@@ -82,7 +82,10 @@ function httpStatus(m: Json, key: string): number {
 function checkAckSettings(m: Json): AckSettings {
   const paths = m.paths;
   if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) fail('ack.paths', 'an array of strings');
-  return { paths: paths as string[], status: httpStatus(m, 'status'), body: str(m, 'body') };
+  const status = httpStatus(m, 'status');
+  // The relay gives it to senders as their final answer, that their request was taken (listen --ack-status: 200-299).
+  if (status < 200 || status > 299) fail('ack.status', 'a 2xx status code');
+  return { paths: paths as string[], status, body: str(m, 'body') };
 }
 function checkQueued(m: Json): QueuedMeta {
   const reason = m.reason;

@@ -10,7 +10,7 @@ import type { QueueSettings } from '../../relay-server/delivery-queue.js';
 import { encode, MessageType, type Message } from '../../src/protocol.js';
 import { RelayDb } from '../../src/relay-state/relay-db.js';
 import { send, waitFor } from '../helpers/http.js';
-import { onCleanup, rawClient, startRelay, type RawClient } from './helpers.js';
+import { onCleanup, rawClient, rawHttp, startRelay, type RawClient } from './helpers.js';
 
 function relayState(): RelayDb {
   const dir = mkdtempSync(join(tmpdir(), 'hooktunnel-queue-'));
@@ -183,6 +183,25 @@ describe('acknowledge mode', () => {
       ['/stripe?evt=1', 'ack', 204],
       ['/github', 'offline', 202],
     ]);
+  });
+
+  it('answers a 204 or 205 without content, whatever body the client asked for, and refuses a status that is not 2xx', async () => {
+    const { url } = await queueingRelay();
+    for (const status of [204, 205]) {
+      const client = await rawClient(url, { hello: { name: `ack${status}`, ack: { paths: [], status, body: '{"received":true}' } } });
+      await client.next(MessageType.Welcome);
+      const reply = await rawHttp(url, `POST /t/ack${status}/x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx`);
+      const [head, body] = reply.split('\r\n\r\n');
+      expect(head).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+      expect(head).toMatch(/\r\nx-hooktunnel-delivery: /i);
+      expect(head).not.toMatch(/\r\ncontent-type:/i);
+      expect(head.match(/\r\ncontent-length: \d+/gi) ?? []).toEqual(status === 205 ? ['\r\nContent-Length: 0'] : []);
+      expect(body).toBe('');
+    }
+    for (const status of [100, 101, 302, 500]) {
+      const client = await rawClient(url, { hello: { ack: { paths: [], status, body: '' } } });
+      expect(await client.next(MessageType.Refused)).toMatchObject({ meta: { code: 'protocol_error', message: expect.stringContaining('"ack.status" must be a 2xx status code'), fatal: true } });
+    }
   });
 
   it('is refused (fatal) by a relay without a queue', async () => {
