@@ -120,7 +120,7 @@ export function createRelay(options: RelayOptions): Relay {
     const res = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
     // As Node's default handler: answer only if no response has started on this socket.
     if (res?.headersSent || isLingering(socket)) return socket.destroy();
-    if (res && error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    if (res && !res.req.complete && error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
       // The head was read and routed; the body did not come within --request-timeout. Answered through the request's
       // own response, so its client records the 408 the sender gets (not "sender gone") and /metrics counts it.
       res.shouldKeepAlive = false;
