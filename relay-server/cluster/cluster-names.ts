@@ -4,6 +4,7 @@
 import type { Redis } from 'ioredis';
 import { loadRedis, shownRedisUrl } from './load-redis.js';
 import { redisKeys } from './redis-keys.js';
+import { DROP_STREAM_SOURCE } from './stream-queue.js';
 
 export interface ClusterName {
   name: string;
@@ -44,13 +45,15 @@ export function listClusterNames(url: string): Promise<ClusterName[]> {
 }
 
 /**
- * Frees a name on every node at once; false when it was not reserved. Its reservation goes too, as on a single relay
- * (RelayDb.releaseName): a known id no token owns is taken only by its resume token.
+ * Frees a name on every node at once; undefined when it was not reserved. Its reservation and its queued requests go
+ * too, as on a single relay (RelayDb.releaseName): a known id no token owns is taken only by its resume token, and the
+ * next token to claim the name must not receive what was sent to its old owner's URL.
  */
-export function releaseClusterName(url: string, name: string): Promise<boolean> {
+export function releaseClusterName(url: string, name: string): Promise<{ droppedQueued: number } | undefined> {
   return withRedis(url, async (redis) => {
-    const released = (await redis.del(redisKeys.name(name))) === 1;
-    if (released) await redis.del(redisKeys.reservation(name));
-    return released;
+    if ((await redis.del(redisKeys.name(name))) !== 1) return undefined;
+    await redis.del(redisKeys.reservation(name));
+    const dropped = await redis.eval(DROP_STREAM_SOURCE, 3, redisKeys.queue(name), redisKeys.queueBytes(name), redisKeys.queueTotals);
+    return { droppedQueued: Number(dropped) };
   });
 }

@@ -44,6 +44,20 @@ if redis.call('XLEN', KEYS[1]) == 0 then redis.call('DEL', KEYS[1], KEYS[2]) end
 return 1
 `);
 
+/**
+ * KEYS stream, bytes, totals. Drops a tunnel's whole stream (its name was released); returns how many entries it held.
+ * Plain source, not a `script`: `relay name release --redis` runs it with EVAL over a short-lived connection.
+ */
+export const DROP_STREAM_SOURCE = `
+local count = redis.call('XLEN', KEYS[1])
+if count == 0 then return 0 end
+local bytes = tonumber(redis.call('GET', KEYS[2]) or '0')
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('HINCRBY', KEYS[3], 'count', 0 - count)
+redis.call('HINCRBY', KEYS[3], 'bytes', 0 - bytes)
+return count
+`;
+
 type Meta = Pick<QueuedDelivery, 'method' | 'path' | 'headers' | 'url' | 'receivedAt' | 'reason' | 'answerStatus' | 'answerBody'>;
 
 export class StreamQueue {

@@ -161,11 +161,15 @@ export class RelayDb {
    * too: a known id that no token owns is taken only by its resume token (handshake.ts), so the name would stay shut
    * until it expired. A client still connected keeps it until it leaves.
    */
-  releaseName(name: string): boolean {
+  /**
+   * Frees a reserved name: undefined when it was not one. Its reservation and the requests queued for it go too: they
+   * were sent to its old owner's URL, and the next token to claim the name must not receive them.
+   */
+  releaseName(name: string): { droppedQueued: number } | undefined {
     return this.db.transaction(() => {
-      const released = this.db.prepare('DELETE FROM names WHERE name = ?').run(name).changes > 0;
-      if (released) this.db.prepare('DELETE FROM resume WHERE tunnel_id = ?').run(name);
-      return released;
+      if (this.db.prepare('DELETE FROM names WHERE name = ?').run(name).changes === 0) return undefined;
+      this.db.prepare('DELETE FROM resume WHERE tunnel_id = ?').run(name);
+      return { droppedQueued: this.db.prepare('DELETE FROM queue WHERE tunnel_id = ?').run(name).changes };
     })();
   }
 

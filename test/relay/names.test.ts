@@ -70,7 +70,7 @@ describe('with tokens', () => {
     expect(goAway.type === MessageType.GoAway && goAway.meta.reconnect).toBe(false);
   });
 
-  it('keeps names in the relay\'s state file across restarts until `relay name release`', async () => {
+  it('keeps names in the relay\'s state file across restarts until `relay name release`, which drops what was queued for the old owner', async () => {
     const { db, dir } = stateDb();
     const alice = db.createToken('alice').token;
     const bob = db.createToken('bob').token;
@@ -79,10 +79,14 @@ describe('with tokens', () => {
     (await openSession(first.url, port, { token: alice, name: 'shop' })).close();
     await first.relay.close();
 
-    const second = await startRelay({ auth: relayAuthStore({ db }) });
+    const second = await startRelay({ auth: relayAuthStore({ db }), queue: db.deliveryQueue(), resume: db.resumeStore() });
     expect((await refusedSession(second.url, { token: bob, name: 'shop' })).message).toContain('name_reserved');
+    expect((await send(`${second.url}/t/shop/order`, { body: 'alice\'s customer' })).status).toBe(202);
+    expect(db.deliveryQueue().usage('shop').count).toBe(1);
     const release = await runCli(['relay', 'name', 'release', 'shop', '--data-dir', dir]);
     expect(release.code).toBe(0);
+    expect(release.stdout).toBe('Released "shop"; the next token that asks for it gets it.\nDropped 1 request queued for it: it was sent to its old owner\'s URL.\n');
+    expect(db.deliveryQueue().usage('shop').count).toBe(0);
     const bobs = await openSession(second.url, port, { token: bob, name: 'shop' });
     expect(bobs.welcome!.tunnelId).toBe('shop');
     expect(db.listNames()).toMatchObject([{ name: 'shop', tokenName: 'bob' }]);

@@ -7,6 +7,7 @@ import { shownRedisUrl } from '../../../relay-server/cluster/load-redis.js';
 import { UserError } from '../../errors.js';
 import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
 import { sanitize } from '../../sanitize.js';
+import { droppedLine } from './relay-token.js';
 
 const reachable = async <T>(work: Promise<T>, url: string): Promise<T> =>
   work.catch((error: Error) => {
@@ -48,8 +49,9 @@ export async function listNamesInRedis(url: string, dataDir: string | undefined)
 }
 
 export async function releaseNameInRedis(url: string, name: string): Promise<void> {
-  if (!(await reachable(releaseClusterName(url, name), url))) {
+  const released = await reachable(releaseClusterName(url, name), url);
+  if (!released) {
     throw new UserError(`"${name}" is not a reserved name in this cluster`, { hint: 'run `hooktunnel relay name list --redis URL` to see them' });
   }
-  process.stdout.write(`Released "${name}" on every node; the next token that asks for it gets it.\n`);
+  process.stdout.write(`Released "${name}" on every node; the next token that asks for it gets it.${droppedLine(released.droppedQueued)}\n`);
 }

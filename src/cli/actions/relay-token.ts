@@ -60,5 +60,11 @@ export function listNames(dataDir: string | undefined): void {
 export function releaseName(dataDir: string | undefined, name: string): void {
   const released = withDb(dataDir, (db) => db.releaseName(name));
   if (!released) throw new UserError(`"${name}" is not a reserved name`, { hint: 'run `hooktunnel relay name list` to see them' });
-  process.stdout.write(`Released "${name}"; the next token that asks for it gets it.\n`);
+  process.stdout.write(`Released "${name}"; the next token that asks for it gets it.${droppedLine(released.droppedQueued)}\n`);
+}
+
+/** Said when a release dropped queued requests: they were for the name's old owner. */
+export function droppedLine(count: number): string {
+  if (count === 0) return '';
+  return `\nDropped ${count} request${count === 1 ? '' : 's'} queued for it: ${count === 1 ? 'it was' : 'they were'} sent to its old owner's URL.`;
 }

@@ -165,8 +165,16 @@ describe.skipIf(!REDIS && !inCi)('cluster state in Redis', () => {
     // A name Alice reserved and left: once released, Bob takes it at once (its reservation went with it).
     expect(await clusterClaim({ version: 1, timeoutMs: 1000, name: 'shop' }, 'alice-digest', deps(nodeA))).toMatchObject({ ok: true });
     nodeA.release('shop');
-    await redis.command.ping();
-    expect(await releaseClusterName(server.url, 'shop')).toBe(true);
+    // Requests queued for Alice's name while she is away go with the name: Bob must not receive them.
+    const queue = new StreamQueue(redis);
+    const caps = { maxCount: 10, maxBytes: 100 };
+    await queue.enqueue(delivery('shop', 'for-alice-1', Buffer.from('123')), caps);
+    await queue.enqueue(delivery('shop', 'for-alice-2', Buffer.from('45')), caps);
+    await queue.enqueue(delivery('other', 'kept', Buffer.from('6')), caps);
+    expect(await releaseClusterName(server.url, 'shop')).toEqual({ droppedQueued: 2 });
+    expect(await queue.usage('shop')).toEqual({ count: 0, bytes: 0 });
+    expect(await queue.totals()).toEqual({ count: 1, bytes: 1 });
+    expect(await releaseClusterName(server.url, 'shop')).toBeUndefined();
     expect(await clusterClaim({ version: 1, timeoutMs: 1000, name: 'shop' }, 'bob-digest', deps(nodeB))).toMatchObject({ ok: true, id: 'shop' });
   });
 
