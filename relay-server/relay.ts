@@ -151,6 +151,11 @@ export function createRelay(options: RelayOptions): Relay {
     if (tunnel && !toQueue && tunnel.inFlight >= limits.maxInFlightPerTunnel) {
       return { code: 'tunnel_busy', message: `tunnel ${id} already has ${limits.maxInFlightPerTunnel} requests in flight`, retryAfterSeconds: 1 };
     }
+    // Node de-chunks `gzip, chunked` and hands on the still-compressed bytes; the app and the recording would get them
+    // with no header saying they are coded (RFC 9112 §6.1: 501 for a coding the server does not do).
+    if (head.transferEncoding !== undefined && !onlyChunked(head.transferEncoding)) {
+      return { code: 'unsupported_transfer_coding', message: `Transfer-Encoding "${head.transferEncoding}" is not supported; only chunked is` };
+    }
     const declared = Number(head.contentLength ?? 0);
     if (declared > limits.maxBodyBytes) {
       return { code: 'body_too_large', message: `request body of ${declared} bytes exceeds the relay's limit of ${limits.maxBodyBytes} bytes` };
@@ -310,4 +315,9 @@ export function createRelay(options: RelayOptions): Relay {
       return stopped;
     },
   };
+}
+
+/** Is every coding in this Transfer-Encoding list `chunked`? */
+function onlyChunked(value: string): boolean {
+  return value.split(',').every((coding) => coding.trim().toLowerCase() === 'chunked');
 }

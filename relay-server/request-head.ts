@@ -19,6 +19,8 @@ export interface RequestHead {
   forwardedProto: string | undefined;
   /** Every X-Forwarded-Host, joined with ", ". */
   forwardedHost: string | undefined;
+  /** Every Transfer-Encoding, joined with ", ". */
+  transferEncoding: string | undefined;
 }
 
 const join = (previous: string | undefined, value: string) => (previous === undefined ? value : `${previous}, ${value}`);
@@ -33,6 +35,7 @@ export function scanHead(raw: string[]): RequestHead {
     forwardedFor: undefined,
     forwardedProto: undefined,
     forwardedHost: undefined,
+    transferEncoding: undefined,
   };
   let bytes = 0;
   for (let i = 0; i + 1 < raw.length; i += 2) {
@@ -53,9 +56,12 @@ export function scanHead(raw: string[]): RequestHead {
       case 16:
         if (name.toLowerCase() === 'x-forwarded-host') head.forwardedHost = join(head.forwardedHost, value);
         break;
-      case 17:
-        if (name.toLowerCase() === 'x-forwarded-proto') head.forwardedProto = join(head.forwardedProto, value);
+      case 17: {
+        const lower = name.toLowerCase();
+        if (lower === 'x-forwarded-proto') head.forwardedProto = join(head.forwardedProto, value);
+        else if (lower === 'transfer-encoding') head.transferEncoding = join(head.transferEncoding, value);
         break;
+      }
     }
   }
   head.bytes = bytes;

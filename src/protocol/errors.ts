@@ -19,6 +19,8 @@ export const ERROR_STATUS = {
   tunnel_busy: 503,
   relay_draining: 503,
   bad_request: 400,
+  /** A Transfer-Encoding other than chunked (gzip, deflate): the app would get coded bytes with nothing saying so. */
+  unsupported_transfer_coding: 501,
   /** The sender did not finish its request head in time (slowloris guard). */
   request_timeout: 408,
   unsupported_version: 426,

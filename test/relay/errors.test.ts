@@ -93,6 +93,22 @@ describe('error pages', () => {
     expect(elsewhere).toMatch(/^HTTP\/1\.1 404 /);
     expect(elsewhere).toMatch(/x-hooktunnel-error: tunnel_not_found/i);
   });
+
+  it('answers 501 to a Transfer-Encoding other than chunked, which would reach the app still coded, and passes chunked alone', async () => {
+    const { url } = await startRelay();
+    const app = await startLocalApp();
+    onCleanup(() => app.close());
+    const session = await openSession(url, app.port, { name: 'te' });
+    const post = (codings: string) =>
+      rawHttp(url, `POST /t/te/x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: ${codings}\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n`);
+    const gzip = await post('gzip, chunked');
+    expect(gzip).toMatch(/^HTTP\/1\.1 501 Not Implemented\r\n/);
+    expect(gzip).toMatch(/x-hooktunnel-error: unsupported_transfer_coding/i);
+    expect(gzip).toContain('Transfer-Encoding "gzip, chunked" is not supported; only chunked is\n');
+    expect(await post('chunked')).toMatch(/^HTTP\/1\.1 200 /);
+    expect(app.received.map((r) => r.body.toString())).toEqual(['hello']);
+    session.close();
+  });
 });
 
 describe('--trust-proxy', () => {
