@@ -107,6 +107,9 @@ export function createRelay(options: RelayOptions): Relay {
   });
 
   server.on('request', handleRequest);
+  // `Expect: 100-continue` (curl asks it for bodies over 1 MiB): Node would say "go on" at once; the relay says it only
+  // once the request is accepted, so a refused one (no tunnel, too large, rate limited) is not uploaded for nothing.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => handleRequest(req, res, true));
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     try {
       gate.handleUpgrade(req, socket, head);
@@ -169,7 +172,7 @@ export function createRelay(options: RelayOptions): Relay {
     if (--active === 0) onIdle?.();
   };
 
-  function handleRequest(req: IncomingMessage, res: ServerResponse): void {
+  function handleRequest(req: IncomingMessage, res: ServerResponse, expectsContinue = false): void {
     const head = scanHead(req.rawHeaders);
     const target = addressing.route(req, head);
     if (!target) return handleBareHost(req, res);
@@ -186,8 +189,12 @@ export function createRelay(options: RelayOptions): Relay {
     const refused = refusal(req, head, target.id, tunnel, toQueue);
     if (refused) {
       res.once('close', () => closed(res, started, 0, 0));
-      return sendError(req, res, refused, true);
+      // Never told to go on, the sender keeps its body: the connection ends with the answer (the bytes that follow
+      // could be that body after all, or a next request).
+      if (expectsContinue) res.setHeader('Connection', 'close');
+      return sendError(req, res, refused, !expectsContinue);
     }
+    if (expectsContinue) res.writeContinue();
     const { id: tunnelId, path } = target;
     const deliveryId = nextDeliveryId();
     const method = req.method ?? 'GET';

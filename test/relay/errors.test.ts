@@ -94,6 +94,24 @@ describe('error pages', () => {
     expect(elsewhere).toMatch(/x-hooktunnel-error: tunnel_not_found/i);
   });
 
+  it('answers Expect: 100-continue with the refusal, not "go on", so a refused body is never uploaded; an accepted one gets 100 first', async () => {
+    const { url } = await startRelay();
+    const head = (path: string) => `POST ${path} HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n`;
+    // Only the head is sent: a relay that said "100 Continue" would wait for the body, and this would time out.
+    const refused = await rawHttp(url, head('/t/nobody/x'));
+    expect(refused).toMatch(/^HTTP\/1\.1 404 Not Found\r\n/);
+    expect(refused).toMatch(/\r\nConnection: close\r\n/i);
+    expect(refused).not.toContain('100 Continue');
+
+    const app = await startLocalApp();
+    onCleanup(() => app.close());
+    const session = await openSession(url, app.port, { name: 'go' });
+    const accepted = await rawHttp(url, `${head('/t/go/x').replace('\r\n\r\n', '\r\nConnection: close\r\n\r\n')}hello`);
+    expect(accepted).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+    expect(app.received.map((r) => r.body.toString())).toEqual(['hello']);
+    session.close();
+  });
+
   it('answers 501 to a Transfer-Encoding other than chunked, which would reach the app still coded, and passes chunked alone', async () => {
     const { url } = await startRelay();
     const app = await startLocalApp();
