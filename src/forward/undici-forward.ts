@@ -74,6 +74,7 @@ function bodyFor(body: Buffer | Readable): Buffer | Readable {
 class ForwardHandler implements Dispatcher.DispatchHandler, ForwardHandle {
   private settled = false;
   private started = false;
+  private status = 0;
   private paused = false;
   private expected = -1;
   private received = 0;
@@ -102,6 +103,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler, ForwardHandle {
     // 1xx informational answers (103 Early Hints) are not the response; node:http did not pass them on either.
     if (statusCode < 200 || this.settled) return true;
     this.started = true;
+    this.status = statusCode;
     this.resumeUpstream = resume;
     const pairs: HeaderPairs = [];
     for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
@@ -136,6 +138,12 @@ class ForwardHandler implements Dispatcher.DispatchHandler, ForwardHandle {
       return;
     }
     this.settled = true;
+    if (error.code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' && this.received === 0 && (this.status === 204 || this.status === 304)) {
+      // A 204 or 304 has no body whatever its Content-Length says (a 304 may carry the length a 200 would have had,
+      // RFC 9110 8.6), but undici holds the missing bytes against it. The answer was whole: pass it on as it came.
+      this.handlers.onEnd();
+      return;
+    }
     const { target } = this;
     let failure: [ForwardErrorCode, string];
     if (this.bodyFailed) failure = ['local_error', 'the request body stopped arriving (the tunnel dropped)'];
