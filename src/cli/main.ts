@@ -3,6 +3,7 @@
 import { Command, CommanderError, Help } from 'commander';
 import { UserError } from '../errors.js';
 import { sanitize } from '../sanitize.js';
+import { honourOffSwitches } from './boolean-env.js';
 import { commandOf, COMMANDS, termOf } from './commands/catalog.js';
 import { VERSION } from './version.js';
 
@@ -59,6 +60,7 @@ export async function run(argv: string[]): Promise<void> {
     program = await buildProgram(argv.slice(2));
     // Every level, so `config check` or `relay token create` also reports through report() (the stubs have none).
     for (const command of all(program)) command.exitOverride();
+    program.hook('preAction', (_program, action) => honourOffSwitches(action));
     await program.parseAsync(argv);
   } catch (error) {
     process.exitCode = await report(program ? namingEnvironment(error, all(program)) : error);
