@@ -83,9 +83,9 @@ export async function acceptQueued(meta: RequestMeta, bodySource: Buffer | Reada
   try {
     const known = store.deliveryState(meta.deliveryId);
     if (known?.whole) {
-      // Forwarded live when its tunnel dropped, and the relay queued it: not sent again, but a failed attempt (app
-      // down) gets the retries a queued delivery gets, since its sender was told 202. Not from a store that redacts:
-      // its copy is not the bytes to deliver.
+      // Forwarded live when its tunnel dropped, and the relay queued it: not sent again, but a failed or interrupted
+      // attempt (app down, listen killed) gets the retries a queued delivery gets, since its sender was told 202. Not
+      // from a store that redacts: its copy is not the bytes to deliver.
       if (!store.redacts && adoptRetries(store, known.id, queued, ctx.maxAttempts)) ctx.worker?.wake();
       return ctx.ack(meta.deliveryId);
     }
@@ -129,10 +129,15 @@ export async function acceptQueued(meta: RequestMeta, bodySource: Buffer | Reada
   );
 }
 
-/** A live exchange whose attempt failed in a way a retry may fix becomes a queued one with retries; true when one is due. */
+/**
+ * A live exchange whose attempt failed in a way a retry may fix becomes a queued one with retries; true when one is due.
+ * So does one left interrupted (the listen forwarding it was killed before the app answered): its sender was told 202,
+ * and like a queued delivery cut off mid-attempt it is sent again (at least once), not acknowledged as done.
+ */
 function adoptRetries(store: Store, id: number, queued: QueuedMeta, maxAttempts: number): boolean {
   const exchange = store.get(id);
-  if (!exchange || exchange.state === 'pending' || !isRetryable(exchange)) return false;
+  if (!exchange || exchange.state === 'pending') return false;
+  if (exchange.state !== 'interrupted' && !isRetryable(exchange)) return false;
   return store.deliveries.adopt(id, { reason: queued.reason, senderStatus: queued.status, senderBody: Buffer.from(queued.body) }, maxAttempts);
 }
 
