@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
 import { Checkpointer } from './checkpointer.js';
+import { damagedDatabase, isDamagedDatabase, openedStoreFiles } from './damaged.js';
 import { UserError } from '../errors.js';
 import type { Exchange, ExchangeSummary, HeaderPairs, WebhookInfo } from '../exchange.js';
 import { DeliveryLedger } from './deliveries.js';
@@ -134,11 +135,13 @@ export class Store {
       db.pragma('foreign_keys = ON');
       migrate(db);
     } catch (error) {
+      if (isDamagedDatabase(error)) throw damagedDatabase([path], error);
       throw new UserError(`could not open the database ${path}: ${(error as Error).message}`, {
         hint: 'check the path and its permissions, or choose another file with --db / HOOKTUNNEL_DB',
         cause: error,
       });
     }
+    openedStoreFiles.add(path);
     const store = new Store(path, db, options.bufferLimits ?? DEFAULT_BUFFER_LIMITS);
     store.redactRules = options.redact ?? [];
     // A long-running recorder (listen) checkpoints from a worker thread; short commands keep SQLite's default.
