@@ -13,10 +13,33 @@ export const lookupLocalhost: LookupFunction = (_hostname, options, callback) =>
   else callback(null, '127.0.0.1', 4);
 };
 
+/** OpenSSL's verdicts on a certificate it would not trust (Node reports them as the error's code). */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 export function describeError(error: NodeJS.ErrnoException, target: Target): [ForwardErrorCode, string] {
   // "cannot reach <url>: <why>" for every failure to connect, so a replay, the log and the sender all say the same.
   const unreachable = (why: string): [ForwardErrorCode, string] => ['local_unreachable', `cannot reach ${target.url}: ${why}`];
   const where = `${target.hostname}:${target.port}`;
+  // An https:// target whose dev server has a self-signed (or mkcert) certificate: say what to do, not OpenSSL's words
+  // as "the local app failed" under a hint about closed connections.
+  if (error.code && UNTRUSTED_CERTIFICATE.has(error.code)) {
+    return unreachable(`its TLS certificate is not trusted (${error.message}); trust it with NODE_EXTRA_CA_CERTS=<its certificate or CA, .pem>, or forward to its http:// port`);
+  }
+  // https:// to a port that speaks plain HTTP.
+  if (error.code === 'ERR_SSL_WRONG_VERSION_NUMBER' || error.code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG') {
+    return unreachable('it does not speak TLS on that port (is it http://?)');
+  }
   switch (error.code) {
     case 'ECONNREFUSED':
       return unreachable('connection refused (is your app running?)');
