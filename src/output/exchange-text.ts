@@ -46,7 +46,12 @@ export function deliveryNotes(e: ExchangeSummary, now = Date.now()): string[] {
   if (e.sender?.reason === 'ack') notes.push(chalk.dim(`sender got ${e.sender.status} (ack)`));
   const attempts = e.attempts ?? 0;
   if (attempts > 1 || e.nextAttemptAt !== undefined) notes.push(`attempt ${attempts}${e.maxAttempts ? `/${e.maxAttempts}` : ''}`);
-  if (e.nextAttemptAt !== undefined) notes.push(chalk.yellow(`retry in ${formatDuration(Math.max(0, e.nextAttemptAt - now))}`));
+  if (e.nextAttemptAt !== undefined) {
+    const wait = e.nextAttemptAt - now;
+    // Past due: only a listen to this target sends it, and none may be running (`show` after the laptop slept said
+    // "retry in 0.0ms" for ever).
+    notes.push(chalk.yellow(wait > 0 ? `retry in ${formatDuration(wait)}` : `retry due: a listen to ${sanitize(e.target)} sends it`));
+  }
   else if (e.maxAttempts && attempts >= e.maxAttempts && (e.state === 'failed' || (e.status ?? 0) >= 500)) notes.push(chalk.red('gave up'));
   return notes;
 }
