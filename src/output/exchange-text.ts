@@ -174,7 +174,13 @@ export function exchangeDetail(e: Exchange, part: 'both' | 'request' | 'response
 }
 
 function attemptLine(a: AttemptRecord): string {
-  const result = a.errorCode ? chalk.red(`${a.errorCode}: ${sanitize(a.errorMessage ?? '')}`) : colorStatus(a.status, false);
+  // Attempts are written once over, so one with neither status nor error got no answer: its listen stopped (kill -9)
+  // mid-attempt. colorStatus's "…" would read as still running.
+  const result = a.errorCode
+    ? chalk.red(`${a.errorCode}: ${sanitize(a.errorMessage ?? '')}`)
+    : a.status === null
+      ? chalk.yellow('no answer (interrupted)')
+      : colorStatus(a.status, false);
   const took = a.durationMs === null ? '' : `  ${formatDuration(a.durationMs)}`;
   return `  ${String(a.attempt).padStart(2)}  ${formatDateTime(a.startedAt)}  ${result}${took}${a.trigger === 'manual' ? chalk.dim('  (hooktunnel retry)') : ''}`;
 }

@@ -5,6 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
+import { runCli } from '../helpers/cli.js';
 import { send, waitFor } from '../helpers/http.js';
 import { home, listen, queuedRequests, requestEvents, startRelay, watchfulApp } from './helpers.js';
 
@@ -41,5 +42,8 @@ describe('listen killed while the app works on a live request', () => {
     } finally {
       store.close();
     }
+    const show = await runCli(['show', '1', '--db', h.db], { env: h.env });
+    expect(show.stdout).toMatch(/^ {3}1 {2}\S+ \S+ {2}no answer \(interrupted\)$/m);
+    expect(show.stdout).toMatch(/^ {3}2 {2}\S+ \S+ {2}200 /m);
   });
 });
