@@ -51,12 +51,24 @@ export function originalTarget(original: ExchangeSummary, hint = 'pass --to <por
   return parseTarget(original.target);
 }
 
+/** How a recorded request body comes to be cut off, for refusals to send it. */
+export const INCOMPLETE_WHY = 'the tunnel dropped, or listen stopped, before it all arrived';
+
 /**
- * Where a replay of this exchange goes; a UserError (nothing sent) when it cannot be replayed: stored redacted (unless
- * allowed), or answered by hooktunnel itself with no `to`. `replay` checks every exchange with it before sending any.
+ * Where a replay of this exchange goes; a UserError (nothing sent) when it cannot be replayed: cut off mid-body (unless
+ * a body is given), stored redacted (unless allowed), or answered by hooktunnel itself with no `to`. `replay` checks every exchange with it before sending any.
  */
-export function replayTarget(original: ExchangeSummary, options: Pick<ReplayOptions, 'to' | 'allowRedacted'>): Target {
-  if (replayProblem(original, options) === 'redacted') {
+export function replayTarget(original: ExchangeSummary, options: ReplayCheck): Target {
+  const problem = replayProblem(original, options);
+  // Only part of the body was recorded: sent as it is (with a Content-Length made to fit) the app would take a
+  // truncated request for a whole one. A body given with the replay (--body-file, --edit) stands in for it.
+  if (problem === 'incomplete') {
+    throw new UserError(`exchange #${original.id} has only part of its request body: it was cut off mid-body (${INCOMPLETE_WHY}); the app would get a truncated request`, {
+      hint: 'send the whole body with --body-file <file>',
+      exitCode: 2,
+    });
+  }
+  if (problem === 'redacted') {
     throw new UserError(`exchange #${original.id} was stored redacted (${appliedRules(original.redacted).join(', ')}): the app would get [REDACTED] in place of the real values`, {
       hint: 'pass --allow-redacted to send it anyway, or --body-file / --set-header to put real values back',
       exitCode: 2,
@@ -65,8 +77,12 @@ export function replayTarget(original: ExchangeSummary, options: Pick<ReplayOpti
   return options.to ?? originalTarget(original);
 }
 
-/** Why this exchange cannot be replayed with these options, if it cannot (the rules replayTarget enforces). */
-export function replayProblem(original: ExchangeSummary, options: Pick<ReplayOptions, 'to' | 'allowRedacted'>): 'redacted' | 'answered here' | undefined {
+/** What decides whether an exchange can be replayed: where to, redacted values allowed, a body given with the replay. */
+export type ReplayCheck = Pick<ReplayOptions, 'to' | 'allowRedacted'> & { newBody?: boolean };
+
+/** Why this exchange cannot be replayed with these options, if it cannot (the rules replayTarget enforces), first reason first. */
+export function replayProblem(original: ExchangeSummary, options: ReplayCheck): 'incomplete' | 'redacted' | 'answered here' | undefined {
+  if (original.requestIncomplete && !options.newBody) return 'incomplete';
   if (!options.allowRedacted && appliedRules(original.redacted).length > 0) return 'redacted';
   if (!options.to && answeredHere(original.target)) return 'answered here';
   return undefined;
@@ -76,7 +92,7 @@ export function replayProblem(original: ExchangeSummary, options: Pick<ReplayOpt
 export async function replayExchange(store: Store, id: number, options: ReplayOptions): Promise<ReplayResult | undefined> {
   const original = store.get(id);
   if (!original) return undefined;
-  const target = replayTarget(original, options);
+  const target = replayTarget(original, { ...options, newBody: options.body !== undefined });
   let headers = options.headers ?? original.requestHeaders;
   const path = options.path ?? original.path;
   const body = options.body ?? original.requestBody;

@@ -4,9 +4,6 @@ import type { ExchangeSummary, WebhookInfo } from '../exchange.js';
 
 export type Row = Record<string, unknown>;
 
-/** Failed before its whole request body arrived (the tunnel dropped mid-body): never delivered whole. */
-export const REQUEST_INCOMPLETE = `(request_sha256 IS NULL AND state = 'failed') AS request_incomplete`;
-
 /** The SQL function (registered by Store) that asks whether a process id is still running. */
 export const PID_ALIVE_FUNCTION = 'hooktunnel_pid_alive';
 
@@ -21,6 +18,12 @@ export const SHOWN_STATE = `(CASE
   WHEN lease_pid IS NOT NULL AND (max_attempts IS NOT NULL OR ${PID_ALIVE_FUNCTION}(lease_pid)) THEN state
   WHEN ${PID_ALIVE_FUNCTION}(recorder_pid) THEN state
   ELSE 'interrupted' END)`;
+
+/**
+ * Over without its whole request body (the SHA-256 is written once the body has all come): failed when the tunnel
+ * dropped mid-body, interrupted when listen was killed mid-body. Never delivered whole, so never to be sent as it is.
+ */
+export const REQUEST_INCOMPLETE = `(request_sha256 IS NULL AND ${SHOWN_STATE} IN ('failed', 'interrupted')) AS request_incomplete`;
 
 export const SUMMARY_COLUMNS = `id, replay_of, delivery_id, url, target, received_at, method, path, request_size,
   status, response_size, duration_ms, state, ${SHOWN_STATE} AS shown_state, error_code, error_message,

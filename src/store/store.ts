@@ -228,10 +228,14 @@ export class Store {
     this.writes.commitBatch();
     const row = this.statements.get.get(id) as Row | undefined;
     if (!row) return undefined;
+    const summary = toSummary(row);
+    const requestBody = this.body(id, 'request', row.request_body);
     return {
-      ...toSummary(row),
+      ...summary,
+      // The size is written with the SHA-256 when the body ends; one cut off by a killed listen has only its chunks.
+      ...(summary.requestIncomplete ? { requestSize: requestBody.length } : {}),
       requestHeaders: JSON.parse(row.request_headers as string) as HeaderPairs,
-      requestBody: this.body(id, 'request', row.request_body),
+      requestBody,
       requestSha256: (row.request_sha256 as string | null) ?? null,
       responseHeaders: row.response_headers ? (JSON.parse(row.response_headers as string) as HeaderPairs) : null,
       responseBody: row.status === null ? null : this.body(id, 'response', row.response_body),

@@ -180,5 +180,12 @@ describe('the tunnel cut while a request crosses it', () => {
     const show = await runCli(['show', String(cutOff.id), '--db', h.db], { env: h.env });
     expect(show.stdout).toMatch(/body INCOMPLETE: the exchange failed after \d+ bytes of it; the local app never got the request whole/);
     expect(show.stdout).toMatch(/request cut off after .*: not delivered whole|tunnel_disconnected: .* did not get it whole/);
+    // Nor is the part sent as if it were the request.
+    for (const command of ['replay', 'retry']) {
+      const refused = await runCli([command, String(cutOff.id), '--db', h.db], { env: h.env });
+      expect(refused.code, command).toBe(2);
+      expect(refused.stderr, command).toContain(`error: exchange #${cutOff.id} has only part of its request body`);
+    }
+    expect(whole(app, path)).toHaveLength(1);
   });
 });

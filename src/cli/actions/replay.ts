@@ -7,7 +7,7 @@ import { UserError, usageError } from '../../errors.js';
 import type { ExchangeSummary, HeaderPairs } from '../../exchange.js';
 import { parseTarget, type Target } from '../../forward/target.js';
 import { dropsHeader, headerValueProblem, isHttpToken } from '../../http-headers.js';
-import { replayExchange, replayProblem, replayTarget, type ReplayOptions } from '../../replay.js';
+import { INCOMPLETE_WHY, replayExchange, replayProblem, replayTarget, type ReplayCheck, type ReplayOptions } from '../../replay.js';
 import type { Store } from '../../store/store.js';
 import { editBody } from '../../edit-body.js';
 import { openExistingStore, parseId, unknownId } from '../open-store.js';
@@ -106,7 +106,7 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
       process.stderr.write('no exchanges match; nothing replayed\n');
       return;
     }
-    checkReplayable(store, selected, { to, allowRedacted: flags.allowRedacted });
+    checkReplayable(store, selected, { to, allowRedacted: flags.allowRedacted, newBody: bodyFlag !== undefined });
     const options: ReplayOptions = {
       to,
       timeoutMs,
@@ -157,9 +157,9 @@ const idList = (ids: number[]) => ids.map((id) => `#${id}`).join(', ');
 
 /**
  * The exchanges to replay, every one checked before any is sent: a missing id, or one that cannot be replayed
- * (stored redacted, answered by hooktunnel itself), refuses the whole command and names them all.
+ * (cut off mid-body, stored redacted, answered by hooktunnel itself), refuses the whole command and names them all.
  */
-function checkReplayable(store: Store, ids: number[], options: { to?: Target; allowRedacted?: boolean }): void {
+function checkReplayable(store: Store, ids: number[], options: ReplayCheck): void {
   // Summaries only: a bulk replay of thousands of large bodies must not hold them all in memory.
   const found = ids.map((id) => store.summary(id));
   const missing = ids.filter((_, index) => !found[index]);
@@ -177,14 +177,20 @@ function checkReplayable(store: Store, ids: number[], options: { to?: Target; al
   }
   // Many: every reason at once, so one fix-up run is enough.
   const unique = [...new Map(originals.map((e) => [e.id, e])).values()];
+  // A body given with the replay (--body-file) replays exactly one exchange, so many never have one.
   const withProblem = (problem: ReturnType<typeof replayProblem>) => unique.filter((e) => replayProblem(e, options) === problem).map((e) => e.id);
+  const cut = withProblem('incomplete');
   const redacted = withProblem('redacted');
   const answered = withProblem('answered here');
-  if (redacted.length === 0 && answered.length === 0) return;
+  if (cut.length === 0 && redacted.length === 0 && answered.length === 0) return;
   const reasons: string[] = [];
   const hints: string[] = [];
   const them = (list: number[]) => (list.length === 1 ? 'it' : 'them');
   const were = (list: number[]) => `${idList(list)} ${list.length === 1 ? 'was' : 'were'}`;
+  if (cut.length) {
+    reasons.push(`${idList(cut)} ${cut.length === 1 ? 'has' : 'have'} only part of ${cut.length === 1 ? 'its' : 'their'} request body (${INCOMPLETE_WHY})`);
+    hints.push(`replay ${them(cut)} one by one with --body-file <file>`);
+  }
   if (redacted.length) {
     reasons.push(`${were(redacted)} stored redacted (the app would get [REDACTED] in place of the real values)`);
     hints.push(`pass --allow-redacted to send ${them(redacted)} anyway`);
@@ -193,7 +199,7 @@ function checkReplayable(store: Store, ids: number[], options: { to?: Target; al
     reasons.push(`${were(answered)} answered by hooktunnel (a mock route, or no route), not by an app`);
     hints.push(`pass --to <port|url> to send ${them(answered)} to an app`);
   }
-  hints.push(`or leave ${idList([...redacted, ...answered])} out`);
+  hints.push(`or leave ${idList([...cut, ...redacted, ...answered])} out`);
   throw usageError(`${reasons.join('; ')}; nothing replayed`, hints.join('; '));
 }
 

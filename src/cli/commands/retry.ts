@@ -22,9 +22,10 @@ this attempt takes its place (and if it fails, the next automatic one is schedul
 sending that exchange at this moment, retry says so and sends nothing. An exchange the app already took (2xx/3xx)
 is not sent again without --force (use \`hooktunnel replay\` for a copy recorded as a new exchange); a 4xx is retried.
 An exchange stored redacted (listen --redact) is never retried: use \`hooktunnel replay <id> --allow-redacted\`.
+Nor is one with only part of its request body (cut off mid-body): use \`hooktunnel replay <id> --body-file <file>\`.
 
 Exit status: 0 when the local app answered below 500, 1 otherwise; 2 when nothing was sent because an exchange
-already succeeded (without --force) or was stored redacted, or for a usage mistake.
+already succeeded (without --force), was stored redacted or cut off mid-body, or for a usage mistake.
 
 Examples:
   hooktunnel retry 12
