@@ -98,6 +98,9 @@ function toEntry(e: Exchange): HarEntry {
       // Redaction rules that took something out (at record or export time): an import keeps them, so replay and retry
       // of the imported exchange still refuse to send [REDACTED] as if it were the real value.
       redacted: e.redacted ?? [],
+      // Only part of the request body came (cut off mid-body): an import keeps that too, so replay and retry of the
+      // imported exchange still refuse to send the part as if it were the request.
+      requestComplete: !e.requestIncomplete,
       state: e.state,
       error: e.errorCode ? { code: e.errorCode, message: e.errorMessage } : null,
     },

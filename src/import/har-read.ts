@@ -27,6 +27,8 @@ export interface ImportedExchange {
   durationMs: number;
   /** Redaction rules the exported exchange had gone through (hooktunnel's own export). */
   redacted?: string[];
+  /** The body is only the part that came before the request was cut off, and how it ended (hooktunnel's own export). */
+  incomplete?: { error: { code: string; message: string } | null };
 }
 
 export interface HarReadResult {
@@ -100,7 +102,13 @@ function readEntry(entry: unknown, fail: (what: string) => UserError, bodyMissin
     response: readResponse(entry.response, fail),
     durationMs: typeof entry.time === 'number' && entry.time >= 0 ? entry.time : 0,
     redacted: Array.isArray(ours.redacted) && ours.redacted.length > 0 ? ours.redacted.map(String) : undefined,
+    incomplete: ours.requestComplete === false ? { error: errorOf(ours.error) } : undefined,
   };
+}
+
+/** hooktunnel's own `error` of an exchange it answered itself, when the entry has a well-formed one. */
+function errorOf(error: unknown): { code: string; message: string } | null {
+  return isObject(error) && typeof error.code === 'string' && typeof error.message === 'string' ? { code: error.code, message: error.message } : null;
 }
 
 function readResponse(response: unknown, fail: (what: string) => UserError): ImportedExchange['response'] {

@@ -20,10 +20,17 @@ export function importExchanges(store: Store, exchanges: ImportedExchange[], sec
       method: item.method,
       path: item.path,
       headers: item.headers,
-      body: item.body,
+      // A body cut off mid-way is stored as one that stopped arriving (no SHA-256), so it is never taken for whole.
+      ...(item.incomplete ? {} : { body: item.body }),
       redacted: item.redacted,
     });
-    if (item.response) {
+    if (item.incomplete) {
+      recording.appendRequestBody(item.body);
+      recording.abandonRequestBody();
+      const { error } = item.incomplete;
+      if (error) recording.fail(item.response?.status ?? 502, error.code, error.message, item.durationMs);
+      else recording.interrupt(item.durationMs);
+    } else if (item.response) {
       recording.respond(item.response.status, item.response.headers);
       recording.appendResponseBody(item.response.body);
       recording.complete(item.durationMs);

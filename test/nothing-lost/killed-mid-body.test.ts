@@ -1,7 +1,7 @@
 // Chaos: listen is killed (SIGKILL) while a 20 MiB body streams through it, more than the relay keeps for a redelivery,
 // so the sender gets 502 and the recording keeps only the part that came. Every view says the request is not whole,
-// and replay and retry refuse to send that part as if it were the request (the app would take it for a whole one);
-// `replay --body-file` sends it with the whole body.
+// and replay and retry refuse to send that part as if it were the request (the app would take it for a whole one),
+// also after a HAR export and import; `replay --body-file` sends it with the whole body.
 
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -47,6 +47,16 @@ describe('listen killed mid-body', () => {
     expect(retry.stderr).toContain('error: exchange #1 has only part of its request body');
     expect(retry.stderr).toContain('nothing sent');
     expect(app.completed).toEqual([]);
+
+    // Through its own HAR export and an import, it stays what it is: not whole, not sent as it is.
+    const har = join(h.dir, 'cut.har');
+    const imported = join(h.dir, 'imported.db');
+    expect((await runCli(['export', '--har', har, '--db', h.db], { env: h.env })).code).toBe(0);
+    expect((await runCli(['import', har, '--db', imported], { env: h.env })).code).toBe(0);
+    const again = JSON.parse((await runCli(['show', '1', '--json', '--db', imported], { env: h.env })).stdout);
+    expect(again).toMatchObject({ state: 'interrupted', request: { complete: false, size: show.request.size, sha256: null } });
+    expect(again.request.body).toEqual(show.request.body);
+    expect((await runCli(['replay', '1', '--db', imported], { env: h.env })).code).toBe(2);
 
     const file = join(h.dir, 'whole.bin');
     writeFileSync(file, body);
