@@ -104,7 +104,8 @@ export class Recording {
    */
   get id(): number {
     if (this.rowId === 0) this.writes.commitBatch();
-    return this.rowId;
+    // A batch the store refused (full or locked) ran the insert and rolled it back: that id was never the row's.
+    return this.isCommitted ? this.rowId : 0;
   }
 
   /** Inserts the row (or queues the insert while the store cannot take it); with the whole body at hand that is the only write until the response. */

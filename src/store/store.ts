@@ -80,6 +80,8 @@ export class Store {
   private flushTimer: NodeJS.Timeout | undefined;
   private checkpointer: Checkpointer | undefined;
   private droppedSaved = 0;
+  /** Why writes wait in memory, from the last time the store could not take them. */
+  private heldBecause: Error | undefined;
   /** Record-time redaction rules (listen --redact): applied to every exchange this store records. */
   private redactRules: RedactRule[] = [];
 
@@ -94,7 +96,10 @@ export class Store {
     this.deliveries = new DeliveryLedger(db);
     const transaction = db.transaction((writes: () => void) => writes());
     this.writes = new WriteBehind(bufferLimits, (writes) => transaction(writes));
-    this.writes.on('buffering', () => this.startFlushing());
+    this.writes.on('buffering', (error) => {
+      this.heldBecause = error;
+      this.startFlushing();
+    });
     this.statements = {
       get: db.prepare(`SELECT *, ${SHOWN_STATE} AS shown_state, ${REQUEST_INCOMPLETE} FROM exchanges WHERE id = ?`),
       summary: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM exchanges WHERE id = ?`),
@@ -308,6 +313,19 @@ export class Store {
   markInterrupted(): number {
     this.deliveries.recoverDeadLeases();
     return this.db.prepare(`UPDATE exchanges SET state = 'interrupted' WHERE state = 'pending' AND ${SHOWN_STATE} = 'interrupted'`).run().changes;
+  }
+
+  /**
+   * Why some writes still wait in memory after one more try (the store is full, or locked by another process), or
+   * undefined when everything is in. A command that records and then exits asks before it does: what waits is lost
+   * with the process, and the user must hear it (listen keeps trying as long as it runs).
+   */
+  unwritten(): Error | undefined {
+    if (!this.db.open) return undefined;
+    this.writes.commitBatch();
+    if (this.writes.backlog === 0) return undefined;
+    this.flushNow();
+    return this.writes.backlog === 0 ? undefined : (this.heldBecause ?? new Error('the database could not take the writes'));
   }
 
   /** Writes what waits in memory if it can, keeps the dropped count, and closes. Idempotent. */

@@ -10,6 +10,7 @@ import { sanitize } from '../../sanitize.js';
 import { Store } from '../../store/store.js';
 import { readStdin } from '../read-stdin.js';
 import { loadSecrets, type SecretFlags } from '../secret-options.js';
+import { throwIfUnwritten } from '../unwritten.js';
 
 export interface ImportFlags extends SecretFlags {
   db?: string;
@@ -30,6 +31,7 @@ export async function importHar(file: string, flags: ImportFlags): Promise<void>
   const store = Store.open(flags.db ?? defaultDbPath());
   try {
     const ids = importExchanges(store, har.exchanges, secrets);
+    throwIfUnwritten(store, 'the imported exchanges');
     if (flags.json) {
       process.stdout.write(`${jsonText({ imported: ids, bodiesMissing: har.bodiesMissing }, 2)}\n`);
     } else {

@@ -13,6 +13,7 @@ import { editBody } from '../../edit-body.js';
 import { openExistingStore, parseId, unknownId } from '../open-store.js';
 import { parsePathPrefix } from '../filter-options.js';
 import { loadSecrets, type SecretFlags } from '../secret-options.js';
+import { reportUnwritten } from '../unwritten.js';
 import { printResult, summarize } from './replay-output.js';
 
 /** The flags of `hooktunnel replay` as its command parses them (the command imports this type; never the reverse). */
@@ -136,6 +137,7 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
       printResult(result.exchange, flags.json ?? false);
     }
     if (selected.length > 1 && !flags.json) process.stderr.write(`${summarize(results, gone)}\n`);
+    reportUnwritten(store, selected.length === 1 ? 'the replay' : 'the replays');
     // The app answered (any status): success. It could not be reached or failed mid-answer: failure.
     if (gone > 0 || results.some((r) => r.state === 'failed')) process.exitCode = 1;
   } finally {

@@ -7,6 +7,7 @@ import { exchangeToJson, type ExchangeSummary } from '../../exchange.js';
 import { logLine } from '../../output/exchange-text.js';
 import { openExistingStore, parseId, unknownId } from '../open-store.js';
 import { loadSecrets, type SecretFlags } from '../secret-options.js';
+import { reportUnwritten } from '../unwritten.js';
 import { jsonText } from '../../output/json-text.js';
 
 /** The flags of `hooktunnel retry` as its command parses them (the command imports this type; never the reverse). */
@@ -49,6 +50,7 @@ export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
       if (exchange.state === 'failed' || (exchange.status ?? 0) >= 500) failed = true;
     }
     if (failed) process.exitCode = 1;
+    reportUnwritten(store, originals.length === 1 ? 'the attempt' : 'the attempts');
   } finally {
     store.close();
   }

@@ -12,6 +12,7 @@ import { defaultDbPath } from '../../paths.js';
 import { Store } from '../../store/store.js';
 import { buildTriggerRequest, listTriggerEvents } from '../../webhooks/trigger.js';
 import { loadSecrets, type SecretFlags } from '../secret-options.js';
+import { reportUnwritten } from '../unwritten.js';
 import { jsonText } from '../../output/json-text.js';
 
 /** The flags of `hooktunnel trigger` as its command parses them (the command imports this type; never the reverse). */
@@ -64,6 +65,7 @@ export async function trigger(provider: string | undefined, event: string | unde
     const result = await running.done;
     process.stdout.write(flags.json ? `${jsonText(exchangeToJson(result))}\n` : `${logLine(result)}\n`);
     if (result.state === 'failed') process.exitCode = 1;
+    reportUnwritten(store, 'the exchange');
   } finally {
     forwarder.close();
     store.close();

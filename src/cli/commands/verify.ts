@@ -21,11 +21,12 @@ export function verifyCommand(): Command {
       '\nThe new verdict is recorded. Without a secret for the provider now, nothing is checked and a verdict recorded\nearlier is kept.\n\nExit status: 0 when every signature was checked now and is valid, 1 otherwise.\n\nExample:\n  hooktunnel verify 12 --secret stripe=whsec_…',
     )
     .action(async (ids: string[], flags: VerifyFlags) => {
-      const [{ openExistingStore, parseId, unknownId }, { loadSecrets }, { analyzeWebhook }, { sanitize }] = await Promise.all([
+      const [{ openExistingStore, parseId, unknownId }, { loadSecrets }, { analyzeWebhook }, { sanitize }, { reportUnwritten }] = await Promise.all([
         import('../open-store.js'),
         import('../secret-options.js'),
         import('../../webhooks/analyze.js'),
         import('../../sanitize.js'),
+        import('../unwritten.js'),
       ]);
       const secrets = loadSecrets(flags);
       const store = openExistingStore(flags.db);
@@ -50,6 +51,7 @@ export function verifyCommand(): Command {
           }
           if (keep || info.verification !== 'valid') process.exitCode = 1;
         }
+        reportUnwritten(store, ids.length === 1 ? 'the new verdict' : 'the new verdicts');
       } finally {
         store.close();
       }

@@ -1,0 +1,23 @@
+// Commands that record and then exit (trigger, replay, retry, verify, import): writes the store could not take (a
+// full disk, a lock another process holds) wait in memory, and are lost with the process. Said, with exit status 1,
+// instead of printing the result as recorded.
+
+import chalk from 'chalk';
+import { UserError } from '../errors.js';
+import type { Store } from '../store/store.js';
+
+const HINT = 'free disk space (`hooktunnel prune --older-than 7d --vacuum`), or end what holds the database locked, then try again';
+
+/** Prints that `what` was not (all) recorded, and sets exit status 1; nothing when everything is written. */
+export function reportUnwritten(store: Store, what: string): void {
+  const why = store.unwritten();
+  if (!why) return;
+  process.stderr.write(`${chalk.red('error:')} ${what} could not be recorded in ${store.path}: ${why.message}\n${chalk.dim('hint:')} ${HINT}\n`);
+  process.exitCode = 1;
+}
+
+/** The same as an error to throw, for a command whose whole point is the writing (import). */
+export function throwIfUnwritten(store: Store, what: string): void {
+  const why = store.unwritten();
+  if (why) throw new UserError(`${what} could not be recorded in ${store.path}: ${why.message}`, { hint: HINT, cause: why });
+}

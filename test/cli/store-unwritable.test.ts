@@ -1,0 +1,62 @@
+// A command that records and then exits, while the capture database cannot take writes (another process holds its
+// write lock; a full disk behaves the same): what it could not write would be lost with it, so it says so and exits 1
+// instead of printing the exchange as recorded under an id that was rolled back.
+
+import Database from 'better-sqlite3';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempHome } from '../helpers/cli.js';
+import { startLocalApp } from '../helpers/http.js';
+import { onCleanup } from '../helpers/cleanup.js';
+import { record } from './recorded.js';
+
+const HAR = {
+  log: {
+    version: '1.2',
+    creator: { name: 'test', version: '1' },
+    entries: [
+      {
+        startedDateTime: new Date().toISOString(),
+        time: 1,
+        request: { method: 'POST', url: 'http://127.0.0.1:9/hook', httpVersion: 'HTTP/1.1', headers: [], postData: { mimeType: 'text/plain', text: 'x' } },
+        response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', headers: [], content: { size: 2, text: 'ok' } },
+      },
+    ],
+  },
+};
+
+describe('a store that cannot take writes', () => {
+  it('makes trigger and import say what was not recorded, exit 1, and write nothing they claim', async () => {
+    const home = tempHome();
+    onCleanup(home.cleanup);
+    const app = await startLocalApp();
+    onCleanup(() => app.close());
+    record(home.db, [{ target: app.url, status: 200 }]);
+    const har = join(home.dir, 'one.har');
+    writeFileSync(har, JSON.stringify(HAR));
+
+    // Another process holds the write lock for as long as both commands run (each waits out its 5 s busy timeout).
+    const locker = new Database(home.db);
+    onCleanup(() => locker.open && locker.close());
+    locker.exec('BEGIN IMMEDIATE');
+    const [trigger, imported] = await Promise.all([
+      runCli(['trigger', 'github', 'push', '--to', String(app.port), '--db', home.db], { env: home.env }),
+      runCli(['import', har, '--db', home.db], { env: home.env }),
+    ]);
+    locker.exec('ROLLBACK');
+    locker.close();
+
+    // The app got the webhook (sending cannot wait for the store), but it is not said to be recorded.
+    expect(app.received.map((r) => r.url)).toEqual(['/']);
+    expect(trigger.code).toBe(1);
+    expect(trigger.stdout).toMatch(/ github push +200 +\S+ +- *$/m);
+    expect(trigger.stderr).toContain(`error: the exchange could not be recorded in ${home.db}: database is locked\n`);
+    expect(imported.code).toBe(1);
+    expect(imported.stdout).toBe('');
+    expect(imported.stderr).toContain(`error: the imported exchanges could not be recorded in ${home.db}: database is locked\n`);
+
+    const ls = JSON.parse((await runCli(['ls', '--json', '--db', home.db], { env: home.env })).stdout) as { id: number }[];
+    expect(ls.map((e) => e.id)).toEqual([1]);
+  }, 30_000);
+});
