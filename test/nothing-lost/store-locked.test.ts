@@ -81,4 +81,25 @@ describe('a locked store', () => {
     }
     await cli.stop();
   });
+
+  it('lets listen start while the lock is held, and says at exit what it could not record', async () => {
+    const h = home();
+    const relay = await startRelay(h.relayDir, h.env);
+    const app = await startLocalApp();
+    onCleanup(() => app.close());
+    // An empty store first, so the lock is taken on a file listen then opens as it finds it.
+    Store.open(h.db).close();
+    const locker = new Database(h.db);
+    onCleanup(() => locker.open && locker.close());
+    locker.exec('BEGIN IMMEDIATE');
+
+    // Marking an earlier run's leftovers interrupted is a write: it waits out busy_timeout, then listen goes on.
+    const cli = await listen([String(app.port), '--relay', relay.url, '--db', h.db, '--name', 'locked-at-start'], h.env);
+    expect((await send(`${cli.url}/while-locked`, { body: 'x' })).status).toBe(200);
+    await waitFor(() => cli.events.some((e) => e.type === 'store' && e.state === 'buffering'), 'the store to be found locked', 15_000);
+    expect(await cli.stop()).toBe(0);
+    // Lost with the process, and said so: not in silence.
+    expect(cli.events.at(-1)).toEqual({ type: 'store-error', message: 'exchanges held in memory could not be recorded before exit: database is locked' });
+    expect(app.received.map((r) => r.url)).toEqual(['/while-locked']);
+  }, 30_000);
 });

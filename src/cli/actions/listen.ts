@@ -22,6 +22,7 @@ import { defaultDbPath } from '../../paths.js';
 import { jsonReporter, plainReporter, type ListenReporter } from '../../output/listen-reporter.js';
 import { Session } from '../../session.js';
 import { Store } from '../../store/store.js';
+import { isTransientStoreError } from '../../store/write-behind.js';
 import type { TuiHandle } from '../../tui/run-tui.js';
 import { shouldUseTui } from '../../tui/should-use-tui.js';
 import { loadResumeToken, resumeFilePath, resumeKey } from '../../tunnel/resume-file.js';
@@ -125,7 +126,14 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
 
   const dbPath = flags.store ? (flags.db ?? defaultDbPath()) : null;
   const store = dbPath ? Store.open(dbPath, { backgroundCheckpoints: true, redact }) : null;
-  store?.markInterrupted();
+  try {
+    store?.markInterrupted();
+  } catch (error) {
+    // A full or locked store must not stop listen before it starts: its exchanges wait in memory, as any write does,
+    // and the first one says so (a `store` line). Readers show what an earlier listen left unanswered as interrupted
+    // anyway (this only writes it down), and a dead process's lease on an attempt runs out by itself.
+    if (!isTransientStoreError(error)) throw error;
+  }
 
   let embedded: EmbeddedRelay | undefined;
   let session: Session | undefined;
@@ -143,6 +151,14 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
     // A relay started by a takeover still under way is ours to close too.
     await takingOver;
     await embedded?.relay?.close();
+    // What still waits in memory (store full or locked) is lost with this process: said, not dropped in silence.
+    // Queued deliveries among it were never ACKed, so the relay sends them again to the next listen.
+    const unwritten = store?.unwritten();
+    if (unwritten) {
+      const message = `exchanges held in memory could not be recorded before exit: ${unwritten.message}`;
+      if (flags.json) reporter.storeError(new Error(message));
+      else process.stderr.write(`warning: ${message}\n`);
+    }
     store?.close();
     stdout.flush();
   };
