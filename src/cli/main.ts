@@ -3,7 +3,8 @@
 import { Command, CommanderError, Help } from 'commander';
 import { UserError } from '../errors.js';
 import { sanitize } from '../sanitize.js';
-import { damagedDatabase, isDamagedDatabase, openedStoreFiles } from '../store/damaged.js';
+import { damagedDatabase, isDamagedDatabase, openedStoreFiles, unavailableDatabase } from '../store/damaged.js';
+import { isTransientStoreError } from '../store/write-behind.js';
 import { honourOffSwitches } from './boolean-env.js';
 import { commandOf, COMMANDS, termOf } from './commands/catalog.js';
 import { VERSION } from './version.js';
@@ -93,8 +94,9 @@ export async function report(error: unknown): Promise<number> {
     return error.exitCode === 0 ? 0 : 2;
   }
   const { default: chalk } = await import('chalk');
-  // A damaged file is not a bug in hooktunnel, whichever statement came upon it.
+  // A damaged, full or locked file is not a bug in hooktunnel, whichever statement came upon it.
   if (isDamagedDatabase(error)) error = damagedDatabase([...openedStoreFiles], error);
+  else if (isTransientStoreError(error)) error = unavailableDatabase([...openedStoreFiles], error as Error);
   if (error instanceof UserError) {
     // Messages can carry a relay's words (a refusal, a reason to go away): escaped like any network text.
     process.stderr.write(`${chalk.red('error:')} ${sanitize(error.message)}\n`);

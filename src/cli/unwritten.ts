@@ -6,7 +6,7 @@ import chalk from 'chalk';
 import { UserError } from '../errors.js';
 import type { Store } from '../store/store.js';
 
-const HINT = 'free disk space (`hooktunnel prune --older-than 7d --vacuum`), or end what holds the database locked, then try again';
+const HINT = 'free disk space (`hooktunnel prune --older-than 7d` frees room inside the file), or end what holds the database locked, then try again';
 
 /** Prints that `what` was not (all) recorded, and sets exit status 1; nothing when everything is written. */
 export function reportUnwritten(store: Store, what: string): void {

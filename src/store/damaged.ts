@@ -1,5 +1,6 @@
-// A capture database SQLite finds damaged (a disk, copy or sync that went wrong) is the user's to repair or set aside:
-// said so with the file named and what to do, not as "hooktunnel crashed" with a stack. No SQLite here: main.ts loads it.
+// A capture database SQLite finds damaged (a disk, copy or sync that went wrong) is the user's to repair or set aside,
+// and one that cannot take a write now (full disk, a lock another process holds) the user's to free: said so with the
+// file named and what to do, not as "hooktunnel crashed" with a stack. No SQLite here: main.ts loads it.
 
 import { UserError } from '../errors.js';
 import { quoteArg } from '../export/shell-quote.js';
@@ -22,6 +23,18 @@ export function damagedDatabase(paths: readonly string[], error: Error): UserErr
     hint:
       `SQLite can often save what is left: sqlite3 ${file ? quoteArg(file) : '<file>'} .recover | sqlite3 recovered.db, then use --db recovered.db; ` +
       'or move the file aside, and `hooktunnel listen` starts a new one',
+    cause: error,
+  });
+}
+
+/**
+ * A write a command could not make because the store is full or locked (SQLITE_FULL, SQLITE_BUSY ...; see
+ * isTransientStoreError). listen waits these out in memory; a command that writes directly (prune) cannot.
+ */
+export function unavailableDatabase(paths: readonly string[], error: Error): UserError {
+  const file = paths.length === 1 ? paths[0] : undefined;
+  return new UserError(`the capture database ${file ? `${file} ` : ''}could not take the change: ${error.message}`, {
+    hint: 'another process holds it locked (a long sqlite3 session?), or its disk is full: try again once it is free',
     cause: error,
   });
 }

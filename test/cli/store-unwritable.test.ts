@@ -27,7 +27,7 @@ const HAR = {
 };
 
 describe('a store that cannot take writes', () => {
-  it('makes trigger and import say what was not recorded, exit 1, and write nothing they claim', async () => {
+  it('makes trigger and import say what was not recorded, and prune what it could not delete, exit 1', async () => {
     const home = tempHome();
     onCleanup(home.cleanup);
     const app = await startLocalApp();
@@ -40,9 +40,10 @@ describe('a store that cannot take writes', () => {
     const locker = new Database(home.db);
     onCleanup(() => locker.open && locker.close());
     locker.exec('BEGIN IMMEDIATE');
-    const [trigger, imported] = await Promise.all([
+    const [trigger, imported, pruned] = await Promise.all([
       runCli(['trigger', 'github', 'push', '--to', String(app.port), '--db', home.db], { env: home.env }),
       runCli(['import', har, '--db', home.db], { env: home.env }),
+      runCli(['prune', '--keep', '0', '--yes', '--db', home.db], { env: home.env }),
     ]);
     locker.exec('ROLLBACK');
     locker.close();
@@ -55,6 +56,13 @@ describe('a store that cannot take writes', () => {
     expect(imported.code).toBe(1);
     expect(imported.stdout).toBe('');
     expect(imported.stderr).toContain(`error: the imported exchanges could not be recorded in ${home.db}: database is locked\n`);
+
+    // prune writes directly, without a memory to wait in: an error naming the file, not a crash with a stack.
+    expect(pruned.code).toBe(1);
+    expect(pruned.stderr).toBe(
+      `error: the capture database ${home.db} could not take the change: database is locked\n` +
+        'hint: another process holds it locked (a long sqlite3 session?), or its disk is full: try again once it is free\n',
+    );
 
     const ls = JSON.parse((await runCli(['ls', '--json', '--db', home.db], { env: home.env })).stdout) as { id: number }[];
     expect(ls.map((e) => e.id)).toEqual([1]);
