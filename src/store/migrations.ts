@@ -89,11 +89,14 @@ const MIGRATIONS: string[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/** A file written by a newer hooktunnel: nothing about the path or its permissions is wrong. */
+export class NewerSchemaError extends Error {}
+
 /** Brings the file up to SCHEMA_VERSION; refuses a file written by a newer hooktunnel. */
 export function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
-    throw new Error(`the database has schema version ${current}, newer than this hooktunnel understands (${SCHEMA_VERSION}); upgrade hooktunnel`);
+    throw new NewerSchemaError(`the database has schema version ${current}, newer than this hooktunnel understands (${SCHEMA_VERSION})`);
   }
   for (let version = current; version < SCHEMA_VERSION; version++) {
     db.transaction(() => {

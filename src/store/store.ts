@@ -9,7 +9,7 @@ import { damagedDatabase, isDamagedDatabase, openedStoreFiles } from './damaged.
 import { UserError } from '../errors.js';
 import type { Exchange, ExchangeSummary, HeaderPairs, WebhookInfo } from '../exchange.js';
 import { DeliveryLedger } from './deliveries.js';
-import { migrate } from './migrations.js';
+import { migrate, NewerSchemaError } from './migrations.js';
 import { isAlive } from './process-alive.js';
 import { planPrune, pruneExchanges, type PruneOptions, type PrunePlan } from './prune.js';
 import { prepareRecordingStatements, Recording, type ExchangeStart, type RecordingStatements } from './recording.js';
@@ -142,7 +142,10 @@ export class Store {
     } catch (error) {
       if (isDamagedDatabase(error)) throw damagedDatabase([path], error);
       throw new UserError(`could not open the database ${path}: ${(error as Error).message}`, {
-        hint: 'check the path and its permissions, or choose another file with --db / HOOKTUNNEL_DB',
+        hint:
+          error instanceof NewerSchemaError
+            ? 'a newer hooktunnel wrote it: upgrade hooktunnel to read it, or choose another file with --db / HOOKTUNNEL_DB'
+            : 'check the path and its permissions, or choose another file with --db / HOOKTUNNEL_DB',
         cause: error,
       });
     }
