@@ -160,6 +160,8 @@ describe('refusals and errors', () => {
     [['listen', '3000', '--timeout', 'soon'], '--timeout "soon" is not a duration'],
     [['listen', 'ftp://x'], 'must be an http:// or https:// URL'],
     [['listen', '300o'], 'target "300o" has no port'],
+    [['listen', 'unix:/run/app.sock'], 'target "unix:/run/app.sock" is a Unix socket or a path; hooktunnel forwards to TCP ports only'],
+    [['listen', '/tmp/app.sock'], 'target "/tmp/app.sock" is a Unix socket or a path; hooktunnel forwards to TCP ports only'],
     [['listen', '3000', '--name', 'bad name!'], '--name: name "bad name!" must be 1-63 lowercase letters, digits or dashes'],
     [['listen', '3000', '--embedded-port', 'abc'], '--embedded-port "abc" is not a port (0-65535)'],
     [['listen', '3000', '--ack-status', '202'], '--ack-status needs acknowledge mode'],

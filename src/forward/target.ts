@@ -19,6 +19,11 @@ const USE = 'use a port like 3000, host:port like localhost:3000, or a URL like 
 /** Accepts a port ("3000"), host:port ("localhost:3000") or an http(s) URL. */
 export function parseTarget(value: string, flag = 'target'): Target {
   const text = value.trim();
+  // A socket file (`unix:/run/app.sock`, `/tmp/app.sock`, as curl --unix-socket and some servers take): not a host, and
+  // the usual hint would suggest nonsense like `tmp:80`.
+  if (/^(unix:|\.{0,2}\/|~\/)/i.test(text)) {
+    throw usageError(`${flag} "${value}" is a Unix socket or a path; hooktunnel forwards to TCP ports only`, `make the app listen on a port too, then ${USE.replace(/^use/, 'give')}`);
+  }
   const hasScheme = /^[a-z]+:\/\//i.test(text);
   const withScheme = /^\d+$/.test(text) ? `http://localhost:${text}` : hasScheme ? text : `http://${text}`;
   let url: URL;
