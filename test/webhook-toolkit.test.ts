@@ -1,7 +1,7 @@
 // Webhook awareness end to end: signatures checked on the way through, re-signing and edited replay, duplicates,
 // trigger, verify and exports, with the real relay, the real CLI and a local app that verifies like a real one.
 
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -150,6 +150,8 @@ describe('trigger and exports', () => {
     const har = await runCli(['export', '--har', file, '--provider', 'stripe'], { env });
     expect(har.code).toBe(0);
     const parsed = JSON.parse(readFileSync(file, 'utf8'));
+    // As private as the database: it holds every header and body.
+    expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(parsed.log.version).toBe('1.2');
     expect(parsed.log.entries.length).toBeGreaterThan(3);
     for (const entry of parsed.log.entries) {

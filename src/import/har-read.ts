@@ -49,7 +49,11 @@ export function readHar(text: string, file: string): HarReadResult {
     throw new UserError(`${file} is not JSON: ${(error as Error).message}`, { hint: 'export a HAR from the browser devtools (Network → Export HAR) or `hooktunnel export --har`' });
   }
   const entries = isObject(root) && isObject(root.log) ? root.log.entries : undefined;
-  if (!Array.isArray(entries)) throw new UserError(`${file} is not a HAR archive: it has no log.entries array`);
+  if (!Array.isArray(entries)) {
+    throw new UserError(`${file} is not a HAR archive: it has no log.entries array`, {
+      hint: 'import reads HAR 1.2 (browser devtools, ngrok, `hooktunnel export --har`); an `export --json` file cannot be imported',
+    });
+  }
   const result: HarReadResult = { exchanges: [], bodiesMissing: [] };
   entries.forEach((entry, index) => {
     const fail = (what: string) => new UserError(`${file}: entry ${index}: ${what}`, { hint: 'nothing was imported; fix or remove that entry' });

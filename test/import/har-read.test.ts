@@ -96,6 +96,18 @@ describe('readHar', () => {
     expect(() => readHar(text, 'x.har')).toThrow(UserError);
     expect(() => readHar(text, 'x.har')).toThrow(message);
   });
+
+  it('says an `export --json` file is not one to import, and which export is', () => {
+    const error = (() => {
+      try {
+        readHar('[{"id":1}]', 'x.json');
+      } catch (caught) {
+        return caught as UserError;
+      }
+    })();
+    expect(error?.message).toBe('x.json is not a HAR archive: it has no log.entries array');
+    expect(error?.hint).toContain('`hooktunnel export --har`');
+  });
 });
 
 describe('export --har, then import', () => {

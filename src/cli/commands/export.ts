@@ -23,7 +23,8 @@ function openOutput(file: string): { write(text: string): Promise<void>; end(): 
   let stream: Writable = process.stdout;
   if (file !== '-') {
     try {
-      stream = createWriteStream('', { fd: openSync(file, 'w') });
+      // Private like the database it comes from (0600): an export holds every header and body, secrets included.
+      stream = createWriteStream('', { fd: openSync(file, 'w', 0o600) });
     } catch (error) {
       throw new UserError(`could not write ${file}: ${(error as Error).message}`, { hint: 'check the path, or use - for stdout' });
     }
