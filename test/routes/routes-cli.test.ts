@@ -171,6 +171,13 @@ describe('hooktunnel config check', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('hooktunnel.yml:4:5: routes./b.forwrd: unknown key');
     expect(bad.stderr).toContain('hint: known keys here: forward, ack, mock, timeout, host-header');
+    const badJson = await runCli(['config', 'check', '--config', config, '--json'], { env: h.env });
+    expect([badJson.code, badJson.stderr]).toEqual([2, '']);
+    expect(JSON.parse(badJson.stdout)).toEqual({
+      file: config,
+      valid: false,
+      error: { message: expect.stringContaining('hooktunnel.yml:4:5: routes./b.forwrd: unknown key'), hint: 'known keys here: forward, ack, mock, timeout, host-header' },
+    });
     const listenBad = await runCli(['listen', '--config', config, '--db', h.db], { env: h.env });
     expect(listenBad.code).toBe(2);
     expect(listenBad.stderr).toContain('routes./b.forwrd: unknown key');

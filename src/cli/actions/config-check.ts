@@ -17,6 +17,19 @@ export interface ConfigCheckFlags {
 }
 
 export async function configCheck(flags: ConfigCheckFlags): Promise<void> {
+  if (!flags.json) return check(flags);
+  try {
+    await check(flags);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    // A script asked for JSON: an invalid file is the same shape as a valid one ("valid": false), with the same exit code.
+    const file = flags.config ?? findProjectConfig(undefined) ?? null;
+    process.stdout.write(`${jsonText({ file, valid: false, error: { message: error.message, hint: error.hint ?? null } }, 2)}\n`);
+    process.exitCode = error.exitCode;
+  }
+}
+
+async function check(flags: ConfigCheckFlags): Promise<void> {
   const file = findProjectConfig(flags.config);
   if (!file) throw new UserError(`no hooktunnel.yml in ${process.cwd()}`, { hint: 'create one (see README: "hooktunnel.yml"), or point --config / HOOKTUNNEL_CONFIG at it' });
   const project = loadProjectConfig(file);
