@@ -2,13 +2,14 @@
 // --inspect-port, and `hooktunnel web` following rows another process records.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import Database from 'better-sqlite3';
 import http from 'node:http';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { createRelay, type Relay } from '../../relay-server/relay.js';
 import { Store } from '../../src/store/store.js';
 import { BIN, runCli, startListen, tempHome } from '../helpers/cli.js';
 import { startLocalApp, waitFor, type LocalApp } from '../helpers/http.js';
-import { record } from './support.js';
+import { raw, record } from './support.js';
 
 const home = tempHome();
 let relay: Relay;
@@ -148,5 +149,33 @@ it('`web` streams rows that another process records, over server-sent events', a
     }
   } finally {
     stream.destroy();
+  }
+});
+
+it('`web` says as it stops that replays made while the store was locked could not be recorded, exit 1', async () => {
+  const db = `${home.dir}/locked.db`;
+  const store = Store.open(db);
+  const recorded = await record(store, app.url, { path: '/again', body: 'hi' });
+  store.close();
+  const run = start(['web', '--db', db, '--no-open', '--json', '--port', '0']);
+  const line = await waitFor(() => run.stdout().split('\n').find((l) => l.includes('"ready"')), 'the web ready event');
+  const url = new URL((JSON.parse(line) as { inspector: string }).inspector);
+  const port = Number(url.port);
+  const cookie = (await raw(port, 'GET', `/${url.search}`, { Host: url.host })).headers['set-cookie']![0].split(';')[0];
+
+  // Another process holds the write lock while the page replays, and until `web` stops.
+  const locker = new Database(db);
+  locker.exec('BEGIN IMMEDIATE');
+  try {
+    const reply = await raw(port, 'POST', `/api/exchanges/${recorded.id}/replay`, { Host: url.host, Origin: url.origin, Cookie: cookie, 'Content-Type': 'application/json' }, '{}');
+    expect(reply.status).toBe(200);
+    expect(app.received.filter((r) => r.url === '/again')).toHaveLength(2);
+    const exited = new Promise<number | null>((resolve) => run.child.once('exit', resolve));
+    run.child.kill('SIGINT');
+    expect(await exited).toBe(1);
+    expect(run.stderr()).toContain(`error: replays made in the inspector could not be recorded in ${db}: database is locked\n`);
+  } finally {
+    locker.exec('ROLLBACK');
+    locker.close();
   }
 });

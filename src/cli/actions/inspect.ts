@@ -8,6 +8,7 @@ import { loadTui } from '../../tui/load-tui.js';
 import { StoreModel } from '../../tui/store-model.js';
 import { openExistingStore } from '../open-store.js';
 import { loadSecrets, type SecretFlags } from '../secret-options.js';
+import { reportUnwritten } from '../unwritten.js';
 
 /** The flags of `hooktunnel inspect` as its command parses them (the command imports this type; never the reverse). */
 export interface InspectFlags extends SecretFlags {
@@ -41,6 +42,8 @@ export async function inspect(flags: InspectFlags): Promise<void> {
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    // Replays made while the store was full or locked wait in memory: said, not lost without a word.
+    reportUnwritten(store, 'replays made in the inspector');
     store.close();
   }
 }

@@ -7,6 +7,7 @@ import { jsonText } from '../../output/json-text.js';
 import { Inspector } from '../../web/server.js';
 import { openExistingStore } from '../open-store.js';
 import { loadSecrets, type SecretFlags } from '../secret-options.js';
+import { reportUnwritten } from '../unwritten.js';
 import { inspectPort } from '../web-options.js';
 
 /** The flags of `hooktunnel web`, as commander hands them over. */
@@ -48,6 +49,8 @@ export async function web(flags: WebOptions): Promise<void> {
     });
   } finally {
     await inspector?.close();
+    // Replays made from the page while the store was full or locked wait in memory: said, not lost without a word.
+    reportUnwritten(store, 'replays made in the inspector');
     store.close();
   }
 }
