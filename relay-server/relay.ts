@@ -8,6 +8,7 @@ import { PROTOCOL_VERSION } from '../src/protocol.js';
 import { handleAdmin, type AdminState } from './admin.js';
 import { createAddressing } from './addressing.js';
 import { createCluster } from './cluster/cluster.js';
+import { HOP_HEADER } from './cluster/cluster-options.js';
 import { isLingering, rejectSocket, sendError, type ErrorAnswer } from './error-page.js';
 import { TunnelGate } from './handshake.js';
 import { RelayMetrics } from './metrics.js';
@@ -108,8 +109,16 @@ export function createRelay(options: RelayOptions): Relay {
 
   server.on('request', handleRequest);
   // `Expect: 100-continue` (curl asks it for bodies over 1 MiB): Node would say "go on" at once; the relay says it only
-  // once the request is accepted, so a refused one (no tunnel, too large, rate limited) is not uploaded for nothing.
-  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => handleRequest(req, res, true));
+  // once the request passes the checks it can make at once (known tunnel, size, rate, in-flight), so a request refused
+  // by them is not uploaded for nothing. (A cluster node asking Redis, and the queue's byte cap, decide later.)
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    // A hop from another node: that node has told the sender to go on and is already streaming the body.
+    if (req.headers[HOP_HEADER] !== undefined) {
+      res.writeContinue();
+      return handleRequest(req, res);
+    }
+    handleRequest(req, res, true);
+  });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     try {
       gate.handleUpgrade(req, socket, head);
@@ -324,7 +333,7 @@ export function createRelay(options: RelayOptions): Relay {
   };
 }
 
-/** Is every coding in this Transfer-Encoding list `chunked`? */
+/** Is this Transfer-Encoding exactly `chunked`, once (RFC 9112 §6.1: chunked must not be applied twice)? */
 function onlyChunked(value: string): boolean {
-  return value.split(',').every((coding) => coding.trim().toLowerCase() === 'chunked');
+  return value.trim().toLowerCase() === 'chunked';
 }

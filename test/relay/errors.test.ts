@@ -123,6 +123,7 @@ describe('error pages', () => {
     expect(gzip).toMatch(/^HTTP\/1\.1 501 Not Implemented\r\n/);
     expect(gzip).toMatch(/x-hooktunnel-error: unsupported_transfer_coding/i);
     expect(gzip).toContain('Transfer-Encoding "gzip, chunked" is not supported; only chunked is\n');
+    expect(await post('chunked, chunked')).toMatch(/^HTTP\/1\.1 (400|501) /);
     expect(await post('chunked')).toMatch(/^HTTP\/1\.1 200 /);
     expect(app.received.map((r) => r.body.toString())).toEqual(['hello']);
     session.close();

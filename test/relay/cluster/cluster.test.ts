@@ -78,6 +78,10 @@ describe.skipIf(skipCluster)('three relay nodes on one Redis, behind nginx', () 
     expect(app.received[0].sha256).toBe(sha256(body));
     const metrics = await (await fetch(`${a.url}/metrics`)).text();
     expect(metrics).toMatch(/^hooktunnel_cluster_hops_total\{outcome="ok"\} 1$/m);
+    // As curl sends it (Expect: 100-continue): node A says "go on", and the holder takes the hop's body as it streams.
+    const expecting = await send(`${a.url}/t/big/upload`, { body, headers: ['Content-Type', 'application/octet-stream', 'Expect', '100-continue'] });
+    expect([expecting.status, expecting.body.toString()]).toEqual([201, sha256(body)]);
+    app.received.pop();
 
     // One byte over the limit, chunked (no length to refuse it by up front): the holder counts it as it streams
     // and its 413 comes back whole through the hop.
