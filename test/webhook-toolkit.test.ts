@@ -147,6 +147,8 @@ describe('trigger and exports', () => {
 
   it('exports HAR 1.2 and JSON, and prints curl commands', async () => {
     const file = join(home.dir, 'out.har');
+    // An earlier export left world-readable: overwritten, it becomes private too.
+    writeFileSync(file, 'old', { mode: 0o644 });
     const har = await runCli(['export', '--har', file, '--provider', 'stripe'], { env });
     expect(har.code).toBe(0);
     const parsed = JSON.parse(readFileSync(file, 'utf8'));

@@ -1,6 +1,6 @@
 // `hooktunnel export`: many exchanges as a HAR 1.2 archive or as JSON, for other tools.
 
-import { createWriteStream, openSync } from 'node:fs';
+import { createWriteStream, fchmodSync, openSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
@@ -23,8 +23,11 @@ function openOutput(file: string): { write(text: string): Promise<void>; end(): 
   let stream: Writable = process.stdout;
   if (file !== '-') {
     try {
-      // Private like the database it comes from (0600): an export holds every header and body, secrets included.
-      stream = createWriteStream('', { fd: openSync(file, 'w', 0o600) });
+      // Private like the database it comes from (0600): an export holds every header and body, secrets included. Set
+      // on an existing file too, which keeps its old mode when opened.
+      const fd = openSync(file, 'w', 0o600);
+      fchmodSync(fd, 0o600);
+      stream = createWriteStream('', { fd });
     } catch (error) {
       throw new UserError(`could not write ${file}: ${(error as Error).message}`, { hint: 'check the path, or use - for stdout' });
     }
