@@ -92,7 +92,8 @@ export function replayProblem(original: ExchangeSummary, options: ReplayCheck): 
 export async function replayExchange(store: Store, id: number, options: ReplayOptions): Promise<ReplayResult | undefined> {
   const original = store.get(id);
   if (!original) return undefined;
-  const target = replayTarget(original, { ...options, newBody: options.body !== undefined });
+  // An edit left unchanged is still the truncated part: only a different body stands in for the missing bytes.
+  const target = replayTarget(original, { ...options, newBody: options.body !== undefined && !options.body.equals(original.requestBody) });
   let headers = options.headers ?? original.requestHeaders;
   const path = options.path ?? original.path;
   const body = options.body ?? original.requestBody;

@@ -6,7 +6,7 @@ import type { ExchangeSummary } from '../exchange.js';
 import { Forwarder } from '../forward/forwarder.js';
 import type { Target } from '../forward/target.js';
 import { appliedRules } from '../redact/redact.js';
-import { INCOMPLETE_WHY, originalTarget } from '../replay.js';
+import { INCOMPLETE_WHY, originalTarget, replayProblem } from '../replay.js';
 import { routePort } from '../routes/forwarded-path.js';
 import type { Store } from '../store/store.js';
 import type { Secrets } from '../webhooks/secrets.js';
@@ -27,15 +27,16 @@ export interface ManualRetryOptions {
  */
 export function retryTarget(original: ExchangeSummary, to?: Target): Target {
   const { id } = original;
-  if (original.requestIncomplete) {
+  // Retries send what is stored, as is: no new body, never redacted values.
+  const problem = replayProblem(original, { to });
+  if (problem === 'incomplete') {
     throw new UserError(`exchange #${id} has only part of its request body: it was cut off mid-body (${INCOMPLETE_WHY}); a retry would send a truncated request; nothing sent`, {
       hint: `use \`hooktunnel replay ${id} --body-file <file>\` to send it with the whole body`,
       exitCode: 2,
     });
   }
-  const applied = appliedRules(original.redacted);
-  if (applied.length > 0) {
-    throw new UserError(`exchange #${id} was stored redacted (${applied.join(', ')}); a retry would send [REDACTED] in place of the real values; nothing sent`, {
+  if (problem === 'redacted') {
+    throw new UserError(`exchange #${id} was stored redacted (${appliedRules(original.redacted).join(', ')}); a retry would send [REDACTED] in place of the real values; nothing sent`, {
       hint: `use \`hooktunnel replay ${id} --allow-redacted\` to send it anyway`,
       exitCode: 2,
     });

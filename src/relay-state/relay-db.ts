@@ -10,6 +10,7 @@ import { UserError } from '../errors.js';
 import { dataDir } from '../paths.js';
 import { SqliteDeliveryQueue } from './sqlite-queue.js';
 import { sqliteResumeStore } from './sqlite-resume.js';
+import { openedRelayFiles } from '../store/damaged.js';
 
 // Applied in order; PRAGMA user_version records how far a file has come. Add new ones at the end.
 const MIGRATIONS = [
@@ -88,6 +89,7 @@ export class RelayDb {
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       const db = new Database(path);
+      openedRelayFiles.add(path);
       chmodSync(path, 0o600);
       db.pragma('journal_mode = WAL');
       db.pragma('busy_timeout = 5000');
@@ -157,13 +159,10 @@ export class RelayDb {
   }
 
   /**
-   * Frees a reserved name for the next token that asks; false if it was not reserved. Its resume reservation goes
-   * too: a known id that no token owns is taken only by its resume token (handshake.ts), so the name would stay shut
-   * until it expired. A client still connected keeps it until it leaves.
-   */
-  /**
-   * Frees a reserved name: undefined when it was not one. Its reservation and the requests queued for it go too: they
-   * were sent to its old owner's URL, and the next token to claim the name must not receive them.
+   * Frees a reserved name for the next token that asks; undefined when it was not reserved. Its resume reservation
+   * goes too (a known id that no token owns is taken only by its resume token, handshake.ts, so the name would stay
+   * shut until it expired), and so do the requests queued for it: they were sent to its old owner's URL. A client
+   * still connected keeps the name until it leaves.
    */
   releaseName(name: string): { droppedQueued: number } | undefined {
     return this.db.transaction(() => {
