@@ -3,7 +3,7 @@
 import { Command, CommanderError, Help } from 'commander';
 import { UserError } from '../errors.js';
 import { sanitize } from '../sanitize.js';
-import { damagedDatabase, isDamagedDatabase, openedStoreFiles, unavailableDatabase } from '../store/damaged.js';
+import { databaseError, isDamagedDatabase } from '../store/damaged.js';
 import { isTransientStoreError } from '../store/write-behind.js';
 import { honourOffSwitches } from './boolean-env.js';
 import { commandOf, COMMANDS, termOf } from './commands/catalog.js';
@@ -95,8 +95,8 @@ export async function report(error: unknown): Promise<number> {
   }
   const { default: chalk } = await import('chalk');
   // A damaged, full or locked file is not a bug in hooktunnel, whichever statement came upon it.
-  if (isDamagedDatabase(error)) error = damagedDatabase([...openedStoreFiles], error);
-  else if (isTransientStoreError(error)) error = unavailableDatabase([...openedStoreFiles], error as Error);
+  if (isDamagedDatabase(error)) error = databaseError(error, true);
+  else if (isTransientStoreError(error)) error = databaseError(error as Error, false);
   if (error instanceof UserError) {
     // Messages can carry a relay's words (a refusal, a reason to go away): escaped like any network text.
     process.stderr.write(`${chalk.red('error:')} ${sanitize(error.message)}\n`);

@@ -10,6 +10,30 @@ import { quoteArg } from '../export/shell-quote.js';
  * error reaches main.ts), so an error from any later statement can name its file.
  */
 export const openedStoreFiles = new Set<string>();
+/** The relay state files (relay.db) it opened: an error that may be theirs must not be blamed on a capture database. */
+export const openedRelayFiles = new Set<string>();
+
+/** Which file an error from a statement came from, when this process opened only one database. */
+function suspect(): { file: string; kind: 'capture' | 'relay' } | undefined {
+  if (openedStoreFiles.size + openedRelayFiles.size !== 1) return undefined;
+  const [capture] = openedStoreFiles;
+  return capture ? { file: capture, kind: 'capture' } : { file: [...openedRelayFiles][0], kind: 'relay' };
+}
+
+/** damagedDatabase or unavailableDatabase for an error main.ts caught, naming the file when it can only be one. */
+export function databaseError(error: Error, damaged: boolean): UserError {
+  const known = suspect();
+  if (known?.kind === 'relay') {
+    return new UserError(`the relay's state database ${known.file} ${damaged ? 'is damaged' : 'could not take the change'}: ${error.message}`, {
+      hint: damaged
+        ? 'move it aside and start the relay again: it starts a new one (its tokens, names and queued requests stay in the old file)'
+        : 'another process holds it locked, or its disk is full: try again once it is free',
+      cause: error,
+    });
+  }
+  const paths = known ? [known.file] : [];
+  return damaged ? damagedDatabase(paths, error) : unavailableDatabase(paths, error);
+}
 
 /** SQLITE_CORRUPT and its extended codes, as better-sqlite3 reports them. (A file that is no database at all fails to open.) */
 export function isDamagedDatabase(error: unknown): error is Error & { code: string } {
@@ -19,7 +43,7 @@ export function isDamagedDatabase(error: unknown): error is Error & { code: stri
 
 export function damagedDatabase(paths: readonly string[], error: Error): UserError {
   const file = paths.length === 1 ? paths[0] : undefined;
-  return new UserError(`the capture database ${file ? `${file} ` : ''}is damaged: ${error.message}`, {
+  return new UserError(`${file ? `the capture database ${file}` : 'a database'} is damaged: ${error.message}`, {
     hint:
       `SQLite can often save what is left: sqlite3 ${file ? quoteArg(file) : '<file>'} .recover | sqlite3 recovered.db, then use --db recovered.db; ` +
       'or move the file aside, and `hooktunnel listen` starts a new one',
@@ -33,7 +57,7 @@ export function damagedDatabase(paths: readonly string[], error: Error): UserErr
  */
 export function unavailableDatabase(paths: readonly string[], error: Error): UserError {
   const file = paths.length === 1 ? paths[0] : undefined;
-  return new UserError(`the capture database ${file ? `${file} ` : ''}could not take the change: ${error.message}`, {
+  return new UserError(`${file ? `the capture database ${file}` : 'a database'} could not take the change: ${error.message}`, {
     hint: 'another process holds it locked (a long sqlite3 session?), or its disk is full: try again once it is free',
     cause: error,
   });

@@ -1,5 +1,6 @@
 // Reserved names: owned by the first token, hijacks refused, --force takeover, release, offline 503, anonymous first-come.
 
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,23 @@ function stateDb(dir = mkdtempSync(join(tmpdir(), 'hooktunnel-names-'))): { db: 
   onCleanup(() => db.close());
   return { db, dir };
 }
+
+describe('relay name release on a locked relay.db', () => {
+  it('names relay.db, not a capture database, and exits 1 without a stack', async () => {
+    const { db, dir } = stateDb();
+    db.createToken('alice');
+    const locker = new Database(join(dir, 'relay.db'));
+    onCleanup(() => locker.open && locker.close());
+    locker.exec('BEGIN IMMEDIATE');
+    const release = await runCli(['relay', 'name', 'release', 'shop', '--data-dir', dir]);
+    locker.exec('ROLLBACK');
+    expect(release.code).toBe(1);
+    expect(release.stderr).toBe(
+      `error: the relay's state database ${join(dir, 'relay.db')} could not take the change: database is locked\n` +
+        'hint: another process holds it locked, or its disk is full: try again once it is free\n',
+    );
+  });
+});
 
 describe('with tokens', () => {
   it('gives a name to the first token and refuses it to another, with or without --force', async () => {
