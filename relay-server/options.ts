@@ -48,7 +48,7 @@ export interface RelayLimits {
   /** On drain (SIGTERM), in-flight requests get this long to finish (cloudflared: 30 s). */
   drainTimeoutMs: number;
   /**
-   * How long one sender that reads nothing of its answer may hold its tunnel's reads (the protocol has no per-stream
+   * How long one sender that takes nothing of its answer (one frame) may hold its tunnel's reads (the protocol has no per-stream
    * flow control: every other request on the tunnel waits meanwhile, and the client's pongs go unread). Past it that
    * sender is cut off. Well under the heartbeat timeout, so a sender cannot get its tunnel dropped that way. 0: no limit.
    */

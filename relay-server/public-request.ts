@@ -320,7 +320,7 @@ class TunnelledRequest implements StreamSink, Deadline {
   /** The sender took nothing of its answer while the whole tunnel waited on it: it is cut off, the tunnel goes on. */
   heldTooLong(): void {
     const seconds = this.request.slowReaderTimeoutMs / 1000;
-    this.fail({ code: 'sender_gone', message: `the sender read nothing of the answer for ${seconds} s; cut off so the tunnel's other requests could go on` }, true);
+    this.fail({ code: 'sender_gone', message: `the sender took nothing of the answer (one frame) for ${seconds} s; cut off so the tunnel's other requests could go on` }, true);
   }
 
   /** Sends body bytes in frames of at most BODY_CHUNK_BYTES; pauses the sender when the tunnel's socket is full. */

@@ -21,7 +21,7 @@ export const ERROR_STATUS = {
   bad_request: 400,
   /** A Transfer-Encoding other than chunked (gzip, deflate): the app would get coded bytes with nothing saying so. */
   unsupported_transfer_coding: 501,
-  /** The sender did not finish its request head in time (slowloris guard). */
+  /** The sender did not finish its request head or body in time (slowloris guard, --request-timeout). */
   request_timeout: 408,
   unsupported_version: 426,
   unauthorized: 401,

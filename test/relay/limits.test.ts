@@ -180,7 +180,7 @@ describe('per tunnel', () => {
     client.ws.send(encode(MessageType.Response, quick.stream, { status: 200, headers: [] }, Buffer.from('quick answer'), true));
     expect((await reply).body.toString()).toBe('quick answer');
     const abort = await waitFor(() => client.messages.find((m) => m.type === MessageType.Abort && m.stream === big.stream), 'the slow sender\'s abort');
-    expect(abort).toMatchObject({ meta: { code: 'sender_gone', message: expect.stringContaining('read nothing of the answer for 0.3 s') } });
+    expect(abort).toMatchObject({ meta: { code: 'sender_gone', message: expect.stringContaining('took nothing of the answer (one frame) for 0.3 s') } });
     expect(client.ws.readyState).toBe(client.ws.OPEN);
   });
 

@@ -55,7 +55,7 @@ export function relayCommand(): Command {
     .addOption(env('--request-timeout <duration>', 'time for a sender to send its whole request, 0 for none [408]', 'HOOKTUNNEL_REQUEST_TIMEOUT', '60s'))
     .addOption(env('--resume-ttl <duration>', 'how long a disconnected tunnel keeps its URL (longer while requests are queued for it)', 'HOOKTUNNEL_RESUME_TTL', '10m'))
     .addOption(env('--drain-timeout <duration>', 'on SIGTERM, how long in-flight requests may finish', 'HOOKTUNNEL_DRAIN_TIMEOUT', '30s'))
-    .addOption(env('--slow-reader-timeout <duration>', 'how long a sender that reads nothing of its answer may hold up its tunnel before it is cut off, 0 for no limit', 'HOOKTUNNEL_SLOW_READER_TIMEOUT', '5s'))
+    .addOption(env('--slow-reader-timeout <duration>', 'how long a sender that takes nothing of its answer (a frame of up to 256 KiB) may hold up its tunnel before it is cut off, 0 for no limit', 'HOOKTUNNEL_SLOW_READER_TIMEOUT', '5s'))
     .addHelpText(
       'after',
       `
