@@ -15,6 +15,8 @@ const NEW_ROWS_PER_CHECK = 500;
 const RECENT_ROWS = 50;
 /** Changes reported within this time are read once. */
 const COALESCE_MS = 25;
+/** Unsettled rows outside the recent window re-read per check at most (a burst of pending rows settles over a few). */
+const UNSETTLED_PER_CHECK = 1_000;
 
 export interface StoreWatcherEvents {
   exchange: [ExchangeSummary];
@@ -23,6 +25,11 @@ export interface StoreWatcherEvents {
 export class StoreWatcher extends EventEmitter<StoreWatcherEvents> {
   private lastId = 0;
   private readonly seen = new Map<number, string>();
+  /**
+   * Rows last seen pending or with an attempt due: they will change, however far below the recent window a burst of
+   * newer rows pushed them (a page shows "pending" until it hears of the result).
+   */
+  private readonly unsettled = new Set<number>();
   private changes: FileChanges | undefined;
   private poll: NodeJS.Timeout | undefined;
   private scheduled: NodeJS.Timeout | undefined;
@@ -44,6 +51,7 @@ export class StoreWatcher extends EventEmitter<StoreWatcherEvents> {
     this.stop();
     this.closed = false;
     this.seen.clear();
+    this.unsettled.clear();
     for (const row of this.store.list({ limit: RECENT_ROWS })) this.remember(row);
     this.lastId = this.store.lastId();
     // Not the -shm file: reading touches it, so watching it would wake this watcher with its own reads.
@@ -79,7 +87,15 @@ export class StoreWatcher extends EventEmitter<StoreWatcherEvents> {
     try {
       const fresh = this.store.list({ afterId: this.lastId, oldestFirst: true, limit: NEW_ROWS_PER_CHECK });
       const recent = this.store.list({ limit: RECENT_ROWS }).reverse();
-      rows = [...recent.filter((row) => row.id <= this.lastId), ...fresh];
+      const windowStart = recent[0]?.id ?? Infinity;
+      const older: ExchangeSummary[] = [];
+      for (const id of [...this.unsettled].filter((id) => id < windowStart).slice(0, UNSETTLED_PER_CHECK)) {
+        const row = this.store.summary(id);
+        // Gone (pruned): nothing more will happen to it.
+        if (row) older.push(row);
+        else this.unsettled.delete(id);
+      }
+      rows = [...older, ...recent.filter((row) => row.id <= this.lastId), ...fresh];
     } catch {
       // Locked or busy: the next change or poll tries again.
       return;
@@ -92,12 +108,16 @@ export class StoreWatcher extends EventEmitter<StoreWatcherEvents> {
 
   /** True when the row is new or changed since it was last seen. */
   private remember(row: ExchangeSummary): boolean {
+    if (row.state === 'pending' || row.nextAttemptAt !== undefined) this.unsettled.add(row.id);
+    else this.unsettled.delete(row.id);
     const print = JSON.stringify(row);
     if (this.seen.get(row.id) === print) return false;
     this.seen.set(row.id, print);
-    // Only the recent window is compared, so the map stays small however long the page is open.
-    if (this.seen.size > RECENT_ROWS * 4) {
-      const cut = [...this.seen.keys()].sort((a, b) => a - b).slice(0, this.seen.size - RECENT_ROWS * 2);
+    // Only the recent window (and the unsettled rows, re-read until they settle) is compared, so the map stays small
+    // however long the page is open.
+    if (this.seen.size > RECENT_ROWS * 4 + this.unsettled.size) {
+      const settled = [...this.seen.keys()].filter((id) => !this.unsettled.has(id));
+      const cut = settled.sort((a, b) => a - b).slice(0, settled.length - RECENT_ROWS * 2);
       for (const id of cut) this.seen.delete(id);
     }
     return true;

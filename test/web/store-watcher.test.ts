@@ -1,0 +1,78 @@
+// The store watcher behind `hooktunnel web`'s live feed: a row another process recorded as pending reaches the page
+// again once it settles, however many newer rows a burst put above it.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { ExchangeSummary } from '../../src/exchange.js';
+import type { Recording } from '../../src/store/recording.js';
+import { Store } from '../../src/store/store.js';
+import { StoreWatcher } from '../../src/web/store-watcher.js';
+
+let dir: string;
+let store: Store;
+let watcher: StoreWatcher;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hooktunnel-watcher-'));
+  store = Store.open(join(dir, 'capture.db'));
+});
+
+afterEach(() => {
+  watcher?.stop();
+  store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function begin(path: string): Recording {
+  return store.begin({
+    deliveryId: null,
+    replayOf: null,
+    url: null,
+    target: 'http://127.0.0.1:1',
+    receivedAt: Date.now(),
+    method: 'POST',
+    path,
+    headers: [],
+    body: Buffer.from('x'),
+  });
+}
+
+function finish(recording: Recording): void {
+  recording.respond(200, []);
+  recording.complete(1);
+}
+
+/** The next event for this id that satisfies `match`. */
+function nextEvent(id: number, match: (e: ExchangeSummary) => boolean): Promise<ExchangeSummary> {
+  return new Promise((resolve) => {
+    const listener = (e: ExchangeSummary) => {
+      if (e.id !== id || !match(e)) return;
+      watcher.off('exchange', listener);
+      resolve(e);
+    };
+    watcher.on('exchange', listener);
+  });
+}
+
+it('reports a pending row settling after a burst of 200 newer rows pushed it out of the recent window', async () => {
+  watcher = new StoreWatcher(store, { watchFiles: true });
+  watcher.start();
+  const slow = begin('/slow');
+  store.writes.commitBatch();
+  await nextEvent(slow.id, (e) => e.state === 'pending');
+
+  const burst = Array.from({ length: 200 }, (_, i) => begin(`/burst/${i}`));
+  for (const recording of burst) finish(recording);
+  store.writes.commitBatch();
+  const last = burst[burst.length - 1].id;
+  await nextEvent(last, (e) => e.state === 'complete');
+
+  // Finished last, far below the newest 50 rows: the page still shows it pending until it hears of this.
+  finish(slow);
+  store.writes.commitBatch();
+  watcher.schedule();
+  const settled = await nextEvent(slow.id, (e) => e.state === 'complete');
+  expect(settled).toMatchObject({ path: '/slow', status: 200 });
+});
