@@ -84,20 +84,24 @@ function upsert(s: Summary): void {
     return;
   }
   if (state.query) return scheduleReload();
-  // Newest first: a new id goes on top; anything older than the loaded page is found by paging.
-  if (state.items.length === 0 || s.id > state.items[0].id) {
-    state.items.unshift(s);
-    rows.prepend(rowFor(s, handlers, false));
-    // A long session must not grow the page without bound: the oldest rows leave, "load older" brings them back.
-    while (state.items.length > MAX_LIST_ROWS) {
-      state.items.pop();
-      rows.lastElementChild?.remove();
-      state.next = state.items[state.items.length - 1].id;
-      byId('more').hidden = false;
-    }
-    byId('empty').hidden = true;
-    drawToolbar();
+  // Newest first, each id in its place: exchanges finish in any order (a slow one keeps the lower id it got on
+  // arrival, and another process's rows come a poll later), so a new id is not always the highest. Only one older
+  // than everything loaded while older pages remain is left out: "load older" finds it there.
+  const oldest = state.items[state.items.length - 1];
+  if (oldest && s.id < oldest.id && state.next !== null) return;
+  let place = state.items.findIndex((item) => item.id < s.id);
+  if (place < 0) place = state.items.length;
+  state.items.splice(place, 0, s);
+  rows.insertBefore(rowFor(s, handlers, false), rows.children[place] ?? null);
+  // A long session must not grow the page without bound: the oldest rows leave, "load older" brings them back.
+  while (state.items.length > MAX_LIST_ROWS) {
+    state.items.pop();
+    rows.lastElementChild?.remove();
+    state.next = state.items[state.items.length - 1].id;
+    byId('more').hidden = false;
   }
+  byId('empty').hidden = true;
+  drawToolbar();
 }
 
 let reloadTimer: number | undefined;

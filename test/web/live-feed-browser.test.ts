@@ -1,0 +1,84 @@
+// The inspector page as the exchanges of a real `hooktunnel listen` come and go, in a real headless Chromium: rows
+// that finish out of order, replays the app never got, and what the page says when things change under it.
+
+import type { ServerResponse } from 'node:http';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
+import type { Page } from 'playwright-core';
+import { createRelay, type Relay } from '../../relay-server/relay.js';
+import { startListen, tempHome, type ListenProcess } from '../helpers/cli.js';
+import { send, startLocalApp, waitFor, type LocalApp } from '../helpers/http.js';
+import { launchBrowser, type Browser } from './browser.js';
+
+// A browser, a relay, listen and a local app on a 2-core machine running the whole suite: room to be slow.
+vi.setConfig({ testTimeout: 60_000 });
+
+const home = tempHome();
+let relay: Relay;
+let app: LocalApp;
+let listen: ListenProcess;
+let inspectorUrl: string;
+let browser: Browser;
+let page: Page;
+/** Answers the app holds back (path → response) until a test releases them. */
+const held = new Map<string, ServerResponse>();
+
+beforeAll(async () => {
+  relay = createRelay({ port: 0, host: '127.0.0.1' });
+  const relayUrl = await relay.start();
+  app = await startLocalApp((req, res) => {
+    if (req.url!.startsWith('/hold/')) return void held.set(req.url!, res);
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.end('ok');
+  });
+  listen = await startListen([String(app.port), '--relay', relayUrl, '--db', home.db, '--inspect-port', '0'], home.env);
+  inspectorUrl = listen.events.find((e) => e.type === 'ready')!.inspector as string;
+  browser = await launchBrowser();
+}, 60_000);
+
+afterAll(async () => {
+  for (const res of held.values()) res.destroy();
+  await browser?.close();
+  await listen?.stop();
+  await app?.close();
+  await relay?.close();
+  home.cleanup();
+});
+
+beforeEach(async () => {
+  page = await browser.context.newPage();
+  page.setDefaultTimeout(20_000);
+  await page.goto(inspectorUrl);
+  await page.waitForSelector('body[data-ready="true"]');
+});
+
+afterEach(async () => {
+  await page?.close();
+});
+
+const row = (id: number) => page.locator(`tr[data-id="${id}"]`);
+
+/** The id listen recorded for this path. */
+async function idOf(path: string): Promise<number> {
+  const event = await listen.waitForRequest((e) => e.path === path, `an exchange for ${path}`);
+  return event.id as number;
+}
+
+const shownIds = () => page.$$eval('#rows tr', (trs) => trs.map((tr) => Number(tr.getAttribute('data-id'))));
+
+it('lists an exchange that finished after a later one, in its place by id', async () => {
+  // The first request gets the lower id on arrival, but its answer comes last.
+  const slow = send(`${listen.url}/hold/slow`, { body: 'slow' });
+  await waitFor(() => held.get('/hold/slow'), 'the app to hold /hold/slow');
+  await send(`${listen.url}/fast`, { body: 'fast' });
+  const fast = await idOf('/fast');
+  await row(fast).waitFor();
+
+  held.get('/hold/slow')!.end('late');
+  held.delete('/hold/slow');
+  expect((await slow).status).toBe(200);
+  const slowId = await idOf('/hold/slow');
+  expect(slowId).toBeLessThan(fast);
+  await row(slowId).waitFor();
+  const ids = await shownIds();
+  expect(ids).toEqual([...ids].sort((a, b) => b - a));
+});
