@@ -27,6 +27,8 @@ beforeAll(async () => {
   const relayUrl = await relay.start();
   app = await startLocalApp((req, res) => {
     if (req.url!.startsWith('/hold/')) return void held.set(req.url!, res);
+    // An app that never answers these: hooktunnel records its own 502.
+    if (req.url!.startsWith('/drop/')) return void res.socket!.destroy();
     res.writeHead(200, { 'Content-Type': 'text/plain' });
     res.end('ok');
   });
@@ -81,4 +83,20 @@ it('lists an exchange that finished after a later one, in its place by id', asyn
   await row(slowId).waitFor();
   const ids = await shownIds();
   expect(ids).toEqual([...ids].sort((a, b) => b - a));
+});
+
+it('says a replay or retry the app never answered is a failure, with the reason, not "replayed: 502"', async () => {
+  await send(`${listen.url}/drop/replay`, { body: 'x' });
+  const id = await idOf('/drop/replay');
+  await row(id).click();
+  await page.waitForSelector('[data-action="replay"]:not([disabled])');
+
+  await page.click('[data-action="replay"]');
+  await page.waitForSelector('#message.error');
+  const replayed = await page.textContent('#message');
+  expect(replayed).toMatch(new RegExp(`^replay of #${id} failed: the local app at .+ closed the connection without answering \\(recorded as #\\d+\\)$`));
+
+  await page.click('[data-action="retry"]');
+  await page.waitForFunction((id) => document.querySelector('#message')?.textContent?.startsWith(`retry of #${id} failed: `), id);
+  expect(await page.getAttribute('#message', 'class')).toBe('error');
 });

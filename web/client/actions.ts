@@ -17,9 +17,19 @@ export interface PageContext {
   say(text: string, kind?: 'info' | 'error'): void;
 }
 
-function replayMessage(id: number, exchange: Summary, resign: { resigned: boolean; reason?: string } | null): string {
+/**
+ * The app never answered (not running, timed out): hooktunnel's own 502/504 is recorded as the status, but it is a
+ * failure to be said as one, with the reason, as `hooktunnel replay` says it, not "replayed: 502".
+ */
+function failure(exchange: Summary): string | null {
+  return exchange.state === 'failed' ? (exchange.error?.message ?? statusText(exchange)) : null;
+}
+
+function sayReplayed(page: PageContext, id: number, exchange: Summary, resign: { resigned: boolean; reason?: string } | null): void {
+  const failed = failure(exchange);
+  if (failed) return page.say(`replay of #${id} failed: ${failed} (recorded as #${exchange.id})`, 'error');
   const signed = resign ? (resign.resigned ? ', re-signed' : `, not re-signed: ${resign.reason ?? ''}`) : '';
-  return `#${id} replayed as #${exchange.id}: ${statusText(exchange)}${signed}`;
+  page.say(`#${id} replayed as #${exchange.id}: ${statusText(exchange)}${signed}`);
 }
 
 export function pageActions(page: PageContext): DetailActions {
@@ -35,18 +45,22 @@ export function pageActions(page: PageContext): DetailActions {
       if (!page.canWrite()) return say('replay needs the URL hooktunnel printed (with ?k=…)', 'error');
       say(`replaying #${id}…`);
       api.replay(id, resign).then(
-        (result) => say(replayMessage(id, result.exchange, result.resign)),
+        (result) => sayReplayed(page, id, result.exchange, result.resign),
         (error: Error) => say(`replay of #${id} failed: ${error.message}`, 'error'),
       );
     },
     edit(detail: Detail) {
-      void openEditor(detail, (result) => say(replayMessage(detail.summary.id, result.exchange, result.resign))).catch((error: Error) => say(error.message, 'error'));
+      void openEditor(detail, (result) => sayReplayed(page, detail.summary.id, result.exchange, result.resign)).catch((error: Error) => say(error.message, 'error'));
     },
     retry(id: number) {
       if (!page.canWrite()) return say('retry needs the URL hooktunnel printed (with ?k=…)', 'error');
       say(`retrying #${id}…`);
       api.retry(id).then(
-        (result) => say(`#${id} retried: ${statusText(result.exchange)}`),
+        (result) => {
+          const failed = failure(result.exchange);
+          if (failed) say(`retry of #${id} failed: ${failed}`, 'error');
+          else say(`#${id} retried: ${statusText(result.exchange)}`);
+        },
         (error: Error) => say(`retry of #${id} failed: ${error.message}`, 'error'),
       );
     },
