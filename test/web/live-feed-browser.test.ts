@@ -100,3 +100,18 @@ it('says a replay or retry the app never answered is a failure, with the reason,
   await page.waitForFunction((id) => document.querySelector('#message')?.textContent?.startsWith(`retry of #${id} failed: `), id);
   expect(await page.getAttribute('#message', 'class')).toBe('error');
 });
+
+it('diffs every value of a repeated header, as `hooktunnel diff` does, not only the last', async () => {
+  await send(`${listen.url}/diff/one`, { headers: ['X-Dup', 'first', 'X-Dup', 'same'], body: 'body' });
+  const a = await idOf('/diff/one');
+  await send(`${listen.url}/diff/two`, { headers: ['X-Dup', 'changed', 'X-Dup', 'same'], body: 'body' });
+  const b = await idOf('/diff/two');
+  await row(a).locator('input[type="checkbox"]').click();
+  await row(b).locator('input[type="checkbox"]').click();
+  await page.click('#diff');
+  await page.waitForSelector('[data-diff="headers"]');
+  const cells = await page.$$eval('[data-diff="headers"] tbody tr', (trs) =>
+    trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => [...td.querySelectorAll('div')].map((d) => d.textContent).join('|') || td.textContent)),
+  );
+  expect(cells).toContainEqual(['~', 'X-Dup', 'first|same', 'changed|same']);
+});

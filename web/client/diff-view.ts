@@ -16,19 +16,36 @@ const show = (value: unknown) => {
 const head = (a: number, b: number, first: string) =>
   el('thead', {}, [el('tr', {}, [el('th', { class: 'op' }), el('th', { text: first }), el('th', { text: `#${a}` }), el('th', { text: `#${b}` })])]);
 
-function headerDiff(a: HeaderPairs, b: HeaderPairs, ids: [number, number]): HTMLElement {
-  const lower = (pairs: HeaderPairs) => new Map(pairs.map(([n, v]) => [n.toLowerCase(), { n, v }]));
-  const ma = lower(a);
-  const mb = lower(b);
-  const rows: HTMLElement[] = [];
-  for (const [key, { n, v }] of ma) {
-    const other = mb.get(key);
-    if (!other) rows.push(el('tr', { class: 'removed' }, [el('td', { text: '−' }), el('td', { text: n }), el('td', { text: v }), el('td')]));
-    else if (other.v !== v) rows.push(el('tr', { class: 'changed' }, [el('td', { text: '~' }), el('td', { text: n }), el('td', { text: v }), el('td', { text: other.v })]));
+/**
+ * Every value of a header, in order, under its lower-case name (the first spelling shown), as `hooktunnel diff`
+ * groups them: a repeated header differs when any of its values does, not only its last.
+ */
+function group(pairs: HeaderPairs): Map<string, { n: string; values: string[] }> {
+  const map = new Map<string, { n: string; values: string[] }>();
+  for (const [n, v] of pairs) {
+    const entry = map.get(n.toLowerCase()) ?? { n, values: [] };
+    entry.values.push(v);
+    map.set(n.toLowerCase(), entry);
   }
-  for (const [key, { n, v }] of mb) if (!ma.has(key)) rows.push(el('tr', { class: 'added' }, [el('td', { text: '+' }), el('td', { text: n }), el('td'), el('td', { text: v })]));
+  return map;
+}
+
+/** One line per value. */
+const valuesCell = (values: string[]) => el('td', {}, values.map((v) => el('div', { text: v })));
+
+function headerDiff(a: HeaderPairs, b: HeaderPairs, ids: [number, number]): HTMLElement {
+  const ma = group(a);
+  const mb = group(b);
+  const same = (x: string[], y: string[]) => x.length === y.length && x.every((v, i) => v === y[i]);
+  const rows: HTMLElement[] = [];
+  for (const [key, { n, values }] of ma) {
+    const other = mb.get(key);
+    if (!other) rows.push(el('tr', { class: 'removed' }, [el('td', { text: '−' }), el('td', { text: n }), valuesCell(values), el('td')]));
+    else if (!same(values, other.values)) rows.push(el('tr', { class: 'changed' }, [el('td', { text: '~' }), el('td', { text: n }), valuesCell(values), valuesCell(other.values)]));
+  }
+  for (const [key, { n, values }] of mb) if (!ma.has(key)) rows.push(el('tr', { class: 'added' }, [el('td', { text: '+' }), el('td', { text: n }), el('td'), valuesCell(values)]));
   if (rows.length === 0) return el('p', { class: 'muted', text: 'headers are the same' });
-  return el('table', { class: 'diff-table' }, [head(ids[0], ids[1], 'header'), el('tbody', {}, rows)]);
+  return el('table', { class: 'diff-table', attrs: { 'data-diff': 'headers' } }, [head(ids[0], ids[1], 'header'), el('tbody', {}, rows)]);
 }
 
 function bodyDiff(diff: DiffResult): Child {
