@@ -11,7 +11,7 @@ import type { Exchange, ExchangeSummary, HeaderPairs, WebhookInfo } from '../exc
 import { DeliveryLedger } from './deliveries.js';
 import { migrate, NewerSchemaError } from './migrations.js';
 import { isAlive } from './process-alive.js';
-import { planPrune, pruneExchanges, type PruneOptions, type PrunePlan } from './prune.js';
+import { planPrune, pruneExchanges, PRUNED_COUNTER, type PruneOptions, type PrunePlan } from './prune.js';
 import { prepareRecordingStatements, Recording, type ExchangeStart, type RecordingStatements } from './recording.js';
 import { DEFAULT_BUFFER_LIMITS, WriteBehind, type BufferLimits } from './write-behind.js';
 import { PID_ALIVE_FUNCTION, REQUEST_INCOMPLETE, SHOWN_STATE, SUMMARY_COLUMNS, toSummary, type Row } from './rows.js';
@@ -301,6 +301,11 @@ export class Store {
   planPrune(options: PruneOptions): PrunePlan {
     this.writes.commitBatch();
     return planPrune(this.db, options);
+  }
+
+  /** Exchanges pruned over the life of this database, by any process: a change means rows are gone. */
+  prunedTotal(): number {
+    return (this.statements.counter.get(PRUNED_COUNTER) as number | undefined) ?? 0;
   }
 
   /** Exchanges dropped because the write-behind buffer overflowed, over the life of this database. */

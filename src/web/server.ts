@@ -52,6 +52,8 @@ export class Inspector {
     this.watcher = new StoreWatcher(options.store, { watchFiles: options.info.mode === 'web' });
     // Rows other processes record (a second listen, `hooktunnel replay`) reach the page too.
     this.watcher.on('exchange', (e) => this.feed.add(e));
+    // Deleted rows are not news of any exchange: the page is told to read its list again.
+    this.watcher.on('pruned', () => this.hub.send('pruned', {}));
     // The store is read only while a page is open: a listen nobody watches pays nothing for the inspector.
     this.hub = new SseHub((count) => {
       if (count === 1 && !this.watching) this.watcher.start();

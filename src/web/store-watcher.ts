@@ -20,10 +20,13 @@ const UNSETTLED_PER_CHECK = 1_000;
 
 export interface StoreWatcherEvents {
   exchange: [ExchangeSummary];
+  /** Exchanges were deleted (`hooktunnel prune`, `listen --keep`): rows a page shows may be gone. */
+  pruned: [];
 }
 
 export class StoreWatcher extends EventEmitter<StoreWatcherEvents> {
   private lastId = 0;
+  private pruned = 0;
   private readonly seen = new Map<number, string>();
   /**
    * Rows last seen pending or with an attempt due: they will change, however far below the recent window a burst of
@@ -54,6 +57,7 @@ export class StoreWatcher extends EventEmitter<StoreWatcherEvents> {
     this.unsettled.clear();
     for (const row of this.store.list({ limit: RECENT_ROWS })) this.remember(row);
     this.lastId = this.store.lastId();
+    this.pruned = this.store.prunedTotal();
     // Not the -shm file: reading touches it, so watching it would wake this watcher with its own reads.
     if (this.options.watchFiles && this.store.path !== ':memory:') this.changes = watchDatabase(this.store.path, () => this.schedule(), POLL_MS);
     else {
@@ -84,7 +88,9 @@ export class StoreWatcher extends EventEmitter<StoreWatcherEvents> {
   private check(): void {
     if (this.closed) return;
     let rows: ExchangeSummary[];
+    let pruned: number;
     try {
+      pruned = this.store.prunedTotal();
       const fresh = this.store.list({ afterId: this.lastId, oldestFirst: true, limit: NEW_ROWS_PER_CHECK });
       const recent = this.store.list({ limit: RECENT_ROWS }).reverse();
       const windowStart = recent[0]?.id ?? Infinity;
@@ -99,6 +105,10 @@ export class StoreWatcher extends EventEmitter<StoreWatcherEvents> {
     } catch {
       // Locked or busy: the next change or poll tries again.
       return;
+    }
+    if (pruned !== this.pruned) {
+      this.pruned = pruned;
+      this.emit('pruned');
     }
     for (const row of rows) {
       if (this.remember(row)) this.emit('exchange', row);

@@ -5,7 +5,7 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createRelay, type Relay } from '../../relay-server/relay.js';
-import { startListen, tempHome, type ListenProcess } from '../helpers/cli.js';
+import { runCli, startListen, tempHome, type ListenProcess } from '../helpers/cli.js';
 import { send, startLocalApp, waitFor, type LocalApp } from '../helpers/http.js';
 import { launchBrowser, type Browser } from './browser.js';
 
@@ -114,4 +114,21 @@ it('diffs every value of a repeated header, as `hooktunnel diff` does, not only 
     trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => [...td.querySelectorAll('div')].map((d) => d.textContent).join('|') || td.textContent)),
   );
   expect(cells).toContainEqual(['~', 'X-Dup', 'first|same', 'changed|same']);
+});
+
+// Last: it deletes what the tests above recorded.
+it('drops the rows `hooktunnel prune` deleted, and says so for the one on show', async () => {
+  await send(`${listen.url}/prune/old`, { body: 'old' });
+  const old = await idOf('/prune/old');
+  await send(`${listen.url}/prune/new`, { body: 'new' });
+  const kept = await idOf('/prune/new');
+  await row(kept).waitFor();
+  await row(old).click();
+  await page.waitForSelector('pre[data-view="text"]');
+
+  const pruned = await runCli(['prune', '--keep', '1', '--yes', '--db', home.db], { env: home.env });
+  expect(pruned.code).toBe(0);
+  await page.waitForSelector(`[data-gone="${old}"]`);
+  expect(await page.textContent('#detail')).toBe(`#${old} is no longer in the database (pruned).`);
+  await page.waitForFunction((kept) => [...document.querySelectorAll('#rows tr')].map((tr) => tr.getAttribute('data-id')).join() === String(kept), kept);
 });

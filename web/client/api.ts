@@ -2,10 +2,20 @@
 
 import type { Detail, DiffResult, Info, Summary } from './types.js';
 
+/** An answer other than 2xx, with its status (404: the exchange is gone, pruned). */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
 async function check(response: Response): Promise<Response> {
   if (response.ok) return response;
   const message = (await response.text()).trim();
-  throw new Error(message || `HTTP ${response.status}`);
+  throw new ApiError(message || `HTTP ${response.status}`, response.status);
 }
 
 async function getJson<T>(url: string): Promise<T> {

@@ -1,7 +1,7 @@
 // The inspector page: loads the list, follows the live feed, and wires the detail pane, actions, filter and keys.
 
 import { pageActions } from './actions.js';
-import { api, harUrl } from './api.js';
+import { api, ApiError, harUrl } from './api.js';
 import { byId, el, replaceChildren } from './dom.js';
 import { renderDetail } from './detail.js';
 import { openDiff } from './diff-view.js';
@@ -145,8 +145,33 @@ async function select(id: number, options: { keepTab?: boolean } = {}): Promise<
     state.detail = detail;
     drawDetail();
   } catch (error) {
+    if (state.selected !== id) return;
+    if (error instanceof ApiError && error.status === 404) return forget(id);
     replaceChildren(detailHost, [el('p', { class: 'error', text: `could not load #${id}: ${(error as Error).message}` })]);
   }
+}
+
+/** The exchange was deleted (`hooktunnel prune`, `listen --keep`): its row goes, and the detail says why. */
+function forget(id: number): void {
+  const at = state.items.findIndex((s) => s.id === id);
+  if (at >= 0) {
+    state.items.splice(at, 1);
+    rows.children[at]?.remove();
+  }
+  state.marked = state.marked.filter((m) => m !== id);
+  drawToolbar();
+  byId('empty').hidden = state.items.length > 0;
+  if (state.selected === id) {
+    state.detail = null;
+    delete detailHost.dataset.bodyKey;
+    replaceChildren(detailHost, [el('p', { class: 'muted', attrs: { 'data-gone': String(id) }, text: `#${id} is no longer in the database (pruned).` })]);
+  }
+}
+
+/** Rows were deleted by some process: the list is read again, and the exchange on show checked. */
+function pruned(): void {
+  scheduleReload();
+  if (state.selected !== null) void select(state.selected, { keepTab: true });
 }
 
 function drawDetail(): void {
@@ -174,6 +199,7 @@ function follow(): void {
   events.addEventListener('exchanges', (event) => {
     for (const exchange of JSON.parse((event as MessageEvent<string>).data) as Summary[]) upsert(exchange);
   });
+  events.addEventListener('pruned', pruned);
   events.addEventListener('info', (event) => drawInfo(JSON.parse((event as MessageEvent<string>).data) as Info));
   events.addEventListener('open', () => byId('live').classList.add('on'));
   events.addEventListener('error', () => byId('live').classList.remove('on'));
