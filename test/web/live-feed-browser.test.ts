@@ -116,6 +116,33 @@ it('diffs every value of a repeated header, as `hooktunnel diff` does, not only 
   expect(cells).toContainEqual(['~', 'X-Dup', 'first|same', 'changed|same']);
 });
 
+it('says the connection is lost when listen stops, instead of the tunnel\'s last "● online"', async () => {
+  const own = tempHome();
+  const relayUrl = `http://127.0.0.1:${relay.port}`;
+  const other = await startListen([String(app.port), '--relay', relayUrl, '--db', own.db, '--inspect-port', '0'], own.env);
+  const tab = await browser.context.newPage();
+  try {
+    await tab.goto(other.events.find((e) => e.type === 'ready')!.inspector as string);
+    await tab.waitForSelector('body[data-ready="true"]');
+    await send(`${other.url}/stopping`, { body: 'x' });
+    await tab.locator('#rows tr').first().click();
+    await tab.waitForSelector('[data-action="replay"]:not([disabled])');
+    await tab.waitForSelector('.connection.conn-online');
+
+    expect(await other.stop()).toBe(0);
+    await tab.waitForSelector('.connection.conn-disconnected');
+    expect(await tab.textContent('.connection')).toBe('● disconnected');
+    expect(await tab.textContent('#live')).toBe('disconnected');
+    await tab.click('[data-action="replay"]');
+    await tab.waitForSelector('#message.error');
+    expect(await tab.textContent('#message')).toMatch(/^replay of #1 failed: cannot reach hooktunnel at http:\/\/127\.0\.0\.1:\d+: has it stopped\?$/);
+  } finally {
+    await tab.close();
+    await other.stop();
+    own.cleanup();
+  }
+});
+
 // Last: it deletes what the tests above recorded.
 it('drops the rows `hooktunnel prune` deleted, and says so for the one on show', async () => {
   await send(`${listen.url}/prune/old`, { body: 'old' });

@@ -18,12 +18,21 @@ async function check(response: Response): Promise<Response> {
   throw new ApiError(message || `HTTP ${response.status}`, response.status);
 }
 
+/** fetch, with the one failure that is no answer at all (the hooktunnel process is gone) said in words. */
+async function request(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch {
+    throw new Error(`cannot reach hooktunnel at ${location.origin}: has it stopped?`);
+  }
+}
+
 async function getJson<T>(url: string): Promise<T> {
-  return (await check(await fetch(url, { headers: { Accept: 'application/json' } }))).json() as Promise<T>;
+  return (await check(await request(url, { headers: { Accept: 'application/json' } }))).json() as Promise<T>;
 }
 
 export async function postJson<T>(url: string, body: unknown): Promise<T> {
-  const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await request(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   return (await check(response)).json() as Promise<T>;
 }
 
@@ -39,10 +48,10 @@ export const api = {
   /** A window of body bytes; `decoded` asks for the gunzipped bytes. */
   bytes: async (id: number, part: 'request' | 'response', offset: number, length: number, decoded: boolean) => {
     const params = new URLSearchParams({ offset: String(offset), length: String(length), decoded: decoded ? '1' : '0' });
-    const response = await check(await fetch(`/api/exchanges/${id}/body/${part}?${params}`));
+    const response = await check(await request(`/api/exchanges/${id}/body/${part}?${params}`));
     return new Uint8Array(await response.arrayBuffer());
   },
-  curl: async (id: number) => (await check(await fetch(`/api/exchanges/${id}/curl`))).text(),
+  curl: async (id: number) => (await check(await request(`/api/exchanges/${id}/curl`))).text(),
   diff: (a: number, b: number) => getJson<DiffResult>(`/api/diff?a=${a}&b=${b}`),
   replay: (id: number, resign: boolean) => postJson<{ exchange: Summary; resign: { resigned: boolean; reason?: string } | null }>(`/api/exchanges/${id}/replay`, { resign }),
   replayEdited: (id: number, edit: unknown) =>

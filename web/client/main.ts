@@ -196,13 +196,29 @@ function moveSelection(step: number): void {
 
 function follow(): void {
   const events = new EventSource('/api/events');
+  const live = byId('live');
+  let info: Info | null = null;
   events.addEventListener('exchanges', (event) => {
     for (const exchange of JSON.parse((event as MessageEvent<string>).data) as Summary[]) upsert(exchange);
   });
   events.addEventListener('pruned', pruned);
-  events.addEventListener('info', (event) => drawInfo(JSON.parse((event as MessageEvent<string>).data) as Info));
-  events.addEventListener('open', () => byId('live').classList.add('on'));
-  events.addEventListener('error', () => byId('live').classList.remove('on'));
+  events.addEventListener('info', (event) => {
+    info = JSON.parse((event as MessageEvent<string>).data) as Info;
+    drawInfo(info);
+  });
+  events.addEventListener('open', () => {
+    live.classList.add('on');
+    live.textContent = 'live';
+    live.title = 'live feed connected';
+  });
+  // The hooktunnel process stopped (or is restarting): the tunnel's last state ("● online") is not news any more.
+  // The browser keeps trying; once back, the server sends its info again.
+  events.addEventListener('error', () => {
+    live.classList.remove('on');
+    live.textContent = 'disconnected';
+    live.title = 'lost the connection to hooktunnel (stopped?); reconnecting';
+    if (info?.connection) drawInfo({ ...info, connection: 'disconnected' });
+  });
 }
 
 async function main(): Promise<void> {
