@@ -165,6 +165,8 @@ describe('refusals and errors', () => {
     [['listen', '3000', '--name', 'bad name!'], '--name: name "bad name!" must be 1-63 lowercase letters, digits or dashes'],
     [['listen', '3000', '--embedded-port', 'abc'], '--embedded-port "abc" is not a port (0-65535)'],
     [['listen', '3000', '--ack-status', '202'], '--ack-status needs acknowledge mode'],
+    // Every request would fail as if the app broke the connection: the HTTP client refuses such a Host header.
+    [['listen', '3000', '--host-header', 'localhost\nX-Injected: 1'], '--host-header contains a control character'],
     [['ls', '--path', 'hook'], '--path "hook" does not start with /'],
     [['export', '--json', '-', '--path', 'hook'], '--path "hook" does not start with /'],
     [['relay', '--port', '99999'], '--port "99999" is not a port (0-65535)'],

@@ -82,6 +82,7 @@ describe('parseProjectConfig', () => {
     ['two modes', 'routes:\n  /a:\n    forward: 1\n    ack: 2\n', /has more than one of forward, ack and mock/],
     ['bad prefix', 'routes:\n  stripe: 1\n', /^h\.yml:2:3: routes\.stripe: a route is a path prefix/],
     ['mock status', 'routes:\n  /a:\n    mock: { status: 700 }\n', /^h\.yml:3:21: routes\.\/a\.mock\.status: 700 is not an HTTP status/],
+    ['host-header with a line break', 'routes:\n  /a:\n    forward: 1\n    host-header: "a\\nb"\n', /^h\.yml:4:18: routes\.\/a\.host-header contains a control character/],
     ['mock with a timeout', 'routes:\n  /a:\n    mock: {}\n    timeout: 1s\n', /timeout and host-header do not apply/],
     ['literal token', 'token: abc123\n', /^h\.yml:1:8: token: must name an environment variable/],
     ['unset variable', 'name: ${NOPE_NOT_SET}\n', /^h\.yml:1:7: name: the environment variable NOPE_NOT_SET is not set$/],
