@@ -172,6 +172,7 @@ function readRoutes(reader: YamlReader, node: Node | null, checked: <T>(node: No
 
 function readMock(reader: YamlReader, node: Node | null, path: string): MockAnswer {
   const mock: MockAnswer = { status: 200, headers: [], body: Buffer.alloc(0) };
+  let length: { node: Node | null; at: string; text: string } | undefined;
   for (const { key, value } of reader.entries(node, path, MOCK_KEYS)) {
     const at = `${path}.${key}`;
     if (key === 'status') {
@@ -184,11 +185,16 @@ function readMock(reader: YamlReader, node: Node | null, path: string): MockAnsw
         const text = reader.string(h.value, `${at}.${h.key}`);
         if (/[\r\n\0]/.test(text)) throw reader.fail(h.value, `${at}.${h.key}`, 'a header value cannot hold a line break');
         headers.push([h.key, text]);
+        if (h.key.toLowerCase() === 'content-length') length = { node: h.value, at: `${at}.${h.key}`, text };
       }
       mock.headers = headers;
     } else {
       mock.body = Buffer.from(reader.string(value, at));
     }
+  }
+  // A length that is not the body's leaves the sender waiting for bytes that never come (or cuts the body short).
+  if (length && length.text.trim() !== String(mock.body.length)) {
+    throw reader.fail(length.node, length.at, `${length.text} is not the body's length (${mock.body.length} bytes); leave Content-Length out, hooktunnel sets it`);
   }
   return mock;
 }

@@ -62,6 +62,11 @@ describe('parseProjectConfig', () => {
     expect(longestTimeout([...routes, forever], 1)).toBe(0);
   });
 
+  it("a mock's Content-Length that is the body's length is kept as written", () => {
+    const config = parseProjectConfig('h.yml', 'routes:\n  /a:\n    mock:\n      headers: { content-length: "3" }\n      body: abc\n', {});
+    expect(config.routes[0].mock).toEqual({ status: 200, headers: [['content-length', '3']], body: Buffer.from('abc') });
+  });
+
   it('an empty file sets nothing', () => {
     expect(parseProjectConfig('h.yml', '# nothing yet\n', {})).toEqual({ file: 'h.yml', flags: {}, routes: [] });
   });
@@ -83,6 +88,8 @@ describe('parseProjectConfig', () => {
     ['bad prefix', 'routes:\n  stripe: 1\n', /^h\.yml:2:3: routes\.stripe: a route is a path prefix/],
     ['mock status', 'routes:\n  /a:\n    mock: { status: 700 }\n', /^h\.yml:3:21: routes\.\/a\.mock\.status: 700 is not an HTTP status/],
     ['host-header with a line break', 'routes:\n  /a:\n    forward: 1\n    host-header: "a\\nb"\n', /^h\.yml:4:18: routes\.\/a\.host-header contains a control character/],
+    // The sender would wait for two bytes that never come.
+    ['mock Content-Length not the body\'s', 'routes:\n  /a:\n    mock:\n      headers: { Content-Length: "5" }\n      body: abc\n', /^h\.yml:4:34: routes\.\/a\.mock\.headers\.Content-Length: 5 is not the body's length \(3 bytes\); leave Content-Length out/],
     ['mock with a timeout', 'routes:\n  /a:\n    mock: {}\n    timeout: 1s\n', /timeout and host-header do not apply/],
     ['literal token', 'token: abc123\n', /^h\.yml:1:8: token: must name an environment variable/],
     ['unset variable', 'name: ${NOPE_NOT_SET}\n', /^h\.yml:1:7: name: the environment variable NOPE_NOT_SET is not set$/],
