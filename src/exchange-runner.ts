@@ -237,13 +237,13 @@ class ExchangeRun implements RunningExchange, ForwardHandlers {
     try {
       const stored = recording !== undefined && recording.id > 0;
       const whole = Buffer.isBuffer(input.body);
-      let analysis = analyzeWebhook({ headers: input.headers, body: whole ? (input.body as Buffer) : EMPTY, url: input.url }, secrets, input.receivedAt);
+      let analysis = analyzeWebhook({ headers: input.headers, body: whole ? (input.body as Buffer) : EMPTY, url: input.url }, secrets, input.receivedAt, input.path);
       // A streamed (large) body is read back from the store only when its headers say it is a webhook worth checking.
       if (!whole && analysis.provider !== null) {
         // The bytes as they arrived: the stored ones may be redacted.
         const body = recording?.unredactedBody ?? (stored && options.store?.get(recording!.id)?.requestBody);
         if (!body) return null;
-        analysis = analyzeWebhook({ headers: input.headers, body, url: input.url }, secrets, input.receivedAt);
+        analysis = analyzeWebhook({ headers: input.headers, body, url: input.url }, secrets, input.receivedAt, input.path);
       }
       if (stored && options.store) return options.store.recordAnalysis(recording!.id, analysis, { isReplay: input.replayOf !== null, into: recording });
       return { ...analysis, duplicateOf: null, outOfOrder: false };

@@ -127,6 +127,28 @@ describe('signatures on the way through', () => {
     const shown = JSON.parse((await runCli(['show', String(event.id), '--json'], { env })).stdout);
     expect(shown.webhook.verification).toBe('valid');
   });
+
+  it('picks a per-path secret by the path the sender used, not the relay URL\'s /t/<id>/… path', async () => {
+    const scoped = 'whsec_scoped_to_a_path';
+    const own = tempHome();
+    const ownEnv = { ...own.env, HOOKTUNNEL_DB: own.db };
+    const secret = `stripe:/scoped/*=${scoped}`;
+    const other = await startListen([String(app.port), '--relay', `http://127.0.0.1:${relay.port}`, '--secret', secret], ownEnv);
+    try {
+      expect(new URL(other.url).pathname).toMatch(/^\/t\//);
+      const body = stripeEvent('evt_scoped', now());
+      const header = Stripe.webhooks.generateTestHeaderString({ payload: body.toString(), secret: scoped });
+      await send(`${other.url}/scoped/hook`, { headers: ['Content-Type', 'application/json', 'Stripe-Signature', header], body });
+      const event = await other.waitForRequest((e) => e.path === '/scoped/hook', 'the scoped exchange');
+      expect(event.webhook).toMatchObject({ provider: 'stripe', verification: 'valid' });
+      const verified = await runCli(['verify', String(event.id), '--secret', secret], { env: ownEnv });
+      expect(verified.stdout).toBe(`#${event.id} stripe payment_intent.succeeded: valid\n`);
+      expect(verified.code).toBe(0);
+    } finally {
+      await other.stop();
+      own.cleanup();
+    }
+  });
 });
 
 describe('trigger and exports', () => {

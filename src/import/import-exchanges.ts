@@ -39,7 +39,7 @@ export function importExchanges(store: Store, exchanges: ImportedExchange[], sec
     }
     const id = recording.id;
     // Checked against the time it was received, so a signature's age is judged as it was then.
-    store.recordAnalysis(id, analyzeWebhook({ headers: item.headers, body: item.body, url: item.url }, secrets, item.receivedAt));
+    store.recordAnalysis(id, analyzeWebhook({ headers: item.headers, body: item.body, url: item.url }, secrets, item.receivedAt, item.path));
     ids.push(id);
   }
   store.writes.commitBatch();

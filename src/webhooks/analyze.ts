@@ -6,12 +6,16 @@ import type { WebhookInput } from './provider.js';
 import type { Secrets } from './secrets.js';
 import { verifyWebhook } from './verify.js';
 
-/** Never throws: a hostile body yields nulls and a reason, not an exception. */
-export function analyzeWebhook(input: WebhookInput, secrets: Secrets, nowMs: number): WebhookAnalysis {
+/**
+ * Never throws: a hostile body yields nulls and a reason, not an exception. `path` is the exchange's path (what a
+ * per-path secret, `--secret stripe:/hooks/*=…`, names): the public URL's own path starts with the relay's `/t/<id>`,
+ * and a target's base path is not the sender's, so neither would ever match; the path of `input.url` without it.
+ */
+export function analyzeWebhook(input: WebhookInput, secrets: Secrets, nowMs: number, path?: string): WebhookAnalysis {
   // Detected once for both questions (it was the CLI's largest webhook cost under load).
   const detected = detectProvider(input);
   const description = describeWebhook(input, detected);
-  const verification = verifyWebhook(input, secrets, nowMs, { detected });
+  const verification = verifyWebhook(input, secrets, nowMs, { detected, path });
   return {
     provider: verification.provider ?? description.provider,
     eventType: description.eventType,

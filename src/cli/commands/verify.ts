@@ -35,7 +35,7 @@ export function verifyCommand(): Command {
           const exchange = store.get(id);
           if (!exchange) throw unknownId(id, store.path);
           // Checked as of arrival, so the timestamp window judges the delivery, not how long ago it was.
-          const analysis = analyzeWebhook({ headers: exchange.requestHeaders, body: exchange.requestBody, url: exchange.url }, secrets, exchange.receivedAt);
+          const analysis = analyzeWebhook({ headers: exchange.requestHeaders, body: exchange.requestBody, url: exchange.url }, secrets, exchange.receivedAt, exchange.path);
           // Without a secret now, a verdict checked earlier (at arrival, with the secret listen had) is kept, not erased.
           const stored = exchange.webhook;
           const keep = analysis.verification === 'unchecked' && stored !== null && stored !== undefined && stored.verification !== 'unchecked';
