@@ -128,6 +128,23 @@ describe('signatures on the way through', () => {
     expect(shown.webhook.verification).toBe('valid');
   });
 
+  it('re-checks as of arrival: a later event or a replay of it does not make an earlier delivery out of order or a duplicate', async () => {
+    // Events created after every one the tests above sent (the event's own time; the signature's is now).
+    const early = await sendStripe('/stripe/early', stripeEvent('evt_early', now() + 600), now());
+    await sendStripe('/stripe/later', stripeEvent('evt_later', now() + 1200), now());
+    const replay = await runCli(['replay', String(early.event.id), '--json'], { env });
+    expect(replay.code).toBe(0);
+    const replayId = (JSON.parse(replay.stdout) as { id: number }).id;
+
+    for (const id of [early.event.id as number, replayId]) {
+      const verified = await runCli(['verify', String(id), '--json'], { env });
+      expect(verified.code).toBe(0);
+      expect(JSON.parse(verified.stdout)).toMatchObject({ id, verification: 'valid', duplicateOf: null, outOfOrder: false });
+      const shown = await runCli(['show', String(id)], { env });
+      expect(shown.stdout).not.toMatch(/out of order|duplicate of/);
+    }
+  });
+
   it('picks a per-path secret by the path the sender used, not the relay URL\'s /t/<id>/… path', async () => {
     const scoped = 'whsec_scoped_to_a_path';
     const own = tempHome();

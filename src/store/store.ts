@@ -113,8 +113,9 @@ export class Store {
       firstDelivery: db
         .prepare(`SELECT min(id) FROM exchanges WHERE provider = ? AND event_id = ? AND id < ? AND replay_of IS NULL`)
         .pluck(),
-      // Answered from the (provider, event_at) index without a scan.
-      latestEvent: db.prepare(`SELECT max(event_at) FROM exchanges WHERE provider = ?`).pluck(),
+      // Deliveries recorded before this one only (lower ids: they arrived first), so `verify` of an old exchange judges
+      // it as of its arrival, not against every later event. Still the (provider, event_at) index, read from the top.
+      latestEvent: db.prepare(`SELECT max(event_at) FROM exchanges WHERE provider = ? AND id < ?`).pluck(),
       // The rowid range scan `wait` runs on every change of the file: cheap however large the store is.
       progressAfter: db.prepare(`SELECT ${PROGRESS_COLUMNS} FROM exchanges WHERE id > ? ORDER BY id LIMIT ${PROGRESS_BATCH}`),
       progressOf: db.prepare(`SELECT ${PROGRESS_COLUMNS} FROM exchanges WHERE id = ?`),
@@ -210,7 +211,7 @@ export class Store {
     // A replay repeats an event on purpose: marking it a duplicate or out of order would only be noise.
     const marks = provider !== null && !options.isReplay;
     const duplicateOf = marks && eventId ? ((firstDelivery.get(provider, eventId, id) as number | null) ?? null) : null;
-    const latest = marks && eventAt !== null ? (latestEvent.get(provider) as number | null) : null;
+    const latest = marks && eventAt !== null ? (latestEvent.get(provider, id) as number | null) : null;
     const outOfOrder = latest !== null && eventAt !== null && eventAt < latest;
     const info = { provider, eventType: analysis.eventType, eventId, verification: analysis.verification, reason: analysis.reason, duplicateOf, outOfOrder };
     if (options.into) {

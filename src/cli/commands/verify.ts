@@ -39,7 +39,8 @@ export function verifyCommand(): Command {
           // Without a secret now, a verdict checked earlier (at arrival, with the secret listen had) is kept, not erased.
           const stored = exchange.webhook;
           const keep = analysis.verification === 'unchecked' && stored !== null && stored !== undefined && stored.verification !== 'unchecked';
-          const info = keep ? stored : store.recordAnalysis(id, analysis);
+          // A replay repeats its original on purpose: no duplicate or out-of-order mark, as when it was recorded.
+          const info = keep ? stored : store.recordAnalysis(id, analysis, { isReplay: exchange.replayOf !== null });
           const kept = keep ? { checkedNow: false, reasonNow: analysis.reason } : {};
           if (flags.json) process.stdout.write(`${jsonText({ id, ...info, ...kept })}\n`);
           else {
