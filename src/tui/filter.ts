@@ -1,6 +1,7 @@
 // The `/` filter: structured terms (provider:, event:, status:, sig:, failed) and plain words matched as substrings.
 
-import type { Exchange, ExchangeSummary } from '../exchange.js';
+import type { Exchange, ExchangeSummary, HeaderPairs } from '../exchange.js';
+import { decodeBody } from '../gzip-body.js';
 
 /** Bodies larger than this are searched byte for byte (case-sensitive) instead of lower-cased as text. */
 const LOWERCASE_BODY_LIMIT = 1024 * 1024;
@@ -98,7 +99,12 @@ function bodyIncludes(body: Buffer | null, needle: string): boolean {
   return body.toString('utf8').toLowerCase().includes(needle);
 }
 
+/** The bytes as the views show them: gunzipped when the headers say gzip, so a word read in the detail is found. */
+function shownBody(headers: HeaderPairs | null, body: Buffer | null): Buffer | null {
+  return body && headers ? (decodeBody(headers, body) ?? body) : body;
+}
+
 /** Matches the request or response body; `needle` is already lower-case. */
 export function bodyMatches(e: Exchange, needle: string): boolean {
-  return bodyIncludes(e.requestBody, needle) || bodyIncludes(e.responseBody, needle);
+  return bodyIncludes(shownBody(e.requestHeaders, e.requestBody), needle) || bodyIncludes(shownBody(e.responseHeaders, e.responseBody), needle);
 }

@@ -59,6 +59,8 @@ it.each([
   ['path:/other', [4, 2]],
   ['provider:stripe', [1]],
   ['path:/other "b":[1,3]', [4]],
+  // A word of a gzip body, which the page shows decoded.
+  ['hello', [3]],
   ['nothing-matches-this', []],
 ])('filters the list with %j', async (q, ids) => {
   const page = await getJson(`/api/exchanges?q=${encodeURIComponent(q)}`);
