@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createRelay } from '../../relay-server/relay.js';
 import { BIN, runCli, startListen, tempHome, type CliResult, type ListenProcess } from '../helpers/cli.js';
 import { send, startLocalApp, waitFor } from '../helpers/http.js';
+import { MATCH_KEYS } from '../../src/match/match-expr.js';
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
@@ -185,5 +186,15 @@ describe.skipIf(process.platform !== 'linux')('hooktunnel wait', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
     expect(result.stderr).not.toContain('    at ');
+  });
+
+  it('--help shows an example of every match key', async () => {
+    const help = await runCli(['wait', '--help']);
+    expect(help.code).toBe(0);
+    const examples = help.stdout.split('Match expressions')[1];
+    for (const key of MATCH_KEYS) {
+      const example = key.replace('<name>', 'X-GitHub-Event').replace('<json.path>', 'data.object.amount');
+      expect(examples).toMatch(new RegExp(`[\\s(]${example.replace(/\./g, '\\.')}=`));
+    }
   });
 });

@@ -27,6 +27,7 @@ Match expressions (values are case-sensitive unless noted; * matches any run of 
   body.data.object.amount=2000 a value in a JSON request body (items[0].id, items.0.id work too)
   body=*needle*             the request body as text
   verified=true             the signature was checked and holds
+  route=/stripe             the hooktunnel.yml route that took it (its prefix)
 
 An exchange counts once it is answered (or failed) with no automatic retry still due.
 
