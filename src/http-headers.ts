@@ -117,8 +117,9 @@ export function headerValueText(value: string): string {
  * U+0080-U+00FF pass: a recorded value holds its bytes that way (UTF-8 `’` is \xe2\x80\x99), as Node accepts them.
  */
 export function headerValueProblem(value: string): string | undefined {
-  const bad = /[\x00-\x08\x0a-\x1f\x7f\u0100-\uffff]/.exec(value);
+  // By code point (the u flag): an emoji is one character, not half a surrogate pair shown as "\ufffd".
+  const bad = /[\x00-\x08\x0a-\x1f\x7f\u{100}-\u{10ffff}]/u.exec(value);
   if (!bad) return undefined;
   // The character itself: whoever prints this escapes it (the CLI's error output, JSON, the page's textContent).
-  return bad[0].charCodeAt(0) > 0xff ? `contains "${bad[0]}", which a header value cannot carry (only Latin-1)` : `contains a control character (${bad[0]})`;
+  return bad[0].codePointAt(0)! > 0xff ? `contains "${bad[0]}", which a header value cannot carry (only Latin-1)` : `contains a control character (${bad[0]})`;
 }

@@ -112,6 +112,7 @@ describe('replay --set-header is checked before anything is sent', () => {
     // (NUL cannot reach a program through argv at all.)
     ['X-Debug: a\u007fb', 'the value contains a control character (\\x7f)', 'cannot hold CR, LF, NUL'],
     ['X-Debug: 5€', 'the value contains "€", which a header value cannot carry', 'beyond Latin-1'],
+    ['X-Debug: ok 😀', 'the value contains "😀", which a header value cannot carry', 'beyond Latin-1'],
   ];
 
   it.each(refusals)('refuses %j with a usage error, sending and recording nothing', async (edit, message, hint) => {
