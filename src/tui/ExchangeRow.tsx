@@ -23,7 +23,9 @@ export function rowColumns(width: number): { path: number; wide: boolean } {
 export function columnTitles(width: number): string {
   const { path, wide } = rowColumns(width);
   const numbers = wide ? `${'DURATION'.padStart(8)} ${'SIZE'.padStart(8)} ` : '';
-  return `  ${'TIME'.padEnd(9)}${'METHOD'.padEnd(8)}${'PATH / EVENT'.padEnd(path + 1)}${'STATUS'.padEnd(7)}${numbers} ID`;
+  // Below 12 columns for the path (a terminal under ~45 wide) the long title would push STATUS off its column.
+  const pathTitle = path >= 'PATH / EVENT'.length ? 'PATH / EVENT' : 'PATH';
+  return `  ${'TIME'.padEnd(9)}${'METHOD'.padEnd(8)}${pathTitle.padEnd(path + 1)}${'STATUS'.padEnd(7)}${numbers} ID`;
 }
 
 export interface ExchangeRowProps {

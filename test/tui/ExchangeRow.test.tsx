@@ -29,6 +29,13 @@ describe('ExchangeRow', () => {
     expect(rowOf(makeExchange(5, { status: null, state: 'interrupted' }))).toContain(' int ');
   });
 
+  it('lines up with the column titles on a terminal 40 columns wide', () => {
+    const row = rowOf(makeExchange(42, { path: '/stripe/webhooks' }), false, 40);
+    const titles = columnTitles(40);
+    expect(row.indexOf(' 200 ') + 1).toBe(titles.indexOf('STATUS'));
+    expect(titles).toContain(' PATH ');
+  });
+
   it('drops duration and size on narrow terminals and truncates the path', () => {
     const row = rowOf(makeExchange(6, { path: `/${'x'.repeat(80)}` }), false, 60);
     expect(row.length).toBeLessThanOrEqual(60);
