@@ -186,3 +186,27 @@ describe('hooktunnel config check', () => {
     expect(missing.stderr).toContain('listen needs a target (a port or URL), or a hooktunnel.yml with routes');
   });
 });
+
+describe('hooktunnel.yml secrets outside listen', () => {
+  it('are used by verify and replay --resign too, found through HOOKTUNNEL_CONFIG (or ./hooktunnel.yml)', async () => {
+    const h = home();
+    const app = await startLocalApp();
+    onCleanup(() => app.close());
+    const sent = await runCli(['trigger', 'stripe', 'payment_intent.succeeded', '--to', String(app.port), '--secret', 'stripe=whsec_project', '--json', '--db', h.db], { env: h.env });
+    expect(sent.code).toBe(0);
+    const id = String(JSON.parse(sent.stdout).id);
+    const config = join(h.dir, 'hooktunnel.yml');
+    writeFileSync(config, 'secrets:\n  stripe: whsec_project\nroutes:\n  /: 3000\n');
+
+    const without = await runCli(['verify', id, '--db', h.db], { env: h.env });
+    expect(without.code).toBe(1);
+    const verified = await runCli(['verify', id, '--json', '--db', h.db], { env: { ...h.env, HOOKTUNNEL_CONFIG: config } });
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ provider: 'stripe', verification: 'valid' });
+    expect(JSON.parse(verified.stdout)).not.toHaveProperty('checkedNow');
+    const unsigned = await runCli(['replay', id, '--resign', '--db', h.db], { env: h.env });
+    expect(unsigned.stderr).toContain('was sent without a new signature');
+    const resigned = await runCli(['replay', id, '--resign', '--db', h.db], { env: { ...h.env, HOOKTUNNEL_CONFIG: config } });
+    expect([resigned.code, resigned.stderr]).toEqual([0, '']);
+  });
+});

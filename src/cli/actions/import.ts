@@ -9,7 +9,8 @@ import { defaultDbPath } from '../../paths.js';
 import { sanitize } from '../../sanitize.js';
 import { Store } from '../../store/store.js';
 import { readStdin } from '../read-stdin.js';
-import { loadSecrets, type SecretFlags } from '../secret-options.js';
+import type { SecretFlags } from '../secret-options.js';
+import { loadSecretsHere } from '../project-secrets.js';
 import { throwIfUnwritten } from '../unwritten.js';
 
 export interface ImportFlags extends SecretFlags {
@@ -26,7 +27,7 @@ export async function importHar(file: string, flags: ImportFlags): Promise<void>
     throw new UserError(`could not read ${file}: ${(error as Error).message}`);
   }
   const har = readHar(text, file);
-  const secrets = loadSecrets(flags);
+  const secrets = await loadSecretsHere(flags);
   // Importing into a new file is fine: it becomes a capture database like any other.
   const store = Store.open(flags.db ?? defaultDbPath());
   try {

@@ -7,7 +7,8 @@ import { exitSummary } from '../../tui/exit-summary.js';
 import { loadTui } from '../../tui/load-tui.js';
 import { StoreModel } from '../../tui/store-model.js';
 import { openExistingStore } from '../open-store.js';
-import { loadSecrets, type SecretFlags } from '../secret-options.js';
+import type { SecretFlags } from '../secret-options.js';
+import { loadSecretsHere } from '../project-secrets.js';
 import { reportUnwritten } from '../unwritten.js';
 
 /** The flags of `hooktunnel inspect` as its command parses them (the command imports this type; never the reverse). */
@@ -20,7 +21,7 @@ export interface InspectFlags extends SecretFlags {
 export async function inspect(flags: InspectFlags): Promise<void> {
   const replayTo = flags.to ? parseTarget(flags.to, '--to') : undefined;
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
-  const secrets = loadSecrets(flags);
+  const secrets = await loadSecretsHere(flags);
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UserError('inspect needs an interactive terminal', { hint: 'in scripts and pipes use `hooktunnel ls` and `hooktunnel show <id>`' });
   }

@@ -12,7 +12,8 @@ import type { Store } from '../../store/store.js';
 import { editBody } from '../../edit-body.js';
 import { openExistingStore, parseId, unknownId } from '../open-store.js';
 import { parsePathPrefix } from '../filter-options.js';
-import { loadSecrets, type SecretFlags } from '../secret-options.js';
+import type { SecretFlags } from '../secret-options.js';
+import { loadSecretsHere } from '../project-secrets.js';
 import { reportUnwritten } from '../unwritten.js';
 import { printResult, summarize } from './replay-output.js';
 
@@ -95,7 +96,7 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
   const bodyFlag = flags.edit ? '--edit' : flags.bodyFile !== undefined ? '--body-file' : undefined;
   if (bodyFlag && 'ids' in selection && selection.ids.length !== 1) throw usageError(`${bodyFlag} replays exactly one exchange, and ${selection.ids.length} ids are given`, 'give one id');
   if (flags.edit) checkEditor();
-  const secrets = loadSecrets(flags);
+  const secrets = await loadSecretsHere(flags);
   const fileBody = flags.bodyFile !== undefined ? readBodyFile(flags.bodyFile) : undefined;
   const store = openExistingStore(flags.db);
   try {

@@ -6,7 +6,8 @@ import { usageError } from '../../errors.js';
 import { exchangeToJson, type ExchangeSummary } from '../../exchange.js';
 import { logLine } from '../../output/exchange-text.js';
 import { openExistingStore, parseId, unknownId } from '../open-store.js';
-import { loadSecrets, type SecretFlags } from '../secret-options.js';
+import type { SecretFlags } from '../secret-options.js';
+import { loadSecretsHere } from '../project-secrets.js';
 import { reportUnwritten } from '../unwritten.js';
 import { jsonText } from '../../output/json-text.js';
 
@@ -35,7 +36,7 @@ function refuseSucceeded(exchanges: ExchangeSummary[], ids: number[]): void {
 export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   const selected = ids.map(parseId);
-  const secrets = loadSecrets(flags);
+  const secrets = await loadSecretsHere(flags);
   const store = openExistingStore(flags.db);
   try {
     const originals = selected.map((id) => store.summary(id) ?? throwUnknown(id, store.path));

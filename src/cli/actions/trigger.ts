@@ -11,7 +11,8 @@ import { logLine } from '../../output/exchange-text.js';
 import { defaultDbPath } from '../../paths.js';
 import { Store } from '../../store/store.js';
 import { buildTriggerRequest, listTriggerEvents } from '../../webhooks/trigger.js';
-import { loadSecrets, type SecretFlags } from '../secret-options.js';
+import type { SecretFlags } from '../secret-options.js';
+import { loadSecretsHere } from '../project-secrets.js';
 import { reportUnwritten } from '../unwritten.js';
 import { jsonText } from '../../output/json-text.js';
 
@@ -51,7 +52,7 @@ export async function trigger(provider: string | undefined, event: string | unde
   const target = parseTarget(flags.to, '--to');
   const path = triggerPath(flags.path);
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
-  const secrets = loadSecrets(flags);
+  const secrets = await loadSecretsHere(flags);
   const request = buildTriggerRequest(provider, event, { secrets, nowMs: Date.now(), path });
   if (!request.signed) process.stderr.write(chalk.yellow(`warning: no ${provider} secret configured; sending unsigned (set --secret ${provider}=… or HOOKTUNNEL_SECRET_${provider.toUpperCase()})\n`));
 

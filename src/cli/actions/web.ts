@@ -6,7 +6,8 @@ import { parseTarget } from '../../forward/target.js';
 import { jsonText } from '../../output/json-text.js';
 import { Inspector } from '../../web/server.js';
 import { openExistingStore } from '../open-store.js';
-import { loadSecrets, type SecretFlags } from '../secret-options.js';
+import type { SecretFlags } from '../secret-options.js';
+import { loadSecretsHere } from '../project-secrets.js';
 import { reportUnwritten } from '../unwritten.js';
 import { inspectPort } from '../web-options.js';
 
@@ -24,7 +25,7 @@ export async function web(flags: WebOptions): Promise<void> {
   const replayTo = flags.to ? parseTarget(flags.to, '--to') : undefined;
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   const port = inspectPort(flags.port, '--port');
-  const secrets = loadSecrets(flags);
+  const secrets = await loadSecretsHere(flags);
   const store = openExistingStore(flags.db);
   let inspector: Inspector | undefined;
   try {

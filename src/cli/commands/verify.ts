@@ -21,14 +21,14 @@ export function verifyCommand(): Command {
       '\nThe new verdict is recorded. Without a secret for the provider now, nothing is checked and a verdict recorded\nearlier is kept.\n\nExit status: 0 when every signature was checked now and is valid, 1 otherwise.\n\nExample:\n  hooktunnel verify 12 --secret stripe=whsec_…',
     )
     .action(async (ids: string[], flags: VerifyFlags) => {
-      const [{ openExistingStore, parseId, unknownId }, { loadSecrets }, { analyzeWebhook }, { sanitize }, { reportUnwritten }] = await Promise.all([
+      const [{ openExistingStore, parseId, unknownId }, { loadSecretsHere }, { analyzeWebhook }, { sanitize }, { reportUnwritten }] = await Promise.all([
         import('../open-store.js'),
-        import('../secret-options.js'),
+        import('../project-secrets.js'),
         import('../../webhooks/analyze.js'),
         import('../../sanitize.js'),
         import('../unwritten.js'),
       ]);
-      const secrets = loadSecrets(flags);
+      const secrets = await loadSecretsHere(flags);
       const store = openExistingStore(flags.db);
       try {
         for (const id of ids.map(parseId)) {
