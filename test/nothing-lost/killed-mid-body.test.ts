@@ -58,6 +58,14 @@ describe('listen killed mid-body', () => {
     expect(again.request.body).toEqual(show.request.body);
     expect((await runCli(['replay', '1', '--db', imported], { env: h.env })).code).toBe(2);
 
+    // An edit that changes nothing is still the truncated part: refused, not sent as a whole request.
+    const unchanged = join(h.dir, 'keep.sh');
+    writeFileSync(unchanged, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const edited = await runCli(['replay', '1', '--edit', '--db', h.db], { env: { ...h.env, EDITOR: unchanged, VISUAL: '' } });
+    expect(edited.code).toBe(2);
+    expect(edited.stderr).toContain('error: exchange #1 has only part of its request body');
+    expect(app.completed).toEqual([]);
+
     const file = join(h.dir, 'whole.bin');
     writeFileSync(file, body);
     const withBody = await runCli(['replay', '1', '--db', h.db, '--body-file', file], { env: h.env });
