@@ -1,6 +1,18 @@
 // Recorded exchanges written straight into a capture database, for CLI tests that need history without a tunnel.
 
 import { Store } from '../../src/store/store.js';
+import { tempHome } from '../helpers/cli.js';
+import { onCleanup } from '../helpers/cleanup.js';
+import { startLocalApp, type LocalApp } from '../helpers/http.js';
+
+/** A temp home (its database path, environment and folder) and a local app, both undone after the test. */
+export async function homeWithApp(): Promise<{ db: string; env: Record<string, string>; dir: string; app: LocalApp }> {
+  const h = tempHome();
+  onCleanup(h.cleanup);
+  const app = await startLocalApp();
+  onCleanup(() => app.close());
+  return { db: h.db, env: h.env, dir: h.dir, app };
+}
 
 export interface Recorded {
   target: string;

@@ -6,18 +6,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NO_ROUTE_TARGET } from '../../src/routes/answered-here.js';
 import { Store } from '../../src/store/store.js';
-import { runCli, tempHome } from '../helpers/cli.js';
-import { onCleanup } from '../helpers/cleanup.js';
-import { startLocalApp, type LocalApp } from '../helpers/http.js';
-import { record } from './recorded.js';
+import { runCli } from '../helpers/cli.js';
+import { startLocalApp } from '../helpers/http.js';
+import { homeWithApp, record } from './recorded.js';
 
-async function setup(): Promise<{ db: string; env: Record<string, string>; app: LocalApp; dir: string }> {
-  const h = tempHome();
-  onCleanup(h.cleanup);
-  const app = await startLocalApp();
-  onCleanup(() => app.close());
-  return { db: h.db, env: h.env, app, dir: h.dir };
-}
 
 /** How many exchanges the database holds. */
 function recorded(db: string): number {
@@ -39,7 +31,7 @@ function expectRefused(result: { code: number | null; stdout: string; stderr: st
 
 describe('bulk replay checks every id before sending any', () => {
   it('refuses the whole command when some ids do not exist, naming them all, and sends nothing', async () => {
-    const { db, env, app } = await setup();
+    const { db, env, app } = await homeWithApp();
     const [a, b, c] = record(db, [{ target: app.url, path: '/a', status: 200 }, { target: app.url, path: '/b', status: 200 }, { target: app.url, path: '/c', status: 200 }]);
     const result = await runCli(['replay', String(a), String(b), '999', String(c), '1000', '--db', db], { env });
     expectRefused(result, 1);
@@ -51,7 +43,7 @@ describe('bulk replay checks every id before sending any', () => {
   });
 
   it('still names a single unknown id as before', async () => {
-    const { db, env, app } = await setup();
+    const { db, env, app } = await homeWithApp();
     record(db, [{ target: app.url, status: 200 }]);
     const result = await runCli(['replay', '999', '--db', db], { env });
     expectRefused(result, 1);
@@ -59,7 +51,7 @@ describe('bulk replay checks every id before sending any', () => {
   });
 
   it('refuses the whole command when some exchanges were answered by hooktunnel, unless --to', async () => {
-    const { db, env, app } = await setup();
+    const { db, env, app } = await homeWithApp();
     const [a, noRoute, c] = record(db, [{ target: app.url, path: '/a', status: 200 }, { target: NO_ROUTE_TARGET, path: '/x', status: 404 }, { target: app.url, path: '/c', status: 200 }]);
     const refused = await runCli(['replay', String(a), String(noRoute), String(c), '--db', db], { env });
     expectRefused(refused, 2);
@@ -78,7 +70,7 @@ describe('bulk replay checks every id before sending any', () => {
   });
 
   it('sends an id given twice twice, in order: the way to test an app against a duplicate delivery', async () => {
-    const { db, env, app } = await setup();
+    const { db, env, app } = await homeWithApp();
     const [a, b] = record(db, [{ target: app.url, path: '/a', status: 200 }, { target: app.url, path: '/b', status: 200 }]);
     const sent = await runCli(['replay', String(a), String(b), String(a), '--json', '--db', db], { env });
     expect(sent.code).toBe(0);
@@ -87,7 +79,7 @@ describe('bulk replay checks every id before sending any', () => {
   });
 
   it('goes on past an app that is down once every id checks out, and sums up', async () => {
-    const { db, env, app } = await setup();
+    const { db, env, app } = await homeWithApp();
     const down = await startLocalApp();
     await down.close();
     const ids = record(db, [{ target: app.url, path: '/a', status: 200 }, { target: down.url, path: '/b', status: 200 }, { target: app.url, path: '/c', status: 200 }]);
@@ -116,7 +108,7 @@ describe('replay --set-header is checked before anything is sent', () => {
   ];
 
   it.each(refusals)('refuses %j with a usage error, sending and recording nothing', async (edit, message, hint) => {
-    const { db, env, app } = await setup();
+    const { db, env, app } = await homeWithApp();
     const [id] = record(db, [{ target: app.url, status: 200 }]);
     const result = await runCli(['replay', String(id), '--set-header', 'X-Ok: 1', '--set-header', edit, '--db', db], { env });
     expectRefused(result, 2);
@@ -133,7 +125,7 @@ describe('replay --set-header is checked before anything is sent', () => {
   });
 
   it('sends a valid header, tab inside the value and all', async () => {
-    const { db, env, app } = await setup();
+    const { db, env, app } = await homeWithApp();
     const [id] = record(db, [{ target: app.url, status: 200 }]);
     const result = await runCli(['replay', String(id), '--set-header', 'X-Debug:  a\tb ', '--db', db], { env });
     expect(result.code).toBe(0);
@@ -160,7 +152,7 @@ describe('every replay flag value is checked: a bad one is a usage error, never 
   ];
 
   it.each(cases)('refuses %s', async (_what, args, message) => {
-    const { db, env, app } = await setup();
+    const { db, env, app } = await homeWithApp();
     const ids = record(db, [{ target: app.url, path: '/hook', status: 200 }, { target: app.url, path: '/hook', status: 200 }]);
     const result = await runCli(['replay', ...args(String(ids[0])), '--db', db], { env });
     expectRefused(result, 2);
@@ -170,7 +162,7 @@ describe('every replay flag value is checked: a bad one is a usage error, never 
   });
 
   it('still replays with --since and --path on their own', async () => {
-    const { db, env, app } = await setup();
+    const { db, env, app } = await homeWithApp();
     record(db, [{ target: app.url, path: '/hook/a', status: 200 }, { target: app.url, path: '/other', status: 200 }]);
     const result = await runCli(['replay', '--since', '10m', '--path', '/hook', '--db', db], { env });
     expect(result.code).toBe(0);
@@ -180,7 +172,7 @@ describe('every replay flag value is checked: a bad one is a usage error, never 
 
 describe('replay --edit without an editor', () => {
   it('refuses when neither EDITOR nor VISUAL is set and there is no terminal, instead of starting vi', async () => {
-    const { db, env, app } = await setup();
+    const { db, env, app } = await homeWithApp();
     const [id] = record(db, [{ target: app.url, status: 200 }]);
     const result = await runCli(['replay', String(id), '--edit', '--db', db], { env: { ...env, EDITOR: '', VISUAL: '' } });
     expectRefused(result, 2);
@@ -193,7 +185,7 @@ describe('replay --edit without an editor', () => {
   });
 
   it('uses a set EDITOR, even without a terminal', async () => {
-    const { db, env, app, dir } = await setup();
+    const { db, env, app, dir } = await homeWithApp();
     const [id] = record(db, [{ target: app.url, status: 200, body: 'before' }]);
     const editor = join(dir, 'editor.sh');
     writeFileSync(editor, '#!/bin/sh\nprintf after > "$1"\n');

@@ -1,23 +1,14 @@
 // `hooktunnel retry` on an exchange that already succeeded: refused with a way to send it anyway, unless --force.
 
 import { describe, expect, it } from 'vitest';
-import { runCli, tempHome } from '../helpers/cli.js';
-import { startLocalApp, type LocalApp } from '../helpers/http.js';
+import { runCli } from '../helpers/cli.js';
 import { NO_ROUTE_TARGET } from '../../src/routes/answered-here.js';
-import { record } from './recorded.js';
-import { onCleanup } from '../helpers/cleanup.js';
+import { homeWithApp, record } from './recorded.js';
 
-async function setup(): Promise<{ db: string; env: Record<string, string>; app: LocalApp }> {
-  const h = tempHome();
-  onCleanup(h.cleanup);
-  const app = await startLocalApp();
-  onCleanup(() => app.close());
-  return { db: h.db, env: h.env, app };
-}
 
 describe('hooktunnel retry of an exchange that succeeded', () => {
   it('refuses, sends nothing, and says how to send it anyway', async () => {
-    const { db, env, app } = await setup();
+    const { db, env, app } = await homeWithApp();
     const [id] = record(db, [{ target: app.url, status: 201 }]);
     const result = await runCli(['retry', String(id), '--db', db], { env });
     expect(result.code).toBe(2);
@@ -30,7 +21,7 @@ describe('hooktunnel retry of an exchange that succeeded', () => {
   });
 
   it('sends it as another attempt with --force', async () => {
-    const { db, env, app } = await setup();
+    const { db, env, app } = await homeWithApp();
     const [id] = record(db, [{ target: app.url, status: 200 }]);
     const result = await runCli(['retry', String(id), '--force', '--db', db, '--json'], { env });
     expect(result.stderr).toBe('');
@@ -40,7 +31,7 @@ describe('hooktunnel retry of an exchange that succeeded', () => {
   });
 
   it('checks every id before sending any: one success among failures stops them all', async () => {
-    const { db, env, app } = await setup();
+    const { db, env, app } = await homeWithApp();
     const [failed, ok, otherOk] = record(db, [{ target: app.url }, { target: app.url, status: 204 }, { target: app.url, status: 302 }]);
     const result = await runCli(['retry', String(failed), String(ok), String(otherOk), '--db', db], { env });
     expect(result.code).toBe(2);
@@ -50,7 +41,7 @@ describe('hooktunnel retry of an exchange that succeeded', () => {
   });
 
   it('still retries what the app refused (4xx) or failed (5xx, no answer), without --force', async () => {
-    const { db, env, app } = await setup();
+    const { db, env, app } = await homeWithApp();
     const ids = record(db, [{ target: app.url, status: 400 }, { target: app.url, status: 503 }, { target: app.url }]);
     const result = await runCli(['retry', ...ids.map(String), '--db', db, '--json'], { env });
     expect(result.stderr).toBe('');
@@ -61,7 +52,7 @@ describe('hooktunnel retry of an exchange that succeeded', () => {
 
 describe('hooktunnel retry of an exchange hooktunnel answered itself', () => {
   it('refuses one a route answered (no route took its path), before sending any, and points to replay --to', async () => {
-    const { db, env, app } = await setup();
+    const { db, env, app } = await homeWithApp();
     const [failed, noRoute] = record(db, [{ target: app.url }, { target: NO_ROUTE_TARGET, status: 404 }]);
     const result = await runCli(['retry', String(failed), String(noRoute), '--db', db], { env });
     expect(result.code).toBe(2);

@@ -3,21 +3,13 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
-import { runCli, tempHome } from '../helpers/cli.js';
-import { onCleanup } from '../helpers/cleanup.js';
-import { startLocalApp, type LocalApp } from '../helpers/http.js';
+import { runCli } from '../helpers/cli.js';
+import { homeWithApp } from './recorded.js';
 
-async function setup(): Promise<{ db: string; env: Record<string, string>; app: LocalApp }> {
-  const h = tempHome();
-  onCleanup(h.cleanup);
-  const app = await startLocalApp();
-  onCleanup(() => app.close());
-  return { db: h.db, env: h.env, app };
-}
 
 describe('hooktunnel trigger --path', () => {
   it('sends and records a path without a leading slash as the same /path', async () => {
-    const { db, env, app } = await setup();
+    const { db, env, app } = await homeWithApp();
     const result = await runCli(['trigger', 'github', 'push', '--to', app.url, '--path', 'wh?x=1', '--db', db, '--json'], { env });
     expect(result.code).toBe(0);
     expect(app.received.map((r) => r.url)).toEqual(['/wh?x=1']);
@@ -40,7 +32,7 @@ describe('hooktunnel trigger --path', () => {
     ['/café', 'contains "é", which a request path cannot hold', 'percent-encode it'],
     ['http://127.0.0.1:3000/wh', 'is a URL, not a path', 'give the host with --to'],
   ])('refuses %j with a usage error, sending and recording nothing', async (path, message, hint) => {
-    const { db, env, app } = await setup();
+    const { db, env, app } = await homeWithApp();
     const result = await runCli(['trigger', 'github', 'push', '--to', app.url, '--path', path, '--db', db], { env });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
