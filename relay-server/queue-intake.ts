@@ -43,9 +43,11 @@ export function queueRefusal(intake: QueueIntake, tunnelId: string, bytes: numbe
 export function usageRefusal(tunnelId: string, usage: { count: number; bytes: number }, settings: QueueSettings, bytes: number): ErrorAnswer | undefined {
   const { maxCount, maxBytes } = settings;
   if (usage.count >= maxCount) return queueFull(`tunnel ${tunnelId} already has ${maxCount} requests queued`);
-  if (usage.bytes + bytes > maxBytes) return queueFull(`tunnel ${tunnelId} would hold more than ${maxBytes} bytes of queued requests`);
+  if (usage.bytes + bytes > maxBytes) return tooManyBytes(tunnelId, maxBytes);
   return undefined;
 }
+
+const tooManyBytes = (tunnelId: string, maxBytes: number) => queueFull(`tunnel ${tunnelId} would hold more than ${maxBytes} bytes of queued requests`);
 
 export const queueFull = (message: string): ErrorAnswer => ({ code: 'queue_full', message, retryAfterSeconds: QUEUE_FULL_RETRY_SECONDS });
 
@@ -111,12 +113,9 @@ export function queuePublicRequest(
   maxBodyBytes: number,
   done: (bytesIn: number) => void,
 ): void {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  const stored = intake.queue.usage(request.tunnelId);
-  const refused = intake.load.refusal(request.tunnelId, stored, intake.settings, Number.isFinite(declared) ? declared : 0);
-  if (refused) return sendError(req, res, refused, true);
-  const share = intake.load.share(request.tunnelId, stored, intake.settings);
-  readWholeBody(req, res, maxBodyBytes, (body) => storeAndAnswer(intake, req, res, request, body), done, share);
+  const admitted = intake.load.admit(request.tunnelId, intake.queue.usage(request.tunnelId), intake.settings, req);
+  if ('refused' in admitted) return sendError(req, res, admitted.refused, true);
+  readWholeBody(req, res, maxBodyBytes, (body) => storeAndAnswer(intake, req, res, request, body), done, admitted.share);
 }
 
 /**
@@ -176,15 +175,19 @@ export interface IntakeShare {
 export class IntakeLoad {
   private readonly tunnels = new Map<string, QueueUsage>();
 
-  /** Why the tunnel's queue cannot take a request of `declared` bytes, counting what is stored and what is being read. */
-  refusal(tunnelId: string, stored: QueueUsage, settings: QueueSettings, declared: number): ErrorAnswer | undefined {
+  /**
+   * A request whose body is about to be read: refused when the tunnel's queue cannot take its declared length (counting
+   * what is stored and what is being read), else counted from now until it releases its share.
+   */
+  admit(tunnelId: string, stored: QueueUsage, settings: QueueSettings, req: IncomingMessage): { refused: ErrorAnswer } | { share: IntakeShare } {
+    const declared = Number(req.headers['content-length'] ?? 0);
     const reading = this.tunnels.get(tunnelId);
     const usage = reading ? { count: stored.count + reading.count, bytes: stored.bytes + reading.bytes } : stored;
-    return usageRefusal(tunnelId, usage, settings, declared);
+    const refused = usageRefusal(tunnelId, usage, settings, Number.isFinite(declared) ? declared : 0);
+    return refused ? { refused } : { share: this.share(tunnelId, stored, settings) };
   }
 
-  /** Counts a request whose body is about to be read, from now until it releases its share. */
-  share(tunnelId: string, stored: QueueUsage, settings: QueueSettings): IntakeShare {
+  private share(tunnelId: string, stored: QueueUsage, settings: QueueSettings): IntakeShare {
     let reading = this.tunnels.get(tunnelId);
     if (!reading) this.tunnels.set(tunnelId, (reading = { count: 0, bytes: 0 }));
     const counted = reading;
@@ -195,8 +198,7 @@ export class IntakeLoad {
       take: (bytes) => {
         mine += bytes;
         counted.bytes += bytes;
-        if (stored.bytes + counted.bytes <= settings.maxBytes) return undefined;
-        return queueFull(`tunnel ${tunnelId} would hold more than ${settings.maxBytes} bytes of queued requests`);
+        return stored.bytes + counted.bytes <= settings.maxBytes ? undefined : tooManyBytes(tunnelId, settings.maxBytes);
       },
       release: () => {
         if (released) return;

@@ -69,18 +69,17 @@ export class ClusterQueueing {
    */
   accept(req: IncomingMessage, res: ServerResponse, head: RequestHead, tunnel: TunnelConnection | undefined, maxBodyBytes: number, done: (bytesIn: number) => void): void {
     // As on a single relay, a full queue is refused before the body is read (the store re-checks atomically).
-    const declared = Number(req.headers['content-length'] ?? 0);
     const ackRead = tunnel ? Promise.resolve(tunnel.ack) : this.hooks.ackFor(head.tunnelId);
     Promise.all([this.queue.usage(head.tunnelId), ackRead]).then(
       ([usage, ack]) => {
         const acked = acknowledges(ack, head.path);
         const request: QueuedRequest = { ...head, reason: acked ? 'ack' : 'offline', answer: acked ? ack : this.settings };
-        const refused = this.load.refusal(head.tunnelId, usage, this.settings, Number.isFinite(declared) ? declared : 0);
-        if (refused) {
-          sendError(req, res, refused, true);
+        const admitted = this.load.admit(head.tunnelId, usage, this.settings, req);
+        if ('refused' in admitted) {
+          sendError(req, res, admitted.refused, true);
           return done(0);
         }
-        readWholeBody(req, res, maxBodyBytes, (body) => void this.store(req, res, request, body), done, this.load.share(head.tunnelId, usage, this.settings));
+        readWholeBody(req, res, maxBodyBytes, (body) => void this.store(req, res, request, body), done, admitted.share);
       },
       () => {
         sendError(req, res, REDIS_DOWN, true);
