@@ -50,18 +50,35 @@ const WHOLE_NUMBERS: Record<string, [number, number]> = { 'ack-status': [200, 29
 const TEXT_FLAGS: Record<string, keyof FileFlags> = { name: 'name', 'ack-body': 'ackBody' };
 
 /** Parses and checks the whole file. `env` supplies `${VAR}` values. */
+/**
+ * Only the `secrets` map (checked as parseProjectConfig checks it), for the commands that take nothing else from the
+ * file: a route they never use, or a token variable unset in this shell, must not stop a replay or a verify.
+ */
+export function parseProjectSecrets(file: string, text: string, env: NodeJS.ProcessEnv = process.env): unknown {
+  const reader = new YamlReader(file, text, env);
+  if (reader.root === null) return undefined;
+  const entry = reader.entries(reader.root, '').find((e) => e.key === 'secrets');
+  if (!entry) return undefined;
+  const secrets = reader.data(entry.value, 'secrets');
+  checkedAt(reader, entry.value, () => secretsFromConfig(secrets));
+  return secrets;
+}
+
+/** Runs a check of a value; its UserError gets the value's file:line:col. */
+function checkedAt<T>(reader: YamlReader, node: Node | null, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof UserError && !(error instanceof ConfigError)) throw new ConfigError(`${reader.at(node)}: ${error.message}`, error.hint);
+    throw error;
+  }
+}
+
 export function parseProjectConfig(file: string, text: string, env: NodeJS.ProcessEnv = process.env): ProjectConfig {
   const reader = new YamlReader(file, text, env);
   const config: ProjectConfig = { file, flags: {}, routes: [] };
   if (reader.root === null) return config;
-  const checked = <T>(node: Node | null, fn: () => T): T => {
-    try {
-      return fn();
-    } catch (error) {
-      if (error instanceof UserError && !(error instanceof ConfigError)) throw new ConfigError(`${reader.at(node)}: ${error.message}`, error.hint);
-      throw error;
-    }
-  };
+  const checked = <T>(node: Node | null, fn: () => T): T => checkedAt(reader, node, fn);
   for (const { key, value } of reader.entries(reader.root, '', TOP_KEYS)) {
     const flags = config.flags;
     switch (key) {

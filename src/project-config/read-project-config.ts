@@ -4,17 +4,27 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { UserError } from '../errors.js';
-import { parseProjectConfig, type ProjectConfig } from './project-config.js';
+import { parseProjectConfig, parseProjectSecrets, type ProjectConfig } from './project-config.js';
 
 /** Reads and checks a config file; messages name it as the user would (relative to the working directory). */
 export function loadProjectConfig(path: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ProjectConfig {
-  let text: string;
+  return { ...parseProjectConfig(shownName(path, cwd), readText(path), env), file: path };
+}
+
+/** Only the file's `secrets` (see parseProjectSecrets). */
+export function loadProjectSecrets(path: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): unknown {
+  return parseProjectSecrets(shownName(path, cwd), readText(path), env);
+}
+
+function readText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     throw new UserError(`could not read ${path}: ${(error as Error).message}`);
   }
+}
+
+function shownName(path: string, cwd: string): string {
   const shown = relative(cwd, path) || path;
-  const config = parseProjectConfig(shown.startsWith('..') ? path : shown, text, env);
-  return { ...config, file: path };
+  return shown.startsWith('..') ? path : shown;
 }

@@ -196,7 +196,8 @@ describe('hooktunnel.yml secrets outside listen', () => {
     expect(sent.code).toBe(0);
     const id = String(JSON.parse(sent.stdout).id);
     const config = join(h.dir, 'hooktunnel.yml');
-    writeFileSync(config, 'secrets:\n  stripe: whsec_project\nroutes:\n  /: 3000\n');
+    // Only `secrets` is read by these commands: a token variable unset in this shell (listen's business) stops nothing.
+    writeFileSync(config, 'token: ${HOOKTUNNEL_TEST_UNSET_TOKEN}\nsecrets:\n  stripe: whsec_project\nroutes:\n  /: 3000\n');
 
     const without = await runCli(['verify', id, '--db', h.db], { env: h.env });
     expect(without.code).toBe(1);
