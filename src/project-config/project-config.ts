@@ -14,7 +14,7 @@ import { findOverlap, normalizePrefix, prefixTakes, type MockAnswer } from '../r
 import { secretsFromConfig } from '../webhooks/secrets.js';
 import { parseRedactRule } from '../redact/redact.js';
 import { ConfigError, YamlReader } from './yaml-reader.js';
-import { isHttpToken } from '../http-headers.js';
+import { headerValueProblem, isHttpToken } from '../http-headers.js';
 
 /** A route as the file gives it; timeout and Host mode fall back to the top-level ones when absent. */
 export interface RouteSpec {
@@ -189,7 +189,7 @@ function readRoutes(reader: YamlReader, node: Node | null, checked: <T>(node: No
 
 function readMock(reader: YamlReader, node: Node | null, path: string): MockAnswer {
   const mock: MockAnswer = { status: 200, headers: [], body: Buffer.alloc(0) };
-  let length: { node: Node | null; at: string; text: string } | undefined;
+  const lengths: { node: Node | null; at: string; text: string }[] = [];
   for (const { key, value } of reader.entries(node, path, MOCK_KEYS)) {
     const at = `${path}.${key}`;
     if (key === 'status') {
@@ -200,9 +200,10 @@ function readMock(reader: YamlReader, node: Node | null, path: string): MockAnsw
       for (const h of reader.entries(value, at)) {
         if (!isHttpToken(h.key)) throw reader.fail(h.keyNode, `${at}.${h.key}`, 'is not a header name');
         const text = reader.string(h.value, `${at}.${h.key}`);
-        if (/[\r\n\0]/.test(text)) throw reader.fail(h.value, `${at}.${h.key}`, 'a header value cannot hold a line break');
+        const problem = headerValueProblem(text);
+        if (problem) throw reader.fail(h.value, `${at}.${h.key}`, `the value ${problem}`);
         headers.push([h.key, text]);
-        if (h.key.toLowerCase() === 'content-length') length = { node: h.value, at: `${at}.${h.key}`, text };
+        if (h.key.toLowerCase() === 'content-length') lengths.push({ node: h.value, at: `${at}.${h.key}`, text });
       }
       mock.headers = headers;
     } else {
@@ -210,8 +211,11 @@ function readMock(reader: YamlReader, node: Node | null, path: string): MockAnsw
     }
   }
   // A length that is not the body's leaves the sender waiting for bytes that never come (or cuts the body short).
-  if (length && length.text.trim() !== String(mock.body.length)) {
-    throw reader.fail(length.node, length.at, `${length.text} is not the body's length (${mock.body.length} bytes); leave Content-Length out, hooktunnel sets it`);
+  // Every one of them: a mock may spell it twice (Content-Length and content-length), and both are sent.
+  for (const length of lengths) {
+    if (length.text.trim() !== String(mock.body.length)) {
+      throw reader.fail(length.node, length.at, `${length.text} is not the body's length (${mock.body.length} bytes); leave Content-Length out, hooktunnel sets it`);
+    }
   }
   return mock;
 }

@@ -90,6 +90,9 @@ describe('parseProjectConfig', () => {
     ['host-header with a line break', 'routes:\n  /a:\n    forward: 1\n    host-header: "a\\nb"\n', /^h\.yml:4:18: routes\.\/a\.host-header contains a control character/],
     // The sender would wait for two bytes that never come.
     ['mock Content-Length not the body\'s', 'routes:\n  /a:\n    mock:\n      headers: { Content-Length: "5" }\n      body: abc\n', /^h\.yml:4:34: routes\.\/a\.mock\.headers\.Content-Length: 5 is not the body's length \(3 bytes\); leave Content-Length out/],
+    ['mock Content-Length twice, one wrong', 'routes:\n  /a:\n    mock:\n      headers: { Content-Length: "3", content-length: "9" }\n      body: abc\n', /routes\.\/a\.mock\.headers\.content-length: 9 is not the body's length \(3 bytes\)/],
+    ['mock header with a control character', 'routes:\n  /a:\n    mock:\n      headers: { X-A: "a\\x01b" }\n', /routes\.\/a\.mock\.headers\.X-A: the value contains a control character/],
+    ['mock header beyond Latin-1', 'routes:\n  /a:\n    mock:\n      headers: { X-A: "✓" }\n', /routes\.\/a\.mock\.headers\.X-A: the value contains "✓", which a header value cannot carry/],
     ['mock with a timeout', 'routes:\n  /a:\n    mock: {}\n    timeout: 1s\n', /timeout and host-header do not apply/],
     ['literal token', 'token: abc123\n', /^h\.yml:1:8: token: must name an environment variable/],
     ['unset variable', 'name: ${NOPE_NOT_SET}\n', /^h\.yml:1:7: name: the environment variable NOPE_NOT_SET is not set$/],
