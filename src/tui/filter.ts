@@ -93,18 +93,23 @@ export function summaryMatches(e: ExchangeSummary, needle: string): boolean {
   return fields.some((field) => field.toLowerCase().includes(needle));
 }
 
-function bodyIncludes(body: Buffer | null, needle: string): boolean {
-  if (!body || body.length === 0) return false;
-  if (body.length > LOWERCASE_BODY_LIMIT) return body.includes(needle);
-  return body.toString('utf8').toLowerCase().includes(needle);
+/**
+ * A body as the views show it (gunzipped when the headers say gzip, so a word read in the detail is found), ready to
+ * search: lower-cased text, or the bytes themselves when too large to copy; null when there is none.
+ */
+function searchable(headers: HeaderPairs | null, body: Buffer | null): string | Buffer | null {
+  const shown = body && headers ? (decodeBody(headers, body) ?? body) : body;
+  if (!shown || shown.length === 0) return null;
+  return shown.length > LOWERCASE_BODY_LIMIT ? shown : shown.toString('utf8').toLowerCase();
 }
 
-/** The bytes as the views show them: gunzipped when the headers say gzip, so a word read in the detail is found. */
-function shownBody(headers: HeaderPairs | null, body: Buffer | null): Buffer | null {
-  return body && headers ? (decodeBody(headers, body) ?? body) : body;
-}
-
-/** Matches the request or response body; `needle` is already lower-case. */
-export function bodyMatches(e: Exchange, needle: string): boolean {
-  return bodyIncludes(shownBody(e.requestHeaders, e.requestBody), needle) || bodyIncludes(shownBody(e.responseHeaders, e.responseBody), needle);
+/**
+ * Every word (already lower-case) is in the request or the response body. Each body is decoded at most once for all
+ * the words, and the response only when the request does not answer.
+ */
+export function bodiesMatch(e: Exchange, words: readonly string[]): boolean {
+  const request = searchable(e.requestHeaders, e.requestBody);
+  let response: string | Buffer | null | undefined;
+  const inResponse = (word: string) => (response === undefined ? (response = searchable(e.responseHeaders, e.responseBody)) : response)?.includes(word) ?? false;
+  return words.every((word) => request?.includes(word) || inResponse(word));
 }

@@ -3,7 +3,7 @@
 import { useMemo, useRef } from 'react';
 import type { ExchangeSummary } from '../exchange.js';
 import { WINDOW_SIZE } from './exchange-window.js';
-import { bodyMatches, isEmptyQuery, parseFilter, summaryMatches, termsMatch } from './filter.js';
+import { bodiesMatch, isEmptyQuery, parseFilter, summaryMatches, termsMatch } from './filter.js';
 import type { TuiModel } from './model.js';
 
 const MAX_CACHED = 4 * WINDOW_SIZE;
@@ -30,7 +30,7 @@ export function useFilteredRows(model: TuiModel, rows: readonly ExchangeSummary[
       const known = matches.get(row.id);
       if (known !== undefined) return known;
       const exchange = model.get(row.id);
-      const match = exchange ? rest.every((word) => bodyMatches(exchange, word)) : false;
+      const match = exchange ? bodiesMatch(exchange, rest) : false;
       if (row.state !== 'pending') matches.set(row.id, match);
       return match;
     });

@@ -3,7 +3,7 @@
 
 import type { ExchangeSummary } from '../exchange.js';
 import type { Store } from '../store/store.js';
-import { bodyMatches, isEmptyQuery, parseFilter, summaryMatches, termsMatch, type FilterQuery } from '../tui/filter.js';
+import { bodiesMatch, isEmptyQuery, parseFilter, summaryMatches, termsMatch, type FilterQuery } from '../tui/filter.js';
 
 /** Rows examined per list request at most; the answer says where to go on from. */
 export const SCAN_LIMIT = 2_000;
@@ -38,7 +38,7 @@ function matches(store: Store, e: ExchangeSummary, filter: WebFilter): boolean {
   const rest = filter.query.words.filter((word) => !summaryMatches(e, word));
   if (rest.length === 0) return true;
   const whole = store.get(e.id);
-  return whole !== undefined && rest.every((word) => bodyMatches(whole, word));
+  return whole !== undefined && bodiesMatch(whole, rest);
 }
 
 export interface ListPage {

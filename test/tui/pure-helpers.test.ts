@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { osc52 } from '../../src/tui/clipboard.js';
 import { exitSummary } from '../../src/tui/exit-summary.js';
-import { bodyMatches, isFailedDelivery, parseFilter, summaryMatches, termsMatch } from '../../src/tui/filter.js';
+import { bodiesMatch, isFailedDelivery, parseFilter, summaryMatches, termsMatch } from '../../src/tui/filter.js';
 import { colourJsonLine } from '../../src/tui/json-colour.js';
 import { computeLayout } from '../../src/tui/layout.js';
 import type { HeaderInfo } from '../../src/tui/model.js';
@@ -94,9 +94,12 @@ describe('filter', () => {
   });
   it('matches body text case-insensitively and misses what is not there', () => {
     expect(summaryMatches(e, 'invoice')).toBe(false);
-    expect(bodyMatches(e, 'invoice.paid')).toBe(true);
-    expect(bodyMatches(e, 'ok')).toBe(true);
-    expect(bodyMatches(e, 'refund')).toBe(false);
+    expect(bodiesMatch(e, ['invoice.paid'])).toBe(true);
+    expect(bodiesMatch(e, ['ok'])).toBe(true);
+    expect(bodiesMatch(e, ['refund'])).toBe(false);
+    // Each word in either body: one in the request and one in the response is a match; one missing is not.
+    expect(bodiesMatch(e, ['invoice.paid', 'ok'])).toBe(true);
+    expect(bodiesMatch(e, ['invoice.paid', 'refund'])).toBe(false);
   });
 });
 
