@@ -286,9 +286,11 @@ export class Store {
     return row && { id: row.id, whole: row.whole === 1 };
   }
 
-  /** Deletes one exchange (a partial recording about to be replaced by the whole redelivery). */
+  /** Deletes one exchange (a partial recording about to be replaced by the whole redelivery); counted as pruned, so readers drop it. */
   remove(id: number): void {
-    this.statements.remove.run(id);
+    this.db.transaction(() => {
+      if (this.statements.remove.run(id).changes > 0) this.statements.addCounter.run(PRUNED_COUNTER, 1);
+    })();
   }
 
   /** Deletes old exchanges (never ones with an attempt pending); returns how many. VACUUM gives the space back to the disk. */

@@ -76,3 +76,14 @@ it('reports a pending row settling after a burst of 200 newer rows pushed it out
   const settled = await nextEvent(slow.id, (e) => e.state === 'complete');
   expect(settled).toMatchObject({ path: '/slow', status: 200 });
 });
+
+it('counts a partial recording replaced by its redelivery as pruned, so pages drop its row', () => {
+  const partial = begin('/cut');
+  store.writes.commitBatch();
+  const before = store.prunedTotal();
+  store.remove(partial.id);
+  expect(store.prunedTotal()).toBe(before + 1);
+  expect(store.summary(partial.id)).toBeUndefined();
+  store.remove(partial.id);
+  expect(store.prunedTotal()).toBe(before + 1);
+});
