@@ -8,7 +8,10 @@ import { resolveSecret, type Secrets } from './secrets.js';
 import { unchecked } from './signing.js';
 
 export interface VerifyOptions {
-  /** Request path used to pick a per-path secret; defaults to the path of `input.url`, else `/`. */
+  /**
+   * The exchange's path, which picks a per-path secret. Every caller passes it: the path of `input.url` (the fallback)
+   * starts with /t/<id> on a path-style relay.
+   */
   path?: string;
   /** Signed-timestamp window in seconds (default 300); Infinity re-checks an old recording on its signature alone. */
   toleranceSec?: number;

@@ -21,10 +21,11 @@ export function verifyCommand(): Command {
       '\nThe new verdict is recorded. Without a secret for the provider now, nothing is checked and a verdict recorded\nearlier is kept.\n\nExit status: 0 when every signature was checked now and is valid, 1 otherwise.\n\nExample:\n  hooktunnel verify 12 --secret stripe=whsec_…',
     )
     .action(async (ids: string[], flags: VerifyFlags) => {
-      const [{ openExistingStore, parseId, unknownId }, { loadSecretsHere }, { analyzeWebhook }, { sanitize }, { reportUnwritten }] = await Promise.all([
+      const [{ openExistingStore, parseId, unknownId }, { loadSecretsHere }, { analyzeWebhook }, { webhookInputFromExchange }, { sanitize }, { reportUnwritten }] = await Promise.all([
         import('../open-store.js'),
         import('../project-secrets.js'),
         import('../../webhooks/analyze.js'),
+        import('../../webhooks/verify.js'),
         import('../../sanitize.js'),
         import('../unwritten.js'),
       ]);
@@ -35,7 +36,7 @@ export function verifyCommand(): Command {
           const exchange = store.get(id);
           if (!exchange) throw unknownId(id, store.path);
           // Checked as of arrival, so the timestamp window judges the delivery, not how long ago it was.
-          const analysis = analyzeWebhook({ headers: exchange.requestHeaders, body: exchange.requestBody, url: exchange.url }, secrets, exchange.receivedAt, exchange.path);
+          const analysis = analyzeWebhook(webhookInputFromExchange(exchange), secrets, exchange.receivedAt, exchange.path);
           // Without a secret now, a verdict checked earlier (at arrival, with the secret listen had) is kept, not erased.
           const stored = exchange.webhook;
           const keep = analysis.verification === 'unchecked' && stored !== null && stored !== undefined && stored.verification !== 'unchecked';
