@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createRelay } from '../relay-server/relay.js';
 import { CONNECT_PATH, decode, encode, MessageType } from '../src/protocol.js';
-import { BIN, runCli, startListen, tempHome, type ListenProcess } from './helpers/cli.js';
+import { BIN, runCli, startListen, tempHome, type ListenProcess, loopbackRelay } from './helpers/cli.js';
 import { freePort, send, startLocalApp, waitFor } from './helpers/http.js';
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -95,9 +95,7 @@ describe('localhost targets', () => {
   it.each(['127.0.0.1', '::1'])('reach an app that listens only on %s', async (host) => {
     const home = tempHome();
     cleanups.push(home.cleanup);
-    const relay = createRelay({ port: 0, host: '127.0.0.1' });
-    const relayUrl = await relay.start();
-    cleanups.push(() => relay.close());
+    const relayUrl = await loopbackRelay(cleanups);
     const app = await startLocalApp(undefined, host);
     cleanups.push(() => app.close());
     const listen = await listenFor([`localhost:${app.port}`, '--relay', relayUrl, '--db', home.db], home.env);
@@ -114,9 +112,7 @@ describe('--host-header', () => {
   ])('%s sets the Host the local app sees', async (mode, expected) => {
     const home = tempHome();
     cleanups.push(home.cleanup);
-    const relay = createRelay({ port: 0, host: '127.0.0.1' });
-    const relayUrl = await relay.start();
-    cleanups.push(() => relay.close());
+    const relayUrl = await loopbackRelay(cleanups);
     const app = await startLocalApp();
     cleanups.push(() => app.close());
     const listen = await listenFor([String(app.port), '--relay', relayUrl, '--db', home.db, '--host-header', mode], home.env);
@@ -128,9 +124,7 @@ describe('--host-header', () => {
 
 describe('refusals and errors', () => {
   it('refuses a client with an unsupported protocol version, naming the supported ones', async () => {
-    const relay = createRelay({ port: 0, host: '127.0.0.1' });
-    const relayUrl = await relay.start();
-    cleanups.push(() => relay.close());
+    const relayUrl = await loopbackRelay(cleanups);
     const ws = new WebSocket(relayUrl.replace('http', 'ws') + CONNECT_PATH);
     await new Promise((resolve) => ws.once('open', resolve));
     ws.send(encode(MessageType.Hello, 0, { version: 99, timeoutMs: 1000 }));
@@ -205,9 +199,7 @@ describe('untrusted bytes on the terminal', () => {
   it('shows escape sequences in bodies and paths as visible text, except with --raw', async () => {
     const home = tempHome();
     cleanups.push(home.cleanup);
-    const relay = createRelay({ port: 0, host: '127.0.0.1' });
-    const relayUrl = await relay.start();
-    cleanups.push(() => relay.close());
+    const relayUrl = await loopbackRelay(cleanups);
     const app = await startLocalApp();
     cleanups.push(() => app.close());
     const listen = await listenFor([String(app.port), '--relay', relayUrl, '--db', home.db], home.env);

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRelay } from '../../relay-server/relay.js';
 import { waitFor } from './http.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/hooktunnel.js', import.meta.url));
@@ -95,4 +96,12 @@ export async function startListen(args: string[], env: Record<string, string>): 
       return exit;
     },
   };
+}
+
+/** A relay on a free loopback port, closed by the file's own cleanup list; its base URL. */
+export async function loopbackRelay(cleanups: (() => unknown)[]): Promise<string> {
+  const relay = createRelay({ port: 0, host: '127.0.0.1' });
+  const url = await relay.start();
+  cleanups.push(() => relay.close());
+  return url;
 }

@@ -3,8 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRelay } from '../../relay-server/relay.js';
-import { runCli, startListen, tempHome } from '../helpers/cli.js';
+import { runCli, startListen, tempHome, loopbackRelay } from '../helpers/cli.js';
 import { send, startLocalApp } from '../helpers/http.js';
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -18,9 +17,7 @@ describe('hooktunnel import', () => {
   it('imports its own export byte for byte: diff finds no difference, replay sends the same bytes', async () => {
     const home = tempHome();
     cleanups.push(home.cleanup);
-    const relay = createRelay({ port: 0, host: '127.0.0.1' });
-    const relayUrl = await relay.start();
-    cleanups.push(() => relay.close());
+    const relayUrl = await loopbackRelay(cleanups);
     const app = await startLocalApp();
     cleanups.push(() => app.close());
     const listen = await startListen([`${app.url}/base`, '--relay', relayUrl, '--db', home.db], home.env);
@@ -59,9 +56,7 @@ describe('hooktunnel import', () => {
   it('exports a mock-route and an unrouted exchange with the public URL the sender used, and imports them back as they were', async () => {
     const home = tempHome();
     cleanups.push(home.cleanup);
-    const relay = createRelay({ port: 0, host: '127.0.0.1' });
-    const relayUrl = await relay.start();
-    cleanups.push(() => relay.close());
+    const relayUrl = await loopbackRelay(cleanups);
     const config = join(home.dir, 'hooktunnel.yml');
     writeFileSync(config, 'routes:\n  /health:\n    mock:\n      status: 203\n      body: mocked\n');
     const listen = await startListen(['--config', config, '--relay', relayUrl, '--db', home.db], home.env);

@@ -4,8 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRelay } from '../../relay-server/relay.js';
-import { BIN, runCli, startListen, tempHome, type CliResult, type ListenProcess } from '../helpers/cli.js';
+import { BIN, runCli, startListen, tempHome, type CliResult, type ListenProcess, loopbackRelay } from '../helpers/cli.js';
 import { send, startLocalApp, waitFor } from '../helpers/http.js';
 import { MATCH_KEYS } from '../../src/match/match-expr.js';
 
@@ -23,9 +22,7 @@ interface Setup {
 async function setup(): Promise<Setup> {
   const home = tempHome();
   cleanups.push(home.cleanup);
-  const relay = createRelay({ port: 0, host: '127.0.0.1' });
-  const relayUrl = await relay.start();
-  cleanups.push(() => relay.close());
+  const relayUrl = await loopbackRelay(cleanups);
   const app = await startLocalApp((req, res) => {
     res.writeHead(req.url === '/broken' ? 500 : 200, { 'Content-Type': 'text/plain' });
     res.end('ok');
@@ -128,9 +125,7 @@ describe.skipIf(process.platform !== 'linux')('hooktunnel wait', () => {
   it('started before the listen that creates the database (--timeout 0: for ever): waits for the file, then for the match', async () => {
     const home = tempHome();
     cleanups.push(home.cleanup);
-    const relay = createRelay({ port: 0, host: '127.0.0.1' });
-    const relayUrl = await relay.start();
-    cleanups.push(() => relay.close());
+    const relayUrl = await loopbackRelay(cleanups);
     const app = await startLocalApp();
     cleanups.push(() => app.close());
 
