@@ -128,7 +128,10 @@ export class Store {
   }
 
   /** Opens (creating if needed) the database file: WAL, a busy timeout for concurrent processes, migrations. */
-  static open(path: string, options: { bufferLimits?: BufferLimits; backgroundCheckpoints?: boolean; redact?: RedactRule[] } = {}): Store {
+  static open(
+    path: string,
+    options: { bufferLimits?: BufferLimits; backgroundCheckpoints?: boolean; checkpointIntervalMs?: number; redact?: RedactRule[] } = {},
+  ): Store {
     let db: Database.Database;
     try {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -153,13 +156,13 @@ export class Store {
     openedStoreFiles.add(path);
     const store = new Store(path, db, options.bufferLimits ?? DEFAULT_BUFFER_LIMITS);
     store.redactRules = options.redact ?? [];
-    // A long-running recorder (listen) checkpoints from a worker thread; short commands keep SQLite's default.
+    // A long-running recorder (listen) runs its own checkpoints (checkpointer.ts); short commands keep SQLite's default.
     if (options.backgroundCheckpoints && path !== ':memory:') {
       // A recorder appends: the pages it touches are the right edges of the table and its indexes. better-sqlite3's
       // 16 MB page cache filled up under load and stayed (RSS); 2 MiB (SQLite's own default) holds those edges.
       db.pragma('cache_size = -2000');
       db.pragma('wal_autocheckpoint = 0');
-      store.checkpointer = new Checkpointer(path, createRequire(import.meta.url).resolve('better-sqlite3'));
+      store.checkpointer = new Checkpointer(db, path, createRequire(import.meta.url).resolve('better-sqlite3'), options.checkpointIntervalMs);
     }
     return store;
   }
