@@ -3,7 +3,7 @@
 // off, and once a second this runs a checkpoint instead, where it costs least:
 // - after a quiet second (a few webhooks), on the event loop: a few pages and one fsync, about 0.6 ms;
 // - while the recorder is busy, from a worker thread with its own connection, so forwarding never waits for one.
-// The worker quits once writing stops: a second V8 isolate and SQLite connection keep about 12 MiB resident, which
+// The worker quits once writing stops: a second V8 isolate and SQLite connection keep about 8 MiB resident, which
 // an idle `listen` has no use for.
 
 import { Worker } from 'node:worker_threads';
