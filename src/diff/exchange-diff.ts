@@ -74,7 +74,8 @@ function group(headers: HeaderPairs, ignore: Set<string>): Map<string, HeaderCha
   return map;
 }
 
-function diffHeaders(a: HeaderPairs, b: HeaderPairs, ignore: Set<string>): ExchangeDiff['headers'] {
+/** Headers added, removed or changed from `a` to `b`: a repeated header differs when any of its values does. */
+export function diffHeaders(a: HeaderPairs, b: HeaderPairs, ignore = new Set<string>()): ExchangeDiff['headers'] {
   const left = group(a, ignore);
   const right = group(b, ignore);
   const out: ExchangeDiff['headers'] = { added: [], removed: [], changed: [] };

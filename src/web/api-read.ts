@@ -1,6 +1,7 @@
 // The inspector's read-only routes: the list, one exchange, body windows and raw downloads, curl, HAR and diff.
 
 import { exchangeToJson, headerValue, type Exchange } from '../exchange.js';
+import { diffHeaders } from '../diff/exchange-diff.js';
 import { toCurl } from '../export/curl.js';
 import { toHar } from '../export/har.js';
 import { VERSION } from '../cli/version.js';
@@ -102,8 +103,9 @@ export function addReadRoutes(router: Router, deps: RouteDeps): void {
     const b = exchangeOr404(deps, url.searchParams.get('b') ?? '');
     const shown = (e: Exchange) => decodeBody(e.requestHeaders, e.requestBody) ?? e.requestBody;
     sendJson(res, 200, {
-      a: { id: a.id, method: a.method, path: a.path, headers: a.requestHeaders, contentType: headerValue(a.requestHeaders, 'content-type') ?? '' },
-      b: { id: b.id, method: b.method, path: b.path, headers: b.requestHeaders, contentType: headerValue(b.requestHeaders, 'content-type') ?? '' },
+      a: { id: a.id, method: a.method, path: a.path, contentType: headerValue(a.requestHeaders, 'content-type') ?? '' },
+      b: { id: b.id, method: b.method, path: b.path, contentType: headerValue(b.requestHeaders, 'content-type') ?? '' },
+      headers: diffHeaders(a.requestHeaders, b.requestHeaders),
       body: diffBodies(shown(a), shown(b)),
     });
   });

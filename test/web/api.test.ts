@@ -102,6 +102,10 @@ it('diffs two bodies as JSON, key order aside', async () => {
   const diff = await getJson('/api/diff?a=2&b=4');
   expect(diff.body).toEqual({ kind: 'json', changes: [{ path: 'b[1]', change: 'changed', a: 2, b: 3 }] });
   expect(diff.a.method).toBe('PUT');
+  expect(diff.headers).toEqual({ added: [], removed: [], changed: [] });
+  const headers = (await getJson('/api/diff?a=2&b=3')).headers;
+  expect(headers.removed).toEqual([{ name: 'Content-Type', a: ['application/json'], b: [] }]);
+  expect(headers.added).toEqual([{ name: 'Content-Encoding', a: [], b: ['gzip'] }]);
 });
 
 it('serves gzip bodies decoded or raw, and says so in the detail', async () => {

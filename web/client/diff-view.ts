@@ -3,7 +3,7 @@
 import { api } from './api.js';
 import { el, type Child } from './dom.js';
 import { openModal } from './modal.js';
-import type { DiffResult, HeaderPairs } from './types.js';
+import type { DiffResult, HeaderChange } from './types.js';
 
 /** Long values (a whole added object) are cut: the diff shows where things changed, the detail shows them whole. */
 const MAX_VALUE_CHARS = 160;
@@ -16,34 +16,13 @@ const show = (value: unknown) => {
 const head = (a: number, b: number, first: string) =>
   el('thead', {}, [el('tr', {}, [el('th', { class: 'op' }), el('th', { text: first }), el('th', { text: `#${a}` }), el('th', { text: `#${b}` })])]);
 
-/**
- * Every value of a header, in order, under its lower-case name (the first spelling shown), as `hooktunnel diff`
- * groups them: a repeated header differs when any of its values does, not only its last.
- */
-function group(pairs: HeaderPairs): Map<string, { n: string; values: string[] }> {
-  const map = new Map<string, { n: string; values: string[] }>();
-  for (const [n, v] of pairs) {
-    const entry = map.get(n.toLowerCase()) ?? { n, values: [] };
-    entry.values.push(v);
-    map.set(n.toLowerCase(), entry);
-  }
-  return map;
-}
-
 /** One line per value. */
 const valuesCell = (values: string[]) => el('td', {}, values.map((v) => el('div', { text: v })));
 
-function headerDiff(a: HeaderPairs, b: HeaderPairs, ids: [number, number]): HTMLElement {
-  const ma = group(a);
-  const mb = group(b);
-  const same = (x: string[], y: string[]) => x.length === y.length && x.every((v, i) => v === y[i]);
-  const rows: HTMLElement[] = [];
-  for (const [key, { n, values }] of ma) {
-    const other = mb.get(key);
-    if (!other) rows.push(el('tr', { class: 'removed' }, [el('td', { text: '−' }), el('td', { text: n }), valuesCell(values), el('td')]));
-    else if (!same(values, other.values)) rows.push(el('tr', { class: 'changed' }, [el('td', { text: '~' }), el('td', { text: n }), valuesCell(values), valuesCell(other.values)]));
-  }
-  for (const [key, { n, values }] of mb) if (!ma.has(key)) rows.push(el('tr', { class: 'added' }, [el('td', { text: '+' }), el('td', { text: n }), el('td'), valuesCell(values)]));
+function headerDiff({ added, removed, changed }: DiffResult['headers'], ids: [number, number]): HTMLElement {
+  const row = (kind: string, mark: string, change: HeaderChange) =>
+    el('tr', { class: kind }, [el('td', { text: mark }), el('td', { text: change.name }), valuesCell(change.a), valuesCell(change.b)]);
+  const rows = [...removed.map((c) => row('removed', '−', c)), ...changed.map((c) => row('changed', '~', c)), ...added.map((c) => row('added', '+', c))];
   if (rows.length === 0) return el('p', { class: 'muted', text: 'headers are the same' });
   return el('table', { class: 'diff-table', attrs: { 'data-diff': 'headers' } }, [head(ids[0], ids[1], 'header'), el('tbody', {}, rows)]);
 }
@@ -69,7 +48,7 @@ export async function openDiff(a: number, b: number): Promise<void> {
   openModal(`diff #${a} ↔ #${b}`, [
     el('p', { class: 'diff-sides' }, [el('span', { class: 'removed', text: `− ${line(diff.a)}` }), el('br'), el('span', { class: 'added', text: `+ ${line(diff.b)}` })]),
     el('h3', { text: 'request headers' }),
-    headerDiff(diff.a.headers, diff.b.headers, [a, b]),
+    headerDiff(diff.headers, [a, b]),
     el('h3', { text: 'request body' }),
     bodyDiff(diff),
   ]);

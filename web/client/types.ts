@@ -78,8 +78,16 @@ export interface Info {
 export type JsonChange = { path: string; change: 'added' | 'removed' | 'changed'; a?: unknown; b?: unknown };
 export type LineChange = { op: ' ' | '-' | '+'; text: string };
 
+/** Every value of one header on each side, in order (`hooktunnel diff`'s grouping). */
+export interface HeaderChange {
+  name: string;
+  a: string[];
+  b: string[];
+}
+
 export interface DiffResult {
-  a: { id: number; method: string; path: string; headers: HeaderPairs; contentType: string };
-  b: { id: number; method: string; path: string; headers: HeaderPairs; contentType: string };
+  a: { id: number; method: string; path: string; contentType: string };
+  b: { id: number; method: string; path: string; contentType: string };
+  headers: { added: HeaderChange[]; removed: HeaderChange[]; changed: HeaderChange[] };
   body: { kind: 'json'; changes: JsonChange[] } | { kind: 'text'; lines: LineChange[] } | { kind: 'bytes'; same: boolean; reason: string };
 }
