@@ -13,6 +13,8 @@ export interface PruneOptions {
 const BATCH = 500;
 /** Exchanges pruned over the life of the database, in the counters table: readers (an open inspector) see rows go. */
 export const PRUNED_COUNTER = 'pruned_exchanges';
+/** Adds to a named counter (`?` name, `?` amount), creating it at its first use. */
+export const ADD_TO_COUNTER = `INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value`;
 const DELETABLE = `next_attempt_at IS NULL AND lease_pid IS NULL AND state != 'pending'`;
 
 /** What a prune would do: how many exchanges it deletes, and how many the database holds. */
@@ -57,7 +59,7 @@ export function pruneExchanges(db: Database.Database, options: PruneOptions): nu
   if (!selected) return 0;
   const select = db.prepare(`SELECT id FROM exchanges WHERE ${selected.where} ORDER BY id LIMIT ${BATCH}`).pluck();
   const remove = db.prepare(`DELETE FROM exchanges WHERE id = ?`);
-  const count = db.prepare(`INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value`);
+  const count = db.prepare(ADD_TO_COUNTER);
   const batch = db.transaction((ids: number[]) => {
     for (const id of ids) remove.run(id);
     count.run(PRUNED_COUNTER, ids.length);

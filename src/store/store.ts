@@ -11,7 +11,7 @@ import type { Exchange, ExchangeSummary, HeaderPairs, WebhookInfo } from '../exc
 import { DeliveryLedger } from './deliveries.js';
 import { migrate, NewerSchemaError } from './migrations.js';
 import { isAlive } from './process-alive.js';
-import { planPrune, pruneExchanges, PRUNED_COUNTER, type PruneOptions, type PrunePlan } from './prune.js';
+import { ADD_TO_COUNTER, planPrune, pruneExchanges, PRUNED_COUNTER, type PruneOptions, type PrunePlan } from './prune.js';
 import { prepareRecordingStatements, Recording, type ExchangeStart, type RecordingStatements } from './recording.js';
 import { DEFAULT_BUFFER_LIMITS, WriteBehind, type BufferLimits } from './write-behind.js';
 import { PID_ALIVE_FUNCTION, REQUEST_INCOMPLETE, SHOWN_STATE, SUMMARY_COLUMNS, toSummary, type Row } from './rows.js';
@@ -108,7 +108,7 @@ export class Store {
       deliveryState: db.prepare(`SELECT id, request_sha256 IS NOT NULL AS whole FROM exchanges WHERE delivery_id = ?`),
       remove: db.prepare(`DELETE FROM exchanges WHERE id = ?`),
       counter: db.prepare(`SELECT value FROM counters WHERE name = ?`).pluck(),
-      addCounter: db.prepare(`INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value`),
+      addCounter: db.prepare(ADD_TO_COUNTER),
       // Replays are not deliveries: they never make an original a duplicate or out of order.
       firstDelivery: db
         .prepare(`SELECT min(id) FROM exchanges WHERE provider = ? AND event_id = ? AND id < ? AND replay_of IS NULL`)
