@@ -16,6 +16,7 @@ import { SessionModel } from '../../src/tui/session-model.js';
 import { StoreModel } from '../../src/tui/store-model.js';
 import { buildSecrets } from '../../src/webhooks/secrets.js';
 import { resignWebhook, verifyWebhook } from '../../src/webhooks/verify.js';
+import { exchangeStart } from '../helpers/exchange-start.js';
 
 let dir: string;
 let store: Store;
@@ -25,17 +26,7 @@ let receivedHeaders: IncomingHttpHeaders[];
 let port: number;
 
 function record(target: string, path: string, body: string, headers: HeaderPairs = [['content-type', 'application/json']]): number {
-  const recording = store.begin({
-    deliveryId: null,
-    replayOf: null,
-    url: null,
-    target,
-    receivedAt: Date.now(),
-    method: 'POST',
-    path,
-    headers,
-    body: Buffer.from(body),
-  });
+  const recording = store.begin(exchangeStart({ url: null, target, path, headers, body: Buffer.from(body) }));
   recording.respond(200, [['content-type', 'text/plain']]);
   recording.appendResponseBody(Buffer.from('ok'));
   recording.complete(3);

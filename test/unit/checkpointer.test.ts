@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { BUSY_CHANGES, CheckpointSchedule, SLOW_CHECKPOINT_MS, QUIET_INTERVALS, type CheckpointRunner } from '../../src/store/checkpointer.js';
 import { Store } from '../../src/store/store.js';
 import { tempHome } from '../helpers/cli.js';
+import { exchangeStart } from '../helpers/exchange-start.js';
 
 /** A recorder whose writes the test makes by hand; it records where each checkpoint ran. */
 function fakeRecorder() {
@@ -89,17 +90,6 @@ describe('a recorder store checkpoints its WAL itself', () => {
   const home = tempHome();
   afterAll(() => home.cleanup());
 
-  const start = (n: number) => ({
-    deliveryId: null,
-    replayOf: null,
-    url: 'http://relay/t/x/hook',
-    target: 'http://localhost:3000',
-    receivedAt: Date.now(),
-    method: 'POST',
-    path: `/hook/${n}`,
-    headers: [['Content-Type', 'application/json']] as [string, string][],
-    body: Buffer.from(`{"n":${n}}`),
-  });
 
   /** Rows in the database file itself: a copy without its WAL shows only what a checkpoint has copied there. */
   function rowsInMainFile(path: string, copy: string): number {
@@ -113,7 +103,7 @@ describe('a recorder store checkpoints its WAL itself', () => {
   }
 
   const record = (store: Store, n: number) => {
-    const recording = store.begin(start(n));
+    const recording = store.begin(exchangeStart({ path: `/hook/${n}`, body: Buffer.from(`{"n":${n}}`) }));
     recording.respond(200, []);
     recording.complete(1);
   };

@@ -5,21 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
 import { migrate, SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { tempHome } from '../helpers/cli.js';
+import { exchangeStart } from '../helpers/exchange-start.js';
 
 const home = tempHome();
 afterAll(() => home.cleanup());
 
-const start = (overrides = {}) => ({
-  deliveryId: null,
-  replayOf: null,
-  url: 'http://relay/t/x/hook',
-  target: 'http://localhost:3000',
-  receivedAt: Date.now(),
-  method: 'POST',
-  path: '/hook',
-  headers: [['A', '1'], ['a', '2']] as [string, string][],
-  ...overrides,
-});
+const start = (overrides = {}) => exchangeStart({ headers: [['A', '1'], ['a', '2']], ...overrides });
 
 describe('store', () => {
   it('creates the file 0600 and records a whole exchange', () => {

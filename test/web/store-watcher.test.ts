@@ -9,6 +9,7 @@ import type { ExchangeSummary } from '../../src/exchange.js';
 import type { Recording } from '../../src/store/recording.js';
 import { Store } from '../../src/store/store.js';
 import { StoreWatcher } from '../../src/web/store-watcher.js';
+import { exchangeStart } from '../helpers/exchange-start.js';
 
 let dir: string;
 let store: Store;
@@ -26,17 +27,7 @@ afterEach(() => {
 });
 
 function begin(path: string): Recording {
-  return store.begin({
-    deliveryId: null,
-    replayOf: null,
-    url: null,
-    target: 'http://127.0.0.1:1',
-    receivedAt: Date.now(),
-    method: 'POST',
-    path,
-    headers: [],
-    body: Buffer.from('x'),
-  });
+  return store.begin(exchangeStart({ url: null, target: 'http://127.0.0.1:1', path, body: Buffer.from('x') }));
 }
 
 function finish(recording: Recording): void {
