@@ -132,7 +132,13 @@ export class Checkpointer {
         worker?.postMessage('close');
       },
     });
-    this.timer = setInterval(() => this.schedule.tick(), intervalMs);
+    this.timer = setInterval(() => {
+      try {
+        this.schedule.tick();
+      } catch {
+        // The connection failed (closed, damaged): the store reports that itself, and a checkpoint can wait.
+      }
+    }, intervalMs);
     this.timer.unref();
   }
 
