@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { createRelay } from '../../relay-server/relay.js';
 import { runCli, startListen, tempHome } from '../helpers/cli.js';
@@ -72,6 +73,25 @@ describe('redaction', () => {
     expect(allowed.code).toBe(0);
     expect(app.received[1].body.toString()).toContain('"number": "[REDACTED]"');
     expect(JSON.parse(allowed.stdout).redacted).toEqual(event.redacted);
+  });
+
+  it('does not let `verify` turn the verdict given at arrival into "body modified" over the redacted copy', async () => {
+    const secret = 'whsec_redacted_verify';
+    const { home, listen } = await listenWith(['--redact', 'body:$.card.number', '--secret', `stripe=${secret}`]);
+    const body = `{"id": "evt_redacted", "type": "payment_intent.succeeded", "card": {"number": "${CARD}"}}`;
+    const header = Stripe.webhooks.generateTestHeaderString({ payload: body, secret });
+    await send(`${listen.url}/stripe`, { headers: ['Content-Type', 'application/json', 'Stripe-Signature', header], body });
+    const event = await listen.waitForRequest(() => true, 'the Stripe delivery');
+    expect(event.webhook).toMatchObject({ provider: 'stripe', eventType: 'payment_intent.succeeded', verification: 'valid' });
+
+    const args = ['verify', String(event.id), '--db', home.db, '--secret', `stripe=${secret}`];
+    const text = await runCli(args, { env: home.env });
+    expect(text.stdout).toBe(`#${event.id} stripe payment_intent.succeeded: not checked now (stored redacted (body:$.card.number): the signed bytes are not all kept); the recorded verdict stays: valid\n`);
+    expect(text.code).toBe(1);
+    const json = await runCli([...args, '--json'], { env: home.env });
+    expect(JSON.parse(json.stdout)).toMatchObject({ verification: 'valid', checkedNow: false, reasonNow: expect.stringContaining('stored redacted') });
+    const shown = JSON.parse((await runCli(['show', String(event.id), '--json', '--db', home.db], { env: home.env })).stdout);
+    expect(shown.webhook).toMatchObject({ eventType: 'payment_intent.succeeded', verification: 'valid', reason: null });
   });
 
   it('records a gzip body gzipped and redacted, sends the real bytes, and marks one labelled gzip that is not', async () => {

@@ -21,13 +21,14 @@ export function verifyCommand(): Command {
       '\nThe new verdict is recorded. Without a secret for the provider now, nothing is checked and a verdict recorded\nearlier is kept.\n\nExit status: 0 when every signature was checked now and is valid, 1 otherwise.\n\nExample:\n  hooktunnel verify 12 --secret stripe=whsec_…',
     )
     .action(async (ids: string[], flags: VerifyFlags) => {
-      const [{ openExistingStore, parseId, unknownId }, { loadSecretsHere }, { analyzeWebhook }, { webhookInputFromExchange }, { sanitize }, { reportUnwritten }] = await Promise.all([
+      const [{ openExistingStore, parseId, unknownId }, { loadSecretsHere }, { analyzeWebhook }, { webhookInputFromExchange }, { sanitize }, { reportUnwritten }, { appliedRules }] = await Promise.all([
         import('../open-store.js'),
         import('../project-secrets.js'),
         import('../../webhooks/analyze.js'),
         import('../../webhooks/verify.js'),
         import('../../sanitize.js'),
         import('../unwritten.js'),
+        import('../../redact/redact.js'),
       ]);
       const secrets = await loadSecretsHere(flags);
       const store = openExistingStore(flags.db);
@@ -36,7 +37,15 @@ export function verifyCommand(): Command {
           const exchange = store.get(id);
           if (!exchange) throw unknownId(id, store.path);
           // Checked as of arrival, so the timestamp window judges the delivery, not how long ago it was.
-          const analysis = analyzeWebhook(webhookInputFromExchange(exchange), secrets, exchange.receivedAt, exchange.path);
+          let analysis = analyzeWebhook(webhookInputFromExchange(exchange), secrets, exchange.receivedAt, exchange.path);
+          // Stored redacted, the recording is not the bytes that were signed (a replay stores what it sent, so it is): a
+          // failed check says nothing about the secret or the delivery, and must not replace the verdict listen gave at
+          // arrival over the real bytes.
+          const redactedRules = exchange.replayOf === null ? appliedRules(exchange.redacted) : [];
+          if (redactedRules.length > 0 && analysis.verification === 'invalid') {
+            const reason = `stored redacted (${redactedRules.join(', ')}): the signed bytes are not all kept`;
+            analysis = { ...analysis, verification: 'unchecked', reason };
+          }
           // Without a secret now, a verdict checked earlier (at arrival, with the secret listen had) is kept, not erased.
           const stored = exchange.webhook;
           const keep = analysis.verification === 'unchecked' && stored !== null && stored !== undefined && stored.verification !== 'unchecked';
