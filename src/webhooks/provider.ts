@@ -58,7 +58,8 @@ export interface Provider {
   /**
    * Signs the delivery afresh for a replay: returns a copy of the headers with the signature (and signed timestamp,
    * set from `nowMs`) replaced at the same position with the same name casing, appended when absent.
-   * Throws only when signing is impossible: a secret the scheme cannot use, or Twilio without the public URL.
+   * Throws only when signing is impossible: a secret the scheme cannot use, Twilio without the public URL, or a Twilio
+   * JSON body that no longer matches the bodySHA256 its signed URL carries.
    */
   sign(input: WebhookInput, secret: string, nowMs: number): HeaderPairs;
 }

@@ -83,7 +83,7 @@ export function resignWebhook(
   try {
     return { headers: picked.provider.sign(input, picked.secret, nowMs), resigned: true };
   } catch (error) {
-    // Only an unusable secret or an unknown Twilio URL gets here; both are reasons, not crashes.
+    // Only an unusable secret or a Twilio URL unknown (or pinning another body) gets here: reasons, not crashes.
     return { headers: input.headers, resigned: false, reason: (error as Error).message };
   }
 }

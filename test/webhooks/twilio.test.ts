@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { HeaderPairs } from '../../src/exchange.js';
 import { twilio } from '../../src/webhooks/providers/twilio.js';
+import { buildSecrets } from '../../src/webhooks/secrets.js';
+import { resignWebhook } from '../../src/webhooks/verify.js';
 import { input } from './support.js';
 
 const TOKEN = '12345';
@@ -55,6 +57,21 @@ describe('twilio', () => {
       provider: 'twilio',
       result: 'invalid',
       reason: 'body does not match the bodySHA256 in the URL (body modified)',
+    });
+  });
+
+  it('refuses to re-sign a JSON body that no longer matches the bodySHA256 of the signed URL', () => {
+    const body = '{"property": "value", "boolean": true}';
+    const url = `${DOC_URL}&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620`;
+    const headers: HeaderPairs = [['Content-Type', 'application/json'], ['X-Twilio-Signature', 'a9nBmqA0ju/hNViExpshrM61xv4=']];
+    expect(twilio.sign(input(headers, body, url), TOKEN, 0)).toEqual(headers);
+    // An edited body: a new signature over the same URL would still fail the app's body check, so none is claimed.
+    const secrets = buildSecrets({ flags: [`twilio=${TOKEN}`] });
+    const edited = resignWebhook(input(headers, body.replace('true', 'false'), url), secrets, 0);
+    expect(edited).toEqual({
+      headers,
+      resigned: false,
+      reason: 'the bodySHA256 in the URL Twilio signed pins the original body, and this body differs',
     });
   });
 

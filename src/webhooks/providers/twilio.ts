@@ -11,6 +11,7 @@ import { hmac, invalid, missingHeader, safeEqual, unchecked, valid } from '../si
 
 const HEADER = 'X-Twilio-Signature';
 const UNKNOWN_URL = 'public URL unknown, and Twilio signs the full URL the sender used';
+const BODY_PINNED = 'the bodySHA256 in the URL Twilio signed pins the original body, and this body differs';
 const TWILIO_MISMATCH = 'signature does not match (wrong auth token, body modified, or not the URL Twilio called)';
 
 // Twilio's libraries sort keys and, for repeated keys, de-duplicate and sort the values (twilio-node, twilio-python).
@@ -81,6 +82,8 @@ export const twilio: Provider = {
 
   sign(input, secret) {
     if (input.url === null) throw new Error(UNKNOWN_URL);
+    // The signature covers only the URL here; a new one over it would still leave the app's body check failing.
+    if (!bodyMatchesUrl(input, input.url)) throw new Error(BODY_PINNED);
     return setHeader(input.headers, HEADER, hmac('sha1', secret, [signedData(input.url, input)], 'base64'));
   },
 };
