@@ -31,6 +31,8 @@ export interface ExchangeInput {
   replayOf: number | null;
   /** Redaction rules these headers and body already went through (a replay of a redacted exchange). */
   redacted?: string[];
+  /** Sent to the app instead of `headers`, which are what is recorded and verified: a late delivery signed afresh. */
+  forwardHeaders?: HeaderPairs;
 }
 
 export interface RunOptions {
@@ -167,7 +169,8 @@ class ExchangeRun implements RunningExchange, ForwardHandlers {
   private forward(): void {
     if (this.cancelled) return;
     if (!Buffer.isBuffer(this.input.body)) this.watchBody(this.input.body);
-    this.handle = this.options.forwarder.forward(this.input, this);
+    const { input } = this;
+    this.handle = this.options.forwarder.forward(input.forwardHeaders ? { ...input, headers: input.forwardHeaders } : input, this);
   }
 
   /** Runs a store write; a failing store is reported and forwarding goes on. */

@@ -53,6 +53,8 @@ export interface ExchangeSummary {
   webhook?: WebhookInfo | null;
   /** Delivered from the relay's queue this long after the relay received it (the client was away). */
   lateByMs?: number;
+  /** This attempt went to the app signed afresh: the sender's signature had aged past its provider's window. */
+  resigned?: true;
   /** The relay answered the sender itself: why (client away, or acknowledge mode) and with which status. */
   sender?: { reason: 'offline' | 'ack'; status: number };
   /** Attempts made to deliver it to the local app, when it was retried or queued. */
@@ -80,6 +82,8 @@ export interface AttemptRecord {
   errorCode: string | null;
   errorMessage: string | null;
   durationMs: number | null;
+  /** Sent signed afresh: the sender's signature had aged past its provider's window. */
+  resigned: boolean;
 }
 
 /** A whole exchange with headers and exact bytes. */
@@ -134,6 +138,8 @@ export function exchangeToJson(e: ExchangeSummary | Exchange): Record<string, un
     attempts: e.attempts ?? 0,
     nextAttemptAt: e.nextAttemptAt === undefined ? null : new Date(e.nextAttemptAt).toISOString(),
     deliveredAfter: e.deliveredAfter ?? null,
+    // Only on the event of the attempt that was re-signed (listen, retry); `show --json`'s attemptHistory keeps it.
+    ...(e.resigned && { resigned: true }),
   };
   if ('requestBody' in e) {
     if (e.senderBody && json.sender) Object.assign(json.sender as object, { body: bodyToJson(e.senderBody) });

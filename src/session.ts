@@ -34,6 +34,8 @@ export interface SessionOptions {
   store: Store | null;
   /** Secrets for signature checks; every exchange is examined (provider, event, signature) once it is over. */
   secrets?: Secrets;
+  /** Deliver queued requests and retries whose signature has aged past its provider's window as signed, not re-signed. */
+  keepStaleSignatures?: boolean;
   /** Acknowledge mode (listen --ack): the relay answers senders and queues their requests for us. */
   ack?: AckSettings;
   /** Attempts at a queued request before giving up (default 8). */
@@ -75,6 +77,8 @@ export class Session extends EventEmitter<SessionEvents> {
   private intake: Promise<void> = Promise.resolve();
   /** Relay deliveries taken but not yet safe in the store: a redelivery of one is recognised, not forwarded twice. */
   private readonly inHand = new DeliveriesInHand();
+  /** What late deliveries are signed afresh with: none when the user keeps the senders' signatures. */
+  private readonly resignSecrets: Secrets | undefined;
   private readonly onDropped = (count: number) => {
     this.inHand.forgetDropped();
     this.emit('dropped', count);
@@ -87,6 +91,7 @@ export class Session extends EventEmitter<SessionEvents> {
 
   constructor(readonly options: SessionOptions) {
     super();
+    this.resignSecrets = options.keepStaleSignatures ? undefined : options.secrets;
     const routed = options.routes ? new RoutedForwarder(options.routes, options.target) : undefined;
     this.forwarder = routed ?? new Forwarder(options.target, { timeoutMs: options.timeoutMs, hostHeader: options.hostHeader });
     const prepare = options.beforeReconnect;
@@ -116,6 +121,7 @@ export class Session extends EventEmitter<SessionEvents> {
           schedule: (failed) => retryDelay(failed, baseMs),
           timeoutMs: options.timeoutMs,
           secrets: options.secrets,
+          resignSecrets: this.resignSecrets,
           onStoreError: (error) => this.emit('storeError', error),
         },
         routed ? routed.targets() : options.target.url,
@@ -179,6 +185,7 @@ export class Session extends EventEmitter<SessionEvents> {
         forwarder: this.forwarder,
         maxAttempts: this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
         secrets: this.options.secrets,
+        resignSecrets: this.resignSecrets,
         inHand: this.inHand,
         ack: (deliveryId: string) => this.client.ack(deliveryId),
         onStoreError: (error: Error) => this.emit('storeError', error),

@@ -16,6 +16,8 @@ export interface DeliveryFlags {
   maxAttempts: string;
   retryBase: string;
   keep?: string;
+  /** false: --no-resign-late. */
+  resignLate?: boolean;
 }
 
 export interface DeliverySettings {
@@ -24,7 +26,16 @@ export interface DeliverySettings {
   retryBaseMs: number;
   /** Keep at most this many exchanges (oldest pruned as new ones arrive). */
   keep: number | undefined;
+  /** Re-sign queued deliveries and retries whose signature has aged past its provider's window. */
+  resignLate: boolean;
 }
+
+/** --no-resign-late, for listen and retry. */
+export const noResignLateOption = () =>
+  new Option(
+    '--no-resign-late',
+    "deliver a queued request or retry as its sender signed it even when the signature has aged past the provider's window (by default it is re-signed with your --secret, so your app's check accepts it)",
+  ).env('HOOKTUNNEL_NO_RESIGN_LATE');
 
 
 export function withDeliveryOptions(command: Command): Command {
@@ -35,7 +46,8 @@ export function withDeliveryOptions(command: Command): Command {
     .addOption(new Option('--ack-body <text>', 'body senders get in acknowledge mode').default('{"received":true}').env('HOOKTUNNEL_ACK_BODY'))
     .addOption(new Option('--max-attempts <n>', 'attempts at a queued or acknowledged request while the local app is down or answers 5xx').default(String(DEFAULT_MAX_ATTEMPTS)).env('HOOKTUNNEL_MAX_ATTEMPTS'))
     .addOption(new Option('--retry-base <duration>', 'wait before the first retry; doubles each time (1s, 2s, 4s ..., at most 5m)').default('1s').env('HOOKTUNNEL_RETRY_BASE'))
-    .addOption(new Option('--keep <n>', 'keep at most this many recorded exchanges, pruning the oldest').env('HOOKTUNNEL_KEEP'));
+    .addOption(new Option('--keep <n>', 'keep at most this many recorded exchanges, pruning the oldest').env('HOOKTUNNEL_KEEP'))
+    .addOption(noResignLateOption());
 }
 
 function wholeNumber(value: string, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -55,5 +67,6 @@ export function deliverySettings(flags: DeliveryFlags): DeliverySettings {
     maxAttempts: wholeNumber(flags.maxAttempts, '--max-attempts', 1, 100),
     retryBaseMs,
     keep: flags.keep === undefined ? undefined : wholeNumber(flags.keep, '--keep', 1),
+    resignLate: flags.resignLate !== false,
   };
 }

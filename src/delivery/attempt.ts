@@ -7,6 +7,7 @@ import type { ForwardPort } from '../forward/forward-port.js';
 import type { RetrySchedule } from '../store/deliveries.js';
 import type { Store } from '../store/store.js';
 import type { Secrets } from '../webhooks/secrets.js';
+import { resignIfStale, webhookInputFromExchange } from '../webhooks/verify.js';
 
 export interface AttemptContext {
   store: Store;
@@ -15,6 +16,8 @@ export interface AttemptContext {
   /** The local app timeout; the claim lasts a little longer (0: forever, then an hour). */
   timeoutMs: number;
   secrets?: Secrets;
+  /** Re-sign an attempt whose signature has aged past its provider's window with these (undefined: never). */
+  resignSecrets?: Secrets;
   onStoreError?: (error: Error) => void;
 }
 
@@ -48,11 +51,13 @@ export async function runAttempt(ctx: AttemptContext, exchangeId: number, trigge
     store.deliveries.recordFirst(exchangeId, { startedAt, trigger: 'auto', status, errorCode, errorMessage, durationMs });
   }
   const startedAt = Date.now();
+  const forwardHeaders = ctx.resignSecrets && resignIfStale(webhookInputFromExchange(original), ctx.resignSecrets, original.receivedAt, startedAt, original.path);
   const running = runExchange(
     {
       method: original.method,
       path: original.path,
       headers: original.requestHeaders,
+      forwardHeaders,
       body: original.requestBody,
       deliveryId: original.deliveryId,
       url: original.url,
@@ -63,7 +68,7 @@ export async function runAttempt(ctx: AttemptContext, exchangeId: number, trigge
   );
   const exchange = await running.done;
   const { lateByMs, sender, deliveredAfter } = original;
-  Object.assign(exchange, { lateByMs, sender, deliveredAfter });
+  Object.assign(exchange, { lateByMs, sender, deliveredAfter }, forwardHeaders && { resigned: true });
   try {
     const settled = store.deliveries.settle(
       exchangeId,
@@ -74,6 +79,7 @@ export async function runAttempt(ctx: AttemptContext, exchangeId: number, trigge
         errorCode: exchange.errorCode,
         errorMessage: exchange.errorMessage,
         durationMs: exchange.durationMs,
+        resigned: forwardHeaders !== undefined,
         retryable: isRetryable(exchange),
       },
       ctx.schedule,

@@ -16,6 +16,8 @@ import { retryDelay } from './retry-schedule.js';
 export interface ManualRetryOptions {
   timeoutMs: number;
   secrets?: Secrets;
+  /** Send a delivery whose signature has aged past its provider's window as it was signed (default: re-sign it). */
+  keepStaleSignature?: boolean;
   /** Where to send it instead of its recorded target (the inspector's --to). */
   to?: Target;
   onStoreError?: (error: Error) => void;
@@ -54,7 +56,9 @@ export async function manualRetry(store: Store, original: ExchangeSummary, optio
   // A routed exchange goes back to its route's target with the rest of its path.
   const forwarder = routePort(new Forwarder(target, { timeoutMs: options.timeoutMs, hostHeader: 'rewrite' }), original.route);
   try {
-    const context = { store, forwarder, schedule: (n: number) => retryDelay(n), timeoutMs: options.timeoutMs, secrets: options.secrets, onStoreError: options.onStoreError };
+    const { timeoutMs, secrets, onStoreError } = options;
+    const resignSecrets = options.keepStaleSignature ? undefined : secrets;
+    const context = { store, forwarder, schedule: (n: number) => retryDelay(n), timeoutMs, secrets, resignSecrets, onStoreError };
     const result = await runAttempt(context, id, 'manual');
     if (result.sent) return result.exchange;
     if (result.missing) throw new UserError(`no exchange #${id} (it was deleted meanwhile)`, { exitCode: 2 });

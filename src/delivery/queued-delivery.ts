@@ -4,11 +4,12 @@
 
 import { Readable } from 'node:stream';
 import type { ExchangeSummary } from '../exchange.js';
-import { runExchange } from '../exchange-runner.js';
+import { runExchange, type ExchangeInput } from '../exchange-runner.js';
 import { destinationOf, type ForwardPort } from '../forward/forward-port.js';
 import type { QueuedMeta, RequestMeta } from '../protocol.js';
 import type { Store } from '../store/store.js';
 import type { Secrets } from '../webhooks/secrets.js';
+import { resignIfStale } from '../webhooks/verify.js';
 import { isRetryable } from './attempt.js';
 import type { DeliveryWorker } from './delivery-worker.js';
 import type { DeliveriesInHand } from './in-hand.js';
@@ -19,6 +20,8 @@ export interface QueuedContext {
   forwarder: ForwardPort;
   maxAttempts: number;
   secrets?: Secrets;
+  /** Re-sign a delivery whose signature has aged past its provider's window with these (undefined: never). */
+  resignSecrets?: Secrets;
   /** Deliveries this process holds whose outcome the store does not have yet. */
   inHand: DeliveriesInHand;
   /** Tells the relay it may forget the delivery. */
@@ -73,10 +76,17 @@ export async function acceptQueued(meta: RequestMeta, bodySource: Buffer | Reada
     receivedAt: meta.receivedAt,
     replayOf: null,
   };
+  // Sent at once from memory (no store, or one that cannot keep it), signed afresh as the worker's attempt would be.
+  const sendNow = (): ExchangeInput => {
+    const forwardHeaders = ctx.resignSecrets && resignIfStale({ headers: input.headers, body, url: input.url }, ctx.resignSecrets, input.receivedAt, Date.now(), input.path);
+    return forwardHeaders ? { ...input, forwardHeaders } : input;
+  };
+  const resignedMark = (sent: ExchangeInput) => sent.forwardHeaders && { resigned: true as const };
   if (!store) {
     // Nothing to commit to: acknowledged on arrival, delivered once (retries need the store).
     ctx.ack(meta.deliveryId);
-    void runExchange(input, { forwarder: ctx.forwarder, store: null, secrets: ctx.secrets }).done.then(ctx.onExchange);
+    const sent = sendNow();
+    void runExchange(sent, { forwarder: ctx.forwarder, store: null, secrets: ctx.secrets }).done.then((exchange) => ctx.onExchange(Object.assign(exchange, resignedMark(sent))));
     return;
   }
   let cut: ExchangeSummary | undefined;
@@ -122,10 +132,11 @@ export async function acceptQueued(meta: RequestMeta, bodySource: Buffer | Reada
   const options = { forwarder: ctx.forwarder, store: recording ? store : null, recording, secrets: ctx.secrets, onStoreError: ctx.onStoreError };
   // Not awaited: the next queued delivery must not wait for the local app. Held in hand until its record is committed,
   // so a redelivery meanwhile (the tunnel dropping before our ACK) is recognised instead of reaching the app twice.
-  const running = runExchange(input, options);
+  const sent = sendNow();
+  const running = runExchange(sent, options);
   ctx.inHand.track(meta.deliveryId, { done: running.done, whole: () => true, recording });
   void running.done.then((exchange) =>
-    ctx.onExchange(Object.assign(exchange, { lateByMs: queued.lateByMs, sender: { reason: queued.reason, status: queued.status } })),
+    ctx.onExchange(Object.assign(exchange, { lateByMs: queued.lateByMs, sender: { reason: queued.reason, status: queued.status } }, resignedMark(sent))),
   );
 }
 

@@ -42,6 +42,7 @@ export function orderMark(e: ExchangeSummary): string {
 export function deliveryNotes(e: ExchangeSummary, now = Date.now()): string[] {
   const notes: string[] = [];
   if (e.lateByMs !== undefined) notes.push(chalk.yellow(`delivered late by ${formatDuration(e.lateByMs)}`));
+  if (e.resigned) notes.push(chalk.yellow('re-signed: its signature had aged past the provider\'s window'));
   if (e.deliveredAfter !== undefined) notes.push(chalk.yellow(`delivered after #${e.deliveredAfter}, which was received later`));
   if (e.sender?.reason === 'ack') notes.push(chalk.dim(`sender got ${e.sender.status} (ack)`));
   const attempts = e.attempts ?? 0;
@@ -182,5 +183,6 @@ function attemptLine(a: AttemptRecord): string {
       ? chalk.yellow('no answer (interrupted)')
       : colorStatus(a.status, false);
   const took = a.durationMs === null ? '' : `  ${formatDuration(a.durationMs)}`;
-  return `  ${String(a.attempt).padStart(2)}  ${formatDateTime(a.startedAt)}  ${result}${took}${a.trigger === 'manual' ? chalk.dim('  (hooktunnel retry)') : ''}`;
+  const resigned = a.resigned ? chalk.dim('  re-signed') : '';
+  return `  ${String(a.attempt).padStart(2)}  ${formatDateTime(a.startedAt)}  ${result}${took}${resigned}${a.trigger === 'manual' ? chalk.dim('  (hooktunnel retry)') : ''}`;
 }

@@ -14,6 +14,8 @@ export interface AttemptOutcome {
   errorCode: string | null;
   errorMessage: string | null;
   durationMs: number | null;
+  /** Sent signed afresh (see AttemptRecord). */
+  resigned?: boolean;
   /** The local app was down or answered 5xx: worth another attempt, if any are left. */
   retryable: boolean;
 }
@@ -54,8 +56,8 @@ export class DeliveryLedger {
       holder: db.prepare(`SELECT lease_pid FROM exchanges WHERE id = ?`).pluck(),
       row: db.prepare(`SELECT attempt_count, max_attempts, next_attempt_at FROM exchanges WHERE id = ?`),
       insertAttempt: db.prepare(
-        `INSERT INTO attempts (exchange_id, attempt, started_at, trigger, status, error_code, error_message, duration_ms)
-         VALUES (@id, @attempt, @startedAt, @trigger, @status, @errorCode, @errorMessage, @durationMs)`,
+        `INSERT INTO attempts (exchange_id, attempt, started_at, trigger, status, error_code, error_message, duration_ms, resigned)
+         VALUES (@id, @attempt, @startedAt, @trigger, @status, @errorCode, @errorMessage, @durationMs, @resigned)`,
       ),
       settle: db.prepare(
         `UPDATE exchanges SET attempt_count = ?, next_attempt_at = ?, lease_until = NULL, lease_pid = NULL WHERE id = ?`,
@@ -128,7 +130,7 @@ export class DeliveryLedger {
       if (!row) return { attempt: 0, nextAttemptAt: null, maxAttempts: null, deliveredAfter: null };
       const attempt = row.attempt_count + 1;
       const firstSuccess = outcome.errorCode === null && outcome.status !== null && outcome.status < 500 && !this.s.succeededBefore.get(exchangeId);
-      this.s.insertAttempt.run({ id: exchangeId, attempt, ...outcome });
+      this.s.insertAttempt.run({ id: exchangeId, attempt, ...outcome, resigned: outcome.resigned ? 1 : 0 });
       const left = row.max_attempts !== null && attempt < row.max_attempts;
       const nextAttemptAt = outcome.retryable && left ? now + schedule(attempt) : null;
       this.s.settle.run(attempt, nextAttemptAt, exchangeId);
@@ -158,7 +160,7 @@ export class DeliveryLedger {
    */
   recordFirst(exchangeId: number, first: Omit<AttemptOutcome, 'retryable'>): void {
     this.db.transaction(() => {
-      if (this.s.countFirst.run(exchangeId).changes === 1) this.s.insertAttempt.run({ id: exchangeId, attempt: 1, ...first });
+      if (this.s.countFirst.run(exchangeId).changes === 1) this.s.insertAttempt.run({ id: exchangeId, attempt: 1, ...first, resigned: first.resigned ? 1 : 0 });
     })();
   }
 
@@ -204,6 +206,7 @@ export class DeliveryLedger {
       errorCode: (row.error_code as string | null) ?? null,
       errorMessage: (row.error_message as string | null) ?? null,
       durationMs: (row.duration_ms as number | null) ?? null,
+      resigned: row.resigned === 1,
     }));
   }
 

@@ -85,6 +85,9 @@ const MIGRATIONS: string[] = [
   // per recorded exchange. `provider = ?` (the only way it is queried) implies the condition, so it still answers.
   `DROP INDEX exchanges_event_time;
    CREATE INDEX exchanges_event_time ON exchanges(provider, event_at) WHERE provider IS NOT NULL;`,
+  // An attempt sent with a fresh signature (the sender's had aged past its provider's window); the request row keeps
+  // the headers as the sender sent them.
+  `ALTER TABLE attempts ADD COLUMN resigned INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -69,6 +69,19 @@ export interface Resigned {
 }
 
 /**
+ * The headers to deliver a request with long after its sender signed it (a queued delivery after a laptop slept, a
+ * retry): signed afresh when the signature was good on arrival and only its age would fail the app's check now, so
+ * the webhook is not lost to the provider's 5-minute window. Undefined: deliver the recorded headers.
+ */
+export function resignIfStale(input: WebhookInput, secrets: Secrets, receivedAt: number, nowMs: number, path: string): HeaderPairs | undefined {
+  const options = { path, detected: detectProvider(input) };
+  if (verifyWebhook(input, secrets, receivedAt, options).result !== 'valid') return undefined;
+  if (verifyWebhook(input, secrets, nowMs, options).result === 'valid') return undefined;
+  const fresh = resignWebhook(input, secrets, nowMs, options);
+  return fresh.resigned ? fresh.headers : undefined;
+}
+
+/**
  * Signs a delivery afresh for replay (new signature, and a timestamp from `nowMs` where the scheme signs one), so the
  * local app accepts it outside the original tolerance window. Headers keep their order, position and name casing.
  */

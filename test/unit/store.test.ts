@@ -70,7 +70,7 @@ describe('store', () => {
     store.close();
     // Made what a schema-4 file is: delivery order columns present, no route or redaction columns.
     const db = new Database(file);
-    db.exec('UPDATE exchanges SET delivered_after = 99; ALTER TABLE exchanges DROP COLUMN route; ALTER TABLE exchanges DROP COLUMN redacted;');
+    db.exec('UPDATE exchanges SET delivered_after = 99; ALTER TABLE exchanges DROP COLUMN route; ALTER TABLE exchanges DROP COLUMN redacted; ALTER TABLE attempts DROP COLUMN resigned;');
     db.pragma('user_version = 4');
     db.close();
     const reopened = Store.open(file);
@@ -78,7 +78,7 @@ describe('store', () => {
     expect(reopened.get(id)!.requestBody.toString()).toBe('old');
     reopened.close();
     const check = new Database(file, { readonly: true });
-    expect(check.pragma('user_version', { simple: true })).toBe(6);
+    expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     check.close();
   });
 

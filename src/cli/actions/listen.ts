@@ -211,6 +211,7 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
       ack: delivery.ack,
       maxAttempts: delivery.maxAttempts,
       retryBaseMs: delivery.retryBaseMs,
+      keepStaleSignatures: !delivery.resignLate,
       force: flags.force,
       timeoutMs,
       hostHeader,

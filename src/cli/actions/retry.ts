@@ -18,6 +18,8 @@ export interface RetryFlags extends SecretFlags {
   json?: boolean;
   /** Send exchanges that already succeeded too. */
   force?: boolean;
+  /** false: --no-resign-late. */
+  resignLate?: boolean;
 }
 
 /** The app took it (2xx/3xx): retrying would deliver it twice. A 4xx is the app refusing it, worth a retry once fixed. */
@@ -46,7 +48,7 @@ export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
     const onStoreError = (error: Error) => process.stderr.write(`warning: the attempt was not fully recorded: ${error.message}\n`);
     let failed = false;
     for (const original of originals) {
-      const exchange = await manualRetry(store, original, { timeoutMs, secrets, onStoreError });
+      const exchange = await manualRetry(store, original, { timeoutMs, secrets, keepStaleSignature: flags.resignLate === false, onStoreError });
       process.stdout.write(flags.json ? `${jsonText(exchangeToJson(exchange))}\n` : `${logLine(exchange)}\n`);
       if (exchange.state === 'failed' || (exchange.status ?? 0) >= 500) failed = true;
     }

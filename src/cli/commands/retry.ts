@@ -5,6 +5,7 @@ import { dbOption } from '../db-option.js';
 import { withSecretOptions } from '../secret-options.js';
 import type { RetryFlags } from '../actions/retry.js';
 import { localTimeoutOption } from '../timeout-option.js';
+import { noResignLateOption } from '../delivery-options.js';
 
 export function retryCommand(): Command {
   return withSecretOptions(new Command('retry'))
@@ -14,6 +15,7 @@ export function retryCommand(): Command {
     .addOption(localTimeoutOption())
     .option('--json', 'print each exchange after its attempt as a JSON line')
     .option('--force', 'send exchanges that already succeeded (2xx/3xx) too, as another attempt')
+    .addOption(noResignLateOption())
     .addHelpText(
       'after',
       `
