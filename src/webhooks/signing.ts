@@ -38,12 +38,13 @@ export function secondsHeaderToMs(value: string | undefined): number | null {
 
 /**
  * Why a signed timestamp falls outside the window, or null when inside. The age is whole seconds as Stripe counts
- * it, and a timestamp exactly `toleranceSec` old still passes. Future timestamps are bounded too (clock skew).
+ * it, and a timestamp exactly `toleranceSec` old still passes. Future timestamps are bounded too (clock skew), unless
+ * `future` is 'accepted': Stripe's libraries check only the age, so a verdict stricter than the app's would mislead.
  */
-export function ageProblem(timestampSec: number, nowMs: number, toleranceSec: number): string | null {
+export function ageProblem(timestampSec: number, nowMs: number, toleranceSec: number, future: 'refused' | 'accepted' = 'refused'): string | null {
   const age = Math.floor(nowMs / 1000) - timestampSec;
   if (age > toleranceSec) return `timestamp ${age} s old, outside the ${toleranceSec} s tolerance`;
-  if (-age > toleranceSec) return `timestamp ${-age} s in the future, outside the ${toleranceSec} s tolerance`;
+  if (future === 'refused' && -age > toleranceSec) return `timestamp ${-age} s in the future, outside the ${toleranceSec} s tolerance`;
   return null;
 }
 

@@ -69,7 +69,8 @@ export const stripe: Provider = {
     if (!parsed) return malformedHeader('stripe', HEADER, EXPECTED_FORM);
     const expected = signature(secret, parsed.timestamp, input.body);
     if (!parsed.signatures.some((candidate) => safeEqual(expected, candidate))) return invalid('stripe', MISMATCH);
-    const stale = ageProblem(parsed.timestamp, nowMs, toleranceSec);
+    // As stripe-node's constructEvent: only an old timestamp is refused (a sender clock ahead of ours is not).
+    const stale = ageProblem(parsed.timestamp, nowMs, toleranceSec, 'accepted');
     return stale ? invalid('stripe', stale) : valid('stripe');
   },
 
