@@ -88,7 +88,12 @@ export function addActionRoutes(router: Router, deps: RouteDeps): void {
   // Another attempt of the same exchange (its answer replaces the last), as `hooktunnel retry` does.
   router.add('POST', '/api/exchanges/:id/retry', async ({ res, params }) => {
     // Refusals (redacted, answered by a route, being delivered right now) are UserErrors: 409 with their message.
-    const exchange = await manualRetry(deps.store, exchangeOr404(deps, params.id), { timeoutMs: deps.timeoutMs, secrets: deps.secrets, to: deps.replayTo });
+    const exchange = await manualRetry(deps.store, exchangeOr404(deps, params.id), {
+      timeoutMs: deps.timeoutMs,
+      secrets: deps.secrets,
+      keepStaleSignature: deps.keepStaleSignatures,
+      to: deps.replayTo,
+    });
     deps.announce(exchange);
     sendJson(res, 200, { exchange: exchangeToJson(exchange) });
   });

@@ -288,6 +288,7 @@ async function startInspector(
     replayTo: options.routes ? undefined : options.target,
     timeoutMs: options.timeoutMs,
     secrets: options.secrets,
+    keepStaleSignatures: session.options.keepStaleSignatures,
     info: { mode: 'listen', publicUrl: null, target: options.routes ? routesLabel(options.routes) : options.target.url, dbPath: store.path, connection: 'connecting' },
     ...options.port,
   });
