@@ -76,16 +76,10 @@ export async function acceptQueued(meta: RequestMeta, bodySource: Buffer | Reada
     receivedAt: meta.receivedAt,
     replayOf: null,
   };
-  // Sent at once from memory (no store, or one that cannot keep it), signed afresh as the worker's attempt would be.
-  const sendNow = (): ExchangeInput => {
-    const forwardHeaders = ctx.resignSecrets && resignIfStale({ headers: input.headers, body, url: input.url }, ctx.resignSecrets, input.receivedAt, Date.now(), input.path);
-    return forwardHeaders ? { ...input, forwardHeaders } : input;
-  };
-  const resignedMark = (sent: ExchangeInput) => sent.forwardHeaders && { resigned: true as const };
   if (!store) {
     // Nothing to commit to: acknowledged on arrival, delivered once (retries need the store).
     ctx.ack(meta.deliveryId);
-    const sent = sendNow();
+    const sent = sentNow(input, body, ctx.resignSecrets);
     void runExchange(sent, { forwarder: ctx.forwarder, store: null, secrets: ctx.secrets }).done.then((exchange) => ctx.onExchange(Object.assign(exchange, resignedMark(sent))));
     return;
   }
@@ -132,13 +126,21 @@ export async function acceptQueued(meta: RequestMeta, bodySource: Buffer | Reada
   const options = { forwarder: ctx.forwarder, store: recording ? store : null, recording, secrets: ctx.secrets, onStoreError: ctx.onStoreError };
   // Not awaited: the next queued delivery must not wait for the local app. Held in hand until its record is committed,
   // so a redelivery meanwhile (the tunnel dropping before our ACK) is recognised instead of reaching the app twice.
-  const sent = sendNow();
+  const sent = sentNow(input, body, ctx.resignSecrets);
   const running = runExchange(sent, options);
   ctx.inHand.track(meta.deliveryId, { done: running.done, whole: () => true, recording });
   void running.done.then((exchange) =>
     ctx.onExchange(Object.assign(exchange, { lateByMs: queued.lateByMs, sender: { reason: queued.reason, status: queued.status } }, resignedMark(sent))),
   );
 }
+
+/** A delivery sent at once, from memory (no store, or one that cannot keep it): signed afresh as the worker's attempt would be. */
+function sentNow(input: ExchangeInput, body: Buffer, resignSecrets: Secrets | undefined): ExchangeInput {
+  const forwardHeaders = resignSecrets && resignIfStale({ headers: input.headers, body, url: input.url }, resignSecrets, input.receivedAt, Date.now(), input.path);
+  return forwardHeaders ? { ...input, forwardHeaders } : input;
+}
+
+const resignedMark = (sent: ExchangeInput) => sent.forwardHeaders && { resigned: true as const };
 
 /**
  * A live exchange whose attempt failed in a way a retry may fix becomes a queued one with retries; true when one is due.
