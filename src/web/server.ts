@@ -120,8 +120,10 @@ export class Inspector {
       this.port = (server.address() as AddressInfo).port;
       return;
     }
-    throw new UserError(`--inspect-port ${port}: port ${port} on ${HOST} is taken`, {
-      hint: 'pick another port, leave the flag out to take the next free one, or pass --no-web',
+    // Named as the user gave it: `web --port`, `listen --inspect-port` (which alone can do without the inspector).
+    const web = this.options.info.mode === 'web';
+    throw new UserError(`${web ? '--port' : '--inspect-port'} ${port}: port ${port} on ${HOST} is taken`, {
+      hint: web ? 'pick another port (0: any free one), or leave --port out to take the next free one' : 'pick another port, leave the flag out to take the next free one, or pass --no-web',
     });
   }
 

@@ -110,6 +110,21 @@ it('refuses a bad --inspect-port with a usage error', async () => {
   expect(result.stderr).toBe('error: --inspect-port "abc" is not a port (0-65535)\nhint: for example --inspect-port 4041\n');
 });
 
+it('`web --port` names its own flag when the port is taken', async () => {
+  const db = `${home.dir}/taken.db`;
+  Store.open(db).close();
+  const holder = http.createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const { port } = holder.address() as { port: number };
+  try {
+    const result = await runCli(['web', '--db', db, '--no-open', '--port', String(port)], { env: home.env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`error: --port ${port}: port ${port} on 127.0.0.1 is taken\nhint: pick another port (0: any free one), or leave --port out to take the next free one\n`);
+  } finally {
+    await new Promise((resolve) => holder.close(resolve));
+  }
+});
+
 it('`web` needs an existing database', async () => {
   const result = await runCli(['web', '--db', `${home.dir}/missing.db`, '--no-open'], { env: home.env });
   expect(result.code).toBe(2);
