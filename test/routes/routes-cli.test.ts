@@ -178,6 +178,18 @@ describe('hooktunnel config check', () => {
       valid: false,
       error: { message: expect.stringContaining('hooktunnel.yml:4:5: routes./b.forwrd: unknown key'), hint: 'known keys here: forward, ack, mock, timeout, host-header' },
     });
+    // A file listen refuses (redaction with acknowledge mode) is not "ok" either.
+    writeFileSync(config, `redact: [header:authorization]\nroutes:\n  /a: 3000\n  /s:\n    ack: 5000\n`);
+    const redactAck = await runCli(['config', 'check', '--config', config], { env: h.env });
+    expect([redactAck.code, redactAck.stdout]).toEqual([2, '']);
+    expect(redactAck.stderr).toContain(`${config}: redact cannot be used with acknowledge mode (the ack route /s)`);
+    const redactAckJson = JSON.parse((await runCli(['config', 'check', '--config', config, '--json'], { env: h.env })).stdout);
+    expect(redactAckJson.valid).toBe(false);
+    const listenRedactAck = await runCli(['listen', '--config', config, '--db', h.db], { env: h.env });
+    expect(listenRedactAck.code).toBe(2);
+    expect(listenRedactAck.stderr).toContain('--redact cannot be used with acknowledge mode');
+
+    writeFileSync(config, `routes:\n  /a: 3000\n  /b:\n    forwrd: 4000\n`);
     const listenBad = await runCli(['listen', '--config', config, '--db', h.db], { env: h.env });
     expect(listenBad.code).toBe(2);
     expect(listenBad.stderr).toContain('routes./b.forwrd: unknown key');

@@ -2,7 +2,7 @@
 
 import chalk from 'chalk';
 import { parseDuration } from '../../duration.js';
-import { UserError } from '../../errors.js';
+import { UserError, usageError } from '../../errors.js';
 import { DEFAULT_HOST_HEADER, parseHostHeader } from '../../forward/host-header.js';
 import { DEFAULT_LOCAL_TIMEOUT_MS } from '../../protocol/limits.js';
 import { jsonText } from '../../output/json-text.js';
@@ -40,6 +40,13 @@ async function check(flags: ConfigCheckFlags): Promise<void> {
     timeoutMs: project.flags.timeout === undefined ? DEFAULT_LOCAL_TIMEOUT_MS : parseDuration(project.flags.timeout, 'timeout'),
     hostHeader: parseHostHeader(project.flags.hostHeader ?? DEFAULT_HOST_HEADER),
   });
+  // listen refuses this pair (acknowledged requests are delivered from the store, which holds only redacted bytes):
+  // the file is not valid for listen, so it is not "ok" here either.
+  const ackRoutes = routes.filter((r) => r.mode === 'ack').map((r) => r.prefix);
+  if (project.flags.redact?.length && (project.flags.ack || ackRoutes.length > 0)) {
+    const ack = project.flags.ack ? 'ack: true' : `the ack route${ackRoutes.length === 1 ? '' : 's'} ${ackRoutes.join(', ')}`;
+    throw usageError(`${file}: redact cannot be used with acknowledge mode (${ack})`, 'remove redact (redact at export time instead: hooktunnel export --redact …), or make the ack routes forward routes');
+  }
   const secrets = project.secrets && typeof project.secrets === 'object' ? Object.keys(project.secrets) : [];
   if (flags.json) {
     process.stdout.write(`${jsonText({ file, valid: true, settings, secrets, routes: routeViews(routes) }, 2)}\n`);
