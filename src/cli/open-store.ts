@@ -5,16 +5,19 @@ import { existsSync } from 'node:fs';
 import { UserError, usageError } from '../errors.js';
 import { defaultDbPath } from '../paths.js';
 import { Store } from '../store/store.js';
+import { chooseDb, type DbChoice } from './project-db.js';
 
 /**
- * Opens an existing database. `db` is --db / HOOKTUNNEL_DB as commander filled it (undefined: the default path).
- * A path the user gave that does not exist is a usage error (exit 2); a default database that was never created is
- * "nothing recorded yet" (exit 1).
+ * Opens an existing database. `db` is --db / HOOKTUNNEL_DB as commander filled it (undefined: the `db` of the
+ * hooktunnel.yml here, else the default path). A path the user gave that does not exist is a usage error (exit 2); a
+ * project's or the default database that was never created is "nothing recorded yet" (exit 1).
  */
-export function openExistingStore(db: string | undefined): Store {
-  const store = openStoreIfRecorded(db);
+export async function openExistingStore(db: string | undefined): Promise<Store> {
+  const choice = await chooseDb(db);
+  const store = openChosen(choice);
   if (!store) {
-    throw new UserError(`nothing recorded yet: there is no capture database at ${defaultDbPath()}`, {
+    const named = choice.source === 'project' ? ` (the db of ${choice.file})` : '';
+    throw new UserError(`nothing recorded yet: there is no capture database at ${choice.path}${named}`, {
       hint: `run \`hooktunnel listen <port>\` first (it creates the database), or point --db / HOOKTUNNEL_DB at one`,
     });
   }
@@ -22,21 +25,22 @@ export function openExistingStore(db: string | undefined): Store {
 }
 
 /**
- * For listing commands (ls, export): null when the default database was never created, which reads as an empty
- * history rather than an error. A --db / HOOKTUNNEL_DB path that does not exist is still a usage error.
+ * For listing commands (ls, export, prune): null when the project's or the default database was never created, which
+ * reads as an empty history rather than an error. A --db / HOOKTUNNEL_DB path that does not exist is still a usage error.
  */
-export function openStoreIfRecorded(db: string | undefined): Store | null {
-  if (db === undefined) {
-    const path = defaultDbPath();
-    return existsSync(path) ? Store.open(path) : null;
-  }
-  if (!existsSync(db)) {
+export async function openStoreIfRecorded(db: string | undefined): Promise<Store | null> {
+  return openChosen(await chooseDb(db));
+}
+
+function openChosen(choice: DbChoice): Store | null {
+  if (choice.source !== 'flag') return existsSync(choice.path) ? Store.open(choice.path) : null;
+  if (!existsSync(choice.path)) {
     throw usageError(
-      `no capture database at ${db} (given by --db or HOOKTUNNEL_DB)`,
+      `no capture database at ${choice.path} (given by --db or HOOKTUNNEL_DB)`,
       `check the path; without --db recordings go to ${defaultDbPath()}, and \`hooktunnel listen\` creates the database it records to`,
     );
   }
-  return Store.open(db);
+  return Store.open(choice.path);
 }
 
 /** What a listing command says when there is no history at all (no database yet, or an empty one). */

@@ -64,6 +64,17 @@ export function parseProjectSecrets(file: string, text: string, env: NodeJS.Proc
   return secrets;
 }
 
+/**
+ * Only the `db` path (resolved against the file's folder, as parseProjectConfig does), for the commands that read the
+ * capture database: they read what the `listen` of this project records to.
+ */
+export function parseProjectDb(file: string, text: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const reader = new YamlReader(file, text, env);
+  if (reader.root === null) return undefined;
+  const entry = reader.entries(reader.root, '').find((e) => e.key === 'db');
+  return entry ? resolve(dirname(file), reader.string(entry.value, 'db')) : undefined;
+}
+
 /** Runs a check of a value; its UserError gets the value's file:line:col. */
 function checkedAt<T>(reader: YamlReader, node: Node | null, fn: () => T): T {
   try {

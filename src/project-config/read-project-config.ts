@@ -2,9 +2,9 @@
 // only by runs that have a config file.
 
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { parseProjectConfig, parseProjectSecrets, type ProjectConfig } from './project-config.js';
+import { parseProjectConfig, parseProjectDb, parseProjectSecrets, type ProjectConfig } from './project-config.js';
 
 /** Reads and checks a config file; messages name it as the user would (relative to the working directory). */
 export function loadProjectConfig(path: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ProjectConfig {
@@ -14,6 +14,12 @@ export function loadProjectConfig(path: string, env: NodeJS.ProcessEnv = process
 /** Only the file's `secrets` (see parseProjectSecrets). */
 export function loadProjectSecrets(path: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): unknown {
   return parseProjectSecrets(shownName(path, cwd), readText(path), env);
+}
+
+/** Only the file's `db`, as an absolute path (see parseProjectDb). */
+export function loadProjectDb(path: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string | undefined {
+  const db = parseProjectDb(shownName(path, cwd), readText(path), env);
+  return db === undefined ? undefined : resolve(cwd, db);
 }
 
 function readText(path: string): string {

@@ -1,7 +1,7 @@
 // hooktunnel.yml end to end: one listen, one public URL, two local apps, an ack route and a mock route; the route
 // shows in ls, show, --json events and wait; replay goes back through the route; flags override the file.
 
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -221,5 +221,47 @@ describe('hooktunnel.yml secrets outside listen', () => {
     expect(unsigned.stderr).toContain('was sent without a new signature');
     const resigned = await runCli(['replay', id, '--resign', '--db', h.db], { env: { ...h.env, HOOKTUNNEL_CONFIG: config } });
     expect([resigned.code, resigned.stderr]).toEqual([0, '']);
+  });
+});
+
+describe('the db of hooktunnel.yml outside listen', () => {
+  it('is what ls, show, wait, trigger and prune use without --db, so they see what the listen of that folder records', async () => {
+    const h = home();
+    const relay = await startRelay(h.relayDir, h.env);
+    const app = await startLocalApp();
+    onCleanup(() => app.close());
+    const project = join(h.dir, 'project');
+    mkdirSync(project);
+    // A token variable unset in this shell is listen's business: it stops no reader.
+    writeFileSync(join(project, 'hooktunnel.yml'), `db: .hooktunnel/capture.db\ntoken: \${HOOKTUNNEL_TEST_UNSET_TOKEN}\nroutes:\n  /a: ${app.url}\n`);
+    const db = join(project, '.hooktunnel', 'capture.db');
+
+    // Nothing recorded yet: the project's database is named, and no file is made.
+    const before = await runCli(['show', '1'], { env: h.env, cwd: project });
+    expect(before.code).toBe(1);
+    expect(before.stderr).toContain(`there is no capture database at ${db} (the db of ${join(project, 'hooktunnel.yml')})`);
+    expect(existsSync(db)).toBe(false);
+
+    const cli = await listen(['--relay', relay.url], { ...h.env, HOOKTUNNEL_TEST_UNSET_TOKEN: 'x', HOOKTUNNEL_CONFIG: join(project, 'hooktunnel.yml') });
+    expect((await send(`${cli.url}/a/x`, { body: 'hello' })).status).toBe(200);
+    const recorded = await cli.waitForRequest((e) => e.path === '/a/x', 'the routed request');
+    expect(recorded.id).toBe(1);
+
+    const ls = await runCli(['ls', '--json'], { env: h.env, cwd: project });
+    expect(ls.code).toBe(0);
+    expect(JSON.parse(ls.stdout).map((e: { id: number; route: string }) => [e.id, e.route])).toEqual([[1, '/a']]);
+    // Found through HOOKTUNNEL_CONFIG from elsewhere too, as listen finds it.
+    const shown = await runCli(['show', '1', '--raw'], { env: { ...h.env, HOOKTUNNEL_CONFIG: join(project, 'hooktunnel.yml') } });
+    expect([shown.code, shown.stdout]).toEqual([0, 'hello']);
+    const waited = await runCli(['wait', '--since', '0', '--match', 'route=/a', '--json'], { env: h.env, cwd: project });
+    expect([waited.code, JSON.parse(waited.stdout).id]).toEqual([0, 1]);
+    const triggered = await runCli(['trigger', 'github', 'push', '--to', String(app.port), '--json'], { env: h.env, cwd: project });
+    expect([triggered.code, JSON.parse(triggered.stdout).id]).toEqual([0, 2]);
+    const pruned = await runCli(['prune', '--keep', '1', '--json'], { env: h.env, cwd: project });
+    expect(JSON.parse(pruned.stdout)).toEqual({ deleted: 1, remaining: 1, db, vacuumed: false });
+    // --db (and HOOKTUNNEL_DB) still win over the file, and nothing was written to the default database.
+    const flag = await runCli(['ls', '--json', '--db', db], { env: h.env });
+    expect(JSON.parse(flag.stdout).map((e: { id: number }) => e.id)).toEqual([2]);
+    expect(existsSync(join(h.env.XDG_DATA_HOME, 'hooktunnel', 'hooktunnel.db'))).toBe(false);
   });
 });

@@ -18,7 +18,7 @@ const EXIT_DIFF_ERROR = EXIT_USAGE;
 
 export async function diff(aArg: string, bArg: string, flags: DiffFlags): Promise<void> {
   try {
-    compare(aArg, bArg, flags);
+    await compare(aArg, bArg, flags);
   } catch (error) {
     if (error instanceof UserError && error.exitCode !== EXIT_DIFF_ERROR) {
       throw new UserError(error.message, { hint: error.hint, exitCode: EXIT_DIFF_ERROR, cause: error });
@@ -27,9 +27,9 @@ export async function diff(aArg: string, bArg: string, flags: DiffFlags): Promis
   }
 }
 
-function compare(aArg: string, bArg: string, flags: DiffFlags): void {
+async function compare(aArg: string, bArg: string, flags: DiffFlags): Promise<void> {
   const ids = [parseId(aArg), parseId(bArg)];
-  const store = openExistingStore(flags.db);
+  const store = await openExistingStore(flags.db);
   try {
     const [a, b] = ids.map((id) => {
       const exchange = store.get(id);

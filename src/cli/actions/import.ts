@@ -5,13 +5,13 @@ import { UserError } from '../../errors.js';
 import { readHar } from '../../import/har-read.js';
 import { importExchanges } from '../../import/import-exchanges.js';
 import { jsonText } from '../../output/json-text.js';
-import { defaultDbPath } from '../../paths.js';
 import { sanitize } from '../../sanitize.js';
 import { Store } from '../../store/store.js';
 import { readStdin } from '../read-stdin.js';
 import type { SecretFlags } from '../secret-options.js';
 import { loadSecretsHere } from '../project-secrets.js';
 import { throwIfUnwritten } from '../unwritten.js';
+import { chooseDb } from '../project-db.js';
 
 export interface ImportFlags extends SecretFlags {
   db?: string;
@@ -29,7 +29,7 @@ export async function importHar(file: string, flags: ImportFlags): Promise<void>
   const har = readHar(text, file);
   const secrets = await loadSecretsHere(flags);
   // Importing into a new file is fine: it becomes a capture database like any other.
-  const store = Store.open(flags.db ?? defaultDbPath());
+  const store = Store.open((await chooseDb(flags.db)).path);
   try {
     const ids = importExchanges(store, har.exchanges, secrets);
     throwIfUnwritten(store, 'the imported exchanges');

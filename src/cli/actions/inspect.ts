@@ -26,7 +26,7 @@ export async function inspect(flags: InspectFlags): Promise<void> {
     throw new UserError('inspect needs an interactive terminal', { hint: 'in scripts and pipes use `hooktunnel ls` and `hooktunnel show <id>`' });
   }
   const { startTui } = await loadTui();
-  const store = openExistingStore(flags.db);
+  const store = await openExistingStore(flags.db);
   const model = new StoreModel({
     store,
     replayTo,

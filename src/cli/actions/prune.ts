@@ -5,8 +5,8 @@ import { UserError, usageError } from '../../errors.js';
 import { jsonText } from '../../output/json-text.js';
 import type { Store } from '../../store/store.js';
 import { canAsk, confirm } from '../confirm.js';
-import { defaultDbPath } from '../../paths.js';
 import { openStoreIfRecorded } from '../open-store.js';
+import { chooseDb } from '../project-db.js';
 
 /** The flags of `hooktunnel prune` as its command parses them (the command imports this type; never the reverse). */
 export interface PruneFlags {
@@ -27,10 +27,10 @@ export async function prune(flags: PruneFlags): Promise<void> {
   const keep = flags.keep === undefined ? undefined : Number(flags.keep);
   if (keep !== undefined && (!Number.isInteger(keep) || keep < 0)) throw usageError(`--keep "${flags.keep}" must be a whole number`);
   const before = flags.olderThan === undefined ? undefined : Date.now() - parseDuration(flags.olderThan, '--older-than');
-  const store = openStoreIfRecorded(flags.db);
+  const store = await openStoreIfRecorded(flags.db);
   if (!store) {
     // Nothing recorded on this machine yet: nothing to delete (a cron job may run before the first listen).
-    const db = defaultDbPath();
+    const db = (await chooseDb(flags.db)).path;
     process.stdout.write(flags.json ? `${jsonText({ deleted: 0, remaining: 0, db, vacuumed: false })}\n` : `nothing recorded yet at ${db}; nothing to prune\n`);
     return;
   }

@@ -98,7 +98,7 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
   if (flags.edit) checkEditor();
   const secrets = await loadSecretsHere(flags);
   const fileBody = flags.bodyFile !== undefined ? readBodyFile(flags.bodyFile) : undefined;
-  const store = openExistingStore(flags.db);
+  const store = await openExistingStore(flags.db);
   try {
     const selected = selectIds(store, selection);
     if (bodyFlag && selected.length !== 1) {

@@ -39,7 +39,7 @@ export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   const selected = ids.map(parseId);
   const secrets = await loadSecretsHere(flags);
-  const store = openExistingStore(flags.db);
+  const store = await openExistingStore(flags.db);
   try {
     const originals = selected.map((id) => store.summary(id) ?? throwUnknown(id, store.path));
     // Every id is checked before any is sent.

@@ -8,9 +8,9 @@ import { exchangeToJson } from '../../exchange.js';
 import { parseMatch } from '../../match/match-expr.js';
 import { exchangeDetail } from '../../output/exchange-text.js';
 import { jsonText } from '../../output/json-text.js';
-import { defaultDbPath } from '../../paths.js';
 import { Store } from '../../store/store.js';
 import { waitForExchange } from '../../wait/wait-for-exchange.js';
+import { chooseDb } from '../project-db.js';
 
 /** The exit status of timeout(1) when the time ran out, so scripts can tell "not yet" from "broken". */
 export const EXIT_TIMEOUT = 124;
@@ -44,7 +44,7 @@ export async function wait(flags: WaitFlags): Promise<void> {
   const sinceText = checkSince(flags.since);
   // --timeout 0 waits for ever, for the database as for the exchange.
   const deadline = timeoutMs === 0 ? Infinity : Date.now() + timeoutMs;
-  const path = flags.db ?? defaultDbPath();
+  const path = (await chooseDb(flags.db)).path;
   // Never created here (a mistyped --db would make an empty file and folders): a script may start `listen` in the
   // background and `wait` at once, so the database is waited for, within the same --timeout.
   const created = !existsSync(path);

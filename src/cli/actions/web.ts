@@ -26,7 +26,7 @@ export async function web(flags: WebOptions): Promise<void> {
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   const port = inspectPort(flags.port, '--port');
   const secrets = await loadSecretsHere(flags);
-  const store = openExistingStore(flags.db);
+  const store = await openExistingStore(flags.db);
   let inspector: Inspector | undefined;
   try {
     inspector = await Inspector.start({

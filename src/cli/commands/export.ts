@@ -69,7 +69,7 @@ export function exportCommand(): Command {
       // Checked before the database is opened: a bad filter is a mistake even where nothing is recorded.
       const filters = filterToList(flags);
       // No database at the default path: nothing recorded yet, so an empty archive (as for an empty database).
-      const store = openStoreIfRecorded(flags.db);
+      const store = await openStoreIfRecorded(flags.db);
       try {
         // Recorded order reads best in a HAR viewer and in a JSON file.
         const ids = store ? store.list({ limit, ...filters }).map((e) => e.id).reverse() : [];

@@ -19,7 +19,7 @@ export function listenCommand(): Command {
     .addOption(new Option('--token <token>', 'token for a relay that requires one').env('HOOKTUNNEL_TOKEN'))
     .addOption(new Option('--name <name>', 'ask for a stable URL /t/<name> instead of a random id').env('HOOKTUNNEL_NAME'))
     .option('--force', 'take the name over from another connected client')
-    .addOption(new Option('--db <file>', 'capture database (default: $XDG_DATA_HOME/hooktunnel/hooktunnel.db)').env('HOOKTUNNEL_DB'))
+    .addOption(new Option('--db <file>', 'capture database (default: the db of hooktunnel.yml, else $XDG_DATA_HOME/hooktunnel/hooktunnel.db)').env('HOOKTUNNEL_DB'))
     .option('--no-store', 'forward without recording')
     .addOption(
       new Option('--redact <rule>', 'store this redacted: header:<name> or body:<json path> (repeatable; the app still gets the real bytes)')

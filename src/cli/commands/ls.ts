@@ -31,7 +31,7 @@ export function lsCommand(): Command {
       const filters = filterToList(flags);
       const filtered = Object.values(filters).some((value) => value !== undefined && value !== false);
       // No database at the default path: nothing was ever recorded on this machine, an empty history rather than an error.
-      const store = openStoreIfRecorded(flags.db);
+      const store = await openStoreIfRecorded(flags.db);
       if (!store) {
         process.stdout.write(flags.json ? '[]\n' : `${NOTHING_RECORDED}\n`);
         return;

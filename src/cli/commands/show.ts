@@ -39,7 +39,7 @@ export function showCommand(): Command {
       ]);
       checkFlags(flags);
       const id = parseId(idArg);
-      const store = openExistingStore(flags.db);
+      const store = await openExistingStore(flags.db);
       try {
         const exchange = store.get(id);
         if (!exchange) throw unknownId(id, store.path);

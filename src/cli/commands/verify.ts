@@ -31,7 +31,7 @@ export function verifyCommand(): Command {
         import('../../redact/redact.js'),
       ]);
       const secrets = await loadSecretsHere(flags);
-      const store = openExistingStore(flags.db);
+      const store = await openExistingStore(flags.db);
       try {
         for (const id of ids.map(parseId)) {
           const exchange = store.get(id);
