@@ -36,7 +36,7 @@ wait never creates the database: until listen creates it, wait waits for it (124
 
 Examples:
   hooktunnel wait --match provider=stripe --match type=payment_intent.succeeded
-  id=$(hooktunnel ls -n 1 --json | jq '.[0].id'); ./trigger.sh; hooktunnel wait --since "$id" --json | jq .status
+  id=$(hooktunnel ls -n 1 --json | jq '.[0].id // 0'); ./trigger.sh; hooktunnel wait --since "$id" --json | jq .status
   hooktunnel wait --match path=/github/** --match header.X-GitHub-Event=push --timeout 2m`,
     )
     .action(async (flags: WaitFlags) => {
