@@ -2,7 +2,9 @@
 
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../config.js';
-import { buildSecrets, type Secrets } from '../webhooks/secrets.js';
+import { UserError } from '../errors.js';
+import { configPath } from '../paths.js';
+import { buildSecrets, secretsFromConfig, type Secrets } from '../webhooks/secrets.js';
 import { repeatable } from './repeatable.js';
 
 export interface SecretFlags {
@@ -24,6 +26,16 @@ export function withSecretOptions(command: Command): Command {
 /** Flags first, then HOOKTUNNEL_SECRET_* variables, then hooktunnel.yml's `secrets`, then config.json's. */
 export function loadSecrets(flags: SecretFlags, env: NodeJS.ProcessEnv = process.env, projectSecrets?: unknown): Secrets {
   const saved = loadConfig().secrets;
+  // Checked alone first, so a mistake in config.json names that file (hooktunnel.yml's name their line already).
+  try {
+    secretsFromConfig(saved);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    throw new UserError(`${configPath()}: ${error.message.replace(/^config /, '')}`, {
+      hint: error.hint ?? 'fix or remove that entry; secrets are written {"secrets": {"stripe": "whsec_…", "github": {"/gh": "…"}}}',
+      exitCode: error.exitCode,
+    });
+  }
   const config = projectSecrets && typeof saved === 'object' && saved !== null ? { ...saved, ...(projectSecrets as object) } : (projectSecrets ?? saved);
   return buildSecrets({ flags: flags.secret, verify: flags.verify, env, config });
 }
