@@ -124,6 +124,9 @@ describe('signatures on the way through', () => {
     expect(JSON.parse(unchecked.stdout)).toMatchObject({ id: event.id, verification: 'valid', checkedNow: false, reasonNow: 'no secret configured for stripe' });
     const text = await runCli(['verify', String(event.id)], { env: noSecret });
     expect(text.stdout).toContain('not checked now (no secret configured for stripe); the recorded verdict stays: valid');
+    // And says how to give one.
+    expect(text.stderr).toBe('hint: set --secret stripe=… or HOOKTUNNEL_SECRET_STRIPE\n');
+    expect(unchecked.stderr).toBe('hint: set --secret stripe=… or HOOKTUNNEL_SECRET_STRIPE\n');
     const shown = JSON.parse((await runCli(['show', String(event.id), '--json'], { env })).stdout);
     expect(shown.webhook.verification).toBe('valid');
   });

@@ -218,7 +218,7 @@ describe('hooktunnel.yml secrets outside listen', () => {
     expect(JSON.parse(verified.stdout)).toMatchObject({ provider: 'stripe', verification: 'valid' });
     expect(JSON.parse(verified.stdout)).not.toHaveProperty('checkedNow');
     const unsigned = await runCli(['replay', id, '--resign', '--db', h.db], { env: h.env });
-    expect(unsigned.stderr).toContain('was sent without a new signature');
+    expect(unsigned.stderr).toContain('was sent without a new signature: no secret configured for stripe (set --secret stripe=… or HOOKTUNNEL_SECRET_STRIPE)');
     const resigned = await runCli(['replay', id, '--resign', '--db', h.db], { env: { ...h.env, HOOKTUNNEL_CONFIG: config } });
     expect([resigned.code, resigned.stderr]).toEqual([0, '']);
   });

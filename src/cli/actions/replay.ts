@@ -12,7 +12,7 @@ import type { Store } from '../../store/store.js';
 import { editBody } from '../../edit-body.js';
 import { openExistingStore, parseId, unknownId } from '../open-store.js';
 import { parsePathPrefix } from '../filter-options.js';
-import type { SecretFlags } from '../secret-options.js';
+import { missingSecretHint, type SecretFlags } from '../secret-options.js';
 import { loadSecretsHere } from '../project-secrets.js';
 import { reportUnwritten } from '../unwritten.js';
 import { printResult, summarize } from './replay-output.js';
@@ -132,7 +132,8 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
         continue;
       }
       if (result.resign && !result.resign.resigned && (flags.resign || flags.edit || fileBody)) {
-        process.stderr.write(chalk.yellow(`warning: #${id} was sent without a new signature: ${result.resign.reason}\n`));
+        const hint = missingSecretHint(result.resign.reason);
+        process.stderr.write(chalk.yellow(`warning: #${id} was sent without a new signature: ${result.resign.reason}${hint ? ` (${hint})` : ''}\n`));
       }
       results.push(result.exchange);
       printResult(result.exchange, flags.json ?? false);

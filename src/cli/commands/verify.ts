@@ -2,7 +2,7 @@
 
 import { Command, Option } from 'commander';
 import { dbOption } from '../db-option.js';
-import { withSecretOptions, type SecretFlags } from '../secret-options.js';
+import { missingSecretHint, withSecretOptions, type SecretFlags } from '../secret-options.js';
 import { jsonText } from '../../output/json-text.js';
 
 interface VerifyFlags extends SecretFlags {
@@ -32,6 +32,8 @@ export function verifyCommand(): Command {
       ]);
       const secrets = await loadSecretsHere(flags);
       const store = await openExistingStore(flags.db);
+      // What to do about a secret that was missing: said once per provider, after the verdicts.
+      const hints = new Set<string>();
       try {
         for (const id of ids.map(parseId)) {
           const exchange = store.get(id);
@@ -61,7 +63,10 @@ export function verifyCommand(): Command {
             process.stdout.write(`#${id} ${sanitize(who)}: ${verdict}\n`);
           }
           if (keep || info.verification !== 'valid') process.exitCode = 1;
+          const hint = missingSecretHint(analysis.reason);
+          if (hint) hints.add(hint);
         }
+        for (const hint of hints) process.stderr.write(`hint: ${hint}\n`);
         reportUnwritten(store, ids.length === 1 ? 'the new verdict' : 'the new verdicts');
       } finally {
         store.close();
