@@ -169,8 +169,11 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
     ws.on('unexpected-response', (_req, res) => {
       // The relay refuses at the upgrade with a status: 401 (token) is fatal, others are worth retrying.
       const status = res.statusCode ?? 0;
-      const reason = res.headers['x-hooktunnel-error'] ?? res.statusMessage;
-      failure = `relay refused the connection: ${status} ${reason}`;
+      const relayError = res.headers['x-hooktunnel-error'];
+      failure = `relay refused the connection: ${status} ${relayError ?? res.statusMessage}`;
+      // No hooktunnel error code: the answer came from something else (a proxy in front, or not a relay at all).
+      if (!relayError && status >= 502 && status <= 504) failure += ' (from a proxy in front of it: is the relay behind it running?)';
+      else if (!relayError && status !== 401 && status !== 403) failure += `: ${this.options.relayUrl} does not look like a hooktunnel relay`;
       if (status === 401 || status === 403) fatal = new Error(`${failure}; check --token or HOOKTUNNEL_TOKEN`);
       ws.terminate();
     });
@@ -259,5 +262,7 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
 function describeSocketError(error: NodeJS.ErrnoException, relayUrl: string): string {
   if (error.code === 'ECONNREFUSED') return `could not connect to relay ${relayUrl} (connection refused)`;
   if (error.code === 'ENOTFOUND') return `could not resolve relay host in ${relayUrl}`;
+  // OpenSSL's own text is several lines of library detail; what the user did is almost always https:// to a plain port.
+  if (error.code === 'EPROTO' || error.code?.startsWith('ERR_SSL_')) return `could not speak TLS with relay ${relayUrl} (does it serve plain http:// on that port?)`;
   return `relay ${relayUrl}: ${error.message}`;
 }

@@ -300,6 +300,9 @@ function fatalHint(message: string): string | undefined {
   if (/connection refused|resolve/.test(message)) {
     return 'is the relay running? check --relay / HOOKTUNNEL_RELAY and the relay saved by `hooktunnel login` (`hooktunnel logout` forgets it: listen then runs an embedded relay)';
   }
+  if (/does not look like a hooktunnel relay|speak TLS with relay/.test(message)) {
+    return '--relay (or HOOKTUNNEL_RELAY, or the relay saved by `hooktunnel login`) is the address of a `hooktunnel relay`, e.g. https://hooks.example.com; leave it out to use the embedded relay';
+  }
   if (/name_taken/.test(message)) return 'pick another --name, or pass --force to take it over';
   if (/name_reserved/.test(message)) return 'another token owns this name on the relay; pick another --name';
   if (/too_many_tunnels/.test(message)) return 'stop another `hooktunnel listen` that uses this token';
