@@ -14,5 +14,8 @@ export async function loadSecretsHere(flags: SecretFlags, env: NodeJS.ProcessEnv
   // Loaded only with a project file: the YAML parser is not every run's cost. Only `secrets` is read: the routes and
   // flags are listen's, and a mistake there (or a token variable unset in this shell) must not stop a replay.
   const { loadProjectSecrets } = await import('../project-config/read-project-config.js');
-  return loadSecrets(flags, env, loadProjectSecrets(file, env));
+  // A secret whose variable is unset in this shell is left out, with a note: a replay of another provider's webhook
+  // does not need it (listen, which checks every delivery, still refuses to start without it).
+  const onUnset = (error: Error) => process.stderr.write(`note: ${error.message}; that secret is left out\n`);
+  return loadSecrets(flags, env, loadProjectSecrets(file, env, process.cwd(), onUnset));
 }

@@ -13,7 +13,7 @@ import type { HeaderPairs } from '../protocol.js';
 import { findOverlap, normalizePrefix, prefixTakes, type MockAnswer } from '../routes/route-table.js';
 import { secretsFromConfig } from '../webhooks/secrets.js';
 import { parseRedactRule } from '../redact/redact.js';
-import { ConfigError, YamlReader } from './yaml-reader.js';
+import { ConfigError, UnsetVariableError, YamlReader } from './yaml-reader.js';
 import { headerValueProblem, isHttpToken } from '../http-headers.js';
 
 /** A route as the file gives it; timeout and Host mode fall back to the top-level ones when absent. */
@@ -54,12 +54,12 @@ const TEXT_FLAGS: Record<string, keyof FileFlags> = { name: 'name', 'ack-body': 
  * Only the `secrets` map (checked as parseProjectConfig checks it), for the commands that take nothing else from the
  * file: a route they never use, or a token variable unset in this shell, must not stop a replay or a verify.
  */
-export function parseProjectSecrets(file: string, text: string, env: NodeJS.ProcessEnv = process.env): unknown {
+export function parseProjectSecrets(file: string, text: string, env: NodeJS.ProcessEnv = process.env, onUnset?: (error: UnsetVariableError) => void): unknown {
   const reader = new YamlReader(file, text, env);
   if (reader.root === null) return undefined;
   const entry = reader.entries(reader.root, '').find((e) => e.key === 'secrets');
   if (!entry) return undefined;
-  const secrets = reader.data(entry.value, 'secrets');
+  const secrets = onUnset && isMap(entry.value) ? setSecrets(reader, entry.value, onUnset) : reader.data(entry.value, 'secrets');
   checkedAt(reader, entry.value, () => secretsFromConfig(secrets));
   return secrets;
 }
@@ -73,6 +73,20 @@ export function parseProjectDb(file: string, text: string, env: NodeJS.ProcessEn
   if (reader.root === null) return undefined;
   const entry = reader.entries(reader.root, '').find((e) => e.key === 'db');
   return entry ? resolve(dirname(file), reader.string(entry.value, 'db')) : undefined;
+}
+
+/** The `secrets` map without the entries whose `${VAR}` is unset (each handed to `onUnset`). */
+function setSecrets(reader: YamlReader, node: Node, onUnset: (error: UnsetVariableError) => void): Record<string, unknown> {
+  const secrets: Record<string, unknown> = {};
+  for (const { key, value } of reader.entries(node, 'secrets')) {
+    try {
+      secrets[key] = reader.data(value, `secrets.${key}`);
+    } catch (error) {
+      if (!(error instanceof UnsetVariableError)) throw error;
+      onUnset(error);
+    }
+  }
+  return secrets;
 }
 
 /** Runs a check of a value; its UserError gets the value's file:line:col. */

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import type { UnsetVariableError } from './yaml-reader.js';
 import { parseProjectConfig, parseProjectDb, parseProjectSecrets, type ProjectConfig } from './project-config.js';
 
 /** Reads and checks a config file; messages name it as the user would (relative to the working directory). */
@@ -12,8 +13,8 @@ export function loadProjectConfig(path: string, env: NodeJS.ProcessEnv = process
 }
 
 /** Only the file's `secrets` (see parseProjectSecrets). */
-export function loadProjectSecrets(path: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): unknown {
-  return parseProjectSecrets(shownName(path, cwd), readText(path), env);
+export function loadProjectSecrets(path: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), onUnset?: (error: UnsetVariableError) => void): unknown {
+  return parseProjectSecrets(shownName(path, cwd), readText(path), env, onUnset);
 }
 
 /** Only the file's `db`, as an absolute path (see parseProjectDb). */

@@ -11,6 +11,9 @@ export class ConfigError extends UserError {
   }
 }
 
+/** A `${VAR}` whose variable is unset or empty: commands that can do without the value may leave it out. */
+export class UnsetVariableError extends ConfigError {}
+
 export class YamlReader {
   private readonly lines = new LineCounter();
   readonly root: Node | null;
@@ -97,7 +100,10 @@ export class YamlReader {
     return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (match, name: string | undefined) => {
       if (!name) return '$';
       const value = this.env[name];
-      if (value === undefined || value === '') throw this.fail(node, key, `the environment variable ${name} is not set`, `export ${name}=… before running hooktunnel`);
+      if (value === undefined || value === '') {
+        const error = this.fail(node, key, `the environment variable ${name} is not set`, `export ${name}=… before running hooktunnel`);
+        throw new UnsetVariableError(error.message, error.hint);
+      }
       return value;
     });
   }

@@ -221,6 +221,18 @@ describe('hooktunnel.yml secrets outside listen', () => {
     expect(unsigned.stderr).toContain('was sent without a new signature: no secret configured for stripe (set --secret stripe=… or HOOKTUNNEL_SECRET_STRIPE)');
     const resigned = await runCli(['replay', id, '--resign', '--db', h.db], { env: { ...h.env, HOOKTUNNEL_CONFIG: config } });
     expect([resigned.code, resigned.stderr]).toEqual([0, '']);
+
+    // A secret whose variable is unset in this shell is left out with a note, and stops no replay (listen still refuses).
+    writeFileSync(config, 'secrets:\n  github: ${HOOKTUNNEL_TEST_UNSET_SECRET}\n  stripe: whsec_project\n');
+    const unsetNote = 'note: hooktunnel.yml:2:11: secrets.github: the environment variable HOOKTUNNEL_TEST_UNSET_SECRET is not set; that secret is left out\n';
+    const replayed = await runCli(['replay', id, '--resign', '--db', h.db], { env: { ...h.env, HOOKTUNNEL_CONFIG: config } });
+    expect([replayed.code, replayed.stderr.replace(/note: \S*hooktunnel\.yml/, 'note: hooktunnel.yml')]).toEqual([0, unsetNote]);
+    const stillValid = await runCli(['verify', id, '--db', h.db], { env: { ...h.env, HOOKTUNNEL_CONFIG: config } });
+    expect(stillValid.code).toBe(0);
+    writeFileSync(config, 'secrets:\n  github: ${HOOKTUNNEL_TEST_UNSET_SECRET}\nroutes:\n  /: 3000\n');
+    const listenRefuses = await runCli(['listen', '--db', h.db], { env: { ...h.env, HOOKTUNNEL_CONFIG: config } });
+    expect(listenRefuses.code).toBe(2);
+    expect(listenRefuses.stderr).toContain('secrets.github: the environment variable HOOKTUNNEL_TEST_UNSET_SECRET is not set');
   });
 });
 
