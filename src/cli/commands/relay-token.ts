@@ -13,7 +13,7 @@ function dataDirOf(command: Command): string | undefined {
 
 function leaf(name: string, description: string): Command {
   // Nested commands do not inherit the CLI's exitOverride; without it commander would call process.exit itself.
-  return new Command(name).description(description).option('--data-dir <dir>', 'the relay\'s --data-dir').exitOverride();
+  return new Command(name).description(description).option('--data-dir <dir>', 'the relay\'s --data-dir (default: HOOKTUNNEL_RELAY_DATA_DIR, else $XDG_DATA_HOME/hooktunnel/relay)').exitOverride();
 }
 
 export function relayTokenCommand(): Command {
