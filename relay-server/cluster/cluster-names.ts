@@ -2,7 +2,7 @@
 // any node's --data-dir.
 
 import type { Redis } from 'ioredis';
-import { loadRedis, shownRedisUrl } from './load-redis.js';
+import { loadRedis, refusalOf, shownRedisUrl } from './load-redis.js';
 import { redisKeys } from './redis-keys.js';
 import { DROP_STREAM_SOURCE } from './stream-queue.js';
 
@@ -15,12 +15,21 @@ export interface ClusterName {
 /** One short-lived connection that fails at once when Redis is down (no offline queue, no reconnect). */
 async function withRedis<T>(url: string, use: (redis: Redis) => Promise<T>): Promise<T> {
   const redis = new (loadRedis())(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => {});
+  // ioredis's connect() only says "Connection is closed."; the reason (ECONNREFUSED, WRONGPASS, ...) is an error event.
+  let reason: Error | undefined;
+  redis.on('error', (error: Error) => (reason ??= error));
   try {
     await redis.connect();
   } catch (error) {
     redis.disconnect();
-    throw new Error(`could not reach Redis at ${shownRedisUrl(url)}: ${(error as Error).message}`);
+    const refused = refusalOf(reason);
+    if (refused) throw new Error(`Redis at ${shownRedisUrl(url)} ${refused}`);
+    throw new Error(`could not reach Redis at ${shownRedisUrl(url)}: ${(reason ?? (error as Error)).message}`);
+  }
+  const refused = refusalOf(reason);
+  if (refused) {
+    redis.disconnect();
+    throw new Error(`Redis at ${shownRedisUrl(url)} ${refused}`);
   }
   try {
     return await use(redis);

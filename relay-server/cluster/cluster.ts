@@ -17,7 +17,7 @@ import { TunnelDirectory } from './directory.js';
 import { hopToNode, inboundHop, type Hop } from './node-hop.js';
 import { redisKeys } from './redis-keys.js';
 import { RedisConnection } from './redis-connection.js';
-import { shownRedisUrl } from './load-redis.js';
+import { RedisRefused, shownRedisUrl } from './load-redis.js';
 import { StreamQueue } from './stream-queue.js';
 
 /**
@@ -207,6 +207,11 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
       try {
         await redis.connect();
       } catch (error) {
+        // A wrong password or database is not an outage: retrying cannot fix it, so the node does not start.
+        if (error instanceof RedisRefused) {
+          redis.close();
+          throw new RedisRefused(`Redis at ${shownRedisUrl(options.redisUrl)} ${error.message}`);
+        }
         // A node restarting during a Redis outage starts anyway, degraded as a running node is when Redis goes away:
         // it answers 503 for tunnels it cannot locate, refuses new clients (they retry), and /healthz and /metrics
         // say Redis is down. ioredis keeps reconnecting; the first connection registers the node as above.

@@ -20,3 +20,19 @@ export function shownRedisUrl(url: string): string {
     return url;
   }
 }
+
+/**
+ * Redis answered, but refused this client for good: a wrong or missing password (user), or a database number it does
+ * not have. Retrying cannot help, so a node starting with it stops with this error instead of serving degraded.
+ */
+export class RedisRefused extends Error {}
+
+/** A reply (not a network failure) that says the URL's credentials or database are wrong. */
+export function refusalOf(error: Error | undefined): string | undefined {
+  const message = error?.message ?? '';
+  if (/^(WRONGPASS|NOAUTH|NOPERM)\b|invalid password|without any password configured|invalid username-password/i.test(message)) {
+    return `refused the credentials in the URL (${message})`;
+  }
+  if (/DB index is out of range/i.test(message)) return `has no such database (${message})`;
+  return undefined;
+}

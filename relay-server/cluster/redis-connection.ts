@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis, RedisOptions } from 'ioredis';
 import { REDIS_COMMAND_TIMEOUT_MS } from './cluster-options.js';
-import { loadRedis } from './load-redis.js';
+import { loadRedis, RedisRefused, refusalOf, shownRedisUrl } from './load-redis.js';
 
 /** Reconnect delay: quick at first (a Redis restart takes a second), then at most every 2 s. */
 const retryStrategy = (attempt: number) => Math.min(100 * attempt, 2_000);
@@ -34,24 +34,42 @@ export class RedisConnection {
   readonly subscriber: Redis;
   private up = false;
   private readonly readyListeners: (() => void)[] = [];
+  /** Why the last connection attempt failed (ioredis's connect() itself only says "Connection is closed."). */
+  private lastError: Error | undefined;
+  /** The reason last logged while Redis is down: each new one is said once, not on every reconnect. */
+  private saidReason: string | undefined;
+  /** The first connect() is under way: its failure is reported by the caller, in one line. */
+  private starting = true;
 
-  constructor(url: string, private readonly log: (line: string) => void) {
+  constructor(private readonly url: string, private readonly log: (line: string) => void) {
     const Client = loadRedis();
     this.command = new Client(url, FAIL_FAST);
     // Pub/sub needs its own connection; it re-subscribes by itself after a reconnect.
     this.subscriber = new Client(url, FAIL_FAST);
+    // Each connection attempt starts without a reason; one that fails AUTH or SELECT gets it before 'ready'/'close'.
+    this.command.on('connect', () => (this.lastError = undefined));
     this.command.on('ready', () => {
+      // SELECT of a database the server lacks is an error, and then 'ready' (ioredis goes on in database 0).
+      if (refusalOf(this.lastError)) return;
       if (!this.up) this.log('Redis is reachable');
       this.up = true;
+      this.saidReason = undefined;
       for (const listener of this.readyListeners) listener();
     });
     this.command.on('close', () => {
       if (this.up) this.log('Redis connection lost: serving the tunnels held here; others get 503 until it is back');
       this.up = false;
     });
-    // Without a listener ioredis prints every failed reconnect; the state above says it once.
-    this.command.on('error', () => {});
-    this.subscriber.on('error', () => {});
+    // Without a listener ioredis prints every failed reconnect (with a stack); the state above says it once, and each
+    // new reason while Redis is down once (a refused connection, then a wrong password after a restart, ...).
+    const onError = (error: Error) => {
+      this.lastError = error;
+      if (this.up || this.starting || this.saidReason === error.message) return;
+      this.saidReason = error.message;
+      this.log(`Redis at ${shownRedisUrl(this.url)}: ${error.message}; retrying`);
+    };
+    this.command.on('error', onError);
+    this.subscriber.on('error', onError);
   }
 
   get isUp(): boolean {
@@ -63,9 +81,26 @@ export class RedisConnection {
     this.readyListeners.push(listener);
   }
 
-  /** Connects both; rejects with a one-line reason when Redis cannot be reached. */
+  /**
+   * Connects both; rejects with a one-line reason when Redis cannot be reached (the network's own: ECONNREFUSED,
+   * ENOTFOUND, ...), or with a RedisRefused when it answered but refused the URL's password or database.
+   */
   async connect(): Promise<void> {
-    await Promise.all([this.command.connect(), this.subscriber.connect()]);
+    this.lastError = undefined;
+    try {
+      await Promise.all([this.command.connect(), this.subscriber.connect()]);
+    } catch (error) {
+      const reason = this.lastError ?? (error as Error);
+      const refused = refusalOf(reason);
+      if (refused) throw new RedisRefused(refused);
+      this.saidReason = reason.message;
+      throw new Error(reason.message);
+    } finally {
+      this.starting = false;
+    }
+    // A database the server does not have is an error event before 'ready': ioredis then goes on in database 0.
+    const refused = refusalOf(this.lastError);
+    if (refused) throw new RedisRefused(refused);
   }
 
   async run(s: Script, keys: string[], args: (string | number | Buffer)[]): Promise<unknown> {

@@ -11,7 +11,7 @@ import { droppedLine } from './relay-token.js';
 
 const reachable = async <T>(work: Promise<T>, url: string): Promise<T> =>
   work.catch((error: Error) => {
-    throw new UserError(error.message.startsWith('could not reach Redis') ? error.message : `Redis at ${shownRedisUrl(url)}: ${error.message}`, {
+    throw new UserError(/^(could not reach Redis|Redis at )/.test(error.message) ? error.message : `Redis at ${shownRedisUrl(url)}: ${error.message}`, {
       hint: 'check --redis (HOOKTUNNEL_REDIS): the same URL the relay nodes use',
     });
   });

@@ -1,6 +1,7 @@
 // Turns the scale-out flags of `relay` (--redis, --node-url, --cluster-secret) into ClusterOptions, or says what is wrong.
 
 import type { ClusterOptions } from '../../../relay-server/cluster/cluster-options.js';
+import { shownRedisUrl } from '../../../relay-server/cluster/load-redis.js';
 import { usageError } from '../../errors.js';
 import type { RelayFlags } from './relay-options.js';
 
@@ -24,7 +25,11 @@ export function clusterOptions(flags: RelayFlags): ClusterOptions | undefined {
     if (stray) throw usageError(`${stray} only applies with --redis`, 'pass --redis redis://HOST:PORT to run this relay as one node of several');
     return undefined;
   }
-  parseUrl(flags.redis, '--redis', ['redis:', 'rediss:'], 'redis://10.0.0.2:6379');
+  const redis = parseUrl(flags.redis, '--redis', ['redis:', 'rediss:'], 'redis://10.0.0.2:6379');
+  // ioredis reads the path as the database number; anything else it would send to SELECT and then use database 0.
+  if (!/^\/?\d*$/.test(redis.pathname)) {
+    throw usageError(`--redis "${shownRedisUrl(flags.redis)}": the path must be a database number, like /0`, 'for example --redis redis://10.0.0.2:6379/0');
+  }
   if (!flags.nodeUrl) throw usageError('--redis needs --node-url: the address the other nodes reach this one at', 'for example --node-url http://10.0.0.5:8080 (or HOOKTUNNEL_NODE_URL)');
   const node = parseUrl(flags.nodeUrl, '--node-url', ['http:'], 'http://10.0.0.5:8080');
   if (node.pathname !== '/' || node.search) throw usageError(`--node-url "${flags.nodeUrl}" must be only a scheme, host and port`, 'for example --node-url http://10.0.0.5:8080');

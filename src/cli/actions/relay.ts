@@ -1,6 +1,7 @@
 // Runs `hooktunnel relay`: opens its state, decides who may connect, serves until SIGTERM/SIGINT (a second one stops at once).
 
 import { isIPv4, isIPv6 } from 'node:net';
+import { RedisRefused } from '../../../relay-server/cluster/load-redis.js';
 import { createRelay } from '../../../relay-server/relay.js';
 import { holdYoungGeneration } from '../../../relay-server/young-generation.js';
 import { UserError, usageError } from '../../errors.js';
@@ -91,6 +92,7 @@ async function startOrExplain(starting: Promise<string>, flags: RelayFlags): Pro
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UserError(`port ${flags.port} (or --admin-port) on ${flags.host} is already in use`, { hint: 'pick another --port' });
+    if (error instanceof RedisRefused) throw new UserError(error.message, { hint: 'check the password (user) and database number in --redis (HOOKTUNNEL_REDIS): the same URL every node uses' });
     if ((error as Error).message.startsWith('could not reach Redis')) throw new UserError((error as Error).message, { hint: 'start Redis, or check --redis (HOOKTUNNEL_REDIS)' });
     if (code === 'EACCES') throw new UserError(`not allowed to listen on port ${flags.port}`, { hint: 'use a port above 1023, behind Caddy or nginx' });
     throw error;

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { runCli, tempHome } from '../../helpers/cli.js';
 import { home, onCleanup, startRelay } from '../../nothing-lost/helpers.js';
 import { freePort } from '../helpers.js';
+import { REDIS, startRedis } from './helpers.js';
+import { inCi } from '../proxy-helpers.js';
 
 async function relay(args: string[], env: Record<string, string> = {}) {
   const h = tempHome();
@@ -37,7 +39,8 @@ describe('relay scale-out flags', () => {
       HOOKTUNNEL_NODE_URL: 'http://127.0.0.1:9',
       HOOKTUNNEL_CLUSTER_SECRET: 'x'.repeat(32),
     });
-    expect(node.stderr()).toMatch(new RegExp(`Redis at redis://127.0.0.1:${closed} is not reachable \\(.+\\): serving degraded until it is; retrying`));
+    // The network's own reason, not ioredis's "Connection is closed.".
+    expect(node.stderr()).toMatch(new RegExp(`Redis at redis://127.0.0.1:${closed} is not reachable \\(connect ECONNREFUSED 127.0.0.1:${closed}\\): serving degraded until it is; retrying`));
     expect(node.stderr()).not.toMatch(/\n\s+at /);
     // Running as a cluster node (the flags were taken), with Redis reported down.
     const health = (await (await fetch(`${node.url}/healthz`)).json()) as { cluster: { node: string; redis: string } };
@@ -48,8 +51,32 @@ describe('relay scale-out flags', () => {
     const closed = await freePort();
     const result = await relay(['name', 'list', '--redis', `redis://:hunter2@127.0.0.1:${closed}`]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`^error: could not reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${closed}: `));
+    expect(result.stderr).toMatch(new RegExp(`^error: could not reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${closed}: connect ECONNREFUSED`));
     expect(result.stderr).not.toContain('hunter2');
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.skipIf(!REDIS && !inCi)('a wrong password or database in --redis stops the node (exit 1, one line, no password) instead of serving degraded forever', async () => {
+    const redis = await startRedis(['--requirepass', 'right-password']);
+    const node = (url: string) => relay(['--redis', url, '--node-url', 'http://127.0.0.1:9', '--cluster-secret', 'x'.repeat(32), '--allow-anonymous']);
+    const wrong = await node(`redis://:wrong-password@127.0.0.1:${redis.port}`);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(new RegExp(`^error: Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${redis.port} refused the credentials in the URL \\(WRONGPASS`));
+    expect(wrong.stderr).toMatch(/hint: check the password/);
+    expect(wrong.stderr).not.toContain('wrong-password');
+    expect(wrong.stderr).not.toMatch(/\n\s+at /);
+    const missing = await node(`redis://127.0.0.1:${redis.port}`);
+    expect([missing.code, /refused the credentials in the URL \(NOAUTH/.test(missing.stderr)]).toEqual([1, true]);
+    // A database the server lacks: ioredis would go on in database 0, apart from the nodes that name a real one.
+    const database = await node(`redis://:right-password@127.0.0.1:${redis.port}/99`);
+    expect(database.code).toBe(1);
+    expect(database.stderr).toMatch(/Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/99 has no such database \(ERR DB index is out of range\)/);
+    expect(database.stderr).not.toMatch(/\n\s+at /);
+    const path = await node(`redis://127.0.0.1:${redis.port}/zero`);
+    expect([path.code, /the path must be a database number/.test(path.stderr)]).toEqual([2, true]);
+
+    const names = await relay(['name', 'list', '--redis', `redis://:wrong-password@127.0.0.1:${redis.port}`]);
+    expect(names.code).toBe(1);
+    expect(names.stderr).toMatch(/^error: Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ refused the credentials in the URL \(WRONGPASS/);
   });
 });

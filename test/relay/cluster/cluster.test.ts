@@ -161,6 +161,8 @@ describe.skipIf(skipCluster)('three relay nodes on one Redis, behind nginx', () 
 
     await redis.stop();
     await waitFor(async () => (await health(a)).cluster.redis === 'down', 'node A to notice Redis is down');
+    // Why, once (not on every reconnect attempt): the network's reason, not ioredis's "Connection is closed.".
+    await waitFor(() => /Redis at redis:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED 127\.0\.0\.1:\d+; retrying/.test(a.stderr()), 'node A to say why Redis is down');
     expect((await send(`${c.url}/t/steady/held`, { body: '2' })).status).toBe(201);
     // Node A never looked `unseen` up: without Redis it cannot know where it is.
     const lost = await send(`${a.url}/t/unseen/elsewhere`, { body: '3', headers: ['Accept', 'application/json'] });

@@ -18,7 +18,7 @@ export const skipCluster = (!REDIS || !NGINX) && !inCi;
 export const SECRET = 'test-cluster-secret-0123456789';
 export const TOKENS = ['tok-alice-0123456789', 'tok-bob-0123456789'];
 
-/** Resolves once something on `port` answers PING with PONG. */
+/** Resolves once something on `port` answers PING with PONG (or asks for the password it was started with). */
 function pong(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
@@ -26,7 +26,7 @@ function pong(port: number): Promise<boolean> {
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.once('data', (data) => {
       socket.destroy();
-      resolve(data.toString().startsWith('+PONG'));
+      resolve(/^(\+PONG|-NOAUTH)/.test(data.toString()));
     });
   });
 }
@@ -39,7 +39,8 @@ export interface RedisProcess {
   start(): Promise<void>;
 }
 
-export async function startRedis(): Promise<RedisProcess> {
+/** `args` go to redis-server as well (`--requirepass x`). */
+export async function startRedis(args: string[] = []): Promise<RedisProcess> {
   if (!REDIS) throw new Error('redis-server is not installed, and CI is set: install it (apt-get install -y redis-server), as .ci/run does');
   const port = await freePort();
   let child: ChildProcess | undefined;
@@ -48,7 +49,7 @@ export async function startRedis(): Promise<RedisProcess> {
     port,
     url: `redis://127.0.0.1:${port}`,
     async start() {
-      const started = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      const started = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], { stdio: 'ignore' });
       child = started;
       let exited = false;
       exit = new Promise((resolve) => started.on('exit', () => ((exited = true), resolve())));
