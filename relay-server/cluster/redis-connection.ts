@@ -6,6 +6,12 @@ import type { Redis, RedisOptions } from 'ioredis';
 import { REDIS_COMMAND_TIMEOUT_MS } from './cluster-options.js';
 import { loadRedis, RedisRefused, refusalOf, shownRedisUrl } from './load-redis.js';
 
+/**
+ * How often the node PINGs Redis. A Redis that stops answering (stalled, or a network that drops packets) keeps its TCP
+ * connection open, so ioredis never says 'close': only commands timing out (REDIS_COMMAND_TIMEOUT_MS) show it.
+ */
+const PROBE_INTERVAL_MS = 1_000;
+
 /** Reconnect delay: quick at first (a Redis restart takes a second), then at most every 2 s. */
 const retryStrategy = (attempt: number) => Math.min(100 * attempt, 2_000);
 
@@ -40,6 +46,10 @@ export class RedisConnection {
   private saidReason: string | undefined;
   /** The first connect() is under way: its failure is reported by the caller, in one line. */
   private starting = true;
+  /** Connected, but the last PING timed out or failed: Redis counts as down until one is answered. */
+  private stalled = false;
+  private probing = false;
+  private readonly probeTimer: NodeJS.Timeout;
 
   constructor(private readonly url: string, private readonly log: (line: string) => void) {
     const Client = loadRedis();
@@ -53,6 +63,7 @@ export class RedisConnection {
       if (refusalOf(this.lastError)) return;
       if (!this.up) this.log('Redis is reachable');
       this.up = true;
+      this.stalled = false;
       this.saidReason = undefined;
       for (const listener of this.readyListeners) listener();
     });
@@ -70,10 +81,35 @@ export class RedisConnection {
     };
     this.command.on('error', onError);
     this.subscriber.on('error', onError);
+    this.probeTimer = setInterval(() => this.probe(), PROBE_INTERVAL_MS);
+    this.probeTimer.unref();
   }
 
   get isUp(): boolean {
-    return this.up && this.command.status === 'ready';
+    return this.up && !this.stalled && this.command.status === 'ready';
+  }
+
+  /** A PING at a time: one that times out marks Redis down (/healthz, /metrics, the refresh); an answer, up again. */
+  private probe(): void {
+    if (this.probing || !this.up || this.command.status !== 'ready') return;
+    this.probing = true;
+    this.command
+      .ping()
+      .then(
+        () => {
+          if (!this.stalled) return;
+          this.stalled = false;
+          this.log('Redis answers again');
+          // As after a reconnection: claims that lapsed meanwhile are written again at once.
+          for (const listener of this.readyListeners) listener();
+        },
+        (error: Error) => {
+          if (this.stalled || !this.up || this.command.status !== 'ready') return;
+          this.stalled = true;
+          this.log(`Redis at ${shownRedisUrl(this.url)} does not answer (${error.message}): serving the tunnels held here; others get 503 until it does`);
+        },
+      )
+      .finally(() => (this.probing = false));
   }
 
   /** Runs after every (re)connection. */
@@ -113,6 +149,7 @@ export class RedisConnection {
   }
 
   close(): void {
+    clearInterval(this.probeTimer);
     this.command.disconnect();
     this.subscriber.disconnect();
   }

@@ -186,6 +186,31 @@ describe.skipIf(skipCluster)('three relay nodes on one Redis, behind nginx', () 
     expect(app.received.filter((r) => !r.url.endsWith('/probe')).map((r) => r.body.toString())).toEqual(['1', '2', '4']);
   });
 
+  it('reports a Redis that stops answering (stalled, connection still open) as down on /healthz and /metrics, and up again once it answers', { timeout: 60_000 }, async () => {
+    const redis = await startRedis();
+    const a = await startNode('A', redis, 'http://hooks.test');
+    const b = await startNode('B', redis, 'http://hooks.test');
+    const app = await shaApp();
+    await openSession(b.url, app.port, { token: TOKENS[0], name: 'held' });
+    redis.pause();
+    onCleanup(() => redis.resume());
+    // Every lookup now waits for the command timeout: the node must say Redis is down, not up.
+    await waitFor(async () => (await health(a)).cluster.redis === 'down', 'node A to report the stalled Redis', 20_000);
+    expect(await (await fetch(`${a.url}/metrics`)).text()).toMatch(/^hooktunnel_redis_up 0$/m);
+    expect(a.stderr()).toMatch(/Redis at redis:\/\/127\.0\.0\.1:\d+ does not answer \(Command timed out\): serving the tunnels held here/);
+    expect((await fetch(`${a.url}/healthz`)).status).toBe(200);
+    const stalled = await send(`${a.url}/t/held/x`, { body: 'stalled' });
+    expect([stalled.status, stalled.headers['x-hooktunnel-error'], stalled.headers['retry-after']]).toEqual([503, 'tunnel_offline', '5']);
+    expect((await send(`${b.url}/t/held/x`, { body: 'held' })).status).toBe(201);
+
+    redis.resume();
+    await waitFor(async () => (await health(a)).cluster.redis === 'up', 'node A to see Redis answer again', 20_000);
+    expect(await (await fetch(`${a.url}/metrics`)).text()).toMatch(/^hooktunnel_redis_up 1$/m);
+    expect(a.stderr()).toMatch(/Redis answers again/);
+    await waitFor(async () => (await send(`${a.url}/t/held/probe`, { body: 'probe' })).status === 201, 'the tunnel on B reachable through A again', 20_000);
+    expect(app.received.filter((r) => r.url.endsWith('/x')).map((r) => r.body.toString())).toEqual(['held']);
+  });
+
   it('starts while Redis is down (a node restarting during an outage), serves degraded, and joins when Redis is up', { timeout: 60_000 }, async () => {
     const redis = await startRedis();
     await redis.stop();

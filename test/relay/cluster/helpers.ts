@@ -37,6 +37,9 @@ export interface RedisProcess {
   /** SIGKILL, then a fresh, empty redis-server on the same port: as a restart without persistence. */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a Redis that keeps its connections open but answers nothing (stalled, or a network black hole). */
+  pause(): void;
+  resume(): void;
 }
 
 /** `args` go to redis-server as well (`--requirepass x`). */
@@ -57,6 +60,12 @@ export async function startRedis(args: string[] = []): Promise<RedisProcess> {
         if (exited) throw new Error(`redis-server exited on port ${port}`);
         return pong(port);
       }, `redis-server on port ${port}`);
+    },
+    pause() {
+      child?.kill('SIGSTOP');
+    },
+    resume() {
+      child?.kill('SIGCONT');
     },
     async stop() {
       child?.kill('SIGKILL');
