@@ -9,6 +9,7 @@ import { acknowledges, answerQueued, ByteBudget, IntakeLoad, queuedRecord, queue
 import type { AckSettings } from '../../src/protocol.js';
 import type { RequestHead } from '../relay-queue.js';
 import type { TunnelConnection } from '../tunnel-connection.js';
+import { redisReason } from './load-redis.js';
 import { StreamPump } from './stream-pump.js';
 import type { StreamQueue } from './stream-queue.js';
 
@@ -24,6 +25,8 @@ export interface ClusterQueueingHooks {
   announce: (tunnelId: string) => void;
   /** An away client's ack settings, kept in Redis with its reservation (so any node answers as the client asked). */
   ackFor: (tunnelId: string) => Promise<AckSettings | undefined>;
+  /** Redis is reachable: while it is not, the expiry pass waits (the node already logged that Redis is down). */
+  redisUp: () => boolean;
 }
 
 export class ClusterQueueing {
@@ -113,11 +116,12 @@ export class ClusterQueueing {
 
   start(): void {
     const expire = () => {
+      if (!this.hooks.redisUp()) return;
       this.queue.expire().then(
         (dropped) => {
           if (dropped > 0) this.log(`dropped ${dropped} queued requests older than ${this.settings.ttlMs / 1000} s (their clients never came back)`);
         },
-        (error: Error) => this.log(`queue expiry failed: ${error.message}`),
+        (error: Error) => this.log(`queue expiry failed: ${redisReason(error)}`),
       );
     };
     expire();
@@ -141,7 +145,7 @@ export class ClusterQueueing {
     try {
       stored = await this.queue.enqueue(queuedRecord(request, body, receivedAt, expiresAt), { maxCount, maxBytes });
     } catch (error) {
-      this.log(`could not queue a request for tunnel ${request.tunnelId}: ${(error as Error).message}`);
+      this.log(`could not queue a request for tunnel ${request.tunnelId}: ${redisReason(error)}`);
       return sendError(req, res, REDIS_DOWN);
     }
     // Over a cap by the time it was stored (the script checks them atomically): which one, Redis does not say.

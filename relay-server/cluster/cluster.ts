@@ -17,7 +17,7 @@ import { TunnelDirectory } from './directory.js';
 import { hopToNode, inboundHop, type Hop } from './node-hop.js';
 import { redisKeys } from './redis-keys.js';
 import { RedisConnection } from './redis-connection.js';
-import { RedisRefused, shownRedisUrl } from './load-redis.js';
+import { RedisRefused, redisReason, shownRedisUrl } from './load-redis.js';
 import { StreamQueue } from './stream-queue.js';
 
 /**
@@ -63,7 +63,7 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
   );
   const queue = new StreamQueue(redis);
   const queueing = options.queue
-    ? new ClusterQueueing(queue, deps.queueSettings, { announce: (id) => directory.publish(`kick ${id}`), ackFor: (id) => directory.ackFor(id) }, log)
+    ? new ClusterQueueing(queue, deps.queueSettings, { announce: (id) => directory.publish(`kick ${id}`), ackFor: (id) => directory.ackFor(id), redisUp: () => redis.isUp }, log)
     : undefined;
   const secretDigest = createHash('sha256').update(options.secret, 'utf8').digest();
   // Kept-alive sockets to the other nodes: a hop costs no TCP handshake.
@@ -107,7 +107,7 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
       for (const id of lost) displace(id, 'another node');
       queueing?.kick();
     } catch (error) {
-      log(`cluster refresh failed: ${(error as Error).message}`);
+      log(`cluster refresh failed: ${redisReason(error)}`);
     } finally {
       refreshing = false;
     }
@@ -150,7 +150,12 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
       registry = bound;
     },
     async claim(hello, tokenKey) {
-      return clusterClaim(hello, tokenKey, { directory, registry: localRegistry(), maxTunnelsPerToken: limits.maxTunnelsPerToken });
+      try {
+        return await clusterClaim(hello, tokenKey, { directory, registry: localRegistry(), maxTunnelsPerToken: limits.maxTunnelsPerToken });
+      } catch (error) {
+        // The client is told why (cluster_unavailable): in words, not in ioredis's.
+        throw new Error(redisReason(error));
+      }
     },
     inbound: (req) => inboundHop(req, secretDigest),
     elsewhere(req, res, head, hopped, traffic) {
@@ -219,7 +224,8 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
       }
       timer = setInterval(() => void refresh(), options.refreshMs ?? DEFAULT_REFRESH_MS);
       timer.unref();
-      queueing?.start();
+      // The queue's timers are started by relay.ts (queueing is this node's queue): starting them here too ran every
+      // expiry pass twice and left the first timers running after close().
     },
     async close() {
       clearInterval(timer);

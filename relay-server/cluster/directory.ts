@@ -5,6 +5,7 @@ import type { AckSettings } from '../../src/protocol.js';
 import type { ResumeStore } from '../resume-store.js';
 import { resumeTokenHash } from '../tunnel-registry.js';
 import { DELETE_IF, FIND_RESUME, REFRESH, REGISTER, RESERVE_NAME } from './directory-scripts.js';
+import { redisReason } from './load-redis.js';
 import { redisKeys } from './redis-keys.js';
 import type { RedisConnection } from './redis-connection.js';
 
@@ -135,7 +136,7 @@ export class TunnelDirectory {
   }
 
   publish(message: string): void {
-    this.redis.command.publish(redisKeys.events, message).catch((error: Error) => this.log(`could not announce "${message}": ${error.message}`));
+    this.redis.command.publish(redisKeys.events, message).catch((error: Error) => this.log(`could not announce "${message}": ${redisReason(error)}`));
   }
 
   /**

@@ -22,6 +22,15 @@ export function shownRedisUrl(url: string): string {
 }
 
 /**
+ * A failed command's reason as operators and clients read it: ioredis says "Stream isn't writeable and
+ * enableOfflineQueue options is false" or "Connection is closed." when Redis is simply not connected.
+ */
+export function redisReason(error: unknown): string {
+  const message = (error as Error)?.message ?? String(error);
+  return /Stream isn't writeable|enableOfflineQueue|^Connection is closed/.test(message) ? 'Redis is not connected' : message;
+}
+
+/**
  * Redis answered, but refused this client for good: a wrong or missing password (user), or a database number it does
  * not have. Retrying cannot help, so a node starting with it stops with this error instead of serving degraded.
  */

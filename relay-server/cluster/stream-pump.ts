@@ -3,6 +3,7 @@
 
 import { DeliveryWindow } from '../delivery-window.js';
 import type { TunnelConnection } from '../tunnel-connection.js';
+import { redisReason } from './load-redis.js';
 import type { StreamQueue } from './stream-queue.js';
 
 export class StreamPump {
@@ -41,7 +42,7 @@ export class StreamPump {
       } while (this.again && !this.connection.closed);
     } catch (error) {
       // Redis failed: the deliveries stay queued and go out on the next kick (the refresh tick kicks every pump).
-      this.log(`queue of tunnel ${this.connection.id}: ${(error as Error).message}`);
+      this.log(`queue of tunnel ${this.connection.id}: ${redisReason(error)}`);
     }
   }
 
@@ -68,7 +69,7 @@ export class StreamPump {
       await this.queue.remove(this.connection.id, sent.where, sent.bytes);
     } catch (error) {
       // Still queued: the next connection sends it again and the CLI acknowledges the repeat without delivering it.
-      this.log(`queue of tunnel ${this.connection.id}: could not forget ${deliveryId}: ${(error as Error).message}`);
+      this.log(`queue of tunnel ${this.connection.id}: could not forget ${deliveryId}: ${redisReason(error)}`);
     }
     this.kick();
   }
