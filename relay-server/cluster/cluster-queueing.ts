@@ -141,12 +141,17 @@ export class ClusterQueueing {
     const receivedAt = request.receivedAt ?? Date.now();
     const expiresAt = receivedAt + this.settings.ttlMs;
     const { maxCount, maxBytes } = this.settings;
-    let stored: 'stored' | 'full';
+    let stored: 'stored' | 'full' | 'unknown';
     try {
       stored = await this.queue.enqueue(queuedRecord(request, body, receivedAt, expiresAt), { maxCount, maxBytes });
     } catch (error) {
       this.log(`could not queue a request for tunnel ${request.tunnelId}: ${redisReason(error)}`);
       return sendError(req, res, REDIS_DOWN);
+    }
+    // Redis lost the tunnel while the body arrived (it restarted empty): a 202 would promise a delivery to a URL no
+    // client will have. The sender retries; by then the holder has registered again, or the answer is a 404.
+    if (stored === 'unknown') {
+      return sendError(req, res, { code: 'tunnel_offline', message: `the relay's Redis no longer knows tunnel ${request.tunnelId} (it restarted); retry shortly`, retryAfterSeconds: 5 });
     }
     // Over a cap by the time it was stored (the script checks them atomically): which one, Redis does not say.
     if (stored === 'full') return sendError(req, res, queueFull(`tunnel ${request.tunnelId} already has ${maxCount} requests or ${maxBytes} bytes queued`));

@@ -12,10 +12,13 @@ export interface StreamDelivery extends Omit<QueuedDelivery, 'seq'> {
 }
 
 /**
- * KEYS stream, bytes, totals, reservation, ack; ARGV maxCount, maxBytes, bytes, now, expiresAt, then the entry's fields.
- * -1: count cap, -2: byte cap. Also keeps the tunnel's id (its resume token and ack settings) until the entry expires.
+ * KEYS stream, bytes, totals, reservation, ack, location, name; ARGV maxCount, maxBytes, bytes, now, expiresAt, then the
+ * entry's fields. -1: count cap, -2: byte cap, -3: the id is not known any more (connected nowhere, no reservation, no
+ * name: a Redis that restarted empty while the request was arriving), so no client would ever receive the entry.
+ * Also keeps the tunnel's id (its resume token and ack settings) until the entry expires.
  */
 const ENQUEUE = script(`
+if redis.call('EXISTS', KEYS[4], KEYS[6], KEYS[7]) == 0 then return -3 end
 if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[1]) then return -1 end
 local bytes = tonumber(redis.call('GET', KEYS[2]) or '0')
 if bytes + tonumber(ARGV[3]) > tonumber(ARGV[2]) then return -2 end
@@ -67,8 +70,11 @@ export class StreamQueue {
     return [redisKeys.queue(tunnelId), redisKeys.queueBytes(tunnelId), redisKeys.queueTotals];
   }
 
-  /** Stores a delivery (durable when Redis persists: see the deploy notes); 'full' when a cap would be crossed. */
-  async enqueue(delivery: NewDelivery, caps: { maxCount: number; maxBytes: number }, now = Date.now()): Promise<'stored' | 'full'> {
+  /**
+   * Stores a delivery (durable when Redis persists: see the deploy notes); 'full' when a cap would be crossed, 'unknown'
+   * when Redis no longer knows the tunnel (checked with the store, as TunnelDirectory.known() does).
+   */
+  async enqueue(delivery: NewDelivery, caps: { maxCount: number; maxBytes: number }, now = Date.now()): Promise<'stored' | 'full' | 'unknown'> {
     const meta: Meta = {
       method: delivery.method,
       path: delivery.path,
@@ -81,10 +87,16 @@ export class StreamQueue {
     };
     const result = await this.redis.run(
       ENQUEUE,
-      [...this.keys(delivery.tunnelId), redisKeys.reservation(delivery.tunnelId), redisKeys.ack(delivery.tunnelId)],
+      [
+        ...this.keys(delivery.tunnelId),
+        redisKeys.reservation(delivery.tunnelId),
+        redisKeys.ack(delivery.tunnelId),
+        redisKeys.location(delivery.tunnelId),
+        redisKeys.name(delivery.tunnelId),
+      ],
       [caps.maxCount, caps.maxBytes, delivery.body.length, now, delivery.expiresAt, delivery.deliveryId, JSON.stringify(meta), delivery.body],
     );
-    return result === 1 ? 'stored' : 'full';
+    return result === 1 ? 'stored' : result === -3 ? 'unknown' : 'full';
   }
 
   /** Up to `limit` entries after entry id `after` ('-' for the start), oldest first. */

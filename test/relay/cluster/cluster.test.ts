@@ -2,6 +2,7 @@
 // 10 MiB crosses nodes, names hold across nodes, and Redis dying and coming back empty is survived.
 
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { redisKeys } from '../../../relay-server/cluster/redis-keys.js';
@@ -209,6 +210,41 @@ describe.skipIf(skipCluster)('three relay nodes on one Redis, behind nginx', () 
     expect(a.stderr()).toMatch(/Redis answers again/);
     await waitFor(async () => (await send(`${a.url}/t/held/probe`, { body: 'probe' })).status === 201, 'the tunnel on B reachable through A again', 20_000);
     expect(app.received.filter((r) => r.url.endsWith('/x')).map((r) => r.body.toString())).toEqual(['held']);
+  });
+
+  it('does not answer 202 for a request whose tunnel Redis forgot while its body arrived (a restart without persistence)', { timeout: 60_000 }, async () => {
+    const redis = await startRedis();
+    const a = await startNode('A', redis, 'http://hooks.test');
+    const b = await startNode('B', redis, 'http://hooks.test');
+    const app = await shaApp();
+    const session = await openSession(b.url, app.port, { token: TOKENS[0] });
+    const id = session.welcome!.tunnelId;
+    session.close();
+    await waitFor(async () => (await health(b)).tunnels === 0, 'the client to be away');
+    const monitor = await new Redis(redis.url).on('error', () => {}).monitor();
+    monitor.on('error', () => {});
+    onCleanup(() => void monitor.disconnect());
+    const checked = new Promise<void>((resolve) => monitor.on('monitor', (_time: string, args: string[]) => args[0].toLowerCase() === 'xlen' && args[1] === redisKeys.queue(id) && resolve()));
+    // The head and half the body: node A looks the away tunnel up (known, room in its queue) and reads on.
+    const socket = net.connect(a.port, '127.0.0.1');
+    onCleanup(() => void socket.destroy());
+    let answer = '';
+    socket.setEncoding('latin1').on('data', (text: string) => (answer += text));
+    socket.write(`POST /t/${id}/x HTTP/1.1\r\nHost: hooks.test\r\nContent-Length: 10\r\nConnection: close\r\n\r\n12345`);
+    await checked;
+    // What a Redis restarted without persistence holds: nothing. The URL is gone, as docs/scale-out.md says.
+    const admin = new Redis(redis.url).on('error', () => {});
+    onCleanup(() => void admin.disconnect());
+    await admin.flushall();
+    socket.write('67890');
+    await new Promise((resolve) => socket.on('close', resolve));
+    // Not a 202: the request would sit in a stream no client will ever read (the client comes back with a new URL).
+    expect(answer).toMatch(/^HTTP\/1\.1 503 /);
+    expect(answer).toMatch(/x-hooktunnel-error: tunnel_offline\r\n/i);
+    expect(answer).toMatch(/Retry-After: 5\r\n/i);
+    expect(await admin.exists(redisKeys.queue(id))).toBe(0);
+    // Its retry learns the URL is gone.
+    expect((await send(`${a.url}/t/${id}/x`, { body: '1234567890' })).status).toBe(404);
   });
 
   it('starts while Redis is down (a node restarting during an outage), serves degraded, and joins when Redis is up', { timeout: 60_000 }, async () => {

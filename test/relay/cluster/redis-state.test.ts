@@ -170,6 +170,7 @@ describe.skipIf(!REDIS && !inCi)('cluster state in Redis', () => {
     const caps = { maxCount: 10, maxBytes: 100 };
     await queue.enqueue(delivery('shop', 'for-alice-1', Buffer.from('123')), caps);
     await queue.enqueue(delivery('shop', 'for-alice-2', Buffer.from('45')), caps);
+    await redis.command.set(redisKeys.name('other'), 'carol-digest');
     await queue.enqueue(delivery('other', 'kept', Buffer.from('6')), caps);
     expect(await releaseClusterName(server.url, 'shop')).toEqual({ droppedQueued: 2 });
     expect(await queue.usage('shop')).toEqual({ count: 0, bytes: 0 });
@@ -183,6 +184,9 @@ describe.skipIf(!REDIS && !inCi)('cluster state in Redis', () => {
     const redis = await connection(server.url);
     const queue = new StreamQueue(redis);
     const caps = { maxCount: 3, maxBytes: 10 };
+    // Only for an id Redis knows (a reservation, a location or a name): nobody could ever receive the others.
+    expect(await queue.enqueue(delivery('t1', 'd0', Buffer.from('1')), caps)).toBe('unknown');
+    for (const id of ['t1', 't2']) await redis.command.set(redisKeys.reservation(id), 'hash', 'PX', 60_000);
     expect(await queue.enqueue(delivery('t1', 'd1', Buffer.from('12345')), caps)).toBe('stored');
     expect(await queue.enqueue(delivery('t1', 'd2', Buffer.from('123456')), caps)).toBe('full');
     expect(await queue.enqueue(delivery('t1', 'd2', Buffer.from([0, 255, 13, 10, 0])), caps)).toBe('stored');
