@@ -56,6 +56,8 @@ export function hopToNode(nodeUrl: string, request: HopRequest, options: HopOpti
   let bytesIn = 0;
   let bytesOut = 0;
   let bodyStarted = false;
+  /** The holder's whole answer went back to the sender. */
+  let answered = false;
   let settled = false;
   const settle = (ok: boolean) => {
     if (settled) return;
@@ -93,7 +95,10 @@ export function hopToNode(nodeUrl: string, request: HopRequest, options: HopOpti
     }
     answer.on('data', (chunk: Buffer) => (bytesOut += chunk.length));
     answer.pipe(res);
-    answer.on('end', () => settle(true));
+    answer.on('end', () => {
+      answered = true;
+      settle(true);
+    });
     // The holder died mid-answer: the sender sees a cut response, the same as from a single relay.
     answer.on('error', () => res.destroy());
     answer.on('aborted', () => res.destroy());
@@ -113,8 +118,11 @@ export function hopToNode(nodeUrl: string, request: HopRequest, options: HopOpti
     }
     fail(`(${nodeUrl}) failed: ${error.code ?? error.message}`);
   });
+  // The sender's exchange is over. Unless it ended with the holder's own answer, the hop ends too: this node may have
+  // answered by itself (408 for a sender too slow with its body, 413), and the holder must not keep the half request
+  // (and the app its start) until its own timeout; nor does that count as a hop that went well.
   res.on('close', () => {
-    if (!res.writableFinished) out.destroy();
-    settle(res.writableFinished);
+    if (!answered) out.destroy();
+    settle(answered);
   });
 }

@@ -2,6 +2,7 @@
 // 10 MiB crosses nodes, names hold across nodes, and Redis dying and coming back empty is survived.
 
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import net from 'node:net';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
@@ -245,6 +246,37 @@ describe.skipIf(skipCluster)('three relay nodes on one Redis, behind nginx', () 
     expect(await admin.exists(redisKeys.queue(id))).toBe(0);
     // Its retry learns the URL is gone.
     expect((await send(`${a.url}/t/${id}/x`, { body: '1234567890' })).status).toBe(404);
+  });
+
+  it('ends the hop when the first node answers a slow sender 408: the holder and the app are not left holding half a request', { timeout: 60_000 }, async () => {
+    const redis = await startRedis();
+    const a = await startNode('A', redis, 'http://hooks.test', ['--request-timeout', '1s']);
+    const b = await startNode('B', redis, 'http://hooks.test');
+    // The app sees the request start (the tunnel streams it) and, if the hop is cut, its end without a body.
+    const started: string[] = [];
+    const cut: string[] = [];
+    const app = http.createServer((req, res) => {
+      started.push(req.url!);
+      req.on('data', () => {});
+      req.on('error', () => {});
+      req.on('close', () => !req.complete && cut.push(req.url!));
+      req.on('end', () => res.end('ok'));
+    });
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    onCleanup(() => new Promise<void>((resolve) => app.close(() => resolve())));
+    await openSession(b.url, (app.address() as net.AddressInfo).port, { token: TOKENS[0], name: 'slowpoke' });
+
+    const socket = net.connect(a.port, '127.0.0.1');
+    onCleanup(() => void socket.destroy());
+    let answer = '';
+    socket.setEncoding('latin1').on('data', (text: string) => (answer += text));
+    socket.write('POST /t/slowpoke/half HTTP/1.1\r\nHost: hooks.test\r\nContent-Length: 100\r\n\r\nfirst half');
+    await new Promise((resolve) => socket.on('close', resolve));
+    expect(answer).toMatch(/^HTTP\/1\.1 408 [^]*x-hooktunnel-error: request_timeout/i);
+    expect(started).toEqual(['/half']);
+    // Node B's own --request-timeout is 60 s: the app must not wait for it.
+    await waitFor(() => cut.length === 1, 'the app to see the half request end');
+    expect(await (await fetch(`${a.url}/metrics`)).text()).toMatch(/^hooktunnel_cluster_hops_total\{outcome="failed"\} 1$/m);
   });
 
   it('starts while Redis is down (a node restarting during an outage), serves degraded, and joins when Redis is up', { timeout: 60_000 }, async () => {
