@@ -149,6 +149,8 @@ describe('every replay flag value is checked: a bad one is a usage error, never 
     ['--body-file with two ids', (id) => [id, id, '--body-file', '/dev/null'], '--body-file replays exactly one exchange, and 2 ids are given'],
     ['--body-file with a bulk selection', () => ['--since', '1h', '--body-file', '/dev/null'], '--body-file replays exactly one exchange, and 2 match'],
     ['a bad --secret', (id) => [id, '--secret', 'nobody=x'], '--secret "nobody=***" is not PROVIDER=SECRET'],
+    ['a --body-file that does not exist', (id) => [id, '--body-file', '/nonexistent/body.json'], 'could not read --body-file /nonexistent/body.json: no such file'],
+    ['a --body-file that is a folder', (id) => [id, '--body-file', '/tmp'], 'could not read --body-file /tmp: is a folder, not a file'],
   ];
 
   it.each(cases)('refuses %s', async (_what, args, message) => {

@@ -1,4 +1,4 @@
-// `hooktunnel import -` must wait for a slow producer. `readFileSync(0)` failed with EAGAIN when the pipe's open file
+// Where `hooktunnel import` reads from. `import -` must wait for a slow producer. `readFileSync(0)` failed with EAGAIN when the pipe's open file
 // was non-blocking (as a parent or the other end of a pipeline can leave it) and the rest had not been written yet.
 
 import { spawn } from 'node:child_process';
@@ -50,5 +50,15 @@ describe('hooktunnel import -', () => {
     expect(JSON.parse(Buffer.concat(out).toString())).toMatchObject({ imported: [1] });
     const shown = await runCli(['show', '1', '--raw', '--db', home.db], { env: home.env });
     expect(shown.stdout).toBe('é!');
+  });
+});
+
+describe('hooktunnel import <file>', () => {
+  it('names a missing file in words, with exit 2 (a usage mistake)', async () => {
+    const home = tempHome();
+    cleanups.push(home.cleanup);
+    const result = await runCli(['import', `${home.dir}/nope.har`, '--db', home.db], { env: home.env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`error: could not read ${home.dir}/nope.har: no such file\nhint: check the path\n`);
   });
 });

@@ -1,7 +1,5 @@
 // Runs `import`: a HAR archive into the capture store, as exchanges `replay`, `ls`, `diff` and `wait` work with.
 
-import { readFileSync } from 'node:fs';
-import { UserError } from '../../errors.js';
 import { readHar } from '../../import/har-read.js';
 import { importExchanges } from '../../import/import-exchanges.js';
 import { jsonText } from '../../output/json-text.js';
@@ -12,6 +10,7 @@ import type { SecretFlags } from '../secret-options.js';
 import { loadSecretsHere } from '../project-secrets.js';
 import { throwIfUnwritten } from '../unwritten.js';
 import { chooseDb } from '../project-db.js';
+import { readUserFile } from '../read-user-file.js';
 
 export interface ImportFlags extends SecretFlags {
   db?: string;
@@ -19,13 +18,8 @@ export interface ImportFlags extends SecretFlags {
 }
 
 export async function importHar(file: string, flags: ImportFlags): Promise<void> {
-  let text: string;
-  try {
-    // Decoded once whole, so a multi-byte character split across chunks stays intact.
-    text = file === '-' ? (await readStdin()).toString('utf8') : readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UserError(`could not read ${file}: ${(error as Error).message}`);
-  }
+  // Decoded once whole, so a multi-byte character split across chunks stays intact.
+  const text = (file === '-' ? await readStdin() : readUserFile(file, '')).toString('utf8');
   const har = readHar(text, file);
   const secrets = await loadSecretsHere(flags);
   // Importing into a new file is fine: it becomes a capture database like any other.

@@ -1,6 +1,5 @@
 // Runs `replay`: one exchange or many, with the edits asked for; prints each result and, for many, a summary.
 
-import { readFileSync } from 'node:fs';
 import chalk from 'chalk';
 import { parseDuration } from '../../duration.js';
 import { UserError, usageError } from '../../errors.js';
@@ -15,6 +14,7 @@ import { parsePathPrefix } from '../filter-options.js';
 import { missingSecretHint, type SecretFlags } from '../secret-options.js';
 import { loadSecretsHere } from '../project-secrets.js';
 import { reportUnwritten } from '../unwritten.js';
+import { readUserFile } from '../read-user-file.js';
 import { printResult, summarize } from './replay-output.js';
 
 /** The flags of `hooktunnel replay` as its command parses them (the command imports this type; never the reverse). */
@@ -207,10 +207,4 @@ function checkReplayable(store: Store, ids: number[], options: ReplayCheck): voi
   throw usageError(`${reasons.join('; ')}; nothing replayed`, hints.join('; '));
 }
 
-function readBodyFile(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new UserError(`could not read --body-file ${path}: ${(error as Error).message}`);
-  }
-}
+const readBodyFile = (path: string): Buffer => readUserFile(path, '--body-file');
