@@ -27,7 +27,7 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
 
 /** The body of an error page: JSON for API callers (Accept mentions json), plain text otherwise. */
 function errorBody(accept: string | undefined, answer: ErrorAnswer): { type: string; body: string } {
-  const hint = HINTS[answer.code];
+  const hint = answer.hint ?? HINTS[answer.code];
   if (/json/i.test(accept ?? '')) {
     return { type: 'application/json', body: JSON.stringify({ error: { code: answer.code, message: answer.message, hint: hint ?? null } }) + '\n' };
   }
@@ -38,6 +38,8 @@ export interface ErrorAnswer {
   code: ErrorCode;
   message: string;
   retryAfterSeconds?: number;
+  /** What the sender can do, when the code's own hint (HINTS) would mislead. */
+  hint?: string;
 }
 
 /**

@@ -127,7 +127,13 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
   }
 
   const unavailable = (req: IncomingMessage, res: ServerResponse, id: string) =>
-    sendError(req, res, { code: 'tunnel_offline', message: `this relay node cannot reach Redis to find tunnel ${id}; retry shortly`, retryAfterSeconds: 5 }, true);
+    sendError(req, res, {
+      code: 'tunnel_offline',
+      message: `this relay node cannot reach Redis to find tunnel ${id}; retry shortly`,
+      retryAfterSeconds: 5,
+      // Not tunnel_offline's "the developer's hooktunnel is not connected": the relay's own directory is down.
+      hint: 'The relay cannot reach its cluster directory right now; retry after Retry-After seconds.',
+    }, true);
 
   /** The client is not connected anywhere (or a hop found it gone): queue for it if it is known, else 404. */
   async function away(req: IncomingMessage, res: ServerResponse, head: RequestHead, traffic: { in: number }): Promise<void> {

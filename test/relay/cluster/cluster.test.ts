@@ -172,6 +172,7 @@ describe.skipIf(skipCluster)('three relay nodes on one Redis, behind nginx', () 
     expect(lost.headers['x-hooktunnel-error']).toBe('tunnel_offline');
     expect(lost.headers['retry-after']).toBe('5');
     expect(lost.body.toString()).toMatch(/cannot reach Redis/);
+    expect(lost.body.toString()).not.toMatch(/hooktunnel is not connected/);
     expect(await (await fetch(`${a.url}/metrics`)).text()).toMatch(/^hooktunnel_redis_up 0$/m);
     expect((await fetch(`${a.url}/healthz`)).status).toBe(200);
 
