@@ -116,3 +116,11 @@ it('serves gzip bodies decoded or raw, and says so in the detail', async () => {
   const rawBytes = await raw(inspector.port, 'GET', '/api/exchanges/3/raw/request', { Host: host });
   expect(rawBytes.body.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
 });
+
+it('lists each attempt, and says which went out re-signed (its signature had aged past the window)', async () => {
+  const outcome = { trigger: 'auto' as const, status: 200, errorCode: null, errorMessage: null, durationMs: 2, retryable: false };
+  store.deliveries.recordFirst(2, { ...outcome, startedAt: Date.now() - 1_000, status: 503 });
+  store.deliveries.settle(2, { ...outcome, startedAt: Date.now(), resigned: true }, () => 1_000);
+  const detail = await getJson('/api/exchanges/2');
+  expect(detail.attempts.map((a: { attempt: number; resigned: boolean }) => [a.attempt, a.resigned])).toEqual([[1, false], [2, true]]);
+});

@@ -83,7 +83,7 @@ function attemptsTable(detail: Detail): HTMLElement | null {
         el('tr', {}, [
           el('td', { text: `#${a.attempt}` }),
           el('td', { text: formatDateTime(a.startedAt) }),
-          el('td', { text: a.trigger }),
+          el('td', { text: a.resigned ? `${a.trigger}, re-signed` : a.trigger }),
           el('td', { text: a.status === null ? (a.errorCode ?? 'no answer') : String(a.status) }),
           el('td', { text: formatDuration(a.durationMs) }),
           el('td', { class: 'reason', text: a.errorMessage ?? '' }),

@@ -56,6 +56,8 @@ export interface Attempt {
   errorCode: string | null;
   errorMessage: string | null;
   durationMs: number | null;
+  /** Sent signed afresh: the sender's signature had aged past its provider's window. */
+  resigned: boolean;
 }
 
 export interface Detail {
