@@ -103,7 +103,9 @@ export function jsonReporter(out: Write): ListenReporter {
   return {
     status: (status) => emit({ type: 'status', ...status }),
     // With routes there is no one target (each route has its own): null, not the first route's, which would mislead.
-    ready: ({ routes, ...info }) => emit({ type: 'ready', ...info, ...(routes ? { target: null, routes: routeViews(routes) } : {}) }),
+    // Every documented field, null when it does not apply (--no-web: no inspector), so scripts can rely on the shape.
+    ready: ({ routes, ...info }) =>
+      emit({ type: 'ready', ...info, inspector: info.inspector ?? null, note: info.note ?? null, ...(routes ? { target: null, routes: routeViews(routes) } : {}) }),
     exchange: (exchange) => {
       if (exchange.state !== 'pending') emit({ type: 'request', ...exchangeToJson(exchange) });
     },
