@@ -7,6 +7,7 @@ import { shownRedisUrl } from '../../../relay-server/cluster/load-redis.js';
 import { UserError } from '../../errors.js';
 import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
 import { sanitize } from '../../sanitize.js';
+import { checkRedisUrl } from './relay-cluster.js';
 import { droppedLine } from './relay-token.js';
 
 const reachable = async <T>(work: Promise<T>, url: string): Promise<T> =>
@@ -34,6 +35,7 @@ function tokenNames(dataDir: string | undefined): Map<string, string> {
 }
 
 export async function listNamesInRedis(url: string, dataDir: string | undefined): Promise<void> {
+  checkRedisUrl(url);
   const rows = await reachable(listClusterNames(url), url);
   if (rows.length === 0) {
     process.stderr.write('No reserved names in this cluster. A name is reserved when a client with a token first asks for it (`listen --name`).\n');
@@ -49,6 +51,7 @@ export async function listNamesInRedis(url: string, dataDir: string | undefined)
 }
 
 export async function releaseNameInRedis(url: string, name: string): Promise<void> {
+  checkRedisUrl(url);
   const released = await reachable(releaseClusterName(url, name), url);
   if (!released) {
     throw new UserError(`"${name}" is not a reserved name in this cluster`, { hint: 'run `hooktunnel relay name list --redis URL` to see them' });

@@ -19,17 +19,22 @@ function parseUrl(value: string, flag: string, schemes: string[], example: strin
   return url;
 }
 
+/** --redis as ioredis will read it, for the nodes and for `relay name --redis` alike; a usage error otherwise. */
+export function checkRedisUrl(value: string): void {
+  const redis = parseUrl(value, '--redis', ['redis:', 'rediss:'], 'redis://10.0.0.2:6379');
+  // ioredis reads the path as the database number; anything else it would send to SELECT and then use database 0.
+  if (!/^\/?\d*$/.test(redis.pathname)) {
+    throw usageError(`--redis "${shownRedisUrl(value)}": the path must be a database number, like /0`, 'for example --redis redis://10.0.0.2:6379/0');
+  }
+}
+
 export function clusterOptions(flags: RelayFlags): ClusterOptions | undefined {
   if (!flags.redis) {
     const stray = flags.nodeUrl ? '--node-url' : flags.clusterSecret ? '--cluster-secret' : undefined;
     if (stray) throw usageError(`${stray} only applies with --redis`, 'pass --redis redis://HOST:PORT to run this relay as one node of several');
     return undefined;
   }
-  const redis = parseUrl(flags.redis, '--redis', ['redis:', 'rediss:'], 'redis://10.0.0.2:6379');
-  // ioredis reads the path as the database number; anything else it would send to SELECT and then use database 0.
-  if (!/^\/?\d*$/.test(redis.pathname)) {
-    throw usageError(`--redis "${shownRedisUrl(flags.redis)}": the path must be a database number, like /0`, 'for example --redis redis://10.0.0.2:6379/0');
-  }
+  checkRedisUrl(flags.redis);
   if (!flags.nodeUrl) throw usageError('--redis needs --node-url: the address the other nodes reach this one at', 'for example --node-url http://10.0.0.5:8080 (or HOOKTUNNEL_NODE_URL)');
   const node = parseUrl(flags.nodeUrl, '--node-url', ['http:'], 'http://10.0.0.5:8080');
   if (node.pathname !== '/' || node.search) throw usageError(`--node-url "${flags.nodeUrl}" must be only a scheme, host and port`, 'for example --node-url http://10.0.0.5:8080');

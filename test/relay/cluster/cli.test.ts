@@ -74,6 +74,11 @@ describe('relay scale-out flags', () => {
     expect(database.stderr).not.toMatch(/\n\s+at /);
     const path = await node(`redis://127.0.0.1:${redis.port}/zero`);
     expect([path.code, /the path must be a database number/.test(path.stderr)]).toEqual([2, true]);
+    // The name commands read the same URL the same way.
+    for (const command of [['name', 'list'], ['name', 'release', 'stripe']]) {
+      const named = await relay([...command, '--redis', `redis://127.0.0.1:${redis.port}/zero`]);
+      expect([named.code, /the path must be a database number/.test(named.stderr)]).toEqual([2, true]);
+    }
 
     const names = await relay(['name', 'list', '--redis', `redis://:wrong-password@127.0.0.1:${redis.port}`]);
     expect(names.code).toBe(1);
