@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.HOOKTUNNEL_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -43,4 +43,17 @@ export async function launchBrowser(): Promise<Browser> {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A new tab on the inspector at `url`, once its page says it is ready. A missing element fails with Playwright's
+ * message well before a test's own timeout. `prepare` runs before the page loads (to catch its dialogs, say).
+ */
+export async function openInspector(browser: Browser, url: string, prepare?: (page: Page) => void): Promise<Page> {
+  const page = await browser.context.newPage();
+  page.setDefaultTimeout(20_000);
+  prepare?.(page);
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]');
+  return page;
 }

@@ -11,7 +11,7 @@ import { buildSecrets } from '../../src/webhooks/secrets.js';
 import { buildTriggerRequest } from '../../src/webhooks/trigger.js';
 import { startListen, tempHome, type ListenProcess } from '../helpers/cli.js';
 import { send, sha256, startLocalApp, waitFor, type LocalApp } from '../helpers/http.js';
-import { launchBrowser, REBIND_HOST, type Browser } from './browser.js';
+import { launchBrowser, openInspector, REBIND_HOST, type Browser } from './browser.js';
 
 // A browser, a relay, listen and a local app on a 2-core machine running the whole suite: room to be slow.
 vi.setConfig({ testTimeout: 60_000 });
@@ -48,16 +48,13 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  page = await browser.context.newPage();
-  // A missing element fails with Playwright's message well before the test's own timeout.
-  page.setDefaultTimeout(20_000);
   dialogs = [];
-  page.on('dialog', (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  await page.goto(inspectorUrl);
-  await page.waitForSelector('body[data-ready="true"]');
+  page = await openInspector(browser, inspectorUrl, (tab) =>
+    tab.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    }),
+  );
 });
 
 afterEach(async () => {

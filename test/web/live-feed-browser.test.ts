@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { createRelay, type Relay } from '../../relay-server/relay.js';
 import { runCli, startListen, tempHome, type ListenProcess } from '../helpers/cli.js';
 import { send, startLocalApp, waitFor, type LocalApp } from '../helpers/http.js';
-import { launchBrowser, type Browser } from './browser.js';
+import { launchBrowser, openInspector, type Browser } from './browser.js';
 
 // A browser, a relay, listen and a local app on a 2-core machine running the whole suite: room to be slow.
 vi.setConfig({ testTimeout: 60_000 });
@@ -47,10 +47,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  page = await browser.context.newPage();
-  page.setDefaultTimeout(20_000);
-  await page.goto(inspectorUrl);
-  await page.waitForSelector('body[data-ready="true"]');
+  page = await openInspector(browser, inspectorUrl);
 });
 
 afterEach(async () => {
@@ -120,10 +117,8 @@ it('says the connection is lost when listen stops, instead of the tunnel\'s last
   const own = tempHome();
   const relayUrl = `http://127.0.0.1:${relay.port}`;
   const other = await startListen([String(app.port), '--relay', relayUrl, '--db', own.db, '--inspect-port', '0'], own.env);
-  const tab = await browser.context.newPage();
+  const tab = await openInspector(browser, other.events.find((e) => e.type === 'ready')!.inspector as string);
   try {
-    await tab.goto(other.events.find((e) => e.type === 'ready')!.inspector as string);
-    await tab.waitForSelector('body[data-ready="true"]');
     await send(`${other.url}/stopping`, { body: 'x' });
     await tab.locator('#rows tr').first().click();
     await tab.waitForSelector('[data-action="replay"]:not([disabled])');

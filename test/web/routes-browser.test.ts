@@ -10,7 +10,7 @@ import { parseRedactRule } from '../../src/redact/redact.js';
 import { Store } from '../../src/store/store.js';
 import type { Inspector } from '../../src/web/server.js';
 import { startLocalApp, type LocalApp } from '../helpers/http.js';
-import { launchBrowser, type Browser } from './browser.js';
+import { launchBrowser, openInspector, type Browser } from './browser.js';
 import { record, startInspector } from './support.js';
 
 // A browser on a loaded 2-core machine: room to be slow.
@@ -29,10 +29,7 @@ beforeAll(async () => {
   await record(store, `${app.url}/base`, { path: '/stripe/events', headers: [['Authorization', 'Bearer sk_live_1']], body: '{}', route: '/stripe' }); // #1
   inspector = await startInspector(store);
   browser = await launchBrowser();
-  page = await browser.context.newPage();
-  page.setDefaultTimeout(20_000);
-  await page.goto(inspector.url);
-  await page.waitForSelector('body[data-ready="true"]');
+  page = await openInspector(browser, inspector.url);
 }, 60_000);
 
 afterAll(async () => {

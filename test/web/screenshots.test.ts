@@ -8,7 +8,7 @@ import { buildSecrets } from '../../src/webhooks/secrets.js';
 import { buildTriggerRequest } from '../../src/webhooks/trigger.js';
 import { startListen, tempHome, type ListenProcess } from '../helpers/cli.js';
 import { send, startLocalApp, type LocalApp } from '../helpers/http.js';
-import { launchBrowser, type Browser } from './browser.js';
+import { launchBrowser, openInspector, type Browser } from './browser.js';
 
 const enabled = Boolean(process.env.HOOKTUNNEL_SCREENSHOTS);
 const home = tempHome();
@@ -52,10 +52,7 @@ it.runIf(enabled)('saves docs/web-inspector-list.png and docs/web-inspector-deta
   await deliver('stripe', 'invoice.paid', '/webhooks/stripe');
   await listen.waitForRequest((e) => e.path === '/webhooks/stripe' && (e.webhook as { eventType?: string })?.eventType === 'invoice.paid', 'the last delivery');
 
-  const page = await browser.context.newPage();
-  const ready = listen.events.find((e) => e.type === 'ready')!;
-  await page.goto(ready.inspector as string);
-  await page.waitForSelector('body[data-ready="true"]');
+  const page = await openInspector(browser, listen.events.find((e) => e.type === 'ready')!.inspector as string);
   const first = page.locator('#rows tr').last();
   await first.click();
   await page.waitForSelector('[data-signature="valid"]');
