@@ -2,9 +2,8 @@
 // here (the one HOOKTUNNEL_CONFIG names, or ./hooktunnel.yml), so `ls`, `show`, `replay`, `wait`… in a project's folder
 // read what that project's `listen` records, else the default under $XDG_DATA_HOME.
 
-import { existsSync } from 'node:fs';
 import { defaultDbPath } from '../paths.js';
-import { findProjectConfig } from '../project-config/find-project-config.js';
+import { projectConfigHere } from '../project-config/find-project-config.js';
 
 export interface DbChoice {
   path: string;
@@ -16,8 +15,7 @@ export interface DbChoice {
 
 export async function chooseDb(db: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<DbChoice> {
   if (db !== undefined) return { path: db, source: 'flag' };
-  const named = env.HOOKTUNNEL_CONFIG || undefined;
-  const file = named && !existsSync(named) ? undefined : findProjectConfig(named);
+  const file = projectConfigHere(env);
   if (file) {
     // Loaded only with a project file: the YAML parser is not every run's cost. Only `db` is read (as for secrets, a
     // mistake elsewhere in the file, or a token variable unset in this shell, must not stop an `ls`).

@@ -2,14 +2,12 @@
 // listen's, hooktunnel.yml's `secrets` included when the project file is here (or named by HOOKTUNNEL_CONFIG), so a
 // replay re-signs with the secret the listen in the same folder checked with.
 
-import { existsSync } from 'node:fs';
-import { findProjectConfig } from '../project-config/find-project-config.js';
+import { projectConfigHere } from '../project-config/find-project-config.js';
 import type { Secrets } from '../webhooks/secrets.js';
 import { loadSecrets, type SecretFlags } from './secret-options.js';
 
 export async function loadSecretsHere(flags: SecretFlags, env: NodeJS.ProcessEnv = process.env): Promise<Secrets> {
-  const named = env.HOOKTUNNEL_CONFIG || undefined;
-  const file = named && !existsSync(named) ? undefined : findProjectConfig(named);
+  const file = projectConfigHere(env);
   if (!file) return loadSecrets(flags, env);
   // Loaded only with a project file: the YAML parser is not every run's cost. Only `secrets` is read: the routes and
   // flags are listen's, and a mistake there (or a token variable unset in this shell) must not stop a replay.

@@ -19,6 +19,15 @@ export function findProjectConfig(named: string | undefined, cwd = process.cwd()
   return CONFIG_FILE_NAMES.map((name) => join(cwd, name)).find((path) => existsSync(path));
 }
 
+/**
+ * The project file the commands other than listen take `secrets` and `db` from: the one HOOKTUNNEL_CONFIG names when
+ * it exists, else ./hooktunnel.yml. A HOOKTUNNEL_CONFIG naming no file is listen's error to give, not an `ls`'s.
+ */
+export function projectConfigHere(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const named = env.HOOKTUNNEL_CONFIG || undefined;
+  return named && !existsSync(named) ? undefined : findProjectConfig(named);
+}
+
 /** Routes with the top-level timeout and Host mode where a route sets none. */
 export function resolveRoutes(specs: RouteSpec[], defaults: { timeoutMs: number; hostHeader: HostHeaderMode }): Route[] {
   return specs.map((spec): Route => {
