@@ -75,8 +75,9 @@ export interface Resigned {
  */
 export function resignIfStale(input: WebhookInput, secrets: Secrets, receivedAt: number, nowMs: number, path: string): HeaderPairs | undefined {
   const options = { path, detected: detectProvider(input) };
-  if (verifyWebhook(input, secrets, receivedAt, options).result !== 'valid') return undefined;
+  // Now first: a delivery on time (or a scheme that signs no timestamp) stops after one check.
   if (verifyWebhook(input, secrets, nowMs, options).result === 'valid') return undefined;
+  if (verifyWebhook(input, secrets, receivedAt, options).result !== 'valid') return undefined;
   const fresh = resignWebhook(input, secrets, nowMs, options);
   return fresh.resigned ? fresh.headers : undefined;
 }
