@@ -215,6 +215,7 @@ class ExchangeRun implements RunningExchange, ForwardHandlers {
     }
     const redacted = recording?.redacted ?? input.redacted;
     if (redacted) summary.redacted = redacted;
+    if (input.forwardHeaders) summary.resigned = true;
     // Examined before the answer is written, so both land in one commit: a reader of the store (`hooktunnel wait`)
     // never sees a finished exchange whose analysis is still to come. The request body is closed by now (ended or abandoned).
     if (options.secrets) summary.webhook = this.examine(options.secrets);

@@ -68,7 +68,7 @@ export async function runAttempt(ctx: AttemptContext, exchangeId: number, trigge
   );
   const exchange = await running.done;
   const { lateByMs, sender, deliveredAfter } = original;
-  Object.assign(exchange, { lateByMs, sender, deliveredAfter }, forwardHeaders && { resigned: true });
+  Object.assign(exchange, { lateByMs, sender, deliveredAfter });
   try {
     const settled = store.deliveries.settle(
       exchangeId,
@@ -79,7 +79,7 @@ export async function runAttempt(ctx: AttemptContext, exchangeId: number, trigge
         errorCode: exchange.errorCode,
         errorMessage: exchange.errorMessage,
         durationMs: exchange.durationMs,
-        resigned: forwardHeaders !== undefined,
+        resigned: exchange.resigned === true,
         retryable: isRetryable(exchange),
       },
       ctx.schedule,

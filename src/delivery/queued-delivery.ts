@@ -80,7 +80,7 @@ export async function acceptQueued(meta: RequestMeta, bodySource: Buffer | Reada
     // Nothing to commit to: acknowledged on arrival, delivered once (retries need the store).
     ctx.ack(meta.deliveryId);
     const sent = sentNow(input, body, ctx.resignSecrets);
-    void runExchange(sent, { forwarder: ctx.forwarder, store: null, secrets: ctx.secrets }).done.then((exchange) => ctx.onExchange(Object.assign(exchange, resignedMark(sent))));
+    void runExchange(sent, { forwarder: ctx.forwarder, store: null, secrets: ctx.secrets }).done.then(ctx.onExchange);
     return;
   }
   let cut: ExchangeSummary | undefined;
@@ -130,7 +130,7 @@ export async function acceptQueued(meta: RequestMeta, bodySource: Buffer | Reada
   const running = runExchange(sent, options);
   ctx.inHand.track(meta.deliveryId, { done: running.done, whole: () => true, recording });
   void running.done.then((exchange) =>
-    ctx.onExchange(Object.assign(exchange, { lateByMs: queued.lateByMs, sender: { reason: queued.reason, status: queued.status } }, resignedMark(sent))),
+    ctx.onExchange(Object.assign(exchange, { lateByMs: queued.lateByMs, sender: { reason: queued.reason, status: queued.status } })),
   );
 }
 
@@ -139,8 +139,6 @@ function sentNow(input: ExchangeInput, body: Buffer, resignSecrets: Secrets | un
   const forwardHeaders = resignSecrets && resignIfStale({ headers: input.headers, body, url: input.url }, resignSecrets, input.receivedAt, Date.now(), input.path);
   return forwardHeaders ? { ...input, forwardHeaders } : input;
 }
-
-const resignedMark = (sent: ExchangeInput) => sent.forwardHeaders && { resigned: true as const };
 
 /**
  * A live exchange whose attempt failed in a way a retry may fix becomes a queued one with retries; true when one is due.
