@@ -34,8 +34,8 @@ export interface SessionOptions {
   store: Store | null;
   /** Secrets for signature checks; every exchange is examined (provider, event, signature) once it is over. */
   secrets?: Secrets;
-  /** Deliver queued requests and retries whose signature has aged past its provider's window as signed, not re-signed. */
-  keepStaleSignatures?: boolean;
+  /** Re-sign queued requests and retries whose signature has aged past its provider's window (default true). */
+  resignLate?: boolean;
   /** Acknowledge mode (listen --ack): the relay answers senders and queues their requests for us. */
   ack?: AckSettings;
   /** Attempts at a queued request before giving up (default 8). */
@@ -91,7 +91,7 @@ export class Session extends EventEmitter<SessionEvents> {
 
   constructor(readonly options: SessionOptions) {
     super();
-    this.resignSecrets = options.keepStaleSignatures ? undefined : options.secrets;
+    this.resignSecrets = options.resignLate === false ? undefined : options.secrets;
     const routed = options.routes ? new RoutedForwarder(options.routes, options.target) : undefined;
     this.forwarder = routed ?? new Forwarder(options.target, { timeoutMs: options.timeoutMs, hostHeader: options.hostHeader });
     const prepare = options.beforeReconnect;

@@ -16,8 +16,8 @@ import { retryDelay } from './retry-schedule.js';
 export interface ManualRetryOptions {
   timeoutMs: number;
   secrets?: Secrets;
-  /** Send a delivery whose signature has aged past its provider's window as it was signed (default: re-sign it). */
-  keepStaleSignature?: boolean;
+  /** Re-sign a delivery whose signature has aged past its provider's window (default true; --no-resign-late). */
+  resignLate?: boolean;
   /** Where to send it instead of its recorded target (the inspector's --to). */
   to?: Target;
   onStoreError?: (error: Error) => void;
@@ -57,7 +57,7 @@ export async function manualRetry(store: Store, original: ExchangeSummary, optio
   const forwarder = routePort(new Forwarder(target, { timeoutMs: options.timeoutMs, hostHeader: 'rewrite' }), original.route);
   try {
     const { timeoutMs, secrets, onStoreError } = options;
-    const resignSecrets = options.keepStaleSignature ? undefined : secrets;
+    const resignSecrets = options.resignLate === false ? undefined : secrets;
     const context = { store, forwarder, schedule: (n: number) => retryDelay(n), timeoutMs, secrets, resignSecrets, onStoreError };
     const result = await runAttempt(context, id, 'manual');
     if (result.sent) return result.exchange;

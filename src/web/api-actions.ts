@@ -91,7 +91,7 @@ export function addActionRoutes(router: Router, deps: RouteDeps): void {
     const exchange = await manualRetry(deps.store, exchangeOr404(deps, params.id), {
       timeoutMs: deps.timeoutMs,
       secrets: deps.secrets,
-      keepStaleSignature: deps.keepStaleSignatures,
+      resignLate: deps.resignLate,
       to: deps.replayTo,
     });
     deps.announce(exchange);

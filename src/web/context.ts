@@ -25,8 +25,8 @@ export interface InspectorOptions {
   /** How long a replay waits for the local app (0: forever). */
   timeoutMs: number;
   secrets?: Secrets;
-  /** Retries send a signature aged past its provider's window as it was (listen --no-resign-late). */
-  keepStaleSignatures?: boolean;
+  /** Retries re-sign a signature aged past its provider's window (default true; listen --no-resign-late). */
+  resignLate?: boolean;
   info: InspectorInfo;
   /** 127.0.0.1 port to try first. */
   port: number;

@@ -211,7 +211,7 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
       ack: delivery.ack,
       maxAttempts: delivery.maxAttempts,
       retryBaseMs: delivery.retryBaseMs,
-      keepStaleSignatures: !delivery.resignLate,
+      resignLate: delivery.resignLate,
       force: flags.force,
       timeoutMs,
       hostHeader,
@@ -288,7 +288,7 @@ async function startInspector(
     replayTo: options.routes ? undefined : options.target,
     timeoutMs: options.timeoutMs,
     secrets: options.secrets,
-    keepStaleSignatures: session.options.keepStaleSignatures,
+    resignLate: session.options.resignLate,
     info: { mode: 'listen', publicUrl: null, target: options.routes ? routesLabel(options.routes) : options.target.url, dbPath: store.path, connection: 'connecting' },
     ...options.port,
   });

@@ -48,7 +48,7 @@ export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
     const onStoreError = (error: Error) => process.stderr.write(`warning: the attempt was not fully recorded: ${error.message}\n`);
     let failed = false;
     for (const original of originals) {
-      const exchange = await manualRetry(store, original, { timeoutMs, secrets, keepStaleSignature: flags.resignLate === false, onStoreError });
+      const exchange = await manualRetry(store, original, { timeoutMs, secrets, resignLate: flags.resignLate, onStoreError });
       process.stdout.write(flags.json ? `${jsonText(exchangeToJson(exchange))}\n` : `${logLine(exchange)}\n`);
       if (exchange.state === 'failed' || (exchange.status ?? 0) >= 500) failed = true;
     }
