@@ -8,7 +8,6 @@ import { PROTOCOL_VERSION } from '../src/protocol.js';
 import { handleAdmin, type AdminState } from './admin.js';
 import { createAddressing } from './addressing.js';
 import { createCluster } from './cluster/cluster.js';
-import { HOP_HEADER } from './cluster/cluster-options.js';
 import { isLingering, rejectSocket, sendError, type ErrorAnswer } from './error-page.js';
 import { TunnelGate } from './handshake.js';
 import { RelayMetrics } from './metrics.js';
@@ -111,14 +110,7 @@ export function createRelay(options: RelayOptions): Relay {
   // `Expect: 100-continue` (curl asks it for bodies over 1 MiB): Node would say "go on" at once; the relay says it only
   // once the request passes the checks it can make at once (known tunnel, size, rate, in-flight), so a request refused
   // by them is not uploaded for nothing. (A cluster node asking Redis, and the queue's byte cap, decide later.)
-  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-    // A hop from another node: that node has told the sender to go on and is already streaming the body.
-    if (req.headers[HOP_HEADER] !== undefined) {
-      res.writeContinue();
-      return handleRequest(req, res);
-    }
-    handleRequest(req, res, true);
-  });
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => handleRequest(req, res, true));
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     try {
       gate.handleUpgrade(req, socket, head);
@@ -191,7 +183,14 @@ export function createRelay(options: RelayOptions): Relay {
     const hop = cluster?.inbound(req);
     if (hop === 'forged') {
       res.once('close', () => closed(res, started, 0, 0));
-      return sendError(req, res, { code: 'unauthorized', message: 'a node-to-node request with the wrong cluster secret' }, true);
+      // Checked before any "go on": a sender posing as a node does not upload its body for a 401.
+      if (expectsContinue) res.setHeader('Connection', 'close');
+      return sendError(req, res, { code: 'unauthorized', message: 'a node-to-node request with the wrong cluster secret' }, !expectsContinue);
+    }
+    if (hop && expectsContinue) {
+      // A hop from another node: that node has told the sender to go on and is already streaming the body.
+      res.writeContinue();
+      expectsContinue = false;
     }
     // Worked out once: the queue takes it (away, draining, or an acknowledged path) or it is forwarded.
     const toQueue = queued(tunnel, target.path);

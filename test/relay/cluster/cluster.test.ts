@@ -101,6 +101,12 @@ describe.skipIf(skipCluster)('three relay nodes on one Redis, behind nginx', () 
     const forged = await send(`${c.url}/t/guarded/x`, { headers: ['X-Hooktunnel-Hop', `${SECRET}x`], body: 'x' });
     expect(forged.status).toBe(401);
     expect(forged.headers['x-hooktunnel-error']).toBe('unauthorized');
+    // Asking to go on first, it is refused before a 100: no body is uploaded for the 401.
+    const asking = net.connect(Number(new URL(c.url).port), '127.0.0.1');
+    asking.write(`POST /t/guarded/x HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Hooktunnel-Hop: ${SECRET}x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n`);
+    const firstLine = await new Promise<string>((resolve) => asking.once('data', (chunk: Buffer) => resolve(chunk.toString('latin1').split('\r\n')[0])));
+    asking.destroy();
+    expect(firstLine).toBe('HTTP/1.1 401 Unauthorized');
     const unknown = await send(`${a.url}/t/nobody-here/x`, { body: 'x' });
     expect(unknown.status).toBe(404);
     expect(app.received).toHaveLength(0);
