@@ -25,6 +25,9 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   unauthorized: 'Pass a token the relay knows: `hooktunnel listen --token`, HOOKTUNNEL_TOKEN, or `hooktunnel login`.',
 };
 
+/** For a refusal caused by the cluster's Redis, which the code's own hint would blame on the developer's hooktunnel. */
+export const CLUSTER_DIRECTORY_HINT = 'The relay cannot reach its cluster directory right now; retry after Retry-After seconds.';
+
 /** The body of an error page: JSON for API callers (Accept mentions json), plain text otherwise. */
 function errorBody(accept: string | undefined, answer: ErrorAnswer): { type: string; body: string } {
   const hint = answer.hint ?? HINTS[answer.code];

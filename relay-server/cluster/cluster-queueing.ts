@@ -3,7 +3,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_QUEUE_SETTINGS, type QueueSettings, type QueueUsage } from '../delivery-queue.js';
-import { sendError } from '../error-page.js';
+import { CLUSTER_DIRECTORY_HINT, sendError } from '../error-page.js';
 import { requeued, type Requeue } from '../public-request.js';
 import { acknowledges, answerQueued, ByteBudget, IntakeLoad, queuedRecord, queueFull, readWholeBody, type QueuedRequest } from '../queue-intake.js';
 import type { AckSettings } from '../../src/protocol.js';
@@ -151,7 +151,8 @@ export class ClusterQueueing {
     // Redis lost the tunnel while the body arrived (it restarted empty): a 202 would promise a delivery to a URL no
     // client will have. The sender retries; by then the holder has registered again, or the answer is a 404.
     if (stored === 'unknown') {
-      return sendError(req, res, { code: 'tunnel_offline', message: `the relay's Redis no longer knows tunnel ${request.tunnelId} (it restarted); retry shortly`, retryAfterSeconds: 5 });
+      const message = `the relay's Redis no longer knows tunnel ${request.tunnelId} (it restarted); retry shortly`;
+      return sendError(req, res, { code: 'tunnel_offline', message, retryAfterSeconds: 5, hint: CLUSTER_DIRECTORY_HINT });
     }
     // Over a cap by the time it was stored (the script checks them atomically): which one, Redis does not say.
     if (stored === 'full') return sendError(req, res, queueFull(`tunnel ${request.tunnelId} already has ${maxCount} requests or ${maxBytes} bytes queued`));

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { HelloMeta } from '../../src/protocol.js';
 import type { QueueSettings } from '../delivery-queue.js';
-import { sendError } from '../error-page.js';
+import { CLUSTER_DIRECTORY_HINT, sendError } from '../error-page.js';
 import type { RelayLimits } from '../options.js';
 import type { RequestHead } from '../relay-queue.js';
 import type { ResumeStore } from '../resume-store.js';
@@ -131,8 +131,7 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
       code: 'tunnel_offline',
       message: `this relay node cannot reach Redis to find tunnel ${id}; retry shortly`,
       retryAfterSeconds: 5,
-      // Not tunnel_offline's "the developer's hooktunnel is not connected": the relay's own directory is down.
-      hint: 'The relay cannot reach its cluster directory right now; retry after Retry-After seconds.',
+      hint: CLUSTER_DIRECTORY_HINT,
     }, true);
 
   /** The client is not connected anywhere (or a hop found it gone): queue for it if it is known, else 404. */

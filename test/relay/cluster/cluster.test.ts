@@ -250,6 +250,8 @@ describe.skipIf(skipCluster)('three relay nodes on one Redis, behind nginx', () 
     expect(answer).toMatch(/^HTTP\/1\.1 503 /);
     expect(answer).toMatch(/x-hooktunnel-error: tunnel_offline\r\n/i);
     expect(answer).toMatch(/Retry-After: 5\r\n/i);
+    expect(answer).toMatch(/cluster directory/);
+    expect(answer).not.toMatch(/hooktunnel is not connected/);
     expect(await admin.exists(redisKeys.queue(id))).toBe(0);
     // Its retry learns the URL is gone.
     expect((await send(`${a.url}/t/${id}/x`, { body: '1234567890' })).status).toBe(404);
