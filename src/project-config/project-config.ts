@@ -49,7 +49,6 @@ const MOCK_KEYS = ['status', 'headers', 'body'] as const;
 const WHOLE_NUMBERS: Record<string, [number, number]> = { 'ack-status': [200, 299], 'max-attempts': [1, 100], keep: [1, Number.MAX_SAFE_INTEGER] };
 const TEXT_FLAGS: Record<string, keyof FileFlags> = { name: 'name', 'ack-body': 'ackBody' };
 
-/** Parses and checks the whole file. `env` supplies `${VAR}` values. */
 /**
  * Only the `secrets` map (checked as parseProjectConfig checks it), for the commands that take nothing else from the
  * file: a route they never use, or a token variable unset in this shell, must not stop a replay or a verify.
@@ -99,6 +98,7 @@ function checkedAt<T>(reader: YamlReader, node: Node | null, fn: () => T): T {
   }
 }
 
+/** Parses and checks the whole file. `env` supplies `${VAR}` values. */
 export function parseProjectConfig(file: string, text: string, env: NodeJS.ProcessEnv = process.env): ProjectConfig {
   const reader = new YamlReader(file, text, env);
   const config: ProjectConfig = { file, flags: {}, routes: [] };

@@ -2,7 +2,7 @@
 // only by runs that have a config file.
 
 import { readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { relative } from 'node:path';
 import { UserError } from '../errors.js';
 import type { UnsetVariableError } from './yaml-reader.js';
 import { parseProjectConfig, parseProjectDb, parseProjectSecrets, type ProjectConfig } from './project-config.js';
@@ -19,8 +19,7 @@ export function loadProjectSecrets(path: string, env: NodeJS.ProcessEnv = proces
 
 /** Only the file's `db`, as an absolute path (see parseProjectDb). */
 export function loadProjectDb(path: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string | undefined {
-  const db = parseProjectDb(shownName(path, cwd), readText(path), env);
-  return db === undefined ? undefined : resolve(cwd, db);
+  return parseProjectDb(shownName(path, cwd), readText(path), env);
 }
 
 function readText(path: string): string {
