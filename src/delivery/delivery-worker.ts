@@ -18,6 +18,8 @@ export class DeliveryWorker extends EventEmitter<DeliveryWorkerEvents> {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private again = false;
+  /** The last drain failed on the store: the next one waits RECHECK_MS, not until the (already due) attempt. */
+  private storeFailed = false;
   private closed = false;
   private readonly targets: string[];
 
@@ -68,6 +70,9 @@ export class DeliveryWorker extends EventEmitter<DeliveryWorkerEvents> {
         }
       } while (this.again && !this.closed);
     } catch (error) {
+      // A full disk fails at once and a due attempt stays due: without a pause this retried in a busy loop (thousands
+      // of store errors a second); a locked store blocked the event loop for busy_timeout on every try.
+      this.storeFailed = true;
       this.emit('storeError', error as Error);
     } finally {
       this.running = false;
@@ -77,6 +82,12 @@ export class DeliveryWorker extends EventEmitter<DeliveryWorkerEvents> {
 
   private arm(): void {
     if (this.closed) return;
+    if (this.storeFailed) {
+      this.storeFailed = false;
+      this.timer = setTimeout(() => this.wake(), RECHECK_MS);
+      this.timer.unref();
+      return;
+    }
     let next: number | undefined;
     try {
       const dues = this.targets.map((target) => this.ctx.store.deliveries.nextDue(target)).filter((t) => t !== undefined);
