@@ -46,11 +46,24 @@ export function plainReporter(out: Write, err: Write): ListenReporter {
   let storeErrors = 0;
   let away = false;
   let lastDropLine = 0;
+  /** The URL the relay gave last, and the one before it when a reconnect came back on another (the relay forgot the id). */
+  let url: string | undefined;
+  let lostUrl: string | undefined;
   return {
     status(status) {
       if (status.state === 'online' && away) {
         away = false;
-        err(`${chalk.green('online')} again: same URL, requests queued meanwhile are being delivered\n`);
+        if (lostUrl) {
+          // A random id the relay no longer knew (its resume TTL ran out, or its state was lost): senders of the old URL
+          // get 404 and nothing sent to it is queued. Said plainly, never as "same URL".
+          err(
+            `${chalk.green('online')} again, ${chalk.bold.red('on a NEW URL')} ${sanitize(url!)} (was ${sanitize(lostUrl)}, which the relay no longer ` +
+              `knows: webhooks sent there are not delivered); update your senders, or use --name for a URL that stays\n`,
+          );
+          lostUrl = undefined;
+        } else {
+          err(`${chalk.green('online')} again: same URL, requests queued meanwhile are being delivered\n`);
+        }
       }
       if (status.state === 'reconnecting') {
         away = true;
@@ -60,6 +73,8 @@ export function plainReporter(out: Write, err: Write): ListenReporter {
       // 'offline' comes just before listen ends with the same reason as its error line: said once, there.
     },
     ready(info) {
+      if (url !== undefined && info.url !== url) lostUrl ??= url;
+      url = info.url;
       out(`${chalk.bold.green('hooktunnel')}  ${chalk.bold(sanitize(info.url))}  →  ${info.routes ? routesLabel(info.routes) : sanitize(info.target)}\n`);
       for (const line of info.routes ? routeLines(info.routes, '            ') : []) out(`${line}\n`);
       if (info.inspector) out(`            inspector ${chalk.cyan(info.inspector)}\n`);

@@ -1,8 +1,10 @@
 // Chaos: the relay process is killed (SIGKILL) with requests in flight, a client connected and requests queued for a
 // client that is away, then started again on the same port and data directory.
 
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
+import { BIN } from '../helpers/cli.js';
 import { send, startLocalApp, waitFor } from '../helpers/http.js';
 import { home, listen, onCleanup, queuedRequests, requestEvents, startRelay } from './helpers.js';
 
@@ -64,5 +66,35 @@ describe('the relay restarted', () => {
     expect(new Set(rows(h.db).map((r) => r.deliveryId)).size).toBe(main.length);
     await back.stop();
     await connected.stop();
+  });
+
+  it('says so plainly when the relay comes back without the id (another --data-dir): a NEW URL, never "same URL"', async () => {
+    const h = home();
+    let relay = await startRelay(h.relayDir, h.env);
+    const app = await startLocalApp();
+    onCleanup(() => app.close());
+    // Plain output, as in a terminal without the TUI.
+    const child = spawn(process.execPath, [BIN, 'listen', String(app.port), '--relay', relay.url, '--db', h.db, '--no-tui', '--no-web'], {
+      env: { ...process.env, ...h.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (err += text));
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    onCleanup(() => (child.kill('SIGKILL'), exited));
+    const urls = () => [...out.matchAll(/^hooktunnel {2}(\S+)/gm)].map((m) => m[1]);
+    const first = await waitFor(() => urls()[0], 'the first URL');
+
+    await relay.crash();
+    relay = await startRelay(`${h.relayDir}-other`, h.env, relay.port);
+    const again = await waitFor(() => /^online again.*$/m.exec(err)?.[0], 'the client to be online again', 20_000);
+    const second = urls()[1];
+    expect(second).not.toBe(first);
+    expect(again).toContain(`on a NEW URL ${second} (was ${first}`);
+    expect(again).not.toContain('same URL');
+    expect((await send(`${second}/after`, { body: 'x' })).status).toBe(200);
+    expect((await send(`${first}/lost`, { body: 'x' })).status).toBe(404);
   });
 });
