@@ -7,6 +7,7 @@ import type { ExchangeSummary } from '../exchange.js';
 import { runExchange, type ExchangeInput } from '../exchange-runner.js';
 import { destinationOf, type ForwardPort } from '../forward/forward-port.js';
 import type { QueuedMeta, RequestMeta } from '../protocol.js';
+import type { Recording } from '../store/recording.js';
 import type { Store } from '../store/store.js';
 import type { Secrets } from '../webhooks/secrets.js';
 import { resignIfStale } from '../webhooks/verify.js';
@@ -111,7 +112,7 @@ export async function acceptQueued(meta: RequestMeta, bodySource: Buffer | Reada
     // While the store cannot take writes, retries cannot be kept: one attempt now, from memory.
     ...(degraded ? {} : { maxAttempts: ctx.maxAttempts, nextAttemptAt: Date.now() }),
   };
-  let recording;
+  let recording: Recording | undefined;
   try {
     recording = store.begin(start);
   } catch (error) {
@@ -129,9 +130,16 @@ export async function acceptQueued(meta: RequestMeta, bodySource: Buffer | Reada
   const sent = sentNow(input, body, ctx.resignSecrets);
   const running = runExchange(sent, options);
   ctx.inHand.track(meta.deliveryId, { done: running.done, whole: () => true, recording });
-  void running.done.then((exchange) =>
-    ctx.onExchange(Object.assign(exchange, { lateByMs: queued.lateByMs, sender: { reason: queued.reason, status: queued.status } })),
-  );
+  void running.done.then((exchange) => {
+    ctx.onExchange(Object.assign(exchange, { lateByMs: queued.lateByMs, sender: { reason: queued.reason, status: queued.status } }));
+    // Its sender was told 2xx: an attempt the app failed (down, 5xx) is retried like any queued delivery once the record
+    // is in, instead of ending there. Queued behind the record's own writes, so it lands on the finished row.
+    if (recording && !store.redacts && isRetryable(exchange)) {
+      store.writes.run(recording, 0, () => {
+        if (adoptRetries(store, recording.id, queued, ctx.maxAttempts)) setImmediate(() => ctx.worker?.wake());
+      });
+    }
+  });
 }
 
 /** A delivery sent at once, from memory (no store, or one that cannot keep it): signed afresh as the worker's attempt would be. */

@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
-import { send, startLocalApp, waitFor } from '../helpers/http.js';
+import { freePort, send, startLocalApp, waitFor } from '../helpers/http.js';
 import { startCuttingProxy } from './cutting-proxy.js';
 import { home, listen, onCleanup, queuedRequests, startRelay } from './helpers.js';
 
@@ -81,6 +81,41 @@ describe('a locked store', () => {
     }
     await cli.stop();
   });
+
+  it('retries a queued delivery whose one attempt from memory failed (app down), once its record is written', async () => {
+    const h = home();
+    const relay = await startRelay(h.relayDir, h.env);
+    const port = await freePort();
+    const cli = await listen([String(port), '--relay', relay.url, '--db', h.db, '--name', 'down', '--ack', '--retry-base', '1s'], h.env);
+
+    const locker = new Database(h.db);
+    onCleanup(() => locker.open && locker.close());
+    locker.exec('BEGIN EXCLUSIVE');
+    expect((await send(`${cli.url}/first`, { body: 'first' })).status).toBe(200);
+    await waitFor(() => cli.events.some((e) => e.type === 'store' && e.state === 'buffering'), 'the store to be found locked', 15_000);
+    // Acknowledged (the sender got 200), then one attempt from memory while the store is locked: the app is down.
+    expect((await send(`${cli.url}/held`, { body: 'held' })).status).toBe(200);
+    await cli.waitForRequest((e) => e.path === '/held' && e.state === 'failed', 'the attempt from memory to fail');
+
+    const app = await startLocalApp(undefined, '127.0.0.1', port);
+    onCleanup(() => app.close());
+    locker.exec('COMMIT');
+    locker.close();
+    await waitFor(() => app.received.some((r) => r.url === '/held'), 'the acknowledged request to be retried', 20_000);
+    await waitFor(() => app.received.some((r) => r.url === '/first'), 'the first one too', 20_000);
+    const store = Store.open(h.db);
+    try {
+      const held = await waitFor(() => store.list({ limit: 10 }).find((e) => e.path === '/held' && e.status === 200)?.id, 'its answer recorded');
+      expect(store.get(held)?.attemptHistory?.map((a) => [a.attempt, a.status])).toEqual([
+        [1, 502],
+        [2, 200],
+      ]);
+    } finally {
+      store.close();
+    }
+    expect(app.received.filter((r) => r.url === '/held')).toHaveLength(1);
+    await cli.stop();
+  }, 40_000);
 
   it('lets listen start while the lock is held, and says at exit what it could not record', async () => {
     const h = home();
