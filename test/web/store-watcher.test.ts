@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { ExchangeSummary } from '../../src/exchange.js';
 import type { Recording } from '../../src/store/recording.js';
 import { Store } from '../../src/store/store.js';
@@ -21,6 +21,8 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
   watcher?.stop();
   store?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -66,6 +68,37 @@ it('reports a pending row settling after a burst of 200 newer rows pushed it out
   watcher.schedule();
   const settled = await nextEvent(slow.id, (e) => e.state === 'complete');
   expect(settled).toMatchObject({ path: '/slow', status: 200 });
+});
+
+it('reads the unsettled rows below the recent window back once a poll interval, not on every change', async () => {
+  // Date only: the watcher's own timers run for real, and no poll interval passes between the changes below.
+  vi.useFakeTimers({ toFake: ['Date'] });
+  watcher = new StoreWatcher(store, { watchFiles: true });
+  watcher.start();
+  // Seen pending, then pushed below the newest 50 rows.
+  const waiting = Array.from({ length: 100 }, (_, i) => begin(`/waiting/${i}`));
+  store.writes.commitBatch();
+  await nextEvent(waiting[99].id, () => true);
+  const newer = Array.from({ length: 60 }, (_, i) => begin(`/newer/${i}`));
+  for (const recording of newer) finish(recording);
+  store.writes.commitBatch();
+  await nextEvent(newer[59].id, () => true);
+  const reads = vi.spyOn(store, 'summary');
+  for (let i = 0; i < 5; i++) {
+    const newest = begin(`/change/${i}`);
+    store.writes.commitBatch();
+    watcher.schedule();
+    await nextEvent(newest.id, () => true);
+  }
+  // A check each, and no poll interval passed since the one above read the 100 pending rows back (before: 500 reads,
+  // ~20 ms a check).
+  expect(reads).not.toHaveBeenCalled();
+
+  vi.setSystemTime(Date.now() + 1_000);
+  finish(waiting[0]);
+  store.writes.commitBatch();
+  watcher.schedule();
+  expect(await nextEvent(waiting[0].id, (e) => e.state === 'complete')).toMatchObject({ path: '/waiting/0' });
 });
 
 it('counts a partial recording replaced by its redelivery as pruned, so pages drop its row', () => {
