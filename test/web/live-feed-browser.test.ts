@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vite
 import type { Page } from 'playwright-core';
 import { createRelay, type Relay } from '../../relay-server/relay.js';
 import { runCli, startListen, tempHome, type ListenProcess } from '../helpers/cli.js';
-import { send, startLocalApp, waitFor, type LocalApp } from '../helpers/http.js';
+import { freePort, send, startLocalApp, waitFor, type LocalApp } from '../helpers/http.js';
 import { launchBrowser, openInspector, type Browser } from './browser.js';
 
 // A browser, a relay, listen and a local app on a 2-core machine running the whole suite: room to be slow.
@@ -62,7 +62,8 @@ async function idOf(path: string): Promise<number> {
   return event.id as number;
 }
 
-const shownIds = () => page.$$eval('#rows tr', (trs) => trs.map((tr) => Number(tr.getAttribute('data-id'))));
+const shownIdsOf = (tab: Page) => tab.$$eval('#rows tr', (trs) => trs.map((tr) => Number(tr.getAttribute('data-id'))));
+const shownIds = () => shownIdsOf(page);
 
 it('lists an exchange that finished after a later one, in its place by id', async () => {
   // The first request gets the lower id on arrival, but its answer comes last.
@@ -131,6 +132,36 @@ it('says the connection is lost when listen stops, instead of the tunnel\'s last
     await tab.click('[data-action="replay"]');
     await tab.waitForSelector('#message.error');
     expect(await tab.textContent('#message')).toMatch(/^replay of #1 failed: cannot reach hooktunnel at http:\/\/127\.0\.0\.1:\d+: has it stopped\?$/);
+  } finally {
+    await tab.close();
+    await other.stop();
+    own.cleanup();
+  }
+});
+
+it('reads the list again when listen comes back: rows recorded while it was away appear, and the new run\'s secret is asked for', async () => {
+  const own = tempHome();
+  const relayUrl = `http://127.0.0.1:${relay.port}`;
+  // The same inspector port again after the restart, as 4040 would be.
+  const args = [String(app.port), '--relay', relayUrl, '--db', own.db, '--inspect-port', String(await freePort())];
+  let other = await startListen(args, own.env);
+  const tab = await openInspector(browser, other.events.find((e) => e.type === 'ready')!.inspector as string);
+  try {
+    await send(`${other.url}/before-restart`, { body: 'x' });
+    await tab.locator('tr[data-id="1"]').click();
+    await tab.waitForSelector('[data-action="replay"]:not([disabled])');
+    expect(await other.stop()).toBe(0);
+    await tab.waitForSelector('#live:text("disconnected")');
+
+    // Another process records while no inspector is there to announce it.
+    expect((await runCli(['replay', '1', '--db', own.db], { env: own.env })).code).toBe(0);
+    other = await startListen(args, own.env);
+    await tab.waitForSelector('#live.on');
+    await tab.locator('tr[data-id="2"]').waitFor();
+    expect(await shownIdsOf(tab)).toEqual([2, 1]);
+    // This run has another secret: the tab's cookie no longer allows replays, and the page says so.
+    await tab.waitForSelector('#readonly:visible');
+    await tab.waitForSelector('[data-action="replay"][disabled]');
   } finally {
     await tab.close();
     await other.stop();

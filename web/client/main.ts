@@ -22,6 +22,8 @@ const state = {
   query: '',
   canWrite: false,
   detail: null as Detail | null,
+  /** The first list has been read. */
+  loaded: false,
 };
 
 const rows = byId<HTMLTableSectionElement>('rows');
@@ -210,6 +212,8 @@ function follow(): void {
     live.classList.add('on');
     live.textContent = 'live';
     live.title = 'live feed connected';
+    // Back after a drop (or connected only after the list was read): what was recorded meanwhile never came on it.
+    if (state.loaded) void resync();
   });
   // The hooktunnel process stopped (or is restarting): the tunnel's last state ("● online") is not news any more.
   // The browser keeps trying; once back, the server sends its info again.
@@ -219,6 +223,27 @@ function follow(): void {
     live.title = 'lost the connection to hooktunnel (stopped?); reconnecting';
     if (info?.connection) drawInfo({ ...info, connection: 'disconnected' });
   });
+}
+
+/** Whether this browser may replay: asked again after a restart, since each hooktunnel run has its own secret. */
+async function checkSession(): Promise<void> {
+  const session = await api.session();
+  state.canWrite = session.canWrite;
+  byId('readonly').hidden = session.canWrite;
+}
+
+/**
+ * Back on the feed after a drop (hooktunnel restarted, the laptop slept): the list is read again for the rows
+ * recorded meanwhile, the exchange on show for its result, and the session for the new run's secret.
+ */
+async function resync(): Promise<void> {
+  try {
+    await checkSession();
+  } catch {
+    // The list below says what went wrong.
+  }
+  await load();
+  if (state.selected !== null) await select(state.selected, { keepTab: true });
 }
 
 async function main(): Promise<void> {
@@ -244,11 +269,10 @@ async function main(): Promise<void> {
     mark: () => state.selected !== null && toggleMark(state.selected),
   });
   follow();
-  const [info, session] = await Promise.all([api.info(), api.session()]);
-  state.canWrite = session.canWrite;
-  byId('readonly').hidden = session.canWrite;
+  const [info] = await Promise.all([api.info(), checkSession()]);
   drawInfo(info);
   await load();
+  state.loaded = true;
   document.body.dataset.ready = 'true';
 }
 
