@@ -185,3 +185,21 @@ it('drops the rows `hooktunnel prune` deleted, and says so for the one on show',
   expect(await page.textContent('#detail')).toBe(`#${old} is no longer in the database (pruned).`);
   await page.waitForFunction((kept) => [...document.querySelectorAll('#rows tr')].map((tr) => tr.getAttribute('data-id')).join() === String(kept), kept);
 });
+
+it('forgets the marks of exchanges `hooktunnel prune` deleted: no diff or HAR export of rows that are gone', async () => {
+  const marked: number[] = [];
+  for (const name of ['a', 'b']) {
+    await send(`${listen.url}/marked/${name}`, { body: name });
+    marked.push(await idOf(`/marked/${name}`));
+  }
+  await send(`${listen.url}/marked/kept`, { body: 'kept' });
+  const kept = await idOf('/marked/kept');
+  for (const id of marked) await row(id).locator('input[type="checkbox"]').click();
+  await row(kept).click();
+  await page.waitForSelector(`#diff:text("diff #${marked[0]} ↔ #${marked[1]}"):not([disabled])`);
+
+  expect((await runCli(['prune', '--keep', '1', '--yes', '--db', home.db], { env: home.env })).code).toBe(0);
+  await page.waitForSelector('#diff:text("diff (mark two: x)")[disabled]');
+  await page.waitForSelector('#har:text("export HAR (1 shown)")');
+  expect(await page.getAttribute('#har', 'href')).toBe(`/api/export.har?ids=${kept}`);
+});

@@ -170,10 +170,14 @@ function forget(id: number): void {
   }
 }
 
-/** Rows were deleted by some process: the list is read again, and the exchange on show checked. */
+/** Rows were deleted by some process: the list is read again, and the exchange on show and the marked ones checked. */
 function pruned(): void {
   scheduleReload();
   if (state.selected !== null) void select(state.selected, { keepTab: true });
+  // A deleted mark would leave "diff" and "export HAR" pointing at an exchange that is gone.
+  for (const id of state.marked.filter((m) => m !== state.selected)) {
+    api.detail(id).catch((error) => error instanceof ApiError && error.status === 404 && forget(id));
+  }
 }
 
 function drawDetail(): void {
