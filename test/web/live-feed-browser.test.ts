@@ -169,6 +169,25 @@ it('reads the list again when listen comes back: rows recorded while it was away
   }
 });
 
+it('keeps the row k moves to in sight, below the list\'s sticky header, not under it', async () => {
+  // More rows than the list shows, so moving down scrolls it and moving back up has to scroll it back.
+  for (let i = 0; i < 45; i++) await send(`${listen.url}/scroll/${i}`, { body: String(i) });
+  const last = await idOf('/scroll/44');
+  await row(last).click();
+  for (let i = 0; i < 44; i++) await page.keyboard.press('j');
+  for (let i = 0; i < 40; i++) await page.keyboard.press('k');
+  await page.waitForSelector(`tr.selected[data-id="${last - 4}"]`);
+  const place = await page.$eval('#rows tr.selected', (tr) => ({
+    rowTop: tr.getBoundingClientRect().top,
+    headerBottom: document.querySelector('.list th')!.getBoundingClientRect().bottom,
+    listTop: document.querySelector('.list')!.getBoundingClientRect().top,
+    scrolled: document.querySelector('.list')!.scrollTop,
+  }));
+  // Scrolled (so the header floats over rows) and the row starts where the header ends.
+  expect(place.scrolled).toBeGreaterThan(0);
+  expect(place.rowTop).toBeGreaterThanOrEqual(Math.floor(place.headerBottom));
+});
+
 // Last: it deletes what the tests above recorded.
 it('drops the rows `hooktunnel prune` deleted, and says so for the one on show', async () => {
   await send(`${listen.url}/prune/old`, { body: 'old' });
