@@ -188,6 +188,27 @@ it('keeps the row k moves to in sight, below the list\'s sticky header, not unde
   expect(place.rowTop).toBeGreaterThanOrEqual(Math.floor(place.headerBottom));
 });
 
+it('puts the list above the detail in a narrow window, so a row\'s event and path stay readable', async () => {
+  await send(`${listen.url}/webhooks/narrow-window`, { headers: ['Content-Type', 'application/json'], body: '{}' });
+  const id = await idOf('/webhooks/narrow-window');
+  await page.setViewportSize({ width: 600, height: 800 });
+  await row(id).click();
+  await page.waitForSelector('[data-body="request"] .body-content > *');
+  const layout = await page.evaluate((id) => {
+    const box = (selector: string) => document.querySelector(selector)!.getBoundingClientRect();
+    return {
+      pageWidth: document.documentElement.scrollWidth,
+      pathWidth: box(`tr[data-id="${id}"] td.what`).width,
+      listBottom: box('.list').bottom,
+      detailTop: box('#detail').top,
+    };
+  }, id);
+  expect(layout.pageWidth).toBe(600);
+  expect(layout.detailTop).toBeGreaterThanOrEqual(layout.listBottom - 1);
+  // "/webhooks/narrow-window" on one line, not a letter or two per line.
+  expect(layout.pathWidth).toBeGreaterThan(200);
+});
+
 // Last: it deletes what the tests above recorded.
 it('drops the rows `hooktunnel prune` deleted, and says so for the one on show', async () => {
   await send(`${listen.url}/prune/old`, { body: 'old' });
