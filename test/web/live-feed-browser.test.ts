@@ -209,6 +209,26 @@ it('puts the list above the detail in a narrow window, so a row\'s event and pat
   expect(layout.pathWidth).toBeGreaterThan(200);
 });
 
+it('shows a new exchange that matches the filter while other webhooks keep arriving', async () => {
+  await page.fill('#filter', 'path:/filtered/match');
+  await page.waitForSelector('#empty:visible');
+  // Webhooks that do not match, back to back, until the match is on the page (or long after it would have been).
+  let matched = false;
+  const deadline = Date.now() + 15_000;
+  const noise = (async () => {
+    for (let i = 0; !matched && Date.now() < deadline; i++) await send(`${listen.url}/filtered/noise/${i}`, { body: 'noise' });
+  })();
+  try {
+    await send(`${listen.url}/filtered/match`, { body: 'match' });
+    const id = await idOf('/filtered/match');
+    await row(id).waitFor({ timeout: 5_000 });
+    expect(await shownIds()).toEqual([id]);
+  } finally {
+    matched = true;
+    await noise;
+  }
+});
+
 // Last: it deletes what the tests above recorded.
 it('drops the rows `hooktunnel prune` deleted, and says so for the one on show', async () => {
   await send(`${listen.url}/prune/old`, { body: 'old' });

@@ -85,7 +85,7 @@ function upsert(s: Summary): void {
     if (s.id === state.selected) void select(s.id, { keepTab: true });
     return;
   }
-  if (state.query) return scheduleReload();
+  if (state.query) return reloadSoon();
   // Newest first, each id in its place: exchanges finish in any order (a slow one keeps the lower id it got on
   // arrival, and another process's rows come a poll later), so a new id is not always the highest. Only one older
   // than everything loaded while older pages remain is left out: "load older" finds it there.
@@ -107,9 +107,21 @@ function upsert(s: Summary): void {
 }
 
 let reloadTimer: number | undefined;
+/** Reads the list once the filter has not changed for a moment (typing). */
 function scheduleReload(): void {
   clearTimeout(reloadTimer);
-  reloadTimer = window.setTimeout(() => void load(), 150);
+  reloadTimer = window.setTimeout(() => {
+    reloadTimer = undefined;
+    void load();
+  }, 150);
+}
+
+/**
+ * Reads the list soon after news (a new exchange under a filter, pruned rows), at most once per moment: unlike
+ * typing, news may never pause (a webhook every 100 ms), and waiting for a pause would never show the match.
+ */
+function reloadSoon(): void {
+  if (reloadTimer === undefined) scheduleReload();
 }
 
 async function load(): Promise<void> {
@@ -172,7 +184,7 @@ function forget(id: number): void {
 
 /** Rows were deleted by some process: the list is read again, and the exchange on show and the marked ones checked. */
 function pruned(): void {
-  scheduleReload();
+  reloadSoon();
   if (state.selected !== null) void select(state.selected, { keepTab: true });
   // A deleted mark would leave "diff" and "export HAR" pointing at an exchange that is gone.
   for (const id of state.marked.filter((m) => m !== state.selected)) {
