@@ -73,13 +73,27 @@ export class YamlReader {
   }
 
   number(node: Node | null, key: string): number {
-    if (!isScalar(node) || typeof node.value !== 'number') throw this.fail(node, key, 'must be a number');
-    return node.value;
+    if (isScalar(node) && typeof node.value === 'number') return node.value;
+    // `keep: ${KEEP}`: the variable's text is read as the number YAML would have read there.
+    const text = this.fromVariable(node, key);
+    if (text === undefined || !/^\s*-?\d+(\.\d+)?\s*$/.test(text)) throw this.fail(node, key, text === undefined ? 'must be a number' : `must be a number, not "${text}"`);
+    return Number(text);
   }
 
   boolean(node: Node | null, key: string): boolean {
-    if (!isScalar(node) || typeof node.value !== 'boolean') throw this.fail(node, key, 'must be true or false');
-    return node.value;
+    if (isScalar(node) && typeof node.value === 'boolean') return node.value;
+    const text = this.fromVariable(node, key)?.trim();
+    if (text === 'true' || text === 'false') return text === 'true';
+    throw this.fail(node, key, text === undefined ? 'must be true or false' : `must be true or false, not "${text}"`);
+  }
+
+  /**
+   * A plain text value that holds a `${VAR}`, expanded; undefined for anything else. README promises `${VAR}` "in any
+   * value", numbers and switches included; a quoted "5" stays text (a wrong type), as it is in YAML.
+   */
+  private fromVariable(node: Node | null, key: string): string | undefined {
+    if (!isScalar(node) || typeof node.value !== 'string' || !/\$\{[A-Za-z_][A-Za-z0-9_]*\}/.test(node.value)) return undefined;
+    return this.expand(node, key, node.value);
   }
 
   /** A list of text values; a single value is a list of one. */
