@@ -46,3 +46,16 @@ describe('hooktunnel trigger --path', () => {
     expect(existsSync(db)).toBe(false);
   });
 });
+
+describe('hooktunnel trigger --list --json', () => {
+  it('prints the sample events as one JSON array, not the text list', async () => {
+    const { env } = await homeWithApp();
+    const listed = await runCli(['trigger', '--list', '--json'], { env });
+    expect([listed.code, listed.stderr]).toEqual([0, '']);
+    const events = JSON.parse(listed.stdout) as { provider: string; event: string }[];
+    expect(events).toContainEqual({ provider: 'stripe', event: 'payment_intent.succeeded' });
+    expect(events).toContainEqual({ provider: 'shopify', event: 'orders/create' });
+    // Without a provider, trigger lists the events too: the same JSON.
+    expect(JSON.parse((await runCli(['trigger', '--json'], { env })).stdout)).toEqual(events);
+  });
+});

@@ -44,8 +44,9 @@ export function triggerPath(value: string): string {
 
 export async function trigger(provider: string | undefined, event: string | undefined, flags: TriggerFlags): Promise<void> {
   if (flags.list || !provider) {
-    const events = listTriggerEvents().map((e) => `  ${e.provider.padEnd(8)} ${e.event}`);
-    process.stdout.write(`Sample events:\n${events.join('\n')}\n`);
+    // With --json, stdout is JSON whatever else is asked (a script reading `trigger --list --json` gets the list).
+    if (flags.json) process.stdout.write(`${jsonText(listTriggerEvents())}\n`);
+    else process.stdout.write(`Sample events:\n${listTriggerEvents().map((e) => `  ${e.provider.padEnd(8)} ${e.event}`).join('\n')}\n`);
     return;
   }
   if (!event) throw usageError(`which ${provider} event?`, `run \`hooktunnel trigger --list\` to see them`);

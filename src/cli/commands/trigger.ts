@@ -16,7 +16,7 @@ export function triggerCommand(): Command {
     .option('--list', 'list the sample events')
     .addOption(new Option('--db <file>', dbOption[1]).env('HOOKTUNNEL_DB'))
     .addOption(localTimeoutOption())
-    .option('--json', 'print the recorded exchange as JSON')
+    .option('--json', 'print the recorded exchange as JSON (with --list: the events, as [{"provider","event"}])')
     .addHelpText('after', '\nExamples:\n  hooktunnel trigger --list\n  hooktunnel trigger stripe payment_intent.succeeded --to 3000 --path /webhooks/stripe --secret stripe=whsec_…')
     .action(async (provider: string | undefined, event: string | undefined, flags: TriggerFlags) => {
       const { trigger } = await import('../actions/trigger.js');
