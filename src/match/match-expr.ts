@@ -6,6 +6,7 @@ import type { Exchange } from '../exchange.js';
 import { globToRegExp } from './glob.js';
 import { jsonPathValue, parseJsonPath, type JsonPath } from './json-path.js';
 import { isHttpToken } from '../http-headers.js';
+import { normalizePrefix } from '../routes/route-table.js';
 
 /** One parsed expression; `test` says whether an exchange satisfies it. */
 export interface Matcher {
@@ -56,7 +57,8 @@ export function parseMatch(expression: string): Matcher {
     case 'event':
       return make(textTest(expression, value, (e) => e.webhook?.eventType));
     case 'route':
-      return make(textTest(expression, value, (e) => e.route));
+      // Recorded without a trailing slash (`/github/:` in hooktunnel.yml is the route /github): written either way.
+      return make(textTest(expression, value && normalizePrefix(value), (e) => e.route));
     case 'verified': {
       if (value !== 'true' && value !== 'false') throw usageError(`--match "${expression}": verified is true or false`, HINT);
       const want = value === 'true';
