@@ -8,6 +8,7 @@ import { describeError, lookupLocalhost } from './forward-errors.js';
 import { toFlat, toPairs, stripHopByHop } from '../http-headers.js';
 import type { HeaderPairs } from '../protocol.js';
 import { upstreamPath, type Target } from './target.js';
+import { setLongTimeout, type LongTimeout } from '../long-timeout.js';
 
 /** Keep-alive sockets to the local app; bounded so a burst never opens thousands of sockets (as smee's client did). */
 export function nodeHttpAgent(target: Target): http.Agent {
@@ -25,11 +26,11 @@ export function forwardWithNodeHttp(
 ): ForwardHandle {
   let settled = false;
   let started = false;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: LongTimeout | undefined;
   const fail = (code: Parameters<ForwardHandlers['onError']>[0], message: string) => {
     if (settled) return;
     settled = true;
-    clearTimeout(timer);
+    timer?.clear();
     upstream.destroy();
     handlers.onError(code, message, started);
   };
@@ -47,7 +48,7 @@ export function forwardWithNodeHttp(
     lookup: target.hostname === 'localhost' ? lookupLocalhost : undefined,
   });
   upstream.on('response', (res) => {
-    clearTimeout(timer);
+    timer?.clear();
     started = true;
     const expected = Number(res.headers['content-length'] ?? NaN);
     let received = 0;
@@ -67,7 +68,7 @@ export function forwardWithNodeHttp(
   upstream.on('error', (error: NodeJS.ErrnoException) => fail(...describeError(error, target)));
 
   if (timeoutMs > 0) {
-    timer = setTimeout(() => fail('local_timeout', `the local app at ${target.url} did not answer within ${timeoutMs / 1000} s`), timeoutMs);
+    timer = setLongTimeout(() => fail('local_timeout', `the local app at ${target.url} did not answer within ${timeoutMs / 1000} s`), timeoutMs);
   }
   if (Buffer.isBuffer(request.body)) {
     upstream.end(request.body);
@@ -82,7 +83,7 @@ export function forwardWithNodeHttp(
   return {
     abort: () => {
       settled = true;
-      clearTimeout(timer);
+      timer?.clear();
       upstream.destroy();
     },
     pause: () => response?.pause(),

@@ -4,6 +4,7 @@ import type { Exchange } from '../exchange.js';
 import { matchesAll, type Matcher } from '../match/match-expr.js';
 import { PROGRESS_BATCH, type Progress, type Store } from '../store/store.js';
 import { watchDatabase } from './file-changes.js';
+import { setLongTimeout, type LongTimeout } from '../long-timeout.js';
 
 export interface WaitOptions {
   matchers: Matcher[];
@@ -54,11 +55,11 @@ export function waitForExchange(store: Store, options: WaitOptions): Promise<Exc
   };
 
   return new Promise((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
+    let timer: LongTimeout | undefined;
     let done = false;
     const finish = (result: Exchange | null, error?: unknown) => {
       done = true;
-      clearTimeout(timer);
+      timer?.clear();
       changes.close();
       if (error) reject(error);
       else resolve(result);
@@ -74,7 +75,7 @@ export function waitForExchange(store: Store, options: WaitOptions): Promise<Exc
     };
     // Watch first, then look: a commit between the two is then never missed.
     const changes = watchDatabase(store.path, run, options.pollMs);
-    if (options.timeoutMs) timer = setTimeout(() => finish(null), options.timeoutMs);
+    if (options.timeoutMs) timer = setLongTimeout(() => finish(null), options.timeoutMs);
     run();
   });
 }

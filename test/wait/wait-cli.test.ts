@@ -102,6 +102,16 @@ describe.skipIf(process.platform !== 'linux')('hooktunnel wait', () => {
     expect(json.request.body).toEqual({ encoding: 'utf8', data: push('refs/heads/main').body });
   });
 
+  it('--timeout past setTimeout\'s limit (30d) waits, instead of giving up at once with exit 124', async () => {
+    const { listen, db, env } = await setup();
+    const waiting = startWait(['--db', db, '--match', 'path=/late', '--timeout', '30d', '--json'], env);
+    await waiting.ready;
+    await send(`${listen.url}/late`, { body: 'x' });
+    const result = await waiting.result;
+    expect([result.code, result.stderr]).toEqual([0, '']);
+    expect(JSON.parse(result.stdout)).toMatchObject({ path: '/late' });
+  });
+
   it('started after the webhook: --since <id> finds it at once, --since now does not', async () => {
     const { listen, db, env } = await setup();
     await send(`${listen.url}/first`, { body: 'a' });
