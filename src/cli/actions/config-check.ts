@@ -8,6 +8,7 @@ import { DEFAULT_LOCAL_TIMEOUT_MS } from '../../protocol/limits.js';
 import { jsonText } from '../../output/json-text.js';
 import { findProjectConfig, resolveRoutes } from '../../project-config/find-project-config.js';
 import { loadProjectConfig } from '../../project-config/read-project-config.js';
+import { ackPathWithoutAck } from '../../project-config/project-config.js';
 import { routeLines, routeViews } from '../../routes/route-view.js';
 import { sanitize } from '../../sanitize.js';
 
@@ -47,6 +48,8 @@ async function check(flags: ConfigCheckFlags): Promise<void> {
     const ack = project.flags.ack ? 'ack: true' : `the ack route${ackRoutes.length === 1 ? '' : 's'} ${ackRoutes.join(', ')}`;
     throw usageError(`${file}: redact cannot be used with acknowledge mode (${ack})`, 'remove redact (redact at export time instead: hooktunnel export --redact …), or make the ack routes forward routes');
   }
+  const ackPathProblem = ackPathWithoutAck(file, project.flags);
+  if (ackPathProblem) throw ackPathProblem;
   const secrets = project.secrets && typeof project.secrets === 'object' ? Object.keys(project.secrets) : [];
   if (flags.json) {
     process.stdout.write(`${jsonText({ file, valid: true, settings, secrets, routes: routeViews(routes) }, 2)}\n`);

@@ -9,7 +9,7 @@ import { parseHostHeader } from '../../forward/host-header.js';
 import { tunnelNameProblem, type AckSettings } from '../../protocol.js';
 import { releaseMemoryWhenIdle } from '../../idle-memory.js';
 import { findProjectConfig, longestTimeout, projectName, resolveRoutes } from '../../project-config/find-project-config.js';
-import type { ProjectConfig } from '../../project-config/project-config.js';
+import { ackPathWithoutAck, type ProjectConfig } from '../../project-config/project-config.js';
 import type { Route } from '../../routes/route-table.js';
 import { routesLabel } from '../../routes/route-view.js';
 import { withFileFlags, type UserSet } from '../project-flags.js';
@@ -104,6 +104,9 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
   const nameProblem = flags.name === undefined ? undefined : tunnelNameProblem(flags.name);
   if (nameProblem) throw usageError(`--name: ${nameProblem}`, 'for example --name stripe-dev');
   const hostHeader = parseHostHeader(flags.hostHeader);
+  // The file's ack-path (none typed) without --ack or ack: true: named as the file's, not as a flag the user never gave.
+  const ackPathProblem = project && !userSet.has('ackPath') ? ackPathWithoutAck(project.file, flags) : undefined;
+  if (ackPathProblem) throw ackPathProblem;
   const settings = deliverySettings(flags);
   const delivery = { ...settings, ack: ackWithRoutes(settings.ack, routes, flags) };
   // Typed on the command line only: an environment variable may be set for the runs that do use --ack.
