@@ -33,3 +33,15 @@ describe('ack-path in hooktunnel.yml without ack: true', () => {
     expect(JSON.parse(ok.stdout).settings).toEqual({ ack: true, ackPath: ['/stripe'] });
   });
 });
+
+describe('config check with no hooktunnel.yml here', () => {
+  it('exits 2, as its --help says for any error, with --json too', async () => {
+    const h = home();
+    const text = await runCli(['config', 'check'], { env: h.env, cwd: h.dir });
+    expect(text.code).toBe(2);
+    expect(text.stderr).toContain(`no hooktunnel.yml in ${h.dir}`);
+    const json = await runCli(['config', 'check', '--json'], { env: h.env, cwd: h.dir });
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ file: null, valid: false });
+  });
+});

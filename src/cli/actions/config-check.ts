@@ -32,7 +32,8 @@ export async function configCheck(flags: ConfigCheckFlags): Promise<void> {
 
 async function check(flags: ConfigCheckFlags): Promise<void> {
   const file = findProjectConfig(flags.config);
-  if (!file) throw new UserError(`no hooktunnel.yml in ${process.cwd()}`, { hint: 'create one (see README: "hooktunnel.yml"), or point --config / HOOKTUNNEL_CONFIG at it' });
+  // Exit 2 as `--help` says for any error (as for a --config naming no file): a CI step checking the file fails the same way.
+  if (!file) throw new UserError(`no hooktunnel.yml in ${process.cwd()}`, { hint: 'create one (see README: "hooktunnel.yml"), or point --config / HOOKTUNNEL_CONFIG at it', exitCode: 2 });
   const project = loadProjectConfig(file);
   const { token, ...shown } = project.flags;
   // The token's value never reaches the output: only whether the environment supplied it.
