@@ -75,7 +75,7 @@ export function logLine(e: ExchangeSummary): string {
   parts.push(...deliveryMarks(e), ...deliveryNotes(e));
   if (e.replayOf) parts.push(chalk.dim(`(replay of #${e.replayOf})`));
   if (e.redacted?.length) parts.push(chalk.yellow('redacted'));
-  if (e.errorCode) parts.push(chalk.red(`${e.errorCode}: ${sanitize(e.errorMessage ?? '')}`));
+  if (e.errorCode) parts.push(chalk.red(`${sanitize(e.errorCode)}: ${sanitize(e.errorMessage ?? '')}`));
   return parts.join('  ');
 }
 
@@ -148,7 +148,7 @@ export function exchangeDetail(e: Exchange, part: 'both' | 'request' | 'response
   const outcome =
     e.state === 'interrupted'
       ? chalk.yellow('interrupted: the recording process stopped before an answer arrived')
-      : `${colorStatus(e.status, e.state === 'failed')}  ${duration(e)}${e.errorCode ? chalk.red(`  ${e.errorCode}: ${sanitize(e.errorMessage ?? '')}`) : ''}`;
+      : `${colorStatus(e.status, e.state === 'failed')}  ${duration(e)}${e.errorCode ? chalk.red(`  ${sanitize(e.errorCode)}: ${sanitize(e.errorMessage ?? '')}`) : ''}`;
   lines.push(outcome);
   const notes = deliveryNotes(e);
   if (notes.length > 0) lines.push(notes.join('  '));
@@ -178,7 +178,7 @@ function attemptLine(a: AttemptRecord): string {
   // Attempts are written once over, so one with neither status nor error got no answer: its listen stopped (kill -9)
   // mid-attempt. colorStatus's "…" would read as still running.
   const result = a.errorCode
-    ? chalk.red(`${a.errorCode}: ${sanitize(a.errorMessage ?? '')}`)
+    ? chalk.red(`${sanitize(a.errorCode)}: ${sanitize(a.errorMessage ?? '')}`)
     : a.status === null
       ? chalk.yellow('no answer (interrupted)')
       : colorStatus(a.status, false);

@@ -1,0 +1,49 @@
+// A hostile HAR archive: whatever it carries is network data, escaped in every terminal output that shows it.
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli, tempHome } from '../helpers/cli.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+});
+
+/** An OSC title write and a colour change: neither may reach the terminal as bytes. */
+const ESCAPES = '\x1b]0;pwned\x07\x1b[31m';
+
+describe('hooktunnel import of a hostile archive', () => {
+  it('escapes an error code from the archive in show, as every other recorded field', async () => {
+    const home = tempHome();
+    cleanups.push(home.cleanup);
+    const file = join(home.dir, 'hostile.har');
+    const target = 'http://127.0.0.1:9';
+    writeFileSync(
+      file,
+      JSON.stringify({
+        log: {
+          version: '1.2',
+          entries: [
+            {
+              startedDateTime: '2026-01-01T00:00:00Z',
+              time: 5,
+              request: { method: 'POST', url: `${target}/hook`, headers: [], postData: { mimeType: 'text/plain', text: 'half' } },
+              response: { status: 0 },
+              _hooktunnel: { target, path: '/hook', requestComplete: false, error: { code: `local_error${ESCAPES}`, message: 'cut off' } },
+            },
+          ],
+        },
+      }),
+    );
+    const imported = await runCli(['import', file, '--json', '--db', home.db], { env: home.env });
+    expect(imported.code).toBe(0);
+    const [id] = JSON.parse(imported.stdout).imported as number[];
+
+    const shown = await runCli(['show', String(id), '--db', home.db], { env: home.env });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('local_error\\e]0;pwned\\x07\\e[31m: cut off');
+    expect(shown.stdout).not.toContain('\x1b');
+    expect(shown.stdout).not.toContain('\x07');
+  });
+});
