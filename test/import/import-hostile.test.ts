@@ -1,6 +1,7 @@
 // A hostile HAR archive: whatever it carries is network data, escaped in every terminal output that shows it.
 
-import { writeFileSync } from 'node:fs';
+import { constants } from 'node:buffer';
+import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, tempHome } from '../helpers/cli.js';
@@ -45,5 +46,18 @@ describe('hooktunnel import of a hostile archive', () => {
     expect(shown.stdout).toContain('local_error\\e]0;pwned\\x07\\e[31m: cut off');
     expect(shown.stdout).not.toContain('\x1b');
     expect(shown.stdout).not.toContain('\x07');
+  });
+
+  it('refuses an archive too large for one string in words, not with a crash and a stack trace', async () => {
+    const home = tempHome();
+    cleanups.push(home.cleanup);
+    const file = join(home.dir, 'huge.har');
+    // Sparse: one byte more than a JavaScript string may hold, without writing half a gigabyte.
+    writeFileSync(file, '');
+    truncateSync(file, constants.MAX_STRING_LENGTH + 1);
+    const imported = await runCli(['import', file, '--db', home.db], { env: home.env });
+    expect(imported.stderr).not.toContain('crashed');
+    expect(imported.stderr).toContain('is too large to import at once');
+    expect(imported.code).toBe(1);
   });
 });

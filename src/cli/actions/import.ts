@@ -1,5 +1,6 @@
 // Runs `import`: a HAR archive into the capture store, as exchanges `replay`, `ls`, `diff` and `wait` work with.
 
+import { UserError } from '../../errors.js';
 import { readHar } from '../../import/har-read.js';
 import { importExchanges } from '../../import/import-exchanges.js';
 import { jsonText } from '../../output/json-text.js';
@@ -17,9 +18,23 @@ export interface ImportFlags extends SecretFlags {
   json?: boolean;
 }
 
+/**
+ * Decoded once whole, so a multi-byte character split across chunks stays intact. An archive too large for one
+ * JavaScript string (about 512 MiB) is refused in words instead of crashing on Node's ERR_STRING_TOO_LONG.
+ */
+function decodeArchive(bytes: Buffer, file: string): string {
+  try {
+    return bytes.toString('utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_STRING_TOO_LONG') throw error;
+    throw new UserError(`${file} is too large to import at once (${bytes.length.toLocaleString('en-US')} bytes)`, {
+      hint: 'split it into smaller archives, e.g. `hooktunnel export --har` with --since or --path filters',
+    });
+  }
+}
+
 export async function importHar(file: string, flags: ImportFlags): Promise<void> {
-  // Decoded once whole, so a multi-byte character split across chunks stays intact.
-  const text = (file === '-' ? await readStdin() : readUserFile(file, '')).toString('utf8');
+  const text = decodeArchive(file === '-' ? await readStdin() : readUserFile(file, ''), file);
   const har = readHar(text, file);
   const secrets = await loadSecretsHere(flags);
   // Importing into a new file is fine: it becomes a capture database like any other.
