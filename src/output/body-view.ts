@@ -15,6 +15,21 @@ export interface BodyView {
 }
 
 const PREVIEW_BYTES = 32;
+/**
+ * Bodies past this are shown in part (the first bytes, said so in the summary): as one string for a page, a body of
+ * about 512 MiB is more than Node can hold, and a local app's answer has no size limit. The gzip bound, so an
+ * inflated body always fits whole.
+ */
+export const MAX_VIEW_BYTES = MAX_DECODED_BYTES;
+
+/** The first `limit` bytes, cut back to a UTF-8 character boundary so a text body does not turn "binary". */
+export function utf8Head(body: Buffer, limit: number): Buffer {
+  if (body.length <= limit) return body;
+  let end = limit;
+  // Continuation bytes are 10xxxxxx; a character is at most 4 bytes.
+  while (end > limit - 4 && (body[end] & 0xc0) === 0x80) end--;
+  return body.subarray(0, end);
+}
 
 /** Hex of the first bytes, for binary bodies. */
 export function hexPreview(bytes: Buffer): string {
@@ -36,6 +51,11 @@ export function viewBody(bytes: Buffer, contentType = '', gzip = false): BodyVie
     // Not really gzip, cut short, or a bomb past the bound: say so, then show the bytes as they are.
     const raw = viewBody(bytes, contentType);
     return { ...raw, summary: `${raw.summary} (labelled gzip, but does not inflate within ${MAX_DECODED_BYTES / 1024 / 1024} MiB: shown as stored)` };
+  }
+  if (bytes.length > MAX_VIEW_BYTES) {
+    const shown = utf8Head(bytes, MAX_VIEW_BYTES);
+    const part = viewBody(shown, contentType);
+    return { ...part, summary: part.summary.replace(/^[\d,]+ bytes/, `${size} (first ${shown.length.toLocaleString('en-US')} shown)`) };
   }
   const label = type ? `${size}, ${sanitize(type)}` : size;
   if (!isUtf8(bytes)) {

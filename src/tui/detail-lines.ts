@@ -4,7 +4,7 @@ import { headerValueText } from '../http-headers.js';
 import { formatDuration } from '../duration.js';
 import { headerValue, type Exchange, type HeaderPairs } from '../exchange.js';
 import { isGzip } from '../gzip-body.js';
-import { viewBody } from '../output/body-view.js';
+import { utf8Head, viewBody } from '../output/body-view.js';
 import { formatDateTime } from '../output/format.js';
 import { sanitize } from '../sanitize.js';
 import { colourJsonLine } from './json-colour.js';
@@ -39,17 +39,8 @@ function headerLines(headers: HeaderPairs): StyledLine[] {
   return headers.map(([name, value]) => [{ text: sanitize(name), color: 'cyan' }, { text: `: ${sanitize(headerValueText(value))}` }]);
 }
 
-/** The first `limit` bytes, cut back to a UTF-8 character boundary so a text body does not turn "binary". */
-function head(body: Buffer, limit: number): Buffer {
-  if (body.length <= limit) return body;
-  let end = limit;
-  // Continuation bytes are 10xxxxxx; a character is at most 4 bytes.
-  while (end > limit - 4 && (body[end] & 0xc0) === 0x80) end--;
-  return body.subarray(0, end);
-}
-
 function bodyLines(body: Buffer, headers: HeaderPairs, sha256: string | null): StyledLine[] {
-  const shown = head(body, BODY_VIEW_LIMIT);
+  const shown = utf8Head(body, BODY_VIEW_LIMIT);
   const view = viewBody(shown, headerValue(headers, 'content-type'), isGzip(headers));
   if (body.length === 0) return [line('(empty body)', { dim: true })];
   const bytes = (n: number) => n.toLocaleString('en-US');

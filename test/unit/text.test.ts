@@ -71,6 +71,13 @@ describe('body view', () => {
     expect(view.kind).toBe('json');
     expect(view.summary).toMatch(/gzip → 7 bytes/);
   });
+  it('shows a body past the view bound (the gzip bound) in part, so a huge answer from the local app cannot crash show', () => {
+    const body = Buffer.alloc(MAX_DECODED_BYTES + 10, 'ab\n');
+    const view = viewBody(body, 'text/plain');
+    expect(view.kind).toBe('text');
+    expect(view.summary).toBe(`${body.length.toLocaleString('en-US')} bytes (first ${MAX_DECODED_BYTES.toLocaleString('en-US')} shown), text/plain`);
+    expect(view.lines.join('\n').length).toBe(MAX_DECODED_BYTES);
+  });
   it('shows a gzip bomb raw instead of inflating it past the bound', () => {
     // 65 MiB of zeros is about 64 KiB of gzip: one byte over MAX_DECODED_BYTES inflated would be too many.
     const bomb = gzipSync(Buffer.alloc(MAX_DECODED_BYTES + 1));
