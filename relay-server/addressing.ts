@@ -55,8 +55,11 @@ export function createAddressing(options: RelayOptions, port: () => number): Add
   function tunnelUrl(id: string, req: IncomingMessage): string {
     const origin = publicOrigin(req);
     if (!options.domain) return `${origin}/t/${id}`;
-    const { protocol, port: originPort } = new URL(origin);
-    return `${protocol}//${id}.${options.domain}${originPort ? `:${originPort}` : ''}`;
+    // Any sender's Host goes into the origin: one no URL can hold (`app.hooks.example.com:99999`) must not throw here,
+    // on the request path, where it would end the relay. The URL then goes without its port.
+    const parsed = URL.canParse(origin) ? new URL(origin) : undefined;
+    const protocol = parsed ? parsed.protocol : origin.slice(0, origin.indexOf('://') + 1);
+    return `${protocol}//${id}.${options.domain}${parsed?.port ? `:${parsed.port}` : ''}`;
   }
 
   return {

@@ -133,6 +133,17 @@ describe('error pages', () => {
 describe('--trust-proxy', () => {
   const proxyHeaders = { Host: 'hooks.example.com', 'X-Forwarded-Proto': 'https', 'X-Forwarded-For': '203.0.113.9' };
 
+  it('forwards a subdomain request whose Host port no URL can hold, instead of ending the relay', async () => {
+    const local = await startLocalApp();
+    onCleanup(() => local.close());
+    const { url } = await startRelay({ domain: 'hooks.test' });
+    await openSession(url, local.port, { name: 'app' });
+    const reply = await send(`${url}/x`, { method: 'GET', headers: ['Host', 'app.hooks.test:99999'] });
+    expect(reply.status).toBe(200);
+    expect(local.received.map((r) => r.url)).toEqual(['/x']);
+    expect((await send(`${url}/healthz`, { method: 'GET' })).status).toBe(200);
+  });
+
   it('prints https:// URLs when a trusted proxy says X-Forwarded-Proto: https, and ignores an untrusted one', async () => {
     const trusting = await startRelay({ trustProxy: ['127.0.0.1'] });
     const behind = await rawClient(trusting.url, { hello: {}, headers: proxyHeaders });
