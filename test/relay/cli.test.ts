@@ -10,7 +10,8 @@ import { memoryAuthStore } from '../../relay-server/auth.js';
 import { loadConfig, relayFromConfig, updateConfig } from '../../src/config.js';
 import { BIN, runCli, startListen, tempHome } from '../helpers/cli.js';
 import { send, startLocalApp, waitFor } from '../helpers/http.js';
-import { onCleanup, openSession, startRelay, upgrade } from './helpers.js';
+import { MessageType } from '../../src/protocol.js';
+import { onCleanup, openSession, rawClient, startRelay, upgrade } from './helpers.js';
 
 function home() {
   const h = tempHome();
@@ -77,6 +78,18 @@ describe('the anonymous binding rule', () => {
     const local = `http://127.0.0.1:${new URL(withToken.url).port}`;
     expect((await upgrade(local)).status).toBe(401);
     expect((await upgrade(local, { Authorization: 'Bearer tok2' })).status).toBe(101);
+  });
+});
+
+describe('the log', () => {
+  it('escapes what a client sent: an 8-bit CSI in the Host of its upgrade reaches the operator\'s terminal as text', async () => {
+    const h = home();
+    const relay = await relayCli([], h.env);
+    const client = await rawClient(relay.url, { headers: { Host: 'evil\x9b2J.test' }, hello: {} });
+    await client.next(MessageType.Welcome);
+    const opened = await waitFor(() => relay.stderr().split('\n').find((line) => line.includes(' opened from ')), 'the "opened" log line');
+    expect(opened).toContain('http://evil\\x9b2J.test/t/');
+    expect(relay.stderr()).not.toMatch(/[\u0080-\u009f]/);
   });
 });
 

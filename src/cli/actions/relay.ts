@@ -5,6 +5,7 @@ import { RedisRefused } from '../../../relay-server/cluster/load-redis.js';
 import { createRelay } from '../../../relay-server/relay.js';
 import { holdYoungGeneration } from '../../../relay-server/young-generation.js';
 import { UserError, usageError } from '../../errors.js';
+import { sanitize } from '../../sanitize.js';
 import { releaseMemoryWhenIdle } from '../../idle-memory.js';
 import { parseTokenList, relayAuthStore, watchTokenFile } from '../../relay-state/auth-store.js';
 import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
@@ -36,7 +37,8 @@ function exposedBy(flags: RelayFlags): string | undefined {
 export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   holdYoungGeneration();
   releaseMemoryWhenIdle();
-  const log = flags.quiet ? undefined : (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  // Log lines quote what clients and senders sent (the Host of a tunnel's upgrade is in its URL): escaped for the terminal.
+  const log = flags.quiet ? undefined : (line: string) => process.stderr.write(`${new Date().toISOString()} ${sanitize(line)}\n`);
   const limits = relayLimits(flags);
   const queue = flags.queue ? queueSettings(flags) : undefined;
   const port = parsePort(flags.port, '--port', '8080');
