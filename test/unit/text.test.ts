@@ -112,6 +112,13 @@ describe('jsonText', () => {
     expect(text).toContain('\\u009b31m');
     expect(JSON.parse(text)).toEqual(value);
   });
+  it('escapes every invisible or reordering character sanitize() escapes, so --json shows what a path really holds', async () => {
+    const { jsonText } = await import('../../src/output/json-text.js');
+    const value = { path: '/pay\u200bment \u200f\u061c rlm \u2060wj \ufeffbom \ufff9note' };
+    const text = jsonText(value);
+    expect(text).toBe('{"path":"/pay\\u200bment \\u200f\\u061c rlm \\u2060wj \\ufeffbom \\ufff9note"}');
+    expect(JSON.parse(text)).toEqual(value);
+  });
 });
 
 describe('the ls table', () => {
