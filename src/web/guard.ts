@@ -1,5 +1,6 @@
-// The inspector's security rules: loopback Host only (DNS rebinding), same-origin Origin plus the per-run secret for
-// anything that changes state, and the response headers every answer carries.
+// The inspector's security rules: loopback Host only (DNS rebinding), nothing but the page for other sites (Fetch
+// Metadata), same-origin Origin plus the per-run secret for anything that changes state, and the response headers
+// every answer carries.
 
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -41,6 +42,19 @@ export function checkHost(req: IncomingMessage, port: number): void {
   if (!allowedHosts(port).has(host)) {
     throw new HttpError(421, `Host "${host}" is not this inspector's address; open http://127.0.0.1:${port}/`);
   }
+}
+
+/**
+ * Refuses what another site makes a browser ask for (Fetch Metadata: https://www.w3.org/TR/fetch-metadata/). Reads
+ * need no secret, and one GET can make the inspector read, inflate and encode gigabytes on listen's thread (a HAR of
+ * 200 × 25 MiB): a page on any site, or the app under development showing a webhook, must not be able to send it. Only
+ * the page itself may be opened from a link elsewhere; curl and scripts send no Sec-Fetch-Site and pass.
+ */
+export function checkFetchSite(req: IncomingMessage, pathname: string): void {
+  const site = req.headers['sec-fetch-site'];
+  if (site === undefined || site === 'same-origin' || site === 'none') return;
+  if (pathname === '/' && (req.method === 'GET' || req.method === 'HEAD')) return;
+  throw new HttpError(403, 'refused: another site asked for this; open the inspector\'s own page (the URL hooktunnel printed)');
 }
 
 function sameSecret(given: string, secret: string): boolean {

@@ -8,7 +8,7 @@ import { addActionRoutes } from './api-actions.js';
 import { addReadRoutes } from './api-read.js';
 import { FeedBatch } from './feed-batch.js';
 import type { InspectorInfo, InspectorOptions } from './context.js';
-import { checkHost, checkWrite, hasSecret, isSecretParam, newSecret, secretCookie, setSecurityHeaders } from './guard.js';
+import { checkFetchSite, checkHost, checkWrite, hasSecret, isSecretParam, newSecret, secretCookie, setSecurityHeaders } from './guard.js';
 import { sendJson, sendText } from './respond.js';
 import { HttpError, Router } from './router.js';
 import { SseHub } from './sse.js';
@@ -132,6 +132,7 @@ export class Inspector {
     try {
       checkHost(req, this.port);
       const url = new URL(req.url ?? '/', this.origin);
+      checkFetchSite(req, url.pathname);
       const method = req.method ?? 'GET';
       if (method !== 'GET' && method !== 'HEAD') checkWrite(req, this.port, this.secret);
       if (url.pathname === '/' && method === 'GET') return this.page(res, url);

@@ -61,6 +61,29 @@ describe('Host', () => {
   });
 });
 
+describe('other sites (Fetch Metadata)', () => {
+  const get = (path: string, site?: string) => raw(inspector.port, 'GET', path, { Host: host, ...(site ? { 'Sec-Fetch-Site': site } : {}) });
+
+  it('refuses every API read another site makes a browser send, before doing any of the work', async () => {
+    // One <img src> on any page would otherwise make listen read and encode the same 25 MiB body 200 times.
+    const har = `/api/export.har?ids=${Array(200).fill(1).join(',')}`;
+    for (const path of [har, '/api/exchanges?q=word', '/api/exchanges/1', '/api/exchanges/1/raw/request', '/api/diff?a=1&b=1', '/api/events']) {
+      for (const site of ['cross-site', 'same-site']) {
+        const reply = await get(path, site);
+        expect(reply.status, `${path} ${site}`).toBe(403);
+        expect(reply.body.toString()).toContain('another site');
+      }
+    }
+  });
+
+  it('still serves the page opened from a link elsewhere, the page\'s own requests, and clients that send no Fetch Metadata', async () => {
+    expect((await get('/', 'cross-site')).status).toBe(200);
+    expect((await get('/api/exchanges/1', 'same-origin')).status).toBe(200);
+    expect((await get('/api/exchanges/1', 'none')).status).toBe(200);
+    expect((await get('/api/exchanges/1')).status).toBe(200);
+  });
+});
+
 describe('writes', () => {
   const replay = (headers: Record<string, string>) => raw(inspector.port, 'POST', '/api/exchanges/1/replay', { Host: host, 'Content-Type': 'application/json', ...headers }, '{}');
 
