@@ -179,6 +179,17 @@ describe.skipIf(process.platform !== 'linux')('hooktunnel wait', () => {
     expect(result.stderr).toMatch(/^error: no exchange matching provider=stripe within 1\.5s\n$/);
   });
 
+  it('keeps its --timeout against a hostile body: a glob with three stars stays linear over 400 KiB of "a"', async () => {
+    const { listen, db, env } = await setup();
+    await send(`${listen.url}/hostile`, { body: 'a'.repeat(400 * 1024) });
+    await listen.waitForRequest((e) => e.path === '/hostile', 'the hostile body to be recorded');
+    // With a backtracking regex every "a" is tried against every later position: minutes here (days at 25 MiB), past
+    // any --timeout, since the regex holds the thread the timer needs.
+    const result = await runCli(['wait', '--db', db, '--since', '0', '--match', 'body=*a*b*', '--timeout', '1500ms'], { env });
+    expect(result.code).toBe(124);
+    expect(result.stderr).toMatch(/^error: no exchange matching body=\*a\*b\* within 1\.5s\n$/);
+  });
+
   it.each([
     [['--match', 'colour=red'], 'unknown key "colour"'],
     [['--match', 'status=2x'], 'status is a code'],
