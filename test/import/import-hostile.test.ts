@@ -48,6 +48,19 @@ describe('hooktunnel import of a hostile archive', () => {
     expect(shown.stdout).not.toContain('\x07');
   });
 
+  it('refuses a body that is not base64 at once, however many spaces come before the wrong character', async () => {
+    const home = tempHome();
+    cleanups.push(home.cleanup);
+    const file = join(home.dir, 'spaces.har');
+    // 200 000 spaces then "!": a backtracking check tries every split of the spaces (about a minute; hours at 1 MB).
+    const text = `${' '.repeat(200_000)}!`;
+    const entry = { startedDateTime: '2026-01-01T00:00:00Z', request: { method: 'POST', url: 'http://127.0.0.1:9/hook', postData: { text, encoding: 'base64' } } };
+    writeFileSync(file, JSON.stringify({ log: { version: '1.2', entries: [entry] } }));
+    const imported = await runCli(['import', file, '--db', home.db], { env: home.env });
+    expect(imported.stderr).toContain('entry 0: request.postData.text is not valid base64');
+    expect(imported.code).toBe(1);
+  });
+
   it('refuses an archive too large for one string in words, not with a crash and a stack trace', async () => {
     const home = tempHome();
     cleanups.push(home.cleanup);
