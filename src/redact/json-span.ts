@@ -89,23 +89,42 @@ class Scanner {
     return JSON.parse(this.s.slice(start, this.i)) as string;
   }
 
+  /**
+   * Steps over one value. Without recursion: a body nested thousands deep is valid JSON, and a stack overflow here
+   * would read as "no such value", so a rule would silently leave the value it names in the stored body.
+   */
   private skipValue(): void {
-    const ch = this.s[this.i];
-    if (ch === '"') return void this.string();
-    if (ch === '{' || ch === '[') {
-      const close = ch === '{' ? '}' : ']';
-      this.i++;
-      this.ws();
-      if (this.s[this.i] === close) return void this.i++;
-      for (;;) {
-        if (ch === '{') this.key();
-        this.skipValue();
+    // The closing brackets of the arrays and objects we are inside, innermost last.
+    const open: string[] = [];
+    for (;;) {
+      const ch = this.s[this.i];
+      if (ch === '{' || ch === '[') {
+        const close = ch === '{' ? '}' : ']';
+        this.i++;
         this.ws();
-        if (!this.comma()) return this.expect(close);
+        if (this.s[this.i] === close) this.i++;
+        else {
+          open.push(close);
+          if (close === '}') this.key();
+          continue;
+        }
+      } else if (ch === '"') {
+        this.string();
+      } else {
+        const literal = /^(-?\d+(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(this.s.slice(this.i, this.i + 400));
+        if (!literal) throw new Error('not JSON');
+        this.i += literal[0].length;
+      }
+      // A value is over: the next member or element of what holds it, or the end of that too.
+      for (;;) {
+        if (open.length === 0) return;
+        this.ws();
+        if (this.comma()) {
+          if (open[open.length - 1] === '}') this.key();
+          break;
+        }
+        this.expect(open.pop()!);
       }
     }
-    const literal = /^(-?\d+(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(this.s.slice(this.i, this.i + 400));
-    if (!literal) throw new Error('not JSON');
-    this.i += literal[0].length;
   }
 }

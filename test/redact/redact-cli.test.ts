@@ -75,6 +75,21 @@ describe('redaction', () => {
     expect(JSON.parse(allowed.stdout).redacted).toEqual(event.redacted);
   });
 
+  it('redacts a value that comes after a deeply nested sibling (valid JSON), instead of storing it whole', async () => {
+    const { home, app, listen } = await listenWith(['--redact', 'body:$.card.number']);
+    const depth = 20_000;
+    const body = `{"pad": ${'['.repeat(depth)}${']'.repeat(depth)}, "card": {"number": "${CARD}"}}`;
+    await send(`${listen.url}/pay`, { headers: ['Content-Type', 'application/json'], body });
+    const event = await listen.waitForRequest(() => true, 'the payment');
+    expect(app.received[0].body.toString()).toBe(body);
+    expect(event.redacted).toEqual(['body:$.card.number']);
+    const raw = await runCli(['show', String(event.id), '--raw', '--db', home.db], { env: home.env });
+    expect(raw.stdout.endsWith('"card": {"number": "[REDACTED]"}}')).toBe(true);
+    await listen.stop();
+    const dir = dirname(home.db);
+    for (const file of readdirSync(dir).filter((f) => f.startsWith('capture.db'))) expect(readFileSync(join(dir, file)).includes(CARD), file).toBe(false);
+  });
+
   it('does not let `verify` turn the verdict given at arrival into "body modified" over the redacted copy', async () => {
     const secret = 'whsec_redacted_verify';
     const { home, listen } = await listenWith(['--redact', 'body:$.card.number', '--secret', `stripe=${secret}`]);
