@@ -2,8 +2,7 @@
 
 import { sha256Hex } from '../store/sha256.js';
 import type { Exchange, HeaderPairs } from '../exchange.js';
-import { parseJsonBody } from '../match/json-path.js';
-import { diffJson, type JsonChange } from './json-diff.js';
+import { diffJson, jsonForDiff, type JsonChange } from './json-diff.js';
 
 export interface ValueChange<T> {
   a: T;
@@ -90,8 +89,8 @@ export function diffHeaders(a: HeaderPairs, b: HeaderPairs, ignore = new Set<str
 
 /** JSON bodies by path; anything else (one side not JSON, or neither) by size and SHA-256. */
 function diffBodies(a: Buffer, b: Buffer): BodyDiff {
-  const x = parseJsonBody(a);
-  const y = parseJsonBody(b);
+  const x = jsonForDiff(a);
+  const y = jsonForDiff(b);
   if (x !== undefined && y !== undefined) return { kind: 'json', changes: diffJson(x, y), sameBytes: a.equals(b) };
   const left = { size: a.length, sha256: sha256Hex(a) };
   const right = { size: b.length, sha256: sha256Hex(b) };

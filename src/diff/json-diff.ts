@@ -1,6 +1,6 @@
 // Structural differences between two JSON values, by path: what was added, removed or changed.
 
-import { formatJsonPath, type JsonPath } from '../match/json-path.js';
+import { formatJsonPath, parseJsonBody, type JsonPath } from '../match/json-path.js';
 
 export interface JsonChange {
   /** `data.object.amount`, `items[2]`; `$` for the whole value. */
@@ -13,6 +13,35 @@ export interface JsonChange {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Deeper than this, a body is not compared by path. Valid JSON may nest as deep as it likes (20 000 levels are 40 KB),
+ * and diffJson, like JSON.stringify printing a changed value, takes a stack frame per level: a sender's body must not
+ * overflow the stack (`diff` crashing, the inspector answering 500). Real webhooks nest a handful of levels.
+ */
+export const MAX_DIFF_DEPTH = 1000;
+
+/** True when the body's arrays and objects nest deeper than MAX_DIFF_DEPTH (counted on the bytes, strings skipped). */
+function nestsTooDeep(body: Buffer): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const byte = body[i];
+    if (inString) {
+      if (byte === 0x5c) i++;
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x5b || byte === 0x7b) {
+      if (++depth > MAX_DIFF_DEPTH) return true;
+    } else if (byte === 0x5d || byte === 0x7d) depth--;
+  }
+  return false;
+}
+
+/** The JSON value of a body to compare by path, or undefined: not JSON, or nested too deep for it. */
+export function jsonForDiff(body: Buffer): unknown {
+  return nestsTooDeep(body) ? undefined : parseJsonBody(body);
+}
 
 /** Every difference, depth first, keys in the first value's order and then the second's new ones. */
 export function diffJson(a: unknown, b: unknown, path: JsonPath = [], out: JsonChange[] = []): JsonChange[] {

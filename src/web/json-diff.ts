@@ -3,8 +3,7 @@
 // otherwise.
 
 import { isUtf8 } from 'node:buffer';
-import { diffJson, type JsonChange } from '../diff/json-diff.js';
-import { parseJsonBody } from '../match/json-path.js';
+import { diffJson, jsonForDiff, type JsonChange } from '../diff/json-diff.js';
 
 
 /** Bodies above this are compared by digest only; a line diff is quadratic in the worst case. */
@@ -51,8 +50,8 @@ export function diffBodies(a: Buffer, b: Buffer): BodyDiff {
   }
   if (!isUtf8(a) || !isUtf8(b)) return { kind: 'bytes', same: a.equals(b), reason: 'binary; compared byte for byte' };
   // The same structural diff as `hooktunnel diff` (paths like data.items[1]).
-  const ja = parseJsonBody(a);
-  const jb = parseJsonBody(b);
+  const ja = jsonForDiff(a);
+  const jb = jsonForDiff(b);
   if (ja !== undefined && jb !== undefined) return { kind: 'json', changes: diffJson(ja, jb) };
   const la = a.toString('utf8').split('\n');
   const lb = b.toString('utf8').split('\n');

@@ -117,6 +117,25 @@ describe('hooktunnel diff', () => {
     expect(missing.stderr).toContain('no exchange #99');
   });
 
+  it('compares bodies nested deeper than a stack can follow by size and SHA-256, instead of crashing', async () => {
+    const store = Store.open(home.db);
+    // Valid JSON, 40 KB each: 20 000 arrays inside each other around a 1 and a 2.
+    const deep = (leaf: string) => Buffer.from(`${'['.repeat(20_000)}${leaf}${']'.repeat(20_000)}`);
+    const ids = ['1', '2'].map((leaf) => {
+      const recording = store.begin({ deliveryId: null, replayOf: null, url: null, target: 'http://localhost:1', receivedAt: Date.now(), method: 'POST', path: '/deep', headers: [], body: deep(leaf) });
+      recording.respond(200, []);
+      recording.complete(1);
+      return recording.id;
+    });
+    store.close();
+    const text = await runCli(['diff', ...ids.map(String), '--exit-code', '--db', home.db], { env: home.env });
+    expect(text.stderr).toBe('');
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/^body {5}39\.1 KB sha256:\w{12} → 39\.1 KB sha256:\w{12}$/m);
+    const json = await runCli(['diff', ...ids.map(String), '--json', '--db', home.db], { env: home.env });
+    expect(JSON.parse(json.stdout)).toMatchObject({ same: false, body: { kind: 'bytes', same: false } });
+  });
+
   it('--exit-code: errors exit 2, never 1 (which means "they differ")', async () => {
     const cases: [string[], Record<string, string>, string][] = [
       [['diff', '1', '999', '--exit-code', '--db', home.db], home.env, 'error: no exchange #999'],
