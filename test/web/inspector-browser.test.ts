@@ -257,6 +257,14 @@ it('shows gzip decoded with a raw toggle, a form as a table, and binary as hex',
   expect(await page.textContent('pre[data-view="hex"]')).toBe(`00000000  00 ff 41 42 0a${' '.repeat(11)}${' '.repeat(25)}|..AB.|`);
 });
 
+it('shows JSON nested deeper than the browser\'s stack as text, instead of failing to load the body', async () => {
+  const body = `${'['.repeat(12_000)}1${']'.repeat(12_000)}`;
+  await send(`${listen.url}/views/deep`, { headers: ['Content-Type', 'application/json'], body });
+  await row(await idOf('/views/deep')).click();
+  await page.waitForSelector('pre[data-view="text"]');
+  expect(await page.textContent('pre[data-view="text"]')).toBe(body);
+});
+
 it('retries an exchange: another attempt of the same request, listed under attempts', async () => {
   await send(`${listen.url}/views/flaky`, { body: 'retry me' });
   const id = await idOf('/views/flaky');

@@ -48,13 +48,14 @@ function formTable(text: string): HTMLElement {
 }
 
 function prettyJson(text: string): HTMLElement | null {
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    const value: unknown = JSON.parse(text);
+    return jsonTree(value) ?? el('pre', { class: 'body-text', attrs: { 'data-view': 'json' }, text: JSON.stringify(value, null, 2) });
   } catch {
+    // Not JSON; or JSON nested deeper than the browser's stack lets the tree (or JSON.stringify) follow, which a
+    // sender can post in 40 KB: either way the body is shown as text rather than not at all.
     return null;
   }
-  return jsonTree(value) ?? el('pre', { class: 'body-text', attrs: { 'data-view': 'json' }, text: JSON.stringify(value, null, 2) });
 }
 
 /** Renders a body into `host`; returns when the first view is on screen. */
