@@ -108,7 +108,13 @@ function bodyMatcher(expression: string, pathText: string, value: string): Match
       const found = jsonPathValue(e.requestBody, path);
       if (!found.found) return false;
       const v = found.value;
-      const text = typeof v === 'string' ? v : v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v);
+      let text: string;
+      try {
+        text = typeof v === 'string' ? v : v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v);
+      } catch {
+        // Nested deeper than JSON.stringify can follow (valid JSON, from any sender): no match, rather than a crash.
+        return false;
+      }
       return pattern.test(text);
     },
   };

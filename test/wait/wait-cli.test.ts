@@ -190,6 +190,15 @@ describe.skipIf(process.platform !== 'linux')('hooktunnel wait', () => {
     expect(result.stderr).toMatch(/^error: no exchange matching body=\*a\*b\* within 1\.5s\n$/);
   });
 
+  it('does not crash on a value nested deeper than JSON.stringify can follow: no match, then --timeout', async () => {
+    const { listen, db, env } = await setup();
+    await send(`${listen.url}/deep`, { headers: ['Content-Type', 'application/json'], body: `{"data":${'['.repeat(20_000)}1${']'.repeat(20_000)}}` });
+    await listen.waitForRequest((e) => e.path === '/deep', 'the deep body to be recorded');
+    const result = await runCli(['wait', '--db', db, '--since', '0', '--match', 'body.data=*x*', '--timeout', '1s'], { env });
+    expect(result.stderr).toMatch(/^error: no exchange matching body\.data=\*x\* within 1\.0s\n$/);
+    expect(result.code).toBe(124);
+  });
+
   it.each([
     [['--match', 'colour=red'], 'unknown key "colour"'],
     [['--match', 'status=2x'], 'status is a code'],
