@@ -55,10 +55,10 @@ function bodyBytes(e: Exchange, which: 'request' | 'response', decoded: boolean)
 export function addReadRoutes(router: Router, deps: RouteDeps): void {
   router.add('GET', '/api/info', ({ res }) => sendJson(res, 200, { ...deps.info, version: VERSION }));
 
-  router.add('GET', '/api/exchanges', ({ res, url }) => {
+  router.add('GET', '/api/exchanges', async ({ res, url }) => {
     const filter = parseWebFilter(url.searchParams.get('q') ?? '');
     const limit = Math.min(intParam(url, 'limit', PAGE_ROWS)!, 500) || PAGE_ROWS;
-    const page = listFiltered(deps.store, filter, { limit, before: intParam(url, 'before') });
+    const page = await listFiltered(deps.store, filter, { limit, before: intParam(url, 'before') });
     // The same shape as `ls --json` and the live feed.
     sendJson(res, 200, { items: page.items.map((e) => exchangeToJson(e)), next: page.next });
   });
