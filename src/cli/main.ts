@@ -103,6 +103,11 @@ export async function report(error: unknown): Promise<number> {
     if (error.hint) process.stderr.write(`${chalk.dim('hint:')} ${sanitize(error.hint)}\n`);
     return error.exitCode;
   }
-  process.stderr.write(`${chalk.red('hooktunnel crashed; this is a bug, please report it:')}\n${(error as Error)?.stack ?? String(error)}\n`);
+  process.stderr.write(`${chalk.red('hooktunnel crashed; this is a bug, please report it:')}\n${crashReport(error)}\n`);
   return 1;
+}
+
+/** A crash's stack, escaped like any network text (its message may quote a header or a relay's words), lines kept. */
+export function crashReport(error: unknown): string {
+  return sanitize((error as Error)?.stack ?? String(error), { multiline: true });
 }

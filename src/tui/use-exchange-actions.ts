@@ -89,6 +89,8 @@ export function useExchangeActions(model: TuiModel, callbacks: ActionCallbacks):
   const open = useCallback(
     (url: string | null) => {
       if (!url) return setMessage(model.info().mode === 'inspect' ? 'inspect has no public URL' : 'no public URL yet');
+      // The URL is the relay's word: only a web address goes to the system's opener, never file: or an app's scheme.
+      if (!/^https?:\/\//i.test(url)) return setMessage(`not opened: ${sanitize(url)} is not an http(s) address`);
       Promise.resolve()
         .then(() => onOpen(url))
         .then(

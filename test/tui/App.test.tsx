@@ -264,6 +264,17 @@ describe('App', () => {
     await waitFor(() => ui.onQuit.mock.calls.length === 1, ui.frame);
   });
 
+  it('o opens only an http(s) address: a relay that says file:// gets a message, not the system opener', async () => {
+    const model = new FakeModel();
+    model.setInfo({ url: 'file:///etc/passwd' });
+    const ui = setup(model);
+    unmount = ui.unmount;
+    await waitForFrame(ui.lastFrame, 'file:///etc/passwd');
+    await ui.press('o');
+    await waitForFrame(ui.lastFrame, 'not opened: file:///etc/passwd is not an http(s) address');
+    expect(ui.onOpen).not.toHaveBeenCalled();
+  });
+
   it('reflows to a narrow terminal: 80 columns still show method, path, status and id', async () => {
     const model = new FakeModel().seed([makeExchange(7, { path: '/a/rather/long/path/that/will/not/fit/in/eighty/columns/at/all' })]);
     const ui = setup(model, { columns: 80, rows: 24 });

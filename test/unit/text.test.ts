@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sanitize } from '../../src/sanitize.js';
+import { crashReport } from '../../src/cli/main.js';
 import { parseBytes, parseDuration } from '../../src/duration.js';
 import { contentCodings, isGzip, MAX_DECODED_BYTES } from '../../src/gzip-body.js';
 import { viewBody } from '../../src/output/body-view.js';
@@ -137,4 +138,10 @@ describe('the ls table', () => {
     expect(long.length).toBeLessThanOrEqual(100);
     expect(plain).not.toContain('after #');
   });
+});
+
+it('a crash report escapes what its message quotes and keeps the stack on its lines', () => {
+  const report = crashReport(new TypeError('bad header \x1b]0;pwned\x07'));
+  expect(report).toMatch(/^TypeError: bad header \\e\]0;pwned\\x07\n {4}at /);
+  expect(report).not.toContain('\x1b');
 });
