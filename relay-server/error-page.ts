@@ -60,6 +60,8 @@ export function sendError(req: IncomingMessage | undefined, res: ServerResponse,
     'Content-Type': type,
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',
+    // The message quotes the sender's path: a browser must read it as the text it is said to be, never sniff HTML.
+    'X-Content-Type-Options': 'nosniff',
     [ERROR_HEADER]: answer.code,
   };
   if (answer.retryAfterSeconds !== undefined) headers['Retry-After'] = answer.retryAfterSeconds;

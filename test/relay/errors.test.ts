@@ -15,6 +15,7 @@ describe('error pages', () => {
     });
     const text = await send(`${url}/t/missing/x`, { body: 'x' });
     expect(text.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(text.headers['x-content-type-options']).toBe('nosniff');
     expect(text.body.toString()).toBe('no tunnel "missing" is connected to this relay\nCheck the URL; run `hooktunnel listen` to open a tunnel.\n');
   });
 
