@@ -19,7 +19,7 @@ export function withFilterOptions(command: Command): Command {
     .addOption(new Option('--event <type>', 'only this event type, e.g. payment_intent.succeeded'))
     .option('--failed', 'only failures: no response, a 5xx, or an invalid signature')
     .option('--since <duration>', 'only the last <duration> (10m, 2h, 7d)')
-    .option('--path <prefix>', 'only paths starting with this');
+    .option('--path <prefix>', 'only this path and those below it (/stripe: /stripe/x too, not /stripes)');
 }
 
 export function filterToList(flags: FilterFlags): Omit<ListOptions, 'limit'> {

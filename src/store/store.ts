@@ -46,7 +46,7 @@ export interface ListOptions {
   oldestFirst?: boolean;
   /** Received at or after this time (epoch ms). */
   since?: number;
-  /** Path starts with this. */
+  /** This path and those below it (whole segments). */
   pathPrefix?: string;
   provider?: string;
   eventType?: string;
@@ -193,7 +193,12 @@ export class Store {
     if (options.beforeId !== undefined) add('id < ?', options.beforeId);
     if (options.afterId !== undefined) add('id > ?', options.afterId);
     if (options.since !== undefined) add('received_at >= ?', options.since);
-    if (options.pathPrefix) add('substr(path, 1, ?) = ?', options.pathPrefix.length, options.pathPrefix);
+    if (options.pathPrefix) {
+      // Whole segments, as routes match: /stripe is /stripe, /stripe/… and /stripe?…, never /stripes.
+      const base = options.pathPrefix;
+      if (base.endsWith('/')) add('substr(path, 1, ?) = ?', base.length, base);
+      else add('(path = ? OR substr(path, 1, ?) IN (?, ?))', base, base.length + 1, `${base}/`, `${base}?`);
+    }
     if (options.provider) add('provider = ?', options.provider);
     if (options.eventType) add('event_type = ?', options.eventType);
     if (options.originalsOnly) add('replay_of IS NULL');

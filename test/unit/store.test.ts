@@ -145,3 +145,21 @@ describe('migrate', () => {
     }
   });
 });
+
+describe('list by path', () => {
+  it('takes whole segments: /stripe is /stripe, /stripe/… and /stripe?…, not /stripes; a trailing / keeps only what is below', () => {
+    const store = Store.open(':memory:');
+    try {
+      const paths = ['/stripe', '/stripe/events', '/stripe?x=1', '/stripes', '/stripe-test', '/github'];
+      for (const path of paths) {
+        store.begin({ method: 'POST', path, headers: [], body: Buffer.from('x'), deliveryId: null, url: null, receivedAt: 1, replayOf: null, target: 'http://localhost:1', route: null }).complete(1);
+      }
+      const under = (pathPrefix: string) => store.list({ limit: 10, oldestFirst: true, pathPrefix }).map((e) => e.path);
+      expect(under('/stripe')).toEqual(['/stripe', '/stripe/events', '/stripe?x=1']);
+      expect(under('/stripe/')).toEqual(['/stripe/events']);
+      expect(under('/')).toEqual(paths);
+    } finally {
+      store.close();
+    }
+  });
+});

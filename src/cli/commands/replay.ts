@@ -18,7 +18,7 @@ export function replayCommand(): Command {
     .addOption(new Option('--set-header <name:value>', 'set a header (repeatable); not Content-Length, Host or hop-by-hop headers, which hooktunnel sets itself').argParser(repeatable))
     .option('--body-file <file>', 'send this file as the body (re-signed when a secret is known)')
     .option('--since <duration>', 'instead of ids: replay every original exchange received in the last <duration> (10m, 2h), oldest first')
-    .option('--path <prefix>', 'instead of ids: every original exchange whose path starts with this (/stripe)')
+    .option('--path <prefix>', 'instead of ids: every original exchange at this path or below it (/stripe: /stripe/x too, not /stripes)')
     .option('--allow-redacted', 'send exchanges that were stored redacted ([REDACTED] values and all)')
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
     .addOption(localTimeoutOption())
