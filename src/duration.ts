@@ -10,15 +10,22 @@ export function parseDuration(value: string, flag: string): number {
   if (!match) {
     throw usageError(`${flag} "${value}" is not a duration`, 'use a number of seconds or a value like 500ms, 45s, 2m, 1h, 7d');
   }
-  return Math.round(Number(match[1]) * UNIT_MS[match[2] ?? 's']);
+  const ms = Number(match[1]) * UNIT_MS[match[2] ?? 's'];
+  // 0 means "forever" to --timeout: a tiny duration must not round to it.
+  return ms > 0 ? Math.max(1, Math.round(ms)) : 0;
 }
 
-/** Formats milliseconds for humans: 850ms, 1.2s, 3m 5s. */
+/** Formats milliseconds for humans: 850ms, 1.2s, 3m 5s, 2h 10m, 30d 0h. */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const minutes = Math.floor(ms / 60_000);
-  return `${minutes}m ${Math.round((ms % 60_000) / 1000)}s`;
+  if (ms < 999.5) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)}ms`;
+  if (ms < 59_950) return `${(ms / 1000).toFixed(1)}s`;
+  // Rounded once, then split: rounding each part on its own gave "2m 60s".
+  const seconds = Math.round(ms / 1000);
+  const minutes = Math.floor(seconds / 60);
+  const hours = Math.floor(minutes / 60);
+  if (hours >= 24) return `${Math.floor(hours / 24)}d ${hours % 24}h`;
+  if (hours > 0) return `${hours}h ${minutes % 60}m`;
+  return `${minutes}m ${seconds % 60}s`;
 }
 
 /** Parses a byte size: "25mb", "26214400", "100MiB" (binary units: 1 KB = 1024 bytes). */

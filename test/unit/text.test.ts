@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sanitize } from '../../src/sanitize.js';
 import { crashReport } from '../../src/cli/main.js';
-import { parseBytes, parseDuration } from '../../src/duration.js';
+import { formatDuration, parseBytes, parseDuration } from '../../src/duration.js';
 import { contentCodings, isGzip, MAX_DECODED_BYTES } from '../../src/gzip-body.js';
 import { viewBody } from '../../src/output/body-view.js';
 import { exchangeTable } from '../../src/output/exchange-text.js';
@@ -40,7 +40,21 @@ describe('durations and sizes', () => {
     ['500ms', 500],
     ['1.5s', 1500],
     ['7d', 604_800_000],
+    // Not 0, which --timeout reads as "forever".
+    ['0.0001', 1],
   ])('parses %s', (value, ms) => expect(parseDuration(value, '--timeout')).toBe(ms));
+
+  it.each([
+    [4.25, '4.3ms'],
+    [850, '850ms'],
+    [999.7, '1.0s'],
+    [1_234, '1.2s'],
+    [59_960, '1m 0s'],
+    [179_600, '3m 0s'],
+    [185_000, '3m 5s'],
+    [7_800_000, '2h 10m'],
+    [30 * 86_400_000, '30d 0h'],
+  ])('formats %d ms as %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
 
   it('names the flag and value when a duration is wrong', () => {
     expect(() => parseDuration('soon', '--timeout')).toThrow('--timeout "soon" is not a duration');
