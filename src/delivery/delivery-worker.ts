@@ -18,7 +18,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryWorkerEvents> {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private again = false;
-  /** The last drain failed on the store: the next one waits RECHECK_MS, not until the (already due) attempt. */
+  /** The last drain failed on the store: the next one waits recheckMs, not until the (already due) attempt. */
   private storeFailed = false;
   private closed = false;
   private readonly targets: string[];
@@ -27,6 +27,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryWorkerEvents> {
     private readonly ctx: AttemptContext,
     /** Only these targets' exchanges (one, or one per route): several listeners may share one database. */
     targets: string | string[],
+    private readonly recheckMs = RECHECK_MS,
   ) {
     super();
     this.targets = [targets].flat();
@@ -84,7 +85,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryWorkerEvents> {
     if (this.closed) return;
     if (this.storeFailed) {
       this.storeFailed = false;
-      this.timer = setTimeout(() => this.wake(), RECHECK_MS);
+      this.timer = setTimeout(() => this.wake(), this.recheckMs);
       this.timer.unref();
       return;
     }
@@ -95,7 +96,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryWorkerEvents> {
     } catch {
       next = undefined;
     }
-    const wait = next === undefined ? RECHECK_MS : Math.max(0, Math.min(RECHECK_MS, next - Date.now()));
+    const wait = next === undefined ? this.recheckMs : Math.max(0, Math.min(this.recheckMs, next - Date.now()));
     this.timer = setTimeout(() => this.wake(), wait);
     this.timer.unref();
   }
