@@ -37,7 +37,10 @@ describe('listen with the embedded relay', () => {
     const reply = await send(`${first.url}/hook`, { body: 'hello' });
     expect(reply.status).toBe(200);
 
-    const second = await listenFor([String(app.port), '--db', home.db], env);
+    // A relative --db is said as the absolute path it is, like hooktunnel.yml's `db`.
+    const second = await startListen([String(app.port), '--db', 'capture.db'], env, { cwd: home.dir });
+    cleanups.push(() => second.stop());
+    expect(ready(second).dbPath).toBe(home.db);
     expect(second.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/t/[a-z2-7]{13}$`));
     expect(String(ready(second).note)).toContain('sharing the embedded relay');
     expect((await send(`${second.url}/shared`, { body: 'x' })).status).toBe(200);

@@ -64,8 +64,8 @@ export interface ListenProcess {
 }
 
 /** Starts `hooktunnel listen <args> --json` and waits for its ready event. */
-export async function startListen(args: string[], env: Record<string, string>): Promise<ListenProcess> {
-  const child = spawn(process.execPath, [BIN, 'listen', ...args, '--json'], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startListen(args: string[], env: Record<string, string>, options: { cwd?: string } = {}): Promise<ListenProcess> {
+  const child = spawn(process.execPath, [BIN, 'listen', ...args, '--json'], { env: childEnv(env), cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const events: Record<string, unknown>[] = [];
   let pending = '';
   let stderr = '';

@@ -1,5 +1,6 @@
 // Runs `listen`: opens the store, finds or starts a relay, runs the session until Ctrl-C or a fatal error.
 
+import { resolve } from 'node:path';
 import { parseDuration } from '../../duration.js';
 import type { EmbeddedRelay } from '../../embedded-relay.js';
 import type { Relay } from '../../../relay-server/relay.js';
@@ -127,7 +128,8 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
   const write = stdout.write;
   const reporter: ListenReporter = flags.json ? jsonReporter(write) : plainReporter(write, (t) => process.stderr.write(t));
 
-  const dbPath = flags.store ? (flags.db ?? defaultDbPath()) : null;
+  // Absolute, as the one from hooktunnel.yml is: the ready line and event say where to look from any folder.
+  const dbPath = flags.store ? (flags.db === undefined ? defaultDbPath() : flags.db === ':memory:' ? flags.db : resolve(flags.db)) : null;
   const store = dbPath ? Store.open(dbPath, { backgroundCheckpoints: true, redact }) : null;
   try {
     store?.markInterrupted();
