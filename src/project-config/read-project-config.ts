@@ -1,9 +1,8 @@
 // Reads and checks hooktunnel.yml (found by find-project-config.ts). Its own module so that the YAML parser is loaded
 // only by runs that have a config file.
 
-import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { UserError } from '../errors.js';
+import { readUserFile } from '../read-user-file.js';
 import type { UnsetVariableError } from './yaml-reader.js';
 import { parseProjectConfig, parseProjectDb, parseProjectSecrets, type ProjectConfig } from './project-config.js';
 
@@ -23,11 +22,7 @@ export function loadProjectDb(path: string, env: NodeJS.ProcessEnv = process.env
 }
 
 function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UserError(`could not read ${path}: ${(error as Error).message}`);
-  }
+  return readUserFile(path, '').toString('utf8');
 }
 
 function shownName(path: string, cwd: string): string {

@@ -44,4 +44,11 @@ describe('config check with no hooktunnel.yml here', () => {
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stdout)).toMatchObject({ file: null, valid: false });
   });
+
+  it('exits 2 in words when --config names a folder', async () => {
+    const h = home();
+    const check = await runCli(['config', 'check', '--config', h.dir], { env: h.env });
+    expect(check.code).toBe(2);
+    expect(check.stderr).toContain(`could not read ${h.dir}: is a folder, not a file`);
+  });
 });

@@ -11,7 +11,7 @@ import type { SecretFlags } from '../secret-options.js';
 import { loadSecretsHere } from '../project-secrets.js';
 import { throwIfUnwritten } from '../unwritten.js';
 import { chooseDb } from '../project-db.js';
-import { readUserFile } from '../read-user-file.js';
+import { readUserFile } from '../../read-user-file.js';
 
 export interface ImportFlags extends SecretFlags {
   db?: string;

@@ -14,7 +14,7 @@ import { parsePathPrefix } from '../filter-options.js';
 import { missingSecretHint, type SecretFlags } from '../secret-options.js';
 import { loadSecretsHere } from '../project-secrets.js';
 import { reportUnwritten } from '../unwritten.js';
-import { readUserFile } from '../read-user-file.js';
+import { readUserFile } from '../../read-user-file.js';
 import { printResult, summarize } from './replay-output.js';
 
 /** The flags of `hooktunnel replay` as its command parses them (the command imports this type; never the reverse). */

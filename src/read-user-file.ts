@@ -2,7 +2,7 @@
 // wrong in words (exit 2), not Node's "ENOENT: no such file or directory, open '…'".
 
 import { readFileSync } from 'node:fs';
-import { usageError } from '../errors.js';
+import { usageError } from './errors.js';
 
 function whyUnreadable(error: NodeJS.ErrnoException): string {
   switch (error.code) {
