@@ -3,7 +3,6 @@
 
 import { existsSync } from 'node:fs';
 import { UserError, usageError } from '../errors.js';
-import { defaultDbPath } from '../paths.js';
 import { Store } from '../store/store.js';
 import { chooseDb, type DbChoice } from './project-db.js';
 
@@ -14,7 +13,7 @@ import { chooseDb, type DbChoice } from './project-db.js';
  */
 export async function openExistingStore(db: string | undefined): Promise<Store> {
   const choice = await chooseDb(db);
-  const store = openChosen(choice);
+  const store = await openChosen(choice);
   if (!store) {
     const named = choice.source === 'project' ? ` (the db of ${choice.file})` : '';
     throw new UserError(`nothing recorded yet: there is no capture database at ${choice.path}${named}`, {
@@ -29,15 +28,18 @@ export async function openExistingStore(db: string | undefined): Promise<Store> 
  * reads as an empty history rather than an error. A --db / HOOKTUNNEL_DB path that does not exist is still a usage error.
  */
 export async function openStoreIfRecorded(db: string | undefined): Promise<Store | null> {
-  return openChosen(await chooseDb(db));
+  return await openChosen(await chooseDb(db));
 }
 
-function openChosen(choice: DbChoice): Store | null {
+async function openChosen(choice: DbChoice): Promise<Store | null> {
   if (choice.source !== 'flag') return existsSync(choice.path) ? Store.open(choice.path) : null;
   if (!existsSync(choice.path)) {
+    // Where they would be read from without the flag: the project's db in a project's folder, else the default.
+    const without = await chooseDb(undefined);
+    const where = without.source === 'project' ? `${without.path} (the db of ${without.file})` : without.path;
     throw usageError(
       `no capture database at ${choice.path} (given by --db or HOOKTUNNEL_DB)`,
-      `check the path; without --db recordings go to ${defaultDbPath()}, and \`hooktunnel listen\` creates the database it records to`,
+      `check the path; without --db recordings go to ${where}, and \`hooktunnel listen\` creates the database it records to`,
     );
   }
   return Store.open(choice.path);

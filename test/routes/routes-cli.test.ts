@@ -275,5 +275,9 @@ describe('the db of hooktunnel.yml outside listen', () => {
     const flag = await runCli(['ls', '--json', '--db', db], { env: h.env });
     expect(JSON.parse(flag.stdout).map((e: { id: number }) => e.id)).toEqual([2]);
     expect(existsSync(join(h.env.XDG_DATA_HOME, 'hooktunnel', 'hooktunnel.db'))).toBe(false);
+    // A wrong --db here: the hint names the project's database as the one used without it, not the default.
+    const wrong = await runCli(['ls', '--db', join(project, 'nope.db')], { env: h.env, cwd: project });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain(`without --db recordings go to ${db} (the db of ${join(project, 'hooktunnel.yml')})`);
   });
 });
