@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { sanitize } from '../sanitize.js';
 import type { HostHeaderMode } from '../forward/forwarder.js';
 import type { Route } from '../routes/route-table.js';
 import type { RouteSpec } from './project-config.js';
@@ -19,13 +20,21 @@ export function findProjectConfig(named: string | undefined, cwd = process.cwd()
   return CONFIG_FILE_NAMES.map((name) => join(cwd, name)).find((path) => existsSync(path));
 }
 
+let missingNamedSaid = false;
+
 /**
  * The project file the commands other than listen take `secrets` and `db` from: the one HOOKTUNNEL_CONFIG names when
- * it exists, else ./hooktunnel.yml. A HOOKTUNNEL_CONFIG naming no file is listen's error to give, not an `ls`'s.
+ * it exists, else ./hooktunnel.yml. A HOOKTUNNEL_CONFIG naming no file is listen's error to give, not an `ls`'s; but
+ * a script with a mistyped one would read another database without knowing, so it is said once, on stderr.
  */
 export function projectConfigHere(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const named = env.HOOKTUNNEL_CONFIG || undefined;
-  return named && !existsSync(named) ? undefined : findProjectConfig(named);
+  if (!named || existsSync(named)) return findProjectConfig(named);
+  if (!missingNamedSaid) {
+    missingNamedSaid = true;
+    process.stderr.write(`note: HOOKTUNNEL_CONFIG names ${sanitize(named)}, which does not exist; no project file is read\n`);
+  }
+  return undefined;
 }
 
 /** Routes with the top-level timeout and Host mode where a route sets none. */
