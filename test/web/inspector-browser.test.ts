@@ -174,6 +174,24 @@ it('edits and replays: method, path, a header and the body go out as edited', as
   expect(got.rawHeaders[got.rawHeaders.findIndex((h) => h.toLowerCase() === 'content-length') + 1]).toBe('17');
 });
 
+it('edits non-ASCII header values as text: UTF-8 shown decoded, untouched lines keep their bytes, typed ones go out as UTF-8', async () => {
+  // On the wire a header is bytes, one per character in Node: UTF-8 "café", and a latin1 "café" that is not UTF-8.
+  const utf8 = Buffer.from('café').toString('latin1');
+  await send(`${listen.url}/hooks/accents`, { headers: ['X-Utf8', utf8, 'X-Latin1', 'caf\xe9'], body: 'x' });
+  const id = await idOf('/hooks/accents');
+  await row(id).click();
+  await page.click('[data-action="edit"]');
+  await page.waitForSelector('textarea[name="headers"]');
+  const shown = await page.inputValue('textarea[name="headers"]');
+  expect(shown).toContain('X-Utf8: café');
+  await page.fill('textarea[name="headers"]', `${shown}\nX-Typed: naïve`);
+  const before = app.received.length;
+  await page.click('[data-action="send"]');
+  const got = await waitFor(() => (app.received.length > before ? app.received[app.received.length - 1] : undefined), 'the edited replay');
+  const value = (name: string) => got.rawHeaders[got.rawHeaders.indexOf(name) + 1];
+  expect([value('X-Utf8'), value('X-Latin1'), value('X-Typed')]).toEqual([utf8, 'caf\xe9', Buffer.from('naïve').toString('latin1')]);
+});
+
 it('shows the signature verdict and duplicate marks, and diffs two deliveries JSON-aware', async () => {
   const secrets = buildSecrets({ flags: [`stripe=${STRIPE_SECRET}`] });
   const delivery = buildTriggerRequest('stripe', 'payment_intent.succeeded', { secrets, nowMs: Date.now(), path: '/hooks/stripe' });

@@ -4,7 +4,7 @@
 import { harUrl } from './api.js';
 import { renderBody } from './body-view.js';
 import { el, replaceChildren, type Child } from './dom.js';
-import { formatDateTime, formatDuration } from './format.js';
+import { formatDateTime, formatDuration, headerValueText } from './format.js';
 import type { Detail, HeaderPairs, Summary } from './types.js';
 
 export interface DetailActions {
@@ -53,19 +53,6 @@ function webhookFacts(s: Summary, actions: DetailActions): HTMLElement[] {
   if (s.sender) marks.push(el('span', { class: 'mark', text: `the relay answered the sender ${s.sender.status} (${s.sender.reason === 'ack' ? 'acknowledge mode' : 'listen was away'})` }));
   if (marks.length) facts.push(row('delivery', marks));
   return facts;
-}
-
-/**
- * A header value as a person reads it: HTTP carries bytes, which arrive one per character (latin1), so UTF-8 such
- * as `café` would show as `cafÃ©`. Decoded when the bytes are valid UTF-8 (the server's headerValueText does the same).
- */
-function headerValueText(value: string): string {
-  if (!/[\x80-\xff]/.test(value) || /[^\x00-\xff]/.test(value)) return value;
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(value, (ch) => ch.charCodeAt(0)));
-  } catch {
-    return value;
-  }
 }
 
 function headersTable(headers: HeaderPairs, part: string): HTMLElement {

@@ -3,24 +3,37 @@
 
 import { api } from './api.js';
 import { el } from './dom.js';
+import { headerValueBytes, headerValueText } from './format.js';
 import { closeModal, openModal } from './modal.js';
 import type { Detail, HeaderPairs } from './types.js';
 
 /** Bodies larger than this are not put in a text box. */
 const EDITABLE_BODY_LIMIT = 1024 * 1024;
 
+const headerLine = (name: string, value: string) => `${name}: ${headerValueText(value)}`;
+
 export function headersToText(headers: HeaderPairs): string {
-  return headers.map(([name, value]) => `${name}: ${value}`).join('\n');
+  return headers.map(([name, value]) => headerLine(name, value)).join('\n');
 }
 
-/** `Name: value` lines back to pairs; blank lines are skipped, a line without a colon is an error. */
-export function textToHeaders(text: string): HeaderPairs {
+/**
+ * `Name: value` lines back to pairs; blank lines are skipped, a line without a colon is an error. A line left as it
+ * was shown keeps its recorded bytes (a latin1 value shown as it came); one typed or changed goes out as UTF-8.
+ */
+export function textToHeaders(text: string, recorded: HeaderPairs): HeaderPairs {
+  const unchanged = new Map<string, string[]>();
+  for (const [name, value] of recorded) {
+    const line = headerLine(name, value);
+    unchanged.set(line, [...(unchanged.get(line) ?? []), value]);
+  }
   const pairs: HeaderPairs = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
     const colon = line.indexOf(':');
     if (colon <= 0) throw new Error(`header line ${i + 1} has no "Name: value"`);
-    pairs.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
+    const name = line.slice(0, colon).trim();
+    const value = line.slice(colon + 1).trim();
+    pairs.push([name, unchanged.get(headerLine(name, value))?.shift() ?? headerValueBytes(value)]);
   });
   return pairs;
 }
@@ -48,7 +61,7 @@ export async function openEditor(detail: Detail, onSent: (result: Awaited<Return
       click: () => {
         let edit: Record<string, unknown>;
         try {
-          edit = { method: method.value.trim(), path: path.value.trim(), headers: textToHeaders(headers.value), resign: resign.checked };
+          edit = { method: method.value.trim(), path: path.value.trim(), headers: textToHeaders(headers.value, detail.request.headers), resign: resign.checked };
         } catch (e) {
           error.textContent = (e as Error).message;
           return;

@@ -1,4 +1,4 @@
-// Numbers and times as the page shows them.
+// Numbers, times and header values as the page shows them.
 
 export function formatSize(bytes: number | null): string {
   if (bytes === null) return '';
@@ -28,4 +28,22 @@ export function formatDateTime(iso: string): string {
 
 export function bytesLabel(n: number): string {
   return `${n.toLocaleString('en-US')} bytes`;
+}
+
+/**
+ * A header value as a person reads it: HTTP carries bytes, which arrive one per character (latin1), so UTF-8 such
+ * as `café` would show as `cafÃ©`. Decoded when the bytes are valid UTF-8 (the server's headerValueText does the same).
+ */
+export function headerValueText(value: string): string {
+  if (!/[\x80-\xff]/.test(value) || /[^\x00-\xff]/.test(value)) return value;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(value, (ch) => ch.charCodeAt(0)));
+  } catch {
+    return value;
+  }
+}
+
+/** The other way: what a person typed, as the bytes HTTP carries (UTF-8), one per character. */
+export function headerValueBytes(text: string): string {
+  return /[^\x00-\x7f]/.test(text) ? String.fromCharCode(...new TextEncoder().encode(text)) : text;
 }
