@@ -3,7 +3,7 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError, usageError } from '../errors.js';
 import { sanitize } from '../sanitize.js';
 import type { HostHeaderMode } from '../forward/forwarder.js';
 import type { Route } from '../routes/route-table.js';
@@ -35,6 +35,15 @@ export function projectConfigHere(env: NodeJS.ProcessEnv = process.env): string 
     process.stderr.write(`note: HOOKTUNNEL_CONFIG names ${sanitize(named)}, which does not exist; no project file is read\n`);
   }
   return undefined;
+}
+
+/**
+ * `ack-path` from the file without acknowledge mode: listen refuses it (as it refuses --ack-path without --ack), and
+ * says so naming the file, since the user typed no --ack-path; `config check` refuses the file as listen would.
+ */
+export function ackPathWithoutAck(file: string, flags: { ack?: boolean; ackPath?: string[] }): UserError | undefined {
+  if (!flags.ackPath?.length || flags.ack) return undefined;
+  return usageError(`${file}: ack-path needs ack: true (acknowledge mode)`, 'add ack: true (or pass --ack), or make those paths ack routes: `/stripe: { ack: 3000 }`');
 }
 
 /** Routes with the top-level timeout and Host mode where a route sets none. */

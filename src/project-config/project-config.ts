@@ -98,15 +98,6 @@ function checkedAt<T>(reader: YamlReader, node: Node | null, fn: () => T): T {
   }
 }
 
-/**
- * `ack-path` from the file without acknowledge mode: listen refuses it (as it refuses --ack-path without --ack), and
- * says so naming the file, since the user typed no --ack-path; `config check` refuses the file as listen would.
- */
-export function ackPathWithoutAck(file: string, flags: { ack?: boolean; ackPath?: string[] }): UserError | undefined {
-  if (!flags.ackPath?.length || flags.ack) return undefined;
-  return new ConfigError(`${file}: ack-path needs ack: true (acknowledge mode)`, 'add ack: true (or pass --ack), or make those paths ack routes: `/stripe: { ack: 3000 }`');
-}
-
 /** Parses and checks the whole file. `env` supplies `${VAR}` values. */
 export function parseProjectConfig(file: string, text: string, env: NodeJS.ProcessEnv = process.env): ProjectConfig {
   const reader = new YamlReader(file, text, env);

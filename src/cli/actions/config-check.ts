@@ -6,9 +6,8 @@ import { UserError, usageError } from '../../errors.js';
 import { DEFAULT_HOST_HEADER, parseHostHeader } from '../../forward/host-header.js';
 import { DEFAULT_LOCAL_TIMEOUT_MS } from '../../protocol/limits.js';
 import { jsonText } from '../../output/json-text.js';
-import { findProjectConfig, resolveRoutes } from '../../project-config/find-project-config.js';
+import { ackPathWithoutAck, findProjectConfig, resolveRoutes } from '../../project-config/find-project-config.js';
 import { loadProjectConfig } from '../../project-config/read-project-config.js';
-import { ackPathWithoutAck } from '../../project-config/project-config.js';
 import { routeLines, routeViews } from '../../routes/route-view.js';
 import { sanitize } from '../../sanitize.js';
 
