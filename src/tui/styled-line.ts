@@ -24,17 +24,18 @@ export function wrapLines(lines: readonly StyledLine[], width: number): StyledLi
     let current: StyledLine = [];
     let used = 0;
     for (const segment of source) {
-      let chars = [...segment.text];
-      while (chars.length > 0) {
+      const chars = [...segment.text];
+      // An index into the characters, not a shrinking copy: a 256 KB one-line body would take seconds otherwise.
+      for (let at = 0; at < chars.length; ) {
         if (used === max) {
           out.push(current);
           current = [];
           used = 0;
         }
-        const take = chars.slice(0, max - used);
-        current.push({ ...segment, text: take.join('') });
-        used += take.length;
-        chars = chars.slice(take.length);
+        const take = Math.min(max - used, chars.length - at);
+        current.push({ ...segment, text: chars.slice(at, at + take).join('') });
+        used += take;
+        at += take;
       }
     }
     out.push(current);

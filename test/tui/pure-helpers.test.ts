@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { osc52 } from '../../src/tui/clipboard.js';
 import { exitSummary } from '../../src/tui/exit-summary.js';
 import { bodiesMatch, isFailedDelivery, parseFilter, summaryMatches, termsMatch } from '../../src/tui/filter.js';
+import { BODY_VIEW_LIMIT } from '../../src/tui/detail-lines.js';
 import { colourJsonLine } from '../../src/tui/json-colour.js';
 import { computeLayout } from '../../src/tui/layout.js';
 import type { HeaderInfo } from '../../src/tui/model.js';
@@ -72,6 +73,16 @@ describe('wrapLines', () => {
       [{ text: 'éf' }],
       [],
     ]);
+  });
+
+  it('wraps a body-sized one-line text at once (it used to copy the rest of the line for every row: seconds)', () => {
+    const text = 'x'.repeat(BODY_VIEW_LIMIT * 2);
+    const started = Date.now();
+    const lines = wrapLines([[{ text }]], 100);
+    // Linear work takes milliseconds; the quadratic copy took over 8 s here.
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(lines).toHaveLength(Math.ceil(text.length / 100));
+    expect(lines.every((l) => l.length === 1)).toBe(true);
   });
 });
 
