@@ -29,18 +29,25 @@ export const Header = memo(function Header({ info }: { info: HeaderInfo }) {
       : [{ text: 'recorded history', bold: true }, { text: ` · replays → ${sanitize(info.target)}` }];
   return (
     <Box flexDirection="column">
-      <Text wrap="truncate-end">
-        <Text bold color="green">
-          hooktunnel{' '}
-        </Text>
-        {where.map((part, i) => (
-          <Text key={i} bold={part.bold}>
-            {part.text}
+      {/* The URL gives way, not the connection state: a long URL must not hide "reconnecting" or "offline". */}
+      <Box>
+        <Text wrap="truncate-end">
+          <Text bold color="green">
+            hooktunnel{' '}
           </Text>
-        ))}
-        <Text>{'  '}</Text>
-        <Text color={state.color}>{state.text}</Text>
-      </Text>
+          {where.map((part, i) => (
+            <Text key={i} bold={part.bold}>
+              {part.text}
+            </Text>
+          ))}
+        </Text>
+        <Box flexShrink={0}>
+          <Text wrap="truncate-end">
+            {'  '}
+            <Text color={state.color}>{state.text}</Text>
+          </Text>
+        </Box>
+      </Box>
       <Text wrap="truncate-end" dimColor>
         {`${info.requests} requests · `}
         <Text color={info.failures > 0 ? 'red' : undefined}>{`${info.failures} failed`}</Text>

@@ -1,5 +1,6 @@
 // The header: URL and target, connection state in each phase, counts, database path; inspect's variant.
 
+import { Box } from 'ink';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { Header } from '../../src/tui/Header.js';
@@ -44,6 +45,19 @@ describe('Header', () => {
     [{ state: 'offline', attempt: 0, error: 'relay refused the token' }, '✕ offline: relay refused the token'],
   ] as const)('shows %o as %s', (connection, text) => {
     expect(frameOf({ ...base, connection })).toContain(text);
+  });
+
+  it('cuts a long URL, not the connection state, when the line is too wide', () => {
+    const url = 'https://hooks.example.com/t/ix62ktdr5qesr';
+    const connection = { state: 'reconnecting', attempt: 12, error: 'ECONNREFUSED' } as const;
+    const ui = render(
+      <Box width={80}>
+        <Header info={{ ...base, url, target: 'http://localhost:3000/webhooks/receiver', connection }} />
+      </Box>,
+    );
+    const first = (ui.lastFrame() ?? '').split('\n')[0];
+    ui.unmount();
+    expect(first).toBe('hooktunnel https://hooks.example.com/t/ix62ktdr5qe…  ○ reconnecting (attempt 12)');
   });
 
   it('says it is waiting before the relay confirms, and counts unrecorded exchanges and a note', () => {
