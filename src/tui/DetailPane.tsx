@@ -16,10 +16,11 @@ export interface DetailPaneProps {
   focused: boolean;
 }
 
+/** The active tab is bracketed as well as inverted: with NO_COLOR (no styles at all) the brackets alone tell them apart. */
 function TabLabel({ label, active }: { label: string; active: boolean }) {
   return (
     <Text bold={active} inverse={active} dimColor={!active}>
-      {` ${label} `}
+      {active ? `[${label}]` : ` ${label} `}
     </Text>
   );
 }

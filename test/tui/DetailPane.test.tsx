@@ -37,7 +37,7 @@ describe('DetailPane', () => {
     expect(frame).toContain('Stripe-Signature: t=1,v1=abc');
     expect(frame).toContain('body: 70 bytes, application/json');
     expect(frame).toContain('{\n  "type": "invoice.paid",\n  "data": {\n    "amount": 1200,\n    "paid": true,\n    "note": null\n  }\n}');
-    expect(frame.split('\n')[0]).toMatch(/^─ {2}Request {2}Response  ─+$/);
+    expect(frame.split('\n')[0]).toMatch(/^─ \[Request\] Response  ─+$/);
   });
 
   it('decodes a form body into fields', () => {
@@ -62,6 +62,8 @@ describe('DetailPane', () => {
     expect(okFrame).toContain('201  1.5s');
     expect(okFrame).toContain('x-app: yes');
     expect(okFrame).toContain('created');
+    // Without colour (NO_COLOR, and these frames) the brackets are what tells the shown tab.
+    expect(okFrame.split('\n')[0]).toMatch(/^─ {2}Request \[Response\] ─+$/);
     const failed = makeExchange(7, {
       status: 502,
       state: 'failed',
