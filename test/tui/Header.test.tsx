@@ -70,5 +70,7 @@ describe('Header', () => {
   it('shows the replay target instead of a URL for inspect', () => {
     const frame = frameOf({ ...base, mode: 'inspect', url: null, connection: null, target: 'original target' });
     expect(frame.split('\n')[0]).toBe('hooktunnel recorded history · replays → original target  no tunnel');
+    // The counts are this session's replays, not the history's exchanges: "0 requests" over a full database misled.
+    expect(frame.split('\n')[1]).toBe('12 replays · 1 failed · db /home/me/.local/share/hooktunnel/hooktunnel.db');
   });
 });
