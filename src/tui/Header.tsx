@@ -14,7 +14,8 @@ function connection(status: ConnectionStatus | null): { text: string; color: str
     case 'connecting':
       return { text: '○ connecting', color: 'yellow' };
     case 'reconnecting':
-      return { text: `○ reconnecting (attempt ${status.attempt})`, color: 'yellow' };
+      // Why, as the plain log says it: a wrong relay URL or a refused token must not look like a slow network.
+      return { text: `○ reconnecting (attempt ${status.attempt})${status.error ? `: ${sanitize(status.error)}` : ''}`, color: 'yellow' };
     case 'offline':
       return { text: `✕ offline${status.error ? `: ${sanitize(status.error)}` : ''}`, color: 'red' };
   }

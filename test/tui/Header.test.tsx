@@ -41,7 +41,11 @@ describe('Header', () => {
 
   it.each([
     [{ state: 'connecting', attempt: 0 }, '○ connecting'],
-    [{ state: 'reconnecting', attempt: 4, error: 'ECONNREFUSED' }, '○ reconnecting (attempt 4)'],
+    [{ state: 'reconnecting', attempt: 4 }, '○ reconnecting (attempt 4)'],
+    [
+      { state: 'reconnecting', attempt: 3, error: 'could not connect to relay http://127.0.0.1:9 (connection refused)' },
+      '○ reconnecting (attempt 3): could not connect to relay http://127.0.0.1:9 (connection refused)',
+    ],
     [{ state: 'offline', attempt: 0, error: 'relay refused the token' }, '✕ offline: relay refused the token'],
   ] as const)('shows %o as %s', (connection, text) => {
     expect(frameOf({ ...base, connection })).toContain(text);
@@ -49,7 +53,7 @@ describe('Header', () => {
 
   it('cuts a long URL, not the connection state, when the line is too wide', () => {
     const url = 'https://hooks.example.com/t/ix62ktdr5qesr';
-    const connection = { state: 'reconnecting', attempt: 12, error: 'ECONNREFUSED' } as const;
+    const connection = { state: 'reconnecting', attempt: 12 } as const;
     const ui = render(
       <Box width={80}>
         <Header info={{ ...base, url, target: 'http://localhost:3000/webhooks/receiver', connection }} />
