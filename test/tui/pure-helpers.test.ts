@@ -75,12 +75,9 @@ describe('wrapLines', () => {
     ]);
   });
 
-  it('wraps a body-sized one-line text at once (it used to copy the rest of the line for every row: seconds)', () => {
+  it('wraps a body-sized one-line text (it used to copy the rest of the line for every row: 8 s here, past the test timeout)', () => {
     const text = 'x'.repeat(BODY_VIEW_LIMIT * 2);
-    const started = Date.now();
     const lines = wrapLines([[{ text }]], 100);
-    // Linear work takes milliseconds; the quadratic copy took over 8 s here.
-    expect(Date.now() - started).toBeLessThan(1_500);
     expect(lines).toHaveLength(Math.ceil(text.length / 100));
     expect(lines.every((l) => l.length === 1)).toBe(true);
   });
