@@ -44,8 +44,9 @@ function bodyLines(body: Buffer, headers: HeaderPairs, sha256: string | null): S
   const view = viewBody(shown, headerValue(headers, 'content-type'), isGzip(headers));
   if (body.length === 0) return [line('(empty body)', { dim: true })];
   const bytes = (n: number) => n.toLocaleString('en-US');
-  // viewBody saw only the head, so its size is the head's: say both.
-  const summary = shown === body ? view.summary : view.summary.replace(/^[\d,]+ bytes/, `${bytes(body.length)} bytes (first ${bytes(shown.length)} shown)`);
+  // viewBody saw only the head, so its size is the head's: say both (a binary body shows its first bytes in hex only).
+  const part = view.kind === 'binary' ? '' : ` (first ${bytes(shown.length)} shown)`;
+  const summary = shown === body ? view.summary : view.summary.replace(/^[\d,]+ bytes/, `${bytes(body.length)} bytes${part}`);
   const title = line(`body: ${summary}${sha256 ? `, sha256 ${sha256.slice(0, 16)}…` : ''}`, { dim: true });
   const lines = view.kind === 'json' ? view.lines.map(colourJsonLine) : view.lines.map((text) => line(text));
   return [title, ...lines];

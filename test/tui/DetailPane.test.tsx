@@ -94,6 +94,12 @@ describe('DetailPane', () => {
     expect(title[0].text).toBe('body: 524,288 bytes (first 262,144 shown), text/plain');
   });
 
+  it('gives a very large binary body its whole size, without claiming a part of it is shown (only hex bytes are)', () => {
+    const e = makeExchange(9, { requestHeaders: [['content-type', 'application/octet-stream']], requestBody: Buffer.alloc(300_000, 0xff) });
+    const [title] = detailLines(e, 'request').filter((l) => l[0]?.text.startsWith('body:'));
+    expect(title[0].text).toBe('body: 300,000 bytes, application/octet-stream, binary');
+  });
+
   it('wraps long header values to the width instead of hiding them', () => {
     const e = makeExchange(10, { requestHeaders: [['x-long', 'v'.repeat(150)]] });
     const frame = frameOf(e, 'request', { width: 60 });
