@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { memoryAuthStore } from '../../relay-server/auth.js';
 import { startListen } from '../helpers/cli.js';
@@ -68,5 +69,26 @@ describe.skipIf(!CADDY && !inCi)('behind Caddy with the shipped Caddyfile', () =
     expect(tooLarge.status, caddy.log()).toBe(413);
     expect(tooLarge.headers['x-hooktunnel-error']).toBe('body_too_large');
     expect(app.received).toHaveLength(1);
+  });
+
+  it('adds no Accept-Encoding the sender did not send, and passes a gzip answer on as the app wrote it', { timeout: 60_000 }, async () => {
+    if (!CADDY) throw new Error('caddy is not installed, and CI is set: install it (apt-get install -y caddy), as .ci/run should');
+    const gzipped = gzipSync('{"ok":true}');
+    const app = await startLocalApp((_req, res) => res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Type': 'application/json' }).end(gzipped));
+    onCleanup(() => app.close());
+    const { url: relayUrl } = await startRelay({ trustProxy: ['127.0.0.1'], auth: memoryAuthStore(['caddy-token']), requireToken: true });
+    const ports = { https: await freePort(), http: await freePort(), relay: Number(new URL(relayUrl).port) };
+    const host = `localhost:${ports.https}`;
+    const caddy = await startCaddy(caddyfile(ports), host, ports.https);
+    const listen = await startListen([String(app.port), '--relay', `https://${host}`, '--name', 'caddy-gzip', '--no-store'], listenEnv('caddy-token'));
+    onCleanup(() => listen.stop());
+
+    // The sender asks for no coding (https.request sends no Accept-Encoding).
+    const reply = await httpsRequest(`${listen.url}/webhook`, { body: Buffer.from('{}'), headers: { 'Content-Type': 'application/json' } });
+    expect(reply.status, caddy.log()).toBe(200);
+    const sent = app.received[0].rawHeaders.filter((_, i) => i % 2 === 0).map((name) => name.toLowerCase());
+    expect(sent).not.toContain('accept-encoding');
+    expect(reply.headers['content-encoding']).toBe('gzip');
+    expect(reply.body.equals(gzipped)).toBe(true);
   });
 });
