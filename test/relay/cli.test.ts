@@ -48,6 +48,28 @@ async function relayCli(args: string[], env: Record<string, string>): Promise<Re
   return { child, url, stderr: () => stderr, exit };
 }
 
+/** Runs `hooktunnel relay <args>` expecting it to exit; a relay that starts listening instead fails the test at once. */
+async function relayRefuses(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('HOOKTUNNEL_')));
+  const child = spawn(process.execPath, [BIN, 'relay', '--port', '0', ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  onCleanup(async () => {
+    child.kill('SIGKILL');
+    await exit;
+  });
+  const listening = new Promise<never>((_resolve, reject) => {
+    let stdout = '';
+    child.stdout!.setEncoding('utf8').on('data', (text: string) => {
+      stdout += text;
+      if (stdout.includes('listening on')) reject(new Error(`relay ${args.join(' ')} started instead of refusing: ${stdout}`));
+    });
+  });
+  const code = await Promise.race([exit, listening]);
+  return { code, stderr };
+}
+
 describe('the anonymous binding rule', () => {
   it('exits 2 with a hint instead of listening on a public address without a token', async () => {
     const h = home();
@@ -78,6 +100,31 @@ describe('the anonymous binding rule', () => {
     const local = `http://127.0.0.1:${new URL(withToken.url).port}`;
     expect((await upgrade(local)).status).toBe(401);
     expect((await upgrade(local, { Authorization: 'Bearer tok2' })).status).toBe(101);
+  });
+});
+
+describe('the public address flags', () => {
+  it('refuse a --public-url without http(s)://, a --domain that is not a host name, and a --trust-proxy that is not an IP (exit 2)', async () => {
+    const h = home();
+    const env = { ...h.env, HOOKTUNNEL_RELAY_TOKENS: 'tok1' };
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [['--public-url', 'hooks.example.com'], {}, /--public-url "hooks\.example\.com" must be an http:\/\/ or https:\/\/ URL/],
+      [[], { HOOKTUNNEL_PUBLIC_URL: 'hooks.example.com' }, /--public-url "hooks\.example\.com" \(from HOOKTUNNEL_PUBLIC_URL\) must be/],
+      [['--domain', 'https://hooks.example.com'], {}, /--domain "https:\/\/hooks\.example\.com" must be a host name/],
+      [['--domain', 'hooks.example.com:8443'], {}, /--domain "hooks\.example\.com:8443" must be a host name/],
+      [['--trust-proxy', '127.0.0.1,localhost'], {}, /--trust-proxy "127\.0\.0\.1,localhost": "localhost" is not an IP address/],
+    ];
+    for (const [flags, extra, message] of cases) {
+      const result = await relayRefuses(flags, { ...env, ...extra });
+      expect(result.stderr).toMatch(message);
+      expect(result.code).toBe(2);
+    }
+  });
+
+  it('accept the forms the docs use', async () => {
+    const h = home();
+    const relay = await relayCli(['--public-url', 'https://hooks.example.com/', '--domain', 'Hooks.Example.com', '--trust-proxy', '127.0.0.1, ::1', '--quiet'], { ...h.env, HOOKTUNNEL_RELAY_TOKENS: 'tok1' });
+    expect(relay.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 });
 

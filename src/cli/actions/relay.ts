@@ -1,6 +1,6 @@
 // Runs `hooktunnel relay`: opens its state, decides who may connect, serves until SIGTERM/SIGINT (a second one stops at once).
 
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIP, isIPv4, isIPv6 } from 'node:net';
 import { RedisRefused } from '../../../relay-server/cluster/load-redis.js';
 import { createRelay } from '../../../relay-server/relay.js';
 import { holdYoungGeneration } from '../../../relay-server/young-generation.js';
@@ -34,6 +34,28 @@ function exposedBy(flags: RelayFlags): string | undefined {
   return undefined;
 }
 
+/**
+ * --public-url, --domain and --trust-proxy as the relay uses them, or a usage error: a value it would take as it is but
+ * never match (a proxy named "localhost") or turn into URLs no sender can use ("hooks.example.com/t/<id>").
+ */
+function checkPublicAddress(flags: RelayFlags): void {
+  if (flags.publicUrl !== undefined) {
+    const url = URL.canParse(flags.publicUrl) ? new URL(flags.publicUrl) : undefined;
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+      throw usageError(`--public-url "${flags.publicUrl}" must be an http:// or https:// URL`, 'for example --public-url https://hooks.example.com');
+    }
+  }
+  // Matched against the Host of each request without its port, so a scheme, a path or a port would never match.
+  if (flags.domain !== undefined && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(flags.domain)) {
+    throw usageError(`--domain "${flags.domain}" must be a host name, without scheme, port or path`, 'for example --domain hooks.example.com (tunnels at https://<id>.hooks.example.com)');
+  }
+  // Compared with the address each connection comes from: a host name or a range would never match.
+  const notIp = flags.trustProxy?.split(',').map((s) => s.trim()).filter(Boolean).find((address) => isIP(address) === 0);
+  if (notIp !== undefined) {
+    throw usageError(`--trust-proxy "${flags.trustProxy}": "${notIp}" is not an IP address`, 'list the proxy\'s own addresses as the relay sees them, for example --trust-proxy 127.0.0.1 or 127.0.0.1,::1');
+  }
+}
+
 export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   holdYoungGeneration();
   releaseMemoryWhenIdle();
@@ -44,6 +66,7 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = proce
   const port = parsePort(flags.port, '--port', '8080');
   const adminPort = flags.adminPort === undefined ? undefined : parsePort(flags.adminPort, '--admin-port', '9090');
   const cluster = clusterOptions(flags);
+  checkPublicAddress(flags);
   const envTokens = parseTokenList(env.HOOKTUNNEL_RELAY_TOKENS);
   const fileTokens = flags.tokenFile ? watchTokenFile(flags.tokenFile) : undefined;
   const db = RelayDb.open(flags.dataDir ?? defaultRelayDataDir(env));
