@@ -119,5 +119,20 @@ describe.skipIf(!NGINX && !inCi)('behind nginx with the shipped config', () => {
     expect(redirect.status).toBe(301);
     expect(redirect.location).toMatch(/^https:\/\//);
     expect(await plain('/.well-known/acme-challenge/token-123')).toMatchObject({ status: 200, body: 'token-123.key-authorization' });
+
+    // The relay's head limits apply, not nginx's smaller defaults (8k per line): a 12 KiB header (a long signature) and
+    // an 8 KiB URL, both within --max-header-size and --max-url, reach the app; one over them gets the relay's answer.
+    const path = `/t/behind-nginx/${'p'.repeat(8192 - '/t/behind-nginx/'.length)}`;
+    const signature = 's'.repeat(12 * 1024);
+    const longSignature = await httpsRequest(`${listen.url}/webhook`, { body: Buffer.from('x'), headers: { 'X-Signature': signature } });
+    expect(longSignature.status, nginx.errorLog()).toBe(200);
+    expect(app.received.at(-1)!.rawHeaders).toContain(signature);
+    const within = await httpsRequest(`${publicBase}${path}`, { body: Buffer.from('x') });
+    expect(within.status, nginx.errorLog()).toBe(200);
+    expect(app.received.at(-1)!.url).toBe(path.slice('/t/behind-nginx'.length));
+    const longUrl = await httpsRequest(`${publicBase}${path}p`, { body: Buffer.from('x') });
+    expect([longUrl.status, longUrl.headers['x-hooktunnel-error']], nginx.errorLog()).toEqual([414, 'uri_too_long']);
+    const bigHeader = await httpsRequest(`${listen.url}/webhook`, { body: Buffer.from('x'), headers: { 'X-Signature': 's'.repeat(17 * 1024) } });
+    expect([bigHeader.status, bigHeader.headers['x-hooktunnel-error']], nginx.errorLog()).toEqual([431, 'headers_too_large']);
   });
 });
