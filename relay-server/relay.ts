@@ -317,7 +317,7 @@ export function createRelay(options: RelayOptions): Relay {
       if (stopping) return stopping;
       drained ??= new Promise<void>((resolve) => {
         draining = true;
-        log(`draining: ${active} requests in flight, up to ${limits.drainTimeoutMs / 1000} s`);
+        log(`draining: ${active} request${active === 1 ? '' : 's'} in flight, up to ${limits.drainTimeoutMs / 1000} s`);
         onIdle = resolve;
         drainTimer = setTimeout(resolve, limits.drainTimeoutMs);
         if (active === 0) resolve();
