@@ -65,6 +65,8 @@ export function App({ model, onCopy, onOpen, onSuspend, onQuit, frameMs, size }:
   const scrollKey = `${selected?.id}:${tab}`;
   const maxScroll = Math.max(0, (lines?.length ?? 0) - layout.detailRows);
   const scroll = detailScroll.key === scrollKey ? clamp(detailScroll.value, 0, maxScroll) : 0;
+  // Forgotten once another exchange or tab is shown: coming back must not reopen at the old line.
+  useEffect(() => setDetailScroll((prev) => (prev.key === scrollKey ? prev : { key: scrollKey, value: 0 })), [scrollKey]);
   // Functional updates: keys that arrive before the next frame must each count.
   const scrollBy = (delta: number) => {
     const key = `${selected?.id}:${tabNow.current}`;

@@ -245,6 +245,26 @@ describe('App', () => {
     await waitForFrame(ui.lastFrame, 'POST /hooks/1');
   });
 
+  it('opens the detail at the top again after another exchange was selected in between', async () => {
+    const body = JSON.stringify(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`key${i}`, i])));
+    const long = { responseBody: Buffer.from(body), responseHeaders: [['content-type', 'application/json']] as [string, string][] };
+    const model = new FakeModel().seed([makeExchange(1, long), makeExchange(2, long)]);
+    const ui = setup(model);
+    unmount = ui.unmount;
+    await waitForFrame(ui.lastFrame, 'content-type: application/json');
+    await ui.press(KEY.enter, KEY.tab);
+    await waitForFrame(ui.lastFrame, '"key0": 0');
+    await ui.press(...Array<string>(10).fill('j'));
+    await waitForNoFrame(ui.lastFrame, '"key0": 0');
+    // Back to the list, down to the other exchange and up again.
+    await ui.press(KEY.escape, 'j');
+    await waitForFrame(ui.lastFrame, '"key0": 0');
+    await ui.press('k');
+    await waitFor(() => ui.rowOf('/hooks/2').startsWith('›'), ui.frame);
+    await waitForFrame(ui.lastFrame, '"key0": 0');
+    expect(ui.frame()).not.toMatch(/lines 11-/);
+  });
+
   it('c copies a curl command, o opens the public URL, q quits', async () => {
     const model = new FakeModel().seed([makeExchange(1, { path: "/it's" })]);
     const ui = setup(model);
