@@ -65,8 +65,11 @@ export function App({ model, onCopy, onOpen, onSuspend, onQuit, frameMs, size }:
   const scrollKey = `${selected?.id}:${tab}`;
   const maxScroll = Math.max(0, (lines?.length ?? 0) - layout.detailRows);
   const scroll = detailScroll.key === scrollKey ? clamp(detailScroll.value, 0, maxScroll) : 0;
-  // Forgotten once another exchange or tab is shown: coming back must not reopen at the old line.
-  useEffect(() => setDetailScroll((prev) => (prev.key === scrollKey ? prev : { key: scrollKey, value: 0 })), [scrollKey]);
+  // Forgotten once another exchange or tab is shown: coming back must not reopen at the old line. Only a scrolled
+  // state is reset, so following a stream of new exchanges costs no extra frame.
+  useEffect(() => {
+    if (detailScroll.key !== scrollKey && detailScroll.value !== 0) setDetailScroll({ key: scrollKey, value: 0 });
+  }, [scrollKey, detailScroll]);
   // Functional updates: keys that arrive before the next frame must each count.
   const scrollBy = (delta: number) => {
     const key = `${selected?.id}:${tabNow.current}`;
@@ -182,7 +185,7 @@ export function App({ model, onCopy, onOpen, onSuspend, onQuit, frameMs, size }:
         />
       ) : null}
       <FilterBar filter={filter} editing={editing} message={actions.message} following={nav.following} position={position} />
-      <Footer width={columns} editing={editing} following={nav.following} />
+      <Footer width={columns} editing={editing} following={nav.following} publicUrl={feed.info.mode !== 'inspect'} />
     </Box>
   );
 }
