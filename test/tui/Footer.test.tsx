@@ -36,4 +36,9 @@ describe('Footer', () => {
       'type to filter, or provider:stripe event:invoice status:5xx sig:invalid failed · Enter keep · Esc clear · Ctrl-C quit',
     );
   });
+
+  it('leaves o open out without a public URL (inspect)', () => {
+    expect(footerText(300, false)).toContain('o open');
+    expect(footerText(300, false, true, false)).not.toContain('o open');
+  });
 });
