@@ -3,10 +3,11 @@
 
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ERROR_HEADER, ERROR_STATUS, type ErrorCode } from '../src/protocol.js';
+import { ERROR_HEADER, ERROR_STATUS, UPGRADE_DROPPED_HINT, type ErrorCode } from '../src/protocol.js';
 
 const HINTS: Partial<Record<ErrorCode, string>> = {
   tunnel_not_found: 'Check the URL; run `hooktunnel listen` to open a tunnel.',
+  upgrade_required: UPGRADE_DROPPED_HINT,
   tunnel_offline: 'The developer\'s hooktunnel is not connected right now; retry after Retry-After seconds.',
   tunnel_disconnected: 'The developer\'s hooktunnel disconnected while handling this request; retry.',
   local_unreachable: 'Start the local app, or point `hooktunnel listen` at the port it listens on.',

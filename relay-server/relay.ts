@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { PROTOCOL_VERSION } from '../src/protocol.js';
+import { CONNECT_PATH, PROTOCOL_VERSION } from '../src/protocol.js';
 import { handleAdmin, type AdminState } from './admin.js';
 import { createAddressing } from './addressing.js';
 import { createCluster } from './cluster/cluster.js';
@@ -233,6 +233,12 @@ export function createRelay(options: RelayOptions): Relay {
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('hooktunnel relay. Tunnels live under /t/<id>/. See `hooktunnel listen --help`.\n');
       return;
+    }
+    if (path === CONNECT_PATH) {
+      // A client's handshake that lost its Upgrade header on the way: a proxy in front that does not pass it on.
+      res.setHeader('Upgrade', 'websocket');
+      const message = `${CONNECT_PATH} is where tunnel clients connect, with "Upgrade: websocket", which this request came without`;
+      return sendError(req, res, { code: 'upgrade_required', message }, !req.complete);
     }
     sendError(req, res, { code: 'tunnel_not_found', message: `nothing at ${path}; tunnel URLs look like /t/<id>/` }, !req.complete);
   }

@@ -24,6 +24,8 @@ export const ERROR_STATUS = {
   /** The sender did not finish its request head or body in time (slowloris guard, --request-timeout). */
   request_timeout: 408,
   unsupported_version: 426,
+  /** A request to the clients' WebSocket endpoint without `Upgrade: websocket`: a proxy in front dropped it. */
+  upgrade_required: 426,
   unauthorized: 401,
   name_taken: 409,
   protocol_error: 400,
@@ -33,6 +35,10 @@ export const ERROR_STATUS = {
   queue_full: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** What `upgrade_required` means for whoever runs the relay: said by the relay's answer and by the client alike. */
+export const UPGRADE_DROPPED_HINT =
+  'a proxy in front of the relay does not pass the WebSocket Upgrade and Connection headers on (nginx: proxy_set_header Upgrade and Connection, as in the shipped nginx.conf; see docs/self-host.md)';
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(ERROR_STATUS, value);

@@ -95,6 +95,13 @@ describe('error pages', () => {
     expect(elsewhere).toMatch(/x-hooktunnel-error: tunnel_not_found/i);
   });
 
+  it('answers 426 upgrade_required to the clients\' endpoint reached without Upgrade (a proxy dropped it), naming the fix', async () => {
+    const { url } = await startRelay();
+    const reply = await send(`${url}/_hooktunnel/connect`, { method: 'GET' });
+    expect([reply.status, reply.headers['x-hooktunnel-error'], reply.headers.upgrade]).toEqual([426, 'upgrade_required', 'websocket']);
+    expect(reply.body.toString()).toContain('a proxy in front of the relay does not pass the WebSocket Upgrade and Connection headers on');
+  });
+
   it('answers Expect: 100-continue with the refusal, not "go on", so a refused body is never uploaded; an accepted one gets 100 first', async () => {
     const { url } = await startRelay();
     const head = (path: string) => `POST ${path} HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n`;
