@@ -23,7 +23,7 @@ const PREVIEW_BYTES = 32;
 export const MAX_VIEW_BYTES = MAX_DECODED_BYTES;
 
 /** The first `limit` bytes, cut back to a UTF-8 character boundary so a text body does not turn "binary". */
-export function utf8Head(body: Buffer, limit: number): Buffer {
+function utf8Head(body: Buffer, limit: number): Buffer {
   if (body.length <= limit) return body;
   let end = limit;
   // Continuation bytes are 10xxxxxx; a character is at most 4 bytes.
@@ -37,25 +37,30 @@ export function hexPreview(bytes: Buffer): string {
   return bytes.length > PREVIEW_BYTES ? `${hex} …` : hex;
 }
 
-/** `gzip`: the headers say gzip (isGzip); the body is shown inflated when it really is. */
-export function viewBody(bytes: Buffer, contentType = '', gzip = false): BodyView {
+/**
+ * `gzip`: the headers say gzip (isGzip); the body is shown inflated when it really is. Past `limit` bytes (the TUI's
+ * pane takes less than a page) only the first are shown, and the summary says so.
+ */
+export function viewBody(bytes: Buffer, contentType = '', gzip = false, limit = MAX_VIEW_BYTES): BodyView {
   const type = contentType.split(';')[0].trim().toLowerCase();
   const size = `${bytes.length.toLocaleString('en-US')} bytes`;
   if (bytes.length === 0) return { kind: 'empty', lines: [], summary: 'empty' };
   const inflated = gzip ? gunzipBounded(bytes) : null;
   if (inflated) {
-    const inner = viewBody(inflated, contentType);
+    const inner = viewBody(inflated, contentType, false, limit);
     return { ...inner, summary: `${size} gzip → ${inner.summary}` };
   }
   if (gzip) {
     // Not really gzip, cut short, or a bomb past the bound: say so, then show the bytes as they are.
-    const raw = viewBody(bytes, contentType);
+    const raw = viewBody(bytes, contentType, false, limit);
     return { ...raw, summary: `${raw.summary} (labelled gzip, but does not inflate within ${MAX_DECODED_BYTES / 1024 / 1024} MiB: shown as stored)` };
   }
-  if (bytes.length > MAX_VIEW_BYTES) {
-    const shown = utf8Head(bytes, MAX_VIEW_BYTES);
-    const part = viewBody(shown, contentType);
-    return { ...part, summary: part.summary.replace(/^[\d,]+ bytes/, `${size} (first ${shown.length.toLocaleString('en-US')} shown)`) };
+  if (bytes.length > limit) {
+    const shown = utf8Head(bytes, limit);
+    const part = viewBody(shown, contentType, false, limit);
+    // A binary body shows only its first bytes in hex, whatever part of it was read.
+    const cut = part.kind === 'binary' ? '' : ` (first ${shown.length.toLocaleString('en-US')} shown)`;
+    return { ...part, summary: part.summary.replace(/^[\d,]+ bytes/, `${size}${cut}`) };
   }
   const label = type ? `${size}, ${sanitize(type)}` : size;
   if (!isUtf8(bytes)) {

@@ -4,7 +4,7 @@ import { headerValueText } from '../http-headers.js';
 import { formatDuration } from '../duration.js';
 import { headerValue, type Exchange, type HeaderPairs } from '../exchange.js';
 import { isGzip } from '../gzip-body.js';
-import { utf8Head, viewBody } from '../output/body-view.js';
+import { viewBody } from '../output/body-view.js';
 import { formatDateTime } from '../output/format.js';
 import { sanitize } from '../sanitize.js';
 import { colourJsonLine } from './json-colour.js';
@@ -40,14 +40,9 @@ function headerLines(headers: HeaderPairs): StyledLine[] {
 }
 
 function bodyLines(body: Buffer, headers: HeaderPairs, sha256: string | null): StyledLine[] {
-  const shown = utf8Head(body, BODY_VIEW_LIMIT);
-  const view = viewBody(shown, headerValue(headers, 'content-type'), isGzip(headers));
   if (body.length === 0) return [line('(empty body)', { dim: true })];
-  const bytes = (n: number) => n.toLocaleString('en-US');
-  // viewBody saw only the head, so its size is the head's: say both (a binary body shows its first bytes in hex only).
-  const part = view.kind === 'binary' ? '' : ` (first ${bytes(shown.length)} shown)`;
-  const summary = shown === body ? view.summary : view.summary.replace(/^[\d,]+ bytes/, `${bytes(body.length)} bytes${part}`);
-  const title = line(`body: ${summary}${sha256 ? `, sha256 ${sha256.slice(0, 16)}…` : ''}`, { dim: true });
+  const view = viewBody(body, headerValue(headers, 'content-type'), isGzip(headers), BODY_VIEW_LIMIT);
+  const title = line(`body: ${view.summary}${sha256 ? `, sha256 ${sha256.slice(0, 16)}…` : ''}`, { dim: true });
   const lines = view.kind === 'json' ? view.lines.map(colourJsonLine) : view.lines.map((text) => line(text));
   return [title, ...lines];
 }
