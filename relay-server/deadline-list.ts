@@ -4,6 +4,8 @@
 // every request of a tunnel waits the same time, arrival order is deadline order: an intrusive doubly linked list gives
 // O(1) add and remove with no allocation, and one timer, armed for the oldest entry, is all the list needs.
 
+import { MAX_TIMER_MS } from '../src/long-timeout.js';
+
 /** Something that can time out; the list links it in place (no wrapper object per entry). */
 export interface Deadline {
   /** performance.now() at which it expires; set by the list. */
@@ -15,9 +17,6 @@ export interface Deadline {
   /** Called once when the time is up (the entry is already out of the list). */
   expire(): void;
 }
-
-/** The longest delay a Node timer takes (2^31 - 1 ms, about 24.8 days); a longer one fires after 1 ms with a warning. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class DeadlineList {
   private head: Deadline | undefined;

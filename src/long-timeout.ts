@@ -2,8 +2,8 @@
 // user's `--timeout 30d` gave up immediately instead of never in practice. This timer re-arms until the whole
 // delay has passed.
 
-/** The longest delay setTimeout keeps. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The longest delay a Node timer takes (2^31 - 1 ms, about 24.8 days); a longer one fires after 1 ms with a warning. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface LongTimeout {
   clear(): void;

@@ -172,8 +172,8 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
       const status = res.statusCode ?? 0;
       const relayError = res.headers['x-hooktunnel-error'];
       failure = `relay refused the connection: ${status} ${relayError ?? res.statusMessage}`;
-      // No hooktunnel error code: the answer came from something else (a proxy in front, or not a relay at all).
       if (relayError === 'upgrade_required') failure += `: ${UPGRADE_DROPPED_HINT}`;
+      // No hooktunnel error code: the answer came from something else (a proxy in front, or not a relay at all).
       else if (!relayError && status >= 502 && status <= 504) failure += ' (from a proxy in front of it: is the relay behind it running?)';
       else if (!relayError && status !== 401 && status !== 403) failure += `: ${this.options.relayUrl} does not look like a hooktunnel relay`;
       if (status === 401 || status === 403) fatal = new Error(`${failure}; check --token or HOOKTUNNEL_TOKEN`);
