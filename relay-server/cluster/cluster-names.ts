@@ -2,7 +2,7 @@
 // any node's --data-dir.
 
 import type { Redis } from 'ioredis';
-import { loadRedis, refusalOf, shownRedisUrl } from './load-redis.js';
+import { connectOutcome, loadRedis, RedisRefused, shownRedisUrl } from './load-redis.js';
 import { redisKeys } from './redis-keys.js';
 import { DROP_STREAM_SOURCE } from './stream-queue.js';
 
@@ -18,18 +18,11 @@ async function withRedis<T>(url: string, use: (redis: Redis) => Promise<T>): Pro
   // ioredis's connect() only says "Connection is closed."; the reason (ECONNREFUSED, WRONGPASS, ...) is an error event.
   let reason: Error | undefined;
   redis.on('error', (error: Error) => (reason ??= error));
-  try {
-    await redis.connect();
-  } catch (error) {
+  const failure = await connectOutcome(redis.connect(), () => reason);
+  if (failure) {
     redis.disconnect();
-    const refused = refusalOf(reason);
-    if (refused) throw new Error(`Redis at ${shownRedisUrl(url)} ${refused}`);
-    throw new Error(`could not reach Redis at ${shownRedisUrl(url)}: ${(reason ?? (error as Error)).message}`);
-  }
-  const refused = refusalOf(reason);
-  if (refused) {
-    redis.disconnect();
-    throw new Error(`Redis at ${shownRedisUrl(url)} ${refused}`);
+    const shown = shownRedisUrl(url);
+    throw new Error(failure instanceof RedisRefused ? `Redis at ${shown} ${failure.message}` : `could not reach Redis at ${shown}: ${failure.message}`);
   }
   try {
     return await use(redis);

@@ -45,3 +45,21 @@ export function refusalOf(error: Error | undefined): string | undefined {
   if (/DB index is out of range/i.test(message)) return `has no such database (${message})`;
   return undefined;
 }
+
+/**
+ * How an ioredis connect() went, told by the 'error' event it raised (its rejection only says "Connection is
+ * closed."): a RedisRefused, an Error with the network's reason, or undefined when connected. A missing database is
+ * a refusal even though connect() resolves (ioredis goes on in database 0).
+ */
+export async function connectOutcome(connecting: Promise<unknown>, lastError: () => Error | undefined): Promise<Error | undefined> {
+  let thrown: Error | undefined;
+  try {
+    await connecting;
+  } catch (error) {
+    thrown = error as Error;
+  }
+  const reason = lastError() ?? thrown;
+  const refused = refusalOf(reason);
+  if (refused) return new RedisRefused(refused);
+  return thrown ? new Error((reason ?? thrown).message) : undefined;
+}

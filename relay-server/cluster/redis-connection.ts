@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis, RedisOptions } from 'ioredis';
 import { REDIS_COMMAND_TIMEOUT_MS } from './cluster-options.js';
-import { loadRedis, RedisRefused, refusalOf, shownRedisUrl } from './load-redis.js';
+import { connectOutcome, loadRedis, RedisRefused, refusalOf, shownRedisUrl } from './load-redis.js';
 
 /**
  * How often the node PINGs Redis. A Redis that stops answering (stalled, or a network that drops packets) keeps its TCP
@@ -123,20 +123,12 @@ export class RedisConnection {
    */
   async connect(): Promise<void> {
     this.lastError = undefined;
-    try {
-      await Promise.all([this.command.connect(), this.subscriber.connect()]);
-    } catch (error) {
-      const reason = this.lastError ?? (error as Error);
-      const refused = refusalOf(reason);
-      if (refused) throw new RedisRefused(refused);
-      this.saidReason = reason.message;
-      throw new Error(reason.message);
-    } finally {
-      this.starting = false;
-    }
-    // A database the server does not have is an error event before 'ready': ioredis then goes on in database 0.
-    const refused = refusalOf(this.lastError);
-    if (refused) throw new RedisRefused(refused);
+    const failure = await connectOutcome(Promise.all([this.command.connect(), this.subscriber.connect()]), () => this.lastError);
+    this.starting = false;
+    if (!failure) return;
+    // An outage's reason is said once, here, by the caller: not again by the reconnect loop.
+    if (!(failure instanceof RedisRefused)) this.saidReason = failure.message;
+    throw failure;
   }
 
   async run(s: Script, keys: string[], args: (string | number | Buffer)[]): Promise<unknown> {
