@@ -45,19 +45,24 @@ async function startCaddy(config: string, host: string, httpsPort: number): Prom
   return { log: () => log };
 }
 
+/** A token relay behind Caddy running the shipped Caddyfile, and a `listen` reaching it through Caddy as `name`. */
+async function behindCaddy(appPort: number, name: string) {
+  const { url: relayUrl } = await startRelay({ trustProxy: ['127.0.0.1'], auth: memoryAuthStore(['caddy-token']), requireToken: true });
+  const ports = { https: await freePort(), http: await freePort(), relay: Number(new URL(relayUrl).port) };
+  const host = `localhost:${ports.https}`;
+  const caddy = await startCaddy(caddyfile(ports), host, ports.https);
+  const listen = await startListen([String(appPort), '--relay', `https://${host}`, '--name', name, '--no-store'], listenEnv('caddy-token'));
+  onCleanup(() => listen.stop());
+  return { caddy, listen, host };
+}
+
 // In CI a missing Caddy is a failure (.ci/run installs it); on a laptop without it the test is skipped.
 describe.skipIf(!CADDY && !inCi)('behind Caddy with the shipped Caddyfile', () => {
   it('opens a tunnel through it, passes a 20 MiB webhook byte for byte, and prints an https:// URL', { timeout: 60_000 }, async () => {
     if (!CADDY) throw new Error('caddy is not installed, and CI is set: install it (apt-get install -y caddy), as .ci/run should');
     const app = await startLocalApp((_req, res, body) => res.end(sha256(body)));
     onCleanup(() => app.close());
-    const { url: relayUrl } = await startRelay({ trustProxy: ['127.0.0.1'], auth: memoryAuthStore(['caddy-token']), requireToken: true });
-    const ports = { https: await freePort(), http: await freePort(), relay: Number(new URL(relayUrl).port) };
-    const host = `localhost:${ports.https}`;
-    const caddy = await startCaddy(caddyfile(ports), host, ports.https);
-
-    const listen = await startListen([String(app.port), '--relay', `https://${host}`, '--name', 'behind-caddy', '--no-store'], listenEnv('caddy-token'));
-    onCleanup(() => listen.stop());
+    const { caddy, listen, host } = await behindCaddy(app.port, 'behind-caddy');
     expect(listen.url).toBe(`https://${host}/t/behind-caddy`);
 
     const body = randomBytes(20 * 1024 * 1024);
@@ -76,12 +81,7 @@ describe.skipIf(!CADDY && !inCi)('behind Caddy with the shipped Caddyfile', () =
     const gzipped = gzipSync('{"ok":true}');
     const app = await startLocalApp((_req, res) => res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Type': 'application/json' }).end(gzipped));
     onCleanup(() => app.close());
-    const { url: relayUrl } = await startRelay({ trustProxy: ['127.0.0.1'], auth: memoryAuthStore(['caddy-token']), requireToken: true });
-    const ports = { https: await freePort(), http: await freePort(), relay: Number(new URL(relayUrl).port) };
-    const host = `localhost:${ports.https}`;
-    const caddy = await startCaddy(caddyfile(ports), host, ports.https);
-    const listen = await startListen([String(app.port), '--relay', `https://${host}`, '--name', 'caddy-gzip', '--no-store'], listenEnv('caddy-token'));
-    onCleanup(() => listen.stop());
+    const { caddy, listen } = await behindCaddy(app.port, 'caddy-gzip');
 
     // The sender asks for no coding (https.request sends no Accept-Encoding).
     const reply = await httpsRequest(`${listen.url}/webhook`, { body: Buffer.from('{}'), headers: { 'Content-Type': 'application/json' } });
