@@ -173,7 +173,7 @@ export class TunnelGate {
       connection.tokenKey = tokenKey;
       connection.ack = hello.ack;
       if (limits.ratePerSecond > 0) connection.bucket = new TokenBucket(limits.ratePerSecond, limits.rateBurst);
-      registry.attach(connection, claim.resumeToken);
+      registry.attach(connection, claim);
       connection.startHeartbeat(limits.heartbeatIntervalMs, limits.heartbeatTimeoutMs);
       ws.send(encode(MessageType.Welcome, 0, { tunnelId: claim.id, url, resumeToken: claim.resumeToken, maxBodyBytes: limits.maxBodyBytes }));
       log(`tunnel ${claim.id} opened from ${ip}${record ? ` (${record.label})` : ''} → ${url}${hello.ack ? ' (acknowledge mode)' : ''}`);

@@ -6,14 +6,16 @@ import { memoryResumeStore, type ResumeStore } from './resume-store.js';
 import type { TunnelConnection } from './tunnel-connection.js';
 
 export type Claim =
-  | { ok: true; id: string; resumeToken: string; displaced?: TunnelConnection }
+  /** `random`: the relay handed the id out (see Reservation.random), kept with its reservation by attach(). */
+  | { ok: true; id: string; resumeToken: string; random: boolean; displaced?: TunnelConnection }
   | { ok: false; code: string; message: string; fatal: boolean };
 
 /**
- * Why a token client may not take a known id that no token owns: with tokens, every name is bound to the token that
- * claimed it, so such an id is another client's random one (or a name claimed before the relay had tokens). Its URL
- * is no secret (it sits in a provider's webhook settings); taking it by name would displace that client and take the
- * requests queued for it. Its resume token brings it back; `relay name release` frees a name at once.
+ * Why a client may not take another client's random id by name, on any relay: its URL is no secret (it sits in a
+ * provider's webhook settings), and taking it would displace that client and take the requests queued for it. Its
+ * resume token brings it back. With tokens the same goes for any known id no token owns: every name is bound to the
+ * token that claimed it, so such an id is a random one (or a name claimed before the relay had tokens, which
+ * `relay name release` frees at once).
  */
 export const anotherClientsId = (name: string) =>
   `name "${name}" is the URL of another client's tunnel on this relay, and only that client can come back on it; pick another --name`;
@@ -116,6 +118,10 @@ export class TunnelRegistry {
       if (problem) return { ok: false, code: 'bad_name', message: problem, fatal: true };
       const holder = this.connected.get(hello.name);
       const ownsIt = resumed?.tunnelId === hello.name;
+      // Before --force is looked at: it takes names over, never a random id (see anotherClientsId).
+      if (!ownsIt && this.resume.isRandom(hello.name, now)) {
+        return { ok: false, code: 'name_reserved', message: anotherClientsId(hello.name), fatal: true };
+      }
       if (holder && !ownsIt && !hello.force) {
         return {
           ok: false,
@@ -124,17 +130,19 @@ export class TunnelRegistry {
           fatal: true,
         };
       }
-      return { ok: true, id: hello.name, resumeToken: ownsIt ? resumeToken : randomBytes(24).toString('base64url'), displaced: holder };
+      // Its own client naming its random id (resume token in hand) must not turn it into a name others can --force.
+      const random = ownsIt && resumed.random;
+      return { ok: true, id: hello.name, resumeToken: ownsIt ? resumeToken : randomBytes(24).toString('base64url'), random, displaced: holder };
     }
-    if (resumed) return { ok: true, id: resumed.tunnelId, resumeToken, displaced: this.connected.get(resumed.tunnelId) };
+    if (resumed) return { ok: true, id: resumed.tunnelId, resumeToken, random: resumed.random, displaced: this.connected.get(resumed.tunnelId) };
     let id = randomTunnelId();
     while (this.knows(id, now)) id = randomTunnelId();
-    return { ok: true, id, resumeToken };
+    return { ok: true, id, resumeToken, random: true };
   }
 
-  attach(connection: TunnelConnection, resumeToken: string): void {
+  attach(connection: TunnelConnection, claim: { resumeToken: string; random: boolean }): void {
     // Saved first: a store that cannot take it (disk full) fails the handshake and leaves nothing half attached.
-    this.resume.save(resumeTokenHash(resumeToken), connection.id, null, connection.ack);
+    this.resume.save(resumeTokenHash(claim.resumeToken), { tunnelId: connection.id, expiresAt: null, random: claim.random }, connection.ack);
     this.connected.set(connection.id, connection);
   }
 

@@ -36,13 +36,13 @@ export async function clusterClaim(
     if ((local || elsewhere) && !ownsIt && !hello.force) {
       return { ok: false, code: 'name_taken', message: `name "${name}" is in use by another connected client; pass --force to take it over`, fatal: true };
     }
-    claim = { ok: true, id: name, resumeToken: ownsIt ? hello.resumeToken! : newResumeToken(), displaced: local };
+    claim = { ok: true, id: name, resumeToken: ownsIt ? hello.resumeToken! : newResumeToken(), random: false, displaced: local };
   } else if (resumed) {
-    claim = { ok: true, id: resumed, resumeToken: hello.resumeToken!, displaced: registry.get(resumed) };
+    claim = { ok: true, id: resumed, resumeToken: hello.resumeToken!, random: false, displaced: registry.get(resumed) };
   } else {
     let id = randomTunnelId();
     while (await directory.known(id)) id = randomTunnelId();
-    claim = { ok: true, id, resumeToken: newResumeToken() };
+    claim = { ok: true, id, resumeToken: newResumeToken(), random: true };
   }
 
   if (tokenKey) {

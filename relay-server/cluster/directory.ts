@@ -150,8 +150,8 @@ export class TunnelDirectory {
   resumeStore(): ResumeStore {
     return {
       find: () => undefined,
-      save: (_hash, id) => {
-        const held = this.held.get(id);
+      save: (_hash, { tunnelId }) => {
+        const held = this.held.get(tunnelId);
         if (held) held.attached = true;
       },
       ackFor: () => undefined,
@@ -161,6 +161,7 @@ export class TunnelDirectory {
       },
       extend: () => {},
       knows: () => false,
+      isRandom: () => false,
       releaseAll: () => {},
       sweep: () => {},
     };

@@ -51,6 +51,12 @@ const MIGRATIONS = [
    CREATE INDEX resume_tunnel ON resume(tunnel_id);`,
   // Acknowledge mode survives the client's absence (and a relay restart): senders get the answer the client asked for.
   `ALTER TABLE resume ADD COLUMN ack TEXT; -- JSON AckSettings from the client's HELLO; NULL: it does not acknowledge`,
+  // Random ids (handed out by the relay) are taken back only with their resume token, never by --name. Rows written
+  // before this column count as named, whatever they look like: a name a client asked for may look random (13 base32
+  // letters, "stripewebhook"), and marking it random would lock its owner out of it after losing the resume token. A
+  // random id among them stays open to --force, as before, until its client stays away past --resume-ttl (a resume
+  // keeps the reservation's kind); ids handed out from now on are marked.
+  `ALTER TABLE resume ADD COLUMN random INTEGER NOT NULL DEFAULT 0; -- 1: the relay handed the id out (listen without --name)`,
 ];
 
 const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

@@ -1,11 +1,12 @@
 // The relay's SQLite state for "nothing lost": the delivery queue and resume tokens, across a reopen (a relay restart).
 
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NewDelivery } from '../../relay-server/delivery-queue.js';
-import { memoryResumeStore, type ResumeStore } from '../../relay-server/resume-store.js';
+import { memoryResumeStore, type Reservation, type ResumeStore } from '../../relay-server/resume-store.js';
 import { RelayDb } from '../../src/relay-state/relay-db.js';
 import { createRelay } from '../../relay-server/relay.js';
 
@@ -17,6 +18,9 @@ function stateDir(): string {
   dirs.push(dir);
   return dir;
 }
+
+/** A reservation for a name a client asked for (the kind these tests do not look at). */
+const named = (tunnelId: string, expiresAt: number | null): Reservation => ({ tunnelId, expiresAt, random: false });
 
 const delivery = (n: number, overrides: Partial<NewDelivery> = {}): NewDelivery => ({
   deliveryId: `d${n}`,
@@ -78,34 +82,34 @@ describe.each([
 ] as [string, () => ResumeStore][])('resume store (%s)', (_name, make) => {
   it('finds an id by token hash, keeps it while connected and for the TTL after, and for as long as requests wait', () => {
     const store = make();
-    store.save('h1', 'abc', null);
-    expect(store.find('h1')).toEqual({ tunnelId: 'abc', expiresAt: null });
+    store.save('h1', named('abc', null));
+    expect(store.find('h1')).toEqual(named('abc', null));
     expect(store.knows('abc', 1e12)).toBe(true);
     store.release('abc', 5_000);
     expect(store.knows('abc', 4_999)).toBe(true);
     expect(store.knows('abc', 5_000)).toBe(false);
     store.extend('abc', 9_000);
     store.extend('abc', 7_000);
-    expect(store.find('h1')).toEqual({ tunnelId: 'abc', expiresAt: 9_000 });
+    expect(store.find('h1')).toEqual(named('abc', 9_000));
     store.sweep(9_000);
     expect(store.find('h1')).toBeUndefined();
   });
 
   it('keeps one token per id, and on a restart treats ids that were connected as just disconnected', () => {
     const store = make();
-    store.save('old', 'abc', null);
-    store.save('new', 'abc', null);
+    store.save('old', named('abc', null));
+    store.save('new', named('abc', null));
     expect(store.find('old')).toBeUndefined();
-    store.save('h2', 'xyz', 1_000);
+    store.save('h2', named('xyz', 1_000));
     store.releaseAll(60_000);
-    expect(store.find('new')).toEqual({ tunnelId: 'abc', expiresAt: 60_000 });
-    expect(store.find('h2')).toEqual({ tunnelId: 'xyz', expiresAt: 1_000 });
+    expect(store.find('new')).toEqual(named('abc', 60_000));
+    expect(store.find('h2')).toEqual(named('xyz', 1_000));
   });
 
   it('keeps the client\'s ack settings with its id while the id is kept, forgets them on expiry or a save without', () => {
     const store = make();
     const ack = { paths: ['/stripe'], status: 201, body: '{"ok":true}' };
-    store.save('h1', 'abc', null, ack);
+    store.save('h1', named('abc', null), ack);
     expect(store.ackFor('abc', 1e12)).toEqual(ack);
     expect(store.ackFor('other', 0)).toBeUndefined();
     store.release('abc', 5_000);
@@ -117,9 +121,24 @@ describe.each([
     store.sweep(8_000);
     expect(store.ackFor('abc', 0)).toBeUndefined();
 
-    store.save('h2', 'xyz', null, ack);
-    store.save('h3', 'xyz', null);
+    store.save('h2', named('xyz', null), ack);
+    store.save('h3', named('xyz', null));
     expect(store.ackFor('xyz', 0)).toBeUndefined();
+  });
+
+  it('remembers whether the relay handed the id out, for as long as the id is known, and forgets it with the id', () => {
+    const store = make();
+    store.save('r1', { tunnelId: 'given', expiresAt: null, random: true });
+    store.save('n1', named('asked', null));
+    expect(store.find('r1')).toEqual({ tunnelId: 'given', expiresAt: null, random: true });
+    expect([store.isRandom('given', 1e12), store.isRandom('asked', 1e12), store.isRandom('unknown', 0)]).toEqual([true, false, false]);
+    store.release('given', 5_000);
+    store.extend('given', 8_000);
+    expect(store.isRandom('given', 7_999)).toBe(true);
+    expect(store.isRandom('given', 8_000)).toBe(false);
+    // Saved again (a takeover of an expired id by name): the new reservation's kind, not the old one's.
+    store.save('n2', named('given', null));
+    expect(store.isRandom('given', 0)).toBe(false);
   });
 });
 
@@ -128,7 +147,7 @@ describe('resume store (SQLite) across a reopen', () => {
     const dir = stateDir();
     const ack = { paths: [], status: 200, body: 'thanks\n' };
     const first = RelayDb.open(dir);
-    first.resumeStore().save('h1', 'abc', null, ack);
+    first.resumeStore().save('h1', named('abc', null), ack);
     first.close();
     const second = RelayDb.open(dir);
     const store = second.resumeStore();
@@ -138,13 +157,34 @@ describe('resume store (SQLite) across a reopen', () => {
   });
 });
 
+describe('resume rows written before relay.db recorded random ids', () => {
+  it('count as named, whatever they look like, and new rows say what they are', () => {
+    const dir = stateDir();
+    // relay.db as the release before the column left it (user_version 3), with a random-looking id reserved.
+    RelayDb.open(dir).close();
+    const old = new Database(join(dir, 'relay.db'));
+    old.exec('ALTER TABLE resume DROP COLUMN random');
+    old.pragma('user_version = 3');
+    old.prepare('INSERT INTO resume (token_hash, tunnel_id, expires_at, ack) VALUES (?, ?, ?, ?)').run('h-old', 'abcdefghijklm', null, null);
+    old.close();
+
+    const db = RelayDb.open(dir);
+    const store = db.resumeStore();
+    expect(store.find('h-old')).toEqual(named('abcdefghijklm', null));
+    expect(store.isRandom('abcdefghijklm', 0)).toBe(false);
+    store.save('h-new', { tunnelId: 'nopqrstuvwxyz', expiresAt: null, random: true });
+    expect(store.isRandom('nopqrstuvwxyz', 0)).toBe(true);
+    db.close();
+  });
+});
+
 describe('a relay that fails to start on a shared relay.db', () => {
   it("leaves the running relay's connected tunnels alone (only a relay that holds the port adopts them)", async () => {
     const dir = stateDir();
     const running = RelayDb.open(dir);
     const relay = createRelay({ port: 0, host: '127.0.0.1', resume: running.resumeStore() });
     const url = await relay.start();
-    running.resumeStore().save('h1', 'live', null);
+    running.resumeStore().save('h1', named('live', null));
 
     const second = RelayDb.open(dir);
     const late = createRelay({ port: Number(new URL(url).port), host: '127.0.0.1', resume: second.resumeStore() });

@@ -127,13 +127,13 @@ describe.skipIf(!REDIS && !inCi)('cluster state in Redis', () => {
     const node = new TunnelDirectory(redis, 'http://node-a:1', times, () => {});
     const store = node.resumeStore();
     await node.register('taken', 'token-old');
-    store.save('', 'taken', null);
+    store.save('', { tunnelId: 'taken', expiresAt: null, random: false });
     // The successor's HELLO registers; then displace() closes the old connection at once, whose departure arrives here.
     await node.register('taken', 'token-new');
     store.release('taken', Date.now());
     await redis.command.ping();
     expect(await node.locate('taken')).toBe('http://node-a:1');
-    store.save('', 'taken', null);
+    store.save('', { tunnelId: 'taken', expiresAt: null, random: false });
     expect(await node.refresh(() => true)).toEqual([]);
     expect(await node.findResume('token-new')).toBe('taken');
     // The successor leaving later does let go.
