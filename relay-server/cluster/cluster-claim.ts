@@ -21,6 +21,10 @@ export async function clusterClaim(
   const owner = tokenKey && name !== undefined ? await directory.nameOwner(name) : undefined;
   if (owner && owner !== tokenKey) return reserved(name!);
   const resumed = hello.resumeToken ? await directory.findResume(hello.resumeToken) : undefined;
+  // As on a single relay (tunnel-registry.ts): a random id is its client's on every node, with or without tokens, so
+  // one held on (or last seen by) another node is refused here too. Only its resume token brings it back.
+  const randomName = name !== undefined && (await directory.isRandom(name));
+  if (randomName && resumed !== name) return { ok: false, code: 'name_reserved', message: anotherClientsId(name!), fatal: true };
   // As on a single relay (handshake.ts): with a token, a known id no token owns is another client's.
   if (tokenKey && name !== undefined && !owner && resumed !== name && (await directory.known(name))) {
     return { ok: false, code: 'name_reserved', message: anotherClientsId(name), fatal: true };
@@ -36,9 +40,10 @@ export async function clusterClaim(
     if ((local || elsewhere) && !ownsIt && !hello.force) {
       return { ok: false, code: 'name_taken', message: `name "${name}" is in use by another connected client; pass --force to take it over`, fatal: true };
     }
-    claim = { ok: true, id: name, resumeToken: ownsIt ? hello.resumeToken! : newResumeToken(), random: false, displaced: local };
+    // Random only when its own client names it (refused otherwise, above): it stays random.
+    claim = { ok: true, id: name, resumeToken: ownsIt ? hello.resumeToken! : newResumeToken(), random: randomName, displaced: local };
   } else if (resumed) {
-    claim = { ok: true, id: resumed, resumeToken: hello.resumeToken!, random: false, displaced: registry.get(resumed) };
+    claim = { ok: true, id: resumed, resumeToken: hello.resumeToken!, random: await directory.isRandom(resumed), displaced: registry.get(resumed) };
   } else {
     let id = randomTunnelId();
     while (await directory.known(id)) id = randomTunnelId();
@@ -55,7 +60,7 @@ export async function clusterClaim(
     // Another node may have bound the name since the check above: the first binding wins.
     if (name !== undefined && !owner && (await directory.reserveName(name, tokenKey)) !== tokenKey) return reserved(name);
   }
-  await directory.register(claim.id, claim.resumeToken, tokenKey && name !== undefined ? tokenKey : '', hello.ack);
+  await directory.register(claim.id, claim.resumeToken, { random: claim.random, nameOwner: tokenKey && name !== undefined ? tokenKey : '', ack: hello.ack });
   return claim;
 }
 

@@ -54,7 +54,7 @@ export function listClusterNames(url: string): Promise<ClusterName[]> {
 export function releaseClusterName(url: string, name: string): Promise<{ droppedQueued: number } | undefined> {
   return withRedis(url, async (redis) => {
     if ((await redis.del(redisKeys.name(name))) !== 1) return undefined;
-    await redis.del(redisKeys.reservation(name));
+    await redis.del(redisKeys.reservation(name), redisKeys.random(name));
     const dropped = await redis.eval(DROP_STREAM_SOURCE, 3, redisKeys.queue(name), redisKeys.queueBytes(name), redisKeys.queueTotals);
     return { droppedQueued: Number(dropped) };
   });

@@ -13,9 +13,10 @@ end
 `;
 
 /**
- * This node takes tunnel ARGV[5]: KEYS location, reservation, resume(new hash), ack; ARGV node, locationTtl, keepMs,
- * hash, id, ack settings (JSON, or '' when the client does not acknowledge: earlier settings are forgotten).
- * The id's earlier resume token stops working (its key is deleted). The ack settings live exactly as the reservation.
+ * This node takes tunnel ARGV[5]: KEYS location, reservation, resume(new hash), ack, random; ARGV node, locationTtl,
+ * keepMs, hash, id, ack settings (JSON, or '' when the client does not acknowledge: earlier settings are forgotten),
+ * '1' when the id is random ('' for a name). The id's earlier resume token stops working (its key is deleted). The ack
+ * settings and the random mark live exactly as the reservation.
  */
 export const REGISTER = script(`${KEEP_FOR}
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
@@ -27,13 +28,14 @@ if ttl > ms then ms = ttl end
 redis.call('SET', KEYS[2], ARGV[4], 'PX', ms)
 redis.call('SET', KEYS[3], ARGV[5], 'PX', ms)
 if ARGV[6] ~= '' then redis.call('SET', KEYS[4], ARGV[6], 'PX', ms) else redis.call('DEL', KEYS[4]) end
+if ARGV[7] == '1' then redis.call('SET', KEYS[5], '1', 'PX', ms) else redis.call('DEL', KEYS[5]) end
 return 1
 `);
 
 /**
- * Heartbeat of a held tunnel (KEYS/ARGV as REGISTER, plus KEYS[5] its name key and ARGV[7] the name's owner, or '').
+ * Heartbeat of a held tunnel (KEYS/ARGV as REGISTER, plus KEYS[6] its name key and ARGV[8] the name's owner, or '').
  * 0: another node or another token took it (the local client is displaced). Missing keys are written again: that
- * is how a node re-registers its tunnels, their names and their ack settings after Redis lost its data.
+ * is how a node re-registers its tunnels, their names, ack settings and random marks after Redis lost its data.
  */
 export const REFRESH = script(`${KEEP_FOR}
 local holder = redis.call('GET', KEYS[1])
@@ -44,7 +46,8 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 keepFor(KEYS[2], ARGV[4], tonumber(ARGV[3]))
 keepFor(KEYS[3], ARGV[5], tonumber(ARGV[3]))
 if ARGV[6] ~= '' then keepFor(KEYS[4], ARGV[6], tonumber(ARGV[3])) end
-if ARGV[7] and ARGV[7] ~= '' then redis.call('SET', KEYS[5], ARGV[7], 'NX') end
+if ARGV[7] == '1' then keepFor(KEYS[5], '1', tonumber(ARGV[3])) end
+if ARGV[8] and ARGV[8] ~= '' then redis.call('SET', KEYS[6], ARGV[8], 'NX') end
 return 1
 `);
 

@@ -20,13 +20,22 @@ interface Held {
   hash: string;
   owner: string;
   ack: string;
+  random: boolean;
   attached: boolean;
+}
+
+/** How a node registers a tunnel: see Reservation.random; the token that owns the id as a name; its client's ack settings. */
+export interface Registration {
+  random: boolean;
+  nameOwner?: string;
+  ack?: AckSettings;
 }
 
 export class TunnelDirectory {
   /**
    * Tunnels this node registered: id → hash of its resume token, the owner of the id as a reserved name, its client's
-   * ack settings (JSON, '' for none), and whether its connection is attached yet (see resumeStore()).
+   * ack settings (JSON, '' for none), whether the relay handed it out, and whether its connection is attached yet (see
+   * resumeStore()).
    */
   private readonly held = new Map<string, Held>();
 
@@ -42,10 +51,10 @@ export class TunnelDirectory {
     return this.times.resumeTtlMs + this.times.locationTtlMs;
   }
 
-  private args(id: string, hash: string, ack: string): [string[], (string | number)[]] {
+  private args(id: string, { hash, ack, random }: Pick<Held, 'hash' | 'ack' | 'random'>): [string[], (string | number)[]] {
     return [
-      [redisKeys.location(id), redisKeys.reservation(id), redisKeys.resume(hash), redisKeys.ack(id)],
-      [this.nodeUrl, this.times.locationTtlMs, this.keepMs, hash, id, ack],
+      [redisKeys.location(id), redisKeys.reservation(id), redisKeys.resume(hash), redisKeys.ack(id), redisKeys.random(id)],
+      [this.nodeUrl, this.times.locationTtlMs, this.keepMs, hash, id, ack, random ? '1' : ''],
     ];
   }
 
@@ -74,6 +83,11 @@ export class TunnelDirectory {
     }
   }
 
+  /** Known and handed out by the relay (see Reservation.random): no --name takes it. Rejects while Redis is down. */
+  async isRandom(id: string): Promise<boolean> {
+    return (await this.redis.command.exists(redisKeys.random(id))) > 0;
+  }
+
   async findResume(token: string): Promise<string | undefined> {
     const hash = resumeTokenHash(token);
     return ((await this.redis.run(FIND_RESUME, [redisKeys.resume(hash)], [hash])) as string | null) ?? undefined;
@@ -92,11 +106,10 @@ export class TunnelDirectory {
    * This node holds the tunnel from now on, with the client's ack settings (none: earlier ones are forgotten); the
    * node that held it before lets go on its next refresh.
    */
-  async register(id: string, resumeToken: string, nameOwner = '', ack?: AckSettings): Promise<void> {
-    const hash = resumeTokenHash(resumeToken);
-    const ackJson = ack ? JSON.stringify(ack) : '';
-    await this.redis.run(REGISTER, ...this.args(id, hash, ackJson));
-    this.held.set(id, { hash, owner: nameOwner, ack: ackJson, attached: false });
+  async register(id: string, resumeToken: string, { random, nameOwner = '', ack }: Registration): Promise<void> {
+    const held = { hash: resumeTokenHash(resumeToken), owner: nameOwner, ack: ack ? JSON.stringify(ack) : '', random, attached: false };
+    await this.redis.run(REGISTER, ...this.args(id, held));
+    this.held.set(id, held);
     this.publish(`moved ${id} ${this.nodeUrl}`);
   }
 
@@ -119,15 +132,15 @@ export class TunnelDirectory {
    */
   async refresh(live: (id: string) => boolean): Promise<string[]> {
     const lost: string[] = [];
-    for (const [id, { hash, owner, ack }] of [...this.held]) {
+    for (const [id, held] of [...this.held]) {
       if (!live(id)) {
         this.release(id);
         continue;
       }
-      const [keys, args] = this.args(id, hash, ack);
-      const kept = await this.redis.run(REFRESH, [...keys, redisKeys.name(id)], [...args, owner]);
+      const [keys, args] = this.args(id, held);
+      const kept = await this.redis.run(REFRESH, [...keys, redisKeys.name(id)], [...args, held.owner]);
       // Registered again here meanwhile (a --force on this node): the new claim is not lost.
-      if (kept === 0 && this.held.get(id)?.hash === hash) {
+      if (kept === 0 && this.held.get(id)?.hash === held.hash) {
         this.held.delete(id);
         lost.push(id);
       }

@@ -14,6 +14,11 @@ export const redisKeys = {
    * Same lifetime as the reservation, so senders get the client's own answer on any node while it is away.
    */
   ack: (id: string) => `${PREFIX}ack:${id}`,
+  /**
+   * id → '1' when the relay handed the id out (a listen without --name): no --name takes it, on any node. Same lifetime
+   * as the reservation. Absent for a name, and for ids registered by nodes older than this key, which count as named.
+   */
+  random: (id: string) => `${PREFIX}random:${id}`,
   /** Reserved name → SHA-256 (hex) of the token that owns it; no expiry, as on a single relay. */
   name: (name: string) => `${PREFIX}name:${name}`,
   /** Stream of requests waiting for a client that is away (or in acknowledge mode). */

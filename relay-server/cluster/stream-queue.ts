@@ -12,10 +12,10 @@ export interface StreamDelivery extends Omit<QueuedDelivery, 'seq'> {
 }
 
 /**
- * KEYS stream, bytes, totals, reservation, ack, location, name; ARGV maxCount, maxBytes, bytes, now, expiresAt, then the
- * entry's fields. -1: count cap, -2: byte cap, -3: the id is not known any more (connected nowhere, no reservation, no
- * name: a Redis that restarted empty while the request was arriving), so no client would ever receive the entry.
- * Also keeps the tunnel's id (its resume token and ack settings) until the entry expires.
+ * KEYS stream, bytes, totals, reservation, ack, location, name, random; ARGV maxCount, maxBytes, bytes, now, expiresAt,
+ * then the entry's fields. -1: count cap, -2: byte cap, -3: the id is not known any more (connected nowhere, no
+ * reservation, no name: a Redis that restarted empty while the request was arriving), so no client would ever receive
+ * the entry. Also keeps the tunnel's id (its resume token, ack settings and random mark) until the entry expires.
  */
 const ENQUEUE = script(`
 if redis.call('EXISTS', KEYS[4], KEYS[6], KEYS[7]) == 0 then return -3 end
@@ -32,6 +32,7 @@ if hash and ms > 0 and redis.call('PTTL', KEYS[4]) < ms then
   redis.call('PEXPIRE', KEYS[4], ms)
   redis.call('PEXPIRE', '${redisKeys.resume('')}' .. hash, ms)
   redis.call('PEXPIRE', KEYS[5], ms)
+  redis.call('PEXPIRE', KEYS[8], ms)
 end
 return 1
 `);
@@ -93,6 +94,7 @@ export class StreamQueue {
         redisKeys.ack(delivery.tunnelId),
         redisKeys.location(delivery.tunnelId),
         redisKeys.name(delivery.tunnelId),
+        redisKeys.random(delivery.tunnelId),
       ],
       [caps.maxCount, caps.maxBytes, delivery.body.length, now, delivery.expiresAt, delivery.deliveryId, JSON.stringify(meta), delivery.body],
     );

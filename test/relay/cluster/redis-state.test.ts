@@ -10,7 +10,8 @@ import { RedisConnection } from '../../../relay-server/cluster/redis-connection.
 import { redisKeys } from '../../../relay-server/cluster/redis-keys.js';
 import { StreamQueue } from '../../../relay-server/cluster/stream-queue.js';
 import type { NewDelivery } from '../../../relay-server/delivery-queue.js';
-import { TunnelRegistry } from '../../../relay-server/tunnel-registry.js';
+import { anotherClientsId, TunnelRegistry } from '../../../relay-server/tunnel-registry.js';
+import type { HelloMeta } from '../../../src/protocol.js';
 import { waitFor } from '../../helpers/http.js';
 import { onCleanup } from '../../nothing-lost/helpers.js';
 import { REDIS, startRedis } from './helpers.js';
@@ -49,7 +50,7 @@ describe.skipIf(!REDIS && !inCi)('cluster state in Redis', () => {
     const nodeA = new TunnelDirectory(redis, 'http://node-a:1', times, () => {});
     const nodeB = new TunnelDirectory(redis, 'http://node-b:1', times, () => {});
 
-    await nodeA.register('quiet', 'resume-token-1');
+    await nodeA.register('quiet', 'resume-token-1', { random: false });
     expect(await nodeA.locate('quiet')).toBe('http://node-a:1');
     // Node A "dies": no refresh. The claim lapses; the id stays known and its resume token still brings it back.
     await waitFor(async () => (await nodeB.locate('quiet')) === undefined, 'the claim to lapse', 5_000);
@@ -59,8 +60,8 @@ describe.skipIf(!REDIS && !inCi)('cluster state in Redis', () => {
 
     // The client comes back through node B with a new resume token: the old one stops working, and node A, alive
     // again, finds it lost the tunnel on its next refresh.
-    await nodeA.register('moving', 'token-a');
-    await nodeB.register('moving', 'token-b');
+    await nodeA.register('moving', 'token-a', { random: false });
+    await nodeB.register('moving', 'token-b', { random: false });
     expect(await nodeA.findResume('token-a')).toBeUndefined();
     expect(await nodeA.findResume('token-b')).toBe('moving');
     expect(await nodeA.refresh(() => true)).toEqual(['moving']);
@@ -73,7 +74,7 @@ describe.skipIf(!REDIS && !inCi)('cluster state in Redis', () => {
     const redis = await connection(server.url);
     const node = new TunnelDirectory(redis, 'http://node-a:1', times, () => {});
     await node.reserveName('named', 'owner-digest');
-    await node.register('named', 'token-n', 'owner-digest');
+    await node.register('named', 'token-n', { random: false, nameOwner: 'owner-digest' });
     await redis.command.flushall();
     expect(await node.known('named')).toBe(false);
     expect(await node.refresh(() => true)).toEqual([]);
@@ -93,7 +94,7 @@ describe.skipIf(!REDIS && !inCi)('cluster state in Redis', () => {
     const ack = { paths: ['/hooks'], status: 201, body: '{"later":true}' };
 
     // Registered on A; B reads the same settings, while connected and once the client has left.
-    await nodeA.register('lapses', 'token-l', '', ack);
+    await nodeA.register('lapses', 'token-l', { random: false, ack });
     expect(await nodeB.ackFor('lapses')).toEqual(ack);
     nodeA.release('lapses');
     expect(await nodeB.ackFor('lapses')).toEqual(ack);
@@ -102,7 +103,7 @@ describe.skipIf(!REDIS && !inCi)('cluster state in Redis', () => {
     expect(await nodeB.ackFor('lapses')).toBeUndefined();
 
     // A request queued for the away client keeps its id, resume token and ack settings until the request expires.
-    await nodeA.register('held', 'token-h', '', ack);
+    await nodeA.register('held', 'token-h', { random: false, ack });
     nodeA.release('held');
     const stored = await new StreamQueue(redis).enqueue(delivery('held', 'd-held', Buffer.from('x'), Date.now() + 10_000), { maxCount: 10, maxBytes: 1_000 });
     expect(stored).toBe('stored');
@@ -111,11 +112,11 @@ describe.skipIf(!REDIS && !inCi)('cluster state in Redis', () => {
     expect(ackTtl).toBeGreaterThan(5_000);
     expect(Math.abs(ackTtl - reservationTtl)).toBeLessThan(1_000);
     // The client comes back through B without --ack: no node answers for it any more.
-    await nodeB.register('held', 'token-h');
+    await nodeB.register('held', 'token-h', { random: false });
     expect(await nodeA.ackFor('held')).toBeUndefined();
 
     // Redis lost everything: the holder's refresh writes the settings back with the rest.
-    await nodeB.register('again', 'token-a', '', ack);
+    await nodeB.register('again', 'token-a', { random: false, ack });
     await redis.command.flushall();
     expect(await nodeB.refresh(() => true)).toEqual([]);
     expect(await nodeA.ackFor('again')).toEqual(ack);
@@ -126,10 +127,10 @@ describe.skipIf(!REDIS && !inCi)('cluster state in Redis', () => {
     const redis = await connection(server.url);
     const node = new TunnelDirectory(redis, 'http://node-a:1', times, () => {});
     const store = node.resumeStore();
-    await node.register('taken', 'token-old');
+    await node.register('taken', 'token-old', { random: false });
     store.save('', { tunnelId: 'taken', expiresAt: null, random: false });
     // The successor's HELLO registers; then displace() closes the old connection at once, whose departure arrives here.
-    await node.register('taken', 'token-new');
+    await node.register('taken', 'token-new', { random: false });
     store.release('taken', Date.now());
     await redis.command.ping();
     expect(await node.locate('taken')).toBe('http://node-a:1');
@@ -177,6 +178,51 @@ describe.skipIf(!REDIS && !inCi)('cluster state in Redis', () => {
     expect(await queue.totals()).toEqual({ count: 1, bytes: 1 });
     expect(await releaseClusterName(server.url, 'shop')).toBeUndefined();
     expect(await clusterClaim({ version: 1, timeoutMs: 1000, name: 'shop' }, 'bob-digest', deps(nodeB))).toMatchObject({ ok: true, id: 'shop' });
+  });
+
+  it('refuses a random id as a --name on every node of a relay without tokens, connected or away; a name keeps --force', async () => {
+    const server = await startRedis();
+    const redis = await connection(server.url);
+    // Nothing lapses by itself here: claims and reservations last for minutes.
+    const long = { locationTtlMs: 60_000, resumeTtlMs: 60_000 };
+    const nodeA = new TunnelDirectory(redis, 'http://node-a:1', long, () => {});
+    const nodeB = new TunnelDirectory(redis, 'http://node-b:1', long, () => {});
+    const deps = (directory: TunnelDirectory) => ({ directory, registry: new TunnelRegistry(60_000), maxTunnelsPerToken: 20 });
+    const hello = (meta: Partial<HelloMeta> = {}): HelloMeta => ({ version: 1, timeoutMs: 1000, ...meta });
+
+    const given = await clusterClaim(hello(), undefined, deps(nodeA));
+    if (!given.ok) throw new Error(given.message);
+    expect(given.random).toBe(true);
+    const refused = { ok: false, code: 'name_reserved', message: anotherClientsId(given.id), fatal: true };
+    for (const directory of [nodeA, nodeB]) {
+      for (const force of [false, true]) expect(await clusterClaim(hello({ name: given.id, force }), undefined, deps(directory))).toEqual(refused);
+    }
+
+    // Away, with a request queued for longer than --resume-ttl: the mark lives as long as the reservation.
+    nodeA.release(given.id);
+    const stored = await new StreamQueue(redis).enqueue(delivery(given.id, 'd-given', Buffer.from('x'), Date.now() + 600_000), { maxCount: 10, maxBytes: 1_000 });
+    expect(stored).toBe('stored');
+    const markTtl = await redis.command.pttl(redisKeys.random(given.id));
+    expect(markTtl).toBeGreaterThan(300_000);
+    expect(Math.abs(markTtl - (await redis.command.pttl(redisKeys.reservation(given.id))))).toBeLessThan(1_000);
+    expect(await clusterClaim(hello({ name: given.id, force: true }), undefined, deps(nodeB))).toEqual(refused);
+
+    // Its resume token brings it back through any node, named or not, and it stays random; so after Redis lost it.
+    const back = await clusterClaim(hello({ resumeToken: given.resumeToken }), undefined, deps(nodeB));
+    expect(back).toMatchObject({ ok: true, id: given.id, random: true });
+    expect(await clusterClaim(hello({ name: given.id, resumeToken: given.resumeToken }), undefined, deps(nodeB))).toMatchObject({ ok: true, random: true });
+    await redis.command.flushall();
+    expect(await nodeB.refresh(() => true)).toEqual([]);
+    expect(await clusterClaim(hello({ name: given.id, force: true }), undefined, deps(nodeA))).toEqual(refused);
+
+    // A name: taken over by --force from another node, as before.
+    expect(await clusterClaim(hello({ name: 'shop' }), undefined, deps(nodeA))).toMatchObject({ ok: true, random: false });
+    expect(await clusterClaim(hello({ name: 'shop' }), undefined, deps(nodeB))).toMatchObject({ ok: false, code: 'name_taken' });
+    expect(await clusterClaim(hello({ name: 'shop', force: true }), undefined, deps(nodeB))).toMatchObject({ ok: true, id: 'shop', random: false });
+    // An id registered by a node older than the mark counts as a name (see redisKeys.random).
+    await redis.command.set(redisKeys.reservation('older'), 'some-hash', 'PX', 60_000);
+    await redis.command.set(redisKeys.location('older'), 'http://node-old:1', 'PX', 60_000);
+    expect(await clusterClaim(hello({ name: 'older', force: true }), undefined, deps(nodeB))).toMatchObject({ ok: true, id: 'older', random: false });
   });
 
   it('caps each tunnel\'s stream by count and bytes, reads in order, and forgets only removed or expired entries', async () => {
