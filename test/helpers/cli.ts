@@ -63,7 +63,7 @@ export interface ListenProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `hooktunnel listen <args> --json` and waits for its ready event. */
+/** Starts `hooktunnel listen <args> --json` and waits for its ready event; rejects with its exit code and stderr if it exits first. */
 export async function startListen(args: string[], env: Record<string, string>, options: { cwd?: string } = {}): Promise<ListenProcess> {
   const child = spawn(process.execPath, [BIN, 'listen', ...args, '--json'], { env: childEnv(env), cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const events: Record<string, unknown>[] = [];
@@ -71,6 +71,9 @@ export async function startListen(args: string[], env: Record<string, string>, o
   let stderr = '';
   let exited = false;
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => ((exited = true), resolve(code))));
+  // Its exit code once its output is all read ('exit' can come before the last of stderr).
+  let closed: number | null | undefined;
+  child.on('close', (code) => (closed = code));
   child.stdout!.setEncoding('utf8').on('data', (text: string) => {
     pending += text;
     const lines = pending.split('\n');
@@ -80,7 +83,7 @@ export async function startListen(args: string[], env: Record<string, string>, o
   child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
   const ready = await waitFor(
     () => {
-      if (exited) throw new Error(`listen exited before it was ready: ${stderr}`);
+      if (closed !== undefined) throw new Error(`listen exited with ${closed} before it was ready: ${stderr}`);
       return events.find((e) => e.type === 'ready');
     },
     'listen to be ready',

@@ -309,6 +309,10 @@ function fatalHint(message: string): string | undefined {
     return '--relay (or HOOKTUNNEL_RELAY, or the relay saved by `hooktunnel login`) is the address of a `hooktunnel relay`, e.g. https://hooks.example.com; leave it out to use the embedded relay';
   }
   if (/name_taken/.test(message)) return 'pick another --name, or pass --force to take it over';
+  // Before name_reserved, which it shares: no token needs to be involved.
+  if (/another client's tunnel/.test(message)) {
+    return 'the relay gave this URL to another `hooktunnel listen` (a random id); only that listen comes back on it, and --force does not take it: pick a --name of your own';
+  }
   if (/name_reserved/.test(message)) return 'another token owns this name on the relay; pick another --name';
   if (/too_many_tunnels/.test(message)) return 'stop another `hooktunnel listen` that uses this token';
   if (/revoked/.test(message)) return 'the token was revoked; ask the relay\'s operator for a new one, then run `hooktunnel login <relay-url> --token <token>`';
