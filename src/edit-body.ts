@@ -1,10 +1,11 @@
-// `replay --edit`: opens the recorded body in $EDITOR (JSON pretty-printed) and returns what the user saved.
+// `replay --edit` and the TUI's `e`: opens the recorded body in $EDITOR (JSON pretty-printed) and returns what was saved.
 
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from './errors.js';
+import { ignoreTerminalSignals } from './ignore-terminal-signals.js';
 
 /** The editor command: $VISUAL, $EDITOR, else vi. It may carry arguments ("code --wait"). */
 function editorCommand(env: NodeJS.ProcessEnv): string {
@@ -19,11 +20,36 @@ function prettyJson(body: Buffer): string | undefined {
   }
 }
 
+/** How the editor ended: its exit code, the signal that ended it, or why it could not start. */
+type EditorEnd = { code: number | null; signal: NodeJS.Signals | null } | { error: Error };
+
+/**
+ * Runs the editor on the file and resolves when it exits. Asynchronous on purpose: `listen` forwards and records on
+ * this thread while the editor is open. Ctrl-C meanwhile is the editor's (see ignoreTerminalSignals).
+ */
+function runEditor(editor: string, file: string, env: NodeJS.ProcessEnv): Promise<EditorEnd> {
+  const restoreSignals = ignoreTerminalSignals();
+  return new Promise<EditorEnd>((resolve) => {
+    // Through the shell, as git does, so EDITOR="code --wait" works. The shell traps Ctrl-C (its child still gets the
+    // default): dying of it, it would report the edit over while an editor that handles Ctrl-C still has the terminal.
+    const command = `trap : INT QUIT; ${editor} "$HOOKTUNNEL_EDIT_FILE"`;
+    const child = spawn(command, { shell: true, stdio: 'inherit', env: { ...env, HOOKTUNNEL_EDIT_FILE: file } });
+    child.once('error', (error) => resolve({ error }));
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  }).finally(restoreSignals);
+}
+
+function endText(end: EditorEnd): string | undefined {
+  if ('error' in end) return end.error.message;
+  if (end.signal) return `ended by ${end.signal}`;
+  return end.code === 0 ? undefined : `exit ${end.code}`;
+}
+
 /**
  * Returns the edited body. Saved unchanged, the original bytes come back exactly (not the pretty-printed text),
  * so opening the editor and quitting never alters what is sent.
  */
-export function editBody(body: Buffer, env: NodeJS.ProcessEnv = process.env): Buffer {
+export async function editBody(body: Buffer, env: NodeJS.ProcessEnv = process.env): Promise<Buffer> {
   const pretty = prettyJson(body);
   const shown = pretty !== undefined ? Buffer.from(pretty) : body;
   const dir = mkdtempSync(join(tmpdir(), 'hooktunnel-edit-'));
@@ -31,10 +57,9 @@ export function editBody(body: Buffer, env: NodeJS.ProcessEnv = process.env): Bu
   try {
     writeFileSync(file, shown, { mode: 0o600 });
     const editor = editorCommand(env);
-    // Through the shell, as git does, so EDITOR="code --wait" works.
-    const result = spawnSync(`${editor} "$HOOKTUNNEL_EDIT_FILE"`, { shell: true, stdio: 'inherit', env: { ...env, HOOKTUNNEL_EDIT_FILE: file } });
-    if (result.error || result.status !== 0) {
-      throw new UserError(`the editor "${editor}" did not finish successfully (exit ${result.status ?? result.error?.message})`, {
+    const failure = endText(await runEditor(editor, file, env));
+    if (failure) {
+      throw new UserError(`the editor "${editor}" did not finish successfully (${failure})`, {
         hint: 'set $EDITOR to an editor that waits until you close the file, or use --body-file',
       });
     }

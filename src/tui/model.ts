@@ -54,8 +54,11 @@ export interface TuiModel {
   editAndReplay(id: number, suspend?: Suspend): Promise<EditedReplay | undefined>;
 }
 
-/** Runs `run` with the terminal handed over (the UI stopped drawing and reading keys) and takes it back after. */
-export type Suspend = <T>(run: () => T) => T;
+/**
+ * Runs `run` (the editor) with the terminal handed over, the UI neither drawing nor reading a key, and takes the
+ * terminal back once it settles. Everything else (forwarding, recording, the relay connection) goes on meanwhile.
+ */
+export type Suspend = <T>(run: () => Promise<T>) => Promise<T>;
 
 /** What an edit-and-replay did. */
 export interface EditedReplay {

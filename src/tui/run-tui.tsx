@@ -3,7 +3,9 @@
 import { render } from 'ink';
 import { App } from './App.js';
 import { osc52 } from './clipboard.js';
+import { heldOutput } from './held-output.js';
 import type { Suspend, TuiModel } from './model.js';
+import { TerminalInput } from './terminal-input.js';
 
 /** Ink's own frame cap, matching the feed's coalescing (~20 frames a second). */
 const MAX_FPS = 20;
@@ -24,16 +26,18 @@ export interface TuiHandle {
 
 export interface TuiOptions {
   stdout?: NodeJS.WriteStream;
-  stdin?: NodeJS.ReadStream;
   /** Called after the terminal is restored: what to print to the normal screen (e.g. the copied curl commands). */
   onExit?(copied: readonly string[]): void;
 }
 
-/** Starts the UI over `model`. The caller owns the model's resources and closes them after `done`. */
+/** Starts the UI over `model`, reading keys from the terminal at fd 0. The caller owns the model and closes it after `done`. */
 export function startTui(model: TuiModel, options: TuiOptions = {}): TuiHandle {
   const stdout = options.stdout ?? process.stdout;
-  const stdin = options.stdin ?? process.stdin;
+  // Ink gets a stdin and a stdout that can let go of the terminal while the editor has it (see suspend).
+  const input = new TerminalInput(0);
+  const output = heldOutput(stdout);
   const copied: string[] = [];
+  let closed = false;
   let restored = false;
   const restore = () => {
     if (restored) return;
@@ -46,18 +50,23 @@ export function startTui(model: TuiModel, options: TuiOptions = {}): TuiHandle {
 
   /**
    * Gives the terminal to a program such as $EDITOR: cooked mode, normal screen, cursor shown, then all of it back.
-   * `run` blocks the event loop (spawnSync), so Ink neither draws nor reads a key meanwhile; App redraws afterwards.
+   * The event loop runs on meanwhile (webhooks are forwarded and recorded, the UI's state follows them), but Ink
+   * neither reads a key nor draws until the editor exits; App then redraws the whole frame.
    */
-  const suspend: Suspend = (run) => {
-    const raw = stdin.isTTY === true && stdin.isRaw;
-    if (raw) stdin.setRawMode(false);
+  const suspend: Suspend = async (run) => {
+    output.hold();
+    input.release();
     // As git does: a hint for editors that open elsewhere (code --wait), erased again once the editor is done.
     stdout.write(`${SHOW_CURSOR}${LEAVE_ALT_SCREEN}hooktunnel: waiting for your editor to close the file… `);
     try {
-      return run();
+      return await run();
     } finally {
-      stdout.write(`${CLEAR_LINE}${ENTER_ALT_SCREEN}${CLEAR_SCREEN}${HIDE_CURSOR}`);
-      if (raw) stdin.setRawMode(true);
+      // Closed meanwhile (a signal ended listen): the screen and the keys stay the shell's.
+      if (!closed) {
+        stdout.write(`${CLEAR_LINE}${ENTER_ALT_SCREEN}${CLEAR_SCREEN}${HIDE_CURSOR}`);
+        input.reclaim();
+        output.release();
+      }
     }
   };
 
@@ -74,17 +83,24 @@ export function startTui(model: TuiModel, options: TuiOptions = {}): TuiHandle {
       }}
       onSuspend={suspend}
     />,
-    { stdout, stdin, exitOnCtrlC: false, patchConsole: true, maxFps: MAX_FPS },
+    // Ink uses a TTY stdin's isTTY, setRawMode, setEncoding, ref/unref and its readable stream: all TerminalInput has.
+    { stdout: output.stream, stdin: input as unknown as NodeJS.ReadStream, exitOnCtrlC: false, patchConsole: true, maxFps: MAX_FPS },
   );
 
   // A render error rejects `done` after the terminal is restored, so the CLI reports it as the bug it is.
+  const finish = () => {
+    closed = true;
+    // The terminal handle would keep the process alive.
+    input.destroy();
+    restore();
+  };
   const done = instance.waitUntilExit().then(
     () => {
-      restore();
+      finish();
       options.onExit?.(copied);
     },
     (error: unknown) => {
-      restore();
+      finish();
       throw error;
     },
   );

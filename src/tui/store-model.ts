@@ -57,7 +57,7 @@ export class StoreModel implements TuiModel {
   async editAndReplay(id: number, suspend: Suspend = unsuspended): Promise<EditedReplay | undefined> {
     const original = this.options.store.get(id);
     if (!original) return undefined;
-    const body = suspend(() => editBody(original.requestBody, this.options.env));
+    const body = await suspend(() => editBody(original.requestBody, this.options.env));
     // Re-signed even when saved unchanged: the recorded signature's timestamp is likely too old for the app by now.
     const result = await this.send(id, { body, resign: true });
     return result && { exchange: result.exchange, edited: !body.equals(original.requestBody), resign: result.resign };

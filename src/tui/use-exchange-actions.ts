@@ -12,7 +12,7 @@ export interface ActionCallbacks {
   onCopy(command: string): void;
   /** Opens a URL in the browser. */
   onOpen(url: string): Promise<unknown> | void;
-  /** Hands the terminal to an external program (the editor) for the duration of `run`; default: just runs it. */
+  /** Hands the terminal to an external program (the editor) until `run` settles; default: just runs it. */
   onSuspend?: Suspend;
 }
 
@@ -63,8 +63,8 @@ export function useExchangeActions(model: TuiModel, callbacks: ActionCallbacks):
     (e: ExchangeSummary | undefined) => {
       if (!e) return setMessage('nothing selected to edit');
       setMessage(`editing the body of #${e.id}…`);
-      const suspend: Suspend = (run) => {
-        const result = onSuspend ? onSuspend(run) : run();
+      const suspend: Suspend = async (run) => {
+        const result = await (onSuspend ? onSuspend(run) : run());
         setMessage(`replaying #${e.id}…`);
         return result;
       };

@@ -13,9 +13,9 @@ export function useRedrawnSuspend(onSuspend: Suspend | undefined): Suspend | und
   const { write } = useStdout();
   return useMemo<Suspend | undefined>(() => {
     if (!onSuspend) return undefined;
-    return (run) => {
+    return async (run) => {
       try {
-        return onSuspend(run);
+        return await onSuspend(run);
       } finally {
         write('');
       }

@@ -125,7 +125,7 @@ export class FakeModel implements TuiModel {
     this.editReplays.push(id);
     const original = this.exchanges.get(id);
     if (!original) return undefined;
-    const requestBody = suspend(() => this.edit(original.requestBody));
+    const requestBody = await suspend(async () => this.edit(original.requestBody));
     const exchange = this.replayed(id, { requestBody, requestSize: requestBody.length })!;
     return { exchange, edited: !requestBody.equals(original.requestBody), resign: this.resign };
   }

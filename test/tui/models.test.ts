@@ -168,13 +168,14 @@ describe('edit and replay', () => {
     const seen: number[] = [];
     m.subscribe({ exchange: (e) => seen.push(e.id) });
     const order: string[] = [];
-    const result = await m.editAndReplay(id, (run) => {
+    const result = await m.editAndReplay(id, async (run) => {
       order.push('suspend');
-      const out = run();
-      order.push('resume');
+      const out = await run();
+      order.push(`resume, ${received.length} sent`);
       return out;
     });
-    expect(order).toEqual(['suspend', 'resume']);
+    // The terminal is taken back once the editor has exited, before anything is sent.
+    expect(order).toEqual(['suspend', 'resume, 0 sent']);
     expect(result).toMatchObject({ edited: true, exchange: { replayOf: id, status: 202 } });
     expect(result?.resign).toBeUndefined();
     expect(received).toEqual([{ method: 'POST', url: '/hook', body: '{"a":22}' }]);

@@ -168,4 +168,85 @@ describe('hooktunnel listen in a terminal', () => {
     expect(history()).toContain(`hooktunnel listen: 2 requests, 0 failed; recorded in ${db}\n[exit status 0]`);
     expect(history()).not.toContain('waiting for your editor');
   });
+
+  it.skipIf(!HAS_TMUX)('keeps forwarding and recording while $EDITOR is open, which gets every key, and survives Ctrl-C in it', async () => {
+    expect(existsSync(join(ROOT, 'dist/src/cli/main.js')), 'run `npm run build` first').toBe(true);
+    const appPort = (app.address() as AddressInfo).port;
+    const db = join(dir, 'capture.db');
+    const started = join(dir, 'editor-started');
+    const interrupted = join(dir, 'editor-interrupted');
+    // A fake editor that stays open until a line is typed at the terminal, and makes that line the new event type: the
+    // edit shows whether every key reached it. It keeps the terminal cooked, so Ctrl-C raises SIGINT in the whole
+    // foreground group (listen included), as with an editor that waits in a shell (`code --wait`); it notes the
+    // signal and carries on, as such an editor's wrapper would.
+    const script = join(dir, 'editor.mjs');
+    writeFileSync(
+      script,
+      [
+        `import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';`,
+        `import { createInterface } from 'node:readline';`,
+        `process.on('SIGINT', () => appendFileSync(${JSON.stringify(interrupted)}, 'SIGINT\\n'));`,
+        `process.stdout.write('\\x1b[?1049h\\x1b[2Jfake editor at work, type the event type:\\n');`,
+        `writeFileSync(${JSON.stringify(started)}, '');`,
+        `const lines = createInterface({ input: process.stdin });`,
+        `lines.once('line', (line) => {`,
+        `  const file = process.argv[2];`,
+        `  writeFileSync(file, readFileSync(file, 'utf8').replace('invoice.paid', line));`,
+        `  process.stdout.write('\\x1b[?1049l');`,
+        `  process.exit(0);`,
+        `});`,
+        '',
+      ].join('\n'),
+    );
+    const editor = join(dir, 'editor.sh');
+    writeFileSync(editor, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(script)} "$@"\n`);
+    chmodSync(editor, 0o755);
+    const url = await listenInTmux(appPort, db, `-u VISUAL EDITOR=${JSON.stringify(editor)}`);
+    await fetch(`${url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"invoice.paid"}' });
+    await waitForScreen((text) => /› .*POST\s+\/webhooks\/stripe\s+200 .*#1/.test(text));
+
+    tmux('send-keys', '-t', 'e2e', 'e');
+    await waitFor(() => existsSync(started), history, 15_000);
+    // The editor is open and stays open until it gets its line: a webhook now is answered and recorded meanwhile.
+    const during = await fetch(`${url}/webhooks/during-edit`, { method: 'POST', body: 'sent while editing', signal: AbortSignal.timeout(10_000) }).catch(
+      (error: Error) => {
+        throw new Error(`a webhook sent while the editor was open got no answer (${error.message}): listen waits for the editor`);
+      },
+    );
+    expect(during.status).toBe(200);
+    expect(await during.text()).toBe('{"received":true}');
+    const store = Store.open(db);
+    try {
+      await waitFor(() => store.list({ limit: 10 }).some((e) => e.path === '/webhooks/during-edit' && e.state === 'complete'), history, 15_000);
+    } finally {
+      store.close();
+    }
+
+    // Ctrl-C in the editor is the editor's business: listen must neither quit nor take the terminal back.
+    tmux('send-keys', '-t', 'e2e', 'C-c');
+    await waitFor(() => existsSync(interrupted), history, 15_000);
+    // The inspector drew nothing over the editor, although a webhook arrived (its frame would show the new row).
+    expect(screen()).toContain('fake editor at work');
+    expect(screen()).not.toContain('during-edit');
+    expect(screen()).not.toContain('hooktunnel http');
+
+    // Every key goes to the editor: the inspector would act on j, q and e itself.
+    tmux('send-keys', '-t', 'e2e', '-l', 'jqe.typed.in.editor');
+    tmux('send-keys', '-t', 'e2e', 'Enter');
+    await waitForScreen((text) => text.includes('#1 replayed edited as #3: 200'));
+    expect(requests.map((r) => r.body)).toEqual(['{"type":"invoice.paid"}', 'sent while editing', expect.stringContaining('jqe.typed.in.editor')]);
+    expect(JSON.parse(requests[2].body)).toEqual({ type: 'jqe.typed.in.editor' });
+    // The whole inspector is back, with the row that arrived while the editor was open.
+    await waitForScreen((t) => /\/webhooks\/stripe\s+200 .*#3 ↻#1/.test(t) && /\/webhooks\/during-edit\s+200 .*#2/.test(t));
+    expect(screen()).toMatch(/^hooktunnel http:\/\/127\.0\.0\.1:\d+\/t\/[a-z0-9]+ → /);
+    expect(screen()).not.toContain('fake editor');
+    expect(screen()).toMatch(/q quit\n*$/);
+    // Raw mode is back: a single key acts without Enter.
+    tmux('send-keys', '-t', 'e2e', 'j');
+    await waitForScreen((t) => /› .*#2\s*$/m.test(t));
+
+    tmux('send-keys', '-t', 'e2e', 'q');
+    await waitFor(() => history().includes('[exit status'), history, 15_000);
+    expect(history()).toContain(`hooktunnel listen: 3 requests, 0 failed; recorded in ${db}\n[exit status 0]`);
+  });
 });

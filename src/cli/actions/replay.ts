@@ -123,7 +123,7 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
     for (const [index, id] of selected.entries()) {
       // Progress is for people: left out with --json, where failures reach stderr as JSON objects.
       if (selected.length > 1 && !flags.json) process.stderr.write(chalk.dim(`replaying ${index + 1}/${selected.length}: #${id}\n`));
-      const body = flags.edit ? editBody(store.get(id)?.requestBody ?? Buffer.alloc(0)) : fileBody;
+      const body = flags.edit ? await editBody(store.get(id)?.requestBody ?? Buffer.alloc(0)) : fileBody;
       const result = await replayExchange(store, id, { ...options, body });
       // Checked above; gone only if deleted meanwhile (prune). Counted as not delivered so the rest still go.
       if (!result) {
