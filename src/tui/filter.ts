@@ -94,6 +94,16 @@ export function summaryMatches(e: ExchangeSummary, needle: string): boolean {
 }
 
 /**
+ * The plain words this row's summary does not answer, which only its bodies can: empty when the summary alone
+ * matches, null when a structured term rules the row out. Reading bodies is the costly part of a search; this says
+ * whether it is needed at all.
+ */
+export function wordsForBodies(e: ExchangeSummary, query: FilterQuery): string[] | null {
+  if (!termsMatch(e, query.terms)) return null;
+  return query.words.filter((word) => !summaryMatches(e, word));
+}
+
+/**
  * A body as the views show it (gunzipped when the headers say gzip, so a word read in the detail is found), ready to
  * search: lower-cased text, or the bytes themselves when too large to copy; null when there is none.
  */

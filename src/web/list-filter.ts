@@ -1,19 +1,14 @@
 // The page's filter: the TUI's terms (provider:, event:, status:, sig:, failed, words) plus method: and path:,
 // applied over the store a page at a time so a filter never scans a whole large database in one request.
 
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ExchangeSummary } from '../exchange.js';
 import type { Store } from '../store/store.js';
-import { bodiesMatch, isEmptyQuery, parseFilter, summaryMatches, termsMatch, type FilterQuery } from '../tui/filter.js';
+import { TimeSlices } from '../time-slices.js';
+import { bodiesMatch, isEmptyQuery, parseFilter, wordsForBodies, type FilterQuery } from '../tui/filter.js';
 
 /** Rows examined per list request at most; the answer says where to go on from. */
 export const SCAN_LIMIT = 2_000;
 const SCAN_PAGE = 200;
-/**
- * A word search reads bodies (2,000 rows of 100 KB: 0.4–0.7 s), on the thread that also forwards `listen`'s webhooks:
- * it gives the event loop back after this long, so a webhook waits a few milliseconds, not the whole search.
- */
-const SLICE_MS = 5;
 
 export interface WebFilter {
   query: FilterQuery;
@@ -39,12 +34,12 @@ export function parseWebFilter(text: string): WebFilter {
 
 function matches(store: Store, e: ExchangeSummary, filter: WebFilter): boolean {
   if (filter.method && e.method.toUpperCase() !== filter.method) return false;
-  if (!termsMatch(e, filter.query.terms)) return false;
-  // The whole exchange (bodies included) is read once, and only for the words the summary does not answer.
-  const rest = filter.query.words.filter((word) => !summaryMatches(e, word));
-  if (rest.length === 0) return true;
+  const words = wordsForBodies(e, filter.query);
+  if (words === null) return false;
+  if (words.length === 0) return true;
+  // The whole exchange (bodies included) is read once, for all the words the summary does not answer.
   const whole = store.get(e.id);
-  return whole !== undefined && bodiesMatch(whole, rest);
+  return whole !== undefined && bodiesMatch(whole, words);
 }
 
 export interface ListPage {
@@ -63,14 +58,12 @@ export async function listFiltered(store: Store, filter: WebFilter, options: { l
   const items: ExchangeSummary[] = [];
   let before = options.before;
   let scanned = 0;
-  let sliceStart = performance.now();
+  // A word search reads bodies on the thread that also forwards `listen`'s webhooks: it gives the loop back often.
+  const slices = new TimeSlices();
   while (scanned < SCAN_LIMIT) {
     const page = store.list({ limit: SCAN_PAGE, beforeId: before, pathPrefix: filter.path });
     for (const e of page) {
-      if (performance.now() - sliceStart > SLICE_MS) {
-        await nextTurn();
-        sliceStart = performance.now();
-      }
+      if (slices.due) await slices.next();
       scanned++;
       before = e.id;
       if (matches(store, e, filter)) items.push(e);
