@@ -54,7 +54,7 @@ export function App({ model, onCopy, onOpen, onSuspend, onQuit, frameMs, size }:
   const [detailScroll, setDetailScroll] = useState({ key: '', value: 0 });
 
   const feed = useThrottledExchanges(model, nav.following ? undefined : nav.selectedId, frameMs);
-  const rows = useFilteredRows(model, feed.window.rows, filter);
+  const { rows, searching } = useFilteredRows(model, feed.window.rows, filter);
   const actions = useExchangeActions(model, { onCopy, onOpen, onSuspend: useRedrawnSuspend(onSuspend) });
   const layout = computeLayout(terminalRows, focus);
   const view = currentView(nav, rows, layout.listRows);
@@ -158,7 +158,9 @@ export function App({ model, onCopy, onOpen, onSuspend, onQuit, frameMs, size }:
 
   const position = rows.length === 0 ? '0 rows' : `${view.selected + 1}/${rows.length}${feed.window.hasOlder ? '+' : ''}`;
   const emptyText = filter
-    ? `nothing loaded matches "${sanitize(filter)}"`
+    ? searching
+      ? `searching the loaded rows' bodies for "${sanitize(filter)}"…`
+      : `nothing loaded matches "${sanitize(filter)}"`
     : feed.info.mode === 'inspect'
       ? 'no recorded exchanges in this database'
       : `waiting for webhooks${feed.info.url ? ` at ${sanitize(feed.info.url)}` : ''}…`;
@@ -184,7 +186,14 @@ export function App({ model, onCopy, onOpen, onSuspend, onQuit, frameMs, size }:
           focused={focus === 'detail'}
         />
       ) : null}
-      <FilterBar filter={filter} editing={editing} message={actions.message} following={nav.following} position={position} />
+      <FilterBar
+        filter={filter}
+        editing={editing}
+        searching={searching}
+        message={actions.message}
+        following={nav.following}
+        position={position}
+      />
       <Footer width={columns} editing={editing} following={nav.following} publicUrl={feed.info.mode !== 'inspect'} />
     </Box>
   );

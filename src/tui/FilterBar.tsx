@@ -7,6 +7,8 @@ import { FILTER_TERMS } from './Footer.js';
 export interface FilterBarProps {
   filter: string;
   editing: boolean;
+  /** The filter's words are still being looked for in bodies: more rows may appear. */
+  searching?: boolean;
   /** Result of the last action (replay, copy, open), already safe to print. */
   message: string;
   following: boolean;
@@ -15,13 +17,14 @@ export interface FilterBarProps {
 }
 
 /** The status line above the footer. */
-export function FilterBar({ filter, editing, message, following, position }: FilterBarProps) {
+export function FilterBar({ filter, editing, searching = false, message, following, position }: FilterBarProps) {
   return (
     <Text wrap="truncate-end">
       {editing || filter ? (
         <Text color="cyan">{`/${sanitize(filter)}${editing ? '▌' : ''}  `}</Text>
       ) : null}
       {editing && !filter ? <Text dimColor>{`text or ${FILTER_TERMS}  `}</Text> : null}
+      {searching ? <Text color="cyan" dimColor>{'searching…  '}</Text> : null}
       <Text color={following ? 'green' : 'yellow'}>{following ? '▶ following' : '❚❚ paused'}</Text>
       <Text dimColor>{`  ${position}`}</Text>
       {message ? <Text>{`  ${message}`}</Text> : null}

@@ -1,38 +1,66 @@
-// Applies the filter to the window's rows, reading bodies from the model only for words the summary does not match.
+// Applies the filter to the window's rows: terms and summaries at once, bodies by a search that yields to forwarding.
 
-import { useMemo, useRef } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { ExchangeSummary } from '../exchange.js';
-import { WINDOW_SIZE } from './exchange-window.js';
-import { bodiesMatch, isEmptyQuery, parseFilter, summaryMatches, termsMatch } from './filter.js';
+import { BodyVerdicts, searchBodies, type BodyJob } from './body-search.js';
+import { isEmptyQuery, parseFilter, wordsForBodies, type FilterQuery } from './filter.js';
 import type { TuiModel } from './model.js';
 
-const MAX_CACHED = 4 * WINDOW_SIZE;
+export interface FilteredRows {
+  rows: readonly ExchangeSummary[];
+  /** Bodies are still being searched: more rows may join the list. */
+  searching: boolean;
+}
+
+/** The rows known to match, and those whose bodies are still to be read. */
+function classify(rows: readonly ExchangeSummary[], query: FilterQuery, verdicts: BodyVerdicts) {
+  const matching: ExchangeSummary[] = [];
+  const unread: BodyJob[] = [];
+  for (const row of rows) {
+    const words = wordsForBodies(row, query);
+    if (words === null) continue;
+    const verdict = words.length === 0 ? true : verdicts.get(row);
+    if (verdict === undefined) unread.push({ row, words });
+    else if (verdict) matching.push(row);
+  }
+  return { matching, unread };
+}
 
 /**
- * Rows that match `text`: every structured term on the summary, and every plain word on the summary or a body.
- * Body matches are cached per filter and id (finished exchanges never change), so a new frame only reads the
- * bodies of new rows.
+ * Rows that match `text`: every structured term on the summary, and every plain word on the summary or a body. Rows
+ * that need their bodies read join the list as the search finds them. Each keystroke's query cancels the search of
+ * the one before; new rows under the same query only add their own bodies to it.
  */
-export function useFilteredRows(model: TuiModel, rows: readonly ExchangeSummary[], text: string): readonly ExchangeSummary[] {
-  const cache = useRef({ key: '', matches: new Map<number, boolean>() });
+export function useFilteredRows(model: TuiModel, rows: readonly ExchangeSummary[], text: string): FilteredRows {
+  const parsed = parseFilter(text);
+  const key = JSON.stringify(parsed);
+  // The same terms and words (a trailing space, a term still without a value) are the same query: nothing restarts.
+  const query = useMemo(() => parsed, [key]);
+  // One set of verdicts per query.
+  const verdicts = useMemo(() => new BodyVerdicts(), [query]);
+  // Counts the search's reports (matches found, all done): each one has the list computed again.
+  const [reports, setReports] = useState(0);
+  // A failing read (the store gone) is rethrown in render, so Ink reports it as the bug it is.
+  const [failure, setFailure] = useState<{ error: unknown }>();
+  if (failure) throw failure.error;
+
+  useEffect(() => {
+    if (isEmptyQuery(query)) return;
+    const { unread } = classify(rows, query, verdicts);
+    if (unread.length === 0) return;
+    const controller = new AbortController();
+    const report = () => setReports((n) => n + 1);
+    searchBodies(unread, { read: (id) => model.get(id), verdicts, signal: controller.signal, onFound: report }).then(
+      (finished) => finished && report(),
+      (error: unknown) => setFailure({ error }),
+    );
+    return () => controller.abort();
+  }, [model, rows, query, verdicts]);
+
+  // `reports` is a dependency on purpose: the verdicts it counts are what changed.
   return useMemo(() => {
-    const query = parseFilter(text);
-    if (isEmptyQuery(query)) return rows;
-    const key = JSON.stringify(query);
-    if (cache.current.key !== key) cache.current = { key, matches: new Map() };
-    const { matches } = cache.current;
-    // Bounded like the window: a long session with a filter left on must not grow this without limit.
-    if (matches.size > MAX_CACHED) matches.clear();
-    return rows.filter((row) => {
-      if (!termsMatch(row, query.terms)) return false;
-      const rest = query.words.filter((word) => !summaryMatches(row, word));
-      if (rest.length === 0) return true;
-      const known = matches.get(row.id);
-      if (known !== undefined) return known;
-      const exchange = model.get(row.id);
-      const match = exchange ? bodiesMatch(exchange, rest) : false;
-      if (row.state !== 'pending') matches.set(row.id, match);
-      return match;
-    });
-  }, [model, rows, text]);
+    if (isEmptyQuery(query)) return { rows, searching: false };
+    const { matching, unread } = classify(rows, query, verdicts);
+    return { rows: matching, searching: unread.length > 0 };
+  }, [rows, query, verdicts, reports]);
 }

@@ -116,11 +116,63 @@ describe('App', () => {
     await ui.press(KEY.escape);
     await waitForFrame(ui.lastFrame, '/stripe');
     await ui.press('/', ...'invoice.PAID', KEY.enter);
-    await waitForNoFrame(ui.lastFrame, '/github');
+    // Only the body holds it: the row joins the list once the body search has read it.
+    await waitFor(() => ui.rowOf('/stripe') !== '' && !ui.frame().includes('searching…'), ui.frame);
     expect(ui.rowOf('/stripe')).toMatch(/^›/);
+    expect(ui.frame()).not.toContain('/github');
     expect(ui.frame()).not.toContain('/shopify');
     await ui.press('/', KEY.escape);
     await waitForFrame(ui.lastFrame, '/shopify');
+  });
+
+  it('searches bodies without holding the event loop, showing "searching…" until it is done', async () => {
+    // A window of large bodies, none holding the word: reading them all takes far longer than a webhook should wait.
+    const big = Buffer.alloc(256 * 1024, 'lorem ipsum ');
+    const model = new FakeModel().seed(Array.from({ length: 100 }, (_, i) => makeExchange(i + 1, { path: `/big${i + 1}`, requestBody: big })));
+    let reads = 0;
+    const get = model.get.bind(model);
+    model.get = (id) => {
+      reads++;
+      return get(id);
+    };
+    const ui = setup(model);
+    unmount = ui.unmount;
+    await waitForFrame(ui.lastFrame, '/big100');
+    await ui.press('/');
+    reads = 0;
+    ui.stdin.write('refund');
+    // Work that was waiting when the keys arrived (a webhook's I/O) gets its turn long before the search is over.
+    const readsBeforeOtherWork = await new Promise<number>((resolve) => setImmediate(() => resolve(reads)));
+    expect(readsBeforeOtherWork).toBeLessThan(100);
+    await waitForFrame(ui.lastFrame, 'nothing loaded matches "refund"');
+    expect(reads).toBeGreaterThanOrEqual(100);
+    expect(ui.frames.some((f) => /\/refund▌  searching…/.test(f) && f.includes('searching the loaded rows\' bodies for "refund"…'))).toBe(true);
+    expect(ui.frame()).not.toContain('searching…');
+  });
+
+  it('a key typed while bodies are searched cancels that search: only the newest query is looked for', async () => {
+    const big = Buffer.alloc(256 * 1024, 'lorem ipsum ');
+    const model = new FakeModel().seed(Array.from({ length: 100 }, (_, i) => makeExchange(i + 1, { path: `/big${i + 1}`, requestBody: big })));
+    const ui = setup(model);
+    unmount = ui.unmount;
+    await waitForFrame(ui.lastFrame, '/big100');
+    await ui.press('/');
+    // Each search reads the newest row first: where #100 comes again, the next search began.
+    const read: number[] = [];
+    const get = model.get.bind(model);
+    model.get = (id) => {
+      read.push(id);
+      return get(id);
+    };
+    ui.stdin.write('x');
+    await waitFor(() => read.length > 0, ui.frame);
+    ui.stdin.write('y');
+    await waitFor(() => read.lastIndexOf(100) > 0, () => `${read}`);
+    await waitForFrame(ui.lastFrame, 'nothing loaded matches "xy"');
+    const newest = read.lastIndexOf(100);
+    // The search for "x" stopped where it was; the one for "xy" read every body once.
+    expect(newest).toBeLessThan(100);
+    expect(read.slice(newest)).toEqual(Array.from({ length: 100 }, (_, i) => 100 - i));
   });
 
   it('filters by provider, event type, status class, signature and failed, combined with text', async () => {

@@ -23,6 +23,12 @@ describe('FilterBar', () => {
     expect(frameOf({ filter: 'stripe', editing: false, message: '', following: false, position: '2/3' })).toBe('/stripe  ❚❚ paused  2/3');
   });
 
+  it('says the bodies are still being searched', () => {
+    expect(frameOf({ filter: 'refund', editing: true, searching: true, message: '', following: false, position: '0 rows' })).toBe(
+      '/refund▌  searching…  ❚❚ paused  0 rows',
+    );
+  });
+
   it('suggests text and the structured terms while the filter is still empty', () => {
     expect(frameOf({ filter: '', editing: true, message: '', following: true, position: '1/3' })).toBe(
       '/▌  text or provider:stripe event:invoice status:5xx sig:invalid failed  ▶ following  1/3',
