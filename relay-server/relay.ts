@@ -188,7 +188,8 @@ export function createRelay(options: RelayOptions): Relay {
       return sendError(req, res, { code: 'unauthorized', message: 'a node-to-node request with the wrong cluster secret' }, !expectsContinue);
     }
     if (hop && expectsContinue) {
-      // A hop from another node: that node has told the sender to go on and is already streaming the body.
+      // A hop from another node: that node sends the body only after this "go on", and takes its absence (this node
+      // frozen, or cut off) as a node that did not take the request. Said at once, before any check.
       res.writeContinue();
       expectsContinue = false;
     }

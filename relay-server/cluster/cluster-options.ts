@@ -13,12 +13,19 @@ export interface ClusterOptions {
   locationTtlMs?: number;
   /** How often a node refreshes its claims (and re-registers them after Redis lost them). */
   refreshMs?: number;
+  /** How long a hop waits for the holding node to take the request (connect, then its 100 Continue); `--hop-timeout`. */
+  hopTimeoutMs?: number;
 }
 
 /** 15 s: a killed node's tunnels are unclaimed within that, and clients reconnecting with a resume token do not wait for it. */
 export const DEFAULT_LOCATION_TTL_MS = 15_000;
 /** A third of the TTL: two refreshes may be missed (a slow Redis) before a live node loses its claims. */
 export const DEFAULT_REFRESH_MS = 5_000;
+/**
+ * 3 s: a node on the same network connects and says "go on" within milliseconds, even busy; one that has not after this
+ * is frozen, or its host is gone, and the request is queued for the tunnel instead of waiting for the sender to give up.
+ */
+export const DEFAULT_HOP_TIMEOUT_MS = 3_000;
 /**
  * Every Redis command fails after this instead of waiting: a stalled Redis must turn into a 503 for the sender,
  * not a hung request. Long enough for a 25 MiB XADD on a LAN.
@@ -28,3 +35,5 @@ export const REDIS_COMMAND_TIMEOUT_MS = 5_000;
 export const HOP_HEADER = 'x-hooktunnel-hop';
 /** Header with the public URL the sender used, as the first node computed it. */
 export const HOP_URL_HEADER = 'x-hooktunnel-hop-url';
+/** Header saying the hop's `Expect: 100-continue` is the first node's, not the sender's: the holder drops both. */
+export const HOP_EXPECT_HEADER = 'x-hooktunnel-hop-expect';

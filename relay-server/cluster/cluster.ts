@@ -11,10 +11,10 @@ import type { RequestHead } from '../relay-queue.js';
 import type { ResumeStore } from '../resume-store.js';
 import type { Claim, TunnelRegistry } from '../tunnel-registry.js';
 import { clusterClaim } from './cluster-claim.js';
-import { DEFAULT_LOCATION_TTL_MS, DEFAULT_REFRESH_MS, type ClusterOptions } from './cluster-options.js';
+import { DEFAULT_HOP_TIMEOUT_MS, DEFAULT_LOCATION_TTL_MS, DEFAULT_REFRESH_MS, type ClusterOptions } from './cluster-options.js';
 import { ClusterQueueing } from './cluster-queueing.js';
 import { TunnelDirectory } from './directory.js';
-import { hopToNode, inboundHop, type Hop } from './node-hop.js';
+import { HOLDER_SILENT_HINT, hopToNode, inboundHop, type Hop } from './node-hop.js';
 import { redisKeys } from './redis-keys.js';
 import { RedisConnection } from './redis-connection.js';
 import { RedisRefused, redisReason, shownRedisUrl } from './load-redis.js';
@@ -134,8 +134,11 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
       hint: CLUSTER_DIRECTORY_HINT,
     }, true);
 
-  /** The client is not connected anywhere (or a hop found it gone): queue for it if it is known, else 404. */
-  async function away(req: IncomingMessage, res: ServerResponse, head: RequestHead, traffic: { in: number }): Promise<void> {
+  /**
+   * The client is not connected anywhere (or a hop found it gone, or its node did not take the request: `holderWhy`
+   * says so to a sender nothing can be queued for): queue for it if it is known, else 404.
+   */
+  async function away(req: IncomingMessage, res: ServerResponse, head: RequestHead, traffic: { in: number }, holderWhy?: string): Promise<void> {
     const id = head.tunnelId;
     let known: boolean;
     try {
@@ -144,7 +147,10 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
       return unavailable(req, res, id);
     }
     if (!known) return sendError(req, res, { code: 'tunnel_not_found', message: `no tunnel "${id}" is connected to this relay` }, true);
-    if (!queueing) return sendError(req, res, { code: 'tunnel_offline', message: `tunnel "${id}" is not connected right now`, retryAfterSeconds: 30 }, true);
+    if (!queueing) {
+      if (holderWhy) return sendError(req, res, { code: 'tunnel_offline', message: `${holderWhy}; retry shortly`, retryAfterSeconds: 30, hint: HOLDER_SILENT_HINT }, true);
+      return sendError(req, res, { code: 'tunnel_offline', message: `tunnel "${id}" is not connected right now`, retryAfterSeconds: 30 }, true);
+    }
     queueing.accept(req, res, head, undefined, limits.maxBodyBytes, (bytes) => (traffic.in = bytes));
   }
 
@@ -174,13 +180,16 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
           hopToNode(holder, { req, res, tunnelId: head.tunnelId, headers: head.headers, url: head.url }, {
             secret: options.secret,
             agent,
-            onUnreachable() {
-              // The holder is gone (killed): drop its claim so the next requests queue at once, and queue this one.
+            timeoutMs: options.hopTimeoutMs ?? DEFAULT_HOP_TIMEOUT_MS,
+            onUnreachable(why, answered) {
+              // The holder is gone (killed, frozen, its host lost): drop its claim, so the next requests for the tunnel
+              // are queued at once instead of each waiting on it (a live node writes its claim again on its next
+              // refresh), and queue this one unless the hop had to answer it.
               hops.unreachable++;
               locations.delete(head.tunnelId);
-              log(`node ${holder} did not accept a connection; tunnel ${head.tunnelId} is treated as away`);
+              log(`node ${holder} ${why} when passed a request for tunnel ${head.tunnelId}; the tunnel is treated as away until that node claims it again`);
               directory.unclaim(head.tunnelId, holder).catch(() => {});
-              void away(req, res, head, traffic);
+              if (!answered) void away(req, res, head, traffic, `the relay node holding tunnel ${head.tunnelId} (${holder}) ${why}`);
             },
             done(outcome) {
               hops[outcome.ok ? 'ok' : 'failed']++;

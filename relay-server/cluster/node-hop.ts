@@ -6,7 +6,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { HeaderPairs } from '../../src/protocol.js';
 import { stripHopByHop, toFlat, toPairs } from '../../src/http-headers.js';
 import { sendError } from '../error-page.js';
-import { HOP_HEADER, HOP_URL_HEADER } from './cluster-options.js';
+import { HOP_EXPECT_HEADER, HOP_HEADER, HOP_URL_HEADER } from './cluster-options.js';
 
 /** What the first node computed for a request it passed on: the holder uses it as-is. */
 export interface Hop {
@@ -21,9 +21,11 @@ export function inboundHop(req: IncomingMessage, secretDigest: Buffer): Hop | 'f
   const presented = req.headers[HOP_HEADER];
   if (presented === undefined) return undefined;
   if (typeof presented !== 'string' || !timingSafeEqual(digest(presented), secretDigest)) return 'forged';
+  // The passing node's own Expect goes with its marker: the client records the headers the sender sent.
+  const nodeExpects = req.headers[HOP_EXPECT_HEADER] !== undefined;
   const headers = stripHopByHop(toPairs(req.rawHeaders)).filter(([name]) => {
     const lower = name.toLowerCase();
-    return lower !== HOP_HEADER && lower !== HOP_URL_HEADER;
+    return lower !== HOP_HEADER && lower !== HOP_URL_HEADER && lower !== HOP_EXPECT_HEADER && !(nodeExpects && lower === 'expect');
   });
   return { headers, url: String(req.headers[HOP_URL_HEADER] ?? '') };
 }
@@ -40,21 +42,40 @@ export interface HopRequest {
 export interface HopOptions {
   secret: string;
   agent: http.Agent;
-  /** The node refused the connection before any of the body was read: the caller may still queue the request. */
-  onUnreachable(): void;
+  /** How long the holder has to take the request: to accept the connection, then to say "go on" (100 Continue). */
+  timeoutMs: number;
+  /**
+   * The holder did not take the request (`why` says how, after "node X"): it refused or did not accept the connection,
+   * or said nothing in time (frozen, or its host is gone). With `answered` false none of it can reach the client
+   * through that node, and the caller answers (it may queue the request). With `answered` true the request was all
+   * head, which a frozen holder may still serve when it wakes: the hop answered 502 itself, so it is not queued twice.
+   */
+  onUnreachable(why: string, answered: boolean): void;
   done(outcome: { bytesIn: number; bytesOut: number; ok: boolean }): void;
 }
 
-/** Streams the request to `nodeUrl` and its answer back, with backpressure both ways (pipe). */
+/** For a sender whose request a holder did not take: the code's own hint would blame the developer's hooktunnel. */
+export const HOLDER_SILENT_HINT = 'A relay node did not answer in time; retry after Retry-After seconds, or shortly.';
+
+/**
+ * Streams the request to `nodeUrl` and its answer back, with backpressure both ways (pipe). The body goes only once
+ * the holder said "go on", so a holder that never does (frozen, its host gone) cannot have it, and the request can be
+ * queued instead: hence `Expect: 100-continue` on every hop, which a holder answers as soon as it reads the head.
+ */
 export function hopToNode(nodeUrl: string, request: HopRequest, options: HopOptions): void {
   const { req, res } = request;
   const node = new URL(nodeUrl);
   const headers = toFlat(request.headers);
   // Without the sender's framing header node:http would pick one; a chunked body must stay chunked.
   if (req.headers['transfer-encoding'] !== undefined && req.headers['content-length'] === undefined) headers.push('Transfer-Encoding', 'chunked');
+  // A sender that asked to go on itself is answered by the holder all the same; its Expect reaches the client as sent.
+  if (req.headers.expect === undefined) headers.push('Expect', '100-continue', HOP_EXPECT_HEADER, '1');
   headers.push(HOP_HEADER, options.secret, HOP_URL_HEADER, request.url);
+  /** Without a body the head is the whole request: sent, the holder may serve it even though it never said "go on". */
+  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
   let bytesIn = 0;
   let bytesOut = 0;
+  let connected = false;
   let bodyStarted = false;
   /** The holder's whole answer went back to the sender. */
   let answered = false;
@@ -62,6 +83,7 @@ export function hopToNode(nodeUrl: string, request: HopRequest, options: HopOpti
   const settle = (ok: boolean) => {
     if (settled) return;
     settled = true;
+    clearTimeout(deadline);
     options.done({ bytesIn, bytesOut, ok });
   };
 
@@ -75,16 +97,40 @@ export function hopToNode(nodeUrl: string, request: HopRequest, options: HopOpti
     setHost: false,
     agent: options.agent,
   });
+
+  /** The holder did not take the request: what the sender gets is decided by the caller, or here (see HopOptions). */
+  const unreachable = (why: string) => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(deadline);
+    out.destroy();
+    if (connected && !hasBody) {
+      const message = `the relay node holding tunnel ${request.tunnelId} (${nodeUrl}) ${why}; it may still serve the request, so it was not queued: retry`;
+      sendError(req, res, { code: 'tunnel_disconnected', message, hint: HOLDER_SILENT_HINT }, true);
+      return options.onUnreachable(why, true);
+    }
+    options.onUnreachable(why, false);
+  };
+  const seconds = options.timeoutMs / 1000;
+  const deadline = setTimeout(() => unreachable(connected ? `did not answer within ${seconds} s` : `did not accept a connection within ${seconds} s`), options.timeoutMs);
+
   out.on('socket', (socket) => {
-    const pipeBody = () => {
-      bodyStarted = true;
-      req.on('data', (chunk: Buffer) => (bytesIn += chunk.length));
-      req.pipe(out);
-    };
-    if (socket.connecting) socket.once('connect', pipeBody);
-    else pipeBody();
+    // A kept-alive socket is connected already: the head goes out on it at once.
+    if (socket.connecting) socket.once('connect', () => (connected = true));
+    else connected = true;
+  });
+  out.on('continue', () => {
+    if (settled) return;
+    clearTimeout(deadline);
+    bodyStarted = true;
+    req.on('data', (chunk: Buffer) => (bytesIn += chunk.length));
+    req.pipe(out);
   });
   out.on('response', (answer) => {
+    clearTimeout(deadline);
+    // Answered without "go on" (the holder refused the head): the body was never sent, so this connection cannot be
+    // used again; it goes once the answer is through.
+    if (!bodyStarted) answer.once('end', () => out.destroy());
     res.sendDate = false;
     try {
       // The holder already stripped a local app's X-Hooktunnel-Error; one here marks the holder's own error page.
@@ -108,15 +154,14 @@ export function hopToNode(nodeUrl: string, request: HopRequest, options: HopOpti
     settle(false);
   };
   out.on('error', (error: NodeJS.ErrnoException) => {
+    if (settled) return;
     if (res.headersSent) {
       res.destroy();
       return settle(false);
     }
-    if (!bodyStarted && !settled) {
-      settled = true;
-      return options.onUnreachable();
-    }
-    fail(`(${nodeUrl}) failed: ${error.code ?? error.message}`);
+    const reason = error.code ?? error.message;
+    if (!bodyStarted) return unreachable(connected ? `closed the connection (${reason})` : `could not be reached (${reason})`);
+    fail(`(${nodeUrl}) failed: ${reason}`);
   });
   // The sender's exchange is over. Unless it ended with the holder's own answer, the hop ends too: this node may have
   // answered by itself (408 for a sender too slow with its body, 413), and the holder must not keep the half request

@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { createRelay, type Relay } from '../../relay-server/relay.js';
 import type { RelayOptions } from '../../relay-server/options.js';
 import { parseTarget } from '../../src/forward/target.js';
-import { CONNECT_PATH, decode, encode, MessageType, PROTOCOL_VERSION, type HelloMeta, type Message } from '../../src/protocol.js';
+import { CONNECT_PATH, decode, encode, MessageType, PROTOCOL_VERSION, type AckSettings, type HelloMeta, type Message } from '../../src/protocol.js';
 import { Session } from '../../src/session.js';
 import { waitFor } from '../helpers/http.js';
 import { onCleanup } from '../helpers/cleanup.js';
@@ -24,7 +24,7 @@ export async function startRelay(options: Partial<RelayOptions> = {}): Promise<{
 export async function openSession(
   relayUrl: string,
   targetPort: number,
-  options: { token?: string; name?: string; force?: boolean; timeoutMs?: number; retry?: boolean } = {},
+  options: { token?: string; name?: string; force?: boolean; timeoutMs?: number; retry?: boolean; ack?: AckSettings } = {},
 ): Promise<Session> {
   const session = new Session({
     target: parseTarget(String(targetPort)),
@@ -36,6 +36,7 @@ export async function openSession(
     hostHeader: 'rewrite',
     retry: options.retry ?? false,
     store: null,
+    ack: options.ack,
   });
   onCleanup(() => session.close());
   await session.start();

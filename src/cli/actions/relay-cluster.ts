@@ -1,7 +1,9 @@
-// Turns the scale-out flags of `relay` (--redis, --node-url, --cluster-secret) into ClusterOptions, or says what is wrong.
+// Turns the scale-out flags of `relay` (--redis, --node-url, --cluster-secret, --hop-timeout) into ClusterOptions, or
+// says what is wrong.
 
 import type { ClusterOptions } from '../../../relay-server/cluster/cluster-options.js';
 import { shownRedisUrl } from '../../../relay-server/cluster/load-redis.js';
+import { parseDuration } from '../../duration.js';
 import { usageError } from '../../errors.js';
 import type { RelayFlags } from './relay-options.js';
 
@@ -30,7 +32,7 @@ export function checkRedisUrl(value: string): void {
 
 export function clusterOptions(flags: RelayFlags): ClusterOptions | undefined {
   if (!flags.redis) {
-    const stray = flags.nodeUrl ? '--node-url' : flags.clusterSecret ? '--cluster-secret' : undefined;
+    const stray = flags.nodeUrl ? '--node-url' : flags.clusterSecret ? '--cluster-secret' : flags.hopTimeout ? '--hop-timeout' : undefined;
     if (stray) throw usageError(`${stray} only applies with --redis`, 'pass --redis redis://HOST:PORT to run this relay as one node of several');
     return undefined;
   }
@@ -42,5 +44,8 @@ export function clusterOptions(flags: RelayFlags): ClusterOptions | undefined {
   if (flags.clusterSecret.length < MIN_SECRET_LENGTH) {
     throw usageError(`--cluster-secret is ${flags.clusterSecret.length} characters; it needs at least ${MIN_SECRET_LENGTH}`, 'create one with `openssl rand -hex 32`');
   }
-  return { redisUrl: flags.redis, nodeUrl: node.origin, secret: flags.clusterSecret, queue: flags.queue };
+  const hopTimeoutMs = flags.hopTimeout === undefined ? undefined : parseDuration(flags.hopTimeout, '--hop-timeout');
+  // 0 is "forever" elsewhere; here it would queue every request at once, so it is refused rather than given either meaning.
+  if (hopTimeoutMs === 0) throw usageError('--hop-timeout must be longer than 0', 'for example --hop-timeout 3s (the default)');
+  return { redisUrl: flags.redis, nodeUrl: node.origin, secret: flags.clusterSecret, queue: flags.queue, hopTimeoutMs };
 }

@@ -42,4 +42,5 @@ export interface RelayFlags {
   redis?: string;
   nodeUrl?: string;
   clusterSecret?: string;
+  hopTimeout?: string;
 }

@@ -23,6 +23,8 @@ describe('relay scale-out flags', () => {
     [['--redis', 'http://127.0.0.1:1', '--node-url', 'http://127.0.0.1:9', '--cluster-secret', 'x'.repeat(32)], /--redis "http:\/\/127.0.0.1:1" must start with redis:\/\/ or rediss:\/\//],
     [['--redis', 'redis://127.0.0.1:1', '--node-url', '10.0.0.5:8080', '--cluster-secret', 'x'.repeat(32)], /--node-url "10.0.0.5:8080" is not a URL/],
     [['--node-url', 'http://127.0.0.1:9'], /--node-url only applies with --redis/],
+    [['--hop-timeout', '1s'], /--hop-timeout only applies with --redis/],
+    [['--redis', 'redis://127.0.0.1:1', '--node-url', 'http://127.0.0.1:9', '--cluster-secret', 'x'.repeat(32), '--hop-timeout', '0'], /--hop-timeout must be longer than 0/],
   ])('%j is a usage error', async (args, message) => {
     const result = await relay(args);
     expect(result.code).toBe(2);

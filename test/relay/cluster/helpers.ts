@@ -178,6 +178,33 @@ export async function startCluster(extra: string[] = []): Promise<Cluster> {
   return { redis, nodes, publicUrl, nginx };
 }
 
+/**
+ * A node address on which a TCP connection never completes, as for a node whose host left the network: a listener
+ * whose process never accepts (its thread blocks for good, costing no CPU) and whose accept queue we fill, so the
+ * kernel drops every further SYN and the connecting side waits for its own timeout.
+ */
+export async function unreachableNodeUrl(): Promise<string> {
+  const script = `const server = require('node:net').createServer().listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+    // Pipes are written synchronously: the port is out before the thread stops accepting.
+    process.stdout.write(server.address().port + '\\n');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+  });`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exit = new Promise((resolve) => child.on('exit', resolve));
+  onCleanup(async () => {
+    child.kill('SIGKILL');
+    await exit;
+  });
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (text: string) => (out += text));
+  const port = await waitFor(() => /^(\d+)\n/.exec(out)?.[1], 'the never-accepting listener');
+  // Linux queues backlog + 1 = 2 finished handshakes for a listener that does not accept, and drops SYNs beyond them.
+  const fillers = [0, 1].map(() => net.connect(Number(port), '127.0.0.1'));
+  onCleanup(() => fillers.forEach((socket) => socket.destroy()));
+  await Promise.all(fillers.map((socket) => new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject))));
+  return `http://127.0.0.1:${port}`;
+}
+
 /** A node's /healthz as JSON. */
 export async function health(node: Node): Promise<{ tunnels: number; cluster: { node: string; redis: string } }> {
   return (await fetch(`${node.url}/healthz`)).json() as Promise<{ tunnels: number; cluster: { node: string; redis: string } }>;
