@@ -37,9 +37,7 @@ export async function clusterClaim(
     const holder = await directory.locate(name);
     // A claim naming this node without a local client is stale (this node restarted): nobody holds the name.
     const elsewhere = holder !== undefined && holder !== directory.nodeUrl;
-    if ((local || elsewhere) && !ownsIt && !hello.force) {
-      return { ok: false, code: 'name_taken', message: `name "${name}" is in use by another connected client; pass --force to take it over`, fatal: true };
-    }
+    if ((local || elsewhere) && !ownsIt && !hello.force) return taken(name);
     // Random only when its own client names it (refused otherwise, above): it stays random.
     claim = { ok: true, id: name, resumeToken: ownsIt ? hello.resumeToken! : newResumeToken(), random: randomName, displaced: local };
   } else if (resumed) {
@@ -60,8 +58,17 @@ export async function clusterClaim(
     // Another node may have bound the name since the check above: the first binding wins.
     if (name !== undefined && !owner && (await directory.reserveName(name, tokenKey)) !== tokenKey) return reserved(name);
   }
-  await directory.register(claim.id, claim.resumeToken, { random: claim.random, nameOwner: tokenKey && name !== undefined ? tokenKey : '', ack: hello.ack });
+  // Another node may have taken the name since it was located above (the same name claimed on two nodes at once):
+  // Redis decides as it registers, and the later claim gets the answer it would have got a moment later. Only --force
+  // and the name's own resume token take it from another node (a resumed random id is its client's alone).
+  const unlessHeldElsewhere = name !== undefined && resumed !== name && !hello.force;
+  const nameOwner = tokenKey && name !== undefined ? tokenKey : '';
+  if (!(await directory.register(claim.id, claim.resumeToken, { random: claim.random, nameOwner, ack: hello.ack, unlessHeldElsewhere }))) return taken(name!);
   return claim;
+}
+
+function taken(name: string): Claim {
+  return { ok: false, code: 'name_taken', message: `name "${name}" is in use by another connected client; pass --force to take it over`, fatal: true };
 }
 
 function reserved(name: string): Claim {

@@ -15,10 +15,17 @@ end
 /**
  * This node takes tunnel ARGV[5]: KEYS location, reservation, resume(new hash), ack, random; ARGV node, locationTtl,
  * keepMs, hash, id, ack settings (JSON, or '' when the client does not acknowledge: earlier settings are forgotten),
- * '1' when the id is random ('' for a name). The id's earlier resume token stops working (its key is deleted). The ack
- * settings and the random mark live exactly as the reservation.
+ * '1' when the id is random ('' for a name), and '1' to take it from another node (--force, a resume token) or '0'
+ * to take it only if no other node holds it. The id's earlier resume token stops working (its key is deleted). The
+ * ack settings and the random mark live exactly as the reservation. 0: another node holds it and '0' was asked
+ * (nothing written); 1: taken. Checked here, in the same step as the write: two nodes that each looked the id up and
+ * found it free must not both take it.
  */
 export const REGISTER = script(`${KEEP_FOR}
+if ARGV[8] == '0' then
+  local holder = redis.call('GET', KEYS[1])
+  if holder and holder ~= ARGV[1] then return 0 end
+end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 local old = redis.call('GET', KEYS[2])
 if old and old ~= ARGV[4] then redis.call('DEL', '${RESUME_PREFIX}' .. old) end

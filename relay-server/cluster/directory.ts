@@ -29,6 +29,8 @@ export interface Registration {
   random: boolean;
   nameOwner?: string;
   ack?: AckSettings;
+  /** Take it only if no other node holds it (see REGISTER). */
+  unlessHeldElsewhere?: boolean;
 }
 
 export class TunnelDirectory {
@@ -104,13 +106,16 @@ export class TunnelDirectory {
 
   /**
    * This node holds the tunnel from now on, with the client's ack settings (none: earlier ones are forgotten); the
-   * node that held it before lets go on its next refresh.
+   * node that held it before lets go on its next refresh. With `unlessHeldElsewhere`, false (and nothing changed)
+   * when another node holds it: decided in Redis, so of two nodes claiming it at once only one gets it.
    */
-  async register(id: string, resumeToken: string, { random, nameOwner = '', ack }: Registration): Promise<void> {
+  async register(id: string, resumeToken: string, { random, nameOwner = '', ack, unlessHeldElsewhere = false }: Registration): Promise<boolean> {
     const held = { hash: resumeTokenHash(resumeToken), owner: nameOwner, ack: ack ? JSON.stringify(ack) : '', random, attached: false };
-    await this.redis.run(REGISTER, ...this.args(id, held));
+    const [keys, args] = this.args(id, held);
+    if ((await this.redis.run(REGISTER, keys, [...args, unlessHeldElsewhere ? '0' : '1'])) === 0) return false;
     this.held.set(id, held);
     this.publish(`moved ${id} ${this.nodeUrl}`);
+    return true;
   }
 
   /** The client left: its location goes (if still ours); the reservation keeps the URL for --resume-ttl. */
