@@ -38,6 +38,8 @@ export class TunnelGate {
   private readonly pending = new PerIpCounter();
   /** Once any token exists the relay stays closed to anonymous clients, even if every token is revoked later. */
   private authRequired: boolean;
+  /** A clustered node's claims of each name still being decided or welcomed, the last one first (see inTurn). */
+  private readonly naming = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: GateDeps) {
     this.failures = new FailureLimiter(deps.limits.maxAuthFailures, deps.limits.authWindowMs);
@@ -137,14 +139,18 @@ export class TunnelGate {
         return refuse('queue_unavailable', 'this relay keeps no durable queue, so it cannot acknowledge senders for you; run listen without --ack, or use a relay started with a --data-dir', true);
       }
       const tokenKey = record?.digest.toString('hex');
-      if (this.deps.clusterClaim) {
-        this.deps.clusterClaim(hello, tokenKey)
-          .then(
-            (claim) => ws.readyState === ws.OPEN && welcome(claim, hello, tokenKey),
-            // Redis is unreachable: not fatal, the client retries (perhaps through another node).
-            (error: Error) => refuse('cluster_unavailable', `the relay cannot reach its cluster's registry right now (${error.message}); retrying`, false),
-          )
-          .catch(dropClient);
+      const clusterClaim = this.deps.clusterClaim;
+      if (clusterClaim) {
+        const claimAndWelcome = () =>
+          clusterClaim(hello, tokenKey)
+            .then(
+              (claim) => ws.readyState === ws.OPEN && welcome(claim, hello, tokenKey),
+              // Redis is unreachable: not fatal, the client retries (perhaps through another node).
+              (error: Error) => refuse('cluster_unavailable', `the relay cannot reach its cluster's registry right now (${error.message}); retrying`, false),
+            )
+            .catch(dropClient);
+        if (hello.name === undefined) return void claimAndWelcome();
+        this.inTurn(hello.name, claimAndWelcome);
         return;
       }
       try {
@@ -179,6 +185,21 @@ export class TunnelGate {
       log(`tunnel ${claim.id} opened from ${ip}${record ? ` (${record.label})` : ''} → ${url}${hello.ack ? ' (acknowledge mode)' : ''}`);
       this.deps.onOpen?.(connection);
     };
+  }
+
+  /**
+   * Runs a cluster claim of `name` (with its welcome) after the one before it on this node is over. Redis orders two
+   * nodes' claims of a name, but sees two claims from this node as one holder: without turns both were welcomed, and
+   * the first left connected to a tunnel no request reached. In turn, the second finds the first attached, as it would
+   * on a single relay (name_taken, or with --force it displaces it).
+   */
+  private inTurn(name: string, run: () => Promise<unknown>): void {
+    // `run` answers the client itself, failures included: a turn always ends, so the next one always starts.
+    const turn = (this.naming.get(name) ?? Promise.resolve()).then(run).then(() => {}, () => {});
+    this.naming.set(name, turn);
+    void turn.then(() => {
+      if (this.naming.get(name) === turn) this.naming.delete(name);
+    });
   }
 
   /** Which id a HELLO gets: names belong to the token that first claimed them; each token holds a bounded number of tunnels. */

@@ -1,17 +1,18 @@
-// Two clients with the same token claim the same --name at the same moment on two nodes. The outcome is
+// Two clients with the same token claim the same --name at the same moment: on two nodes, or on one. The outcome is
 // a single relay's, decided in Redis and not by which node happens to be faster: one holds the name and the other
 // is refused `name_taken`; with --force the newer displaces the older, which is told.
 //
-// "At the same moment" is made exact: Redis holds every write (CLIENT PAUSE WRITE) until both claims have looked the
-// name up and seen it free, so neither binds it before the other started.
+// "At the same moment" is made exact: Redis holds every write (CLIENT PAUSE WRITE) until both claims are under way
+// (on two nodes: both have looked the name up and seen it free), so neither binds it before the other started.
 
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { redisKeys } from '../../../relay-server/cluster/redis-keys.js';
+import { MessageType } from '../../../src/protocol.js';
 import type { Session } from '../../../src/session.js';
 import { send, startLocalApp, waitFor } from '../../helpers/http.js';
 import { onCleanup } from '../../nothing-lost/helpers.js';
-import { openSession } from '../helpers.js';
+import { openSession, rawClient } from '../helpers.js';
 import { skipCluster, startNode, startRedis, TOKENS, type Node, type RedisProcess } from './helpers.js';
 
 interface Claimant {
@@ -82,6 +83,23 @@ describe.skipIf(skipCluster)('the same --name claimed at the same moment with on
       expect([node.name, reply.status, reply.body.toString()]).toEqual([node.name, 201, node.name]);
     }
     expect(held[0].fatal).toBeUndefined();
+  });
+
+  it('on one node: one holds it, the other is refused name_taken (none is left connected but unreachable)', { timeout: 60_000 }, async () => {
+    const { redis, nodes } = await setUp(['A']);
+    const [a] = nodes;
+    const admin = new Redis(redis.url).on('error', () => {});
+    onCleanup(() => void admin.disconnect());
+    // Each claim can look the name up, but none can bind it until both HELLOs are in the node's hands: a client's pong
+    // comes after the node handled the HELLO sent before its ping.
+    await admin.call('CLIENT', 'PAUSE', '4000', 'WRITE');
+    const clients = await Promise.all([0, 1].map(() => rawClient(a.url, { token: TOKENS[0], hello: { name: 'raced-here' } })));
+    await Promise.all(clients.map((client) => new Promise((resolve) => client.ws.once('pong', resolve).ping())));
+    await admin.call('CLIENT', 'UNPAUSE');
+    const answers = await Promise.all(clients.map((client) => waitFor(() => client.messages.find((m) => m.type === MessageType.Welcome || m.type === MessageType.Refused), 'an answer to the HELLO')));
+    expect(answers.map((m) => m.type).sort()).toEqual([MessageType.Welcome, MessageType.Refused]);
+    expect(answers.find((m) => m.type === MessageType.Refused)!.meta).toMatchObject({ code: 'name_taken', fatal: true });
+    expect(((await (await fetch(`${a.url}/healthz`)).json()) as { tunnels: number }).tunnels).toBe(1);
   });
 
   it('with --force on two nodes: the newer holds it, the older is told it was taken over and stops', { timeout: 60_000 }, async () => {
