@@ -7,6 +7,17 @@ import type { RelayOptions } from './options.js';
 import type { RequestHead } from './request-head.js';
 
 export interface Addressing {
+  /**
+   * --public-url's path (`/hooks` for https://example.com/hooks), '' without one: the relay's own paths (/t/<id>,
+   * /_hooktunnel/connect, /healthz) appear to senders and clients under it.
+   */
+  readonly basePath: string;
+  /**
+   * The request target as the relay serves it: `basePath` taken off. A proxy at a sub-path either passes the path on as
+   * it came (nginx `proxy_pass http://127.0.0.1:8080;`) or strips its location (`proxy_pass http://127.0.0.1:8080/;`):
+   * both work, since a target without the base path is left as it is.
+   */
+  relayPath(url: string): string;
   /** Which tunnel a request is for and the path to forward; null for the relay's own bare host. */
   route(req: IncomingMessage, head: RequestHead): { id: string; path: string } | null;
   /** The public URL of a tunnel, as the client that opens it should print it. */
@@ -18,6 +29,12 @@ export interface Addressing {
   /** Headers for the client: hop-by-hop removed, X-Forwarded-* set (trusting incoming ones only from proxies). */
   forwardedHeaders(req: IncomingMessage, head: RequestHead): HeaderPairs;
 }
+
+/**
+ * The first path segments of what the relay answers itself (/t/<id>, /_hooktunnel/connect, /healthz, /metrics). A
+ * --public-url path starting with one could not be told from them once a proxy strips it, so `relay` refuses it.
+ */
+export const RELAY_OWN_SEGMENTS = ['t', '_hooktunnel', 'healthz', 'metrics'];
 
 /** "::ffff:127.0.0.1" (IPv4 on a dual-stack socket) is 127.0.0.1. */
 const plainIp = (address: string) => (address.startsWith('::ffff:') ? address.slice(7) : address);
@@ -50,6 +67,8 @@ export function createAddressing(options: RelayOptions, port: () => number): Add
     return `${proto}://${(head ? head.host : req.headers.host) ?? ownHost()}`;
   }
   const publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
+  // Subdomain style puts every tunnel at the root of its own host: a path in --public-url has no part in it.
+  const basePath = publicUrl && !options.domain && URL.canParse(publicUrl) ? new URL(publicUrl).pathname.replace(/\/+$/, '') : '';
   const ownHost = () => `${options.host.includes(':') ? `[${options.host}]` : options.host}:${port()}`;
 
   function tunnelUrl(id: string, req: IncomingMessage): string {
@@ -63,6 +82,17 @@ export function createAddressing(options: RelayOptions, port: () => number): Add
   }
 
   return {
+    basePath,
+    relayPath(url) {
+      if (!basePath || !url.startsWith(basePath)) return url;
+      if (url.length === basePath.length) return '/';
+      const next = url.charCodeAt(basePath.length);
+      if (next === 0x2f) return url.slice(basePath.length);
+      // `/hooks?x`: the root with a query.
+      if (next === 0x3f) return `/${url.slice(basePath.length)}`;
+      // `/hooksy`: another path that only starts alike.
+      return url;
+    },
     tunnelUrl,
     requestUrl: (id, req, head) => (domainSuffix ? `${tunnelUrl(id, req)}${req.url}` : `${publicOrigin(req, head)}${req.url}`),
     route(req, head) {

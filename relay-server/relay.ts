@@ -112,6 +112,7 @@ export function createRelay(options: RelayOptions): Relay {
   // by them is not uploaded for nothing. (A cluster node asking Redis, and the queue's byte cap, decide later.)
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => handleRequest(req, res, true));
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    req.url = addressing.relayPath(req.url ?? '/');
     try {
       gate.handleUpgrade(req, socket, head);
     } catch (error) {
@@ -174,6 +175,9 @@ export function createRelay(options: RelayOptions): Relay {
   };
 
   function handleRequest(req: IncomingMessage, res: ServerResponse, expectsContinue = false): void {
+    // Rewritten once, here: routing, the public URL of the request and the relay's own pages all see the path as the
+    // relay serves it, whether a proxy at --public-url's sub-path passed that path on or stripped it.
+    req.url = addressing.relayPath(req.url ?? '/');
     const head = scanHead(req.rawHeaders);
     const target = addressing.route(req, head);
     if (!target) return handleBareHost(req, res);
@@ -232,7 +236,7 @@ export function createRelay(options: RelayOptions): Relay {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/') {
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end('hooktunnel relay. Tunnels live under /t/<id>/. See `hooktunnel listen --help`.\n');
+      res.end(`hooktunnel relay. Tunnels live under ${addressing.basePath}/t/<id>/. See \`hooktunnel listen --help\`.\n`);
       return;
     }
     if (path === CONNECT_PATH) {
@@ -241,7 +245,8 @@ export function createRelay(options: RelayOptions): Relay {
       const message = `${CONNECT_PATH} is where tunnel clients connect, with "Upgrade: websocket", which this request came without`;
       return sendError(req, res, { code: 'upgrade_required', message }, !req.complete);
     }
-    sendError(req, res, { code: 'tunnel_not_found', message: `nothing at ${path}; tunnel URLs look like /t/<id>/` }, !req.complete);
+    const base = addressing.basePath;
+    sendError(req, res, { code: 'tunnel_not_found', message: `nothing at ${base}${path}; tunnel URLs look like ${base}/t/<id>/` }, !req.complete);
   }
 
   /** Resolves when every tunnel client has closed its side, or after timeoutMs. */

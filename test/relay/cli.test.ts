@@ -104,7 +104,7 @@ describe('the anonymous binding rule', () => {
 });
 
 describe('the public address flags', () => {
-  it('refuse a --public-url without http(s)://, a --domain that is not a host name, and a --trust-proxy that is not an IP (exit 2)', async () => {
+  it('refuse a --public-url without http(s):// or with a path they cannot serve, a --domain that is not a host name, and a --trust-proxy that is not an IP (exit 2)', async () => {
     const h = home();
     const env = { ...h.env, HOOKTUNNEL_RELAY_TOKENS: 'tok1' };
     const cases: [string[], Record<string, string>, RegExp][] = [
@@ -113,6 +113,11 @@ describe('the public address flags', () => {
       [['--domain', 'https://hooks.example.com'], {}, /--domain "https:\/\/hooks\.example\.com" must be a host name/],
       [['--domain', 'hooks.example.com:8443'], {}, /--domain "hooks\.example\.com:8443" must be a host name/],
       [['--trust-proxy', '127.0.0.1,localhost'], {}, /--trust-proxy "127\.0\.0\.1,localhost": "localhost" is not an IP address/],
+      // A path is served (test/relay/base-path.test.ts), but not these: unusable, or taken for the relay's own paths.
+      [['--public-url', 'https://example.com/hooks?x=1'], {}, /--public-url "https:\/\/example\.com\/hooks\?x=1" must not have a query or fragment/],
+      [['--public-url', 'https://example.com/hooks', '--domain', 'hooks.example.com'], {}, /has a path, but --domain puts every tunnel at the root of its own host/],
+      [['--public-url', 'https://example.com/t/'], {}, /puts the relay under \/t, a path it answers itself/],
+      [['--public-url', 'https://example.com/healthz/x'], {}, /puts the relay under \/healthz, a path it answers itself/],
     ];
     for (const [flags, extra, message] of cases) {
       const result = await relayRefuses(flags, { ...env, ...extra });

@@ -2,6 +2,7 @@
 
 import { isIP, isIPv4, isIPv6 } from 'node:net';
 import { RedisRefused } from '../../../relay-server/cluster/load-redis.js';
+import { RELAY_OWN_SEGMENTS } from '../../../relay-server/addressing.js';
 import { createRelay } from '../../../relay-server/relay.js';
 import { holdYoungGeneration } from '../../../relay-server/young-generation.js';
 import { UserError, usageError } from '../../errors.js';
@@ -39,12 +40,7 @@ function exposedBy(flags: RelayFlags): string | undefined {
  * never match (a proxy named "localhost") or turn into URLs no sender can use ("hooks.example.com/t/<id>").
  */
 function checkPublicAddress(flags: RelayFlags): void {
-  if (flags.publicUrl !== undefined) {
-    const url = URL.canParse(flags.publicUrl) ? new URL(flags.publicUrl) : undefined;
-    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-      throw usageError(`--public-url "${flags.publicUrl}" must be an http:// or https:// URL`, 'for example --public-url https://hooks.example.com');
-    }
-  }
+  if (flags.publicUrl !== undefined) checkPublicUrl(flags.publicUrl, flags.domain);
   // Matched against the Host of each request without its port, so a scheme, a path or a port would never match.
   if (flags.domain !== undefined && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(flags.domain)) {
     throw usageError(`--domain "${flags.domain}" must be a host name, without scheme, port or path`, 'for example --domain hooks.example.com (tunnels at https://<id>.hooks.example.com)');
@@ -53,6 +49,29 @@ function checkPublicAddress(flags: RelayFlags): void {
   const notIp = flags.trustProxy?.split(',').map((s) => s.trim()).filter(Boolean).find((address) => isIP(address) === 0);
   if (notIp !== undefined) {
     throw usageError(`--trust-proxy "${flags.trustProxy}": "${notIp}" is not an IP address`, 'list the proxy\'s own addresses as the relay sees them, for example --trust-proxy 127.0.0.1 or 127.0.0.1,::1');
+  }
+}
+
+/**
+ * A path in --public-url serves the relay under it, as behind a proxy at a sub-path. Refused: a query or fragment (the
+ * tunnel URLs are built by appending to it), a path with --domain (whose tunnels sit at the root of their own host),
+ * and a path the relay answers itself once a proxy strips it (/t/<id>, /healthz...), which it could not tell apart.
+ */
+function checkPublicUrl(publicUrl: string, domain: string | undefined): void {
+  const example = 'for example --public-url https://hooks.example.com, or https://example.com/hooks behind a proxy at that path';
+  const url = URL.canParse(publicUrl) ? new URL(publicUrl) : undefined;
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw usageError(`--public-url "${publicUrl}" must be an http:// or https:// URL`, example);
+  if (/[?#]/.test(publicUrl)) {
+    throw usageError(`--public-url "${publicUrl}" must not have a query or fragment: tunnel URLs are built by adding /t/<id> to it`, example);
+  }
+  const path = url.pathname.replace(/\/+$/, '');
+  if (path === '') return;
+  if (domain !== undefined) {
+    throw usageError(`--public-url "${publicUrl}" has a path, but --domain puts every tunnel at the root of its own host (https://<id>.${domain}/)`, 'leave the path out of --public-url, or leave --domain out for tunnels at <public-url>/t/<id>');
+  }
+  const first = path.split('/')[1];
+  if (RELAY_OWN_SEGMENTS.includes(first)) {
+    throw usageError(`--public-url "${publicUrl}" puts the relay under /${first}, a path it answers itself (${RELAY_OWN_SEGMENTS.map((s) => `/${s}`).join(', ')})`, 'serve it under another path, for example https://example.com/hooks');
   }
 }
 

@@ -14,7 +14,7 @@ export function relayCommand(): Command {
     .description('Run a relay: the public side of hooktunnel that senders POST to and CLIs connect to.')
     .addOption(env('--port <port>', 'port to listen on', 'HOOKTUNNEL_RELAY_PORT', '8080'))
     .addOption(env('--host <address>', 'address to bind (0.0.0.0 for all interfaces: needs a token or --allow-anonymous)', 'HOOKTUNNEL_RELAY_HOST', '127.0.0.1'))
-    .addOption(env('--public-url <url>', 'base of public URLs, e.g. https://hooks.example.com (default: from each request\'s Host)', 'HOOKTUNNEL_PUBLIC_URL'))
+    .addOption(env('--public-url <url>', 'base of public URLs, e.g. https://hooks.example.com, or https://example.com/hooks behind a proxy at that path (default: from each request\'s Host)', 'HOOKTUNNEL_PUBLIC_URL'))
     .addOption(env('--domain <domain>', 'subdomain style: tunnels at https://<id>.<domain> (needs wildcard DNS)', 'HOOKTUNNEL_DOMAIN'))
     .addOption(env('--trust-proxy <addresses>', 'comma-separated proxy IPs whose X-Forwarded-* headers are believed', 'HOOKTUNNEL_TRUST_PROXY'))
     .addOption(env('--data-dir <dir>', 'relay state: token hashes, reserved names, resume tokens, the queue (default: $XDG_DATA_HOME/hooktunnel/relay)', 'HOOKTUNNEL_RELAY_DATA_DIR'))
