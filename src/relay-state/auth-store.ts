@@ -15,22 +15,30 @@ export function parseTokenList(value: string | undefined): string[] {
   return (value ?? '').split(',').map((token) => token.trim()).filter(Boolean);
 }
 
-/** Reads a token file now (a missing one is a user error) and again whenever it changes, so edits apply without a restart. */
-export function watchTokenFile(path: string): () => TokenRecord[] {
-  const load = () => parseTokenFile(readFileSync(path, 'utf8')).map((token, i) => ({ digest: tokenDigest(token), label: `${path} #${i + 1}` }));
-  let records: TokenRecord[];
+/** HOOKTUNNEL_RELAY_TOKENS as records, labelled as the relay's log and `relay token list` name them. */
+export function envTokenRecords(tokens: string[]): TokenRecord[] {
+  return tokens.map((token, i) => ({ digest: tokenDigest(token), label: `HOOKTUNNEL_RELAY_TOKENS #${i + 1}` }));
+}
+
+/** The tokens of a token file as it is now, labelled `<file> #<n>`; a file that cannot be read is a user error. */
+export function readTokenFile(path: string): TokenRecord[] {
   try {
-    records = load();
+    return parseTokenFile(readFileSync(path, 'utf8')).map((token, i) => ({ digest: tokenDigest(token), label: `${path} #${i + 1}` }));
   } catch (error) {
     throw new UserError(`could not read --token-file ${path}: ${(error as Error).message}`, { hint: 'one token per line; create one with `hooktunnel relay token create`', cause: error });
   }
+}
+
+/** Reads a token file now (a missing one is a user error) and again whenever it changes, so edits apply without a restart. */
+export function watchTokenFile(path: string): () => TokenRecord[] {
+  let records = readTokenFile(path);
   let seen = statSync(path);
   return () => {
     try {
       const now = statSync(path);
       if (now.mtimeMs !== seen.mtimeMs || now.size !== seen.size || now.ino !== seen.ino) {
         seen = now;
-        records = load();
+        records = readTokenFile(path);
       }
     } catch {
       // A deleted token file revokes its tokens.
@@ -49,7 +57,7 @@ export interface AuthSources {
 }
 
 export function relayAuthStore({ db, envTokens = [], fileTokens }: AuthSources): RelayAuthStore {
-  const fromEnv = envTokens.map((token, i) => ({ digest: tokenDigest(token), label: `HOOKTUNNEL_RELAY_TOKENS #${i + 1}` }));
+  const fromEnv = envTokenRecords(envTokens);
   return {
     tokens: () => [
       ...fromEnv,

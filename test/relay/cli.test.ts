@@ -190,11 +190,45 @@ describe('relay token commands', () => {
     expect(readFileSync(join(dataDir, 'relay.db')).includes(created.stdout.trim())).toBe(false);
 
     const listed = await runCli(['relay', '--data-dir', dataDir, 'token', 'list'], { env: h.env });
-    expect(listed.stdout).toMatch(/^NAME +CREATED \(UTC\) +NAMES\nlaptop +\d{4}-\d\d-\d\d \d\d:\d\d +-\n$/);
+    expect(listed.stdout).toMatch(/^NAME +SOURCE +CREATED \(UTC\) +NAMES\nlaptop +stored +\d{4}-\d\d-\d\d \d\d:\d\d +-\n$/);
     expect((await runCli(['relay', 'token', 'revoke', 'laptop', '--data-dir', dataDir], { env: h.env })).code).toBe(0);
     const again = await runCli(['relay', 'token', 'revoke', 'laptop', '--data-dir', dataDir], { env: h.env });
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('no token named "laptop"');
+  });
+
+  it('list also shows the tokens given by HOOKTUNNEL_RELAY_TOKENS and --token-file, by label and with their names, never the token', async () => {
+    const h = home();
+    const tokenFile = join(h.dir, 'tokens');
+    writeFileSync(tokenFile, '# CI\nfile-secret-1\nfile-secret-2\n');
+    const env = { ...h.env, HOOKTUNNEL_RELAY_TOKENS: 'env-secret-1' };
+    expect((await runCli(['relay', 'token', 'create', '--name', 'laptop'], { env: h.env })).code).toBe(0);
+    const relay = await relayCli(['--quiet', '--token-file', tokenFile], env);
+    const app = await startLocalApp();
+    onCleanup(() => app.close());
+    // Reserves the name for the file's second token.
+    await openSession(relay.url, app.port, { token: 'file-secret-2', name: 'ci-app' });
+
+    for (const args of [['--token-file', tokenFile], []]) {
+      const listed = await runCli(['relay', 'token', 'list', ...args], { env: { ...env, ...(args.length ? {} : { HOOKTUNNEL_RELAY_TOKEN_FILE: tokenFile }) } });
+      expect(listed.code).toBe(0);
+      const lines = listed.stdout.split('\n').map((line) => line.trimEnd().split(/ {2,}/));
+      expect(lines).toEqual([
+        ['NAME', 'SOURCE', 'CREATED (UTC)', 'NAMES'],
+        ['laptop', 'stored', expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d$/), '-'],
+        ['HOOKTUNNEL_RELAY_TOKENS #1', 'environment', '-', '-'],
+        [`${tokenFile} #1`, 'token file', '-', '-'],
+        [`${tokenFile} #2`, 'token file', '-', 'ci-app'],
+        [''],
+      ]);
+      expect(listed.stdout).not.toContain('secret');
+    }
+
+    // Only where it is given can such a token be taken away: revoke says where.
+    const revoke = await runCli(['relay', 'token', 'revoke', 'HOOKTUNNEL_RELAY_TOKENS #1'], { env });
+    expect([revoke.code, revoke.stderr]).toEqual([1, expect.stringContaining('take it out of HOOKTUNNEL_RELAY_TOKENS where the relay runs')]);
+    const fromFile = await runCli(['relay', 'token', 'revoke', `${tokenFile} #2`, '--token-file', tokenFile], { env: h.env });
+    expect([fromFile.code, fromFile.stderr]).toEqual([1, expect.stringContaining('delete its line from that file')]);
   });
 
   it('use the XDG data directory by default, shared with `hooktunnel relay`', async () => {

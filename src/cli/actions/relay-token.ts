@@ -1,7 +1,26 @@
 // Runs `relay token ...` and `relay name ...` against the relay's state file; a running relay sees the change within seconds.
 
+import type { TokenRecord } from '../../../relay-server/auth.js';
 import { UserError } from '../../errors.js';
+import { sanitize } from '../../sanitize.js';
+import { envTokenRecords, parseTokenList, readTokenFile } from '../../relay-state/auth-store.js';
 import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
+
+/** Tokens the relay accepts besides the stored ones, read from where `hooktunnel relay` reads them. */
+export interface GivenTokens {
+  /** HOOKTUNNEL_RELAY_TOKENS. */
+  env: string | undefined;
+  /** --token-file (or HOOKTUNNEL_RELAY_TOKEN_FILE). */
+  tokenFile: string | undefined;
+}
+
+/** The given tokens by label (`HOOKTUNNEL_RELAY_TOKENS #1`, `<file> #2`): never the token itself, only its digest. */
+function givenTokens(given: GivenTokens): { record: TokenRecord; source: string }[] {
+  return [
+    ...envTokenRecords(parseTokenList(given.env)).map((record) => ({ record, source: 'environment' })),
+    ...(given.tokenFile ? readTokenFile(given.tokenFile) : []).map((record) => ({ record, source: 'token file' })),
+  ];
+}
 
 function withDb<T>(dataDir: string | undefined, use: (db: RelayDb) => T): T {
   const db = RelayDb.open(dataDir ?? defaultRelayDataDir());
@@ -23,20 +42,34 @@ export function createToken(dataDir: string | undefined, name: string | undefine
   );
 }
 
-export function listTokens(dataDir: string | undefined): void {
-  const rows = withDb(dataDir, (db) => db.listTokens());
+export function listTokens(dataDir: string | undefined, given: GivenTokens): void {
+  const { stored, names } = withDb(dataDir, (db) => ({ stored: db.listTokens(), names: db.listNames() }));
+  const ownedBy = (digestHex: string) => names.filter((row) => row.owner === digestHex).map((row) => row.name);
+  // The relay accepts all of these: a token given by environment or file is listed as the stored ones are, by its label.
+  const rows = [
+    ...stored.map((row) => ({ name: row.name, source: 'stored', created: day(row.createdAt), names: row.names })),
+    ...givenTokens(given).map(({ record, source }) => ({ name: sanitize(record.label), source, created: '-', names: ownedBy(record.digest.toString('hex')) })),
+  ];
   if (rows.length === 0) {
-    process.stderr.write('No tokens stored. Create one with `hooktunnel relay token create --name laptop`.\n');
+    process.stderr.write('No tokens: none stored, none in HOOKTUNNEL_RELAY_TOKENS or --token-file. Create one with `hooktunnel relay token create --name laptop`.\n');
     return;
   }
   const width = Math.max(4, ...rows.map((row) => row.name.length));
-  process.stdout.write(`${'NAME'.padEnd(width)}  CREATED (UTC)     NAMES\n`);
-  for (const row of rows) process.stdout.write(`${row.name.padEnd(width)}  ${day(row.createdAt)}  ${row.names.join(', ') || '-'}\n`);
+  process.stdout.write(`${'NAME'.padEnd(width)}  SOURCE       CREATED (UTC)     NAMES\n`);
+  for (const row of rows) {
+    process.stdout.write(`${row.name.padEnd(width)}  ${row.source.padEnd(11)}  ${row.created.padEnd(16)}  ${row.names.join(', ') || '-'}\n`);
+  }
 }
 
-export function revokeToken(dataDir: string | undefined, name: string): void {
+export function revokeToken(dataDir: string | undefined, name: string, given: GivenTokens): void {
   const names = withDb(dataDir, (db) => db.revokeToken(name));
-  if (!names) throw new UserError(`no token named "${name}"`, { hint: 'run `hooktunnel relay token list` to see the names' });
+  if (!names) {
+    // Listed beside the stored ones, but only where they are given can they be taken away.
+    const listed = givenTokens(given).find(({ record }) => record.label === name);
+    if (listed?.source === 'environment') throw new UserError(`"${name}" is given by HOOKTUNNEL_RELAY_TOKENS, not stored`, { hint: 'take it out of HOOKTUNNEL_RELAY_TOKENS where the relay runs, and restart the relay' });
+    if (listed) throw new UserError(`"${name}" is given by the token file ${given.tokenFile}, not stored`, { hint: 'delete its line from that file: a running relay re-reads it within seconds' });
+    throw new UserError(`no token named "${name}"`, { hint: 'run `hooktunnel relay token list` to see the names' });
+  }
   process.stdout.write(`Revoked token "${name}"; a running relay closes its tunnels within seconds.\n`);
   if (names.length) {
     process.stdout.write(`It still owns ${names.join(', ')}; free them with \`hooktunnel relay name release <name>\`.\n`);

@@ -4,12 +4,22 @@ import { Command, Option } from 'commander';
 
 export interface StateFlags {
   dataDir?: string;
+  tokenFile?: string;
 }
 
 /** --data-dir given here wins over one given to `relay` (or its env var). */
 function dataDirOf(command: Command): string | undefined {
   return (command.opts() as StateFlags).dataDir ?? (command.optsWithGlobals() as StateFlags).dataDir;
 }
+
+/** The tokens `hooktunnel relay` would read besides its stored ones: HOOKTUNNEL_RELAY_TOKENS and --token-file (or its env var). */
+function givenTokensOf(command: Command) {
+  const tokenFile = (command.opts() as StateFlags).tokenFile ?? (command.optsWithGlobals() as StateFlags).tokenFile;
+  return { env: process.env.HOOKTUNNEL_RELAY_TOKENS, tokenFile };
+}
+
+/** As `relay --token-file`; HOOKTUNNEL_RELAY_TOKEN_FILE is read by `relay` itself, which hands it on. */
+const tokenFileOption = () => new Option('--token-file <file>', 'the relay\'s --token-file (default: HOOKTUNNEL_RELAY_TOKEN_FILE)');
 
 function leaf(name: string, description: string): Command {
   // Nested commands do not inherit the CLI's exitOverride; without it commander would call process.exit itself.
@@ -29,17 +39,20 @@ export function relayTokenCommand(): Command {
         }),
     )
     .addCommand(
-      leaf('list', 'List tokens by name, with the names each one holds.').action(async (_flags: object, command: Command) => {
-        const { listTokens } = await import('../actions/relay-token.js');
-        listTokens(dataDirOf(command));
-      }),
+      leaf('list', 'List the tokens the relay accepts (stored, HOOKTUNNEL_RELAY_TOKENS, --token-file), with the names each one holds.')
+        .addOption(tokenFileOption())
+        .action(async (_flags: object, command: Command) => {
+          const { listTokens } = await import('../actions/relay-token.js');
+          listTokens(dataDirOf(command), givenTokensOf(command));
+        }),
     )
     .addCommand(
       leaf('revoke', 'Revoke a token; its tunnels on a running relay close within seconds.')
         .argument('<name>', 'the token\'s name, as `relay token list` shows it')
+        .addOption(tokenFileOption())
         .action(async (name: string, _flags: object, command: Command) => {
           const { revokeToken } = await import('../actions/relay-token.js');
-          revokeToken(dataDirOf(command), name);
+          revokeToken(dataDirOf(command), name, givenTokensOf(command));
         }),
     );
 }
