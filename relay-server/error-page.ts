@@ -21,6 +21,8 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   relay_draining: 'The relay is restarting; see Retry-After.',
   queue_full: 'The relay cannot hold more requests for this tunnel right now; retry after Retry-After seconds.',
   bad_request: 'Send a well-formed HTTP/1.1 request.',
+  expectation_failed: 'Leave the Expect header out, or send Expect: 100-continue, the only expectation HTTP defines.',
+  method_not_supported: 'Send the request to its tunnel URL directly: CONNECT is for HTTP proxies, and the relay is not one.',
   unsupported_transfer_coding: 'Send the body chunked or with a Content-Length; compress it with Content-Encoding instead.',
   request_timeout: 'Send the whole request without long pauses (the relay\'s --headers-timeout and --request-timeout).',
   unauthorized: 'Pass a token the relay knows: `hooktunnel listen --token`, HOOKTUNNEL_TOKEN, or `hooktunnel login`.',

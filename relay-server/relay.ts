@@ -70,13 +70,16 @@ export function createRelay(options: RelayOptions): Relay {
   let active = 0;
   let onIdle: (() => void) | undefined;
 
+  // A backstop only: the exact 431/414 come from our own counts below, so Node's (inexact) limit sits above them.
+  const nodeHeadLimit = limits.maxHeaderBytes + limits.maxUrlBytes + 1024;
   const server: Server = createServer({
-    // A backstop only: the exact 431/414 come from our own counts below, so Node's (inexact) limit sits above them.
-    maxHeaderSize: limits.maxHeaderBytes + limits.maxUrlBytes + 1024,
+    maxHeaderSize: nodeHeadLimit,
     headersTimeout: limits.requestTimeoutMs > 0 ? Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) : limits.headersTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
     // Node checks those timeouts every 30 s by default, which would let a slowloris hold a socket 3× longer.
     connectionsCheckingInterval: Math.max(50, Math.min(1_000, limits.headersTimeoutMs / 10)),
+    // Node would answer an HTTP/1.1 request without Host with a bare 400 of its own; handleRequest answers it, marked.
+    requireHostHeader: false,
   });
   // One more than allowed, so "too many" is visible in rawHeaders instead of silently cut.
   server.maxHeadersCount = limits.maxHeaderCount + 1;
@@ -121,6 +124,15 @@ export function createRelay(options: RelayOptions): Relay {
       socket.destroy();
     }
   });
+  // Node's own answers otherwise: a bare 417 for an Expect it does not know, and a CONNECT's connection simply closed.
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    // As for a refused `Expect: 100-continue`: the sender may be holding its body back, so the connection ends here.
+    res.setHeader('Connection', 'close');
+    sendError(req, res, { code: 'expectation_failed', message: `the relay cannot meet "Expect: ${String(req.headers.expect).slice(0, 100)}"` });
+  });
+  server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+    rejectSocket(socket, req.headers.accept, { code: 'method_not_supported', message: 'the relay does not take CONNECT requests' });
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     const res = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
     // As Node's default handler: answer only if no response has started on this socket.
@@ -133,7 +145,13 @@ export function createRelay(options: RelayOptions): Relay {
       if (!failTunnelled(res, answer)) sendError(res.req, res, answer);
       return;
     }
-    const code = error.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : 'bad_request';
+    if (error.code === 'HPE_HEADER_OVERFLOW') {
+      // Node counts the request line and the header lines together, and the bytes in hand when it stops may be the
+      // middle of either (a long URL arriving in pieces looks like a long header value): 431 for both, naming both.
+      const message = `request line and headers together larger than ${nodeHeadLimit} bytes`;
+      return rejectSocket(socket, undefined, { code: 'headers_too_large', message, hint: 'Send a shorter URL or fewer and smaller headers, or raise the relay\'s --max-url / --max-header-size.' });
+    }
+    const code = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : 'bad_request';
     rejectSocket(socket, undefined, { code, message: code === 'bad_request' ? 'malformed HTTP request' : `request head: ${error.message}` });
   });
 
@@ -179,6 +197,10 @@ export function createRelay(options: RelayOptions): Relay {
     // relay serves it, whether a proxy at --public-url's sub-path passed that path on or stripped it.
     req.url = addressing.relayPath(req.url ?? '/');
     const head = scanHead(req.rawHeaders);
+    // RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request without Host (HTTP/1.0 may leave it out).
+    if (head.host === undefined && req.httpVersion === '1.1') {
+      return sendError(req, res, { code: 'bad_request', message: 'an HTTP/1.1 request without a Host header', hint: 'Send the Host header (HTTP/1.1 requires it).' }, !req.complete);
+    }
     const target = addressing.route(req, head);
     if (!target) return handleBareHost(req, res);
     const started = performance.now();

@@ -18,7 +18,12 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   tunnel_busy: 503,
   relay_draining: 503,
+  /** A request Node's parser refused, or an HTTP/1.1 request without a Host header. */
   bad_request: 400,
+  /** An Expect header other than 100-continue (RFC 9110 §10.1.1). */
+  expectation_failed: 417,
+  /** CONNECT: the relay is not a proxy, and no tunnel takes a method that turns the connection into a raw pipe. */
+  method_not_supported: 501,
   /** A Transfer-Encoding other than chunked (gzip, deflate): the app would get coded bytes with nothing saying so. */
   unsupported_transfer_coding: 501,
   /** The sender did not finish its request head or body in time (slowloris guard, --request-timeout). */

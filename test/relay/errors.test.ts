@@ -95,6 +95,38 @@ describe('error pages', () => {
     expect(elsewhere).toMatch(/x-hooktunnel-error: tunnel_not_found/i);
   });
 
+  it('gives the answers Node would make itself the relay\'s shape: no Host, an unknown Expect, CONNECT, a head past Node\'s limit', async () => {
+    const { url } = await startRelay({ limits: { maxHeaderBytes: 2048, maxUrlBytes: 1024 } });
+    /** Status line, X-Hooktunnel-Error and body of a raw exchange the relay ends (Connection: close, or its own close). */
+    const answer = async (bytes: string) => {
+      const reply = await rawHttp(url, bytes);
+      return { status: reply.split('\r\n')[0], code: /\r\nx-hooktunnel-error: ([^\r]*)/i.exec(reply)?.[1], body: reply.slice(reply.indexOf('\r\n\r\n') + 4) };
+    };
+    // HTTP/1.1 requires Host (RFC 9112 §3.2); HTTP/1.0 may leave it out, and is routed as usual.
+    expect(await answer('POST /t/x/ HTTP/1.1\r\nConnection: close\r\nContent-Length: 2\r\n\r\nhi')).toEqual({
+      status: 'HTTP/1.1 400 Bad Request',
+      code: 'bad_request',
+      body: 'an HTTP/1.1 request without a Host header\nSend the Host header (HTTP/1.1 requires it).\n',
+    });
+    expect(await answer('GET /t/x/ HTTP/1.0\r\n\r\n')).toMatchObject({ status: 'HTTP/1.1 404 Not Found', code: 'tunnel_not_found' });
+    expect(await answer('POST /t/x/ HTTP/1.1\r\nHost: a\r\nExpect: foo\r\nContent-Length: 0\r\n\r\n')).toEqual({
+      status: 'HTTP/1.1 417 Expectation Failed',
+      code: 'expectation_failed',
+      body: 'the relay cannot meet "Expect: foo"\nLeave the Expect header out, or send Expect: 100-continue, the only expectation HTTP defines.\n',
+    });
+    const connect = await rawHttp(url, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nAccept: application/json\r\n\r\n');
+    expect(connect).toMatch(/^HTTP\/1\.1 501 Not Implemented\r\n/);
+    expect(JSON.parse(connect.slice(connect.indexOf('\r\n\r\n') + 4))).toEqual({
+      error: { code: 'method_not_supported', message: 'the relay does not take CONNECT requests', hint: expect.stringContaining('CONNECT is for HTTP proxies') },
+    });
+    // Past Node's own limit (ours together, and 1 KiB) which part overflowed cannot be told (see clientError): both named.
+    expect(await answer(`GET /t/x/${'u'.repeat(5000)} HTTP/1.1\r\nHost: a\r\n\r\n`)).toEqual({
+      status: 'HTTP/1.1 431 Request Header Fields Too Large',
+      code: 'headers_too_large',
+      body: 'request line and headers together larger than 4096 bytes\nSend a shorter URL or fewer and smaller headers, or raise the relay\'s --max-url / --max-header-size.\n',
+    });
+  });
+
   it('answers 426 upgrade_required to the clients\' endpoint reached without Upgrade (a proxy dropped it), naming the fix', async () => {
     const { url } = await startRelay();
     const reply = await send(`${url}/_hooktunnel/connect`, { method: 'GET' });
