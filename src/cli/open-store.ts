@@ -59,3 +59,18 @@ export function parseId(value: string): number {
 export function unknownId(id: number, path: string): UserError {
   return new UserError(`no exchange #${id} in ${path}`, { hint: 'run `hooktunnel ls` to see the recorded ids' });
 }
+
+/**
+ * For a command given several ids, which checks every one before it acts on any: all the missing ones named, and that
+ * nothing was done (`undone`: "nothing replayed"). `found[i]` is what the store holds for `ids[i]`. A single id alone
+ * gets unknownId's message. Undefined when none is missing.
+ */
+export function unknownIds(ids: number[], found: readonly unknown[], path: string, undone: string): UserError | undefined {
+  const missing = [...new Set(ids.filter((_, index) => found[index] === undefined))];
+  if (missing.length === 0) return undefined;
+  if (ids.length === 1) return unknownId(missing[0], path);
+  const named = missing.map((id) => `#${id}`).join(', ');
+  return new UserError(`no ${missing.length === 1 ? 'exchange' : 'exchanges'} ${named} in ${path}; ${undone}`, {
+    hint: `run \`hooktunnel ls\` to see the recorded ids, or leave ${named} out`,
+  });
+}

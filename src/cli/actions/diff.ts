@@ -4,7 +4,7 @@ import { EXIT_USAGE, UserError } from '../../errors.js';
 import { diffExchanges } from '../../diff/exchange-diff.js';
 import { diffText } from '../../output/diff-text.js';
 import { jsonText } from '../../output/json-text.js';
-import { openExistingStore, parseId, unknownId } from '../open-store.js';
+import { openExistingStore, parseId, unknownIds } from '../open-store.js';
 
 export interface DiffFlags {
   db?: string;
@@ -31,11 +31,10 @@ async function compare(aArg: string, bArg: string, flags: DiffFlags): Promise<vo
   const ids = [parseId(aArg), parseId(bArg)];
   const store = await openExistingStore(flags.db);
   try {
-    const [a, b] = ids.map((id) => {
-      const exchange = store.get(id);
-      if (!exchange) throw unknownId(id, store.path);
-      return exchange;
-    });
+    const found = ids.map((id) => store.get(id));
+    const missing = unknownIds(ids, found, store.path, 'nothing compared');
+    if (missing) throw missing;
+    const [a, b] = found as NonNullable<(typeof found)[number]>[];
     const result = diffExchanges(a, b, flags.ignoreHeader);
     process.stdout.write(flags.json ? `${jsonText(result, 2)}\n` : `${diffText(result)}\n`);
     // As `git diff --exit-code`: scripts ask "did anything change?" without parsing the output.

@@ -2,14 +2,14 @@
 
 import chalk from 'chalk';
 import { parseDuration } from '../../duration.js';
-import { UserError, usageError } from '../../errors.js';
+import { usageError } from '../../errors.js';
 import type { ExchangeSummary, HeaderPairs } from '../../exchange.js';
 import { parseTarget, type Target } from '../../forward/target.js';
 import { dropsHeader, headerValueProblem, isHttpToken } from '../../http-headers.js';
 import { INCOMPLETE_WHY, replayExchange, replayProblem, replayTarget, type ReplayCheck, type ReplayOptions } from '../../replay.js';
 import type { Store } from '../../store/store.js';
 import { editBody } from '../../edit-body.js';
-import { openExistingStore, parseId, unknownId } from '../open-store.js';
+import { openExistingStore, parseId, unknownIds } from '../open-store.js';
 import { parsePathPrefix } from '../filter-options.js';
 import { missingSecretHint, type SecretFlags } from '../secret-options.js';
 import { loadSecretsHere } from '../project-secrets.js';
@@ -166,14 +166,8 @@ const idList = (ids: number[]) => ids.map((id) => `#${id}`).join(', ');
 function checkReplayable(store: Store, ids: number[], options: ReplayCheck): void {
   // Summaries only: a bulk replay of thousands of large bodies must not hold them all in memory.
   const found = ids.map((id) => store.summary(id));
-  const missing = ids.filter((_, index) => !found[index]);
-  if (missing.length === 1 && ids.length === 1) throw unknownId(missing[0], store.path);
-  if (missing.length > 0) {
-    const unique = [...new Set(missing)];
-    throw new UserError(`no ${unique.length === 1 ? 'exchange' : 'exchanges'} ${idList(unique)} in ${store.path}; nothing replayed`, {
-      hint: `run \`hooktunnel ls\` to see the recorded ids, or leave ${idList(unique)} out`,
-    });
-  }
+  const missing = unknownIds(ids, found, store.path, 'nothing replayed');
+  if (missing) throw missing;
   const originals = found as ExchangeSummary[];
   if (ids.length === 1) {
     replayTarget(originals[0], options);

@@ -5,7 +5,7 @@ import { parseDuration } from '../../duration.js';
 import { usageError } from '../../errors.js';
 import { exchangeToJson, type ExchangeSummary } from '../../exchange.js';
 import { logLine } from '../../output/exchange-text.js';
-import { openExistingStore, parseId, unknownId } from '../open-store.js';
+import { openExistingStore, parseId, unknownIds } from '../open-store.js';
 import type { SecretFlags } from '../secret-options.js';
 import { loadSecretsHere } from '../project-secrets.js';
 import { reportUnwritten } from '../unwritten.js';
@@ -41,8 +41,11 @@ export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
   const secrets = await loadSecretsHere(flags);
   const store = await openExistingStore(flags.db);
   try {
-    const originals = selected.map((id) => store.summary(id) ?? throwUnknown(id, store.path));
+    const summaries = selected.map((id) => store.summary(id));
     // Every id is checked before any is sent.
+    const missing = unknownIds(selected, summaries, store.path, 'nothing retried');
+    if (missing) throw missing;
+    const originals = summaries as ExchangeSummary[];
     for (const original of originals) retryTarget(original);
     if (!flags.force) refuseSucceeded(originals, selected);
     const onStoreError = (error: Error) => process.stderr.write(`warning: the attempt was not fully recorded: ${error.message}\n`);
@@ -57,8 +60,4 @@ export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
   } finally {
     store.close();
   }
-}
-
-function throwUnknown(id: number, path: string): never {
-  throw unknownId(id, path);
 }

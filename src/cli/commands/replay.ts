@@ -26,7 +26,8 @@ export function replayCommand(): Command {
     .addHelpText(
       'after',
       `
-Exit status: 0 when the local app answered (whatever the status), 1 when it could not be reached.
+Exit status: 0 when the local app answered (whatever the status), 1 when it could not be reached or an id is not
+recorded (then nothing is sent), 2 for a usage mistake or an exchange that cannot be replayed (nothing is sent).
 A replay that got no answer is one line on stderr ("cannot reach http://127.0.0.1:4000: connection refused");
 with --json, stdout still gets the failed exchange and stderr gets {"error":{"code","message","replayOf","id"}}.
 

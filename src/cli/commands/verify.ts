@@ -21,7 +21,7 @@ export function verifyCommand(): Command {
       '\nThe new verdict is recorded. Without a secret for the provider now, nothing is checked and a verdict recorded\nearlier is kept.\n\nExit status: 0 when every signature was checked now and is valid, 1 otherwise.\n\nExample:\n  hooktunnel verify 12 --secret stripe=whsec_…',
     )
     .action(async (ids: string[], flags: VerifyFlags) => {
-      const [{ openExistingStore, parseId, unknownId }, { loadSecretsHere }, { analyzeWebhook }, { webhookInputFromExchange }, { sanitize }, { reportUnwritten }, { appliedRules }] = await Promise.all([
+      const [{ openExistingStore, parseId, unknownIds }, { loadSecretsHere }, { analyzeWebhook }, { webhookInputFromExchange }, { sanitize }, { reportUnwritten }, { appliedRules }] = await Promise.all([
         import('../open-store.js'),
         import('../project-secrets.js'),
         import('../../webhooks/analyze.js'),
@@ -35,9 +35,12 @@ export function verifyCommand(): Command {
       // What to do about a secret that was missing: said once per provider, after the verdicts.
       const hints = new Set<string>();
       try {
-        for (const id of ids.map(parseId)) {
-          const exchange = store.get(id);
-          if (!exchange) throw unknownId(id, store.path);
+        const selected = ids.map(parseId);
+        // Every id is checked before any verdict is recorded, as replay and retry check theirs before sending.
+        const missing = unknownIds(selected, selected.map((id) => store.summary(id)), store.path, 'nothing verified');
+        if (missing) throw missing;
+        for (const id of selected) {
+          const exchange = store.get(id)!;
           // Checked as of arrival, so the timestamp window judges the delivery, not how long ago it was.
           let analysis = analyzeWebhook(webhookInputFromExchange(exchange), secrets, exchange.receivedAt, exchange.path);
           // Stored redacted, the recording is not the bytes that were signed (a replay stores what it sent, so it is): a

@@ -1,0 +1,61 @@
+// Every command that takes exchange ids, run for real with an id that is not recorded and with one that is not an id:
+// the exit code the README's "Exit codes" gives (1 not found, 2 bad usage; diff 2 for both, its 1 being "they differ"),
+// a message naming the id and the database, a hint saying what to do, and nothing done when one id of several is unknown.
+
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { homeWithApp, record } from './recorded.js';
+
+async function oneRecorded() {
+  const home = await homeWithApp();
+  // A 500: neither retry nor replay would refuse it for its own sake, so only the unknown id can stop them.
+  record(home.db, [{ target: home.app.url, status: 500 }]);
+  return home;
+}
+
+describe('an unknown exchange id', () => {
+  it.each([
+    { argv: ['show', '999'], code: 1 },
+    { argv: ['show', '999', '--raw'], code: 1 },
+    { argv: ['show', '999', '--curl'], code: 1 },
+    { argv: ['diff', '1', '999'], code: 2, undone: 'nothing compared' },
+    { argv: ['diff', '998', '999'], code: 2, missing: 'no exchanges #998, #999', undone: 'nothing compared' },
+    { argv: ['replay', '999'], code: 1 },
+    { argv: ['replay', '1', '999'], code: 1, undone: 'nothing replayed' },
+    { argv: ['retry', '999'], code: 1 },
+    { argv: ['retry', '1', '999'], code: 1, undone: 'nothing retried' },
+    { argv: ['verify', '999'], code: 1 },
+    { argv: ['verify', '1', '999', '--json'], code: 1, undone: 'nothing verified' },
+  ].map((c) => ({ ...c, command: c.argv.join(' ') })))('$command: exit $code, names it, says to run ls, does nothing', async ({ argv, code, missing, undone }) => {
+    const { db, env, app } = await oneRecorded();
+    const result = await runCli([...argv, '--db', db], { env });
+    expect(result.code).toBe(code);
+    expect(result.stdout).toBe('');
+    const named = missing ?? 'no exchange #999';
+    expect(result.stderr).toContain(`error: ${named} in ${db}${undone ? `; ${undone}` : ''}\n`);
+    const leaveOut = undone ? `, or leave ${named.replace(/^no exchanges? /, '')} out` : '';
+    expect(result.stderr).toContain(`hint: run \`hooktunnel ls\` to see the recorded ids${leaveOut}\n`);
+    expect(result.stderr).not.toContain('    at ');
+    expect(app.received).toEqual([]);
+  });
+});
+
+describe('something that is not an exchange id', () => {
+  it.each([['show', 'abc'], ['show', '0'], ['diff', '1', '#x'], ['replay', '1', '-2'], ['retry', '1e2'], ['verify', ' 1']].map((argv) => ({ argv, command: argv.join(' ') })))(
+    '$command: exit 2, says what an id is',
+    async ({ argv }) => {
+      const { db, env, app } = await oneRecorded();
+      const result = await runCli([...argv, '--db', db], { env });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^error: ".*" is not an exchange id\nhint: ids are the numbers `hooktunnel ls` prints\n$/);
+      expect(app.received).toEqual([]);
+    },
+  );
+
+  it('wait --since takes an id, a duration or now, and says so (exit 2)', async () => {
+    const { db, env } = await oneRecorded();
+    const result = await runCli(['wait', '--since', 'abc', '--db', db], { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('error: --since "abc" is not now, an exchange id or a duration\nhint: for example --since now, --since 42 (after #42) or --since 10m\n');
+  });
+});
