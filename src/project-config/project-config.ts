@@ -15,6 +15,7 @@ import { secretsFromConfig } from '../webhooks/secrets.js';
 import { parseRedactRule } from '../redact/redact.js';
 import { ConfigError, UnsetVariableError, YamlReader } from './yaml-reader.js';
 import { headerValueProblem, isHttpToken } from '../http-headers.js';
+import { tunnelNameProblem } from '../protocol/tunnel-name.js';
 
 /** A route as the file gives it; timeout and Host mode fall back to the top-level ones when absent. */
 export interface RouteSpec {
@@ -42,12 +43,15 @@ export interface ProjectConfig {
   routes: RouteSpec[];
 }
 
+/** The key a setting has in hooktunnel.yml (`ackPath` is written `ack-path`): what the user is shown about it. */
+export const fileKey = (flag: keyof FileFlags): string => flag.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+
 const TOP_KEYS = ['relay', 'token', 'name', 'db', 'timeout', 'host-header', 'ack', 'ack-path', 'ack-status', 'ack-body', 'max-attempts', 'retry-base', 'keep', 'redact', 'secrets', 'routes'] as const;
 const ROUTE_KEYS = ['forward', 'ack', 'mock', 'timeout', 'host-header'] as const;
 const MOCK_KEYS = ['status', 'headers', 'body'] as const;
 /** The ranges listen's flags accept (delivery-options.ts), checked here so the message can point into the file. */
 const WHOLE_NUMBERS: Record<string, [number, number]> = { 'ack-status': [200, 299], 'max-attempts': [1, 100], keep: [1, Number.MAX_SAFE_INTEGER] };
-const TEXT_FLAGS: Record<string, keyof FileFlags> = { name: 'name', 'ack-body': 'ackBody' };
+const TEXT_FLAGS: Record<string, keyof FileFlags> = { 'ack-body': 'ackBody' };
 
 /**
  * Only the `secrets` map (checked as parseProjectConfig checks it), for the commands that take nothing else from the
@@ -129,8 +133,17 @@ export function parseProjectConfig(file: string, text: string, env: NodeJS.Proce
       case 'timeout':
       case 'retry-base': {
         const text = reader.string(value, key);
-        checked(value, () => parseDuration(text, key));
+        const ms = checked(value, () => parseDuration(text, key));
+        // As listen's --retry-base check, here so that it names the file's key, and config check refuses it too.
+        if (key === 'retry-base' && ms < 1) throw reader.fail(value, key, `"${text}" must be at least 1ms`);
         flags[key === 'timeout' ? 'timeout' : 'retryBase'] = text;
+        break;
+      }
+      case 'name': {
+        const name = reader.string(value, key);
+        const problem = tunnelNameProblem(name);
+        if (problem) throw reader.fail(value, key, problem, 'for example name: stripe-dev');
+        flags.name = name;
         break;
       }
       case 'host-header':

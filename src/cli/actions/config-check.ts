@@ -7,6 +7,7 @@ import { DEFAULT_HOST_HEADER, parseHostHeader } from '../../forward/host-header.
 import { DEFAULT_LOCAL_TIMEOUT_MS } from '../../protocol/limits.js';
 import { jsonText } from '../../output/json-text.js';
 import { ackPathWithoutAck, findProjectConfig, resolveRoutes } from '../../project-config/find-project-config.js';
+import { fileKey, type FileFlags } from '../../project-config/project-config.js';
 import { loadProjectConfig } from '../../project-config/read-project-config.js';
 import { routeLines, routeViews } from '../../routes/route-view.js';
 import { sanitize } from '../../sanitize.js';
@@ -56,7 +57,10 @@ async function check(flags: ConfigCheckFlags): Promise<void> {
     return;
   }
   const lines = [`${chalk.green('ok')}  ${sanitize(file)}`];
-  for (const [key, value] of Object.entries(settings)) lines.push(`  ${key}: ${sanitize(Array.isArray(value) ? value.join(', ') : String(value))}`);
+  // Named as the file writes them (ack-path, not ackPath); --json keeps its camelCase keys, as every JSON shape has them.
+  for (const [key, value] of Object.entries(settings)) {
+    lines.push(`  ${fileKey(key as keyof FileFlags)}: ${sanitize(Array.isArray(value) ? value.join(', ') : String(value))}`);
+  }
   if (secrets.length > 0) lines.push(`  secrets: ${secrets.map((s) => sanitize(s)).join(', ')}`);
   lines.push(routes.length > 0 ? 'routes (longest prefix first; the rest of the path is appended to the target):' : 'no routes: `hooktunnel listen` needs a target');
   lines.push(...routeLines(routes, '  '));
