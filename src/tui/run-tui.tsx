@@ -2,6 +2,7 @@
 
 import { render } from 'ink';
 import { App } from './App.js';
+import { openInBrowser } from '../open-browser.js';
 import { osc52 } from './clipboard.js';
 import { heldOutput } from './held-output.js';
 import type { Suspend, TuiModel } from './model.js';
@@ -77,10 +78,7 @@ export function startTui(model: TuiModel, options: TuiOptions = {}): TuiHandle {
         copied.push(command);
         stdout.write(osc52(command));
       }}
-      onOpen={async (url) => {
-        const { default: open } = await import('open');
-        await open(url);
-      }}
+      onOpen={openInBrowser}
       onSuspend={suspend}
     />,
     // Ink uses a TTY stdin's isTTY, setRawMode, setEncoding, ref/unref and its readable stream: all TerminalInput has.

@@ -10,7 +10,7 @@ import { statusText } from './status-style.js';
 export interface ActionCallbacks {
   /** Puts a curl command on the clipboard (OSC 52 in a real terminal). */
   onCopy(command: string): void;
-  /** Opens a URL in the browser. */
+  /** Opens a URL in the browser; rejects, saying why, when no browser could be opened. */
   onOpen(url: string): Promise<unknown> | void;
   /** Hands the terminal to an external program (the editor) until `run` settles; default: just runs it. */
   onSuspend?: Suspend;
@@ -91,11 +91,14 @@ export function useExchangeActions(model: TuiModel, callbacks: ActionCallbacks):
       if (!url) return setMessage(model.info().mode === 'inspect' ? 'inspect has no public URL' : 'no public URL yet');
       // The URL is the relay's word: only a web address goes to the system's opener, never file: or an app's scheme.
       if (!/^https?:\/\//i.test(url)) return setMessage(`not opened: ${sanitize(url)} is not an http(s) address`);
+      setMessage(`opening ${sanitize(url)}…`);
       Promise.resolve()
         .then(() => onOpen(url))
         .then(
           () => setMessage(`opened ${sanitize(url)}`),
-          (error: unknown) => setMessage(`could not open a browser: ${errorText(error)}`),
+          // On a server or over SSH there is no browser here: the URL is the useful part, to copy into one elsewhere,
+          // so it comes before the reason, which a narrow status line cuts first.
+          (error: unknown) => setMessage(`no browser opened; copy the URL: ${sanitize(url)} (${errorText(error)})`),
         );
     },
     [model, onOpen],

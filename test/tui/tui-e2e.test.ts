@@ -249,4 +249,26 @@ describe('hooktunnel listen in a terminal', () => {
     await waitFor(() => history().includes('[exit status'), history, 15_000);
     expect(history()).toContain(`hooktunnel listen: 3 requests, 0 failed; recorded in ${db}\n[exit status 0]`);
   });
+
+  // xdg-open (the `open` package's launcher on Linux) told exactly what to find: no desktop, no display, and BROWSER.
+  const NO_DESKTOP = '-u DISPLAY -u WAYLAND_DISPLAY -u XDG_CURRENT_DESKTOP -u DESKTOP_SESSION -u KDE_FULL_SESSION -u GNOME_DESKTOP_SESSION_ID -u MATE_DESKTOP_SESSION_ID -u DBUS_SESSION_BUS_ADDRESS';
+
+  it.skipIf(!HAS_TMUX || process.platform !== 'linux')('o says when no browser could be opened, and shows the URL to copy', async () => {
+    const url = await listenInTmux((app.address() as AddressInfo).port, join(dir, 'capture.db'), `${NO_DESKTOP} BROWSER=false`);
+    tmux('send-keys', '-t', 'e2e', 'o');
+    // xdg-open tried the one browser it was given, which failed, and exited 3 ("no method available").
+    await waitForScreen((text) => text.includes(`no browser opened; copy the URL: ${url} (xdg-open: exit code 3)`));
+    expect(screen()).not.toContain(`opened ${url}`);
+  });
+
+  it.skipIf(!HAS_TMUX || process.platform !== 'linux')('o opens the public URL in the browser and says so once it did', async () => {
+    const opened = join(dir, 'opened');
+    const browser = join(dir, 'browser.sh');
+    writeFileSync(browser, `#!/bin/sh\nprintf '%s' "$1" > ${JSON.stringify(opened)}\n`);
+    chmodSync(browser, 0o755);
+    const url = await listenInTmux((app.address() as AddressInfo).port, join(dir, 'capture.db'), `${NO_DESKTOP} BROWSER=${JSON.stringify(browser)}`);
+    tmux('send-keys', '-t', 'e2e', 'o');
+    await waitForScreen((text) => text.includes(`opened ${url}`));
+    expect(readFileSync(opened, 'utf8')).toBe(url);
+  });
 });

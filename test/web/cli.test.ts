@@ -131,6 +131,19 @@ it('`web` needs an existing database', async () => {
   expect(result.stderr).toMatch(/^error: no capture database at .*missing\.db /);
 });
 
+// Empty values: xdg-open (the `open` package's launcher on Linux) treats them as unset. No desktop, no display, and a
+// BROWSER that fails: xdg-open exits 3 ("no method available") a moment after it started.
+const NO_BROWSER = { DISPLAY: '', WAYLAND_DISPLAY: '', XDG_CURRENT_DESKTOP: '', DESKTOP_SESSION: '', KDE_FULL_SESSION: '', GNOME_DESKTOP_SESSION_ID: '', MATE_DESKTOP_SESSION_ID: '', DBUS_SESSION_BUS_ADDRESS: '', BROWSER: 'false' };
+
+it.skipIf(process.platform !== 'linux')('`web` says when no browser could be opened, and keeps serving the printed address', async () => {
+  const db = `${home.dir}/no-browser.db`;
+  Store.open(db).close();
+  const run = start(['web', '--db', db, '--port', '0'], NO_BROWSER);
+  await waitFor(() => run.stderr().includes('could not open a browser (xdg-open: exit code 3); open the address above (or pass --no-open)\n'), 'the failure to be reported');
+  const address = /http:\/\/127\.0\.0\.1:\d+\/\S*/.exec(run.stdout())![0];
+  expect((await get(address)).status).toBeLessThan(400);
+});
+
 it('`web` streams rows that another process records, over server-sent events', async () => {
   const db = `${home.dir}/web.db`;
   Store.open(db).close();

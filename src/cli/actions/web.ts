@@ -4,6 +4,7 @@ import chalk from 'chalk';
 import { parseDuration } from '../../duration.js';
 import { parseTarget } from '../../forward/target.js';
 import { jsonText } from '../../output/json-text.js';
+import { sanitize } from '../../sanitize.js';
 import { Inspector } from '../../web/server.js';
 import { openExistingStore } from '../open-store.js';
 import type { SecretFlags } from '../secret-options.js';
@@ -43,7 +44,8 @@ export async function web(flags: WebOptions): Promise<void> {
       process.stdout.write(`${chalk.bold.green('hooktunnel web')}  ${chalk.cyan(inspector.url)}\n`);
       process.stdout.write(chalk.dim(`            reading ${store.path}; Ctrl-C to stop\n`));
     }
-    if (flags.open) await openBrowser(inspector.url);
+    // Not waited for: the launcher's answer can take a moment, and Ctrl-C must already stop the inspector meanwhile.
+    if (flags.open) void openBrowser(inspector.url);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
@@ -58,12 +60,10 @@ export async function web(flags: WebOptions): Promise<void> {
 
 /** Opens the page in the default browser; a machine without one (a server, CI) still has the printed address. */
 async function openBrowser(url: string): Promise<void> {
-  const failed = () => process.stderr.write('could not open a browser; open the address above (or pass --no-open)\n');
   try {
-    const { default: open } = await import('open');
-    const child = await open(url);
-    child.once('error', failed);
-  } catch {
-    failed();
+    const { openInBrowser } = await import('../../open-browser.js');
+    await openInBrowser(url);
+  } catch (error) {
+    process.stderr.write(`could not open a browser (${sanitize((error as Error).message)}); open the address above (or pass --no-open)\n`);
   }
 }
