@@ -11,7 +11,7 @@ import type { Secrets } from './webhooks/secrets.js';
 import { UserError } from './errors.js';
 import { routePort } from './routes/forwarded-path.js';
 import { answeredHere, MOCK_TARGET } from './routes/answered-here.js';
-import { resignWebhook } from './webhooks/verify.js';
+import { resignWebhook, webhookInputFromExchange } from './webhooks/verify.js';
 
 export interface ReplayOptions {
   /** Where to send it; default: the exchange's original target. */
@@ -107,7 +107,8 @@ export async function replayExchange(store: Store, id: number, options: ReplayOp
 
   let resign: ReplayResult['resign'];
   if (options.secrets && (options.resign || edited)) {
-    const result = resignWebhook({ headers, body, url: original.url }, options.secrets, Date.now(), { path: path.split('?')[0] });
+    const signedAs = webhookInputFromExchange(original);
+    const result = resignWebhook({ headers, body, url: original.url }, options.secrets, Date.now(), { path: path.split('?')[0], signedAs });
     headers = result.headers;
     resign = { resigned: result.resigned, reason: result.reason };
   }

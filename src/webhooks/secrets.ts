@@ -75,7 +75,8 @@ export function secretsFromEnv(env: Record<string, string | undefined>): SecretE
 
 /**
  * Secrets from a config file's `secrets` object: `{ "stripe": "whsec_..." }` for every path, or per path
- * `{ "stripe": { "/hooks/stripe": "whsec_...", "*": "whsec_..." } }`; `"hmac"` holds one spec string or a list.
+ * `{ "stripe": { "/hooks/stripe": "whsec_...", "*": "whsec_..." } }`; a list in place of a secret gives that provider
+ * and path several (`{ "stripe": ["whsec_dashboard", "whsec_cli"] }`); `"hmac"` holds one spec string or a list.
  */
 export function secretsFromConfig(map: unknown): Secrets {
   const secrets = { entries: [] as SecretEntry[], hmac: [] as HmacSpec[] };
@@ -93,13 +94,18 @@ export function secretsFromConfig(map: unknown): Secrets {
     }
     const provider = secretProvider(key);
     if (!provider) throw usageError(`${where} names no known provider`, `use one of ${KNOWN}, or hmac`);
-    if (typeof value !== 'string' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
-      throw usageError(`${where} is not a secret string or a { path: secret } object`);
+    if (typeof value !== 'string' && (typeof value !== 'object' || value === null)) {
+      throw usageError(`${where} is not a secret string, a list of them or a { path: secret } object`);
     }
-    const byPath: [string, unknown][] = typeof value === 'string' ? [['*', value]] : Object.entries(value);
-    for (const [path, secret] of byPath) {
-      if (typeof secret !== 'string' || secret === '') throw usageError(`${where}["${path}"] is not a secret string`);
-      secrets.entries.push({ provider, path: checkPath(path, where), value: secret, source: 'config' });
+    const byPath: [string, unknown][] = typeof value === 'string' || Array.isArray(value) ? [['*', value]] : Object.entries(value);
+    for (const [path, listed] of byPath) {
+      const named = Array.isArray(value) ? where : `${where}["${path}"]`;
+      const values: unknown[] = Array.isArray(listed) ? listed : [listed];
+      if (values.length === 0) throw usageError(`${named} is an empty list`, 'give at least one secret, or remove the entry');
+      for (const secret of values) {
+        if (typeof secret !== 'string' || secret === '') throw usageError(`${named} is not a secret string or a list of them`);
+        secrets.entries.push({ provider, path: checkPath(path, where), value: secret, source: 'config' });
+      }
     }
   }
   return secrets;
@@ -127,20 +133,33 @@ function specificity(pattern: string, path: string): number {
 }
 
 /**
- * The secret for `provider` on request `path` (query ignored), or null. Precedence: flags over environment over
- * config; within a source, the most specific path pattern wins.
+ * The secrets for `provider` on request `path` (query ignored), in the order given; empty when there is none.
+ * Precedence: flags over environment over config; within a source, the most specific path pattern wins. Several
+ * come back when the winning source gives that same pattern more than one (`--secret stripe=A --secret stripe=B`: the
+ * Stripe dashboard's endpoint and `stripe listen` forwarding to one tunnel, or an old and a new secret while rotating).
  */
-export function resolveSecret(secrets: Secrets, provider: BuiltInProviderName, path: string): string | null {
+export function resolveSecrets(secrets: Secrets, provider: BuiltInProviderName, path: string): string[] {
   const bare = path.split('?')[0];
-  let best: { entry: SecretEntry; rank: number; score: number } | null = null;
+  let best: { rank: number; score: number } | null = null;
+  let values: string[] = [];
   for (const entry of secrets.entries) {
     if (entry.provider !== provider) continue;
     const score = specificity(entry.path, bare);
     const rank = SOURCE_RANK[entry.source];
     if (score < 0) continue;
-    if (!best || rank < best.rank || (rank === best.rank && score > best.score)) best = { entry, rank, score };
+    if (!best || rank < best.rank || (rank === best.rank && score > best.score)) {
+      best = { rank, score };
+      values = [entry.value];
+    } else if (rank === best.rank && score === best.score && !values.includes(entry.value)) {
+      values.push(entry.value);
+    }
   }
-  return best?.entry.value ?? null;
+  return values;
+}
+
+/** The first of {@link resolveSecrets}, the one to sign with when nothing says which (`trigger`), or null. */
+export function resolveSecret(secrets: Secrets, provider: BuiltInProviderName, path: string): string | null {
+  return resolveSecrets(secrets, provider, path)[0] ?? null;
 }
 
 /** No secrets at all. */

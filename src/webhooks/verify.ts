@@ -4,7 +4,7 @@ import { headerValue, type Exchange, type HeaderPairs } from '../exchange.js';
 import { detectProvider } from './detect.js';
 import type { Provider, Verification, WebhookInput } from './provider.js';
 import { createHmacProvider } from './providers/hmac.js';
-import { resolveSecret, type Secrets } from './secrets.js';
+import { resolveSecrets, type Secrets } from './secrets.js';
 import { unchecked } from './signing.js';
 
 export interface VerifyOptions {
@@ -33,21 +33,39 @@ function requestPath(input: WebhookInput, path: string | undefined): string {
   }
 }
 
-/** The provider and secret for this request, or why there is none. */
-type Picked = { provider: Provider; secret: string } | Verification;
+/** One way to check a request: a provider and a secret for it. */
+interface Key {
+  provider: Provider;
+  secret: string;
+}
 
-function pick(input: WebhookInput, secrets: Secrets, options: VerifyOptions): Picked {
+/**
+ * Every key configured for this request, or why there is none. Usually one; several when the same provider and path
+ * were given more than one secret, or several --verify specs name headers this request carries.
+ */
+function keysFor(input: WebhookInput, secrets: Secrets, options: VerifyOptions): Key[] | Verification {
   // A --verify spec is an explicit instruction, so its header wins over any built-in provider's fingerprint.
-  const spec = secrets.hmac.find((s) => headerValue(input.headers, s.header) !== undefined);
-  if (spec) return { provider: createHmacProvider(spec), secret: spec.secret };
+  const specs = secrets.hmac.filter((s) => headerValue(input.headers, s.header) !== undefined);
+  if (specs.length > 0) return specs.map((spec) => ({ provider: createHmacProvider(spec), secret: spec.secret }));
   const provider = options.detected !== undefined ? options.detected : detectProvider(input);
   if (!provider) {
     const custom = secrets.hmac.map((s) => s.header).join(', ');
     return unchecked(null, `no known webhook provider recognised${custom ? `, and no ${custom} header` : ''}`);
   }
   // The path (a URL parse) only matters once there is a provider whose secret may be per path.
-  const secret = provider.name === 'hmac' ? null : resolveSecret(secrets, provider.name, requestPath(input, options.path));
-  return secret === null ? unchecked(provider.name, `no secret configured for ${provider.name}`) : { provider, secret };
+  const values = provider.name === 'hmac' ? [] : resolveSecrets(secrets, provider.name, requestPath(input, options.path));
+  if (values.length === 0) return unchecked(provider.name, `no secret configured for ${provider.name}`);
+  return values.map((secret) => ({ provider, secret }));
+}
+
+/**
+ * The key `signed` was signed with: the first whose signature matches whatever the timestamp's age (so a stale
+ * delivery is reported as stale rather than as a wrong secret, and re-signed with the secret its app checks with),
+ * else the first, whose verdict then says what is wrong.
+ */
+function signingKey(keys: Key[], signed: WebhookInput): Key {
+  if (keys.length === 1) return keys[0];
+  return keys.find((key) => key.provider.verify(signed, key.secret, 0, Infinity).result === 'valid') ?? keys[0];
 }
 
 /** Checks a delivery's signature; 'unchecked' (with the reason) when no provider is recognised or no secret known. */
@@ -57,8 +75,10 @@ export function verifyWebhook(
   nowMs: number,
   options: VerifyOptions = {},
 ): Verification {
-  const picked = pick(input, secrets, options);
-  return 'result' in picked ? picked : picked.provider.verify(input, picked.secret, nowMs, options.toleranceSec);
+  const keys = keysFor(input, secrets, options);
+  if (!Array.isArray(keys)) return keys;
+  const { provider, secret } = signingKey(keys, input);
+  return provider.verify(input, secret, nowMs, options.toleranceSec);
 }
 
 export interface Resigned {
@@ -82,6 +102,14 @@ export function resignIfStale(input: WebhookInput, secrets: Secrets, receivedAt:
   return fresh.resigned ? fresh.headers : undefined;
 }
 
+export interface ResignOptions extends VerifyOptions {
+  /**
+   * The delivery as its sender signed it, when `input` differs from it (a replay with an edited body): with several
+   * secrets it tells which one to sign with, the one the sender used, which an edited body no longer can.
+   */
+  signedAs?: WebhookInput;
+}
+
 /**
  * Signs a delivery afresh for replay (new signature, and a timestamp from `nowMs` where the scheme signs one), so the
  * local app accepts it outside the original tolerance window. Headers keep their order, position and name casing.
@@ -90,12 +118,13 @@ export function resignWebhook(
   input: WebhookInput,
   secrets: Secrets,
   nowMs: number,
-  options: VerifyOptions = {},
+  options: ResignOptions = {},
 ): Resigned {
-  const picked = pick(input, secrets, options);
-  if ('result' in picked) return { headers: input.headers, resigned: false, reason: picked.reason ?? undefined };
+  const keys = keysFor(input, secrets, options);
+  if (!Array.isArray(keys)) return { headers: input.headers, resigned: false, reason: keys.reason ?? undefined };
+  const { provider, secret } = signingKey(keys, options.signedAs ?? input);
   try {
-    return { headers: picked.provider.sign(input, picked.secret, nowMs), resigned: true };
+    return { headers: provider.sign(input, secret, nowMs), resigned: true };
   } catch (error) {
     // Only an unusable secret or a Twilio URL unknown (or pinning another body) gets here: reasons, not crashes.
     return { headers: input.headers, resigned: false, reason: (error as Error).message };

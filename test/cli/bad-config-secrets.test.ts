@@ -16,7 +16,7 @@ it('a bad secrets entry in config.json is an error naming config.json, and nothi
   const result = await runCli(['trigger', 'stripe', 'invoice.paid', '--to', '1', '--db', home.db], { env: home.env });
   expect(result.code).toBe(2);
   expect(result.stderr).toBe(
-    `error: ${file}: "secrets.stripe" is not a secret string or a { path: secret } object\n` +
+    `error: ${file}: "secrets.stripe" is not a secret string, a list of them or a { path: secret } object\n` +
       'hint: fix or remove that entry; secrets are written {"secrets": {"stripe": "whsec_…", "github": {"/gh": "…"}}}\n',
   );
   expect(existsSync(home.db)).toBe(false);

@@ -7,6 +7,7 @@ import {
   buildSecrets,
   parseSecretFlag,
   resolveSecret,
+  resolveSecrets,
   secretsFromConfig,
   secretsFromEnv,
 } from '../../src/webhooks/secrets.js';
@@ -82,12 +83,24 @@ describe('secretsFromConfig', () => {
   it.each([
     ['a string', 'whsec', 'config "secrets" is not an object'],
     ['an unknown provider', { paypal: 'x' }, 'config "secrets.paypal" names no known provider'],
-    ['a number', { stripe: 5 }, 'config "secrets.stripe" is not a secret string or a { path: secret } object'],
+    ['a number', { stripe: 5 }, 'config "secrets.stripe" is not a secret string, a list of them or a { path: secret } object'],
     ['an empty secret', { stripe: { '/x': '' } }, 'config "secrets.stripe"["/x"] is not a secret string'],
+    ['an empty list', { stripe: [] }, 'config "secrets.stripe" is an empty list'],
+    ['a number in a list', { stripe: { '/x': ['whsec_a', 7] } }, 'config "secrets.stripe"["/x"] is not a secret string or a list of them'],
     ['a bad path', { stripe: { hooks: 'x' } }, 'config "secrets.stripe" has path "hooks"'],
     ['a bad hmac entry', { hmac: [1] }, 'config "secrets.hmac" is not a spec string or a list of them'],
   ])('rejects %s', (_, map, message) => {
     expect(() => secretsFromConfig(map)).toThrow(message);
+  });
+
+  it('reads a list as several secrets for one provider and path', () => {
+    const secrets = secretsFromConfig({ stripe: ['whsec_a', 'whsec_b'], github: { '/gh': ['g1', 'g2'] } });
+    expect(secrets.entries.map(({ provider, path, value }) => `${provider} ${path} ${value}`)).toEqual([
+      'stripe * whsec_a',
+      'stripe * whsec_b',
+      'github /gh g1',
+      'github /gh g2',
+    ]);
   });
 
   it('treats an absent map as no secrets', () => {
@@ -127,6 +140,18 @@ describe('resolveSecret', () => {
     expect(resolveSecret(only, 'stripe', '/a/b/d')).toBe('longer');
     expect(resolveSecret(only, 'stripe', '/a/x')).toBe('prefix');
     expect(resolveSecret(only, 'stripe', '/b')).toBe('any');
+  });
+});
+
+describe('resolveSecrets', () => {
+  it('gives every secret of the winning source and pattern, in order and once each', () => {
+    const secrets = buildSecrets({ flags: ['stripe=A', 'stripe:/x=exact', 'stripe=B', 'stripe=A'], env: { HOOKTUNNEL_SECRET_STRIPE: 'E' } });
+    expect(resolveSecrets(secrets, 'stripe', '/y')).toEqual(['A', 'B']);
+    expect(resolveSecret(secrets, 'stripe', '/y')).toBe('A');
+    // A more specific pattern, or a higher source, still wins alone: it is what the app on that path checks with.
+    expect(resolveSecrets(secrets, 'stripe', '/x')).toEqual(['exact']);
+    expect(resolveSecrets(buildSecrets({ env: { HOOKTUNNEL_SECRET_STRIPE: 'E' }, config: { stripe: ['C', 'D'] } }), 'stripe', '/')).toEqual(['E']);
+    expect(resolveSecrets(secrets, 'slack', '/')).toEqual([]);
   });
 });
 
