@@ -62,6 +62,12 @@ describe('stripe', () => {
     `t=${TS},v1=${v1(SECRET).slice(0, -2)}`,
     `t=${TS},v1=`,
     `t=abc,v1=${v1(SECRET)}`,
+    // Stripe splits on ',' and '=' exactly: whitespace around an item makes it another key, or another signature.
+    `t=${TS}, v1=${v1(SECRET)}`,
+    `t=${TS},v1 =${v1(SECRET)}`,
+    `t=${TS},v1= ${v1(SECRET)}`,
+    ` t=${TS},v1=${v1(SECRET)}`,
+    `t= ${TS},v1=${v1(SECRET)}`,
     'garbage',
     '',
   ])('agrees with stripe.webhooks.signature.verifyHeader on %s', (header) => {

@@ -26,14 +26,17 @@ interface StripeSignatureHeader {
   signatures: string[];
 }
 
+// Split on ',' and '=' exactly, as Stripe documents it and its libraries do: with whitespace around an item
+// (`t=1, v1=…`) stripe-node finds no v1 signature and the app refuses it, so the verdict here must not be valid.
 function parseHeader(value: string): StripeSignatureHeader | null {
   let timestamp: number | null = null;
   const signatures: string[] = [];
   for (const item of value.split(',')) {
     const eq = item.indexOf('=');
     if (eq < 0) continue;
-    const key = item.slice(0, eq).trim();
-    const val = item.slice(eq + 1).trim();
+    const key = item.slice(0, eq);
+    const val = item.slice(eq + 1);
+    // stripe-node reads t with parseInt, which skips leading whitespace, so `t= 1722860000` still counts.
     if (key === 't') timestamp = parseUnixSeconds(val);
     else if (key === 'v1') signatures.push(val);
   }
