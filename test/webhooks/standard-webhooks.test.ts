@@ -75,6 +75,10 @@ describe('standard webhooks', () => {
     ['a signature for another timestamp', (ts) => sign(SECRET, ts - 1)],
     ['a truncated signature', (ts) => sign(SECRET, ts).slice(0, -3)],
     ['an unknown version', (ts) => sign(SECRET, ts).replace('v1,', 'v2,')],
+    // The list is space-delimited and each entry split on ',': a tab separates nothing, a third field is ignored.
+    ['two signatures separated by a tab', (ts) => `${sign(OLD_SECRET, ts)}\t${sign(SECRET, ts)}`],
+    ['two signatures separated by two spaces', (ts) => `${sign(OLD_SECRET, ts)}  ${sign(SECRET, ts)}`],
+    ['a signature with a third comma field', (ts) => `${sign(SECRET, ts)},v2`],
     ['garbage', () => 'garbage'],
   ])('agrees with the official Webhook.verify on %s', (_, signature) => {
     const { input: d } = delivery(signature);

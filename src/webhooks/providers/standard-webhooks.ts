@@ -73,10 +73,13 @@ export const standardWebhooks: Provider = {
     if (timestampValue === undefined) return missingHeader('standard', set.timestamp);
     const timestamp = parseUnixSeconds(timestampValue);
     if (timestamp === null) return malformedHeader('standard', set.timestamp, '<unix seconds>');
-    const candidates = value.trim().split(/\s+/).filter((entry) => entry.startsWith('v1,'));
+    // Read as the spec and its libraries (standardwebhooks, svix) read it: entries split on single spaces, each on
+    // ',' into version and signature (a further field ignored), so a verdict here is the one the app's library gives.
+    const entries = value.trim().split(' ').map((entry) => entry.split(','));
+    const candidates = entries.filter(([version]) => version === 'v1').map(([, base64 = '']) => base64);
     if (candidates.length === 0) return malformedHeader('standard', set.signature, 'v1,<base64 signature>');
     const expected = signature(key, id, timestamp, input.body);
-    if (!candidates.some((candidate) => safeEqual(expected, candidate.slice(3)))) return invalid('standard', MISMATCH);
+    if (!candidates.some((candidate) => safeEqual(expected, candidate))) return invalid('standard', MISMATCH);
     const stale = ageProblem(timestamp, nowMs, toleranceSec);
     return stale ? invalid('standard', stale) : valid('standard');
   },
