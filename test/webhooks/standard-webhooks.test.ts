@@ -35,6 +35,21 @@ function officialAccepts(headers: HeaderPairs): boolean {
 }
 
 describe('standard webhooks', () => {
+  // https://docs.svix.com/receiving/verifying-payloads/how-manual (the same values as the Standard Webhooks example).
+  it.each([['webhook-id', 'webhook-timestamp', 'webhook-signature'], ['svix-id', 'svix-timestamp', 'svix-signature']])(
+    "verifies Svix's documented example under %s and its sibling headers",
+    (idHeader, timestampHeader, signatureHeader) => {
+      const headers: HeaderPairs = [
+        [idHeader, 'msg_p5jXN8AQM9LWM0D4loKWxJek'],
+        [timestampHeader, '1614265330'],
+        [signatureHeader, 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE='],
+      ];
+      const example = input(headers, '{"test": 2432232314}');
+      expect(standardWebhooks.verify(example, SECRET, 1614265330_000).result).toBe('valid');
+      expect(standardWebhooks.verify(example, OLD_SECRET, 1614265330_000).result).toBe('invalid');
+    },
+  );
+
   it('accepts several space-separated signatures when one matches (key rotation)', () => {
     const { input: d } = delivery((ts) => `${sign(OLD_SECRET, ts)} ${sign(SECRET, ts)}`);
     expect(standardWebhooks.verify(d, SECRET, Date.now()).result).toBe('valid');
