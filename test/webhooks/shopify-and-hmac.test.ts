@@ -70,6 +70,17 @@ describe('generic hmac', () => {
     expect(headers).toEqual([['X-Signature', `sha256=${digest('sha256', 'hex')}`]]);
   });
 
+  it("keeps the sender's upper-case hex when re-signing, for an app that compares it exactly", () => {
+    const provider = createHmacProvider(spec());
+    const upper = `SHA256=${digest('sha256', 'hex').toUpperCase()}`;
+    const edited = '{"event":"build.failed","id":991}';
+    const headers = provider.sign(input([['X-Signature', upper]], edited), 's3cret', 0);
+    expect(headers).toEqual([['X-Signature', `SHA256=${createHmac('sha256', 's3cret').update(edited).digest('hex').toUpperCase()}`]]);
+    // Lower-case, or no letters to tell by, stays as the digest comes.
+    const lower = provider.sign(input([['X-Signature', '0123456789']], edited), 's3cret', 0);
+    expect(lower).toEqual([['X-Signature', createHmac('sha256', 's3cret').update(edited).digest('hex')]]);
+  });
+
   it('is detected by its configured header only, and describes nothing', () => {
     const provider = createHmacProvider(spec());
     expect(provider.detect(input([['x-signature', 'abc']], body))).toBe(true);

@@ -34,7 +34,11 @@ export function createHmacProvider(spec: HmacSpec): Provider {
       const original = headerValue(input.headers, spec.header)?.trim() ?? '';
       // Keep the sender's prefix (and its casing), so the receiving app parses the new value the same way.
       const kept = original.toLowerCase().startsWith(prefix) ? original.slice(0, prefix.length) : '';
-      return setHeader(input.headers, spec.header, kept + hmac(spec.algorithm, secret, [input.body], spec.encoding));
+      const digest = hmac(spec.algorithm, secret, [input.body], spec.encoding);
+      // verify() takes hex in either case, but the app written for this sender may compare it exactly: a sender that
+      // writes upper-case hex gets upper-case back.
+      const upper = spec.encoding === 'hex' && /^[0-9A-F]*[A-F][0-9A-F]*$/.test(original.slice(kept.length));
+      return setHeader(input.headers, spec.header, kept + (upper ? digest.toUpperCase() : digest));
     },
   };
 }
