@@ -93,6 +93,9 @@ describe('github samples', () => {
     const request = buildTriggerRequest('github', event, { secrets, nowMs: NOW });
     const signature = headerValue(request.headers, 'X-Hub-Signature-256')!;
     expect(await octokitVerify('gh-hook-secret', request.body.toString(), signature)).toBe(true);
+    // GitHub still sends the legacy SHA-1 header alongside when the hook has a secret; older apps check only that one.
+    const sha1 = `sha1=${createHmac('sha1', 'gh-hook-secret').update(request.body).digest('hex')}`;
+    expect(headerValue(request.headers, 'X-Hub-Signature')).toBe(sha1);
     expect(headerValue(request.headers, 'X-GitHub-Event')).toBe(event.split('.')[0]);
     expect(headerValue(request.headers, 'X-GitHub-Delivery')).toMatch(/^[0-9a-f-]{36}$/);
     const payload = JSON.parse(request.body.toString());
@@ -109,6 +112,9 @@ describe('shopify samples', () => {
     expect(headerValue(request.headers, 'X-Shopify-Topic')).toBe(event);
     expect(headerValue(request.headers, 'X-Shopify-Shop-Domain')).toBe('northern-loom.myshopify.com');
     expect(headerValue(request.headers, 'X-Shopify-Triggered-At')).toBe(new Date(NOW).toISOString());
+    // @shopify/shopify-api's webhooks.validate refuses a delivery without any of these (missing_headers).
+    expect(headerValue(request.headers, 'X-Shopify-API-Version')).toMatch(/^\d{4}-\d{2}$/);
+    expect(headerValue(request.headers, 'X-Shopify-Webhook-Id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(JSON.parse(request.body.toString()).admin_graphql_api_id).toMatch(/^gid:\/\/shopify\/(Order|Product)\/\d+$/);
   });
 });
