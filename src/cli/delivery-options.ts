@@ -41,7 +41,7 @@ export const noResignLateOption = () =>
 export function withDeliveryOptions(command: Command): Command {
   return command
     .addOption(new Option('--ack', 'acknowledge mode: the relay answers senders at once and the request is delivered afterwards, with retries').env('HOOKTUNNEL_ACK'))
-    .addOption(new Option('--ack-path <prefix>', 'acknowledge only paths under this prefix (repeatable; env: comma-separated)').argParser(repeatable).env('HOOKTUNNEL_ACK_PATH'))
+    .addOption(new Option('--ack-path <prefix>', 'acknowledge only paths under this prefix (repeatable; the variable takes several, comma-separated)').argParser(repeatable).env('HOOKTUNNEL_ACK_PATH'))
     .addOption(new Option('--ack-status <n>', 'status senders get in acknowledge mode').default('200').env('HOOKTUNNEL_ACK_STATUS'))
     .addOption(new Option('--ack-body <text>', 'body senders get in acknowledge mode').default('{"received":true}').env('HOOKTUNNEL_ACK_BODY'))
     .addOption(new Option('--max-attempts <n>', 'attempts at a queued or acknowledged request while the local app is down or answers 5xx').default(String(DEFAULT_MAX_ATTEMPTS)).env('HOOKTUNNEL_MAX_ATTEMPTS'))

@@ -22,14 +22,26 @@ The longest prefix wins; the rest of the path is appended to the target. Flags a
     /shopify:
       ack: 5000
     /health:
-      mock: { status: 200, headers: { Content-Type: text/plain }, body: ok }`;
+      mock: { status: 200, headers: { Content-Type: text/plain }, body: ok }
+
+Examples:
+  hooktunnel config check                      is ./hooktunnel.yml valid, and what would listen do with it?
+  hooktunnel listen                            serve its routes`;
 
 export function configCommand(): Command {
   const check = new Command('check')
     .description('Validate hooktunnel.yml and print the settings and routes listen would use.')
     .addOption(new Option('--config <file>', 'the file (default: ./hooktunnel.yml)').env('HOOKTUNNEL_CONFIG'))
     .option('--json', 'print the resolved settings and routes as JSON')
-    .addHelpText('after', '\nExit status: 0 valid, 2 an error (named with file:line:column and key).')
+    .addHelpText(
+      'after',
+      `
+Exit status: 0 valid, 2 an error (named with file:line:column and key).
+
+Examples:
+  hooktunnel config check
+  hooktunnel config check --config ci/hooktunnel.yml --json | jq .routes`,
+    )
     .action(async (flags: ConfigCheckFlags) => {
       const { configCheck } = await import('../actions/config-check.js');
       await configCheck(flags);

@@ -27,7 +27,14 @@ Examples:
 export function logoutCommand(): Command {
   return new Command('logout')
     .description('Forget the relay and token saved by `hooktunnel login`; `listen` uses the embedded relay again.')
-    .addHelpText('after', '\nOther settings in the config file (secrets) stay. --relay / HOOKTUNNEL_RELAY still choose a relay for one run.')
+    .addHelpText(
+      'after',
+      `
+Other settings in the config file (secrets) stay. --relay / HOOKTUNNEL_RELAY still choose a relay for one run.
+
+Example:
+  hooktunnel logout && hooktunnel listen 3000          back to the embedded relay`,
+    )
     .action(async () => {
       const { logout } = await import('../actions/login.js');
       logout();

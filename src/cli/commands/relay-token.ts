@@ -21,17 +21,30 @@ function givenTokensOf(command: Command) {
 /** As `relay --token-file`; HOOKTUNNEL_RELAY_TOKEN_FILE is read by `relay` itself, which hands it on. */
 const tokenFileOption = () => new Option('--token-file <file>', 'the relay\'s --token-file (default: HOOKTUNNEL_RELAY_TOKEN_FILE)');
 
-function leaf(name: string, description: string): Command {
+/** The examples that end a command's --help, one command line each. */
+const examples = (...lines: string[]) => `\nExample${lines.length === 1 ? '' : 's'}:\n${lines.map((line) => `  ${line}`).join('\n')}`;
+
+function leaf(name: string, description: string, ...exampleLines: string[]): Command {
   // Nested commands do not inherit the CLI's exitOverride; without it commander would call process.exit itself.
-  return new Command(name).description(description).option('--data-dir <dir>', 'the relay\'s --data-dir (default: HOOKTUNNEL_RELAY_DATA_DIR, else $XDG_DATA_HOME/hooktunnel/relay)').exitOverride();
+  return new Command(name)
+    .description(description)
+    .option('--data-dir <dir>', 'the relay\'s --data-dir (default: HOOKTUNNEL_RELAY_DATA_DIR, else $XDG_DATA_HOME/hooktunnel/relay)')
+    .addHelpText('after', examples(...exampleLines))
+    .exitOverride();
 }
 
 export function relayTokenCommand(): Command {
   return new Command('token')
     .description('Tokens tunnel clients must send (the relay stores only their SHA-256).')
+    .addHelpText('after', examples('hooktunnel relay token create --name laptop', 'hooktunnel relay token list', 'hooktunnel relay token revoke laptop'))
     .exitOverride()
     .addCommand(
-      leaf('create', 'Create a token and print it once (to stdout; the explanation goes to stderr).')
+      leaf(
+        'create',
+        'Create a token and print it once (to stdout; the explanation goes to stderr).',
+        'hooktunnel relay token create --name laptop',
+        'sudo -u hooktunnel HOOKTUNNEL_RELAY_DATA_DIR=/var/lib/hooktunnel-relay hooktunnel relay token create --name ci',
+      )
         .option('--name <name>', 'a name to list and revoke it by (default: token-<n>)')
         .action(async (flags: { name?: string }, command: Command) => {
           const { createToken } = await import('../actions/relay-token.js');
@@ -39,7 +52,12 @@ export function relayTokenCommand(): Command {
         }),
     )
     .addCommand(
-      leaf('list', 'List the tokens the relay accepts (stored, HOOKTUNNEL_RELAY_TOKENS, --token-file), with the names each one holds.')
+      leaf(
+        'list',
+        'List the tokens the relay accepts (stored, HOOKTUNNEL_RELAY_TOKENS, --token-file), with the names each one holds.',
+        'hooktunnel relay token list',
+        'hooktunnel relay token list --data-dir /var/lib/hooktunnel-relay --token-file /etc/hooktunnel/tokens',
+      )
         .addOption(tokenFileOption())
         .action(async (_flags: object, command: Command) => {
           const { listTokens } = await import('../actions/relay-token.js');
@@ -47,7 +65,7 @@ export function relayTokenCommand(): Command {
         }),
     )
     .addCommand(
-      leaf('revoke', 'Revoke a token; its tunnels on a running relay close within seconds.')
+      leaf('revoke', 'Revoke a token; its tunnels on a running relay close within seconds.', 'hooktunnel relay token revoke laptop')
         .argument('<name>', 'the token\'s name, as `relay token list` shows it')
         .addOption(tokenFileOption())
         .action(async (name: string, _flags: object, command: Command) => {
@@ -67,9 +85,10 @@ const redisOption = () => new Option('--redis <url>', 'the names of a relay clus
 export function relayNameCommand(): Command {
   return new Command('name')
     .description('Reserved names (stable URLs): each belongs to the token that first claimed it.')
+    .addHelpText('after', examples('hooktunnel relay name list', 'hooktunnel relay name release stripe-dev'))
     .exitOverride()
     .addCommand(
-      leaf('list', 'List reserved names and the tokens that own them.')
+      leaf('list', 'List reserved names and the tokens that own them.', 'hooktunnel relay name list', 'hooktunnel relay name list --redis redis://10.0.0.3:6379')
         .addOption(redisOption())
         .action(async (_flags: object, command: Command) => {
           const redis = redisOf(command);
@@ -82,7 +101,12 @@ export function relayNameCommand(): Command {
         }),
     )
     .addCommand(
-      leaf('release', 'Free a reserved name, so the next token that asks for it gets it.')
+      leaf(
+        'release',
+        'Free a reserved name, so the next token that asks for it gets it.',
+        'hooktunnel relay name release stripe-dev',
+        'hooktunnel relay name release stripe-dev --redis redis://10.0.0.3:6379     a cluster\'s name, once its client is gone',
+      )
         .argument('<name>', 'the reserved name')
         .addOption(redisOption())
         .action(async (name: string, _flags: object, command: Command) => {

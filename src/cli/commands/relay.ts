@@ -65,7 +65,7 @@ Examples:
   hooktunnel relay --public-url https://hooks.example.com --trust-proxy 127.0.0.1
   hooktunnel relay --domain hooks.example.com                    https://<id>.hooks.example.com
   hooktunnel relay --host 0.0.0.0 --allow-anonymous              anyone may open tunnels (a trusted network only)
-  hooktunnel relay --host 0.0.0.0 --redis redis://10.0.0.2:6379 --node-url http://10.0.0.5:8080
+  hooktunnel relay --host 0.0.0.0 --redis redis://10.0.0.2:6379 --node-url http://10.0.0.5:8080 \\
                    --cluster-secret "$SECRET"                   one node of several behind a load balancer
 
 While a client is away, requests for its URL are stored in --data-dir and answered 202; they are delivered, in order,
