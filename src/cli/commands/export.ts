@@ -51,7 +51,7 @@ export function exportCommand(): Command {
       new Option('--redact <rule>', 'replace header:<name> values and body:<json path> values with [REDACTED] in the output (repeatable)')
         .argParser(repeatable),
     )
-    .addHelpText('after', '\nExamples:\n  hooktunnel export --har hooks.har --since 1h\n  hooktunnel export --json - --provider github | jq length\n  hooktunnel export --har share.har --redact header:authorization --redact body:$.customer.email')
+    .addHelpText('after', '\nExamples:\n  hooktunnel export --har hooks.har --since 1h\n  hooktunnel export --json - --provider github | jq length\n  hooktunnel export --har share.har --redact header:authorization --redact \'body:$.customer.email\'')
     .action(async (flags: ExportFlags) => {
       if (!flags.har === !flags.json) throw usageError('export needs exactly one of --har <file> or --json <file>');
       const limit = Number(flags.limit);

@@ -18,7 +18,7 @@ export function listenCommand(): Command {
     .addOption(new Option('--relay <url>', 'relay to use (http(s):// or ws(s)://); default: the one saved by `hooktunnel login`, else an embedded relay on 127.0.0.1').env('HOOKTUNNEL_RELAY'))
     .addOption(new Option('--token <token>', 'token for a relay that requires one').env('HOOKTUNNEL_TOKEN'))
     .addOption(new Option('--name <name>', 'ask for a stable URL /t/<name> instead of a random id').env('HOOKTUNNEL_NAME'))
-    .option('--force', 'take the name over from another connected client')
+    .option('--force', "take the name over from another connected client (on a relay with tokens, only your token's names; never another client's random id)")
     .addOption(new Option('--db <file>', 'capture database (default: the db of hooktunnel.yml, else $XDG_DATA_HOME/hooktunnel/hooktunnel.db)').env('HOOKTUNNEL_DB'))
     .option('--no-store', 'forward without recording')
     .addOption(

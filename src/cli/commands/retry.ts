@@ -32,7 +32,8 @@ already succeeded (without --force), was stored redacted or cut off mid-body, or
 Examples:
   hooktunnel retry 12
   hooktunnel retry 12 --force                           send it again although the app answered 200
-  hooktunnel ls --failed --json | jq '.[].id' | xargs hooktunnel retry`,
+  hooktunnel ls --failed --json | jq '.[] | select(.status == null or .status >= 500) | .id' | xargs hooktunnel retry
+      the app's failures among the newest 20 (--failed also lists invalid signatures the app took, which retry refuses)`,
     )
     .action(async (ids: string[], flags: RetryFlags) => {
       const { retry } = await import('../actions/retry.js');

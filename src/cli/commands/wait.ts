@@ -17,7 +17,8 @@ export function waitCommand(): Command {
     .addHelpText(
       'after',
       `
-Match expressions (values are case-sensitive unless noted; * matches any run of characters):
+Match expressions (values are case-sensitive unless noted; * matches any run of characters; quote a glob
+in the shell, as in 'path=/github/**', or zsh expands it):
   path=/stripe/*            path glob, query string left out (* stays within a segment, ** crosses segments)
   method=POST               case-insensitive
   status=2xx | status=404   a status class or one status (hooktunnel's own 502/504 count)
@@ -37,7 +38,7 @@ wait never creates the database: until listen creates it, wait waits for it (124
 Examples:
   hooktunnel wait --match provider=stripe --match type=payment_intent.succeeded
   id=$(hooktunnel ls -n 1 --json | jq '.[0].id // 0'); ./trigger.sh; hooktunnel wait --since "$id" --json | jq .status
-  hooktunnel wait --match path=/github/** --match header.X-GitHub-Event=push --timeout 2m`,
+  hooktunnel wait --match 'path=/github/**' --match header.X-GitHub-Event=push --timeout 2m`,
     )
     .action(async (flags: WaitFlags) => {
       const { wait } = await import('../actions/wait.js');
