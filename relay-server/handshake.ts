@@ -136,7 +136,8 @@ export class TunnelGate {
         return refuse('unsupported_version', message, true);
       }
       if (hello.ack && !this.deps.queueing) {
-        return refuse('queue_unavailable', 'this relay keeps no durable queue, so it cannot acknowledge senders for you; run listen without --ack, or use a relay started with a --data-dir', true);
+        // `relay --no-queue` is the only way a relay run from the CLI has no queue (it always has a --data-dir).
+        return refuse('queue_unavailable', 'this relay runs with --no-queue: it keeps no durable queue, so it cannot acknowledge senders for you', true);
       }
       const tokenKey = record?.digest.toString('hex');
       const clusterClaim = this.deps.clusterClaim;

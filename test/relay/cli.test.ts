@@ -319,3 +319,14 @@ describe('--force between two listen processes', () => {
     expect(second.url).toBe(`${url}/t/shared`);
   });
 });
+
+describe('listen --ack against a relay run with --no-queue', () => {
+  it('exits 1 naming --no-queue as the reason, and says what to change on either side', async () => {
+    const h = home();
+    const relay = await relayCli(['--no-queue'], h.env);
+    const refused = await runCli(['listen', '3000', '--relay', relay.url, '--ack', '--no-store'], { env: h.env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: this relay runs with --no-queue: .*\(queue_unavailable\)$/m);
+    expect(refused.stderr).toMatch(/^hint: run listen without --ack .*a relay started without --no-queue$/m);
+  });
+});

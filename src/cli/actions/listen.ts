@@ -314,6 +314,7 @@ function fatalHint(message: string): string | undefined {
     return 'the relay gave this URL to another `hooktunnel listen` (a random id); only that listen comes back on it, and --force does not take it: pick a --name of your own';
   }
   if (/name_reserved/.test(message)) return 'another token owns this name on the relay; pick another --name';
+  if (/queue_unavailable/.test(message)) return 'run listen without --ack (or ack routes), or use a relay started without --no-queue';
   if (/too_many_tunnels/.test(message)) return 'stop another `hooktunnel listen` that uses this token';
   if (/revoked/.test(message)) return 'the token was revoked; ask the relay\'s operator for a new one, then run `hooktunnel login <relay-url> --token <token>`';
   if (/took over/.test(message)) return 'another `hooktunnel listen --force` took this name; this one stops instead of fighting over it';
