@@ -51,7 +51,7 @@ export const Header = memo(function Header({ info }: { info: HeaderInfo }) {
       </Box>
       <Text wrap="truncate-end" dimColor>
         {/* inspect counts only its own replays (the exit summary says so too), not the database's exchanges. */}
-        {`${info.requests} ${info.mode === 'listen' ? 'requests' : 'replays'} · `}
+        {`${info.requests} ${info.mode === 'listen' ? 'request' : 'replay'}${info.requests === 1 ? '' : 's'} · `}
         <Text color={info.failures > 0 ? 'red' : undefined}>{`${info.failures} failed`}</Text>
         {info.storeErrors > 0 ? <Text color="red">{` · ${info.storeErrors} not recorded`}</Text> : null}
         {info.dropped ? <Text color="red" bold>{` · ${info.dropped} DROPPED (store full or locked)`}</Text> : null}

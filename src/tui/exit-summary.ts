@@ -8,7 +8,8 @@ import { sanitize } from '../sanitize.js';
  * every non-printable byte as an escape, so they carry no raw control characters.
  */
 export function exitSummary(info: HeaderInfo, copied: readonly string[]): string {
-  const what = info.mode === 'listen' ? `${info.requests} requests, ${info.failures} failed` : `${info.requests} replays`;
+  const counted = `${info.requests} ${info.mode === 'listen' ? 'request' : 'replay'}${info.requests === 1 ? '' : 's'}`;
+  const what = info.mode === 'listen' ? `${counted}, ${info.failures} failed` : counted;
   const lines = [`hooktunnel ${info.mode}: ${what}; recorded in ${sanitize(info.dbPath)}`];
   if (copied.length > 0) {
     lines.push('', `curl command${copied.length > 1 ? 's' : ''} copied during this session:`, ...copied.flatMap((command) => [command, '']));

@@ -77,4 +77,9 @@ describe('Header', () => {
     // The counts are this session's replays, not the history's exchanges: "0 requests" over a full database misled.
     expect(frame.split('\n')[1]).toBe('12 replays · 1 failed · db /home/me/.local/share/hooktunnel/hooktunnel.db');
   });
+
+  it('counts one request, or one replay, in the singular', () => {
+    expect(frameOf({ ...base, requests: 1 }).split('\n')[1]).toMatch(/^1 request · 1 failed · /);
+    expect(frameOf({ ...base, mode: 'inspect', url: null, requests: 1, failures: 0 }).split('\n')[1]).toMatch(/^1 replay · 0 failed · /);
+  });
 });

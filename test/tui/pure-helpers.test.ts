@@ -193,6 +193,8 @@ describe('clipboard and exit summary', () => {
     expect(exitSummary({ ...info, mode: 'inspect' }, ['curl a', 'curl b'])).toBe(
       'hooktunnel inspect: 3 replays; recorded in /d.db\n\ncurl commands copied during this session:\ncurl a\n\ncurl b\n',
     );
+    expect(exitSummary({ ...info, requests: 1, failures: 0 }, [])).toBe('hooktunnel listen: 1 request, 0 failed; recorded in /d.db\n');
+    expect(exitSummary({ ...info, mode: 'inspect', requests: 1 }, [])).toBe('hooktunnel inspect: 1 replay; recorded in /d.db\n');
   });
 });
 
