@@ -206,10 +206,15 @@ describe('trigger and exports', () => {
     const unwritable = await runCli(['export', '--har', home.dir], { env });
     expect(unwritable.code).toBe(1);
     expect(unwritable.stderr).toContain(`could not write ${home.dir}`);
-    const none = JSON.parse((await runCli(['export', '--json', '-', '--provider', 'nobody'], { env })).stdout);
-    expect(none).toEqual([]);
-    const json = JSON.parse((await runCli(['export', '--json', '-', '--limit', '2'], { env })).stdout);
+    const none = await runCli(['export', '--json', '-', '--provider', 'nobody'], { env });
+    expect(none).toMatchObject({ code: 0, stdout: '[]\n', stderr: '' });
+    const limited = await runCli(['export', '--json', '-', '--limit', '2'], { env });
+    const json = JSON.parse(limited.stdout);
     expect(json).toHaveLength(2);
+    // Cut by --limit: said on stderr, so the JSON on stdout stays whole.
+    expect(limited.stderr).toBe('only the newest 2 of the matching exchanges were exported; pass -n with a larger number, or narrow it with --since\n');
+    const all = await runCli(['export', '--json', '-', '--limit', String(parsed.log.entries.length + 100)], { env });
+    expect(all.stderr).toBe('');
     expect(json[0].request.body).toHaveProperty('encoding');
 
     const id = parsed.log.entries.length;

@@ -71,22 +71,28 @@ export function exportCommand(): Command {
       // No database at the default path: nothing recorded yet, so an empty archive (as for an empty database).
       const store = await openStoreIfRecorded(flags.db);
       try {
-        // Recorded order reads best in a HAR viewer and in a JSON file.
-        const ids = store ? store.list({ limit, ...filters }).map((e) => e.id).reverse() : [];
+        // One more than asked, to tell whether --limit cut the list. Recorded order reads best in a HAR viewer and in a
+        // JSON file.
+        const newest = store ? store.list({ limit: limit + 1, ...filters }).map((e) => e.id) : [];
+        const ids = newest.slice(0, limit).reverse();
         const out = openOutput(file);
         // One exchange in memory at a time: bodies can be 25 MiB each.
         const { version, creator } = toHar([], { version: VERSION }).log;
         const harHead = `{"log":{"version":${jsonText(version)},"creator":${jsonText(creator)},"entries":[`;
         const [head, tail] = flags.har ? [harHead, ']}}'] : ['[', ']'];
-        await out.write(`${head}\n`);
+        await out.write(head);
         for (const [index, id] of ids.entries()) {
           const exchange = redactExchange(store!.get(id)!, rules);
           const item = flags.har ? toHar([exchange], { version: VERSION }).log.entries[0] : exchangeToJson(exchange);
-          await out.write(`${index > 0 ? ',\n' : ''}${jsonText(item, 2)}`);
+          await out.write(`${index > 0 ? ',' : ''}\n${jsonText(item, 2)}`);
         }
-        await out.write(`\n${tail}\n`);
+        await out.write(`${ids.length > 0 ? '\n' : ''}${tail}\n`);
         await out.end();
         if (file !== '-') process.stderr.write(`wrote ${ids.length} exchange${ids.length === 1 ? '' : 's'} to ${file}\n`);
+        // On stderr, so a pipe still gets clean JSON: without it a script would not know it got only part.
+        if (newest.length > limit) {
+          process.stderr.write(`only the newest ${limit} of the matching exchanges were exported; pass -n with a larger number, or narrow it with --since\n`);
+        }
       } finally {
         store?.close();
       }
