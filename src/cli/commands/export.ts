@@ -53,7 +53,9 @@ export function exportCommand(): Command {
     )
     .addHelpText('after', '\nExamples:\n  hooktunnel export --har hooks.har --since 1h\n  hooktunnel export --json - --provider github | jq length\n  hooktunnel export --har share.har --redact header:authorization --redact \'body:$.customer.email\'')
     .action(async (flags: ExportFlags) => {
-      if (!flags.har === !flags.json) throw usageError('export needs exactly one of --har <file> or --json <file>');
+      if (!flags.har === !flags.json) {
+        throw usageError('export needs exactly one of --har <file> or --json <file>', 'e.g. hooktunnel export --har hooks.har, or --json - for JSON on stdout');
+      }
       const limit = Number(flags.limit);
       if (!Number.isInteger(limit) || limit < 1) throw usageError(`--limit "${flags.limit}" must be a whole number of at least 1`);
       const { parseRedactRule, redactExchange } = await import('../../redact/redact.js');
