@@ -23,8 +23,11 @@ export interface AttemptContext {
 
 export type AttemptResult =
   | { sent: true; exchange: ExchangeSummary }
-  /** Someone else is running an attempt (heldBy: its pid), nothing is due, or the exchange is gone. */
-  | { sent: false; heldBy?: number; missing?: boolean };
+  /**
+   * Someone else is running an attempt (heldBy: its pid), nothing is due, the exchange is gone, or (busy, `auto` only)
+   * another process holds the database's write lock and the attempt stays due.
+   */
+  | { sent: false; heldBy?: number; missing?: boolean; busy?: boolean };
 
 const LEASE_GRACE_MS = 30_000;
 const FOREVER_LEASE_MS = 60 * 60_000;
@@ -40,7 +43,7 @@ export async function runAttempt(ctx: AttemptContext, exchangeId: number, trigge
   const { store } = ctx;
   const leaseMs = (ctx.timeoutMs > 0 ? ctx.timeoutMs : FOREVER_LEASE_MS) + LEASE_GRACE_MS;
   const claim = store.deliveries.claim(exchangeId, trigger, leaseMs);
-  if (!claim.ok) return { sent: false, heldBy: claim.heldBy };
+  if (!claim.ok) return { sent: false, heldBy: claim.heldBy, busy: claim.busy };
   const original = store.get(exchangeId);
   if (!original) {
     store.deliveries.release(exchangeId);

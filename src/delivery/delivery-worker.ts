@@ -18,8 +18,11 @@ export class DeliveryWorker extends EventEmitter<DeliveryWorkerEvents> {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private again = false;
-  /** The last drain failed on the store: the next one waits recheckMs, not until the (already due) attempt. */
-  private storeFailed = false;
+  /**
+   * The last drain failed on the store or found it locked: the next one waits recheckMs, not until the (already due)
+   * attempt.
+   */
+  private paused = false;
   private closed = false;
   private readonly targets: string[];
 
@@ -66,14 +69,20 @@ export class DeliveryWorker extends EventEmitter<DeliveryWorkerEvents> {
         for (const id of this.targets.flatMap((target) => this.ctx.store.deliveries.due(target, 50))) {
           if (this.closed) return;
           const result = await runAttempt(this.ctx, id, 'auto');
+          // Another process holds the write lock (an import, a prune --vacuum): not an error, nothing failed. The
+          // attempt stays due and is tried at the next recheck, not at once: it is due already, that would spin.
+          if (!result.sent && result.busy) {
+            this.paused = true;
+            return;
+          }
           if (result.sent) this.emit('exchange', result.exchange);
           this.again = true;
         }
       } while (this.again && !this.closed);
     } catch (error) {
       // A full disk fails at once and a due attempt stays due: without a pause this retried in a busy loop (thousands
-      // of store errors a second); a locked store blocked the event loop for busy_timeout on every try.
-      this.storeFailed = true;
+      // of store errors a second).
+      this.paused = true;
       this.emit('storeError', error as Error);
     } finally {
       this.running = false;
@@ -83,8 +92,8 @@ export class DeliveryWorker extends EventEmitter<DeliveryWorkerEvents> {
 
   private arm(): void {
     if (this.closed) return;
-    if (this.storeFailed) {
-      this.storeFailed = false;
+    if (this.paused) {
+      this.paused = false;
       this.timer = setTimeout(() => this.wake(), this.recheckMs);
       this.timer.unref();
       return;

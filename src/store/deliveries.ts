@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3';
 import type { AttemptRecord } from '../exchange.js';
 import { isAlive } from './process-alive.js';
+import { isBusy, withoutWaiting } from './without-waiting.js';
 
 export type { AttemptRecord };
 
@@ -34,6 +35,8 @@ export interface Claim {
   ok: boolean;
   /** Whoever holds the lease when ok is false. */
   heldBy?: number;
+  /** Another process holds the database's write lock: nothing was claimed, the attempt stays due. */
+  busy?: boolean;
 }
 
 /** An attempt the app took: it answered below 500 (a 4xx too: it was delivered, and is not retried). */
@@ -112,10 +115,18 @@ export class DeliveryLedger {
   /**
    * Takes the right to run the next attempt, atomically (one UPDATE): `auto` only when an automatic attempt is due,
    * `manual` (hooktunnel retry) whenever no attempt is running. The lease ends after `leaseMs`, or when its process dies.
+   * An `auto` claim (listen's delivery worker, on its event loop) never waits for another process's write lock: it
+   * comes back `busy` at once, and the worker tries again later; `manual` waits busy_timeout like any command.
    */
   claim(exchangeId: number, mode: 'auto' | 'manual', leaseMs: number, now = Date.now()): Claim {
     const params = { id: exchangeId, now, until: now + leaseMs, pid: process.pid };
-    const changes = (mode === 'auto' ? this.s.claimDue : this.s.claimAny).run(params).changes;
+    let changes: number;
+    try {
+      changes = mode === 'auto' ? withoutWaiting(this.db, () => this.s.claimDue.run(params).changes) : this.s.claimAny.run(params).changes;
+    } catch (error) {
+      if (mode === 'auto' && isBusy(error)) return { exchangeId, ok: false, busy: true };
+      throw error;
+    }
     if (changes === 1) return { exchangeId, ok: true };
     return { exchangeId, ok: false, heldBy: (this.s.holder.get(exchangeId) as number | null) ?? undefined };
   }

@@ -15,6 +15,7 @@ import { ADD_TO_COUNTER, planPrune, pruneExchanges, PRUNED_COUNTER, type PruneOp
 import { prepareRecordingStatements, Recording, type ExchangeStart, type RecordingStatements } from './recording.js';
 import { DEFAULT_BUFFER_LIMITS, WriteBehind, type BufferLimits } from './write-behind.js';
 import { PID_ALIVE_FUNCTION, REQUEST_INCOMPLETE, SHOWN_STATE, SUMMARY_COLUMNS, toSummary, type Row } from './rows.js';
+import { withoutWaiting } from './without-waiting.js';
 import type { RedactRule } from '../redact/redact.js';
 
 /** How often writes held in memory (store full or locked) are tried again. */
@@ -365,20 +366,19 @@ export class Store {
 
   /** One try at the waiting writes, without waiting on a lock (the event loop must not stall while the store is locked). */
   private flushNow(): void {
-    this.db.pragma('busy_timeout = 0');
     try {
-      if (!this.writes.flush()) return;
-      clearInterval(this.flushTimer);
-      this.flushTimer = undefined;
-      const unsaved = this.writes.dropped - this.droppedSaved;
-      if (unsaved > 0) {
-        this.statements.addCounter.run('dropped_exchanges', unsaved);
-        this.droppedSaved += unsaved;
-      }
+      withoutWaiting(this.db, () => {
+        if (!this.writes.flush()) return;
+        clearInterval(this.flushTimer);
+        this.flushTimer = undefined;
+        const unsaved = this.writes.dropped - this.droppedSaved;
+        if (unsaved > 0) {
+          this.statements.addCounter.run('dropped_exchanges', unsaved);
+          this.droppedSaved += unsaved;
+        }
+      });
     } catch {
       // Still full or locked: the next tick tries again.
-    } finally {
-      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     }
   }
 

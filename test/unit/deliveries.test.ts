@@ -1,5 +1,6 @@
 // The attempt lease and the retry schedule in SQL: one claim wins, manual retries never double a pending automatic one.
 
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AttemptOutcome } from '../../src/store/deliveries.js';
 import { Store } from '../../src/store/store.js';
@@ -48,6 +49,24 @@ describe('attempt leases', () => {
     expect(store.deliveries.due('http://localhost:3000', 10, 5_001)).toEqual([]);
     // A lease that ran out (its holder hung) is free again.
     expect(store.deliveries.claim(id, 'manual', 60_000, 65_001).ok).toBe(true);
+    store.close();
+  });
+
+  it("gives an automatic claim up at once on another process's write lock, leaving the attempt due", () => {
+    const store = freshStore();
+    const { id } = store.begin(queuedStart());
+    store.get(id); // commits this turn's writes: the row is in the file
+    const locker = new Database(store.path);
+    locker.exec('BEGIN IMMEDIATE');
+    try {
+      // Listen's worker runs on the event loop: waiting out busy_timeout there held back every webhook.
+      expect(store.deliveries.claim(id, 'auto', 60_000, 5_000)).toEqual({ exchangeId: id, ok: false, busy: true });
+    } finally {
+      locker.exec('COMMIT');
+      locker.close();
+    }
+    expect(store.deliveries.due('http://localhost:3000', 10, 5_000)).toEqual([id]);
+    expect(store.deliveries.claim(id, 'auto', 60_000, 5_000).ok).toBe(true);
     store.close();
   });
 

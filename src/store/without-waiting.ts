@@ -1,0 +1,24 @@
+// Statements run on listen's event loop that must not wait for another process's write lock: SQLite's busy handler
+// sleeps on the calling thread for up to busy_timeout, and while it sleeps no webhook is forwarded.
+
+import type Database from 'better-sqlite3';
+
+/**
+ * Runs `fn` on this connection with busy_timeout 0, then puts the timeout back. Nothing else can run on the connection
+ * in between (better-sqlite3 is synchronous), so only `fn`'s statements give up at once on a lock.
+ */
+export function withoutWaiting<T>(db: Database.Database, fn: () => T): T {
+  const previous = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    return fn();
+  } finally {
+    db.pragma(`busy_timeout = ${previous}`);
+  }
+}
+
+/** Another connection holds the lock this statement needed (SQLITE_BUSY and its extended codes). */
+export function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
