@@ -2,6 +2,7 @@
 // token commands, `login` and the config file, and a --force takeover between two `listen` processes.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -229,6 +230,44 @@ describe('relay token commands', () => {
     expect([revoke.code, revoke.stderr]).toEqual([1, expect.stringContaining('take it out of HOOKTUNNEL_RELAY_TOKENS where the relay runs')]);
     const fromFile = await runCli(['relay', 'token', 'revoke', `${tokenFile} #2`, '--token-file', tokenFile], { env: h.env });
     expect([fromFile.code, fromFile.stderr]).toEqual([1, expect.stringContaining('delete its line from that file')]);
+  });
+
+  it('name list gives each name\'s token as token list names it, and says revoked only for a token that is gone', async () => {
+    const h = home();
+    const tokenFile = join(h.dir, 'tokens');
+    writeFileSync(tokenFile, 'file-secret-1\nfile-secret-2\n');
+    const env = { ...h.env, HOOKTUNNEL_RELAY_TOKENS: 'env-secret-1' };
+    const create = async (name: string) => (await runCli(['relay', 'token', 'create', '--name', name], { env: h.env })).stdout.trim();
+    const laptop = await create('laptop');
+    const old = await create('old');
+    const relay = await relayCli(['--quiet', '--token-file', tokenFile], env);
+    const app = await startLocalApp();
+    onCleanup(() => app.close());
+    for (const [token, name] of [[laptop, 'laptop-app'], [old, 'old-app'], ['file-secret-2', 'ci-app'], ['env-secret-1', 'env-app']]) {
+      await openSession(relay.url, app.port, { token, name });
+    }
+    expect((await runCli(['relay', 'token', 'revoke', 'old'], { env: h.env })).code).toBe(0);
+
+    const owners = async (args: string[]) => {
+      const listed = await runCli(['relay', 'name', 'list', ...args], { env });
+      expect(listed.code).toBe(0);
+      return listed.stdout.trimEnd().split('\n').slice(1).map((line) => line.split(/ {2,}/)).map(([name, , owner]) => [name, owner]);
+    };
+    const digest = (token: string) => `${createHash('sha256').update(token).digest('hex').slice(0, 12)}…`;
+    expect(await owners(['--token-file', tokenFile])).toEqual([
+      ['ci-app', `${tokenFile} #2`],
+      ['env-app', 'HOOKTUNNEL_RELAY_TOKENS #1'],
+      ['laptop-app', 'laptop'],
+      ['old-app', `(revoked: ${digest(old)})`],
+    ]);
+    // Without the relay's token file, a token that is not stored may still be one of its lines: not called revoked.
+    const unsure = (token: string) => `(a --token-file token not given here, or revoked: ${digest(token)})`;
+    expect(await owners([])).toEqual([
+      ['ci-app', unsure('file-secret-2')],
+      ['env-app', 'HOOKTUNNEL_RELAY_TOKENS #1'],
+      ['laptop-app', 'laptop'],
+      ['old-app', unsure(old)],
+    ]);
   });
 
   it('use the XDG data directory by default, shared with `hooktunnel relay`', async () => {

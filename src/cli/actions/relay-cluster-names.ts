@@ -8,7 +8,7 @@ import { UserError } from '../../errors.js';
 import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
 import { sanitize } from '../../sanitize.js';
 import { checkRedisUrl } from './relay-cluster.js';
-import { droppedLine } from './relay-token.js';
+import { droppedLine, givenLabels, goneOwner, type GivenTokens } from './relay-token.js';
 
 const reachable = async <T>(work: Promise<T>, url: string): Promise<T> =>
   work.catch((error: Error) => {
@@ -34,19 +34,19 @@ function tokenNames(dataDir: string | undefined): Map<string, string> {
   }
 }
 
-export async function listNamesInRedis(url: string, dataDir: string | undefined): Promise<void> {
+export async function listNamesInRedis(url: string, dataDir: string | undefined, given: GivenTokens): Promise<void> {
   checkRedisUrl(url);
   const rows = await reachable(listClusterNames(url), url);
   if (rows.length === 0) {
     process.stderr.write('No reserved names in this cluster. A name is reserved when a client with a token first asks for it (`listen --name`).\n');
     return;
   }
-  const names = tokenNames(dataDir);
+  const names = new Map([...tokenNames(dataDir), ...givenLabels(given)]);
   const width = Math.max(4, ...rows.map((row) => row.name.length));
   process.stdout.write(`${'NAME'.padEnd(width)}  TOKEN\n`);
   for (const row of rows) {
     // Names come from Redis, which anyone on its network could write: escaped before the terminal.
-    process.stdout.write(`${sanitize(row.name).padEnd(width)}  ${names.get(row.owner) ?? `(token file, environment or another node: ${sanitize(row.owner.slice(0, 12))}…)`}\n`);
+    process.stdout.write(`${sanitize(row.name).padEnd(width)}  ${names.get(row.owner) ?? goneOwner(row.owner, given, "another node's stored token")}\n`);
   }
 }
 

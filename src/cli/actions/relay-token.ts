@@ -76,18 +76,34 @@ export function revokeToken(dataDir: string | undefined, name: string, given: Gi
   }
 }
 
-export function listNames(dataDir: string | undefined): void {
+export function listNames(dataDir: string | undefined, given: GivenTokens): void {
   const rows = withDb(dataDir, (db) => db.listNames());
   if (rows.length === 0) {
     process.stderr.write('No reserved names. A name is reserved when a client with a token first asks for it (`listen --name`).\n');
     return;
   }
+  const labels = givenLabels(given);
   const width = Math.max(4, ...rows.map((row) => row.name.length));
   process.stdout.write(`${'NAME'.padEnd(width)}  CLAIMED (UTC)     TOKEN\n`);
   for (const row of rows) {
-    const owner = row.tokenName ?? `(token file, environment or revoked: ${row.owner.slice(0, 12)}…)`;
+    const owner = row.tokenName ?? labels.get(row.owner) ?? goneOwner(row.owner, given);
     process.stdout.write(`${row.name.padEnd(width)}  ${day(row.claimedAt)}  ${owner}\n`);
   }
+}
+
+/** The given tokens' labels by hex digest, as `relay token list` shows them: names' owners are shown by them too. */
+export function givenLabels(given: GivenTokens): Map<string, string> {
+  return new Map(givenTokens(given).map(({ record }) => [record.digest.toString('hex'), sanitize(record.label)]));
+}
+
+/**
+ * The owner of a name whose token is neither stored nor given here (`elsewhere`: where else it may be, a cluster's
+ * other nodes). Without the relay's token file this command cannot tell a revoked token from one of that file's, so
+ * it says "revoked" alone only when it has the file to look in.
+ */
+export function goneOwner(digestHex: string, given: GivenTokens, elsewhere?: string): string {
+  const could = [elsewhere, given.tokenFile ? undefined : 'a --token-file token not given here'].filter(Boolean);
+  return `(${could.length ? `${could.join(', ')}, or ` : ''}revoked: ${sanitize(digestHex.slice(0, 12))}…)`;
 }
 
 export function releaseName(dataDir: string | undefined, name: string): void {

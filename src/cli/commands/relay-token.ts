@@ -88,16 +88,22 @@ export function relayNameCommand(): Command {
     .addHelpText('after', examples('hooktunnel relay name list', 'hooktunnel relay name release stripe-dev'))
     .exitOverride()
     .addCommand(
-      leaf('list', 'List reserved names and the tokens that own them.', 'hooktunnel relay name list', 'hooktunnel relay name list --redis redis://10.0.0.3:6379')
+      leaf(
+        'list',
+        'List reserved names and the tokens that own them (stored, HOOKTUNNEL_RELAY_TOKENS, --token-file), by the names `relay token list` gives them.',
+        'hooktunnel relay name list',
+        'hooktunnel relay name list --redis redis://10.0.0.3:6379',
+      )
         .addOption(redisOption())
+        .addOption(tokenFileOption())
         .action(async (_flags: object, command: Command) => {
           const redis = redisOf(command);
           if (redis) {
             const { listNamesInRedis } = await import('../actions/relay-cluster-names.js');
-            return listNamesInRedis(redis, dataDirOf(command));
+            return listNamesInRedis(redis, dataDirOf(command), givenTokensOf(command));
           }
           const { listNames } = await import('../actions/relay-token.js');
-          listNames(dataDirOf(command));
+          listNames(dataDirOf(command), givenTokensOf(command));
         }),
     )
     .addCommand(

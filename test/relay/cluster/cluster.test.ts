@@ -137,8 +137,11 @@ describe.skipIf(skipCluster)('three relay nodes on one Redis, behind nginx', () 
     await waitFor(async () => (await health(c)).tunnels === 0, 'node C to see alice go');
 
     // The operator frees it for the whole cluster, in Redis; then another token may have it.
-    const listed = await runCli(['relay', 'name', 'list', '--redis', redis.url]);
-    expect(listed.stdout).toMatch(/^owned +\(token file, environment or another node: [0-9a-f]{12}…\)$/m);
+    // Its token by the label `relay token list` gives it, when this command is given the nodes' tokens.
+    const listed = await runCli(['relay', 'name', 'list', '--redis', redis.url], { env: { HOOKTUNNEL_RELAY_TOKENS: TOKENS.join(',') } });
+    expect(listed.stdout).toMatch(/^owned +HOOKTUNNEL_RELAY_TOKENS #1$/m);
+    const unknown = await runCli(['relay', 'name', 'list', '--redis', redis.url]);
+    expect(unknown.stdout).toMatch(/^owned +\(another node's stored token, a --token-file token not given here, or revoked: [0-9a-f]{12}…\)$/m);
     const released = await runCli(['relay', 'name', 'release', 'owned'], { env: { HOOKTUNNEL_REDIS: redis.url } });
     expect([released.code, released.stdout]).toEqual([0, 'Released "owned" on every node; the next token that asks for it gets it.\n']);
     const again = await runCli(['relay', 'name', 'release', 'owned', '--redis', redis.url]);
