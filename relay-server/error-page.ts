@@ -40,6 +40,33 @@ function errorBody(accept: string | undefined, answer: ErrorAnswer): { type: str
   return { type: 'text/plain; charset=utf-8', body: `${answer.message}\n${hint ? `${hint}\n` : ''}` };
 }
 
+interface ErrorPage {
+  status: number;
+  /** Always given: a writeHead that threw (a client's header HTTP does not allow) already set one ("502 OK"). */
+  reason: string;
+  headers: [string, string][];
+  body: string;
+}
+
+/**
+ * Status, headers and body of every error answer the relay writes, through a ServerResponse (sendError) or on a raw
+ * socket (rejectSocket): made in one place, so the two cannot drift apart (the raw ones once lacked nosniff).
+ */
+function errorPage(accept: string | undefined, answer: ErrorAnswer): ErrorPage {
+  const status = ERROR_STATUS[answer.code];
+  const { type, body } = errorBody(accept, answer);
+  const headers: [string, string][] = [
+    ['Content-Type', type],
+    ['Content-Length', String(Buffer.byteLength(body))],
+    ['Cache-Control', 'no-store'],
+    // The message quotes the sender's path: a browser must read it as the text it is said to be, never sniff HTML.
+    ['X-Content-Type-Options', 'nosniff'],
+    [ERROR_HEADER, answer.code],
+  ];
+  if (answer.retryAfterSeconds !== undefined) headers.push(['Retry-After', String(answer.retryAfterSeconds)]);
+  return { status, reason: STATUS_CODES[status] ?? 'Error', headers, body };
+}
+
 export interface ErrorAnswer {
   code: ErrorCode;
   message: string;
@@ -57,20 +84,9 @@ export function sendError(req: IncomingMessage | undefined, res: ServerResponse,
     res.destroy();
     return;
   }
-  const status = ERROR_STATUS[answer.code];
-  const { type, body } = errorBody(req?.headers.accept, answer);
-  const headers: Record<string, string | number> = {
-    'Content-Type': type,
-    'Content-Length': Buffer.byteLength(body),
-    'Cache-Control': 'no-store',
-    // The message quotes the sender's path: a browser must read it as the text it is said to be, never sniff HTML.
-    'X-Content-Type-Options': 'nosniff',
-    [ERROR_HEADER]: answer.code,
-  };
-  if (answer.retryAfterSeconds !== undefined) headers['Retry-After'] = answer.retryAfterSeconds;
-  // The reason phrase is given: a writeHead that threw (a client's header HTTP does not allow) already set one ("502 OK").
-  res.writeHead(status, STATUS_CODES[status] ?? 'Error', headers);
-  res.end(body);
+  const page = errorPage(req?.headers.accept, answer);
+  res.writeHead(page.status, page.reason, Object.fromEntries(page.headers));
+  res.end(page.body);
   if (bodyPending && req && !req.complete) linger(req);
 }
 
@@ -102,22 +118,12 @@ export function isLingering(socket: object): boolean {
  * Answers on a raw socket that has no ServerResponse (a refused WebSocket upgrade, a head Node could not parse),
  * then closes it. The status comes before the upgrade completes, so a client sees it as an HTTP error.
  */
-export function rejectSocket(socket: Duplex, accept: string | undefined, answer: ErrorAnswer, extraHeaders: string[] = []): void {
+export function rejectSocket(socket: Duplex, accept: string | undefined, answer: ErrorAnswer, extraHeaders: [string, string][] = []): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
-  const status = ERROR_STATUS[answer.code];
-  const { type, body } = errorBody(accept, answer);
-  const lines = [
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`,
-    'Connection: close',
-    `Content-Type: ${type}`,
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    'Cache-Control: no-store',
-    `${ERROR_HEADER}: ${answer.code}`,
-    ...(answer.retryAfterSeconds !== undefined ? [`Retry-After: ${answer.retryAfterSeconds}`] : []),
-    ...extraHeaders,
-  ];
-  socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
+  const page = errorPage(accept, answer);
+  const headers = [['Connection', 'close'], ...page.headers, ...extraHeaders].map(([name, value]) => `${name}: ${value}\r\n`);
+  socket.end(`HTTP/1.1 ${page.status} ${page.reason}\r\n${headers.join('')}\r\n${page.body}`);
 }

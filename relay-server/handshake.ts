@@ -49,7 +49,7 @@ export class TunnelGate {
   /** Checked before the upgrade completes, so refusals are plain HTTP statuses (401, 429, 503) the client can show. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const { limits, addressing } = this.deps;
-    const reject = (answer: ErrorAnswer, extra?: string[]) => rejectSocket(socket, req.headers.accept, answer, extra);
+    const reject = (answer: ErrorAnswer, extra?: [string, string][]) => rejectSocket(socket, req.headers.accept, answer, extra);
     const path = (req.url ?? '').split('?')[0];
     if (path !== CONNECT_PATH) return reject({ code: 'tunnel_not_found', message: `no WebSocket endpoint at ${path}; tunnel clients connect to ${CONNECT_PATH}` });
     if (this.deps.isDraining()) return reject({ code: 'relay_draining', message: 'the relay is shutting down', retryAfterSeconds: 5 });
@@ -67,7 +67,7 @@ export class TunnelGate {
       this.failures.fail(ip);
       this.deps.metrics.authFailure();
       this.deps.log(`refused a tunnel client from ${ip}: ${auth.message}`);
-      return reject({ code: 'unauthorized', message: auth.message }, ['WWW-Authenticate: Bearer']);
+      return reject({ code: 'unauthorized', message: auth.message }, [['WWW-Authenticate', 'Bearer']]);
     }
     this.deps.wss.handleUpgrade(req, socket, head, (ws) => this.awaitHello(ws, req, ip, auth.record));
   }

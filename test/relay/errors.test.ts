@@ -127,6 +127,33 @@ describe('error pages', () => {
     });
   });
 
+  it('carry the same headers whether written as a response or on the raw socket (malformed, CONNECT, too large, refused upgrade)', async () => {
+    const { url } = await startRelay({ limits: { maxHeaderBytes: 2048, maxUrlBytes: 1024 } });
+    /** What every error answer carries whatever its error: the type, no caching, no sniffing, and the relay's mark. */
+    const shared = (header: (name: string) => string | undefined) => ({
+      type: header('content-type'),
+      cache: header('cache-control'),
+      sniff: header('x-content-type-options'),
+      marked: header('x-hooktunnel-error') !== undefined,
+    });
+    const rawHeaders = async (bytes: string) => {
+      const reply = await rawHttp(url, bytes);
+      const lines = reply.slice(0, reply.indexOf('\r\n\r\n')).split('\r\n').slice(1);
+      const headers = new Map(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      return (name: string) => headers.get(name);
+    };
+    const viaResponse = await send(`${url}/t/missing/x`, { body: 'x' });
+    const expected = shared((name) => viaResponse.headers[name] as string | undefined);
+    expect(expected).toEqual({ type: 'text/plain; charset=utf-8', cache: 'no-store', sniff: 'nosniff', marked: true });
+    const onRawSocket = {
+      malformed: 'NOT HTTP AT ALL\r\n\r\n',
+      connect: 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n',
+      tooLarge: `GET /t/x/${'u'.repeat(5000)} HTTP/1.1\r\nHost: a\r\n\r\n`,
+      refusedUpgrade: 'GET /t/x/ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    };
+    for (const [what, bytes] of Object.entries(onRawSocket)) expect([what, shared(await rawHeaders(bytes))]).toEqual([what, expected]);
+  });
+
   it('answers 426 upgrade_required to the clients\' endpoint reached without Upgrade (a proxy dropped it), naming the fix', async () => {
     const { url } = await startRelay();
     const reply = await send(`${url}/_hooktunnel/connect`, { method: 'GET' });
