@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UserError } from './errors.js';
+import { EXIT_INTERRUPTED, UserError } from './errors.js';
 import { ignoreTerminalSignals } from './ignore-terminal-signals.js';
 
 /** The editor command: $VISUAL, $EDITOR, else vi. It may carry arguments ("code --wait"). */
@@ -46,7 +46,22 @@ function endText(end: EditorEnd): string | undefined {
 }
 
 /**
- * Returns the edited body. Saved unchanged, the original bytes come back exactly (not the pretty-printed text),
+ * Ctrl-C in the editor: the shell that runs it reports its death by SIGINT as 130 (128 + 2), as does an editor that
+ * exits on Ctrl-C by itself. The user called the edit off; that is no editor failure, and its hint would mislead.
+ */
+function interrupted(end: EditorEnd): boolean {
+  return !('error' in end) && (end.signal === 'SIGINT' || end.code === EXIT_INTERRUPTED);
+}
+
+/** The edit was called off with Ctrl-C in the editor: nothing is sent. */
+export class EditAborted extends UserError {
+  constructor() {
+    super('edit aborted (Ctrl-C in the editor)', { exitCode: EXIT_INTERRUPTED });
+  }
+}
+
+/**
+ * Returns the edited body; rejects with EditAborted on Ctrl-C in the editor. Saved unchanged, the original bytes come back exactly (not the pretty-printed text),
  * so opening the editor and quitting never alters what is sent.
  */
 export async function editBody(body: Buffer, env: NodeJS.ProcessEnv = process.env): Promise<Buffer> {
@@ -57,7 +72,9 @@ export async function editBody(body: Buffer, env: NodeJS.ProcessEnv = process.en
   try {
     writeFileSync(file, shown, { mode: 0o600 });
     const editor = editorCommand(env);
-    const failure = endText(await runEditor(editor, file, env));
+    const end = await runEditor(editor, file, env);
+    if (interrupted(end)) throw new EditAborted();
+    const failure = endText(end);
     if (failure) {
       throw new UserError(`the editor "${editor}" did not finish successfully (${failure})`, {
         hint: 'set $EDITOR to an editor that waits until you close the file, or use --body-file',

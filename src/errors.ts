@@ -16,6 +16,9 @@ export class UserError extends Error {
 /** Exit code for command-line usage mistakes (bad flag values), as commander uses. */
 export const EXIT_USAGE = 2;
 
+/** Exit code for a command the user called off with Ctrl-C (128 + SIGINT, as a shell reports it). */
+export const EXIT_INTERRUPTED = 130;
+
 export function usageError(message: string, hint?: string): UserError {
   return new UserError(message, { hint, exitCode: EXIT_USAGE });
 }

@@ -197,3 +197,19 @@ describe('replay --edit without an editor', () => {
     expect(app.received.map((r) => r.body.toString())).toEqual(['after']);
   });
 });
+
+describe('replay --edit and Ctrl-C in the editor', () => {
+  it('calls the edit off: nothing sent or recorded, exit 130, and hooktunnel itself is not ended by the SIGINT', async () => {
+    const { db, env, app, dir } = await homeWithApp();
+    const [id] = record(db, [{ target: app.url, status: 200, body: 'before' }]);
+    const editor = join(dir, 'editor.sh');
+    // What a terminal's Ctrl-C does: SIGINT to its foreground group, here hooktunnel, the shell running the editor,
+    // and the editor, which dies of it (having saved a change that must not go out).
+    writeFileSync(editor, '#!/bin/sh\nprintf after > "$1"\nshell=$PPID\nkill -INT "$(ps -o ppid= -p "$shell" | tr -d " ")" "$shell" $$\n');
+    chmodSync(editor, 0o755);
+    const result = await runCli(['replay', String(id), '--edit', '--db', db], { env: { ...env, EDITOR: editor, VISUAL: '' } });
+    expect([result.code, result.stdout, result.stderr]).toEqual([130, '', 'error: edit aborted (Ctrl-C in the editor); nothing replayed\n']);
+    expect(app.received).toHaveLength(0);
+    expect(recorded(db)).toBe(1);
+  });
+});

@@ -2,13 +2,13 @@
 
 import chalk from 'chalk';
 import { parseDuration } from '../../duration.js';
-import { usageError } from '../../errors.js';
+import { usageError, UserError } from '../../errors.js';
 import type { ExchangeSummary, HeaderPairs } from '../../exchange.js';
 import { parseTarget, type Target } from '../../forward/target.js';
 import { dropsHeader, headerValueProblem, isHttpToken } from '../../http-headers.js';
 import { INCOMPLETE_WHY, replayExchange, replayProblem, replayTarget, type ReplayCheck, type ReplayOptions } from '../../replay.js';
 import type { Store } from '../../store/store.js';
-import { editBody } from '../../edit-body.js';
+import { EditAborted, editBody } from '../../edit-body.js';
 import { openExistingStore, parseId, unknownIds } from '../open-store.js';
 import { parsePathPrefix } from '../filter-options.js';
 import { missingSecretHint, type SecretFlags } from '../secret-options.js';
@@ -123,7 +123,7 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
     for (const [index, id] of selected.entries()) {
       // Progress is for people: left out with --json, where failures reach stderr as JSON objects.
       if (selected.length > 1 && !flags.json) process.stderr.write(chalk.dim(`replaying ${index + 1}/${selected.length}: #${id}\n`));
-      const body = flags.edit ? await editBody(store.get(id)?.requestBody ?? Buffer.alloc(0)) : fileBody;
+      const body = flags.edit ? await editedBody(store, id) : fileBody;
       const result = await replayExchange(store, id, { ...options, body });
       // Checked above; gone only if deleted meanwhile (prune). Counted as not delivered so the rest still go.
       if (!result) {
@@ -144,6 +144,16 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
     if (gone > 0 || results.some((r) => r.state === 'failed')) process.exitCode = 1;
   } finally {
     store.close();
+  }
+}
+
+/** The body as edited for the replay (--edit takes one id); Ctrl-C in the editor ends the command, 130, unsent. */
+async function editedBody(store: Store, id: number): Promise<Buffer> {
+  try {
+    return await editBody(store.get(id)?.requestBody ?? Buffer.alloc(0));
+  } catch (error) {
+    if (error instanceof EditAborted) throw new UserError(`${error.message}; nothing replayed`, { exitCode: error.exitCode });
+    throw error;
   }
 }
 

@@ -14,7 +14,7 @@ export function replayCommand(): Command {
     .argument('[ids...]', 'exchange ids, as `hooktunnel ls` prints them')
     .option('--to <port|url>', 'send to this target instead of the original one')
     .option('--resign', 'sign afresh with a new timestamp (Stripe, Slack, Standard Webhooks, GitHub, Shopify, Twilio, --verify HMAC)')
-    .option('--edit', 'edit the body in $EDITOR before sending (re-signed when a secret is known)')
+    .option('--edit', 'edit the body in $EDITOR before sending (re-signed when a secret is known); Ctrl-C in the editor sends nothing')
     .addOption(new Option('--set-header <name:value>', 'set a header (repeatable); not Content-Length, Host or hop-by-hop headers, which hooktunnel sets itself').argParser(repeatable))
     .option('--body-file <file>', 'send this file as the body (re-signed when a secret is known)')
     .option('--since <duration>', 'instead of ids: replay every original exchange received in the last <duration> (10m, 2h), oldest first')
@@ -27,7 +27,8 @@ export function replayCommand(): Command {
       'after',
       `
 Exit status: 0 when the local app answered (whatever the status), 1 when it could not be reached or an id is not
-recorded (then nothing is sent), 2 for a usage mistake or an exchange that cannot be replayed (nothing is sent).
+recorded (then nothing is sent), 2 for a usage mistake or an exchange that cannot be replayed (nothing is sent),
+130 when Ctrl-C in the --edit editor called the edit off (nothing is sent).
 A replay that got no answer is one line on stderr ("cannot reach http://127.0.0.1:4000: connection refused");
 with --json, stdout still gets the failed exchange and stderr gets {"error":{"code","message","replayOf","id"}}.
 
