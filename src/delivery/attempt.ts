@@ -43,7 +43,7 @@ export async function runAttempt(ctx: AttemptContext, exchangeId: number, trigge
   const { store } = ctx;
   const leaseMs = (ctx.timeoutMs > 0 ? ctx.timeoutMs : FOREVER_LEASE_MS) + LEASE_GRACE_MS;
   const claim = store.deliveries.claim(exchangeId, trigger, leaseMs);
-  if (!claim.ok) return { sent: false, heldBy: claim.heldBy, busy: claim.busy };
+  if (!claim.ok) return { sent: false, heldBy: claim.heldBy, busy: claim.busy, missing: claim.missing };
   const original = store.get(exchangeId);
   if (!original) {
     store.deliveries.release(exchangeId);

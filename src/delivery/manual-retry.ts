@@ -61,7 +61,10 @@ export async function manualRetry(store: Store, original: ExchangeSummary, optio
     const context = { store, forwarder, schedule: (n: number) => retryDelay(n), timeoutMs, secrets, resignSecrets, onStoreError };
     const result = await runAttempt(context, id, 'manual');
     if (result.sent) return result.exchange;
-    if (result.missing) throw new UserError(`no exchange #${id} (it was deleted meanwhile)`, { exitCode: 2 });
+    // Not found, as for any unknown id (README, Exit codes): 1, not a usage mistake.
+    if (result.missing) {
+      throw new UserError(`no exchange #${id} (it was deleted meanwhile, by a prune?); not retried`, { hint: 'run `hooktunnel ls` to see the recorded ids' });
+    }
     throw new UserError(`exchange #${id} is being delivered right now${result.heldBy ? ` by process ${result.heldBy}` : ''}; nothing sent`, {
       hint: 'wait for that attempt to finish (`hooktunnel show` lists every attempt), then retry if it failed',
     });

@@ -37,6 +37,8 @@ export interface Claim {
   heldBy?: number;
   /** Another process holds the database's write lock: nothing was claimed, the attempt stays due. */
   busy?: boolean;
+  /** There is no such exchange (any more): deleted by a prune since it was looked up. */
+  missing?: boolean;
 }
 
 /** An attempt the app took: it answered below 500 (a 4xx too: it was delivered, and is not retried). */
@@ -128,7 +130,10 @@ export class DeliveryLedger {
       throw error;
     }
     if (changes === 1) return { exchangeId, ok: true };
-    return { exchangeId, ok: false, heldBy: (this.s.holder.get(exchangeId) as number | null) ?? undefined };
+    // No row at all is not "someone else holds it": said as such, the user would wait for an attempt that never ends.
+    const holder = this.s.holder.get(exchangeId) as number | null | undefined;
+    if (holder === undefined) return { exchangeId, ok: false, missing: true };
+    return { exchangeId, ok: false, heldBy: holder ?? undefined };
   }
 
   /**

@@ -2,8 +2,12 @@
 // the exit code the README's "Exit codes" gives (1 not found, 2 bad usage; diff 2 for both, its 1 being "they differ"),
 // a message naming the id and the database, a hint saying what to do, and nothing done when one id of several is unknown.
 
+import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { Store } from '../../src/store/store.js';
+import { onCleanup } from '../helpers/cleanup.js';
+import { runCli, tempHome } from '../helpers/cli.js';
+import { startLocalApp, waitFor } from '../helpers/http.js';
 import { homeWithApp, record } from './recorded.js';
 
 async function oneRecorded() {
@@ -37,6 +41,30 @@ describe('an unknown exchange id', () => {
     expect(result.stderr).toContain(`hint: run \`hooktunnel ls\` to see the recorded ids${leaveOut}\n`);
     expect(result.stderr).not.toContain('    at ');
     expect(app.received).toEqual([]);
+  });
+});
+
+describe('an exchange deleted while the command runs', () => {
+  it('retry says it is gone, not that someone is delivering it, and exits 1 as for any unknown id', async () => {
+    const h = tempHome();
+    onCleanup(h.cleanup);
+    const held: ServerResponse[] = [];
+    const app = await startLocalApp((req, res) => (req.url === '/first' ? held.push(res) : res.end('ok')));
+    onCleanup(() => app.close());
+    const [first, second] = record(h.db, [{ target: app.url, path: '/first' }, { target: app.url, path: '/second' }]);
+    const running = runCli(['retry', String(first), String(second), '--db', h.db], { env: h.env });
+    // Both were looked up before #first went out; #second goes (a prune in another terminal) while the app holds it.
+    await waitFor(() => held.length === 1, '#first at the app');
+    const store = Store.open(h.db);
+    store.remove(second);
+    store.close();
+    held[0].end('ok');
+    const result = await running;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `error: no exchange #${second} (it was deleted meanwhile, by a prune?); not retried\nhint: run \`hooktunnel ls\` to see the recorded ids\n`,
+    );
+    expect(app.received.map((r) => r.url)).toEqual(['/first']);
   });
 });
 
