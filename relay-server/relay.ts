@@ -124,7 +124,8 @@ export function createRelay(options: RelayOptions): Relay {
       socket.destroy();
     }
   });
-  // Node's own answers otherwise: a bare 417 for an Expect it does not know, and a CONNECT's connection simply closed.
+  // What Node would answer itself (a bare 417 for an Expect it does not know; a CONNECT's connection closed without a
+  // word) gets the relay's error shape instead, with its X-Hooktunnel-Error code.
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
     // As for a refused `Expect: 100-continue`: the sender may be holding its body back, so the connection ends here.
     res.setHeader('Connection', 'close');
