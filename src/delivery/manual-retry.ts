@@ -46,9 +46,17 @@ export function retryTarget(original: ExchangeSummary, to?: Target): Target {
   return to ?? originalTarget(original, `use \`hooktunnel replay ${id} --to <port|url>\` to send it to an app; nothing sent`);
 }
 
+/** The exchange was deleted (a prune in another terminal) after it was looked up: `retry` reports it and goes on with the rest. */
+export class ExchangeGone extends UserError {
+  constructor(readonly id: number) {
+    super(`no exchange #${id} (it was deleted meanwhile, by a prune?); not retried`, { hint: 'run `hooktunnel ls` to see the recorded ids' });
+    this.name = 'ExchangeGone';
+  }
+}
+
 /**
  * Refused with a UserError (nothing sent) for the reasons retryTarget gives, when another attempt is running, or when
- * the exchange is gone. Resolves with the exchange after the attempt.
+ * the exchange is gone (ExchangeGone). Resolves with the exchange after the attempt.
  */
 export async function manualRetry(store: Store, original: ExchangeSummary, options: ManualRetryOptions): Promise<ExchangeSummary> {
   const { id } = original;
@@ -62,9 +70,7 @@ export async function manualRetry(store: Store, original: ExchangeSummary, optio
     const result = await runAttempt(context, id, 'manual');
     if (result.sent) return result.exchange;
     // Not found, as for any unknown id (README, Exit codes): 1, not a usage mistake.
-    if (result.missing) {
-      throw new UserError(`no exchange #${id} (it was deleted meanwhile, by a prune?); not retried`, { hint: 'run `hooktunnel ls` to see the recorded ids' });
-    }
+    if (result.missing) throw new ExchangeGone(id);
     throw new UserError(`exchange #${id} is being delivered right now${result.heldBy ? ` by process ${result.heldBy}` : ''}; nothing sent`, {
       hint: 'wait for that attempt to finish (`hooktunnel show` lists every attempt), then retry if it failed',
     });

@@ -45,27 +45,34 @@ describe('an unknown exchange id', () => {
 });
 
 describe('an exchange deleted while the command runs', () => {
-  it('retry says it is gone, not that someone is delivering it, and exits 1 as for any unknown id', async () => {
-    const h = tempHome();
-    onCleanup(h.cleanup);
-    const held: ServerResponse[] = [];
-    const app = await startLocalApp((req, res) => (req.url === '/first' ? held.push(res) : res.end('ok')));
-    onCleanup(() => app.close());
-    const [first, second] = record(h.db, [{ target: app.url, path: '/first' }, { target: app.url, path: '/second' }]);
-    const running = runCli(['retry', String(first), String(second), '--db', h.db], { env: h.env });
-    // Both were looked up before #first went out; #second goes (a prune in another terminal) while the app holds it.
-    await waitFor(() => held.length === 1, '#first at the app');
-    const store = Store.open(h.db);
-    store.remove(second);
-    store.close();
-    held[0].end('ok');
-    const result = await running;
-    expect(result.code).toBe(1);
-    expect(result.stderr).toBe(
-      `error: no exchange #${second} (it was deleted meanwhile, by a prune?); not retried\nhint: run \`hooktunnel ls\` to see the recorded ids\n`,
-    );
-    expect(app.received.map((r) => r.url)).toEqual(['/first']);
-  });
+  it.each([{ json: false }, { json: true }])(
+    'retry (json: $json) says it is gone, not that someone is delivering it, retries the ids after it, and exits 1 as for any unknown id',
+    async ({ json }) => {
+      const h = tempHome();
+      onCleanup(h.cleanup);
+      const held: ServerResponse[] = [];
+      const app = await startLocalApp((req, res) => (req.url === '/first' ? held.push(res) : res.end('ok')));
+      onCleanup(() => app.close());
+      const paths = ['/first', '/second', '/third'];
+      const [first, second, third] = record(h.db, paths.map((path) => ({ target: app.url, path })));
+      const running = runCli(['retry', String(first), String(second), String(third), '--db', h.db, ...(json ? ['--json'] : [])], { env: h.env });
+      // All were looked up before #first went out; #second goes (a prune in another terminal) while the app holds it.
+      await waitFor(() => held.length === 1, '#first at the app');
+      const store = Store.open(h.db);
+      store.remove(second);
+      store.close();
+      held[0].end('ok');
+      const result = await running;
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `error: no exchange #${second} (it was deleted meanwhile, by a prune?); not retried\nhint: run \`hooktunnel ls\` to see the recorded ids\n`,
+      );
+      expect(app.received.map((r) => r.url)).toEqual(['/first', '/third']);
+      const lines = result.stdout.trimEnd().split('\n');
+      expect(lines).toHaveLength(2);
+      if (json) expect(lines.map((line) => JSON.parse(line).id)).toEqual([first, third]);
+    },
+  );
 });
 
 describe('something that is not an exchange id', () => {

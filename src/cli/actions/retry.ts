@@ -1,6 +1,7 @@
 // Runs `retry`: one manual attempt per exchange, claimed in the store so a listener's automatic retry cannot double it.
 
-import { manualRetry, retryTarget } from '../../delivery/manual-retry.js';
+import chalk from 'chalk';
+import { ExchangeGone, manualRetry, retryTarget } from '../../delivery/manual-retry.js';
 import { parseDuration } from '../../duration.js';
 import { usageError } from '../../errors.js';
 import { exchangeToJson, type ExchangeSummary } from '../../exchange.js';
@@ -10,6 +11,7 @@ import type { SecretFlags } from '../secret-options.js';
 import { loadSecretsHere } from '../project-secrets.js';
 import { reportUnwritten } from '../unwritten.js';
 import { jsonText } from '../../output/json-text.js';
+import { sanitize } from '../../sanitize.js';
 
 /** The flags of `hooktunnel retry` as its command parses them (the command imports this type; never the reverse). */
 export interface RetryFlags extends SecretFlags {
@@ -50,12 +52,25 @@ export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
     if (!flags.force) refuseSucceeded(originals, selected);
     const onStoreError = (error: Error) => process.stderr.write(`warning: the attempt was not fully recorded: ${error.message}\n`);
     let failed = false;
+    let lastGone: ExchangeGone | undefined;
     for (const original of originals) {
-      const exchange = await manualRetry(store, original, { timeoutMs, secrets, resignLate: flags.resignLate, onStoreError });
+      let exchange: ExchangeSummary;
+      try {
+        exchange = await manualRetry(store, original, { timeoutMs, secrets, resignLate: flags.resignLate, onStoreError });
+      } catch (error) {
+        // Deleted since the check (a prune elsewhere): one id lost must not cost the others their attempt, as in `replay`.
+        if (!(error instanceof ExchangeGone)) throw error;
+        process.stderr.write(`${chalk.red('error:')} ${sanitize(error.message)}\n`);
+        lastGone = error;
+        continue;
+      }
+      // Stdout stays one exchange per line (--json too); a gone id is an error line on stderr, as `replay` reports it.
       process.stdout.write(flags.json ? `${jsonText(exchangeToJson(exchange))}\n` : `${logLine(exchange)}\n`);
       if (exchange.state === 'failed' || (exchange.status ?? 0) >= 500) failed = true;
     }
-    if (failed) process.exitCode = 1;
+    // The hint once, after every gone id was named, rather than once per id.
+    if (lastGone?.hint) process.stderr.write(`${chalk.dim('hint:')} ${lastGone.hint}\n`);
+    if (failed || lastGone) process.exitCode = 1;
     reportUnwritten(store, originals.length === 1 ? 'the attempt' : 'the attempts');
   } finally {
     store.close();
