@@ -16,8 +16,26 @@ export interface SessionModelOptions {
   timeoutMs: number;
   /** Shown in the header, e.g. that the embedded relay is reachable from this machine only. */
   note?: string;
-  /** The header note after the session's notice (e.g. now hosting the embedded relay); default: the notice alone. */
-  noteWith?: (notice: string) => string | undefined;
+  /**
+   * The header note with the session's notice in place of the standing note (e.g. the embedded relay's), or, given
+   * undefined, the standing note again; default: the notice alone, then `note`. Asked again when a notice fades,
+   * because the news may have changed the standing note (this process now hosts the embedded relay).
+   */
+  noteWith?: (notice: string | undefined) => string | undefined;
+  /** Calls `fade` in `ms`, returning a cancel; the model's clock, which tests drive. Default: an unref'd setTimeout. */
+  after?: (ms: number, fade: () => void) => () => void;
+}
+
+/**
+ * How long a notice holds the header note. Notices are news (took the relay over, could not), not states: the
+ * connection and the store have their own places in the header, so the standing note must come back.
+ */
+export const NOTICE_SHOW_MS = 10_000;
+
+function afterTimeout(ms: number, fade: () => void): () => void {
+  // unref: a notice still showing must not keep a quitting listen alive.
+  const timer = setTimeout(fade, ms).unref();
+  return () => clearTimeout(timer);
 }
 
 /** Follows a Session's events; replays go to the listen target, like the tunnel's requests, with the session's secrets. */
@@ -33,6 +51,7 @@ export class SessionModel extends StoreModel {
   };
   private readonly onDropped = (dropped: number) => this.update({ dropped });
   private readonly onNotice: (notice: string) => void;
+  private cancelFade: (() => void) | undefined;
 
   constructor(options: SessionModelOptions) {
     const routes = options.session.options.routes;
@@ -53,7 +72,17 @@ export class SessionModel extends StoreModel {
       },
     });
     this.session = options.session;
-    this.onNotice = (notice) => this.update({ note: options.noteWith ? options.noteWith(notice) : notice });
+    const noteWith = options.noteWith ?? ((notice) => notice ?? options.note);
+    const after = options.after ?? afterTimeout;
+    this.onNotice = (notice) => {
+      // A newer notice takes the place of one still showing, for the whole time.
+      this.cancelFade?.();
+      this.update({ note: noteWith(notice) });
+      this.cancelFade = after(NOTICE_SHOW_MS, () => {
+        this.cancelFade = undefined;
+        this.update({ note: noteWith(undefined) });
+      });
+    };
     this.session.on('notice', this.onNotice);
     this.session.on('status', this.onStatus);
     this.session.on('ready', this.onReady);
@@ -70,5 +99,6 @@ export class SessionModel extends StoreModel {
     this.session.off('storeError', this.onStoreError);
     this.session.off('dropped', this.onDropped);
     this.session.off('notice', this.onNotice);
+    this.cancelFade?.();
   }
 }

@@ -9,8 +9,8 @@ export interface ListenTuiOptions extends Omit<SessionModelOptions, 'note' | 'no
   /** The embedded relay: the URL works from this machine only. */
   localOnly: boolean;
   note?: string;
-  /** About the embedded relay (shared, another port); replaced by the session's notices (now hosting it). */
-  relayNote?: string;
+  /** About the embedded relay (shared, another port), read again after each notice: a takeover changes it. */
+  relayNote?: () => string | undefined;
 }
 
 /**
@@ -24,8 +24,10 @@ export function headerNote(note: string | undefined, localOnly: boolean): string
 /** Shows the live TUI for a session that is about to start; `done` resolves when the user quits. */
 export async function startListenTui(options: ListenTuiOptions): Promise<TuiHandle> {
   const { startTui } = await loadTui();
-  const withRelayNote = (relayNote: string | undefined) => headerNote([options.note, relayNote].filter(Boolean).join('; ') || undefined, options.localOnly);
-  const model = new SessionModel({ ...options, note: withRelayNote(options.relayNote), noteWith: withRelayNote });
+  // A notice shows in the relay note's place for a while (SessionModel), then the relay note as it is by then.
+  const withRelayNote = (notice: string | undefined) =>
+    headerNote([options.note, notice ?? options.relayNote?.()].filter(Boolean).join('; ') || undefined, options.localOnly);
+  const model = new SessionModel({ ...options, note: withRelayNote(undefined), noteWith: withRelayNote });
   const handle = startTui(model, { onExit: (copied) => process.stdout.write(exitSummary(model.info(), copied)) });
   return { done: handle.done.finally(() => model.close()), close: handle.close };
 }

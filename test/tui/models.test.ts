@@ -121,17 +121,6 @@ describe('SessionModel', () => {
     expect(session.listenerCount('exchange')).toBe(0);
     session.close();
   });
-
-  it('puts a session notice (now hosting the embedded relay) in the header note, as noteWith composes it', () => {
-    const target = parseTarget(String(port));
-    const session = new Session({ target, relayUrl: 'ws://127.0.0.1:1', timeoutMs: 1000, hostHeader: 'rewrite', retry: false, store });
-    const model = new SessionModel({ session, store, target, timeoutMs: 1000, note: 'sharing', noteWith: (notice) => `inspector; ${notice}` });
-    session.emit('notice', 'now hosting the embedded relay');
-    expect(model.info().note).toBe('inspector; now hosting the embedded relay');
-    model.close();
-    expect(session.listenerCount('notice')).toBe(0);
-    session.close();
-  });
 });
 
 describe('edit and replay', () => {

@@ -243,7 +243,7 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
       const { startListenTui } = await import('../../tui/start-listen-tui.js');
       // First in the note: the header line is cut at the terminal's width, and this is the part to copy.
       const note = inspectorUrl && `web inspector ${inspectorUrl}`;
-      tui = await startListenTui({ session, store, target, timeoutMs, localOnly: embedded !== undefined, note, relayNote: embedded?.note });
+      tui = await startListenTui({ session, store, target, timeoutMs, localOnly: embedded !== undefined, note, relayNote: () => embedded?.note });
     } else {
       session.on('status', (status) => reporter.status(status));
       session.on('exchange', (exchange) => reporter.exchange(exchange));
