@@ -86,3 +86,13 @@ export async function editBody(body: Buffer, env: NodeJS.ProcessEnv = process.en
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Saves an edited body that could not be sent (listen stopped while the editor was open) where the user can find it,
+ * readable by them alone as the recorded body is; returns its path, for `replay --body-file`.
+ */
+export function keepEditedBody(id: number, body: Buffer): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'hooktunnel-edit-')), `body-of-${id}`);
+  writeFileSync(file, body, { mode: 0o600 });
+  return file;
+}

@@ -19,8 +19,13 @@ const SHOW_CURSOR = '\x1b[?25h';
 const HIDE_CURSOR = '\x1b[?25l';
 
 export interface TuiHandle {
-  /** Resolves when the UI has exited (the user quit, or `close()` was called) and the terminal is restored; rejects on a render error. */
+  /**
+   * Resolves when the UI has exited (the user quit, or `close()` was called) and the terminal is restored; rejects on
+   * a render error. Closed while $EDITOR has the terminal, it resolves without waiting for the editor: see `finished`.
+   */
   done: Promise<void>;
+  /** Resolves once `done` has and any editor open at the time has exited, after onExit ran. */
+  finished: Promise<void>;
   /** Unmounts the UI if it is still up. Idempotent. */
   close(): void;
 }
@@ -40,6 +45,8 @@ export function startTui(model: TuiModel, options: TuiOptions = {}): TuiHandle {
   const copied: string[] = [];
   let closed = false;
   let restored = false;
+  /** The editor's run while it has the terminal. */
+  let editing: Promise<unknown> | undefined;
   const restore = () => {
     if (restored) return;
     restored = true;
@@ -59,12 +66,20 @@ export function startTui(model: TuiModel, options: TuiOptions = {}): TuiHandle {
     input.release();
     // As git does: a hint for editors that open elsewhere (code --wait), erased again once the editor is done.
     stdout.write(`${SHOW_CURSOR}${LEAVE_ALT_SCREEN}hooktunnel: waiting for your editor to close the file… `);
+    // The normal screen is the editor's now: closing the UI meanwhile must not switch screens under it.
+    restored = true;
+    const running = run();
+    editing = running;
     try {
-      return await run();
+      return await running;
     } finally {
-      // Closed meanwhile (a signal ended listen): the screen and the keys stay the shell's.
-      if (!closed) {
+      editing = undefined;
+      if (closed) {
+        // Closed meanwhile (a signal ended listen): the screen and the keys stay the shell's; only the hint goes.
+        stdout.write(CLEAR_LINE);
+      } else {
         stdout.write(`${CLEAR_LINE}${ENTER_ALT_SCREEN}${CLEAR_SCREEN}${HIDE_CURSOR}`);
+        restored = false;
         input.reclaim();
         output.release();
       }
@@ -92,10 +107,17 @@ export function startTui(model: TuiModel, options: TuiOptions = {}): TuiHandle {
     input.destroy();
     restore();
   };
+  let finished: Promise<void> = Promise.resolve();
   const done = instance.waitUntilExit().then(
     () => {
       finish();
-      options.onExit?.(copied);
+      // An editor still open keeps the terminal: what onExit prints waits for it, so it is not drawn over the edit.
+      const editor = editing;
+      if (!editor) return options.onExit?.(copied);
+      finished = editor.then(
+        () => options.onExit?.(copied),
+        () => options.onExit?.(copied),
+      );
     },
     (error: unknown) => {
       finish();
@@ -103,5 +125,9 @@ export function startTui(model: TuiModel, options: TuiOptions = {}): TuiHandle {
     },
   );
   void done.finally(() => process.off('exit', restore)).catch(() => {});
-  return { done, close: () => instance.unmount() };
+  return {
+    done,
+    finished: done.then(() => finished),
+    close: () => instance.unmount(),
+  };
 }

@@ -92,7 +92,7 @@ export class SessionModel extends StoreModel {
   }
 
   /** Stops following the session. The session and the store belong to the caller. */
-  close(): void {
+  override close(): void {
     this.session.off('status', this.onStatus);
     this.session.off('ready', this.onReady);
     this.session.off('exchange', this.onExchange);
@@ -100,5 +100,6 @@ export class SessionModel extends StoreModel {
     this.session.off('dropped', this.onDropped);
     this.session.off('notice', this.onNotice);
     this.cancelFade?.();
+    super.close();
   }
 }

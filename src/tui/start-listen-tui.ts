@@ -29,5 +29,7 @@ export async function startListenTui(options: ListenTuiOptions): Promise<TuiHand
     headerNote([options.note, notice ?? options.relayNote?.()].filter(Boolean).join('; ') || undefined, options.localOnly);
   const model = new SessionModel({ ...options, note: withRelayNote(undefined), noteWith: withRelayNote });
   const handle = startTui(model, { onExit: (copied) => process.stdout.write(exitSummary(model.info(), copied)) });
-  return { done: handle.done.finally(() => model.close()), close: handle.close };
+  // The model closes with the UI, before the store does, even while an editor is still open (its edit is kept, not sent).
+  const done = handle.done.finally(() => model.close());
+  return { done, finished: done.then(() => handle.finished), close: handle.close };
 }

@@ -1,11 +1,12 @@
 // The TUI model over a capture database alone: what `hooktunnel inspect` shows, and the base of the listen model.
 
-import { editBody } from '../edit-body.js';
+import { editBody, keepEditedBody } from '../edit-body.js';
 import type { Exchange, ExchangeSummary } from '../exchange.js';
 import type { Target } from '../forward/target.js';
 import { replayExchange, type ReplayOptions } from '../replay.js';
 import type { ListOptions, Store } from '../store/store.js';
 import type { Secrets } from '../webhooks/secrets.js';
+import { sanitize } from '../sanitize.js';
 import { isFailure, type EditedReplay, type HeaderInfo, type ModelListener, type Suspend, type TuiModel } from './model.js';
 
 export interface StoreModelOptions {
@@ -20,6 +21,11 @@ export interface StoreModelOptions {
   secrets?: Secrets;
   /** Where $VISUAL and $EDITOR are read for edit-and-replay (default: process.env). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Said once the editor exits after the model was closed (listen stopped meanwhile), when the UI is gone: the
+   * edit was not sent. Default: a warning on stderr, the terminal being the shell's again by then.
+   */
+  onUnsentEdit?: (message: string) => void;
 }
 
 const unsuspended: Suspend = (run) => run();
@@ -28,6 +34,7 @@ const unsuspended: Suspend = (run) => run();
 export class StoreModel implements TuiModel {
   private readonly listeners = new Set<ModelListener>();
   private current: HeaderInfo;
+  private closed = false;
 
   constructor(private readonly options: StoreModelOptions) {
     this.current = { ...options.info, requests: 0, failures: 0, storeErrors: 0 };
@@ -58,9 +65,28 @@ export class StoreModel implements TuiModel {
     const original = this.options.store.get(id);
     if (!original) return undefined;
     const body = await suspend(() => editBody(original.requestBody, this.options.env));
+    // Closed while the editor was open: the store is closed too, so the edit is kept for the user, not sent or lost.
+    if (this.closed) {
+      this.reportUnsentEdit(id, body.equals(original.requestBody) ? undefined : keepEditedBody(id, body));
+      return undefined;
+    }
     // Re-signed even when saved unchanged: the recorded signature's timestamp is likely too old for the app by now.
     const result = await this.send(id, { body, resign: true });
     return result && { exchange: result.exchange, edited: !body.equals(original.requestBody), resign: result.resign };
+  }
+
+  /** Stops acting on the store, which the caller closes next; an editor still open gets its edit kept, not sent. */
+  close(): void {
+    this.closed = true;
+  }
+
+  private reportUnsentEdit(id: number, keptIn: string | undefined): void {
+    const what = keptIn
+      ? `the edited body is kept in ${keptIn}; to send it: \`hooktunnel replay ${id} --body-file ${keptIn} --db ${this.options.store.path}\``
+      : 'it was saved unchanged';
+    const message = `#${id} was not replayed: hooktunnel stopped while its body was being edited; ${what}`;
+    if (this.options.onUnsentEdit) this.options.onUnsentEdit(message);
+    else process.stderr.write(`warning: ${sanitize(message)}\n`);
   }
 
   private async send(id: number, edits: Pick<ReplayOptions, 'body' | 'resign'>) {

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRelay, type Relay } from '../../relay-server/relay.js';
 import { Store } from '../../src/store/store.js';
@@ -248,6 +248,75 @@ describe('hooktunnel listen in a terminal', () => {
     tmux('send-keys', '-t', 'e2e', 'q');
     await waitFor(() => history().includes('[exit status'), history, 15_000);
     expect(history()).toContain(`hooktunnel listen: 3 requests, 0 failed; recorded in ${db}\n[exit status 0]`);
+  });
+
+  it.skipIf(!HAS_TMUX)('stopped (SIGTERM) while $EDITOR is open: shuts down at once, leaves the editor the terminal, keeps the edit unsent', async () => {
+    expect(existsSync(join(ROOT, 'dist/src/cli/main.js')), 'run `npm run build` first').toBe(true);
+    const appPort = (app.address() as AddressInfo).port;
+    const db = join(dir, 'capture.db');
+    const started = join(dir, 'editor-started');
+    // A fake editor that stays open, on its own screen, until a line is typed, and makes that line the event type.
+    const script = join(dir, 'editor.mjs');
+    writeFileSync(
+      script,
+      [
+        `import { readFileSync, writeFileSync } from 'node:fs';`,
+        `import { createInterface } from 'node:readline';`,
+        `process.stdout.write('\\x1b[?1049h\\x1b[2Jfake editor at work, type the event type:\\n');`,
+        `writeFileSync(${JSON.stringify(started)}, '');`,
+        `createInterface({ input: process.stdin }).once('line', (line) => {`,
+        `  const file = process.argv[2];`,
+        `  writeFileSync(file, readFileSync(file, 'utf8').replace('invoice.paid', line));`,
+        `  process.stdout.write('\\x1b[?1049l');`,
+        `  process.exit(0);`,
+        `});`,
+        '',
+      ].join('\n'),
+    );
+    const editor = join(dir, 'editor.sh');
+    writeFileSync(editor, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(script)} "$@"\n`);
+    chmodSync(editor, 0o755);
+    const url = await listenInTmux(appPort, db, `-u VISUAL EDITOR=${JSON.stringify(editor)}`);
+    await fetch(`${url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"invoice.paid"}' });
+    await waitForScreen((text) => /› .*POST\s+\/webhooks\/stripe\s+200 .*#1/.test(text));
+    tmux('send-keys', '-t', 'e2e', 'e');
+    await waitFor(() => existsSync(started), history, 15_000);
+
+    // The pane runs a shell, whose child is listen (env execs node).
+    const shell = tmux('display-message', '-p', '-t', 'e2e', '#{pane_pid}').trim();
+    const listen = Number(execFileSync('pgrep', ['-P', shell], { encoding: 'utf8' }).trim());
+    process.kill(listen, 'SIGTERM');
+    // listen shuts down without waiting for the editor: its tunnel closes, so the relay queues what comes next.
+    const tunnelsOpen = async () => Number(/^hooktunnel_tunnels_open (\d+)$/m.exec(await (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text())?.[1]);
+    const deadline = Date.now() + 15_000;
+    while ((await tunnelsOpen()) !== 0) {
+      if (Date.now() > deadline) throw new Error(`listen kept its tunnel open while the editor was open\n${history()}`);
+      await new Promise((done) => setTimeout(done, 20));
+    }
+    // The editor keeps the terminal: nothing was drawn or printed over it, and the shell has not taken it back.
+    expect(screen()).toContain('fake editor at work');
+    expect(history()).not.toContain('hooktunnel listen:');
+    expect(history()).not.toContain('[exit status');
+
+    tmux('send-keys', '-t', 'e2e', '-l', 'invoice.kept');
+    tmux('send-keys', '-t', 'e2e', 'Enter');
+    await waitFor(() => history().includes('[exit status'), history, 15_000);
+    const after = history().replace(/\n(?=\S)/g, (nl, at: number, all: string) => (all.slice(0, at).split('\n').pop()!.length === 120 ? '' : nl));
+    const kept = /the edited body is kept in (\S+);/.exec(after)?.[1];
+    expect(kept, after).toBeDefined();
+    expect(after).toContain(`hooktunnel listen: 1 request, 0 failed; recorded in ${db}\n`);
+    expect(after).toContain(`warning: #1 was not replayed: hooktunnel stopped while its body was being edited; the edited body is kept in ${kept}; to send it: \`hooktunnel replay 1 --body-file ${kept} --db ${db}\`\n[exit status 0]`);
+    expect(after).not.toContain('waiting for your editor');
+    expect(JSON.parse(readFileSync(kept!, 'utf8'))).toEqual({ type: 'invoice.kept' });
+    rmSync(dirname(kept!), { recursive: true, force: true });
+    // Nothing was sent after the stop, and the store was closed whole.
+    expect(requests.map((r) => r.body)).toEqual(['{"type":"invoice.paid"}']);
+    const store = Store.open(db);
+    try {
+      expect(store.list({ limit: 10 }).map((e) => [e.id, e.state])).toEqual([[1, 'complete']]);
+    } finally {
+      store.close();
+    }
   });
 
   // xdg-open (the `open` package's launcher on Linux) told exactly what to find: no desktop, no display, and BROWSER.

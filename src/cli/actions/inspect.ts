@@ -45,6 +45,9 @@ export async function inspect(flags: InspectFlags): Promise<void> {
     process.off('SIGTERM', stop);
     // Replays made while the store was full or locked wait in memory: said, not lost without a word.
     reportUnwritten(store, 'replays made in the inspector');
+    // An editor still open (a signal closed the UI) gets its edit kept, not sent into the closed store.
+    model.close();
     store.close();
+    await tui.finished.catch(() => {});
   }
 }

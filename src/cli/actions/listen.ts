@@ -165,6 +165,9 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
       else process.stderr.write(`warning: ${message}\n`);
     }
     store?.close();
+    // Stopped while $EDITOR was open: all of the above is done, and the editor keeps the terminal until the user is
+    // through; then the summary, and the edit (kept, not sent) is said.
+    await tui?.finished.catch(() => {});
     stdout.flush();
   };
 
