@@ -7,6 +7,11 @@ export function singleQuote(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
+/** A word for a command line the user copies: bare when the shell reads it as is (most paths), else as quoteArg. */
+export function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : quoteArg(text);
+}
+
 /** Bash/zsh/ksh ANSI-C quoting, `$'...'`, with every byte outside printable ASCII as `\xHH`. Cannot carry NUL. */
 export function ansiCQuote(bytes: Buffer): string {
   let out = "$'";

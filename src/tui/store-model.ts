@@ -7,6 +7,7 @@ import { replayExchange, type ReplayOptions } from '../replay.js';
 import type { ListOptions, Store } from '../store/store.js';
 import type { Secrets } from '../webhooks/secrets.js';
 import { sanitize } from '../sanitize.js';
+import { shellWord } from '../export/shell-quote.js';
 import { isFailure, type EditedReplay, type HeaderInfo, type ModelListener, type Suspend, type TuiModel } from './model.js';
 
 export interface StoreModelOptions {
@@ -82,7 +83,7 @@ export class StoreModel implements TuiModel {
 
   private reportUnsentEdit(id: number, keptIn: string | undefined): void {
     const what = keptIn
-      ? `the edited body is kept in ${keptIn}; to send it: \`hooktunnel replay ${id} --body-file ${keptIn} --db ${this.options.store.path}\``
+      ? `the edited body is kept in ${keptIn}; to send it: \`hooktunnel replay ${id} --body-file ${shellWord(keptIn)} --db ${shellWord(this.options.store.path)}\``
       : 'it was saved unchanged';
     const message = `#${id} was not replayed: hooktunnel stopped while its body was being edited; ${what}`;
     if (this.options.onUnsentEdit) this.options.onUnsentEdit(message);

@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ansiCQuote, isPrintableText, printfFormat, quoteArg, singleQuote } from '../../src/export/shell-quote.js';
+import { ansiCQuote, isPrintableText, printfFormat, quoteArg, shellWord, singleQuote } from '../../src/export/shell-quote.js';
 import { ALL_BYTES } from './support.js';
 
 const run = promisify(execFile);
@@ -75,5 +75,17 @@ describe('isPrintableText', () => {
 
   it('rejects invalid UTF-8', () => {
     expect(isPrintableText(Buffer.from([0x7b, 0xff, 0x7d]))).toBe(false);
+  });
+});
+
+describe('shellWord', () => {
+  it.each([
+    ['/tmp/hooktunnel-edit-x1/body.json', '/tmp/hooktunnel-edit-x1/body.json'],
+    ['/home/dev/My Webhooks/capture.db', "'/home/dev/My Webhooks/capture.db'"],
+    ["/tmp/it's.db", `'/tmp/it'\\''s.db'`],
+    ['/tmp/$(rm -rf ~).db', "'/tmp/$(rm -rf ~).db'"],
+    ['/tmp/a\x1b[2Jb.db', "$'/tmp/a\\x1b[2Jb.db'"],
+  ])('%j → %s', (text, expected) => {
+    expect(shellWord(text)).toBe(expected);
   });
 });
