@@ -33,6 +33,16 @@ const count = (store: Store, table: string) =>
   (store as unknown as { db: { prepare(s: string): { pluck(): { get(): number } } } }).db.prepare(`SELECT count(*) FROM ${table}`).pluck().get();
 
 describe('prune', () => {
+  it('finds the replays of a deleted exchange through an index, not by scanning every exchange per deleted row', () => {
+    const store = history();
+    const db = (store as unknown as { db: { prepare(s: string): { all(...p: unknown[]): { detail: string }[] } } }).db;
+    // The ON DELETE SET NULL of replay_of is part of the DELETE's plan; a SCAN there runs once per pruned exchange.
+    const plan = db.prepare('EXPLAIN QUERY PLAN DELETE FROM exchanges WHERE id = ?').all(1).map((step) => step.detail);
+    expect(plan).toContain('SEARCH exchanges USING COVERING INDEX exchanges_replays (replay_of=?)');
+    expect(plan.filter((detail) => detail.startsWith('SCAN'))).toEqual([]);
+    store.close();
+  });
+
   it('--older-than deletes exchanges received before the cutoff, with their body chunks', () => {
     const store = history();
     expect(count(store, 'body_chunks')).toBeGreaterThan(0);
