@@ -11,7 +11,7 @@ import type { Exchange, ExchangeSummary, HeaderPairs, WebhookInfo } from '../exc
 import { DeliveryLedger } from './deliveries.js';
 import { migrate, NewerSchemaError } from './migrations.js';
 import { isAlive } from './process-alive.js';
-import { ADD_TO_COUNTER, planPrune, pruneExchanges, PRUNED_COUNTER, type PruneOptions, type PrunePlan } from './prune.js';
+import { ADD_TO_COUNTER, planPrune, pruneExchanges, PRUNED_COUNTER, type PauseBetweenBatches, type PruneOptions, type PrunePlan } from './prune.js';
 import { prepareRecordingStatements, Recording, type ExchangeStart, type RecordingStatements } from './recording.js';
 import { DEFAULT_BUFFER_LIMITS, WriteBehind, type BufferLimits } from './write-behind.js';
 import { PID_ALIVE_FUNCTION, REQUEST_INCOMPLETE, SHOWN_STATE, SUMMARY_COLUMNS, toSummary, type Row } from './rows.js';
@@ -302,10 +302,13 @@ export class Store {
     })();
   }
 
-  /** Deletes old exchanges (never ones with an attempt pending); returns how many. VACUUM gives the space back to the disk. */
-  prune(options: PruneOptions & { vacuum?: boolean }): number {
-    const deleted = pruneExchanges(this.db, options);
-    if (options.vacuum) this.db.exec('VACUUM');
+  /**
+   * Deletes old exchanges (never ones with an attempt pending), in batches with a pause after each, so other processes'
+   * writes and this one's event loop go on meanwhile; returns how many. VACUUM gives the space back to the disk.
+   */
+  async prune(options: PruneOptions & { vacuum?: boolean }, pause?: PauseBetweenBatches): Promise<number> {
+    const deleted = await pruneExchanges(this.db, options, pause);
+    if (options.vacuum && this.db.open) this.db.exec('VACUUM');
     return deleted;
   }
 

@@ -20,12 +20,15 @@ const PRUNE_EVERY = 100;
 
 /** --keep N: prunes to N exchanges now and after every PRUNE_EVERY finished exchanges. */
 export function keepRecent(session: Session, store: Store, keep: number): void {
+  // A prune runs over many turns (webhooks are forwarded between its batches): one at a time.
+  let running = false;
   const prune = () => {
-    try {
-      store.prune({ keep });
-    } catch (error) {
-      session.emit('storeError', error as Error);
-    }
+    if (running) return;
+    running = true;
+    store
+      .prune({ keep })
+      .catch((error: Error) => session.emit('storeError', error))
+      .finally(() => (running = false));
   };
   prune();
   let finished = 0;

@@ -39,7 +39,7 @@ export async function prune(flags: PruneFlags): Promise<void> {
     // `--keep 0` asks every time, so a script that works on an empty database does not start failing later.
     const emptiesIt = keep === 0 || (plan.deletes > 0 && plan.deletes === plan.total);
     if (emptiesIt && !flags.yes) await confirmEmptying(store, plan.deletes, flags);
-    const deleted = store.prune({ before, keep, vacuum: flags.vacuum });
+    const deleted = await store.prune({ before, keep, vacuum: flags.vacuum });
     if (flags.json) {
       // Counted again: a listen may have recorded more while this ran.
       const remaining = store.planPrune({}).total;
