@@ -70,7 +70,8 @@ describe('store', () => {
     store.close();
     // Made what a schema-4 file is: delivery order columns present, no route or redaction columns.
     const db = new Database(file);
-    db.exec('UPDATE exchanges SET delivered_after = 99; ALTER TABLE exchanges DROP COLUMN route; ALTER TABLE exchanges DROP COLUMN redacted; ALTER TABLE attempts DROP COLUMN resigned;');
+    db.exec('UPDATE exchanges SET delivered_after = 99; ALTER TABLE exchanges DROP COLUMN route; ALTER TABLE exchanges DROP COLUMN redacted; ALTER TABLE attempts DROP COLUMN resigned;' +
+      ' DROP INDEX exchanges_replays;');
     db.pragma('user_version = 4');
     db.close();
     const reopened = Store.open(file);
