@@ -71,7 +71,7 @@ describe('store', () => {
     // Made what a schema-4 file is: delivery order columns present, no route or redaction columns.
     const db = new Database(file);
     db.exec('UPDATE exchanges SET delivered_after = 99; ALTER TABLE exchanges DROP COLUMN route; ALTER TABLE exchanges DROP COLUMN redacted; ALTER TABLE attempts DROP COLUMN resigned;' +
-      ' DROP INDEX exchanges_replays;');
+      ' DROP INDEX exchanges_replays; DROP INDEX exchanges_provider; DROP INDEX exchanges_event_type;');
     db.pragma('user_version = 4');
     db.close();
     const reopened = Store.open(file);
