@@ -22,17 +22,20 @@ const PRUNE_EVERY = 100;
 export function keepRecent(session: Session, store: Store, keep: number): void {
   // A prune runs over many turns (webhooks are forwarded between its batches): one at a time.
   let running = false;
-  const prune = () => {
+  const prune = async () => {
     if (running) return;
     running = true;
-    store
-      .prune({ keep })
-      .catch((error: Error) => session.emit('storeError', error))
-      .finally(() => (running = false));
+    try {
+      await store.prune({ keep });
+    } catch (error) {
+      session.emit('storeError', error as Error);
+    } finally {
+      running = false;
+    }
   };
-  prune();
+  void prune();
   let finished = 0;
   session.on('exchange', (exchange) => {
-    if (exchange.state !== 'pending' && ++finished % PRUNE_EVERY === 0) prune();
+    if (exchange.state !== 'pending' && ++finished % PRUNE_EVERY === 0) void prune();
   });
 }
