@@ -15,12 +15,18 @@ import { ADD_TO_COUNTER, planPrune, pruneExchanges, PRUNED_COUNTER, type PauseBe
 import { prepareRecordingStatements, Recording, type ExchangeStart, type RecordingStatements } from './recording.js';
 import { DEFAULT_BUFFER_LIMITS, WriteBehind, type BufferLimits } from './write-behind.js';
 import { PID_ALIVE_FUNCTION, REQUEST_INCOMPLETE, SHOWN_STATE, SUMMARY_COLUMNS, toSummary, type Row } from './rows.js';
-import { withoutWaiting } from './without-waiting.js';
+import { waitingAtMost, withoutWaiting } from './without-waiting.js';
 import type { RedactRule } from '../redact/redact.js';
 
 /** How often writes held in memory (store full or locked) are tried again. */
 const FLUSH_INTERVAL_MS = 1_000;
 const BUSY_TIMEOUT_MS = 5_000;
+/**
+ * How long listen's recording commits wait for another process's write lock before the writes wait in memory instead.
+ * The wait is on the thread that forwards webhooks: at busy_timeout, a `prune --vacuum` of a 800 MB store (4.3 s
+ * holding the lock) stalled forwarding for 5.4 s. Long enough for the lock of another command's ordinary write.
+ */
+export const RECORDER_LOCK_WAIT_MS = 100;
 /** Rows `progressAfter` returns at most per call. */
 export const PROGRESS_BATCH = 500;
 
@@ -90,13 +96,16 @@ export class Store {
     readonly path: string,
     private readonly db: Database.Database,
     bufferLimits: BufferLimits,
+    recorderLockWait: boolean,
   ) {
     // Before any statement is prepared: SHOWN_STATE calls it.
     db.function(PID_ALIVE_FUNCTION, { deterministic: false }, (pid: unknown) => (isAlive(typeof pid === 'number' || typeof pid === 'bigint' ? Number(pid) : null) ? 1 : 0));
     this.recordingStatements = prepareRecordingStatements(db);
     this.deliveries = new DeliveryLedger(db);
     const transaction = db.transaction((writes: () => void) => writes());
-    this.writes = new WriteBehind(bufferLimits, (writes) => transaction(writes));
+    this.writes = new WriteBehind(bufferLimits, (writes) =>
+      recorderLockWait ? waitingAtMost(db, RECORDER_LOCK_WAIT_MS, () => transaction(writes)) : transaction(writes),
+    );
     this.writes.on('buffering', (error) => {
       this.heldBecause = error;
       this.startFlushing();
@@ -131,7 +140,14 @@ export class Store {
   /** Opens (creating if needed) the database file: WAL, a busy timeout for concurrent processes, migrations. */
   static open(
     path: string,
-    options: { bufferLimits?: BufferLimits; backgroundCheckpoints?: boolean; checkpointIntervalMs?: number; redact?: RedactRule[] } = {},
+    options: {
+      bufferLimits?: BufferLimits;
+      backgroundCheckpoints?: boolean;
+      checkpointIntervalMs?: number;
+      redact?: RedactRule[];
+      /** listen: recording commits wait at most RECORDER_LOCK_WAIT_MS for another process's lock (then hold in memory). */
+      recorderLockWait?: boolean;
+    } = {},
   ): Store {
     let db: Database.Database;
     try {
@@ -155,7 +171,7 @@ export class Store {
       });
     }
     openedStoreFiles.add(path);
-    const store = new Store(path, db, options.bufferLimits ?? DEFAULT_BUFFER_LIMITS);
+    const store = new Store(path, db, options.bufferLimits ?? DEFAULT_BUFFER_LIMITS, options.recorderLockWait === true);
     store.redactRules = options.redact ?? [];
     // A long-running recorder (listen) runs its own checkpoints (checkpointer.ts); short commands keep SQLite's default.
     if (options.backgroundCheckpoints && path !== ':memory:') {

@@ -8,8 +8,13 @@ import type Database from 'better-sqlite3';
  * in between (better-sqlite3 is synchronous), so only `fn`'s statements give up at once on a lock.
  */
 export function withoutWaiting<T>(db: Database.Database, fn: () => T): T {
+  return waitingAtMost(db, 0, fn);
+}
+
+/** Runs `fn` with busy_timeout `ms`, then puts the timeout back (as withoutWaiting, for a short bounded wait). */
+export function waitingAtMost<T>(db: Database.Database, ms: number, fn: () => T): T {
   const previous = db.pragma('busy_timeout', { simple: true }) as number;
-  db.pragma('busy_timeout = 0');
+  db.pragma(`busy_timeout = ${ms}`);
   try {
     return fn();
   } finally {

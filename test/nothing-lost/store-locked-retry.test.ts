@@ -49,12 +49,15 @@ describe('a retry due while another process holds the store', () => {
     // Nobody can claim it while the lock is held: the retry is still to come.
     expect(locker.prepare(`SELECT lease_pid, next_attempt_at IS NOT NULL AS scheduled FROM exchanges WHERE path = '/queued'`).get()).toEqual({ lease_pid: null, scheduled: 1 });
 
-    // The first write of /live waits out busy_timeout once (the recording's way: then it holds writes in memory), so
-    // the retry falls due meanwhile; the old claim then held listen for another busy_timeout before /live was answered.
+    // The write of /live gives up on the lock (listen waits RECORDER_LOCK_WAIT_MS at most, then holds writes in memory).
     expect((await send(`${cli.url}/live`, { body: 'live' })).status).toBe(200);
-    // Answered with the lock still held, after the retry fell due: the retry waits, forwarding does not.
     expect(atApp('/live')).toBe(1);
-    expect(locker.prepare(`SELECT next_attempt_at <= ? FROM exchanges WHERE path = '/queued'`).pluck().get(Date.now())).toBe(1);
+    // The retry falls due with the lock still held; the old claim then held listen for busy_timeout (5 s) at every
+    // recheck. Now the retry waits, forwarding does not.
+    const due = locker.prepare(`SELECT next_attempt_at <= ? FROM exchanges WHERE path = '/queued'`).pluck();
+    await waitFor(() => due.get(Date.now()) === 1, 'the retry to fall due');
+    expect((await send(`${cli.url}/live`, { body: 'live again' })).status).toBe(200);
+    expect(atApp('/live')).toBe(2);
     expect(atApp('/queued')).toBe(1);
 
     locker.exec('COMMIT');

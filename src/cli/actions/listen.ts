@@ -130,7 +130,7 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
 
   // Absolute, as the one from hooktunnel.yml is: the ready line and event say where to look from any folder.
   const dbPath = flags.store ? (flags.db === undefined ? defaultDbPath() : flags.db === ':memory:' ? flags.db : resolve(flags.db)) : null;
-  const store = dbPath ? Store.open(dbPath, { backgroundCheckpoints: true, redact }) : null;
+  const store = dbPath ? Store.open(dbPath, { backgroundCheckpoints: true, recorderLockWait: true, redact }) : null;
   try {
     store?.markInterrupted();
   } catch (error) {
