@@ -130,6 +130,9 @@ export class Store {
       progressAfter: db.prepare(`SELECT ${PROGRESS_COLUMNS} FROM exchanges WHERE id > ? ORDER BY id LIMIT ${PROGRESS_BATCH}`),
       progressOf: db.prepare(`SELECT ${PROGRESS_COLUMNS} FROM exchanges WHERE id = ?`),
       lastId: db.prepare(`SELECT coalesce(max(id), 0) FROM exchanges`).pluck(),
+      // The received_at index, read from the time on: a window of the last hour costs that hour's rows. Named, because
+      // SQLite's own choice for min(id) walks the table from #1 until a row is recent enough (858 MB of 3.4 GB).
+      firstReceivedSince: db.prepare(`SELECT min(id) FROM exchanges INDEXED BY exchanges_received WHERE received_at >= ?`).pluck(),
       analysisUpdate: db.prepare(
         `UPDATE exchanges SET provider = ?, event_type = ?, event_id = ?, event_at = ?, verification = ?,
            verification_reason = ?, duplicate_of = ?, out_of_order = ? WHERE id = ?`,
@@ -298,6 +301,12 @@ export class Store {
   /** The newest exchange id, 0 for an empty store. */
   lastId(): number {
     return this.statements.lastId.get() as number;
+  }
+
+  /** The lowest id of the exchanges received at or after this time (epoch ms); undefined when there is none. */
+  firstIdReceivedSince(time: number): number | undefined {
+    this.writes.commitBatch();
+    return (this.statements.firstReceivedSince.get(time) as number | null) ?? undefined;
   }
 
   /** The exchange that recorded this relay delivery, if any (redeliveries must not be forwarded twice). */

@@ -28,7 +28,12 @@ export function parseSince(value: string, store: Store, now = Date.now()): { aft
   const text = checkSince(value);
   if (text === 'now') return { afterId: store.lastId() };
   if (/^\d+$/.test(text)) return { afterId: Number(text) };
-  return { afterId: 0, receivedSince: now - parseDuration(text, '--since') };
+  const receivedSince = now - parseDuration(text, '--since');
+  // Looked at from the first exchange of the window on, not from #1: `--since 1h` read every row of a store weeks old
+  // (3.4 GB for 300,000 exchanges) before it looked at the last hour. Later ids received earlier (a relay's backlog
+  // delivered late) are left out by receivedSince.
+  const first = store.firstIdReceivedSince(receivedSince);
+  return { afterId: first === undefined ? store.lastId() : first - 1, receivedSince };
 }
 
 /** Refuses a --since that is none of the three forms (before the database is opened); returns it trimmed. */
