@@ -18,6 +18,9 @@ export interface WaitOptions {
   pollMs?: number;
 }
 
+/** More rows are waiting to be looked at: the catch-up over a long --since window goes on in the next turn. */
+const MORE = Symbol('more');
+
 /** Resolves with the first matching exchange (lowest id among those settled), or null on timeout. */
 export function waitForExchange(store: Store, options: WaitOptions): Promise<Exchange | null> {
   // Every id at or below `scanned` has been looked at once; those not settled then are looked at again, by id, until
@@ -35,7 +38,7 @@ export function waitForExchange(store: Store, options: WaitOptions): Promise<Exc
     const exchange = (options.receivedSince === undefined || row.receivedAt >= options.receivedSince) && store.get(row.id);
     return exchange && matchesAll(options.matchers, exchange) ? exchange : null;
   };
-  const check = (): Exchange | null => {
+  const check = (): Exchange | null | typeof MORE => {
     // Ids enter the set in rising order (from the scan below), so this is lowest first.
     for (const id of unsettled) {
       const row = store.progressOf(id);
@@ -43,15 +46,13 @@ export function waitForExchange(store: Store, options: WaitOptions): Promise<Exc
       const found = row && look(row);
       if (found) return found;
     }
-    for (;;) {
-      const rows = store.progressAfter(scanned);
-      for (const row of rows) {
-        scanned = row.id;
-        const found = look(row);
-        if (found) return found;
-      }
-      if (rows.length < PROGRESS_BATCH) return null;
+    const rows = store.progressAfter(scanned);
+    for (const row of rows) {
+      scanned = row.id;
+      const found = look(row);
+      if (found) return found;
     }
+    return rows.length < PROGRESS_BATCH ? null : MORE;
   };
 
   return new Promise((resolve, reject) => {
@@ -64,10 +65,23 @@ export function waitForExchange(store: Store, options: WaitOptions): Promise<Exc
       if (error) reject(error);
       else resolve(result);
     };
+    let resumeScheduled = false;
     const run = () => {
       if (done) return;
       try {
         const found = check();
+        if (found === MORE) {
+          // One batch per turn: the --timeout timer (and a Ctrl-C) get their turn during a long catch-up. The file
+          // watch calling run meanwhile starts no second chain.
+          if (!resumeScheduled) {
+            resumeScheduled = true;
+            setImmediate(() => {
+              resumeScheduled = false;
+              run();
+            });
+          }
+          return;
+        }
         if (found) finish(found);
       } catch (error) {
         finish(null, error);

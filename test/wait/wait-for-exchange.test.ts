@@ -78,6 +78,31 @@ describe.skipIf(process.platform !== 'linux' && process.platform !== 'darwin')('
     }
   });
 
+  it('looks at one batch of PROGRESS_BATCH per turn, so a long --since window does not hold back --timeout', async () => {
+    // `wait --since 30d` on a store weeks old: 300,000 rows looked at in one turn ignored --timeout 2s for 19 s.
+    const file = `${home.dir}/catch-up.db`;
+    const writer = Store.open(file);
+    const reader = Store.open(file);
+    try {
+      for (let i = 0; i < 3 * PROGRESS_BATCH; i++) {
+        const recording = writer.begin(start(i === 3 * PROGRESS_BATCH - 1 ? '/last' : '/other'));
+        recording.respond(200, []);
+        recording.complete(1);
+      }
+      writer.writes.commitBatch();
+      const progressAfter = reader.progressAfter.bind(reader);
+      let batches = 0;
+      reader.progressAfter = (afterId) => (batches++, progressAfter(afterId));
+      const found = waitForExchange(reader, { matchers: [parseMatch('path=/last')], afterId: 0, timeoutMs: 10_000, pollMs: 600_000 });
+      expect(batches).toBe(1);
+      expect((await found)?.path).toBe('/last');
+      expect(batches).toBe(3);
+    } finally {
+      writer.close();
+      reader.close();
+    }
+  });
+
   it('returns null when the time runs out', async () => {
     const reader = Store.open(home.db);
     try {
