@@ -15,7 +15,7 @@ import { ADD_TO_COUNTER, planPrune, pruneExchanges, PRUNED_COUNTER, type PauseBe
 import { prepareRecordingStatements, Recording, type ExchangeStart, type RecordingStatements } from './recording.js';
 import { DEFAULT_BUFFER_LIMITS, WriteBehind, type BufferLimits } from './write-behind.js';
 import { PID_ALIVE_FUNCTION, REQUEST_INCOMPLETE, SHOWN_STATE, SUMMARY_COLUMNS, toSummary, type Row } from './rows.js';
-import { waitingAtMost, withoutWaiting } from './without-waiting.js';
+import { boundedWait, withoutWaiting } from './without-waiting.js';
 import type { RedactRule } from '../redact/redact.js';
 
 /** How often writes held in memory (store full or locked) are tried again. */
@@ -103,9 +103,8 @@ export class Store {
     this.recordingStatements = prepareRecordingStatements(db);
     this.deliveries = new DeliveryLedger(db);
     const transaction = db.transaction((writes: () => void) => writes());
-    this.writes = new WriteBehind(bufferLimits, (writes) =>
-      recorderLockWait ? waitingAtMost(db, RECORDER_LOCK_WAIT_MS, () => transaction(writes)) : transaction(writes),
-    );
+    const recorderWait = recorderLockWait ? boundedWait(db, RECORDER_LOCK_WAIT_MS, BUSY_TIMEOUT_MS) : undefined;
+    this.writes = new WriteBehind(bufferLimits, (writes) => (recorderWait ? recorderWait(() => transaction(writes)) : transaction(writes)));
     this.writes.on('buffering', (error) => {
       this.heldBecause = error;
       this.startFlushing();
