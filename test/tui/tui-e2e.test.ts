@@ -79,6 +79,43 @@ async function listenInTmux(appPort: number, db: string, env: string): Promise<s
   return url;
 }
 
+/**
+ * listen in tmux with a fake $EDITOR, one webhook recorded, and `e` pressed on it: resolves with the tunnel URL once
+ * the editor is open. The editor takes its own screen and stays open until a line is typed at the terminal, which
+ * becomes the body's event type (so the edit shows whether every key reached it). With `interrupted`, it notes each
+ * SIGINT in that file and carries on.
+ */
+async function editFirstRow(appPort: number, db: string, interrupted?: string): Promise<string> {
+  const started = join(dir, 'editor-started');
+  const script = join(dir, 'editor.mjs');
+  writeFileSync(
+    script,
+    [
+      `import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';`,
+      `import { createInterface } from 'node:readline';`,
+      interrupted ? `process.on('SIGINT', () => appendFileSync(${JSON.stringify(interrupted)}, 'SIGINT\\n'));` : '',
+      `process.stdout.write('\\x1b[?1049h\\x1b[2Jfake editor at work, type the event type:\\n');`,
+      `writeFileSync(${JSON.stringify(started)}, '');`,
+      `createInterface({ input: process.stdin }).once('line', (line) => {`,
+      `  const file = process.argv[2];`,
+      `  writeFileSync(file, readFileSync(file, 'utf8').replace('invoice.paid', line));`,
+      `  process.stdout.write('\\x1b[?1049l');`,
+      `  process.exit(0);`,
+      `});`,
+      '',
+    ].join('\n'),
+  );
+  const editor = join(dir, 'editor.sh');
+  writeFileSync(editor, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(script)} "$@"\n`);
+  chmodSync(editor, 0o755);
+  const url = await listenInTmux(appPort, db, `-u VISUAL EDITOR=${JSON.stringify(editor)}`);
+  await fetch(`${url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"invoice.paid"}' });
+  await waitForScreen((text) => /› .*POST\s+\/webhooks\/stripe\s+200 .*#1/.test(text));
+  tmux('send-keys', '-t', 'e2e', 'e');
+  await waitFor(() => existsSync(started), history, 15_000);
+  return url;
+}
+
 describe('hooktunnel listen in a terminal', () => {
   it.skipIf(!HAS_TMUX)('shows a webhook as a row, replays it with r, and quits cleanly with q', async () => {
     expect(existsSync(join(ROOT, 'dist/src/cli/main.js')), 'run `npm run build` first').toBe(true);
@@ -173,40 +210,10 @@ describe('hooktunnel listen in a terminal', () => {
     expect(existsSync(join(ROOT, 'dist/src/cli/main.js')), 'run `npm run build` first').toBe(true);
     const appPort = (app.address() as AddressInfo).port;
     const db = join(dir, 'capture.db');
-    const started = join(dir, 'editor-started');
     const interrupted = join(dir, 'editor-interrupted');
-    // A fake editor that stays open until a line is typed at the terminal, and makes that line the new event type: the
-    // edit shows whether every key reached it. It keeps the terminal cooked, so Ctrl-C raises SIGINT in the whole
-    // foreground group (listen included), as with an editor that waits in a shell (`code --wait`); it notes the
-    // signal and carries on, as such an editor's wrapper would.
-    const script = join(dir, 'editor.mjs');
-    writeFileSync(
-      script,
-      [
-        `import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';`,
-        `import { createInterface } from 'node:readline';`,
-        `process.on('SIGINT', () => appendFileSync(${JSON.stringify(interrupted)}, 'SIGINT\\n'));`,
-        `process.stdout.write('\\x1b[?1049h\\x1b[2Jfake editor at work, type the event type:\\n');`,
-        `writeFileSync(${JSON.stringify(started)}, '');`,
-        `const lines = createInterface({ input: process.stdin });`,
-        `lines.once('line', (line) => {`,
-        `  const file = process.argv[2];`,
-        `  writeFileSync(file, readFileSync(file, 'utf8').replace('invoice.paid', line));`,
-        `  process.stdout.write('\\x1b[?1049l');`,
-        `  process.exit(0);`,
-        `});`,
-        '',
-      ].join('\n'),
-    );
-    const editor = join(dir, 'editor.sh');
-    writeFileSync(editor, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(script)} "$@"\n`);
-    chmodSync(editor, 0o755);
-    const url = await listenInTmux(appPort, db, `-u VISUAL EDITOR=${JSON.stringify(editor)}`);
-    await fetch(`${url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"invoice.paid"}' });
-    await waitForScreen((text) => /› .*POST\s+\/webhooks\/stripe\s+200 .*#1/.test(text));
-
-    tmux('send-keys', '-t', 'e2e', 'e');
-    await waitFor(() => existsSync(started), history, 15_000);
+    // The editor keeps the terminal cooked, so Ctrl-C raises SIGINT in the whole foreground group (listen included), as
+    // with an editor that waits in a shell (`code --wait`); it notes the signal and carries on, as such a wrapper would.
+    const url = await editFirstRow(appPort, db, interrupted);
     // The editor is open and stays open until it gets its line: a webhook now is answered and recorded meanwhile.
     const during = await fetch(`${url}/webhooks/during-edit`, { method: 'POST', body: 'sent while editing', signal: AbortSignal.timeout(10_000) }).catch(
       (error: Error) => {
@@ -254,33 +261,7 @@ describe('hooktunnel listen in a terminal', () => {
     expect(existsSync(join(ROOT, 'dist/src/cli/main.js')), 'run `npm run build` first').toBe(true);
     const appPort = (app.address() as AddressInfo).port;
     const db = join(dir, 'capture.db');
-    const started = join(dir, 'editor-started');
-    // A fake editor that stays open, on its own screen, until a line is typed, and makes that line the event type.
-    const script = join(dir, 'editor.mjs');
-    writeFileSync(
-      script,
-      [
-        `import { readFileSync, writeFileSync } from 'node:fs';`,
-        `import { createInterface } from 'node:readline';`,
-        `process.stdout.write('\\x1b[?1049h\\x1b[2Jfake editor at work, type the event type:\\n');`,
-        `writeFileSync(${JSON.stringify(started)}, '');`,
-        `createInterface({ input: process.stdin }).once('line', (line) => {`,
-        `  const file = process.argv[2];`,
-        `  writeFileSync(file, readFileSync(file, 'utf8').replace('invoice.paid', line));`,
-        `  process.stdout.write('\\x1b[?1049l');`,
-        `  process.exit(0);`,
-        `});`,
-        '',
-      ].join('\n'),
-    );
-    const editor = join(dir, 'editor.sh');
-    writeFileSync(editor, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(script)} "$@"\n`);
-    chmodSync(editor, 0o755);
-    const url = await listenInTmux(appPort, db, `-u VISUAL EDITOR=${JSON.stringify(editor)}`);
-    await fetch(`${url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"invoice.paid"}' });
-    await waitForScreen((text) => /› .*POST\s+\/webhooks\/stripe\s+200 .*#1/.test(text));
-    tmux('send-keys', '-t', 'e2e', 'e');
-    await waitFor(() => existsSync(started), history, 15_000);
+    await editFirstRow(appPort, db);
 
     // The pane runs a shell, whose child is listen (env execs node).
     const shell = tmux('display-message', '-p', '-t', 'e2e', '#{pane_pid}').trim();
