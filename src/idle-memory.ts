@@ -4,8 +4,8 @@
 // runs while its measured allocation rate is low. A process that has gone quiet allocates next to nothing, so no
 // collection runs and the burst's memory stays resident: `listen` ended the bench's c=50 run at 128 MiB and was still
 // there 10 s later, 32 MiB of it an empty young generation. So every second the process looks at the CPU it used.
-// The first quiet interval after busy ones runs a full collection (it compacts the old generation and frees the
-// burst's buffers), then young collections SHRINK_STEP_MS apart (each well under 1 ms with nothing live) until V8 has
+// The third quiet interval in a row after busy ones runs a full collection (it compacts the old generation and frees
+// the burst's buffers), then young collections SHRINK_STEP_MS apart (each well under 1 ms with nothing live) until V8 has
 // shrunk the young generation. V8 judges its allocation rate from its last ten collections (or the last 5 s of
 // them, whichever is shorter), so a dozen quiet ones close together push the burst out of that window within a
 // quarter of a second; one a second took 5-6 s, and a sample 10 s after the load sometimes still saw the 32 MiB.
@@ -20,6 +20,14 @@ export const CHECK_EVERY_MS = 1_000;
  * 11-13 of them; 1 ms apart it never did (its rate then comes out high: tiny allocations over next to no time).
  */
 export const SHRINK_STEP_MS = 20;
+/**
+ * Quiet checks in a row before the release runs. The next burst starts from a compacted old generation and a small
+ * young one, which it pays to grow again: after a pause of a second or two between bursts that is CPU spent for
+ * nothing (the bench's quick mode, 2-second rounds with 2-second pauses, read 165 and 181 CPU-ms per 1,000 with the
+ * release after one quiet second, 152 and 168 with the earlier one that hardly released anything), so it waits for
+ * a pause that looks like the end of the traffic.
+ */
+export const QUIET_CHECKS_BEFORE_RELEASE = 3;
 /** Below this much CPU (all threads) over one check interval the process counts as quiet: 5 % of a core. */
 export const QUIET_CPU_MICROS = 50_000;
 /** The young generation starts at 1-2 MiB and the relay holds it at 4; at or under this it has not grown. */
@@ -39,6 +47,8 @@ export interface MemoryProbe {
 export class IdleMemoryRelease {
   private lastCpu: number;
   private afterBusy = false;
+  /** Quiet checks in a row since the last busy one. */
+  private quietChecks = 0;
   /** Young collections left to run, SHRINK_STEP_MS apart; 0 when not shrinking. */
   private shrinkSteps = 0;
 
@@ -53,9 +63,10 @@ export class IdleMemoryRelease {
     if (this.shrinkSteps > 0) return this.shrinkStep();
     if (busy) {
       this.afterBusy = true;
+      this.quietChecks = 0;
       return CHECK_EVERY_MS;
     }
-    if (!this.afterBusy) return CHECK_EVERY_MS;
+    if (!this.afterBusy || ++this.quietChecks < QUIET_CHECKS_BEFORE_RELEASE) return CHECK_EVERY_MS;
     this.afterBusy = false;
     this.probe.collect('major');
     this.lastCpu = this.probe.cpuMicros(); // its own CPU is not a burst

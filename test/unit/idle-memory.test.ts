@@ -4,6 +4,7 @@ import {
   CHECK_EVERY_MS,
   IdleMemoryRelease,
   MAX_COLLECTIONS,
+  QUIET_CHECKS_BEFORE_RELEASE,
   QUIET_CPU_MICROS,
   SHRINK_STEP_MS,
   v8MemoryProbe,
@@ -25,6 +26,14 @@ function fakeProcess(young = 32 * MiB) {
     },
   };
   return { state, probe, busy: () => (state.cpu += QUIET_CPU_MICROS + 1), quiet: () => (state.cpu += QUIET_CPU_MICROS / 10) };
+}
+
+/** The quiet checks before the release runs: nothing is collected in them. */
+function waitOutQuiet(release: IdleMemoryRelease, quiet: () => void): void {
+  for (let i = 1; i < QUIET_CHECKS_BEFORE_RELEASE; i++) {
+    quiet();
+    expect(release.check()).toBe(CHECK_EVERY_MS);
+  }
 }
 
 describe('IdleMemoryRelease', () => {
@@ -54,6 +63,8 @@ describe('IdleMemoryRelease', () => {
     const release = new IdleMemoryRelease(probe);
     busy();
     const delays = [release.check()];
+    waitOutQuiet(release, quiet);
+    expect(state.collections).toEqual([]);
     for (let i = 0; i < 6; i++) {
       quiet();
       delays.push(release.check());
@@ -63,11 +74,29 @@ describe('IdleMemoryRelease', () => {
     expect(state.young).toBeLessThanOrEqual(YOUNG_SHRUNK_BYTES);
   });
 
+  it('a pause between bursts shorter than QUIET_CHECKS_BEFORE_RELEASE checks releases nothing (the next burst would grow it all again)', () => {
+    const { state, probe, busy, quiet } = fakeProcess();
+    const release = new IdleMemoryRelease(probe);
+    for (let burst = 0; burst < 5; burst++) {
+      busy();
+      release.check();
+      for (let i = 1; i < QUIET_CHECKS_BEFORE_RELEASE; i++) {
+        quiet();
+        release.check();
+      }
+    }
+    expect(state.collections).toEqual([]);
+    quiet();
+    release.check();
+    expect(state.collections).toEqual(['major']);
+  });
+
   it('stops after the first full collection when the young generation never grew (the relay holds it)', () => {
     const { state, probe, busy, quiet } = fakeProcess(4 * MiB);
     const release = new IdleMemoryRelease(probe);
     busy();
     release.check();
+    waitOutQuiet(release, quiet);
     for (let i = 0; i < 5; i++) {
       quiet();
       expect(release.check()).toBe(CHECK_EVERY_MS);
@@ -80,6 +109,7 @@ describe('IdleMemoryRelease', () => {
     const release = new IdleMemoryRelease(probe);
     busy();
     release.check();
+    waitOutQuiet(release, quiet);
     for (let i = 0; i < MAX_COLLECTIONS * 2; i++) {
       quiet();
       release.check();
@@ -87,6 +117,7 @@ describe('IdleMemoryRelease', () => {
     expect(state.collections).toHaveLength(1 + MAX_COLLECTIONS);
     busy();
     release.check();
+    waitOutQuiet(release, quiet);
     quiet();
     release.check();
     expect(state.collections.at(-1)).toBe('major');
@@ -99,6 +130,7 @@ describe('IdleMemoryRelease', () => {
     const release = new IdleMemoryRelease(probe);
     busy();
     release.check();
+    waitOutQuiet(release, quiet);
     quiet();
     release.check();
     busy();
