@@ -15,12 +15,11 @@ import { ADD_TO_COUNTER, planPrune, pruneExchanges, PRUNED_COUNTER, type PauseBe
 import { prepareRecordingStatements, Recording, type ExchangeStart, type RecordingStatements } from './recording.js';
 import { DEFAULT_BUFFER_LIMITS, WriteBehind, type BufferLimits } from './write-behind.js';
 import { PID_ALIVE_FUNCTION, REQUEST_INCOMPLETE, SHOWN_STATE, SUMMARY_COLUMNS, toSummary, type Row } from './rows.js';
-import { boundedWait, withoutWaiting } from './without-waiting.js';
+import { BUSY_TIMEOUT_MS, waitingAtMost, withoutWaiting } from './without-waiting.js';
 import type { RedactRule } from '../redact/redact.js';
 
 /** How often writes held in memory (store full or locked) are tried again. */
 const FLUSH_INTERVAL_MS = 1_000;
-const BUSY_TIMEOUT_MS = 5_000;
 /**
  * How long listen's recording commits wait for another process's write lock before the writes wait in memory instead.
  * The wait is on the thread that forwards webhooks: at busy_timeout, a `prune --vacuum` of a 800 MB store (4.3 s
@@ -103,8 +102,9 @@ export class Store {
     this.recordingStatements = prepareRecordingStatements(db);
     this.deliveries = new DeliveryLedger(db);
     const transaction = db.transaction((writes: () => void) => writes());
-    const recorderWait = recorderLockWait ? boundedWait(db, RECORDER_LOCK_WAIT_MS, BUSY_TIMEOUT_MS) : undefined;
-    this.writes = new WriteBehind(bufferLimits, (writes) => (recorderWait ? recorderWait(() => transaction(writes)) : transaction(writes)));
+    this.writes = new WriteBehind(bufferLimits, (writes) =>
+      recorderLockWait ? waitingAtMost(db, RECORDER_LOCK_WAIT_MS, () => transaction(writes)) : transaction(writes),
+    );
     this.writes.on('buffering', (error) => {
       this.heldBecause = error;
       this.startFlushing();

@@ -3,41 +3,26 @@
 
 import type Database from 'better-sqlite3';
 
-/**
- * Runs `fn` on this connection with busy_timeout 0, then puts the timeout back. Nothing else can run on the connection
- * in between (better-sqlite3 is synchronous), so only `fn`'s statements give up at once on a lock.
- */
-export function withoutWaiting<T>(db: Database.Database, fn: () => T): T {
-  return waitingAtMost(db, 0, fn);
-}
+/** How long a store's statements wait for another process's write lock, unless run through waitingAtMost. */
+export const BUSY_TIMEOUT_MS = 5_000;
 
-/** Runs `fn` with busy_timeout `ms`, then puts the timeout back (as withoutWaiting, for a short bounded wait). */
+/**
+ * Runs `fn` on this connection with busy_timeout `ms`, then puts BUSY_TIMEOUT_MS back. Nothing else can run on the
+ * connection in between (better-sqlite3 is synchronous), so only `fn`'s statements give up sooner on a lock. The usual
+ * timeout is known, not read back: listen's recorder runs this on every commit (two PRAGMAs, 5 µs; reading it back
+ * made 8). The PRAGMAs cannot be prepared once either: SQLite applies busy_timeout when the statement is compiled.
+ */
 export function waitingAtMost<T>(db: Database.Database, ms: number, fn: () => T): T {
-  const previous = db.pragma('busy_timeout', { simple: true }) as number;
   db.pragma(`busy_timeout = ${ms}`);
   try {
     return fn();
   } finally {
-    db.pragma(`busy_timeout = ${previous}`);
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   }
 }
 
-/**
- * waitingAtMost for a call made on every commit, with the usual timeout known, so it is not read back first (5 µs a
- * call against 8). The PRAGMAs cannot be prepared once: SQLite applies busy_timeout when the statement is compiled.
- */
-export function boundedWait(db: Database.Database, ms: number, usualMs: number): <T>(fn: () => T) => T {
-  const bounded = `busy_timeout = ${ms}`;
-  const usual = `busy_timeout = ${usualMs}`;
-  return (fn) => {
-    db.pragma(bounded);
-    try {
-      return fn();
-    } finally {
-      db.pragma(usual);
-    }
-  };
-}
+/** waitingAtMost 0: `fn`'s statements give up at once on another process's lock. */
+export const withoutWaiting = <T>(db: Database.Database, fn: () => T): T => waitingAtMost(db, 0, fn);
 
 /** Another connection holds the lock this statement needed (SQLITE_BUSY and its extended codes). */
 export function isBusy(error: unknown): boolean {
