@@ -46,9 +46,8 @@ export interface MemoryProbe {
 /** The decision, apart from V8 and the clock: call `check()`, then again after the milliseconds it returns. */
 export class IdleMemoryRelease {
   private lastCpu: number;
-  private afterBusy = false;
-  /** Quiet checks in a row since the last busy one. */
-  private quietChecks = 0;
+  /** Quiet checks in a row since the last busy one; undefined when there is no burst left to release after. */
+  private quietSinceBusy: number | undefined;
   /** Young collections left to run, SHRINK_STEP_MS apart; 0 when not shrinking. */
   private shrinkSteps = 0;
 
@@ -62,12 +61,11 @@ export class IdleMemoryRelease {
     this.lastCpu = cpu;
     if (this.shrinkSteps > 0) return this.shrinkStep();
     if (busy) {
-      this.afterBusy = true;
-      this.quietChecks = 0;
+      this.quietSinceBusy = 0;
       return CHECK_EVERY_MS;
     }
-    if (!this.afterBusy || ++this.quietChecks < QUIET_CHECKS_BEFORE_RELEASE) return CHECK_EVERY_MS;
-    this.afterBusy = false;
+    if (this.quietSinceBusy === undefined || ++this.quietSinceBusy < QUIET_CHECKS_BEFORE_RELEASE) return CHECK_EVERY_MS;
+    this.quietSinceBusy = undefined;
     this.probe.collect('major');
     this.lastCpu = this.probe.cpuMicros(); // its own CPU is not a burst
     if (this.probe.youngBytes() <= YOUNG_SHRUNK_BYTES) return CHECK_EVERY_MS;
