@@ -50,7 +50,11 @@ export type RetrySchedule = (failedAttempts: number) => number;
 export class DeliveryLedger {
   private readonly s;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    /** The connection's busy_timeout, put back after an `auto` claim. */
+    private readonly lockWaitMs: number,
+  ) {
     const leaseFree = `(lease_until IS NULL OR lease_until <= @now)`;
     this.s = {
       claimDue: db.prepare(
@@ -124,7 +128,7 @@ export class DeliveryLedger {
     const params = { id: exchangeId, now, until: now + leaseMs, pid: process.pid };
     let changes: number;
     try {
-      changes = mode === 'auto' ? withoutWaiting(this.db, () => this.s.claimDue.run(params).changes) : this.s.claimAny.run(params).changes;
+      changes = mode === 'auto' ? withoutWaiting(this.db, this.lockWaitMs, () => this.s.claimDue.run(params).changes) : this.s.claimAny.run(params).changes;
     } catch (error) {
       if (mode === 'auto' && isBusy(error)) return { exchangeId, ok: false, busy: true };
       throw error;

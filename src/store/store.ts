@@ -15,17 +15,11 @@ import { ADD_TO_COUNTER, planPrune, pruneExchanges, PRUNED_COUNTER, type PauseBe
 import { prepareRecordingStatements, Recording, type ExchangeStart, type RecordingStatements } from './recording.js';
 import { DEFAULT_BUFFER_LIMITS, WriteBehind, type BufferLimits } from './write-behind.js';
 import { PID_ALIVE_FUNCTION, REQUEST_INCOMPLETE, SHOWN_STATE, SUMMARY_COLUMNS, toSummary, type Row } from './rows.js';
-import { BUSY_TIMEOUT_MS, waitingAtMost, withoutWaiting } from './without-waiting.js';
+import { BUSY_TIMEOUT_MS, withoutWaiting } from './without-waiting.js';
 import type { RedactRule } from '../redact/redact.js';
 
 /** How often writes held in memory (store full or locked) are tried again. */
 const FLUSH_INTERVAL_MS = 1_000;
-/**
- * How long listen's recording commits wait for another process's write lock before the writes wait in memory instead.
- * The wait is on the thread that forwards webhooks: at busy_timeout, a `prune --vacuum` of a 800 MB store (4.3 s
- * holding the lock) stalled forwarding for 5.4 s. Long enough for the lock of another command's ordinary write.
- */
-export const RECORDER_LOCK_WAIT_MS = 100;
 /** Rows `progressAfter` returns at most per call. */
 export const PROGRESS_BATCH = 500;
 
@@ -95,16 +89,15 @@ export class Store {
     readonly path: string,
     private readonly db: Database.Database,
     bufferLimits: BufferLimits,
-    recorderLockWait: boolean,
+    /** This connection's busy_timeout. */
+    private readonly lockWaitMs: number,
   ) {
     // Before any statement is prepared: SHOWN_STATE calls it.
     db.function(PID_ALIVE_FUNCTION, { deterministic: false }, (pid: unknown) => (isAlive(typeof pid === 'number' || typeof pid === 'bigint' ? Number(pid) : null) ? 1 : 0));
     this.recordingStatements = prepareRecordingStatements(db);
-    this.deliveries = new DeliveryLedger(db);
+    this.deliveries = new DeliveryLedger(db, lockWaitMs);
     const transaction = db.transaction((writes: () => void) => writes());
-    this.writes = new WriteBehind(bufferLimits, (writes) =>
-      recorderLockWait ? waitingAtMost(db, RECORDER_LOCK_WAIT_MS, () => transaction(writes)) : transaction(writes),
-    );
+    this.writes = new WriteBehind(bufferLimits, (writes) => transaction(writes));
     this.writes.on('buffering', (error) => {
       this.heldBecause = error;
       this.startFlushing();
@@ -147,10 +140,11 @@ export class Store {
       backgroundCheckpoints?: boolean;
       checkpointIntervalMs?: number;
       redact?: RedactRule[];
-      /** listen: recording commits wait at most RECORDER_LOCK_WAIT_MS for another process's lock (then hold in memory). */
-      recorderLockWait?: boolean;
+      /** How long statements wait for another process's write lock (busy_timeout); listen passes LISTEN_LOCK_WAIT_MS. */
+      lockWaitMs?: number;
     } = {},
   ): Store {
+    const lockWaitMs = options.lockWaitMs ?? BUSY_TIMEOUT_MS;
     let db: Database.Database;
     try {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -162,6 +156,8 @@ export class Store {
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       db.pragma('foreign_keys = ON');
       migrate(db);
+      // After the migrations, which may wait for another process's write as long as any command.
+      if (lockWaitMs !== BUSY_TIMEOUT_MS) db.pragma(`busy_timeout = ${lockWaitMs}`);
     } catch (error) {
       if (isDamagedDatabase(error)) throw damagedDatabase([path], error);
       throw new UserError(`could not open the database ${path}: ${(error as Error).message}`, {
@@ -173,7 +169,7 @@ export class Store {
       });
     }
     openedStoreFiles.add(path);
-    const store = new Store(path, db, options.bufferLimits ?? DEFAULT_BUFFER_LIMITS, options.recorderLockWait === true);
+    const store = new Store(path, db, options.bufferLimits ?? DEFAULT_BUFFER_LIMITS, lockWaitMs);
     store.redactRules = options.redact ?? [];
     // A long-running recorder (listen) runs its own checkpoints (checkpointer.ts); short commands keep SQLite's default.
     if (options.backgroundCheckpoints && path !== ':memory:') {
@@ -394,7 +390,7 @@ export class Store {
   /** One try at the waiting writes, without waiting on a lock (the event loop must not stall while the store is locked). */
   private flushNow(): void {
     try {
-      withoutWaiting(this.db, () => {
+      withoutWaiting(this.db, this.lockWaitMs, () => {
         if (!this.writes.flush()) return;
         clearInterval(this.flushTimer);
         this.flushTimer = undefined;

@@ -3,26 +3,27 @@
 
 import type Database from 'better-sqlite3';
 
-/** How long a store's statements wait for another process's write lock, unless run through waitingAtMost. */
+/** How long a command's statements wait for another process's write lock (busy_timeout). */
 export const BUSY_TIMEOUT_MS = 5_000;
+/**
+ * How long listen's do: its one thread forwards webhooks, and at BUSY_TIMEOUT_MS a `prune --vacuum` of an 800 MB
+ * store (4.3 s holding the lock) stalled forwarding for 5.4 s. Long enough for another command's ordinary write; a
+ * recording that cannot wait longer is held in memory and written later (write-behind.ts).
+ */
+export const LISTEN_LOCK_WAIT_MS = 100;
 
 /**
- * Runs `fn` on this connection with busy_timeout `ms`, then puts BUSY_TIMEOUT_MS back. Nothing else can run on the
- * connection in between (better-sqlite3 is synchronous), so only `fn`'s statements give up sooner on a lock. The usual
- * timeout is known, not read back: listen's recorder runs this on every commit (two PRAGMAs, 5 µs; reading it back
- * made 8). The PRAGMAs cannot be prepared once either: SQLite applies busy_timeout when the statement is compiled.
+ * Runs `fn` on this connection with busy_timeout 0, then puts `usualMs` (the connection's own) back. Nothing else can
+ * run on the connection in between (better-sqlite3 is synchronous), so only `fn`'s statements give up at once.
  */
-export function waitingAtMost<T>(db: Database.Database, ms: number, fn: () => T): T {
-  db.pragma(`busy_timeout = ${ms}`);
+export function withoutWaiting<T>(db: Database.Database, usualMs: number, fn: () => T): T {
+  db.pragma('busy_timeout = 0');
   try {
     return fn();
   } finally {
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma(`busy_timeout = ${usualMs}`);
   }
 }
-
-/** waitingAtMost 0: `fn`'s statements give up at once on another process's lock. */
-export const withoutWaiting = <T>(db: Database.Database, fn: () => T): T => waitingAtMost(db, 0, fn);
 
 /** Another connection holds the lock this statement needed (SQLITE_BUSY and its extended codes). */
 export function isBusy(error: unknown): boolean {

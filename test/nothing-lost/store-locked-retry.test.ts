@@ -49,7 +49,7 @@ describe('a retry due while another process holds the store', () => {
     // Nobody can claim it while the lock is held: the retry is still to come.
     expect(locker.prepare(`SELECT lease_pid, next_attempt_at IS NOT NULL AS scheduled FROM exchanges WHERE path = '/queued'`).get()).toEqual({ lease_pid: null, scheduled: 1 });
 
-    // The write of /live gives up on the lock (listen waits RECORDER_LOCK_WAIT_MS at most, then holds writes in memory).
+    // The write of /live gives up on the lock (listen waits LISTEN_LOCK_WAIT_MS at most, then holds writes in memory).
     expect((await send(`${cli.url}/live`, { body: 'live' })).status).toBe(200);
     expect(atApp('/live')).toBe(1);
     // The retry falls due with the lock still held; the old claim then held listen for busy_timeout (5 s) at every

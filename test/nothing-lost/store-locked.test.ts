@@ -1,5 +1,5 @@
 // Chaos: another process holds the capture database's write lock (SQLITE_BUSY). Forwarding goes on; exchanges wait in
-// memory and are written once the lock is gone. (listen waits RECORDER_LOCK_WAIT_MS, 100 ms, before giving up.)
+// memory and are written once the lock is gone. (listen waits LISTEN_LOCK_WAIT_MS, 100 ms, before giving up.)
 // A queued delivery forwarded from memory meanwhile is not ACKed until it is recorded: if the tunnel drops before
 // that, the relay sends it again, and the CLI must recognise it instead of handing it to the app a second time.
 

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { keepRecent } from '../../src/cli/actions/listen-upkeep.js';
 import type { ExchangeSummary } from '../../src/exchange.js';
@@ -39,6 +40,36 @@ describe('listen --keep', () => {
     for (let i = 0; i < 100; i++) finished();
     expect(runs).toHaveLength(2);
     await runs[1];
+    store.close();
+  });
+
+  it('another process holding the write lock is no store error: the next trigger prunes', async () => {
+    const file = `${home.dir}/keep-locked.db`;
+    const store = Store.open(file, { lockWaitMs: 0 });
+    for (let i = 0; i < 30; i++) store.begin(exchangeStart({ body: Buffer.from('x') })).complete(1);
+    store.writes.commitBatch();
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    const session = new EventEmitter() as unknown as Session;
+    const errors: Error[] = [];
+    session.on('storeError', (error) => errors.push(error));
+    const runs: Promise<number>[] = [];
+    const prune = store.prune.bind(store);
+    store.prune = (options, pause) => {
+      const run = prune(options, pause);
+      runs.push(run);
+      return run;
+    };
+
+    keepRecent(session, store, 10);
+    await runs[0].catch(() => {});
+    await new Promise(setImmediate);
+    expect(errors).toEqual([]);
+    other.exec('COMMIT');
+    other.close();
+    for (let i = 0; i < 100; i++) session.emit('exchange', { state: 'complete' } as ExchangeSummary);
+    expect(await runs[1]).toBe(20);
+    expect(store.list({ limit: 100 })).toHaveLength(10);
     store.close();
   });
 });

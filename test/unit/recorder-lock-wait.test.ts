@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RECORDER_LOCK_WAIT_MS, Store } from '../../src/store/store.js';
+import { Store } from '../../src/store/store.js';
+import { LISTEN_LOCK_WAIT_MS } from '../../src/store/without-waiting.js';
 import { tempHome } from '../helpers/cli.js';
 import { exchangeStart } from '../helpers/exchange-start.js';
 
@@ -18,9 +19,9 @@ function commitWait(store: Store): number {
 
 describe("listen's recording commits and another process's write lock", () => {
   // listen forwards on the thread that commits: a `prune --vacuum` holding the lock for 4.3 s stalled webhooks 5.4 s.
-  it('wait at most RECORDER_LOCK_WAIT_MS in listen; other commands keep the whole busy_timeout', () => {
-    const listenStore = Store.open(`${home.dir}/listen.db`, { recorderLockWait: true });
-    expect(commitWait(listenStore)).toBe(RECORDER_LOCK_WAIT_MS);
+  it('wait at most LISTEN_LOCK_WAIT_MS in listen; other commands keep the whole busy_timeout', () => {
+    const listenStore = Store.open(`${home.dir}/listen.db`, { lockWaitMs: LISTEN_LOCK_WAIT_MS });
+    expect(commitWait(listenStore)).toBe(LISTEN_LOCK_WAIT_MS);
     listenStore.close();
     const commandStore = Store.open(`${home.dir}/command.db`);
     expect(commitWait(commandStore)).toBe(5_000);
@@ -29,7 +30,7 @@ describe("listen's recording commits and another process's write lock", () => {
 
   it('hold what they could not write in memory, and write it once the lock is gone', () => {
     const file = `${home.dir}/locked.db`;
-    const store = Store.open(file, { recorderLockWait: true });
+    const store = Store.open(file, { lockWaitMs: LISTEN_LOCK_WAIT_MS });
     const other = new Database(file);
     other.exec('BEGIN IMMEDIATE');
     store.begin(exchangeStart({ path: '/while-locked', body: Buffer.from('x') })).complete(1);

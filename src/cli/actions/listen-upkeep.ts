@@ -2,6 +2,7 @@
 
 import type { Session } from '../../session.js';
 import type { Store } from '../../store/store.js';
+import { isBusy } from '../../store/without-waiting.js';
 import { saveResumeToken } from '../../tunnel/resume-file.js';
 
 /** Saves each resume token the relay hands out, so a killed and restarted listen gets the same URL. */
@@ -28,6 +29,8 @@ export function keepRecent(session: Session, store: Store, keep: number): void {
     try {
       await store.prune({ keep });
     } catch (error) {
+      // Another process holds the write lock (listen waits for it only briefly): the next trigger prunes instead.
+      if (isBusy(error)) return;
       session.emit('storeError', error as Error);
     } finally {
       running = false;

@@ -23,6 +23,7 @@ import { defaultDbPath } from '../../paths.js';
 import { jsonReporter, plainReporter, type ListenReporter } from '../../output/listen-reporter.js';
 import { Session } from '../../session.js';
 import { Store } from '../../store/store.js';
+import { LISTEN_LOCK_WAIT_MS } from '../../store/without-waiting.js';
 import { isTransientStoreError } from '../../store/write-behind.js';
 import type { TuiHandle } from '../../tui/run-tui.js';
 import { shouldUseTui } from '../../tui/should-use-tui.js';
@@ -130,7 +131,7 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
 
   // Absolute, as the one from hooktunnel.yml is: the ready line and event say where to look from any folder.
   const dbPath = flags.store ? (flags.db === undefined ? defaultDbPath() : flags.db === ':memory:' ? flags.db : resolve(flags.db)) : null;
-  const store = dbPath ? Store.open(dbPath, { backgroundCheckpoints: true, recorderLockWait: true, redact }) : null;
+  const store = dbPath ? Store.open(dbPath, { backgroundCheckpoints: true, lockWaitMs: LISTEN_LOCK_WAIT_MS, redact }) : null;
   try {
     store?.markInterrupted();
   } catch (error) {
