@@ -40,7 +40,13 @@ export function verifyCommand(): Command {
         const missing = unknownIds(selected, selected.map((id) => store.summary(id)), store.path, 'nothing verified');
         if (missing) throw missing;
         for (const id of selected) {
-          const exchange = store.get(id)!;
+          const exchange = store.get(id);
+          if (!exchange) {
+            // Deleted since the ids were checked (a prune in another terminal): the others are still verified.
+            process.stderr.write(`error: no exchange #${id} (it was deleted meanwhile, by a prune?); not verified\n`);
+            process.exitCode = 1;
+            continue;
+          }
           // Checked as of arrival, so the timestamp window judges the delivery, not how long ago it was.
           let analysis = analyzeWebhook(webhookInputFromExchange(exchange), secrets, exchange.receivedAt, exchange.path);
           // Stored redacted, the recording is not the bytes that were signed (a replay stores what it sent, so it is): a
