@@ -1,8 +1,7 @@
 // The "nothing lost" flags of listen: acknowledge mode, retries, and the automatic retention cap.
 
 import { Option, type Command } from 'commander';
-import { DEFAULT_MAX_ATTEMPTS } from '../delivery/retry-schedule.js';
-import { parseDuration } from '../duration.js';
+import { DEFAULT_MAX_ATTEMPTS, parseRetryBase } from '../delivery/retry-schedule.js';
 import { usageError } from '../errors.js';
 import { range } from '../number-range.js';
 import type { AckSettings } from '../protocol.js';
@@ -60,8 +59,7 @@ export function deliverySettings(flags: DeliveryFlags): DeliverySettings {
   const paths = (flags.ackPath ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
   for (const path of paths) if (!path.startsWith('/')) throw usageError(`--ack-path "${path}" must start with /`, 'for example --ack-path /stripe');
   if (paths.length > 0 && !flags.ack) throw usageError('--ack-path needs --ack', 'for example --ack --ack-path /stripe');
-  const retryBaseMs = parseDuration(flags.retryBase, '--retry-base');
-  if (retryBaseMs < 1) throw usageError(`--retry-base "${flags.retryBase}" must be at least 1ms`);
+  const retryBaseMs = parseRetryBase(flags.retryBase, '--retry-base');
   return {
     ack: flags.ack ? { paths, status: wholeNumber(flags.ackStatus, '--ack-status', 200, 299), body: flags.ackBody } : undefined,
     maxAttempts: wholeNumber(flags.maxAttempts, '--max-attempts', 1, 100),

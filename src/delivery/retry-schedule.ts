@@ -1,6 +1,9 @@
 // When a failed delivery to the local app is tried again: 1 s, 2 s, 4 s ... doubling, capped. No jitter: the only
 // receiver is the developer's own app, and a predictable schedule is easier to watch.
 
+import { parseDuration } from '../duration.js';
+import { usageError } from '../errors.js';
+
 /** First retry after this long (listen --retry-base / HOOKTUNNEL_RETRY_BASE). */
 export const RETRY_BASE_MS = 1_000;
 /** No retry waits longer than this: a dev server that comes back is noticed within minutes. */
@@ -17,4 +20,11 @@ export function retryDelay(failedAttempts: number, baseMs = RETRY_BASE_MS, capMs
 /** The whole schedule for `maxAttempts`, for help text and tests: the waits between consecutive attempts. */
 export function retrySchedule(maxAttempts: number, baseMs = RETRY_BASE_MS, capMs = RETRY_CAP_MS): number[] {
   return Array.from({ length: Math.max(0, maxAttempts - 1) }, (_, i) => retryDelay(i + 1, baseMs, capMs));
+}
+
+/** --retry-base, or hooktunnel.yml's retry-base (`name` says which): a duration of at least 1 ms. */
+export function parseRetryBase(text: string, name: string): number {
+  const ms = parseDuration(text, name);
+  if (ms < 1) throw usageError(`${name} "${text}" must be at least 1ms`);
+  return ms;
 }

@@ -3,6 +3,7 @@
 
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, type Node } from 'yaml';
+import { parseRetryBase } from '../delivery/retry-schedule.js';
 import { parseDuration } from '../duration.js';
 import { UserError } from '../errors.js';
 import { range } from '../number-range.js';
@@ -133,9 +134,8 @@ export function parseProjectConfig(file: string, text: string, env: NodeJS.Proce
       case 'timeout':
       case 'retry-base': {
         const text = reader.string(value, key);
-        const ms = checked(value, () => parseDuration(text, key));
-        // As listen's --retry-base check, here so that it names the file's key, and config check refuses it too.
-        if (key === 'retry-base' && ms < 1) throw reader.fail(value, key, `"${text}" must be at least 1ms`);
+        // Checked here too, so that a mistake names the file's key and config check refuses it.
+        checked(value, () => (key === 'retry-base' ? parseRetryBase : parseDuration)(text, key));
         flags[key === 'timeout' ? 'timeout' : 'retryBase'] = text;
         break;
       }

@@ -33,7 +33,7 @@ describe('config check', () => {
     const h = home();
     const config = join(h.dir, 'hooktunnel.yml');
     for (const [line, message] of [
-      ['retry-base: 0s', 'hooktunnel.yml:1:13: retry-base: "0s" must be at least 1ms'],
+      ['retry-base: 0s', 'hooktunnel.yml:1:13: retry-base "0s" must be at least 1ms'],
       ['name: Stripe_Dev', 'hooktunnel.yml:1:7: name: name "Stripe_Dev" must be 1-63 lowercase letters, digits or dashes'],
     ]) {
       writeFileSync(config, `${line}\nroutes:\n  /github: 3000\n`);
