@@ -57,10 +57,10 @@ export class IdleMemoryRelease {
 
   check(): number {
     const cpu = this.probe.cpuMicros();
-    const busy = cpu - this.lastCpu > QUIET_CPU_MICROS;
+    const used = cpu - this.lastCpu;
     this.lastCpu = cpu;
-    if (this.shrinkSteps > 0) return this.shrinkStep();
-    if (busy) {
+    if (this.shrinkSteps > 0) return this.shrinkStep(used);
+    if (used > QUIET_CPU_MICROS) {
       this.quietSinceBusy = 0;
       return CHECK_EVERY_MS;
     }
@@ -73,8 +73,16 @@ export class IdleMemoryRelease {
     return SHRINK_STEP_MS;
   }
 
-  private shrinkStep(): number {
+  /** One young collection, unless traffic came back since the last one (`used`: CPU since then, the collection's not). */
+  private shrinkStep(used: number): number {
+    if (used > (QUIET_CPU_MICROS * SHRINK_STEP_MS) / CHECK_EVERY_MS) {
+      // Busy again: no more collections now; the next quiet pause starts over.
+      this.shrinkSteps = 0;
+      this.quietSinceBusy = 0;
+      return CHECK_EVERY_MS;
+    }
     this.probe.collect('minor');
+    this.lastCpu = this.probe.cpuMicros();
     this.shrinkSteps = this.probe.youngBytes() <= YOUNG_SHRUNK_BYTES ? 0 : this.shrinkSteps - 1;
     return this.shrinkSteps > 0 ? SHRINK_STEP_MS : CHECK_EVERY_MS;
   }

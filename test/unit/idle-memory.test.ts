@@ -25,7 +25,7 @@ function fakeProcess(young = 32 * MiB) {
       if (state.collections.length >= state.shrinkAfter) state.young = 1 * MiB;
     },
   };
-  return { state, probe, busy: () => (state.cpu += QUIET_CPU_MICROS + 1), quiet: () => (state.cpu += QUIET_CPU_MICROS / 10) };
+  return { state, probe, busy: () => (state.cpu += QUIET_CPU_MICROS + 1), quiet: () => (state.cpu += QUIET_CPU_MICROS / 100) };
 }
 
 /** The quiet checks before the release runs: nothing is collected in them. */
@@ -124,20 +124,24 @@ describe('IdleMemoryRelease', () => {
     expect(state.collections).toHaveLength(1 + MAX_COLLECTIONS + 1);
   });
 
-  it('the young collections run their course even when a request comes in between (each costs well under 1 ms)', () => {
+  it('traffic between the young collections stops them, and the next quiet pause starts over with a full one', () => {
     const { state, probe, busy, quiet } = fakeProcess();
-    state.shrinkAfter = 3;
     const release = new IdleMemoryRelease(probe);
     busy();
     release.check();
     waitOutQuiet(release, quiet);
     quiet();
-    release.check();
-    busy();
-    release.check();
+    expect(release.check()).toBe(SHRINK_STEP_MS);
+    quiet();
+    expect(release.check()).toBe(SHRINK_STEP_MS);
+    // A few requests within one step (2 ms of CPU in 20 ms: 10 % of a core).
+    state.cpu += 2_000;
+    expect(release.check()).toBe(CHECK_EVERY_MS);
+    expect(state.collections).toEqual(['major', 'minor']);
+    waitOutQuiet(release, quiet);
     quiet();
     release.check();
-    expect(state.collections).toEqual(['major', 'minor', 'minor']);
+    expect(state.collections).toEqual(['major', 'minor', 'major']);
   });
 });
 
