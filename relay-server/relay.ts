@@ -8,6 +8,7 @@ import { CONNECT_PATH, PROTOCOL_VERSION } from '../src/protocol.js';
 import { handleAdmin, type AdminState } from './admin.js';
 import { createAddressing } from './addressing.js';
 import { createCluster } from './cluster/cluster.js';
+import { HOP_HEADER } from './cluster/cluster-options.js';
 import { isLingering, rejectSocket, sendError, type ErrorAnswer } from './error-page.js';
 import { TunnelGate } from './handshake.js';
 import { RelayMetrics } from './metrics.js';
@@ -198,8 +199,9 @@ export function createRelay(options: RelayOptions): Relay {
     // relay serves it, whether a proxy at --public-url's sub-path passed that path on or stripped it.
     req.url = addressing.relayPath(req.url ?? '/');
     const head = scanHead(req.rawHeaders);
-    // RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request without Host (HTTP/1.0 may leave it out).
-    if (head.host === undefined && req.httpVersion === '1.1') {
+    // RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request without Host (HTTP/1.0 may leave it out). Not to
+    // a hop: the node passing it on speaks HTTP/1.1 for a sender that may have used 1.0 (a forged hop is refused below).
+    if (head.host === undefined && req.httpVersion === '1.1' && req.headers[HOP_HEADER] === undefined) {
       return sendError(req, res, { code: 'bad_request', message: 'an HTTP/1.1 request without a Host header', hint: 'Send the Host header (HTTP/1.1 requires it).' }, !req.complete);
     }
     const target = addressing.route(req, head);
