@@ -189,7 +189,7 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
               locations.delete(head.tunnelId);
               log(`node ${holder} ${why} when passed a request for tunnel ${head.tunnelId}; the tunnel is treated as away until that node claims it again`);
               directory.unclaim(head.tunnelId, holder).catch(() => {});
-              if (!answered) void away(req, res, head, traffic, `the relay node holding tunnel ${head.tunnelId} (${holder}) ${why}`);
+              if (!answered) void away(req, res, head, traffic, `the relay node holding tunnel ${head.tunnelId} ${why}`);
             },
             done(outcome) {
               hops[outcome.ok ? 'ok' : 'failed']++;

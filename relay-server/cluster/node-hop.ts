@@ -3,6 +3,7 @@
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { HeaderPairs } from '../../src/protocol.js';
 import { stripHopByHop, toFlat, toPairs } from '../../src/http-headers.js';
 import { sendError } from '../error-page.js';
@@ -54,8 +55,11 @@ export interface HopOptions {
   done(outcome: { bytesIn: number; bytesOut: number; ok: boolean }): void;
 }
 
-/** For a sender whose request a holder did not take: the code's own hint would blame the developer's hooktunnel. */
-export const HOLDER_SILENT_HINT = 'A relay node did not answer in time; retry after Retry-After seconds, or shortly.';
+/**
+ * For a sender whose request a holder did not take: the code's own hint would blame the developer's hooktunnel. What
+ * senders read never names the node (an internal address); the passing node's log does.
+ */
+export const HOLDER_SILENT_HINT = 'A relay node could not take the request; retry after Retry-After seconds, or shortly.';
 
 /**
  * Streams the request to `nodeUrl` and its answer back, with backpressure both ways (pipe). The body goes only once
@@ -88,15 +92,24 @@ export function hopToNode(nodeUrl: string, request: HopRequest, options: HopOpti
   };
 
   // `path` is the raw request target, never parsed against a base: `//host/x` stays a path on the holder.
-  const out = http.request({
-    host: node.hostname.replace(/^\[|\]$/g, ''),
-    port: node.port || 80,
-    method: req.method,
-    path: req.url,
-    headers,
-    setHost: false,
-    agent: options.agent,
-  });
+  const open = (agent: http.Agent | false) => {
+    const request = http.request({
+      host: node.hostname.replace(/^\[|\]$/g, ''),
+      port: node.port || 80,
+      method: req.method,
+      path: req.url,
+      headers,
+      setHost: false,
+      agent,
+    });
+    request.on('socket', onSocket);
+    request.on('continue', onContinue);
+    request.on('response', onResponse);
+    request.on('error', onError);
+    return request;
+  };
+  /** At most once, and only before the body went: a kept-alive connection the holder closed as the head went out. */
+  let retried = false;
 
   /** The holder did not take the request: what the sender gets is decided by the caller, or here (see HopOptions). */
   const unreachable = (why: string) => {
@@ -105,7 +118,7 @@ export function hopToNode(nodeUrl: string, request: HopRequest, options: HopOpti
     clearTimeout(deadline);
     out.destroy();
     if (connected && !hasBody) {
-      const message = `the relay node holding tunnel ${request.tunnelId} (${nodeUrl}) ${why}; it may still serve the request, so it was not queued: retry`;
+      const message = `the relay node holding tunnel ${request.tunnelId} ${why}; it may still serve the request, so it was not queued: retry`;
       sendError(req, res, { code: 'tunnel_disconnected', message, hint: HOLDER_SILENT_HINT }, true);
       return options.onUnreachable(why, true);
     }
@@ -114,19 +127,19 @@ export function hopToNode(nodeUrl: string, request: HopRequest, options: HopOpti
   const seconds = options.timeoutMs / 1000;
   const deadline = setTimeout(() => unreachable(connected ? `did not answer within ${seconds} s` : `did not accept a connection within ${seconds} s`), options.timeoutMs);
 
-  out.on('socket', (socket) => {
+  function onSocket(socket: Socket): void {
     // A kept-alive socket is connected already: the head goes out on it at once.
     if (socket.connecting) socket.once('connect', () => (connected = true));
     else connected = true;
-  });
-  out.on('continue', () => {
+  }
+  function onContinue(): void {
     if (settled) return;
     clearTimeout(deadline);
     bodyStarted = true;
     req.on('data', (chunk: Buffer) => (bytesIn += chunk.length));
     req.pipe(out);
-  });
-  out.on('response', (answer) => {
+  }
+  function onResponse(answer: IncomingMessage): void {
     clearTimeout(deadline);
     // Answered without "go on" (the holder refused the head): the body was never sent, so this connection cannot be
     // used again; it goes once the answer is through.
@@ -148,21 +161,30 @@ export function hopToNode(nodeUrl: string, request: HopRequest, options: HopOpti
     // The holder died mid-answer: the sender sees a cut response, the same as from a single relay.
     answer.on('error', () => res.destroy());
     answer.on('aborted', () => res.destroy());
-  });
+  }
   const fail = (why: string) => {
     sendError(req, res, { code: 'tunnel_disconnected', message: `the relay node holding tunnel ${request.tunnelId} ${why}; retry` }, true);
     settle(false);
   };
-  out.on('error', (error: NodeJS.ErrnoException) => {
+  function onError(error: NodeJS.ErrnoException): void {
     if (settled) return;
     if (res.headersSent) {
       res.destroy();
       return settle(false);
     }
+    // The holder closed an idle kept-alive connection as this head went out on it (its keep-alive timeout, a restart):
+    // it never read the request, so once more on a new connection before it counts as a node that is gone.
+    if (!bodyStarted && out.reusedSocket && !retried) {
+      retried = true;
+      connected = false;
+      out = open(false);
+      return;
+    }
     const reason = error.code ?? error.message;
     if (!bodyStarted) return unreachable(connected ? `closed the connection (${reason})` : `could not be reached (${reason})`);
-    fail(`(${nodeUrl}) failed: ${reason}`);
-  });
+    fail(`failed: ${reason}`);
+  }
+  let out = open(options.agent);
   // The sender's exchange is over. Unless it ended with the holder's own answer, the hop ends too: this node may have
   // answered by itself (408 for a sender too slow with its body, 413), and the holder must not keep the half request
   // (and the app its start) until its own timeout; nor does that count as a hop that went well.

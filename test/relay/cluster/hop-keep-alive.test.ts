@@ -1,0 +1,71 @@
+// A hop on a kept-alive connection the holder closes as the head goes out (its idle timeout racing the next request):
+// the holder never read it, so it is sent again on a new connection rather than taken for a node that is gone.
+
+import http, { type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { hopToNode } from '../../../relay-server/cluster/node-hop.js';
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+async function serve(server: Server): Promise<string> {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const bodyOf = (req: IncomingMessage) =>
+  new Promise<string>((resolve) => {
+    let text = '';
+    req.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+    req.on('end', () => resolve(text));
+  });
+
+describe('hopToNode', () => {
+  it('sends a hop again on a new connection when the holder closed the kept-alive one unread, and calls no node gone', async () => {
+    // The holder: says "go on" and takes each hop, except a second one on its first connection, which it closes unread.
+    let firstConnection: Socket | undefined;
+    const taken: string[] = [];
+    const holder = http.createServer();
+    holder.on('checkContinue', (req, res) => {
+      firstConnection ??= req.socket;
+      if (taken.length > 0 && req.socket === firstConnection) return req.socket.destroy();
+      res.writeContinue();
+      void bodyOf(req).then((body) => {
+        taken.push(body);
+        res.writeHead(201).end('taken');
+      });
+    });
+    const holderUrl = await serve(holder);
+
+    const agent = new http.Agent({ keepAlive: true });
+    const gone: string[] = [];
+    const front = http.createServer((req, res) => {
+      hopToNode(holderUrl, { req, res, tunnelId: 'on-c', headers: [['Host', 'hooks.test'], ['Content-Length', req.headers['content-length']!]], url: '/t/on-c/hook' }, {
+        secret: 'cluster-secret',
+        agent,
+        timeoutMs: 10_000,
+        onUnreachable: (why) => {
+          gone.push(why);
+          res.writeHead(599).end();
+        },
+        done: () => {},
+      });
+    });
+    const frontUrl = await serve(front);
+
+    for (const body of ['first', 'second']) {
+      const answer = await fetch(`${frontUrl}/t/on-c/hook`, { method: 'POST', body });
+      expect([answer.status, await answer.text()]).toEqual([201, 'taken']);
+    }
+    expect(taken).toEqual(['first', 'second']);
+    expect(gone).toEqual([]);
+    agent.destroy();
+  });
+});
