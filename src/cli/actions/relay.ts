@@ -46,11 +46,14 @@ function checkPublicAddress(flags: RelayFlags): void {
     throw usageError(`--domain "${flags.domain}" must be a host name, without scheme, port or path`, 'for example --domain hooks.example.com (tunnels at https://<id>.hooks.example.com)');
   }
   // Compared with the address each connection comes from: a host name or a range would never match.
-  const notIp = flags.trustProxy?.split(',').map((s) => s.trim()).filter(Boolean).find((address) => isIP(address) === 0);
+  const notIp = trustedProxies(flags)?.find((address) => isIP(address) === 0);
   if (notIp !== undefined) {
     throw usageError(`--trust-proxy "${flags.trustProxy}": "${notIp}" is not an IP address`, 'list the proxy\'s own addresses as the relay sees them, for example --trust-proxy 127.0.0.1 or 127.0.0.1,::1');
   }
 }
+
+/** --trust-proxy's comma-separated addresses. */
+const trustedProxies = (flags: RelayFlags) => flags.trustProxy?.split(',').map((s) => s.trim()).filter(Boolean);
 
 /**
  * A path in --public-url serves the relay under it, as behind a proxy at a sub-path. Refused: a query or fragment (the
@@ -104,7 +107,7 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = proce
       host: flags.host,
       publicUrl: flags.publicUrl,
       domain: flags.domain,
-      trustProxy: flags.trustProxy?.split(',').map((s) => s.trim()).filter(Boolean),
+      trustProxy: trustedProxies(flags),
       limits,
       auth,
       // A cluster node keeps its queue and resume tokens in Redis, shared with the other nodes.
