@@ -1,8 +1,9 @@
 // Where a request came from and which tunnel it is for: routing, public URLs, client IPs, forwarding headers.
 
 import type { IncomingMessage } from 'node:http';
-import type { HeaderPairs } from '../src/protocol.js';
+import { CONNECT_PATH, type HeaderPairs } from '../src/protocol.js';
 import { addConnectionTokens, dropsHeader } from '../src/http-headers.js';
+import { HEALTH_PATH, METRICS_PATH } from './admin.js';
 import type { RelayOptions } from './options.js';
 import type { RequestHead } from './request-head.js';
 
@@ -34,7 +35,7 @@ export interface Addressing {
  * The first path segments of what the relay answers itself (/t/<id>, /_hooktunnel/connect, /healthz, /metrics). A
  * --public-url path starting with one could not be told from them once a proxy strips it, so `relay` refuses it.
  */
-export const RELAY_OWN_SEGMENTS = ['t', '_hooktunnel', 'healthz', 'metrics'];
+export const RELAY_OWN_SEGMENTS = ['t', ...[CONNECT_PATH, HEALTH_PATH, METRICS_PATH].map((path) => path.split('/')[1])];
 
 /** "::ffff:127.0.0.1" (IPv4 on a dual-stack socket) is 127.0.0.1. */
 const plainIp = (address: string) => (address.startsWith('::ffff:') ? address.slice(7) : address);

@@ -14,10 +14,13 @@ export interface AdminState {
   cluster?: { health(): { node: string; redis: 'up' | 'down' }; metrics(): string };
 }
 
-/** Answers /healthz and /metrics; returns false for any other path. */
+export const HEALTH_PATH = '/healthz';
+export const METRICS_PATH = '/metrics';
+
+/** Answers HEALTH_PATH and METRICS_PATH; returns false for any other path. */
 export function handleAdmin(req: IncomingMessage, res: ServerResponse, state: AdminState): boolean {
   const path = (req.url ?? '/').split('?')[0];
-  if (path === '/healthz') {
+  if (path === HEALTH_PATH) {
     // 503 while draining, so a load balancer stops sending new work here.
     const draining = state.isDraining();
     res.writeHead(draining ? 503 : 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
@@ -26,7 +29,7 @@ export function handleAdmin(req: IncomingMessage, res: ServerResponse, state: Ad
     res.end(JSON.stringify({ ok: !draining, draining, tunnels: state.tunnelCount(), ...(cluster ? { cluster } : {}) }) + '\n');
     return true;
   }
-  if (path === '/metrics') {
+  if (path === METRICS_PATH) {
     res.writeHead(200, { 'Content-Type': METRICS_CONTENT_TYPE, 'Cache-Control': 'no-store' });
     res.end(state.metrics.render(state.tunnelCount(), state.queued?.()) + (state.cluster?.metrics() ?? ''));
     return true;
