@@ -44,9 +44,13 @@ export function useFilteredRows(model: TuiModel, rows: readonly ExchangeSummary[
   const [failure, setFailure] = useState<{ error: unknown }>();
   if (failure) throw failure.error;
 
+  // Once per frame of rows (or search report; `reports` is a dependency on purpose: the verdicts it counts changed).
+  const classified = useMemo(() => (isEmptyQuery(query) ? undefined : classify(rows, query, verdicts)), [rows, query, verdicts, reports]);
+
+  // Started for new rows or a new query only, with the bodies this render found unread: a report is the running
+  // search's own progress, not a reason to start another.
   useEffect(() => {
-    if (isEmptyQuery(query)) return;
-    const { unread } = classify(rows, query, verdicts);
+    const unread = classified?.unread ?? [];
     if (unread.length === 0) return;
     const controller = new AbortController();
     const report = () => setReports((n) => n + 1);
@@ -57,10 +61,8 @@ export function useFilteredRows(model: TuiModel, rows: readonly ExchangeSummary[
     return () => controller.abort();
   }, [model, rows, query, verdicts]);
 
-  // `reports` is a dependency on purpose: the verdicts it counts are what changed.
-  return useMemo(() => {
-    if (isEmptyQuery(query)) return { rows, searching: false };
-    const { matching, unread } = classify(rows, query, verdicts);
-    return { rows: matching, searching: unread.length > 0 };
-  }, [rows, query, verdicts, reports]);
+  return useMemo(
+    () => (classified ? { rows: classified.matching, searching: classified.unread.length > 0 } : { rows, searching: false }),
+    [classified, rows],
+  );
 }
