@@ -4,6 +4,7 @@ import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { sanitize } from '../sanitize.js';
 import type { ConnectionStatus } from '../tunnel/tunnel-client.js';
+import { countedRequests } from './exit-summary.js';
 import type { HeaderInfo } from './model.js';
 
 function connection(status: ConnectionStatus | null): { text: string; color: string } {
@@ -50,8 +51,7 @@ export const Header = memo(function Header({ info }: { info: HeaderInfo }) {
         </Box>
       </Box>
       <Text wrap="truncate-end" dimColor>
-        {/* inspect counts only its own replays (the exit summary says so too), not the database's exchanges. */}
-        {`${info.requests} ${info.mode === 'listen' ? 'request' : 'replay'}${info.requests === 1 ? '' : 's'} · `}
+        {`${countedRequests(info)} · `}
         <Text color={info.failures > 0 ? 'red' : undefined}>{`${info.failures} failed`}</Text>
         {info.storeErrors > 0 ? <Text color="red">{` · ${info.storeErrors} not recorded`}</Text> : null}
         {info.dropped ? <Text color="red" bold>{` · ${info.dropped} DROPPED (store full or locked)`}</Text> : null}

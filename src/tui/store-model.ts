@@ -22,11 +22,6 @@ export interface StoreModelOptions {
   secrets?: Secrets;
   /** Where $VISUAL and $EDITOR are read for edit-and-replay (default: process.env). */
   env?: NodeJS.ProcessEnv;
-  /**
-   * Said once the editor exits after the model was closed (listen stopped meanwhile), when the UI is gone: the
-   * edit was not sent. Default: a warning on stderr, the terminal being the shell's again by then.
-   */
-  onUnsentEdit?: (message: string) => void;
 }
 
 const unsuspended: Suspend = (run) => run();
@@ -86,8 +81,8 @@ export class StoreModel implements TuiModel {
       ? `the edited body is kept in ${keptIn}; to send it: \`hooktunnel replay ${id} --body-file ${shellWord(keptIn)} --db ${shellWord(this.options.store.path)}\``
       : 'it was saved unchanged';
     const message = `#${id} was not replayed: hooktunnel stopped while its body was being edited; ${what}`;
-    if (this.options.onUnsentEdit) this.options.onUnsentEdit(message);
-    else process.stderr.write(`warning: ${sanitize(message)}\n`);
+    // Once the editor exits after listen stopped: the UI is gone and the terminal the shell's again.
+    process.stderr.write(`warning: ${sanitize(message)}\n`);
   }
 
   private async send(id: number, edits: Pick<ReplayOptions, 'body' | 'resign'>) {
