@@ -7,17 +7,15 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
  * `listen`'s webhooks; given back after this long, the event loop lets a webhook wait a few milliseconds, not the
  * whole search.
  */
-export const SLICE_MS = 5;
+const SLICE_MS = 5;
 
 /** Times the current slice of some long work: once `due`, the work awaits `next()`, which lets timers and I/O run. */
 export class TimeSlices {
   private start = performance.now();
 
-  constructor(private readonly sliceMs = SLICE_MS) {}
-
   /** This slice has had its time; check between units of work (one row, one body). */
   get due(): boolean {
-    return performance.now() - this.start > this.sliceMs;
+    return performance.now() - this.start > SLICE_MS;
   }
 
   /** Gives the event loop a turn (pending I/O, timers, immediates), then starts a new slice. */
