@@ -29,8 +29,6 @@ function launched(child: ChildProcess): Promise<void> {
     };
     // Unref'd, as `open` unrefs the launcher: quitting right after asking must not wait for the answer.
     const timer = setTimeout(resolve, STILL_RUNNING_MEANS_OPENED_MS).unref();
-    // `open` resolved on 'spawn'; the exit cannot have been reported yet, but look anyway rather than wait for nothing.
-    if (child.exitCode !== null || child.signalCode !== null) return ended(child.exitCode, child.signalCode);
     child.once('exit', ended);
     child.once('error', (error) => {
       clearTimeout(timer);

@@ -11,6 +11,7 @@ import type { SecretFlags } from '../secret-options.js';
 import { loadSecretsHere } from '../project-secrets.js';
 import { reportUnwritten } from '../unwritten.js';
 import { inspectPort } from '../web-options.js';
+import { openInBrowser } from '../../open-browser.js';
 
 /** The flags of `hooktunnel web`, as commander hands them over. */
 export interface WebOptions extends SecretFlags {
@@ -61,7 +62,6 @@ export async function web(flags: WebOptions): Promise<void> {
 /** Opens the page in the default browser; a machine without one (a server, CI) still has the printed address. */
 async function openBrowser(url: string): Promise<void> {
   try {
-    const { openInBrowser } = await import('../../open-browser.js');
     await openInBrowser(url);
   } catch (error) {
     process.stderr.write(`could not open a browser (${sanitize((error as Error).message)}); open the address above (or pass --no-open)\n`);
