@@ -25,7 +25,7 @@ interface Held {
 }
 
 /** How a node registers a tunnel: see Reservation.random; the token that owns the id as a name; its client's ack settings. */
-export interface Registration {
+interface Registration {
   random: boolean;
   nameOwner?: string;
   ack?: AckSettings;

@@ -63,7 +63,7 @@ export type PauseBetweenBatches = (heldMs: number) => Promise<void>;
  * longer, and stalled its event loop for up to 2.5 s while a large prune ran. In listen itself (--keep), the pause is
  * also when webhooks are forwarded.
  */
-export const pauseAsLongAsHeld: PauseBetweenBatches = (heldMs) => new Promise((resolve) => setTimeout(resolve, Math.max(1, heldMs)));
+const pauseAsLongAsHeld: PauseBetweenBatches = (heldMs) => new Promise((resolve) => setTimeout(resolve, Math.max(1, heldMs)));
 
 /** Returns how many exchanges were deleted; each batch of PRUNE_BATCH is its own transaction, with a pause after it. */
 export async function pruneExchanges(db: Database.Database, options: PruneOptions, pause: PauseBetweenBatches = pauseAsLongAsHeld): Promise<number> {
