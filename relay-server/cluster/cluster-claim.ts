@@ -63,7 +63,7 @@ export async function clusterClaim(
   // and the name's own resume token take it from another node (a resumed random id is its client's alone).
   const unlessHeldElsewhere = name !== undefined && resumed !== name && !hello.force;
   const nameOwner = tokenKey && name !== undefined ? tokenKey : '';
-  if (!(await directory.register(claim.id, claim.resumeToken, { random: claim.random, nameOwner, ack: hello.ack, unlessHeldElsewhere }))) return taken(name!);
+  if (!(await directory.register(claim.id, claim.resumeToken, { random: claim.random, nameOwner, ack: hello.ack, clientTimeoutMs: hello.timeoutMs, unlessHeldElsewhere }))) return taken(name!);
   return claim;
 }
 

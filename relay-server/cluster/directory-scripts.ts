@@ -13,20 +13,22 @@ end
 `;
 
 /**
- * This node takes tunnel ARGV[5]: KEYS location, reservation, resume(new hash), ack, random; ARGV node, locationTtl,
- * keepMs, hash, id, ack settings (JSON, or '' when the client does not acknowledge: earlier settings are forgotten),
- * '1' when the id is random ('' for a name), and '1' to take it from another node (--force, a resume token) or '0'
- * to take it only if no other node holds it. The id's earlier resume token stops working (its key is deleted). The
- * ack settings and the random mark live exactly as the reservation. 0: another node holds it and '0' was asked
+ * This node takes tunnel ARGV[5]: KEYS location, reservation, resume(new hash), ack, random, client timeout; ARGV node,
+ * locationTtl, keepMs, hash, id, ack settings (JSON, or '' when the client does not acknowledge: earlier settings are
+ * forgotten), '1' when the id is random ('' for a name), the client's timeout in ms ('' when not known), and '1' to
+ * take it from another node (--force, a resume token) or '0' to take it only if no other node holds it. The id's
+ * earlier resume token stops working (its key is deleted). The ack settings and the random mark live exactly as the
+ * reservation; the client timeout as the location. 0: another node holds it and '0' was asked
  * (nothing written); 1: taken. Checked here, in the same step as the write: two nodes that each looked the id up and
  * found it free must not both take it.
  */
 export const REGISTER = script(`${KEEP_FOR}
-if ARGV[8] == '0' then
+if ARGV[9] == '0' then
   local holder = redis.call('GET', KEYS[1])
   if holder and holder ~= ARGV[1] then return 0 end
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if ARGV[8] ~= '' then redis.call('SET', KEYS[6], ARGV[8], 'PX', ARGV[2]) else redis.call('DEL', KEYS[6]) end
 local old = redis.call('GET', KEYS[2])
 if old and old ~= ARGV[4] then redis.call('DEL', '${RESUME_PREFIX}' .. old) end
 local ms = tonumber(ARGV[3])
@@ -40,9 +42,10 @@ return 1
 `);
 
 /**
- * Heartbeat of a held tunnel (KEYS/ARGV as REGISTER, plus KEYS[6] its name key and ARGV[8] the name's owner, or '').
- * 0: another node or another token took it (the local client is displaced). Missing keys are written again: that
- * is how a node re-registers its tunnels, their names, ack settings and random marks after Redis lost its data.
+ * Heartbeat of a held tunnel (KEYS/ARGV 1-8 as REGISTER, plus KEYS[7] its name key and ARGV[9] the name's owner, or
+ * ''). 0: another node or another token took it (the local client is displaced). Missing keys are written again: that
+ * is how a node re-registers its tunnels, their names, ack settings, random marks and client timeouts after Redis
+ * lost its data.
  */
 export const REFRESH = script(`${KEEP_FOR}
 local holder = redis.call('GET', KEYS[1])
@@ -50,11 +53,12 @@ if holder and holder ~= ARGV[1] then return 0 end
 local current = redis.call('GET', KEYS[2])
 if current and current ~= ARGV[4] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if ARGV[8] ~= '' then redis.call('SET', KEYS[6], ARGV[8], 'PX', ARGV[2]) end
 keepFor(KEYS[2], ARGV[4], tonumber(ARGV[3]))
 keepFor(KEYS[3], ARGV[5], tonumber(ARGV[3]))
 if ARGV[6] ~= '' then keepFor(KEYS[4], ARGV[6], tonumber(ARGV[3])) end
 if ARGV[7] == '1' then keepFor(KEYS[5], '1', tonumber(ARGV[3])) end
-if ARGV[8] and ARGV[8] ~= '' then redis.call('SET', KEYS[6], ARGV[8], 'NX') end
+if ARGV[9] and ARGV[9] ~= '' then redis.call('SET', KEYS[7], ARGV[9], 'NX') end
 return 1
 `);
 

@@ -21,14 +21,27 @@ interface Held {
   owner: string;
   ack: string;
   random: boolean;
+  /** The client's local timeout in ms, as a string for Redis ('' when not known). */
+  timeout: string;
   attached: boolean;
 }
 
-/** How a node registers a tunnel: see Reservation.random; the token that owns the id as a name; its client's ack settings. */
+/** Where a tunnel's client is connected, as a node passing a request on needs it. */
+export interface Holder {
+  node: string;
+  /** The client's `listen --timeout` in ms (0: forever); undefined when the holding node did not say (an older node). */
+  clientTimeoutMs: number | undefined;
+}
+
+/**
+ * How a node registers a tunnel: see Reservation.random; the token that owns the id as a name; its client's ack
+ * settings, and its local timeout (HELLO's timeoutMs).
+ */
 interface Registration {
   random: boolean;
   nameOwner?: string;
   ack?: AckSettings;
+  clientTimeoutMs?: number;
   /** Take it only if no other node holds it (see REGISTER). */
   unlessHeldElsewhere?: boolean;
 }
@@ -36,8 +49,8 @@ interface Registration {
 export class TunnelDirectory {
   /**
    * Tunnels this node registered: id → hash of its resume token, the owner of the id as a reserved name, its client's
-   * ack settings (JSON, '' for none), whether the relay handed it out, and whether its connection is attached yet (see
-   * resumeStore()).
+   * ack settings (JSON, '' for none), whether the relay handed it out, its client's timeout, and whether its connection
+   * is attached yet (see resumeStore()).
    */
   private readonly held = new Map<string, Held>();
 
@@ -53,16 +66,25 @@ export class TunnelDirectory {
     return this.times.resumeTtlMs + this.times.locationTtlMs;
   }
 
-  private args(id: string, { hash, ack, random }: Pick<Held, 'hash' | 'ack' | 'random'>): [string[], (string | number)[]] {
+  private args(id: string, { hash, ack, random, timeout }: Pick<Held, 'hash' | 'ack' | 'random' | 'timeout'>): [string[], (string | number)[]] {
     return [
-      [redisKeys.location(id), redisKeys.reservation(id), redisKeys.resume(hash), redisKeys.ack(id), redisKeys.random(id)],
-      [this.nodeUrl, this.times.locationTtlMs, this.keepMs, hash, id, ack, random ? '1' : ''],
+      [redisKeys.location(id), redisKeys.reservation(id), redisKeys.resume(hash), redisKeys.ack(id), redisKeys.random(id), redisKeys.clientTimeout(id)],
+      [this.nodeUrl, this.times.locationTtlMs, this.keepMs, hash, id, ack, random ? '1' : '', timeout],
     ];
   }
 
   /** The node holding this tunnel's client, if any node does. Rejects while Redis is down. */
   async locate(id: string): Promise<string | undefined> {
     return (await this.redis.command.get(redisKeys.location(id))) ?? undefined;
+  }
+
+  /** The node holding this tunnel's client and that client's timeout, if any node holds it. Rejects while Redis is down. */
+  async holder(id: string): Promise<Holder | undefined> {
+    const [node, timeout] = await this.redis.command.mget(redisKeys.location(id), redisKeys.clientTimeout(id));
+    if (!node) return undefined;
+    // Written only by REGISTER from a validated HELLO; a key edited by hand counts as not known.
+    const ms = timeout ? Number(timeout) : NaN;
+    return { node, clientTimeoutMs: Number.isFinite(ms) && ms >= 0 ? ms : undefined };
   }
 
   /** Connected somewhere, reserved for a resume token, or a reserved name: its senders get 202/503, not 404. */
@@ -109,8 +131,9 @@ export class TunnelDirectory {
    * node that held it before lets go on its next refresh. With `unlessHeldElsewhere`, false (and nothing changed)
    * when another node holds it: decided in Redis, so of two nodes claiming it at once only one gets it.
    */
-  async register(id: string, resumeToken: string, { random, nameOwner = '', ack, unlessHeldElsewhere = false }: Registration): Promise<boolean> {
-    const held = { hash: resumeTokenHash(resumeToken), owner: nameOwner, ack: ack ? JSON.stringify(ack) : '', random, attached: false };
+  async register(id: string, resumeToken: string, { random, nameOwner = '', ack, clientTimeoutMs, unlessHeldElsewhere = false }: Registration): Promise<boolean> {
+    const timeout = clientTimeoutMs === undefined ? '' : String(clientTimeoutMs);
+    const held = { hash: resumeTokenHash(resumeToken), owner: nameOwner, ack: ack ? JSON.stringify(ack) : '', random, timeout, attached: false };
     const [keys, args] = this.args(id, held);
     if ((await this.redis.run(REGISTER, keys, [...args, unlessHeldElsewhere ? '0' : '1'])) === 0) return false;
     this.held.set(id, held);

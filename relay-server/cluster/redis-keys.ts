@@ -19,6 +19,12 @@ export const redisKeys = {
    * as the reservation. Absent for a name, and for ids registered by nodes older than this key, which count as named.
    */
   random: (id: string) => `${PREFIX}random:${id}`,
+  /**
+   * id → its client's local timeout in ms (`listen --timeout`, as sent in its HELLO; '0' waits forever). Written and
+   * refreshed with the location, so a node passing a request on knows when the holder's answer is overdue. Absent for
+   * tunnels held by nodes older than this key: requests passed to those wait as long as the holder does.
+   */
+  clientTimeout: (id: string) => `${PREFIX}timeout:${id}`,
   /** Reserved name → SHA-256 (hex) of the token that owns it; no expiry, as on a single relay. */
   name: (name: string) => `${PREFIX}name:${name}`,
   /** Stream of requests waiting for a client that is away (or in acknowledge mode). */

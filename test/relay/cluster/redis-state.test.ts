@@ -69,16 +69,19 @@ describe.skipIf(!REDIS && !inCi)('cluster state in Redis', () => {
     expect(await nodeA.locate('moving')).toBe('http://node-b:1');
   });
 
-  it('writes a node\'s tunnels and names back after Redis lost them', async () => {
+  it('writes a node\'s tunnels, names and client timeouts back after Redis lost them', async () => {
     const server = await startRedis();
     const redis = await connection(server.url);
     const node = new TunnelDirectory(redis, 'http://node-a:1', times, () => {});
     await node.reserveName('named', 'owner-digest');
-    await node.register('named', 'token-n', { random: false, nameOwner: 'owner-digest' });
+    await node.register('named', 'token-n', { random: false, nameOwner: 'owner-digest', clientTimeoutMs: 5_000 });
+    // Another node passing a request on learns when the holder's answer is due.
+    expect(await node.holder('named')).toEqual({ node: 'http://node-a:1', clientTimeoutMs: 5_000 });
     await redis.command.flushall();
     expect(await node.known('named')).toBe(false);
     expect(await node.refresh(() => true)).toEqual([]);
     expect(await node.locate('named')).toBe('http://node-a:1');
+    expect(await node.holder('named')).toEqual({ node: 'http://node-a:1', clientTimeoutMs: 5_000 });
     expect(await node.findResume('token-n')).toBe('named');
     expect(await node.nameOwner('named')).toBe('owner-digest');
     // Another token cannot take the name back in between: the first binding wins.
