@@ -23,7 +23,12 @@ export class DeadlineList {
   private tail: Deadline | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly durationMs: number) {}
+  constructor(readonly durationMs: number) {}
+
+  /** Nothing waits in it (its timer, if still armed, finds nothing when it fires and stops). */
+  get isEmpty(): boolean {
+    return this.head === undefined;
+  }
 
   /** Starts the clock for `entry`: it expires durationMs from `now` unless removed first. */
   add(entry: Deadline, now = performance.now()): void {

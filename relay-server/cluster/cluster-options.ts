@@ -13,7 +13,10 @@ export interface ClusterOptions {
   locationTtlMs?: number;
   /** How often a node refreshes its claims (and re-registers them after Redis lost them). */
   refreshMs?: number;
-  /** How long a hop waits for the holding node to take the request (connect, then its 100 Continue); `--hop-timeout`. */
+  /**
+   * How long a hop waits for the holding node to take the request (connect, then its 100 Continue); `--hop-timeout`.
+   * Also how late past the tunnel's own answer deadline the holder's answer may come (see HopAnswerClocks).
+   */
   hopTimeoutMs?: number;
 }
 

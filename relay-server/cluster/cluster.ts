@@ -13,7 +13,8 @@ import type { Claim, TunnelRegistry } from '../tunnel-registry.js';
 import { clusterClaim } from './cluster-claim.js';
 import { DEFAULT_HOP_TIMEOUT_MS, DEFAULT_LOCATION_TTL_MS, DEFAULT_REFRESH_MS, type ClusterOptions } from './cluster-options.js';
 import { ClusterQueueing } from './cluster-queueing.js';
-import { TunnelDirectory } from './directory.js';
+import { TunnelDirectory, type Holder } from './directory.js';
+import { HopAnswerClocks } from './hop-answer-clocks.js';
 import { HOLDER_SILENT_HINT, hopToNode, inboundHop, type Hop } from './node-hop.js';
 import { redisKeys } from './redis-keys.js';
 import { RedisConnection } from './redis-connection.js';
@@ -69,18 +70,21 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
   // Kept-alive sockets to the other nodes: a hop costs no TCP handshake.
   const agent = new http.Agent({ keepAlive: true });
   const hops = { ok: 0, failed: 0, unreachable: 0 };
+  const hopTimeoutMs = options.hopTimeoutMs ?? DEFAULT_HOP_TIMEOUT_MS;
+  // The margin past the tunnel's own deadline is --hop-timeout: the same measure of how slow a live node may be.
+  const answerClocks = new HopAnswerClocks(hopTimeoutMs);
   let registry: TunnelRegistry | undefined;
   let timer: NodeJS.Timeout | undefined;
   let refreshing = false;
-  const locations = new Map<string, { node: string; until: number }>();
+  const locations = new Map<string, Holder & { until: number }>();
 
-  async function locate(id: string): Promise<string | undefined> {
+  async function locate(id: string): Promise<Holder | undefined> {
     const cached = locations.get(id);
-    if (cached && cached.until > Date.now()) return cached.node;
-    const node = await directory.locate(id);
-    if (node && node !== options.nodeUrl) locations.set(id, { node, until: Date.now() + LOCATION_CACHE_MS });
+    if (cached && cached.until > Date.now()) return cached;
+    const holder = await directory.holder(id);
+    if (holder && holder.node !== options.nodeUrl) locations.set(id, { ...holder, until: Date.now() + LOCATION_CACHE_MS });
     else locations.delete(id);
-    return node;
+    return holder;
   }
 
   const localRegistry = () => {
@@ -175,12 +179,14 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
       // it (kicked through pub/sub), so nothing is cut when this node's drain timer ends.
       if (hopped || (queueing && deps.isDraining())) return void away(req, res, head, traffic);
       locate(head.tunnelId).then(
-        (holder) => {
-          if (!holder || holder === options.nodeUrl) return away(req, res, head, traffic);
+        (located) => {
+          if (!located || located.node === options.nodeUrl) return away(req, res, head, traffic);
+          const holder = located.node;
           hopToNode(holder, { req, res, tunnelId: head.tunnelId, headers: head.headers, url: head.url }, {
             secret: options.secret,
             agent,
-            timeoutMs: options.hopTimeoutMs ?? DEFAULT_HOP_TIMEOUT_MS,
+            timeoutMs: hopTimeoutMs,
+            answerClock: answerClocks.for(located.clientTimeoutMs),
             onUnreachable(why, answered) {
               // The holder is gone (killed, frozen, its host lost): drop its claim, so the next requests for the tunnel
               // are queued at once instead of each waiting on it (a live node writes its claim again on its next
@@ -190,6 +196,11 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
               log(`node ${holder} ${why} when passed a request for tunnel ${head.tunnelId}; the tunnel is treated as away until that node claims it again`);
               directory.unclaim(head.tunnelId, holder).catch(() => {});
               if (!answered) void away(req, res, head, traffic, `the relay node holding tunnel ${head.tunnelId} ${why}`);
+            },
+            onAnswerOverdue(seconds) {
+              // Not queued: the holder has the body, and may still deliver it when it wakes. Its claim stays: if it is
+              // frozen, the next hop to it finds out within --hop-timeout and lets go of it then.
+              log(`node ${holder} took a request for tunnel ${head.tunnelId} and passed no answer back within ${seconds} s (the tunnel's --timeout, the relay's grace and --hop-timeout); answered 504 local_timeout`);
             },
             done(outcome) {
               hops[outcome.ok ? 'ok' : 'failed']++;
@@ -236,13 +247,17 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
         // say Redis is down. ioredis keeps reconnecting; the first connection registers the node as above.
         log(`Redis at ${shownRedisUrl(options.redisUrl)} is not reachable (${(error as Error).message}): serving degraded until it is; retrying`);
       }
-      timer = setInterval(() => void refresh(), options.refreshMs ?? DEFAULT_REFRESH_MS);
+      timer = setInterval(() => {
+        answerClocks.prune();
+        void refresh();
+      }, options.refreshMs ?? DEFAULT_REFRESH_MS);
       timer.unref();
       // The queue's timers are started by relay.ts (queueing is this node's queue): starting them here too ran every
       // expiry pass twice and left the first timers running after close().
     },
     async close() {
       clearInterval(timer);
+      answerClocks.clear();
       queueing?.close();
       agent.destroy();
       // Let the releases of the tunnels that just closed reach Redis; Redis down or slow does not hold the stop.

@@ -6,6 +6,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { HeaderPairs } from '../../src/protocol.js';
 import { stripHopByHop, toFlat, toPairs } from '../../src/http-headers.js';
+import type { Deadline, DeadlineList } from '../deadline-list.js';
 import { sendError } from '../error-page.js';
 import { HOP_EXPECT_HEADER, HOP_HEADER, HOP_URL_HEADER } from './cluster-options.js';
 
@@ -52,6 +53,14 @@ export interface HopOptions {
    * head, which a frozen holder may still serve when it wakes: the hop answered 502 itself, so it is not queued twice.
    */
   onUnreachable(why: string, answered: boolean): void;
+  /**
+   * How long the holder has to answer once it took the request (said "go on"), as HopAnswerClocks works it out from
+   * the tunnel's timeout. Undefined: the hop waits as long as the holder does (its client waits forever, or the
+   * holder did not say how long).
+   */
+  answerClock?: DeadlineList;
+  /** The holder took the request and no answer head came by answerClock's deadline: the hop answered 504 itself. */
+  onAnswerOverdue(seconds: number): void;
   done(outcome: { bytesIn: number; bytesOut: number; ok: boolean }): void;
 }
 
@@ -61,10 +70,15 @@ export interface HopOptions {
  */
 export const HOLDER_SILENT_HINT = 'A relay node could not take the request; retry after Retry-After seconds, or shortly.';
 
+/** For a sender whose request a holder took and then stopped responding: the app may never have seen it, or may have. */
+const HOLDER_OVERDUE_HINT = 'A relay node took the request and stopped responding before an answer came back; retry.';
+
 /**
  * Streams the request to `nodeUrl` and its answer back, with backpressure both ways (pipe). The body goes only once
  * the holder said "go on", so a holder that never does (frozen, its host gone) cannot have it, and the request can be
  * queued instead: hence `Expect: 100-continue` on every hop, which a holder answers as soon as it reads the head.
+ * From then on the holder owes an answer head by the tunnel's own deadline plus a margin (answerClock), as a single
+ * relay owes its sender one.
  */
 export function hopToNode(nodeUrl: string, request: HopRequest, options: HopOptions): void {
   const { req, res } = request;
@@ -88,8 +102,11 @@ export function hopToNode(nodeUrl: string, request: HopRequest, options: HopOpti
     if (settled) return;
     settled = true;
     clearTimeout(deadline);
+    options.answerClock?.remove(answerDeadline);
     options.done({ bytesIn, bytesOut, ok });
   };
+  /** This hop's link in answerClock (see DeadlineList): from the holder's "go on" until its answer's head. */
+  const answerDeadline: Deadline = { dueAt: 0, prevDue: undefined, nextDue: undefined, queued: false, expire: () => answerOverdue() };
 
   // `path` is the raw request target, never parsed against a base: `//host/x` stays a path on the holder.
   const open = (agent: http.Agent | false) => {
@@ -135,12 +152,18 @@ export function hopToNode(nodeUrl: string, request: HopRequest, options: HopOpti
   function onContinue(): void {
     if (settled) return;
     clearTimeout(deadline);
+    // The holder took the request: its tunnel's clock started there a moment ago, and this one starts now.
+    options.answerClock?.add(answerDeadline);
     bodyStarted = true;
     req.on('data', (chunk: Buffer) => (bytesIn += chunk.length));
     req.pipe(out);
   }
   function onResponse(answer: IncomingMessage): void {
     clearTimeout(deadline);
+    // The head arrived: the answer deadline no longer applies, as on a single relay, whose clock stops at the client's
+    // answer head. A body the holder stops sending midway (frozen mid-answer) holds the sender until the sender gives
+    // up, as a single relay's stalled client does: the status is out, and no error page can replace it any more.
+    options.answerClock?.remove(answerDeadline);
     // Answered without "go on" (the holder refused the head): the body was never sent, so this connection cannot be
     // used again; it goes once the answer is through.
     if (!bodyStarted) answer.once('end', () => out.destroy());
@@ -161,6 +184,20 @@ export function hopToNode(nodeUrl: string, request: HopRequest, options: HopOpti
     // The holder died mid-answer: the sender sees a cut response, the same as from a single relay.
     answer.on('error', () => res.destroy());
     answer.on('aborted', () => res.destroy());
+  }
+  /**
+   * The holder took the request and sent no answer head by the tunnel's deadline plus the margin: a live holder would
+   * have answered 504 itself by now, so it stopped responding (frozen, its host hung). The sender gets the 504 a single
+   * relay gives for a request its client did not answer, and the hop's connection goes, not back to the agent.
+   */
+  function answerOverdue(): void {
+    if (settled) return;
+    const seconds = options.answerClock!.durationMs / 1000;
+    const message = `no answer came back within ${seconds} s: the relay node holding tunnel ${request.tunnelId} took the request and stopped responding`;
+    sendError(req, res, { code: 'local_timeout', message, hint: HOLDER_OVERDUE_HINT }, true);
+    options.onAnswerOverdue(seconds);
+    settle(false);
+    out.destroy();
   }
   const fail = (why: string) => {
     sendError(req, res, { code: 'tunnel_disconnected', message: `the relay node holding tunnel ${request.tunnelId} ${why}; retry` }, true);

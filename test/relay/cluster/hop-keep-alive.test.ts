@@ -55,6 +55,7 @@ describe('hopToNode', () => {
           gone.push(why);
           res.writeHead(599).end();
         },
+        onAnswerOverdue: () => {},
         done: () => {},
       });
     });
