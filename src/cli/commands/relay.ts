@@ -47,7 +47,7 @@ export function relayCommand(): Command {
     .addOption(env('--redis <url>', 'redis://host:6379 shared by every node: where tunnels are, names, resume tokens, the queue', 'HOOKTUNNEL_REDIS'))
     .addOption(env('--node-url <url>', 'this node\'s address as the other nodes reach it, e.g. http://10.0.0.5:8080', 'HOOKTUNNEL_NODE_URL'))
     .addOption(env('--cluster-secret <secret>', 'shared by every node, authenticates node-to-node requests (required with --redis)', 'HOOKTUNNEL_CLUSTER_SECRET'))
-    .addOption(env('--hop-timeout <duration>', 'how long a node waits for the node holding a tunnel to take a request it passes on (connect, then "go on"); after it the request is queued for the tunnel (default 3s)', 'HOOKTUNNEL_HOP_TIMEOUT'))
+    .addOption(env('--hop-timeout <duration>', 'how long a node waits for the node holding a tunnel to take a request it passes on (connect, then "go on"); after it the request is queued for the tunnel. Once taken, the holder\'s answer may be this much later than the tunnel\'s own deadline (listen --timeout + 2s) before the node answers 504 itself (default 3s)', 'HOOKTUNNEL_HOP_TIMEOUT'))
     .optionsGroup('Timeouts:')
     .addOption(env('--handshake-timeout <duration>', 'time for a client to say hello', 'HOOKTUNNEL_HANDSHAKE_TIMEOUT', '5s'))
     .addOption(env('--heartbeat-interval <duration>', 'ping clients this often', 'HOOKTUNNEL_HEARTBEAT_INTERVAL', '10s'))
