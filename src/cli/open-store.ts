@@ -66,11 +66,16 @@ export function unknownId(id: number, path: string): UserError {
  * gets unknownId's message. Undefined when none is missing.
  */
 export function unknownIds(ids: number[], found: readonly unknown[], path: string, undone: string): UserError | undefined {
-  const missing = [...new Set(ids.filter((_, index) => found[index] === undefined))];
+  const missing = missingIds(ids, found);
   if (missing.length === 0) return undefined;
   if (ids.length === 1) return unknownId(missing[0], path);
   const named = missing.map((id) => `#${id}`).join(', ');
   return new UserError(`no ${missing.length === 1 ? 'exchange' : 'exchanges'} ${named} in ${path}; ${undone}`, {
     hint: `run \`hooktunnel ls\` to see the recorded ids, or leave ${named} out`,
   });
+}
+
+/** The ids of `ids` with nothing in `found` at their index, each once, in the order given. */
+export function missingIds(ids: number[], found: readonly unknown[]): number[] {
+  return [...new Set(ids.filter((_, index) => found[index] === undefined))];
 }

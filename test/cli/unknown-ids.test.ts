@@ -44,10 +44,44 @@ describe('an unknown exchange id', () => {
   });
 });
 
+describe('an unknown exchange id with --json', () => {
+  it.each([
+    { argv: ['replay', '999'], undone: 'nothing replayed', errors: [{ replayOf: 999, id: null }] },
+    { argv: ['replay', '1', '998', '999', '998'], undone: 'nothing replayed', errors: [{ replayOf: 998, id: null }, { replayOf: 999, id: null }] },
+    { argv: ['retry', '999'], undone: 'nothing retried', errors: [{ id: 999 }] },
+    { argv: ['retry', '1', '998', '999'], undone: 'nothing retried', errors: [{ id: 998 }, { id: 999 }] },
+  ].map((c) => ({ ...c, command: c.argv.join(' ') })))('$command --json: exit 1, one JSON error per missing id on stderr, nothing done', async ({ argv, undone, errors }) => {
+    const { db, env, app } = await oneRecorded();
+    const result = await runCli([...argv, '--db', db, '--json'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    const missing = (fields: { replayOf?: number; id: number | null }) => fields.replayOf ?? fields.id;
+    expect(result.stderr.trimEnd().split('\n').map((line) => JSON.parse(line))).toEqual(
+      errors.map((fields) => ({ error: { code: 'not_found', message: `no exchange #${missing(fields)} in ${db}; ${undone}`, ...fields } })),
+    );
+    expect(app.received).toEqual([]);
+  });
+});
+
 describe('an exchange deleted while the command runs', () => {
-  it.each([{ json: false }, { json: true }])(
-    'retry (json: $json) says it is gone, not that someone is delivering it, retries the ids after it, and exits 1 as for any unknown id',
-    async ({ json }) => {
+  // What each command says on stderr for the deleted one, in words and with --json.
+  const gone = {
+    retry: (id: number) => `error: no exchange #${id} (it was deleted meanwhile, by a prune?); not retried\nhint: run \`hooktunnel ls\` to see the recorded ids\n`,
+    replay: (id: number) => `error: #${id} was deleted before it could be replayed\n`,
+  };
+  const goneJson = {
+    retry: (id: number) => ({ error: { code: 'not_found', message: `no exchange #${id} (it was deleted meanwhile, by a prune?); not retried`, id } }),
+    replay: (id: number) => ({ error: { code: 'not_found', message: `#${id} was deleted before it could be replayed`, replayOf: id, id: null } }),
+  };
+
+  it.each([
+    { command: 'retry' as const, json: false },
+    { command: 'retry' as const, json: true },
+    { command: 'replay' as const, json: false },
+    { command: 'replay' as const, json: true },
+  ])(
+    '$command (json: $json) says it is gone, not that someone is delivering it, sends the ids after it, and exits 1 as for any unknown id',
+    async ({ command, json }) => {
       const h = tempHome();
       onCleanup(h.cleanup);
       const held: ServerResponse[] = [];
@@ -55,7 +89,7 @@ describe('an exchange deleted while the command runs', () => {
       onCleanup(() => app.close());
       const paths = ['/first', '/second', '/third'];
       const [first, second, third] = record(h.db, paths.map((path) => ({ target: app.url, path })));
-      const running = runCli(['retry', String(first), String(second), String(third), '--db', h.db, ...(json ? ['--json'] : [])], { env: h.env });
+      const running = runCli([command, String(first), String(second), String(third), '--db', h.db, ...(json ? ['--json'] : [])], { env: h.env });
       // All were looked up before #first went out; #second goes (a prune in another terminal) while the app holds it.
       await waitFor(() => held.length === 1, '#first at the app');
       const store = Store.open(h.db);
@@ -64,13 +98,14 @@ describe('an exchange deleted while the command runs', () => {
       held[0].end('ok');
       const result = await running;
       expect(result.code).toBe(1);
-      expect(result.stderr).toBe(
-        `error: no exchange #${second} (it was deleted meanwhile, by a prune?); not retried\nhint: run \`hooktunnel ls\` to see the recorded ids\n`,
-      );
+      if (json) expect(result.stderr.trimEnd().split('\n').map((line) => JSON.parse(line))).toEqual([goneJson[command](second)]);
+      // A bulk replay in words adds its progress lines and summary around the error.
+      else expect(result.stderr).toContain(gone[command](second));
       expect(app.received.map((r) => r.url)).toEqual(['/first', '/third']);
       const lines = result.stdout.trimEnd().split('\n');
       expect(lines).toHaveLength(2);
-      if (json) expect(lines.map((line) => JSON.parse(line).id)).toEqual([first, third]);
+      const sentFor = (exchange: { id: number; replayOf: number | null }) => (command === 'replay' ? exchange.replayOf : exchange.id);
+      if (json) expect(lines.map((line) => sentFor(JSON.parse(line)))).toEqual([first, third]);
     },
   );
 });

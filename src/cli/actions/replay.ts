@@ -9,7 +9,8 @@ import { dropsHeader, headerValueProblem, isHttpToken } from '../../http-headers
 import { INCOMPLETE_WHY, replayExchange, replayProblem, replayTarget, type ReplayCheck, type ReplayOptions } from '../../replay.js';
 import type { Store } from '../../store/store.js';
 import { EditAborted, editBody } from '../../edit-body.js';
-import { openExistingStore, parseId, unknownIds } from '../open-store.js';
+import { openExistingStore, parseId } from '../open-store.js';
+import { lookUpAll, writeNotFoundJson, type IdFields } from '../not-found.js';
 import { parsePathPrefix } from '../filter-options.js';
 import { missingSecretHint, type SecretFlags } from '../secret-options.js';
 import { loadSecretsHere } from '../project-secrets.js';
@@ -108,7 +109,9 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
       process.stderr.write('no exchanges match; nothing replayed\n');
       return;
     }
-    checkReplayable(store, selected, { to, allowRedacted: flags.allowRedacted, newBody: bodyFlag !== undefined });
+    const originals = lookUpAll(store, selected, { undone: 'nothing replayed', json: flags.json ?? false, idFields: replayedId });
+    if (!originals) return;
+    checkReplayable(originals, { to, allowRedacted: flags.allowRedacted, newBody: bodyFlag !== undefined });
     const options: ReplayOptions = {
       to,
       timeoutMs,
@@ -127,7 +130,9 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
       const result = await replayExchange(store, id, { ...options, body });
       // Checked above; gone only if deleted meanwhile (prune). Counted as not delivered so the rest still go.
       if (!result) {
-        process.stderr.write(`${chalk.red('error:')} #${id} was deleted before it could be replayed\n`);
+        const message = `#${id} was deleted before it could be replayed`;
+        if (flags.json) writeNotFoundJson(message, replayedId(id));
+        else process.stderr.write(`${chalk.red('error:')} ${message}\n`);
         gone++;
         continue;
       }
@@ -167,19 +172,18 @@ function checkEditor(env: NodeJS.ProcessEnv = process.env): void {
   throw usageError('--edit needs an editor: $EDITOR and $VISUAL are not set, and this is not a terminal for vi', 'set EDITOR (e.g. EDITOR=nano, or EDITOR="code --wait"), or send a prepared body with --body-file');
 }
 
+/** A replay's JSON error names the exchange replayed and the new one; an id with no exchange made none. */
+const replayedId: IdFields = (id) => ({ replayOf: id, id: null });
+
 const idList = (ids: number[]) => ids.map((id) => `#${id}`).join(', ');
 
 /**
- * The exchanges to replay, every one checked before any is sent: a missing id, or one that cannot be replayed
- * (cut off mid-body, stored redacted, answered by hooktunnel itself), refuses the whole command and names them all.
+ * The exchanges to replay (summaries only: a bulk replay of thousands of large bodies must not hold them all in
+ * memory), every one checked before any is sent: one that cannot be replayed (cut off mid-body, stored redacted,
+ * answered by hooktunnel itself) refuses the whole command, and the refusal names them all.
  */
-function checkReplayable(store: Store, ids: number[], options: ReplayCheck): void {
-  // Summaries only: a bulk replay of thousands of large bodies must not hold them all in memory.
-  const found = ids.map((id) => store.summary(id));
-  const missing = unknownIds(ids, found, store.path, 'nothing replayed');
-  if (missing) throw missing;
-  const originals = found as ExchangeSummary[];
-  if (ids.length === 1) {
+function checkReplayable(originals: ExchangeSummary[], options: ReplayCheck): void {
+  if (originals.length === 1) {
     replayTarget(originals[0], options);
     return;
   }

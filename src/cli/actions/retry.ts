@@ -6,7 +6,8 @@ import { parseDuration } from '../../duration.js';
 import { usageError } from '../../errors.js';
 import { exchangeToJson, type ExchangeSummary } from '../../exchange.js';
 import { logLine } from '../../output/exchange-text.js';
-import { openExistingStore, parseId, unknownIds } from '../open-store.js';
+import { openExistingStore, parseId } from '../open-store.js';
+import { lookUpAll, writeNotFoundJson, type IdFields } from '../not-found.js';
 import type { SecretFlags } from '../secret-options.js';
 import { loadSecretsHere } from '../project-secrets.js';
 import { reportUnwritten } from '../unwritten.js';
@@ -37,17 +38,18 @@ function refuseSucceeded(exchanges: ExchangeSummary[], ids: number[]): void {
   throw usageError(`${what}; nothing sent`, `to send it anyway: \`hooktunnel retry ${ids.join(' ')} --force\`${one}`);
 }
 
+/** A retry makes no new exchange: its JSON error names the exchange it was for, as its JSON line does. */
+const retriedId: IdFields = (id) => ({ id });
+
 export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   const selected = ids.map(parseId);
   const secrets = await loadSecretsHere(flags);
   const store = await openExistingStore(flags.db);
   try {
-    const summaries = selected.map((id) => store.summary(id));
     // Every id is checked before any is sent.
-    const missing = unknownIds(selected, summaries, store.path, 'nothing retried');
-    if (missing) throw missing;
-    const originals = summaries as ExchangeSummary[];
+    const originals = lookUpAll(store, selected, { undone: 'nothing retried', json: flags.json ?? false, idFields: retriedId });
+    if (!originals) return;
     for (const original of originals) retryTarget(original);
     if (!flags.force) refuseSucceeded(originals, selected);
     const onStoreError = (error: Error) => process.stderr.write(`warning: the attempt was not fully recorded: ${error.message}\n`);
@@ -60,7 +62,8 @@ export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
       } catch (error) {
         // Deleted since the check (a prune elsewhere): one id lost must not cost the others their attempt, as in `replay`.
         if (!(error instanceof ExchangeGone)) throw error;
-        process.stderr.write(`${chalk.red('error:')} ${sanitize(error.message)}\n`);
+        if (flags.json) writeNotFoundJson(error.message, retriedId(original.id));
+        else process.stderr.write(`${chalk.red('error:')} ${sanitize(error.message)}\n`);
         lastGone = error;
         continue;
       }
@@ -68,8 +71,8 @@ export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
       process.stdout.write(flags.json ? `${jsonText(exchangeToJson(exchange))}\n` : `${logLine(exchange)}\n`);
       if (exchange.state === 'failed' || (exchange.status ?? 0) >= 500) failed = true;
     }
-    // The hint once, after every gone id was named, rather than once per id.
-    if (lastGone?.hint) process.stderr.write(`${chalk.dim('hint:')} ${lastGone.hint}\n`);
+    // The hint once, after every gone id was named, rather than once per id; not beside --json error objects, which are read by scripts.
+    if (lastGone?.hint && !flags.json) process.stderr.write(`${chalk.dim('hint:')} ${lastGone.hint}\n`);
     if (failed || lastGone) process.exitCode = 1;
     reportUnwritten(store, originals.length === 1 ? 'the attempt' : 'the attempts');
   } finally {

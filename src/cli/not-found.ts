@@ -1,0 +1,41 @@
+// An id with no exchange behind it, in `replay` and `retry`: never recorded (refuses the whole command) or deleted
+// between the check and its turn (a prune elsewhere; the others still go). Both exit 1 (README, Exit codes). With
+// --json it is reported as the command's other failures are, one {"error": …} object per id on stderr, so a script
+// reading JSON sees every id it gave accounted for while stdout stays one exchange per line.
+
+import type { ExchangeSummary } from '../exchange.js';
+import { jsonText } from '../output/json-text.js';
+import type { Store } from '../store/store.js';
+import { missingIds, unknownIds } from './open-store.js';
+
+/** The error code of an id that has no exchange, beside the delivery codes (local_unreachable, local_timeout…). */
+export const NOT_FOUND = 'not_found';
+
+/** How a command names the id in its JSON errors: replay `{ replayOf: id, id: null }` (no new exchange), retry `{ id }`. */
+export type IdFields = (id: number) => Record<string, number | null>;
+
+export function writeNotFoundJson(message: string, fields: Record<string, number | null>): void {
+  process.stderr.write(`${jsonText({ error: { code: NOT_FOUND, message, ...fields } })}\n`);
+}
+
+export interface LookUp {
+  /** What was not done, for the message: "nothing replayed". */
+  undone: string;
+  json: boolean;
+  idFields: IdFields;
+}
+
+/**
+ * The summaries of the ids a command acts on, every one looked up before it acts on any. When some are not recorded
+ * nothing may be done: in words that is a thrown UserError (exit 1); with --json each missing id is written as a JSON
+ * error, the exit code is set to 1, and the result is undefined, for the caller to return.
+ */
+export function lookUpAll(store: Store, ids: number[], how: LookUp): ExchangeSummary[] | undefined {
+  const found = ids.map((id) => store.summary(id));
+  const refusal = unknownIds(ids, found, store.path, how.undone);
+  if (!refusal) return found as ExchangeSummary[];
+  if (!how.json) throw refusal;
+  for (const id of missingIds(ids, found)) writeNotFoundJson(`no exchange #${id} in ${store.path}; ${how.undone}`, how.idFields(id));
+  process.exitCode = refusal.exitCode;
+  return undefined;
+}
