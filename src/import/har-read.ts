@@ -1,7 +1,7 @@
 // Reads a HAR 1.2 archive (browser devtools, ngrok, `hooktunnel export --har`) into exchanges to record, checking
 // every entry first so a bad file imports nothing. Pure: no store. Spec: http://www.softwareishard.com/blog/har-12-spec/
 
-import { UserError } from '../errors.js';
+import { usageError, type UserError } from '../errors.js';
 import type { HeaderPairs } from '../exchange.js';
 import { targetUrl } from '../export/request-parts.js';
 import { answeredHere } from '../routes/answered-here.js';
@@ -40,23 +40,27 @@ export interface HarReadResult {
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Parses and checks the whole file; throws a UserError naming the file and the entry at the first problem. */
+/**
+ * Parses and checks the whole file; at the first problem throws a usage error (exit 2: the file given is not one
+ * import takes, and nothing was imported) naming the file and the entry.
+ */
 export function readHar(text: string, file: string): HarReadResult {
   let root: unknown;
   try {
     root = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new UserError(`${file} is not JSON: ${(error as Error).message}`, { hint: 'export a HAR from the browser devtools (Network → Export HAR) or `hooktunnel export --har`' });
+    throw usageError(`${file} is not JSON: ${(error as Error).message}`, 'export a HAR from the browser devtools (Network → Export HAR) or `hooktunnel export --har`');
   }
   const entries = isObject(root) && isObject(root.log) ? root.log.entries : undefined;
   if (!Array.isArray(entries)) {
-    throw new UserError(`${file} is not a HAR archive: it has no log.entries array`, {
-      hint: 'import reads HAR 1.2 (browser devtools, ngrok, `hooktunnel export --har`); an `export --json` file cannot be imported',
-    });
+    throw usageError(
+      `${file} is not a HAR archive: it has no log.entries array`,
+      'import reads HAR 1.2 (browser devtools, ngrok, `hooktunnel export --har`); an `export --json` file cannot be imported',
+    );
   }
   const result: HarReadResult = { exchanges: [], bodiesMissing: [] };
   entries.forEach((entry, index) => {
-    const fail = (what: string) => new UserError(`${file}: entry ${index}: ${what}`, { hint: 'nothing was imported; fix or remove that entry' });
+    const fail = (what: string) => usageError(`${file}: entry ${index}: ${what}`, 'nothing was imported; fix or remove that entry');
     result.exchanges.push(readEntry(entry, fail, () => result.bodiesMissing.push(index)));
   });
   return result;

@@ -58,7 +58,7 @@ describe('hooktunnel import of a hostile archive', () => {
     writeFileSync(file, JSON.stringify({ log: { version: '1.2', entries: [entry] } }));
     const imported = await runCli(['import', file, '--db', home.db], { env: home.env });
     expect(imported.stderr).toContain('entry 0: request.postData.text is not valid base64');
-    expect(imported.code).toBe(1);
+    expect(imported.code).toBe(2);
   });
 
   it('refuses an archive too large for one string in words, not with a crash and a stack trace', async () => {
@@ -71,6 +71,6 @@ describe('hooktunnel import of a hostile archive', () => {
     const imported = await runCli(['import', file, '--db', home.db], { env: home.env });
     expect(imported.stderr).not.toContain('crashed');
     expect(imported.stderr).toContain('is too large to import at once');
-    expect(imported.code).toBe(1);
+    expect(imported.code).toBe(2);
   });
 });

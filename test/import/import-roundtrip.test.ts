@@ -121,7 +121,7 @@ describe('hooktunnel import', () => {
     const bad = join(home.dir, 'bad.har');
     writeFileSync(bad, JSON.stringify({ log: { entries: [har.log.entries[0], { request: { method: 'GET', url: 'nope' } }] } }));
     const refused = await runCli(['import', bad, '--db', home.db], { env: home.env });
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('entry 1: request.url "nope" is not an absolute URL');
     expect(refused.stderr).toContain('nothing was imported');
     // The import and its replay; nothing from the refused file.

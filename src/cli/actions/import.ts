@@ -1,6 +1,6 @@
 // Runs `import`: a HAR archive into the capture store, as exchanges `replay`, `ls`, `diff` and `wait` work with.
 
-import { UserError } from '../../errors.js';
+import { usageError } from '../../errors.js';
 import { readHar } from '../../import/har-read.js';
 import { importExchanges } from '../../import/import-exchanges.js';
 import { jsonText } from '../../output/json-text.js';
@@ -27,9 +27,11 @@ function decodeArchive(bytes: Buffer, file: string): string {
     return bytes.toString('utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ERR_STRING_TOO_LONG') throw error;
-    throw new UserError(`${file} is too large to import at once (${bytes.length.toLocaleString('en-US')} bytes)`, {
-      hint: 'split it into smaller archives, e.g. `hooktunnel export --har` with --since or --path filters',
-    });
+    // Exit 2, as for any archive import cannot take: nothing was imported.
+    throw usageError(
+      `${file} is too large to import at once (${bytes.length.toLocaleString('en-US')} bytes)`,
+      'split it into smaller archives, e.g. `hooktunnel export --har` with --since or --path filters',
+    );
   }
 }
 

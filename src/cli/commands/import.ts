@@ -18,6 +18,9 @@ Each entry becomes an exchange: method, URL (the target is its origin), headers 
 pseudo-headers left out), the body (base64 "encoding" honoured), and the response when the archive has one.
 Provider, event and signature are examined as on arrival (pass --secret to check signatures).
 
+Exit status: 0 when imported; 2 when the file cannot be read, is not a HAR archive, or has an entry import cannot
+take (the error names it, and nothing is imported); 1 when the database could not take the exchanges.
+
 Examples:
   hooktunnel import devtools.har
   hooktunnel export --har - --since 1h | hooktunnel import - --db other.db
