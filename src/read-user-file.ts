@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { usageError } from './errors.js';
 
-function whyUnreadable(error: NodeJS.ErrnoException): string {
+/** Why a file could not be read, in words ("no such file", "permission denied"), for any message about one. */
+export function whyUnreadable(error: NodeJS.ErrnoException): string {
   switch (error.code) {
     case 'ENOENT':
       return 'no such file';

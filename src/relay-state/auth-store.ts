@@ -3,6 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { tokenDigest, type RelayAuthStore, type TokenRecord } from '../../relay-server/auth.js';
 import { UserError } from '../errors.js';
+import { whyUnreadable } from '../read-user-file.js';
 import type { RelayDb } from './relay-db.js';
 
 /** Tokens in a file: one a line; blank lines and lines starting with # are skipped. */
@@ -20,13 +21,28 @@ export function envTokenRecords(tokens: string[]): TokenRecord[] {
   return tokens.map((token, i) => ({ digest: tokenDigest(token), label: `HOOKTUNNEL_RELAY_TOKENS #${i + 1}` }));
 }
 
-/** The tokens of a token file as it is now, labelled `<file> #<n>`; a file that cannot be read is a user error. */
-export function readTokenFile(path: string): TokenRecord[] {
-  try {
-    return parseTokenFile(readFileSync(path, 'utf8')).map((token, i) => ({ digest: tokenDigest(token), label: `${path} #${i + 1}` }));
-  } catch (error) {
-    throw new UserError(`could not read --token-file ${path}: ${(error as Error).message}`, { hint: 'one token per line; create one with `hooktunnel relay token create`', cause: error });
+/** A token file that cannot be read (missing, permission denied, a folder): the relay refuses to start without it. */
+export class TokenFileUnreadable extends UserError {
+  constructor(
+    readonly path: string,
+    /** In words: "no such file", "permission denied". */
+    readonly why: string,
+    cause: unknown,
+  ) {
+    super(`could not read --token-file ${path}: ${why}`, { hint: 'check the path and that the relay\'s user may read it; one token per line', cause });
+    this.name = 'TokenFileUnreadable';
   }
+}
+
+/** The tokens of a token file as it is now, labelled `<file> #<n>`; a file that cannot be read is a TokenFileUnreadable. */
+export function readTokenFile(path: string): TokenRecord[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new TokenFileUnreadable(path, whyUnreadable(error as NodeJS.ErrnoException), error);
+  }
+  return parseTokenFile(text).map((token, i) => ({ digest: tokenDigest(token), label: `${path} #${i + 1}` }));
 }
 
 /** Reads a token file now (a missing one is a user error) and again whenever it changes, so edits apply without a restart. */

@@ -270,6 +270,49 @@ describe('relay token commands', () => {
     ]);
   });
 
+  it('token list and name list show what they can when the token file cannot be read, then name the file and what to do, and exit 1', async () => {
+    const h = home();
+    const tokenFile = join(h.dir, 'tokens');
+    writeFileSync(tokenFile, 'file-secret-1\n');
+    const env = { ...h.env, HOOKTUNNEL_RELAY_TOKENS: 'env-secret-1' };
+    const laptop = (await runCli(['relay', 'token', 'create', '--name', 'laptop'], { env: h.env })).stdout.trim();
+    const relay = await relayCli(['--quiet', '--token-file', tokenFile], env);
+    const app = await startLocalApp();
+    onCleanup(() => app.close());
+    for (const [token, name] of [[laptop, 'laptop-app'], ['file-secret-1', 'ci-app'], ['env-secret-1', 'env-app']]) {
+      await openSession(relay.url, app.port, { token, name });
+    }
+    const hint = 'hint: run this as the user the relay runs as, with its environment (`sudo -u <relay user> -E hooktunnel relay …`), or give the path the relay reads in --token-file\n';
+    const digest = `${createHash('sha256').update('file-secret-1').digest('hex').slice(0, 12)}…`;
+    // A path with no file, by the environment as the relay's unit gives it; a folder, by the flag.
+    for (const [unreadable, why, args, fileEnv] of [
+      [join(h.dir, 'missing'), 'no such file', [], { HOOKTUNNEL_RELAY_TOKEN_FILE: join(h.dir, 'missing') }],
+      [h.dir, 'is a folder, not a file', ['--token-file', h.dir], {}],
+    ] as const) {
+      const error = `error: could not read the token file ${unreadable} (--token-file or HOOKTUNNEL_RELAY_TOKEN_FILE): ${why}`;
+      const tokens = await runCli(['relay', 'token', 'list', ...args], { env: { ...env, ...fileEnv } });
+      expect(tokens.code).toBe(1);
+      expect(tokens.stdout.trimEnd().split('\n').map((line) => line.split(/ {2,}/)[0])).toEqual(['NAME', 'laptop', 'HOOKTUNNEL_RELAY_TOKENS #1']);
+      expect(tokens.stderr).toBe(`${error}; its tokens are not listed above\n${hint}`);
+
+      const names = await runCli(['relay', 'name', 'list', ...args], { env: { ...env, ...fileEnv } });
+      expect(names.code).toBe(1);
+      expect(names.stdout.trimEnd().split('\n').slice(1).map((line) => line.split(/ {2,}/)).map(([name, , owner]) => [name, owner])).toEqual([
+        // Unread, the file may hold this token: it is not called revoked.
+        ['ci-app', `(a token of the unreadable --token-file, or revoked: ${digest})`],
+        ['env-app', 'HOOKTUNNEL_RELAY_TOKENS #1'],
+        ['laptop-app', 'laptop'],
+      ]);
+      expect(names.stderr).toBe(`${error}; a name owned by one of its tokens shows that token's digest, not its label\n${hint}`);
+    }
+    // Revoke takes a stored token away without the file, and does not guess about a name that is not stored.
+    const missing = ['--token-file', join(h.dir, 'missing')];
+    const notStored = await runCli(['relay', 'token', 'revoke', 'ci', ...missing], { env: h.env });
+    expect(notStored.code).toBe(1);
+    expect(notStored.stderr).toContain('; no stored token is named "ci", and whether the file has one could not be checked\n');
+    expect((await runCli(['relay', 'token', 'revoke', 'laptop', ...missing], { env: h.env })).code).toBe(0);
+  });
+
   it('use the XDG data directory by default, shared with `hooktunnel relay`', async () => {
     const h = home();
     const token = (await runCli(['relay', 'token', 'create'], { env: h.env })).stdout.trim();

@@ -8,7 +8,7 @@ import { UserError } from '../../errors.js';
 import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
 import { sanitize } from '../../sanitize.js';
 import { checkRedisUrl } from './relay-cluster.js';
-import { droppedLine, givenLabels, goneOwner, type GivenTokens } from './relay-token.js';
+import { droppedLine, givenLabels, goneOwner, withoutTokenFile, readGivenTokens, type GivenTokens } from './relay-token.js';
 
 const reachable = async <T>(work: Promise<T>, url: string): Promise<T> =>
   work.catch((error: Error) => {
@@ -41,13 +41,15 @@ export async function listNamesInRedis(url: string, dataDir: string | undefined,
     process.stderr.write('No reserved names in this cluster. A name is reserved when a client with a token first asks for it (`listen --name`).\n');
     return;
   }
-  const names = new Map([...tokenNames(dataDir), ...givenLabels(given)]);
+  const read = readGivenTokens(given);
+  const names = new Map([...tokenNames(dataDir), ...givenLabels(read)]);
   const width = Math.max(4, ...rows.map((row) => row.name.length));
   process.stdout.write(`${'NAME'.padEnd(width)}  TOKEN\n`);
   for (const row of rows) {
     // Names come from Redis, which anyone on its network could write: escaped before the terminal.
-    process.stdout.write(`${sanitize(row.name).padEnd(width)}  ${names.get(row.owner) ?? goneOwner(row.owner, given, "another node's stored token")}\n`);
+    process.stdout.write(`${sanitize(row.name).padEnd(width)}  ${names.get(row.owner) ?? goneOwner(row.owner, read, "another node's stored token")}\n`);
   }
+  if (read.unreadable) throw withoutTokenFile(read.unreadable, 'a name owned by one of its tokens shows that token\'s digest, not its label');
 }
 
 export async function releaseNameInRedis(url: string, name: string): Promise<void> {

@@ -147,6 +147,11 @@ describe.skipIf(skipCluster)('three relay nodes on one Redis, behind nginx', () 
     expect(listed.stdout).toMatch(/^owned +HOOKTUNNEL_RELAY_TOKENS #1$/m);
     const unknown = await runCli(['relay', 'name', 'list', '--redis', redis.url]);
     expect(unknown.stdout).toMatch(/^owned +\(another node's stored token, a --token-file token not given here, or revoked: [0-9a-f]{12}…\)$/m);
+    // A token file that cannot be read: the names are still listed, and the command says what it lacks and fails.
+    const unreadable = await runCli(['relay', 'name', 'list', '--redis', redis.url, '--token-file', '/nonexistent/tokens']);
+    expect(unreadable.code).toBe(1);
+    expect(unreadable.stdout).toMatch(/^owned +\(another node's stored token, a token of the unreadable --token-file, or revoked: [0-9a-f]{12}…\)$/m);
+    expect(unreadable.stderr).toMatch(/^error: could not read the token file \/nonexistent\/tokens \(--token-file or HOOKTUNNEL_RELAY_TOKEN_FILE\): no such file; /);
     const released = await runCli(['relay', 'name', 'release', 'owned'], { env: { HOOKTUNNEL_REDIS: redis.url } });
     expect([released.code, released.stdout]).toEqual([0, 'Released "owned" on every node; the next token that asks for it gets it.\n']);
     const again = await runCli(['relay', 'name', 'release', 'owned', '--redis', redis.url]);
