@@ -56,6 +56,32 @@ export interface ListOptions {
   originalsOnly?: boolean;
 }
 
+/** The statement `list` and `listIds` run: the filters of `options`, newest (or oldest) first, `columns` of each row. */
+function listQuery(columns: string, options: ListOptions): { sql: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (clause: string, ...values: unknown[]) => {
+    where.push(clause);
+    params.push(...values);
+  };
+  if (options.beforeId !== undefined) add('id < ?', options.beforeId);
+  if (options.afterId !== undefined) add('id > ?', options.afterId);
+  if (options.since !== undefined) add('received_at >= ?', options.since);
+  if (options.pathPrefix) {
+    // Whole segments, as routes match: /stripe is /stripe, /stripe/… and /stripe?…, never /stripes.
+    const base = options.pathPrefix;
+    if (base.endsWith('/')) add('substr(path, 1, ?) = ?', base.length, base);
+    else add('(path = ? OR substr(path, 1, ?) IN (?, ?))', base, base.length + 1, `${base}/`, `${base}?`);
+  }
+  if (options.provider) add('provider = ?', options.provider);
+  if (options.eventType) add('event_type = ?', options.eventType);
+  if (options.originalsOnly) add('replay_of IS NULL');
+  if (options.failed) add(`(${SHOWN_STATE} IN ('failed', 'interrupted') OR status >= 500 OR verification = 'invalid')`);
+  const sql = `SELECT ${columns} FROM exchanges ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY id ${options.oldestFirst ? 'ASC' : 'DESC'} LIMIT ?`;
+  return { sql, params: [...params, options.limit] };
+}
+
 /** What the webhook analysis found, as stored; see WebhookInfo for the marks derived from history. */
 export interface WebhookAnalysis {
   provider: string | null;
@@ -199,28 +225,18 @@ export class Store {
 
   list(options: ListOptions): ExchangeSummary[] {
     this.writes.commitBatch();
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (clause: string, ...values: unknown[]) => {
-      where.push(clause);
-      params.push(...values);
-    };
-    if (options.beforeId !== undefined) add('id < ?', options.beforeId);
-    if (options.afterId !== undefined) add('id > ?', options.afterId);
-    if (options.since !== undefined) add('received_at >= ?', options.since);
-    if (options.pathPrefix) {
-      // Whole segments, as routes match: /stripe is /stripe, /stripe/… and /stripe?…, never /stripes.
-      const base = options.pathPrefix;
-      if (base.endsWith('/')) add('substr(path, 1, ?) = ?', base.length, base);
-      else add('(path = ? OR substr(path, 1, ?) IN (?, ?))', base, base.length + 1, `${base}/`, `${base}?`);
-    }
-    if (options.provider) add('provider = ?', options.provider);
-    if (options.eventType) add('event_type = ?', options.eventType);
-    if (options.originalsOnly) add('replay_of IS NULL');
-    if (options.failed) add(`(${SHOWN_STATE} IN ('failed', 'interrupted') OR status >= 500 OR verification = 'invalid')`);
-    const sql = `SELECT ${SUMMARY_COLUMNS} FROM exchanges ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY id ${options.oldestFirst ? 'ASC' : 'DESC'} LIMIT ?`;
-    return (this.db.prepare(sql).all(...params, options.limit) as Row[]).map(toSummary);
+    const { sql, params } = listQuery(SUMMARY_COLUMNS, options);
+    return (this.db.prepare(sql).all(...params) as Row[]).map(toSummary);
+  }
+
+  /**
+   * The ids `list` returns for the same options, without their rows: for commands that go on to read each exchange
+   * whole, one at a time (export, a bulk replay), where 50,000 summaries held up front would be hundreds of MB.
+   */
+  listIds(options: ListOptions): number[] {
+    this.writes.commitBatch();
+    const { sql, params } = listQuery('id', options);
+    return this.db.prepare(sql).pluck().all(...params) as number[];
   }
 
   /** Stores what the webhook analysis found and derives the duplicate and out-of-order marks from earlier deliveries. */

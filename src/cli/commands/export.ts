@@ -73,9 +73,9 @@ export function exportCommand(): Command {
       // No database at the default path: nothing recorded yet, so an empty archive (as for an empty database).
       const store = await openStoreIfRecorded(flags.db);
       try {
-        // One more than asked, to tell whether --limit cut the list. Recorded order reads best in a HAR viewer and in a
-        // JSON file.
-        const newest = store ? store.list({ limit: limit + 1, ...filters }).map((e) => e.id) : [];
+        // One more than asked, to tell whether --limit cut the list; ids only, each exchange is read when written.
+        // Recorded order reads best in a HAR viewer and in a JSON file.
+        const newest = store ? store.listIds({ limit: limit + 1, ...filters }) : [];
         const ids = newest.slice(0, limit).reverse();
         const out = openOutput(file);
         // One exchange in memory at a time: bodies can be 25 MiB each.
