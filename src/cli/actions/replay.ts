@@ -84,7 +84,7 @@ function parseSelection(ids: string[], flags: ReplayFlags): Selection {
 /** The ids to replay: the ones given, or every original exchange matching --since/--path, in recorded order. */
 function selectIds(store: Store, selection: Selection): number[] {
   if ('ids' in selection) return selection.ids;
-  return store.list({ limit: 100_000, since: selection.since, pathPrefix: selection.pathPrefix, originalsOnly: true, oldestFirst: true }).map((e) => e.id);
+  return store.listIds({ limit: 100_000, since: selection.since, pathPrefix: selection.pathPrefix, originalsOnly: true, oldestFirst: true });
 }
 
 export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
