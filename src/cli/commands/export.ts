@@ -83,14 +83,25 @@ export function exportCommand(): Command {
         const harHead = `{"log":{"version":${jsonText(version)},"creator":${jsonText(creator)},"entries":[`;
         const [head, tail] = flags.har ? [harHead, ']}}'] : ['[', ']'];
         await out.write(head);
-        for (const [index, id] of ids.entries()) {
-          const exchange = redactExchange(store!.get(id)!, rules);
+        let written = 0;
+        const deleted: number[] = [];
+        for (const id of ids) {
+          const recorded = store!.get(id);
+          // Deleted since the ids were listed (a prune elsewhere): the rest of the archive still goes out.
+          if (!recorded) {
+            deleted.push(id);
+            continue;
+          }
+          const exchange = redactExchange(recorded, rules);
           const item = flags.har ? toHar([exchange], { version: VERSION }).log.entries[0] : exchangeToJson(exchange);
-          await out.write(`${index > 0 ? ',' : ''}\n${jsonText(item, 2)}`);
+          await out.write(`${written++ > 0 ? ',' : ''}\n${jsonText(item, 2)}`);
         }
-        await out.write(`${ids.length > 0 ? '\n' : ''}${tail}\n`);
+        await out.write(`${written > 0 ? '\n' : ''}${tail}\n`);
         await out.end();
-        if (file !== '-') process.stderr.write(`wrote ${ids.length} exchange${ids.length === 1 ? '' : 's'} to ${file}\n`);
+        if (file !== '-') process.stderr.write(`wrote ${written} exchange${written === 1 ? '' : 's'} to ${file}\n`);
+        if (deleted.length > 0) {
+          process.stderr.write(`${deleted.map((id) => `#${id}`).join(', ')} ${deleted.length === 1 ? 'was' : 'were'} deleted while exporting (a prune?) and ${deleted.length === 1 ? 'is' : 'are'} not in the export\n`);
+        }
         // On stderr, so a pipe still gets clean JSON: without it a script would not know it got only part.
         if (newest.length > limit) {
           process.stderr.write(`only the newest ${limit} of the matching exchanges were exported; pass -n with a larger number, or narrow it with --since\n`);
