@@ -1,10 +1,17 @@
-// Opens the capture database for commands that read history: a missing file is an error (or, for the default path of
-// a listing command, simply nothing recorded yet), never a new empty file or folder.
+// Opens the capture database for commands: those that read history find a missing file an error (or, for the default
+// path of a listing command, simply nothing recorded yet), never a new empty file or folder. Every command opens it
+// through openStore, which says on stderr when the file needs a slow update first.
 
 import { existsSync } from 'node:fs';
 import { UserError, usageError } from '../errors.js';
-import { Store } from '../store/store.js';
+import { Store, type OpenOptions } from '../store/store.js';
 import { chooseDb, type DbChoice } from './project-db.js';
+import { upgradeNotice } from './upgrade-notice.js';
+
+/** Store.open for a command: an update of the file that reads every recorded exchange is said before it starts. */
+export function openStore(path: string, options: OpenOptions = {}): Store {
+  return Store.open(path, { ...options, onUpgrade: upgradeNotice(path) });
+}
 
 /**
  * Opens an existing database. `db` is --db / HOOKTUNNEL_DB as commander filled it (undefined: the `db` of the
@@ -32,7 +39,7 @@ export async function openStoreIfRecorded(db: string | undefined): Promise<Store
 }
 
 async function openChosen(choice: DbChoice): Promise<Store | null> {
-  if (choice.source !== 'flag') return existsSync(choice.path) ? Store.open(choice.path) : null;
+  if (choice.source !== 'flag') return existsSync(choice.path) ? openStore(choice.path) : null;
   if (!existsSync(choice.path)) {
     // Where they would be read from without the flag: the project's db in a project's folder, else the default.
     const without = await chooseDb(undefined);
@@ -42,7 +49,7 @@ async function openChosen(choice: DbChoice): Promise<Store | null> {
       `check the path; without --db recordings go to ${where}, and \`hooktunnel listen\` creates the database it records to`,
     );
   }
-  return Store.open(choice.path);
+  return openStore(choice.path);
 }
 
 /** What a listing command says when there is no history at all (no database yet, or an empty one). */

@@ -9,7 +9,7 @@ import { damagedDatabase, isDamagedDatabase, openedStoreFiles } from './damaged.
 import { UserError } from '../errors.js';
 import type { Exchange, ExchangeSummary, HeaderPairs, WebhookInfo } from '../exchange.js';
 import { DeliveryLedger } from './deliveries.js';
-import { migrate, NewerSchemaError } from './migrations.js';
+import { migrate, NewerSchemaError, type UpgradeListener } from './migrations.js';
 import { isAlive } from './process-alive.js';
 import { ADD_TO_COUNTER, planPrune, pruneExchanges, PRUNED_COUNTER, type PauseBetweenBatches, type PruneOptions, type PrunePlan } from './prune.js';
 import { prepareRecordingStatements, Recording, type ExchangeStart, type RecordingStatements } from './recording.js';
@@ -93,6 +93,18 @@ export interface WebhookAnalysis {
   reason: string | null;
 }
 
+/** How Store.open sets up its connection. */
+export interface OpenOptions {
+  bufferLimits?: BufferLimits;
+  backgroundCheckpoints?: boolean;
+  checkpointIntervalMs?: number;
+  redact?: RedactRule[];
+  /** How long statements wait for another process's write lock (busy_timeout); listen passes LISTEN_LOCK_WAIT_MS. */
+  lockWaitMs?: number;
+  /** Hears of an update of the file that reads every recorded exchange (seconds on a big store). */
+  onUpgrade?: UpgradeListener;
+}
+
 // What an analysis update costs in the write-behind buffer.
 const ANALYSIS_BYTES = 512;
 
@@ -159,17 +171,7 @@ export class Store {
   }
 
   /** Opens (creating if needed) the database file: WAL, a busy timeout for concurrent processes, migrations. */
-  static open(
-    path: string,
-    options: {
-      bufferLimits?: BufferLimits;
-      backgroundCheckpoints?: boolean;
-      checkpointIntervalMs?: number;
-      redact?: RedactRule[];
-      /** How long statements wait for another process's write lock (busy_timeout); listen passes LISTEN_LOCK_WAIT_MS. */
-      lockWaitMs?: number;
-    } = {},
-  ): Store {
+  static open(path: string, options: OpenOptions = {}): Store {
     const lockWaitMs = options.lockWaitMs ?? BUSY_TIMEOUT_MS;
     let db: Database.Database;
     try {
@@ -181,7 +183,7 @@ export class Store {
       db.pragma('synchronous = NORMAL');
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       db.pragma('foreign_keys = ON');
-      migrate(db);
+      migrate(db, options.onUpgrade);
       // After the migrations, which may wait for another process's write as long as any command.
       if (lockWaitMs !== BUSY_TIMEOUT_MS) db.pragma(`busy_timeout = ${lockWaitMs}`);
     } catch (error) {

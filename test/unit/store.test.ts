@@ -3,9 +3,10 @@ import { statSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
-import { migrate, SCHEMA_VERSION } from '../../src/store/migrations.js';
+import { migrate, readsEveryRow, SCHEMA_VERSION, type Upgrade, type UpgradeListener } from '../../src/store/migrations.js';
 import { tempHome } from '../helpers/cli.js';
 import { exchangeStart } from '../helpers/exchange-start.js';
+import { SCHEMA_BEFORE_INDEXES, toSchemaBeforeIndexes } from '../helpers/old-schema.js';
 
 const home = tempHome();
 afterAll(() => home.cleanup());
@@ -120,6 +121,54 @@ describe('summary', () => {
 });
 
 describe('migrate', () => {
+  /** A listener that notes what it heard, with the file's version at that moment. */
+  function hearing(db: Database.Database): { heard: [string, Upgrade, number][]; listener: UpgradeListener } {
+    const heard: [string, Upgrade, number][] = [];
+    const version = () => db.pragma('user_version', { simple: true }) as number;
+    return {
+      heard,
+      listener: { starting: (upgrade) => heard.push(['starting', upgrade, version()]), finished: (upgrade) => heard.push(['finished', upgrade, version()]) },
+    };
+  }
+
+  it('tells its listener before an update that reads every recorded exchange, and when it is done; nothing when there is none', () => {
+    const file = `${home.dir}/before-indexes.db`;
+    const store = Store.open(file);
+    for (let i = 0; i < 3; i++) store.begin(start({ body: Buffer.from(`old ${i}`) })).complete(1);
+    store.close();
+    toSchemaBeforeIndexes(file);
+    const db = new Database(file);
+    const { heard, listener } = hearing(db);
+    migrate(db, listener);
+    db.close();
+    expect(heard).toEqual([
+      ['starting', { exchanges: 3 }, SCHEMA_BEFORE_INDEXES],
+      ['finished', { exchanges: 3 }, SCHEMA_VERSION],
+    ]);
+
+    // A new file, one with no exchanges, one already up to date: the same steps, or none, take no time to speak of.
+    const fresh = new Database(`${home.dir}/fresh.db`);
+    const empty = `${home.dir}/empty-before-indexes.db`;
+    Store.open(empty).close();
+    toSchemaBeforeIndexes(empty);
+    for (const quiet of [fresh, new Database(empty), new Database(file)]) {
+      const { heard, listener } = hearing(quiet);
+      migrate(quiet, listener);
+      expect(quiet.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      quiet.close();
+      expect(heard).toEqual([]);
+    }
+  });
+
+  it('counts an index build or a data change as reading every row; a new column, table or comment as not', () => {
+    expect(readsEveryRow('CREATE INDEX exchanges_replays ON exchanges(replay_of) WHERE replay_of IS NOT NULL;')).toBe(true);
+    expect(readsEveryRow('CREATE UNIQUE INDEX a ON exchanges(x);')).toBe(true);
+    expect(readsEveryRow("UPDATE exchanges SET state = 'x';")).toBe(true);
+    expect(readsEveryRow('ALTER TABLE exchanges ADD COLUMN route TEXT; -- UPDATE exchanges SET route later')).toBe(false);
+    expect(readsEveryRow('CREATE TABLE t (id INTEGER REFERENCES exchanges(id) ON DELETE SET NULL ON UPDATE CASCADE);')).toBe(false);
+    expect(readsEveryRow('DROP INDEX exchanges_event_time;')).toBe(false);
+  });
+
   it('skips the steps another process applied between its first look and its write lock', () => {
     const home = tempHome();
     try {

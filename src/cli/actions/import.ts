@@ -5,11 +5,11 @@ import { readHar } from '../../import/har-read.js';
 import { importExchanges } from '../../import/import-exchanges.js';
 import { jsonText } from '../../output/json-text.js';
 import { sanitize } from '../../sanitize.js';
-import { Store } from '../../store/store.js';
 import { readStdin } from '../read-stdin.js';
 import type { SecretFlags } from '../secret-options.js';
 import { loadSecretsHere } from '../project-secrets.js';
 import { throwIfUnwritten } from '../unwritten.js';
+import { openStore } from '../open-store.js';
 import { chooseDb } from '../project-db.js';
 import { readUserFile } from '../../read-user-file.js';
 
@@ -40,7 +40,7 @@ export async function importHar(file: string, flags: ImportFlags): Promise<void>
   const har = readHar(text, file);
   const secrets = await loadSecretsHere(flags);
   // Importing into a new file is fine: it becomes a capture database like any other.
-  const store = Store.open((await chooseDb(flags.db)).path);
+  const store = openStore((await chooseDb(flags.db)).path);
   try {
     const ids = importExchanges(store, har.exchanges, secrets);
     throwIfUnwritten(store, 'the imported exchanges');

@@ -22,7 +22,8 @@ import { loadConfig, relayFromConfig } from '../../config.js';
 import { defaultDbPath } from '../../paths.js';
 import { jsonReporter, plainReporter, type ListenReporter } from '../../output/listen-reporter.js';
 import { Session } from '../../session.js';
-import { Store } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
+import { openStore } from '../open-store.js';
 import { LISTEN_LOCK_WAIT_MS } from '../../store/without-waiting.js';
 import { isTransientStoreError } from '../../store/write-behind.js';
 import type { TuiHandle } from '../../tui/run-tui.js';
@@ -131,7 +132,7 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
 
   // Absolute, as the one from hooktunnel.yml is: the ready line and event say where to look from any folder.
   const dbPath = flags.store ? (flags.db === undefined ? defaultDbPath() : flags.db === ':memory:' ? flags.db : resolve(flags.db)) : null;
-  const store = dbPath ? Store.open(dbPath, { backgroundCheckpoints: true, lockWaitMs: LISTEN_LOCK_WAIT_MS, redact }) : null;
+  const store = dbPath ? openStore(dbPath, { backgroundCheckpoints: true, lockWaitMs: LISTEN_LOCK_WAIT_MS, redact }) : null;
   try {
     store?.markInterrupted();
   } catch (error) {

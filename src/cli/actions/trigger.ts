@@ -8,12 +8,12 @@ import { runExchange } from '../../exchange-runner.js';
 import { Forwarder } from '../../forward/forwarder.js';
 import { parseTarget } from '../../forward/target.js';
 import { logLine } from '../../output/exchange-text.js';
-import { Store } from '../../store/store.js';
 import { buildTriggerRequest, listTriggerEvents } from '../../webhooks/trigger.js';
 import type { SecretFlags } from '../secret-options.js';
 import { loadSecretsHere } from '../project-secrets.js';
 import { reportUnwritten } from '../unwritten.js';
 import { jsonText } from '../../output/json-text.js';
+import { openStore } from '../open-store.js';
 import { chooseDb } from '../project-db.js';
 
 /** The flags of `hooktunnel trigger` as its command parses them (the command imports this type; never the reverse). */
@@ -57,7 +57,7 @@ export async function trigger(provider: string | undefined, event: string | unde
   const request = buildTriggerRequest(provider, event, { secrets, nowMs: Date.now(), path });
   if (!request.signed) process.stderr.write(chalk.yellow(`warning: no ${provider} secret configured; sending unsigned (set --secret ${provider}=… or HOOKTUNNEL_SECRET_${provider.toUpperCase()})\n`));
 
-  const store = Store.open((await chooseDb(flags.db)).path);
+  const store = openStore((await chooseDb(flags.db)).path);
   const forwarder = new Forwarder(target, { timeoutMs, hostHeader: 'rewrite' });
   try {
     const running = runExchange(

@@ -8,8 +8,9 @@ import { exchangeToJson } from '../../exchange.js';
 import { parseMatch } from '../../match/match-expr.js';
 import { exchangeDetail } from '../../output/exchange-text.js';
 import { jsonText } from '../../output/json-text.js';
-import { Store } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import { waitForExchange } from '../../wait/wait-for-exchange.js';
+import { openStore } from '../open-store.js';
 import { chooseDb } from '../project-db.js';
 
 /** The exit status of timeout(1) when the time ran out, so scripts can tell "not yet" from "broken". */
@@ -62,7 +63,7 @@ export async function wait(flags: WaitFlags): Promise<void> {
       });
     }
   }
-  const store = Store.open(path);
+  const store = openStore(path);
   try {
     // Created while we waited: every exchange in it came after `now`.
     const since = created && sinceText === 'now' ? { afterId: 0 } : parseSince(sinceText, store);
