@@ -126,6 +126,14 @@ const READS_EVERY_ROW = /\bCREATE\s+(?:UNIQUE\s+)?INDEX\b|\bUPDATE\s+\w+\s+SET\b
 export const readsEveryRow = (step: string): boolean => READS_EVERY_ROW.test(step.replace(/--[^\n]*/g, ''));
 
 /**
+ * While an update reads every row: pages through a memory map instead of a read() call each (and a copy into SQLite's
+ * cache). The first open of a 300,000-exchange 3.3 GB store at schema 7 took 2.0-2.9 s instead of 4.0-4.8 s with the
+ * file in the page cache, 5.8-6.9 s instead of 9.1-10.9 s from a cold one (a busy 2-vCPU VM). The same indexes: only
+ * how the pages are read changes. SQLite maps at most 2 GiB (SQLITE_MAX_MMAP_SIZE); pages beyond are read as ever.
+ */
+const UPGRADE_MMAP_BYTES = 2 ** 31;
+
+/**
  * Brings the file up to SCHEMA_VERSION; refuses a file written by a newer hooktunnel. `listener` hears of an update
  * that reads every recorded exchange (not of one for an empty file, or one that only changes the schema).
  */
@@ -139,7 +147,15 @@ export function migrate(db: Database.Database, listener?: UpgradeListener): void
   if (!upgrade) return applySteps(db, current);
   listener?.starting(upgrade);
   const started = performance.now();
-  applySteps(db, current);
+  // Only for the update: a fault reading a mapped page (a failing disk) kills the process where read() returns an
+  // error, and a recorder's writes go to the WAL, which is never mapped anyway.
+  const mapped = db.pragma('mmap_size', { simple: true }) as number;
+  db.pragma(`mmap_size = ${UPGRADE_MMAP_BYTES}`);
+  try {
+    applySteps(db, current);
+  } finally {
+    db.pragma(`mmap_size = ${mapped}`);
+  }
   listener?.finished(upgrade, performance.now() - started);
 }
 
