@@ -15,7 +15,7 @@ import { ADD_TO_COUNTER, planPrune, pruneExchanges, PRUNED_COUNTER, type PauseBe
 import { prepareRecordingStatements, Recording, type ExchangeStart, type RecordingStatements } from './recording.js';
 import { DEFAULT_BUFFER_LIMITS, WriteBehind, type BufferLimits } from './write-behind.js';
 import { PID_ALIVE_FUNCTION, REQUEST_INCOMPLETE, SHOWN_STATE, SUMMARY_COLUMNS, toSummary, type Row } from './rows.js';
-import { BUSY_TIMEOUT_MS, withoutWaiting } from './without-waiting.js';
+import { BUSY_TIMEOUT_MS, isBusy, withoutWaiting } from './without-waiting.js';
 import type { RedactRule } from '../redact/redact.js';
 
 /** How often writes held in memory (store full or locked) are tried again. */
@@ -192,7 +192,10 @@ export class Store {
         hint:
           error instanceof NewerSchemaError
             ? 'a newer hooktunnel wrote it: upgrade hooktunnel to read it, or choose another file with --db / HOOKTUNNEL_DB'
-            : 'check the path and its permissions, or choose another file with --db / HOOKTUNNEL_DB',
+            : isBusy(error)
+              ? // Only an update of the file writes on open: the lock is most likely another command doing the same one.
+                'another process holds it locked (another hooktunnel updating it for this version, or a long sqlite3 session?): try again once it is free'
+              : 'check the path and its permissions, or choose another file with --db / HOOKTUNNEL_DB',
         cause: error,
       });
     }

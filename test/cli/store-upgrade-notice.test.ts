@@ -1,8 +1,10 @@
 // A store recorded by an older hooktunnel: the first command to open it builds indexes from every exchange (3.6 s on a
 // 300,000-exchange store), and said nothing: `listen` looked hung before its URL, `ls` slow for no reason. It is said
 // on stderr, before and after, once; stdout stays what scripts parse. A new or an empty store has nothing to say.
+// Another command opening it meanwhile waits for the lock the update holds, and past its busy timeout says so.
 
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { loopbackRelay, runCli, startListen, tempHome } from '../helpers/cli.js';
 import { onCleanup } from '../helpers/cleanup.js';
@@ -62,4 +64,25 @@ describe('opening a store an older hooktunnel recorded', () => {
       expect(quiet.stderr()).toBe('');
     }
   });
+
+  it('names the lock when another process holds it for the whole wait (another command updating it), not the path', async () => {
+    const { db, env } = homeWithOldStore(1);
+    const locker = new Database(db);
+    onCleanup(() => locker.open && locker.close());
+    locker.exec('BEGIN IMMEDIATE');
+    // ls waits out its 5 s busy timeout for the lock.
+    const locked = await runCli(['ls', '--json', '--db', db], { env });
+    locker.exec('ROLLBACK');
+    locker.close();
+    expect(locked.code).toBe(1);
+    expect(locked.stdout).toBe('');
+    expect(locked.stderr).toBe(
+      updating(db, '1 exchange') +
+        `error: could not open the database ${db}: database is locked\n` +
+        'hint: another process holds it locked (another hooktunnel updating it for this version, or a long sqlite3 session?): try again once it is free\n',
+    );
+    const after = await runCli(['ls', '--json', '--db', db], { env });
+    expect(after.stderr).toMatch(UPDATED);
+    expect(JSON.parse(after.stdout)).toHaveLength(1);
+  }, 30_000);
 });
