@@ -119,9 +119,9 @@ export interface UpgradeListener {
   finished(upgrade: Upgrade, elapsedMs: number): void;
 }
 
-// Building an index reads every row of its table, and a data change rewrites rows: the first open of a 300,000-exchange
-// (3.3 GB) store after migrations 8 and 9 came took 3.0-3.6 s, 6-10.7 s from a cold cache. Adding a column, creating a table or dropping an index changes only the schema.
-// Comments are left out first: their words are not statements.
+// Building an index reads every row of its table, and a data change rewrites rows: seconds on a store of weeks (see
+// UPGRADE_MMAP_BYTES). Adding a column, creating a table or dropping an index changes only the schema. Comments are
+// left out first: their words are not statements.
 const READS_EVERY_ROW = /\bCREATE\s+(?:UNIQUE\s+)?INDEX\b|\bUPDATE\s+\w+\s+SET\b|\bINSERT\s+INTO\b|\bDELETE\s+FROM\b/i;
 export const readsEveryRow = (step: string): boolean => READS_EVERY_ROW.test(step.replace(/--[^\n]*/g, ''));
 
@@ -147,8 +147,8 @@ export function migrate(db: Database.Database, listener?: UpgradeListener): void
   if (!upgrade) return applySteps(db, current);
   listener?.starting(upgrade);
   const started = performance.now();
-  // Only for the update: a fault reading a mapped page (a failing disk) kills the process where read() returns an
-  // error, and a recorder's writes go to the WAL, which is never mapped anyway.
+  // Only for the update: a page the disk cannot give kills a process that reads it mapped (SIGBUS), where read()
+  // returns an error hooktunnel can report.
   const mapped = db.pragma('mmap_size', { simple: true }) as number;
   db.pragma(`mmap_size = ${UPGRADE_MMAP_BYTES}`);
   try {
@@ -162,7 +162,8 @@ export function migrate(db: Database.Database, listener?: UpgradeListener): void
 /** The update from `current`, when a step due reads every row and there are rows (version 0: not even the table). */
 function slowUpgrade(db: Database.Database, current: number): Upgrade | undefined {
   if (current === 0 || !MIGRATIONS.slice(current).some(readsEveryRow)) return undefined;
-  // An index's count, not the table's: 0.1 s from a cold cache on a 3.3 GB store.
+  // SQLite counts along its smallest index, not the table: 0.1 s from a cold cache on a 3.3 GB store. Before the map
+  // is set: mapped, those scattered pages took 1.8 s.
   const exchanges = db.prepare('SELECT count(*) FROM exchanges').pluck().get() as number;
   return exchanges > 0 ? { exchanges } : undefined;
 }
