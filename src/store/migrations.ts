@@ -119,10 +119,10 @@ export interface UpgradeListener {
   finished(upgrade: Upgrade, elapsedMs: number): void;
 }
 
-// Building an index reads every row of its table, and a data change rewrites rows: seconds on a store of weeks (see
-// UPGRADE_MMAP_BYTES). Adding a column, creating a table or dropping an index changes only the schema. Comments are
-// left out first: their words are not statements.
-const READS_EVERY_ROW = /\bCREATE\s+(?:UNIQUE\s+)?INDEX\b|\bUPDATE\s+\w+\s+SET\b|\bINSERT\s+INTO\b|\bDELETE\s+FROM\b/i;
+// Building an index reads every row of its table, and a data change or a dropped column rewrites rows: seconds on a
+// store of weeks (see UPGRADE_MMAP_BYTES). Adding a column, creating a table or dropping an index changes only the
+// schema. Comments are left out first: their words are not statements.
+const READS_EVERY_ROW = /\bCREATE\s+(?:UNIQUE\s+)?INDEX\b|\bUPDATE\s+\w+\s+SET\b|\bINSERT\s+INTO\b|\bDELETE\s+FROM\b|\bDROP\s+COLUMN\b/i;
 export const readsEveryRow = (step: string): boolean => READS_EVERY_ROW.test(step.replace(/--[^\n]*/g, ''));
 
 /**

@@ -160,10 +160,11 @@ describe('migrate', () => {
     }
   });
 
-  it('counts an index build or a data change as reading every row; a new column, table or comment as not', () => {
+  it('counts an index build, a data change or a dropped column as reading every row; a new column, table or comment as not', () => {
     expect(readsEveryRow('CREATE INDEX exchanges_replays ON exchanges(replay_of) WHERE replay_of IS NOT NULL;')).toBe(true);
     expect(readsEveryRow('CREATE UNIQUE INDEX a ON exchanges(x);')).toBe(true);
     expect(readsEveryRow("UPDATE exchanges SET state = 'x';")).toBe(true);
+    expect(readsEveryRow('ALTER TABLE exchanges DROP COLUMN late_by_ms;')).toBe(true);
     expect(readsEveryRow('ALTER TABLE exchanges ADD COLUMN route TEXT; -- UPDATE exchanges SET route later')).toBe(false);
     expect(readsEveryRow('CREATE TABLE t (id INTEGER REFERENCES exchanges(id) ON DELETE SET NULL ON UPDATE CASCADE);')).toBe(false);
     expect(readsEveryRow('DROP INDEX exchanges_event_time;')).toBe(false);
