@@ -2,26 +2,11 @@
 // timed out with nothing left behind (its connection closed, the deadline list empty); one whose answer head came in
 // time keeps streaming its body past the deadline.
 
-import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
 import { hopToNode } from '../../../relay-server/cluster/node-hop.js';
 import { DeadlineList } from '../../../relay-server/deadline-list.js';
-import { send, waitFor } from '../../helpers/http.js';
-
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
-
-async function serve(server: Server): Promise<string> {
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+import { send, serveOnLoopback, waitFor } from '../../helpers/http.js';
 
 /** A holder that says "go on", reads each body whole, then does what `answer` does with it. */
 async function holder(answer: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
@@ -30,7 +15,7 @@ async function holder(answer: (req: IncomingMessage, res: ServerResponse) => voi
     res.writeContinue();
     req.resume().on('end', () => answer(req, res));
   });
-  return serve(server);
+  return serveOnLoopback(server);
 }
 
 interface Outcome {
@@ -56,7 +41,7 @@ async function front(holderUrl: string, clock: DeadlineList, outcomes: Outcome[]
     });
   });
   server.on('close', () => agent.destroy());
-  return serve(server);
+  return serveOnLoopback(server);
 }
 
 describe('a hop\'s answer deadline', () => {

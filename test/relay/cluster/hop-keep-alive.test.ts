@@ -1,24 +1,11 @@
 // A hop on a kept-alive connection the holder closes as the head goes out (its idle timeout racing the next request):
 // the holder never read it, so it is sent again on a new connection rather than taken for a node that is gone.
 
-import http, { type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import http, { type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
 import { hopToNode } from '../../../relay-server/cluster/node-hop.js';
-
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
-
-async function serve(server: Server): Promise<string> {
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+import { serveOnLoopback } from '../../helpers/http.js';
 
 const bodyOf = (req: IncomingMessage) =>
   new Promise<string>((resolve) => {
@@ -42,7 +29,7 @@ describe('hopToNode', () => {
         res.writeHead(201).end('taken');
       });
     });
-    const holderUrl = await serve(holder);
+    const holderUrl = await serveOnLoopback(holder);
 
     const agent = new http.Agent({ keepAlive: true });
     const gone: string[] = [];
@@ -59,7 +46,7 @@ describe('hopToNode', () => {
         done: () => {},
       });
     });
-    const frontUrl = await serve(front);
+    const frontUrl = await serveOnLoopback(front);
 
     for (const body of ['first', 'second']) {
       const answer = await fetch(`${frontUrl}/t/on-c/hook`, { method: 'POST', body });
