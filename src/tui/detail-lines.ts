@@ -62,9 +62,9 @@ function requestLines(e: Exchange): StyledLine[] {
   lines.push(line(`#${e.id}  received ${formatDateTime(e.receivedAt)}${via}${replay}`, { dim: true }));
   lines.push(...webhookLines(e));
   if (e.redacted?.length) lines.push(line(`stored redacted: ${e.redacted.map((r) => sanitize(r)).join(', ')}`, { color: 'yellow' }));
-  // The body before the headers: it is what a webhook is about, and it should not need scrolling to.
-  lines.push(...queryLines(e.path), [], ...bodyLines(e.requestBody, e.requestHeaders, e.requestSha256), [], ...headerLines(e.requestHeaders));
-  return lines;
+  // The body before the headers: it is what a webhook is about, and it should not need scrolling to. Concatenated, not
+  // spread into push(): a body of many short lines (a JSON array of numbers) is more arguments than a call can take.
+  return lines.concat(queryLines(e.path), [[]], bodyLines(e.requestBody, e.requestHeaders, e.requestSha256), [[]], headerLines(e.requestHeaders));
 }
 
 function responseLines(e: Exchange): StyledLine[] {

@@ -94,6 +94,18 @@ describe('DetailPane', () => {
     expect(title[0].text).toBe('body: 524,288 bytes (first 262,144 shown), text/plain');
   });
 
+  it('shows a body of more lines than a function call takes arguments (a sender must not be able to crash listen)', () => {
+    // `[0,0,…]` within the view limit pretty-prints to ~130,000 lines, past the ~125,000 arguments a spread can pass.
+    const elements = Math.floor((BODY_VIEW_LIMIT - 2) / 2);
+    const body = Buffer.from(`[${new Array(elements).fill(0).join(',')}]`);
+    const e = makeExchange(9, { requestHeaders: [['content-type', 'application/json']], requestBody: body, responseHeaders: [['content-type', 'application/json']], responseBody: body });
+    for (const tab of ['request', 'response'] as const) {
+      const lines = detailLines(e, tab);
+      expect(lines.length).toBeGreaterThan(elements);
+      expect(lines.filter((l) => l.map((s) => s.text).join('') === '  0,')).toHaveLength(elements - 1);
+    }
+  });
+
   it('gives a very large binary body its whole size, without claiming a part of it is shown (only hex bytes are)', () => {
     const e = makeExchange(9, { requestHeaders: [['content-type', 'application/octet-stream']], requestBody: Buffer.alloc(300_000, 0xff) });
     const [title] = detailLines(e, 'request').filter((l) => l[0]?.text.startsWith('body:'));
