@@ -160,18 +160,21 @@ export function exchangeDetail(e: Exchange, part: 'both' | 'request' | 'response
   if (e.redacted?.length) lines.push(chalk.yellow(`stored redacted: ${e.redacted.map((r) => sanitize(r)).join(', ')}`));
   if (e.attemptHistory && e.attemptHistory.length > 0) lines.push('', chalk.bold('Attempts'), ...e.attemptHistory.map(attemptLine));
   lines.push('');
+  // Body lines are joined by concatenation, never spread into push(): a pretty-printed JSON body can be hundreds of
+  // thousands of lines (a 5 MB GitHub push), more arguments than a function call can take.
+  let page = lines;
   if (part !== 'response') {
-    lines.push(chalk.bold('Request'), ...headerLines(e.requestHeaders), ...bodyLines(e.requestBody, e.requestHeaders, e.requestSha256, e.requestIncomplete), '');
+    page = page.concat(chalk.bold('Request'), headerLines(e.requestHeaders), bodyLines(e.requestBody, e.requestHeaders, e.requestSha256, e.requestIncomplete), '');
   }
   if (part !== 'request') {
-    lines.push(chalk.bold('Response'));
+    page = page.concat(chalk.bold('Response'));
     if (e.responseHeaders) {
-      lines.push(...headerLines(e.responseHeaders), ...bodyLines(e.responseBody ?? Buffer.alloc(0), e.responseHeaders, e.responseSha256));
+      page = page.concat(headerLines(e.responseHeaders), bodyLines(e.responseBody ?? Buffer.alloc(0), e.responseHeaders, e.responseSha256));
     } else {
-      lines.push(chalk.dim(e.errorCode ? '  (no response from the local app; hooktunnel answered with the error above)' : '  (no response yet)'));
+      page = page.concat(chalk.dim(e.errorCode ? '  (no response from the local app; hooktunnel answered with the error above)' : '  (no response yet)'));
     }
   }
-  return lines.join('\n');
+  return page.join('\n');
 }
 
 function attemptLine(a: AttemptRecord): string {
