@@ -16,7 +16,7 @@ export interface FilterFlags {
 export function withFilterOptions(command: Command): Command {
   return command
     .addOption(new Option('--provider <name>', 'only this provider (stripe, github, shopify, slack, standard, twilio, hmac)'))
-    .addOption(new Option('--event <type>', 'only this event type, e.g. payment_intent.succeeded'))
+    .addOption(new Option('--event <type>', 'only this event type and those it begins (pull_request: pull_request.opened too), e.g. payment_intent.succeeded'))
     .option('--failed', 'only failures: no response, a 5xx, or an invalid signature')
     .option('--since <duration>', 'only the last <duration> (10m, 2h, 7d)')
     .option('--path <prefix>', 'only this path and those below it (/stripe: /stripe/x too, not /stripes)');

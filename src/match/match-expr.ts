@@ -55,7 +55,7 @@ export function parseMatch(expression: string): Matcher {
       return make(textTest(expression, value, (e) => e.webhook?.provider));
     case 'type':
     case 'event':
-      return make(textTest(expression, value, (e) => e.webhook?.eventType));
+      return make(eventTypeTest(expression, value));
     case 'route':
       // Recorded without a trailing slash (`/github/:` in hooktunnel.yml is the route /github): written either way.
       return make(textTest(expression, value && normalizePrefix(value), (e) => e.route));
@@ -89,6 +89,24 @@ function textTest(expression: string, value: string, field: (e: Exchange) => str
   return (e) => {
     const text = field(e);
     return text !== null && text !== undefined && pattern.test(text);
+  };
+}
+
+/**
+ * A glob over the event type or its first segments, as `ls --event`: `event=pull_request` takes GitHub's
+ * `pull_request.opened` (X-GitHub-Event + action), `event=orders` Shopify's `orders/create`.
+ */
+function eventTypeTest(expression: string, value: string): (e: Exchange) => boolean {
+  const whole = textTest(expression, value, (e) => e.webhook?.eventType);
+  const pattern = globToRegExp(value, { ignoreCase: true });
+  return (e) => {
+    if (whole(e)) return true;
+    const type = e.webhook?.eventType ?? '';
+    // Each separator ends a shorter type: pull_request.opened → pull_request.
+    for (let at = 1; at < type.length; at++) {
+      if ((type[at] === '.' || type[at] === '/') && pattern.test(type.slice(0, at))) return true;
+    }
+    return false;
   };
 }
 

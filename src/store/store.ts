@@ -49,6 +49,7 @@ export interface ListOptions {
   /** This path and those below it (whole segments). */
   pathPrefix?: string;
   provider?: string;
+  /** This event type and those it is the first segments of (`pull_request`: `pull_request.opened` too). */
   eventType?: string;
   /** No response, a 5xx, or an invalid signature. */
   failed?: boolean;
@@ -74,7 +75,14 @@ function listQuery(columns: string, options: ListOptions): { sql: string; params
     else add('(path = ? OR substr(path, 1, ?) IN (?, ?))', base, base.length + 1, `${base}/`, `${base}?`);
   }
   if (options.provider) add('provider = ?', options.provider);
-  if (options.eventType) add('event_type = ?', options.eventType);
+  if (options.eventType) {
+    // The type or the types it is the first segments of: a GitHub developer asks for `pull_request` and the
+    // recording says `pull_request.opened` (X-GitHub-Event + action); Shopify's `orders` covers `orders/create`.
+    // '.' and '/' sort just before '0', so one range takes both. The ids come from the covering index, and the
+    // rows are read through them in id order, so nothing is sorted and only the page's rows are read.
+    const type = options.eventType;
+    add('id IN (SELECT id FROM exchanges WHERE event_type = ? OR (event_type >= ? AND event_type < ?))', type, `${type}.`, `${type}0`);
+  }
   if (options.originalsOnly) add('replay_of IS NULL');
   if (options.failed) add(`(${SHOWN_STATE} IN ('failed', 'interrupted') OR status >= 500 OR verification = 'invalid')`);
   const sql = `SELECT ${columns} FROM exchanges ${where.length ? `WHERE ${where.join(' AND ')}` : ''}

@@ -41,6 +41,13 @@ const cases: [string, Partial<Exchange>, boolean][] = [
   ['type=payment_intent.succeeded', {}, true],
   ['type=payment_intent.*', {}, true],
   ['event=invoice.*', {}, false],
+  // The first segments of a type stand for it: GitHub's event is `pull_request`, recorded with its action.
+  ['event=payment_intent', {}, true],
+  ['event=payment_*', {}, true],
+  ['event=payment', {}, false],
+  ['event=payment_intent.succ', {}, false],
+  ['event=pull_request', { webhook: { provider: 'github', eventType: 'pull_request.opened', eventId: 'd', verification: 'valid', reason: null, duplicateOf: null, outOfOrder: false } }, true],
+  ['type=orders', { webhook: { provider: 'shopify', eventType: 'orders/create', eventId: null, verification: 'valid', reason: null, duplicateOf: null, outOfOrder: false } }, true],
   ['route=/stripe', {}, true],
   ['route=/github', {}, false],
   ['header.x-github-event=push', {}, true],

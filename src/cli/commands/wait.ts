@@ -23,7 +23,8 @@ in the shell, as in 'path=/github/**', or zsh expands it):
   method=POST               case-insensitive
   status=2xx | status=404   a status class or one status (hooktunnel's own 502/504 count)
   provider=stripe           the detected provider (case-insensitive)
-  type=payment_intent.*     the provider's event type (also event=)
+  type=payment_intent.*     the provider's event type (also event=); case-insensitive; a type stands for
+                            those it begins: event=pull_request takes GitHub's pull_request.opened
   header.X-GitHub-Event=push   any request header of that name (name case-insensitive)
   body.data.object.amount=2000 a value in a JSON request body (items[0].id, items.0.id work too)
   body=*needle*             the request body as text
