@@ -13,7 +13,7 @@ import { sendJson, sendText } from './respond.js';
 import { HttpError, Router } from './router.js';
 import { SseHub } from './sse.js';
 import { addStaticRoutes, staticFiles, type StaticFiles } from './static.js';
-import { StoreWatcher } from './store-watcher.js';
+import { StoreWatcher } from '../store/store-watcher.js';
 
 /** ngrok's inspector port: the one users already type. */
 export const DEFAULT_INSPECT_PORT = 4040;

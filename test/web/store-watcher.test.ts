@@ -8,7 +8,7 @@ import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { ExchangeSummary } from '../../src/exchange.js';
 import type { Recording } from '../../src/store/recording.js';
 import { Store } from '../../src/store/store.js';
-import { StoreWatcher } from '../../src/web/store-watcher.js';
+import { StoreWatcher } from '../../src/store/store-watcher.js';
 import { exchangeStart } from '../helpers/exchange-start.js';
 
 let dir: string;

@@ -1,10 +1,11 @@
-// Follows what any process records in the capture database: new rows and changes to recent ones, for the live feed.
+// Follows what any process records in the capture database: new rows and changes to recent ones, for the web
+// inspector's live feed and the TUI's list.
 // SQLite has no cross-process change notification, so the database file and its WAL are watched (as `hooktunnel wait`
 // watches them: src/wait/file-changes.ts) and, because a watch can miss events, polled on a slow timer as well.
 
 import { EventEmitter } from 'node:events';
 import type { ExchangeSummary } from '../exchange.js';
-import type { Store } from '../store/store.js';
+import type { Store } from './store.js';
 import { watchDatabase, type FileChanges } from '../wait/file-changes.js';
 
 /** The fallback poll; a change fs.watch reports is picked up at once. */
