@@ -60,6 +60,8 @@ export class SessionModel extends StoreModel {
       // With routes, each replay goes back through the route that took it (its own target), not to one target.
       replayTo: routes ? undefined : options.target,
       timeoutMs: options.timeoutMs,
+      // Polled: this session's own exchanges arrive as its events at once, the rest (a retry in another terminal) within a second.
+      follow: { watchFiles: false },
       // The session's own secrets: replays are re-signed and verified with the same ones as live deliveries.
       secrets: options.session.options.secrets,
       info: {

@@ -5,6 +5,7 @@ import type { Exchange, ExchangeSummary } from '../exchange.js';
 import type { Target } from '../forward/target.js';
 import { replayExchange, type ReplayOptions } from '../replay.js';
 import type { ListOptions, Store } from '../store/store.js';
+import { StoreWatcher } from '../store/store-watcher.js';
 import type { Secrets } from '../webhooks/secrets.js';
 import { sanitize } from '../sanitize.js';
 import { shellWord } from '../export/shell-quote.js';
@@ -22,6 +23,11 @@ export interface StoreModelOptions {
   secrets?: Secrets;
   /** Where $VISUAL and $EDITOR are read for edit-and-replay (default: process.env). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Also shows what other processes record in the store: a `hooktunnel retry` or `replay` in another terminal, a
+   * `listen` elsewhere. `watchFiles: false` polls once a second only (listen's own exchanges come as session events).
+   */
+  follow?: { watchFiles: boolean };
 }
 
 const unsuspended: Suspend = (run) => run();
@@ -31,9 +37,15 @@ export class StoreModel implements TuiModel {
   private readonly listeners = new Set<ModelListener>();
   private current: HeaderInfo;
   private closed = false;
+  private readonly watcher: StoreWatcher | undefined;
 
   constructor(private readonly options: StoreModelOptions) {
     this.current = { ...options.info, requests: 0, failures: 0, storeErrors: 0 };
+    if (options.follow) {
+      this.watcher = new StoreWatcher(options.store, options.follow);
+      // Shown, not counted: the header counts what this session forwarded and replayed.
+      this.watcher.on('exchange', (exchange) => this.publish(exchange));
+    }
   }
 
   info(): HeaderInfo {
@@ -41,8 +53,13 @@ export class StoreModel implements TuiModel {
   }
 
   subscribe(listener: ModelListener): () => void {
+    // Started by the first subscriber, the UI, after it read its first page: what was recorded before is history.
+    if (this.listeners.size === 0 && !this.closed) this.watcher?.start();
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0) this.watcher?.stop();
+    };
   }
 
   list(options: ListOptions): ExchangeSummary[] {
@@ -74,6 +91,7 @@ export class StoreModel implements TuiModel {
   /** Stops acting on the store, which the caller closes next; an editor still open gets its edit kept, not sent. */
   close(): void {
     this.closed = true;
+    this.watcher?.stop();
   }
 
   private reportUnsentEdit(id: number, keptIn: string | undefined): void {
@@ -102,6 +120,10 @@ export class StoreModel implements TuiModel {
     if (exchange.state !== 'pending') {
       this.update({ requests: this.current.requests + 1, failures: this.current.failures + (isFailure(exchange) ? 1 : 0) });
     }
+    this.publish(exchange);
+  }
+
+  private publish(exchange: ExchangeSummary): void {
     for (const listener of this.listeners) listener.exchange?.(exchange);
   }
 

@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRelay, type Relay } from '../../relay-server/relay.js';
 import { Store } from '../../src/store/store.js';
+import { runCli } from '../helpers/cli.js';
 import { waitFor } from './wait-for.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -21,6 +22,8 @@ let relay: Relay;
 let app: Server;
 let dir: string;
 const requests: { url?: string; body: string }[] = [];
+/** What the local app answers; a test that needs a failing app sets it. */
+let appStatus = 200;
 
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-t', 'e2e');
@@ -32,6 +35,7 @@ const waitForScreen = (check: (text: string) => boolean) => waitFor(() => check(
 beforeEach(async () => {
   socket = `hooktunnel-e2e-${process.pid}-${Date.now()}`;
   requests.length = 0;
+  appStatus = 200;
   dir = mkdtempSync(join(tmpdir(), 'hooktunnel-e2e-'));
   relay = createRelay({ port: 0, host: '127.0.0.1' });
   await relay.start();
@@ -40,7 +44,7 @@ beforeEach(async () => {
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
       requests.push({ url: req.url, body });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
+      res.writeHead(appStatus, { 'content-type': 'application/json' }).end('{"received":true}');
     });
   });
   await new Promise<void>((done) => app.listen(0, '127.0.0.1', done));
@@ -156,6 +160,25 @@ describe('hooktunnel listen in a terminal', () => {
     } finally {
       store.close();
     }
+  });
+
+  it.skipIf(!HAS_TMUX)('shows what another terminal does to the store: a retry changes a row, a replay adds one', async () => {
+    const appPort = (app.address() as AddressInfo).port;
+    const db = join(dir, 'capture.db');
+    const env = { XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config') };
+    appStatus = 500;
+    const url = await listenInTmux(appPort, db, '');
+    await fetch(`${url}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"zen":"ok"}' });
+    await waitForScreen((text) => /\/webhooks\/github\s+500 .*#1/.test(text));
+
+    // The app is fixed, and the README's `hooktunnel retry <id>` run in another terminal.
+    appStatus = 200;
+    expect(await runCli(['retry', '1', '--db', db], { env })).toMatchObject({ code: 0 });
+    await waitForScreen((text) => /\/webhooks\/github\s+200 .*#1/.test(text));
+    expect(await runCli(['replay', '1', '--db', db], { env })).toMatchObject({ code: 0 });
+    await waitForScreen((text) => /\/webhooks\/github\s+200 .*#2 ↻#1/.test(text));
+    // Shown, not counted: the header counts what this listen forwarded.
+    expect(screen()).toContain('1 request · 1 failed');
   });
 
   it.skipIf(!HAS_TMUX)('e hands the terminal to $EDITOR, replays the edited body, and the inspector comes back whole', async () => {

@@ -32,6 +32,8 @@ export async function inspect(flags: InspectFlags): Promise<void> {
     replayTo,
     timeoutMs,
     secrets,
+    // A listen recording elsewhere, a retry in another terminal: shown as they happen.
+    follow: { watchFiles: true },
     info: { mode: 'inspect', url: null, target: replayTo?.url ?? 'original target', dbPath: store.path, connection: null },
   });
   const tui = startTui(model, { onExit: (copied) => process.stdout.write(exitSummary(model.info(), copied)) });
