@@ -213,6 +213,20 @@ describe.skipIf(process.platform !== 'linux')('hooktunnel wait', () => {
     expect(result.stderr).not.toContain('    at ');
   });
 
+  it.each([
+    [['--event', 'push', '--json'], 'error: wait has no --event option: it matches with --match key=value\nhint: in place of --event: --match event=push\n'],
+    [
+      ['--provider', 'github', '--event', 'pull_*'],
+      "error: wait has no --event, --provider options: it matches with --match key=value\nhint: in place of --event, --provider: --match 'event=pull_*' --match provider=github\n",
+    ],
+  ])('%j (as ls takes them): exit 2, naming the --match that does it', async (argv, stderr) => {
+    const home = tempHome();
+    cleanups.push(home.cleanup);
+    // A database that does not exist: refused before wait would wait for it.
+    const result = await runCli(['wait', '--db', home.db, ...argv], { env: home.env });
+    expect(result).toMatchObject({ code: 2, stdout: '', stderr });
+  });
+
   it('--help shows an example of every match key', async () => {
     const help = await runCli(['wait', '--help']);
     expect(help.code).toBe(0);

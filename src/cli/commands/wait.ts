@@ -4,10 +4,27 @@ import { Command, Option } from 'commander';
 import { dbOption } from '../db-option.js';
 import type { WaitFlags } from '../actions/wait.js';
 import { repeatable } from '../repeatable.js';
+import { usageError } from '../../errors.js';
+import { shellWord } from '../../export/shell-quote.js';
 
+/**
+ * `ls --event push` works, so `wait --event push` is what people type first: these flags are not wait's, but instead
+ * of commander's bare "unknown option" they get the --match expression that does it.
+ */
+const MATCH_KEYS_AS_FLAGS = ['event', 'type', 'provider', 'path', 'status', 'method', 'route'] as const;
+
+function refuseMatchKeyFlags(flags: Record<string, unknown>): void {
+  const used = MATCH_KEYS_AS_FLAGS.filter((key) => flags[key] !== undefined);
+  if (used.length === 0) return;
+  const expressions = used.map((key) => `--match ${shellWord(`${key}=${String(flags[key])}`)}`).join(' ');
+  const names = used.map((key) => `--${key}`).join(', ');
+  throw usageError(`wait has no ${names} option${used.length > 1 ? 's' : ''}: it matches with --match key=value`, `in place of ${names}: ${expressions}`);
+}
 
 export function waitCommand(): Command {
-  return new Command('wait')
+  const command = new Command('wait');
+  for (const key of MATCH_KEYS_AS_FLAGS) command.addOption(new Option(`--${key} <value>`).hideHelp());
+  return command
     .description('Wait until an exchange matching every --match is recorded (by any listen writing the store), then print it.')
     .addOption(new Option('--match <expr>', 'key=value that must hold (repeatable; all must match)').argParser(repeatable))
     .addOption(new Option('--timeout <duration>', 'give up after this long (exit 124); 0 waits forever').default('60s').env('HOOKTUNNEL_WAIT_TIMEOUT'))
@@ -41,7 +58,8 @@ Examples:
   id=$(hooktunnel ls -n 1 --json | jq '.[0].id // 0'); ./trigger.sh; hooktunnel wait --since "$id" --json | jq .status
   hooktunnel wait --match 'path=/github/**' --match header.X-GitHub-Event=push --timeout 2m`,
     )
-    .action(async (flags: WaitFlags) => {
+    .action(async (flags: WaitFlags & Record<string, unknown>) => {
+      refuseMatchKeyFlags(flags);
       const { wait } = await import('../actions/wait.js');
       await wait(flags);
     });
