@@ -33,9 +33,18 @@ export function deliveryMarks(e: ExchangeSummary): string[] {
   if (e.requestIncomplete) marks.push(chalk.red(`request cut off after ${formatSize(e.requestSize)}: not delivered whole`));
   return marks;
 }
-/** `after #14` for a delivery that reached the app after #14, which was received later; '' when in order. */
-export function orderMark(e: ExchangeSummary): string {
-  return e.deliveredAfter === undefined ? '' : `after #${e.deliveredAfter}`;
+/**
+ * Compact marks for a list row (the TUI's, `ls`): `dup #12` for a repeated delivery, `out of order` for an event
+ * older than one seen, `late 5.2s` for one that waited in the relay's queue, `after #14` for one that reached the app
+ * after #14 (received later) because it was being retried.
+ */
+export function rowMarks(e: ExchangeSummary): string[] {
+  const marks: string[] = [];
+  if (e.webhook?.duplicateOf) marks.push(`dup #${e.webhook.duplicateOf}`);
+  if (e.webhook?.outOfOrder) marks.push('out of order');
+  if (e.lateByMs !== undefined) marks.push(`late ${formatDuration(e.lateByMs)}`);
+  if (e.deliveredAfter !== undefined) marks.push(`after #${e.deliveredAfter}`);
+  return marks;
 }
 
 /** Late delivery, what the sender was told, attempts and the next retry: for lines and the detail page. */
@@ -106,9 +115,12 @@ export function exchangeTable(rows: ExchangeSummary[], width = process.stdout.co
   return lines.join('\n');
 }
 
-/** Path and event, then the order mark, which a long path never pushes out of view. */
+/**
+ * Path and event, then the marks, which a long path never pushes out of view: a replay's original (`↻#4`, as the
+ * web inspector's list has it) and the row marks, so a redelivery (`dup #3`) does not look like a new event.
+ */
 function pathColumn(e: ExchangeSummary, width: number): string {
-  const mark = orderMark(e);
+  const mark = [...(e.replayOf ? [`↻#${e.replayOf}`] : []), ...rowMarks(e)].join('  ');
   const text = truncate([sanitize(e.path), eventLabel(e)].filter(Boolean).join('  '), Math.max(8, width - (mark ? mark.length + 2 : 0)));
   return mark ? `${text}  ${chalk.yellow(mark)}` : text;
 }

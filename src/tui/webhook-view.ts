@@ -3,31 +3,17 @@
 
 import { formatDuration } from '../duration.js';
 import type { ExchangeSummary, WebhookInfo } from '../exchange.js';
-import { eventLabel, orderMark } from '../output/exchange-text.js';
+import { eventLabel, rowMarks } from '../output/exchange-text.js';
 import { sanitize } from '../sanitize.js';
 import type { Segment, StyledLine } from './styled-line.js';
 
-export { eventLabel };
+export { eventLabel, rowMarks };
 
 /** The one-character signature mark: green ✓ valid, red ✗ invalid, blank when not checked. */
 export function signatureMark(e: ExchangeSummary): Segment {
   if (e.webhook?.verification === 'valid') return { text: '✓', color: 'green' };
   if (e.webhook?.verification === 'invalid') return { text: '✗', color: 'red', bold: true };
   return { text: ' ' };
-}
-
-/**
- * Compact marks for a row: `dup #12` for a repeated delivery, `out of order` for an event older than one seen,
- * `late 5.2s` for one that waited in the relay's queue, `after #14` for one that reached the app after #14 (received
- * later) because it was being retried.
- */
-export function rowMarks(e: ExchangeSummary): string[] {
-  const marks: string[] = [];
-  if (e.webhook?.duplicateOf) marks.push(`dup #${e.webhook.duplicateOf}`);
-  if (e.webhook?.outOfOrder) marks.push('out of order');
-  if (e.lateByMs !== undefined) marks.push(`late ${formatDuration(e.lateByMs)}`);
-  if (e.deliveredAfter !== undefined) marks.push(orderMark(e));
-  return marks;
 }
 
 /** The path column's three parts; together exactly the column's width. */

@@ -152,6 +152,20 @@ describe('the ls table', () => {
     expect(long.length).toBeLessThanOrEqual(100);
     expect(plain).not.toContain('after #');
   });
+
+  it('marks a redelivery, a replay and a late delivery, as the TUI and the web inspector do', () => {
+    const webhook = { provider: 'github', eventType: 'push', eventId: 'd-1', verification: 'valid', reason: null, outOfOrder: false } as const;
+    const [, redelivered, replayed, late, plain] = exchangeTable(
+      [row({ webhook: { ...webhook, duplicateOf: 3 } }), row({ replayOf: 4 }), row({ lateByMs: 1500 }), row({ webhook: { ...webhook, duplicateOf: null } })],
+      120,
+    )
+      .replace(/\x1b\[[0-9;]*m/g, '')
+      .split('\n');
+    expect(redelivered).toMatch(/\/hook {2}github push {2}dup #3$/);
+    expect(replayed).toMatch(/\/hook {2}↻#4$/);
+    expect(late).toMatch(/\/hook {2}late 1\.5s$/);
+    expect(plain).toMatch(/\/hook {2}github push$/);
+  });
 });
 
 it('a crash report escapes what its message quotes and keeps the stack on its lines', () => {
