@@ -44,7 +44,8 @@ Examples:
   hooktunnel listen 3000 --inspect-port 4050            the web inspector on http://127.0.0.1:4050/
 
 While listen is away (stopped, asleep, reconnecting), a relay with a queue answers senders 202 and delivers their
-requests, in order, when it is back; a restarted listen keeps its URL.
+requests, in order, when it is back; a restarted listen keeps its URL. That takes a relay that keeps running: the
+embedded relay runs inside listen, so once the listen hosting it stops, senders are refused until one starts again.
 
 The web inspector (http://127.0.0.1:4040/ or the next free port; the printed link carries a per-run secret that
 allows replays) shows every exchange live in a browser. --no-web turns it off.`,
