@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { parseDuration } from '../duration.js';
 import { usageError } from '../errors.js';
 import type { ListOptions } from '../store/store.js';
+import { secretProvider } from '../webhooks/secrets.js';
 
 export interface FilterFlags {
   provider?: string;
@@ -15,7 +16,7 @@ export interface FilterFlags {
 
 export function withFilterOptions(command: Command): Command {
   return command
-    .addOption(new Option('--provider <name>', 'only this provider (stripe, github, shopify, slack, standard, twilio, hmac)'))
+    .addOption(new Option('--provider <name>', 'only this provider, any case (stripe, github, shopify, slack, standard, twilio, hmac)'))
     .addOption(new Option('--event <type>', 'only this event type and those it begins (pull_request: pull_request.opened too), e.g. payment_intent.succeeded'))
     .option('--failed', 'only failures: no response, a 5xx, or an invalid signature')
     .option('--since <duration>', 'only the last <duration> (10m, 2h, 7d)')
@@ -24,12 +25,23 @@ export function withFilterOptions(command: Command): Command {
 
 export function filterToList(flags: FilterFlags): Omit<ListOptions, 'limit'> {
   return {
-    provider: flags.provider,
+    provider: parseProvider(flags.provider),
     eventType: flags.event,
     failed: flags.failed,
     since: flags.since ? Date.now() - parseDuration(flags.since, '--since') : undefined,
     pathPrefix: parsePathPrefix(flags.path),
   };
+}
+
+/**
+ * `--provider GitHub` or `svix`: the name as recorded (lower case; svix is the standard provider). A name hooktunnel
+ * never records would silently match nothing, so it is refused with the list.
+ */
+export function parseProvider(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const name = value.toLowerCase() === 'hmac' ? 'hmac' : secretProvider(value);
+  if (name) return name;
+  throw usageError(`--provider "${value}" is not a provider hooktunnel recognises, so nothing would match`, 'one of stripe, github, shopify, slack, standard (alias svix), twilio, hmac');
 }
 
 /** `--path /stripe`: recorded paths all start with /, so a prefix without one would silently match nothing. */
