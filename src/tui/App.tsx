@@ -33,6 +33,12 @@ export interface AppProps extends ActionCallbacks {
 
 type Focus = 'list' | 'detail';
 
+/**
+ * Under "waiting for webhooks" with the embedded relay: the header says it too, but its line is cut at the terminal's
+ * width, and a first run is when someone pastes the URL into GitHub's or Stripe's settings.
+ */
+export const LOCAL_ONLY_HINT = 'only this machine can reach this URL (embedded relay); for GitHub or Stripe\nto reach you, self-host a relay: README "Self-host the relay"';
+
 const clamp = (value: number, min: number, max: number) => Math.max(min, Math.min(max, value));
 
 /** What the user typed into the filter, minus control characters (a paste may carry them). */
@@ -163,7 +169,7 @@ export function App({ model, onCopy, onOpen, onSuspend, onQuit, frameMs, size }:
       : `nothing loaded matches "${sanitize(filter)}"`
     : feed.info.mode === 'inspect'
       ? 'no recorded exchanges in this database'
-      : `waiting for webhooks${feed.info.url ? ` at ${sanitize(feed.info.url)}` : ''}…`;
+      : `waiting for webhooks${feed.info.url ? ` at ${sanitize(feed.info.url)}` : ''}…${feed.info.localOnly ? `\n${LOCAL_ONLY_HINT}` : ''}`;
 
   return (
     <Box flexDirection="column" width={columns} height={layout.height}>

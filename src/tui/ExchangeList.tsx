@@ -22,9 +22,11 @@ export function ExchangeList({ rows, selectedId, height, width, emptyText }: Exc
         {columnTitles(width)}
       </Text>
       {rows.length === 0 ? (
-        <Text wrap="truncate-end" dimColor>
-          {`  ${emptyText}`}
-        </Text>
+        emptyText.split('\n').map((text, index) => (
+          <Text key={index} wrap="truncate-end" dimColor>
+            {`  ${text}`}
+          </Text>
+        ))
       ) : (
         rows.map((e) => <ExchangeRow key={e.id} exchange={e} selected={e.id === selectedId} width={width} />)
       )}

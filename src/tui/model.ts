@@ -27,6 +27,8 @@ export interface HeaderInfo {
   dropped?: number;
   /** Something the user should know, e.g. that the embedded relay is local-only. */
   note?: string;
+  /** The URL is the embedded relay's, which only this machine can reach. */
+  localOnly?: boolean;
 }
 
 /** Callbacks a subscriber gets; both are optional. */

@@ -16,6 +16,8 @@ export interface SessionModelOptions {
   timeoutMs: number;
   /** Shown in the header, e.g. that the embedded relay is reachable from this machine only. */
   note?: string;
+  /** The embedded relay: the URL works from this machine only. */
+  localOnly?: boolean;
   /**
    * The header note with the session's notice in place of the standing note (e.g. the embedded relay's), or, given
    * undefined, the standing note again; default: the notice alone, then `note`. Asked again when a notice fades,
@@ -71,6 +73,7 @@ export class SessionModel extends StoreModel {
         dbPath: options.store.path,
         connection: { state: 'connecting', attempt: 0 },
         note: options.note,
+        localOnly: options.localOnly,
       },
     });
     this.session = options.session;

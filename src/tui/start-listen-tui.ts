@@ -5,7 +5,7 @@ import { loadTui } from './load-tui.js';
 import type { TuiHandle } from './run-tui.js';
 import { SessionModel, type SessionModelOptions } from './session-model.js';
 
-export interface ListenTuiOptions extends Omit<SessionModelOptions, 'note' | 'noteWith'> {
+export interface ListenTuiOptions extends Omit<SessionModelOptions, 'note' | 'noteWith' | 'localOnly'> {
   /** The embedded relay: the URL works from this machine only. */
   localOnly: boolean;
   note?: string;

@@ -56,6 +56,24 @@ describe('App', () => {
     await waitForFrame(ui.lastFrame, '2 requests');
   });
 
+  it('says under "waiting for webhooks" that only this machine reaches an embedded relay\'s URL, which the header may cut', async () => {
+    const model = new FakeModel();
+    model.setInfo({ url: 'http://127.0.0.1:4747/t/3000', localOnly: true, note: `web inspector http://127.0.0.1:4040/?k=${'k'.repeat(200)}` });
+    const ui = setup(model);
+    unmount = ui.unmount;
+    await waitForFrame(ui.lastFrame, 'waiting for webhooks at http://127.0.0.1:4747/t/3000');
+    const lines = ui.frame().split('\n');
+    const waiting = lines.findIndex((l) => l.includes('waiting for webhooks'));
+    expect(lines.slice(waiting + 1, waiting + 3)).toEqual([
+      '  only this machine can reach this URL (embedded relay); for GitHub or Stripe',
+      '  to reach you, self-host a relay: README "Self-host the relay"',
+    ]);
+    // Gone once the first exchange arrives: the list takes its place.
+    model.push(makeExchange(1, { path: '/stripe' }));
+    await waitForFrame(ui.lastFrame, '/stripe');
+    expect(ui.frame()).not.toContain('only this machine can reach');
+  });
+
   it('keeps the selection on the same exchange when new ones arrive, and p resumes following', async () => {
     const model = new FakeModel().seed([1, 2, 3].map((id) => makeExchange(id, { path: `/p${id}` })));
     const ui = setup(model);
