@@ -39,12 +39,3 @@ export function loadSecrets(flags: SecretFlags, env: NodeJS.ProcessEnv = process
   const config = projectSecrets && typeof saved === 'object' && saved !== null ? { ...saved, ...(projectSecrets as object) } : (projectSecrets ?? saved);
   return buildSecrets({ flags: flags.secret, verify: flags.verify, env, config });
 }
-
-/**
- * How to give the secret a check or a re-signing lacked: for webhooks/verify.ts's reason "no secret configured for
- * <provider>", the flag and the variable (the phrase trigger's warning uses); undefined for any other reason.
- */
-export function missingSecretHint(reason: string | null | undefined): string | undefined {
-  const provider = /^no secret configured for ([a-z]+)$/.exec(reason ?? '')?.[1];
-  return provider ? `set --secret ${provider}=… or HOOKTUNNEL_SECRET_${provider.toUpperCase()}` : undefined;
-}

@@ -6,6 +6,7 @@ import { formatDuration } from '../duration.js';
 import { headerValue, type AttemptRecord, type Exchange, type ExchangeSummary, type HeaderPairs } from '../exchange.js';
 import { isGzip } from '../gzip-body.js';
 import { sanitize } from '../sanitize.js';
+import { missingSecretHint } from '../webhooks/missing-secret.js';
 import { viewBody } from './body-view.js';
 import { colorStatus, formatDateTime, formatSize, formatTime, padVisible, truncate } from './format.js';
 
@@ -125,6 +126,12 @@ function pathColumn(e: ExchangeSummary, width: number): string {
   return mark ? `${text}  ${chalk.yellow(mark)}` : text;
 }
 
+/** ` (set --secret github=… or HOOKTUNNEL_SECRET_GITHUB)` after a reason that is a missing secret, else ''. */
+function hintAfter(reason: string | null): string {
+  const hint = missingSecretHint(reason);
+  return hint ? ` (${hint})` : '';
+}
+
 function webhookLine(e: ExchangeSummary): string {
   const w = e.webhook!;
   const who = w.provider ? `${eventLabel(e)}${w.eventId ? ` (${sanitize(w.eventId)})` : ''}` : 'no known provider';
@@ -133,7 +140,7 @@ function webhookLine(e: ExchangeSummary): string {
       ? chalk.green('signature valid')
       : w.verification === 'invalid'
         ? chalk.red(`signature INVALID: ${sanitize(w.reason ?? '')}`)
-        : chalk.dim(`signature not checked: ${sanitize(w.reason ?? '')}`);
+        : chalk.dim(`signature not checked: ${sanitize(w.reason ?? '')}${hintAfter(w.reason)}`);
   return [`webhook: ${who}`, signature, ...deliveryMarks(e)].join('  ');
 }
 

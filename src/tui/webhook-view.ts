@@ -5,6 +5,7 @@ import { formatDuration } from '../duration.js';
 import type { ExchangeSummary, WebhookInfo } from '../exchange.js';
 import { eventLabel, rowMarks } from '../output/exchange-text.js';
 import { sanitize } from '../sanitize.js';
+import { missingSecretHint } from '../webhooks/missing-secret.js';
 import type { Segment, StyledLine } from './styled-line.js';
 
 export { eventLabel, rowMarks };
@@ -62,7 +63,8 @@ function signatureLine(w: WebhookInfo): StyledLine {
   const reason = w.reason ? `: ${sanitize(w.reason)}` : '';
   if (w.verification === 'valid') return [label, { text: '✓ valid', color: 'green' }];
   if (w.verification === 'invalid') return [label, { text: '✗ invalid', color: 'red', bold: true }, { text: reason, color: 'red' }];
-  return [label, { text: `not checked${reason}`, dim: true }];
+  const hint = missingSecretHint(w.reason);
+  return [label, { text: `not checked${reason}${hint ? ` (${hint})` : ''}`, dim: true }];
 }
 
 /** The detail pane's webhook section: who sent which event, the signature in full; duplicate, out-of-order, late. */

@@ -132,7 +132,10 @@ describe('DetailPane', () => {
     const frame = frameOf(invalid, 'request', { width: 80 });
     expect(frame.replace(/\n/g, '')).toContain(`signature  ✗ invalid: ${reason}`);
     const unchecked = makeExchange(13, { webhook: makeWebhook({ verification: 'unchecked', reason: 'no secret configured for stripe' }) });
-    expect(frameOf(unchecked)).toContain('signature  not checked: no secret configured for stripe');
+    // With how to give it: listen's --secret or the variable.
+    expect(frameOf(unchecked, 'request', { width: 80 }).replace(/\n/g, '')).toContain(
+      'signature  not checked: no secret configured for stripe (set --secret stripe=… or HOOKTUNNEL_SECRET_STRIPE)',
+    );
     const unknown = makeExchange(14, {
       webhook: makeWebhook({ provider: null, eventType: null, eventId: null, verification: 'unchecked', reason: 'no known webhook provider recognised' }),
     });

@@ -2,7 +2,8 @@
 
 import { Command, Option } from 'commander';
 import { dbOption } from '../db-option.js';
-import { missingSecretHint, withSecretOptions, type SecretFlags } from '../secret-options.js';
+import { withSecretOptions, type SecretFlags } from '../secret-options.js';
+import { missingSecretHint } from '../../webhooks/missing-secret.js';
 import { jsonText } from '../../output/json-text.js';
 
 interface VerifyFlags extends SecretFlags {
