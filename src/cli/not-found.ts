@@ -4,9 +4,9 @@
 // reading JSON sees every id it gave accounted for while stdout stays one exchange per line.
 
 import type { ExchangeSummary } from '../exchange.js';
-import { jsonText } from '../output/json-text.js';
 import type { Store } from '../store/store.js';
-import { missingIds, unknownIds } from './open-store.js';
+import { writeJsonError } from './json-error.js';
+import { missingIds, SEE_IDS_HINT, unknownIds } from './open-store.js';
 
 /** The error code of an id that has no exchange, beside the delivery codes (local_unreachable, local_timeout…). */
 export const NOT_FOUND = 'not_found';
@@ -15,7 +15,7 @@ export const NOT_FOUND = 'not_found';
 export type IdFields = (id: number) => Record<string, number | null>;
 
 export function writeNotFoundJson(message: string, fields: Record<string, number | null>): void {
-  process.stderr.write(`${jsonText({ error: { code: NOT_FOUND, message, ...fields } })}\n`);
+  writeJsonError(NOT_FOUND, message, SEE_IDS_HINT, fields);
 }
 
 export interface LookUp {

@@ -63,8 +63,11 @@ export function parseId(value: string): number {
   return id;
 }
 
+/** What to do about an id with no exchange. */
+export const SEE_IDS_HINT = 'run `hooktunnel ls` to see the recorded ids';
+
 export function unknownId(id: number, path: string): UserError {
-  return new UserError(`no exchange #${id} in ${path}`, { hint: 'run `hooktunnel ls` to see the recorded ids' });
+  return new UserError(`no exchange #${id} in ${path}`, { hint: SEE_IDS_HINT });
 }
 
 /**
@@ -78,7 +81,7 @@ export function unknownIds(ids: number[], found: readonly unknown[], path: strin
   if (ids.length === 1) return unknownId(missing[0], path);
   const named = missing.map((id) => `#${id}`).join(', ');
   return new UserError(`no ${missing.length === 1 ? 'exchange' : 'exchanges'} ${named} in ${path}; ${undone}`, {
-    hint: `run \`hooktunnel ls\` to see the recorded ids, or leave ${named} out`,
+    hint: `${SEE_IDS_HINT}, or leave ${named} out`,
   });
 }
 

@@ -85,7 +85,7 @@ describe('hooktunnel replay to a target it cannot reach', () => {
     const exchange = JSON.parse(result.stdout);
     expect(exchange).toMatchObject({ replayOf: id, state: 'failed', status: 502, error: { code: 'local_unreachable', message } });
     expectOneLine(result.stderr, /^\{.*\}\n$/);
-    expect(JSON.parse(result.stderr)).toEqual({ error: { code: 'local_unreachable', message, replayOf: id, id: exchange.id } });
+    expect(JSON.parse(result.stderr)).toEqual({ error: { code: 'local_unreachable', message, hint: null, replayOf: id, id: exchange.id } });
   });
 });
 
@@ -135,7 +135,7 @@ describe('bulk replay with some targets down', () => {
     ]);
     const errors = result.stderr.trimEnd().split('\n').map((line) => JSON.parse(line));
     expect(errors).toEqual([
-      { error: { code: 'local_unreachable', message: `cannot reach ${down}: connection refused (is your app running?)`, replayOf: ids[0], id: lines[0].id } },
+      { error: { code: 'local_unreachable', message: `cannot reach ${down}: connection refused (is your app running?)`, hint: null, replayOf: ids[0], id: lines[0].id } },
     ]);
   });
 });

@@ -10,6 +10,9 @@ import { runCli, tempHome } from '../helpers/cli.js';
 import { startLocalApp, waitFor } from '../helpers/http.js';
 import { homeWithApp, record } from './recorded.js';
 
+/** What to do about an id with no exchange, in words and in a JSON error's `hint`. */
+const SEE_IDS = 'run `hooktunnel ls` to see the recorded ids';
+
 async function oneRecorded() {
   const home = await homeWithApp();
   // A 500: neither retry nor replay would refuse it for its own sake, so only the unknown id can stop them.
@@ -57,7 +60,7 @@ describe('an unknown exchange id with --json', () => {
     expect(result.stdout).toBe('');
     const missing = (fields: { replayOf?: number; id: number | null }) => fields.replayOf ?? fields.id;
     expect(result.stderr.trimEnd().split('\n').map((line) => JSON.parse(line))).toEqual(
-      errors.map((fields) => ({ error: { code: 'not_found', message: `no exchange #${missing(fields)} in ${db}; ${undone}`, ...fields } })),
+      errors.map((fields) => ({ error: { code: 'not_found', message: `no exchange #${missing(fields)} in ${db}; ${undone}`, hint: SEE_IDS, ...fields } })),
     );
     expect(app.received).toEqual([]);
   });
@@ -70,8 +73,8 @@ describe('an exchange deleted while the command runs', () => {
     replay: (id: number) => `error: #${id} was deleted before it could be replayed\n`,
   };
   const goneJson = {
-    retry: (id: number) => ({ error: { code: 'not_found', message: `no exchange #${id} (it was deleted meanwhile, by a prune?); not retried`, id } }),
-    replay: (id: number) => ({ error: { code: 'not_found', message: `#${id} was deleted before it could be replayed`, replayOf: id, id: null } }),
+    retry: (id: number) => ({ error: { code: 'not_found', message: `no exchange #${id} (it was deleted meanwhile, by a prune?); not retried`, hint: SEE_IDS, id } }),
+    replay: (id: number) => ({ error: { code: 'not_found', message: `#${id} was deleted before it could be replayed`, hint: SEE_IDS, replayOf: id, id: null } }),
   };
 
   it.each([

@@ -6,6 +6,7 @@ import { exchangeToJson, type ExchangeSummary } from '../../exchange.js';
 import { logLine } from '../../output/exchange-text.js';
 import { jsonText } from '../../output/json-text.js';
 import { sanitize } from '../../sanitize.js';
+import { writeJsonError } from '../json-error.js';
 
 /** What to do about a failure, where the message alone does not say it. */
 const ADVICE: Record<string, string> = {
@@ -22,8 +23,8 @@ export function printResult(exchange: ExchangeSummary, json: boolean): void {
   if (json) {
     process.stdout.write(`${jsonText(exchangeToJson(exchange))}\n`);
     if (failed) {
-      const error = { code: exchange.errorCode, message: exchange.errorMessage, replayOf: exchange.replayOf, id: exchange.id };
-      process.stderr.write(`${jsonText({ error })}\n`);
+      const code = exchange.errorCode ?? 'local_error';
+      writeJsonError(code, exchange.errorMessage ?? code, ADVICE[code], { replayOf: exchange.replayOf, id: exchange.id });
     }
     return;
   }

@@ -30,7 +30,7 @@ Exit status: 0 when the local app answered (whatever the status), 1 when it coul
 recorded (then nothing is sent), 2 for a usage mistake or an exchange that cannot be replayed (nothing is sent),
 130 when Ctrl-C in the --edit editor called the edit off (nothing is sent).
 A replay that got no answer is one line on stderr ("cannot reach http://127.0.0.1:4000: connection refused");
-with --json, stdout still gets the failed exchange and stderr gets {"error":{"code","message","replayOf","id"}}; an
+with --json, stdout still gets the failed exchange and stderr gets {"error":{"code","message","hint","replayOf","id"}}; an
 id with no exchange (unknown, or deleted meanwhile) is such an object with code "not_found" and id null.
 
 Examples:

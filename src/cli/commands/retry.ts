@@ -29,7 +29,7 @@ Nor is one with only part of its request body (cut off mid-body): use \`hooktunn
 Exit status: 0 when the local app answered below 500, 1 otherwise; 2 when nothing was sent because an exchange
 already succeeded (without --force), was stored redacted or cut off mid-body, or for a usage mistake.
 With --json, stdout gets each exchange after its attempt; an id with no exchange (unknown, or deleted meanwhile) is
-{"error":{"code":"not_found","message","id"}} on stderr, one line per id, and exit 1.
+{"error":{"code":"not_found","message","hint","id"}} on stderr, one line per id, and exit 1.
 
 Examples:
   hooktunnel retry 12
