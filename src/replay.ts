@@ -46,7 +46,7 @@ export interface ReplayResult {
 export function originalTarget(original: ExchangeSummary, hint = 'pass --to <port|url> to send it to one'): Target {
   if (answeredHere(original.target)) {
     const why = original.target === MOCK_TARGET ? `the mock route ${original.route ?? ''}` : 'hooktunnel (no route took its path)';
-    throw new UserError(`exchange #${original.id} was answered by ${why}, not by an app`, { hint, exitCode: 2 });
+    throw new UserError(`exchange #${original.id} was answered by ${why}, not by an app`, { hint, exitCode: 2, code: 'answered_here' });
   }
   return parseTarget(original.target);
 }
@@ -66,12 +66,14 @@ export function replayTarget(original: ExchangeSummary, options: ReplayCheck): T
     throw new UserError(`exchange #${original.id} has only part of its request body: it was cut off mid-body (${INCOMPLETE_WHY}); the app would get a truncated request`, {
       hint: 'send the whole body with --body-file <file>',
       exitCode: 2,
+      code: 'incomplete',
     });
   }
   if (problem === 'redacted') {
     throw new UserError(`exchange #${original.id} was stored redacted (${appliedRules(original.redacted).join(', ')}): the app would get [REDACTED] in place of the real values`, {
       hint: 'pass --allow-redacted to send it anyway, or --body-file / --set-header to put real values back',
       exitCode: 2,
+      code: 'redacted',
     });
   }
   return options.to ?? originalTarget(original);

@@ -165,7 +165,7 @@ describe('refusals and errors', () => {
     // Every request would fail as if the app broke the connection: the HTTP client refuses such a Host header.
     [['listen', '3000', '--host-header', 'localhost\nX-Injected: 1'], '--host-header contains a control character'],
     [['ls', '--path', 'hook'], '--path "hook" does not start with /'],
-    [['export', '--json', '-', '--path', 'hook'], '--path "hook" does not start with /'],
+    [['export', '--har', '-', '--path', 'hook'], '--path "hook" does not start with /'],
     [['export'], 'export needs exactly one of --har <file> or --json <file>\nhint: e.g. hooktunnel export --har hooks.har, or --json - for JSON on stdout'],
     [['relay', '--port', '99999'], '--port "99999" is not a port (0-65535)'],
     [['show', 'abc'], '"abc" is not an exchange id'],

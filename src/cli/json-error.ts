@@ -1,7 +1,10 @@
 // The one shape of a failure when a command runs with --json: `{"error":{"code","message","hint",…}}`, one line on
-// stderr. stdout keeps only what the command promises (an exchange per line), and a script reads every failure from
-// stderr without parsing words: not_found.ts and replay's delivery failures write through here.
+// stderr (README, "Errors with --json"). stdout keeps only what the command promises (an exchange per line, an
+// array…), and a script reads every failure from stderr without parsing words: not_found.ts, replay's delivery
+// failures and main.ts's handler for whatever a command throws all write through here.
 
+import type { Command } from 'commander';
+import { EXIT_INTERRUPTED, EXIT_USAGE, type UserError } from '../errors.js';
 import { jsonText } from '../output/json-text.js';
 
 /**
@@ -10,4 +13,29 @@ import { jsonText } from '../output/json-text.js';
  */
 export function writeJsonError(code: string, message: string, hint: string | null | undefined, fields: Record<string, unknown> = {}): void {
   process.stderr.write(`${jsonText({ error: { code, message, hint: hint ?? null, ...fields } })}\n`);
+}
+
+/** The code a script sees for a UserError: its own, or one its exit code implies. */
+export function codeOf(error: UserError): string {
+  if (error.code) return error.code;
+  if (error.exitCode === EXIT_USAGE) return 'usage';
+  if (error.exitCode === EXIT_INTERRUPTED) return 'interrupted';
+  return 'error';
+}
+
+const reportsJson = new WeakSet<Command>();
+
+/**
+ * Marks a command whose --json covers its failures too: what it throws reaches main.ts's handler, which writes it as
+ * one JSON error when the command ran with --json. Commands with their own channel for errors (listen's `status`
+ * events, `config check --json`'s `"valid": false`) are not marked.
+ */
+export function withJsonErrors(command: Command): Command {
+  reportsJson.add(command);
+  return command;
+}
+
+/** Whether this command ran with --json and reports its errors that way (export's `--json <file>` counts). */
+export function errorsAsJson(command: Command): boolean {
+  return reportsJson.has(command) && Boolean(command.opts().json);
 }

@@ -7,6 +7,7 @@ import { databaseError, isDamagedDatabase } from '../store/damaged.js';
 import { isTransientStoreError } from '../store/write-behind.js';
 import { honourOffSwitches } from './boolean-env.js';
 import { commandOf, COMMANDS, termOf } from './commands/catalog.js';
+import { codeOf, errorsAsJson, writeJsonError } from './json-error.js';
 import { VERSION } from './version.js';
 
 export { VERSION };
@@ -58,14 +59,19 @@ export async function run(argv: string[]): Promise<void> {
   });
   const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
   let program: Command | undefined;
+  // The command whose action ran: its flags (once parsed) say whether its errors are to be JSON.
+  let ran: Command | undefined;
   try {
     program = await buildProgram(argv.slice(2));
     // Every level, so `config check` or `relay token create` also reports through report() (the stubs have none).
     for (const command of all(program)) command.exitOverride();
-    program.hook('preAction', (_program, action) => honourOffSwitches(action));
+    program.hook('preAction', (_program, action) => {
+      ran = action;
+      honourOffSwitches(action);
+    });
     await program.parseAsync(argv);
   } catch (error) {
-    process.exitCode = await report(program ? namingEnvironment(error, all(program)) : error);
+    process.exitCode = await report(program ? namingEnvironment(error, all(program)) : error, { json: ran !== undefined && errorsAsJson(ran) });
   }
 }
 
@@ -81,22 +87,26 @@ function namingEnvironment(error: unknown, commands: Command[]): unknown {
     const option = command.options.find((o) => o.long === flag);
     if (option?.envVar && command.getOptionValueSource(option.attributeName()) === 'env') {
       const message = error.message.replace(/^(--[a-z0-9-]+ "(?:[^"\\]|\\.)*")/, `$1 (from ${option.envVar})`);
-      return new UserError(message, { hint: error.hint, exitCode: error.exitCode, cause: error });
+      return new UserError(message, { hint: error.hint, exitCode: error.exitCode, code: error.code, cause: error });
     }
   }
   return error;
 }
 
-/** Turns any error into output and an exit code: user errors get a hint, bugs get a stack. */
-export async function report(error: unknown): Promise<number> {
+/**
+ * Turns any error into output and an exit code: user errors get a hint, bugs get a stack. With `json` (the command
+ * ran with --json, see json-error.ts) either is one JSON error line instead, with the same exit code.
+ */
+export async function report(error: unknown, options: { json?: boolean } = {}): Promise<number> {
   if (error instanceof CommanderError) {
     // Commander has printed its own message (or help/version, with exit code 0).
     return error.exitCode === 0 ? 0 : 2;
   }
-  const { default: chalk } = await import('chalk');
   // A damaged, full or locked file is not a bug in hooktunnel, whichever statement came upon it.
   if (isDamagedDatabase(error)) error = databaseError(error, true);
   else if (isTransientStoreError(error)) error = databaseError(error as Error, false);
+  if (options.json) return reportJson(error);
+  const { default: chalk } = await import('chalk');
   if (error instanceof UserError) {
     // Messages can carry a relay's words (a refusal, a reason to go away): escaped like any network text.
     process.stderr.write(`${chalk.red('error:')} ${sanitize(error.message)}\n`);
@@ -104,6 +114,17 @@ export async function report(error: unknown): Promise<number> {
     return error.exitCode;
   }
   process.stderr.write(`${chalk.red('hooktunnel crashed; this is a bug, please report it:')}\n${crashReport(error)}\n`);
+  return 1;
+}
+
+function reportJson(error: unknown): number {
+  if (error instanceof UserError) {
+    writeJsonError(codeOf(error), error.message, error.hint);
+    return error.exitCode;
+  }
+  // Still a bug to report, with the stack the words would have shown.
+  const message = `hooktunnel crashed; this is a bug, please report it: ${(error as Error)?.message ?? String(error)}`;
+  writeJsonError('bug', message, null, { stack: crashReport(error) });
   return 1;
 }
 

@@ -3,13 +3,14 @@
 // --json it is reported as the command's other failures are, one {"error": …} object per id on stderr, so a script
 // reading JSON sees every id it gave accounted for while stdout stays one exchange per line.
 
+import type { UserErrorCode } from '../errors.js';
 import type { ExchangeSummary } from '../exchange.js';
 import type { Store } from '../store/store.js';
 import { writeJsonError } from './json-error.js';
 import { missingIds, SEE_IDS_HINT, unknownIds } from './open-store.js';
 
 /** The error code of an id that has no exchange, beside the delivery codes (local_unreachable, local_timeout…). */
-export const NOT_FOUND = 'not_found';
+export const NOT_FOUND: UserErrorCode = 'not_found';
 
 /** How a command names the id in its JSON errors: replay `{ replayOf: id, id: null }` (no new exchange), retry `{ id }`. */
 export type IdFields = (id: number) => Record<string, number | null>;

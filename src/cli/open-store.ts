@@ -25,6 +25,7 @@ export async function openExistingStore(db: string | undefined): Promise<Store> 
     const named = choice.source === 'project' ? ` (the db of ${choice.file})` : '';
     throw new UserError(`nothing recorded yet: there is no capture database at ${choice.path}${named}`, {
       hint: `run \`hooktunnel listen <port>\` first (it creates the database), or point --db / HOOKTUNNEL_DB at one`,
+      code: 'no_database',
     });
   }
   return store;
@@ -47,6 +48,7 @@ async function openChosen(choice: DbChoice): Promise<Store | null> {
     throw usageError(
       `no capture database at ${choice.path} (given by --db or HOOKTUNNEL_DB)`,
       `check the path; without --db recordings go to ${where}, and \`hooktunnel listen\` creates the database it records to`,
+      'no_database',
     );
   }
   return openStore(choice.path);
@@ -67,7 +69,7 @@ export function parseId(value: string): number {
 export const SEE_IDS_HINT = 'run `hooktunnel ls` to see the recorded ids';
 
 export function unknownId(id: number, path: string): UserError {
-  return new UserError(`no exchange #${id} in ${path}`, { hint: SEE_IDS_HINT });
+  return new UserError(`no exchange #${id} in ${path}`, { hint: SEE_IDS_HINT, code: 'not_found' });
 }
 
 /**
@@ -82,6 +84,7 @@ export function unknownIds(ids: number[], found: readonly unknown[], path: strin
   const named = missing.map((id) => `#${id}`).join(', ');
   return new UserError(`no ${missing.length === 1 ? 'exchange' : 'exchanges'} ${named} in ${path}; ${undone}`, {
     hint: `${SEE_IDS_HINT}, or leave ${named} out`,
+    code: 'not_found',
   });
 }
 

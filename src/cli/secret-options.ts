@@ -34,6 +34,7 @@ export function loadSecrets(flags: SecretFlags, env: NodeJS.ProcessEnv = process
     throw new UserError(`${configPath()}: ${error.message.replace(/^config /, '')}`, {
       hint: error.hint ?? 'fix or remove that entry; secrets are written {"secrets": {"stripe": "whsec_…", "github": {"/gh": "…"}}}',
       exitCode: error.exitCode,
+      code: error.code,
     });
   }
   const config = projectSecrets && typeof saved === 'object' && saved !== null ? { ...saved, ...(projectSecrets as object) } : (projectSecrets ?? saved);

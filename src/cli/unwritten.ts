@@ -19,5 +19,5 @@ export function reportUnwritten(store: Store, what: string): void {
 /** The same as an error to throw, for a command whose whole point is the writing (import). */
 export function throwIfUnwritten(store: Store, what: string): void {
   const why = store.unwritten();
-  if (why) throw new UserError(`${what} could not be recorded in ${store.path}: ${why.message}`, { hint: HINT, cause: why });
+  if (why) throw new UserError(`${what} could not be recorded in ${store.path}: ${why.message}`, { hint: HINT, code: 'not_recorded', cause: why });
 }

@@ -35,12 +35,14 @@ export function retryTarget(original: ExchangeSummary, to?: Target): Target {
     throw new UserError(`exchange #${id} has only part of its request body: it was cut off mid-body (${INCOMPLETE_WHY}); a retry would send a truncated request; nothing sent`, {
       hint: `use \`hooktunnel replay ${id} --body-file <file>\` to send it with the whole body`,
       exitCode: 2,
+      code: 'incomplete',
     });
   }
   if (problem === 'redacted') {
     throw new UserError(`exchange #${id} was stored redacted (${appliedRules(original.redacted).join(', ')}); a retry would send [REDACTED] in place of the real values; nothing sent`, {
       hint: `use \`hooktunnel replay ${id} --allow-redacted\` to send it anyway`,
       exitCode: 2,
+      code: 'redacted',
     });
   }
   return to ?? originalTarget(original, `use \`hooktunnel replay ${id} --to <port|url>\` to send it to an app; nothing sent`);
@@ -49,7 +51,7 @@ export function retryTarget(original: ExchangeSummary, to?: Target): Target {
 /** The exchange was deleted (a prune in another terminal) after it was looked up: `retry` reports it and goes on with the rest. */
 export class ExchangeGone extends UserError {
   constructor(readonly id: number) {
-    super(`no exchange #${id} (it was deleted meanwhile, by a prune?); not retried`, { hint: 'run `hooktunnel ls` to see the recorded ids' });
+    super(`no exchange #${id} (it was deleted meanwhile, by a prune?); not retried`, { hint: 'run `hooktunnel ls` to see the recorded ids', code: 'not_found' });
     this.name = 'ExchangeGone';
   }
 }
@@ -73,6 +75,7 @@ export async function manualRetry(store: Store, original: ExchangeSummary, optio
     if (result.missing) throw new ExchangeGone(id);
     throw new UserError(`exchange #${id} is being delivered right now${result.heldBy ? ` by process ${result.heldBy}` : ''}; nothing sent`, {
       hint: 'wait for that attempt to finish (`hooktunnel show` lists every attempt), then retry if it failed',
+      code: 'in_flight',
     });
   } finally {
     forwarder.close();

@@ -28,6 +28,7 @@ export function databaseError(error: Error, damaged: boolean): UserError {
       hint: damaged
         ? 'move it aside and start the relay again: it starts a new one (its tokens, names and queued requests stay in the old file)'
         : 'another process holds it locked, or its disk is full: try again once it is free',
+      code: damaged ? 'database_damaged' : 'database_unavailable',
       cause: error,
     });
   }
@@ -47,6 +48,7 @@ export function damagedDatabase(paths: readonly string[], error: Error): UserErr
     hint:
       `SQLite can often save what is left: sqlite3 ${file ? quoteArg(file) : '<file>'} .recover | sqlite3 recovered.db, then use --db recovered.db; ` +
       'or move the file aside, and `hooktunnel listen` starts a new one',
+    code: 'database_damaged',
     cause: error,
   });
 }
@@ -59,6 +61,7 @@ export function unavailableDatabase(paths: readonly string[], error: Error): Use
   const file = paths.length === 1 ? paths[0] : undefined;
   return new UserError(`${file ? `the capture database ${file}` : 'a database'} could not take the change: ${error.message}`, {
     hint: 'another process holds it locked (a long sqlite3 session?), or its disk is full: try again once it is free',
+    code: 'database_unavailable',
     cause: error,
   });
 }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
-import { runCli, tempHome } from '../helpers/cli.js';
+import { jsonLines, runCli, tempHome } from '../helpers/cli.js';
 
 const homes: ReturnType<typeof tempHome>[] = [];
 afterEach(() => {
@@ -16,6 +16,14 @@ function home() {
   const h = tempHome();
   homes.push(h);
   return h;
+}
+
+/** The one JSON error on stderr, its code checked, as the `error:` and `hint:` lines it stands for. */
+function wordsOfJsonError(stderr: string, code: string): string {
+  const lines = jsonLines(stderr) as { error: { code: string; message: string; hint: string | null } }[];
+  expect(lines).toHaveLength(1);
+  expect(lines[0].error.code).toBe(code);
+  return `error: ${lines[0].error.message}\nhint: ${lines[0].error.hint}\n`;
 }
 
 const READERS = [
@@ -37,8 +45,10 @@ describe('a --db that does not exist', () => {
     const result = await runCli([...argv, '--db', db], { env: h.env });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain(`error: no capture database at ${db}`);
-    expect(result.stderr).toContain(`recordings go to ${join(h.env.XDG_DATA_HOME, 'hooktunnel', 'hooktunnel.db')}`);
+    // With --json the same words are one JSON error (README, "Errors with --json").
+    const words = argv.includes('--json') ? wordsOfJsonError(result.stderr, 'no_database') : result.stderr;
+    expect(words).toContain(`error: no capture database at ${db}`);
+    expect(words).toContain(`recordings go to ${join(h.env.XDG_DATA_HOME, 'hooktunnel', 'hooktunnel.db')}`);
     expect(result.stderr).not.toContain('    at ');
     expect(existsSync(join(h.dir, 'typo'))).toBe(false);
   });

@@ -21,6 +21,10 @@ export interface Recorded {
   /** The local app's answer; omitted: it could not be reached (502 local_unreachable). */
   status?: number;
   receivedAt?: number;
+  /** Stored redacted by these rules (listen --redact), e.g. ['header:authorization']. */
+  redacted?: string[];
+  /** Only part of the body arrived (the tunnel dropped mid-body): kept without a SHA-256, failed tunnel_disconnected. */
+  cutMidBody?: boolean;
 }
 
 /** Writes the exchanges, oldest first, and returns their ids. */
@@ -37,9 +41,14 @@ export function record(db: string, exchanges: Recorded[]): number[] {
         method: 'POST',
         path: e.path ?? '/hook',
         headers: [['Content-Type', 'text/plain']],
-        body: Buffer.from(e.body ?? 'payload'),
+        body: e.cutMidBody ? undefined : Buffer.from(e.body ?? 'payload'),
+        redacted: e.redacted,
       });
-      if (e.status === undefined) {
+      if (e.cutMidBody) {
+        recording.appendRequestBody(Buffer.from(e.body ?? 'payload'));
+        recording.abandonRequestBody();
+        recording.fail(502, 'tunnel_disconnected', 'the tunnel dropped mid-body', 2);
+      } else if (e.status === undefined) {
         recording.fail(502, 'local_unreachable', 'connection refused', 2);
       } else {
         recording.respond(e.status, [['Content-Type', 'text/plain']]);

@@ -3,7 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
-import { runCli, tempHome } from '../helpers/cli.js';
+import { jsonLines, runCli, tempHome } from '../helpers/cli.js';
 
 const home = tempHome();
 afterAll(() => home.cleanup());
@@ -58,6 +58,11 @@ describe('show flag combinations', () => {
     const result = await show('1', ...flags);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
+    if (flags.includes('--json')) {
+      // With --json, the same words as one JSON error (README, "Errors with --json").
+      expect(jsonLines(result.stderr)).toEqual([{ error: { code: 'usage', message, hint: expect.any(String) } }]);
+      return;
+    }
     expect(result.stderr.split('\n')[0]).toBe(`error: ${message}`);
     expect(result.stderr).toContain('hint: ');
   });

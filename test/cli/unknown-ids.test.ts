@@ -32,7 +32,7 @@ describe('an unknown exchange id', () => {
     { argv: ['retry', '999'], code: 1 },
     { argv: ['retry', '1', '999'], code: 1, undone: 'nothing retried' },
     { argv: ['verify', '999'], code: 1 },
-    { argv: ['verify', '1', '999', '--json'], code: 1, undone: 'nothing verified' },
+    { argv: ['verify', '1', '999'], code: 1, undone: 'nothing verified' },
   ].map((c) => ({ ...c, command: c.argv.join(' ') })))('$command: exit $code, names it, says to run ls, does nothing', async ({ argv, code, missing, undone }) => {
     const { db, env, app } = await oneRecorded();
     const result = await runCli([...argv, '--db', db], { env });

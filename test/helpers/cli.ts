@@ -51,6 +51,11 @@ export function runCli(argv: string[], options: { env?: Record<string, string>; 
   });
 }
 
+/** Each line of a command's output parsed as JSON: with --json every error on stderr is one (a line that is not fails). */
+export function jsonLines(text: string): unknown[] {
+  return text.trimEnd().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+}
+
 export interface ListenProcess {
   child: ChildProcess;
   url: string;

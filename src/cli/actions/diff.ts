@@ -21,7 +21,7 @@ export async function diff(aArg: string, bArg: string, flags: DiffFlags): Promis
     await compare(aArg, bArg, flags);
   } catch (error) {
     if (error instanceof UserError && error.exitCode !== EXIT_DIFF_ERROR) {
-      throw new UserError(error.message, { hint: error.hint, exitCode: EXIT_DIFF_ERROR, cause: error });
+      throw new UserError(error.message, { hint: error.hint, exitCode: EXIT_DIFF_ERROR, code: error.code, cause: error });
     }
     throw error;
   }

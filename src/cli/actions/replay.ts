@@ -2,7 +2,7 @@
 
 import chalk from 'chalk';
 import { parseDuration } from '../../duration.js';
-import { usageError, UserError } from '../../errors.js';
+import { usageError, UserError, type UserErrorCode } from '../../errors.js';
 import type { ExchangeSummary, HeaderPairs } from '../../exchange.js';
 import { parseTarget, type Target } from '../../forward/target.js';
 import { dropsHeader, headerValueProblem, isHttpToken } from '../../http-headers.js';
@@ -213,7 +213,10 @@ function checkReplayable(originals: ExchangeSummary[], options: ReplayCheck): vo
     hints.push(`pass --to <port|url> to send ${them(answered)} to an app`);
   }
   hints.push(`or leave ${idList([...cut, ...redacted, ...answered])} out`);
-  throw usageError(`${reasons.join('; ')}; nothing replayed`, hints.join('; '));
+  // The reason's own code when there is one, so a script can act on it (add --allow-redacted); several need a person.
+  const kinds: [number[], UserErrorCode][] = [[cut, 'incomplete'], [redacted, 'redacted'], [answered, 'answered_here']];
+  const present = kinds.filter(([list]) => list.length > 0);
+  throw usageError(`${reasons.join('; ')}; nothing replayed`, hints.join('; '), present.length === 1 ? present[0][1] : 'not_replayable');
 }
 
 const readBodyFile = (path: string): Buffer => readUserFile(path, '--body-file');

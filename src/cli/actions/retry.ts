@@ -35,7 +35,7 @@ function refuseSucceeded(exchanges: ExchangeSummary[], ids: number[]): void {
   const list = done.map((e) => `#${e.id} (${e.status})`).join(', ');
   const what = done.length === 1 ? `exchange ${list} already succeeded` : `exchanges ${list} already succeeded`;
   const one = ids.length === 1 ? ` (another attempt of #${ids[0]}) or \`hooktunnel replay ${ids[0]}\` (a new exchange)` : ', or `hooktunnel replay` them as new exchanges';
-  throw usageError(`${what}; nothing sent`, `to send it anyway: \`hooktunnel retry ${ids.join(' ')} --force\`${one}`);
+  throw usageError(`${what}; nothing sent`, `to send it anyway: \`hooktunnel retry ${ids.join(' ')} --force\`${one}`, 'succeeded');
 }
 
 /** A retry makes no new exchange: its JSON error names the exchange it was for, as its JSON line does. */

@@ -60,6 +60,7 @@ export async function wait(flags: WaitFlags): Promise<void> {
       throw new UserError(`no database at ${path} within ${formatDuration(timeoutMs)}`, {
         hint: 'start `hooktunnel listen` (it creates the database), or check --db / HOOKTUNNEL_DB',
         exitCode: EXIT_TIMEOUT,
+        code: 'timeout',
       });
     }
   }
@@ -70,7 +71,7 @@ export async function wait(flags: WaitFlags): Promise<void> {
     const found = await waitForExchange(store, { matchers, timeoutMs: timeoutMs === 0 ? 0 : Math.max(1, deadline - Date.now()), ...since });
     if (!found) {
       const what = matchers.length ? `matching ${matchers.map((m) => m.source).join(' ')}` : 'recorded';
-      throw new UserError(`no exchange ${what} within ${formatDuration(timeoutMs)}`, { exitCode: EXIT_TIMEOUT });
+      throw new UserError(`no exchange ${what} within ${formatDuration(timeoutMs)}`, { exitCode: EXIT_TIMEOUT, code: 'timeout' });
     }
     process.stdout.write(flags.json ? `${jsonText(exchangeToJson(found), 2)}\n` : `${exchangeDetail(found, 'both')}\n`);
   } finally {

@@ -4,10 +4,11 @@ import { Command, Option } from 'commander';
 import { dbOption } from '../db-option.js';
 import type { DiffFlags } from '../actions/diff.js';
 import { repeatable } from '../repeatable.js';
+import { withJsonErrors } from '../json-error.js';
 
 
 export function diffCommand(): Command {
-  return new Command('diff')
+  return withJsonErrors(new Command('diff'))
     .description('Show what differs between two exchanges: method, path, status, request headers, and the body (JSON by path, else size and SHA-256).')
     .argument('<a>', 'the first exchange id')
     .argument('<b>', 'the second exchange id')

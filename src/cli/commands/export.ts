@@ -9,6 +9,7 @@ import { withFilterOptions, type FilterFlags } from '../filter-options.js';
 import { dbOption } from '../db-option.js';
 import { jsonText } from '../../output/json-text.js';
 import { repeatable } from '../repeatable.js';
+import { withJsonErrors } from '../json-error.js';
 
 interface ExportFlags extends FilterFlags {
   har?: string;
@@ -41,7 +42,7 @@ function openOutput(file: string): { write(text: string): Promise<void>; end(): 
 }
 
 export function exportCommand(): Command {
-  return withFilterOptions(new Command('export'))
+  return withFilterOptions(withJsonErrors(new Command('export')))
     .description('Export recorded exchanges, with bodies, as HAR 1.2 (browser devtools, Charles, Insomnia) or JSON.')
     .option('--har <file>', 'write a HAR archive ("-" for stdout)')
     .option('--json <file>', 'write a JSON array of full exchanges ("-" for stdout)')

@@ -4,9 +4,10 @@ import { Command, Option } from 'commander';
 import { dbOption } from '../db-option.js';
 import { withSecretOptions } from '../secret-options.js';
 import type { ImportFlags } from '../actions/import.js';
+import { withJsonErrors } from '../json-error.js';
 
 export function importCommand(): Command {
-  return withSecretOptions(new Command('import'))
+  return withSecretOptions(withJsonErrors(new Command('import')))
     .description('Import a HAR 1.2 archive (browser devtools, ngrok, `hooktunnel export --har`) as replayable exchanges, bodies byte for byte.')
     .argument('<file.har>', 'the archive ("-" reads stdin)')
     .option('--json', 'print the new ids as JSON')

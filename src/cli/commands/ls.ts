@@ -5,6 +5,7 @@ import { usageError } from '../../errors.js';
 import { withFilterOptions, type FilterFlags } from '../filter-options.js';
 import { dbOption } from '../db-option.js';
 import { jsonText } from '../../output/json-text.js';
+import { withJsonErrors } from '../json-error.js';
 
 interface LsFlags extends FilterFlags {
   limit: string;
@@ -13,7 +14,7 @@ interface LsFlags extends FilterFlags {
 }
 
 export function lsCommand(): Command {
-  return withFilterOptions(new Command('ls'))
+  return withFilterOptions(withJsonErrors(new Command('ls')))
     .description('List recorded exchanges, newest first.')
     .addOption(new Option('-n, --limit <n>', 'how many').default('20'))
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))

@@ -3,9 +3,10 @@
 import { Command, Option } from 'commander';
 import { dbOption } from '../db-option.js';
 import type { PruneFlags } from '../actions/prune.js';
+import { withJsonErrors } from '../json-error.js';
 
 export function pruneCommand(): Command {
-  return new Command('prune')
+  return withJsonErrors(new Command('prune'))
     .description('Delete recorded exchanges older than a duration, or all but the newest N.')
     .option('--older-than <duration>', 'delete exchanges received longer ago than this (7d, 12h)')
     .option('--keep <n>', 'keep only the newest n exchanges')

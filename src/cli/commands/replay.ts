@@ -6,10 +6,11 @@ import { withSecretOptions } from '../secret-options.js';
 import type { ReplayFlags } from '../actions/replay.js';
 import { repeatable } from '../repeatable.js';
 import { localTimeoutOption } from '../timeout-option.js';
+import { withJsonErrors } from '../json-error.js';
 
 
 export function replayCommand(): Command {
-  return withSecretOptions(new Command('replay'))
+  return withSecretOptions(withJsonErrors(new Command('replay')))
     .description('Send recorded requests to the local app again: same method, path, headers and body bytes, or edited and re-signed.')
     .argument('[ids...]', 'exchange ids, as `hooktunnel ls` prints them')
     .option('--to <port|url>', 'send to this target instead of the original one')
@@ -30,8 +31,10 @@ Exit status: 0 when the local app answered (whatever the status), 1 when it coul
 recorded (then nothing is sent), 2 for a usage mistake or an exchange that cannot be replayed (nothing is sent),
 130 when Ctrl-C in the --edit editor called the edit off (nothing is sent).
 A replay that got no answer is one line on stderr ("cannot reach http://127.0.0.1:4000: connection refused");
-with --json, stdout still gets the failed exchange and stderr gets {"error":{"code","message","hint","replayOf","id"}}; an
-id with no exchange (unknown, or deleted meanwhile) is such an object with code "not_found" and id null.
+with --json, stdout still gets the failed exchange and stderr gets {"error":{"code","message","hint","replayOf","id"}};
+an id with no exchange (unknown, or deleted meanwhile) is such an object with code "not_found" and id null, and any
+other error one {"error":{"code","message","hint"}} (code "redacted", "incomplete", "answered_here", "usage"…; README,
+"Errors with --json").
 
 Examples:
   hooktunnel replay 12                                  exact bytes, to the original target

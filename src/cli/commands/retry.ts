@@ -6,9 +6,10 @@ import { withSecretOptions } from '../secret-options.js';
 import type { RetryFlags } from '../actions/retry.js';
 import { localTimeoutOption } from '../timeout-option.js';
 import { noResignLateOption } from '../delivery-options.js';
+import { withJsonErrors } from '../json-error.js';
 
 export function retryCommand(): Command {
-  return withSecretOptions(new Command('retry'))
+  return withSecretOptions(withJsonErrors(new Command('retry')))
     .description('Send recorded exchanges that failed to the local app now, as a new attempt of the same exchange (replay makes a new one).')
     .argument('<ids...>', 'exchange ids, as `hooktunnel ls` prints them')
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
@@ -29,7 +30,8 @@ Nor is one with only part of its request body (cut off mid-body): use \`hooktunn
 Exit status: 0 when the local app answered below 500, 1 otherwise; 2 when nothing was sent because an exchange
 already succeeded (without --force), was stored redacted or cut off mid-body, or for a usage mistake.
 With --json, stdout gets each exchange after its attempt; an id with no exchange (unknown, or deleted meanwhile) is
-{"error":{"code":"not_found","message","hint","id"}} on stderr, one line per id, and exit 1.
+{"error":{"code":"not_found","message","hint","id"}} on stderr, one line per id, and exit 1; any other error is one
+{"error":{"code","message","hint"}} (code "succeeded", "redacted", "incomplete", "usage"…; README, "Errors with --json").
 
 Examples:
   hooktunnel retry 12

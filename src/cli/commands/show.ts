@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { UserError, usageError } from '../../errors.js';
 import { dbOption } from '../db-option.js';
 import { jsonText } from '../../output/json-text.js';
+import { withJsonErrors } from '../json-error.js';
 
 interface ShowFlags {
   db?: string;
@@ -18,7 +19,7 @@ interface ShowFlags {
 }
 
 export function showCommand(): Command {
-  return new Command('show')
+  return withJsonErrors(new Command('show'))
     .description('Show one recorded exchange: request and response with headers and bodies.')
     .argument('<id>', 'exchange id, as `hooktunnel ls` prints it')
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))

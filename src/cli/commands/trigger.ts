@@ -5,9 +5,10 @@ import { dbOption } from '../db-option.js';
 import { withSecretOptions } from '../secret-options.js';
 import type { TriggerFlags } from '../actions/trigger.js';
 import { localTimeoutOption } from '../timeout-option.js';
+import { withJsonErrors } from '../json-error.js';
 
 export function triggerCommand(): Command {
-  return withSecretOptions(new Command('trigger'))
+  return withSecretOptions(withJsonErrors(new Command('trigger')))
     .description('Send a realistic sample webhook (Stripe, GitHub, Shopify) to the local app, signed with your secret, and record it.')
     .argument('[provider]', 'stripe, github or shopify')
     .argument('[event]', 'e.g. payment_intent.succeeded, pull_request.opened, orders/create')

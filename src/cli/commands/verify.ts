@@ -5,6 +5,7 @@ import { dbOption } from '../db-option.js';
 import { withSecretOptions, type SecretFlags } from '../secret-options.js';
 import { missingSecretHint } from '../../webhooks/missing-secret.js';
 import { jsonText } from '../../output/json-text.js';
+import { withJsonErrors } from '../json-error.js';
 
 interface VerifyFlags extends SecretFlags {
   db?: string;
@@ -12,7 +13,7 @@ interface VerifyFlags extends SecretFlags {
 }
 
 export function verifyCommand(): Command {
-  return withSecretOptions(new Command('verify'))
+  return withSecretOptions(withJsonErrors(new Command('verify')))
     .description('Re-check the signature of recorded requests with the secrets known now (as of when each arrived).')
     .argument('<ids...>', 'exchange ids, as `hooktunnel ls` prints them')
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))

@@ -6,6 +6,7 @@ import type { WaitFlags } from '../actions/wait.js';
 import { repeatable } from '../repeatable.js';
 import { usageError } from '../../errors.js';
 import { shellWord } from '../../export/shell-quote.js';
+import { withJsonErrors } from '../json-error.js';
 
 /**
  * `ls --event push` works, so `wait --event push` is what people type first: these flags are not wait's, but instead
@@ -22,7 +23,7 @@ function refuseMatchKeyFlags(flags: Record<string, unknown>): void {
 }
 
 export function waitCommand(): Command {
-  const command = new Command('wait');
+  const command = withJsonErrors(new Command('wait'));
   for (const key of MATCH_KEYS_AS_FLAGS) command.addOption(new Option(`--${key} <value>`).hideHelp());
   return command
     .description('Wait until an exchange matching every --match is recorded (by any listen writing the store), then print it.')
