@@ -1,4 +1,4 @@
-// An id with no exchange behind it, in `replay` and `retry`: never recorded (refuses the whole command) or deleted
+// An id with no exchange behind it, in `replay`, `retry` and `verify`: never recorded (refuses the whole command) or deleted
 // between the check and its turn (a prune elsewhere; the others still go). Both exit 1 (README, Exit codes). With
 // --json it is reported as the command's other failures are, one {"error": …} object per id on stderr, so a script
 // reading JSON sees every id it gave accounted for while stdout stays one exchange per line.
@@ -12,7 +12,7 @@ import { missingIds, SEE_IDS_HINT, unknownIds } from './open-store.js';
 /** The error code of an id that has no exchange, beside the delivery codes (local_unreachable, local_timeout…). */
 export const NOT_FOUND: UserErrorCode = 'not_found';
 
-/** How a command names the id in its JSON errors: replay `{ replayOf: id, id: null }` (no new exchange), retry `{ id }`. */
+/** How a command names the id in its JSON errors: replay `{ replayOf: id, id: null }` (no new exchange), retry and verify `{ id }`. */
 export type IdFields = (id: number) => Record<string, number | null>;
 
 export function writeNotFoundJson(message: string, fields: Record<string, number | null>): void {

@@ -53,6 +53,8 @@ describe('an unknown exchange id with --json', () => {
     { argv: ['replay', '1', '998', '999', '998'], undone: 'nothing replayed', errors: [{ replayOf: 998, id: null }, { replayOf: 999, id: null }] },
     { argv: ['retry', '999'], undone: 'nothing retried', errors: [{ id: 999 }] },
     { argv: ['retry', '1', '998', '999'], undone: 'nothing retried', errors: [{ id: 998 }, { id: 999 }] },
+    { argv: ['verify', '999'], undone: 'nothing verified', errors: [{ id: 999 }] },
+    { argv: ['verify', '1', '998', '999'], undone: 'nothing verified', errors: [{ id: 998 }, { id: 999 }] },
   ].map((c) => ({ ...c, command: c.argv.join(' ') })))('$command --json: exit 1, one JSON error per missing id on stderr, nothing done', async ({ argv, undone, errors }) => {
     const { db, env, app } = await oneRecorded();
     const result = await runCli([...argv, '--db', db, '--json'], { env });

@@ -20,11 +20,12 @@ export function verifyCommand(): Command {
     .option('--json', 'print one JSON object per exchange')
     .addHelpText(
       'after',
-      '\nThe new verdict is recorded. Without a secret for the provider now, nothing is checked and a verdict recorded\nearlier is kept.\n\nExit status: 0 when every signature was checked now and is valid, 1 otherwise.\n\nExample:\n  hooktunnel verify 12 --secret stripe=whsec_…',
+      '\nThe new verdict is recorded. Without a secret for the provider now, nothing is checked and a verdict recorded\nearlier is kept.\n\nExit status: 0 when every signature was checked now and is valid, 1 otherwise.\nWith --json, an id with no exchange is {"error":{"code":"not_found","message","hint","id"}} on stderr, one line per id.\n\nExample:\n  hooktunnel verify 12 --secret stripe=whsec_…',
     )
     .action(async (ids: string[], flags: VerifyFlags) => {
-      const [{ openExistingStore, parseId, unknownIds }, { loadSecretsHere }, { analyzeWebhook }, { webhookInputFromExchange }, { sanitize }, { reportUnwritten }, { appliedRules }] = await Promise.all([
+      const [{ openExistingStore, parseId }, { lookUpAll, writeNotFoundJson }, { loadSecretsHere }, { analyzeWebhook }, { webhookInputFromExchange }, { sanitize }, { reportUnwritten }, { appliedRules }] = await Promise.all([
         import('../open-store.js'),
+        import('../not-found.js'),
         import('../project-secrets.js'),
         import('../../webhooks/analyze.js'),
         import('../../webhooks/verify.js'),
@@ -39,13 +40,15 @@ export function verifyCommand(): Command {
       try {
         const selected = ids.map(parseId);
         // Every id is checked before any verdict is recorded, as replay and retry check theirs before sending.
-        const missing = unknownIds(selected, selected.map((id) => store.summary(id)), store.path, 'nothing verified');
-        if (missing) throw missing;
+        const json = flags.json ?? false;
+        if (!lookUpAll(store, selected, { undone: 'nothing verified', json, idFields: (id) => ({ id }) })) return;
         for (const id of selected) {
           const exchange = store.get(id);
           if (!exchange) {
             // Deleted since the ids were checked (a prune in another terminal): the others are still verified.
-            process.stderr.write(`error: no exchange #${id} (it was deleted meanwhile, by a prune?); not verified\n`);
+            const message = `no exchange #${id} (it was deleted meanwhile, by a prune?); not verified`;
+            if (json) writeNotFoundJson(message, { id });
+            else process.stderr.write(`error: ${message}\n`);
             process.exitCode = 1;
             continue;
           }
