@@ -1,7 +1,7 @@
 // The one shape of a failure when a command runs with --json: `{"error":{"code","message","hint",…}}`, one line on
 // stderr (README, "Errors with --json"). stdout keeps only what the command promises (an exchange per line, an
-// array…), and a script reads every failure from stderr without parsing words: not_found.ts, replay's delivery
-// failures and main.ts's handler for whatever a command throws all write through here.
+// array…), and a script reads every failure from stderr without parsing words: not_found.ts, the per-exchange
+// delivery failures and main.ts's handler for whatever a command throws all write through here.
 
 import type { Command } from 'commander';
 import { EXIT_INTERRUPTED, EXIT_USAGE, type UserError } from '../errors.js';

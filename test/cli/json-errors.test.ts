@@ -1,11 +1,13 @@
 // A scripting command run with --json reports every failure as {"error":{"code","message","hint",…}} lines on stderr
 // (README, "Errors with --json"), with the exit code it has without --json: refusals of the whole command (a stable
-// code a script can act on, the words and hint the text gives) and usage errors found after the flags parsed.
-// Unknown ids: unknown-ids.test.ts.
+// code a script can act on, the words and hint the text gives), usage errors found after the flags parsed, and each
+// delivery that failed. Unknown ids: unknown-ids.test.ts.
 
 import { describe, expect, it } from 'vitest';
 import { NO_ROUTE_TARGET } from '../../src/routes/answered-here.js';
 import { jsonLines, runCli, type CliResult } from '../helpers/cli.js';
+import { startLocalApp } from '../helpers/http.js';
+import { onCleanup } from '../helpers/cleanup.js';
 import { homeWithApp, record, type Recorded } from './recorded.js';
 
 /** The error and hint lines of a refusal in words, as the JSON error must carry them. */
@@ -13,6 +15,13 @@ function wordsOf(text: CliResult): { message: string; hint: string | null } {
   const match = /^error: (.*)\n(?:hint: (.*)\n)?$/.exec(text.stderr);
   if (!match) throw new Error(`not one error (and hint) line: ${JSON.stringify(text.stderr)}`);
   return { message: match[1], hint: match[2] ?? null };
+}
+
+/** A port nothing listens on: bound once, then closed. */
+async function closedPortUrl(): Promise<string> {
+  const app = await startLocalApp();
+  await app.close();
+  return app.url;
 }
 
 describe('a refusal of the whole command, with --json', () => {
@@ -66,5 +75,37 @@ describe('a refusal of the whole command, with --json', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(jsonLines(result.stderr)).toEqual([{ error: { code: 'usage', message: '--limit "x" must be a whole number of at least 1', hint: null } }]);
+  });
+});
+
+describe('a delivery that failed, with --json', () => {
+  it('retry: the exchange on stdout and an error on stderr for each attempt not taken (no answer, a 5xx), as replay does', async () => {
+    const { db, env } = await homeWithApp();
+    const app = await startLocalApp((req, res) => {
+      res.statusCode = req.url === '/broken' ? 503 : 200;
+      res.end('x');
+    });
+    onCleanup(() => app.close());
+    const down = await closedPortUrl();
+    const [unreachable, broken, fixed] = record(db, [{ target: down, path: '/gone' }, { target: app.url, path: '/broken' }, { target: app.url, path: '/fixed' }]);
+    const result = await runCli(['retry', String(unreachable), String(broken), String(fixed), '--json', '--db', db], { env });
+    expect(result.code).toBe(1);
+    expect(jsonLines(result.stdout).map((e) => (e as { id: number; status: number }).status)).toEqual([502, 503, 200]);
+    expect(jsonLines(result.stderr)).toEqual([
+      { error: { code: 'local_unreachable', message: `cannot reach ${down}: connection refused (is your app running?)`, hint: null, id: unreachable } },
+      { error: { code: 'local_server_error', message: `the app answered #${broken} with 503`, hint: `its answer is in \`hooktunnel show ${broken}\`; fix the app, then retry`, id: broken } },
+    ]);
+  });
+
+  it('trigger: the exchange on stdout and the error on stderr', async () => {
+    const { db, env } = await homeWithApp();
+    const down = await closedPortUrl();
+    const result = await runCli(['trigger', 'github', 'push', '--to', down, '--secret', 'github=s3cret', '--json', '--db', db], { env });
+    expect(result.code).toBe(1);
+    const exchange = JSON.parse(result.stdout) as { id: number; state: string };
+    expect(exchange.state).toBe('failed');
+    expect(jsonLines(result.stderr)).toEqual([
+      { error: { code: 'local_unreachable', message: `cannot reach ${down}: connection refused (is your app running?)`, hint: null, id: exchange.id } },
+    ]);
   });
 });

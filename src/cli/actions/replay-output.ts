@@ -6,12 +6,7 @@ import { exchangeToJson, type ExchangeSummary } from '../../exchange.js';
 import { logLine } from '../../output/exchange-text.js';
 import { jsonText } from '../../output/json-text.js';
 import { sanitize } from '../../sanitize.js';
-import { writeJsonError } from '../json-error.js';
-
-/** What to do about a failure, where the message alone does not say it. */
-const ADVICE: Record<string, string> = {
-  local_timeout: 'raise --timeout; 0 waits forever',
-};
+import { DELIVERY_ADVICE, deliveryFailure, writeDeliveryFailureJson } from '../delivery-failure.js';
 
 /**
  * Prints one replay's result. An answered replay (any status) is a line on stdout; one that never got an answer is
@@ -19,20 +14,17 @@ const ADVICE: Record<string, string> = {
  * stderr, so stdout stays one exchange per line.
  */
 export function printResult(exchange: ExchangeSummary, json: boolean): void {
-  const failed = exchange.state === 'failed';
+  const failure = deliveryFailure(exchange);
   if (json) {
     process.stdout.write(`${jsonText(exchangeToJson(exchange))}\n`);
-    if (failed) {
-      const code = exchange.errorCode ?? 'local_error';
-      writeJsonError(code, exchange.errorMessage ?? code, ADVICE[code], { replayOf: exchange.replayOf, id: exchange.id });
-    }
+    if (failure) writeDeliveryFailureJson(failure, { replayOf: exchange.replayOf, id: exchange.id });
     return;
   }
-  if (!failed) {
+  if (!failure) {
     process.stdout.write(`${logLine(exchange)}\n`);
     return;
   }
-  const advice = exchange.errorCode ? ADVICE[exchange.errorCode] : undefined;
+  const advice = exchange.errorCode ? DELIVERY_ADVICE[exchange.errorCode] : undefined;
   const message = sanitize(exchange.errorMessage ?? exchange.errorCode ?? 'no answer');
   process.stderr.write(`${chalk.red('error:')} replay of #${exchange.replayOf} failed: ${message}${advice ? ` (${advice})` : ''}\n`);
 }

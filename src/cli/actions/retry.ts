@@ -8,6 +8,7 @@ import { exchangeToJson, type ExchangeSummary } from '../../exchange.js';
 import { logLine } from '../../output/exchange-text.js';
 import { openExistingStore, parseId } from '../open-store.js';
 import { lookUpAll, writeNotFoundJson, type IdFields } from '../not-found.js';
+import { deliveryFailure, writeDeliveryFailureJson } from '../delivery-failure.js';
 import type { SecretFlags } from '../secret-options.js';
 import { loadSecretsHere } from '../project-secrets.js';
 import { reportUnwritten } from '../unwritten.js';
@@ -69,7 +70,10 @@ export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
       }
       // Stdout stays one exchange per line (--json too); a gone id is an error line on stderr, as `replay` reports it.
       process.stdout.write(flags.json ? `${jsonText(exchangeToJson(exchange))}\n` : `${logLine(exchange)}\n`);
-      if (exchange.state === 'failed' || (exchange.status ?? 0) >= 500) failed = true;
+      // Not taken (no answer, or a 5xx): with --json also an error on stderr, as `replay` reports one it could not deliver.
+      const failure = deliveryFailure(exchange, true);
+      if (failure && flags.json) writeDeliveryFailureJson(failure, retriedId(exchange.id));
+      if (failure) failed = true;
     }
     // The hint once, after every gone id was named, rather than once per id; not beside --json error objects, which are read by scripts.
     if (lastGone?.hint && !flags.json) process.stderr.write(`${chalk.dim('hint:')} ${lastGone.hint}\n`);

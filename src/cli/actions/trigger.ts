@@ -12,6 +12,7 @@ import { buildTriggerRequest, listTriggerEvents } from '../../webhooks/trigger.j
 import type { SecretFlags } from '../secret-options.js';
 import { loadSecretsHere } from '../project-secrets.js';
 import { reportUnwritten } from '../unwritten.js';
+import { deliveryFailure, writeDeliveryFailureJson } from '../delivery-failure.js';
 import { jsonText } from '../../output/json-text.js';
 import { openStore } from '../open-store.js';
 import { chooseDb } from '../project-db.js';
@@ -66,7 +67,10 @@ export async function trigger(provider: string | undefined, event: string | unde
     );
     const result = await running.done;
     process.stdout.write(flags.json ? `${jsonText(exchangeToJson(result))}\n` : `${logLine(result)}\n`);
-    if (result.state === 'failed') process.exitCode = 1;
+    // Not delivered: with --json an error on stderr too, as `replay` reports one.
+    const failure = deliveryFailure(result);
+    if (failure && flags.json) writeDeliveryFailureJson(failure, { id: result.id });
+    if (failure) process.exitCode = 1;
     reportUnwritten(store, 'the exchange');
   } finally {
     forwarder.close();

@@ -29,8 +29,9 @@ Nor is one with only part of its request body (cut off mid-body): use \`hooktunn
 
 Exit status: 0 when the local app answered below 500, 1 otherwise; 2 when nothing was sent because an exchange
 already succeeded (without --force), was stored redacted or cut off mid-body, or for a usage mistake.
-With --json, stdout gets each exchange after its attempt; an id with no exchange (unknown, or deleted meanwhile) is
-{"error":{"code":"not_found","message","hint","id"}} on stderr, one line per id, and exit 1; any other error is one
+With --json, stdout gets each exchange after its attempt, and stderr {"error":{"code","message","hint","id"}} for each
+attempt the app did not take (code "local_unreachable", "local_timeout"…, or "local_server_error" for a 5xx) and for
+each id with no exchange (unknown, or deleted meanwhile: code "not_found", exit 1); any other error is one
 {"error":{"code","message","hint"}} (code "succeeded", "redacted", "incomplete", "usage"…; README, "Errors with --json").
 
 Examples:
