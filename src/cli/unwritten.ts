@@ -3,16 +3,19 @@
 // instead of printing the result as recorded.
 
 import chalk from 'chalk';
-import { UserError } from '../errors.js';
+import { UserError, type UserErrorCode } from '../errors.js';
 import type { Store } from '../store/store.js';
+import { writeJsonError } from './json-error.js';
 
 const HINT = 'free disk space (`hooktunnel prune --older-than 7d` frees room inside the file), or end what holds the database locked, then try again';
 
-/** Prints that `what` was not (all) recorded, and sets exit status 1; nothing when everything is written. */
-export function reportUnwritten(store: Store, what: string): void {
+/** Prints that `what` was not (all) recorded (a JSON error with `json`), and sets exit status 1; nothing when everything is written. */
+export function reportUnwritten(store: Store, what: string, json = false): void {
   const why = store.unwritten();
   if (!why) return;
-  process.stderr.write(`${chalk.red('error:')} ${what} could not be recorded in ${store.path}: ${why.message}\n${chalk.dim('hint:')} ${HINT}\n`);
+  const message = `${what} could not be recorded in ${store.path}: ${why.message}`;
+  if (json) writeJsonError('not_recorded' satisfies UserErrorCode, message, HINT);
+  else process.stderr.write(`${chalk.red('error:')} ${message}\n${chalk.dim('hint:')} ${HINT}\n`);
   process.exitCode = 1;
 }
 

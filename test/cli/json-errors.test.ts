@@ -1,7 +1,7 @@
 // A scripting command run with --json reports every failure as {"error":{"code","message","hint",…}} lines on stderr
 // (README, "Errors with --json"), with the exit code it has without --json: refusals of the whole command (a stable
 // code a script can act on, the words and hint the text gives), usage errors found after the flags parsed, and each
-// delivery that failed. Unknown ids: unknown-ids.test.ts.
+// delivery that failed. Unknown ids: unknown-ids.test.ts; a store that cannot take writes: store-unwritable.test.ts.
 
 import { describe, expect, it } from 'vitest';
 import { NO_ROUTE_TARGET } from '../../src/routes/answered-here.js';

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempHome } from '../helpers/cli.js';
+import { jsonLines, runCli, tempHome } from '../helpers/cli.js';
 import { startLocalApp } from '../helpers/http.js';
 import { onCleanup } from '../helpers/cleanup.js';
 import { record } from './recorded.js';
@@ -66,5 +66,40 @@ describe('a store that cannot take writes', () => {
 
     const ls = JSON.parse((await runCli(['ls', '--json', '--db', home.db], { env: home.env })).stdout) as { id: number }[];
     expect(ls.map((e) => e.id)).toEqual([1]);
+  }, 30_000);
+
+  it('with --json, says the same as one JSON error on stderr (README, "Errors with --json")', async () => {
+    const home = tempHome();
+    onCleanup(home.cleanup);
+    const app = await startLocalApp();
+    onCleanup(() => app.close());
+    record(home.db, [{ target: app.url, status: 200 }]);
+    const har = join(home.dir, 'one.har');
+    writeFileSync(har, JSON.stringify(HAR));
+
+    const locker = new Database(home.db);
+    onCleanup(() => locker.open && locker.close());
+    locker.exec('BEGIN IMMEDIATE');
+    const json = ['--json', '--db', home.db];
+    const [trigger, imported, pruned] = await Promise.all([
+      runCli(['trigger', 'github', 'push', '--to', String(app.port), '--secret', 'github=s3cret', ...json], { env: home.env }),
+      runCli(['import', har, ...json], { env: home.env }),
+      runCli(['prune', '--keep', '0', '--yes', ...json], { env: home.env }),
+    ]);
+    locker.exec('ROLLBACK');
+    locker.close();
+
+    const unwritten = (what: string) => ({
+      error: { code: 'not_recorded', message: `${what} could not be recorded in ${home.db}: database is locked`, hint: expect.stringContaining('free disk space') },
+    });
+    expect(trigger.code).toBe(1);
+    expect(JSON.parse(trigger.stdout)).toMatchObject({ status: 200 });
+    expect(jsonLines(trigger.stderr)).toEqual([unwritten('the exchange')]);
+    expect(imported.code).toBe(1);
+    expect(jsonLines(imported.stderr)).toEqual([unwritten('the imported exchanges')]);
+    expect(pruned.code).toBe(1);
+    expect(jsonLines(pruned.stderr)).toEqual([
+      { error: { code: 'database_unavailable', message: `the capture database ${home.db} could not take the change: database is locked`, hint: expect.stringContaining('try again once it is free') } },
+    ]);
   }, 30_000);
 });

@@ -145,7 +145,7 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
       printResult(result.exchange, flags.json ?? false);
     }
     if (selected.length > 1 && !flags.json) process.stderr.write(`${summarize(results, gone)}\n`);
-    reportUnwritten(store, selected.length === 1 ? 'the replay' : 'the replays');
+    reportUnwritten(store, selected.length === 1 ? 'the replay' : 'the replays', flags.json);
     // The app answered (any status): success. It could not be reached or failed mid-answer: failure.
     if (gone > 0 || results.some((r) => r.state === 'failed')) process.exitCode = 1;
   } finally {

@@ -78,7 +78,7 @@ export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
     // The hint once, after every gone id was named, rather than once per id; not beside --json error objects, which are read by scripts.
     if (lastGone?.hint && !flags.json) process.stderr.write(`${chalk.dim('hint:')} ${lastGone.hint}\n`);
     if (failed || lastGone) process.exitCode = 1;
-    reportUnwritten(store, originals.length === 1 ? 'the attempt' : 'the attempts');
+    reportUnwritten(store, originals.length === 1 ? 'the attempt' : 'the attempts', flags.json);
   } finally {
     store.close();
   }

@@ -71,7 +71,7 @@ export async function trigger(provider: string | undefined, event: string | unde
     const failure = deliveryFailure(result);
     if (failure && flags.json) writeDeliveryFailureJson(failure, { id: result.id });
     if (failure) process.exitCode = 1;
-    reportUnwritten(store, 'the exchange');
+    reportUnwritten(store, 'the exchange', flags.json);
   } finally {
     forwarder.close();
     store.close();

@@ -81,7 +81,7 @@ export function verifyCommand(): Command {
           if (hint) hints.add(hint);
         }
         for (const hint of hints) process.stderr.write(`hint: ${hint}\n`);
-        reportUnwritten(store, ids.length === 1 ? 'the new verdict' : 'the new verdicts');
+        reportUnwritten(store, ids.length === 1 ? 'the new verdict' : 'the new verdicts', json);
       } finally {
         store.close();
       }
