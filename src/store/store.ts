@@ -204,6 +204,8 @@ export class Store {
               ? // Only an update of the file writes on open: the lock is most likely another command doing the same one.
                 'another process holds it locked (another hooktunnel updating it for this version, or a long sqlite3 session?): try again once it is free'
               : 'check the path and its permissions, or choose another file with --db / HOOKTUNNEL_DB',
+        // A script may wait and try again for a lock, as for a write the store could not take (damaged.ts).
+        ...(isBusy(error) ? { code: 'database_unavailable' } : {}),
         cause: error,
       });
     }

@@ -78,8 +78,13 @@ describe('opening a store an older hooktunnel recorded', () => {
     expect(locked.stdout).toBe('');
     expect(locked.stderr).toBe(
       updating(db, '1 exchange') +
-        `error: could not open the database ${db}: database is locked\n` +
-        'hint: another process holds it locked (another hooktunnel updating it for this version, or a long sqlite3 session?): try again once it is free\n',
+        `${JSON.stringify({
+          error: {
+            code: 'database_unavailable',
+            message: `could not open the database ${db}: database is locked`,
+            hint: 'another process holds it locked (another hooktunnel updating it for this version, or a long sqlite3 session?): try again once it is free',
+          },
+        })}\n`,
     );
     const after = await runCli(['ls', '--json', '--db', db], { env });
     expect(after.stderr).toMatch(UPDATED);

@@ -214,7 +214,10 @@ describe.skipIf(process.platform !== 'linux')('hooktunnel wait', () => {
   });
 
   it.each([
-    [['--event', 'push', '--json'], 'error: wait has no --event option: it matches with --match key=value\nhint: in place of --event: --match event=push\n'],
+    [
+      ['--event', 'push', '--json'],
+      '{"error":{"code":"usage","message":"wait has no --event option: it matches with --match key=value","hint":"in place of --event: --match event=push"}}\n',
+    ],
     [
       ['--provider', 'github', '--event', 'pull_*'],
       "error: wait has no --event, --provider options: it matches with --match key=value\nhint: in place of --event, --provider: --match 'event=pull_*' --match provider=github\n",
