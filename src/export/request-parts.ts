@@ -1,6 +1,7 @@
 // What every request export shares: the URL to send to and the headers worth copying.
 
 import type { HeaderPairs } from '../exchange.js';
+import { joinBasePath } from '../forward/target.js';
 import { stripHopByHop } from '../http-headers.js';
 import { answeredHere } from '../routes/answered-here.js';
 import { forwardedPath } from '../routes/forwarded-path.js';
@@ -8,9 +9,12 @@ import { forwardedPath } from '../routes/forwarded-path.js';
 // Headers the client computes itself from the connection and the body it sends.
 const CLIENT_SET = new Set(['content-length', 'host']);
 
-/** `baseUrl` (origin, optionally with a base path) followed by the recorded path and query. */
+/** `baseUrl` (origin, optionally with a base path) followed by the recorded path and query, as the forwarder joins them. */
 export function targetUrl(baseUrl: string, path: string): string {
-  return baseUrl.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`);
+  const base = baseUrl.replace(/\/+$/, '');
+  // The origin is scheme://host[:port]; what follows it is the base path (the root of the target is then `/`).
+  const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(base)?.[0] ?? '';
+  return origin + joinBasePath(base.slice(origin.length), path);
 }
 
 /**

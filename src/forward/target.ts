@@ -50,8 +50,19 @@ export function parseTarget(value: string, flag = 'target'): Target {
  * so `//169.254.169.254/x` or `/..%2f` stays a path on the target instead of choosing another host (SSRF).
  */
 export function upstreamPath(target: Target, rawPath: string): string {
+  return joinBasePath(target.basePath, rawPath);
+}
+
+/**
+ * `/webhooks/stripe` + `/x` → `/webhooks/stripe/x`. The root (`/`, `/?q`) is the base path itself, not `/base/`: the
+ * tunnel's bare URL (or a route's prefix) is the endpoint the developer named, as `stripe listen --forward-to
+ * localhost:3000/webhooks/stripe` delivers to `/webhooks/stripe`. A trailing slash is another route to many
+ * frameworks (Fastify, Hono: 404; Next.js, FastAPI: a redirect, which webhook senders do not follow).
+ */
+export function joinBasePath(basePath: string, rawPath: string): string {
   const path = rawPath.startsWith('/') ? rawPath : `/${rawPath}`;
-  return target.basePath + path;
+  if (basePath !== '' && (path === '/' || path.startsWith('/?'))) return basePath + path.slice(1);
+  return basePath + path;
 }
 
 /** host[:port] as a Host header for the target. */
