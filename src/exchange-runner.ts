@@ -45,6 +45,11 @@ export interface RunOptions {
   secrets?: Secrets;
   /** Record into this recording (a new attempt of a stored exchange) instead of beginning a new one. */
   recording?: Recording;
+  /**
+   * With `recording`: the verdict recorded before this attempt. Kept when this run cannot check the signature (no
+   * secret here: a `retry` in a shell without the variable), as `verify` keeps it, instead of erasing it.
+   */
+  recordedWebhook?: WebhookInfo | null;
 }
 
 export interface RunningExchange {
@@ -248,6 +253,11 @@ class ExchangeRun implements RunningExchange, ForwardHandlers {
         const body = recording?.unredactedBody ?? (stored && options.store?.get(recording!.id)?.requestBody);
         if (!body) return null;
         analysis = analyzeWebhook({ headers: input.headers, body, url: input.url }, secrets, input.receivedAt, input.path);
+      }
+      // The same bytes were checked before: not checking them now says nothing new about them.
+      const earlier = options.recordedWebhook;
+      if (analysis.verification === 'unchecked' && earlier && earlier.verification !== 'unchecked') {
+        analysis = { ...analysis, verification: earlier.verification, reason: earlier.reason };
       }
       if (stored && options.store) return options.store.recordAnalysis(recording!.id, analysis, { isReplay: input.replayOf !== null, into: recording });
       return { ...analysis, duplicateOf: null, outOfOrder: false };

@@ -67,7 +67,7 @@ export async function runAttempt(ctx: AttemptContext, exchangeId: number, trigge
       receivedAt: original.receivedAt,
       replayOf: original.replayOf,
     },
-    { forwarder: ctx.forwarder, store, recording: store.reopen(exchangeId), secrets: ctx.secrets, onStoreError: ctx.onStoreError },
+    { forwarder: ctx.forwarder, store, recording: store.reopen(exchangeId), recordedWebhook: original.webhook, secrets: ctx.secrets, onStoreError: ctx.onStoreError },
   );
   const exchange = await running.done;
   const { lateByMs, sender, deliveredAfter } = original;
