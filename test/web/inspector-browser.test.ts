@@ -153,6 +153,31 @@ it('keeps hostile content inert: no element is created and no script runs', asyn
   expect(dialogs).toEqual([]);
 });
 
+it('shows characters that hide or reorder text as escapes, as the TUI does, while the editor keeps them', async () => {
+  // A right-to-left override would show "gnp.exe" as "exe.png"; ESC would vanish.
+  const rlo = '\u202e';
+  const json = `{"file":"${rlo}gnp.exe"}`;
+  await send(`${listen.url}/hooks/bidi-json`, { headers: ['Content-Type', 'application/json', 'X-Rtl', Buffer.from(`${rlo}rtl`).toString('latin1')], body: json });
+  const jsonId = await idOf('/hooks/bidi-json');
+  await row(jsonId).click();
+  await page.waitForSelector('[data-view="json"]');
+  const headers = await page.$$eval('table[data-headers="request"] tr', (trs) => trs.map((tr) => tr.textContent));
+  expect(headers).toContain('X-Rtl\\u{202e}rtl');
+  expect(await page.textContent('[data-view="json"]')).toContain('"\\u{202e}gnp.exe"');
+  expect(await page.textContent('#detail')).not.toContain(rlo);
+  await page.click('[data-action="edit"]');
+  await page.waitForSelector('textarea[name="body"]');
+  expect(await page.inputValue('textarea[name="body"]')).toContain(`${rlo}gnp.exe`);
+  await page.keyboard.press('Escape');
+
+  const text = `plain \x1b[31mred ${rlo}gnp.exe`;
+  await send(`${listen.url}/hooks/bidi-text`, { headers: ['Content-Type', 'text/plain'], body: text });
+  const textId = await idOf('/hooks/bidi-text');
+  await row(textId).click();
+  await page.waitForSelector('pre[data-view="text"]');
+  expect(await page.textContent('pre[data-view="text"]')).toBe('plain \\e[31mred \\u{202e}gnp.exe');
+});
+
 it('edits and replays: method, path, a header and the body go out as edited', async () => {
   await send(`${listen.url}/hooks/edit`, { headers: ['Content-Type', 'application/json', 'Content-Length', '11'], body: '{"a":"old"}' });
   const id = await idOf('/hooks/edit');

@@ -1,5 +1,8 @@
 // The only way the page makes elements. Text goes in through textContent and attributes through setAttribute on
-// names we choose: webhook content never becomes markup (there is no innerHTML anywhere in the page).
+// names we choose: webhook content never becomes markup (there is no innerHTML anywhere in the page), and its
+// invisible or reordering characters show as escapes (visible-text.ts).
+
+import { visibleText } from './visible-text.js';
 
 export type Child = Node | string | null | undefined | false;
 
@@ -17,7 +20,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props =
   if (props.class) node.className = props.class;
   if (props.title !== undefined) node.title = props.title;
   for (const [name, value] of Object.entries(props.attrs ?? {})) node.setAttribute(name, value);
-  if (props.text !== undefined) node.textContent = props.text;
+  if (props.text !== undefined) node.textContent = visibleText(props.text);
   for (const [name, handler] of Object.entries(props.on ?? {})) node.addEventListener(name, handler as EventListener);
   append(node, children);
   return node;
@@ -26,7 +29,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props =
 export function append(parent: Node, children: Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
-    parent.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    parent.appendChild(typeof child === 'string' ? document.createTextNode(visibleText(child)) : child);
   }
 }
 

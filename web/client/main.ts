@@ -8,6 +8,7 @@ import { openDiff } from './diff-view.js';
 import { bindKeys } from './keys.js';
 import { renderRows, rowFor, type ListHandlers } from './list.js';
 import type { Detail, Info, Summary } from './types.js';
+import { visibleText } from './visible-text.js';
 
 /** Rows kept on the page while following the feed. */
 const MAX_LIST_ROWS = 1000;
@@ -32,7 +33,7 @@ const filter = byId<HTMLInputElement>('filter');
 const message = byId<HTMLElement>('message');
 
 function say(text: string, kind: 'info' | 'error' = 'info'): void {
-  message.textContent = text;
+  message.textContent = visibleText(text);
   message.className = kind;
 }
 
