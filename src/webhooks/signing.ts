@@ -48,6 +48,11 @@ export function ageProblem(timestampSec: number, nowMs: number, toleranceSec: nu
   return null;
 }
 
+/** Is this verdict's reason one of ageProblem's: a signature that signing afresh would make acceptable again? */
+export function isAgeProblem(reason: string | null | undefined): boolean {
+  return reason !== null && reason !== undefined && /^timestamp \d+ s (old|in the future), outside the \d+ s tolerance$/.test(reason);
+}
+
 export function valid(provider: ProviderName): Verification {
   return { provider, result: 'valid', reason: null };
 }

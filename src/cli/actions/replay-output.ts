@@ -7,6 +7,7 @@ import { logLine } from '../../output/exchange-text.js';
 import { jsonText } from '../../output/json-text.js';
 import { sanitize } from '../../sanitize.js';
 import { DELIVERY_ADVICE, deliveryFailure, writeDeliveryFailureJson } from '../delivery-failure.js';
+import { isAgeProblem } from '../../webhooks/signing.js';
 
 /**
  * Prints one replay's result. An answered replay (any status) is a line on stdout; one that never got an answer is
@@ -36,4 +37,17 @@ export function summarize(results: ExchangeSummary[], gone = 0): string {
   const ok = count((e) => e.state === 'complete' && (e.status ?? 0) < 400);
   const errors = count((e) => e.state === 'complete' && (e.status ?? 0) >= 400);
   return `replayed ${results.length + gone}: ${ok} answered 2xx/3xx, ${errors} answered 4xx/5xx, ${failed} not delivered`;
+}
+
+/**
+ * What to do when replays went out with their recorded signature and the provider's window has left it behind
+ * (Stripe's libraries refuse a timestamp over 5 minutes old, so the app answers 400): `--resign`. Null when none did.
+ */
+export function staleSignatureHint(results: ExchangeSummary[]): string | null {
+  const stale = results.filter((e) => e.webhook?.verification === 'invalid' && isAgeProblem(e.webhook.reason) && e.replayOf !== null);
+  if (stale.length === 0) return null;
+  const originals = [...new Set(stale.map((e) => e.replayOf))];
+  const which = originals.length === 1 ? `#${originals[0]}'s signature is` : `the signatures of ${originals.map((id) => `#${id}`).join(', ')} are`;
+  const why = stale.length === 1 ? ` (${sanitize(stale[0].webhook!.reason!)})` : '';
+  return `${which} outside the provider's window now${why}: an app that checks it refuses the replay; \`hooktunnel replay ${originals.join(' ')} --resign\` signs ${originals.length === 1 ? 'it' : 'them'} afresh with your secret`;
 }

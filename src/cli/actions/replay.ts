@@ -17,7 +17,7 @@ import { missingSecretHint } from '../../webhooks/missing-secret.js';
 import { loadSecretsHere } from '../project-secrets.js';
 import { reportUnwritten } from '../unwritten.js';
 import { readUserFile } from '../../read-user-file.js';
-import { printResult, summarize } from './replay-output.js';
+import { printResult, staleSignatureHint, summarize } from './replay-output.js';
 
 /** The flags of `hooktunnel replay` as its command parses them (the command imports this type; never the reverse). */
 export interface ReplayFlags extends SecretFlags {
@@ -145,6 +145,8 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
       printResult(result.exchange, flags.json ?? false);
     }
     if (selected.length > 1 && !flags.json) process.stderr.write(`${summarize(results, gone)}\n`);
+    const stale = flags.json ? null : staleSignatureHint(results);
+    if (stale) process.stderr.write(`${chalk.dim('hint:')} ${stale}\n`);
     reportUnwritten(store, selected.length === 1 ? 'the replay' : 'the replays', flags.json);
     // The app answered (any status): success. It could not be reached or failed mid-answer: failure.
     if (gone > 0 || results.some((r) => r.state === 'failed')) process.exitCode = 1;
