@@ -20,9 +20,12 @@ export interface ReplayOptions {
   onStoreError?: (error: Error) => void;
   /** For re-signing, and for examining the replay like any exchange. */
   secrets?: Secrets;
-  /** Sign afresh (new timestamp and signature) so the app's own verification accepts the replay. */
+  /**
+   * true: sign afresh (new timestamp and signature) so the app's own verification accepts the replay. false: never,
+   * an edited body included (does the app refuse a body changed after signing?). Unset: only an edited body.
+   */
   resign?: boolean;
-  /** Send this body instead of the recorded one (edited replay); re-signed when a secret is known. */
+  /** Send this body instead of the recorded one (edited replay); re-signed when a secret is known, unless resign is false. */
   body?: Buffer;
   /** Send an exchange that was stored redacted (its [REDACTED] values go as they are). */
   allowRedacted?: boolean;
@@ -108,7 +111,7 @@ export async function replayExchange(store: Store, id: number, options: ReplayOp
   for (const [name, value] of options.setHeaders ?? []) headers = setHeader(headers, name, value);
 
   let resign: ReplayResult['resign'];
-  if (options.secrets && (options.resign || edited)) {
+  if (options.secrets && (options.resign ?? edited)) {
     const signedAs = webhookInputFromExchange(original);
     const result = resignWebhook({ headers, body, url: original.url }, options.secrets, Date.now(), { path: path.split('?')[0], signedAs });
     headers = result.headers;

@@ -80,7 +80,8 @@ export function addActionRoutes(router: Router, deps: RouteDeps): void {
         path: editedPath(edit.path),
         headers: editedHeaders(edit.headers),
         body: editedBody(edit.body),
-        resign: edit.resign === true,
+        // The editor's "re-signed" box: unticked, an edited body goes with the recorded signature; absent, re-signed when edited.
+        resign: typeof edit.resign === 'boolean' ? edit.resign : undefined,
       }),
     );
   });

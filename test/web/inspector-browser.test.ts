@@ -199,6 +199,29 @@ it('edits and replays: method, path, a header and the body go out as edited', as
   expect(got.rawHeaders[got.rawHeaders.findIndex((h) => h.toLowerCase() === 'content-length') + 1]).toBe('17');
 });
 
+it('edits and replays with "re-signed" unticked: the changed body goes with the recorded signature', async () => {
+  const secrets = buildSecrets({ flags: [`stripe=${STRIPE_SECRET}`] });
+  const delivery = buildTriggerRequest('stripe', 'payment_intent.succeeded', { secrets, nowMs: Date.now(), path: '/hooks/unsigned-edit' });
+  await send(`${listen.url}/hooks/unsigned-edit`, { headers: delivery.headers.flat(), body: delivery.body });
+  const id = await idOf('/hooks/unsigned-edit');
+  const recorded = delivery.headers.find(([name]) => name === 'Stripe-Signature')![1];
+  const signatureSent = (rawHeaders: string[]) => rawHeaders[rawHeaders.indexOf('Stripe-Signature') + 1];
+
+  for (const tick of [false, true]) {
+    await row(id).click();
+    await page.click('[data-action="edit"]');
+    await page.waitForSelector('textarea[name="body"]');
+    await page.fill('textarea[name="body"]', delivery.body.toString().replace('"amount":', `"amount_${tick}":`));
+    await page.setChecked('input[name="resign"]', tick);
+    const before = app.received.length;
+    await page.click('[data-action="send"]');
+    const got = await waitFor(() => (app.received.length > before ? app.received[app.received.length - 1] : undefined), 'the edited replay');
+    expect(got.body.toString()).toContain(`"amount_${tick}":`);
+    if (tick) expect(signatureSent(got.rawHeaders)).not.toBe(recorded);
+    else expect(signatureSent(got.rawHeaders)).toBe(recorded);
+  }
+});
+
 it('edits non-ASCII header values as text: UTF-8 shown decoded, untouched lines keep their bytes, typed ones go out as UTF-8', async () => {
   // On the wire a header is bytes, one per character in Node: UTF-8 "café", and a latin1 "café" that is not UTF-8.
   const utf8 = Buffer.from('café').toString('latin1');
