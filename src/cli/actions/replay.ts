@@ -145,7 +145,8 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
       printResult(result.exchange, flags.json ?? false);
     }
     if (selected.length > 1 && !flags.json) process.stderr.write(`${summarize(results, gone)}\n`);
-    const stale = flags.json ? null : staleSignatureHint(results);
+    // Not after --no-resign: the recorded signature was asked for.
+    const stale = flags.json || flags.resign === false ? null : staleSignatureHint(results);
     if (stale) process.stderr.write(`${chalk.dim('hint:')} ${stale}\n`);
     reportUnwritten(store, selected.length === 1 ? 'the replay' : 'the replays', flags.json);
     // The app answered (any status): success. It could not be reached or failed mid-answer: failure.

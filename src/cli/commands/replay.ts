@@ -15,6 +15,7 @@ export function replayCommand(): Command {
     .argument('[ids...]', 'exchange ids, as `hooktunnel ls` prints them')
     .option('--to <port|url>', 'send to this target instead of the original one')
     .option('--resign', 'sign afresh with a new timestamp (Stripe, Slack, Standard Webhooks, GitHub, Shopify, Twilio, --verify HMAC)')
+    .option('--no-resign', 'keep the recorded signature, even on a body changed by --edit or --body-file (does your app refuse a tampered body?)')
     .option('--edit', 'edit the body in $EDITOR before sending (re-signed when a secret is known); Ctrl-C in the editor sends nothing')
     .addOption(new Option('--set-header <name:value>', 'set a header (repeatable); not Content-Length, Host or hop-by-hop headers, which hooktunnel sets itself').argParser(repeatable))
     .option('--body-file <file>', 'send this file as the body (re-signed when a secret is known)')
@@ -42,6 +43,7 @@ Examples:
   hooktunnel replay 12 12                               the same delivery twice, in order (does your app dedupe?)
   hooktunnel replay 12 --resign --secret stripe=whsec_…  fresh signature, accepted outside the 5-minute window
   hooktunnel replay 12 --edit                           change the payload, re-signed
+  hooktunnel replay 12 --edit --no-resign               change it but keep the old signature: your app must refuse it
   hooktunnel replay 12 --set-header 'X-Debug: 1' --body-file payload.json
   hooktunnel replay --since 10m --path /stripe          bulk, in recorded order`,
     )
