@@ -10,7 +10,7 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   upgrade_required: UPGRADE_DROPPED_HINT,
   tunnel_offline: 'The developer\'s hooktunnel is not connected right now; retry after Retry-After seconds.',
   tunnel_disconnected: 'The developer\'s hooktunnel disconnected while handling this request; retry.',
-  local_unreachable: 'Start the local app, or point `hooktunnel listen` at the port it listens on.',
+  local_unreachable: 'Start the local app, or point hooktunnel at the port it listens on: `hooktunnel listen <port>`, or the route in hooktunnel.yml.',
   local_error: 'The local app closed the connection before finishing its answer, or answered with something HTTP does not allow.',
   local_timeout: 'The local app took too long; raise `hooktunnel listen --timeout` (0 waits forever).',
   body_too_large: 'Send a smaller body, or raise the relay\'s --max-body.',
