@@ -79,6 +79,17 @@ export function parseProjectDb(file: string, text: string, env: NodeJS.ProcessEn
   return entry ? resolve(dirname(file), reader.string(entry.value, 'db')) : undefined;
 }
 
+/**
+ * Only the `routes` (checked as parseProjectConfig checks them), for `trigger`, which sends a sample to the app behind
+ * the route that takes its path: a token variable unset in this shell must not stop it.
+ */
+export function parseProjectRoutes(file: string, text: string, env: NodeJS.ProcessEnv = process.env): RouteSpec[] {
+  const reader = new YamlReader(file, text, env);
+  if (reader.root === null) return [];
+  const entry = reader.entries(reader.root, '').find((e) => e.key === 'routes');
+  return entry ? readRoutes(reader, entry.value, (node, fn) => checkedAt(reader, node, fn)) : [];
+}
+
 /** The `secrets` map without the entries whose `${VAR}` is unset (each handed to `onUnset`). */
 function setSecrets(reader: YamlReader, node: Node, onUnset: (error: UnsetVariableError) => void): Record<string, unknown> {
   const secrets: Record<string, unknown> = {};

@@ -4,7 +4,7 @@
 import { relative } from 'node:path';
 import { readUserFile } from '../read-user-file.js';
 import type { UnsetVariableError } from './yaml-reader.js';
-import { parseProjectConfig, parseProjectDb, parseProjectSecrets, type ProjectConfig } from './project-config.js';
+import { parseProjectConfig, parseProjectDb, parseProjectRoutes, parseProjectSecrets, type ProjectConfig, type RouteSpec } from './project-config.js';
 
 /** Reads and checks a config file; messages name it as the user would (relative to the working directory). */
 export function loadProjectConfig(path: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ProjectConfig {
@@ -19,6 +19,11 @@ export function loadProjectSecrets(path: string, env: NodeJS.ProcessEnv = proces
 /** Only the file's `db`, as an absolute path (see parseProjectDb). */
 export function loadProjectDb(path: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string | undefined {
   return parseProjectDb(shownName(path, cwd), readText(path), env);
+}
+
+/** Only the file's `routes` (see parseProjectRoutes). */
+export function loadProjectRoutes(path: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): RouteSpec[] {
+  return parseProjectRoutes(shownName(path, cwd), readText(path), env);
 }
 
 function readText(path: string): string {

@@ -16,10 +16,12 @@ import { deliveryFailure, writeDeliveryFailureJson } from '../delivery-failure.j
 import { jsonText } from '../../output/json-text.js';
 import { openStore } from '../open-store.js';
 import { chooseDb } from '../project-db.js';
+import { triggerThroughRoute } from '../trigger-route.js';
 
 /** The flags of `hooktunnel trigger` as its command parses them (the command imports this type; never the reverse). */
 export interface TriggerFlags extends SecretFlags {
-  to: string;
+  /** Unset (neither the flag nor HOOKTUNNEL_TO): hooktunnel.yml's routes choose the app, else port 3000. */
+  to?: string;
   path: string;
   db?: string;
   json?: boolean;
@@ -43,6 +45,9 @@ export function triggerPath(value: string): string {
   return value.startsWith('/') ? value : `/${value}`;
 }
 
+/** Where a sample goes without --to, HOOKTUNNEL_TO or a route: the port most local web apps start on. */
+const DEFAULT_TO = '3000';
+
 export async function trigger(provider: string | undefined, event: string | undefined, flags: TriggerFlags): Promise<void> {
   if (flags.list || !provider) {
     // With --json, stdout is JSON whatever else is asked (a script reading `trigger --list --json` gets the list).
@@ -51,15 +56,17 @@ export async function trigger(provider: string | undefined, event: string | unde
     return;
   }
   if (!event) throw usageError(`which ${provider} event?`, `run \`hooktunnel trigger --list\` to see them`);
-  const target = parseTarget(flags.to, '--to');
   const path = triggerPath(flags.path);
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
+  // Checked before anything is sent or recorded: a --to that is no target, a --path no route takes.
+  const target = flags.to === undefined ? undefined : parseTarget(flags.to, '--to');
+  const route = target ? undefined : await triggerThroughRoute(path);
   const secrets = await loadSecretsHere(flags);
   const request = buildTriggerRequest(provider, event, { secrets, nowMs: Date.now(), path });
   if (!request.signed) process.stderr.write(chalk.yellow(`warning: no ${provider} secret configured; sending unsigned (set --secret ${provider}=… or HOOKTUNNEL_SECRET_${provider.toUpperCase()})\n`));
 
   const store = openStore((await chooseDb(flags.db)).path);
-  const forwarder = new Forwarder(target, { timeoutMs, hostHeader: 'rewrite' });
+  const forwarder = route ? route.forwarder(timeoutMs) : new Forwarder(target ?? parseTarget(DEFAULT_TO, '--to'), { timeoutMs, hostHeader: 'rewrite' });
   try {
     const running = runExchange(
       { ...request, deliveryId: null, url: null, receivedAt: Date.now(), replayOf: null },

@@ -12,13 +12,16 @@ export function triggerCommand(): Command {
     .description('Send a realistic sample webhook (Stripe, GitHub, Shopify) to the local app, signed with your secret, and record it.')
     .argument('[provider]', 'stripe, github or shopify')
     .argument('[event]', 'e.g. payment_intent.succeeded, pull_request.opened, orders/create')
-    .addOption(new Option('--to <port|url>', 'the local app').default('3000').env('HOOKTUNNEL_TO'))
+    .addOption(new Option('--to <port|url>', 'the local app (default: with hooktunnel.yml routes, the app of the route that takes --path; else 3000)').env('HOOKTUNNEL_TO'))
     .option('--path <path>', 'request path on the local app (a leading / is added; percent-encode spaces)', '/')
     .option('--list', 'list the sample events')
     .addOption(new Option('--db <file>', dbOption[1]).env('HOOKTUNNEL_DB'))
     .addOption(localTimeoutOption())
     .option('--json', 'print the recorded exchange as JSON (with --list: the events, as [{"provider","event"}])')
-    .addHelpText('after', '\nExamples:\n  hooktunnel trigger --list\n  hooktunnel trigger stripe payment_intent.succeeded --to 3000 --path /webhooks/stripe --secret stripe=whsec_…')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  hooktunnel trigger --list\n  hooktunnel trigger stripe payment_intent.succeeded --to 3000 --path /webhooks/stripe --secret stripe=whsec_…\n  hooktunnel trigger stripe invoice.paid --path /webhooks/stripe      through the route of ./hooktunnel.yml that takes the path',
+    )
     .action(async (provider: string | undefined, event: string | undefined, flags: TriggerFlags) => {
       const { trigger } = await import('../actions/trigger.js');
       await trigger(provider, event, flags);
