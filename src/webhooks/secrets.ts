@@ -62,15 +62,20 @@ export function parseSecretFlag(flag: string): SecretEntry {
 
 /** Secrets from `HOOKTUNNEL_SECRET_<PROVIDER>` variables (e.g. HOOKTUNNEL_SECRET_STRIPE), each for every path. */
 export function secretsFromEnv(env: Record<string, string | undefined>): SecretEntry[] {
-  const entries: SecretEntry[] = [];
+  return secretVariables(env).map(({ provider, value }) => ({ provider, path: '*', value, source: 'env' }));
+}
+
+/** The set `HOOKTUNNEL_SECRET_<PROVIDER>` variables: their names, providers and values. */
+export function secretVariables(env: Record<string, string | undefined>): { variable: string; provider: BuiltInProviderName; value: string }[] {
+  const found: { variable: string; provider: BuiltInProviderName; value: string }[] = [];
   for (const [key, value] of Object.entries(env)) {
     const name = /^HOOKTUNNEL_SECRET_(.+)$/.exec(key)?.[1];
     if (name === undefined || !value) continue;
     const provider = secretProvider(name.replaceAll('_', '-'));
     if (!provider) throw usageError(`environment variable ${key} names no known provider`, `use one of ${KNOWN}`);
-    entries.push({ provider, path: '*', value, source: 'env' });
+    found.push({ variable: key, provider, value });
   }
-  return entries;
+  return found;
 }
 
 /**

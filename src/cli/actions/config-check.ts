@@ -11,6 +11,7 @@ import { fileKey, type FileFlags } from '../../project-config/project-config.js'
 import { loadProjectConfig } from '../../project-config/read-project-config.js';
 import { routeLines, routeViews } from '../../routes/route-view.js';
 import { sanitize } from '../../sanitize.js';
+import { secretProvider, secretVariables } from '../../webhooks/secrets.js';
 
 export interface ConfigCheckFlags {
   config?: string;
@@ -52,8 +53,15 @@ async function check(flags: ConfigCheckFlags): Promise<void> {
   const ackPathProblem = ackPathWithoutAck(file, project.flags);
   if (ackPathProblem) throw ackPathProblem;
   const secrets = project.secrets && typeof project.secrets === 'object' ? Object.keys(project.secrets) : [];
+  // Secrets rank flags, then HOOKTUNNEL_SECRET_* variables, then files: a variable set here wins over the file's entry,
+  // which is then never used. Said, so a file's secret that "does not work" is not a mystery.
+  const variables = secretVariables(process.env);
+  const overriddenSecrets = secrets.flatMap((name) => {
+    const by = variables.find((v) => v.provider === secretProvider(name));
+    return by ? [{ provider: name, by: by.variable }] : [];
+  });
   if (flags.json) {
-    process.stdout.write(`${jsonText({ file, valid: true, settings, secrets, routes: routeViews(routes) }, 2)}\n`);
+    process.stdout.write(`${jsonText({ file, valid: true, settings, secrets, overriddenSecrets, routes: routeViews(routes) }, 2)}\n`);
     return;
   }
   const lines = [`${chalk.green('ok')}  ${sanitize(file)}`];
@@ -61,7 +69,13 @@ async function check(flags: ConfigCheckFlags): Promise<void> {
   for (const [key, value] of Object.entries(settings)) {
     lines.push(`  ${fileKey(key as keyof FileFlags)}: ${sanitize(Array.isArray(value) ? value.join(', ') : String(value))}`);
   }
-  if (secrets.length > 0) lines.push(`  secrets: ${secrets.map((s) => sanitize(s)).join(', ')}`);
+  if (secrets.length > 0) {
+    const shownSecret = (name: string) => {
+      const by = overriddenSecrets.find((o) => o.provider === name)?.by;
+      return by ? `${sanitize(name)} ${chalk.yellow(`(not used: ${by} is set, and wins over the file)`)}` : sanitize(name);
+    };
+    lines.push(`  secrets: ${secrets.map(shownSecret).join(', ')}`);
+  }
   lines.push(routes.length > 0 ? 'routes (longest prefix first; the rest of the path is appended to the target):' : 'no routes: `hooktunnel listen` needs a target');
   lines.push(...routeLines(routes, '  '));
   process.stdout.write(`${lines.join('\n')}\n`);
