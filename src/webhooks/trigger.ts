@@ -42,7 +42,8 @@ function senderFor(provider: string, event: string): Sender {
   if (!Object.hasOwn(sender.events, event)) {
     throw usageError(
       `${sender.provider} has no sample event "${event}"`,
-      `choose one of ${Object.keys(sender.events).join(', ')}`,
+      // Only a few events have samples; any other is a body away (the provider's docs have each event's JSON).
+      `choose one of ${Object.keys(sender.events).join(', ')}; for another event, trigger one of these, then \`hooktunnel replay <id> --body-file event.json\` sends your JSON, signed afresh (add --set-header for an event named in a header, as X-GitHub-Event)`,
     );
   }
   return sender;

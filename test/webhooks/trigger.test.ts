@@ -133,7 +133,7 @@ describe('buildTriggerRequest errors', () => {
     expect(() => buildTriggerRequest('github', 'toString', { secrets, nowMs: NOW })).toThrow(
       expect.objectContaining({
         message: 'github has no sample event "toString"',
-        hint: 'choose one of push, pull_request.opened, issues.opened, release.published',
+        hint: 'choose one of push, pull_request.opened, issues.opened, release.published; for another event, trigger one of these, then `hooktunnel replay <id> --body-file event.json` sends your JSON, signed afresh (add --set-header for an event named in a header, as X-GitHub-Event)',
       }),
     );
   });
