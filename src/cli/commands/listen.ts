@@ -9,11 +9,24 @@ import { repeatable } from '../repeatable.js';
 import { DEFAULT_EMBEDDED_PORT } from '../port.js';
 import { DEFAULT_HOST_HEADER } from '../../forward/host-header.js';
 import { localTimeoutOption } from '../timeout-option.js';
+import { usageError } from '../../errors.js';
+import { shellWord } from '../../export/shell-quote.js';
+
+/**
+ * `stripe listen --forward-to localhost:3000/webhooks/stripe` is what a Stripe developer types first; hooktunnel takes
+ * the target as listen's argument. Instead of commander's bare "unknown option", the command that does it.
+ */
+function refuseForwardTo(target: string | undefined, forwardTo: string | undefined): void {
+  if (forwardTo === undefined) return;
+  const hint = target === undefined ? `the target is listen's argument: hooktunnel listen ${shellWord(forwardTo)}` : 'give the target once, as listen\'s argument';
+  throw usageError('listen has no --forward-to option (that is `stripe listen`\'s)', hint);
+}
 
 export function listenCommand(): Command {
   return withWebOptions(withDeliveryOptions(withSecretOptions(new Command('listen'))))
     .description('Open a public URL and forward every request to a local app, recording each exchange.')
     .argument('[target]', 'local port (3000), host:port, or URL (http://127.0.0.1:8000/base); leave out to use the routes of hooktunnel.yml')
+    .addOption(new Option('--forward-to <url>').hideHelp())
     .addOption(new Option('--config <file>', 'project config with routes (default: ./hooktunnel.yml when present); flags override it').env('HOOKTUNNEL_CONFIG'))
     .addOption(new Option('--relay <url>', 'relay to use (http(s):// or ws(s)://); default: the one saved by `hooktunnel login`, else an embedded relay on 127.0.0.1').env('HOOKTUNNEL_RELAY'))
     .addOption(new Option('--token <token>', 'token for a relay that requires one').env('HOOKTUNNEL_TOKEN'))
@@ -37,6 +50,7 @@ export function listenCommand(): Command {
 Examples:
   hooktunnel listen 3000                               embedded relay, forwards to http://localhost:3000
   hooktunnel listen http://127.0.0.1:8000/api          forwards /x to http://127.0.0.1:8000/api/x
+  hooktunnel listen localhost:3000/webhooks/stripe     as stripe listen --forward-to localhost:3000/webhooks/stripe
   hooktunnel listen 3000 --relay https://hooks.example.com --name stripe-dev
   hooktunnel listen 3000 --json | jq .                  one JSON object per event
   hooktunnel listen 3000 --ack --ack-path /stripe       Stripe hears 200 at once; retried while the app is down
@@ -50,7 +64,8 @@ embedded relay runs inside listen, so once the listen hosting it stops, senders 
 The web inspector (http://127.0.0.1:4040/ or the next free port; the printed link carries a per-run secret that
 allows replays) shows every exchange live in a browser. --no-web turns it off.`,
     )
-    .action(async (target: string | undefined, flags: ListenFlags, command: Command) => {
+    .action(async (target: string | undefined, flags: ListenFlags & { forwardTo?: string }, command: Command) => {
+      refuseForwardTo(target, flags.forwardTo);
       const [{ listen }, { userSetKeys }] = await Promise.all([import('../actions/listen.js'), import('../project-flags.js')]);
       await listen(target, flags, userSetKeys(command, flags));
     });
