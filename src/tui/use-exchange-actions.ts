@@ -3,6 +3,7 @@
 import { useCallback, useState } from 'react';
 import type { ExchangeSummary } from '../exchange.js';
 import { sanitize } from '../sanitize.js';
+import { isAgeProblem } from '../webhooks/signing.js';
 import { curlCommand } from './curl-command.js';
 import type { EditedReplay, Suspend, TuiModel } from './model.js';
 import { statusText } from './status-style.js';
@@ -38,6 +39,15 @@ function editedText(original: ExchangeSummary, { exchange, edited, resign }: Edi
   return `#${original.id} replayed ${edited ? 'edited' : 'unchanged'} as #${exchange.id}: ${statusText(exchange)}${error}${signing}`;
 }
 
+/**
+ * `r` sends the recorded signature; once the provider's window has left it behind (Stripe's 5 minutes) the app's
+ * check refuses the replay. `e`, saved unchanged, sends the same bytes signed afresh: said, since nothing else would.
+ */
+function staleHint(replay: ExchangeSummary): string {
+  const stale = replay.webhook?.verification === 'invalid' && isAgeProblem(replay.webhook.reason);
+  return stale ? ' · its signature is past the provider\'s window: e, saved unchanged, replays it re-signed' : '';
+}
+
 /** Replay, edit-and-replay, copy and open, each reporting its outcome in `message` for the status line. */
 export function useExchangeActions(model: TuiModel, callbacks: ActionCallbacks): ExchangeActions {
   const [message, setMessage] = useState('');
@@ -51,7 +61,7 @@ export function useExchangeActions(model: TuiModel, callbacks: ActionCallbacks):
         (result) => {
           if (!result) return setMessage(`#${e.id} is no longer in the database`);
           const error = result.errorCode ? ` (${sanitize(result.errorCode)})` : '';
-          setMessage(`#${e.id} replayed as #${result.id}: ${statusText(result)}${error}`);
+          setMessage(`#${e.id} replayed as #${result.id}: ${statusText(result)}${error}${staleHint(result)}`);
         },
         (error: unknown) => setMessage(`replay of #${e.id} failed: ${errorText(error)}`),
       );

@@ -299,6 +299,17 @@ describe('App', () => {
     await waitForFrame(ui.lastFrame, '#1 replayed as #2: 201');
   });
 
+  it('r of a delivery whose signature is past its window says that e, saved unchanged, re-signs it', async () => {
+    const model = new FakeModel().seed([makeExchange(1, { path: '/stripe' })]);
+    const reason = 'timestamp 601 s old, outside the 300 s tolerance';
+    model.replayWebhook = { provider: 'stripe', eventType: 'invoice.paid', eventId: 'evt_1', verification: 'invalid', reason, duplicateOf: null, outOfOrder: false };
+    const ui = setup(model, { columns: 200, rows: 30 });
+    unmount = ui.unmount;
+    await waitForFrame(ui.lastFrame, '/stripe');
+    await ui.press('r');
+    await waitForFrame(ui.lastFrame, "#1 replayed as #2: 201 · its signature is past the provider's window: e, saved unchanged, replays it re-signed");
+  });
+
   it('Enter focuses the detail, Tab switches to the response, j scrolls it', async () => {
     const body = JSON.stringify(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`key${i}`, i])));
     const model = new FakeModel().seed([makeExchange(1, { responseBody: Buffer.from(body), responseHeaders: [['content-type', 'application/json']] })]);

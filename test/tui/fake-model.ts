@@ -61,6 +61,8 @@ export class FakeModel implements TuiModel {
   readonly editReplays: number[] = [];
   /** What the fake editor makes of a body (it runs inside the UI's suspend); throw to act as a failing editor. */
   edit: (body: Buffer) => Buffer = (body) => Buffer.from(`${body.toString()} `);
+  /** The webhook verdict the fake gives every replay (none by default). */
+  replayWebhook: Exchange['webhook'] = null;
   /** How the fake says the edited replay was signed. */
   resign: EditedReplay['resign'] = { resigned: true };
   readonly listCalls: { limit: number; beforeId?: number }[] = [];
@@ -134,7 +136,7 @@ export class FakeModel implements TuiModel {
     const original = this.exchanges.get(id);
     if (!original) return undefined;
     const newId = Math.max(...this.exchanges.keys()) + 1;
-    const replay = makeExchange(newId, { ...original, id: newId, replayOf: id, deliveryId: null, status: 201, webhook: null, ...overrides });
+    const replay = makeExchange(newId, { ...original, id: newId, replayOf: id, deliveryId: null, status: 201, webhook: this.replayWebhook, ...overrides });
     this.push(replay);
     return summaryOf(replay);
   }
