@@ -103,8 +103,8 @@ export function addReadRoutes(router: Router, deps: RouteDeps): void {
     const b = exchangeOr404(deps, url.searchParams.get('b') ?? '');
     const shown = (e: Exchange) => decodeBody(e.requestHeaders, e.requestBody) ?? e.requestBody;
     sendJson(res, 200, {
-      a: { id: a.id, method: a.method, path: a.path, contentType: headerValue(a.requestHeaders, 'content-type') ?? '' },
-      b: { id: b.id, method: b.method, path: b.path, contentType: headerValue(b.requestHeaders, 'content-type') ?? '' },
+      a: { id: a.id, method: a.method, path: a.path, status: a.status, contentType: headerValue(a.requestHeaders, 'content-type') ?? '' },
+      b: { id: b.id, method: b.method, path: b.path, status: b.status, contentType: headerValue(b.requestHeaders, 'content-type') ?? '' },
       headers: diffHeaders(a.requestHeaders, b.requestHeaders),
       body: diffBodies(shown(a), shown(b)),
     });

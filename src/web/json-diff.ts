@@ -13,7 +13,8 @@ const MAX_DIFF_LINES = 2_000;
 export type LineChange = { op: ' ' | '-' | '+'; text: string };
 
 export type BodyDiff =
-  | { kind: 'json'; changes: JsonChange[] }
+  /** sameBytes: equal JSON can still be other bytes (key order, whitespace), and a signature over one fails the other. */
+  | { kind: 'json'; changes: JsonChange[]; sameBytes: boolean }
   | { kind: 'text'; lines: LineChange[] }
   | { kind: 'bytes'; same: boolean; reason: string };
 
@@ -52,7 +53,7 @@ export function diffBodies(a: Buffer, b: Buffer): BodyDiff {
   // The same structural diff as `hooktunnel diff` (paths like data.items[1]).
   const ja = jsonForDiff(a);
   const jb = jsonForDiff(b);
-  if (ja !== undefined && jb !== undefined) return { kind: 'json', changes: diffJson(ja, jb) };
+  if (ja !== undefined && jb !== undefined) return { kind: 'json', changes: diffJson(ja, jb), sameBytes: a.equals(b) };
   const la = a.toString('utf8').split('\n');
   const lb = b.toString('utf8').split('\n');
   if (la.length * lb.length > MAX_DIFF_LINES * MAX_DIFF_LINES) {

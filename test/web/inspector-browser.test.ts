@@ -269,6 +269,18 @@ it('shows the signature verdict and duplicate marks, and diffs two deliveries JS
   await page.waitForSelector('[data-diff="json"]');
   const changes = await page.$$eval('[data-diff="json"] tr', (trs) => trs.map((tr) => tr.textContent));
   expect(changes.some((c) => c?.includes('amount_changed'))).toBe(true);
+  // Each side says how it was answered: the first thing to compare between a refused and a taken delivery.
+  expect(await page.textContent('.diff-sides')).toContain(`#${first}  POST /hooks/stripe  → 200`);
+  await page.keyboard.press('Escape');
+
+  // The duplicate is the same bytes: said as such, not as "equal JSON", which other bytes can be too.
+  await row(bad).locator('input[type="checkbox"]').click();
+  await row(first).locator('input[type="checkbox"]').click();
+  await row(dupId).locator('input[type="checkbox"]').click();
+  await row(first).locator('input[type="checkbox"]').click();
+  await page.click('#diff');
+  await page.waitForSelector('p[data-diff="json"]');
+  expect(await page.textContent('p[data-diff="json"]')).toBe('bodies are identical, byte for byte');
 });
 
 it('moves with j/k, filters with / and replays with r', async () => {

@@ -31,7 +31,11 @@ function bodyDiff(diff: DiffResult): Child {
   const body = diff.body;
   if (body.kind === 'bytes') return el('p', { attrs: { 'data-diff': 'bytes' }, text: `${body.same ? 'bodies are identical' : 'bodies differ'} (${body.reason})` });
   if (body.kind === 'json') {
-    if (body.changes.length === 0) return el('p', { attrs: { 'data-diff': 'json' }, text: 'JSON bodies are equal (key order and whitespace aside)' });
+    if (body.changes.length === 0) {
+      // As `hooktunnel diff` says it: the same JSON in other bytes breaks a signature made over the other.
+      const text = body.sameBytes ? 'bodies are identical, byte for byte' : 'the same JSON in other bytes (key order or whitespace): a signature over one does not hold for the other';
+      return el('p', { attrs: { 'data-diff': 'json' }, text });
+    }
     return el('table', { class: 'diff-table', attrs: { 'data-diff': 'json' } }, [
       head(diff.a.id, diff.b.id, 'JSON path'),
       el('tbody', {}, body.changes.map((c) =>
@@ -44,7 +48,8 @@ function bodyDiff(diff: DiffResult): Child {
 
 export async function openDiff(a: number, b: number): Promise<void> {
   const diff = await api.diff(a, b);
-  const line = (side: DiffResult['a']) => `#${side.id}  ${side.method} ${side.path}`;
+  // The status first among what differs: a delivery the app refused beside one it took is why one diffs them.
+  const line = (side: DiffResult['a']) => `#${side.id}  ${side.method} ${side.path}  → ${side.status ?? 'no answer yet'}`;
   openModal(`diff #${a} ↔ #${b}`, [
     el('p', { class: 'diff-sides' }, [el('span', { class: 'removed', text: `− ${line(diff.a)}` }), el('br'), el('span', { class: 'added', text: `+ ${line(diff.b)}` })]),
     el('h3', { text: 'request headers' }),

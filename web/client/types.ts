@@ -88,8 +88,9 @@ export interface HeaderChange {
 }
 
 export interface DiffResult {
-  a: { id: number; method: string; path: string; contentType: string };
-  b: { id: number; method: string; path: string; contentType: string };
+  /** status: the answer's (the app's, or hooktunnel's own 502/504), null before one. */
+  a: { id: number; method: string; path: string; status: number | null; contentType: string };
+  b: { id: number; method: string; path: string; status: number | null; contentType: string };
   headers: { added: HeaderChange[]; removed: HeaderChange[]; changed: HeaderChange[] };
-  body: { kind: 'json'; changes: JsonChange[] } | { kind: 'text'; lines: LineChange[] } | { kind: 'bytes'; same: boolean; reason: string };
+  body: { kind: 'json'; changes: JsonChange[]; sameBytes: boolean } | { kind: 'text'; lines: LineChange[] } | { kind: 'bytes'; same: boolean; reason: string };
 }
