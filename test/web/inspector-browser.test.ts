@@ -126,6 +126,20 @@ it('replays with the button: the app gets the same bytes and the replay appears 
   expect(await page.textContent('#message')).toMatch(new RegExp(`#${id} replayed as #\\d+: 200`));
 });
 
+it('replays a delivery signed past the provider\'s window, and names the button that signs it afresh', async () => {
+  const secrets = buildSecrets({ flags: [`stripe=${STRIPE_SECRET}`] });
+  const old = buildTriggerRequest('stripe', 'invoice.paid', { secrets, nowMs: Date.now() - 10 * 60_000, path: '/hooks/stale' });
+  await send(`${listen.url}/hooks/stale`, { headers: old.headers.flat(), body: old.body });
+  const id = await idOf('/hooks/stale');
+  await row(id).click();
+  await page.waitForSelector('[data-action="replay"]:not([disabled])');
+  await page.click('[data-action="replay"]');
+  await page.waitForFunction(() => document.querySelector('#message')?.textContent?.includes('replayed as'));
+  expect(await page.textContent('#message')).toMatch(
+    new RegExp(`^#${id} replayed as #\\d+: 200; its signature is past the provider's window \\(timestamp \\d+ s old, outside the 300 s tolerance\\): "replay re-signed" sends it signed afresh$`),
+  );
+});
+
 it('keeps hostile content inert: no element is created and no script runs', async () => {
   const body = `{"html":"${XSS}","more":"<script>alert(2)</script>"}`;
   await send(`${listen.url}/hooks/xss`, { headers: ['Content-Type', 'application/json', 'X-Evil', XSS, 'X-Evil-Name', '"><svg onload=alert(3)>'], body });

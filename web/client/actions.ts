@@ -25,11 +25,24 @@ function failure(exchange: Summary): string | null {
   return exchange.state === 'failed' ? (exchange.error?.message ?? statusText(exchange)) : null;
 }
 
+/** The verdict of a signature the provider's window has left behind: the reasons ageProblem (src/webhooks/signing.ts) gives. */
+const PAST_WINDOW = /^timestamp \d+ s (old|in the future), outside the \d+ s tolerance$/;
+
+/**
+ * Sent with its recorded signature past the provider's window (Stripe's 5 minutes), a replay is refused by the app's
+ * check: the button that signs it afresh is named, as `hooktunnel replay` names --resign.
+ */
+function pastWindow(exchange: Summary): string {
+  const webhook = exchange.webhook;
+  const stale = webhook?.verification === 'invalid' && PAST_WINDOW.test(webhook.reason ?? '');
+  return stale ? `; its signature is past the provider's window (${webhook.reason}): "replay re-signed" sends it signed afresh` : '';
+}
+
 function sayReplayed(page: PageContext, id: number, exchange: Summary, resign: { resigned: boolean; reason?: string } | null): void {
   const failed = failure(exchange);
   if (failed) return page.say(`replay of #${id} failed: ${failed} (recorded as #${exchange.id})`, 'error');
   const signed = resign ? (resign.resigned ? ', re-signed' : `, not re-signed: ${resign.reason ?? ''}`) : '';
-  page.say(`#${id} replayed as #${exchange.id}: ${statusText(exchange)}${signed}`);
+  page.say(`#${id} replayed as #${exchange.id}: ${statusText(exchange)}${signed}${resign?.resigned ? '' : pastWindow(exchange)}`);
 }
 
 export function pageActions(page: PageContext): DetailActions {
