@@ -319,6 +319,15 @@ it('moves with j/k, filters with / and replays with r', async () => {
   await page.waitForFunction((id) => [...document.querySelectorAll('#rows tr')].every((tr) => tr.getAttribute('data-id') === String(id)), a);
   await page.keyboard.press('Escape');
   await row(b).waitFor();
+
+  // A filter nothing meets says so, not "no exchanges yet": a new request would not change that.
+  await page.keyboard.press('/');
+  await page.keyboard.type('path:/no/such/thing');
+  await page.waitForSelector('#empty:not([hidden])');
+  expect(await page.textContent('#empty')).toBe('No exchanges match the filter "path:/no/such/thing". Esc clears it.');
+  await page.keyboard.press('Escape');
+  await row(b).waitFor();
+  expect(await page.isHidden('#empty')).toBe(true);
 });
 
 it('shows gzip decoded with a raw toggle, a form as a table, and binary as hex', async () => {

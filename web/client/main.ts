@@ -53,7 +53,16 @@ function toggleMark(id: number): void {
 function drawList(): void {
   renderRows(rows, state.items, handlers, state.selected);
   byId('more').hidden = state.next === null;
-  byId('empty').hidden = state.items.length > 0;
+  drawEmpty();
+}
+
+const NOTHING_YET = 'No exchanges yet. Send a request to the public URL and it appears here.';
+
+/** The line under an empty list: nothing recorded yet, or nothing the filter takes (which no new request may change). */
+function drawEmpty(): void {
+  const empty = byId('empty');
+  empty.hidden = state.items.length > 0;
+  empty.textContent = state.query ? visibleText(`No exchanges match the filter "${state.query}". Esc clears it.`) : NOTHING_YET;
 }
 
 function drawToolbar(): void {
@@ -175,7 +184,7 @@ function forget(id: number): void {
   }
   state.marked = state.marked.filter((m) => m !== id);
   drawToolbar();
-  byId('empty').hidden = state.items.length > 0;
+  drawEmpty();
   if (state.selected === id) {
     state.detail = null;
     delete detailHost.dataset.bodyKey;
