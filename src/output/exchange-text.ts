@@ -89,8 +89,11 @@ export function logLine(e: ExchangeSummary): string {
   return parts.join('  ');
 }
 
-/** The `ls` table, newest first. */
-export function exchangeTable(rows: ExchangeSummary[], width = process.stdout.columns || 120): string {
+/**
+ * The `ls` table, newest first, fitted to a terminal's width. Piped (`ls | grep invoice.paid`) nothing is cut: no
+ * screen to fit, and a cut event type or mark is one grep never finds.
+ */
+export function exchangeTable(rows: ExchangeSummary[], width = process.stdout.isTTY ? process.stdout.columns || 120 : Number.POSITIVE_INFINITY): string {
   // A ROUTE column only when some exchange came through a hooktunnel.yml route.
   const routeWidth = Math.min(20, Math.max(0, ...rows.map((e) => (e.route ? e.route.length : 0))));
   const header = ['ID', 'TIME', 'METHOD', 'STATUS', 'DURATION', 'SIZE', 'SIG', ...(routeWidth ? ['ROUTE'] : []), 'PATH / EVENT'];
