@@ -3,6 +3,7 @@
 import { isUtf8 } from 'node:buffer';
 import { gunzipBounded, MAX_DECODED_BYTES } from '../gzip-body.js';
 import { sanitize } from '../sanitize.js';
+import { prettyJsonLines } from './pretty-json.js';
 
 export type BodyKind = 'empty' | 'json' | 'form' | 'text' | 'binary';
 
@@ -21,6 +22,23 @@ const PREVIEW_BYTES = 32;
  * inflated body always fits whole.
  */
 export const MAX_VIEW_BYTES = MAX_DECODED_BYTES;
+/**
+ * Pretty-printed JSON past this many characters is cut (the summary says so): the pretty form of a body is not
+ * bounded by its size (nesting indents every line inside it), and a page of a few megabytes of JSON is already more
+ * than anyone reads in a terminal. `show --raw` has the whole body.
+ */
+export const MAX_PRETTY_CHARS = 16 * 1024 * 1024;
+
+/** How much of a body a view reads and prints. */
+export interface ViewLimits {
+  /** Bytes of the body read; a larger body is shown in part. */
+  bytes: number;
+  /** Characters of pretty-printed JSON printed. */
+  prettyChars: number;
+}
+
+/** A page (`show`, `wait`): the bounds above. */
+export const PAGE_LIMITS: ViewLimits = { bytes: MAX_VIEW_BYTES, prettyChars: MAX_PRETTY_CHARS };
 
 /** The first `limit` bytes, cut back to a UTF-8 character boundary so a text body does not turn "binary". */
 function utf8Head(body: Buffer, limit: number): Buffer {
@@ -31,6 +49,16 @@ function utf8Head(body: Buffer, limit: number): Buffer {
   return body.subarray(0, end);
 }
 
+const NOT_JSON = Symbol('not JSON');
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return NOT_JSON;
+  }
+}
+
 /** Hex of the first bytes, for binary bodies. */
 export function hexPreview(bytes: Buffer): string {
   const hex = [...bytes.subarray(0, PREVIEW_BYTES)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
@@ -38,26 +66,28 @@ export function hexPreview(bytes: Buffer): string {
 }
 
 /**
- * `gzip`: the headers say gzip (isGzip); the body is shown inflated when it really is. Past `limit` bytes (the TUI's
- * pane takes less than a page) only the first are shown, and the summary says so.
+ * `gzip`: the headers say gzip (isGzip); the body is shown inflated when it really is. Past `limits.bytes` bytes (the
+ * TUI's pane takes less than a page) only the first are shown, past `limits.prettyChars` characters only the first of
+ * the pretty JSON, and the summary says so.
  */
-export function viewBody(bytes: Buffer, contentType = '', gzip = false, limit = MAX_VIEW_BYTES): BodyView {
+export function viewBody(bytes: Buffer, contentType = '', gzip = false, limits: ViewLimits = PAGE_LIMITS): BodyView {
+  const limit = limits.bytes;
   const type = contentType.split(';')[0].trim().toLowerCase();
   const size = `${bytes.length.toLocaleString('en-US')} bytes`;
   if (bytes.length === 0) return { kind: 'empty', lines: [], summary: 'empty' };
   const inflated = gzip ? gunzipBounded(bytes) : null;
   if (inflated) {
-    const inner = viewBody(inflated, contentType, false, limit);
+    const inner = viewBody(inflated, contentType, false, limits);
     return { ...inner, summary: `${size} gzip → ${inner.summary}` };
   }
   if (gzip) {
     // Not really gzip, cut short, or a bomb past the bound: say so, then show the bytes as they are.
-    const raw = viewBody(bytes, contentType, false, limit);
+    const raw = viewBody(bytes, contentType, false, limits);
     return { ...raw, summary: `${raw.summary} (labelled gzip, but does not inflate within ${MAX_DECODED_BYTES / 1024 / 1024} MiB: shown as stored)` };
   }
   if (bytes.length > limit) {
     const shown = utf8Head(bytes, limit);
-    const part = viewBody(shown, contentType, false, limit);
+    const part = viewBody(shown, contentType, false, limits);
     // A binary body shows only its first bytes in hex, whatever part of it was read.
     const cut = part.kind === 'binary' ? '' : ` (first ${shown.length.toLocaleString('en-US')} shown)`;
     return { ...part, summary: part.summary.replace(/^[\d,]+ bytes/, `${size}${cut}`) };
@@ -68,11 +98,13 @@ export function viewBody(bytes: Buffer, contentType = '', gzip = false, limit = 
   }
   const text = bytes.toString('utf8');
   if (type.includes('json') || /^\s*[[{]/.test(text)) {
-    try {
-      const pretty = JSON.stringify(JSON.parse(text), null, 2);
-      return { kind: 'json', lines: sanitize(pretty, { multiline: true }).split('\n'), summary: label };
-    } catch {
-      // Not JSON after all: show as text.
+    const value = parseJson(text);
+    if (value !== NOT_JSON) {
+      const pretty = prettyJsonLines(value, limits.prettyChars);
+      // Each line is sanitised on its own: JSON.stringify leaves no newline inside one.
+      const lines = pretty.lines.map((line) => sanitize(line));
+      const cut = pretty.complete ? '' : ` (pretty-printed in part: the first ${limits.prettyChars.toLocaleString('en-US')} characters)`;
+      return { kind: 'json', lines, summary: `${label}${cut}` };
     }
   }
   if (type === 'application/x-www-form-urlencoded') {

@@ -4,7 +4,7 @@ import { headerValueText } from '../http-headers.js';
 import { formatDuration } from '../duration.js';
 import { headerValue, type Exchange, type HeaderPairs } from '../exchange.js';
 import { isGzip } from '../gzip-body.js';
-import { viewBody } from '../output/body-view.js';
+import { viewBody, type ViewLimits } from '../output/body-view.js';
 import { formatDateTime } from '../output/format.js';
 import { sanitize } from '../sanitize.js';
 import { colourJsonLine } from './json-colour.js';
@@ -17,6 +17,13 @@ export type DetailTab = 'request' | 'response';
 
 /** Bodies beyond this are shown in part: pretty-printing 25 MB on every selection change would freeze the UI. */
 export const BODY_VIEW_LIMIT = 256 * 1024;
+/**
+ * So is pretty JSON past four times as many characters (a webhook's JSON prints at two or three times its size): a
+ * body nested deep prints at a thousand times its size, and this runs in listen's own process, whose forwarding stops
+ * while it does.
+ */
+export const PRETTY_VIEW_LIMIT = 4 * BODY_VIEW_LIMIT;
+const PANE_LIMITS: ViewLimits = { bytes: BODY_VIEW_LIMIT, prettyChars: PRETTY_VIEW_LIMIT };
 
 function decodedPath(path: string): string | undefined {
   try {
@@ -41,7 +48,7 @@ function headerLines(headers: HeaderPairs): StyledLine[] {
 
 function bodyLines(body: Buffer, headers: HeaderPairs, sha256: string | null): StyledLine[] {
   if (body.length === 0) return [line('(empty body)', { dim: true })];
-  const view = viewBody(body, headerValue(headers, 'content-type'), isGzip(headers), BODY_VIEW_LIMIT);
+  const view = viewBody(body, headerValue(headers, 'content-type'), isGzip(headers), PANE_LIMITS);
   const title = line(`body: ${view.summary}${sha256 ? `, sha256 ${sha256.slice(0, 16)}…` : ''}`, { dim: true });
   const lines = view.kind === 'json' ? view.lines.map(colourJsonLine) : view.lines.map((text) => line(text));
   return [title, ...lines];

@@ -3,7 +3,7 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { DetailPane } from '../../src/tui/DetailPane.js';
-import { BODY_VIEW_LIMIT, detailLines, type DetailTab } from '../../src/tui/detail-lines.js';
+import { BODY_VIEW_LIMIT, detailLines, PRETTY_VIEW_LIMIT, type DetailTab } from '../../src/tui/detail-lines.js';
 import { wrapLines } from '../../src/tui/styled-line.js';
 import type { Exchange } from '../../src/exchange.js';
 import { makeExchange, makeWebhook } from './fake-model.js';
@@ -104,6 +104,23 @@ describe('DetailPane', () => {
       expect(lines.length).toBeGreaterThan(elements);
       expect(lines.filter((l) => l.map((s) => s.text).join('') === '  0,')).toHaveLength(elements - 1);
     }
+  });
+
+  it('prints only the first part of a JSON body nested deep, whose pretty form is hundreds of times its size', () => {
+    // Arrays 100 deep, repeated up to the view limit: every line inside one is indented up to 200 spaces, so 256 KB
+    // pretty-prints to ~26 million characters (a sender nesting 1,500 deep froze listen for 13 s at 1.6 GB).
+    const nest = `${'['.repeat(100)}${']'.repeat(100)}`;
+    const body = Buffer.from(`[${new Array(Math.floor(BODY_VIEW_LIMIT / (nest.length + 1)) - 1).fill(nest).join(',')}]`);
+    const e = makeExchange(9, { requestHeaders: [['content-type', 'application/json']], requestBody: body });
+    const lines = detailLines(e, 'request').map((l) => l.map((s) => s.text).join(''));
+    expect(lines.find((l) => l.startsWith('body:'))).toBe(
+      `body: ${body.length.toLocaleString('en-US')} bytes, application/json (pretty-printed in part: the first ${PRETTY_VIEW_LIMIT.toLocaleString('en-US')} characters)`,
+    );
+    expect(lines.join('\n').length).toBeLessThan(PRETTY_VIEW_LIMIT + 10_000);
+    const bodyStart = lines.findIndex((l) => l.startsWith('body:')) + 1;
+    expect(lines.slice(bodyStart, bodyStart + 3)).toEqual(['[', '  [', '    [']);
+    // Where it stops is marked.
+    expect(lines.some((l) => l.endsWith('…'))).toBe(true);
   });
 
   it('gives a very large binary body its whole size, without claiming a part of it is shown (only hex bytes are)', () => {
