@@ -34,8 +34,10 @@ export function diffText(diff: ExchangeDiff): string {
   }
   const body = diff.body;
   if (body.kind === 'json') {
-    if (body.changes.length > 0) lines.push('body (JSON)', ...body.changes.map(jsonLine));
-    else if (!body.sameBytes) lines.push('body     the same JSON value, written with different bytes (whitespace, key order or escapes)');
+    // Concatenated, not spread into push(): two bodies can differ in more places than a call takes arguments (two
+    // arrays of 200,000 numbers), and a sender chooses them.
+    if (body.changes.length > 0) return lines.concat('body (JSON)', body.changes.map(jsonLine)).join('\n');
+    if (!body.sameBytes) lines.push('body     the same JSON value, written with different bytes (whitespace, key order or escapes)');
   } else if (!body.same) {
     lines.push(`body     ${formatSize(body.a.size)} sha256:${body.a.sha256.slice(0, 12)} → ${formatSize(body.b.size)} sha256:${body.b.sha256.slice(0, 12)}`);
   }

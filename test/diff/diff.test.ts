@@ -136,6 +136,25 @@ describe('hooktunnel diff', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ same: false, body: { kind: 'bytes', same: false } });
   });
 
+  it('lists every change of two JSON bodies differing in more places than a function call takes arguments', async () => {
+    const store = Store.open(home.db);
+    // 200,000 numbers, each one changed: more lines than a spread into push() can pass (that crashed diff).
+    const numbers = (offset: number) => Buffer.from(JSON.stringify(Array.from({ length: 200_000 }, (_, i) => (i + offset) % 10)));
+    const ids = [0, 1].map((offset) => {
+      const recording = store.begin({ deliveryId: null, replayOf: null, url: null, target: 'http://localhost:1', receivedAt: Date.now(), method: 'POST', path: '/many', headers: [], body: numbers(offset) });
+      recording.respond(200, []);
+      recording.complete(1);
+      return recording.id;
+    });
+    store.close();
+    const text = await runCli(['diff', ...ids.map(String), '--db', home.db], { env: home.env });
+    expect(text.stderr).toBe('');
+    expect(text.code).toBe(0);
+    const changes = text.stdout.split('\n').filter((line) => line.startsWith('  ~ ['));
+    expect(changes).toHaveLength(200_000);
+    expect(changes[199_999]).toBe('  ~ [199999]: 9 → 0');
+  });
+
   it('--exit-code: errors exit 2, never 1 (which means "they differ")', async () => {
     const cases: [string[], Record<string, string>, string][] = [
       [['diff', '1', '999', '--exit-code', '--db', home.db], home.env, 'error: no exchange #999'],
