@@ -43,25 +43,35 @@ export function jsonForDiff(body: Buffer): unknown {
   return nestsTooDeep(body) ? undefined : parseJsonBody(body);
 }
 
-/** Every difference, depth first, keys in the first value's order and then the second's new ones. */
-export function diffJson(a: unknown, b: unknown, path: JsonPath = [], out: JsonChange[] = []): JsonChange[] {
+/**
+ * Every difference, depth first, keys in the first value's order and then the second's new ones; only the first
+ * `limit` when given (a view that lists a page of them need not find the 200,000 of two arrays of numbers).
+ */
+export function diffJson(a: unknown, b: unknown, limit = Infinity): JsonChange[] {
+  const out: JsonChange[] = [];
+  collect(a, b, [], out, limit);
+  return out;
+}
+
+function collect(a: unknown, b: unknown, path: JsonPath, out: JsonChange[], limit: number): void {
+  const add = (change: JsonChange) => out.length < limit && out.push(change);
   if (isObject(a) && isObject(b)) {
     for (const key of Object.keys(a)) {
-      if (Object.hasOwn(b, key)) diffJson(a[key], b[key], [...path, key], out);
-      else out.push({ path: formatJsonPath([...path, key]), change: 'removed', a: a[key] });
+      if (out.length >= limit) return;
+      if (Object.hasOwn(b, key)) collect(a[key], b[key], [...path, key], out, limit);
+      else add({ path: formatJsonPath([...path, key]), change: 'removed', a: a[key] });
     }
-    for (const key of Object.keys(b)) if (!Object.hasOwn(a, key)) out.push({ path: formatJsonPath([...path, key]), change: 'added', b: b[key] });
-    return out;
+    for (const key of Object.keys(b)) if (!Object.hasOwn(a, key)) add({ path: formatJsonPath([...path, key]), change: 'added', b: b[key] });
+    return;
   }
   if (Array.isArray(a) && Array.isArray(b)) {
     const shared = Math.min(a.length, b.length);
-    for (let i = 0; i < shared; i++) diffJson(a[i], b[i], [...path, i], out);
-    for (let i = shared; i < a.length; i++) out.push({ path: formatJsonPath([...path, i]), change: 'removed', a: a[i] });
-    for (let i = shared; i < b.length; i++) out.push({ path: formatJsonPath([...path, i]), change: 'added', b: b[i] });
-    return out;
+    for (let i = 0; i < shared && out.length < limit; i++) collect(a[i], b[i], [...path, i], out, limit);
+    for (let i = shared; i < a.length && out.length < limit; i++) add({ path: formatJsonPath([...path, i]), change: 'removed', a: a[i] });
+    for (let i = shared; i < b.length && out.length < limit; i++) add({ path: formatJsonPath([...path, i]), change: 'added', b: b[i] });
+    return;
   }
-  if (!sameScalar(a, b)) out.push({ path: formatJsonPath(path), change: 'changed', a, b });
-  return out;
+  if (!sameScalar(a, b)) add({ path: formatJsonPath(path), change: 'changed', a, b });
 }
 
 /** Scalars compare by value; an object against an array (or a scalar) is a change of the whole. */

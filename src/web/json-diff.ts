@@ -9,12 +9,20 @@ import { diffJson, jsonForDiff, type JsonChange } from '../diff/json-diff.js';
 /** Bodies above this are compared by digest only; a line diff is quadratic in the worst case. */
 export const MAX_DIFF_BYTES = 2 * 1024 * 1024;
 const MAX_DIFF_LINES = 2_000;
+/**
+ * JSON changes past this are left out (`truncated`): two arrays of numbers can differ in a million places, a table
+ * row each in the page (and seconds of listen's own time to find and send). `hooktunnel diff` lists them all.
+ */
+export const MAX_JSON_CHANGES = 1_000;
 
 export type LineChange = { op: ' ' | '-' | '+'; text: string };
 
 export type BodyDiff =
-  /** sameBytes: equal JSON can still be other bytes (key order, whitespace), and a signature over one fails the other. */
-  | { kind: 'json'; changes: JsonChange[]; sameBytes: boolean }
+  /**
+   * sameBytes: equal JSON can still be other bytes (key order, whitespace), and a signature over one fails the other.
+   * `truncated`: only the first MAX_JSON_CHANGES changes are listed.
+   */
+  | { kind: 'json'; changes: JsonChange[]; sameBytes: boolean; truncated?: true }
   | { kind: 'text'; lines: LineChange[] }
   | { kind: 'bytes'; same: boolean; reason: string };
 
@@ -53,7 +61,11 @@ export function diffBodies(a: Buffer, b: Buffer): BodyDiff {
   // The same structural diff as `hooktunnel diff` (paths like data.items[1]).
   const ja = jsonForDiff(a);
   const jb = jsonForDiff(b);
-  if (ja !== undefined && jb !== undefined) return { kind: 'json', changes: diffJson(ja, jb), sameBytes: a.equals(b) };
+  if (ja !== undefined && jb !== undefined) {
+    const changes = diffJson(ja, jb, MAX_JSON_CHANGES + 1);
+    const sameBytes = a.equals(b);
+    return changes.length > MAX_JSON_CHANGES ? { kind: 'json', changes: changes.slice(0, MAX_JSON_CHANGES), sameBytes, truncated: true } : { kind: 'json', changes, sameBytes };
+  }
   const la = a.toString('utf8').split('\n');
   const lb = b.toString('utf8').split('\n');
   if (la.length * lb.length > MAX_DIFF_LINES * MAX_DIFF_LINES) {

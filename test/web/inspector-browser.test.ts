@@ -297,6 +297,21 @@ it('shows the signature verdict and duplicate marks, and diffs two deliveries JS
   expect(await page.textContent('p[data-diff="json"]')).toBe('bodies are identical, byte for byte');
 });
 
+it('lists the first thousand changes of two bodies that differ everywhere, and says how to see every one', async () => {
+  // Two arrays of 5,000 numbers, every element changed (a million would be as easy to send).
+  const numbers = (offset: number) => JSON.stringify(Array.from({ length: 5_000 }, (_, i) => (i + offset) % 10));
+  await send(`${listen.url}/diff/many-a`, { headers: ['Content-Type', 'application/json'], body: numbers(0) });
+  const a = await idOf('/diff/many-a');
+  await send(`${listen.url}/diff/many-b`, { headers: ['Content-Type', 'application/json'], body: numbers(1) });
+  const b = await idOf('/diff/many-b');
+  await row(b).locator('input[type="checkbox"]').click();
+  await row(a).locator('input[type="checkbox"]').click();
+  await page.click('#diff');
+  await page.waitForSelector('[data-diff="truncated"]');
+  expect(await page.locator('[data-diff="json"] tbody tr').count()).toBe(1_000);
+  expect(await page.textContent('[data-diff="truncated"]')).toBe(`only the first 1,000 changes are listed; \`hooktunnel diff ${b} ${a}\` lists every one`);
+});
+
 it('moves with j/k, filters with / and replays with r', async () => {
   await send(`${listen.url}/keys/a`, { body: 'a' });
   await send(`${listen.url}/keys/b`, { body: 'b' });

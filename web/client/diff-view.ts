@@ -36,12 +36,15 @@ function bodyDiff(diff: DiffResult): Child {
       const text = body.sameBytes ? 'bodies are identical, byte for byte' : 'the same JSON in other bytes (key order or whitespace): a signature over one does not hold for the other';
       return el('p', { attrs: { 'data-diff': 'json' }, text });
     }
-    return el('table', { class: 'diff-table', attrs: { 'data-diff': 'json' } }, [
+    const table = el('table', { class: 'diff-table', attrs: { 'data-diff': 'json' } }, [
       head(diff.a.id, diff.b.id, 'JSON path'),
       el('tbody', {}, body.changes.map((c) =>
         el('tr', { class: c.change }, [el('td', { text: c.change === 'added' ? '+' : c.change === 'removed' ? '−' : '~' }), el('td', { class: 'path', text: c.path }), el('td', { text: show(c.a) }), el('td', { text: show(c.b) })]),
       )),
     ]);
+    if (!body.truncated) return table;
+    const more = `only the first ${body.changes.length.toLocaleString('en-US')} changes are listed; \`hooktunnel diff ${diff.a.id} ${diff.b.id}\` lists every one`;
+    return el('div', {}, [table, el('p', { class: 'muted', attrs: { 'data-diff': 'truncated' }, text: more })]);
   }
   return el('pre', { class: 'diff-lines', attrs: { 'data-diff': 'text' } }, body.lines.map((l) => el('div', { class: l.op === '+' ? 'added' : l.op === '-' ? 'removed' : '', text: `${l.op} ${l.text}` })));
 }

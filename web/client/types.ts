@@ -92,5 +92,6 @@ export interface DiffResult {
   a: { id: number; method: string; path: string; status: number | null; contentType: string };
   b: { id: number; method: string; path: string; status: number | null; contentType: string };
   headers: { added: HeaderChange[]; removed: HeaderChange[]; changed: HeaderChange[] };
-  body: { kind: 'json'; changes: JsonChange[]; sameBytes: boolean } | { kind: 'text'; lines: LineChange[] } | { kind: 'bytes'; same: boolean; reason: string };
+  /** `truncated`: the server listed only the first changes (MAX_JSON_CHANGES, src/web/json-diff.ts). */
+  body: { kind: 'json'; changes: JsonChange[]; sameBytes: boolean; truncated?: true } | { kind: 'text'; lines: LineChange[] } | { kind: 'bytes'; same: boolean; reason: string };
 }
