@@ -381,6 +381,18 @@ it('shows JSON nested deeper than the browser\'s stack as text, instead of faili
   expect(await page.textContent('pre[data-view="text"]')).toBe(body);
 });
 
+it('shows JSON whose pretty text would be a thousand times its size as text, saying why, instead of freezing the tab', async () => {
+  // Arrays 1,000 deep, 21 times: 42 KB with more nodes than the folding tree takes, whose pretty text (every level
+  // indents each line inside it) is ~42 million characters. 250 KB of it hung the tab.
+  const nest = `${'['.repeat(1_000)}${']'.repeat(1_000)}`;
+  const body = `[${new Array(21).fill(nest).join(',')}]`;
+  await send(`${listen.url}/views/indented`, { headers: ['Content-Type', 'application/json'], body });
+  await row(await idOf('/views/indented')).click();
+  await page.waitForSelector('[data-body-note]');
+  expect(await page.textContent('[data-body-note]')).toBe('shown as text: nested too deep to pretty-print here (every level indents each line inside it)');
+  expect(await page.textContent('pre[data-view="text"]')).toBe(body);
+});
+
 it('pretty-prints a JSON array of more elements than a function call takes arguments', async () => {
   // 200,000 numbers: too many nodes for the folding tree, so pretty text; counting them threw (a spread) and the
   // pretty tab showed the body as it came.

@@ -5,7 +5,7 @@ import { api, rawUrl } from './api.js';
 import { el, replaceChildren } from './dom.js';
 import { bytesLabel } from './format.js';
 import { hexDump } from './hex.js';
-import { jsonTree } from './json-tree.js';
+import { indentChars, jsonTree } from './json-tree.js';
 import type { BodyInfo } from './types.js';
 
 /** Bodies up to this size load whole and get every view; larger ones are paged. */
@@ -47,14 +47,26 @@ function formTable(text: string): HTMLElement {
   ]);
 }
 
-function prettyJson(text: string): HTMLElement | null {
+/** Past this much indentation the pretty text is not made: the body is shown as text, with TOO_LARGE_TO_PRETTY. */
+const MAX_INDENT_CHARS = 8 * 1024 * 1024;
+const TOO_LARGE_TO_PRETTY = 'shown as text: nested too deep to pretty-print here (every level indents each line inside it)';
+
+/** A folding tree, or pretty text when there are too many nodes for one; null when not JSON; a note when neither fits. */
+function prettyJson(text: string): HTMLElement | string | null {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    return jsonTree(value) ?? el('pre', { class: 'body-text', attrs: { 'data-view': 'json' }, text: JSON.stringify(value, null, 2) });
+    value = JSON.parse(text);
   } catch {
-    // Not JSON; or JSON nested deeper than the browser's stack lets the tree (or JSON.stringify) follow, which a
-    // sender can post in 40 KB: either way the body is shown as text rather than not at all.
     return null;
+  }
+  try {
+    const tree = jsonTree(value);
+    if (tree) return tree;
+    if (indentChars(value, MAX_INDENT_CHARS) > MAX_INDENT_CHARS) return TOO_LARGE_TO_PRETTY;
+    return el('pre', { class: 'body-text', attrs: { 'data-view': 'json' }, text: JSON.stringify(value, null, 2) });
+  } catch {
+    // Nested deeper than the browser's stack lets the tree (or JSON.stringify) follow, which a sender can post in 40 KB.
+    return TOO_LARGE_TO_PRETTY;
   }
 }
 
@@ -101,12 +113,16 @@ export async function renderBody(host: HTMLElement, source: Source): Promise<voi
     const bytes = size() === 0 ? new Uint8Array() : await api.bytes(source.id, source.part, offset, pageSize, decoded);
     const text = () => new TextDecoder('utf-8').decode(bytes);
     let shown: HTMLElement | null = null;
+    let note: string | null = null;
     if (size() === 0) shown = el('p', { class: 'muted', text: 'empty body' });
-    else if (view === 'json') shown = prettyJson(text());
-    else if (view === 'form') shown = formTable(text());
+    else if (view === 'json') {
+      const pretty = prettyJson(text());
+      if (typeof pretty === 'string') note = pretty;
+      else shown = pretty;
+    } else if (view === 'form') shown = formTable(text());
     else if (view === 'hex') shown = el('pre', { class: 'body-hex', attrs: { 'data-view': 'hex' }, text: hexDump(bytes, offset) });
     shown ??= el('pre', { class: 'body-text', attrs: { 'data-view': 'text' }, text: text() });
-    replaceChildren(content, [shown]);
+    replaceChildren(content, note ? [el('p', { class: 'muted', attrs: { 'data-body-note': '' }, text: note }), shown] : [shown]);
     drawPager(whole, pageSize, bytes.length);
   };
 
