@@ -6,18 +6,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT_INTERRUPTED, UserError } from './errors.js';
 import { ignoreTerminalSignals } from './ignore-terminal-signals.js';
+import { prettyJsonLines } from './output/pretty-json.js';
 
 /** The editor command: $VISUAL, $EDITOR, else vi. It may carry arguments ("code --wait"). */
 function editorCommand(env: NodeJS.ProcessEnv): string {
   return env.VISUAL || env.EDITOR || 'vi';
 }
 
+/**
+ * Pretty text past this many times the body's size (and a little) is not offered; the body opens as it is. JSON
+ * prints at two or three times its size, but nesting indents every line inside it: a 250 KB body nested 1,500 deep
+ * would be a 374 MB file, written while listen, whose thread this is, forwards nothing.
+ */
+const MAX_PRETTY_GROWTH = 4;
+const PRETTY_SLACK_CHARS = 64 * 1024;
+
 function prettyJson(body: Buffer): string | undefined {
+  let value: unknown;
   try {
-    return `${JSON.stringify(JSON.parse(body.toString('utf8')), null, 2)}\n`;
+    value = JSON.parse(body.toString('utf8'));
   } catch {
     return undefined;
   }
+  const pretty = prettyJsonLines(value, MAX_PRETTY_GROWTH * body.length + PRETTY_SLACK_CHARS);
+  return pretty.complete ? `${pretty.lines.join('\n')}\n` : undefined;
 }
 
 /** How the editor ended: its exit code, the signal that ended it, or why it could not start. */
