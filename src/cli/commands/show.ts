@@ -5,6 +5,7 @@ import { UserError, usageError } from '../../errors.js';
 import { dbOption } from '../db-option.js';
 import { jsonText } from '../../output/json-text.js';
 import { withJsonErrors } from '../json-error.js';
+import { terminalHazard } from '../../sanitize.js';
 
 interface ShowFlags {
   db?: string;
@@ -49,8 +50,12 @@ export function showCommand(): Command {
         } else if (flags.raw) {
           // No answer from the app (hooktunnel's own 502/504 has no recorded response): nothing to write is an error.
           if (flags.response && (exchange.responseBody === null || exchange.responseHeaders === null)) throw noResponse(exchange);
-          // Exact bytes, nothing else: the one place untrusted bytes are written unescaped, on purpose.
-          process.stdout.write(flags.response ? exchange.responseBody! : exchange.requestBody);
+          // Exact bytes, nothing else: the one place untrusted bytes are written unescaped, on purpose; to a file or
+          // a pipe. A terminal would act on escape sequences in them (an OSC 52 one writes the clipboard).
+          const bytes = flags.response ? exchange.responseBody! : exchange.requestBody;
+          const hazard = process.stdout.isTTY ? terminalHazard(bytes) : null;
+          if (hazard) throw rawToTerminal(exchange.id, flags.response ? 'response' : 'request', hazard);
+          process.stdout.write(bytes);
         } else if (flags.json) {
           process.stdout.write(`${jsonText(exchangeToJson(exchange), 2)}\n`);
         } else {
@@ -84,6 +89,16 @@ function checkFlags(flags: ShowFlags): void {
     );
   }
   if (flags.to !== undefined && !flags.curl && !flags.httpie) throw usageError('--to only applies to --curl or --httpie', 'for example `hooktunnel show 12 --curl --to 4000`');
+}
+
+/** `--raw` to a terminal, of bytes it would act on rather than show. */
+function rawToTerminal(id: number, part: 'request' | 'response', hazard: 'binary' | 'controls'): UserError {
+  const what = hazard === 'binary' ? 'is binary' : 'holds terminal control characters (escape sequences)';
+  const flags = part === 'response' ? '--raw --response' : '--raw';
+  return usageError(
+    `the ${part} body of #${id} ${what}: written raw to this terminal, the sender's bytes could act on it`,
+    `send it to a file or a pipe (\`hooktunnel show ${id} ${flags} > body.bin\`, \`| xxd\`), or read it escaped with \`hooktunnel show ${id}\``,
+  );
 }
 
 /** `--raw --response` on an exchange that has no response: nothing to write is an error, not an empty success. */
