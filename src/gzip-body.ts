@@ -7,13 +7,22 @@ import type { HeaderPairs } from './exchange.js';
 /** A gzip body that inflates past this is shown raw only. */
 export const MAX_DECODED_BYTES = 64 * 1024 * 1024;
 
-/** The inflated bytes, or null when they are not gzip or would pass `maxBytes`. */
-export function gunzipBounded(bytes: Buffer, maxBytes = MAX_DECODED_BYTES): Buffer | null {
+/** Why a body did not inflate: past the bound (a bomb, or just large), or not gzip at all (or cut short, damaged). */
+export type GunzipFailure = 'too large' | 'not gzip';
+
+/** The inflated bytes, or why there are none. */
+export function gunzipOrWhy(bytes: Buffer, maxBytes = MAX_DECODED_BYTES): Buffer | GunzipFailure {
   try {
     return gunzipSync(bytes, { maxOutputLength: maxBytes });
-  } catch {
-    return null;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? 'too large' : 'not gzip';
   }
+}
+
+/** The inflated bytes, or null when they are not gzip or would pass `maxBytes`. */
+export function gunzipBounded(bytes: Buffer, maxBytes = MAX_DECODED_BYTES): Buffer | null {
+  const inflated = gunzipOrWhy(bytes, maxBytes);
+  return Buffer.isBuffer(inflated) ? inflated : null;
 }
 
 /** Every coding the Content-Encoding headers name, in order, lower case (`identity` left out). */

@@ -1,7 +1,7 @@
 // Renders a body for people: JSON pretty-printed, forms decoded, text as text, binary summarised. Never for --raw.
 
 import { isUtf8 } from 'node:buffer';
-import { gunzipBounded, MAX_DECODED_BYTES } from '../gzip-body.js';
+import { gunzipOrWhy, MAX_DECODED_BYTES } from '../gzip-body.js';
 import { sanitize } from '../sanitize.js';
 import { prettyJsonLines } from './pretty-json.js';
 
@@ -75,15 +75,16 @@ export function viewBody(bytes: Buffer, contentType = '', gzip = false, limits: 
   const type = contentType.split(';')[0].trim().toLowerCase();
   const size = `${bytes.length.toLocaleString('en-US')} bytes`;
   if (bytes.length === 0) return { kind: 'empty', lines: [], summary: 'empty' };
-  const inflated = gzip ? gunzipBounded(bytes) : null;
-  if (inflated) {
+  const inflated = gzip ? gunzipOrWhy(bytes) : null;
+  if (Buffer.isBuffer(inflated)) {
     const inner = viewBody(inflated, contentType, false, limits);
     return { ...inner, summary: `${size} gzip → ${inner.summary}` };
   }
-  if (gzip) {
-    // Not really gzip, cut short, or a bomb past the bound: say so, then show the bytes as they are.
+  if (inflated) {
+    // A bomb past the bound, or not really gzip (or cut short): say which, then show the bytes as they are.
     const raw = viewBody(bytes, contentType, false, limits);
-    return { ...raw, summary: `${raw.summary} (labelled gzip, but does not inflate within ${MAX_DECODED_BYTES / 1024 / 1024} MiB: shown as stored)` };
+    const why = inflated === 'too large' ? `inflates past ${MAX_DECODED_BYTES / 1024 / 1024} MiB` : 'is not gzip, or is cut short or damaged';
+    return { ...raw, summary: `${raw.summary} (labelled gzip, but ${why}: shown as stored)` };
   }
   if (bytes.length > limit) {
     const shown = utf8Head(bytes, limit);

@@ -98,13 +98,16 @@ describe('body view', () => {
     const bomb = gzipSync(Buffer.alloc(MAX_DECODED_BYTES + 1));
     const view = viewBody(bomb, 'application/json', true);
     expect(view.kind).toBe('binary');
-    expect(view.summary).toBe(`${bomb.length.toLocaleString('en-US')} bytes, application/json, binary (labelled gzip, but does not inflate within 64 MiB: shown as stored)`);
+    expect(view.summary).toBe(`${bomb.length.toLocaleString('en-US')} bytes, application/json, binary (labelled gzip, but inflates past 64 MiB: shown as stored)`);
   });
-  it('says so when a body labelled gzip is not gzip, and shows it as it is', () => {
+  it('says so when a body labelled gzip is not gzip (not that it is too large), and shows it as it is', () => {
     const view = viewBody(Buffer.from('{"plain":true}'), 'application/json', true);
     expect(view.kind).toBe('json');
-    expect(view.summary).toBe('14 bytes, application/json (labelled gzip, but does not inflate within 64 MiB: shown as stored)');
-    expect(viewBody(gzipSync('{"z":1}').subarray(0, 12), 'application/json', true).summary).toContain('labelled gzip, but does not inflate');
+    expect(view.summary).toBe('14 bytes, application/json (labelled gzip, but is not gzip, or is cut short or damaged: shown as stored)');
+    expect(viewBody(gzipSync('{"z":1}').subarray(0, 12), 'application/json', true).summary).toContain('labelled gzip, but is not gzip, or is cut short');
+    // A gzip header followed by garbage.
+    const damaged = Buffer.concat([gzipSync('x').subarray(0, 10), Buffer.from('garbage garbage')]);
+    expect(viewBody(damaged, 'application/json', true).summary).toContain('(labelled gzip, but is not gzip, or is cut short or damaged: shown as stored)');
   });
   it('reads Content-Encoding the same way everywhere: every header, comma lists, identity ignored, gzip alone unpacked', () => {
     expect(contentCodings([['Content-Encoding', 'gzip, br'], ['content-encoding', 'Identity']])).toEqual(['gzip', 'br']);
