@@ -80,7 +80,8 @@ function toEntry(e: Exchange): HarEntry {
       content: { size: responseBody.length, ...harBody(responseHeaders, responseBody) },
       redirectURL: headerValue(responseHeaders, 'location') ?? '',
       headersSize: -1,
-      bodySize: e.responseBody === null ? -1 : responseBody.length,
+      // -1 when the app sent nothing at all (hooktunnel answered for it): import tells that from an empty answer by it.
+      bodySize: e.responseHeaders === null ? -1 : responseBody.length,
     },
     cache: {},
     // Only the total is measured, so it all counts as waiting for the local app.

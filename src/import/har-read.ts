@@ -29,6 +29,11 @@ export interface ImportedExchange {
   redacted?: string[];
   /** The body is only the part that came before the request was cut off, and how it ended (hooktunnel's own export). */
   incomplete?: { error: { code: string; message: string } | null };
+  /**
+   * The request came whole but got no (complete) answer from the app: what hooktunnel answered its sender instead
+   * (the app down, too slow, the sender gone; hooktunnel's own export). `response` is then what the app sent, if any.
+   */
+  failure?: { status: number; code: string; message: string };
 }
 
 export interface HarReadResult {
@@ -107,11 +112,24 @@ function readEntry(entry: unknown, fail: (what: string) => UserError, bodyMissin
     receivedAt: Number.isFinite(started) ? started : Date.now(),
     headers,
     body,
-    response: readResponse(entry.response, fail),
+    ...answer(entry.response, ours, fail),
     durationMs: typeof entry.time === 'number' && entry.time >= 0 ? entry.time : 0,
     redacted: Array.isArray(ours.redacted) && ours.redacted.length > 0 ? ours.redacted.map(String) : undefined,
     incomplete: ours.requestComplete === false ? { error: errorOf(ours.error) } : undefined,
   };
+}
+
+/**
+ * The app's answer, and for hooktunnel's own export of a failed exchange what hooktunnel answered instead: read as a
+ * plain response, "the app down" would come back as "the app answered 502" (with an empty body it never sent).
+ */
+function answer(response: unknown, ours: Json, fail: (what: string) => UserError): Pick<ImportedExchange, 'response' | 'failure'> {
+  const read = readResponse(response, fail);
+  const error = ours.state === 'failed' && ours.requestComplete !== false ? errorOf(ours.error) : null;
+  if (!error || !read) return { response: read };
+  // bodySize -1: the export's mark for an exchange with no response from the app at all.
+  const none = isObject(response) && response.bodySize === -1;
+  return { response: none ? null : read, failure: { status: read.status, ...error } };
 }
 
 /** hooktunnel's own `error` of an exchange it answered itself, when the entry has a well-formed one. */

@@ -30,6 +30,12 @@ export function importExchanges(store: Store, exchanges: ImportedExchange[], sec
       const { error } = item.incomplete;
       if (error) recording.fail(item.response?.status ?? 502, error.code, error.message, item.durationMs);
       else recording.interrupt(item.durationMs);
+    } else if (item.failure) {
+      if (item.response) {
+        recording.respond(item.response.status, item.response.headers);
+        recording.appendResponseBody(item.response.body);
+      }
+      recording.fail(item.failure.status, item.failure.code, item.failure.message, item.durationMs);
     } else if (item.response) {
       recording.respond(item.response.status, item.response.headers);
       recording.appendResponseBody(item.response.body);

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, startListen, tempHome, loopbackRelay } from '../helpers/cli.js';
-import { send, startLocalApp } from '../helpers/http.js';
+import { freePort, send, startLocalApp } from '../helpers/http.js';
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
@@ -92,6 +92,27 @@ describe('hooktunnel import', () => {
     const replay = await runCli(['replay', String(newIds[0]), '--db', home.db], { env: home.env });
     expect(replay.code).toBe(2);
     expect(replay.stderr).toContain('was answered by the mock route /health');
+  });
+
+  it('imports an exchange the app never answered as failed, with hooktunnel\'s error, not as an answer of the app', async () => {
+    const home = tempHome();
+    cleanups.push(home.cleanup);
+    const relayUrl = await loopbackRelay(cleanups);
+    // Nothing listens on the target: hooktunnel answers the sender 502 itself (local_unreachable).
+    const listen = await startListen([String(await freePort()), '--relay', relayUrl, '--db', home.db, '--timeout', '2s'], home.env);
+    cleanups.push(() => listen.stop());
+    expect((await send(`${listen.url}/down`, { body: 'anyone there?' })).status).toBe(502);
+    const event = await listen.waitForRequest((e) => e.path === '/down', 'the failed exchange');
+
+    const file = join(home.dir, 'out.har');
+    expect((await runCli(['export', '--har', file, '--db', home.db], { env: home.env })).code).toBe(0);
+    const imported = await runCli(['import', file, '--json', '--db', home.db], { env: home.env });
+    expect(imported.code).toBe(0);
+    const [newId] = JSON.parse(imported.stdout).imported as number[];
+    const [before, after] = await Promise.all([event.id as number, newId].map(async (n) => JSON.parse((await runCli(['show', String(n), '--json', '--db', home.db], { env: home.env })).stdout)));
+    expect(before).toMatchObject({ state: 'failed', status: 502, error: { code: 'local_unreachable' }, response: { size: null } });
+    const strip = (j: Record<string, unknown>) => ({ ...j, id: 0, deliveryId: null, durationMs: 0, attemptHistory: [], attempts: 0 });
+    expect(strip(after)).toEqual(strip(before));
   });
 
   it('imports a devtools archive from stdin and refuses a file that is not one, importing nothing', async () => {
