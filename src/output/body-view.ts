@@ -1,7 +1,7 @@
 // Renders a body for people: JSON pretty-printed, forms decoded, text as text, binary summarised. Never for --raw.
 
 import { isUtf8 } from 'node:buffer';
-import { gunzipOrWhy, MAX_DECODED_BYTES } from '../gzip-body.js';
+import { gunzipHead, gunzipOrWhy, MAX_DECODED_BYTES, type GunzipFailure, type GunzipHead } from '../gzip-body.js';
 import { sanitize } from '../sanitize.js';
 import { prettyJsonLines } from './pretty-json.js';
 
@@ -49,6 +49,16 @@ function utf8Head(body: Buffer, limit: number): Buffer {
   return body.subarray(0, end);
 }
 
+/**
+ * A gzip body inflated for a view: whole, up to the bound, for a page; for a view that shows less (the TUI's pane) only
+ * as much as it shows, so a bomb does not cost the thread a 64 MiB inflate at each look.
+ */
+function inflate(bytes: Buffer, limit: number): GunzipHead | GunzipFailure {
+  if (limit < MAX_DECODED_BYTES) return gunzipHead(bytes, limit);
+  const all = gunzipOrWhy(bytes);
+  return Buffer.isBuffer(all) ? { head: all, whole: true } : all;
+}
+
 const NOT_JSON = Symbol('not JSON');
 
 function parseJson(text: string): unknown {
@@ -75,16 +85,23 @@ export function viewBody(bytes: Buffer, contentType = '', gzip = false, limits: 
   const type = contentType.split(';')[0].trim().toLowerCase();
   const size = `${bytes.length.toLocaleString('en-US')} bytes`;
   if (bytes.length === 0) return { kind: 'empty', lines: [], summary: 'empty' };
-  const inflated = gzip ? gunzipOrWhy(bytes) : null;
-  if (Buffer.isBuffer(inflated)) {
-    const inner = viewBody(inflated, contentType, false, limits);
-    return { ...inner, summary: `${size} gzip → ${inner.summary}` };
-  }
-  if (inflated) {
+  const inflated = gzip ? inflate(bytes, limit) : null;
+  if (typeof inflated === 'string') {
     // A bomb past the bound, or not really gzip (or cut short): say which, then show the bytes as they are.
     const raw = viewBody(bytes, contentType, false, limits);
     const why = inflated === 'too large' ? `inflates past ${MAX_DECODED_BYTES / 1024 / 1024} MiB` : 'is not gzip, or is cut short or damaged';
     return { ...raw, summary: `${raw.summary} (labelled gzip, but ${why}: shown as stored)` };
+  }
+  if (inflated?.whole) {
+    const inner = viewBody(inflated.head, contentType, false, limits);
+    return { ...inner, summary: `${size} gzip → ${inner.summary}` };
+  }
+  if (inflated) {
+    // Only its beginning was inflated: cut back to a whole character, as a large body is.
+    const shown = utf8Head(inflated.head, inflated.head.length - 1);
+    const inner = viewBody(shown, contentType, false, limits);
+    const cut = inner.kind === 'binary' ? '' : ` (first ${shown.length.toLocaleString('en-US')} shown)`;
+    return { ...inner, summary: inner.summary.replace(/^[\d,]+ bytes/, `${size} gzip → over ${limit.toLocaleString('en-US')} bytes${cut}`) };
   }
   if (bytes.length > limit) {
     const shown = utf8Head(bytes, limit);

@@ -1,11 +1,13 @@
 // The detail pane's content for JSON, form, binary and large bodies, its tabs and its scroll position.
 
+import { gzipSync } from 'node:zlib';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { DetailPane } from '../../src/tui/DetailPane.js';
 import { BODY_VIEW_LIMIT, detailLines, PRETTY_VIEW_LIMIT, type DetailTab } from '../../src/tui/detail-lines.js';
 import { wrapLines } from '../../src/tui/styled-line.js';
 import type { Exchange } from '../../src/exchange.js';
+import { MAX_DECODED_BYTES } from '../../src/gzip-body.js';
 import { makeExchange, makeWebhook } from './fake-model.js';
 
 function frameOf(e: Exchange, tab: DetailTab = 'request', options: { scroll?: number; height?: number; width?: number } = {}) {
@@ -121,6 +123,20 @@ describe('DetailPane', () => {
     expect(lines.slice(bodyStart, bodyStart + 3)).toEqual(['[', '  [', '    [']);
     // Where it stops is marked.
     expect(lines.some((l) => l.endsWith('…'))).toBe(true);
+  });
+
+  it('inflates only as much of a gzip body as the pane shows, so a bomb past the 64 MiB bound still shows its beginning', () => {
+    // Inflating a bomb to the bound took a fifth of a second of listen's thread at each look; past it, the pane showed
+    // the compressed bytes in hex.
+    const bomb = gzipSync(Buffer.alloc(MAX_DECODED_BYTES + 1, 'a'));
+    const e = makeExchange(9, { requestHeaders: [['content-type', 'text/plain'], ['content-encoding', 'gzip']], requestBody: bomb });
+    const lines = detailLines(e, 'request').map((l) => l.map((s) => s.text).join(''));
+    const title = lines.find((l) => l.startsWith('body:'))!;
+    const shown = Number(/first ([\d,]+) shown/.exec(title)?.[1].replace(/,/g, ''));
+    expect(title).toBe(`body: ${bomb.length.toLocaleString('en-US')} bytes gzip → over 262,144 bytes (first ${shown.toLocaleString('en-US')} shown), text/plain`);
+    expect(shown).toBeGreaterThan(BODY_VIEW_LIMIT - 4096);
+    expect(shown).toBeLessThanOrEqual(BODY_VIEW_LIMIT);
+    expect(lines).toContain('a'.repeat(shown));
   });
 
   it('gives a very large binary body its whole size, without claiming a part of it is shown (only hex bytes are)', () => {
