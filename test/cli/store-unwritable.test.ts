@@ -26,27 +26,35 @@ const HAR = {
   },
 };
 
+/**
+ * A store with one exchange, the local app and a HAR to import; then trigger, import and prune (each with `flags`) run while
+ * another process holds the write lock for as long as they do (each waits out its 5 s busy timeout).
+ */
+async function triggerImportPruneWhileLocked(flags: string[], triggerFlags: string[] = []) {
+  const home = tempHome();
+  onCleanup(home.cleanup);
+  const app = await startLocalApp();
+  onCleanup(() => app.close());
+  record(home.db, [{ target: app.url, status: 200 }]);
+  const har = join(home.dir, 'one.har');
+  writeFileSync(har, JSON.stringify(HAR));
+  const locker = new Database(home.db);
+  onCleanup(() => locker.open && locker.close());
+  locker.exec('BEGIN IMMEDIATE');
+  const rest = [...flags, '--db', home.db];
+  const [trigger, imported, pruned] = await Promise.all([
+    runCli(['trigger', 'github', 'push', '--to', String(app.port), ...triggerFlags, ...rest], { env: home.env }),
+    runCli(['import', har, ...rest], { env: home.env }),
+    runCli(['prune', '--keep', '0', '--yes', ...rest], { env: home.env }),
+  ]);
+  locker.exec('ROLLBACK');
+  locker.close();
+  return { home, app, trigger, imported, pruned };
+}
+
 describe('a store that cannot take writes', () => {
   it('makes trigger and import say what was not recorded, and prune what it could not delete, exit 1', async () => {
-    const home = tempHome();
-    onCleanup(home.cleanup);
-    const app = await startLocalApp();
-    onCleanup(() => app.close());
-    record(home.db, [{ target: app.url, status: 200 }]);
-    const har = join(home.dir, 'one.har');
-    writeFileSync(har, JSON.stringify(HAR));
-
-    // Another process holds the write lock for as long as both commands run (each waits out its 5 s busy timeout).
-    const locker = new Database(home.db);
-    onCleanup(() => locker.open && locker.close());
-    locker.exec('BEGIN IMMEDIATE');
-    const [trigger, imported, pruned] = await Promise.all([
-      runCli(['trigger', 'github', 'push', '--to', String(app.port), '--db', home.db], { env: home.env }),
-      runCli(['import', har, '--db', home.db], { env: home.env }),
-      runCli(['prune', '--keep', '0', '--yes', '--db', home.db], { env: home.env }),
-    ]);
-    locker.exec('ROLLBACK');
-    locker.close();
+    const { home, app, trigger, imported, pruned } = await triggerImportPruneWhileLocked([]);
 
     // The app got the webhook (sending cannot wait for the store), but it is not said to be recorded.
     expect(app.received.map((r) => r.url)).toEqual(['/']);
@@ -69,25 +77,7 @@ describe('a store that cannot take writes', () => {
   }, 30_000);
 
   it('with --json, says the same as one JSON error on stderr (README, "Errors with --json")', async () => {
-    const home = tempHome();
-    onCleanup(home.cleanup);
-    const app = await startLocalApp();
-    onCleanup(() => app.close());
-    record(home.db, [{ target: app.url, status: 200 }]);
-    const har = join(home.dir, 'one.har');
-    writeFileSync(har, JSON.stringify(HAR));
-
-    const locker = new Database(home.db);
-    onCleanup(() => locker.open && locker.close());
-    locker.exec('BEGIN IMMEDIATE');
-    const json = ['--json', '--db', home.db];
-    const [trigger, imported, pruned] = await Promise.all([
-      runCli(['trigger', 'github', 'push', '--to', String(app.port), '--secret', 'github=s3cret', ...json], { env: home.env }),
-      runCli(['import', har, ...json], { env: home.env }),
-      runCli(['prune', '--keep', '0', '--yes', ...json], { env: home.env }),
-    ]);
-    locker.exec('ROLLBACK');
-    locker.close();
+    const { home, trigger, imported, pruned } = await triggerImportPruneWhileLocked(['--json'], ['--secret', 'github=s3cret']);
 
     const unwritten = (what: string) => ({
       error: { code: 'not_recorded', message: `${what} could not be recorded in ${home.db}: database is locked`, hint: expect.stringContaining('free disk space') },
