@@ -12,20 +12,26 @@ import { exchangeStart } from '../helpers/exchange-start.js';
 const home = tempHome();
 afterAll(() => home.cleanup());
 
+/** A store of `exchanges` finished exchanges whose prune runs are collected in `runs`, in the order they start. */
+function storeWithCountedPrunes(file: string, exchanges: number, options: { lockWaitMs?: number } = {}) {
+  const store = Store.open(file, options);
+  for (let i = 0; i < exchanges; i++) store.begin(exchangeStart({ body: Buffer.from('x') })).complete(1);
+  store.writes.commitBatch();
+  const runs: Promise<number>[] = [];
+  const prune = store.prune.bind(store);
+  store.prune = (pruneOptions, pause) => {
+    const run = prune(pruneOptions, pause);
+    runs.push(run);
+    return run;
+  };
+  return { store, runs };
+}
+
 describe('listen --keep', () => {
   it('prunes a batch at a time, giving the event loop back between batches, and runs one prune at a time', async () => {
-    const store = Store.open(`${home.dir}/keep.db`);
     const total = 2 * PRUNE_BATCH + 20;
-    for (let i = 0; i < total; i++) store.begin(exchangeStart({ body: Buffer.from('x') })).complete(1);
-    store.writes.commitBatch();
+    const { store, runs } = storeWithCountedPrunes(`${home.dir}/keep.db`, total);
     const count = () => store.list({ limit: total }).length;
-    const runs: Promise<number>[] = [];
-    const prune = store.prune.bind(store);
-    store.prune = (options, pause) => {
-      const run = prune(options, pause);
-      runs.push(run);
-      return run;
-    };
     const session = new EventEmitter() as unknown as Session;
     const finished = () => session.emit('exchange', { state: 'complete' } as ExchangeSummary);
 
@@ -45,21 +51,12 @@ describe('listen --keep', () => {
 
   it('another process holding the write lock is no store error: the next trigger prunes', async () => {
     const file = `${home.dir}/keep-locked.db`;
-    const store = Store.open(file, { lockWaitMs: 0 });
-    for (let i = 0; i < 30; i++) store.begin(exchangeStart({ body: Buffer.from('x') })).complete(1);
-    store.writes.commitBatch();
+    const { store, runs } = storeWithCountedPrunes(file, 30, { lockWaitMs: 0 });
     const other = new Database(file);
     other.exec('BEGIN IMMEDIATE');
     const session = new EventEmitter() as unknown as Session;
     const errors: Error[] = [];
     session.on('storeError', (error) => errors.push(error));
-    const runs: Promise<number>[] = [];
-    const prune = store.prune.bind(store);
-    store.prune = (options, pause) => {
-      const run = prune(options, pause);
-      runs.push(run);
-      return run;
-    };
 
     keepRecent(session, store, 10);
     await runs[0].catch(() => {});
