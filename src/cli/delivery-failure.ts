@@ -6,7 +6,7 @@ import type { ExchangeSummary } from '../exchange.js';
 import { writeJsonError } from './json-error.js';
 
 /** What to do about a failure, where the message alone does not say it. */
-export const DELIVERY_ADVICE: Readonly<Record<string, string>> = {
+const DELIVERY_ADVICE: Readonly<Record<string, string>> = {
   local_timeout: 'raise --timeout; 0 waits forever',
 };
 

@@ -3,20 +3,28 @@
 // --json it is reported as the command's other failures are, one {"error": …} object per id on stderr, so a script
 // reading JSON sees every id it gave accounted for while stdout stays one exchange per line.
 
+import chalk from 'chalk';
 import type { UserErrorCode } from '../errors.js';
 import type { ExchangeSummary } from '../exchange.js';
+import { sanitize } from '../sanitize.js';
 import type { Store } from '../store/store.js';
 import { writeJsonError } from './json-error.js';
 import { missingIds, SEE_IDS_HINT, unknownIds } from './open-store.js';
 
 /** The error code of an id that has no exchange, beside the delivery codes (local_unreachable, local_timeout…). */
-export const NOT_FOUND: UserErrorCode = 'not_found';
+const NOT_FOUND: UserErrorCode = 'not_found';
 
 /** How a command names the id in its JSON errors: replay `{ replayOf: id, id: null }` (no new exchange), retry and verify `{ id }`. */
 export type IdFields = (id: number) => Record<string, number | null>;
 
 export function writeNotFoundJson(message: string, fields: Record<string, number | null>): void {
   writeJsonError(NOT_FOUND, message, SEE_IDS_HINT, fields);
+}
+
+/** An id deleted between the check and its turn: a JSON error with --json, else an `error:` line; the others go on. */
+export function reportGone(message: string, fields: Record<string, number | null>, json: boolean): void {
+  if (json) writeNotFoundJson(message, fields);
+  else process.stderr.write(`${chalk.red('error:')} ${sanitize(message)}\n`);
 }
 
 export interface LookUp {

@@ -6,7 +6,7 @@ import { exchangeToJson, type ExchangeSummary } from '../../exchange.js';
 import { logLine } from '../../output/exchange-text.js';
 import { jsonText } from '../../output/json-text.js';
 import { sanitize } from '../../sanitize.js';
-import { DELIVERY_ADVICE, deliveryFailure, writeDeliveryFailureJson } from '../delivery-failure.js';
+import { deliveryFailure, writeDeliveryFailureJson } from '../delivery-failure.js';
 import { isAgeProblem } from '../../webhooks/signing.js';
 
 /**
@@ -25,9 +25,7 @@ export function printResult(exchange: ExchangeSummary, json: boolean): void {
     process.stdout.write(`${logLine(exchange)}\n`);
     return;
   }
-  const advice = exchange.errorCode ? DELIVERY_ADVICE[exchange.errorCode] : undefined;
-  const message = sanitize(exchange.errorMessage ?? exchange.errorCode ?? 'no answer');
-  process.stderr.write(`${chalk.red('error:')} replay of #${exchange.replayOf} failed: ${message}${advice ? ` (${advice})` : ''}\n`);
+  process.stderr.write(`${chalk.red('error:')} replay of #${exchange.replayOf} failed: ${sanitize(failure.message)}${failure.hint ? ` (${failure.hint})` : ''}\n`);
 }
 
 /** `gone`: exchanges deleted between the check and their turn, counted as not delivered. */

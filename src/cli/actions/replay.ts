@@ -10,7 +10,7 @@ import { INCOMPLETE_WHY, replayExchange, replayProblem, replayTarget, type Repla
 import type { Store } from '../../store/store.js';
 import { EditAborted, editBody } from '../../edit-body.js';
 import { openExistingStore, parseId } from '../open-store.js';
-import { lookUpAll, writeNotFoundJson, type IdFields } from '../not-found.js';
+import { lookUpAll, reportGone, type IdFields } from '../not-found.js';
 import { parsePathPrefix } from '../filter-options.js';
 import type { SecretFlags } from '../secret-options.js';
 import { missingSecretHint } from '../../webhooks/missing-secret.js';
@@ -131,9 +131,7 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
       const result = await replayExchange(store, id, { ...options, body });
       // Checked above; gone only if deleted meanwhile (prune). Counted as not delivered so the rest still go.
       if (!result) {
-        const message = `#${id} was deleted before it could be replayed`;
-        if (flags.json) writeNotFoundJson(message, replayedId(id));
-        else process.stderr.write(`${chalk.red('error:')} ${message}\n`);
+        reportGone(`#${id} was deleted before it could be replayed`, replayedId(id), flags.json ?? false);
         gone++;
         continue;
       }

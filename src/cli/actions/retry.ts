@@ -7,13 +7,12 @@ import { usageError } from '../../errors.js';
 import { exchangeToJson, type ExchangeSummary } from '../../exchange.js';
 import { logLine } from '../../output/exchange-text.js';
 import { openExistingStore, parseId } from '../open-store.js';
-import { lookUpAll, writeNotFoundJson, type IdFields } from '../not-found.js';
+import { lookUpAll, reportGone, type IdFields } from '../not-found.js';
 import { deliveryFailure, writeDeliveryFailureJson } from '../delivery-failure.js';
 import type { SecretFlags } from '../secret-options.js';
 import { loadSecretsHere } from '../project-secrets.js';
 import { reportUnwritten } from '../unwritten.js';
 import { jsonText } from '../../output/json-text.js';
-import { sanitize } from '../../sanitize.js';
 
 /** The flags of `hooktunnel retry` as its command parses them (the command imports this type; never the reverse). */
 export interface RetryFlags extends SecretFlags {
@@ -63,8 +62,7 @@ export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
       } catch (error) {
         // Deleted since the check (a prune elsewhere): one id lost must not cost the others their attempt, as in `replay`.
         if (!(error instanceof ExchangeGone)) throw error;
-        if (flags.json) writeNotFoundJson(error.message, retriedId(original.id));
-        else process.stderr.write(`${chalk.red('error:')} ${sanitize(error.message)}\n`);
+        reportGone(error.message, retriedId(original.id), flags.json ?? false);
         lastGone = error;
         continue;
       }

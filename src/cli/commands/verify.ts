@@ -23,7 +23,7 @@ export function verifyCommand(): Command {
       '\nThe new verdict is recorded. Without a secret for the provider now, nothing is checked and a verdict recorded\nearlier is kept.\n\nExit status: 0 when every signature was checked now and is valid, 1 otherwise.\nWith --json, an id with no exchange is {"error":{"code":"not_found","message","hint","id"}} on stderr, one line per id.\n\nExample:\n  hooktunnel verify 12 --secret stripe=whsec_…',
     )
     .action(async (ids: string[], flags: VerifyFlags) => {
-      const [{ openExistingStore, parseId }, { lookUpAll, writeNotFoundJson }, { loadSecretsHere }, { analyzeWebhook }, { webhookInputFromExchange }, { sanitize }, { reportUnwritten }, { appliedRules }] = await Promise.all([
+      const [{ openExistingStore, parseId }, { lookUpAll, reportGone }, { loadSecretsHere }, { analyzeWebhook }, { webhookInputFromExchange }, { sanitize }, { reportUnwritten }, { appliedRules }] = await Promise.all([
         import('../open-store.js'),
         import('../not-found.js'),
         import('../project-secrets.js'),
@@ -46,9 +46,7 @@ export function verifyCommand(): Command {
           const exchange = store.get(id);
           if (!exchange) {
             // Deleted since the ids were checked (a prune in another terminal): the others are still verified.
-            const message = `no exchange #${id} (it was deleted meanwhile, by a prune?); not verified`;
-            if (json) writeNotFoundJson(message, { id });
-            else process.stderr.write(`error: ${message}\n`);
+            reportGone(`no exchange #${id} (it was deleted meanwhile, by a prune?); not verified`, { id }, json);
             process.exitCode = 1;
             continue;
           }
