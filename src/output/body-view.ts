@@ -38,7 +38,7 @@ export interface ViewLimits {
 }
 
 /** A page (`show`, `wait`): the bounds above. */
-export const PAGE_LIMITS: ViewLimits = { bytes: MAX_VIEW_BYTES, prettyChars: MAX_PRETTY_CHARS };
+const PAGE_LIMITS: ViewLimits = { bytes: MAX_VIEW_BYTES, prettyChars: MAX_PRETTY_CHARS };
 
 /** The first `limit` bytes, cut back to a UTF-8 character boundary so a text body does not turn "binary". */
 function utf8Head(body: Buffer, limit: number): Buffer {

@@ -37,7 +37,7 @@ type Focus = 'list' | 'detail';
  * Under "waiting for webhooks" with the embedded relay: the header says it too, but its line is cut at the terminal's
  * width, and a first run is when someone pastes the URL into GitHub's or Stripe's settings.
  */
-export const LOCAL_ONLY_HINT = 'only this machine can reach this URL (embedded relay); for GitHub or Stripe\nto reach you, self-host a relay: README "Self-host the relay"';
+const LOCAL_ONLY_HINT = 'only this machine can reach this URL (embedded relay); for GitHub or Stripe\nto reach you, self-host a relay: README "Self-host the relay"';
 
 const clamp = (value: number, min: number, max: number) => Math.max(min, Math.min(max, value));
 

@@ -8,7 +8,7 @@ import { sanitize } from '../sanitize.js';
 import { missingSecretHint } from '../webhooks/missing-secret.js';
 import type { Segment, StyledLine } from './styled-line.js';
 
-export { eventLabel, rowMarks };
+export { eventLabel };
 
 /** The one-character signature mark: green ✓ valid, red ✗ invalid, blank when not checked. */
 export function signatureMark(e: ExchangeSummary): Segment {
