@@ -9,10 +9,12 @@
 // shrunk the young generation. V8 judges its allocation rate from its last ten collections (or the last 5 s of
 // them, whichever is shorter), so a dozen quiet ones close together push the burst out of that window within a
 // quarter of a second; one a second took 5-6 s, and a sample 10 s after the load sometimes still saw the 32 MiB.
+// Last, the free pages the collections left in malloc's heaps go back to the kernel (see free-heap-pages.ts).
 // Nothing runs while the process is busy, so forwarding never pays for it.
 
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { returnFreeHeapPages } from './free-heap-pages.js';
 
 export const CHECK_EVERY_MS = 1_000;
 /**
@@ -41,6 +43,8 @@ export interface MemoryProbe {
   /** Bytes reserved for V8's young generation. */
   youngBytes(): number;
   collect(kind: 'minor' | 'major'): void;
+  /** Hands malloc's free pages back to the kernel; runs once the collections have freed what they can. */
+  returnFreePages(): void;
 }
 
 /** The decision, apart from V8 and the clock: call `check()`, then again after the milliseconds it returns. */
@@ -68,7 +72,7 @@ export class IdleMemoryRelease {
     this.quietSinceBusy = undefined;
     this.probe.collect('major');
     this.lastCpu = this.probe.cpuMicros(); // its own CPU is not a burst
-    if (this.probe.youngBytes() <= YOUNG_SHRUNK_BYTES) return CHECK_EVERY_MS;
+    if (this.probe.youngBytes() <= YOUNG_SHRUNK_BYTES) return this.finish();
     this.shrinkSteps = MAX_COLLECTIONS;
     return SHRINK_STEP_MS;
   }
@@ -84,7 +88,14 @@ export class IdleMemoryRelease {
     this.probe.collect('minor');
     this.lastCpu = this.probe.cpuMicros();
     this.shrinkSteps = this.probe.youngBytes() <= YOUNG_SHRUNK_BYTES ? 0 : this.shrinkSteps - 1;
-    return this.shrinkSteps > 0 ? SHRINK_STEP_MS : CHECK_EVERY_MS;
+    return this.shrinkSteps > 0 ? SHRINK_STEP_MS : this.finish();
+  }
+
+  /** The collections are done: what they freed in malloc's heaps goes back too. */
+  private finish(): number {
+    this.probe.returnFreePages();
+    this.lastCpu = this.probe.cpuMicros();
+    return CHECK_EVERY_MS;
   }
 }
 
@@ -120,6 +131,7 @@ export const v8MemoryProbe = (gc: GcFunction = exposedGc()): MemoryProbe => ({
   },
   youngBytes: () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0,
   collect: (type) => (type === 'major' ? compactingCollection(gc) : gc({ type, execution: 'sync' })),
+  returnFreePages: () => void returnFreeHeapPages(),
 });
 
 let started = false;

@@ -24,6 +24,7 @@ function fakeProcess(young = 32 * MiB) {
       state.collections.push(kind);
       if (state.collections.length >= state.shrinkAfter) state.young = 1 * MiB;
     },
+    returnFreePages: () => void state.collections.push('trim'),
   };
   return { state, probe, busy: () => (state.cpu += QUIET_CPU_MICROS + 1), quiet: () => (state.cpu += QUIET_CPU_MICROS / 100) };
 }
@@ -57,7 +58,7 @@ describe('IdleMemoryRelease', () => {
     expect(state.collections).toEqual([]);
   });
 
-  it('after a burst: one full collection, then young ones close together until the young generation has shrunk', () => {
+  it('after a burst: one full collection, then young ones close together until the young generation has shrunk, then the free malloc pages go back', () => {
     const { state, probe, busy, quiet } = fakeProcess();
     state.shrinkAfter = 4;
     const release = new IdleMemoryRelease(probe);
@@ -69,7 +70,7 @@ describe('IdleMemoryRelease', () => {
       quiet();
       delays.push(release.check());
     }
-    expect(state.collections).toEqual(['major', 'minor', 'minor', 'minor']);
+    expect(state.collections).toEqual(['major', 'minor', 'minor', 'minor', 'trim']);
     expect(delays).toEqual([CHECK_EVERY_MS, SHRINK_STEP_MS, SHRINK_STEP_MS, SHRINK_STEP_MS, CHECK_EVERY_MS, CHECK_EVERY_MS, CHECK_EVERY_MS]);
     expect(state.young).toBeLessThanOrEqual(YOUNG_SHRUNK_BYTES);
   });
@@ -101,7 +102,7 @@ describe('IdleMemoryRelease', () => {
       quiet();
       expect(release.check()).toBe(CHECK_EVERY_MS);
     }
-    expect(state.collections).toEqual(['major']);
+    expect(state.collections).toEqual(['major', 'trim']);
   });
 
   it('gives up after MAX_COLLECTIONS young ones when V8 keeps the young generation, and starts over after the next burst', () => {
@@ -114,14 +115,15 @@ describe('IdleMemoryRelease', () => {
       quiet();
       release.check();
     }
-    expect(state.collections).toHaveLength(1 + MAX_COLLECTIONS);
+    expect(state.collections).toHaveLength(1 + MAX_COLLECTIONS + 1);
+    expect(state.collections.at(-1)).toBe('trim');
     busy();
     release.check();
     waitOutQuiet(release, quiet);
     quiet();
     release.check();
     expect(state.collections.at(-1)).toBe('major');
-    expect(state.collections).toHaveLength(1 + MAX_COLLECTIONS + 1);
+    expect(state.collections).toHaveLength(1 + MAX_COLLECTIONS + 1 + 1);
   });
 
   it('traffic between the young collections stops them, and the next quiet pause starts over with a full one', () => {
@@ -137,6 +139,7 @@ describe('IdleMemoryRelease', () => {
     // A few requests within one step (2 ms of CPU in 20 ms: 10 % of a core).
     state.cpu += 2_000;
     expect(release.check()).toBe(CHECK_EVERY_MS);
+    // Interrupted: the heap pages are left for the release that completes.
     expect(state.collections).toEqual(['major', 'minor']);
     waitOutQuiet(release, quiet);
     quiet();
