@@ -97,11 +97,12 @@ function textTest(expression: string, value: string, field: (e: Exchange) => str
  * `pull_request.opened` (X-GitHub-Event + action), `event=orders` Shopify's `orders/create`.
  */
 function eventTypeTest(expression: string, value: string): (e: Exchange) => boolean {
-  const whole = textTest(expression, value, (e) => e.webhook?.eventType);
+  if (!value) throw usageError(`--match "${expression}" needs a value after =`, HINT);
   const pattern = globToRegExp(value, { ignoreCase: true });
   return (e) => {
-    if (whole(e)) return true;
-    const type = e.webhook?.eventType ?? '';
+    const type = e.webhook?.eventType;
+    if (type === null || type === undefined) return false;
+    if (pattern.test(type)) return true;
     // Each separator ends a shorter type: pull_request.opened → pull_request.
     for (let at = 1; at < type.length; at++) {
       if ((type[at] === '.' || type[at] === '/') && pattern.test(type.slice(0, at))) return true;

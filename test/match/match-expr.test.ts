@@ -115,6 +115,7 @@ describe('parseMatch', () => {
     ['header.bad name=x', /is not a header name/],
     ['path=stripe', /starts with \//],
     ['provider=', /needs a value/],
+    ['event=', /needs a value/],
     ['body.data..x=1', /empty field name/],
     ['body.items[x]=1', /neither an index nor a quoted key/],
     ['body.items[0=1', /\[ without \]/],
