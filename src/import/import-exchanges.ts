@@ -30,18 +30,14 @@ export function importExchanges(store: Store, exchanges: ImportedExchange[], sec
       const { error } = item.incomplete;
       if (error) recording.fail(item.response?.status ?? 502, error.code, error.message, item.durationMs);
       else recording.interrupt(item.durationMs);
-    } else if (item.failure) {
+    } else {
       if (item.response) {
         recording.respond(item.response.status, item.response.headers);
         recording.appendResponseBody(item.response.body);
       }
-      recording.fail(item.failure.status, item.failure.code, item.failure.message, item.durationMs);
-    } else if (item.response) {
-      recording.respond(item.response.status, item.response.headers);
-      recording.appendResponseBody(item.response.body);
-      recording.complete(item.durationMs);
-    } else {
-      recording.interrupt(item.durationMs);
+      if (item.failure) recording.fail(item.failure.status, item.failure.code, item.failure.message, item.durationMs);
+      else if (item.response) recording.complete(item.durationMs);
+      else recording.interrupt(item.durationMs);
     }
     const id = recording.id;
     // Checked against the time it was received, so a signature's age is judged as it was then.
