@@ -151,6 +151,8 @@ export class Store {
     this.statements = {
       get: db.prepare(`SELECT *, ${SHOWN_STATE} AS shown_state, ${REQUEST_INCOMPLETE} FROM exchanges WHERE id = ?`),
       summary: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM exchanges WHERE id = ?`),
+      // The ids as one JSON array: one statement however many, each row found by its id.
+      summaries: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM exchanges WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`),
       chunks: db.prepare(`SELECT data FROM body_chunks WHERE exchange_id = ? AND part = ? ORDER BY seq`).pluck(),
       byDelivery: db.prepare(`SELECT id FROM exchanges WHERE delivery_id = ?`).pluck(),
       deliveryState: db.prepare(`SELECT id, request_sha256 IS NOT NULL AS whole FROM exchanges WHERE delivery_id = ?`),
@@ -284,6 +286,21 @@ export class Store {
     this.writes.commitBatch();
     const row = this.statements.summary.get(id) as Row | undefined;
     return row && toSummary(row);
+  }
+
+  /** These exchanges without their headers and bodies, oldest first; the ones gone (pruned) are left out. */
+  summaries(ids: number[]): ExchangeSummary[] {
+    if (ids.length === 0) return [];
+    this.writes.commitBatch();
+    return (this.statements.summaries.all(JSON.stringify(ids)) as Row[]).map(toSummary);
+  }
+
+  /**
+   * SQLite's data_version: changes whenever another connection (another process) commits to the file, never for this
+   * connection's own writes. While it stays the same, every change to the store since was made here.
+   */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
   }
 
   get(id: number): Exchange | undefined {

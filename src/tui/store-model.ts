@@ -120,6 +120,8 @@ export class StoreModel implements TuiModel {
     if (exchange.state !== 'pending') {
       this.update({ requests: this.current.requests + 1, failures: this.current.failures + (isFailure(exchange) ? 1 : 0) });
     }
+    // Shown now: following the store must neither read it back nor show an older version of it after this one.
+    this.watcher?.saw(exchange);
     this.publish(exchange);
   }
 
