@@ -81,7 +81,10 @@ export class Inspector {
   /** Sends an exchange (new, or changed) to every open page. */
   announce(exchange: ExchangeSummary): void {
     // Nobody to tell: the forwarding path does no work for the inspector.
-    if (this.hub.size > 0) this.feed.add(exchange);
+    if (this.hub.size === 0) return;
+    // Sent now: following the store must neither read it back nor send an older version of it after this one.
+    this.watcher.saw(exchange);
+    this.feed.add(exchange);
   }
 
   /** Updates the header facts (public URL, connection state) on every open page. */

@@ -1,15 +1,19 @@
 // The store watcher behind `hooktunnel web`'s live feed: a row another process recorded as pending reaches the page
-// again once it settles, however many newer rows a burst put above it.
+// again once it settles, however many newer rows a burst put above it; listen's own exchanges are not sent twice.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import http from 'node:http';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { ExchangeSummary } from '../../src/exchange.js';
 import type { Recording } from '../../src/store/recording.js';
 import { Store } from '../../src/store/store.js';
-import { StoreWatcher } from '../../src/store/store-watcher.js';
+import { POLL_MS, StoreWatcher } from '../../src/store/store-watcher.js';
+import { Inspector } from '../../src/web/server.js';
 import { exchangeStart } from '../helpers/exchange-start.js';
+import { startLocalApp, waitFor } from '../helpers/http.js';
+import { record } from './support.js';
 
 let dir: string;
 let store: Store;
@@ -110,4 +114,50 @@ it('counts a partial recording replaced by its redelivery as pruned, so pages dr
   expect(store.summary(partial.id)).toBeUndefined();
   store.remove(partial.id);
   expect(store.prunedTotal()).toBe(before + 1);
+});
+
+it("listen's inspector sends listen's own exchanges once and reads none back; another process's still come", async () => {
+  // The poll's timer only: the feed's, the forwarder's and the app's run for real.
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+  const app = await startLocalApp();
+  // As listen starts it: on listen's store, its exchanges announced as the session's events (followSession).
+  const inspector = await Inspector.start({
+    store,
+    timeoutMs: 5_000,
+    info: { mode: 'listen', publicUrl: null, target: app.url, dbPath: store.path, connection: null },
+    port: 0,
+    fallback: false,
+  });
+  const other = Store.open(store.path);
+  let text = '';
+  const stream = http.get({ host: '127.0.0.1', port: inspector.port, path: '/api/events', headers: { Host: `127.0.0.1:${inspector.port}` } }, (res) => {
+    res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+  });
+  const feed = () =>
+    text
+      .split('\n')
+      .filter((line) => line.startsWith('data: ['))
+      .flatMap((line) => JSON.parse(line.slice(6)) as { id: number; path: string }[]);
+  try {
+    // The page is there: the inspector follows the store from now on.
+    await waitFor(() => text.includes('event: info'), 'the page to attach');
+    const own = await record(store, app.url, { path: '/own' });
+    inspector.announce(own);
+    await waitFor(() => feed().some((e) => e.id === own.id), "listen's exchange on the feed");
+
+    const reads = [vi.spyOn(store, 'list'), vi.spyOn(store, 'summary'), vi.spyOn(store, 'summaries')];
+    vi.advanceTimersByTime(POLL_MS);
+    // Before: read back and sent to the page a second time.
+    expect(reads.flatMap((spy) => spy.mock.results.flatMap((result) => [(result.value as ExchangeSummary | ExchangeSummary[] | undefined) ?? []].flat()))).toEqual([]);
+
+    const elsewhere = await record(other, app.url, { path: '/elsewhere' });
+    vi.advanceTimersByTime(POLL_MS);
+    await waitFor(() => feed().some((e) => e.id === elsewhere.id && e.path === '/elsewhere'), "the other process's exchange on the feed");
+    expect(feed().filter((e) => e.id === own.id)).toHaveLength(1);
+  } finally {
+    stream.destroy();
+    other.close();
+    await inspector.close();
+    await app.close();
+  }
 });
