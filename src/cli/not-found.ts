@@ -9,7 +9,7 @@ import type { ExchangeSummary } from '../exchange.js';
 import { sanitize } from '../sanitize.js';
 import type { Store } from '../store/store.js';
 import { writeJsonError } from './json-error.js';
-import { missingIds, SEE_IDS_HINT, unknownIds } from './open-store.js';
+import { missingIds, SEE_IDS_HINT, unknownIds } from './exchange-ids.js';
 
 /** The error code of an id that has no exchange, beside the delivery codes (local_unreachable, local_timeout…). */
 const NOT_FOUND: UserErrorCode = 'not_found';

@@ -4,7 +4,8 @@ import { EXIT_USAGE, UserError } from '../../errors.js';
 import { diffExchanges } from '../../diff/exchange-diff.js';
 import { diffText } from '../../output/diff-text.js';
 import { jsonText } from '../../output/json-text.js';
-import { openExistingStore, parseId, unknownIds } from '../open-store.js';
+import { openExistingStore } from '../open-store.js';
+import { parseId, unknownIds } from '../exchange-ids.js';
 
 export interface DiffFlags {
   db?: string;

@@ -9,7 +9,8 @@ import { dropsHeader, headerValueProblem, isHttpToken } from '../../http-headers
 import { INCOMPLETE_WHY, replayExchange, replayProblem, replayTarget, type ReplayCheck, type ReplayOptions } from '../../replay.js';
 import type { Store } from '../../store/store.js';
 import { EditAborted, editBody } from '../../edit-body.js';
-import { openExistingStore, parseId } from '../open-store.js';
+import { openExistingStore } from '../open-store.js';
+import { parseId } from '../exchange-ids.js';
 import { lookUpAll, reportGone, type IdFields } from '../not-found.js';
 import { parsePathPrefix } from '../filter-options.js';
 import type { SecretFlags } from '../secret-options.js';

@@ -34,8 +34,9 @@ export function showCommand(): Command {
     .option('--to <port|url>', 'with --curl/--httpie: send to this target instead of the original one')
     .addHelpText('after', '\nOne output at a time: --json, --raw, --curl, --httpie and --har exclude each other; --request / --response go with\nthe text page or --raw; --to with --curl / --httpie. Other combinations exit 2.\n\nExamples:\n  hooktunnel show 12\n  hooktunnel show 12 --raw > body.bin\n  hooktunnel show 12 --json | jq .request.headers')
     .action(async (idArg: string, flags: ShowFlags) => {
-      const [{ openExistingStore, parseId, unknownId }, { exchangeDetail }, { exchangeToJson }] = await Promise.all([
+      const [{ openExistingStore }, { parseId, unknownId }, { exchangeDetail }, { exchangeToJson }] = await Promise.all([
         import('../open-store.js'),
+        import('../exchange-ids.js'),
         import('../../output/exchange-text.js'),
         import('../../exchange.js'),
       ]);

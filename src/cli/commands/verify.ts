@@ -23,8 +23,9 @@ export function verifyCommand(): Command {
       '\nThe new verdict is recorded. Without a secret for the provider now, nothing is checked and a verdict recorded\nearlier is kept.\n\nExit status: 0 when every signature was checked now and is valid, 1 otherwise.\nWith --json, an id with no exchange is {"error":{"code":"not_found","message","hint","id"}} on stderr, one line per id.\n\nExample:\n  hooktunnel verify 12 --secret stripe=whsec_…',
     )
     .action(async (ids: string[], flags: VerifyFlags) => {
-      const [{ openExistingStore, parseId }, { lookUpAll, reportGone }, { loadSecretsHere }, { analyzeWebhook }, { webhookInputFromExchange }, { sanitize }, { reportUnwritten }, { appliedRules }] = await Promise.all([
+      const [{ openExistingStore }, { parseId }, { lookUpAll, reportGone }, { loadSecretsHere }, { analyzeWebhook }, { webhookInputFromExchange }, { sanitize }, { reportUnwritten }, { appliedRules }] = await Promise.all([
         import('../open-store.js'),
+        import('../exchange-ids.js'),
         import('../not-found.js'),
         import('../project-secrets.js'),
         import('../../webhooks/analyze.js'),
