@@ -9,6 +9,7 @@ import { damagedDatabase, isDamagedDatabase, openedStoreFiles } from './damaged.
 import { UserError } from '../errors.js';
 import type { Exchange, ExchangeSummary, HeaderPairs, WebhookInfo } from '../exchange.js';
 import { DeliveryLedger } from './deliveries.js';
+import { byId, EVENT_MATCHES_SQL, type EventMatch } from './event-matches.js';
 import { migrate, NewerSchemaError, type UpgradeListener } from './migrations.js';
 import { isAlive } from './process-alive.js';
 import { ADD_TO_COUNTER, planPrune, pruneExchanges, PRUNED_COUNTER, type PauseBetweenBatches, type PruneOptions, type PrunePlan } from './prune.js';
@@ -168,6 +169,7 @@ export class Store {
       latestEvent: db.prepare(`SELECT max(event_at) FROM exchanges WHERE provider = ? AND id < ?`).pluck(),
       // The rowid range scan `wait` runs on every change of the file: cheap however large the store is.
       progressAfter: db.prepare(`SELECT ${PROGRESS_COLUMNS} FROM exchanges WHERE id > ? ORDER BY id LIMIT ${PROGRESS_BATCH}`),
+      eventMatches: db.prepare(EVENT_MATCHES_SQL),
       progressOf: db.prepare(`SELECT ${PROGRESS_COLUMNS} FROM exchanges WHERE id = ?`),
       lastId: db.prepare(`SELECT coalesce(max(id), 0) FROM exchanges`).pluck(),
       // The received_at index, read from the time on: a window of the last hour costs that hour's rows. Named, because
@@ -323,6 +325,12 @@ export class Store {
       senderBody: (row.sender_body as Buffer | null) ?? null,
       attemptHistory: (row.attempt_count as number) > 0 ? this.deliveries.history(id) : [],
     };
+  }
+
+  /** Every exchange recorded with this provider event id, under any provider, oldest first: deliveries and replays. */
+  eventMatches(eventId: string): EventMatch[] {
+    this.writes.commitBatch();
+    return (this.statements.eventMatches.all(eventId) as EventMatch[]).sort(byId);
   }
 
   /**
