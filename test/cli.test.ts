@@ -168,7 +168,7 @@ describe('refusals and errors', () => {
     [['export', '--har', '-', '--path', 'hook'], '--path "hook" does not start with /'],
     [['export'], 'export needs exactly one of --har <file> or --json <file>\nhint: e.g. hooktunnel export --har hooks.har, or --json - for JSON on stdout'],
     [['relay', '--port', '99999'], '--port "99999" is not a port (0-65535)'],
-    [['show', 'abc'], '"abc" is not an exchange id'],
+    [['show', '#abc'], '"#abc" is not an exchange id or an event id'],
   ])('rejects bad usage %j with exit code 2', async (argv, message) => {
     const home = tempHome();
     cleanups.push(home.cleanup);

@@ -160,7 +160,7 @@ describe('hooktunnel diff', () => {
       [['diff', '1', '999', '--exit-code', '--db', home.db], home.env, 'error: no exchange #999'],
       [['diff', '1', '2', '--exit-code', '--db', `${home.dir}/typo.db`], home.env, 'error: no capture database at'],
       [['diff', '1', '2', '--exit-code'], home.env, 'error: nothing recorded yet'],
-      [['diff', '1', 'x', '--exit-code', '--db', home.db], home.env, 'error: "x" is not an exchange id'],
+      [['diff', '1', '#x', '--exit-code', '--db', home.db], home.env, 'error: "#x" is not an exchange id'],
     ];
     for (const [argv, env, message] of cases) {
       const result = await runCli(argv, { env });

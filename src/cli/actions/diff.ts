@@ -5,7 +5,8 @@ import { diffExchanges } from '../../diff/exchange-diff.js';
 import { diffText } from '../../output/diff-text.js';
 import { jsonText } from '../../output/json-text.js';
 import { openExistingStore } from '../open-store.js';
-import { parseId, unknownIds } from '../exchange-ids.js';
+import { resolveRefs } from '../event-id.js';
+import { parseRef, unknownRefs } from '../exchange-ids.js';
 
 export interface DiffFlags {
   db?: string;
@@ -29,11 +30,11 @@ export async function diff(aArg: string, bArg: string, flags: DiffFlags): Promis
 }
 
 async function compare(aArg: string, bArg: string, flags: DiffFlags): Promise<void> {
-  const ids = [parseId(aArg), parseId(bArg)];
+  const refs = [parseRef(aArg), parseRef(bArg)];
   const store = await openExistingStore(flags.db);
   try {
-    const found = ids.map((id) => store.get(id));
-    const missing = unknownIds(ids, found, store.path, 'nothing compared');
+    const found = resolveRefs(store, refs).map((id) => (id === undefined ? undefined : store.get(id)));
+    const missing = unknownRefs(refs, found, store.path, 'nothing compared');
     if (missing) throw missing;
     const [a, b] = found as NonNullable<(typeof found)[number]>[];
     const result = diffExchanges(a, b, flags.ignoreHeader);

@@ -10,7 +10,7 @@ import { INCOMPLETE_WHY, replayExchange, replayProblem, replayTarget, type Repla
 import type { Store } from '../../store/store.js';
 import { EditAborted, editBody } from '../../edit-body.js';
 import { openExistingStore } from '../open-store.js';
-import { parseId } from '../exchange-ids.js';
+import { parseRef, type ExchangeRef } from '../exchange-ids.js';
 import { lookUpAll, reportGone, type IdFields } from '../not-found.js';
 import { parsePathPrefix } from '../filter-options.js';
 import type { SecretFlags } from '../secret-options.js';
@@ -68,8 +68,8 @@ export function parseHeaderEdit(edit: string): [string, string] {
   return [name, value];
 }
 
-/** How `replay` picks exchanges: the ids given, or every original matching --since / --path. */
-type Selection = { ids: number[] } | { since?: number; pathPrefix?: string };
+/** How `replay` picks exchanges: the ids (or event ids) given, or every original matching --since / --path. */
+type Selection = { refs: ExchangeRef[] } | { since?: number; pathPrefix?: string };
 
 /** Checks the selection flags: ids and --since / --path are two ways to choose, so one or the other, never both. */
 function parseSelection(ids: string[], flags: ReplayFlags): Selection {
@@ -78,14 +78,14 @@ function parseSelection(ids: string[], flags: ReplayFlags): Selection {
     const which = [flags.since !== undefined && '--since', flags.path !== undefined && '--path'].filter(Boolean).join(' and ');
     throw usageError(`${which} ${flags.since !== undefined && flags.path !== undefined ? 'select' : 'selects'} exchanges, and so do the ids ${ids.join(' ')}; give one or the other`, `for example \`hooktunnel replay ${ids.join(' ')}\` or \`hooktunnel replay --since 10m\``);
   }
-  if (ids.length > 0) return { ids: ids.map(parseId) };
+  if (ids.length > 0) return { refs: ids.map(parseRef) };
   if (!bulk) throw usageError('replay needs exchange ids, or --since / --path to select them', 'for example `hooktunnel replay 12` or `hooktunnel replay --since 10m`');
   return { since: flags.since !== undefined ? Date.now() - parseDuration(flags.since, '--since') : undefined, pathPrefix: parsePathPrefix(flags.path) };
 }
 
-/** The ids to replay: the ones given, or every original exchange matching --since/--path, in recorded order. */
-function selectIds(store: Store, selection: Selection): number[] {
-  if ('ids' in selection) return selection.ids;
+/** What to replay: the ids given, or every original exchange matching --since/--path, in recorded order. */
+function selectIds(store: Store, selection: Selection): ExchangeRef[] {
+  if ('refs' in selection) return selection.refs;
   return store.listIds({ limit: 100_000, since: selection.since, pathPrefix: selection.pathPrefix, originalsOnly: true, oldestFirst: true });
 }
 
@@ -97,7 +97,7 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
   const setHeaders: HeaderPairs = (flags.setHeader ?? []).map(parseHeaderEdit);
   if (flags.edit && flags.bodyFile !== undefined) throw usageError('--edit and --body-file both give the body; use one', 'to edit a file, --body-file it without --edit, or --edit the recorded body');
   const bodyFlag = flags.edit ? '--edit' : flags.bodyFile !== undefined ? '--body-file' : undefined;
-  if (bodyFlag && 'ids' in selection && selection.ids.length !== 1) throw usageError(`${bodyFlag} replays exactly one exchange, and ${selection.ids.length} ids are given`, 'give one id');
+  if (bodyFlag && 'refs' in selection && selection.refs.length !== 1) throw usageError(`${bodyFlag} replays exactly one exchange, and ${selection.refs.length} ids are given`, 'give one id');
   if (flags.edit) checkEditor();
   const secrets = await loadSecretsHere(flags);
   const fileBody = flags.bodyFile !== undefined ? readBodyFile(flags.bodyFile) : undefined;
@@ -113,6 +113,8 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
     }
     const originals = lookUpAll(store, selected, { undone: 'nothing replayed', json: flags.json ?? false, idFields: replayedId });
     if (!originals) return;
+    // Event ids are exchange ids from here on, in the order given (repeats kept: `replay 12 12` sends it twice).
+    const originalIds = originals.map((original) => original.id);
     checkReplayable(originals, { to, allowRedacted: flags.allowRedacted, newBody: bodyFlag !== undefined });
     const options: ReplayOptions = {
       to,
@@ -125,9 +127,9 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
     };
     const results: ExchangeSummary[] = [];
     let gone = 0;
-    for (const [index, id] of selected.entries()) {
+    for (const [index, id] of originalIds.entries()) {
       // Progress is for people: left out with --json, where failures reach stderr as JSON objects.
-      if (selected.length > 1 && !flags.json) process.stderr.write(chalk.dim(`replaying ${index + 1}/${selected.length}: #${id}\n`));
+      if (originalIds.length > 1 && !flags.json) process.stderr.write(chalk.dim(`replaying ${index + 1}/${originalIds.length}: #${id}\n`));
       const body = flags.edit ? await editedBody(store, id) : fileBody;
       const result = await replayExchange(store, id, { ...options, body });
       // Checked above; gone only if deleted meanwhile (prune). Counted as not delivered so the rest still go.

@@ -7,7 +7,7 @@ import { usageError } from '../../errors.js';
 import { exchangeToJson, type ExchangeSummary } from '../../exchange.js';
 import { logLine } from '../../output/exchange-text.js';
 import { openExistingStore } from '../open-store.js';
-import { parseId } from '../exchange-ids.js';
+import { parseRef } from '../exchange-ids.js';
 import { lookUpAll, reportGone, type IdFields } from '../not-found.js';
 import { deliveryFailure, writeDeliveryFailureJson } from '../delivery-failure.js';
 import type { SecretFlags } from '../secret-options.js';
@@ -44,7 +44,7 @@ const retriedId: IdFields = (id) => ({ id });
 
 export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
-  const selected = ids.map(parseId);
+  const selected = ids.map(parseRef);
   const secrets = await loadSecretsHere(flags);
   const store = await openExistingStore(flags.db);
   try {
@@ -52,7 +52,8 @@ export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
     const originals = lookUpAll(store, selected, { undone: 'nothing retried', json: flags.json ?? false, idFields: retriedId });
     if (!originals) return;
     for (const original of originals) retryTarget(original);
-    if (!flags.force) refuseSucceeded(originals, selected);
+    // By exchange id, event ids looked up: the hint's command names what is retried.
+    if (!flags.force) refuseSucceeded(originals, originals.map((original) => original.id));
     const onStoreError = (error: Error) => process.stderr.write(`warning: the attempt was not fully recorded: ${error.message}\n`);
     let failed = false;
     let lastGone: ExchangeGone | undefined;

@@ -34,18 +34,20 @@ export function showCommand(): Command {
     .option('--to <port|url>', 'with --curl/--httpie: send to this target instead of the original one')
     .addHelpText('after', '\nOne output at a time: --json, --raw, --curl, --httpie and --har exclude each other; --request / --response go with\nthe text page or --raw; --to with --curl / --httpie. Other combinations exit 2.\n\nExamples:\n  hooktunnel show 12\n  hooktunnel show 12 --raw > body.bin\n  hooktunnel show 12 --json | jq .request.headers')
     .action(async (idArg: string, flags: ShowFlags) => {
-      const [{ openExistingStore }, { parseId, unknownId }, { exchangeDetail }, { exchangeToJson }] = await Promise.all([
+      const [{ openExistingStore }, { parseRef, unknownRef }, { resolveRefs }, { exchangeDetail }, { exchangeToJson }] = await Promise.all([
         import('../open-store.js'),
         import('../exchange-ids.js'),
+        import('../event-id.js'),
         import('../../output/exchange-text.js'),
         import('../../exchange.js'),
       ]);
       checkFlags(flags);
-      const id = parseId(idArg);
+      const ref = parseRef(idArg);
       const store = await openExistingStore(flags.db);
       try {
-        const exchange = store.get(id);
-        if (!exchange) throw unknownId(id, store.path);
+        const [id] = resolveRefs(store, [ref]);
+        const exchange = id === undefined ? undefined : store.get(id);
+        if (!exchange) throw unknownRef(ref, store.path);
         if (flags.curl || flags.httpie || flags.har) {
           process.stdout.write(`${await exportOne(exchange, flags)}\n`);
         } else if (flags.raw) {

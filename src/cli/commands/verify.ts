@@ -23,7 +23,7 @@ export function verifyCommand(): Command {
       '\nThe new verdict is recorded. Without a secret for the provider now, nothing is checked and a verdict recorded\nearlier is kept.\n\nExit status: 0 when every signature was checked now and is valid, 1 otherwise.\nWith --json, an id with no exchange is {"error":{"code":"not_found","message","hint","id"}} on stderr, one line per id.\n\nExample:\n  hooktunnel verify 12 --secret stripe=whsec_…',
     )
     .action(async (ids: string[], flags: VerifyFlags) => {
-      const [{ openExistingStore }, { parseId }, { lookUpAll, reportGone }, { loadSecretsHere }, { analyzeWebhook }, { webhookInputFromExchange }, { sanitize }, { reportUnwritten }, { appliedRules }] = await Promise.all([
+      const [{ openExistingStore }, { parseRef }, { lookUpAll, reportGone }, { loadSecretsHere }, { analyzeWebhook }, { webhookInputFromExchange }, { sanitize }, { reportUnwritten }, { appliedRules }] = await Promise.all([
         import('../open-store.js'),
         import('../exchange-ids.js'),
         import('../not-found.js'),
@@ -39,11 +39,11 @@ export function verifyCommand(): Command {
       // What to do about a secret that was missing: said once per provider, after the verdicts.
       const hints = new Set<string>();
       try {
-        const selected = ids.map(parseId);
         // Every id is checked before any verdict is recorded, as replay and retry check theirs before sending.
         const json = flags.json ?? false;
-        if (!lookUpAll(store, selected, { undone: 'nothing verified', json, idFields: (id) => ({ id }) })) return;
-        for (const id of selected) {
+        const found = lookUpAll(store, ids.map(parseRef), { undone: 'nothing verified', json, idFields: (id) => ({ id }) });
+        if (!found) return;
+        for (const { id } of found) {
           const exchange = store.get(id);
           if (!exchange) {
             // Deleted since the ids were checked (a prune in another terminal): the others are still verified.
