@@ -7,12 +7,13 @@ import type { ReplayFlags } from '../actions/replay.js';
 import { repeatable } from '../repeatable.js';
 import { localTimeoutOption } from '../timeout-option.js';
 import { withJsonErrors } from '../json-error.js';
+import { EVENT_ID_HELP, IDS_ARGUMENT } from '../id-argument.js';
 
 
 export function replayCommand(): Command {
   return withSecretOptions(withJsonErrors(new Command('replay')))
     .description('Send recorded requests to the local app again: same method, path, headers and body bytes, or edited and re-signed.')
-    .argument('[ids...]', 'exchange ids, as `hooktunnel ls` prints them')
+    .argument('[ids...]', IDS_ARGUMENT)
     .option('--to <port|url>', 'send to this target instead of the original one')
     .option('--resign', 'sign afresh with a new timestamp (Stripe, Slack, Standard Webhooks, GitHub, Shopify, Twilio, --verify HMAC)')
     .option('--no-resign', 'keep the recorded signature, even on a body changed by --edit or --body-file (does your app refuse a tampered body?)')
@@ -35,10 +36,13 @@ A replay that got no answer is one line on stderr ("cannot reach http://127.0.0.
 with --json, stdout still gets the failed exchange and stderr gets {"error":{"code","message","hint","replayOf","id"}};
 an id with no exchange (unknown, or deleted meanwhile) is such an object with code "not_found" and id null, and any
 other error one {"error":{"code","message","hint"}} (code "redacted", "incomplete", "answered_here", "usage"…; README,
-"Errors with --json").
+"Errors with --json"). An unknown event id's error has "eventId" too.
+
+${EVENT_ID_HELP}
 
 Examples:
   hooktunnel replay 12                                  exact bytes, to the original target
+  hooktunnel replay evt_1NxAbc2eZvKYlo2C --resign       a Stripe event by its id, re-signed, as \`stripe events resend\`
   hooktunnel replay 12 --to 4000
   hooktunnel replay 12 12                               the same delivery twice, in order (does your app dedupe?)
   hooktunnel replay 12 --resign --secret stripe=whsec_…  fresh signature, accepted outside the 5-minute window

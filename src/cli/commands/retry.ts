@@ -7,11 +7,12 @@ import type { RetryFlags } from '../actions/retry.js';
 import { localTimeoutOption } from '../timeout-option.js';
 import { noResignLateOption } from '../delivery-options.js';
 import { withJsonErrors } from '../json-error.js';
+import { EVENT_ID_HELP, IDS_ARGUMENT } from '../id-argument.js';
 
 export function retryCommand(): Command {
   return withSecretOptions(withJsonErrors(new Command('retry')))
     .description('Send recorded exchanges that failed to the local app now, as a new attempt of the same exchange (replay makes a new one).')
-    .argument('<ids...>', 'exchange ids, as `hooktunnel ls` prints them')
+    .argument('<ids...>', IDS_ARGUMENT)
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
     .addOption(localTimeoutOption())
     .option('--json', 'print each exchange after its attempt as a JSON line')
@@ -34,8 +35,11 @@ attempt the app did not take (code "local_unreachable", "local_timeout"…, or "
 each id with no exchange (unknown, or deleted meanwhile: code "not_found", exit 1); any other error is one
 {"error":{"code","message","hint"}} (code "succeeded", "redacted", "incomplete", "usage"…; README, "Errors with --json").
 
+${EVENT_ID_HELP}
+
 Examples:
   hooktunnel retry 12
+  hooktunnel retry msg_2KWPBgLlAfxdpx2AI54pPJ85f4W      a Svix (Clerk, Resend) message by its id
   hooktunnel retry 12 --force                           send it again although the app answered 200
   hooktunnel ls --failed --json | jq '.[] | select(.status == null or .status >= 500) | .id' | xargs hooktunnel retry
       the app's failures among the newest 20 (--failed also lists invalid signatures the app took, which retry refuses)`,

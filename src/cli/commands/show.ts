@@ -3,6 +3,7 @@
 import { Command, Option } from 'commander';
 import { UserError, usageError } from '../../errors.js';
 import { dbOption } from '../db-option.js';
+import { EVENT_ID_HELP, ID_ARGUMENT } from '../id-argument.js';
 import { jsonText } from '../../output/json-text.js';
 import { withJsonErrors } from '../json-error.js';
 import { terminalHazard } from '../../sanitize.js';
@@ -22,7 +23,7 @@ interface ShowFlags {
 export function showCommand(): Command {
   return withJsonErrors(new Command('show'))
     .description('Show one recorded exchange: request and response with headers and bodies.')
-    .argument('<id>', 'exchange id, as `hooktunnel ls` prints it')
+    .argument('<id>', ID_ARGUMENT)
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
     .option('--json', 'the documented JSON shape, bodies included')
     .option('--request', 'only the request (text, or with --raw)')
@@ -32,7 +33,21 @@ export function showCommand(): Command {
     .option('--httpie', 'print an HTTPie command that resends the request')
     .option('--har', 'print the exchange as a HAR 1.2 archive')
     .option('--to <port|url>', 'with --curl/--httpie: send to this target instead of the original one')
-    .addHelpText('after', '\nOne output at a time: --json, --raw, --curl, --httpie and --har exclude each other; --request / --response go with\nthe text page or --raw; --to with --curl / --httpie. Other combinations exit 2.\n\nExamples:\n  hooktunnel show 12\n  hooktunnel show 12 --raw > body.bin\n  hooktunnel show 12 --json | jq .request.headers')
+    .addHelpText(
+      'after',
+      `
+One output at a time: --json, --raw, --curl, --httpie and --har exclude each other; --request / --response go with
+the text page or --raw; --to with --curl / --httpie. Other combinations exit 2.
+
+${EVENT_ID_HELP}
+
+Examples:
+  hooktunnel show 12
+  hooktunnel show evt_1NxAbc2eZvKYlo2C                  the Stripe event, as its sender first delivered it
+  hooktunnel show 9f8e7d60-1c2b-11ef-8a3e-2f4b5c6d7e8f  a GitHub delivery, by its X-GitHub-Delivery
+  hooktunnel show 12 --raw > body.bin
+  hooktunnel show 12 --json | jq .request.headers`,
+    )
     .action(async (idArg: string, flags: ShowFlags) => {
       const [{ openExistingStore }, { parseRef, unknownRef }, { resolveRefs }, { exchangeDetail }, { exchangeToJson }] = await Promise.all([
         import('../open-store.js'),

@@ -6,6 +6,7 @@ import { withSecretOptions, type SecretFlags } from '../secret-options.js';
 import { missingSecretHint } from '../../webhooks/missing-secret.js';
 import { jsonText } from '../../output/json-text.js';
 import { withJsonErrors } from '../json-error.js';
+import { EVENT_ID_HELP, IDS_ARGUMENT } from '../id-argument.js';
 
 interface VerifyFlags extends SecretFlags {
   db?: string;
@@ -15,12 +16,24 @@ interface VerifyFlags extends SecretFlags {
 export function verifyCommand(): Command {
   return withSecretOptions(withJsonErrors(new Command('verify')))
     .description('Re-check the signature of recorded requests with the secrets known now (as of when each arrived).')
-    .argument('<ids...>', 'exchange ids, as `hooktunnel ls` prints them')
+    .argument('<ids...>', IDS_ARGUMENT)
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
     .option('--json', 'print one JSON object per exchange')
     .addHelpText(
       'after',
-      '\nThe new verdict is recorded. Without a secret for the provider now, nothing is checked and a verdict recorded\nearlier is kept.\n\nExit status: 0 when every signature was checked now and is valid, 1 otherwise.\nWith --json, an id with no exchange is {"error":{"code":"not_found","message","hint","id"}} on stderr, one line per id.\n\nExample:\n  hooktunnel verify 12 --secret stripe=whsec_…',
+      `
+The new verdict is recorded. Without a secret for the provider now, nothing is checked and a verdict recorded
+earlier is kept.
+
+Exit status: 0 when every signature was checked now and is valid, 1 otherwise.
+With --json, an id with no exchange is {"error":{"code":"not_found","message","hint","id"}} on stderr, one line per id
+(with "eventId" for an event id).
+
+${EVENT_ID_HELP}
+
+Examples:
+  hooktunnel verify 12 --secret stripe=whsec_…
+  hooktunnel verify evt_1NxAbc2eZvKYlo2C`,
     )
     .action(async (ids: string[], flags: VerifyFlags) => {
       const [{ openExistingStore }, { parseRef }, { lookUpAll, reportGone }, { loadSecretsHere }, { analyzeWebhook }, { webhookInputFromExchange }, { sanitize }, { reportUnwritten }, { appliedRules }] = await Promise.all([
