@@ -5,7 +5,7 @@ import { UserError } from '../errors.js';
 
 /** An exchange as the user named it: hooktunnel's id, or a provider's event id (see event-id.ts for which exchange). */
 export type ExchangeRef = number | EventRef;
-export interface EventRef {
+interface EventRef {
   eventId: string;
 }
 
@@ -32,7 +32,7 @@ function parseId(value: string): number {
 const notAnId = (value: string) => new UserError(`"${value}" is not an exchange id or an event id`, { hint: NOT_AN_ID_HINT, exitCode: 2 });
 
 /** How messages name an exchange the user asked for: `#12`, or `event id "evt_1"` (escaped where it is printed). */
-export function refLabel(ref: ExchangeRef): string {
+function refLabel(ref: ExchangeRef): string {
   return typeof ref === 'number' ? `#${ref}` : `event id "${ref.eventId}"`;
 }
 
@@ -43,7 +43,7 @@ export const SEE_IDS_HINT = 'run `hooktunnel ls` to see the recorded ids';
  * What to do about an event id with no exchange. Only a provider hooktunnel recognises gives one, and only when the
  * webhook carried it; the ids of Stripe and Standard Webhooks (Svix, Clerk, Resend) say which provider to list.
  */
-export function eventIdHint(eventId: string): string {
+function eventIdHint(eventId: string): string {
   const provider = eventId.startsWith('evt_') ? 'stripe' : eventId.startsWith('msg_') ? 'standard' : '<provider>';
   return (
     'an event id is known only for a webhook whose provider hooktunnel recognised and that carried one (`hooktunnel show <id>` prints it); ' +
