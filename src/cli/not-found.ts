@@ -1,7 +1,7 @@
-// An id with no exchange behind it, in `replay`, `retry` and `verify`: never recorded (refuses the whole command) or deleted
-// between the check and its turn (a prune elsewhere; the others still go). Both exit 1 (README, Exit codes). With
-// --json it is reported as the command's other failures are, one {"error": …} object per id on stderr, so a script
-// reading JSON sees every id it gave accounted for while stdout stays one exchange per line.
+// An id (or an event id: exchange-ids.ts) with no exchange behind it, in `replay`, `retry` and `verify`: never recorded
+// (refuses the whole command) or deleted between the check and its turn (a prune elsewhere; the others still go). Both
+// exit 1 (README, Exit codes). With --json it is reported as the command's other failures are, one {"error": …} object
+// per id on stderr, so a script reading JSON sees every id it gave accounted for while stdout stays one exchange per line.
 
 import chalk from 'chalk';
 import type { UserErrorCode } from '../errors.js';
