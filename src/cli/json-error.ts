@@ -3,7 +3,7 @@
 // array…), and a script reads every failure from stderr without parsing words: not_found.ts, the per-exchange
 // delivery failures and main.ts's handler for whatever a command throws all write through here.
 
-import type { Command } from 'commander';
+import type { Command, CommanderError } from 'commander';
 import { EXIT_INTERRUPTED, EXIT_USAGE, type UserError } from '../errors.js';
 import { jsonText } from '../output/json-text.js';
 
@@ -38,4 +38,33 @@ export function withJsonErrors(command: Command): Command {
 /** Whether this command ran with --json and reports its errors that way (export's `--json <file>` counts). */
 export function errorsAsJson(command: Command): boolean {
   return reportsJson.has(command) && Boolean(command.opts().json);
+}
+
+/**
+ * Whether a command line that commander refused before the command ran (an unknown option, a missing argument) asked
+ * this command for JSON. Its words are read rather than its flags: commander stops at the first mistake, and a
+ * `--json` after it is not parsed yet. `args` are the command line's words after `hooktunnel`.
+ */
+export function askedForJson(command: Command, args: readonly string[]): boolean {
+  if (!reportsJson.has(command)) return false;
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((word) => word === '--json' || word.startsWith('--json='));
+}
+
+/**
+ * Commander's refusal of the command line, as the JSON error of a command asked for --json: its words (without
+ * `error: `), code `usage`, and the command's --help as the hint, after commander's guess at a misspelt option.
+ */
+export function writeParseError(command: Command, error: CommanderError): void {
+  const [message, ...rest] = error.message.replace(/^error: /, '').split('\n');
+  const guess = /^\(Did you mean (.+)\?\)$/.exec(rest.join(' '))?.[1];
+  const help = `see \`${commandPath(command)} --help\``;
+  writeJsonError('usage', message, guess ? `did you mean ${guess}? ${help}` : help);
+}
+
+/** `hooktunnel ls`, `hooktunnel config check`: what to type before --help. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let at: Command | null = command; at; at = at.parent) names.unshift(at.name());
+  return names.join(' ');
 }

@@ -7,7 +7,7 @@ import { databaseError, isDamagedDatabase } from '../store/damaged.js';
 import { isTransientStoreError } from '../store/write-behind.js';
 import { honourOffSwitches } from './boolean-env.js';
 import { commandOf, COMMANDS, termOf } from './commands/catalog.js';
-import { codeOf, errorsAsJson, writeJsonError } from './json-error.js';
+import { askedForJson, codeOf, errorsAsJson, writeJsonError, writeParseError } from './json-error.js';
 import { VERSION } from './version.js';
 
 export { VERSION };
@@ -61,17 +61,26 @@ export async function run(argv: string[]): Promise<void> {
   let program: Command | undefined;
   // The command whose action ran: its flags (once parsed) say whether its errors are to be JSON.
   let ran: Command | undefined;
+  // A command whose command line commander refused before it ran, when that line asked it for --json.
+  let refusedAsJson: Command | undefined;
+  const args = argv.slice(2);
   try {
-    program = await buildProgram(argv.slice(2));
-    // Every level, so `config check` or `relay token create` also reports through report() (the stubs have none).
-    for (const command of all(program)) command.exitOverride();
+    program = await buildProgram(args);
+    for (const command of all(program)) {
+      // Every level, so `config check` or `relay token create` also reports through report() (the stubs have none).
+      command.exitOverride();
+      // Commander writes its refusal (an unknown option, a missing argument) as it finds it; one for --json is left
+      // to report(), which writes it as the JSON error every other failure of the command is.
+      command.configureOutput({ outputError: (text, write) => (askedForJson(command, args) ? (refusedAsJson = command) : write(text)) });
+    }
     program.hook('preAction', (_program, action) => {
       ran = action;
       honourOffSwitches(action);
     });
     await program.parseAsync(argv);
   } catch (error) {
-    process.exitCode = await report(program ? namingEnvironment(error, all(program)) : error, { json: ran !== undefined && errorsAsJson(ran) });
+    const json = ran ? errorsAsJson(ran) : refusedAsJson !== undefined;
+    process.exitCode = await report(program ? namingEnvironment(error, all(program)) : error, { json, command: ran ?? refusedAsJson });
   }
 }
 
@@ -95,11 +104,13 @@ function namingEnvironment(error: unknown, commands: Command[]): unknown {
 
 /**
  * Turns any error into output and an exit code: user errors get a hint, bugs get a stack. With `json` (the command
- * ran with --json, see json-error.ts) either is one JSON error line instead, with the same exit code.
+ * ran with --json, or its command line asked for it; see json-error.ts) either is one JSON error line instead, with
+ * the same exit code. `command` is the one that failed.
  */
-export async function report(error: unknown, options: { json?: boolean } = {}): Promise<number> {
+export async function report(error: unknown, options: { json?: boolean; command?: Command } = {}): Promise<number> {
   if (error instanceof CommanderError) {
-    // Commander has printed its own message (or help/version, with exit code 0).
+    // Commander has printed its own message (or help/version, with exit code 0), unless it was left to us for --json.
+    if (options.json && options.command && error.exitCode !== 0) writeParseError(options.command, error);
     return error.exitCode === 0 ? 0 : 2;
   }
   // A damaged, full or locked file is not a bug in hooktunnel, whichever statement came upon it.
