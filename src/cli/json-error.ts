@@ -9,10 +9,20 @@ import { jsonText } from '../output/json-text.js';
 
 /**
  * `fields` say which exchange a per-exchange error is about (replay's `{ replayOf, id }`, retry's `{ id }`). `hint` is
- * always there, null when there is none, so a script can print `.error.hint` without checking for it.
+ * always there, null when there is none, so a script can print `.error.hint` without checking for it. With `event`
+ * (the failure of a command whose stdout is a stream of events, see withJsonErrors) the same fields also end that
+ * stream, as `{"type":"error",…}`.
  */
-export function writeJsonError(code: string, message: string, hint: string | null | undefined, fields: Record<string, unknown> = {}): void {
-  process.stderr.write(`${jsonText({ error: { code, message, hint: hint ?? null, ...fields } })}\n`);
+export function writeJsonError(
+  code: string,
+  message: string,
+  hint: string | null | undefined,
+  fields: Record<string, unknown> = {},
+  { event = false }: { event?: boolean } = {},
+): void {
+  const error = { code, message, hint: hint ?? null, ...fields };
+  if (event) process.stdout.write(`${jsonText({ type: 'error', ...error })}\n`);
+  process.stderr.write(`${jsonText({ error })}\n`);
 }
 
 /** The code a script sees for a UserError: its own, or one its exit code implies. */
@@ -24,15 +34,23 @@ export function codeOf(error: UserError): string {
 }
 
 const reportsJson = new WeakSet<Command>();
+const endsEvents = new WeakSet<Command>();
 
 /**
  * Marks a command whose --json covers its failures too: what it throws reaches main.ts's handler, which writes it as
- * one JSON error when the command ran with --json. Commands with their own channel for errors (listen's `status`
- * events, `config check --json`'s `"valid": false`) are not marked.
+ * one JSON error when the command ran with --json. `events`: its --json stdout is a stream of events (listen's), and a
+ * script reading only that stream learns why it ended from a last `error` event as well. `config check --json`, whose
+ * failures are its answer (`"valid": false` on stdout), is not marked.
  */
-export function withJsonErrors(command: Command): Command {
+export function withJsonErrors(command: Command, { events = false }: { events?: boolean } = {}): Command {
   reportsJson.add(command);
+  if (events) endsEvents.add(command);
   return command;
+}
+
+/** Whether this command's failure with --json also ends its stdout events (listen's). */
+export function endsWithErrorEvent(command: Command): boolean {
+  return endsEvents.has(command);
 }
 
 /** Whether this command ran with --json and reports its errors that way (export's `--json <file>` counts). */
@@ -59,7 +77,7 @@ export function writeParseError(command: Command, error: CommanderError): void {
   const [message, ...rest] = error.message.replace(/^error: /, '').split('\n');
   const guess = /^\(Did you mean (.+)\?\)$/.exec(rest.join(' '))?.[1];
   const help = `see \`${commandPath(command)} --help\``;
-  writeJsonError('usage', message, guess ? `did you mean ${guess}? ${help}` : help);
+  writeJsonError('usage', message, guess ? `did you mean ${guess}? ${help}` : help, {}, { event: endsWithErrorEvent(command) });
 }
 
 /** `hooktunnel ls`, `hooktunnel config check`: what to type before --help. */

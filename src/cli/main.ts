@@ -7,7 +7,7 @@ import { databaseError, isDamagedDatabase } from '../store/damaged.js';
 import { isTransientStoreError } from '../store/write-behind.js';
 import { honourOffSwitches } from './boolean-env.js';
 import { commandOf, COMMANDS, termOf } from './commands/catalog.js';
-import { askedForJson, codeOf, errorsAsJson, writeJsonError, writeParseError } from './json-error.js';
+import { askedForJson, codeOf, endsWithErrorEvent, errorsAsJson, writeJsonError, writeParseError } from './json-error.js';
 import { VERSION } from './version.js';
 
 export { VERSION };
@@ -116,7 +116,7 @@ export async function report(error: unknown, options: { json?: boolean; command?
   // A damaged, full or locked file is not a bug in hooktunnel, whichever statement came upon it.
   if (isDamagedDatabase(error)) error = databaseError(error, true);
   else if (isTransientStoreError(error)) error = databaseError(error as Error, false);
-  if (options.json) return reportJson(error);
+  if (options.json) return reportJson(error, { event: options.command !== undefined && endsWithErrorEvent(options.command) });
   const { default: chalk } = await import('chalk');
   if (error instanceof UserError) {
     // Messages can carry a relay's words (a refusal, a reason to go away): escaped like any network text.
@@ -128,14 +128,14 @@ export async function report(error: unknown, options: { json?: boolean; command?
   return 1;
 }
 
-function reportJson(error: unknown): number {
+function reportJson(error: unknown, options: { event: boolean }): number {
   if (error instanceof UserError) {
-    writeJsonError(codeOf(error), error.message, error.hint);
+    writeJsonError(codeOf(error), error.message, error.hint, {}, options);
     return error.exitCode;
   }
   // Still a bug to report, with the stack the words would have shown.
   const message = `hooktunnel crashed; this is a bug, please report it: ${(error as Error)?.message ?? String(error)}`;
-  writeJsonError('bug', message, null, { stack: crashReport(error) });
+  writeJsonError('bug', message, null, { stack: crashReport(error) }, options);
   return 1;
 }
 

@@ -4,16 +4,9 @@
 import Database from 'better-sqlite3';
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { jsonLines, runCli, tempHome } from '../helpers/cli.js';
+import { runCli, tempHome, wordsOfJsonError } from '../helpers/cli.js';
 import { onCleanup } from '../helpers/cleanup.js';
 import { record } from './recorded.js';
-
-/** The one JSON error on stderr, code database_damaged, as the `error:` and `hint:` lines it stands for. */
-function wordsOfJsonError(stderr: string): string {
-  const [{ error }] = jsonLines(stderr) as { error: { code: string; message: string; hint: string } }[];
-  expect(error.code).toBe('database_damaged');
-  return `error: ${error.message}\nhint: ${error.hint}\n`;
-}
 
 /** Overwrites the first page of the exchanges table with bytes no b-tree page starts with. */
 function damageExchangesTable(db: string): void {
@@ -39,8 +32,8 @@ describe('a damaged capture database', () => {
     for (const argv of [['ls'], ['ls', '--json'], ['show', '1'], ['replay', '1'], ['listen', '3000', '--relay', 'http://127.0.0.1:9', '--no-retry', '--no-web', '--json']]) {
       const result = await runCli([...argv, '--db', home.db], { env: home.env });
       expect(result.code, argv.join(' ')).toBe(1);
-      // ls --json says it as a JSON error (README, "Errors with --json"); listen --json keeps words (its events are on stdout).
-      const words = argv[0] === 'ls' && argv.includes('--json') ? wordsOfJsonError(result.stderr) : result.stderr;
+      // With --json the same words are one JSON error (README, "Errors with --json").
+      const words = argv.includes('--json') ? wordsOfJsonError(result.stderr, 'database_damaged') : result.stderr;
       expect(words, argv.join(' ')).toContain(`error: the capture database ${home.db} is damaged: database disk image is malformed\n`);
       expect(words).toContain(`hint: SQLite can often save what is left: sqlite3 '${home.db}' .recover | sqlite3 recovered.db`);
       expect(result.stderr).not.toContain('crashed');

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
-import { jsonLines, runCli, tempHome } from '../helpers/cli.js';
+import { runCli, tempHome, wordsOfJsonError } from '../helpers/cli.js';
 
 const homes: ReturnType<typeof tempHome>[] = [];
 afterEach(() => {
@@ -16,14 +16,6 @@ function home() {
   const h = tempHome();
   homes.push(h);
   return h;
-}
-
-/** The one JSON error on stderr, its code checked, as the `error:` and `hint:` lines it stands for. */
-function wordsOfJsonError(stderr: string, code: string): string {
-  const lines = jsonLines(stderr) as { error: { code: string; message: string; hint: string | null } }[];
-  expect(lines).toHaveLength(1);
-  expect(lines[0].error.code).toBe(code);
-  return `error: ${lines[0].error.message}\nhint: ${lines[0].error.hint}\n`;
 }
 
 const READERS = [

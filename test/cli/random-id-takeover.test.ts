@@ -6,9 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { send, startLocalApp, waitFor } from '../helpers/http.js';
 import { home, listen, onCleanup, startRelay } from '../nothing-lost/helpers.js';
 
+// listen --json's error line (README, "Errors with --json"), as startListen's rejection quotes its stderr.
 const refusal = (id: string) =>
-  `listen exited with 1 before it was ready: error: name "${id}" is the URL of another client's tunnel on this relay, and only that client can come back on it; pick another --name (name_reserved)\n` +
-  'hint: the relay gave this URL to another `hooktunnel listen` (a random id); only that listen comes back on it, and --force does not take it: pick a --name of your own\n';
+  `listen exited with 1 before it was ready: ${JSON.stringify({
+    error: {
+      code: 'error',
+      message: `name "${id}" is the URL of another client's tunnel on this relay, and only that client can come back on it; pick another --name (name_reserved)`,
+      hint: 'the relay gave this URL to another `hooktunnel listen` (a random id); only that listen comes back on it, and --force does not take it: pick a --name of your own',
+    },
+  })}\n`;
 
 async function tunnels(relayUrl: string): Promise<number> {
   return ((await (await fetch(`${relayUrl}/healthz`)).json()) as { tunnels: number }).tunnels;

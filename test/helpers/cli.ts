@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { createRelay } from '../../relay-server/relay.js';
 import { waitFor } from './http.js';
 
@@ -54,6 +55,15 @@ export function runCli(argv: string[], options: { env?: Record<string, string>; 
 /** Each line of a command's output parsed as JSON: with --json every error on stderr is one (a line that is not fails). */
 export function jsonLines(text: string): unknown[] {
   return text.trimEnd().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+}
+
+/** A --json command's stderr, one JSON error with this code, as the `error:` (and `hint:`) lines it says without --json. */
+export function wordsOfJsonError(stderr: string, code: string): string {
+  const lines = jsonLines(stderr) as { error: { code: string; message: string; hint: string | null } }[];
+  expect(lines).toHaveLength(1);
+  expect(lines[0].error.code).toBe(code);
+  const { message, hint } = lines[0].error;
+  return `error: ${message}\n${hint === null ? '' : `hint: ${hint}\n`}`;
 }
 
 export interface ListenProcess {

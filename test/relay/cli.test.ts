@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryAuthStore } from '../../relay-server/auth.js';
 import { loadConfig, relayFromConfig, updateConfig } from '../../src/config.js';
-import { BIN, runCli, startListen, tempHome } from '../helpers/cli.js';
+import { BIN, jsonLines, runCli, startListen, tempHome } from '../helpers/cli.js';
 import { send, startLocalApp, waitFor } from '../helpers/http.js';
 import { MessageType } from '../../src/protocol.js';
 import { onCleanup, openSession, rawClient, startRelay, upgrade } from './helpers.js';
@@ -396,8 +396,9 @@ describe('--force between two listen processes', () => {
     onCleanup(() => second.stop());
     const code = await firstExit;
     expect(code).toBe(1);
-    expect(first.stderr()).toContain('another client took over tunnel shared');
-    expect(first.stderr()).toContain('hint:');
+    expect(jsonLines(first.stderr())).toEqual([
+      { error: { code: 'error', message: expect.stringContaining('another client took over tunnel shared'), hint: expect.stringContaining('--force') } },
+    ]);
     expect(second.url).toBe(`${url}/t/shared`);
   });
 });

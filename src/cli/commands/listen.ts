@@ -11,6 +11,7 @@ import { DEFAULT_HOST_HEADER } from '../../forward/host-header.js';
 import { localTimeoutOption } from '../timeout-option.js';
 import { usageError } from '../../errors.js';
 import { shellWord } from '../../export/shell-quote.js';
+import { withJsonErrors } from '../json-error.js';
 
 /**
  * `stripe listen --forward-to localhost:3000/webhooks/stripe` is what a Stripe developer types first; hooktunnel takes
@@ -23,7 +24,8 @@ function refuseForwardTo(target: string | undefined, forwardTo: string | undefin
 }
 
 export function listenCommand(): Command {
-  return withWebOptions(withDeliveryOptions(withSecretOptions(new Command('listen'))))
+  // Its --json failures end its events too, so a script reading them learns why they stopped.
+  return withWebOptions(withDeliveryOptions(withSecretOptions(withJsonErrors(new Command('listen'), { events: true }))))
     .description('Open a public URL and forward every request to a local app, recording each exchange.')
     .argument('[target]', 'local port (3000), host:port, or URL (http://127.0.0.1:8000/base); leave out to use the routes of hooktunnel.yml')
     .addOption(new Option('--forward-to <url>').hideHelp())
@@ -40,7 +42,7 @@ export function listenCommand(): Command {
     )
     .addOption(localTimeoutOption('wait this long for the local app (45s, 2m; 0 waits forever)'))
     .addOption(new Option('--host-header <mode>', 'Host sent to the local app: rewrite, preserve, or a value').default(DEFAULT_HOST_HEADER))
-    .option('--json', 'print newline-delimited JSON events instead of text')
+    .option('--json', 'print newline-delimited JSON events instead of text (a failure ends them with an "error" event)')
     .option('--no-tui', 'plain log lines even in a terminal')
     .option('--no-retry', 'exit instead of reconnecting when the relay cannot be reached')
     .addOption(new Option('--embedded-port <port>', 'port of the embedded relay').default(String(DEFAULT_EMBEDDED_PORT)).env('HOOKTUNNEL_EMBEDDED_PORT'))

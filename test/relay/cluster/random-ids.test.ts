@@ -38,7 +38,8 @@ describe.skipIf(!REDIS && !inCi)('a random id on a cluster without tokens', () =
         },
         (error: Error) => error.message,
       );
-    const refusal = `listen exited with 1 before it was ready: error: name "${id}" is the URL of another client's tunnel on this relay, and only that client can come back on it; pick another --name (name_reserved)\n`;
+    // The message of listen --json's error line, as startListen's rejection quotes it.
+    const refusal = JSON.stringify(`name "${id}" is the URL of another client's tunnel on this relay, and only that client can come back on it; pick another --name (name_reserved)`);
 
     expect(await takeOver()).toContain(refusal);
     // Still the owner's: a webhook sent to node B reaches it through node A.
