@@ -38,9 +38,9 @@ const endsEvents = new WeakSet<Command>();
 
 /**
  * Marks a command whose --json covers its failures too: what it throws reaches main.ts's handler, which writes it as
- * one JSON error when the command ran with --json. `events`: its --json stdout is a stream of events (listen's), and a
- * script reading only that stream learns why it ended from a last `error` event as well. `config check --json`, whose
- * failures are its answer (`"valid": false` on stdout), is not marked.
+ * one JSON error when the command ran with --json. `events`: its --json stdout is a stream of events (listen's, web's),
+ * and a script reading only that stream learns why it ended from a last `error` event as well. `config check --json`,
+ * whose failures are its answer (`"valid": false` on stdout), is not marked.
  */
 export function withJsonErrors(command: Command, { events = false }: { events?: boolean } = {}): Command {
   reportsJson.add(command);
@@ -48,7 +48,7 @@ export function withJsonErrors(command: Command, { events = false }: { events?: 
   return command;
 }
 
-/** Whether this command's failure with --json also ends its stdout events (listen's). */
+/** Whether this command's failure with --json also ends its stdout events (listen's, web's). */
 export function endsWithErrorEvent(command: Command): boolean {
   return endsEvents.has(command);
 }
@@ -60,8 +60,8 @@ export function errorsAsJson(command: Command): boolean {
 
 /**
  * Whether a command line that commander refused before the command ran (an unknown option, a missing argument) asked
- * this command for JSON. Its words are read rather than its flags: commander stops at the first mistake, and a
- * `--json` after it is not parsed yet. `args` are the command line's words after `hooktunnel`.
+ * this command for JSON. Its words are read rather than its flags: commander stops at the first mistake, which can come
+ * before it has read a later `--json` (a value it refuses as it reads it). `args` are the words after `hooktunnel`.
  */
 export function askedForJson(command: Command, args: readonly string[]): boolean {
   if (!reportsJson.has(command)) return false;

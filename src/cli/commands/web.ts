@@ -5,16 +5,18 @@ import { dbOption } from '../db-option.js';
 import { withSecretOptions } from '../secret-options.js';
 import type { WebOptions } from '../actions/web.js';
 import { localTimeoutOption } from '../timeout-option.js';
+import { withJsonErrors } from '../json-error.js';
 
 export function webCommand(): Command {
-  return withSecretOptions(new Command('web'))
+  // Its --json output is an event (ready), so a failure is an `error` event there too, as listen's.
+  return withSecretOptions(withJsonErrors(new Command('web'), { events: true }))
     .description('Browse, diff and replay recorded exchanges in the browser, live as other processes record them.')
     .addOption(new Option(...dbOption).env('HOOKTUNNEL_DB'))
     .addOption(new Option('--port <port>', 'port on 127.0.0.1 (default 4040, or the next free one)').env('HOOKTUNNEL_INSPECT_PORT'))
     .option('--to <port|url>', "replay here instead of each exchange's original target")
     .addOption(localTimeoutOption('how long a replay waits for the local app (0 waits forever)'))
     .addOption(new Option('--no-open', 'print the address instead of opening a browser').env('HOOKTUNNEL_NO_OPEN'))
-    .option('--json', 'print one JSON ready event ({"type":"ready","inspector":…}) instead of text')
+    .option('--json', 'print one JSON ready event ({"type":"ready","inspector":…}) instead of text (a failure: an "error" event)')
     .addHelpText(
       'after',
       `

@@ -1,11 +1,12 @@
-// `listen --json` that cannot go on (README, "Errors with --json"): its events end with an `error` event on stdout,
-// and stderr has the JSON error line every --json command fails with, the same code, message and hint in both.
+// `listen --json` and `web --json` that cannot go on (README, "Errors with --json"): their events end with an `error`
+// event on stdout, and stderr has the JSON error line every --json command fails with, the same fields in both.
 
 import http from 'node:http';
 import { expect, it } from 'vitest';
 import { jsonLines, loopbackRelay, runCli, startListen, tempHome, type CliResult } from '../helpers/cli.js';
 import { onCleanup } from '../helpers/cleanup.js';
 import { serveOnLoopback, startLocalApp } from '../helpers/http.js';
+import { Store } from '../../src/store/store.js';
 
 function home(): { env: Record<string, string>; dir: string } {
   const h = tempHome();
@@ -19,7 +20,7 @@ async function relay(): Promise<string> {
   return loopbackRelay(cleanups);
 }
 
-/** The events of a listen that failed: every stdout line is one, the last is the error, which stderr's one line is too. */
+/** The events of a run that failed: every stdout line is one, the last is the error, which stderr's one line is too. */
 function failed(result: CliResult, code: string, exit: number): Record<string, unknown>[] {
   expect(result.code, result.stderr).toBe(exit);
   const [line, ...others] = jsonLines(result.stderr) as { error: Record<string, unknown> }[];
@@ -69,4 +70,15 @@ it('a target it cannot forward to, and an option it does not know: usage errors 
   expect(failed(await runCli(['listen', '3000', '--json', '--bogus'], { env }), 'usage', 2)).toEqual([
     { type: 'error', code: 'usage', message: "unknown option '--bogus'", hint: 'see `hooktunnel listen --help`' },
   ]);
+});
+
+it('web: a --db that does not exist, and a --port that is taken', async () => {
+  const { env, dir } = home();
+  const missing = await runCli(['web', '--db', `${dir}/nope.db`, '--no-open', '--json'], { env });
+  expect(failed(missing, 'no_database', 2)).toHaveLength(1);
+  const db = `${dir}/capture.db`;
+  Store.open(db).close();
+  const taken = new URL(await serveOnLoopback(http.createServer())).port;
+  const busy = await runCli(['web', '--db', db, '--port', taken, '--no-open', '--json'], { env });
+  expect(failed(busy, 'error', 1)).toEqual([{ type: 'error', code: 'error', message: `--port ${taken}: port ${taken} on 127.0.0.1 is taken`, hint: expect.any(String) }]);
 });
