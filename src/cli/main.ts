@@ -71,7 +71,12 @@ export async function run(argv: string[]): Promise<void> {
       command.exitOverride();
       // Commander writes its refusal (an unknown option, a missing argument) as it finds it; one for --json is left
       // to report(), which writes it as the JSON error every other failure of the command is.
-      command.configureOutput({ outputError: (text, write) => (askedForJson(command, args) ? (refusedAsJson = command) : write(text)) });
+      command.configureOutput({
+        outputError: (text, write) => {
+          if (askedForJson(command, args)) refusedAsJson = command;
+          else write(text);
+        },
+      });
     }
     program.hook('preAction', (_program, action) => {
       ran = action;
