@@ -22,13 +22,14 @@ const MAX_PRETTY_GROWTH = 4;
 const PRETTY_SLACK_CHARS = 64 * 1024;
 
 function prettyJson(body: Buffer): string | undefined {
-  let value: unknown;
+  const text = body.toString('utf8');
   try {
-    value = JSON.parse(body.toString('utf8'));
+    JSON.parse(text);
   } catch {
     return undefined;
   }
-  const pretty = prettyJsonLines(value, MAX_PRETTY_GROWTH * body.length + PRETTY_SLACK_CHARS);
+  // From the text, not the parsed value: a parsed 820982911946154508 would be sent back as 820982911946154500.
+  const pretty = prettyJsonLines(text, MAX_PRETTY_GROWTH * body.length + PRETTY_SLACK_CHARS);
   return pretty.complete ? `${pretty.lines.join('\n')}\n` : undefined;
 }
 

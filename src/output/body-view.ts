@@ -59,13 +59,12 @@ function inflate(bytes: Buffer, limit: number): GunzipHead | GunzipFailure {
   return Buffer.isBuffer(all) ? { head: all, whole: true } : all;
 }
 
-const NOT_JSON = Symbol('not JSON');
-
-function parseJson(text: string): unknown {
+function isJson(text: string): boolean {
   try {
-    return JSON.parse(text);
+    JSON.parse(text);
+    return true;
   } catch {
-    return NOT_JSON;
+    return false;
   }
 }
 
@@ -116,10 +115,9 @@ export function viewBody(bytes: Buffer, contentType = '', gzip = false, limits: 
   }
   const text = bytes.toString('utf8');
   if (type.includes('json') || /^\s*[[{]/.test(text)) {
-    const value = parseJson(text);
-    if (value !== NOT_JSON) {
-      const pretty = prettyJsonLines(value, limits.prettyChars);
-      // Each line is sanitised on its own: JSON.stringify leaves no newline inside one.
+    if (isJson(text)) {
+      const pretty = prettyJsonLines(text, limits.prettyChars);
+      // Each line is sanitised on its own: JSON allows no raw newline inside a string, so none is inside a line.
       const lines = pretty.lines.map((line) => sanitize(line));
       const cut = pretty.complete ? '' : ` (pretty-printed in part: the first ${limits.prettyChars.toLocaleString('en-US')} characters)`;
       return { kind: 'json', lines, summary: `${label}${cut}` };

@@ -1,80 +1,113 @@
-// JSON.stringify(value, null, 2) a line at a time, up to a number of characters. The pretty form of a body is not
-// bounded by its size: every level of nesting indents each line inside it by two more spaces, so 250 KB of arrays
-// nested 1,500 deep prints as 374 million characters (seconds of a frozen `listen`, gigabytes). A view asks for what
-// it can show and the printing stops there. It follows the value with a stack of its own, not recursion, so no
-// nesting a sender can post overflows the call stack either.
+// JSON pretty-printed a line at a time, up to a number of characters, from the text itself. The pretty form of a body
+// is not bounded by its size: every level of nesting indents each line inside it by two more spaces, so 250 KB of
+// arrays nested 1,500 deep prints as 374 million characters (seconds of a frozen `listen`, gigabytes). A view asks for
+// what it can show and the printing stops there.
+//
+// It re-indents the tokens of the text rather than printing what JSON.parse made of it, because a parsed value is not
+// what the sender sent: `820982911946154508` (an id in Shopify's sample orders) parses to 820982911946154500, `1e400`
+// to Infinity (printed `null`), integer-like keys move to the front and a repeated key keeps only its last value. Shown
+// so, a body misleads; opened so in `replay --edit`, it would send other ids than the recording's. Numbers, strings
+// (escapes and all) and keys stay exactly as written; only the whitespace between tokens is made anew, as
+// JSON.stringify(value, null, 2) lays it out. It keeps a depth count, not recursion, so no nesting overflows the stack.
 
 export interface PrettyJson {
-  /** The lines, as JSON.stringify(value, null, 2).split('\n') gives them, as far as the budget went. */
+  /** The lines, laid out as JSON.stringify(value, null, 2) lays them out, as far as the budget went. */
   lines: string[];
   /** False when the budget ran out first: the lines are the beginning only (the last one may be cut). */
   complete: boolean;
 }
 
-/** An array or object being printed: its entries are printed one per step, then its closing line. */
-interface Open {
-  container: unknown[] | Record<string, unknown>;
-  /** An object's keys; null for an array. */
-  keys: string[] | null;
-  next: number;
-  depth: number;
-  /** ',' when more entries follow the container in its parent. */
-  comma: string;
+const isSpace = (code: number) => code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
+
+/** Index just past the string whose opening quote is at `start`. */
+function stringEnd(text: string, start: number): number {
+  let at = start + 1;
+  for (;;) {
+    const quote = text.indexOf('"', at);
+    if (quote < 0) return text.length;
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return quote + 1;
+    at = quote + 1;
+  }
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A character of a number, `true`, `false` or `null`: a letter, a digit, `.`, `+` or `-`. */
+function inLiteral(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || code === 0x45 || code === 0x2e || code === 0x2b || code === 0x2d;
+}
+
+/** Index just past the number, `true`, `false` or `null` starting at `start`. */
+function literalEnd(text: string, start: number): number {
+  let at = start;
+  while (at < text.length && inLiteral(text.charCodeAt(at))) at++;
+  return at;
+}
 
 /**
- * The pretty lines of a value read by JSON.parse (arrays, objects, strings, numbers, booleans, null), stopping once
- * `maxChars` characters (newlines counted) have been printed.
+ * The pretty lines of `text`, which must be valid JSON (JSON.parse accepted it), stopping once `maxChars` characters
+ * (newlines counted) have been printed.
  */
-export function prettyJsonLines(value: unknown, maxChars: number): PrettyJson {
+export function prettyJsonLines(text: string, maxChars: number): PrettyJson {
   const lines: string[] = [];
   const indents = [''];
   const indent = (depth: number) => (indents[depth] ??= ' '.repeat(depth * 2));
   let room = maxChars;
-  const stack: Open[] = [];
 
   /** Adds one line; false (and the part that fits) once the budget is spent. */
-  const emit = (text: string): boolean => {
-    if (text.length + 1 > room) {
+  const emit = (line: string): boolean => {
+    if (line.length + 1 > room) {
       // What fits of the line, and a mark where the printing stopped.
-      lines.push(`${text.slice(0, Math.max(0, room - 1))}…`);
+      lines.push(`${line.slice(0, Math.max(0, room - 1))}…`);
       room = 0;
       return false;
     }
-    lines.push(text);
-    room -= text.length + 1;
+    lines.push(line);
+    room -= line.length + 1;
     return true;
   };
 
-  /** Prints a value's first line after `prefix` (indent and key); an array or object with entries is opened. */
-  const start = (prefix: string, v: unknown, depth: number, comma: string): boolean => {
-    const keys = isPlainObject(v) ? Object.keys(v) : null;
-    const size = Array.isArray(v) ? v.length : keys ? keys.length : 0;
-    if (size === 0) return emit(`${prefix}${JSON.stringify(v)}${comma}`);
-    stack.push({ container: v as Open['container'], keys, next: 0, depth, comma });
-    return emit(`${prefix}${keys ? '{' : '['}`);
+  const skipSpace = (from: number) => {
+    let at = from;
+    while (at < text.length && isSpace(text.charCodeAt(at))) at++;
+    return at;
   };
 
-  let going = start('', value, 0, '');
-  while (going && stack.length > 0) {
-    const open = stack[stack.length - 1];
-    const size = open.keys ? open.keys.length : (open.container as unknown[]).length;
-    if (open.next === size) {
-      stack.pop();
-      going = emit(`${indent(open.depth)}${open.keys ? '}' : ']'}${open.comma}`);
-      continue;
-    }
-    const at = open.next++;
-    const comma = at < size - 1 ? ',' : '';
-    const inner = indent(open.depth + 1);
-    if (open.keys) {
-      const key = open.keys[at];
-      going = start(`${inner}${JSON.stringify(key)}: `, (open.container as Record<string, unknown>)[key], open.depth + 1, comma);
+  let depth = 0;
+  let line = '';
+  let at = skipSpace(0);
+  while (at < text.length) {
+    const char = text[at];
+    if (char === '{' || char === '[') {
+      const close = char === '{' ? '}' : ']';
+      const next = skipSpace(at + 1);
+      if (text[next] === close) {
+        line += char + close;
+        at = next + 1;
+      } else {
+        if (!emit(line + char)) return { lines, complete: false };
+        depth++;
+        line = indent(depth);
+        at = next;
+      }
+    } else if (char === '}' || char === ']') {
+      if (!emit(line)) return { lines, complete: false };
+      depth--;
+      line = indent(depth) + char;
+      at++;
+    } else if (char === ',') {
+      if (!emit(`${line},`)) return { lines, complete: false };
+      line = indent(depth);
+      at++;
+    } else if (char === ':') {
+      line += ': ';
+      at++;
     } else {
-      going = start(inner, (open.container as unknown[])[at], open.depth + 1, comma);
+      const end = char === '"' ? stringEnd(text, at) : literalEnd(text, at);
+      line += text.slice(at, end);
+      at = end;
     }
+    at = skipSpace(at);
   }
-  return { lines, complete: going };
+  return { lines, complete: emit(line) };
 }
