@@ -31,6 +31,10 @@ describe('listTriggerEvents', () => {
       'github release.published',
       'shopify orders/create',
       'shopify products/update',
+      'shopify app/uninstalled',
+      'shopify customers/data_request',
+      'shopify customers/redact',
+      'shopify shop/redact',
     ]);
   });
 });
@@ -115,7 +119,27 @@ describe('shopify samples', () => {
     // @shopify/shopify-api's webhooks.validate refuses a delivery without any of these (missing_headers).
     expect(headerValue(request.headers, 'X-Shopify-API-Version')).toMatch(/^\d{4}-\d{2}$/);
     expect(headerValue(request.headers, 'X-Shopify-Webhook-Id')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(JSON.parse(request.body.toString()).admin_graphql_api_id).toMatch(/^gid:\/\/shopify\/(Order|Product)\/\d+$/);
+  });
+
+  it.each([
+    ['orders/create', 'admin_graphql_api_id', 'gid://shopify/Order/5893241618598'],
+    ['products/update', 'admin_graphql_api_id', 'gid://shopify/Product/8123456782502'],
+    ['app/uninstalled', 'myshopify_domain', 'northern-loom.myshopify.com'],
+  ])('%s sends the resource, its %s %s', (event, field, value) => {
+    const payload = JSON.parse(buildTriggerRequest('shopify', event, { secrets, nowMs: NOW }).body.toString());
+    expect(payload[field]).toBe(value);
+    expect(payload.updated_at).toBe(new Date(NOW).toISOString());
+  });
+
+  it.each([
+    ['customers/data_request', ['shop_id', 'shop_domain', 'orders_requested', 'customer', 'data_request']],
+    ['customers/redact', ['shop_id', 'shop_domain', 'customer', 'orders_to_redact']],
+    ['shop/redact', ['shop_id', 'shop_domain']],
+  ])('%s, a mandatory compliance topic, sends the documented fields for the shop in the headers', (event, fields) => {
+    const request = buildTriggerRequest('shopify', event, { secrets, nowMs: NOW });
+    const payload = JSON.parse(request.body.toString());
+    expect(Object.keys(payload)).toEqual(fields);
+    expect(payload.shop_domain).toBe(headerValue(request.headers, 'X-Shopify-Shop-Domain'));
   });
 });
 

@@ -1,6 +1,8 @@
 // Simulated Shopify deliveries: compact JSON with Shopify's X-Shopify-* headers, fresh webhook and event ids.
 
 import { randomUUID } from 'node:crypto';
+import { appUninstalled } from '../fixtures/shopify/app-uninstalled.js';
+import { customersDataRequest, customersRedact, shopRedact } from '../fixtures/shopify/compliance.js';
 import { ordersCreate } from '../fixtures/shopify/orders-create.js';
 import { productsUpdate } from '../fixtures/shopify/products-update.js';
 import { copy, type Sender } from './sender.js';
@@ -13,12 +15,18 @@ export const shopifySender: Sender = {
   events: {
     'orders/create': ordersCreate,
     'products/update': productsUpdate,
+    'app/uninstalled': appUninstalled,
+    // The mandatory compliance topics every public app must answer.
+    'customers/data_request': customersDataRequest,
+    'customers/redact': customersRedact,
+    'shop/redact': shopRedact,
   },
 
   build(event, fixture, nowMs) {
     const payload = copy(fixture);
     const now = new Date(nowMs).toISOString();
-    payload.updated_at = now;
+    // Resources carry their own updated_at; the compliance payloads have none, and get none.
+    if ('updated_at' in payload) payload.updated_at = now;
     return {
       headers: [
         ['Content-Type', 'application/json'],
