@@ -1,5 +1,6 @@
 // Structural differences between two JSON values, by path: what was added, removed or changed.
 
+import { JsonInteger } from '../json-exact.js';
 import { formatJsonPath, parseJsonBody, type JsonPath } from '../match/json-path.js';
 
 export interface JsonChange {
@@ -55,6 +56,12 @@ export function diffJson(a: unknown, b: unknown, limit = Infinity): JsonChange[]
 
 function collect(a: unknown, b: unknown, path: JsonPath, out: JsonChange[], limit: number): void {
   const add = (change: JsonChange) => out.length < limit && out.push(change);
+  // An integer past 2^53 is its digits, not an object to walk.
+  if (a instanceof JsonInteger || b instanceof JsonInteger) {
+    const same = a instanceof JsonInteger && b instanceof JsonInteger && a.text === b.text;
+    if (!same) add({ path: formatJsonPath(path), change: 'changed', a, b });
+    return;
+  }
   if (isObject(a) && isObject(b)) {
     for (const key of Object.keys(a)) {
       if (out.length >= limit) return;

@@ -1,6 +1,8 @@
 // A small JSON path: `data.object.amount`, `items[0].id`, `items.0.id`, `$.card.number`, `["a.b"].c`. Used by
 // `--match body.…`, `diff` and `--redact body:…`.
 
+import { parseJsonExact } from '../json-exact.js';
+
 /** Segments from the root: object keys, or numbers (array indexes, or keys made of digits). */
 export type JsonPath = (string | number)[];
 
@@ -45,11 +47,11 @@ export function formatJsonPath(path: JsonPath): string {
   return text || '$';
 }
 
-/** Parses a body as JSON; undefined when it is not (not UTF-8 JSON, or empty). */
+/** Parses a body as JSON, integers past 2^53 as JsonIntegers; undefined when it is not (not UTF-8 JSON, or empty). */
 export function parseJsonBody(body: Buffer): unknown {
   if (body.length === 0) return undefined;
   try {
-    return JSON.parse(body.toString('utf8'));
+    return parseJsonExact(body.toString('utf8'));
   } catch {
     return undefined;
   }

@@ -4,6 +4,8 @@
 import { usageError } from '../errors.js';
 import type { Exchange } from '../exchange.js';
 import { globToRegExp } from './glob.js';
+import { JsonInteger } from '../json-exact.js';
+import { exactJsonText } from '../output/json-text.js';
 import { jsonPathValue, parseJsonPath, type JsonPath } from './json-path.js';
 import { isHttpToken } from '../http-headers.js';
 import { normalizePrefix } from '../routes/route-table.js';
@@ -129,7 +131,7 @@ function bodyMatcher(expression: string, pathText: string, value: string): Match
       const v = found.value;
       let text: string;
       try {
-        text = typeof v === 'string' ? v : v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v);
+        text = typeof v === 'string' ? v : v instanceof JsonInteger ? v.text : v !== null && typeof v === 'object' ? exactJsonText(v) : String(v);
       } catch {
         // Nested deeper than JSON.stringify can follow (valid JSON, from any sender): no match, rather than a crash.
         return false;

@@ -5,13 +5,13 @@ import type { ExchangeDiff, HeaderChange } from '../diff/exchange-diff.js';
 import type { JsonChange } from '../diff/json-diff.js';
 import { sanitize } from '../sanitize.js';
 import { formatSize } from './format.js';
-import { jsonText } from './json-text.js';
+import { exactJsonText } from './json-text.js';
 
 /** Long JSON values are cut here: the diff says where things differ, `show` shows them whole. */
 const VALUE_WIDTH = 120;
 
 const value = (v: unknown) => {
-  const text = sanitize(jsonText(v));
+  const text = sanitize(exactJsonText(v));
   return text.length > VALUE_WIDTH ? `${text.slice(0, VALUE_WIDTH - 1)}…` : text;
 };
 const header = (h: HeaderChange, side: string[]) => side.map((v) => `${sanitize(h.name)}: ${sanitize(v)}`).join(', ');

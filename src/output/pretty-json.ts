@@ -10,6 +10,8 @@
 // (escapes and all) and keys stay exactly as written; only the whitespace between tokens is made anew, as
 // JSON.stringify(value, null, 2) lays it out. It keeps a depth count, not recursion, so no nesting overflows the stack.
 
+import { literalEnd, stringEnd } from '../json-tokens.js';
+
 export interface PrettyJson {
   /** The lines, laid out as JSON.stringify(value, null, 2) lays them out, as far as the budget went. */
   lines: string[];
@@ -18,31 +20,6 @@ export interface PrettyJson {
 }
 
 const isSpace = (code: number) => code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
-
-/** Index just past the string whose opening quote is at `start`. */
-function stringEnd(text: string, start: number): number {
-  let at = start + 1;
-  for (;;) {
-    const quote = text.indexOf('"', at);
-    if (quote < 0) return text.length;
-    let backslashes = 0;
-    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes++;
-    if (backslashes % 2 === 0) return quote + 1;
-    at = quote + 1;
-  }
-}
-
-/** A character of a number, `true`, `false` or `null`: a letter, a digit, `.`, `+` or `-`. */
-function inLiteral(code: number): boolean {
-  return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || code === 0x45 || code === 0x2e || code === 0x2b || code === 0x2d;
-}
-
-/** Index just past the number, `true`, `false` or `null` starting at `start`. */
-function literalEnd(text: string, start: number): number {
-  let at = start;
-  while (at < text.length && inLiteral(text.charCodeAt(at))) at++;
-  return at;
-}
 
 /**
  * The pretty lines of `text`, which must be valid JSON (JSON.parse accepted it), stopping once `maxChars` characters

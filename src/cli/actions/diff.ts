@@ -3,7 +3,7 @@
 import { EXIT_USAGE, UserError } from '../../errors.js';
 import { diffExchanges } from '../../diff/exchange-diff.js';
 import { diffText } from '../../output/diff-text.js';
-import { jsonText } from '../../output/json-text.js';
+import { exactJsonText } from '../../output/json-text.js';
 import { openExistingStore } from '../open-store.js';
 import { resolveRefs } from '../event-id.js';
 import { parseRef, unknownRefs } from '../exchange-ids.js';
@@ -38,7 +38,7 @@ async function compare(aArg: string, bArg: string, flags: DiffFlags): Promise<vo
     if (missing) throw missing;
     const [a, b] = found as NonNullable<(typeof found)[number]>[];
     const result = diffExchanges(a, b, flags.ignoreHeader);
-    process.stdout.write(flags.json ? `${jsonText(result, 2)}\n` : `${diffText(result)}\n`);
+    process.stdout.write(flags.json ? `${exactJsonText(result, 2)}\n` : `${diffText(result)}\n`);
     // As `git diff --exit-code`: scripts ask "did anything change?" without parsing the output.
     if (flags.exitCode && !result.same) process.exitCode = 1;
   } finally {
