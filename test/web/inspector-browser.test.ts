@@ -403,6 +403,16 @@ it('pretty-prints a JSON array of more elements than a function call takes argum
   expect(await page.textContent('pre[data-view="json"]')).toBe(JSON.stringify(JSON.parse(body), null, 2));
 });
 
+it('shows numbers as sent (ids past 2^53, 1.50) in the folding tree, not as the JS numbers they round to', async () => {
+  // Shopify's sample order: parsed as JS numbers these show as 820982911946154500 and 115310627314723950.
+  const body = '{"id":820982911946154508,"customer":{"id":115310627314723954},"total":1.50,"n":7}';
+  await send(`${listen.url}/views/big-ids`, { headers: ['Content-Type', 'application/json'], body });
+  await row(await idOf('/views/big-ids')).click();
+  await page.waitForSelector('.json-tree[data-view="json"]');
+  const numbers = await page.$$eval('.json-tree .json-number', (spans) => spans.map((span) => span.textContent));
+  expect(numbers).toEqual(['820982911946154508', '115310627314723954', '1.50', '7']);
+});
+
 it('retries an exchange: another attempt of the same request, listed under attempts', async () => {
   await send(`${listen.url}/views/flaky`, { body: 'retry me' });
   const id = await idOf('/views/flaky');

@@ -4,6 +4,7 @@
 import { api, rawUrl } from './api.js';
 import { el, replaceChildren } from './dom.js';
 import { bytesLabel } from './format.js';
+import { parseExact } from './exact-json.js';
 import { hexDump } from './hex.js';
 import { indentChars, jsonTree } from './json-tree.js';
 import type { BodyInfo } from './types.js';
@@ -55,7 +56,7 @@ const TOO_LARGE_TO_PRETTY = 'shown as text: nested too deep to pretty-print here
 function prettyJson(text: string): HTMLElement | string | null {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseExact(text);
   } catch {
     return null;
   }

@@ -2,6 +2,7 @@
 // Keys and values go in as text nodes only.
 
 import { el, type Child } from './dom.js';
+import { isRawNumber } from './exact-json.js';
 
 /** Past this many nodes the tree would slow the page; the caller shows plain pretty text instead. */
 export const MAX_TREE_NODES = 20_000;
@@ -15,7 +16,7 @@ function countNodes(value: unknown, limit: number): number {
     const v = stack.pop();
     count++;
     // One at a time, not spread into push(): an array of 500,000 numbers is more arguments than a call takes.
-    if (v && typeof v === 'object') for (const child of Object.values(v as object)) stack.push(child);
+    if (v && typeof v === 'object' && !isRawNumber(v)) for (const child of Object.values(v as object)) stack.push(child);
   }
   return count;
 }
@@ -32,7 +33,7 @@ export function indentChars(value: unknown, limit: number): number {
     const [v, depth] = stack.pop()!;
     // The line the value starts on, and an array's or object's closing line.
     total += 2 * depth;
-    if (!v || typeof v !== 'object') continue;
+    if (!v || typeof v !== 'object' || isRawNumber(v)) continue;
     const children = Object.values(v as object);
     if (children.length > 0) total += 2 * depth;
     for (const child of children) stack.push([child, depth + 1]);
@@ -41,6 +42,7 @@ export function indentChars(value: unknown, limit: number): number {
 }
 
 function scalar(value: unknown): HTMLElement {
+  if (isRawNumber(value)) return el('span', { class: 'json-number', text: value.rawJSON });
   const kind = value === null ? 'null' : typeof value;
   return el('span', { class: `json-${kind}`, text: JSON.stringify(value) });
 }
@@ -52,7 +54,7 @@ function keyLabel(key: string | number | null): Child[] {
 
 function node(value: unknown, key: string | number | null, depth: number, last: boolean): HTMLElement {
   const comma = last ? '' : ',';
-  if (value === null || typeof value !== 'object') {
+  if (value === null || typeof value !== 'object' || isRawNumber(value)) {
     return el('div', { class: 'json-line' }, [...keyLabel(key), scalar(value), comma]);
   }
   const isArray = Array.isArray(value);
