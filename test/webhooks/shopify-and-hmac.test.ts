@@ -15,7 +15,7 @@ describe('shopify', () => {
     expect(shopify.verify(delivery, 'test-webhook-secret', 0).result).toBe('valid');
   });
 
-  it('describes the topic, webhook id (or event id) and triggered-at time', () => {
+  it('describes the topic, event id (or webhook id) and triggered-at time', () => {
     const headers: [string, string][] = [
       ['X-Shopify-Topic', 'orders/create'],
       ['X-Shopify-Event-Id', '98880550-7158-44d4-b7cd-2c97c8a091b5'],
@@ -26,8 +26,11 @@ describe('shopify', () => {
       eventId: '98880550-7158-44d4-b7cd-2c97c8a091b5',
       timestamp: Date.parse('2024-08-05T14:41:19.877Z'),
     });
+    // Shopify marks duplicates by X-Shopify-Event-Id: a second delivery of an event has a webhook id of its own.
     const withWebhookId: [string, string][] = [...headers, ['X-Shopify-Webhook-Id', 'b54557e4-bdd9-4b37']];
-    expect(shopify.describe(input(withWebhookId, '{}')).eventId).toBe('b54557e4-bdd9-4b37');
+    expect(shopify.describe(input(withWebhookId, '{}')).eventId).toBe('98880550-7158-44d4-b7cd-2c97c8a091b5');
+    const webhookIdOnly: [string, string][] = [['X-Shopify-Topic', 'orders/create'], ['X-Shopify-Webhook-Id', 'b54557e4-bdd9-4b37']];
+    expect(shopify.describe(input(webhookIdOnly, '{}')).eventId).toBe('b54557e4-bdd9-4b37');
     expect(shopify.describe(input([['X-Shopify-Triggered-At', 'soon']], '{}')).timestamp).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 // Shopify: `X-Shopify-Hmac-Sha256: <base64 HMAC-SHA256 of the body>`, keyed with the app's client secret.
 // https://shopify.dev/docs/apps/build/webhooks/subscribe/https ("Validate the origin of your webhook")
+// Duplicates: https://shopify.dev/docs/apps/build/webhooks/ignore-duplicates
 
 import { headerValue } from '../../exchange.js';
 import { setHeader } from '../../http-headers.js';
@@ -25,7 +26,9 @@ export const shopify: Provider = {
     const header = (name: string) => headerValue(input.headers, name);
     return {
       eventType: header('X-Shopify-Topic') ?? null,
-      eventId: header('X-Shopify-Webhook-Id') ?? header('X-Shopify-Event-Id') ?? null,
+      // Shopify's rule for duplicates: the same X-Shopify-Event-Id on more than one webhook (a retry, or a second
+      // delivery of the event, which comes with a webhook id of its own). Webhook-Id serves senders without it.
+      eventId: header('X-Shopify-Event-Id') ?? header('X-Shopify-Webhook-Id') ?? null,
       timestamp: isoToMs(header('X-Shopify-Triggered-At')),
     };
   },
