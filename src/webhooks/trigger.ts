@@ -8,9 +8,10 @@ import { resolveSecret, type Secrets } from './secrets.js';
 import { githubSender } from './senders/github.js';
 import type { Sender } from './senders/sender.js';
 import { shopifySender } from './senders/shopify.js';
+import { slackSender } from './senders/slack.js';
 import { stripeSender } from './senders/stripe.js';
 
-const SENDERS: readonly Sender[] = [stripeSender, githubSender, shopifySender];
+const SENDERS: readonly Sender[] = [stripeSender, githubSender, shopifySender, slackSender];
 
 export interface TriggerOptions {
   secrets: Secrets;

@@ -12,7 +12,7 @@ import { verifyWebhook } from '../../src/webhooks/verify.js';
 
 const NOW = Date.UTC(2024, 7, 5, 15, 0, 0);
 const secrets = buildSecrets({
-  flags: ['stripe=whsec_trigger_test', 'github=gh-hook-secret', 'shopify=shpss_trigger'],
+  flags: ['stripe=whsec_trigger_test', 'github=gh-hook-secret', 'shopify=shpss_trigger', 'slack=slack-signing-secret'],
 });
 const EVENTS = listTriggerEvents();
 
@@ -35,6 +35,9 @@ describe('listTriggerEvents', () => {
       'shopify customers/data_request',
       'shopify customers/redact',
       'shopify shop/redact',
+      'slack url_verification',
+      'slack app_mention',
+      'slack block_actions',
     ]);
   });
 });
@@ -46,9 +49,11 @@ describe.each(EVENTS)('$provider $event', ({ provider, event }) => {
     const delivery = { headers: request.headers, body: request.body, url: null };
     expect(describeWebhook(delivery)).toMatchObject({ provider, eventType: event });
     expect(verifyWebhook(delivery, secrets, NOW)).toEqual({ provider, result: 'valid', reason: null });
-    expect(headerValue(request.headers, 'content-type')).toMatch(/^application\/json/);
+    // Slack's interactivity posts a form; everything else here is JSON.
+    const type = event === 'block_actions' ? /^application\/x-www-form-urlencoded/ : /^application\/json/;
+    expect(headerValue(request.headers, 'content-type')).toMatch(type);
     const userAgent = headerValue(request.headers, 'user-agent');
-    expect(userAgent).toMatch(/^(Stripe\/1\.0|GitHub-Hookshot\/|Shopify-Captain-Hook)/);
+    expect(userAgent).toMatch(/^(Stripe\/1\.0|GitHub-Hookshot\/|Shopify-Captain-Hook|Slackbot 1\.0)/);
   });
 
   it('omits the signature headers when no secret is known', () => {
@@ -64,10 +69,13 @@ describe.each(EVENTS)('$provider $event', ({ provider, event }) => {
   it('uses fresh ids on every call and leaves the shared fixture untouched', () => {
     const first = buildTriggerRequest(provider, event, { secrets, nowMs: NOW });
     const second = buildTriggerRequest(provider, event, { secrets, nowMs: NOW });
+    // Slack's URL check carries no id: its challenge is what is fresh.
+    if (event === 'url_verification') return expect(first.body.equals(second.body)).toBe(false);
     const id = (r: typeof first) => describeWebhook({ headers: r.headers, body: r.body, url: null }).eventId;
     expect(id(first)).not.toBe(id(second));
     expect(id(first)).toBeTruthy();
-    if (provider !== 'stripe') expect(first.body.equals(second.body)).toBe(true);
+    // Stripe and Slack carry their ids in the body; GitHub and Shopify in headers, the body the same each time.
+    if (provider === 'github' || provider === 'shopify') expect(first.body.equals(second.body)).toBe(true);
   });
 });
 
@@ -143,12 +151,47 @@ describe('shopify samples', () => {
   });
 });
 
+describe('slack samples', () => {
+  const slackSecrets = buildSecrets({ flags: ['slack=8f742231b10e8888abcd99yyyzzz85a5'] });
+
+  it.each(EVENTS.filter((e) => e.provider === 'slack'))('$event is signed as Slack documents: v0=HMAC of v0:<timestamp>:<raw body>', ({ event }) => {
+    const request = buildTriggerRequest('slack', event, { secrets: slackSecrets, nowMs: NOW });
+    const timestamp = headerValue(request.headers, 'X-Slack-Request-Timestamp');
+    expect(timestamp).toBe(String(NOW / 1000));
+    const expected = createHmac('sha256', '8f742231b10e8888abcd99yyyzzz85a5').update(`v0:${timestamp}:${request.body}`).digest('hex');
+    expect(headerValue(request.headers, 'X-Slack-Signature')).toBe(`v0=${expected}`);
+  });
+
+  it('asks for a fresh challenge each time, which the app must echo', () => {
+    const challenge = () => JSON.parse(buildTriggerRequest('slack', 'url_verification', { secrets, nowMs: NOW }).body.toString()).challenge;
+    expect(challenge()).toMatch(/^[\w-]{40,}$/);
+    expect(challenge()).not.toBe(challenge());
+  });
+
+  it('posts block_actions as a form whose payload field is the JSON, with a fresh trigger_id', () => {
+    const request = buildTriggerRequest('slack', 'block_actions', { secrets, nowMs: NOW });
+    const form = new URLSearchParams(request.body.toString());
+    expect([...form.keys()]).toEqual(['payload']);
+    const payload = JSON.parse(form.get('payload')!);
+    expect(payload).toMatchObject({ type: 'block_actions', actions: [{ action_id: 'approve_deploy', type: 'button' }] });
+    expect(payload.trigger_id).toMatch(/^\d{11}\.\d{9}\.[0-9a-f]{21}$/);
+    expect(describeWebhook({ headers: request.headers, body: request.body, url: null }).eventId).toBe(payload.trigger_id);
+  });
+
+  it('gives app_mention a fresh event id and time (what marks a Slack retry a duplicate)', () => {
+    const payload = JSON.parse(buildTriggerRequest('slack', 'app_mention', { secrets, nowMs: NOW }).body.toString());
+    expect(payload.event_id).toMatch(/^Ev\w{9}$/);
+    expect(payload.event_time).toBe(NOW / 1000);
+    expect(payload.event.ts).toBe(`${NOW / 1000}.000000`);
+  });
+});
+
 describe('buildTriggerRequest errors', () => {
   it('names an unknown provider and lists the known ones', () => {
     expect(() => buildTriggerRequest('paypal', 'x', { secrets, nowMs: NOW })).toThrow(
       expect.objectContaining({
         message: 'no sample events for provider "paypal"',
-        hint: 'choose one of stripe, github, shopify',
+        hint: 'choose one of stripe, github, shopify, slack',
       }),
     );
   });
