@@ -68,6 +68,29 @@ function isJson(text: string): boolean {
   }
 }
 
+/**
+ * A form's fields, `name = value`. A value that is a JSON object or array (Slack's interactivity posts all of it as
+ * one field, `payload`) is pretty-printed under its name, as long as the pretty text of all such fields stays within
+ * `prettyChars`; past that, fields are shown as they came.
+ */
+function formLines(text: string, prettyChars: number): string[] {
+  const lines: string[] = [];
+  let room = prettyChars;
+  for (const [name, value] of new URLSearchParams(text)) {
+    const pretty = /^\s*[[{]/.test(value) && isJson(value) ? prettyJsonLines(value, room) : null;
+    if (pretty?.complete) {
+      lines.push(`${sanitize(name)} = (JSON)`);
+      for (const line of pretty.lines) {
+        lines.push(`  ${sanitize(line)}`);
+        room -= line.length + 1;
+      }
+    } else {
+      lines.push(`${sanitize(name)} = ${sanitize(value)}`);
+    }
+  }
+  return lines;
+}
+
 /** Hex of the first bytes, for binary bodies. */
 export function hexPreview(bytes: Buffer): string {
   const hex = [...bytes.subarray(0, PREVIEW_BYTES)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
@@ -123,9 +146,6 @@ export function viewBody(bytes: Buffer, contentType = '', gzip = false, limits: 
       return { kind: 'json', lines, summary: `${label}${cut}` };
     }
   }
-  if (type === 'application/x-www-form-urlencoded') {
-    const lines = [...new URLSearchParams(text)].map(([k, v]) => `${sanitize(k)} = ${sanitize(v)}`);
-    return { kind: 'form', lines, summary: label };
-  }
+  if (type === 'application/x-www-form-urlencoded') return { kind: 'form', lines: formLines(text, limits.prettyChars), summary: label };
   return { kind: 'text', lines: sanitize(text, { multiline: true }).split('\n'), summary: label };
 }

@@ -75,6 +75,26 @@ describe('body view', () => {
   it('decodes forms', () => {
     expect(viewBody(Buffer.from('a=1&b=x%20y'), 'application/x-www-form-urlencoded').lines).toEqual(['a = 1', 'b = x y']);
   });
+  it('pretty-prints a form field that holds JSON, as Slack interactivity posts its payload', () => {
+    const form = `payload=${encodeURIComponent('{"type":"block_actions","actions":[{"value":"x y"}]}')}&b=%7Bnot%20json`;
+    expect(viewBody(Buffer.from(form), 'application/x-www-form-urlencoded').lines).toEqual([
+      'payload = (JSON)',
+      '  {',
+      '    "type": "block_actions",',
+      '    "actions": [',
+      '      {',
+      '        "value": "x y"',
+      '      }',
+      '    ]',
+      '  }',
+      'b = {not json',
+    ]);
+  });
+  it('shows JSON form fields as they came once their pretty text would pass the budget', () => {
+    const form = `a=${encodeURIComponent('[1,2]')}&b=${encodeURIComponent('[3,4]')}`;
+    const limits = { bytes: 1024, prettyChars: 20 };
+    expect(viewBody(Buffer.from(form), 'application/x-www-form-urlencoded', false, limits).lines).toEqual(['a = (JSON)', '  [', '    1,', '    2', '  ]', 'b = [3,4]']);
+  });
   it('summarises binary with a hex preview', () => {
     const view = viewBody(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff]), 'image/png');
     expect(view.kind).toBe('binary');
