@@ -5,6 +5,7 @@ import { usageError } from '../errors.js';
 import type { Exchange } from '../exchange.js';
 import { globToRegExp } from './glob.js';
 import { JsonInteger } from '../json-exact.js';
+import { isFormEncoded, parseForm } from '../webhooks/body.js';
 import { exactJsonText } from '../output/json-text.js';
 import { jsonPathValue, parseJsonPath, type JsonPath } from './json-path.js';
 import { isHttpToken } from '../http-headers.js';
@@ -113,6 +114,17 @@ function eventTypeTest(expression: string, value: string): (e: Exchange) => bool
   };
 }
 
+/**
+ * The value at `path` in a form body: the first segment names the field, the rest goes into its value as JSON. Slack
+ * posts interactivity as one field holding JSON, so `body.payload.type=block_actions`; Twilio's `body.MessageStatus`.
+ */
+function formPathValue(body: Buffer, path: JsonPath): ReturnType<typeof jsonPathValue> {
+  const [field, ...rest] = path;
+  const value = parseForm(body).get(String(field));
+  if (value === null) return { found: false };
+  return rest.length === 0 ? { found: true, value } : jsonPathValue(Buffer.from(value), rest);
+}
+
 /** `body=<glob>` over the body text, or `body.a.b[0]=value` over a JSON body (scalars compared as their JSON text). */
 function bodyMatcher(expression: string, pathText: string, value: string): Matcher {
   const pattern = globToRegExp(value);
@@ -126,7 +138,7 @@ function bodyMatcher(expression: string, pathText: string, value: string): Match
   return {
     source: expression,
     test(e) {
-      const found = jsonPathValue(e.requestBody, path);
+      const found = isFormEncoded(e.requestHeaders) ? formPathValue(e.requestBody, path) : jsonPathValue(e.requestBody, path);
       if (!found.found) return false;
       const v = found.value;
       let text: string;

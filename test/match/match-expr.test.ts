@@ -20,6 +20,11 @@ function exchange(overrides: Partial<Exchange> = {}): Exchange {
   };
 }
 
+const SLACK_FORM: Partial<Exchange> = {
+  requestHeaders: [['Content-Type', 'application/x-www-form-urlencoded']],
+  requestBody: Buffer.from(`team_id=T061EG9R6&payload=${encodeURIComponent('{"type":"block_actions","actions":[{"value":"deploy-4812"}]}')}`),
+};
+
 const cases: [string, Partial<Exchange>, boolean][] = [
   ['path=/stripe/*', {}, true],
   ['path=/stripe/*', { path: '/stripe/a/b' }, false],
@@ -66,6 +71,14 @@ const cases: [string, Partial<Exchange>, boolean][] = [
   ['body["a.b"]=1', {}, true],
   ['body.data.missing=1', {}, false],
   ['body.data.object.amount=2000', { requestBody: Buffer.from('not json') }, false],
+  // Form bodies: the first segment is the field, the rest goes into its value as JSON (Slack's interactivity payload).
+  ['body.payload.type=block_actions', SLACK_FORM, true],
+  ['body.payload.actions[0].value=deploy-4812', SLACK_FORM, true],
+  ['body.payload.type=view_submission', SLACK_FORM, false],
+  ['body.team_id=T061EG9R6', SLACK_FORM, true],
+  ['body.payload=*block_actions*', SLACK_FORM, true],
+  ['body.missing=x', SLACK_FORM, false],
+  ['body.team_id.x=T061EG9R6', SLACK_FORM, false],
   ['body=*"currency":"usd"*', {}, true],
   ['body=*nothing*', {}, false],
   ['verified=true', {}, true],

@@ -45,6 +45,7 @@ in the shell, as in 'path=/github/**', or zsh expands it):
                             those it begins: event=pull_request takes GitHub's pull_request.opened
   header.X-GitHub-Event=push   any request header of that name (name case-insensitive)
   body.data.object.amount=2000 a value in a JSON request body (items[0].id, items.0.id work too)
+  body.payload.type=block_actions  in a form body: the field, then a path into its JSON value
   body=*needle*             the request body as text
   verified=true             the signature was checked and holds
   route=/stripe             the hooktunnel.yml route that took it (its prefix)
