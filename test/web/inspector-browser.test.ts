@@ -366,6 +366,15 @@ it('shows gzip decoded with a raw toggle, a form as a table, and binary as hex',
   expect(cells).toEqual([['text', 'hello world'], ['user', '<b>ada</b>'], ['empty', '']]);
   expect(await page.locator('.detail b').count()).toBe(0);
 
+  // Slack's interactivity: the payload field holds JSON, shown as a folding tree in its cell.
+  const payload = '{"type":"block_actions","actions":[{"value":"deploy-4812"}]}';
+  await send(`${listen.url}/views/slack-form`, { headers: ['Content-Type', 'application/x-www-form-urlencoded'], body: `payload=${encodeURIComponent(payload)}&team=%7Bnot+json` });
+  await row(await idOf('/views/slack-form')).click();
+  await page.waitForSelector('[data-view="form"] td.value .json-tree');
+  const strings = await page.$$eval('[data-view="form"] .json-tree .json-string', (spans) => spans.map((span) => span.textContent));
+  expect(strings).toEqual(['"block_actions"', '"deploy-4812"']);
+  expect(await page.textContent('[data-view="form"] tbody tr:nth-child(2) td.value')).toBe('{not json');
+
   await send(`${listen.url}/views/binary`, { headers: ['Content-Type', 'application/octet-stream'], body: Buffer.from([0x00, 0xff, 0x41, 0x42, 0x0a]) });
   const bin = await idOf('/views/binary');
   await row(bin).click();

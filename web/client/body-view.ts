@@ -38,10 +38,21 @@ function views(info: BodyInfo, decoded: boolean): View[] {
   return list;
 }
 
+/** A form field's value: a JSON object or array (Slack's interactivity `payload`) as a folding tree, else text. */
+function formValue(value: string): HTMLElement {
+  if (/^\s*[[{]/.test(value)) {
+    try {
+      const tree = jsonTree(parseExact(value));
+      if (tree) return el('td', { class: 'value' }, [tree]);
+    } catch {
+      // Not JSON, or nested deeper than the tree can follow: the value as text.
+    }
+  }
+  return el('td', { class: 'value', text: value });
+}
+
 function formTable(text: string): HTMLElement {
-  const rows = [...new URLSearchParams(text)].map(([name, value]) =>
-    el('tr', {}, [el('td', { class: 'name', text: name }), el('td', { class: 'value', text: value })]),
-  );
+  const rows = [...new URLSearchParams(text)].map(([name, value]) => el('tr', {}, [el('td', { class: 'name', text: name }), formValue(value)]));
   return el('table', { class: 'form-table', attrs: { 'data-view': 'form' } }, [
     el('thead', {}, [el('tr', {}, [el('th', { text: 'field' }), el('th', { text: 'value' })])]),
     el('tbody', {}, rows),
