@@ -34,6 +34,11 @@ export function listTriggerEvents(): { provider: BuiltInProviderName; event: str
   return SENDERS.flatMap((sender) => Object.keys(sender.events).map((event) => ({ provider: sender.provider, event })));
 }
 
+/** Where the event is named in a header, the replay must rename it there too: `--set-header 'X-Shopify-Topic: …'`. */
+function renameHint(sender: Sender, event: string): string {
+  return sender.eventHeader ? ` with --set-header '${sender.eventHeader(event)}'` : '';
+}
+
 function senderFor(provider: string, event: string): Sender {
   const sender = SENDERS.find((candidate) => candidate.provider === provider.toLowerCase());
   if (!sender) {
@@ -44,7 +49,7 @@ function senderFor(provider: string, event: string): Sender {
     throw usageError(
       `${sender.provider} has no sample event "${event}"`,
       // Only a few events have samples; any other is a body away (the provider's docs have each event's JSON).
-      `choose one of ${Object.keys(sender.events).join(', ')}; for another event, trigger one of these, then \`hooktunnel replay <id> --body-file event.json\` sends your JSON, signed afresh (add --set-header for an event named in a header, as X-GitHub-Event)`,
+      `choose one of ${Object.keys(sender.events).join(', ')}; for another event, trigger one of these, then \`hooktunnel replay <id> --body-file event.json\` sends your JSON, signed afresh${renameHint(sender, event)}`,
     );
   }
   return sender;

@@ -197,11 +197,26 @@ describe('buildTriggerRequest errors', () => {
   });
 
   it('names an unknown event and lists that provider’s events', () => {
-    expect(() => buildTriggerRequest('github', 'toString', { secrets, nowMs: NOW })).toThrow(
+    expect(() => buildTriggerRequest('github', 'pull_request.closed', { secrets, nowMs: NOW })).toThrow(
       expect.objectContaining({
-        message: 'github has no sample event "toString"',
-        hint: 'choose one of push, pull_request.opened, issues.opened, release.published; for another event, trigger one of these, then `hooktunnel replay <id> --body-file event.json` sends your JSON, signed afresh (add --set-header for an event named in a header, as X-GitHub-Event)',
+        message: 'github has no sample event "pull_request.closed"',
+        hint: "choose one of push, pull_request.opened, issues.opened, release.published; for another event, trigger one of these, then `hooktunnel replay <id> --body-file event.json` sends your JSON, signed afresh with --set-header 'X-GitHub-Event: pull_request'",
       }),
+    );
+  });
+
+  it('takes no name of Object.prototype for an event', () => {
+    expect(() => buildTriggerRequest('github', 'toString', { secrets, nowMs: NOW })).toThrow(
+      expect.objectContaining({ message: 'github has no sample event "toString"' }),
+    );
+  });
+
+  it('names the header to set for a Shopify topic it has no sample of, and none for an event named in the body', () => {
+    expect(() => buildTriggerRequest('shopify', 'refunds/create', { secrets, nowMs: NOW })).toThrow(
+      expect.objectContaining({ hint: expect.stringMatching(/signed afresh with --set-header 'X-Shopify-Topic: refunds\/create'$/) }),
+    );
+    expect(() => buildTriggerRequest('stripe', 'invoice.created', { secrets, nowMs: NOW })).toThrow(
+      expect.objectContaining({ hint: expect.stringMatching(/sends your JSON, signed afresh$/) }),
     );
   });
 });

@@ -23,6 +23,8 @@ function refreshTimes(payload: Fixture, nowMs: number): void {
 
 export const githubSender: Sender = {
   provider: 'github',
+  // The header names the event, the body its action: `pull_request.closed` is `X-GitHub-Event: pull_request`.
+  eventHeader: (event) => `X-GitHub-Event: ${event.split('.')[0]}`,
   events: {
     push,
     'pull_request.opened': pullRequestOpened,

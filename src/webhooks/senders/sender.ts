@@ -20,6 +20,8 @@ export interface Sender {
   provider: BuiltInProviderName;
   /** Sample events by the provider's own name for them (`invoice.paid`, `pull_request.opened`, `orders/create`). */
   events: Readonly<Record<string, Fixture>>;
+  /** The header line that names `event` (`X-Shopify-Topic: refunds/create`), when a header does; else the body does. */
+  eventHeader?: (event: string) => string;
   /** Builds the request with fresh ids and timestamps; `event` is already known to be in `events`. */
   build(event: string, fixture: Fixture, nowMs: number): SenderRequest;
 }

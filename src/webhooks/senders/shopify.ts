@@ -12,6 +12,7 @@ const API_VERSION = '2024-07';
 
 export const shopifySender: Sender = {
   provider: 'shopify',
+  eventHeader: (event) => `X-Shopify-Topic: ${event}`,
   events: {
     'orders/create': ordersCreate,
     'products/update': productsUpdate,
