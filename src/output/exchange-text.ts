@@ -6,6 +6,7 @@ import { formatDuration } from '../duration.js';
 import { headerValue, type AttemptRecord, type Exchange, type ExchangeSummary, type HeaderPairs } from '../exchange.js';
 import { isGzip } from '../gzip-body.js';
 import { sanitize } from '../sanitize.js';
+import { slowAnswerNote } from '../webhooks/answer-deadline.js';
 import { missingSecretHint } from '../webhooks/missing-secret.js';
 import { viewBody } from './body-view.js';
 import { colorStatus, formatDateTime, formatSize, formatTime, padVisible, truncate } from './format.js';
@@ -51,6 +52,8 @@ export function rowMarks(e: ExchangeSummary): string[] {
 /** Late delivery, what the sender was told, attempts and the next retry: for lines and the detail page. */
 export function deliveryNotes(e: ExchangeSummary, now = Date.now()): string[] {
   const notes: string[] = [];
+  const slow = slowAnswerNote(e);
+  if (slow) notes.push(chalk.yellow(slow));
   if (e.lateByMs !== undefined) notes.push(chalk.yellow(`delivered late by ${formatDuration(e.lateByMs)}`));
   if (e.resigned) notes.push(chalk.yellow('re-signed: its signature had aged past the provider\'s window'));
   if (e.deliveredAfter !== undefined) notes.push(chalk.yellow(`delivered after #${e.deliveredAfter}, which was received later`));

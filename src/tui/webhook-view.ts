@@ -5,6 +5,7 @@ import { formatDuration } from '../duration.js';
 import type { ExchangeSummary, WebhookInfo } from '../exchange.js';
 import { eventLabel, rowMarks } from '../output/exchange-text.js';
 import { sanitize } from '../sanitize.js';
+import { slowAnswerNote } from '../webhooks/answer-deadline.js';
 import { missingSecretHint } from '../webhooks/missing-secret.js';
 import type { Segment, StyledLine } from './styled-line.js';
 
@@ -74,6 +75,8 @@ export function webhookLines(e: ExchangeSummary): StyledLine[] {
   const notes: string[] = [];
   if (w?.duplicateOf) notes.push(`duplicate of #${w.duplicateOf} (the same event id was delivered before)`);
   if (w?.outOfOrder) notes.push('out of order (an event the provider sent later arrived first)');
+  const slow = slowAnswerNote(e);
+  if (slow) notes.push(slow);
   if (e.lateByMs !== undefined) notes.push(`delivered late by ${formatDuration(e.lateByMs)} (it waited in the relay's queue)`);
   if (e.deliveredAfter !== undefined) notes.push(`delivered after #${e.deliveredAfter}, which was received later (this one was being retried)`);
   if (notes.length > 0) lines.push([{ text: 'delivery   ', dim: true }, { text: notes.join(' · '), color: 'yellow' }]);

@@ -1,0 +1,36 @@
+// Through the tunnel the relay waits up to listen's --timeout (30 s) for the app, but Shopify gives up after 5 s (Slack
+// after 3, GitHub after 10) and sends the delivery again: an app answering 200 in 7 s looked fine in hooktunnel. The
+// exchange says the provider counted it failed, in `show` (and the log line, the TUI's detail, from the same note).
+
+import { afterAll, expect, it } from 'vitest';
+import { Store } from '../../src/store/store.js';
+import { exchangeStart } from '../helpers/exchange-start.js';
+import { runCli, tempHome } from '../helpers/cli.js';
+
+const home = tempHome();
+afterAll(() => home.cleanup());
+
+/** A recorded delivery of `provider` the app answered 200 after `durationMs`; a replay of #1 when `replayOf`. */
+function recordAnswered(provider: string, durationMs: number, replayOf: number | null = null): number {
+  const store = Store.open(home.db);
+  try {
+    const recording = store.begin(exchangeStart({ replayOf }));
+    recording.respond(200, []);
+    recording.complete(durationMs);
+    store.recordAnalysis(recording.id, { provider, eventType: 'orders/create', eventId: null, eventAt: null, verification: 'valid', reason: null });
+    return recording.id;
+  } finally {
+    store.close();
+  }
+}
+
+const show = async (id: number) => (await runCli(['show', String(id), '--db', home.db], { env: { ...home.env, NO_COLOR: '1' } })).stdout;
+
+it('says when the app answered later than its provider waits, and not when it was in time or a replay', async () => {
+  const slow = recordAnswered('shopify', 7_200);
+  const inTime = recordAnswered('shopify', 4_900);
+  const slowReplay = recordAnswered('shopify', 7_200, slow);
+  const slowStripe = recordAnswered('stripe', 7_200);
+  expect(await show(slow)).toContain('answered after 7.2s: shopify waits 5.0s, then counts it failed and retries');
+  for (const id of [inTime, slowReplay, slowStripe]) expect(await show(id)).not.toContain('counts it failed');
+});
