@@ -1,9 +1,8 @@
 // How long each provider waits for the app's answer before it counts the delivery failed and retries. Through the
 // tunnel the relay waits up to listen's --timeout (30 s), so an app that answers 200 in 7 s looks fine in hooktunnel
 // while Shopify gave up at 5 s and will send it again: the exchange says so.
-//   Shopify: 5 s (https://shopify.dev/docs/apps/build/webhooks/troubleshooting-webhooks, "respond within five seconds")
-//   Slack: 3 s (https://api.slack.com/apis/events-api, "respond ... within three seconds")
-//   GitHub: 10 s (https://docs.github.com/en/webhooks/using-webhooks/best-practices-for-using-webhooks)
+// The figures are those of each provider's webhook docs: Shopify 5 s (HTTPS delivery, then 8 retries over 4 hours),
+// Slack 3 s (Events API, then retries with X-Slack-Retry-Num), GitHub 10 s (webhook best practices).
 
 import { formatDuration } from '../duration.js';
 import type { ExchangeSummary } from '../exchange.js';
