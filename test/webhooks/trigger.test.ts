@@ -162,6 +162,12 @@ describe('slack samples', () => {
     expect(headerValue(request.headers, 'X-Slack-Signature')).toBe(`v0=${expected}`);
   });
 
+  it.each(EVENTS.filter((e) => e.provider === 'slack'))('$event unsigned is still recognised as Slack, by its timestamp header', ({ event }) => {
+    const request = buildTriggerRequest('slack', event, { secrets: NO_SECRETS, nowMs: NOW });
+    expect(headerValue(request.headers, 'X-Slack-Signature')).toBeUndefined();
+    expect(describeWebhook({ headers: request.headers, body: request.body, url: null })).toMatchObject({ provider: 'slack', eventType: event });
+  });
+
   it('asks for a fresh challenge each time, which the app must echo', () => {
     const challenge = () => JSON.parse(buildTriggerRequest('slack', 'url_verification', { secrets, nowMs: NOW }).body.toString()).challenge;
     expect(challenge()).toMatch(/^[\w-]{40,}$/);
