@@ -1,5 +1,6 @@
 // The real CLI (bin/hooktunnel.js, built by `npm run build`) as child processes: the anonymous binding rule, signals,
-// token commands, `login` and the config file, and a --force takeover between two `listen` processes.
+// one relay per data directory, token commands, `login` and the config file, and a --force takeover between two
+// `listen` processes.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -97,7 +98,8 @@ describe('the anonymous binding rule', () => {
     const port = new URL(open.url).port;
     expect((await upgrade(`http://127.0.0.1:${port}`)).status).toBe(101);
 
-    const withToken = await relayCli(['--host', '0.0.0.0', '--quiet'], { ...h.env, HOOKTUNNEL_RELAY_TOKENS: 'tok1,tok2' });
+    // Its own data directory: the first relay still holds the default one.
+    const withToken = await relayCli(['--host', '0.0.0.0', '--quiet', '--data-dir', join(h.dir, 'second')], { ...h.env, HOOKTUNNEL_RELAY_TOKENS: 'tok1,tok2' });
     const local = `http://127.0.0.1:${new URL(withToken.url).port}`;
     expect((await upgrade(local)).status).toBe(401);
     expect((await upgrade(local, { Authorization: 'Bearer tok2' })).status).toBe(101);
@@ -176,6 +178,27 @@ describe('signals', () => {
     relay.child.kill('SIGTERM');
     expect(await relay.exit).toBe(0);
     expect(relay.stderr()).toContain('stopping now');
+  });
+});
+
+describe('one relay per data directory', () => {
+  it('a second relay on the same --data-dir refuses to start, naming the one that runs; token commands still work; a killed relay leaves no lock', async () => {
+    const h = home();
+    const dataDir = join(h.dir, 'relay');
+    const first = await relayCli(['--data-dir', dataDir, '--quiet'], h.env);
+
+    // Each would queue (202) what reaches it for the other's clients, where they never look.
+    const second = await relayRefuses(['--data-dir', dataDir], h.env);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`error: another relay is already running on the data directory ${dataDir} (pid ${first.child.pid})`);
+    expect(second.stderr).toMatch(/hint: one relay per --data-dir: stop the other one first .*or give this one its own --data-dir/);
+
+    expect((await runCli(['relay', 'token', 'create', '--name', 'ci', '--data-dir', dataDir], { env: h.env })).code).toBe(0);
+
+    first.child.kill('SIGKILL');
+    await first.exit;
+    const next = await relayCli(['--data-dir', dataDir, '--quiet'], h.env);
+    expect(next.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 });
 

@@ -10,6 +10,7 @@ import { sanitize } from '../../sanitize.js';
 import { releaseMemoryWhenIdle } from '../../idle-memory.js';
 import { parseTokenList, relayAuthStore, watchTokenFile } from '../../relay-state/auth-store.js';
 import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
+import { lockDataDir, type DataDirLock } from '../../relay-state/data-dir-lock.js';
 import type { RelayFlags } from './relay-options.js';
 import { clusterOptions } from './relay-cluster.js';
 import { parsePort } from '../port.js';
@@ -91,8 +92,12 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = proce
   checkPublicAddress(flags);
   const envTokens = parseTokenList(env.HOOKTUNNEL_RELAY_TOKENS);
   const fileTokens = flags.tokenFile ? watchTokenFile(flags.tokenFile) : undefined;
-  const db = RelayDb.open(flags.dataDir ?? defaultRelayDataDir(env));
+  const dataDir = flags.dataDir ?? defaultRelayDataDir(env);
+  const db = RelayDb.open(dataDir);
+  // A cluster node keeps its queue and resume tokens in Redis, so nodes on one host may share a data dir (its tokens).
+  let lock: DataDirLock | undefined;
   try {
+    lock = cluster ? undefined : lockDataDir(dataDir);
     const auth = relayAuthStore({ db, envTokens, fileTokens });
     const tokenCount = auth.tokens().length;
     const exposure = exposedBy(flags);
@@ -130,6 +135,7 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = proce
     await untilStopped(relay, log);
   } finally {
     db.close();
+    lock?.release();
   }
 }
 

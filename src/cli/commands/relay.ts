@@ -17,7 +17,7 @@ export function relayCommand(): Command {
     .addOption(env('--public-url <url>', 'base of public URLs, e.g. https://hooks.example.com, or https://example.com/hooks behind a proxy at that path (default: from each request\'s Host)', 'HOOKTUNNEL_PUBLIC_URL'))
     .addOption(env('--domain <domain>', 'subdomain style: tunnels at https://<id>.<domain> (needs wildcard DNS)', 'HOOKTUNNEL_DOMAIN'))
     .addOption(env('--trust-proxy <addresses>', 'comma-separated proxy IPs whose X-Forwarded-* headers are believed', 'HOOKTUNNEL_TRUST_PROXY'))
-    .addOption(env('--data-dir <dir>', 'relay state: token hashes, reserved names, resume tokens, the queue (default: $XDG_DATA_HOME/hooktunnel/relay)', 'HOOKTUNNEL_RELAY_DATA_DIR'))
+    .addOption(env('--data-dir <dir>', 'relay state: token hashes, reserved names, resume tokens, the queue; one relay per directory (default: $XDG_DATA_HOME/hooktunnel/relay)', 'HOOKTUNNEL_RELAY_DATA_DIR'))
     .addOption(env('--token-file <file>', 'file of accepted tokens, one per line (re-read when it changes); also HOOKTUNNEL_RELAY_TOKENS=a,b', 'HOOKTUNNEL_RELAY_TOKEN_FILE'))
     .option('--allow-anonymous', 'accept clients without a token although others can reach the relay (non-loopback --host, --public-url, --domain or --trust-proxy)')
     .addOption(env('--admin-port <port>', 'serve /healthz and /metrics on this port instead of the public one', 'HOOKTUNNEL_ADMIN_PORT'))
