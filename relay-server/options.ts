@@ -84,6 +84,11 @@ export const DEFAULT_LIMITS: RelayLimits = {
 export interface RelayOptions {
   port: number;
   host: string;
+  /**
+   * A listening socket to serve on instead of binding port and host: the one systemd passes (socket activation,
+   * LISTEN_FDS). It outlives the relay process, so connections made while the relay restarts wait in its backlog.
+   */
+  listenFd?: number;
   /** Base of public URLs (https://hooks.example.com). Default: taken from the Host of each client's upgrade. */
   publicUrl?: string;
   /** Subdomain style: tunnels are <id>.<domain>. */

@@ -42,13 +42,16 @@ export interface Relay {
   readonly tunnelCount: number;
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
+/** Binds port and host, or serves on an inherited listening socket (fd); resolves with the address it serves on. */
+function listen(server: Server, port: number, host: string, fd?: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    const listening = () => {
       server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
+      resolve(server.address() as AddressInfo);
+    };
+    if (fd === undefined) server.listen(port, host, listening);
+    else server.listen({ fd }, listening);
   });
 }
 
@@ -333,9 +336,10 @@ export function createRelay(options: RelayOptions): Relay {
     },
     async start() {
       await cluster?.start();
-      port = await listen(server, options.port, options.host);
+      const bound = await listen(server, options.port, options.host, options.listenFd);
+      port = bound.port;
       registry.adoptEarlierTunnels();
-      if (admin) adminPort = await listen(admin, options.adminPort!, options.adminHost ?? '127.0.0.1');
+      if (admin) adminPort = (await listen(admin, options.adminPort!, options.adminHost ?? '127.0.0.1')).port;
       if (options.auth || options.requireToken) {
         recheckTimer = setInterval(() => {
           try {
@@ -347,7 +351,8 @@ export function createRelay(options: RelayOptions): Relay {
         recheckTimer.unref();
       }
       queueing?.start();
-      const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+      const address = options.listenFd === undefined ? options.host : bound.address;
+      const host = address.includes(':') ? `[${address}]` : address;
       return `http://${host}:${port}`;
     },
     drain() {

@@ -13,6 +13,7 @@ import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
 import { lockDataDir, type DataDirLock } from '../../relay-state/data-dir-lock.js';
 import type { RelayFlags } from './relay-options.js';
 import { clusterOptions } from './relay-cluster.js';
+import { systemdSocket } from './systemd-socket.js';
 import { parsePort } from '../port.js';
 import { queueSettings, relayLimits } from './relay-limits.js';
 
@@ -28,7 +29,9 @@ export function isLoopback(host: string): boolean {
  * Why other machines can reach this relay, if they can: a non-loopback --host, or a loopback one behind a proxy
  * (--public-url, --domain or --trust-proxy say so). Such a relay needs a token unless --allow-anonymous.
  */
-function exposedBy(flags: RelayFlags): string | undefined {
+function exposedBy(flags: RelayFlags, socketActivated: boolean): string | undefined {
+  // The address is the .socket unit's, which this process cannot vouch for.
+  if (socketActivated) return 'serve on the socket systemd passed (LISTEN_FDS)';
   if (!isLoopback(flags.host)) return `listen on ${flags.host}`;
   if (flags.publicUrl) return `serve ${flags.publicUrl}`;
   if (flags.domain) return `serve *.${flags.domain}`;
@@ -90,6 +93,7 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = proce
   const adminPort = flags.adminPort === undefined ? undefined : parsePort(flags.adminPort, '--admin-port', '9090');
   const cluster = clusterOptions(flags);
   checkPublicAddress(flags);
+  const listenFd = systemdSocket(env);
   const envTokens = parseTokenList(env.HOOKTUNNEL_RELAY_TOKENS);
   const fileTokens = flags.tokenFile ? watchTokenFile(flags.tokenFile) : undefined;
   const dataDir = flags.dataDir ?? defaultRelayDataDir(env);
@@ -100,7 +104,7 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = proce
     lock = cluster ? undefined : lockDataDir(dataDir);
     const auth = relayAuthStore({ db, envTokens, fileTokens });
     const tokenCount = auth.tokens().length;
-    const exposure = exposedBy(flags);
+    const exposure = exposedBy(flags, listenFd !== undefined);
     if (tokenCount === 0 && exposure && !flags.allowAnonymous) {
       throw usageError(
         `refusing to ${exposure} without a token: anyone could open tunnels on this relay`,
@@ -110,6 +114,7 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = proce
     const relay = createRelay({
       port,
       host: flags.host,
+      listenFd,
       publicUrl: flags.publicUrl,
       domain: flags.domain,
       trustProxy: trustedProxies(flags),
@@ -128,7 +133,8 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = proce
     });
     const url = await startOrExplain(relay.start(), flags);
     const access = tokenCount > 0 ? `${tokenCount} token${tokenCount === 1 ? '' : 's'} accepted` : 'anonymous: no token needed, names are first-come';
-    process.stdout.write(`hooktunnel relay listening on ${url}${flags.publicUrl ? ` (public URL ${flags.publicUrl})` : ''}\n`);
+    const from = listenFd === undefined ? '' : ' (the socket systemd passed)';
+    process.stdout.write(`hooktunnel relay listening on ${url}${from}${flags.publicUrl ? ` (public URL ${flags.publicUrl})` : ''}\n`);
     process.stdout.write(`${access}; state in ${db.path}\n`);
     if (cluster) process.stdout.write(`cluster node ${cluster.nodeUrl}; tunnels, names, resume tokens and the queue in Redis\n`);
     if (relay.adminPort !== undefined) process.stdout.write(`admin (/healthz, /metrics) on http://${flags.adminHost}:${relay.adminPort}\n`);

@@ -72,6 +72,8 @@ While a client is away, requests for its URL are stored in --data-dir and answer
 when it reconnects (at least once; the CLI drops repeats). Resume tokens are kept there too, so a restart keeps URLs.
 SIGTERM drains: in-flight requests finish (--drain-timeout), new ones are queued (202; 503 + Retry-After when the
 queue cannot take them, or with --no-queue), then clients are told to reconnect; a second signal stops at once.
+Started by systemd with a socket (LISTEN_FDS, deploy/hooktunnel-relay.socket), it serves on that socket instead of
+--port/--host: the socket stays open while the relay restarts, so senders wait for the next relay instead of a 502.
 With --redis, the queue, resume tokens and reserved names live in Redis (tokens stay per node: give every node the same
 HOOKTUNNEL_RELAY_TOKENS or --token-file). See docs/self-host.md for a VPS walkthrough with Caddy or nginx, and
 the README's "Scale-out" section.`,
