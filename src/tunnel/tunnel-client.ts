@@ -176,7 +176,8 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
       // No hooktunnel error code: the answer came from something else (a proxy in front, or not a relay at all).
       else if (!relayError && status >= 502 && status <= 504) failure += ' (from a proxy in front of it: is the relay behind it running?)';
       else if (!relayError && status !== 401 && status !== 403) failure += `: ${this.options.relayUrl} does not look like a hooktunnel relay`;
-      if (status === 401 || status === 403) fatal = new Error(`${failure}; check --token or HOOKTUNNEL_TOKEN`);
+      // Where the token came from (a flag, `hooktunnel login`, none) is the caller's to say: listen's hint does.
+      if (status === 401 || status === 403) fatal = new Error(failure);
       ws.terminate();
     });
     ws.on('message', (data: Buffer) => {

@@ -367,6 +367,26 @@ describe('login', () => {
     expect(listen.url).toBe(`${url}/t/saved`);
   });
 
+  it('a token the relay refuses: listen says which one (saved by login, given by --token / HOOKTUNNEL_TOKEN, or none) and how to get one', async () => {
+    const h = home();
+    const { url } = await startRelay({ auth: memoryAuthStore(['good-token']), requireToken: true });
+    const listen = (env: Record<string, string> = {}) => runCli(['listen', '3000', '--relay', url, '--no-store', '--no-retry', '--no-tui', '--no-web'], { env: { ...h.env, ...env } });
+
+    expect((await runCli(['login', url, '--token', 'mistyped-token'], { env: h.env })).code).toBe(0);
+    const saved = await listen();
+    expect(saved.code).toBe(1);
+    expect(saved.stderr).toContain('error: relay refused the connection: 401 unauthorized');
+    expect(saved.stderr).toContain(`hint: the relay does not accept the token \`hooktunnel login\` saved in ${join(h.env.XDG_CONFIG_HOME, 'hooktunnel', 'config.json')}`);
+    expect(saved.stderr).toMatch(/hooktunnel login <relay-url> --token <token>` again/);
+
+    const given = await listen({ HOOKTUNNEL_TOKEN: 'other-token' });
+    expect(given.stderr).toContain('hint: the relay does not accept the token of --token / HOOKTUNNEL_TOKEN');
+
+    expect((await runCli(['logout'], { env: h.env })).code).toBe(0);
+    const none = await listen();
+    expect(none.stderr).toContain('hint: this relay needs a token: ask the relay\'s operator for one');
+  });
+
   it('logout forgets the saved relay and token and keeps the other keys', async () => {
     const h = home();
     const file = join(h.env.XDG_CONFIG_HOME, 'hooktunnel', 'config.json');

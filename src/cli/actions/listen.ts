@@ -19,7 +19,7 @@ import { parseRedactRule } from '../../redact/redact.js';
 import type { Secrets } from '../../webhooks/secrets.js';
 import { turnWriter } from '../../output/turn-writer.js';
 import { loadConfig, relayFromConfig } from '../../config.js';
-import { defaultDbPath } from '../../paths.js';
+import { configPath, defaultDbPath } from '../../paths.js';
 import { jsonReporter, plainReporter, type ListenReporter } from '../../output/listen-reporter.js';
 import { Session } from '../../session.js';
 import type { Store } from '../../store/store.js';
@@ -126,6 +126,7 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
   // --relay / HOOKTUNNEL_RELAY, else the relay saved by `hooktunnel login` (its token goes to that relay only).
   const remote = relayFromConfig(flags, loadConfig());
   const relayUrl = remote.relay ? parseRelayUrl(remote.relay) : undefined;
+  const tokenSource: TokenSource = flags.token !== undefined ? 'flag' : remote.token !== undefined ? 'login' : 'none';
   const stdout = turnWriter((text) => process.stdout.write(text));
   const write = stdout.write;
   const reporter: ListenReporter = flags.json ? jsonReporter(write) : plainReporter(write, (t) => process.stderr.write(t));
@@ -272,10 +273,10 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
       process.once('SIGTERM', stop);
       // Quitting the UI (q, Ctrl-C in raw mode) ends the session the same way a signal does.
       tui?.done.then(stop, reject);
-      session!.on('fatal', (error) => reject(new UserError(error.message, { hint: fatalHint(error.message) })));
+      session!.on('fatal', (error) => reject(new UserError(error.message, { hint: fatalHint(error.message, tokenSource) })));
     });
     const started = session.start().catch((error: Error) => {
-      throw new UserError(error.message, { hint: fatalHint(error.message) });
+      throw new UserError(error.message, { hint: fatalHint(error.message, tokenSource) });
     });
     // Quitting (or a signal) while the relay is still being reached must not wait for it.
     await Promise.race([started, finished]);
@@ -306,7 +307,20 @@ async function startInspector(
   return inspector;
 }
 
-function fatalHint(message: string): string | undefined {
+/** Where the token sent to the relay came from, so a refusal can say which one to fix. */
+type TokenSource = 'flag' | 'login' | 'none';
+
+function unauthorizedHint(token: TokenSource): string {
+  const newOne = 'ask the relay\'s operator for a new one (`hooktunnel relay token create` on the relay)';
+  if (token === 'login') {
+    return `the relay does not accept the token \`hooktunnel login\` saved in ${configPath()} (mistyped, or revoked): ${newOne}, then run \`hooktunnel login <relay-url> --token <token>\` again`;
+  }
+  if (token === 'flag') return `the relay does not accept the token of --token / HOOKTUNNEL_TOKEN (or hooktunnel.yml's token): check it, or ${newOne}`;
+  return `this relay needs a token: ${newOne.replace('a new one', 'one')}, then run \`hooktunnel login <relay-url> --token <token>\` (or pass --token)`;
+}
+
+function fatalHint(message: string, token: TokenSource): string | undefined {
+  if (/refused the connection: 40[13]\b/.test(message)) return unauthorizedHint(token);
   if (/connection refused|resolve/.test(message)) {
     return 'is the relay running? check --relay / HOOKTUNNEL_RELAY and the relay saved by `hooktunnel login` (`hooktunnel logout` forgets it: listen then runs an embedded relay)';
   }
