@@ -211,6 +211,8 @@ export function createRelay(options: RelayOptions): Relay {
     if (!target) return handleBareHost(req, res);
     const started = performance.now();
     active++;
+    // A proxy's kept-alive connection would go on carrying requests to a relay about to close it: end each one after its answer.
+    if (draining) res.setHeader('Connection', 'close');
     const tunnel = registry.get(target.id);
     const hop = cluster?.inbound(req);
     if (hop === 'forged') {
@@ -300,6 +302,18 @@ export function createRelay(options: RelayOptions): Relay {
       s.closeAllConnections();
     });
 
+  /** Resolves once no routed request is in flight, or after ms (or at once when a second signal cuts the wait short). */
+  const untilIdle = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (active === 0 || ms <= 0) return resolve();
+      const timer = setTimeout(resolve, ms);
+      onIdle = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  let drainDeadline = 0;
   let recheckTimer: NodeJS.Timeout | undefined;
   let drainTimer: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
@@ -318,7 +332,17 @@ export function createRelay(options: RelayOptions): Relay {
       for (const client of wss.clients) client.terminate();
       // Their in-flight requests are queued (and the senders told 202) while the server and the queue are still open.
       await cut;
-      await Promise.all([closeServer(server), admin?.listening ? closeServer(admin) : undefined]);
+      // Stop taking connections (idle kept-alive ones close now). Requests that came in after the drain itself ended, on
+      // a proxy's kept-alive connection, may still be arriving: they get what is left of --drain-timeout to finish rather
+      // than being cut off mid-body, which the proxy would answer its sender with a 502.
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      if (graceful && active > 0) {
+        const left = Math.max(0, Math.ceil((drainDeadline - Date.now()) / 1000));
+        log(`stopping: ${active} request${active === 1 ? '' : 's'} that came in meanwhile still in flight, up to ${left} s`);
+        await untilIdle(drainDeadline - Date.now());
+      }
+      server.closeAllConnections();
+      await Promise.all([serverClosed, admin?.listening ? closeServer(admin) : undefined]);
       await cluster?.close();
     })();
     return stopping;
@@ -359,6 +383,7 @@ export function createRelay(options: RelayOptions): Relay {
       if (stopping) return stopping;
       drained ??= new Promise<void>((resolve) => {
         draining = true;
+        drainDeadline = Date.now() + limits.drainTimeoutMs;
         log(`draining: ${active} request${active === 1 ? '' : 's'} in flight, up to ${limits.drainTimeoutMs / 1000} s`);
         onIdle = resolve;
         drainTimer = setTimeout(resolve, limits.drainTimeoutMs);

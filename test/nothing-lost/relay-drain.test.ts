@@ -1,11 +1,16 @@
 // Drain (SIGTERM on a real `hooktunnel relay` process): a request that arrives for a connected tunnel while an
 // in-flight one finishes is queued (202, delivered once, also across the restart) where the durable queue can take it,
-// and refused 503 with Retry-After where it cannot (queue full, or a relay without a queue).
+// and refused 503 with Retry-After where it cannot (queue full, or a relay without a queue); one still arriving when
+// the drain ends is answered, not cut off.
 
+import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
 import { send, startLocalApp, waitFor } from '../helpers/http.js';
+import { MessageType } from '../../src/protocol.js';
+import { rawClient } from '../relay/helpers.js';
 import { home, listen, onCleanup, queuedRequests, requestEvents, startRelay } from './helpers.js';
 
 /** A relay process with a `listen` connected to an app that holds /slow; SIGTERM sent while one /slow is in flight. */
@@ -28,6 +33,34 @@ async function drainingWithOneInFlight(relayArgs: string[] = []) {
 }
 
 describe('a relay draining (SIGTERM)', () => {
+  it('answers a request still arriving when the drain ended (a proxy\'s kept-alive connection), instead of cutting it off', async () => {
+    const h = home();
+    const relay = await startRelay(h.relayDir, h.env);
+    // A client that reads nothing more (so never answers the GOAWAY's close) keeps the relay in its last step, waiting
+    // up to a second for its clients to leave, with the drain itself over (nothing was in flight).
+    const stubborn = await rawClient(relay.url, { hello: { name: 'stubborn' } });
+    await stubborn.next(MessageType.Welcome);
+    (stubborn.ws as unknown as { _socket: Socket })._socket.pause();
+    const exited = new Promise<number | null>((resolve) => relay.child.once('exit', resolve));
+    relay.child.kill('SIGTERM');
+    await waitFor(() => relay.stderr().includes('draining: 0 requests in flight'), 'the drain to be over');
+
+    // This webhook's body is still on its way (as on a proxy's kept-alive connection) when the relay closes.
+    const sender = connect(relay.port, '127.0.0.1');
+    await once(sender, 'connect');
+    const body = '{"id":"evt_late_in_the_drain"}';
+    sender.write(`POST /t/stubborn/hook HTTP/1.1\r\nHost: 127.0.0.1:${relay.port}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+    let answer = '';
+    const answered = new Promise((resolve) => sender.setEncoding('utf8').on('data', (text: string) => (answer += text)).on('close', resolve));
+    await waitFor(() => relay.stderr().includes('stopping: 1 request that came in meanwhile still in flight'), 'the relay to wait for it');
+    sender.write(body.slice(10));
+
+    await answered;
+    expect(answer, relay.stderr()).toMatch(/^HTTP\/1\.1 202 /);
+    expect(answer).toMatch(/\r\nConnection: close\r\n/i);
+    expect(await exited).toBe(0);
+  });
+
   it('queues a new request for a connected tunnel (202) and delivers it once, while the in-flight one finishes', async () => {
     const { h, relay, app, cli, held, inFlight, exited } = await drainingWithOneInFlight();
 
