@@ -27,6 +27,8 @@ export interface Addressing {
   requestUrl(id: string, req: IncomingMessage, head: RequestHead): string;
   /** The sender's address: the socket's, or the last hop a trusted proxy appended to X-Forwarded-For. */
   clientIp(req: IncomingMessage): string;
+  /** A proxy's address when the request came through one (it carries X-Forwarded-For) that --trust-proxy does not name. */
+  untrustedProxy(req: IncomingMessage): string | undefined;
   /** Headers for the client: hop-by-hop removed, X-Forwarded-* set (trusting incoming ones only from proxies). */
   forwardedHeaders(req: IncomingMessage, head: RequestHead): HeaderPairs;
 }
@@ -114,6 +116,9 @@ export function createAddressing(options: RelayOptions, port: () => number): Add
       if (!isTrusted(req)) return socketIp;
       const hops = String(req.headers['x-forwarded-for'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
       return hops.length ? plainIp(hops[hops.length - 1]) : socketIp;
+    },
+    untrustedProxy(req) {
+      return req.headers['x-forwarded-for'] !== undefined && !isTrusted(req) ? plainIp(req.socket.remoteAddress ?? '') : undefined;
     },
     // X-Forwarded-* as ngrok and frp set them (RFC 7239's de-facto forms). One pass over rawHeaders: the hot path.
     forwardedHeaders(req, head) {

@@ -36,6 +36,8 @@ type Authenticated = { ok: true; record?: TokenRecord } | { ok: false; message: 
 export class TunnelGate {
   private readonly failures: FailureLimiter;
   private readonly pending = new PerIpCounter();
+  /** Proxies already named in the log as missing from --trust-proxy. */
+  private readonly untrustedProxies = new Set<string>();
   /** Once any token exists the relay stays closed to anonymous clients, even if every token is revoked later. */
   private authRequired: boolean;
   /** A clustered node's claims of each name still being decided or welcomed, the last one first (see inTurn). */
@@ -55,6 +57,7 @@ export class TunnelGate {
     if (this.deps.isDraining()) return reject({ code: 'relay_draining', message: 'the relay is shutting down', retryAfterSeconds: 5 });
 
     const ip = addressing.clientIp(req);
+    this.noteUntrustedProxy(req);
     const blockedMs = this.failures.blockedFor(ip);
     if (blockedMs > 0) {
       return reject({ code: 'rate_limited', message: `too many failed token checks from ${ip}`, retryAfterSeconds: Math.ceil(blockedMs / 1000) });
@@ -70,6 +73,21 @@ export class TunnelGate {
       return reject({ code: 'unauthorized', message: auth.message }, [['WWW-Authenticate', 'Bearer']]);
     }
     this.deps.wss.handleUpgrade(req, socket, head, (ws) => this.awaitHello(ws, req, ip, auth.record));
+  }
+
+  /**
+   * Tunnel clients behind a proxy --trust-proxy does not name all look like that proxy to the per-IP limits: a few wrong
+   * tokens from any of them (a CI job with a stale one) lock every one of them out. Said once per proxy, for the operator.
+   */
+  private noteUntrustedProxy(req: IncomingMessage): void {
+    const proxy = this.deps.addressing.untrustedProxy(req);
+    if (proxy === undefined || this.untrustedProxies.has(proxy)) return;
+    this.untrustedProxies.add(proxy);
+    const { maxAuthFailures, authWindowMs } = this.deps.limits;
+    this.deps.log(
+      `tunnel clients come through a proxy at ${proxy} (X-Forwarded-For) that --trust-proxy does not name: the relay sees every one of them as ${proxy}, ` +
+        `so ${maxAuthFailures} wrong tokens from any of them lock all of them out for ${authWindowMs / 1000} s; start the relay with --trust-proxy ${proxy}`,
+    );
   }
 
   /** Closes live tunnels whose token was revoked (or that have none, once the relay requires one). */

@@ -138,6 +138,25 @@ describe('failed token checks', () => {
     expect((await upgrade(url, from('203.0.113.2'))).status).toBe(401);
   });
 
+  it('are counted per proxy behind one --trust-proxy does not name, and the log says so once, with the flag to add', async () => {
+    const lines: string[] = [];
+    const { url } = await startRelay({ auth: memoryAuthStore(['good']), limits: { maxAuthFailures: 2, authWindowMs: 60_000 }, log: (line) => lines.push(line) });
+    const from = (ip: string) => ({ Authorization: 'Bearer wrong', 'X-Forwarded-For': ip });
+    expect((await upgrade(url, from('203.0.113.1'))).status).toBe(401);
+    expect((await upgrade(url, from('203.0.113.1'))).status).toBe(401);
+    // Another client behind the same proxy, with a good token: locked out with the first.
+    expect((await upgrade(url, { Authorization: 'Bearer good', 'X-Forwarded-For': '203.0.113.2' })).status).toBe(429);
+    const warnings = lines.filter((line) => line.includes('--trust-proxy does not name'));
+    expect(warnings).toEqual([
+      'tunnel clients come through a proxy at 127.0.0.1 (X-Forwarded-For) that --trust-proxy does not name: the relay sees every one of them as 127.0.0.1, so 2 wrong tokens from any of them lock all of them out for 60 s; start the relay with --trust-proxy 127.0.0.1',
+    ]);
+
+    const trusted: string[] = [];
+    const behindTrusted = await startRelay({ auth: memoryAuthStore(['good']), trustProxy: ['127.0.0.1'], log: (line) => trusted.push(line) });
+    await upgrade(behindTrusted.url, from('203.0.113.1'));
+    expect(trusted.filter((line) => line.includes('--trust-proxy'))).toEqual([]);
+  });
+
   it('unblock once the window has passed', async () => {
     const { url } = await startRelay({ auth: memoryAuthStore(['good']), limits: { maxAuthFailures: 1, authWindowMs: 200 } });
     expect((await upgrade(url, { Authorization: 'Bearer wrong' })).status).toBe(401);
