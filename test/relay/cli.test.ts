@@ -2,7 +2,7 @@
 // one relay per data directory, token commands, `login` and the config file, and a --force takeover between two
 // `listen` processes.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
@@ -14,40 +14,12 @@ import { BIN, jsonLines, runCli, startListen, tempHome } from '../helpers/cli.js
 import { send, startLocalApp, waitFor } from '../helpers/http.js';
 import { MessageType } from '../../src/protocol.js';
 import { onCleanup, openSession, rawClient, startRelay, upgrade } from './helpers.js';
+import { relayCli } from './relay-process.js';
 
 function home() {
   const h = tempHome();
   onCleanup(h.cleanup);
   return h;
-}
-
-interface RelayProcess {
-  child: ChildProcess;
-  url: string;
-  stderr(): string;
-  exit: Promise<number | null>;
-}
-
-/** Starts `hooktunnel relay <args>` and waits for the "listening on" line. */
-async function relayCli(args: string[], env: Record<string, string>): Promise<RelayProcess> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('HOOKTUNNEL_')));
-  const child = spawn(process.execPath, [BIN, 'relay', '--port', '0', ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-  child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  let exited = false;
-  void exit.then(() => (exited = true));
-  onCleanup(async () => {
-    if (!exited) child.kill('SIGKILL');
-    await exit;
-  });
-  const url = await waitFor(() => {
-    if (exited) throw new Error(`relay exited: ${stderr}`);
-    return /listening on (http:\/\/\S+)/.exec(stdout)?.[1];
-  }, 'the relay to listen');
-  return { child, url, stderr: () => stderr, exit };
 }
 
 /** Runs `hooktunnel relay <args>` expecting it to exit; a relay that starts listening instead fails the test at once. */
