@@ -17,7 +17,12 @@ export type UserErrorCode =
   | 'database_damaged'
   | 'database_unavailable'
   | 'not_recorded'
-  | 'timeout';
+  | 'timeout'
+  // `relay name give`: an unknown name or token, a name a client is on now, a cluster's name (in Redis).
+  | 'not_reserved'
+  | 'no_such_token'
+  | 'name_connected'
+  | 'cluster_unsupported';
 
 /** An error the user can fix. The CLI prints it without a stack trace. */
 export class UserError extends Error {

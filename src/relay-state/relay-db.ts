@@ -178,6 +178,31 @@ export class RelayDb {
     })();
   }
 
+  /** Requests queued for a tunnel id and not yet expired: what its next client (or a `give`'s new owner) receives. */
+  queuedFor(name: string, now = Date.now()): number {
+    return this.db.prepare('SELECT count(*) FROM queue WHERE tunnel_id = ? AND expires_at > ?').pluck().get(name, now) as number;
+  }
+
+  /**
+   * Is a client on this name now? The relay writes a NULL expiry while a client is connected (sqlite-resume.ts) and
+   * clears them all when it starts, so only a relay that died without restarting leaves one standing.
+   */
+  isConnected(name: string): boolean {
+    return this.db.prepare('SELECT 1 FROM resume WHERE tunnel_id = ? AND expires_at IS NULL').get(name) !== undefined;
+  }
+
+  /**
+   * Moves a reserved name to another token, keeping what is queued for it: unlike a release, the senders wrote to the
+   * URL the new owner takes over, so its `listen --name` receives them as after any reconnect. The resume rows stay:
+   * they only keep the id known; the old owner's client cannot come back on it, its token no longer owns the name.
+   */
+  giveName(name: string, owner: string, now = Date.now()): { queued: number } | undefined {
+    return this.db.transaction(() => {
+      if (this.db.prepare('UPDATE names SET owner = ?, claimed_at = ? WHERE name = ?').run(owner, now, name).changes === 0) return undefined;
+      return { queued: this.queuedFor(name, now) };
+    })();
+  }
+
   /** The durable queue of requests answered by the relay, in this file. */
   deliveryQueue(): DeliveryQueue {
     return new SqliteDeliveryQueue(this.db);

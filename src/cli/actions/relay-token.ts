@@ -2,6 +2,7 @@
 
 import type { TokenRecord } from '../../../relay-server/auth.js';
 import { UserError } from '../../errors.js';
+import { jsonText } from '../../output/json-text.js';
 import { sanitize } from '../../sanitize.js';
 import { envTokenRecords, parseTokenList, readTokenFile, TokenFileUnreadable } from '../../relay-state/auth-store.js';
 import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
@@ -51,7 +52,7 @@ export function withoutTokenFile(unreadable: TokenFileUnreadable, consequence: s
   });
 }
 
-function withDb<T>(dataDir: string | undefined, use: (db: RelayDb) => T): T {
+export function withDb<T>(dataDir: string | undefined, use: (db: RelayDb) => T): T {
   const db = RelayDb.open(dataDir ?? defaultRelayDataDir());
   try {
     return use(db);
@@ -94,9 +95,10 @@ export function listTokens(dataDir: string | undefined, given: GivenTokens): voi
   if (read.unreadable) throw withoutTokenFile(read.unreadable, rows.length > 0 ? 'its tokens are not listed above' : 'no other token is stored or in HOOKTUNNEL_RELAY_TOKENS');
 }
 
-export function revokeToken(dataDir: string | undefined, name: string, given: GivenTokens): void {
-  const names = withDb(dataDir, (db) => db.revokeToken(name));
-  if (!names) {
+export function revokeToken(dataDir: string | undefined, name: string, given: GivenTokens, json = false): void {
+  // The counts are read in the same open as the revoke: what the operator must hand on before --queue-ttl ends.
+  const left = withDb(dataDir, (db) => db.revokeToken(name)?.map((reserved) => ({ name: reserved, queued: db.queuedFor(reserved) })));
+  if (!left) {
     // Listed beside the stored ones, but only where they are given can they be taken away.
     const read = readGivenTokens(given);
     const listed = read.tokens.find(({ record }) => record.label === name);
@@ -106,10 +108,24 @@ export function revokeToken(dataDir: string | undefined, name: string, given: Gi
     if (read.unreadable) throw withoutTokenFile(read.unreadable, `no stored token is named "${name}", and whether the file has one could not be checked`);
     throw new UserError(`no token named "${name}"`, { hint: 'run `hooktunnel relay token list` to see the names' });
   }
-  process.stdout.write(`Revoked token "${name}"; a running relay closes its tunnels within seconds.\n`);
-  if (names.length) {
-    process.stdout.write(`It still owns ${names.join(', ')}; free them with \`hooktunnel relay name release <name>\`.\n`);
+  if (json) {
+    process.stdout.write(`${jsonText({ revoked: name, names: left })}\n`);
+    return;
   }
+  process.stdout.write(`Revoked token "${name}"; a running relay closes its tunnels within seconds.\n`);
+  if (left.length) process.stdout.write(leftReservedLines(left));
+}
+
+/**
+ * Said after a revoke that leaves names reserved: their senders still get 202 and queue for a client that cannot come
+ * back, so the operator learns what waits and how to hand it on before --queue-ttl drops it.
+ */
+function leftReservedLines(left: { name: string; queued: number }[]): string {
+  const each = left.map(({ name, queued }) => `${sanitize(name)} (${queued === 0 ? 'nothing' : queued} queued)`);
+  return (
+    `It leaves ${each.join(', ')} reserved: their senders still get 202, and the requests wait for them up to --queue-ttl.\n` +
+    'Give each to the new token, queue and all: `hooktunnel relay name give <name> <token>` (its `listen --name` receives them).\n'
+  );
 }
 
 export function listNames(dataDir: string | undefined, given: GivenTokens): void {

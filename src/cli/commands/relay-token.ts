@@ -1,6 +1,7 @@
-// `hooktunnel relay token create|list|revoke` and `relay name list|release`: the relay's state, edited while it runs.
+// `hooktunnel relay token create|list|revoke` and `relay name list|give|release`: the relay's state, edited while it runs.
 
 import { Command, Option } from 'commander';
+import { withJsonErrors } from '../json-error.js';
 
 export interface StateFlags {
   dataDir?: string;
@@ -65,12 +66,20 @@ export function relayTokenCommand(): Command {
         }),
     )
     .addCommand(
-      leaf('revoke', 'Revoke a token; its tunnels on a running relay close within seconds.', 'hooktunnel relay token revoke laptop')
+      withJsonErrors(
+        leaf(
+          'revoke',
+          'Revoke a token; its tunnels on a running relay close within seconds. Says which names it leaves reserved and what is queued for them.',
+          'hooktunnel relay token revoke laptop',
+          'hooktunnel relay token revoke laptop --json     {"revoked":"laptop","names":[{"name":"stripe-dev","queued":3}]}',
+        ),
+      )
         .argument('<name>', 'the token\'s name, as `relay token list` shows it')
         .addOption(tokenFileOption())
-        .action(async (name: string, _flags: object, command: Command) => {
+        .option('--json', 'print the result as one JSON line; errors as JSON on stderr')
+        .action(async (name: string, flags: { json?: boolean }, command: Command) => {
           const { revokeToken } = await import('../actions/relay-token.js');
-          revokeToken(dataDirOf(command), name, givenTokensOf(command));
+          revokeToken(dataDirOf(command), name, givenTokensOf(command), flags.json);
         }),
     );
 }
@@ -85,7 +94,7 @@ const redisOption = () => new Option('--redis <url>', 'the names of a relay clus
 export function relayNameCommand(): Command {
   return new Command('name')
     .description('Reserved names (stable URLs): each belongs to the token that first claimed it.')
-    .addHelpText('after', examples('hooktunnel relay name list', 'hooktunnel relay name release stripe-dev'))
+    .addHelpText('after', examples('hooktunnel relay name list', 'hooktunnel relay name give stripe-dev laptop-2', 'hooktunnel relay name release stripe-dev'))
     .exitOverride()
     .addCommand(
       leaf(
@@ -104,6 +113,26 @@ export function relayNameCommand(): Command {
           }
           const { listNames } = await import('../actions/relay-token.js');
           listNames(dataDirOf(command), givenTokensOf(command));
+        }),
+    )
+    .addCommand(
+      withJsonErrors(
+        leaf(
+          'give',
+          'Move a reserved name to another token with the requests queued for it: that token\'s `listen --name` receives them (to rotate a token, create the new one, revoke the old, give its names).',
+          'hooktunnel relay name give stripe-dev laptop-2',
+          'hooktunnel relay name give stripe-dev laptop-2 --json     {"name":"stripe-dev","token":"laptop-2","queued":3}',
+        ),
+      )
+        .argument('<name>', 'the reserved name')
+        .argument('<token>', 'the token to give it to: a name or label as `relay token list` shows it')
+        .addOption(tokenFileOption())
+        .addOption(redisOption())
+        .option('--json', 'print the result as one JSON line; errors as JSON on stderr')
+        .action(async (name: string, token: string, flags: { json?: boolean }, command: Command) => {
+          const { giveName, giveNameInCluster } = await import('../actions/relay-name-give.js');
+          if (redisOf(command)) giveNameInCluster();
+          giveName(dataDirOf(command), name, token, givenTokensOf(command), flags.json);
         }),
     )
     .addCommand(
