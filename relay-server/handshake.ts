@@ -228,7 +228,7 @@ export class TunnelGate {
     // Ownership first: --force must not help a client whose token does not own the name.
     const owner = tokenKey && name !== undefined ? auth?.nameOwner(name) : undefined;
     if (owner && owner !== tokenKey) {
-      const message = `name "${name}" is reserved by another token on this relay; pick another --name, or ask the relay's operator to run \`hooktunnel relay name release ${name}\``;
+      const message = `name "${name}" is reserved by another token on this relay; pick another --name, or ask the relay's operator to give it to your token (\`hooktunnel relay name give ${name} <token>\`, which keeps what is queued for it)`;
       return { ok: false, code: 'name_reserved', message, fatal: true };
     }
     if (tokenKey && name !== undefined && !owner && registry.knows(name) && !registry.resumes(name, hello.resumeToken)) {
