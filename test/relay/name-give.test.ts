@@ -57,6 +57,8 @@ describe('relay name give', () => {
     const refused = await runCli(['listen', String(app.port), '--relay', relay.url, '--name', 'stripe-dev', '--no-store', '--json'], { env: { ...h.env, HOOKTUNNEL_TOKEN: tokens['laptop-2'] } });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('name_reserved');
+    // Pointed at give, not at release (which would drop the queue).
+    expect(refused.stderr).toContain('`hooktunnel relay name give stripe-dev <token>`, which keeps what is queued for it');
 
     const give = await cli('name', 'give', 'stripe-dev', 'laptop-2');
     expect(give.code).toBe(0);
