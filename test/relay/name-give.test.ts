@@ -2,10 +2,12 @@
 // delivered once with their exact bytes to the new token's `listen`; and what it refuses. The real relay and the real
 // `listen` as child processes, the relay's state in a temp dir.
 
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RelayDb } from '../../src/relay-state/relay-db.js';
 import { jsonLines, runCli, startListen, tempHome, wordsOfJsonError } from '../helpers/cli.js';
+import { tokenDigest } from '../../relay-server/auth.js';
 import { send, startLocalApp, waitFor } from '../helpers/http.js';
 import { onCleanup } from './helpers.js';
 import { relayCli } from './relay-process.js';
@@ -100,5 +102,22 @@ describe('relay name give', () => {
     expect(give.code).toBe(0);
     expect(jsonLines(give.stdout)).toEqual([{ name: 'shop', token: 'bob', queued: 0 }]);
     expect(db.listNames().map((row) => [row.name, row.tokenName])).toEqual([['shop', 'bob']]);
+  });
+
+  it('gives to a token of --token-file by the label `relay token list` shows', async () => {
+    const h = tempHome();
+    onCleanup(h.cleanup);
+    const dataDir = join(h.dir, 'relay');
+    const tokenFile = join(h.dir, 'tokens');
+    writeFileSync(tokenFile, '# CI\nci-secret\n');
+    const db = RelayDb.open(dataDir);
+    onCleanup(() => db.close());
+    db.createToken('laptop');
+    db.reserveName('shop', db.tokenDigests()[0].digest);
+
+    const give = await runCli(['relay', 'name', 'give', 'shop', `${tokenFile} #1`, '--token-file', tokenFile, '--data-dir', dataDir], { env: h.env });
+    expect(give.stderr).toBe('');
+    expect(give.stdout).toBe(`Gave "shop" to the token "${tokenFile} #1"; nothing is queued for it.\n`);
+    expect(db.nameOwner('shop')).toBe(tokenDigest('ci-secret').toString('hex'));
   });
 });
