@@ -138,7 +138,7 @@ export function relayNameCommand(): Command {
     .addCommand(
       leaf(
         'release',
-        'Free a reserved name, so the next token that asks for it gets it.',
+        'Free a reserved name, so the next token that asks for it gets it; what is queued for it is dropped (`relay name give` hands it on instead).',
         'hooktunnel relay name release stripe-dev',
         'hooktunnel relay name release stripe-dev --redis redis://10.0.0.3:6379     a cluster\'s name, once its client is gone',
       )
