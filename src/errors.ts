@@ -1,5 +1,7 @@
 // User-facing errors: a message, a hint that says what to do next, and an exit code. Anything else is a bug.
 
+import type { RelayFailureCode } from './tunnel/relay-failure.js';
+
 /**
  * What a script reads in `{"error":{"code",…}}` when a command run with --json fails (README, "Errors with --json"):
  * stable names, so a script can act on one (add --allow-redacted, --force) without parsing the message. An error that
@@ -22,7 +24,9 @@ export type UserErrorCode =
   | 'not_reserved'
   | 'no_such_token'
   | 'name_connected'
-  | 'cluster_unsupported';
+  | 'cluster_unsupported'
+  // listen's and login's: the relay could not be reached, or refused (src/tunnel/relay-failure.ts names them).
+  | RelayFailureCode;
 
 /** An error the user can fix. The CLI prints it without a stack trace. */
 export class UserError extends Error {

@@ -15,6 +15,7 @@ import { DEFAULT_MAX_ATTEMPTS, RETRY_BASE_MS, retryDelay } from './delivery/retr
 import type { AckSettings, WelcomeMeta } from './protocol.js';
 import type { Store } from './store/store.js';
 import { TunnelClient, type ConnectionStatus } from './tunnel/tunnel-client.js';
+import type { RelayFailure } from './tunnel/relay-failure.js';
 import type { TunnelRequest } from './tunnel/tunnel-request.js';
 import type { Secrets } from './webhooks/secrets.js';
 
@@ -63,7 +64,8 @@ export interface SessionEvents {
   storage: [StorageState];
   /** Something the user should know that is not a connection state, e.g. this process now hosts the embedded relay. */
   notice: [string];
-  fatal: [Error];
+  /** The tunnel client gave up: its code says why (README, "Errors with --json"). */
+  fatal: [RelayFailure];
 }
 
 export type StorageState = { state: 'buffering'; error: Error } | { state: 'recovered' };
@@ -151,7 +153,7 @@ export class Session extends EventEmitter<SessionEvents> {
         this.off('fatal', onFatal);
         resolve(welcome);
       };
-      const onFatal = (error: Error) => {
+      const onFatal = (error: RelayFailure) => {
         this.off('ready', onReady);
         reject(error);
       };

@@ -10,13 +10,13 @@ import {
   MAX_FRAME_BYTES,
   MessageType,
   PROTOCOL_VERSION,
-  UPGRADE_DROPPED_HINT,
   type AckSettings,
   type HelloMeta,
   type Message,
   type WelcomeMeta,
 } from '../protocol.js';
 import { nextDelay, STABLE_CONNECTION_MS } from './backoff.js';
+import { refusalCode, RelayFailure, socketFailure, upgradeRefusal, type RelayFailureCode } from './relay-failure.js';
 import { TurnBatcher } from './turn-batcher.js';
 import { TunnelRequest, type StreamChannel } from './tunnel-request.js';
 
@@ -62,7 +62,7 @@ export interface TunnelClientEvents {
   welcome: [WelcomeMeta];
   request: [TunnelRequest];
   /** Unrecoverable: bad token, version mismatch, displaced by --force, or any failure with retry off. */
-  fatal: [Error];
+  fatal: [RelayFailure];
 }
 
 /** Turns an http(s):// or ws(s):// relay address into the WebSocket endpoint. */
@@ -145,8 +145,10 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
     this.batcher = new TurnBatcher(ws);
     this.pausedReads = 0;
     let failure: string | undefined;
-    let fatal: Error | undefined;
+    let code: RelayFailureCode = 'connection_lost';
+    let fatal = false;
     let refused = false;
+    const fail = (error: RelayFailure) => ([failure, code] = [error.message, error.code]);
 
     ws.on('open', () => {
       const hello: HelloMeta = { version: PROTOCOL_VERSION, timeoutMs: this.options.timeoutMs };
@@ -161,7 +163,7 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
     const expectPing = () => {
       clearTimeout(this.silenceTimer);
       this.silenceTimer = setTimeout(() => {
-        failure ??= 'the relay stopped sending heartbeats';
+        if (failure === undefined) fail(new RelayFailure('the relay stopped sending heartbeats', 'connection_lost'));
         ws.terminate();
       }, this.options.silenceTimeoutMs ?? CLIENT_SILENCE_TIMEOUT_MS);
       this.silenceTimer.unref();
@@ -171,13 +173,9 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
       // The relay refuses at the upgrade with a status: 401 (token) is fatal, others are worth retrying.
       const status = res.statusCode ?? 0;
       const relayError = res.headers['x-hooktunnel-error'];
-      failure = `relay refused the connection: ${status} ${relayError ?? res.statusMessage}`;
-      if (relayError === 'upgrade_required') failure += `: ${UPGRADE_DROPPED_HINT}`;
-      // No hooktunnel error code: the answer came from something else (a proxy in front, or not a relay at all).
-      else if (!relayError && status >= 502 && status <= 504) failure += ' (from a proxy in front of it: is the relay behind it running?)';
-      else if (!relayError && status !== 401 && status !== 403) failure += `: ${this.options.relayUrl} does not look like a hooktunnel relay`;
+      fail(upgradeRefusal(status, typeof relayError === 'string' ? relayError : undefined, res.statusMessage, this.options.relayUrl));
       // Where the token came from (a flag, `hooktunnel login`, none) is the caller's to say: listen's hint does.
-      if (status === 401 || status === 403) fatal = new Error(failure);
+      fatal = status === 401 || status === 403;
       ws.terminate();
     });
     ws.on('message', (data: Buffer) => {
@@ -185,32 +183,33 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
       try {
         message = decode(data);
       } catch (error) {
-        failure = `relay sent a malformed frame (${(error as Error).message})`;
+        fail(new RelayFailure(`relay sent a malformed frame (${(error as Error).message})`, 'protocol_error'));
         ws.terminate();
         return;
       }
       const outcome = this.receive(message);
       if (outcome) {
-        [failure, fatal] = [outcome.message, outcome.fatal ? new Error(outcome.message) : undefined];
+        fail(outcome.failure);
+        fatal = outcome.fatal;
         ws.close(4000, 'ending the connection');
       }
     });
     ws.on('error', (error: NodeJS.ErrnoException) => {
       refused = error.code === 'ECONNREFUSED';
-      failure ??= describeSocketError(error, this.options.relayUrl);
+      if (failure === undefined) fail(socketFailure(error, this.options.relayUrl));
     });
-    ws.on('close', (code, reason) => {
+    ws.on('close', (closeCode, reason) => {
       clearTimeout(this.silenceTimer);
       if (this.ws !== ws) return;
       this.dropRequests('the tunnel connection dropped');
       if (this.closed) return;
       if (this.connectedAt && Date.now() - this.connectedAt >= STABLE_CONNECTION_MS) this.attempt = 0;
       this.connectedAt = 0;
-      failure ??= `connection closed (${code}${reason.length ? ` ${reason}` : ''})`;
+      if (failure === undefined) fail(new RelayFailure(`connection closed (${closeCode}${reason.length ? ` ${reason}` : ''})`, 'connection_lost'));
       if (fatal || !this.options.retry) {
         this.closed = true;
         this.emit('status', { state: 'offline', attempt: this.attempt, error: failure });
-        this.emit('fatal', fatal ?? new Error(failure));
+        this.emit('fatal', new RelayFailure(failure!, code));
         return;
       }
       const delay = nextDelay(refused && this.options.beforeReconnect ? 0 : this.attempt);
@@ -226,7 +225,7 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
   }
 
   /** Handles one frame; returns a failure that ends the connection, if any. */
-  private receive(message: Message): { message: string; fatal: boolean } | undefined {
+  private receive(message: Message): { failure: RelayFailure; fatal: boolean } | undefined {
     switch (message.type) {
       case MessageType.Welcome:
         this.welcome = message.meta;
@@ -236,9 +235,10 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
         this.emit('status', { state: 'online', attempt: 0 });
         return undefined;
       case MessageType.Refused:
-        return { message: `${message.meta.message} (${message.meta.code})`, fatal: message.meta.fatal };
+        return { failure: new RelayFailure(`${message.meta.message} (${message.meta.code})`, refusalCode(message.meta.code)), fatal: message.meta.fatal };
       case MessageType.GoAway:
-        return { message: message.meta.reason, fatal: !message.meta.reconnect };
+        // Not to come back: another client took the name over. Else the relay is restarting and asks us to reconnect.
+        return { failure: new RelayFailure(message.meta.reason, message.meta.reconnect ? 'relay_draining' : 'taken_over'), fatal: !message.meta.reconnect };
       case MessageType.Request: {
         const request = new TunnelRequest(this, message.stream, message.meta, message.body, message.end);
         this.requests.set(message.stream, request);
@@ -252,7 +252,7 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
         this.requests.get(message.stream)?.cancel(message.meta.code, message.meta.message);
         return undefined;
       default:
-        return { message: `relay sent an unexpected ${MessageType[message.type]}`, fatal: false };
+        return { failure: new RelayFailure(`relay sent an unexpected ${MessageType[message.type]}`, 'protocol_error'), fatal: false };
     }
   }
 
@@ -260,12 +260,4 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
     for (const request of this.requests.values()) request.cancel('tunnel_disconnected', reason);
     this.requests.clear();
   }
-}
-
-function describeSocketError(error: NodeJS.ErrnoException, relayUrl: string): string {
-  if (error.code === 'ECONNREFUSED') return `could not connect to relay ${relayUrl} (connection refused)`;
-  if (error.code === 'ENOTFOUND') return `could not resolve relay host in ${relayUrl}`;
-  // OpenSSL's own text is several lines of library detail; what the user did is almost always https:// to a plain port.
-  if (error.code === 'EPROTO' || error.code?.startsWith('ERR_SSL_')) return `could not speak TLS with relay ${relayUrl} (does it serve plain http:// on that port?)`;
-  return `relay ${relayUrl}: ${error.message}`;
 }

@@ -6,6 +6,8 @@ import { expect, it } from 'vitest';
 import { jsonLines, loopbackRelay, runCli, startListen, tempHome, type CliResult } from '../helpers/cli.js';
 import { onCleanup } from '../helpers/cleanup.js';
 import { serveOnLoopback, startLocalApp } from '../helpers/http.js';
+import { memoryAuthStore } from '../../relay-server/auth.js';
+import { createRelay } from '../../relay-server/relay.js';
 import { Store } from '../../src/store/store.js';
 
 function home(): { env: Record<string, string>; dir: string } {
@@ -35,7 +37,7 @@ it('the relay cannot be reached with --no-retry: the offline status, then the er
   const closed = await startLocalApp();
   await closed.close();
   const result = await runCli(['listen', '3000', '--relay', closed.url, '--no-retry', '--no-store', '--no-web', '--json'], { env: home().env });
-  const events = failed(result, 'error', 1);
+  const events = failed(result, 'relay_unreachable', 1);
   expect(events.map((e) => [e.type, e.state])).toEqual([['status', 'connecting'], ['status', 'offline'], ['error', undefined]]);
   expect(events.at(-1)).toMatchObject({ message: `could not connect to relay ${closed.url} (connection refused)`, hint: expect.stringContaining('is the relay running?') });
 });
@@ -46,8 +48,24 @@ it('a name the relay refuses', async () => {
   const holder = await startListen(['3000', '--relay', url, '--name', 'shop', '--no-store', '--no-web'], env);
   onCleanup(() => holder.stop());
   const result = await runCli(['listen', '3000', '--relay', url, '--name', 'shop', '--no-store', '--no-web', '--json'], { env });
-  const events = failed(result, 'error', 1);
+  const events = failed(result, 'name_taken', 1);
   expect(events.at(-1)).toMatchObject({ message: expect.stringContaining('name_taken'), hint: 'pick another --name, or pass --force to take it over' });
+});
+
+it('a token the relay refuses', async () => {
+  const relay = createRelay({ port: 0, host: '127.0.0.1', auth: memoryAuthStore(['good-token']), requireToken: true });
+  const url = await relay.start();
+  onCleanup(() => relay.close());
+  const result = await runCli(['listen', '3000', '--relay', url, '--token', 'wrong-token', '--no-store', '--no-web', '--json'], { env: home().env });
+  const events = failed(result, 'unauthorized', 1);
+  expect(events.at(-1)).toMatchObject({ message: 'relay refused the connection: 401 unauthorized', hint: expect.stringContaining('--token / HOOKTUNNEL_TOKEN') });
+});
+
+it('something that is not a relay', async () => {
+  const app = await startLocalApp();
+  onCleanup(() => app.close());
+  const result = await runCli(['listen', '3000', '--relay', app.url, '--no-retry', '--no-store', '--no-web', '--json'], { env: home().env });
+  expect(failed(result, 'not_a_relay', 1).at(-1)).toMatchObject({ message: expect.stringContaining('does not look like a hooktunnel relay') });
 });
 
 it('the web inspector port it was given is taken', async () => {

@@ -10,7 +10,7 @@ import { home, listen, onCleanup, startRelay } from '../nothing-lost/helpers.js'
 const refusal = (id: string) =>
   `listen exited with 1 before it was ready: ${JSON.stringify({
     error: {
-      code: 'error',
+      code: 'name_reserved',
       message: `name "${id}" is the URL of another client's tunnel on this relay, and only that client can come back on it; pick another --name (name_reserved)`,
       hint: 'the relay gave this URL to another `hooktunnel listen` (a random id); only that listen comes back on it, and --force does not take it: pick a --name of your own',
     },

@@ -412,7 +412,7 @@ describe('--force between two listen processes', () => {
     const code = await firstExit;
     expect(code).toBe(1);
     expect(jsonLines(first.stderr())).toEqual([
-      { error: { code: 'error', message: expect.stringContaining('another client took over tunnel shared'), hint: expect.stringContaining('--force') } },
+      { error: { code: 'taken_over', message: expect.stringContaining('another client took over tunnel shared'), hint: expect.stringContaining('--force') } },
     ]);
     expect(second.url).toBe(`${url}/t/shared`);
   });

@@ -34,6 +34,7 @@ import { keepRecent, keepResumeToken } from './listen-upkeep.js';
 import { loadSecrets, type SecretFlags } from '../secret-options.js';
 import { inspectPort, type WebFlags } from '../web-options.js';
 import type { Inspector } from '../../web/server.js';
+import { RelayFailure } from '../../tunnel/relay-failure.js';
 
 /** The flags of `hooktunnel listen` as its command parses them (the command imports this type; never the reverse). */
 export interface ListenFlags extends SecretFlags, DeliveryFlags, WebFlags {
@@ -273,10 +274,10 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
       process.once('SIGTERM', stop);
       // Quitting the UI (q, Ctrl-C in raw mode) ends the session the same way a signal does.
       tui?.done.then(stop, reject);
-      session!.on('fatal', (error) => reject(new UserError(error.message, { hint: fatalHint(error.message, tokenSource) })));
+      session!.on('fatal', (error) => reject(relayUserError(error, tokenSource)));
     });
     const started = session.start().catch((error: Error) => {
-      throw new UserError(error.message, { hint: fatalHint(error.message, tokenSource) });
+      throw relayUserError(error, tokenSource);
     });
     // Quitting (or a signal) while the relay is still being reached must not wait for it.
     await Promise.race([started, finished]);
@@ -317,6 +318,11 @@ function unauthorizedHint(token: TokenSource): string {
   }
   if (token === 'flag') return `the relay does not accept the token of --token / HOOKTUNNEL_TOKEN (or hooktunnel.yml's token): check it, or ${newOne}`;
   return `this relay needs a token: ${newOne.replace('a new one', 'one')}, then run \`hooktunnel login <relay-url> --token <token>\` (or pass --token)`;
+}
+
+/** The tunnel client's failure as the command's error: its words, a hint, and its code for --json. */
+function relayUserError(error: Error, token: TokenSource): UserError {
+  return new UserError(error.message, { hint: fatalHint(error.message, token), code: error instanceof RelayFailure ? error.code : undefined });
 }
 
 function fatalHint(message: string, token: TokenSource): string | undefined {
