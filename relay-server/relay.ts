@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { CONNECT_PATH, PROTOCOL_VERSION } from '../src/protocol.js';
+import { CONNECT_PATH, PROTOCOL_VERSION, RELAY_SIGNATURE_HEADER } from '../src/protocol.js';
 import { handleAdmin, type AdminState } from './admin.js';
 import { createAddressing } from './addressing.js';
 import { createCluster } from './cluster/cluster.js';
@@ -20,11 +20,8 @@ import { scanHead, type RequestHead } from './request-head.js';
 import type { TunnelConnection } from './tunnel-connection.js';
 import { TunnelRegistry } from './tunnel-registry.js';
 
-/**
- * Marks the relay's own answers so `listen` can tell a hooktunnel relay from another program on its port: the
- * protocol version, and `; embedded` on the relay a `listen` runs by itself.
- */
-export const RELAY_SIGNATURE_HEADER = 'x-hooktunnel-relay';
+// Defined with the protocol (the CLI checks it without loading the relay); exported here too for the relay's users.
+export { RELAY_SIGNATURE_HEADER };
 export const EMBEDDED_SIGNATURE_SUFFIX = '; embedded';
 
 export interface Relay {
@@ -88,6 +85,8 @@ export function createRelay(options: RelayOptions): Relay {
   // One more than allowed, so "too many" is visible in rawHeaders instead of silently cut.
   server.maxHeadersCount = limits.maxHeaderCount + 1;
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes, perMessageDeflate: false });
+  // The 101 says "hooktunnel relay" too: `hooktunnel login` checks a token with an upgrade and nothing more.
+  wss.on('headers', (headers) => headers.push(`${RELAY_SIGNATURE_HEADER}: ${signature}`));
   const gate = new TunnelGate({
     limits,
     auth: options.auth,

@@ -9,6 +9,12 @@ export const SUPPORTED_VERSIONS: readonly number[] = [1];
 /** Path of the WebSocket endpoint on the relay's bare host. */
 export const CONNECT_PATH = '/_hooktunnel/connect';
 
+/**
+ * Marks the relay's own answers (its pages, errors, and the 101 that opens a tunnel connection) so a client can tell a
+ * hooktunnel relay from another program: the protocol version, and `; embedded` on the relay a `listen` runs by itself.
+ */
+export const RELAY_SIGNATURE_HEADER = 'x-hooktunnel-relay';
+
 export enum MessageType {
   /** client → relay: version, desired name, local timeout. First message on a connection. */
   Hello = 1,

@@ -344,7 +344,8 @@ describe('login', () => {
     const { url } = await startRelay({ auth: memoryAuthStore(['good-token']), requireToken: true });
     const listen = (env: Record<string, string> = {}) => runCli(['listen', '3000', '--relay', url, '--no-store', '--no-retry', '--no-tui', '--no-web'], { env: { ...h.env, ...env } });
 
-    expect((await runCli(['login', url, '--token', 'mistyped-token'], { env: h.env })).code).toBe(0);
+    // Saved unchecked: as a token revoked after login would be.
+    expect((await runCli(['login', url, '--token', 'mistyped-token', '--no-check'], { env: h.env })).code).toBe(0);
     const saved = await listen();
     expect(saved.code).toBe(1);
     expect(saved.stderr).toContain('error: relay refused the connection: 401 unauthorized');
@@ -362,7 +363,7 @@ describe('login', () => {
   it('logout forgets the saved relay and token and keeps the other keys', async () => {
     const h = home();
     const file = join(h.env.XDG_CONFIG_HOME, 'hooktunnel', 'config.json');
-    expect((await runCli(['login', 'https://hooks.example.com', '--token', 'saved-token'], { env: h.env })).code).toBe(0);
+    expect((await runCli(['login', 'https://hooks.example.com', '--token', 'saved-token', '--no-check'], { env: h.env })).code).toBe(0);
     updateConfig({ secrets: { stripe: 'whsec_x' } }, file);
 
     const logout = await runCli(['logout'], { env: h.env });
