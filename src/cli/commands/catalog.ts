@@ -118,7 +118,7 @@ export const COMMANDS: readonly CatalogEntry[] = [
   {
     name: 'login',
     usage: '[options] <relay-url>',
-    description: 'Save a relay URL and its token in the config file, so `hooktunnel listen` uses them.',
+    description: 'Check a relay URL and its token against the relay, then save them in the config file, so `hooktunnel listen` uses them.',
     load: async () => (await import('./login.js')).loginCommand(),
   },
   {
