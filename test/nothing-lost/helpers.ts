@@ -1,12 +1,13 @@
 // Chaos-test helpers: a real `hooktunnel relay` process that can be killed and started again on the same port and data
 // directory, listen processes that can be SIGKILLed, and the relay's queue depth from /metrics. Cleanup always runs.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { BIN, startListen, tempHome, type ListenProcess } from '../helpers/cli.js';
-import { sha256, waitFor } from '../helpers/http.js';
+import { startListen, tempHome, type ListenProcess } from '../helpers/cli.js';
+import { relayCli } from '../relay/relay-process.js';
+import { sha256 } from '../helpers/http.js';
 export { onCleanup } from '../helpers/cleanup.js';
 import { onCleanup } from '../helpers/cleanup.js';
 
@@ -25,39 +26,15 @@ export interface RelayProcess {
   crash(): Promise<void>;
 }
 
-const cleanEnv = (env: Record<string, string>) => ({
-  ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('HOOKTUNNEL_'))),
-  ...env,
-});
-
 /** `hooktunnel relay` on loopback (anonymous is allowed there), state in `dataDir`; port 0 picks one. */
 export async function startRelay(dataDir: string, env: Record<string, string>, port = 0, args: string[] = []): Promise<RelayProcess> {
-  const child = spawn(process.execPath, [BIN, 'relay', '--port', String(port), '--data-dir', dataDir, ...args], {
-    env: cleanEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-  child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  let exited = false;
-  const exit = new Promise<void>((resolve) => child.on('exit', () => ((exited = true), resolve())));
-  onCleanup(async () => {
-    if (!exited) child.kill('SIGKILL');
-    await exit;
-  });
-  const url = await waitFor(() => {
-    if (exited) throw new Error(`relay exited: ${stderr}`);
-    return /listening on (http:\/\/\S+)/.exec(stdout)?.[1];
-  }, 'the relay to listen');
+  const relay = await relayCli(['--port', String(port), '--data-dir', dataDir, ...args], env);
   return {
-    child,
-    url,
-    port: Number(new URL(url).port),
-    stderr: () => stderr,
+    ...relay,
+    port: Number(new URL(relay.url).port),
     async crash() {
-      child.kill('SIGKILL');
-      await exit;
+      relay.child.kill('SIGKILL');
+      await relay.exit;
     },
   };
 }

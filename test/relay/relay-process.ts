@@ -12,10 +12,11 @@ export interface RelayProcess {
   exit: Promise<number | null>;
 }
 
-/** Starts `hooktunnel relay <args>` and waits for the "listening on" line. */
+/** Starts `hooktunnel relay <args>` (on port 0 unless they give one) and waits for the "listening on" line. */
 export async function relayCli(args: string[], env: Record<string, string>): Promise<RelayProcess> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('HOOKTUNNEL_')));
-  const child = spawn(process.execPath, [BIN, 'relay', '--port', '0', ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const port = args.includes('--port') ? [] : ['--port', '0'];
+  const child = spawn(process.execPath, [BIN, 'relay', ...port, ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (text: string) => (stdout += text));
