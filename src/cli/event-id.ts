@@ -3,7 +3,7 @@
 // sent it, which is what `replay` should send again and `show` should show; the others are listed on stderr, so the
 // user can give the id of another. stdout is left alone: `--json` output stays what the command promises.
 
-import chalk from 'chalk';
+import { chalkStderr } from 'chalk';
 import { sanitize } from '../sanitize.js';
 import type { EventMatch } from '../store/event-matches.js';
 import type { Store } from '../store/store.js';
@@ -31,7 +31,7 @@ export function resolveRefs(store: Store, refs: readonly ExchangeRef[], write: (
     if (chosen.has(ref.eventId)) return chosen.get(ref.eventId);
     const matches = store.eventMatches(ref.eventId);
     const choice = chooseDelivery(matches);
-    if (choice && matches.length > 1) write(`${chalk.dim('note:')} ${severalNote(ref.eventId, choice, matches)}\n`);
+    if (choice && matches.length > 1) write(`${chalkStderr.dim('note:')} ${severalNote(ref.eventId, choice, matches)}\n`);
     chosen.set(ref.eventId, choice?.id);
     return choice?.id;
   });

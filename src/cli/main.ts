@@ -122,7 +122,8 @@ export async function report(error: unknown, options: { json?: boolean; command?
   if (isDamagedDatabase(error)) error = databaseError(error, true);
   else if (isTransientStoreError(error)) error = databaseError(error as Error, false);
   if (options.json) return reportJson(error, { event: options.command !== undefined && endsWithErrorEvent(options.command) });
-  const { default: chalk } = await import('chalk');
+  // Its own colour support: stderr may go to a file while stdout is a terminal (`hooktunnel ls 2>err.log`).
+  const { chalkStderr: chalk } = await import('chalk');
   if (error instanceof UserError) {
     // Messages can carry a relay's words (a refusal, a reason to go away): escaped like any network text.
     process.stderr.write(`${chalk.red('error:')} ${sanitize(error.message)}\n`);

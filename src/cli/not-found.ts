@@ -3,7 +3,7 @@
 // exit 1 (README, Exit codes). With --json it is reported as the command's other failures are, one {"error": …} object
 // per id on stderr, so a script reading JSON sees every id it gave accounted for while stdout stays one exchange per line.
 
-import chalk from 'chalk';
+import { chalkStderr } from 'chalk';
 import type { UserErrorCode } from '../errors.js';
 import type { ExchangeSummary } from '../exchange.js';
 import { sanitize } from '../sanitize.js';
@@ -28,7 +28,7 @@ export function writeNotFoundJson(message: string, fields: Record<string, number
 /** An id deleted between the check and its turn: a JSON error with --json, else an `error:` line; the others go on. */
 export function reportGone(message: string, fields: Record<string, number | null>, json: boolean): void {
   if (json) writeNotFoundJson(message, fields);
-  else process.stderr.write(`${chalk.red('error:')} ${sanitize(message)}\n`);
+  else process.stderr.write(`${chalkStderr.red('error:')} ${sanitize(message)}\n`);
 }
 
 export interface LookUp {

@@ -2,7 +2,7 @@
 // full disk, a lock another process holds) wait in memory, and are lost with the process. Said, with exit status 1,
 // instead of printing the result as recorded.
 
-import chalk from 'chalk';
+import { chalkStderr } from 'chalk';
 import { UserError, type UserErrorCode } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { writeJsonError } from './json-error.js';
@@ -15,7 +15,7 @@ export function reportUnwritten(store: Store, what: string, json = false): void 
   if (!why) return;
   const message = `${what} could not be recorded in ${store.path}: ${why.message}`;
   if (json) writeJsonError('not_recorded' satisfies UserErrorCode, message, HINT);
-  else process.stderr.write(`${chalk.red('error:')} ${message}\n${chalk.dim('hint:')} ${HINT}\n`);
+  else process.stderr.write(`${chalkStderr.red('error:')} ${message}\n${chalkStderr.dim('hint:')} ${HINT}\n`);
   process.exitCode = 1;
 }
 

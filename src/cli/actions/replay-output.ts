@@ -1,7 +1,7 @@
 // What `replay` prints for each result and at the end: answered replays on stdout, failures as one line on stderr
 // (a JSON object with --json), and a summary after a bulk replay.
 
-import chalk from 'chalk';
+import { chalkStderr } from 'chalk';
 import { exchangeToJson, type ExchangeSummary } from '../../exchange.js';
 import { logLine } from '../../output/exchange-text.js';
 import { jsonText } from '../../output/json-text.js';
@@ -25,7 +25,7 @@ export function printResult(exchange: ExchangeSummary, json: boolean): void {
     process.stdout.write(`${logLine(exchange)}\n`);
     return;
   }
-  process.stderr.write(`${chalk.red('error:')} replay of #${exchange.replayOf} failed: ${sanitize(failure.message)}${failure.hint ? ` (${failure.hint})` : ''}\n`);
+  process.stderr.write(`${chalkStderr.red('error:')} replay of #${exchange.replayOf} failed: ${sanitize(failure.message)}${failure.hint ? ` (${failure.hint})` : ''}\n`);
 }
 
 /** `gone`: exchanges deleted between the check and their turn, counted as not delivered. */

@@ -1,6 +1,6 @@
 // Runs `replay`: one exchange or many, with the edits asked for; prints each result and, for many, a summary.
 
-import chalk from 'chalk';
+import { chalkStderr } from 'chalk';
 import { parseDuration } from '../../duration.js';
 import { usageError, UserError, type UserErrorCode } from '../../errors.js';
 import type { ExchangeSummary, HeaderPairs } from '../../exchange.js';
@@ -129,7 +129,7 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
     let gone = 0;
     for (const [index, id] of originalIds.entries()) {
       // Progress is for people: left out with --json, where failures reach stderr as JSON objects.
-      if (originalIds.length > 1 && !flags.json) process.stderr.write(chalk.dim(`replaying ${index + 1}/${originalIds.length}: #${id}\n`));
+      if (originalIds.length > 1 && !flags.json) process.stderr.write(chalkStderr.dim(`replaying ${index + 1}/${originalIds.length}: #${id}\n`));
       const body = flags.edit ? await editedBody(store, id) : fileBody;
       const result = await replayExchange(store, id, { ...options, body });
       // Checked above; gone only if deleted meanwhile (prune). Counted as not delivered so the rest still go.
@@ -140,7 +140,7 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
       }
       if (result.resign && !result.resign.resigned && (flags.resign || flags.edit || fileBody)) {
         const hint = missingSecretHint(result.resign.reason);
-        process.stderr.write(chalk.yellow(`warning: #${id} was sent without a new signature: ${result.resign.reason}${hint ? ` (${hint})` : ''}\n`));
+        process.stderr.write(chalkStderr.yellow(`warning: #${id} was sent without a new signature: ${result.resign.reason}${hint ? ` (${hint})` : ''}\n`));
       }
       results.push(result.exchange);
       printResult(result.exchange, flags.json ?? false);
@@ -148,7 +148,7 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
     if (selected.length > 1 && !flags.json) process.stderr.write(`${summarize(results, gone)}\n`);
     // Not after --no-resign: the recorded signature was asked for.
     const stale = flags.json || flags.resign === false ? null : staleSignatureHint(results);
-    if (stale) process.stderr.write(`${chalk.dim('hint:')} ${stale}\n`);
+    if (stale) process.stderr.write(`${chalkStderr.dim('hint:')} ${stale}\n`);
     reportUnwritten(store, selected.length === 1 ? 'the replay' : 'the replays', flags.json);
     // The app answered (any status): success. It could not be reached or failed mid-answer: failure.
     if (gone > 0 || results.some((r) => r.state === 'failed')) process.exitCode = 1;

@@ -1,6 +1,6 @@
 // Runs `retry`: one manual attempt per exchange, claimed in the store so a listener's automatic retry cannot double it.
 
-import chalk from 'chalk';
+import { chalkStderr } from 'chalk';
 import { ExchangeGone, manualRetry, retryTarget } from '../../delivery/manual-retry.js';
 import { parseDuration } from '../../duration.js';
 import { usageError } from '../../errors.js';
@@ -76,7 +76,7 @@ export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
       if (failure) failed = true;
     }
     // The hint once, after every gone id was named, rather than once per id; not beside --json error objects, which are read by scripts.
-    if (lastGone?.hint && !flags.json) process.stderr.write(`${chalk.dim('hint:')} ${lastGone.hint}\n`);
+    if (lastGone?.hint && !flags.json) process.stderr.write(`${chalkStderr.dim('hint:')} ${lastGone.hint}\n`);
     if (failed || lastGone) process.exitCode = 1;
     reportUnwritten(store, originals.length === 1 ? 'the attempt' : 'the attempts', flags.json);
   } finally {

@@ -1,6 +1,6 @@
 // Runs `trigger`: builds the sample request, forwards it like any exchange, records it, prints the outcome.
 
-import chalk from 'chalk';
+import { chalkStderr } from 'chalk';
 import { parseDuration } from '../../duration.js';
 import { usageError } from '../../errors.js';
 import { exchangeToJson } from '../../exchange.js';
@@ -63,7 +63,7 @@ export async function trigger(provider: string | undefined, event: string | unde
   const route = target ? undefined : await triggerThroughRoute(path);
   const secrets = await loadSecretsHere(flags);
   const request = buildTriggerRequest(provider, event, { secrets, nowMs: Date.now(), path });
-  if (!request.signed) process.stderr.write(chalk.yellow(`warning: no ${provider} secret configured; sending unsigned (set --secret ${provider}=… or HOOKTUNNEL_SECRET_${provider.toUpperCase()})\n`));
+  if (!request.signed) process.stderr.write(chalkStderr.yellow(`warning: no ${provider} secret configured; sending unsigned (set --secret ${provider}=… or HOOKTUNNEL_SECRET_${provider.toUpperCase()})\n`));
 
   const store = openStore((await chooseDb(flags.db)).path);
   const forwarder = route ? route.forwarder(timeoutMs) : new Forwarder(target ?? parseTarget(DEFAULT_TO, '--to'), { timeoutMs, hostHeader: 'rewrite' });
