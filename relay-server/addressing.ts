@@ -1,6 +1,7 @@
 // Where a request came from and which tunnel it is for: routing, public URLs, client IPs, forwarding headers.
 
 import type { IncomingMessage } from 'node:http';
+import { BlockList, isIPv6 } from 'node:net';
 import { CONNECT_PATH, type HeaderPairs } from '../src/protocol.js';
 import { addConnectionTokens, dropsHeader } from '../src/http-headers.js';
 import { HEALTH_PATH, METRICS_PATH } from './admin.js';
@@ -40,6 +41,15 @@ export interface Addressing {
 export const RELAY_OWN_SEGMENTS = ['t', ...[CONNECT_PATH, HEALTH_PATH, METRICS_PATH].map((path) => path.split('/')[1])];
 
 /** "::ffff:127.0.0.1" (IPv4 on a dual-stack socket) is 127.0.0.1. */
+/** Loopback and private networks: where a reverse proxy the operator runs in front of the relay sits. */
+const OPERATOR_NETWORKS = new BlockList();
+OPERATOR_NETWORKS.addSubnet('127.0.0.0', 8);
+OPERATOR_NETWORKS.addSubnet('10.0.0.0', 8);
+OPERATOR_NETWORKS.addSubnet('172.16.0.0', 12);
+OPERATOR_NETWORKS.addSubnet('192.168.0.0', 16);
+OPERATOR_NETWORKS.addAddress('::1', 'ipv6');
+OPERATOR_NETWORKS.addSubnet('fc00::', 7, 'ipv6');
+
 const plainIp = (address: string) => (address.startsWith('::ffff:') ? address.slice(7) : address);
 
 const firstValue = (value: string | string[] | undefined) => String(value ?? '').split(',')[0].trim();
@@ -118,7 +128,11 @@ export function createAddressing(options: RelayOptions, port: () => number): Add
       return hops.length ? plainIp(hops[hops.length - 1]) : socketIp;
     },
     untrustedProxy(req) {
-      return req.headers['x-forwarded-for'] !== undefined && !isTrusted(req) ? plainIp(req.socket.remoteAddress ?? '') : undefined;
+      if (req.headers['x-forwarded-for'] === undefined || isTrusted(req)) return undefined;
+      // Only a peer on this machine or a private network is a proxy the operator runs: anyone on the internet can send
+      // X-Forwarded-For, and advice to trust them would let them choose the address the per-IP limits count.
+      const peer = plainIp(req.socket.remoteAddress ?? '');
+      return OPERATOR_NETWORKS.check(peer, isIPv6(peer) ? 'ipv6' : 'ipv4') ? peer : undefined;
     },
     // X-Forwarded-* as ngrok and frp set them (RFC 7239's de-facto forms). One pass over rawHeaders: the hot path.
     forwardedHeaders(req, head) {

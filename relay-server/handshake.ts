@@ -33,6 +33,9 @@ export interface GateDeps {
 
 type Authenticated = { ok: true; record?: TokenRecord } | { ok: false; message: string };
 
+/** Proxies named in the log as missing from --trust-proxy, at most. */
+const MAX_PROXIES_NOTED = 16;
+
 export class TunnelGate {
   private readonly failures: FailureLimiter;
   private readonly pending = new PerIpCounter();
@@ -81,7 +84,8 @@ export class TunnelGate {
    */
   private noteUntrustedProxy(req: IncomingMessage): void {
     const proxy = this.deps.addressing.untrustedProxy(req);
-    if (proxy === undefined || this.untrustedProxies.has(proxy)) return;
+    // A handful of proxies at most: the set stays small whatever addresses a sender uses.
+    if (proxy === undefined || this.untrustedProxies.has(proxy) || this.untrustedProxies.size >= MAX_PROXIES_NOTED) return;
     this.untrustedProxies.add(proxy);
     const { maxAuthFailures, authWindowMs } = this.deps.limits;
     this.deps.log(
