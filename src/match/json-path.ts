@@ -1,7 +1,7 @@
 // A small JSON path: `data.object.amount`, `items[0].id`, `items.0.id`, `$.card.number`, `["a.b"].c`. Used by
 // `--match body.…`, `diff` and `--redact body:…`.
 
-import { parseJsonExact } from '../json-exact.js';
+import { JsonInteger, parseJsonExact } from '../json-exact.js';
 
 /** Segments from the root: object keys, or numbers (array indexes, or keys made of digits). */
 export type JsonPath = (string | number)[];
@@ -57,6 +57,9 @@ export function parseJsonBody(body: Buffer): unknown {
   }
 }
 
+/** A JSON object: not an array, nor a large integer (a JsonInteger is a number, with no fields to step into). */
+const isJsonObject = (node: unknown): node is object => node !== null && typeof node === 'object' && !Array.isArray(node) && !(node instanceof JsonInteger);
+
 /** The value at `path` in a JSON body (a Buffer is parsed first). */
 export function jsonPathValue(body: Buffer | unknown, path: JsonPath): { found: true; value: unknown } | { found: false } {
   let node = Buffer.isBuffer(body) ? parseJsonBody(body) : body;
@@ -65,7 +68,7 @@ export function jsonPathValue(body: Buffer | unknown, path: JsonPath): { found: 
     if (Array.isArray(node) && typeof segment === 'number') {
       if (segment >= node.length) return { found: false };
       node = node[segment];
-    } else if (node !== null && typeof node === 'object' && !Array.isArray(node) && Object.hasOwn(node, String(segment))) {
+    } else if (isJsonObject(node) && Object.hasOwn(node, String(segment))) {
       node = (node as Record<string, unknown>)[String(segment)];
     } else {
       return { found: false };

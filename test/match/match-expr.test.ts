@@ -184,4 +184,10 @@ describe('glob and JSON path', () => {
     expect(jsonPathValue(body, ['toString'])).toEqual({ found: false });
     expect(jsonPathValue(Buffer.alloc(0), ['a'])).toEqual({ found: false });
   });
+
+  it('does not step into an integer past 2^53 (a number, whatever holds it while it is read exactly)', () => {
+    const body = Buffer.from('{"id":820982911946154508}');
+    expect(jsonPathValue(body, ['id']).found).toBe(true);
+    expect(jsonPathValue(body, ['id', 'text'])).toEqual({ found: false });
+  });
 });
