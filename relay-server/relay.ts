@@ -20,8 +20,6 @@ import { scanHead, type RequestHead } from './request-head.js';
 import type { TunnelConnection } from './tunnel-connection.js';
 import { TunnelRegistry } from './tunnel-registry.js';
 
-// Defined with the protocol (the CLI checks it without loading the relay); exported here too for the relay's users.
-export { RELAY_SIGNATURE_HEADER };
 export const EMBEDDED_SIGNATURE_SUFFIX = '; embedded';
 
 export interface Relay {

@@ -11,7 +11,8 @@
 
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { createRelay, EMBEDDED_SIGNATURE_SUFFIX, RELAY_SIGNATURE_HEADER, type Relay } from '../relay-server/relay.js';
+import { createRelay, EMBEDDED_SIGNATURE_SUFFIX, type Relay } from '../relay-server/relay.js';
+import { RELAY_SIGNATURE_HEADER } from './protocol.js';
 import { dataDir } from './paths.js';
 import { RelayDb } from './relay-state/relay-db.js';
 

@@ -21,7 +21,7 @@ const NOT_FOUND: UserErrorCode = 'not_found';
  */
 export type IdFields = (id: number | null) => Record<string, number | null>;
 
-export function writeNotFoundJson(message: string, fields: Record<string, number | string | null>, hint = SEE_IDS_HINT): void {
+function writeNotFoundJson(message: string, fields: Record<string, number | string | null>, hint = SEE_IDS_HINT): void {
   writeJsonError(NOT_FOUND, message, hint, fields);
 }
 

@@ -9,7 +9,6 @@ import { slowAnswerNote } from '../webhooks/answer-deadline.js';
 import { missingSecretHint } from '../webhooks/missing-secret.js';
 import type { Segment, StyledLine } from './styled-line.js';
 
-export { eventLabel };
 
 /** The one-character signature mark: green ✓ valid, red ✗ invalid, blank when not checked. */
 export function signatureMark(e: ExchangeSummary): Segment {
