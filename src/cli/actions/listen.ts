@@ -34,7 +34,7 @@ import { keepRecent, keepResumeToken } from './listen-upkeep.js';
 import { loadSecrets, type SecretFlags } from '../secret-options.js';
 import { inspectPort, type WebFlags } from '../web-options.js';
 import type { Inspector } from '../../web/server.js';
-import { RelayFailure } from '../../tunnel/relay-failure.js';
+import { RelayFailure, type RelayFailureCode } from '../../tunnel/relay-failure.js';
 
 /** The flags of `hooktunnel listen` as its command parses them (the command imports this type; never the reverse). */
 export interface ListenFlags extends SecretFlags, DeliveryFlags, WebFlags {
@@ -322,26 +322,40 @@ function unauthorizedHint(token: TokenSource): string {
 
 /** The tunnel client's failure as the command's error: its words, a hint, and its code for --json. */
 function relayUserError(error: Error, token: TokenSource): UserError {
-  return new UserError(error.message, { hint: fatalHint(error.message, token), code: error instanceof RelayFailure ? error.code : undefined });
+  const code = error instanceof RelayFailure ? error.code : undefined;
+  return new UserError(error.message, { hint: code && fatalHint(code, error.message, token), code });
 }
 
-function fatalHint(message: string, token: TokenSource): string | undefined {
-  if (/refused the connection: 40[13]\b/.test(message)) return unauthorizedHint(token);
-  if (/connection refused|resolve/.test(message)) {
-    return 'is the relay running? check --relay / HOOKTUNNEL_RELAY and the relay saved by `hooktunnel login` (`hooktunnel logout` forgets it: listen then runs an embedded relay)';
+/** What to do next, by why the relay could not be reached or kept; the words only tell apart refusals that share a code. */
+function fatalHint(code: RelayFailureCode, message: string, token: TokenSource): string | undefined {
+  const notARelay =
+    '--relay (or HOOKTUNNEL_RELAY, or the relay saved by `hooktunnel login`) is the address of a `hooktunnel relay`, e.g. https://hooks.example.com; leave it out to use the embedded relay';
+  switch (code) {
+    case 'unauthorized':
+      // A token revoked while its tunnel was open: the relay closes the tunnel with these words.
+      if (/revoked on the relay/.test(message)) return 'the token was revoked; ask the relay\'s operator for a new one, then run `hooktunnel login <relay-url> --token <token>`';
+      return unauthorizedHint(token);
+    case 'relay_unreachable':
+      // https:// to a plain port is an address that is not a relay's, not a relay that is down.
+      if (/speak TLS/.test(message)) return notARelay;
+      return 'is the relay running? check --relay / HOOKTUNNEL_RELAY and the relay saved by `hooktunnel login` (`hooktunnel logout` forgets it: listen then runs an embedded relay)';
+    case 'not_a_relay':
+      return notARelay;
+    case 'name_taken':
+      return 'pick another --name, or pass --force to take it over';
+    case 'name_reserved':
+      // A random id another listen was given, or a name another token owns.
+      if (/another client's tunnel/.test(message)) {
+        return 'the relay gave this URL to another `hooktunnel listen` (a random id); only that listen comes back on it, and --force does not take it: pick a --name of your own';
+      }
+      return 'another token owns this name on the relay; pick another --name';
+    case 'queue_unavailable':
+      return 'run listen without --ack (or ack routes), or use a relay started without --no-queue';
+    case 'too_many_tunnels':
+      return 'stop another `hooktunnel listen` that uses this token';
+    case 'taken_over':
+      return 'another `hooktunnel listen --force` took this name; this one stops instead of fighting over it';
+    default:
+      return undefined;
   }
-  if (/does not look like a hooktunnel relay|speak TLS with relay/.test(message)) {
-    return '--relay (or HOOKTUNNEL_RELAY, or the relay saved by `hooktunnel login`) is the address of a `hooktunnel relay`, e.g. https://hooks.example.com; leave it out to use the embedded relay';
-  }
-  if (/name_taken/.test(message)) return 'pick another --name, or pass --force to take it over';
-  // Before name_reserved, which it shares: no token needs to be involved.
-  if (/another client's tunnel/.test(message)) {
-    return 'the relay gave this URL to another `hooktunnel listen` (a random id); only that listen comes back on it, and --force does not take it: pick a --name of your own';
-  }
-  if (/name_reserved/.test(message)) return 'another token owns this name on the relay; pick another --name';
-  if (/queue_unavailable/.test(message)) return 'run listen without --ack (or ack routes), or use a relay started without --no-queue';
-  if (/too_many_tunnels/.test(message)) return 'stop another `hooktunnel listen` that uses this token';
-  if (/revoked/.test(message)) return 'the token was revoked; ask the relay\'s operator for a new one, then run `hooktunnel login <relay-url> --token <token>`';
-  if (/took over/.test(message)) return 'another `hooktunnel listen --force` took this name; this one stops instead of fighting over it';
-  return undefined;
 }
