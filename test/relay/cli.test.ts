@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryAuthStore } from '../../relay-server/auth.js';
 import { loadConfig, relayFromConfig, updateConfig } from '../../src/config.js';
-import { BIN, jsonLines, runCli, startListen, tempHome } from '../helpers/cli.js';
+import { BIN, jsonLines, runCli, startListen, tempHome, wordsOfJsonError } from '../helpers/cli.js';
 import { send, startLocalApp, waitFor } from '../helpers/http.js';
 import { MessageType } from '../../src/protocol.js';
 import { onCleanup, openSession, rawClient, startRelay, upgrade } from './helpers.js';
@@ -191,6 +191,10 @@ describe('relay token commands', () => {
     const again = await runCli(['relay', 'token', 'revoke', 'laptop', '--data-dir', dataDir], { env: h.env });
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('no token named "laptop"');
+    // Found as `relay name give` finds its token, and refused with the same code a script acts on.
+    const json = await runCli(['relay', 'token', 'revoke', 'laptop', '--json', '--data-dir', dataDir], { env: h.env });
+    expect([json.code, json.stdout]).toEqual([1, '']);
+    expect(wordsOfJsonError(json.stderr, 'no_such_token')).toBe('error: no token named "laptop"\nhint: run `hooktunnel relay token list` to see the names\n');
   });
 
   it('list also shows the tokens given by HOOKTUNNEL_RELAY_TOKENS and --token-file, by label and with their names, never the token', async () => {

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { listClusterNames, releaseClusterName } from '../../../relay-server/cluster/cluster-names.js';
 import { shownRedisUrl } from '../../../relay-server/cluster/load-redis.js';
 import { UserError } from '../../errors.js';
+import { readGivenTokens, withoutTokenFile, type GivenTokens } from '../../relay-state/given-tokens.js';
 import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
 import { sanitize } from '../../sanitize.js';
 import { checkRedisUrl } from './relay-cluster.js';
-import { droppedLine, givenLabels, goneOwner, withoutTokenFile, readGivenTokens, type GivenTokens } from './relay-token.js';
+import { droppedLine, givenLabels, goneOwner } from './relay-token.js';
 
 const reachable = async <T>(work: Promise<T>, url: string): Promise<T> =>
   work.catch((error: Error) => {

@@ -4,29 +4,17 @@
 import { UserError } from '../../errors.js';
 import { jsonText } from '../../output/json-text.js';
 import { sanitize } from '../../sanitize.js';
-import { readGivenTokens, withDb, withoutTokenFile, type GivenTokens } from './relay-token.js';
-
-/** The token by the name `relay token list` shows: a stored token's name, or a given one's label. */
-function tokenDigest(dataDir: string | undefined, token: string, given: GivenTokens): string {
-  const stored = withDb(dataDir, (db) => db.tokenDigests().find((row) => row.name === token));
-  if (stored) return stored.digest;
-  const read = readGivenTokens(given);
-  const listed = read.tokens.find(({ record }) => record.label === token);
-  if (listed) return listed.record.digest.toString('hex');
-  if (read.unreadable) throw withoutTokenFile(read.unreadable, `no stored token is named "${token}", and whether the file has one could not be checked`);
-  throw new UserError(`no token named "${token}"`, {
-    code: 'no_such_token',
-    hint: 'run `hooktunnel relay token list` to see the names (create the new one first: `hooktunnel relay token create --name <name>`)',
-  });
-}
+import type { GivenTokens } from '../../relay-state/given-tokens.js';
+import { findToken } from '../../relay-state/token-lookup.js';
+import { withDb } from './relay-token.js';
 
 export function giveName(dataDir: string | undefined, name: string, token: string, given: GivenTokens, json = false): void {
-  const digest = tokenDigest(dataDir, token, given);
+  const notReserved = () => new UserError(`"${name}" is not a reserved name`, { code: 'not_reserved', hint: 'run `hooktunnel relay name list` to see them' });
   const moved = withDb(dataDir, (db) => {
+    // By the name `relay token list` shows: a stored token's name, or a given one's label.
+    const { digest } = findToken(db, token, given, 'run `hooktunnel relay token list` to see the names (create the new one first: `hooktunnel relay token create --name <name>`)');
     const owner = db.nameOwner(name);
-    if (owner === undefined) {
-      throw new UserError(`"${name}" is not a reserved name`, { code: 'not_reserved', hint: 'run `hooktunnel relay name list` to see them' });
-    }
+    if (owner === undefined) throw notReserved();
     if (owner === digest) throw new UserError(`"${name}" already belongs to the token "${token}"`, { hint: 'nothing to do: its `listen --name` receives what is queued' });
     // Refused, not done behind its back: that client would go on receiving the queue, and the new owner's `listen`
     // would be refused as long as it stays.
@@ -38,7 +26,7 @@ export function giveName(dataDir: string | undefined, name: string, token: strin
     }
     return db.giveName(name, digest);
   });
-  if (!moved) throw new UserError(`"${name}" is not a reserved name`, { code: 'not_reserved', hint: 'run `hooktunnel relay name list` to see them' });
+  if (!moved) throw notReserved();
   if (json) {
     process.stdout.write(`${jsonText({ name, token, queued: moved.queued })}\n`);
     return;

@@ -1,56 +1,11 @@
 // Runs `relay token ...` and `relay name ...` against the relay's state file; a running relay sees the change within seconds.
 
-import type { TokenRecord } from '../../../relay-server/auth.js';
 import { UserError } from '../../errors.js';
 import { jsonText } from '../../output/json-text.js';
 import { sanitize } from '../../sanitize.js';
-import { envTokenRecords, parseTokenList, readTokenFile, TokenFileUnreadable } from '../../relay-state/auth-store.js';
+import { readGivenTokens, withoutTokenFile, type GivenTokens, type GivenTokensRead } from '../../relay-state/given-tokens.js';
 import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
-
-/** Tokens the relay accepts besides the stored ones, read from where `hooktunnel relay` reads them. */
-export interface GivenTokens {
-  /** HOOKTUNNEL_RELAY_TOKENS. */
-  env: string | undefined;
-  /** --token-file (or HOOKTUNNEL_RELAY_TOKEN_FILE). */
-  tokenFile: string | undefined;
-}
-
-/** The given tokens as read now, and the token file when it could not be read (its tokens are then missing). */
-export interface GivenTokensRead {
-  /** By label (`HOOKTUNNEL_RELAY_TOKENS #1`, `<file> #2`): never the token itself, only its digest. */
-  tokens: { record: TokenRecord; source: 'environment' | 'token file' }[];
-  /** --token-file was given and cannot be read. */
-  unreadable?: TokenFileUnreadable;
-  /** Whether --token-file was given at all. */
-  tokenFileGiven: boolean;
-}
-
-/**
- * Reads the given tokens. A token file that cannot be read does not stop the listing commands, which show what the
- * rest holds and then fail with withoutTokenFile: an operator without the relay's permissions still sees the store.
- */
-export function readGivenTokens(given: GivenTokens): GivenTokensRead {
-  const tokens: GivenTokensRead['tokens'] = envTokenRecords(parseTokenList(given.env)).map((record) => ({ record, source: 'environment' }));
-  if (!given.tokenFile) return { tokens, tokenFileGiven: false };
-  try {
-    tokens.push(...readTokenFile(given.tokenFile).map((record) => ({ record, source: 'token file' as const })));
-    return { tokens, tokenFileGiven: true };
-  } catch (error) {
-    if (!(error instanceof TokenFileUnreadable)) throw error;
-    return { tokens, tokenFileGiven: true, unreadable: error };
-  }
-}
-
-/**
- * Thrown after a command did what it could without the token file (a listing printed the rest): exit 1, so a script
- * does not take a listing that lacks the file's tokens for a whole one. `consequence` says what is missing.
- */
-export function withoutTokenFile(unreadable: TokenFileUnreadable, consequence: string): UserError {
-  return new UserError(`could not read the token file ${unreadable.path} (--token-file or HOOKTUNNEL_RELAY_TOKEN_FILE): ${unreadable.why}; ${consequence}`, {
-    hint: "run this as the user the relay runs as, with its environment (`sudo -u <relay user> -E hooktunnel relay …`), or give the path the relay reads in --token-file",
-    cause: unreadable,
-  });
-}
+import { findToken } from '../../relay-state/token-lookup.js';
 
 export function withDb<T>(dataDir: string | undefined, use: (db: RelayDb) => T): T {
   const db = RelayDb.open(dataDir ?? defaultRelayDataDir());
@@ -97,17 +52,14 @@ export function listTokens(dataDir: string | undefined, given: GivenTokens): voi
 
 export function revokeToken(dataDir: string | undefined, name: string, given: GivenTokens, json = false): void {
   // The counts are read in the same open as the revoke: what the operator must hand on before --queue-ttl ends.
-  const left = withDb(dataDir, (db) => db.revokeToken(name)?.map((reserved) => ({ name: reserved, queued: db.queuedFor(reserved) })));
-  if (!left) {
+  const left = withDb(dataDir, (db) => {
+    const found = findToken(db, name, given);
     // Listed beside the stored ones, but only where they are given can they be taken away.
-    const read = readGivenTokens(given);
-    const listed = read.tokens.find(({ record }) => record.label === name);
-    if (listed?.source === 'environment') throw new UserError(`"${name}" is given by HOOKTUNNEL_RELAY_TOKENS, not stored`, { hint: 'take it out of HOOKTUNNEL_RELAY_TOKENS where the relay runs, and restart the relay' });
-    if (listed) throw new UserError(`"${name}" is given by the token file ${given.tokenFile}, not stored`, { hint: 'delete its line from that file: a running relay re-reads it within seconds' });
-    // It may be one of the file's lines: "no token named" would be a guess.
-    if (read.unreadable) throw withoutTokenFile(read.unreadable, `no stored token is named "${name}", and whether the file has one could not be checked`);
-    throw new UserError(`no token named "${name}"`, { hint: 'run `hooktunnel relay token list` to see the names' });
-  }
+    if (found.source === 'environment') throw new UserError(`"${name}" is given by HOOKTUNNEL_RELAY_TOKENS, not stored`, { hint: 'take it out of HOOKTUNNEL_RELAY_TOKENS where the relay runs, and restart the relay' });
+    if (found.source === 'token file') throw new UserError(`"${name}" is given by the token file ${given.tokenFile}, not stored`, { hint: 'delete its line from that file: a running relay re-reads it within seconds' });
+    // `?? []`: revoked by another command since the lookup, it is gone all the same.
+    return (db.revokeToken(name) ?? []).map((reserved) => ({ name: reserved, queued: db.queuedFor(reserved) }));
+  });
   if (json) {
     process.stdout.write(`${jsonText({ revoked: name, names: left })}\n`);
     return;
