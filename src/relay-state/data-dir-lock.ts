@@ -5,9 +5,10 @@
 //
 // The lock is an exclusive SQLite transaction on relay.lock, never committed: the operating system's file lock, which
 // it rests on, goes with the process however it ends (kill -9 included), so no stale lock is ever left to clean up.
-// relay.db itself stays open to `relay token ...` and `relay name ...` while the relay runs.
+// relay.db itself stays open to `relay token ...` and `relay name ...` while the relay runs, and those commands read
+// the lock (relayRunsOn) to know whether what relay.db says of connected clients is still true.
 
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError } from '../errors.js';
@@ -40,6 +41,35 @@ export function lockDataDir(dir: string): DataDirLock {
       if (db.open) db.close();
     },
   };
+}
+
+/**
+ * Whether a relay runs on this data directory now, that is, holds its lock. What relay.db records of connected clients
+ * is true only then: a relay killed (kill -9, a crash, the machine going down) leaves its last clients recorded as
+ * connected until it starts again, though none can be. Read without taking the lock: a shared lock for a moment,
+ * which a running relay's exclusive one refuses at once.
+ */
+export function relayRunsOn(dir: string): boolean {
+  const lockPath = join(dir, 'relay.lock');
+  // No relay ever locked this directory (a cluster node takes no lock, and keeps its clients in Redis).
+  if (!existsSync(lockPath)) return false;
+  let db: Database.Database;
+  try {
+    db = new Database(lockPath, { readonly: true, fileMustExist: true });
+  } catch {
+    // Not ours to read (or gone meanwhile): whether a relay runs cannot be told, so what relay.db says stands.
+    return true;
+  }
+  try {
+    db.pragma('busy_timeout = 0');
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return false;
+  } catch {
+    // Busy: a relay holds it. Anything else: not known, so what relay.db says stands, as above.
+    return true;
+  } finally {
+    db.close();
+  }
 }
 
 function holder(pidPath: string): string {

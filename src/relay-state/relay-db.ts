@@ -1,12 +1,13 @@
 // The relay's own state: token digests and reserved names in one SQLite file (mode 0600) under --data-dir.
 
 import { chmodSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { newToken, tokenDigest } from '../../relay-server/auth.js';
 import type { DeliveryQueue } from '../../relay-server/delivery-queue.js';
 import type { ResumeStore } from '../../relay-server/resume-store.js';
 import { UserError } from '../errors.js';
+import { relayRunsOn } from './data-dir-lock.js';
 import { dataDir } from '../paths.js';
 import { SqliteDeliveryQueue } from './sqlite-queue.js';
 import { sqliteResumeStore } from './sqlite-resume.js';
@@ -185,10 +186,13 @@ export class RelayDb {
 
   /**
    * Is a client on this name now? The relay writes a NULL expiry while a client is connected (sqlite-resume.ts) and
-   * clears them all when it starts, so only a relay that died without restarting leaves one standing.
+   * clears them all when it starts, so a relay that was killed (kill -9, a crash) leaves its last clients standing
+   * until it restarts: a record counts only while a relay holds the data directory's lock, without which nobody can
+   * be connected.
    */
   isConnected(name: string): boolean {
-    return this.db.prepare('SELECT 1 FROM resume WHERE tunnel_id = ? AND expires_at IS NULL').get(name) !== undefined;
+    const recorded = this.db.prepare('SELECT 1 FROM resume WHERE tunnel_id = ? AND expires_at IS NULL').get(name) !== undefined;
+    return recorded && relayRunsOn(dirname(this.path));
   }
 
   /**

@@ -26,12 +26,12 @@ async function relayWithTokens(...names: string[]) {
   const db = RelayDb.open(dataDir);
   onCleanup(() => db.close());
   const cli = (...args: string[]) => runCli(['relay', ...args, '--data-dir', dataDir], { env: h.env });
-  const listen = async (token: string, name: string) => {
-    const process = await startListen([String(app.port), '--relay', relay.url, '--name', name, '--no-store'], { ...h.env, HOOKTUNNEL_TOKEN: tokens[token] });
+  const listen = async (token: string, name: string, ...args: string[]) => {
+    const process = await startListen([String(app.port), '--relay', relay.url, '--name', name, '--no-store', ...args], { ...h.env, HOOKTUNNEL_TOKEN: tokens[token] });
     onCleanup(() => process.stop());
     return process;
   };
-  return { h, relay, app, db, tokens, cli, listen };
+  return { h, dataDir, relay, app, db, tokens, cli, listen };
 }
 
 describe('relay name give', () => {
@@ -102,6 +102,36 @@ describe('relay name give', () => {
     expect(give.code).toBe(0);
     expect(jsonLines(give.stdout)).toEqual([{ name: 'shop', token: 'bob', queued: 0 }]);
     expect(db.listNames().map((row) => [row.name, row.tokenName])).toEqual([['shop', 'bob']]);
+  });
+
+  it('gives a name whose relay was killed (kill -9) with a client on it: no relay, no client; the queue goes with the name', async () => {
+    const { h, dataDir, relay, app, db, tokens, cli, listen } = await relayWithTokens('alice', 'bob');
+    // Acknowledge mode: the relay queues each request and answers its sender at once. Frozen, alice's `listen` stays
+    // connected and never ACKs what the relay sends it, so the requests stay queued.
+    const alice = await listen('alice', 'shop', '--ack');
+    const refused = await cli('name', 'give', 'shop', 'bob', '--json');
+    expect([refused.code, refused.stdout]).toEqual([1, '']);
+    expect(wordsOfJsonError(refused.stderr, 'name_connected')).toContain('error: "shop" has a client connected on it now\n');
+
+    alice.child.kill('SIGSTOP');
+    const bodies = [Buffer.from([0, 0xff, 13, 10]), Buffer.from('{"id":"evt_1"}')];
+    for (const body of bodies) expect((await send(`${relay.url}/t/shop/hook`, { body })).status).toBe(200);
+    relay.child.kill('SIGKILL');
+    await relay.exit;
+    // Gone with it: the teammate's laptop that will not come back.
+    alice.child.kill('SIGKILL');
+    await alice.stop();
+
+    // relay.db still records alice's client as connected; no relay holds the data directory, so nobody is.
+    const give = await cli('name', 'give', 'shop', 'bob');
+    expect([give.code, give.stderr]).toEqual([0, '']);
+    expect(give.stdout).toBe('Gave "shop" to the token "bob"; the 2 requests queued for it go to its `listen --name shop`.\n');
+
+    const restarted = await relayCli(['--data-dir', dataDir, '--quiet'], h.env);
+    const bob = await startListen([String(app.port), '--relay', restarted.url, '--name', 'shop', '--no-store'], { ...h.env, HOOKTUNNEL_TOKEN: tokens.bob });
+    onCleanup(() => bob.stop());
+    await waitFor(() => app.received.length >= 2 && db.queuedFor('shop') === 0, 'the queue to be delivered to bob and acknowledged');
+    expect(app.received.map((request) => request.body)).toEqual(bodies);
   });
 
   it('gives to a token of --token-file by the label `relay token list` shows', async () => {
