@@ -299,7 +299,10 @@ export function createRelay(options: RelayOptions): Relay {
       s.closeAllConnections();
     });
 
-  /** Resolves once no routed request is in flight, or after ms (or at once when a second signal cuts the wait short). */
+  /**
+   * Resolves once no routed request is in flight, or after ms, or at once when close() (a second signal) cuts the wait
+   * short. The one wait of a drain: for the requests in flight when it began, and for those that came in meanwhile.
+   */
   const untilIdle = (ms: number) =>
     new Promise<void>((resolve) => {
       if (active === 0 || ms <= 0) return resolve();
@@ -312,7 +315,6 @@ export function createRelay(options: RelayOptions): Relay {
 
   let drainDeadline = 0;
   let recheckTimer: NodeJS.Timeout | undefined;
-  let drainTimer: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
   let drained: Promise<void> | undefined;
 
@@ -321,7 +323,6 @@ export function createRelay(options: RelayOptions): Relay {
       draining = true;
       clearInterval(recheckTimer);
       queueing?.close();
-      clearTimeout(drainTimer);
       for (const tunnel of [...registry.all()]) tunnel.goAway('the relay is restarting', true);
       // GOAWAY needs a moment to reach the clients; an immediate close does not wait for it.
       if (graceful) await clientsClosed(1_000);
@@ -378,14 +379,12 @@ export function createRelay(options: RelayOptions): Relay {
     },
     drain() {
       if (stopping) return stopping;
-      drained ??= new Promise<void>((resolve) => {
+      if (!drained) {
         draining = true;
         drainDeadline = Date.now() + limits.drainTimeoutMs;
         log(`draining: ${active} request${active === 1 ? '' : 's'} in flight, up to ${limits.drainTimeoutMs / 1000} s`);
-        onIdle = resolve;
-        drainTimer = setTimeout(resolve, limits.drainTimeoutMs);
-        if (active === 0) resolve();
-      }).then(() => shutdown(true));
+        drained = untilIdle(limits.drainTimeoutMs).then(() => shutdown(true));
+      }
       return drained;
     },
     close() {
