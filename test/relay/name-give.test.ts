@@ -26,8 +26,9 @@ async function relayWithTokens(...names: string[]) {
   const db = RelayDb.open(dataDir);
   onCleanup(() => db.close());
   const cli = (...args: string[]) => runCli(['relay', ...args, '--data-dir', dataDir], { env: h.env });
-  const listen = async (token: string, name: string, ...args: string[]) => {
-    const process = await startListen([String(app.port), '--relay', relay.url, '--name', name, '--no-store', ...args], { ...h.env, HOOKTUNNEL_TOKEN: tokens[token] });
+  /** A `listen --name` with this token, on the relay started here unless `relayUrl` says another (one started again). */
+  const listen = async (token: string, name: string, { args = [] as string[], relayUrl = relay.url } = {}) => {
+    const process = await startListen([String(app.port), '--relay', relayUrl, '--name', name, '--no-store', ...args], { ...h.env, HOOKTUNNEL_TOKEN: tokens[token] });
     onCleanup(() => process.stop());
     return process;
   };
@@ -105,10 +106,10 @@ describe('relay name give', () => {
   });
 
   it('gives a name whose relay was killed (kill -9) with a client on it: no relay, no client; the queue goes with the name', async () => {
-    const { h, dataDir, relay, app, db, tokens, cli, listen } = await relayWithTokens('alice', 'bob');
+    const { h, dataDir, relay, app, db, cli, listen } = await relayWithTokens('alice', 'bob');
     // Acknowledge mode: the relay queues each request and answers its sender at once. Frozen, alice's `listen` stays
     // connected and never ACKs what the relay sends it, so the requests stay queued.
-    const alice = await listen('alice', 'shop', '--ack');
+    const alice = await listen('alice', 'shop', { args: ['--ack'] });
     const refused = await cli('name', 'give', 'shop', 'bob', '--json');
     expect([refused.code, refused.stdout]).toEqual([1, '']);
     expect(wordsOfJsonError(refused.stderr, 'name_connected')).toContain('error: "shop" has a client connected on it now\n');
@@ -128,8 +129,7 @@ describe('relay name give', () => {
     expect(give.stdout).toBe('Gave "shop" to the token "bob"; the 2 requests queued for it go to its `listen --name shop`.\n');
 
     const restarted = await relayCli(['--data-dir', dataDir, '--quiet'], h.env);
-    const bob = await startListen([String(app.port), '--relay', restarted.url, '--name', 'shop', '--no-store'], { ...h.env, HOOKTUNNEL_TOKEN: tokens.bob });
-    onCleanup(() => bob.stop());
+    await listen('bob', 'shop', { relayUrl: restarted.url });
     await waitFor(() => app.received.length >= 2 && db.queuedFor('shop') === 0, 'the queue to be delivered to bob and acknowledged');
     expect(app.received.map((request) => request.body)).toEqual(bodies);
   });
