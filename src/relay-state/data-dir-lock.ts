@@ -26,7 +26,9 @@ export function lockDataDir(dir: string): DataDirLock {
   const db = new Database(lockPath);
   try {
     chmodSync(lockPath, 0o600);
-    db.pragma('busy_timeout = 0');
+    // A `relay name give` reading the lock (relayRunsOn) holds it shared for a moment: waited out, not taken for a
+    // relay. One that runs holds it for good, and is named a second later.
+    db.pragma('busy_timeout = 1000');
     db.exec('BEGIN EXCLUSIVE');
   } catch (error) {
     db.close();
