@@ -58,6 +58,9 @@ export interface ListOptions {
   originalsOnly?: boolean;
 }
 
+/** The WHERE of the exchanges_failed index (migrations.ts), term for term: SQLite uses a partial index only then. */
+const FAILED_ROW = `state IN ('failed', 'interrupted') OR status >= 500 OR verification = 'invalid'`;
+
 /** The statement `list` and `listIds` run: the filters of `options`, newest (or oldest) first, `columns` of each row. */
 function listQuery(columns: string, options: ListOptions): { sql: string; params: unknown[] } {
   const where: string[] = [];
@@ -70,10 +73,16 @@ function listQuery(columns: string, options: ListOptions): { sql: string; params
   if (options.afterId !== undefined) add('id > ?', options.afterId);
   if (options.since !== undefined) add('received_at >= ?', options.since);
   if (options.pathPrefix) {
-    // Whole segments, as routes match: /stripe is /stripe, /stripe/… and /stripe?…, never /stripes.
+    // Whole segments, as routes match: /stripe is /stripe, /stripe/… and /stripe?…, never /stripes. As ranges of the
+    // exchanges_path index ('/' and '?' are followed by '0' and '@'): the ids come from it alone, as for --event.
     const base = options.pathPrefix;
-    if (base.endsWith('/')) add('substr(path, 1, ?) = ?', base.length, base);
-    else add('(path = ? OR substr(path, 1, ?) IN (?, ?))', base, base.length + 1, `${base}/`, `${base}?`);
+    if (base.endsWith('/')) add('id IN (SELECT id FROM exchanges WHERE path >= ? AND path < ?)', base, `${base.slice(0, -1)}0`);
+    else {
+      add(
+        'id IN (SELECT id FROM exchanges WHERE path = ? OR (path >= ? AND path < ?) OR (path >= ? AND path < ?))',
+        ...[base, `${base}/`, `${base}0`, `${base}?`, `${base}@`],
+      );
+    }
   }
   if (options.provider) add('provider = ?', options.provider);
   if (options.eventType) {
@@ -85,7 +94,12 @@ function listQuery(columns: string, options: ListOptions): { sql: string; params
     add('id IN (SELECT id FROM exchanges WHERE event_type = ? OR (event_type >= ? AND event_type < ?))', type, `${type}.`, `${type}0`);
   }
   if (options.originalsOnly) add('replay_of IS NULL');
-  if (options.failed) add(`(${SHOWN_STATE} IN ('failed', 'interrupted') OR status >= 500 OR verification = 'invalid')`);
+  // Shown failed or interrupted, a 5xx, or an invalid signature: the rows of the exchanges_failed index, and the few
+  // pending ones whose recorder is gone (SHOWN_STATE), found along exchanges_pending.
+  if (options.failed) {
+    add(`id IN (SELECT id FROM exchanges WHERE ${FAILED_ROW}
+      UNION ALL SELECT id FROM exchanges WHERE state = 'pending' AND ${SHOWN_STATE} = 'interrupted')`);
+  }
   const sql = `SELECT ${columns} FROM exchanges ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY id ${options.oldestFirst ? 'ASC' : 'DESC'} LIMIT ?`;
   return { sql, params: [...params, options.limit] };

@@ -16,7 +16,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const EXCHANGES = 2_000;
 
 // The built migrate(), run as Store.open runs it, on a connection whose exec kills the process right after the
-// statements of the step that builds exchanges_event_type (the last), before its transaction commits. A cache of a
+// statements of the step that builds exchanges_event_type (step 9), before its transaction commits. A cache of a
 // few pages makes SQLite write the step's pages to the WAL before the commit, as a big store's update does; the WAL's
 // size before and after those statements says it did.
 const KILLED_MID_STEP = `

@@ -72,7 +72,8 @@ describe('store', () => {
     // Made what a schema-4 file is: delivery order columns present, no route or redaction columns.
     const db = new Database(file);
     db.exec('UPDATE exchanges SET delivered_after = 99; ALTER TABLE exchanges DROP COLUMN route; ALTER TABLE exchanges DROP COLUMN redacted; ALTER TABLE attempts DROP COLUMN resigned;' +
-      ' DROP INDEX exchanges_replays; DROP INDEX exchanges_provider; DROP INDEX exchanges_event_type;');
+      ' DROP INDEX exchanges_replays; DROP INDEX exchanges_provider; DROP INDEX exchanges_event_type;' +
+      ' DROP INDEX exchanges_path; DROP INDEX exchanges_failed;');
     db.pragma('user_version = 4');
     db.close();
     const reopened = Store.open(file);
@@ -201,7 +202,8 @@ describe('list by path', () => {
   it('takes whole segments: /stripe is /stripe, /stripe/… and /stripe?…, not /stripes; a trailing / keeps only what is below', () => {
     const store = Store.open(':memory:');
     try {
-      const paths = ['/stripe', '/stripe/events', '/stripe?x=1', '/stripes', '/stripe-test', '/github'];
+      // '/stripe0' and '/stripe@' sort just after the ranges the index reads for '/stripe/…' and '/stripe?…'.
+      const paths = ['/stripe', '/stripe/events', '/stripe?x=1', '/stripes', '/stripe-test', '/stripe0', '/stripe@x', '/github'];
       for (const path of paths) {
         store.begin({ method: 'POST', path, headers: [], body: Buffer.from('x'), deliveryId: null, url: null, receivedAt: 1, replayOf: null, target: 'http://localhost:1', route: null }).complete(1);
       }
