@@ -72,6 +72,14 @@ export interface ExchangeSummary {
   requestIncomplete?: true;
 }
 
+/**
+ * The columns of a summary that `--match` path, method, status, provider, event, route and verified read: enough for
+ * `wait` to rule an exchange out before it reads its headers and bodies.
+ */
+export type MatchFields = Pick<ExchangeSummary, 'path' | 'method' | 'status' | 'route'> & {
+  webhook?: Pick<WebhookInfo, 'provider' | 'eventType' | 'verification'> | null;
+};
+
 /** One attempt at delivering an exchange to the local app (queued deliveries, retries, `hooktunnel retry`). */
 export interface AttemptRecord {
   attempt: number;

@@ -2,7 +2,7 @@
 // parsed once into predicates over a recorded exchange. Pure: no store, no clock.
 
 import { usageError } from '../errors.js';
-import type { Exchange } from '../exchange.js';
+import type { Exchange, MatchFields } from '../exchange.js';
 import { globToRegExp } from './glob.js';
 import { JsonInteger } from '../json-exact.js';
 import { isFormEncoded, parseForm } from '../webhooks/body.js';
@@ -11,12 +11,13 @@ import { jsonPathValue, parseJsonPath, type JsonPath } from './json-path.js';
 import { isHttpToken } from '../http-headers.js';
 import { normalizePrefix } from '../routes/route-table.js';
 
-/** One parsed expression; `test` says whether an exchange satisfies it. */
-export interface Matcher {
-  /** The expression as written, for messages. */
-  source: string;
-  test(exchange: Exchange): boolean;
-}
+/**
+ * One parsed expression; `test` says whether an exchange satisfies it. One that `reads` only the summary's fields
+ * answers from them alone; header and body expressions need the whole exchange.
+ */
+export type Matcher =
+  | { /** The expression as written, for messages. */ source: string; reads: 'fields'; test(exchange: MatchFields): boolean }
+  | { source: string; reads: 'exchange'; test(exchange: Exchange): boolean };
 
 /** The keys a user can write, for the error message and `--help`. */
 export const MATCH_KEYS = ['path', 'method', 'status', 'provider', 'type', 'event', 'route', 'verified', 'header.<name>', 'body', 'body.<json.path>'];
@@ -29,14 +30,14 @@ export function parseMatch(expression: string): Matcher {
   if (eq <= 0) throw usageError(`--match "${expression}" is not key=value`, HINT);
   const key = expression.slice(0, eq).trim();
   const value = expression.slice(eq + 1);
-  const make = (test: (e: Exchange) => boolean): Matcher => ({ source: expression, test });
+  const make = (test: (e: MatchFields) => boolean): Matcher => ({ source: expression, reads: 'fields', test });
   const lower = key.toLowerCase();
 
   if (lower.startsWith('header.')) {
     const name = key.slice('header.'.length).toLowerCase();
     if (!isHttpToken(name)) throw usageError(`--match "${expression}": "${key.slice(7)}" is not a header name`, HINT);
     const pattern = globToRegExp(value);
-    return make((e) => e.requestHeaders.some(([n, v]) => n.toLowerCase() === name && pattern.test(v)));
+    return { source: expression, reads: 'exchange', test: (e) => e.requestHeaders.some(([n, v]) => n.toLowerCase() === name && pattern.test(v)) };
   }
   if (lower === 'body' || lower.startsWith('body.') || lower.startsWith('body[')) {
     return bodyMatcher(expression, key.slice(4), value);
@@ -77,8 +78,13 @@ export function matchesAll(matchers: Matcher[], exchange: Exchange): boolean {
   return matchers.every((m) => m.test(exchange));
 }
 
+/** Could the exchange with these fields match? False when an expression on them rules it out; header and body ones wait for the whole exchange. */
+export function fieldsMayMatch(matchers: Matcher[], fields: MatchFields): boolean {
+  return matchers.every((m) => m.reads === 'exchange' || m.test(fields));
+}
+
 /** `2xx` a class, `404` one status, `4xx` ...; the status on record (hooktunnel's own 502/504 included). */
-function statusTest(expression: string, value: string): (e: Exchange) => boolean {
+function statusTest(expression: string, value: string): (e: MatchFields) => boolean {
   const pattern = value.toLowerCase();
   if (!/^[1-5](\d\d|xx)$/.test(pattern)) throw usageError(`--match "${expression}": status is a code (404) or a class (2xx)`, HINT);
   const regex = new RegExp(`^${pattern.replace(/x/g, '\\d')}$`);
@@ -86,7 +92,7 @@ function statusTest(expression: string, value: string): (e: Exchange) => boolean
 }
 
 /** Case-insensitive glob on a text field; an empty value is refused (it would only ever match nothing). */
-function textTest(expression: string, value: string, field: (e: Exchange) => string | null | undefined): (e: Exchange) => boolean {
+function textTest(expression: string, value: string, field: (e: MatchFields) => string | null | undefined): (e: MatchFields) => boolean {
   if (!value) throw usageError(`--match "${expression}" needs a value after =`, HINT);
   const pattern = globToRegExp(value, { ignoreCase: true });
   return (e) => {
@@ -99,7 +105,7 @@ function textTest(expression: string, value: string, field: (e: Exchange) => str
  * A glob over the event type or its first segments, as `ls --event`: `event=pull_request` takes GitHub's
  * `pull_request.opened` (X-GitHub-Event + action), `event=orders` Shopify's `orders/create`.
  */
-function eventTypeTest(expression: string, value: string): (e: Exchange) => boolean {
+function eventTypeTest(expression: string, value: string): (e: MatchFields) => boolean {
   if (!value) throw usageError(`--match "${expression}" needs a value after =`, HINT);
   const pattern = globToRegExp(value, { ignoreCase: true });
   return (e) => {
@@ -128,7 +134,7 @@ function formPathValue(body: Buffer, path: JsonPath): ReturnType<typeof jsonPath
 /** `body=<glob>` over the body text, or `body.a.b[0]=value` over a JSON body (scalars compared as their JSON text). */
 function bodyMatcher(expression: string, pathText: string, value: string): Matcher {
   const pattern = globToRegExp(value);
-  if (!pathText) return { source: expression, test: (e) => pattern.test(e.requestBody.toString('utf8')) };
+  if (!pathText) return { source: expression, reads: 'exchange', test: (e) => pattern.test(e.requestBody.toString('utf8')) };
   let path: JsonPath;
   try {
     path = parseJsonPath(pathText.replace(/^\./, ''));
@@ -137,7 +143,8 @@ function bodyMatcher(expression: string, pathText: string, value: string): Match
   }
   return {
     source: expression,
-    test(e) {
+    reads: 'exchange',
+    test(e: Exchange) {
       const found = isFormEncoded(e.requestHeaders) ? formPathValue(e.requestBody, path) : jsonPathValue(e.requestBody, path);
       if (!found.found) return false;
       const v = found.value;

@@ -1,6 +1,6 @@
 // Rows of the exchanges table as the views see them: the summary columns and their mapping.
 
-import type { ExchangeSummary, WebhookInfo } from '../exchange.js';
+import type { ExchangeSummary, MatchFields, WebhookInfo } from '../exchange.js';
 
 export type Row = Record<string, unknown>;
 
@@ -61,6 +61,22 @@ export function toSummary(row: Row): ExchangeSummary {
           duplicateOf: (row.duplicate_of as number | null) ?? null,
           outOfOrder: row.out_of_order === 1,
         }
+      : null,
+  };
+}
+
+/** The columns of MatchFields, as toMatchFields reads them. */
+export const MATCH_FIELD_COLUMNS = 'path, method, status, route, provider, event_type, verification';
+
+export function toMatchFields(row: Row): MatchFields {
+  return {
+    path: row.path as string,
+    method: row.method as string,
+    status: (row.status as number | null) ?? null,
+    route: (row.route as string | null) ?? null,
+    // As in a summary: no webhook until the request body has been looked at.
+    webhook: row.verification
+      ? { provider: (row.provider as string | null) ?? null, eventType: (row.event_type as string | null) ?? null, verification: row.verification as WebhookInfo['verification'] }
       : null,
   };
 }

@@ -1,7 +1,7 @@
 // Waits until an exchange matching every expression is settled in the store, written by this or any other process.
 
 import type { Exchange } from '../exchange.js';
-import { matchesAll, type Matcher } from '../match/match-expr.js';
+import { fieldsMayMatch, matchesAll, type Matcher } from '../match/match-expr.js';
 import { PROGRESS_BATCH, type Progress, type Store } from '../store/store.js';
 import { watchDatabase } from './file-changes.js';
 import { setLongTimeout, type LongTimeout } from '../long-timeout.js';
@@ -35,7 +35,11 @@ export function waitForExchange(store: Store, options: WaitOptions): Promise<Exc
       return null;
     }
     unsettled.delete(row.id);
-    const exchange = (options.receivedSince === undefined || row.receivedAt >= options.receivedSince) && store.get(row.id);
+    if (options.receivedSince !== undefined && row.receivedAt < options.receivedSince) return null;
+    // Ruled out by its path, status, provider …: its headers and bodies are not read. `wait --since 30d` read all of
+    // them (150,000 exchanges of a 300,000-exchange store, 11.5 s) to find one by its path.
+    if (!fieldsMayMatch(options.matchers, row.fields)) return null;
+    const exchange = store.get(row.id);
     return exchange && matchesAll(options.matchers, exchange) ? exchange : null;
   };
   const check = (): Exchange | null | typeof MORE => {
