@@ -24,7 +24,7 @@ export function chooseDelivery(matches: readonly EventMatch[]): EventMatch | und
  * The exchange id of each ref: a number as it is, an event id looked up (undefined when nothing has it). When an event
  * id has several exchanges, says on stderr which one is used and lists the others, once per event id.
  */
-export function resolveRefs(store: Store, refs: readonly ExchangeRef[], write: (text: string) => void = (text) => process.stderr.write(text)): (number | undefined)[] {
+function resolveRefs(store: Store, refs: readonly ExchangeRef[], write: (text: string) => void = (text) => process.stderr.write(text)): (number | undefined)[] {
   const chosen = new Map<string, number | undefined>();
   return refs.map((ref) => {
     if (typeof ref === 'number') return ref;
@@ -35,6 +35,14 @@ export function resolveRefs(store: Store, refs: readonly ExchangeRef[], write: (
     chosen.set(ref.eventId, choice?.id);
     return choice?.id;
   });
+}
+
+/**
+ * What each ref names, as `read` reads it (store.get whole, store.summary without headers and bodies); undefined where
+ * nothing is recorded under the ref, or its exchange is gone. Says on stderr which exchange an event id is taken as.
+ */
+export function readRefs<T>(store: Store, refs: readonly ExchangeRef[], read: (id: number) => T | undefined): (T | undefined)[] {
+  return resolveRefs(store, refs).map((id) => (id === undefined ? undefined : read(id)));
 }
 
 /**

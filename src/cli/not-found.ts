@@ -9,7 +9,7 @@ import type { ExchangeSummary } from '../exchange.js';
 import { sanitize } from '../sanitize.js';
 import type { Store } from '../store/store.js';
 import { writeJsonError } from './json-error.js';
-import { resolveRefs } from './event-id.js';
+import { readRefs } from './event-id.js';
 import { missingRefs, SEE_IDS_HINT, unknownRef, unknownRefs, type ExchangeRef } from './exchange-ids.js';
 
 /** The error code of an id that has no exchange, beside the delivery codes (local_unreachable, local_timeout…). */
@@ -45,7 +45,7 @@ export interface LookUp {
  * result is undefined, for the caller to return.
  */
 export function lookUpAll(store: Store, refs: ExchangeRef[], how: LookUp): ExchangeSummary[] | undefined {
-  const found = resolveRefs(store, refs).map((id) => (id === undefined ? undefined : store.summary(id)));
+  const found = readRefs(store, refs, (id) => store.summary(id));
   const refusal = unknownRefs(refs, found, store.path, how.undone);
   if (!refusal) return found as ExchangeSummary[];
   if (!how.json) throw refusal;

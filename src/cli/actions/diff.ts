@@ -5,7 +5,7 @@ import { diffExchanges } from '../../diff/exchange-diff.js';
 import { diffText } from '../../output/diff-text.js';
 import { exactJsonText } from '../../output/json-text.js';
 import { openExistingStore } from '../open-store.js';
-import { resolveRefs } from '../event-id.js';
+import { readRefs } from '../event-id.js';
 import { parseRef, unknownRefs } from '../exchange-ids.js';
 
 export interface DiffFlags {
@@ -33,7 +33,7 @@ async function compare(aArg: string, bArg: string, flags: DiffFlags): Promise<vo
   const refs = [parseRef(aArg), parseRef(bArg)];
   const store = await openExistingStore(flags.db);
   try {
-    const found = resolveRefs(store, refs).map((id) => (id === undefined ? undefined : store.get(id)));
+    const found = readRefs(store, refs, (id) => store.get(id));
     const missing = unknownRefs(refs, found, store.path, 'nothing compared');
     if (missing) throw missing;
     const [a, b] = found as NonNullable<(typeof found)[number]>[];

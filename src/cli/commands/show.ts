@@ -49,7 +49,7 @@ Examples:
   hooktunnel show 12 --json | jq .request.headers`,
     )
     .action(async (idArg: string, flags: ShowFlags) => {
-      const [{ openExistingStore }, { parseRef, unknownRef }, { resolveRefs }, { exchangeDetail }, { exchangeToJson }] = await Promise.all([
+      const [{ openExistingStore }, { parseRef, unknownRef }, { readRefs }, { exchangeDetail }, { exchangeToJson }] = await Promise.all([
         import('../open-store.js'),
         import('../exchange-ids.js'),
         import('../event-id.js'),
@@ -60,8 +60,7 @@ Examples:
       const ref = parseRef(idArg);
       const store = await openExistingStore(flags.db);
       try {
-        const [id] = resolveRefs(store, [ref]);
-        const exchange = id === undefined ? undefined : store.get(id);
+        const [exchange] = readRefs(store, [ref], (id) => store.get(id));
         if (!exchange) throw unknownRef(ref, store.path);
         if (flags.curl || flags.httpie || flags.har) {
           process.stdout.write(`${await exportOne(exchange, flags)}\n`);
