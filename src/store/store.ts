@@ -119,6 +119,8 @@ export interface WebhookAnalysis {
   eventId: string | null;
   /** The provider's own timestamp of the event, epoch ms. */
   eventAt: number | null;
+  /** The stream its time is compared within for the out-of-order mark (order-scope.ts); null without an eventAt. */
+  orderScope: string | null;
   verification: WebhookInfo['verification'];
   reason: string | null;
 }
@@ -185,9 +187,12 @@ export class Store {
       firstDelivery: db
         .prepare(`SELECT min(id) FROM exchanges WHERE provider = ? AND event_id = ? AND id < ? AND replay_of IS NULL`)
         .pluck(),
-      // Deliveries recorded before this one only (lower ids: they arrived first), so `verify` of an old exchange judges
-      // it as of its arrival, not against every later event. Still the (provider, event_at) index, read from the top.
-      latestEvent: db.prepare(`SELECT max(event_at) FROM exchanges WHERE provider = ? AND id < ?`).pluck(),
+      // The same provider and order scope (one Shopify shop's order, one Stripe object), deliveries recorded before
+      // this one only (lower ids: they arrived first), so `verify` of an old exchange judges it as of its arrival, not
+      // against every later event. One seek of the exchanges_order index, read from the newest event time down.
+      latestEvent: db
+        .prepare(`SELECT max(event_at) FROM exchanges WHERE provider = ? AND order_scope = ? AND event_at IS NOT NULL AND id < ?`)
+        .pluck(),
       // The rowid range scan `wait` runs on every change of the file: cheap however large the store is.
       progressAfter: db.prepare(`SELECT ${PROGRESS_COLUMNS} FROM exchanges WHERE id > ? ORDER BY id LIMIT ${PROGRESS_BATCH}`),
       eventMatches: db.prepare(EVENT_MATCHES_SQL),
@@ -198,7 +203,7 @@ export class Store {
       firstReceivedSince: db.prepare(`SELECT min(id) FROM exchanges INDEXED BY exchanges_received WHERE received_at >= ?`).pluck(),
       analysisUpdate: db.prepare(
         `UPDATE exchanges SET provider = ?, event_type = ?, event_id = ?, event_at = ?, verification = ?,
-           verification_reason = ?, duplicate_of = ?, out_of_order = ? WHERE id = ?`,
+           verification_reason = ?, duplicate_of = ?, out_of_order = ?, order_scope = ? WHERE id = ?`,
       ),
     };
   }
@@ -286,20 +291,20 @@ export class Store {
    */
   recordAnalysis(id: number, analysis: WebhookAnalysis, options: { isReplay?: boolean; into?: Recording } = {}): WebhookInfo {
     const { firstDelivery, latestEvent, analysisUpdate } = this.statements;
-    const { provider, eventId, eventAt } = analysis;
+    const { provider, eventId, eventAt, orderScope } = analysis;
     // A replay repeats an event on purpose: marking it a duplicate or out of order would only be noise.
     const marks = provider !== null && !options.isReplay;
     const duplicateOf = marks && eventId ? ((firstDelivery.get(provider, eventId, id) as number | null) ?? null) : null;
-    const latest = marks && eventAt !== null ? (latestEvent.get(provider, id) as number | null) : null;
+    const latest = marks && eventAt !== null && orderScope !== null ? (latestEvent.get(provider, orderScope, id) as number | null) : null;
     const outOfOrder = latest !== null && eventAt !== null && eventAt < latest;
     const info = { provider, eventType: analysis.eventType, eventId, verification: analysis.verification, reason: analysis.reason, duplicateOf, outOfOrder };
     if (options.into) {
-      options.into.attachAnalysis([provider, analysis.eventType, eventId, eventAt, analysis.verification, analysis.reason, duplicateOf, outOfOrder ? 1 : 0]);
+      options.into.attachAnalysis([provider, analysis.eventType, eventId, eventAt, analysis.verification, analysis.reason, duplicateOf, outOfOrder ? 1 : 0, orderScope]);
       return info;
     }
     // Written with this turn's other recording writes, in their transaction.
     this.writes.run({ analysis: id }, ANALYSIS_BYTES, () =>
-      analysisUpdate.run(provider, analysis.eventType, eventId, eventAt, analysis.verification, analysis.reason, duplicateOf, outOfOrder ? 1 : 0, id),
+      analysisUpdate.run(provider, analysis.eventType, eventId, eventAt, analysis.verification, analysis.reason, duplicateOf, outOfOrder ? 1 : 0, orderScope, id),
     );
     return info;
   }

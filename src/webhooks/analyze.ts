@@ -2,6 +2,7 @@
 
 import type { WebhookAnalysis } from '../store/store.js';
 import { describeWebhook, detectProvider } from './detect.js';
+import { orderScope } from './order-scope.js';
 import type { WebhookInput } from './provider.js';
 import type { Secrets } from './secrets.js';
 import { verifyWebhook } from './verify.js';
@@ -21,6 +22,8 @@ export function analyzeWebhook(input: WebhookInput, secrets: Secrets, nowMs: num
     eventType: description.eventType,
     eventId: description.eventId,
     eventAt: description.timestamp,
+    // Only an event time is compared: without one there is no order to keep.
+    orderScope: description.timestamp === null ? null : orderScope(description),
     verification: verification.result,
     reason: verification.reason,
   };

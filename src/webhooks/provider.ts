@@ -24,6 +24,13 @@ export interface WebhookDescription {
   eventId: string | null;
   /** When the provider says the event happened or was sent, epoch milliseconds. */
   timestamp: number | null;
+  /**
+   * Whose event it is, where one endpoint hears several: the Shopify shop, the Slack workspace, the Stripe connected
+   * account. Absent where the provider does not say (order-scope.ts).
+   */
+  source?: string | null;
+  /** The object the event is about, where the payload names it: a Stripe `pi_…`, a Shopify order's gid. */
+  resource?: string | null;
 }
 
 /**

@@ -178,7 +178,7 @@ describe('DetailPane', () => {
   it('says when a delivery is a duplicate or arrived out of order', () => {
     const e = makeExchange(15, { webhook: makeWebhook({ duplicateOf: 3, outOfOrder: true }) });
     expect(frameOf(e).replace(/\n/g, '')).toContain(
-      'delivery   duplicate of #3 (the same event id was delivered before) · out of order (an event the provider sent later arrived first)',
+      'delivery   duplicate of #3 (the same event id was delivered before) · out of order (a later event of the same shop, object or type arrived first)',
     );
     expect(frameOf(makeExchange(16, { webhook: makeWebhook() }))).not.toContain('delivery ');
     expect(frameOf(makeExchange(17))).not.toContain('signature');

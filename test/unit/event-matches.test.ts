@@ -12,7 +12,7 @@ function recordEvent(store: Store, provider: string | null, eventId: string | nu
   const recording = store.begin(exchangeStart({ replayOf, body: Buffer.from('{}') }));
   recording.respond(200, []);
   recording.complete(1);
-  const analysis: WebhookAnalysis = { provider, eventType: provider && 'x.y', eventId, eventAt: null, verification: provider ? 'valid' : 'unchecked', reason: null };
+  const analysis: WebhookAnalysis = { provider, eventType: provider && 'x.y', eventId, eventAt: null, orderScope: null, verification: provider ? 'valid' : 'unchecked', reason: null };
   store.recordAnalysis(recording.id, analysis, { isReplay: replayOf !== null });
   return recording.id;
 }

@@ -73,7 +73,8 @@ describe('store', () => {
     const db = new Database(file);
     db.exec('UPDATE exchanges SET delivered_after = 99; ALTER TABLE exchanges DROP COLUMN route; ALTER TABLE exchanges DROP COLUMN redacted; ALTER TABLE attempts DROP COLUMN resigned;' +
       ' DROP INDEX exchanges_replays; DROP INDEX exchanges_provider; DROP INDEX exchanges_event_type;' +
-      ' DROP INDEX exchanges_path; DROP INDEX exchanges_failed;');
+      ' DROP INDEX exchanges_path; DROP INDEX exchanges_failed; DROP INDEX exchanges_order; ALTER TABLE exchanges DROP COLUMN order_scope;' +
+      ' CREATE INDEX exchanges_event_time ON exchanges(provider, event_at) WHERE provider IS NOT NULL;');
     db.pragma('user_version = 4');
     db.close();
     const reopened = Store.open(file);
@@ -85,15 +86,16 @@ describe('store', () => {
     check.close();
   });
 
-  it('keeps rows of no known provider out of the (provider, event_at) index, which still answers the provider lookups', () => {
-    const file = `${home.dir}/schema6.db`;
+  it('keeps rows without an event time out of the exchanges_order index, which answers the out-of-order lookup with one seek', () => {
+    const file = `${home.dir}/schema11.db`;
     const store = Store.open(file);
+    const { latestEvent } = (store as unknown as { statements: { latestEvent: { source: string } } }).statements;
     store.close();
     const db = new Database(file, { readonly: true });
-    const sql = db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'exchanges_event_time'`).pluck().get() as string;
-    expect(sql).toContain('WHERE provider IS NOT NULL');
-    const plan = db.prepare('EXPLAIN QUERY PLAN SELECT max(event_at) FROM exchanges WHERE provider = ?').all('stripe') as { detail: string }[];
-    expect(plan.map((p) => p.detail).join(' ')).toContain('exchanges_event_time');
+    const sql = db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'exchanges_order'`).pluck().get() as string;
+    expect(sql).toContain('WHERE event_at IS NOT NULL');
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${latestEvent.source}`).all('stripe', '[null,"object","pi_1"]', 9) as { detail: string }[];
+    expect(plan.map((p) => p.detail)).toEqual(['SEARCH exchanges USING COVERING INDEX exchanges_order (provider=? AND order_scope=? AND event_at>?)']);
     db.close();
   });
 

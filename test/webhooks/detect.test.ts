@@ -32,6 +32,8 @@ describe('describeWebhook', () => {
       eventType: 'invoice.paid',
       eventId: 'evt_test_1',
       timestamp: 1722866300_000,
+      source: null,
+      resource: 'pi_1',
     });
   });
 

@@ -25,6 +25,8 @@ describe('shopify', () => {
       eventType: 'orders/create',
       eventId: '98880550-7158-44d4-b7cd-2c97c8a091b5',
       timestamp: Date.parse('2024-08-05T14:41:19.877Z'),
+      source: null,
+      resource: null,
     });
     // Shopify marks duplicates by X-Shopify-Event-Id: a second delivery of an event has a webhook id of its own.
     const withWebhookId: [string, string][] = [...headers, ['X-Shopify-Webhook-Id', 'b54557e4-bdd9-4b37']];
@@ -32,6 +34,18 @@ describe('shopify', () => {
     const webhookIdOnly: [string, string][] = [['X-Shopify-Topic', 'orders/create'], ['X-Shopify-Webhook-Id', 'b54557e4-bdd9-4b37']];
     expect(shopify.describe(input(webhookIdOnly, '{}')).eventId).toBe('b54557e4-bdd9-4b37');
     expect(shopify.describe(input([['X-Shopify-Triggered-At', 'soon']], '{}')).timestamp).toBeNull();
+  });
+
+  it('names the shop and the object an event is about (what its order is judged within)', () => {
+    const headers: [string, string][] = [['X-Shopify-Topic', 'orders/paid'], ['X-Shopify-Shop-Domain', 'northern-loom.myshopify.com']];
+    const order = shopify.describe(input(headers, '{"id":450789469,"admin_graphql_api_id":"gid://shopify/Order/450789469"}'));
+    expect(order).toMatchObject({ source: 'northern-loom.myshopify.com', resource: 'gid://shopify/Order/450789469' });
+    // Read from the head of the body as Shopify writes it, or from the whole when the keys come otherwise.
+    const reordered = shopify.describe(input(headers, '{\n  "name": "#1001",\n  "admin_graphql_api_id": "gid://shopify/Order/7",\n  "id": 7\n}'));
+    expect(reordered.resource).toBe('gid://shopify/Order/7');
+    // Without a gid, the topic's resource and the id; without either, nothing (the topic is compared instead).
+    expect(shopify.describe(input(headers, '{"id":450789469}')).resource).toBe('orders 450789469');
+    expect(shopify.describe(input(headers, '{"shop_id":1}')).resource).toBeNull();
   });
 });
 

@@ -78,4 +78,13 @@ describe('slack', () => {
   it('takes the timestamp from X-Slack-Request-Timestamp', () => {
     expect(slack.describe(input(DOC_HEADERS, DOC_BODY)).timestamp).toBe(DOC_TIMESTAMP * 1000);
   });
+
+  it('names the workspace each shape comes from (one app hears every workspace that installed it)', () => {
+    expect(slack.describe(input(DOC_HEADERS, DOC_BODY)).source).toBe('T1DC2JH3J');
+    const json: HeaderPairs = [['Content-Type', 'application/json']];
+    expect(slack.describe(input(json, '{"team_id":"T0001","event":{"type":"app_mention"}}')).source).toBe('T0001');
+    const form: HeaderPairs = [['Content-Type', 'application/x-www-form-urlencoded']];
+    const payload = encodeURIComponent('{"type":"block_actions","team":{"id":"T0002"}}');
+    expect(slack.describe(input(form, `payload=${payload}`)).source).toBe('T0002');
+  });
 });

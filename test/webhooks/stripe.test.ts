@@ -91,11 +91,16 @@ describe('stripe', () => {
     expect(() => Stripe.webhooks.constructEvent(original.body, headers[1][1], OTHER)).toThrow();
   });
 
-  it('describes the event from its JSON: type, id and created (as epoch ms)', () => {
+  it('describes the event from its JSON: type, id and created (as epoch ms), the object it is about', () => {
     expect(stripe.describe(input([['Stripe-Signature', 'x']], payload))).toEqual({
       eventType: 'payment_intent.succeeded',
       eventId: 'evt_test_1',
       timestamp: 1722860000_000,
+      source: null,
+      resource: 'pi_1',
     });
+    // A Connect platform's endpoint hears its connected accounts' events: `account` says whose.
+    const connect = JSON.stringify({ ...JSON.parse(payload), account: 'acct_1Abc' });
+    expect(stripe.describe(input([['Stripe-Signature', 'x']], connect)).source).toBe('acct_1Abc');
   });
 });

@@ -26,6 +26,7 @@ function signature(secret: string, timestamp: number, body: Buffer): string {
 }
 
 // Events API posts JSON; slash commands post a form with `command`; interactivity posts a form with `payload` JSON.
+// The workspace (`team_id`) is the source: one app hears every workspace that installed it.
 function label(input: WebhookInput): Omit<WebhookDescription, 'timestamp'> {
   if (!isFormEncoded(input.headers)) {
     const body = parseJsonObject(input.body);
@@ -33,6 +34,7 @@ function label(input: WebhookInput): Omit<WebhookDescription, 'timestamp'> {
     return {
       eventType: stringField(event, 'type') ?? stringField(body, 'type'),
       eventId: stringField(body, 'event_id'),
+      source: stringField(body, 'team_id'),
     };
   }
   const form = parseForm(input.body);
@@ -40,6 +42,7 @@ function label(input: WebhookInput): Omit<WebhookDescription, 'timestamp'> {
   return {
     eventType: form.get('command') ?? stringField(interaction, 'type'),
     eventId: form.get('trigger_id') ?? stringField(interaction, 'trigger_id'),
+    source: form.get('team_id') ?? stringField(asObject(interaction?.team), 'id'),
   };
 }
 

@@ -3,7 +3,7 @@
 
 import { headerValue } from '../../exchange.js';
 import { setHeader } from '../../http-headers.js';
-import { numberField, parseJsonObject, stringField } from '../body.js';
+import { asObject, numberField, parseJsonObject, stringField } from '../body.js';
 import { DEFAULT_TOLERANCE_SEC, type Provider, type WebhookInput } from '../provider.js';
 import {
   MISMATCH,
@@ -62,6 +62,9 @@ export const stripe: Provider = {
       eventType: stringField(event, 'type'),
       eventId: stringField(event, 'id'),
       timestamp: created === null ? null : created * 1000,
+      // A Connect platform hears its connected accounts' events on one endpoint; `account` says whose.
+      source: stringField(event, 'account'),
+      resource: stringField(asObject(asObject(event?.data)?.object), 'id'),
     };
   },
 
