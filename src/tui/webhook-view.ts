@@ -73,7 +73,7 @@ export function webhookLines(e: ExchangeSummary): StyledLine[] {
   const lines = w ? [whoLine(w), signatureLine(w)] : [];
   const notes: string[] = [];
   if (w?.duplicateOf) notes.push(`duplicate of #${w.duplicateOf} (the same event id was delivered before)`);
-  if (w?.outOfOrder) notes.push('out of order (an event the provider sent later arrived first)');
+  if (w?.outOfOrder) notes.push('out of order (a later event of the same shop, object or type arrived first)');
   const slow = slowAnswerNote(e);
   if (slow) notes.push(slow);
   if (e.lateByMs !== undefined) notes.push(`delivered late by ${formatDuration(e.lateByMs)} (it waited in the relay's queue)`);

@@ -48,7 +48,7 @@ function webhookFacts(s: Summary, actions: DetailActions): HTMLElement[] {
   }
   const marks: Child[] = [];
   if (w?.duplicateOf) marks.push(el('span', { class: 'mark', attrs: { 'data-mark': 'duplicate' } }, ['duplicate of ', link(w.duplicateOf, actions), ' (same event id delivered before)']));
-  if (w?.outOfOrder) marks.push(el('span', { class: 'mark', text: 'out of order (a later event arrived first)' }));
+  if (w?.outOfOrder) marks.push(el('span', { class: 'mark', text: 'out of order (a later event of the same shop, object or type arrived first)' }));
   if (s.lateByMs !== null) marks.push(el('span', { class: 'mark', text: `delivered late by ${formatDuration(s.lateByMs)} (waited in the relay's queue)` }));
   if (s.sender) marks.push(el('span', { class: 'mark', text: `the relay answered the sender ${s.sender.status} (${s.sender.reason === 'ack' ? 'acknowledge mode' : 'listen was away'})` }));
   if (marks.length) facts.push(row('delivery', marks));
