@@ -85,10 +85,8 @@ function listQuery(columns: string, options: ListOptions): { sql: string; params
     const base = options.pathPrefix;
     if (base.endsWith('/')) add('id IN (SELECT id FROM exchanges WHERE path >= ? AND path < ?)', base, `${base.slice(0, -1)}0`);
     else {
-      add(
-        'id IN (SELECT id FROM exchanges WHERE path = ? OR (path >= ? AND path < ?) OR (path >= ? AND path < ?))',
-        ...[base, `${base}/`, `${base}0`, `${base}?`, `${base}@`],
-      );
+      const clause = 'id IN (SELECT id FROM exchanges WHERE path = ? OR (path >= ? AND path < ?) OR (path >= ? AND path < ?))';
+      add(clause, base, `${base}/`, `${base}0`, `${base}?`, `${base}@`);
     }
   }
   if (options.provider) add('provider = ?', options.provider);
