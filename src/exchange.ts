@@ -9,6 +9,13 @@ export type { HeaderPairs };
  * interrupted: the recording process stopped before an answer arrived. */
 export type ExchangeState = 'pending' | 'complete' | 'failed' | 'interrupted';
 
+/**
+ * What is wrong with an invalid signature, for a program to act on rather than read the reason's words:
+ * too_old / too_new: it matches, but its signed timestamp is outside the window (signing afresh makes it acceptable);
+ * repeated_header: a header the check reads came more than once, which no sender does (see src/webhooks/verify.ts).
+ */
+export type VerificationProblem = 'too_old' | 'too_new' | 'repeated_header';
+
 /** What hooktunnel worked out about a webhook delivery: who sent it, which event, and whether its signature holds. */
 export interface WebhookInfo {
   /** stripe, github, shopify, slack, standard, twilio, hmac; null when no provider was recognised. */
@@ -18,6 +25,8 @@ export interface WebhookInfo {
   verification: 'valid' | 'invalid' | 'unchecked';
   /** Why the signature is not valid or was not checked; null when valid. */
   reason: string | null;
+  /** What is wrong, as a code the hints and programs act on instead of `reason`'s words; absent for any other verdict. */
+  problem?: VerificationProblem;
   /** The first exchange that carried the same provider event id: this delivery is a duplicate of it. */
   duplicateOf: number | null;
   /** The provider's timestamp is older than one already seen from that provider. */

@@ -68,14 +68,17 @@ describe('signatures on the way through', () => {
   it('rejects a delivery signed 400 s ago, and accepts it replayed with --resign', async () => {
     const { reply, event } = await sendStripe('/stripe/stale', stripeEvent('evt_stale', now() - 400), now() - 400);
     expect(reply.status).toBe(400);
-    expect(event.webhook).toMatchObject({ verification: 'invalid' });
+    // The code a program acts on, recorded with the verdict: listen's event, `verify --json` and a replay's verdict.
+    expect(event.webhook).toMatchObject({ verification: 'invalid', problem: 'too_old' });
     expect(String((event.webhook as { reason: string }).reason)).toMatch(/outside the 300 s tolerance/);
+    const verified = await runCli(['verify', String(event.id), '--json'], { env });
+    expect(JSON.parse(verified.stdout)).toMatchObject({ id: event.id, verification: 'invalid', problem: 'too_old' });
 
     const failed = await runCli(['ls', '--failed', '--json'], { env });
     expect(JSON.parse(failed.stdout).map((e: { id: number }) => e.id)).toContain(event.id);
 
     const plain = await runCli(['replay', String(event.id), '--json'], { env });
-    expect(JSON.parse(plain.stdout).status).toBe(400);
+    expect(JSON.parse(plain.stdout)).toMatchObject({ status: 400, webhook: { verification: 'invalid', problem: 'too_old' } });
     const resigned = await runCli(['replay', String(event.id), '--resign', '--json'], { env });
     expect(resigned.code).toBe(0);
     expect(JSON.parse(resigned.stdout)).toMatchObject({ status: 200, replayOf: event.id, webhook: { verification: 'valid' } });

@@ -99,20 +99,24 @@ const MIGRATIONS: string[] = [
   // a known provider are in them: other traffic writes no page of either.
   `CREATE INDEX exchanges_provider ON exchanges(provider) WHERE provider IS NOT NULL;
    CREATE INDEX exchanges_event_type ON exchanges(event_type) WHERE event_type IS NOT NULL;`,
-  // `ls --path` / `--failed` (and export, the TUI's filters): on a 300,000-exchange store both read the table backwards
-  // from the newest row until 20 matched, every row when few or none did (0.6 s warm for a path never used, seconds
-  // cold, the failure columns behind each row's body). The path index costs one more write per recorded exchange; the
-  // failures' index is partial: an exchange answered 2xx-4xx with a valid or no signature writes no page of it.
-  // Store.list's FAILED_ROW must stay this WHERE term for term, or SQLite will not use the index.
+  // One step, so an upgrade reads every row once:
+  // - `ls --path` / `--failed` (and export, the TUI's filters): on a 300,000-exchange store both read the table
+  //   backwards from the newest row until 20 matched, every row when few or none did (0.6 s warm for a path never
+  //   used, seconds cold). The path index costs one more write per recorded exchange (about 2 µs of CPU); the
+  //   failures' index is partial: an exchange answered 2xx-4xx with a valid or no signature writes no page of it.
+  //   Store.list's FAILED_ROW must stay this WHERE term for term, or SQLite will not use the index.
+  // - The out-of-order mark compares an event's time with those of its own stream only (order-scope.ts: one Shopify
+  //   shop's order, one Stripe object), not with all of its provider's. exchanges_order answers that with one seek,
+  //   and holds only deliveries with an event time: GitHub's and Twilio's (none stated) write no page of it.
+  // - What is wrong with an invalid signature, as a code the hints and --json read rather than the reason's words
+  //   ('too_old', 'too_new', 'repeated_header'); NULL for any other verdict, and for verdicts recorded before it.
   `CREATE INDEX exchanges_path ON exchanges(path);
    CREATE INDEX exchanges_failed ON exchanges(state, status, verification)
-     WHERE state IN ('failed', 'interrupted') OR status >= 500 OR verification = 'invalid';`,
-  // The out-of-order mark compares an event's time with those of its own stream only (order-scope.ts: one Shopify
-  // shop's order, one Stripe object), not with all of its provider's. The index answers that with one seek, and holds
-  // only deliveries with an event time: GitHub's and Twilio's (none stated) write no page of it any more.
-  `ALTER TABLE exchanges ADD COLUMN order_scope TEXT;
+     WHERE state IN ('failed', 'interrupted') OR status >= 500 OR verification = 'invalid';
+   ALTER TABLE exchanges ADD COLUMN order_scope TEXT;
    DROP INDEX exchanges_event_time;
-   CREATE INDEX exchanges_order ON exchanges(provider, order_scope, event_at) WHERE event_at IS NOT NULL;`,
+   CREATE INDEX exchanges_order ON exchanges(provider, order_scope, event_at) WHERE event_at IS NOT NULL;
+   ALTER TABLE exchanges ADD COLUMN verification_problem TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

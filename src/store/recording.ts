@@ -40,8 +40,13 @@ export interface ExchangeStart {
 
 type Part = 'request' | 'response';
 
-/** provider, event_type, event_id, event_at, verification, verification_reason, duplicate_of, out_of_order, order_scope. */
-export type AnalysisColumns = [string | null, string | null, string | null, number | null, string | null, string | null, number | null, number, string | null];
+/**
+ * provider, event_type, event_id, event_at, verification, verification_reason, verification_problem, duplicate_of,
+ * out_of_order, order_scope.
+ */
+export type AnalysisColumns = [
+  string | null, string | null, string | null, number | null, string | null, string | null, string | null, number | null, number, string | null,
+];
 
 /** Prepared once per database and shared by every recording. */
 export function prepareRecordingStatements(db: Database.Database) {
@@ -63,7 +68,8 @@ export function prepareRecordingStatements(db: Database.Database) {
     completeAnalyzed: db.prepare(
       `UPDATE exchanges SET status = ?, response_headers = ?, response_body = ?, response_size = ?, response_sha256 = ?,
          duration_ms = ?, state = ?, error_code = ?, error_message = ?, provider = ?, event_type = ?, event_id = ?,
-         event_at = ?, verification = ?, verification_reason = ?, duplicate_of = ?, out_of_order = ?, order_scope = ? WHERE id = ?`,
+         event_at = ?, verification = ?, verification_reason = ?, verification_problem = ?, duplicate_of = ?, out_of_order = ?,
+         order_scope = ? WHERE id = ?`,
     ),
     // A new attempt of a recorded exchange: the last answer goes, the request stays.
     reopen: db.prepare(

@@ -13,7 +13,7 @@ import { byId, EVENT_MATCHES_SQL, type EventMatch } from './event-matches.js';
 import { migrate, NewerSchemaError, type UpgradeListener } from './migrations.js';
 import { isAlive } from './process-alive.js';
 import { ADD_TO_COUNTER, planPrune, pruneExchanges, PRUNED_COUNTER, type PauseBetweenBatches, type PruneOptions, type PrunePlan } from './prune.js';
-import { prepareRecordingStatements, Recording, type ExchangeStart, type RecordingStatements } from './recording.js';
+import { prepareRecordingStatements, Recording, type AnalysisColumns, type ExchangeStart, type RecordingStatements } from './recording.js';
 import { DEFAULT_BUFFER_LIMITS, WriteBehind, type BufferLimits } from './write-behind.js';
 import { MATCH_FIELD_COLUMNS, PID_ALIVE_FUNCTION, REQUEST_INCOMPLETE, SHOWN_STATE, SUMMARY_COLUMNS, toMatchFields, toSummary, type Row } from './rows.js';
 import { BUSY_TIMEOUT_MS, isBusy, withoutWaiting } from './without-waiting.js';
@@ -121,6 +121,7 @@ export interface WebhookAnalysis {
   orderScope: string | null;
   verification: WebhookInfo['verification'];
   reason: string | null;
+  problem?: WebhookInfo['problem'];
 }
 
 /** How Store.open sets up its connection. */
@@ -201,7 +202,7 @@ export class Store {
       firstReceivedSince: db.prepare(`SELECT min(id) FROM exchanges INDEXED BY exchanges_received WHERE received_at >= ?`).pluck(),
       analysisUpdate: db.prepare(
         `UPDATE exchanges SET provider = ?, event_type = ?, event_id = ?, event_at = ?, verification = ?,
-           verification_reason = ?, duplicate_of = ?, out_of_order = ?, order_scope = ? WHERE id = ?`,
+           verification_reason = ?, verification_problem = ?, duplicate_of = ?, out_of_order = ?, order_scope = ? WHERE id = ?`,
       ),
     };
   }
@@ -295,15 +296,15 @@ export class Store {
     const duplicateOf = marks && eventId ? ((firstDelivery.get(provider, eventId, id) as number | null) ?? null) : null;
     const latest = marks && eventAt !== null && orderScope !== null ? (latestEvent.get(provider, orderScope, id) as number | null) : null;
     const outOfOrder = latest !== null && eventAt !== null && eventAt < latest;
-    const info = { provider, eventType: analysis.eventType, eventId, verification: analysis.verification, reason: analysis.reason, duplicateOf, outOfOrder };
+    const { verification, reason, problem } = analysis;
+    const info: WebhookInfo = { provider, eventType: analysis.eventType, eventId, verification, reason, ...(problem ? { problem } : {}), duplicateOf, outOfOrder };
+    const columns: AnalysisColumns = [provider, analysis.eventType, eventId, eventAt, verification, reason, problem ?? null, duplicateOf, outOfOrder ? 1 : 0, orderScope];
     if (options.into) {
-      options.into.attachAnalysis([provider, analysis.eventType, eventId, eventAt, analysis.verification, analysis.reason, duplicateOf, outOfOrder ? 1 : 0, orderScope]);
+      options.into.attachAnalysis(columns);
       return info;
     }
     // Written with this turn's other recording writes, in their transaction.
-    this.writes.run({ analysis: id }, ANALYSIS_BYTES, () =>
-      analysisUpdate.run(provider, analysis.eventType, eventId, eventAt, analysis.verification, analysis.reason, duplicateOf, outOfOrder ? 1 : 0, orderScope, id),
-    );
+    this.writes.run({ analysis: id }, ANALYSIS_BYTES, () => analysisUpdate.run(...columns, id));
     return info;
   }
 

@@ -3,7 +3,7 @@
 import { useCallback, useState } from 'react';
 import type { ExchangeSummary } from '../exchange.js';
 import { sanitize } from '../sanitize.js';
-import { isAgeProblem } from '../webhooks/signing.js';
+import { isPastWindow } from '../webhooks/signing.js';
 import { curlCommand } from './curl-command.js';
 import type { EditedReplay, Suspend, TuiModel } from './model.js';
 import { statusText } from './status-style.js';
@@ -44,7 +44,7 @@ function editedText(original: ExchangeSummary, { exchange, edited, resign }: Edi
  * check refuses the replay. `e`, saved unchanged, sends the same bytes signed afresh: said, since nothing else would.
  */
 function staleHint(replay: ExchangeSummary): string {
-  const stale = replay.webhook?.verification === 'invalid' && isAgeProblem(replay.webhook.reason);
+  const stale = isPastWindow(replay.webhook?.problem);
   return stale ? ' · its signature is past the provider\'s window: e, saved unchanged, replays it re-signed' : '';
 }
 

@@ -26,5 +26,6 @@ export function analyzeWebhook(input: WebhookInput, secrets: Secrets, nowMs: num
     orderScope: description.timestamp === null ? null : orderScope(description),
     verification: verification.result,
     reason: verification.reason,
+    ...(verification.problem ? { problem: verification.problem } : {}),
   };
 }

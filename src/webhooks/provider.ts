@@ -1,6 +1,6 @@
 // The contract every webhook provider module implements: detect, describe, verify and (re)sign one delivery.
 
-import type { HeaderPairs } from '../exchange.js';
+import type { HeaderPairs, VerificationProblem } from '../exchange.js';
 
 /** Every provider hooktunnel knows: `standard` is Standard Webhooks (Svix), `hmac` the user-configured scheme. */
 export type ProviderName = 'stripe' | 'github' | 'shopify' | 'slack' | 'standard' | 'twilio' | 'hmac';
@@ -46,6 +46,8 @@ export interface Verification {
   result: VerificationResult;
   /** Why it is not valid, in words a user can act on; null when valid. */
   reason: string | null;
+  /** Set for the problems VerificationProblem lists; absent for any other verdict (a mismatch, a missing header...). */
+  problem?: VerificationProblem;
 }
 
 /** Default replay window, the 300 s that Stripe, Slack and Standard Webhooks all use. */

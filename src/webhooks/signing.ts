@@ -1,6 +1,7 @@
 // Crypto and verdict helpers shared by the provider modules: HMAC, constant-time comparison, timestamp windows.
 
 import { createHmac, timingSafeEqual, type BinaryLike, type BinaryToTextEncoding } from 'node:crypto';
+import type { VerificationProblem } from '../exchange.js';
 import type { ProviderName, Verification } from './provider.js';
 
 /** The reason shown for every signature mismatch: the two causes a user can act on. */
@@ -37,28 +38,37 @@ export function secondsHeaderToMs(value: string | undefined): number | null {
 }
 
 /**
- * Why a signed timestamp falls outside the window, or null when inside. The age is whole seconds as Stripe counts
- * it, and a timestamp exactly `toleranceSec` old still passes. Future timestamps are bounded too (clock skew), unless
- * `future` is 'accepted': Stripe's libraries check only the age, so a verdict stricter than the app's would mislead.
+ * The verdict on a matching signature's timestamp: valid inside the window, else invalid with problem too_old or
+ * too_new. The age is whole seconds as Stripe counts it, and a timestamp exactly `toleranceSec` old still passes.
+ * Future timestamps are bounded too (clock skew), unless `future` is 'accepted': Stripe's libraries check only the
+ * age, so a verdict stricter than the app's would mislead.
  */
-export function ageProblem(timestampSec: number, nowMs: number, toleranceSec: number, future: 'refused' | 'accepted' = 'refused'): string | null {
+export function ageVerdict(
+  provider: ProviderName,
+  timestampSec: number,
+  nowMs: number,
+  toleranceSec: number,
+  future: 'refused' | 'accepted' = 'refused',
+): Verification {
   const age = Math.floor(nowMs / 1000) - timestampSec;
-  if (age > toleranceSec) return `timestamp ${age} s old, outside the ${toleranceSec} s tolerance`;
-  if (future === 'refused' && -age > toleranceSec) return `timestamp ${-age} s in the future, outside the ${toleranceSec} s tolerance`;
-  return null;
+  if (age > toleranceSec) return invalid(provider, `timestamp ${age} s old, outside the ${toleranceSec} s tolerance`, 'too_old');
+  if (future === 'refused' && -age > toleranceSec) {
+    return invalid(provider, `timestamp ${-age} s in the future, outside the ${toleranceSec} s tolerance`, 'too_new');
+  }
+  return valid(provider);
 }
 
-/** Is this verdict's reason one of ageProblem's: a signature that signing afresh would make acceptable again? */
-export function isAgeProblem(reason: string | null | undefined): boolean {
-  return reason !== null && reason !== undefined && /^timestamp \d+ s (old|in the future), outside the \d+ s tolerance$/.test(reason);
+/** Is this a signature that only its timestamp's age fails, so that signing afresh would make it acceptable again? */
+export function isPastWindow(problem: VerificationProblem | null | undefined): boolean {
+  return problem === 'too_old' || problem === 'too_new';
 }
 
 export function valid(provider: ProviderName): Verification {
   return { provider, result: 'valid', reason: null };
 }
 
-export function invalid(provider: ProviderName, reason: string): Verification {
-  return { provider, result: 'invalid', reason };
+export function invalid(provider: ProviderName, reason: string, problem?: VerificationProblem): Verification {
+  return problem ? { provider, result: 'invalid', reason, problem } : { provider, result: 'invalid', reason };
 }
 
 export function unchecked(provider: ProviderName | null, reason: string): Verification {

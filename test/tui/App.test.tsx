@@ -302,7 +302,7 @@ describe('App', () => {
   it('r of a delivery whose signature is past its window says that e, saved unchanged, re-signs it', async () => {
     const model = new FakeModel().seed([makeExchange(1, { path: '/stripe' })]);
     const reason = 'timestamp 601 s old, outside the 300 s tolerance';
-    model.replayWebhook = { provider: 'stripe', eventType: 'invoice.paid', eventId: 'evt_1', verification: 'invalid', reason, duplicateOf: null, outOfOrder: false };
+    model.replayWebhook = { provider: 'stripe', eventType: 'invoice.paid', eventId: 'evt_1', verification: 'invalid', reason, problem: 'too_old', duplicateOf: null, outOfOrder: false };
     const ui = setup(model, { columns: 200, rows: 30 });
     unmount = ui.unmount;
     await waitForFrame(ui.lastFrame, '/stripe');

@@ -8,6 +8,8 @@ export interface WebhookInfo {
   eventId: string | null;
   verification: 'valid' | 'invalid' | 'unchecked';
   reason: string | null;
+  /** What is wrong, as a code (see VerificationProblem in src/exchange.ts); absent for any other verdict. */
+  problem?: 'too_old' | 'too_new' | 'repeated_header';
   duplicateOf: number | null;
   outOfOrder: boolean;
 }

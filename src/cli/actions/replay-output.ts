@@ -7,7 +7,7 @@ import { logLine } from '../../output/exchange-text.js';
 import { jsonText } from '../../output/json-text.js';
 import { sanitize } from '../../sanitize.js';
 import { deliveryFailure, writeDeliveryFailureJson } from '../delivery-failure.js';
-import { isAgeProblem } from '../../webhooks/signing.js';
+import { isPastWindow } from '../../webhooks/signing.js';
 
 /**
  * Prints one replay's result. An answered replay (any status) is a line on stdout; one that never got an answer is
@@ -42,7 +42,7 @@ export function summarize(results: ExchangeSummary[], gone = 0): string {
  * (Stripe's libraries refuse a timestamp over 5 minutes old, so the app answers 400): `--resign`. Null when none did.
  */
 export function staleSignatureHint(results: ExchangeSummary[]): string | null {
-  const stale = results.filter((e) => e.webhook?.verification === 'invalid' && isAgeProblem(e.webhook.reason) && e.replayOf !== null);
+  const stale = results.filter((e) => isPastWindow(e.webhook?.problem) && e.replayOf !== null);
   if (stale.length === 0) return null;
   const originals = [...new Set(stale.map((e) => e.replayOf))];
   const which = originals.length === 1 ? `#${originals[0]}'s signature is` : `the signatures of ${originals.map((id) => `#${id}`).join(', ')} are`;

@@ -72,7 +72,7 @@ Examples:
           const redactedRules = exchange.replayOf === null ? appliedRules(exchange.redacted) : [];
           if (redactedRules.length > 0 && analysis.verification === 'invalid') {
             const reason = `stored redacted (${redactedRules.join(', ')}): the signed bytes are not all kept`;
-            analysis = { ...analysis, verification: 'unchecked', reason };
+            analysis = { ...analysis, verification: 'unchecked', reason, problem: undefined };
           }
           // Without a secret now, a verdict checked earlier (at arrival, with the secret listen had) is kept, not erased.
           const stored = exchange.webhook;

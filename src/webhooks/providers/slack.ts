@@ -7,7 +7,7 @@ import { asObject, isFormEncoded, parseForm, parseJsonObject, stringField } from
 import { DEFAULT_TOLERANCE_SEC, type Provider, type WebhookDescription, type WebhookInput } from '../provider.js';
 import {
   MISMATCH,
-  ageProblem,
+  ageVerdict,
   hmac,
   invalid,
   malformedHeader,
@@ -15,7 +15,6 @@ import {
   parseUnixSeconds,
   safeEqual,
   secondsHeaderToMs,
-  valid,
 } from '../signing.js';
 
 const SIGNATURE = 'X-Slack-Signature';
@@ -64,8 +63,7 @@ export const slack: Provider = {
     if (timestamp === null) return malformedHeader('slack', TIMESTAMP, '<unix seconds>');
     if (!value.startsWith('v0=')) return malformedHeader('slack', SIGNATURE, 'v0=<hex signature>');
     if (!safeEqual(signature(secret, timestamp, input.body), value)) return invalid('slack', MISMATCH);
-    const stale = ageProblem(timestamp, nowMs, toleranceSec);
-    return stale ? invalid('slack', stale) : valid('slack');
+    return ageVerdict('slack', timestamp, nowMs, toleranceSec);
   },
 
   sign(input, secret, nowMs) {

@@ -9,7 +9,7 @@ import { parseJsonObject, stringField } from '../body.js';
 import { DEFAULT_TOLERANCE_SEC, type Provider } from '../provider.js';
 import {
   MISMATCH,
-  ageProblem,
+  ageVerdict,
   hmac,
   invalid,
   malformedHeader,
@@ -18,7 +18,6 @@ import {
   safeEqual,
   secondsHeaderToMs,
   unchecked,
-  valid,
 } from '../signing.js';
 
 const SECRET_PREFIX = 'whsec_';
@@ -80,8 +79,7 @@ export const standardWebhooks: Provider = {
     if (candidates.length === 0) return malformedHeader('standard', set.signature, 'v1,<base64 signature>');
     const expected = signature(key, id, timestamp, input.body);
     if (!candidates.some((candidate) => safeEqual(expected, candidate))) return invalid('standard', MISMATCH);
-    const stale = ageProblem(timestamp, nowMs, toleranceSec);
-    return stale ? invalid('standard', stale) : valid('standard');
+    return ageVerdict('standard', timestamp, nowMs, toleranceSec);
   },
 
   sign(input, secret, nowMs) {

@@ -7,14 +7,13 @@ import { asObject, numberField, parseJsonObject, stringField } from '../body.js'
 import { DEFAULT_TOLERANCE_SEC, type Provider, type WebhookInput } from '../provider.js';
 import {
   MISMATCH,
-  ageProblem,
+  ageVerdict,
   hmac,
   invalid,
   malformedHeader,
   missingHeader,
   parseUnixSeconds,
   safeEqual,
-  valid,
 } from '../signing.js';
 
 const HEADER = 'Stripe-Signature';
@@ -76,8 +75,7 @@ export const stripe: Provider = {
     const expected = signature(secret, parsed.timestamp, input.body);
     if (!parsed.signatures.some((candidate) => safeEqual(expected, candidate))) return invalid('stripe', MISMATCH);
     // As stripe-node's constructEvent: only an old timestamp is refused (a sender clock ahead of ours is not).
-    const stale = ageProblem(parsed.timestamp, nowMs, toleranceSec, 'accepted');
-    return stale ? invalid('stripe', stale) : valid('stripe');
+    return ageVerdict('stripe', parsed.timestamp, nowMs, toleranceSec, 'accepted');
   },
 
   sign(input, secret, nowMs) {
