@@ -109,6 +109,21 @@ describe('signatures on the way through', () => {
     expect(show.stdout).toContain(`duplicate of #${first.event.id}`);
   });
 
+  it('calls a Stripe-Signature sent twice invalid and says so, live, in `verify` and in --json', async () => {
+    const body = stripeEvent('evt_twice', now());
+    const header = Stripe.webhooks.generateTestHeaderString({ payload: body.toString(), secret: SECRET, timestamp: now() });
+    const headers = ['Content-Type', 'application/json', 'Stripe-Signature', header, 'Stripe-Signature', `t=${now()},v1=${'0'.repeat(64)}`];
+    await send(`${listen.url}/stripe/twice`, { headers, body });
+    const event = await listen.waitForRequest((e) => e.path === '/stripe/twice', 'the exchange for /stripe/twice');
+    const reason = 'Stripe-Signature sent twice: a sender sends one, so a copy was added on the way (a proxy?) or the request is forged';
+    expect(event.webhook).toMatchObject({ provider: 'stripe', verification: 'invalid', reason, problem: 'repeated_header' });
+    const text = await runCli(['verify', String(event.id)], { env });
+    expect(text.code).toBe(1);
+    expect(text.stdout).toBe(`#${event.id} stripe payment_intent.succeeded: invalid (${reason})\n`);
+    const json = await runCli(['verify', String(event.id), '--json'], { env });
+    expect(JSON.parse(json.stdout)).toMatchObject({ id: event.id, verification: 'invalid', reason, problem: 'repeated_header' });
+  });
+
   it('re-checks a recording with `verify`, as of when it arrived', async () => {
     const { event } = await sendStripe('/stripe/verify', stripeEvent('evt_verify', now()), now());
     const good = await runCli(['verify', String(event.id)], { env });

@@ -55,6 +55,11 @@ export const DEFAULT_TOLERANCE_SEC = 300;
 
 export interface Provider {
   name: ProviderName;
+  /**
+   * Every header `verify` reads a signature, timestamp or id from. Each may come once: verifyWebhook refuses a request
+   * that repeats one before asking `verify`, which reads the first copy only.
+   */
+  signedHeaders: readonly string[];
   /** True when the headers carry this provider's fingerprint (e.g. a Stripe-Signature header). */
   detect(input: WebhookInput): boolean;
   /** Event type, id and time as the provider states them; never throws, whatever the body holds. */

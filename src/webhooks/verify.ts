@@ -4,6 +4,7 @@ import { headerValue, type Exchange, type HeaderPairs } from '../exchange.js';
 import { detectProvider } from './detect.js';
 import type { Provider, Verification, WebhookInput } from './provider.js';
 import { createHmacProvider } from './providers/hmac.js';
+import { repeatedHeaderVerdict } from './repeated-header.js';
 import { resolveSecrets, type Secrets } from './secrets.js';
 import { unchecked } from './signing.js';
 
@@ -68,7 +69,10 @@ function signingKey(keys: Key[], signed: WebhookInput): Key {
   return keys.find((key) => key.provider.verify(signed, key.secret, 0, Infinity).result === 'valid') ?? keys[0];
 }
 
-/** Checks a delivery's signature; 'unchecked' (with the reason) when no provider is recognised or no secret known. */
+/**
+ * Checks a delivery's signature; 'unchecked' (with the reason) when no provider is recognised or no secret known,
+ * invalid when a header the check reads came more than once (see repeatedHeaderVerdict).
+ */
 export function verifyWebhook(
   input: WebhookInput,
   secrets: Secrets,
@@ -77,6 +81,8 @@ export function verifyWebhook(
 ): Verification {
   const keys = keysFor(input, secrets, options);
   if (!Array.isArray(keys)) return keys;
+  const repeated = repeatedHeaderVerdict(input.headers, [...new Set(keys.map((key) => key.provider))]);
+  if (repeated) return repeated;
   const { provider, secret } = signingKey(keys, input);
   return provider.verify(input, secret, nowMs, options.toleranceSec);
 }

@@ -6,7 +6,7 @@ import { sign as octokitSign } from '@octokit/webhooks-methods';
 import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { headerValue } from '../../src/exchange.js';
+import { headerValue, type HeaderPairs } from '../../src/exchange.js';
 import type { Provider, WebhookInput } from '../../src/webhooks/provider.js';
 import { createHmacProvider } from '../../src/webhooks/providers/hmac.js';
 import { github } from '../../src/webhooks/providers/github.js';
@@ -15,6 +15,8 @@ import { slack } from '../../src/webhooks/providers/slack.js';
 import { standardWebhooks } from '../../src/webhooks/providers/standard-webhooks.js';
 import { stripe } from '../../src/webhooks/providers/stripe.js';
 import { twilio } from '../../src/webhooks/providers/twilio.js';
+import { buildSecrets } from '../../src/webhooks/secrets.js';
+import { verifyWebhook } from '../../src/webhooks/verify.js';
 import { flipByte, input, replaceHeader, stripeBody } from './support.js';
 
 interface ContractCase {
@@ -208,6 +210,31 @@ describe.each(cases)('$provider.name', (c) => {
     const description = c.provider.describe({ ...delivery, body });
     expect(description).toHaveProperty('eventType');
     expect(c.provider.verify({ ...delivery, body }, c.secret, NOW).result).toBe('invalid');
+  });
+});
+
+describe.each(cases)('$provider.name signed header sent more than once', (c) => {
+  const secrets =
+    c.provider.name === 'hmac'
+      ? buildSecrets({ verify: [`hmac-sha256:${c.signatureHeader}:${c.secret}`] })
+      : buildSecrets({ flags: [`${c.provider.name}=${c.secret}`] });
+
+  it('is invalid, naming the header, whether the copy is the right signature or another', async () => {
+    const delivery = await c.signed(TS);
+    expect(verifyWebhook(delivery, secrets, NOW).result).toBe('valid');
+    const value = headerValue(delivery.headers, c.signatureHeader)!;
+    for (const copy of [value, 'forged']) {
+      // The copy's name in another case: header names are case-insensitive, so it is the same header.
+      const headers: HeaderPairs = [...delivery.headers, [c.signatureHeader.toUpperCase(), copy]];
+      expect(verifyWebhook({ ...delivery, headers }, secrets, NOW)).toEqual({
+        provider: c.provider.name,
+        result: 'invalid',
+        reason: `${c.signatureHeader} sent twice: a sender sends one, so a copy was added on the way (a proxy?) or the request is forged`,
+        problem: 'repeated_header',
+      });
+    }
+    const thrice: HeaderPairs = [[c.signatureHeader, value], ...delivery.headers, [c.signatureHeader, value]];
+    expect(verifyWebhook({ ...delivery, headers: thrice }, secrets, NOW).reason).toMatch(new RegExp(`^${c.signatureHeader} sent 3 times: `));
   });
 });
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../../src/exchange.js';
 import { headerValue } from '../../src/exchange.js';
 import { buildSecrets, NO_SECRETS } from '../../src/webhooks/secrets.js';
-import { resignWebhook, verifyWebhook, webhookInputFromExchange } from '../../src/webhooks/verify.js';
+import { resignIfStale, resignWebhook, verifyWebhook, webhookInputFromExchange } from '../../src/webhooks/verify.js';
 import { input, stripeBody } from './support.js';
 
 const STRIPE_SECRET = 'whsec_5f1b3c9d0e2a4f6b8c0d1e3f5a7b9c1d';
@@ -72,6 +72,29 @@ describe('verifyWebhook', () => {
     const delivery = input([['Stripe-Signature', 't=1,v1=00'], ['X-Signature', signature]], body);
     const secrets = buildSecrets({ verify: ['hmac-sha256:X-Signature:k'] });
     expect(verifyWebhook(delivery, secrets, NOW)).toEqual({ provider: 'hmac', result: 'valid', reason: null });
+  });
+
+  it('refuses a repeated timestamp or id header too: the signed string is built from it', () => {
+    const secret = '8f742231b10e8888abcd99yyyzzz85a5';
+    const body = '{"type":"event_callback"}';
+    const signature = `v0=${createHmac('sha256', secret).update(`v0:${TS}:${body}`).digest('hex')}`;
+    const delivery = input([['X-Slack-Request-Timestamp', String(TS)], ['X-Slack-Signature', signature], ['X-Slack-Request-Timestamp', String(TS + 60)]], body);
+    expect(verifyWebhook(delivery, buildSecrets({ flags: [`slack=${secret}`] }), NOW)).toMatchObject({
+      result: 'invalid',
+      reason: expect.stringMatching(/^X-Slack-Request-Timestamp sent twice: /),
+      problem: 'repeated_header',
+    });
+  });
+});
+
+describe('resignIfStale', () => {
+  it('does not sign afresh a stale delivery whose signature header came twice: that would make a forgery pass', () => {
+    const secrets = buildSecrets({ flags: [`stripe=${STRIPE_SECRET}`] });
+    const later = (TS + 3600) * 1000;
+    expect(resignIfStale(stripeDelivery(), secrets, NOW, later, '/')).toBeDefined();
+    const doubled = stripeDelivery();
+    doubled.headers.push(['Stripe-Signature', 't=1,v1=00']);
+    expect(resignIfStale(doubled, secrets, NOW, later, '/')).toBeUndefined();
   });
 });
 

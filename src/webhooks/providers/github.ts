@@ -27,6 +27,7 @@ function check(input: WebhookInput, secret: string, header: string, algorithm: '
 /** GitHub repository, organisation and app webhooks (the secret set on the hook). */
 export const github: Provider = {
   name: 'github',
+  signedHeaders: [HEADER_256, HEADER_SHA1],
 
   detect: (input) =>
     headerValue(input.headers, 'X-GitHub-Event') !== undefined || headerValue(input.headers, HEADER_256) !== undefined,

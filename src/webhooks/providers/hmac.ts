@@ -15,6 +15,7 @@ export function createHmacProvider(spec: HmacSpec): Provider {
   const prefix = `${spec.algorithm}=`;
   return {
     name: 'hmac',
+    signedHeaders: [spec.header],
 
     detect: (input) => headerValue(input.headers, spec.header) !== undefined,
 

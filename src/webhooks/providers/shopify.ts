@@ -41,6 +41,7 @@ function isoToMs(value: string | undefined): number | null {
 /** Shopify app webhooks. The signature has no timestamp, so there is no freshness window to check. */
 export const shopify: Provider = {
   name: 'shopify',
+  signedHeaders: [HEADER],
 
   detect: (input) =>
     headerValue(input.headers, 'X-Shopify-Topic') !== undefined || headerValue(input.headers, HEADER) !== undefined,

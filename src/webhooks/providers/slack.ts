@@ -48,6 +48,7 @@ function label(input: WebhookInput): Omit<WebhookDescription, 'timestamp'> {
 /** Slack apps: Events API, slash commands and interactivity (the app's signing secret). */
 export const slack: Provider = {
   name: 'slack',
+  signedHeaders: [SIGNATURE, TIMESTAMP],
 
   detect: (input) =>
     headerValue(input.headers, SIGNATURE) !== undefined || headerValue(input.headers, TIMESTAMP) !== undefined,

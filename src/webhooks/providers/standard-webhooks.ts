@@ -49,6 +49,7 @@ function signature(key: Buffer, id: string, timestamp: number, body: Buffer): st
 /** Standard Webhooks and Svix (used by Clerk, Resend, Replicate, OpenAI and others). */
 export const standardWebhooks: Provider = {
   name: 'standard',
+  signedHeaders: HEADER_SETS.flatMap((set) => [set.id, set.timestamp, set.signature]),
 
   detect: (input) => presentSets(input.headers).length > 0,
 

@@ -49,6 +49,7 @@ function signature(secret: string, timestamp: number, body: Buffer): string {
 /** Stripe webhook signatures (signing secret `whsec_...` from the dashboard or `stripe listen`). */
 export const stripe: Provider = {
   name: 'stripe',
+  signedHeaders: [HEADER],
 
   // Stripe's deliveries carry its User-Agent too: an unsigned one (`trigger` without a secret, a stripped header) is
   // still Stripe's, and then checks as "missing Stripe-Signature" instead of passing for an unknown sender.

@@ -53,6 +53,7 @@ function bodyMatchesUrl(input: WebhookInput, url: string): boolean {
 /** Twilio voice, messaging and status callbacks (the account's auth token). Needs the public URL. */
 export const twilio: Provider = {
   name: 'twilio',
+  signedHeaders: [HEADER],
 
   detect: (input) => headerValue(input.headers, HEADER) !== undefined,
 
