@@ -25,6 +25,8 @@ export interface ImportedExchange {
   /** null: the HAR holds no answer (status 0, as browsers write for a request that got none). */
   response: { status: number; headers: HeaderPairs; body: Buffer } | null;
   durationMs: number;
+  /** Its id in the store it was exported from, and that of the exchange it replays (hooktunnel's own export). */
+  exported?: { id: number; replayOf: number | null };
   /** Redaction rules the exported exchange had gone through (hooktunnel's own export). */
   redacted?: string[];
   /** The body is only the part that came before the request was cut off, and how it ended (hooktunnel's own export). */
@@ -44,6 +46,7 @@ export interface HarReadResult {
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
 
 /**
  * Parses and checks the whole file; at the first problem throws a usage error (exit 2: the file given is not one
@@ -114,6 +117,7 @@ function readEntry(entry: unknown, fail: (what: string) => UserError, bodyMissin
     body,
     ...answer(entry.response, ours, fail),
     durationMs: typeof entry.time === 'number' && entry.time >= 0 ? entry.time : 0,
+    exported: isId(ours.id) ? { id: ours.id, replayOf: isId(ours.replayOf) ? ours.replayOf : null } : undefined,
     redacted: Array.isArray(ours.redacted) && ours.redacted.length > 0 ? ours.redacted.map(String) : undefined,
     incomplete: ours.requestComplete === false ? { error: errorOf(ours.error) } : undefined,
   };

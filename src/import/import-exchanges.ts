@@ -5,14 +5,23 @@ import { analyzeWebhook } from '../webhooks/analyze.js';
 import type { Secrets } from '../webhooks/secrets.js';
 import type { ImportedExchange } from './har-read.js';
 
-/** Writes each exchange, oldest first as given; returns the new ids. Provider, event and signature are examined as on arrival. */
+/**
+ * Writes each exchange, oldest first as given; returns the new ids. Provider, event and signature are examined as on
+ * arrival. A replay whose original came before it in the archive (as `export --har` writes them, in recorded order)
+ * is linked to the original's new id; one whose original is not in the archive is imported as an ordinary exchange,
+ * since the id it names belongs to another store (or to another exchange in this one).
+ */
 export function importExchanges(store: Store, exchanges: ImportedExchange[], secrets: Secrets): number[] {
   const ids: number[] = [];
+  // Exported id → the id it was imported as.
+  const newIds = new Map<number, number>();
   for (const item of exchanges) {
+    const originalId = item.exported?.replayOf;
+    const replayOf = originalId === undefined || originalId === null ? null : (newIds.get(originalId) ?? null);
     const recording = store.begin({
       // A delivery id is unique in the store: importing the same archive twice must not collide.
       deliveryId: null,
-      replayOf: null,
+      replayOf,
       url: item.url,
       target: item.target,
       route: item.route,
@@ -40,8 +49,11 @@ export function importExchanges(store: Store, exchanges: ImportedExchange[], sec
       else recording.interrupt(item.durationMs);
     }
     const id = recording.id;
-    // Checked against the time it was received, so a signature's age is judged as it was then.
-    store.recordAnalysis(id, analyzeWebhook({ headers: item.headers, body: item.body, url: item.url }, secrets, item.receivedAt, item.path));
+    if (item.exported) newIds.set(item.exported.id, id);
+    // Checked against the time it was received, so a signature's age is judged as it was then. A replay repeats its
+    // original on purpose: no duplicate or out-of-order mark, as when it was recorded.
+    const analysis = analyzeWebhook({ headers: item.headers, body: item.body, url: item.url }, secrets, item.receivedAt, item.path);
+    store.recordAnalysis(id, analysis, { isReplay: replayOf !== null });
     ids.push(id);
   }
   store.writes.commitBatch();

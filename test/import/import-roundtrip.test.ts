@@ -53,6 +53,44 @@ describe('hooktunnel import', () => {
     expect(last.body.equals(ALL_BYTES)).toBe(true);
   });
 
+  it('keeps a replay linked to its original, under their new ids; without its original in the archive, unlinked', async () => {
+    const home = tempHome();
+    cleanups.push(home.cleanup);
+    const relayUrl = await loopbackRelay(cleanups);
+    const app = await startLocalApp();
+    cleanups.push(() => app.close());
+    const listen = await startListen([String(app.port), '--relay', relayUrl, '--db', home.db], home.env);
+    cleanups.push(() => listen.stop());
+    // A Stripe delivery (no secret: the provider and event id are what the duplicate marks go by).
+    const headers = ['Content-Type', 'application/json', 'Stripe-Signature', 't=1,v1=00'];
+    await send(`${listen.url}/stripe`, { headers, body: '{"id":"evt_replayed","object":"event","type":"invoice.paid"}' });
+    const original = (await listen.waitForRequest((e) => e.path === '/stripe', 'the delivery')).id as number;
+    const replayed = await runCli(['replay', String(original), '--json', '--db', home.db], { env: home.env });
+    const replay = JSON.parse(replayed.stdout).id as number;
+    const show = async (id: number) => JSON.parse((await runCli(['show', String(id), '--json', '--db', home.db], { env: home.env })).stdout);
+    expect(await show(replay)).toMatchObject({ replayOf: original, webhook: { provider: 'stripe', eventId: 'evt_replayed', duplicateOf: null } });
+
+    const file = join(home.dir, 'out.har');
+    expect((await runCli(['export', '--har', file, '--db', home.db], { env: home.env })).code).toBe(0);
+    // Into the same store, so the new ids differ from the exported ones, which name other exchanges here.
+    const imported = await runCli(['import', file, '--json', '--db', home.db], { env: home.env });
+    const [newOriginal, newReplay] = JSON.parse(imported.stdout).imported as number[];
+    expect(newOriginal).not.toBe(original);
+    const strip = (j: Record<string, unknown>) => ({ ...j, id: 0, deliveryId: null, durationMs: 0, attemptHistory: [] });
+    // As it was, linked to the original's new id, and (a replay) not marked a duplicate of the first delivery.
+    expect(strip(await show(newReplay))).toEqual({ ...strip(await show(replay)), replayOf: newOriginal });
+    const ls = await runCli(['ls', '--db', home.db], { env: home.env });
+    expect(ls.stdout).toContain(`↻#${newOriginal}`);
+
+    // Only the replay: the id of its original means nothing in the store it goes into, so it comes in unlinked.
+    const har = JSON.parse(readFileSync(file, 'utf8'));
+    har.log.entries = har.log.entries.filter((e: { _hooktunnel: { replayOf: number | null } }) => e._hooktunnel.replayOf !== null);
+    const alone = join(home.dir, 'replay-only.har');
+    writeFileSync(alone, JSON.stringify(har));
+    const [lone] = JSON.parse((await runCli(['import', alone, '--json', '--db', home.db], { env: home.env })).stdout).imported as number[];
+    expect(await show(lone)).toMatchObject({ replayOf: null, webhook: { duplicateOf: original } });
+  });
+
   it('exports a mock-route and an unrouted exchange with the public URL the sender used, and imports them back as they were', async () => {
     const home = tempHome();
     cleanups.push(home.cleanup);

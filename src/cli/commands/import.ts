@@ -17,7 +17,9 @@ export function importCommand(): Command {
       `
 Each entry becomes an exchange: method, URL (the target is its origin), headers in order with duplicates (HTTP/2
 pseudo-headers left out), the body (base64 "encoding" honoured), and the response when the archive has one.
-Provider, event and signature are examined as on arrival (pass --secret to check signatures).
+Provider, event and signature are examined as on arrival (pass --secret to check signatures). A replay from
+\`hooktunnel export --har\` stays linked to its original (↻#id, under the new ids) when the original is in the
+archive too; without it, it comes in as an ordinary exchange (the old id names nothing here).
 
 Exit status: 0 when imported; 2 when the file cannot be read, is not a HAR archive, or has an entry import cannot
 take (the error names it, and nothing is imported); 1 when the database could not take the exchanges.
