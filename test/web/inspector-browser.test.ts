@@ -140,6 +140,18 @@ it('replays a delivery signed past the provider\'s window, and names the button 
   );
 });
 
+it('says a Stripe-Signature sent twice is why the signature is invalid, even with a right signature first', async () => {
+  const secrets = buildSecrets({ flags: [`stripe=${STRIPE_SECRET}`] });
+  const delivery = buildTriggerRequest('stripe', 'invoice.paid', { secrets, nowMs: Date.now(), path: '/hooks/twice' });
+  await send(`${listen.url}/hooks/twice`, { headers: [...delivery.headers.flat(), 'Stripe-Signature', 't=1,v1=00'], body: delivery.body });
+  const id = await idOf('/hooks/twice');
+  await row(id).click();
+  await page.waitForSelector('[data-signature="invalid"]');
+  expect(await page.textContent('[data-signature="invalid"]')).toBe(
+    'signature✗ invalid: Stripe-Signature sent twice: a sender sends one, so a copy was added on the way (a proxy?) or the request is forged',
+  );
+});
+
 it('keeps hostile content inert: no element is created and no script runs', async () => {
   const body = `{"html":"${XSS}","more":"<script>alert(2)</script>"}`;
   await send(`${listen.url}/hooks/xss`, { headers: ['Content-Type', 'application/json', 'X-Evil', XSS, 'X-Evil-Name', '"><svg onload=alert(3)>'], body });
