@@ -12,16 +12,10 @@ import { invalid } from './signing.js';
  * would give a verdict that is not the app's. The reason names the header and how often it came.
  */
 export function repeatedHeaderVerdict(headers: HeaderPairs, providers: readonly Provider[]): Verification | null {
-  const counts = new Map<string, number>();
-  for (const provider of providers) for (const name of provider.signedHeaders) counts.set(name.toLowerCase(), 0);
-  for (const [name] of headers) {
-    const lower = name.toLowerCase();
-    const count = counts.get(lower);
-    if (count !== undefined) counts.set(lower, count + 1);
-  }
   for (const provider of providers) {
     for (const name of provider.signedHeaders) {
-      const count = counts.get(name.toLowerCase())!;
+      const lower = name.toLowerCase();
+      const count = headers.reduce((n, [header]) => (header.toLowerCase() === lower ? n + 1 : n), 0);
       if (count < 2) continue;
       const times = count === 2 ? 'twice' : `${count} times`;
       return invalid(provider.name, `${name} sent ${times}: a sender sends one, so a copy was added on the way (a proxy?) or the request is forged`, 'repeated_header');
