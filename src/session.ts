@@ -89,6 +89,8 @@ export class Session extends EventEmitter<SessionEvents> {
   private readonly onRecovered = () => this.emit('storage', { state: 'recovered' });
   private readonly onStoreFailed = (error: Error) => this.emit('storeError', error);
   private closed = false;
+  /** Live exchanges under way: drain() lets them finish. */
+  private readonly live = new Set<Promise<ExchangeSummary>>();
   welcome: WelcomeMeta | undefined;
 
   constructor(readonly options: SessionOptions) {
@@ -165,6 +167,24 @@ export class Session extends EventEmitter<SessionEvents> {
     });
   }
 
+  /** Live exchanges under way (forwarded, not yet answered and recorded). */
+  get inFlight(): number {
+    return this.live.size;
+  }
+
+  /**
+   * The graceful end (listen's first SIGTERM or SIGINT): no reconnects from here, and every live exchange under way,
+   * those arriving meanwhile too, is answered and recorded, as are the queued deliveries already taken; then the
+   * connection ends after their last frames. Without it, close() cuts them: the app has the request, the sender gets the
+   * relay's 202 and the next listen sends it again. close() still follows, for the rest.
+   */
+  async drain(): Promise<void> {
+    this.client.stopReconnecting();
+    while (this.live.size > 0) await Promise.all(this.live);
+    await this.intake;
+    await this.client.end();
+  }
+
   /** Disconnects and stops forwarding. The store belongs to the caller. Idempotent. */
   close(): void {
     if (this.closed) return;
@@ -225,6 +245,10 @@ export class Session extends EventEmitter<SessionEvents> {
       running.cancel(code, message);
     };
     this.inHand.track(meta.deliveryId, { done: running.done, whole: () => request.bodyComplete, recording: running.recording });
-    void running.done.then((summary) => this.emit('exchange', summary));
+    this.live.add(running.done);
+    void running.done.then((summary) => {
+      this.live.delete(running.done);
+      this.emit('exchange', summary);
+    });
   }
 }

@@ -83,6 +83,8 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
   private connectedAt = 0;
   private pausedReads = 0;
   private closed = false;
+  /** Stopping gracefully: a connection that ends now is not replaced. */
+  private stayDown = false;
   private resumeToken: string | undefined;
   welcome: WelcomeMeta | undefined;
 
@@ -104,6 +106,33 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
     this.ws?.close(1000, 'client closing');
     this.ws?.terminate();
     this.dropRequests('the tunnel client is closing');
+  }
+
+  /** From now on a connection that ends (the relay draining, a drop) is not replaced, and says nothing: listen is stopping. */
+  stopReconnecting(): void {
+    this.stayDown = true;
+    clearTimeout(this.retryTimer);
+  }
+
+  /**
+   * Disconnects for good once the frames already sent have left: close() cuts the socket at once, which drops what is
+   * still buffered (an answer just written, in the turn's corked batch). Waits for the relay's close frame, 1 s at most.
+   */
+  async end(): Promise<void> {
+    this.stopReconnecting();
+    const ws = this.ws;
+    if (!this.closed && ws?.readyState === WebSocket.OPEN) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1_000);
+        ws.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        // ws writes its close frame after every frame queued before it.
+        ws.close(1000, 'client closing');
+      });
+    }
+    this.close();
   }
 
   send(frame: Buffer, onFlushed?: () => void): boolean {
@@ -203,6 +232,10 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
       if (this.ws !== ws) return;
       this.dropRequests('the tunnel connection dropped');
       if (this.closed) return;
+      if (this.stayDown) {
+        this.closed = true;
+        return;
+      }
       if (this.connectedAt && Date.now() - this.connectedAt >= STABLE_CONNECTION_MS) this.attempt = 0;
       this.connectedAt = 0;
       if (failure === undefined) fail(new RelayFailure(`connection closed (${closeCode}${reason.length ? ` ${reason}` : ''})`, 'connection_lost'));
@@ -221,7 +254,7 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> implements St
 
   private async reconnect(): Promise<void> {
     await this.options.beforeReconnect?.().catch(() => {});
-    if (!this.closed) this.connect();
+    if (!this.closed && !this.stayDown) this.connect();
   }
 
   /** Handles one frame; returns a failure that ends the connection, if any. */

@@ -1,7 +1,7 @@
 // Chaos: listen is killed (SIGKILL) while the local app is still working on a live request. The relay had the whole
 // body, so it answers the sender 202 and redelivers on the next connection. The next listen finds the delivery recorded
 // but interrupted (no answer ever came) and sends it again, as a queued delivery cut off mid-attempt is: at least once,
-// recorded once, the cut attempt kept in its history. (With Ctrl-C instead, the attempt is recorded failed and retried.)
+// recorded once, the cut attempt kept in its history. (A Ctrl-C or SIGTERM lets the app answer first instead: listen-signal-drain.test.ts.)
 
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';

@@ -150,11 +150,14 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
   let inspector: Inspector | undefined;
   let stopping = false;
   let takingOver: Promise<unknown> | undefined;
+  /** Stopped by a signal: the exchanges under way are let finish before the session closes. */
+  let graceful = false;
   const shutdown = async () => {
     stopping = true;
     // The UI goes first, so the terminal is restored before anything else is printed.
     tui?.close();
     await tui?.done.catch(() => {});
+    if (graceful && session) await drain(session, embedded?.relay);
     await inspector?.close();
     session?.close();
     // A relay started by a takeover still under way is ours to close too.
@@ -270,9 +273,13 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
 
     const finished = new Promise<void>((resolve, reject) => {
       const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      // Quitting the UI (q, Ctrl-C in raw mode) ends the session the same way a signal does.
+      const signalled = () => {
+        // A signal lets what is under way finish (a script's `kill`, CI's cleanup); quitting the UI stops at once.
+        graceful = true;
+        resolve();
+      };
+      process.once('SIGINT', signalled);
+      process.once('SIGTERM', signalled);
       tui?.done.then(stop, reject);
       session!.on('fatal', (error) => reject(relayUserError(error, tokenSource)));
     });
@@ -284,6 +291,30 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
     await finished;
   } finally {
     await shutdown();
+  }
+}
+
+/**
+ * The first SIGTERM or SIGINT: the live exchanges under way are answered (the app's answer to their senders) and
+ * recorded before listen exits, and the embedded relay hosted here queues what arrives meanwhile (202, for the next
+ * listen) instead of forwarding it. Each is bounded by --timeout (the relay gives up on an app slower than that); a
+ * second signal stops at once, cutting them as a stop always did (the relay answers their senders 202 and sends them
+ * again to the next listen).
+ */
+async function drain(session: Session, relay: Relay | undefined): Promise<void> {
+  const count = session.inFlight;
+  if (count > 0) {
+    process.stderr.write(`stopping: waiting for ${count} request${count === 1 ? '' : 's'} in flight to be answered (signal again to stop now)\n`);
+  }
+  let stopNow!: () => void;
+  const again = new Promise<void>((resolve) => (stopNow = resolve));
+  process.once('SIGINT', stopNow);
+  process.once('SIGTERM', stopNow);
+  try {
+    await Promise.race([Promise.all([session.drain(), relay?.drain()]), again]);
+  } finally {
+    process.off('SIGINT', stopNow);
+    process.off('SIGTERM', stopNow);
   }
 }
 

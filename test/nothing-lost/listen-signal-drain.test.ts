@@ -1,0 +1,90 @@
+// A `listen` stopped by a signal (a script's `kill`, CI's cleanup, Ctrl-C) while the local app works on a live request:
+// the request is answered, by the app, to its sender, and recorded complete before listen exits 0. It used to be cut:
+// the app had it, the sender got the relay's 202, the recording said 502 and the next listen sent it to the app again.
+// Real processes: a `hooktunnel relay` or the embedded relay listen hosts, a real app holding its answer.
+
+import { describe, expect, it } from 'vitest';
+import { Store } from '../../src/store/store.js';
+import { freePort, send, waitFor } from '../helpers/http.js';
+import { home, listen, queuedRequests, startRelay, watchfulApp } from './helpers.js';
+
+/** An app whose first request is answered only once the test lets it go; later ones at once. */
+async function heldApp() {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let calls = 0;
+  const app = await watchfulApp(() => (++calls === 1 ? held : Promise.resolve()));
+  return { ...app, release };
+}
+
+function exitCode(child: import('node:child_process').ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+}
+
+function storedExchanges(db: string) {
+  const store = Store.open(db);
+  try {
+    return store.list({ limit: 10 }).map((row) => store.get(row.id)!);
+  } finally {
+    store.close();
+  }
+}
+
+describe('listen stopped by a signal while a live request is under way', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('lets the app answer it on a hooktunnel relay (%s), records it, and leaves nothing queued', async (signal) => {
+    const h = home();
+    const relay = await startRelay(h.relayDir, h.env);
+    const app = await heldApp();
+    const cli = await listen([String(app.port), '--relay', relay.url, '--db', h.db, '--name', 'drain', '--no-web'], h.env);
+
+    const reply = send(`${cli.url}/hook`, { headers: ['Content-Type', 'application/json'], body: '{"n":1}' });
+    await waitFor(() => app.completed.length === 1, 'the app to have the whole request');
+    cli.child.kill(signal);
+    await waitFor(() => cli.stderr().includes('stopping: waiting for 1 request in flight to be answered'), 'listen to say it waits');
+    app.release();
+
+    const answer = await reply;
+    expect({ status: answer.status, body: answer.body.toString() }).toEqual({ status: 200, body: 'ok' });
+    expect(await exitCode(cli.child)).toBe(0);
+    expect(cli.events.filter((e) => e.type === 'request')).toMatchObject([{ path: '/hook', status: 200, state: 'complete' }]);
+    expect(storedExchanges(h.db)).toMatchObject([{ state: 'complete', status: 200 }]);
+    // Nothing for the next listen to send the app again.
+    expect(await queuedRequests(relay.url)).toBe(0);
+    expect(app.completed.map((r) => r.url)).toEqual(['/hook']);
+  });
+
+  it('lets the app answer it through the embedded relay that listen hosts', async () => {
+    const h = home();
+    const app = await heldApp();
+    const env = { ...h.env, HOOKTUNNEL_EMBEDDED_PORT: String(await freePort()) };
+    const cli = await listen([String(app.port), '--db', h.db, '--no-web'], env);
+
+    const reply = send(`${cli.url}/hook`, { body: 'one' });
+    await waitFor(() => app.completed.length === 1, 'the app to have the whole request');
+    cli.child.kill('SIGTERM');
+    await waitFor(() => cli.stderr().includes('stopping: waiting for 1 request in flight'), 'listen to say it waits');
+    app.release();
+
+    expect((await reply).status).toBe(200);
+    expect(await exitCode(cli.child)).toBe(0);
+    expect(storedExchanges(h.db)).toMatchObject([{ state: 'complete', status: 200 }]);
+  });
+
+  it('stops at once on a second signal, cutting the request as before (the relay queues it for the next listen)', async () => {
+    const h = home();
+    const relay = await startRelay(h.relayDir, h.env);
+    const app = await heldApp();
+    const cli = await listen([String(app.port), '--relay', relay.url, '--db', h.db, '--name', 'drain-twice', '--no-web'], h.env);
+
+    const reply = send(`${cli.url}/hook`, { body: 'one' });
+    await waitFor(() => app.completed.length === 1, 'the app to have the whole request');
+    cli.child.kill('SIGTERM');
+    await waitFor(() => cli.stderr().includes('signal again to stop now'), 'listen to say it waits');
+    cli.child.kill('SIGTERM');
+
+    expect(await exitCode(cli.child)).toBe(0);
+    expect((await reply).status).toBe(202);
+    expect(await queuedRequests(relay.url)).toBe(1);
+    app.release();
+  });
+});
