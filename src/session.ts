@@ -167,21 +167,23 @@ export class Session extends EventEmitter<SessionEvents> {
     });
   }
 
-  /** Live exchanges under way (forwarded, not yet answered and recorded). */
+  /** Requests under way: live exchanges not yet answered and recorded, and the worker's attempt, if it makes one. */
   get inFlight(): number {
-    return this.live.size;
+    return this.live.size + (this.worker?.busy ? 1 : 0);
   }
 
   /**
    * The graceful end (listen's first SIGTERM or SIGINT): no reconnects from here, and every live exchange under way,
-   * those arriving meanwhile too, is answered and recorded, as are the queued deliveries already taken; then the
-   * connection ends after their last frames. Without it, close() cuts them: the app has the request, the sender gets the
-   * relay's 202 and the next listen sends it again. close() still follows, for the rest.
+   * those arriving meanwhile too, is answered and recorded, as are the queued deliveries already taken and the attempt
+   * the worker is making; then the connection ends after their last frames. Without it, close() cuts them: the app has
+   * the request, the sender gets the relay's 202 and the next listen sends it again. close() still follows, for the rest.
    */
   async drain(): Promise<void> {
     this.client.stopReconnecting();
     while (this.live.size > 0) await Promise.all(this.live);
     await this.intake;
+    // A queued delivery or retry being sent now is let finish; the rest stay due in the store, for the next listen.
+    await this.worker?.finish();
     await this.client.end();
   }
 

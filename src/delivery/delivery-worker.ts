@@ -17,6 +17,8 @@ const RECHECK_MS = 5_000;
 export class DeliveryWorker extends EventEmitter<DeliveryWorkerEvents> {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  /** The pass over due attempts under way, if any. */
+  private pass: Promise<void> | undefined;
   private again = false;
   /**
    * The last drain failed on the store or found it locked: the next one waits recheckMs, not until the (already due)
@@ -52,12 +54,23 @@ export class DeliveryWorker extends EventEmitter<DeliveryWorkerEvents> {
       this.again = true;
       return;
     }
-    void this.drain();
+    this.pass = this.drain();
   }
 
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
+  }
+
+  /** Is a pass over due attempts under way? */
+  get busy(): boolean {
+    return this.running;
+  }
+
+  /** Starts no attempt from now on, and resolves once the one under way, if any, is over and recorded. */
+  async finish(): Promise<void> {
+    this.close();
+    await this.pass;
   }
 
   private async drain(): Promise<void> {

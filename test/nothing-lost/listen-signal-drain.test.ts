@@ -70,6 +70,23 @@ describe('listen stopped by a signal while a live request is under way', () => {
     expect(storedExchanges(h.db)).toMatchObject([{ state: 'complete', status: 200 }]);
   });
 
+  it('lets an acknowledged request being delivered finish (--ack), so no attempt is left for a next listen', async () => {
+    const h = home();
+    const relay = await startRelay(h.relayDir, h.env);
+    const app = await heldApp();
+    const cli = await listen([String(app.port), '--relay', relay.url, '--db', h.db, '--name', 'drain-ack', '--ack', '--no-web'], h.env);
+
+    expect((await send(`${cli.url}/hook`, { body: 'one' })).status).toBe(200);
+    await waitFor(() => app.completed.length === 1, 'the app to have the acknowledged request');
+    cli.child.kill('SIGTERM');
+    await waitFor(() => cli.stderr().includes('stopping: waiting for 1 request in flight'), 'listen to say it waits');
+    app.release();
+
+    expect(await exitCode(cli.child)).toBe(0);
+    expect(storedExchanges(h.db)).toMatchObject([{ state: 'complete', status: 200, attemptHistory: [{ status: 200 }] }]);
+    expect(app.completed.map((r) => r.url)).toEqual(['/hook']);
+  });
+
   it('stops at once on a second signal, cutting the request as before (the relay queues it for the next listen)', async () => {
     const h = home();
     const relay = await startRelay(h.relayDir, h.env);
