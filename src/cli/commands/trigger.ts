@@ -20,7 +20,10 @@ export function triggerCommand(): Command {
     .option('--json', 'print the recorded exchange as JSON (with --list: the events, as [{"provider","event"}])')
     .addHelpText(
       'after',
-      '\nExamples:\n  hooktunnel trigger --list\n  hooktunnel trigger stripe payment_intent.succeeded --to 3000 --path /webhooks/stripe --secret stripe=whsec_…\n  hooktunnel trigger stripe invoice.paid --path /webhooks/stripe      through the route of ./hooktunnel.yml that takes the path\n  hooktunnel trigger shopify customers/redact --to 3000 --path /webhooks/compliance --secret shopify=…\n  hooktunnel trigger slack url_verification --to 3000 --path /slack/events --secret slack=…      your app must echo the challenge',
+      '\nExamples:\n  hooktunnel trigger --list\n  hooktunnel trigger stripe payment_intent.succeeded --to 3000 --path /webhooks/stripe --secret stripe=whsec_…\n  hooktunnel trigger stripe invoice.paid --path /webhooks/stripe      through the route of ./hooktunnel.yml that takes the path\n  hooktunnel trigger shopify customers/redact --to 3000 --path /webhooks/compliance --secret shopify=…\n  hooktunnel trigger slack url_verification --to 3000 --path /slack/events --secret slack=…      your app must echo the challenge' +
+        '\n\nExit status: 0 when the app answered, whatever the status (check it: --json | jq -e \'.status < 300\'), 1 when it' +
+        '\ncould not be reached or did not answer within --timeout (with --json the exchange is still printed, and the error' +
+        '\nis a JSON line on stderr), 2 for a usage mistake (nothing is sent).',
     )
     .action(async (provider: string | undefined, event: string | undefined, flags: TriggerFlags) => {
       const { trigger } = await import('../actions/trigger.js');
