@@ -45,7 +45,7 @@ export function withDeliveryOptions(command: Command): Command {
     .addOption(new Option('--ack-body <text>', 'body senders get in acknowledge mode').default('{"received":true}').env('HOOKTUNNEL_ACK_BODY'))
     .addOption(new Option('--max-attempts <n>', 'attempts at a queued or acknowledged request while the local app is down or answers 5xx').default(String(DEFAULT_MAX_ATTEMPTS)).env('HOOKTUNNEL_MAX_ATTEMPTS'))
     .addOption(new Option('--retry-base <duration>', 'wait before the first retry; doubles each time (1s, 2s, 4s ..., at most 5m)').default('1s').env('HOOKTUNNEL_RETRY_BASE'))
-    .addOption(new Option('--keep <n>', 'keep at most this many recorded exchanges, pruning the oldest').env('HOOKTUNNEL_KEEP'))
+    .addOption(new Option('--keep <n>', 'prune the oldest recorded exchanges down to this many, at start and after every 100 more').env('HOOKTUNNEL_KEEP'))
     .addOption(noResignLateOption());
 }
 
