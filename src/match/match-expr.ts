@@ -20,7 +20,7 @@ export type Matcher =
   | { source: string; reads: 'exchange'; test(exchange: Exchange): boolean };
 
 /** The keys a user can write, for the error message and `--help`. */
-export const MATCH_KEYS = ['path', 'method', 'status', 'provider', 'type', 'event', 'route', 'verified', 'header.<name>', 'body', 'body.<json.path>'];
+export const MATCH_KEYS = ['path', 'method', 'status', 'provider', 'type', 'event', 'route', 'url', 'verified', 'header.<name>', 'body', 'body.<json.path>'];
 
 const HINT = `use key=value with key one of ${MATCH_KEYS.join(', ')}; e.g. --match status=2xx --match header.X-GitHub-Event=push`;
 
@@ -63,6 +63,10 @@ export function parseMatch(expression: string): Matcher {
     case 'route':
       // Recorded without a trailing slash (`/github/:` in hooktunnel.yml is the route /github): written either way.
       return make(textTest(expression, value && normalizePrefix(value), (e) => e.route));
+    case 'url':
+      // The URL the sender called: only what came through a relay has one, so `url=*` leaves out trigger's and replay's
+      // own rows (a `trigger --to <public URL>` is recorded twice, by trigger and by the listen it reached).
+      return make(textTest(expression, value, (e) => e.url));
     case 'verified': {
       if (value !== 'true' && value !== 'false') throw usageError(`--match "${expression}": verified is true or false`, HINT);
       const want = value === 'true';

@@ -49,6 +49,8 @@ in the shell, as in 'path=/github/**', or zsh expands it):
   body=*needle*             the request body as text
   verified=true             the signature was checked and holds
   route=/stripe             the hooktunnel.yml route that took it (its prefix)
+  url=*                     the URL the sender called (glob, case-insensitive): * takes only what came through the
+                            tunnel, not the rows of trigger, replay and import, which have none
 
 An exchange counts once it is answered (or failed) with no automatic retry still due.
 
