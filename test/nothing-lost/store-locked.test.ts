@@ -117,7 +117,7 @@ describe('a locked store', () => {
     await cli.stop();
   }, 40_000);
 
-  it('lets listen start while the lock is held, and says at exit what it could not record', async () => {
+  it('lets listen start while the lock is held, and says at exit what it could not record, exiting 1', async () => {
     const h = home();
     const relay = await startRelay(h.relayDir, h.env);
     const app = await startLocalApp();
@@ -132,9 +132,11 @@ describe('a locked store', () => {
     const cli = await listen([String(app.port), '--relay', relay.url, '--db', h.db, '--name', 'locked-at-start'], h.env);
     expect((await send(`${cli.url}/while-locked`, { body: 'x' })).status).toBe(200);
     await waitFor(() => cli.events.some((e) => e.type === 'store' && e.state === 'buffering'), 'the store to be found locked', 15_000);
-    expect(await cli.stop()).toBe(0);
-    // Lost with the process, and said so: not in silence.
-    expect(cli.events.at(-1)).toEqual({ type: 'store-error', message: 'exchanges held in memory could not be recorded before exit: database is locked' });
+    // Lost with the process, and said so, with exit status 1 as trigger or replay would: a script's export lacks them.
+    expect(await cli.stop()).toBe(1);
+    const message = 'exchanges held in memory could not be recorded before exit: database is locked';
+    expect(cli.events.at(-1)).toMatchObject({ type: 'error', code: 'not_recorded', message });
+    expect(JSON.parse(cli.stderr().trim().split('\n').at(-1)!)).toMatchObject({ error: { code: 'not_recorded', message } });
     expect(app.received.map((r) => r.url)).toEqual(['/while-locked']);
   }, 30_000);
 });

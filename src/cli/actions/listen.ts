@@ -152,6 +152,10 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
   let takingOver: Promise<unknown> | undefined;
   /** Stopped by a signal: the exchanges under way are let finish before the session closes. */
   let graceful = false;
+  /** Why listen is stopping, when it is a failure of its own. */
+  let failure: unknown;
+  /** Exchanges held in memory that the store never took: the failure of a listen that was simply stopped. */
+  let lost: UserError | undefined;
   const shutdown = async () => {
     stopping = true;
     // The UI goes first, so the terminal is restored before anything else is printed.
@@ -168,7 +172,10 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
     const unwritten = store?.unwritten();
     if (unwritten) {
       const message = `exchanges held in memory could not be recorded before exit: ${unwritten.message}`;
-      if (flags.json) reporter.storeError(new Error(message));
+      // Stopped by a signal or q, this is the failure listen exits 1 with (an `error` event), as trigger or replay
+      // would: a CI job's export would lack them. After another failure it is said beside it.
+      if (failure === undefined) lost = new UserError(message, { code: 'not_recorded', hint: NOT_RECORDED_HINT });
+      else if (flags.json) reporter.storeError(new Error(message));
       else process.stderr.write(`warning: ${message}\n`);
     }
     store?.close();
@@ -289,9 +296,13 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
     // Quitting (or a signal) while the relay is still being reached must not wait for it.
     await Promise.race([started, finished]);
     await finished;
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
     await shutdown();
   }
+  if (lost) throw lost;
 }
 
 /**
@@ -317,6 +328,9 @@ async function drain(session: Session, relay: Relay | undefined): Promise<void> 
     process.off('SIGTERM', stopNow);
   }
 }
+
+const NOT_RECORDED_HINT =
+  'free disk space (`hooktunnel prune --older-than 7d` frees room inside the file), or end what holds the database locked; queued deliveries among them are sent again to the next listen';
 
 /** The web inspector over this session's store, fed by its events; loaded only when used. */
 async function startInspector(
