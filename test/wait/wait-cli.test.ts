@@ -128,8 +128,13 @@ describe.skipIf(process.platform !== 'linux')('hooktunnel wait', () => {
     const now = await runCli(['wait', '--db', db, '--match', 'status=5xx', '--timeout', '300ms'], { env });
     expect(now.code).toBe(124);
     expect(now.stdout).toBe('');
-    expect(now.stderr.trim().split('\n')).toHaveLength(1);
-    expect(now.stderr).toContain('no exchange matching status=5xx within 300ms');
+    // The one line, and a hint naming the match recorded before wait started (a script that sent, then waited).
+    expect(now.stderr.trim().split('\n')).toEqual([
+      'error: no exchange matching status=5xx within 300ms',
+      expect.stringMatching(new RegExp(`^hint: #${broken.id} matches, but was recorded before wait started .*; or pass --since ${Number(broken.id) - 1}$`)),
+    ]);
+    const other = await runCli(['wait', '--db', db, '--match', 'status=404', '--timeout', '300ms', '--json'], { env });
+    expect([other.code, JSON.parse(other.stderr)]).toEqual([124, { error: { code: 'timeout', message: 'no exchange matching status=404 within 300ms', hint: null } }]);
   });
 
   it('started before the listen that creates the database (--timeout 0: for ever): waits for the file, then for the match', async () => {

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseDuration, formatDuration } from '../../duration.js';
 import { UserError, usageError } from '../../errors.js';
 import { exchangeToJson } from '../../exchange.js';
-import { parseMatch } from '../../match/match-expr.js';
+import { matchesAll, parseMatch, type Matcher } from '../../match/match-expr.js';
 import { exchangeDetail } from '../../output/exchange-text.js';
 import { jsonText } from '../../output/json-text.js';
 import type { Store } from '../../store/store.js';
@@ -71,12 +71,35 @@ export async function wait(flags: WaitFlags): Promise<void> {
     const found = await waitForExchange(store, { matchers, timeoutMs: timeoutMs === 0 ? 0 : Math.max(1, deadline - Date.now()), ...since });
     if (!found) {
       const what = matchers.length ? `matching ${matchers.map((m) => m.source).join(' ')}` : 'recorded';
-      throw new UserError(`no exchange ${what} within ${formatDuration(timeoutMs)}`, { exitCode: EXIT_TIMEOUT, code: 'timeout' });
+      const earlier = sinceText === 'now' && !created ? matchedBefore(store, matchers, since.afterId) : undefined;
+      throw new UserError(`no exchange ${what} within ${formatDuration(timeoutMs)}`, { exitCode: EXIT_TIMEOUT, code: 'timeout', hint: earlier === undefined ? undefined : lateHint(earlier) });
     }
     process.stdout.write(flags.json ? `${jsonText(exchangeToJson(found), 2)}\n` : `${exchangeDetail(found, 'both')}\n`);
   } finally {
     store.close();
   }
+}
+
+/** How many of the exchanges recorded just before `wait` started are looked at when it times out. */
+const LOOK_BACK = 20;
+
+/**
+ * The newest of the last LOOK_BACK exchanges up to `lastId` that matches: a script that sends (`trigger` returns once its
+ * exchange is recorded) and then waits with the default `--since now` waits for something that already happened.
+ */
+function matchedBefore(store: Store, matchers: Matcher[], lastId: number): number | undefined {
+  for (let id = lastId; id > Math.max(0, lastId - LOOK_BACK); id--) {
+    const exchange = store.get(id);
+    if (exchange && matchesAll(matchers, exchange)) return id;
+  }
+  return undefined;
+}
+
+function lateHint(id: number): string {
+  return (
+    `#${id} matches, but was recorded before wait started (--since now, the default, looks only at later ones): ` +
+    `note the newest id before sending, id=$(hooktunnel ls -n 1 --json | jq '.[0].id // 0'), then wait --since "$id"; or pass --since ${id - 1}`
+  );
 }
 
 /** How often a database that does not exist yet is looked for: `listen` creates it within its first second. */

@@ -54,7 +54,8 @@ in the shell, as in 'path=/github/**', or zsh expands it):
 
 An exchange counts once it is answered (or failed) with no automatic retry still due.
 
-Exit status: 0 found (printed on stdout), 124 timed out (one line on stderr), 2 a bad flag or expression.
+Exit status: 0 found (printed on stdout), 124 timed out (one line on stderr; a hint when an exchange
+recorded just before wait started matches: --since now, the default, looks only at later ones), 2 a bad flag or expression.
 wait never creates the database: until listen creates it, wait waits for it (124 if it never appears).
 
 Examples:
