@@ -7,20 +7,20 @@ import { UserError, type UserErrorCode } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { writeJsonError } from './json-error.js';
 
-const HINT = 'free disk space (`hooktunnel prune --older-than 7d` frees room inside the file), or end what holds the database locked, then try again';
+export const NOT_RECORDED_HINT = 'free disk space (`hooktunnel prune --older-than 7d` frees room inside the file), or end what holds the database locked, then try again';
 
 /** Prints that `what` was not (all) recorded (a JSON error with `json`), and sets exit status 1; nothing when everything is written. */
 export function reportUnwritten(store: Store, what: string, json = false): void {
   const why = store.unwritten();
   if (!why) return;
   const message = `${what} could not be recorded in ${store.path}: ${why.message}`;
-  if (json) writeJsonError('not_recorded' satisfies UserErrorCode, message, HINT);
-  else process.stderr.write(`${chalkStderr.red('error:')} ${message}\n${chalkStderr.dim('hint:')} ${HINT}\n`);
+  if (json) writeJsonError('not_recorded' satisfies UserErrorCode, message, NOT_RECORDED_HINT);
+  else process.stderr.write(`${chalkStderr.red('error:')} ${message}\n${chalkStderr.dim('hint:')} ${NOT_RECORDED_HINT}\n`);
   process.exitCode = 1;
 }
 
 /** The same as an error to throw, for a command whose whole point is the writing (import). */
 export function throwIfUnwritten(store: Store, what: string): void {
   const why = store.unwritten();
-  if (why) throw new UserError(`${what} could not be recorded in ${store.path}: ${why.message}`, { hint: HINT, code: 'not_recorded', cause: why });
+  if (why) throw new UserError(`${what} could not be recorded in ${store.path}: ${why.message}`, { hint: NOT_RECORDED_HINT, code: 'not_recorded', cause: why });
 }

@@ -24,6 +24,7 @@ import { jsonReporter, plainReporter, type ListenReporter } from '../../output/l
 import { Session } from '../../session.js';
 import type { Store } from '../../store/store.js';
 import { openStore } from '../open-store.js';
+import { NOT_RECORDED_HINT } from '../unwritten.js';
 import { LISTEN_LOCK_WAIT_MS } from '../../store/without-waiting.js';
 import { isTransientStoreError } from '../../store/write-behind.js';
 import type { TuiHandle } from '../../tui/run-tui.js';
@@ -174,7 +175,7 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
       const message = `exchanges held in memory could not be recorded before exit: ${unwritten.message}`;
       // Stopped by a signal or q, this is the failure listen exits 1 with (an `error` event), as trigger or replay
       // would: a CI job's export would lack them. After another failure it is said beside it.
-      if (failure === undefined) lost = new UserError(message, { code: 'not_recorded', hint: NOT_RECORDED_HINT });
+      if (failure === undefined) lost = new UserError(message, { code: 'not_recorded', hint: `${NOT_RECORDED_HINT} (queued deliveries among them are sent again to the next listen)` });
       else if (flags.json) reporter.storeError(new Error(message));
       else process.stderr.write(`warning: ${message}\n`);
     }
@@ -307,10 +308,10 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
 
 /**
  * The first SIGTERM or SIGINT: the live exchanges under way are answered (the app's answer to their senders) and
- * recorded before listen exits, and the embedded relay hosted here queues what arrives meanwhile (202, for the next
- * listen) instead of forwarding it. Each is bounded by --timeout (the relay gives up on an app slower than that); a
- * second signal stops at once, cutting them as a stop always did (the relay answers their senders 202 and sends them
- * again to the next listen).
+ * recorded before listen exits, and the embedded relay hosted here drains: what arrives meanwhile is answered 202 and
+ * queued (delivered here while the tunnel is still up, else by the next listen) instead of starting a live exchange.
+ * Each is bounded by --timeout (the relay gives up on an app slower than that); a second signal stops at once, cutting
+ * them as a stop always did (the relay answers their senders 202 and sends them again to the next listen).
  */
 async function drain(session: Session, relay: Relay | undefined): Promise<void> {
   const count = session.inFlight;
@@ -328,9 +329,6 @@ async function drain(session: Session, relay: Relay | undefined): Promise<void> 
     process.off('SIGTERM', stopNow);
   }
 }
-
-const NOT_RECORDED_HINT =
-  'free disk space (`hooktunnel prune --older-than 7d` frees room inside the file), or end what holds the database locked; queued deliveries among them are sent again to the next listen';
 
 /** The web inspector over this session's store, fed by its events; loaded only when used. */
 async function startInspector(
