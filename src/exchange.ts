@@ -85,7 +85,7 @@ export interface ExchangeSummary {
  * The columns of a summary that `--match` path, method, status, provider, event, route and verified read: enough for
  * `wait` to rule an exchange out before it reads its headers and bodies.
  */
-export type MatchFields = Pick<ExchangeSummary, 'path' | 'method' | 'status' | 'route'> & {
+export type MatchFields = Pick<ExchangeSummary, 'path' | 'method' | 'status' | 'route' | 'url'> & {
   webhook?: Pick<WebhookInfo, 'provider' | 'eventType' | 'verification'> | null;
 };
 

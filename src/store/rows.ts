@@ -67,7 +67,7 @@ export function toSummary(row: Row): ExchangeSummary {
 }
 
 /** The columns of MatchFields, as toMatchFields reads them. */
-export const MATCH_FIELD_COLUMNS = 'path, method, status, route, provider, event_type, verification';
+export const MATCH_FIELD_COLUMNS = 'path, method, status, route, url, provider, event_type, verification';
 
 export function toMatchFields(row: Row): MatchFields {
   return {
@@ -75,6 +75,7 @@ export function toMatchFields(row: Row): MatchFields {
     method: row.method as string,
     status: (row.status as number | null) ?? null,
     route: (row.route as string | null) ?? null,
+    url: (row.url as string | null) ?? null,
     // As in a summary: no webhook until the request body has been looked at.
     webhook: row.verification
       ? { provider: (row.provider as string | null) ?? null, eventType: (row.event_type as string | null) ?? null, verification: row.verification as WebhookInfo['verification'] }
