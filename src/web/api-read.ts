@@ -10,7 +10,7 @@ import type { RouteDeps } from './context.js';
 import { diffBodies } from './json-diff.js';
 import { listFiltered, parseWebFilter } from './list-filter.js';
 import { pageExchange } from './page-json.js';
-import { sendBytes, sendJson, sendText } from './respond.js';
+import { sendBytes, sendExactJson, sendJson, sendText } from './respond.js';
 import { HttpError, type RouteContext, type Router } from './router.js';
 
 /** Rows per list page. */
@@ -102,7 +102,8 @@ export function addReadRoutes(router: Router, deps: RouteDeps): void {
     const a = exchangeOr404(deps, url.searchParams.get('a') ?? '');
     const b = exchangeOr404(deps, url.searchParams.get('b') ?? '');
     const shown = (e: Exchange) => decodeBody(e.requestHeaders, e.requestBody) ?? e.requestBody;
-    sendJson(res, 200, {
+    // Changed values can be ids past 2^53 (Discord and Twitter snowflakes): written as sent, not as strings.
+    sendExactJson(res, 200, {
       a: { id: a.id, method: a.method, path: a.path, status: a.status, contentType: headerValue(a.requestHeaders, 'content-type') ?? '' },
       b: { id: b.id, method: b.method, path: b.path, status: b.status, contentType: headerValue(b.requestHeaders, 'content-type') ?? '' },
       headers: diffHeaders(a.requestHeaders, b.requestHeaders),

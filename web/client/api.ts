@@ -1,5 +1,6 @@
 // Calls to the inspector's own API. Same origin only: the browser adds the Origin header and the secret cookie.
 
+import { parseExact } from './exact-json.js';
 import type { Detail, DiffResult, Info, Summary } from './types.js';
 
 /** An answer other than 2xx, with its status (404: the exchange is gone, pruned). */
@@ -31,6 +32,11 @@ async function getJson<T>(url: string): Promise<T> {
   return (await check(await request(url, { headers: { Accept: 'application/json' } }))).json() as Promise<T>;
 }
 
+/** For answers holding values from bodies (the diff): an id past 2^53 stays as sent instead of rounding. */
+async function getExactJson<T>(url: string): Promise<T> {
+  return parseExact(await (await check(await request(url, { headers: { Accept: 'application/json' } }))).text()) as T;
+}
+
 export async function postJson<T>(url: string, body: unknown): Promise<T> {
   const response = await request(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   return (await check(response)).json() as Promise<T>;
@@ -52,7 +58,7 @@ export const api = {
     return new Uint8Array(await response.arrayBuffer());
   },
   curl: async (id: number) => (await check(await request(`/api/exchanges/${id}/curl`))).text(),
-  diff: (a: number, b: number) => getJson<DiffResult>(`/api/diff?a=${a}&b=${b}`),
+  diff: (a: number, b: number) => getExactJson<DiffResult>(`/api/diff?a=${a}&b=${b}`),
   replay: (id: number, resign: boolean) => postJson<{ exchange: Summary; resign: { resigned: boolean; reason?: string } | null }>(`/api/exchanges/${id}/replay`, { resign }),
   replayEdited: (id: number, edit: unknown) =>
     postJson<{ exchange: Summary; resign: { resigned: boolean; reason?: string } | null }>(`/api/exchanges/${id}/replay-edited`, edit),
