@@ -1,5 +1,6 @@
 // Integers past 2^53 (Discord and Twitter snowflake ids) in the inspector: the diff shows them as they were sent,
-// digit for digit and unquoted, as `hooktunnel diff` prints them (over the API and on the page in a real Chromium).
+// digit for digit and unquoted, as `hooktunnel diff` prints them (over the API and on the page in a real Chromium), and
+// the page parses a body holding them once.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,18 @@ beforeAll(async () => {
   await record(store, app.url, { path: '/discord', headers: json, body: '{"id":1234567890123456788,"guild":{"id":987654321987654329},"n":2}' }); // #2
   inspector = await startInspector(store);
   browser = await launchBrowser();
-  page = await openInspector(browser, inspector.url);
+  page = await openInspector(browser, inspector.url, (tab) =>
+    // Counts the page's parses of the body text: the folding tree needs one.
+    tab.addInitScript(() => {
+      const parse = JSON.parse;
+      const counted = window as unknown as { bodyParses: number };
+      counted.bodyParses = 0;
+      JSON.parse = function (text: string, reviver?: Parameters<typeof parse>[1]) {
+        if (typeof text === 'string' && text.startsWith('{"id":1234567890123456789,')) counted.bodyParses++;
+        return parse(text, reviver);
+      };
+    }),
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -61,4 +73,12 @@ it('shows them on the page as sent, unquoted', async () => {
     ['~', 'guild.id', '987654321987654321', '987654321987654329'],
     ['~', 'n', '1', '2'],
   ]);
+});
+
+it('parses a body holding them once, not a second time to keep its numbers as sent', async () => {
+  await page.keyboard.press('Escape');
+  await page.locator('tr[data-id="1"]').click();
+  await page.waitForSelector('.json-tree[data-view="json"]');
+  expect(await page.$$eval('.json-tree .json-number', (spans) => spans.map((span) => span.textContent))).toEqual(['1234567890123456789', '987654321987654321', '1']);
+  expect(await page.evaluate(() => (window as unknown as { bodyParses: number }).bodyParses)).toBe(1);
 });

@@ -19,15 +19,16 @@ export function isRawNumber(value: unknown): value is { rawJSON: string } {
 
 /** JSON.parse, but a number that would print other than as written stays as written (where the browser can). */
 export function parseExact(text: string): unknown {
-  const value: unknown = JSON.parse(text);
   const rawJSON = json.rawJSON;
-  if (!rawJSON || !LONG_DIGITS.test(text)) return value;
+  if (!rawJSON || !LONG_DIGITS.test(text)) return JSON.parse(text);
+  // Parsed once, with the reviver: a body of 1 MiB is not parsed a second time only to be thrown away.
   try {
     return JSON.parse(text, (_key, v: unknown, context?: { source?: string }) =>
       typeof v === 'number' && context?.source !== undefined && String(v) !== context.source ? rawJSON(context.source) : v,
     );
-  } catch {
-    // A reviver follows nesting by recursion: a body nested deeper than the stack shows as parsed plainly.
-    return value;
+  } catch (error) {
+    if (error instanceof SyntaxError) throw error;
+    // A reviver follows nesting by recursion (RangeError past the stack): a body nested that deep is parsed plainly.
+    return JSON.parse(text);
   }
 }
