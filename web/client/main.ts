@@ -25,6 +25,8 @@ const state = {
   detail: null as Detail | null,
   /** The first list has been read. */
   loaded: false,
+  /** Going on down the store for rows the filter takes (none found yet, or "load older" found none yet). */
+  searching: false,
 };
 
 const rows = byId<HTMLTableSectionElement>('rows');
@@ -52,8 +54,16 @@ function toggleMark(id: number): void {
 
 function drawList(): void {
   renderRows(rows, state.items, handlers, state.selected);
-  byId('more').hidden = state.next === null;
+  drawMore();
   drawEmpty();
+}
+
+/** "load older", or how far a search down the store has got. */
+function drawMore(): void {
+  const more = byId<HTMLButtonElement>('more');
+  more.hidden = state.next === null;
+  more.disabled = state.searching;
+  more.textContent = state.searching && state.next !== null ? `searching older exchanges… (at #${state.next})` : 'load older';
 }
 
 const NOTHING_YET = 'No exchanges yet. Send a request to the public URL and it appears here.';
@@ -62,7 +72,8 @@ const NOTHING_YET = 'No exchanges yet. Send a request to the public URL and it a
 function drawEmpty(): void {
   const empty = byId('empty');
   empty.hidden = state.items.length > 0;
-  empty.textContent = state.query ? visibleText(`No exchanges match the filter "${state.query}". Esc clears it.`) : NOTHING_YET;
+  if (state.searching) empty.textContent = visibleText(`None of the newest exchanges match the filter "${state.query}"; searching older ones…`);
+  else empty.textContent = state.query ? visibleText(`No exchanges match the filter "${state.query}". Esc clears it.`) : NOTHING_YET;
 }
 
 function drawToolbar(): void {
@@ -95,7 +106,7 @@ function upsert(s: Summary): void {
     if (s.id === state.selected) void select(s.id, { keepTab: true });
     return;
   }
-  if (state.query) return reloadSoon();
+  if (state.query) return refreshSoon();
   // Newest first, each id in its place: exchanges finish in any order (a slow one keeps the lower id it got on
   // arrival, and another process's rows come a poll later), so a new id is not always the highest. Only one older
   // than everything loaded while older pages remain is left out: "load older" finds it there.
@@ -127,31 +138,102 @@ function scheduleReload(): void {
 }
 
 /**
- * Reads the list soon after news (a new exchange under a filter, pruned rows), at most once per moment: unlike
- * typing, news may never pause (a webhook every 100 ms), and waiting for a pause would never show the match.
+ * Reads the list soon after pruned rows, at most once per moment: unlike typing, news may never pause, and waiting
+ * for a pause would never read it.
  */
 function reloadSoon(): void {
   if (reloadTimer === undefined) scheduleReload();
 }
 
-async function load(): Promise<void> {
+let newsTimer: number | undefined;
+/**
+ * A new exchange under a filter (which only the server applies): the newest rows are read again soon, at most once per
+ * moment (webhooks may never pause), and the matches among them join the list. Not a reload: a search going on down a
+ * large store would start over at each webhook and never end.
+ */
+function refreshSoon(): void {
+  newsTimer ??= window.setTimeout(() => {
+    newsTimer = undefined;
+    void refreshNewest();
+  }, 150);
+}
+
+async function refreshNewest(): Promise<void> {
+  const read = listRead;
   try {
     const page = await api.list(state.query);
+    if (read !== listRead) return;
+    const shown = new Set(state.items.map((s) => s.id));
+    // Only rows in the part of the store the list has examined; older ones are "load older"'s.
+    const fresh = page.items.filter((s) => !shown.has(s.id) && (state.next === null || s.id > state.next));
+    if (fresh.length === 0) return;
+    state.items = [...state.items, ...fresh].sort((a, b) => b.id - a.id);
+    drawList();
+    drawToolbar();
+  } catch {
+    // The next news, or a reconnect, reads it again.
+  }
+}
+
+/** Bumped by each new read of the list: an answer for the filter as it was a moment ago is dropped, not drawn over it. */
+let listRead = 0;
+
+async function load(): Promise<void> {
+  const read = ++listRead;
+  state.searching = false;
+  try {
+    const page = await api.list(state.query);
+    if (read !== listRead) return;
     state.items = page.items;
     state.next = page.next;
     drawList();
     drawToolbar();
+    await readOlder(read, 0);
   } catch (error) {
-    say(`could not load the list: ${(error as Error).message}`, 'error');
+    if (read === listRead) say(`could not load the list: ${(error as Error).message}`, 'error');
   }
 }
 
 async function loadMore(): Promise<void> {
-  if (state.next === null) return;
-  const page = await api.list(state.query, state.next);
-  state.items.push(...page.items);
-  state.next = page.next;
-  drawList();
+  if (state.next === null || state.searching) return;
+  const read = listRead;
+  const had = state.items.length;
+  try {
+    const page = await api.list(state.query, state.next);
+    if (read !== listRead) return;
+    state.items.push(...page.items);
+    state.next = page.next;
+    drawList();
+    await readOlder(read, had);
+  } catch (error) {
+    if (read === listRead) say(`could not load older exchanges: ${(error as Error).message}`, 'error');
+  }
+}
+
+/**
+ * The server examines at most 2,000 rows per request (listen forwards webhooks on the same thread), so a filter whose
+ * matches are all older than that, the one 5xx among thousands of 200s, gets an empty page with more to examine. The
+ * page goes on down the store until a row matches or none are left, saying so, instead of "No exchanges match".
+ */
+async function readOlder(read: number, had: number): Promise<void> {
+  if (state.items.length > had || state.next === null) return;
+  state.searching = true;
+  try {
+    while (state.items.length === had && state.next !== null) {
+      drawMore();
+      drawEmpty();
+      const page = await api.list(state.query, state.next);
+      if (read !== listRead) return;
+      state.items.push(...page.items);
+      state.next = page.next;
+    }
+  } finally {
+    if (read === listRead) {
+      state.searching = false;
+      drawList();
+      drawToolbar();
+    }
+  }
 }
 
 async function select(id: number, options: { keepTab?: boolean } = {}): Promise<void> {
