@@ -63,13 +63,17 @@ function formTable(text: string): HTMLElement {
 const MAX_INDENT_CHARS = 8 * 1024 * 1024;
 const TOO_LARGE_TO_PRETTY = 'shown as text: nested too deep to pretty-print here (every level indents each line inside it)';
 
-/** A folding tree, or pretty text when there are too many nodes for one; null when not JSON; a note when neither fits. */
-function prettyJson(text: string): HTMLElement | string | null {
+/**
+ * A folding tree, or pretty text when there are too many nodes for one; a note when neither fits, or when a body
+ * that says it is JSON is not (the browser's reason, which names the position: why the app's JSON.parse failed too);
+ * null for a body of no stated type that is not JSON.
+ */
+function prettyJson(text: string, declared: boolean): HTMLElement | string | null {
   let value: unknown;
   try {
     value = parseExact(text);
-  } catch {
-    return null;
+  } catch (error) {
+    return declared ? `not valid JSON (${(error as Error).message}): shown as text` : null;
   }
   try {
     const tree = jsonTree(value);
@@ -128,7 +132,7 @@ export async function renderBody(host: HTMLElement, source: Source): Promise<voi
     let note: string | null = null;
     if (size() === 0) shown = el('p', { class: 'muted', text: 'empty body' });
     else if (view === 'json') {
-      const pretty = prettyJson(text());
+      const pretty = prettyJson(text(), mediaType(info).includes('json'));
       if (typeof pretty === 'string') note = pretty;
       else shown = pretty;
     } else if (view === 'form') shown = formTable(text());

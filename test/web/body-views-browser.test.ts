@@ -1,0 +1,51 @@
+// The body views of the inspector page in a real Chromium, for bodies a developer meets when something is wrong: a
+// body that says it is JSON and is not.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import type { Page } from 'playwright-core';
+import { Store } from '../../src/store/store.js';
+import type { Inspector } from '../../src/web/server.js';
+import { startLocalApp, type LocalApp } from '../helpers/http.js';
+import { launchBrowser, openInspector, type Browser } from './browser.js';
+import { record, startInspector } from './support.js';
+
+// A browser on a loaded 2-core machine: room to be slow.
+vi.setConfig({ testTimeout: 60_000 });
+
+const dir = mkdtempSync(join(tmpdir(), 'hooktunnel-web-bodies-'));
+/** A trailing comma: what a hand-written test payload often has, and what the app's JSON.parse refuses. */
+const BROKEN = '{"id":"evt_1","amount":2000,}';
+let store: Store;
+let app: LocalApp;
+let inspector: Inspector;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  store = Store.open(join(dir, 'capture.db'));
+  app = await startLocalApp();
+  await record(store, app.url, { path: '/broken', headers: [['Content-Type', 'application/json']], body: BROKEN }); // #1
+  inspector = await startInspector(store);
+  browser = await launchBrowser();
+  page = await openInspector(browser, inspector.url);
+}, 60_000);
+
+afterAll(async () => {
+  await page?.close();
+  await browser?.close();
+  await inspector?.close();
+  await app?.close();
+  store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('says a body sent as JSON is not valid JSON, and where, above its text', async () => {
+  await page.click('tr[data-id="1"]');
+  await page.waitForSelector('[data-body-note]');
+  expect(await page.textContent('[data-body-view="json"].active')).toBe('pretty');
+  expect(await page.textContent('[data-body-note]')).toMatch(/^not valid JSON \(.*position 28.*\): shown as text$/);
+  expect(await page.textContent('pre[data-view="text"]')).toBe(BROKEN);
+});
