@@ -82,6 +82,16 @@ it('says nothing matches only once the whole store has been examined', async () 
   expect(await shownIds()).toEqual([]);
 });
 
+it('offers no HAR export of an empty list, instead of a link that saves the page itself as hooktunnel.har', async () => {
+  await page.fill('#filter', 'method:DELETE');
+  await page.waitForFunction(() => !document.querySelector<HTMLElement>('#empty')!.hidden && document.querySelector('#empty')!.textContent!.includes('method:DELETE'));
+  expect(await page.getAttribute('#har', 'href')).toBeNull();
+  expect(await page.textContent('#har')).toBe('export HAR (none shown)');
+  await page.fill('#filter', 'status:5xx');
+  await page.waitForSelector('tr[data-id="1"]');
+  expect(await page.getAttribute('#har', 'href')).toBe('/api/export.har?ids=1');
+});
+
 it('draws the answer for the filter as it is now, not one for what was typed before that came later', async () => {
   // The answer for "path:/ok/1" is held until the one for "path:/ok/2" has been drawn.
   let release!: () => void;

@@ -82,8 +82,10 @@ function drawToolbar(): void {
   diff.textContent = state.marked.length === 2 ? `diff #${state.marked[0]} ↔ #${state.marked[1]}` : `diff (mark two: x)`;
   const ids = state.marked.length > 0 ? state.marked : state.items.slice(0, 200).map((s) => s.id);
   const har = byId<HTMLAnchorElement>('har');
-  har.href = ids.length ? harUrl(ids) : '#';
-  har.textContent = state.marked.length > 0 ? `export HAR (${state.marked.length} marked)` : `export HAR (${Math.min(state.items.length, 200)} shown)`;
+  // Nothing to export: no link at all. `href="#"` with `download` saved the page itself as hooktunnel.har.
+  if (ids.length) har.href = harUrl(ids);
+  else har.removeAttribute('href');
+  har.textContent = state.marked.length > 0 ? `export HAR (${state.marked.length} marked)` : ids.length ? `export HAR (${Math.min(state.items.length, 200)} shown)` : 'export HAR (none shown)';
 }
 
 function drawInfo(info: Info): void {
