@@ -2,9 +2,9 @@
 
 import { exchangeToJson, headerValue, type Exchange } from '../exchange.js';
 import { diffHeaders } from '../diff/exchange-diff.js';
-import { toCurl } from '../export/curl.js';
 import { toHar } from '../export/har.js';
 import { VERSION } from '../cli/version.js';
+import { curlCommand } from '../tui/curl-command.js';
 import { decodeBody } from '../gzip-body.js';
 import type { RouteDeps } from './context.js';
 import { diffBodies } from './json-diff.js';
@@ -86,7 +86,8 @@ export function addReadRoutes(router: Router, deps: RouteDeps): void {
 
   router.add('GET', '/api/exchanges/:id/curl', ({ res, params }) => {
     const e = exchangeOr404(deps, params.id);
-    sendText(res, 200, toCurl(e, deps.replayTo?.url));
+    // A large body is read from the store by `hooktunnel show --raw` rather than inlined, as the TUI's `c` does.
+    sendText(res, 200, curlCommand(e, deps.info.dbPath, deps.replayTo?.url));
   });
 
   router.add('GET', '/api/export.har', ({ res, url }) => {

@@ -124,3 +124,10 @@ it('lists each attempt, and says which went out re-signed (its signature had age
   const detail = await getJson('/api/exchanges/2');
   expect(detail.attempts.map((a: { attempt: number; resigned: boolean }) => [a.attempt, a.resigned])).toEqual([[1, false], [2, true]]);
 });
+
+it('copies a large body as curl reading it from `hooktunnel show --raw`, not inlined (as the TUI copies it)', async () => {
+  const body = Buffer.alloc(5 * 1024 * 1024, 'x');
+  const large = await record(store, app.url, { path: '/large', headers: [['Content-Type', 'text/plain']], body });
+  const curl = (await raw(inspector.port, 'GET', `/api/exchanges/${large.id}/curl`, { Host: host })).body.toString();
+  expect(curl).toBe(`hooktunnel show ${large.id} --raw --db '${store.path}' | curl -X POST '${app.url}/large' \\\n  -H 'Content-Type: text/plain' \\\n  --data-binary '@-'`);
+});
