@@ -1,4 +1,5 @@
-// Keyboard: j/k (and arrows) move, / filters, r replays, x marks for diff, Esc clears the filter, like the TUI.
+// Keyboard: j/k (and arrows) move, / filters, r replays, x marks for diff, d diffs the two marked, Esc clears the
+// filter, like the TUI.
 
 import { modalOpen } from './modal.js';
 
@@ -9,6 +10,7 @@ export interface KeyActions {
   clearFilter(): void;
   replay(): void;
   mark(): void;
+  diff(): void;
 }
 
 export function bindKeys(actions: KeyActions): void {
@@ -29,6 +31,7 @@ export function bindKeys(actions: KeyActions): void {
       '/': actions.focusFilter,
       r: actions.replay,
       x: actions.mark,
+      d: actions.diff,
       Escape: actions.clearFilter,
     };
     const action = run[event.key];

@@ -79,7 +79,7 @@ function drawEmpty(): void {
 function drawToolbar(): void {
   const diff = byId<HTMLButtonElement>('diff');
   diff.disabled = state.marked.length !== 2;
-  diff.textContent = state.marked.length === 2 ? `diff #${state.marked[0]} ↔ #${state.marked[1]}` : `diff (mark two: x)`;
+  diff.textContent = state.marked.length === 2 ? `diff #${state.marked[0]} ↔ #${state.marked[1]} (d)` : `diff (mark two: x)`;
   const ids = state.marked.length > 0 ? state.marked : state.items.slice(0, 200).map((s) => s.id);
   const har = byId<HTMLAnchorElement>('har');
   // Nothing to export: no link at all. `href="#"` with `download` saved the page itself as hooktunnel.har.
@@ -299,6 +299,12 @@ const actions = pageActions({
   say,
 });
 
+/** The diff button, and the d key: with fewer than two marks, the key says how to make them. */
+function diffMarked(): void {
+  if (state.marked.length !== 2) return say('mark two exchanges with x (or their checkboxes), then press d to diff them', 'error');
+  void openDiff(state.marked[0], state.marked[1]).catch((error: Error) => say(error.message, 'error'));
+}
+
 function moveSelection(step: number): void {
   if (state.items.length === 0) return;
   const at = state.items.findIndex((s) => s.id === state.selected);
@@ -362,9 +368,7 @@ async function main(): Promise<void> {
     scheduleReload();
   });
   byId('more').addEventListener('click', () => void loadMore());
-  byId('diff').addEventListener('click', () => {
-    if (state.marked.length === 2) void openDiff(state.marked[0], state.marked[1]).catch((error: Error) => say(error.message, 'error'));
-  });
+  byId('diff').addEventListener('click', diffMarked);
   bindKeys({
     down: () => moveSelection(1),
     up: () => moveSelection(-1),
@@ -377,6 +381,7 @@ async function main(): Promise<void> {
     },
     replay: () => state.selected !== null && actions.replay(state.selected, false),
     mark: () => state.selected !== null && toggleMark(state.selected),
+    diff: diffMarked,
   });
   follow();
   const [info] = await Promise.all([api.info(), checkSession()]);
