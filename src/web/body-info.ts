@@ -2,7 +2,7 @@
 
 import { isUtf8 } from 'node:buffer';
 import { headerValue, type HeaderPairs } from '../exchange.js';
-import { decodeBody } from '../gzip-body.js';
+import { gunzipOrWhy, isGzip, MAX_DECODED_BYTES } from '../gzip-body.js';
 import { sha256Hex } from '../store/sha256.js';
 
 export interface BodyInfo {
@@ -16,10 +16,14 @@ export interface BodyInfo {
   decodedUtf8: boolean | null;
   /** Set when Content-Encoding is gzip and the bytes inflate: the decoded size. */
   decodedSize: number | null;
+  /** Why a body labelled gzip is shown as stored (as `show` says it); null when it decoded or is not labelled gzip. */
+  gzipProblem: string | null;
 }
 
 export function bodyInfo(headers: HeaderPairs, bytes: Buffer, sha256: string | null): BodyInfo {
-  const decoded = decodeBody(headers, bytes);
+  // The same bytes as decodeBody gives, with the reason when there are none.
+  const inflated = isGzip(headers) ? gunzipOrWhy(bytes) : null;
+  const decoded = Buffer.isBuffer(inflated) ? inflated : null;
   return {
     size: bytes.length,
     // A recording cut off mid-body has no digest stored; the page still shows one of the bytes it has.
@@ -29,5 +33,7 @@ export function bodyInfo(headers: HeaderPairs, bytes: Buffer, sha256: string | n
     utf8: isUtf8(bytes),
     decodedUtf8: decoded ? isUtf8(decoded) : null,
     decodedSize: decoded ? decoded.length : null,
+    gzipProblem:
+      inflated === 'too large' ? `inflates past ${MAX_DECODED_BYTES / 1024 / 1024} MiB` : inflated === 'not gzip' ? 'is not gzip, or is cut short or damaged' : null,
   };
 }

@@ -1,5 +1,5 @@
 // The body views of the inspector page in a real Chromium, for bodies a developer meets when something is wrong: a
-// body that says it is JSON and is not.
+// body that says it is JSON and is not, a body labelled gzip that is not.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,7 @@ beforeAll(async () => {
   store = Store.open(join(dir, 'capture.db'));
   app = await startLocalApp();
   await record(store, app.url, { path: '/broken', headers: [['Content-Type', 'application/json']], body: BROKEN }); // #1
+  await record(store, app.url, { path: '/not-gzip', headers: [['Content-Type', 'application/json'], ['Content-Encoding', 'gzip']], body: '{"plain":true}' }); // #2
   inspector = await startInspector(store);
   browser = await launchBrowser();
   page = await openInspector(browser, inspector.url);
@@ -48,4 +49,13 @@ it('says a body sent as JSON is not valid JSON, and where, above its text', asyn
   expect(await page.textContent('[data-body-view="json"].active')).toBe('pretty');
   expect(await page.textContent('[data-body-note]')).toMatch(/^not valid JSON \(.*position 28.*\): shown as text$/);
   expect(await page.textContent('pre[data-view="text"]')).toBe(BROKEN);
+});
+
+it('says a body labelled gzip that does not inflate is shown as stored, as `hooktunnel show` says it', async () => {
+  await page.click('tr[data-id="2"]');
+  await page.waitForSelector('.detail-title >> text=/not-gzip');
+  await page.waitForSelector('.json-tree[data-view="json"]');
+  expect(await page.textContent('[data-body-summary]')).toBe(
+    '14 bytes · application/json · encoding gzip · labelled gzip, but is not gzip, or is cut short or damaged: shown as stored',
+  );
 });

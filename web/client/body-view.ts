@@ -103,6 +103,8 @@ export async function renderBody(host: HTMLElement, source: Source): Promise<voi
     if (info.contentType) parts.push(info.contentType);
     if (info.contentEncoding) parts.push(`encoding ${info.contentEncoding}`);
     if (gzip) parts.push(`gzip → ${bytesLabel(info.decodedSize!)} decoded`);
+    // What the app's body parser would trip on too ("incorrect header check"): said, as `hooktunnel show` says it.
+    if (info.gzipProblem) parts.push(`labelled gzip, but ${info.gzipProblem}: shown as stored`);
     if (!(gzip ? info.decodedUtf8 : info.utf8)) parts.push('binary');
     return parts.join(' · ');
   };

@@ -48,6 +48,8 @@ export interface BodyInfo {
   utf8: boolean;
   decodedUtf8: boolean | null;
   decodedSize: number | null;
+  /** Why a body labelled gzip is shown as stored; null when it decoded or is not labelled gzip. */
+  gzipProblem: string | null;
 }
 
 export interface Attempt {
