@@ -1,5 +1,5 @@
 // The body views of the inspector page in a real Chromium, for bodies a developer meets when something is wrong: a
-// body that says it is JSON and is not, a body labelled gzip that is not.
+// body that says it is JSON and is not, a body labelled gzip that is not, a large binary body.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,8 @@ vi.setConfig({ testTimeout: 60_000 });
 const dir = mkdtempSync(join(tmpdir(), 'hooktunnel-web-bodies-'));
 /** A trailing comma: what a hand-written test payload often has, and what the app's JSON.parse refuses. */
 const BROKEN = '{"id":"evt_1","amount":2000,}';
+/** A 1 MB binary body (bytes 0–255 over and over): its hex dump is 62,500 lines, five million characters. */
+const BINARY = Buffer.from(Array.from({ length: 1_000_000 }, (_, i) => i % 256));
 let store: Store;
 let app: LocalApp;
 let inspector: Inspector;
@@ -29,6 +31,7 @@ beforeAll(async () => {
   app = await startLocalApp();
   await record(store, app.url, { path: '/broken', headers: [['Content-Type', 'application/json']], body: BROKEN }); // #1
   await record(store, app.url, { path: '/not-gzip', headers: [['Content-Type', 'application/json'], ['Content-Encoding', 'gzip']], body: '{"plain":true}' }); // #2
+  await record(store, app.url, { path: '/binary', headers: [['Content-Type', 'application/octet-stream']], body: BINARY }); // #3
   inspector = await startInspector(store);
   browser = await launchBrowser();
   page = await openInspector(browser, inspector.url);
@@ -58,4 +61,16 @@ it('says a body labelled gzip that does not inflate is shown as stored, as `hook
   expect(await page.textContent('[data-body-summary]')).toBe(
     '14 bytes · application/json · encoding gzip · labelled gzip, but is not gzip, or is cut short or damaged: shown as stored',
   );
+});
+
+it('shows a 1 MB binary body as hex a page at a time, not five million characters at once', async () => {
+  await page.click('tr[data-id="3"]');
+  await page.waitForSelector('.detail-title >> text=/binary');
+  await page.waitForSelector('[data-pager="range"]');
+  expect(await page.textContent('[data-pager="range"]')).toBe('bytes 0–4,096 of 1,000,000 (large body: shown a page at a time)');
+  const lines = (await page.textContent('pre[data-view="hex"]'))!.split('\n');
+  expect(lines).toHaveLength(256);
+  expect(lines[255]).toMatch(/^00000ff0 {2}f0 f1 f2/);
+  await page.click('text=next ▶');
+  await page.waitForSelector('pre[data-view="hex"] >> text=/^00001000 {2}00 01 02/');
 });

@@ -15,6 +15,11 @@ export const WHOLE_BODY_LIMIT = 1024 * 1024;
 const TEXT_PAGE = 64 * 1024;
 /** A page of a hex dump: 256 lines. */
 const HEX_PAGE = 4 * 1024;
+/**
+ * A hex dump is five times the bytes as text: a 1 MB binary body took two seconds to lay out whole. Past this the
+ * hex view is paged even for a body the other views show whole.
+ */
+const HEX_WHOLE_LIMIT = 64 * 1024;
 
 type View = 'json' | 'form' | 'text' | 'hex';
 
@@ -126,7 +131,7 @@ export async function renderBody(host: HTMLElement, source: Source): Promise<voi
       );
     }
     replaceChildren(tabs, tabButtons);
-    const whole = size() <= WHOLE_BODY_LIMIT;
+    const whole = size() <= (view === 'hex' ? HEX_WHOLE_LIMIT : WHOLE_BODY_LIMIT);
     const pageSize = whole ? size() : view === 'hex' ? HEX_PAGE : TEXT_PAGE;
     const bytes = size() === 0 ? new Uint8Array() : await api.bytes(source.id, source.part, offset, pageSize, decoded);
     const text = () => new TextDecoder('utf-8').decode(bytes);
