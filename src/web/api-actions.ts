@@ -10,6 +10,7 @@ import { readJson } from './read-body.js';
 import { sendJson } from './respond.js';
 import { HttpError, type Router } from './router.js';
 import { headerValueProblem, isHttpToken } from '../http-headers.js';
+import { missingSecretHint } from '../webhooks/missing-secret.js';
 
 function editedHeaders(value: unknown): HeaderPairs | undefined {
   if (value === undefined) return undefined;
@@ -59,7 +60,9 @@ export function addActionRoutes(router: Router, deps: RouteDeps): void {
     });
     if (!result) throw new HttpError(404, `no exchange #${id}`);
     deps.announce(result.exchange);
-    return { exchange: exchangeToJson(result.exchange), resign: result.resign ?? null };
+    // Not re-signed for want of a secret: how to give one, as `hooktunnel replay --resign` says it.
+    const resign = result.resign ? { ...result.resign, hint: missingSecretHint(result.resign.reason) ?? null } : null;
+    return { exchange: exchangeToJson(result.exchange), resign };
   };
 
   // Exact bytes again, or `{"resign": true}` for a fresh signature.

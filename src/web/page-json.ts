@@ -2,6 +2,7 @@
 // (the bytes themselves come from the body endpoints, a window at a time).
 
 import { attemptsToJson, exchangeToJson, type Exchange, type ExchangeSummary } from '../exchange.js';
+import { missingSecretHint } from '../webhooks/missing-secret.js';
 import { bodyInfo, type BodyInfo } from './body-info.js';
 
 export interface PageExchange {
@@ -9,6 +10,8 @@ export interface PageExchange {
   request: { headers: [string, string][]; body: BodyInfo };
   response: { headers: [string, string][]; body: BodyInfo } | null;
   attempts: Record<string, unknown>[];
+  /** After a signature left unchecked for want of a secret: how to give one (as `show` and the TUI say it); else null. */
+  signatureHint: string | null;
 }
 
 export function pageExchange(e: Exchange): PageExchange {
@@ -23,6 +26,7 @@ export function pageExchange(e: Exchange): PageExchange {
         ? { headers: e.responseHeaders, body: bodyInfo(e.responseHeaders, e.responseBody ?? Buffer.alloc(0), e.responseSha256) }
         : null,
     attempts: attemptsToJson(e.attemptHistory),
+    signatureHint: missingSecretHint(e.webhook?.reason) ?? null,
   };
 }
 

@@ -1,5 +1,5 @@
 // How to give a secret that a signature check or a re-signing lacked. Every view that shows webhooks/verify.ts's
-// reason "no secret configured for <provider>" (show, the TUI, replay, verify) follows it with this.
+// reason "no secret configured for <provider>" (show, the TUI, replay, verify, the web inspector) follows it with this.
 
 /** The flag and the variable for the provider of that reason (the phrase trigger's warning uses); else undefined. */
 export function missingSecretHint(reason: string | null | undefined): string | undefined {

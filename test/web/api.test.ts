@@ -80,7 +80,7 @@ it('replays re-signed: the app gets a signature that verifies now, on the same b
   expect(verifyWebhook({ headers: original.requestHeaders, body: original.requestBody, url: null }, secrets, Date.now(), { path: '/stripe' }).result).toBe('invalid');
   const reply = await raw(inspector.port, 'POST', '/api/exchanges/1/replay', write, '{"resign":true}');
   expect(reply.status).toBe(200);
-  expect(JSON.parse(reply.body.toString()).resign).toEqual({ resigned: true });
+  expect(JSON.parse(reply.body.toString()).resign).toEqual({ resigned: true, hint: null });
   const got = app.received.at(-1)!;
   expect(got.body.equals(original.requestBody)).toBe(true);
   const headers: [string, string][] = [];

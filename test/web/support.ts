@@ -43,9 +43,11 @@ export async function record(
   }
 }
 
-export async function startInspector(store: Store, appUrl?: string): Promise<Inspector> {
+/** `secrets`: as `listen` builds them from --secret and the environment (none given here: replays are not re-signed). */
+export async function startInspector(store: Store, appUrl?: string, secrets?: Secrets): Promise<Inspector> {
   return Inspector.start({
     store,
+    secrets,
     replayTo: appUrl ? parseTarget(appUrl) : undefined,
     timeoutMs: 5_000,
     info: { mode: 'web', publicUrl: null, target: appUrl ?? 'original target', dbPath: store.path, connection: null },

@@ -1,7 +1,7 @@
 // What the detail pane's buttons (and the r key) do: replay, edit & replay, retry, copy as curl. Results are said
 // in the status line; the new or changed exchange itself arrives on the live feed.
 
-import { api } from './api.js';
+import { api, type Replayed } from './api.js';
 import type { DetailActions } from './detail.js';
 import { statusText } from './detail.js';
 import { el } from './dom.js';
@@ -37,10 +37,10 @@ function pastWindow(exchange: Summary): string {
   return stale ? `; its signature is past the provider's window (${webhook.reason}): "replay re-signed" sends it signed afresh` : '';
 }
 
-function sayReplayed(page: PageContext, id: number, exchange: Summary, resign: { resigned: boolean; reason?: string } | null): void {
+function sayReplayed(page: PageContext, id: number, exchange: Summary, resign: Replayed['resign']): void {
   const failed = failure(exchange);
   if (failed) return page.say(`replay of #${id} failed: ${failed} (recorded as #${exchange.id})`, 'error');
-  const signed = resign ? (resign.resigned ? ', re-signed' : `, not re-signed: ${resign.reason ?? ''}`) : '';
+  const signed = resign ? (resign.resigned ? ', re-signed' : `, not re-signed: ${resign.reason ?? ''}${resign.hint ? ` (${resign.hint})` : ''}`) : '';
   page.say(`#${id} replayed as #${exchange.id}: ${statusText(exchange)}${signed}${resign?.resigned ? '' : pastWindow(exchange)}`);
 }
 

@@ -42,6 +42,12 @@ export async function postJson<T>(url: string, body: unknown): Promise<T> {
   return (await check(response)).json() as Promise<T>;
 }
 
+/** A replay's answer: the new exchange, and whether it went out signed afresh (with how to give a missing secret). */
+export interface Replayed {
+  exchange: Summary;
+  resign: { resigned: boolean; reason?: string; hint: string | null } | null;
+}
+
 export const api = {
   info: () => getJson<Info>('/api/info'),
   session: () => getJson<{ canWrite: boolean }>('/api/session'),
@@ -59,9 +65,8 @@ export const api = {
   },
   curl: async (id: number) => (await check(await request(`/api/exchanges/${id}/curl`))).text(),
   diff: (a: number, b: number) => getExactJson<DiffResult>(`/api/diff?a=${a}&b=${b}`),
-  replay: (id: number, resign: boolean) => postJson<{ exchange: Summary; resign: { resigned: boolean; reason?: string } | null }>(`/api/exchanges/${id}/replay`, { resign }),
-  replayEdited: (id: number, edit: unknown) =>
-    postJson<{ exchange: Summary; resign: { resigned: boolean; reason?: string } | null }>(`/api/exchanges/${id}/replay-edited`, edit),
+  replay: (id: number, resign: boolean) => postJson<Replayed>(`/api/exchanges/${id}/replay`, { resign }),
+  replayEdited: (id: number, edit: unknown) => postJson<Replayed>(`/api/exchanges/${id}/replay-edited`, edit),
   retry: (id: number) => postJson<{ exchange: Summary }>(`/api/exchanges/${id}/retry`, {}),
 };
 

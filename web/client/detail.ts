@@ -33,7 +33,7 @@ function link(id: number, actions: DetailActions): HTMLElement {
   return el('a', { class: 'id-link', text: `#${id}`, attrs: { href: `#${id}` }, on: { click: (event) => (event.preventDefault(), actions.select(id)) } });
 }
 
-function webhookFacts(s: Summary, actions: DetailActions): HTMLElement[] {
+function webhookFacts(s: Summary, actions: DetailActions, signatureHint: string | null): HTMLElement[] {
   const w = s.webhook;
   const facts: HTMLElement[] = [];
   if (w) {
@@ -41,7 +41,7 @@ function webhookFacts(s: Summary, actions: DetailActions): HTMLElement[] {
     facts.push(row('webhook', who));
     const verdict = w.verification === 'valid' ? '✓ valid' : w.verification === 'invalid' ? '✗ invalid' : 'not checked';
     facts.push(
-      row('signature', [el('span', { class: `sig sig-${w.verification}`, text: verdict }), w.reason ? el('span', { class: 'reason', text: `: ${w.reason}` }) : null], {
+      row('signature', [el('span', { class: `sig sig-${w.verification}`, text: verdict }), w.reason ? el('span', { class: 'reason', text: `: ${w.reason}${signatureHint ? ` (${signatureHint})` : ''}` }) : null], {
         'data-signature': w.verification,
       }),
     );
@@ -108,7 +108,7 @@ export function renderDetail(host: HTMLElement, detail: Detail, actions: DetailA
   if (s.redacted.length) facts.push(row('stored redacted', [s.redacted.join(', ')], { 'data-redacted': '' }));
   if (s.replayOf !== null) facts.push(row('replay of', [link(s.replayOf, actions)]));
   if (s.attempts > 0) facts.push(row('attempts', [String(s.attempts), s.nextAttemptAt ? `, next at ${formatDateTime(s.nextAttemptAt)}` : '']));
-  facts.push(...webhookFacts(s, actions));
+  facts.push(...webhookFacts(s, actions, detail.signatureHint));
 
   const part = tab === 'response' && detail.response ? detail.response : detail.request;
   const which = part === detail.request ? 'request' : 'response';

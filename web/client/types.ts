@@ -69,6 +69,8 @@ export interface Detail {
   request: { headers: HeaderPairs; body: BodyInfo };
   response: { headers: HeaderPairs; body: BodyInfo } | null;
   attempts: Attempt[];
+  /** After "no secret configured for <provider>": how to give one. */
+  signatureHint: string | null;
 }
 
 export interface Info {
