@@ -24,7 +24,7 @@ The page lists exchanges as they are recorded (by any listen on the same databas
 bodies as JSON, form, text or hex, and replays, edits, re-signs, retries, diffs and exports them. It binds
 127.0.0.1 only; the printed address carries a per-run secret that allows replays from that browser.
 
-Keys on the page: j/k move, / filter, r replay, x mark for diff, Esc clear.
+Keys on the page: j/k move, / filter, r replay, x mark for diff, d diff the two marked, Esc clear.
 
 Examples:
   hooktunnel web
