@@ -27,6 +27,8 @@ const state = {
   loaded: false,
   /** Going on down the store for rows the filter takes (none found yet, or "load older" found none yet). */
   searching: false,
+  /** The header facts, once known: the empty list names what to do next from them. */
+  info: null as Info | null,
 };
 
 const rows = byId<HTMLTableSectionElement>('rows');
@@ -66,14 +68,24 @@ function drawMore(): void {
   more.textContent = state.searching && state.next !== null ? `searching older exchanges… (at #${state.next})` : 'load older';
 }
 
-const NOTHING_YET = 'No exchanges yet. Send a request to the public URL and it appears here.';
+/** A path as one shell word, to paste into a terminal. */
+const shellWord = (text: string) => (/^[\w./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * What to do for a first exchange: under listen, send to its public URL (named once the relay gave it); `hooktunnel web`
+ * has no tunnel, so a listen recording to the same database is what fills it.
+ */
+function nothingYet(info: Info | null): string {
+  if (info?.mode === 'web') return `Nothing recorded in ${info.dbPath} yet. Run hooktunnel listen <port> --db ${shellWord(info.dbPath)} and what it receives appears here.`;
+  return `No exchanges yet. Send a request to ${info?.publicUrl ?? 'the public URL'} and it appears here.`;
+}
 
 /** The line under an empty list: nothing recorded yet, or nothing the filter takes (which no new request may change). */
 function drawEmpty(): void {
   const empty = byId('empty');
   empty.hidden = state.items.length > 0;
   if (state.searching) empty.textContent = visibleText(`None of the newest exchanges match the filter "${state.query}"; searching older ones…`);
-  else empty.textContent = state.query ? visibleText(`No exchanges match the filter "${state.query}". Esc clears it.`) : NOTHING_YET;
+  else empty.textContent = visibleText(state.query ? `No exchanges match the filter "${state.query}". Esc clears it.` : nothingYet(state.info));
 }
 
 function drawToolbar(): void {
@@ -89,6 +101,8 @@ function drawToolbar(): void {
 }
 
 function drawInfo(info: Info): void {
+  state.info = info;
+  drawEmpty();
   const parts = [
     el('strong', { text: 'hooktunnel' }),
     info.publicUrl ? el('span', { class: 'public-url', text: info.publicUrl }) : el('span', { class: 'muted', text: info.mode === 'web' ? 'store only, no tunnel' : 'connecting…' }),
