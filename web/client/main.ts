@@ -260,6 +260,8 @@ async function select(id: number, options: { keepTab?: boolean } = {}): Promise<
     const row = rows.querySelector(`tr[data-id="${id}"]`);
     row?.classList.add('selected');
     row?.scrollIntoView({ block: 'nearest' });
+    // In the address: a reload (or a restarted hooktunnel's page) comes back to it. Replaced, so Back leaves the page.
+    if (location.hash !== `#${id}`) history.replaceState(null, '', `#${id}`);
   }
   try {
     const detail = await api.detail(id);
@@ -402,7 +404,15 @@ async function main(): Promise<void> {
   drawInfo(info);
   await load();
   state.loaded = true;
+  selectFromAddress();
+  window.addEventListener('hashchange', selectFromAddress);
   document.body.dataset.ready = 'true';
+}
+
+/** `/#12` shows #12: the address a reload keeps, or one typed. */
+function selectFromAddress(): void {
+  const id = /^#([1-9]\d*)$/.exec(location.hash)?.[1];
+  if (id !== undefined && Number(id) !== state.selected) void select(Number(id));
 }
 
 void main();
