@@ -10,6 +10,11 @@ export const MAX_DECODED_BYTES = 64 * 1024 * 1024;
 /** Why a body did not inflate: past the bound (a bomb, or just large), or not gzip at all (or cut short, damaged). */
 export type GunzipFailure = 'too large' | 'not gzip';
 
+/** Why, in words (`show`, the TUI and the inspector say it after "labelled gzip, but"). */
+export function gunzipFailureText(why: GunzipFailure): string {
+  return why === 'too large' ? `inflates past ${MAX_DECODED_BYTES / 1024 / 1024} MiB` : 'is not gzip, or is cut short or damaged';
+}
+
 /** The inflated bytes, or why there are none. */
 export function gunzipOrWhy(bytes: Buffer, maxBytes = MAX_DECODED_BYTES): Buffer | GunzipFailure {
   try {

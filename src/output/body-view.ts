@@ -1,7 +1,7 @@
 // Renders a body for people: JSON pretty-printed, forms decoded, text as text, binary summarised. Never for --raw.
 
 import { isUtf8 } from 'node:buffer';
-import { gunzipHead, gunzipOrWhy, MAX_DECODED_BYTES, type GunzipFailure, type GunzipHead } from '../gzip-body.js';
+import { gunzipFailureText, gunzipHead, gunzipOrWhy, MAX_DECODED_BYTES, type GunzipFailure, type GunzipHead } from '../gzip-body.js';
 import { sanitize } from '../sanitize.js';
 import { prettyJsonLines } from './pretty-json.js';
 
@@ -111,8 +111,7 @@ export function viewBody(bytes: Buffer, contentType = '', gzip = false, limits: 
   if (typeof inflated === 'string') {
     // A bomb past the bound, or not really gzip (or cut short): say which, then show the bytes as they are.
     const raw = viewBody(bytes, contentType, false, limits);
-    const why = inflated === 'too large' ? `inflates past ${MAX_DECODED_BYTES / 1024 / 1024} MiB` : 'is not gzip, or is cut short or damaged';
-    return { ...raw, summary: `${raw.summary} (labelled gzip, but ${why}: shown as stored)` };
+    return { ...raw, summary: `${raw.summary} (labelled gzip, but ${gunzipFailureText(inflated)}: shown as stored)` };
   }
   if (inflated?.whole) {
     const inner = viewBody(inflated.head, contentType, false, limits);

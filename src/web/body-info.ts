@@ -2,7 +2,7 @@
 
 import { isUtf8 } from 'node:buffer';
 import { headerValue, type HeaderPairs } from '../exchange.js';
-import { gunzipOrWhy, isGzip, MAX_DECODED_BYTES } from '../gzip-body.js';
+import { gunzipFailureText, gunzipOrWhy, isGzip } from '../gzip-body.js';
 import { sha256Hex } from '../store/sha256.js';
 
 export interface BodyInfo {
@@ -33,7 +33,6 @@ export function bodyInfo(headers: HeaderPairs, bytes: Buffer, sha256: string | n
     utf8: isUtf8(bytes),
     decodedUtf8: decoded ? isUtf8(decoded) : null,
     decodedSize: decoded ? decoded.length : null,
-    gzipProblem:
-      inflated === 'too large' ? `inflates past ${MAX_DECODED_BYTES / 1024 / 1024} MiB` : inflated === 'not gzip' ? 'is not gzip, or is cut short or damaged' : null,
+    gzipProblem: typeof inflated === 'string' ? gunzipFailureText(inflated) : null,
   };
 }
