@@ -22,9 +22,15 @@ export interface PageContext {
  * failure to be said as one, with the reason, as `hooktunnel replay` says it, not "replayed: 502".
  */
 function failure(exchange: Summary): string | null {
-  return exchange.state === 'failed' ? (exchange.error?.message ?? statusText(exchange)) : null;
+  if (exchange.state !== 'failed') return null;
+  const advice = exchange.error ? DELIVERY_ADVICE[exchange.error.code] : undefined;
+  return `${exchange.error?.message ?? statusText(exchange)}${advice ? ` (${advice})` : ''}`;
 }
 
+/** What to do about a failure where its message alone does not say it: as `hooktunnel replay` and `retry` advise. */
+const DELIVERY_ADVICE: Readonly<Record<string, string>> = {
+  local_timeout: 'start hooktunnel with a larger --timeout; 0 waits forever',
+};
 
 /**
  * Sent with its recorded signature past the provider's window (Stripe's 5 minutes), a replay is refused by the app's
@@ -70,7 +76,10 @@ export function pageActions(page: PageContext): DetailActions {
       api.retry(id).then(
         (result) => {
           const failed = failure(result.exchange);
+          const status = result.exchange.status ?? 0;
           if (failed) say(`retry of #${id} failed: ${failed}`, 'error');
+          // A 5xx answer is a failed attempt, as `hooktunnel retry` counts it (exit 1), not a retry that worked.
+          else if (status >= 500) say(`retry of #${id} failed: the app answered ${status} (its answer is under "response": fix the app, then retry)`, 'error');
           else say(`#${id} retried: ${statusText(result.exchange)}`);
         },
         (error: Error) => say(`retry of #${id} failed: ${error.message}`, 'error'),
