@@ -22,7 +22,7 @@ export interface LocalApp {
   close(): Promise<void>;
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
+export type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
 
 const defaultHandler: Handler = (_req, res, body) => {
   res.writeHead(200, { 'Content-Type': 'application/json' });

@@ -1,9 +1,16 @@
-// A real headless Chromium (the system package, never a downloaded build) driven by playwright-core.
+// A real headless Chromium (the system package, never a downloaded build) driven by playwright-core, and the set-up
+// most page tests share: a seeded store, a local app and an inspector, with the inspector page open.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { Store, type OpenOptions } from '../../src/store/store.js';
+import type { Inspector } from '../../src/web/server.js';
+import type { Secrets } from '../../src/webhooks/secrets.js';
+import { startLocalApp, type Handler, type LocalApp } from '../helpers/http.js';
+import { startInspector } from './support.js';
 
 export const CHROMIUM = process.env.HOOKTUNNEL_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -56,4 +63,60 @@ export async function openInspector(browser: Browser, url: string, prepare?: (pa
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]');
   return page;
+}
+
+export interface InspectorPageOptions {
+  /** Names the temp dir (`hooktunnel-web-<name>-…`), so a leftover one says which test file made it. */
+  name: string;
+  /** For Store.open: redaction rules, say. */
+  store?: OpenOptions;
+  /** How the local app answers (startLocalApp's handler; 200 "ok" by default). */
+  app?: Handler;
+  /** The inspector's replays go to the local app (else, as `hooktunnel web`, to each exchange's original target). */
+  replayToApp?: boolean;
+  secrets?: Secrets;
+  timeoutMs?: number;
+  /** Records the exchanges the tests look at, before the inspector and the page start. */
+  seed?: (store: Store, app: LocalApp) => Promise<void> | void;
+  /** openInspector's `prepare`: runs before the page loads. */
+  prepare?: (page: Page) => void;
+}
+
+/** What useInspectorPage started: filled in by its beforeAll, so read the fields inside hooks and tests only. */
+export interface InspectorPage {
+  store: Store;
+  app: LocalApp;
+  inspector: Inspector;
+  browser: Browser;
+  page: Page;
+}
+
+/**
+ * Registers the beforeAll that starts a store in a temp dir, a real local app, the seeded exchanges, an inspector on
+ * the store and its page in a real Chromium, and the afterAll that closes them all and removes the dir. A file's own
+ * beforeAll registered after this one runs after it; its own afterAll runs before this one (vitest runs after-hooks
+ * in reverse), so it can release what it holds (answers the app never sent, say) before the app closes.
+ */
+export function useInspectorPage(options: InspectorPageOptions): InspectorPage {
+  const started = {} as InspectorPage;
+  let dir: string | undefined;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), `hooktunnel-web-${options.name}-`));
+    started.store = Store.open(join(dir, 'capture.db'), options.store);
+    started.app = await startLocalApp(options.app);
+    await options.seed?.(started.store, started.app);
+    const appUrl = options.replayToApp ? started.app.url : undefined;
+    started.inspector = await startInspector(started.store, appUrl, options.secrets, options.timeoutMs);
+    started.browser = await launchBrowser();
+    started.page = await openInspector(started.browser, started.inspector.url, options.prepare);
+  }, 60_000);
+  afterAll(async () => {
+    await started.page?.close();
+    await started.browser?.close();
+    await started.inspector?.close();
+    await started.app?.close();
+    started.store?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return started;
 }

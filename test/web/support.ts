@@ -43,13 +43,16 @@ export async function record(
   }
 }
 
-/** `secrets`: as `listen` builds them from --secret and the environment (none given here: replays are not re-signed). */
-export async function startInspector(store: Store, appUrl?: string, secrets?: Secrets): Promise<Inspector> {
+/**
+ * `secrets`: as `listen` builds them from --secret and the environment (none given here: replays are not re-signed).
+ * `timeoutMs`: how long replays wait for the app (listen's --timeout).
+ */
+export async function startInspector(store: Store, appUrl?: string, secrets?: Secrets, timeoutMs = 5_000): Promise<Inspector> {
   return Inspector.start({
     store,
     secrets,
     replayTo: appUrl ? parseTarget(appUrl) : undefined,
-    timeoutMs: 5_000,
+    timeoutMs,
     info: { mode: 'web', publicUrl: null, target: appUrl ?? 'original target', dbPath: store.path, connection: null },
     port: 0,
     fallback: false,
