@@ -2,37 +2,22 @@
 // digit for digit and unquoted, as `hooktunnel diff` prints them (over the API and on the page in a real Chromium), and
 // the page parses a body holding them once.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { Page } from 'playwright-core';
-import { Store } from '../../src/store/store.js';
-import type { Inspector } from '../../src/web/server.js';
-import { startLocalApp, type LocalApp } from '../helpers/http.js';
-import { launchBrowser, openInspector, type Browser } from './browser.js';
-import { raw, record, startInspector } from './support.js';
+import { expect, it, vi } from 'vitest';
+import { useInspectorPage } from './browser.js';
+import { raw, record } from './support.js';
 
 // A browser on a loaded 2-core machine: room to be slow.
 vi.setConfig({ testTimeout: 60_000 });
 
-const dir = mkdtempSync(join(tmpdir(), 'hooktunnel-web-diff-exact-'));
-let store: Store;
-let app: LocalApp;
-let inspector: Inspector;
-let browser: Browser;
-let page: Page;
-
 const json: [string, string][] = [['Content-Type', 'application/json']];
 
-beforeAll(async () => {
-  store = Store.open(join(dir, 'capture.db'));
-  app = await startLocalApp();
-  await record(store, app.url, { path: '/discord', headers: json, body: '{"id":1234567890123456789,"guild":{"id":987654321987654321},"n":1}' }); // #1
-  await record(store, app.url, { path: '/discord', headers: json, body: '{"id":1234567890123456788,"guild":{"id":987654321987654329},"n":2}' }); // #2
-  inspector = await startInspector(store);
-  browser = await launchBrowser();
-  page = await openInspector(browser, inspector.url, (tab) =>
+const web = useInspectorPage({
+  name: 'diff-exact',
+  seed: async (store, app) => {
+    await record(store, app.url, { path: '/discord', headers: json, body: '{"id":1234567890123456789,"guild":{"id":987654321987654321},"n":1}' }); // #1
+    await record(store, app.url, { path: '/discord', headers: json, body: '{"id":1234567890123456788,"guild":{"id":987654321987654329},"n":2}' }); // #2
+  },
+  prepare: (tab) =>
     // Counts the page's parses of the body text: the folding tree needs one.
     tab.addInitScript(() => {
       const parse = JSON.parse;
@@ -43,19 +28,10 @@ beforeAll(async () => {
         return parse(text, reviver);
       };
     }),
-  );
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await inspector?.close();
-  await app?.close();
-  store?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 it('answers the diff with ids past 2^53 as numbers, digit for digit', async () => {
-  const reply = await raw(inspector.port, 'GET', '/api/diff?a=1&b=2', { Host: `127.0.0.1:${inspector.port}` });
+  const reply = await raw(web.inspector.port, 'GET', '/api/diff?a=1&b=2', { Host: `127.0.0.1:${web.inspector.port}` });
   expect(reply.status).toBe(200);
   const text = reply.body.toString();
   expect(text).toContain('{"path":"id","change":"changed","a":1234567890123456789,"b":1234567890123456788}');
@@ -63,11 +39,11 @@ it('answers the diff with ids past 2^53 as numbers, digit for digit', async () =
 });
 
 it('shows them on the page as sent, unquoted', async () => {
-  await page.locator('tr[data-id="1"] input[type="checkbox"]').click();
-  await page.locator('tr[data-id="2"] input[type="checkbox"]').click();
-  await page.click('#diff');
-  await page.waitForSelector('table[data-diff="json"]');
-  const rows = await page.$$eval('table[data-diff="json"] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+  await web.page.locator('tr[data-id="1"] input[type="checkbox"]').click();
+  await web.page.locator('tr[data-id="2"] input[type="checkbox"]').click();
+  await web.page.click('#diff');
+  await web.page.waitForSelector('table[data-diff="json"]');
+  const rows = await web.page.$$eval('table[data-diff="json"] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
   expect(rows).toEqual([
     ['~', 'id', '1234567890123456789', '1234567890123456788'],
     ['~', 'guild.id', '987654321987654321', '987654321987654329'],
@@ -76,9 +52,9 @@ it('shows them on the page as sent, unquoted', async () => {
 });
 
 it('parses a body holding them once, not a second time to keep its numbers as sent', async () => {
-  await page.keyboard.press('Escape');
-  await page.locator('tr[data-id="1"]').click();
-  await page.waitForSelector('.json-tree[data-view="json"]');
-  expect(await page.$$eval('.json-tree .json-number', (spans) => spans.map((span) => span.textContent))).toEqual(['1234567890123456789', '987654321987654321', '1']);
-  expect(await page.evaluate(() => (window as unknown as { bodyParses: number }).bodyParses)).toBe(1);
+  await web.page.keyboard.press('Escape');
+  await web.page.locator('tr[data-id="1"]').click();
+  await web.page.waitForSelector('.json-tree[data-view="json"]');
+  expect(await web.page.$$eval('.json-tree .json-number', (spans) => spans.map((span) => span.textContent))).toEqual(['1234567890123456789', '987654321987654321', '1']);
+  expect(await web.page.evaluate(() => (window as unknown as { bodyParses: number }).bodyParses)).toBe(1);
 });

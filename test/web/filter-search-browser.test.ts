@@ -2,43 +2,33 @@
 // request, so a match older than that (the one failed delivery among thousands) must still be found, and the answer
 // for a filter typed a moment ago must not be drawn over the one typed since.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { Page, Route } from 'playwright-core';
-import { Store } from '../../src/store/store.js';
+import { expect, it, vi } from 'vitest';
+import type { Route } from 'playwright-core';
+import type { Store } from '../../src/store/store.js';
 import { SCAN_LIMIT } from '../../src/web/list-filter.js';
-import type { Inspector } from '../../src/web/server.js';
 import { exchangeStart } from '../helpers/exchange-start.js';
-import { launchBrowser, openInspector, type Browser } from './browser.js';
-import { startInspector } from './support.js';
+import { useInspectorPage } from './browser.js';
 
 // A browser on a loaded 2-core machine: room to be slow.
 vi.setConfig({ testTimeout: 60_000 });
 
-const dir = mkdtempSync(join(tmpdir(), 'hooktunnel-web-filter-'));
 /** Rows after the failed one: more than one request examines. */
 const NEWER = SCAN_LIMIT + 500;
-let store: Store;
-let inspector: Inspector;
-let browser: Browser;
-let page: Page;
 
-function recordRow(path: string, status: number): void {
+function recordRow(store: Store, path: string, status: number): void {
   const recording = store.begin(exchangeStart({ path, body: Buffer.from('{}') }));
   recording.respond(status, []);
   recording.complete(1);
 }
 
-beforeAll(async () => {
-  store = Store.open(join(dir, 'capture.db'));
-  recordRow('/failed/once', 503); // #1
-  for (let i = 0; i < NEWER; i++) recordRow(`/ok/${i}`, 200);
-  store.writes.commitBatch();
-  inspector = await startInspector(store);
-  browser = await launchBrowser();
-  page = await openInspector(browser, inspector.url, (tab) =>
+const web = useInspectorPage({
+  name: 'filter',
+  seed: (store) => {
+    recordRow(store, '/failed/once', 503); // #1
+    for (let i = 0; i < NEWER; i++) recordRow(store, `/ok/${i}`, 200);
+    store.writes.commitBatch();
+  },
+  prepare: (tab) =>
     // Marks when the page has had the list answer for "path:/ok/1" and its handling of it (the microtasks after it) has run.
     tab.addInitScript(() => {
       const json = Response.prototype.json;
@@ -49,47 +39,38 @@ beforeAll(async () => {
         });
       };
     }),
-  );
-}, 60_000);
-
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-  await inspector?.close();
-  store?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
-const shownIds = () => page.$$eval('#rows tr', (trs) => trs.map((tr) => Number(tr.getAttribute('data-id'))));
+const shownIds = () => web.page.$$eval('#rows tr', (trs) => trs.map((tr) => Number(tr.getAttribute('data-id'))));
 
 it('finds a match older than the rows one request examines, instead of saying nothing matches', async () => {
-  await page.fill('#filter', 'status:5xx');
-  await page.waitForSelector('tr[data-id="1"]');
+  await web.page.fill('#filter', 'status:5xx');
+  await web.page.waitForSelector('tr[data-id="1"]');
   expect(await shownIds()).toEqual([1]);
-  expect(await page.isHidden('#empty')).toBe(true);
+  expect(await web.page.isHidden('#empty')).toBe(true);
   // The whole store has been examined: nothing older to load.
-  expect(await page.isHidden('#more')).toBe(true);
+  expect(await web.page.isHidden('#more')).toBe(true);
 });
 
 it('says nothing matches only once the whole store has been examined', async () => {
-  await page.fill('#filter', 'status:4xx');
-  await page.waitForFunction(() => {
+  await web.page.fill('#filter', 'status:4xx');
+  await web.page.waitForFunction(() => {
     const empty = document.querySelector<HTMLElement>('#empty')!;
     return !empty.hidden && empty.textContent!.startsWith('No exchanges match the filter "status:4xx"');
   });
-  expect(await page.textContent('#empty')).toBe('No exchanges match the filter "status:4xx". Esc clears it.');
-  expect(await page.isHidden('#more')).toBe(true);
+  expect(await web.page.textContent('#empty')).toBe('No exchanges match the filter "status:4xx". Esc clears it.');
+  expect(await web.page.isHidden('#more')).toBe(true);
   expect(await shownIds()).toEqual([]);
 });
 
 it('offers no HAR export of an empty list, instead of a link that saves the page itself as hooktunnel.har', async () => {
-  await page.fill('#filter', 'method:DELETE');
-  await page.waitForFunction(() => !document.querySelector<HTMLElement>('#empty')!.hidden && document.querySelector('#empty')!.textContent!.includes('method:DELETE'));
-  expect(await page.getAttribute('#har', 'href')).toBeNull();
-  expect(await page.textContent('#har')).toBe('export HAR (none shown)');
-  await page.fill('#filter', 'status:5xx');
-  await page.waitForSelector('tr[data-id="1"]');
-  expect(await page.getAttribute('#har', 'href')).toBe('/api/export.har?ids=1');
+  await web.page.fill('#filter', 'method:DELETE');
+  await web.page.waitForFunction(() => !document.querySelector<HTMLElement>('#empty')!.hidden && document.querySelector('#empty')!.textContent!.includes('method:DELETE'));
+  expect(await web.page.getAttribute('#har', 'href')).toBeNull();
+  expect(await web.page.textContent('#har')).toBe('export HAR (none shown)');
+  await web.page.fill('#filter', 'status:5xx');
+  await web.page.waitForSelector('tr[data-id="1"]');
+  expect(await web.page.getAttribute('#har', 'href')).toBe('/api/export.har?ids=1');
 });
 
 it('draws the answer for the filter as it is now, not one for what was typed before that came later', async () => {
@@ -98,18 +79,18 @@ it('draws the answer for the filter as it is now, not one for what was typed bef
   const held = new Promise<void>((resolve) => (release = resolve));
   let sawHeld!: () => void;
   const heldSeen = new Promise<void>((resolve) => (sawHeld = resolve));
-  await page.route(/\/api\/exchanges\?q=path%3A%2Fok%2F1(&|$)/, async (route: Route) => {
+  await web.page.route(/\/api\/exchanges\?q=path%3A%2Fok%2F1(&|$)/, async (route: Route) => {
     sawHeld();
     await held;
     await route.continue();
   });
-  await page.fill('#filter', 'path:/ok/1');
+  await web.page.fill('#filter', 'path:/ok/1');
   await heldSeen;
-  await page.fill('#filter', 'path:/ok/2');
+  await web.page.fill('#filter', 'path:/ok/2');
   // /ok/2 is #4 (the failed one is #1, /ok/0 is #2).
-  await page.waitForSelector('tr[data-id="4"]');
+  await web.page.waitForSelector('tr[data-id="4"]');
   release();
-  await page.waitForFunction(() => (window as unknown as { okOneRead?: boolean }).okOneRead === true);
+  await web.page.waitForFunction(() => (window as unknown as { okOneRead?: boolean }).okOneRead === true);
   expect(await shownIds()).toEqual([4]);
-  await page.unroute(/\/api\/exchanges/);
+  await web.page.unroute(/\/api\/exchanges/);
 });
