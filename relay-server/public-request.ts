@@ -222,6 +222,9 @@ class TunnelledRequest implements StreamSink, Deadline {
   }
 
   onAbort(meta: AbortMeta): void {
+    // A client sends tunnel_disconnected only for a request it did not give its app (listen stopping): not delivered,
+    // so it is treated as the connection dropping under it, queued (202) for the next listen where the relay can.
+    if (meta.code === 'tunnel_disconnected') return this.onDisconnect();
     this.fail(meta, false);
   }
 

@@ -30,7 +30,11 @@ export enum MessageType {
   Response = 6,
   /** client → relay: more response body bytes. */
   ResponseBody = 7,
-  /** either way: the stream failed; the relay answers the sender with an error page. */
+  /**
+   * either way: the stream failed; the relay answers the sender with an error page. From the client, the code
+   * tunnel_disconnected means the app was never given the request (listen is stopping): the relay handles it as a
+   * dropped connection, queueing it (202) where it has a queue; a relay older than that answers the sender 502.
+   */
   Abort = 8,
   /** client → relay: a delivery is committed to the CLI's store, the relay may forget it. */
   Ack = 9,

@@ -237,3 +237,37 @@ describe('a tunnel that drops mid-request', () => {
     expect(queue.usage('nokeep').count).toBe(0);
   });
 });
+
+// listen stopping hands back what arrives after its signal with a client Abort tunnel_disconnected: not delivered.
+describe('a request the client hands back undelivered (Abort tunnel_disconnected)', () => {
+  it('is queued once its body is all here, its sender told 202, and sent to the client as a queued delivery', async () => {
+    const { url, queue } = await queueingRelay();
+    const client = await rawClient(url, { hello: { name: 'leaving' } });
+    await client.next(MessageType.Welcome);
+    const raw = sender(url, 'POST /t/leaving/x HTTP/1.1\r\nHost: relay\r\nContent-Length: 10\r\n\r\nfirst');
+    await waitFor(() => requests(client).length === 1, 'the live request');
+    const live = requests(client)[0];
+    client.ws.send(encode(MessageType.Abort, live.stream, { code: 'tunnel_disconnected', message: 'listen is stopping' }));
+    // The rest of the body still arrives after the Abort: the queue takes the whole of it.
+    raw.socket.write('-rest');
+    await raw.saw('HTTP/1.1 202');
+    expect(queue.pending('leaving', 0, 10).map((d) => [d.deliveryId, d.body.toString()])).toEqual([[live.meta.deliveryId, 'first-rest']]);
+    // The connection is still the client's: the queue's pump sends it the delivery, which it may leave unacknowledged.
+    await waitFor(() => requests(client).length === 2, 'the queued delivery');
+    expect(requests(client)[1].meta).toMatchObject({ deliveryId: live.meta.deliveryId, queued: { reason: 'offline' } });
+  });
+
+  it('is answered 502 tunnel_disconnected with Retry-After by a relay without a queue, and the tunnel stays open', async () => {
+    const { url } = await startRelay();
+    const client = await rawClient(url, { hello: { name: 'leaving-noqueue' } });
+    await client.next(MessageType.Welcome);
+    const reply = send(`${url}/t/leaving-noqueue/x`, { body: 'whole' });
+    await waitFor(() => requests(client).length === 1, 'the live request');
+    client.ws.send(encode(MessageType.Abort, requests(client)[0].stream, { code: 'tunnel_disconnected', message: 'listen is stopping' }));
+    const answer = await reply;
+    expect([answer.status, answer.headers['x-hooktunnel-error']]).toEqual([502, 'tunnel_disconnected']);
+    expect(Number(answer.headers['retry-after'])).toBeGreaterThan(0);
+    void send(`${url}/t/leaving-noqueue/next`, { body: 'next' }).catch(() => {});
+    await waitFor(() => requests(client).length === 2, 'the next request, through the same connection');
+  });
+});
