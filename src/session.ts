@@ -89,6 +89,8 @@ export class Session extends EventEmitter<SessionEvents> {
   private readonly onRecovered = () => this.emit('storage', { state: 'recovered' });
   private readonly onStoreFailed = (error: Error) => this.emit('storeError', error);
   private closed = false;
+  /** drain() began: requests arriving from now on are not given to the app but handed back to the relay. */
+  private stopping = false;
   /** Live exchanges under way: drain() lets them finish. */
   private readonly live = new Set<Promise<ExchangeSummary>>();
   welcome: WelcomeMeta | undefined;
@@ -173,14 +175,16 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   /**
-   * The graceful end (listen's first SIGTERM or SIGINT): no reconnects from here, and every live exchange under way,
-   * those arriving meanwhile too, is answered and recorded, as are the queued deliveries already taken and the attempt
-   * the worker is making; then the connection ends after their last frames. Without it, close() cuts them: the app has
-   * the request, the sender gets the relay's 202 and the next listen sends it again. close() still follows, for the rest.
+   * The graceful end (listen's first SIGTERM or SIGINT): no reconnects from here, and every live exchange the app
+   * already has is answered and recorded, as are the queued deliveries already taken and the attempt the worker is
+   * making; then the connection ends after their last frames. Without it, close() cuts them: the app has the request,
+   * the sender gets the relay's 202 and the next listen sends it again. Requests arriving meanwhile go back to the relay
+   * (see handle), so under steady traffic the stop still ends, within --timeout. close() still follows, for the rest.
    */
   async drain(): Promise<void> {
+    this.stopping = true;
     this.client.stopReconnecting();
-    while (this.live.size > 0) await Promise.all(this.live);
+    await Promise.all(this.live);
     await this.intake;
     // A queued delivery or retry being sent now is let finish; the rest stay due in the store, for the next listen.
     await this.worker?.finish();
@@ -202,6 +206,7 @@ export class Session extends EventEmitter<SessionEvents> {
 
   private handle(request: TunnelRequest): void {
     const { meta } = request;
+    if (this.stopping) return handBack(request);
     if (meta.queued) {
       const context = {
         store: this.options.store,
@@ -253,4 +258,14 @@ export class Session extends EventEmitter<SessionEvents> {
       this.emit('exchange', summary);
     });
   }
+}
+
+/**
+ * A request that arrived after listen began to stop: the app is not given it. A live one is aborted with
+ * tunnel_disconnected, which a relay with a queue takes as "not delivered" (202 to its sender, delivery to the next
+ * listen; an older relay answers 502, which senders retry); a queued one is not ACKed, so the relay keeps it.
+ */
+function handBack(request: TunnelRequest): void {
+  if (request.meta.queued) request.release();
+  else request.abort('tunnel_disconnected', 'listen is stopping: the local app was not given this request');
 }

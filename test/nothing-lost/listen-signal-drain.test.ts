@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
 import { freePort, send, waitFor } from '../helpers/http.js';
 import { home, listen, queuedRequests, startRelay, watchfulApp } from './helpers.js';
+import { holdingApp, steadySender } from './steady-traffic.js';
 
 /** An app whose first request is answered only once the test lets it go; later ones at once. */
 async function heldApp() {
@@ -24,7 +25,7 @@ function exitCode(child: import('node:child_process').ChildProcess): Promise<num
 function storedExchanges(db: string) {
   const store = Store.open(db);
   try {
-    return store.list({ limit: 10 }).map((row) => store.get(row.id)!);
+    return store.list({ limit: 1000 }).map((row) => store.get(row.id)!);
   } finally {
     store.close();
   }
@@ -103,5 +104,71 @@ describe('listen stopped by a signal while a live request is under way', () => {
     expect((await reply).status).toBe(202);
     expect(await queuedRequests(relay.url)).toBe(1);
     app.release();
+  });
+});
+
+// Steady traffic during the stop (a sender retrying, a busy account): the first signal used to wait for every request
+// arriving after it too, so listen never ended. Now the app finishes only what it had; the rest goes back to the relay.
+describe('listen stopped by a signal while a sender keeps sending', () => {
+  it('ends once the app answers what it had; the relay answers the rest 202 and the next listen delivers each once', async () => {
+    const h = home();
+    const relay = await startRelay(h.relayDir, h.env);
+    const app = await holdingApp();
+    const args = [String(app.port), '--relay', relay.url, '--db', h.db, '--name', 'drain-steady', '--no-web'];
+    const cli = await listen(args, h.env);
+
+    const first = send(`${cli.url}/hook/0`, { body: '0' });
+    await waitFor(() => app.completed.length === 1, 'the app to have the first request');
+    cli.child.kill('SIGTERM');
+    await waitFor(() => cli.stderr().includes('stopping: waiting for 1 request in flight'), 'listen to say it waits');
+    const sender = steadySender(cli.url);
+    // The app holds every request it gets: these 202s come from the relay, so the app was not given them.
+    await waitFor(() => sender.replies.filter((r) => r.status === 202).length >= 3, 'the relay to answer requests sent during the stop 202');
+    app.release();
+
+    expect((await first).status).toBe(200);
+    expect(await exitCode(cli.child)).toBe(0);
+    const replies = await sender.stop();
+    expect(replies.every((r) => r.status === 202)).toBe(true);
+    expect(app.completed.map((r) => r.url)).toEqual(['/hook/0']);
+    expect(cli.events.filter((e) => e.type === 'request').map((e) => e.path)).toEqual(['/hook/0']);
+
+    const next = await listen(args, h.env);
+    const sent = replies.map((r) => r.path);
+    await waitFor(() => app.completed.length === 1 + sent.length, 'the next listen to deliver every request sent during the stop');
+    await waitFor(async () => (await queuedRequests(relay.url)) === 0, 'the relay to have every delivery acknowledged');
+    expect(await next.stop()).toBe(0);
+    expect(app.completed.map((r) => r.url).sort()).toEqual(['/hook/0', ...sent].sort());
+    expect(storedExchanges(h.db).map((e) => e.path).sort()).toEqual(['/hook/0', ...sent].sort());
+  });
+
+  it('ends with the embedded relay it hosts; what the relay queued meanwhile is delivered once by the next listen', async () => {
+    const h = home();
+    const app = await holdingApp();
+    const env = { ...h.env, HOOKTUNNEL_EMBEDDED_PORT: String(await freePort()) };
+    const args = [String(app.port), '--db', h.db, '--no-web'];
+    const cli = await listen(args, env);
+
+    const first = send(`${cli.url}/hook/0`, { body: '0' });
+    await waitFor(() => app.completed.length === 1, 'the app to have the first request');
+    cli.child.kill('SIGTERM');
+    await waitFor(() => cli.stderr().includes('stopping: waiting for 1 request in flight'), 'listen to say it waits');
+    const sender = steadySender(cli.url);
+    await waitFor(() => sender.replies.filter((r) => r.status === 202).length >= 3, 'the draining relay to answer requests 202');
+    app.release();
+
+    expect((await first).status).toBe(200);
+    expect(await exitCode(cli.child)).toBe(0);
+    // The relay went with listen: the sender's later requests are refused, not answered.
+    const replies = await sender.stop();
+    expect(replies.every((r) => r.status === 202)).toBe(true);
+    expect(app.completed.map((r) => r.url)).toEqual(['/hook/0']);
+
+    const next = await listen(args, env);
+    const sent = replies.map((r) => r.path);
+    await waitFor(() => app.completed.length === 1 + sent.length, 'the next listen to deliver every request queued during the stop');
+    expect(await next.stop()).toBe(0);
+    expect(app.completed.map((r) => r.url).sort()).toEqual(['/hook/0', ...sent].sort());
+    expect(storedExchanges(h.db).map((e) => e.path).sort()).toEqual(['/hook/0', ...sent].sort());
   });
 });

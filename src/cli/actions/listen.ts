@@ -307,11 +307,12 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
 }
 
 /**
- * The first SIGTERM or SIGINT: the live exchanges under way are answered (the app's answer to their senders) and
- * recorded before listen exits, and the embedded relay hosted here drains: what arrives meanwhile is answered 202 and
- * queued (delivered here while the tunnel is still up, else by the next listen) instead of starting a live exchange.
- * Each is bounded by --timeout (the relay gives up on an app slower than that); a second signal stops at once, cutting
- * them as a stop always did (the relay answers their senders 202 and sends them again to the next listen).
+ * The first SIGTERM or SIGINT: the live exchanges the app already has are answered (the app's answer to their senders)
+ * and recorded before listen exits, and the embedded relay hosted here drains. What arrives meanwhile is not given to
+ * the app (Session.drain hands it back to the relay, which queues it, 202, for the next listen), so steady traffic
+ * cannot keep the stop going. Each is bounded by --timeout (the relay gives up on an app slower than that); a second
+ * signal stops at once, cutting them as a stop always did (the relay answers their senders 202 and sends them again to
+ * the next listen).
  */
 async function drain(session: Session, relay: Relay | undefined): Promise<void> {
   const count = session.inFlight;

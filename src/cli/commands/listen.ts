@@ -63,8 +63,10 @@ While listen is away (stopped, asleep, reconnecting), a relay with a queue answe
 requests, in order, when it is back; a restarted listen keeps its URL. That takes a relay that keeps running: the
 embedded relay runs inside listen, so once the listen hosting it stops, senders are refused until one starts again.
 
-SIGTERM or Ctrl-C (outside the live inspector) stops once the requests in flight are answered and recorded, each
-within --timeout; a second signal stops at once (the relay then answers them 202 and the next listen delivers them).
+SIGTERM or Ctrl-C (outside the live inspector) stops once the requests the app already has are answered and
+recorded, each within --timeout; requests arriving meanwhile are not given to the app but handed back to the relay
+(a relay with a queue answers them 202 and the next listen delivers them). A second signal stops at once (the relay
+then answers the requests in flight 202 and the next listen delivers them).
 
 The web inspector (http://127.0.0.1:4040/ or the next free port; the printed link carries a per-run secret that
 allows replays) shows every exchange live in a browser. --no-web turns it off.`,
