@@ -259,7 +259,7 @@ class ExchangeRun implements RunningExchange, ForwardHandlers {
       if (analysis.verification === 'unchecked' && earlier && earlier.verification !== 'unchecked') {
         analysis = { ...analysis, verification: earlier.verification, reason: earlier.reason };
       }
-      if (stored && options.store) return options.store.recordAnalysis(recording!.id, analysis, { isReplay: input.replayOf !== null, into: recording });
+      if (stored && options.store) return options.store.recordAnalysis(recording!.id, analysis, { url: input.url, isReplay: input.replayOf !== null, into: recording });
       return { ...analysis, duplicateOf: null, outOfOrder: false };
     } catch (error) {
       options.onStoreError?.(error as Error);

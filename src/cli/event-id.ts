@@ -1,7 +1,9 @@
 // Which exchange a provider event id names. An event is often recorded more than once: the sender retried it or sent
-// it twice (a duplicate), or it was replayed. The one taken is the sender's first delivery, the webhook as the provider
-// sent it, which is what `replay` should send again and `show` should show; the others are listed on stderr, so the
-// user can give the id of another. stdout is left alone: `--json` output stays what the command promises.
+// it twice (a duplicate), or it was replayed, or `trigger --to <the tunnel's URL>` recorded it at both ends. The one
+// taken is the sender's first delivery, the webhook as it arrived through the tunnel, which is what `replay` should
+// send again and `show` should show; the others are listed on stderr, so the user can give the id of another. stdout
+// is left alone: `--json` output stays what the command promises. "Delivered again" says what the duplicate mark says:
+// only deliveries of the same kind (delivery-kind.ts) repeat one another.
 
 import { chalkStderr } from 'chalk';
 import { sanitize } from '../sanitize.js';
@@ -13,11 +15,14 @@ import type { ExchangeRef } from './exchange-ids.js';
 const OTHERS_SHOWN = 10;
 
 /**
- * The sender's first delivery: the oldest exchange that is not a replay. With only replays left (the delivery was
- * pruned), the oldest replay, whose request is the delivery's unless it was edited.
+ * The sender's first delivery: the oldest exchange that came through a relay and is not a replay; without one (sent by
+ * trigger to the app, imported from a foreign archive), the oldest that is not a replay. With only replays left (the
+ * delivery was pruned), the oldest replay, whose request is the delivery's unless it was edited. Trigger's own row of
+ * a sample it sent through the tunnel is never taken over the listen's: replaying it would go through the tunnel again.
  */
 export function chooseDelivery(matches: readonly EventMatch[]): EventMatch | undefined {
-  return matches.find((match) => match.replayOf === null) ?? matches[0];
+  const deliveries = matches.filter((match) => match.replayOf === null);
+  return deliveries.find((match) => match.throughRelay) ?? deliveries[0] ?? matches[0];
 }
 
 /**
@@ -53,7 +58,15 @@ export function severalNote(eventId: string, choice: EventMatch, matches: readon
   // The same id under two providers is two events (ids are unique within a provider only): name each one's provider.
   const providers = new Set(matches.map((match) => match.provider));
   const describe = (match: EventMatch): string => {
-    const what = match.replayOf !== null ? `replay of #${match.replayOf}` : match.provider === choice.provider ? 'delivered again' : 'delivered';
+    const what =
+      match.replayOf !== null
+        ? `replay of #${match.replayOf}`
+        : choice.throughRelay && !match.throughRelay
+          ? // Its own kind: what listen received is not a repeat of trigger's row of the same request, nor the reverse.
+            'not through a tunnel: trigger or import'
+          : match.provider === choice.provider
+            ? 'delivered again'
+            : 'delivered';
     return providers.size > 1 ? `${match.provider}, ${what}` : what;
   };
   const used =

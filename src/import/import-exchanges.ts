@@ -53,7 +53,7 @@ export function importExchanges(store: Store, exchanges: ImportedExchange[], sec
     // Checked against the time it was received, so a signature's age is judged as it was then. A replay repeats its
     // original on purpose: no duplicate or out-of-order mark, as when it was recorded.
     const analysis = analyzeWebhook({ headers: item.headers, body: item.body, url: item.url }, secrets, item.receivedAt, item.path);
-    store.recordAnalysis(id, analysis, { isReplay: replayOf !== null });
+    store.recordAnalysis(id, analysis, { url: item.url, isReplay: replayOf !== null });
     ids.push(id);
   }
   store.writes.commitBatch();

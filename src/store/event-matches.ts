@@ -7,6 +7,8 @@ export interface EventMatch {
   provider: string;
   /** The exchange it replays; null for a delivery (the sender's, or trigger's, or an import's). */
   replayOf: number | null;
+  /** Came from a sender through a relay (it has the URL the sender called); not trigger's own row (delivery-kind.ts). */
+  throughRelay: boolean;
 }
 
 /**
@@ -20,8 +22,16 @@ export const EVENT_MATCHES_SQL = `WITH RECURSIVE providers(name) AS (
     UNION ALL
     SELECT (SELECT min(provider) FROM exchanges WHERE event_id IS NOT NULL AND provider > name) FROM providers WHERE name IS NOT NULL
   )
-  SELECT e.id, e.provider, e.replay_of AS replayOf
+  SELECT e.id, e.provider, e.replay_of AS replayOf, e.url IS NOT NULL AS throughRelay
   FROM providers JOIN exchanges e ON e.provider = providers.name AND e.event_id = ? AND e.event_id IS NOT NULL`;
+
+/** A row of EVENT_MATCHES_SQL as an EventMatch (SQLite answers the IS NOT NULL with 0 or 1). */
+export const toEventMatch = (row: Record<string, unknown>): EventMatch => ({
+  id: row.id as number,
+  provider: row.provider as string,
+  replayOf: (row.replayOf as number | null) ?? null,
+  throughRelay: row.throughRelay === 1,
+});
 
 /** Oldest first: ids are given in the order exchanges were recorded. */
 export const byId = (a: EventMatch, b: EventMatch): number => a.id - b.id;

@@ -9,7 +9,8 @@ import { damagedDatabase, isDamagedDatabase, openedStoreFiles } from './damaged.
 import { UserError } from '../errors.js';
 import type { Exchange, ExchangeSummary, HeaderPairs, MatchFields, WebhookInfo } from '../exchange.js';
 import { DeliveryLedger } from './deliveries.js';
-import { byId, EVENT_MATCHES_SQL, type EventMatch } from './event-matches.js';
+import { SAME_KIND } from './delivery-kind.js';
+import { byId, EVENT_MATCHES_SQL, toEventMatch, type EventMatch } from './event-matches.js';
 import { migrate, NewerSchemaError, type UpgradeListener } from './migrations.js';
 import { isAlive } from './process-alive.js';
 import { ADD_TO_COUNTER, planPrune, pruneExchanges, PRUNED_COUNTER, type PauseBetweenBatches, type PruneOptions, type PrunePlan } from './prune.js';
@@ -182,15 +183,21 @@ export class Store {
       remove: db.prepare(`DELETE FROM exchanges WHERE id = ?`),
       counter: db.prepare(`SELECT value FROM counters WHERE name = ?`).pluck(),
       addCounter: db.prepare(ADD_TO_COUNTER),
-      // Replays are not deliveries: they never make an original a duplicate or out of order.
+      // Replays are not deliveries: they never make an original a duplicate or out of order. Only deliveries of the same
+      // kind (SAME_KIND) are compared: `trigger --to <the tunnel's URL>` records one delivery at both ends.
       firstDelivery: db
-        .prepare(`SELECT min(id) FROM exchanges WHERE provider = ? AND event_id = ? AND id < ? AND replay_of IS NULL`)
+        .prepare(`SELECT min(id) FROM exchanges WHERE provider = ? AND event_id = ? AND id < ? AND replay_of IS NULL AND ${SAME_KIND}`)
         .pluck(),
       // The same provider and order scope (one Shopify shop's order, one Stripe object), deliveries recorded before
       // this one only (lower ids: they arrived first), so `verify` of an old exchange judges it as of its arrival, not
-      // against every later event. One seek of the exchanges_order index, read from the newest event time down.
+      // against every later event. One seek of the exchanges_order index, read from the newest event time down; the
+      // kind (SAME_KIND) is read from the row the index names, mostly the first one. Named, because with a term the
+      // index cannot answer SQLite would rather walk exchanges_provider: every row of the provider.
       latestEvent: db
-        .prepare(`SELECT max(event_at) FROM exchanges WHERE provider = ? AND order_scope = ? AND event_at IS NOT NULL AND id < ?`)
+        .prepare(
+          `SELECT max(event_at) FROM exchanges INDEXED BY exchanges_order
+             WHERE provider = ? AND order_scope = ? AND event_at IS NOT NULL AND id < ? AND ${SAME_KIND}`,
+        )
         .pluck(),
       // The rowid range scan `wait` runs on every change of the file: cheap however large the store is.
       progressAfter: db.prepare(`SELECT ${PROGRESS_COLUMNS} FROM exchanges WHERE id > ? ORDER BY id LIMIT ${PROGRESS_BATCH}`),
@@ -283,18 +290,19 @@ export class Store {
     return this.db.prepare(sql).pluck().all(...params) as number[];
   }
 
-  /** Stores what the webhook analysis found and derives the duplicate and out-of-order marks from earlier deliveries. */
   /**
-   * Stores what the analysis found. With `into` (the exchange's recording, not yet closed), the columns ride in its
-   * completion write instead of an UPDATE of their own: one statement per finished exchange, not two.
+   * Stores what the analysis found and derives the duplicate and out-of-order marks from earlier deliveries of the same
+   * kind as this one (`url`, as recorded: delivery-kind.ts). With `into` (the exchange's recording, not yet closed), the
+   * columns ride in its completion write instead of an UPDATE of their own: one statement per finished exchange, not two.
    */
-  recordAnalysis(id: number, analysis: WebhookAnalysis, options: { isReplay?: boolean; into?: Recording } = {}): WebhookInfo {
+  recordAnalysis(id: number, analysis: WebhookAnalysis, options: { url: string | null; isReplay?: boolean; into?: Recording }): WebhookInfo {
     const { firstDelivery, latestEvent, analysisUpdate } = this.statements;
     const { provider, eventId, eventAt, orderScope } = analysis;
     // A replay repeats an event on purpose: marking it a duplicate or out of order would only be noise.
     const marks = provider !== null && !options.isReplay;
-    const duplicateOf = marks && eventId ? ((firstDelivery.get(provider, eventId, id) as number | null) ?? null) : null;
-    const latest = marks && eventAt !== null && orderScope !== null ? (latestEvent.get(provider, orderScope, id) as number | null) : null;
+    const { url } = options;
+    const duplicateOf = marks && eventId ? ((firstDelivery.get(provider, eventId, id, url) as number | null) ?? null) : null;
+    const latest = marks && eventAt !== null && orderScope !== null ? (latestEvent.get(provider, orderScope, id, url) as number | null) : null;
     const outOfOrder = latest !== null && eventAt !== null && eventAt < latest;
     const { verification, reason, problem } = analysis;
     const info: WebhookInfo = { provider, eventType: analysis.eventType, eventId, verification, reason, ...(problem ? { problem } : {}), duplicateOf, outOfOrder };
@@ -355,7 +363,7 @@ export class Store {
   /** Every exchange recorded with this provider event id, under any provider, oldest first: deliveries and replays. */
   eventMatches(eventId: string): EventMatch[] {
     this.writes.commitBatch();
-    return (this.statements.eventMatches.all(eventId) as EventMatch[]).sort(byId);
+    return (this.statements.eventMatches.all(eventId) as Row[]).map(toEventMatch).sort(byId);
   }
 
   /**

@@ -17,7 +17,7 @@ function recordAnswered(provider: string, durationMs: number, replayOf: number |
     const recording = store.begin(exchangeStart({ replayOf }));
     recording.respond(200, []);
     recording.complete(durationMs);
-    store.recordAnalysis(recording.id, { provider, eventType: 'orders/create', eventId: null, eventAt: null, orderScope: null, verification: 'valid', reason: null });
+    store.recordAnalysis(recording.id, { provider, eventType: 'orders/create', eventId: null, eventAt: null, orderScope: null, verification: 'valid', reason: null }, { url: exchangeStart().url });
     return recording.id;
   } finally {
     store.close();

@@ -100,7 +100,7 @@ it("reads none of listen's own exchanges back and shows each once, yet shows a v
   // `hooktunnel verify 5` in another terminal: its connection's commit is what makes the poll read the recent rows again.
   const other = Store.open(dbPath);
   cleanups.push(() => other.close());
-  other.recordAnalysis(own[4], { provider: 'stripe', eventType: 'invoice.paid', eventId: 'evt_1', eventAt: null, orderScope: null, verification: 'invalid', reason: 'no secret matches' });
+  other.recordAnalysis(own[4], { provider: 'stripe', eventType: 'invoice.paid', eventId: 'evt_1', eventAt: null, orderScope: null, verification: 'invalid', reason: 'no secret matches' }, { url: null });
   other.writes.commitBatch();
   poll();
   expect(listen.published.slice(own.length)).toMatchObject([{ id: own[4], state: 'complete', webhook: { verification: 'invalid' } }]);

@@ -13,7 +13,7 @@ function recordEvent(store: Store, provider: string | null, eventId: string | nu
   recording.respond(200, []);
   recording.complete(1);
   const analysis: WebhookAnalysis = { provider, eventType: provider && 'x.y', eventId, eventAt: null, orderScope: null, verification: provider ? 'valid' : 'unchecked', reason: null };
-  store.recordAnalysis(recording.id, analysis, { isReplay: replayOf !== null });
+  store.recordAnalysis(recording.id, analysis, { url: exchangeStart().url, isReplay: replayOf !== null });
   return recording.id;
 }
 
@@ -29,10 +29,10 @@ describe('Store.eventMatches', () => {
     recordEvent(store, 'twilio', 'SM1');
     recordEvent(store, null, null);
     expect(store.eventMatches('evt_1')).toEqual([
-      { id: first, provider: 'stripe', replayOf: null },
-      { id: again, provider: 'stripe', replayOf: null },
-      { id: replay, provider: 'stripe', replayOf: first },
-      { id: github, provider: 'github', replayOf: null },
+      { id: first, provider: 'stripe', replayOf: null, throughRelay: true },
+      { id: again, provider: 'stripe', replayOf: null, throughRelay: true },
+      { id: replay, provider: 'stripe', replayOf: first, throughRelay: true },
+      { id: github, provider: 'github', replayOf: null, throughRelay: true },
     ]);
     expect(store.eventMatches('SM1')).toHaveLength(1);
     // Exact: no prefix, no other case.

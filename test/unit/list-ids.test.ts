@@ -35,7 +35,7 @@ function filled(): Store {
       recording.complete(1);
     }
     const { provider, eventType } = shape;
-    store.recordAnalysis(recording.id, { provider, eventType, eventId: `evt_${i}`, eventAt: null, orderScope: null, verification: shape.invalid ? 'invalid' : 'valid', reason: null });
+    store.recordAnalysis(recording.id, { provider, eventType, eventId: `evt_${i}`, eventAt: null, orderScope: null, verification: shape.invalid ? 'invalid' : 'valid', reason: null }, { url: exchangeStart().url });
   }
   return store;
 }

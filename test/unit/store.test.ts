@@ -95,8 +95,9 @@ describe('store', () => {
     const db = new Database(file, { readonly: true });
     const sql = db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'exchanges_order'`).pluck().get() as string;
     expect(sql).toContain('WHERE event_at IS NOT NULL');
-    const plan = db.prepare(`EXPLAIN QUERY PLAN ${latestEvent.source}`).all('stripe', '[null,"object","pi_1"]', 9) as { detail: string }[];
-    expect(plan.map((p) => p.detail)).toEqual(['SEARCH exchanges USING COVERING INDEX exchanges_order (provider=? AND order_scope=? AND event_at>?)']);
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${latestEvent.source}`).all('stripe', '[null,"object","pi_1"]', 9, 'http://relay/t/x/hook') as { detail: string }[];
+    // Not covering: the delivery's kind (delivery-kind.ts) is read from the row each index entry names.
+    expect(plan.map((p) => p.detail)).toEqual(['SEARCH exchanges USING INDEX exchanges_order (provider=? AND order_scope=? AND event_at>?)']);
     db.close();
   });
 

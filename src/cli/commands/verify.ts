@@ -78,7 +78,7 @@ Examples:
           const stored = exchange.webhook;
           const keep = analysis.verification === 'unchecked' && stored !== null && stored !== undefined && stored.verification !== 'unchecked';
           // A replay repeats its original on purpose: no duplicate or out-of-order mark, as when it was recorded.
-          const info = keep ? stored : store.recordAnalysis(id, analysis, { isReplay: exchange.replayOf !== null });
+          const info = keep ? stored : store.recordAnalysis(id, analysis, { url: exchange.url, isReplay: exchange.replayOf !== null });
           const kept = keep ? { checkedNow: false, reasonNow: analysis.reason } : {};
           if (flags.json) process.stdout.write(`${jsonText({ id, ...info, ...kept })}\n`);
           else {
