@@ -33,7 +33,8 @@ Quick start:
   hooktunnel wait --match provider=stripe --json    block until such a webhook arrives (scripts, CI)
   hooktunnel listen                 serve the routes of ./hooktunnel.yml (check it: hooktunnel config check)
 
-Environment: NO_COLOR disables colour; HOOKTUNNEL_RELAY, HOOKTUNNEL_TOKEN, HOOKTUNNEL_DB, HOOKTUNNEL_CONFIG set the usual flags.
+Environment: NO_COLOR disables colour; HOOKTUNNEL_RELAY, HOOKTUNNEL_TOKEN, HOOKTUNNEL_DB, HOOKTUNNEL_CONFIG set the usual flags
+(every command reads the HOOKTUNNEL_CONFIG file's db and secrets, and refuses a path to no file).
 Docs: README.md in the package.`,
     )
     .configureHelp({

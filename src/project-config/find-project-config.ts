@@ -11,30 +11,34 @@ import type { RouteSpec } from './project-config.js';
 
 export const CONFIG_FILE_NAMES = ['hooktunnel.yml', 'hooktunnel.yaml'];
 
+/** What named the project file: listen's and `config check`'s flag, or the variable every command reads. */
+export type ConfigNamedBy = '--config' | 'HOOKTUNNEL_CONFIG';
+
+/**
+ * A project file named that does not exist. Every command refuses it (exit 2), listen as much as an `ls` or a `wait`:
+ * going on without it would read another database and other secrets than the named file's, and a CI `wait` would
+ * time out watching the wrong file.
+ */
+export function namedConfigMissing(path: string, namedBy: ConfigNamedBy): UserError {
+  const hint =
+    namedBy === '--config'
+      ? 'check the path, or leave --config out to use ./hooktunnel.yml of the working directory'
+      : 'check the path in HOOKTUNNEL_CONFIG, or unset it to use ./hooktunnel.yml of the working directory';
+  return usageError(`${namedBy} names ${path}, which does not exist`, hint);
+}
+
 /** The file to use: the one named (which must exist), else one in `cwd`, else none. */
-export function findProjectConfig(named: string | undefined, cwd = process.cwd()): string | undefined {
+export function findProjectConfig(named: string | undefined, namedBy: ConfigNamedBy = '--config', cwd = process.cwd()): string | undefined {
   if (named) {
-    if (!existsSync(named)) throw new UserError(`no config file at ${named}`, { hint: 'check --config / HOOKTUNNEL_CONFIG', exitCode: 2 });
+    if (!existsSync(named)) throw namedConfigMissing(named, namedBy);
     return named;
   }
   return CONFIG_FILE_NAMES.map((name) => join(cwd, name)).find((path) => existsSync(path));
 }
 
-let missingNamedSaid = false;
-
-/**
- * The project file the commands other than listen take `secrets` and `db` from: the one HOOKTUNNEL_CONFIG names when
- * it exists, else ./hooktunnel.yml. A HOOKTUNNEL_CONFIG naming no file is listen's error to give, not an `ls`'s; but
- * a script with a mistyped one would read another database without knowing, so it is said once, on stderr.
- */
+/** The project file the commands other than listen take `secrets`, `db` and routes from: as listen finds it. */
 export function projectConfigHere(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const named = env.HOOKTUNNEL_CONFIG || undefined;
-  if (!named || existsSync(named)) return findProjectConfig(named);
-  if (!missingNamedSaid) {
-    missingNamedSaid = true;
-    process.stderr.write(`note: HOOKTUNNEL_CONFIG names ${sanitize(named)}, which does not exist; no project file is read\n`);
-  }
-  return undefined;
+  return findProjectConfig(env.HOOKTUNNEL_CONFIG || undefined, 'HOOKTUNNEL_CONFIG');
 }
 
 /**

@@ -117,10 +117,10 @@ describe('findProjectConfig', () => {
   it('uses the named file, else hooktunnel.yml in the directory, else none', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hooktunnel-cfg-'));
     try {
-      expect(findProjectConfig(undefined, dir)).toBeUndefined();
+      expect(findProjectConfig(undefined, '--config', dir)).toBeUndefined();
       writeFileSync(join(dir, 'hooktunnel.yml'), '');
-      expect(findProjectConfig(undefined, dir)).toBe(join(dir, 'hooktunnel.yml'));
-      expect(() => findProjectConfig(join(dir, 'other.yml'), dir)).toThrow(/no config file at/);
+      expect(findProjectConfig(undefined, '--config', dir)).toBe(join(dir, 'hooktunnel.yml'));
+      expect(() => findProjectConfig(join(dir, 'other.yml'), '--config', dir)).toThrow(`--config names ${join(dir, 'other.yml')}, which does not exist`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, wordsOfJsonError } from '../helpers/cli.js';
 import { send, startLocalApp, waitFor } from '../helpers/http.js';
 import { home, listen, onCleanup, requestEvents, startRelay } from '../nothing-lost/helpers.js';
 
@@ -275,11 +275,11 @@ describe('the db of hooktunnel.yml outside listen', () => {
     const flag = await runCli(['ls', '--json', '--db', db], { env: h.env });
     expect(JSON.parse(flag.stdout).map((e: { id: number }) => e.id)).toEqual([2]);
     expect(existsSync(join(h.env.XDG_DATA_HOME, 'hooktunnel', 'hooktunnel.db'))).toBe(false);
-    // A HOOKTUNNEL_CONFIG naming no file is no error for a reader, but it is said: a script would otherwise read another
-    // database, or sign with other secrets, without knowing.
+    // A HOOKTUNNEL_CONFIG naming no file is refused, as listen refuses it: a script would otherwise sign with other
+    // secrets, or read another database, without knowing (test/cli/missing-config.test.ts has every command kind).
     const mistyped = await runCli(['replay', '2', '--to', String(app.port), '--json', '--db', db], { env: { ...h.env, HOOKTUNNEL_CONFIG: join(project, 'hooktunel.yml') }, cwd: project });
-    expect(mistyped.code).toBe(0);
-    expect(mistyped.stderr).toBe(`note: HOOKTUNNEL_CONFIG names ${join(project, 'hooktunel.yml')}, which does not exist; no project file is read\n`);
+    expect([mistyped.code, mistyped.stdout]).toEqual([2, '']);
+    expect(wordsOfJsonError(mistyped.stderr, 'usage')).toContain(`error: HOOKTUNNEL_CONFIG names ${join(project, 'hooktunel.yml')}, which does not exist\n`);
     // A wrong --db here: the hint names the project's database as the one used without it, not the default.
     const wrong = await runCli(['ls', '--db', join(project, 'nope.db')], { env: h.env, cwd: project });
     expect(wrong.code).toBe(2);

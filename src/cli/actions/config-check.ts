@@ -6,7 +6,7 @@ import { UserError, usageError } from '../../errors.js';
 import { DEFAULT_HOST_HEADER, parseHostHeader } from '../../forward/host-header.js';
 import { DEFAULT_LOCAL_TIMEOUT_MS } from '../../protocol/limits.js';
 import { jsonText } from '../../output/json-text.js';
-import { ackPathWithoutAck, findProjectConfig, resolveRoutes } from '../../project-config/find-project-config.js';
+import { ackPathWithoutAck, findProjectConfig, resolveRoutes, type ConfigNamedBy } from '../../project-config/find-project-config.js';
 import { fileKey, type FileFlags } from '../../project-config/project-config.js';
 import { loadProjectConfig } from '../../project-config/read-project-config.js';
 import { routeLines, routeViews } from '../../routes/route-view.js';
@@ -18,10 +18,11 @@ export interface ConfigCheckFlags {
   json?: boolean;
 }
 
-export async function configCheck(flags: ConfigCheckFlags): Promise<void> {
-  if (!flags.json) return check(flags);
+/** `namedBy`: what gave --config its value (the flag or HOOKTUNNEL_CONFIG), for the error when it names no file. */
+export async function configCheck(flags: ConfigCheckFlags, namedBy: ConfigNamedBy = '--config'): Promise<void> {
+  if (!flags.json) return check(flags, namedBy);
   try {
-    await check(flags);
+    await check(flags, namedBy);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     // A script asked for JSON: an invalid file is the same shape as a valid one ("valid": false), with the same exit code.
@@ -31,8 +32,8 @@ export async function configCheck(flags: ConfigCheckFlags): Promise<void> {
   }
 }
 
-async function check(flags: ConfigCheckFlags): Promise<void> {
-  const file = findProjectConfig(flags.config);
+async function check(flags: ConfigCheckFlags, namedBy: ConfigNamedBy): Promise<void> {
+  const file = findProjectConfig(flags.config, namedBy);
   // Exit 2 as `--help` says for any error (as for a --config naming no file): a CI step checking the file fails the same way.
   if (!file) throw new UserError(`no hooktunnel.yml in ${process.cwd()}`, { hint: 'create one (see README: "hooktunnel.yml"), or point --config / HOOKTUNNEL_CONFIG at it', exitCode: 2 });
   const project = loadProjectConfig(file);

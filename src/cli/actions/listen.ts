@@ -102,7 +102,7 @@ function ackWithRoutes(ack: AckSettings | undefined, routes: Route[] | undefined
 }
 
 export async function listen(targetArg: string | undefined, cliFlags: ListenFlags, userSet: UserSet = new Map()): Promise<void> {
-  const configFile = findProjectConfig(cliFlags.config);
+  const configFile = findProjectConfig(cliFlags.config, userSet.get('config') === 'env' ? 'HOOKTUNNEL_CONFIG' : '--config');
   const project = configFile ? (await import('../../project-config/read-project-config.js')).loadProjectConfig(configFile) : undefined;
   const flags = project ? withFileFlags(cliFlags, project.flags, userSet) : cliFlags;
   const { target, routes, timeoutMs } = forwarding(targetArg, project, flags);

@@ -42,9 +42,9 @@ Examples:
   hooktunnel config check
   hooktunnel config check --config ci/hooktunnel.yml --json | jq .routes`,
     )
-    .action(async (flags: ConfigCheckFlags) => {
+    .action(async (flags: ConfigCheckFlags, command: Command) => {
       const { configCheck } = await import('../actions/config-check.js');
-      await configCheck(flags);
+      await configCheck(flags, command.getOptionValueSource('config') === 'env' ? 'HOOKTUNNEL_CONFIG' : '--config');
     });
   return new Command('config').description('Work with the project file hooktunnel.yml (routes and listen flags).').addHelpText('after', FILE_HELP).addCommand(check);
 }
