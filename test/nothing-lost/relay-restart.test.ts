@@ -90,7 +90,8 @@ describe('the relay restarted', () => {
     await relay.crash();
     relay = await startRelay(`${h.relayDir}-other`, h.env, relay.port);
     const again = await waitFor(() => /^online again.*$/m.exec(err)?.[0], 'the client to be online again', 20_000);
-    const second = urls()[1];
+    // stdout and stderr are two pipes: the new URL's line may come after the note on the other.
+    const second = await waitFor(() => urls()[1], 'the second URL');
     expect(second).not.toBe(first);
     expect(again).toContain(`on a NEW URL ${second} (was ${first}`);
     expect(again).not.toContain('same URL');
