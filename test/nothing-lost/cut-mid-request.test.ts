@@ -169,6 +169,12 @@ describe('the tunnel cut while a request crosses it', () => {
     expect(others).toEqual([]);
     expect(retried).toMatchObject({ state: 'complete', status: 200, requestSha256: sha256(body) });
     expect(retried.requestBody.equals(body)).toBe(true);
+    if (cutOff === undefined) {
+      // The reset reached the CLI before it had read the request's first frame (a reset discards what is unread, which a
+      // loaded machine makes likely for an early cut): there was nothing to record, and the app never began it.
+      expect(app.started.filter((url) => url === path)).toHaveLength(1);
+      return;
+    }
     // The cut attempt is kept, and every view says the app never got it whole.
     expect(cutOff).toMatchObject({ state: 'failed', errorCode: 'tunnel_disconnected', requestIncomplete: true, requestSha256: null });
     expect(cutOff.requestBody.equals(body.subarray(0, cutOff.requestSize))).toBe(true);
