@@ -106,7 +106,8 @@ const MIGRATIONS: string[] = [
   //   failures' index is partial: an exchange answered 2xx-4xx with a valid or no signature writes no page of it.
   //   Store.list's FAILED_ROW must stay this WHERE term for term, or SQLite will not use the index.
   // - The out-of-order mark compares an event's time with those of its own stream only (order-scope.ts: one Shopify
-  //   shop's order, one Stripe object), not with all of its provider's. exchanges_order answers that with one seek,
+  //   shop's order, one Stripe object) and of its kind (delivery-kind.ts), not with all of its provider's.
+  //   exchanges_order answers that with one seek,
   //   and holds only deliveries with an event time: GitHub's and Twilio's (none stated) write no page of it.
   // - What is wrong with an invalid signature, as a code the hints and --json read rather than the reason's words
   //   ('too_old', 'too_new', 'repeated_header'); NULL for any other verdict, and for verdicts recorded before it.
@@ -115,7 +116,7 @@ const MIGRATIONS: string[] = [
      WHERE state IN ('failed', 'interrupted') OR status >= 500 OR verification = 'invalid';
    ALTER TABLE exchanges ADD COLUMN order_scope TEXT;
    DROP INDEX exchanges_event_time;
-   CREATE INDEX exchanges_order ON exchanges(provider, order_scope, event_at) WHERE event_at IS NOT NULL;
+   CREATE INDEX exchanges_order ON exchanges(provider, order_scope, url IS NULL, event_at) WHERE event_at IS NOT NULL;
    ALTER TABLE exchanges ADD COLUMN verification_problem TEXT;`,
 ];
 

@@ -190,14 +190,10 @@ export class Store {
         .pluck(),
       // The same provider and order scope (one Shopify shop's order, one Stripe object), deliveries recorded before
       // this one only (lower ids: they arrived first), so `verify` of an old exchange judges it as of its arrival, not
-      // against every later event. One seek of the exchanges_order index, read from the newest event time down; the
-      // kind (SAME_KIND) is read from the row the index names, mostly the first one. Named, because with a term the
-      // index cannot answer SQLite would rather walk exchanges_provider: every row of the provider.
+      // against every later event. One seek of the exchanges_order index, whose third column is the kind (SAME_KIND),
+      // read from the newest event time down.
       latestEvent: db
-        .prepare(
-          `SELECT max(event_at) FROM exchanges INDEXED BY exchanges_order
-             WHERE provider = ? AND order_scope = ? AND event_at IS NOT NULL AND id < ? AND ${SAME_KIND}`,
-        )
+        .prepare(`SELECT max(event_at) FROM exchanges WHERE provider = ? AND order_scope = ? AND event_at IS NOT NULL AND id < ? AND ${SAME_KIND}`)
         .pluck(),
       // The rowid range scan `wait` runs on every change of the file: cheap however large the store is.
       progressAfter: db.prepare(`SELECT ${PROGRESS_COLUMNS} FROM exchanges WHERE id > ? ORDER BY id LIMIT ${PROGRESS_BATCH}`),
