@@ -10,12 +10,17 @@ import { renderRows, rowFor, type ListHandlers } from './list.js';
 import type { Detail, Info, Summary } from './types.js';
 import { visibleText } from './visible-text.js';
 
-/** Rows kept on the page while following the feed. */
-const MAX_LIST_ROWS = 1000;
+/** Rows the live feed may add to those the list's reads brought in: a long session must not grow the page without bound. */
+const MAX_LIVE_ROWS = 1000;
 
 const state = {
   items: [] as Summary[],
   next: null as number | null,
+  /**
+   * The most rows the list holds: those its reads brought in (the first page, "load older") plus MAX_LIVE_ROWS. Set at
+   * each read, so rows the user asked for are not trimmed by the next webhook.
+   */
+  room: MAX_LIVE_ROWS,
   selected: null as number | null,
   tab: 'request' as 'request' | 'response',
   /** Up to two exchanges marked for the diff, oldest mark first. */
@@ -132,15 +137,24 @@ function upsert(s: Summary): void {
   if (place < 0) place = state.items.length;
   state.items.splice(place, 0, s);
   rows.insertBefore(rowFor(s, handlers, false), rows.children[place] ?? null);
-  // A long session must not grow the page without bound: the oldest rows leave, "load older" brings them back.
-  while (state.items.length > MAX_LIST_ROWS) {
+  trimOldest();
+  byId('empty').hidden = true;
+  drawToolbar();
+}
+
+/** Past the list's room (MAX_LIVE_ROWS live rows since the last read), the oldest rows leave; "load older" brings them back. */
+function trimOldest(): void {
+  while (state.items.length > state.room) {
     state.items.pop();
     rows.lastElementChild?.remove();
     state.next = state.items[state.items.length - 1].id;
     byId('more').hidden = false;
   }
-  byId('empty').hidden = true;
-  drawToolbar();
+}
+
+/** After a read: what it brought in stays, and the live feed may add MAX_LIVE_ROWS more. */
+function roomAfterRead(): void {
+  state.room = state.items.length + MAX_LIVE_ROWS;
 }
 
 let reloadTimer: number | undefined;
@@ -184,6 +198,7 @@ async function refreshNewest(): Promise<void> {
     const fresh = page.items.filter((s) => !shown.has(s.id) && (state.next === null || s.id > state.next));
     if (fresh.length === 0) return;
     state.items = [...state.items, ...fresh].sort((a, b) => b.id - a.id);
+    trimOldest();
     drawList();
     drawToolbar();
   } catch {
@@ -202,6 +217,7 @@ async function load(): Promise<void> {
     if (read !== listRead) return;
     state.items = page.items;
     state.next = page.next;
+    roomAfterRead();
     drawList();
     drawToolbar();
     await readOlder(read, 0);
@@ -219,6 +235,7 @@ async function loadMore(): Promise<void> {
     if (read !== listRead) return;
     state.items.push(...page.items);
     state.next = page.next;
+    roomAfterRead();
     drawList();
     await readOlder(read, had);
   } catch (error) {
@@ -242,6 +259,7 @@ async function readOlder(read: number, had: number): Promise<void> {
       if (read !== listRead) return;
       state.items.push(...page.items);
       state.next = page.next;
+      roomAfterRead();
     }
   } finally {
     if (read === listRead) {
