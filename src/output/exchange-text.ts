@@ -9,7 +9,7 @@ import { sanitize } from '../sanitize.js';
 import { slowAnswerNote } from '../webhooks/answer-deadline.js';
 import { missingSecretHint } from '../webhooks/missing-secret.js';
 import { viewBody } from './body-view.js';
-import { colorStatus, formatDateTime, formatSize, formatTime, padVisible, truncate } from './format.js';
+import { colorStatus, formatDateTime, formatListTime, formatSize, formatTime, padVisible, truncate } from './format.js';
 
 const idLabel = (e: ExchangeSummary) => (e.id > 0 ? `#${e.id}` : '-');
 
@@ -100,16 +100,20 @@ export function exchangeTable(rows: ExchangeSummary[], width = process.stdout.is
   // A ROUTE column only when some exchange came through a hooktunnel.yml route.
   // A loop, not Math.max(...rows): `ls -n 200000` over a busy store is more arguments than a call takes.
   const routeWidth = Math.min(20, rows.reduce((widest, e) => Math.max(widest, e.route ? e.route.length : 0), 0));
+  // One clock for every row: the date shows on rows not from today, and the column is as wide as the widest.
+  const now = Date.now();
+  const times = rows.map((e) => formatListTime(e.receivedAt, now));
+  const timeWidth = times.reduce((widest, time) => Math.max(widest, time.length), 8);
   const header = ['ID', 'TIME', 'METHOD', 'STATUS', 'DURATION', 'SIZE', 'SIG', ...(routeWidth ? ['ROUTE'] : []), 'PATH / EVENT'];
-  const widths = [6, 8, 7, 7, 9, 9, 3, ...(routeWidth ? [Math.max(5, routeWidth)] : [])];
+  const widths = [6, timeWidth, 7, 7, 9, 9, 3, ...(routeWidth ? [Math.max(5, routeWidth)] : [])];
   const pathWidth = Math.max(20, width - widths.reduce((a, b) => a + b + 2, 0));
   const lines = [chalk.dim(header.map((h, i) => (i < widths.length ? h.padEnd(widths[i]) : h)).join('  '))];
-  for (const e of rows) {
+  for (const [i, e] of rows.entries()) {
     const status = e.state === 'interrupted' ? chalk.yellow('int') : e.requestIncomplete ? chalk.red('cut') : colorStatus(e.status, e.state === 'failed');
     lines.push(
       [
         String(e.id).padEnd(widths[0]),
-        formatTime(e.receivedAt),
+        times[i].padEnd(widths[1]),
         padVisible(e.method.slice(0, 7), widths[2]),
         padVisible(status, widths[3]),
         duration(e).padEnd(widths[4]),

@@ -14,6 +14,22 @@ export function formatTime(epochMs: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * When an exchange arrived, as a list shows it: the time of day for today's; before that the date too (`Dec 05
+ * 14:03:11`, as `ls -l` dates older files), and the year when not this one (`Dec 05 2025 14:03:11`). A store kept
+ * for days has a 14:03:11 on each of them. The web inspector's list does the same (web/client/format.ts).
+ */
+export function formatListTime(epochMs: number, now = Date.now()): string {
+  const d = new Date(epochMs);
+  const today = new Date(now);
+  const time = formatTime(epochMs);
+  if (d.toDateString() === today.toDateString()) return time;
+  const date = `${MONTHS[d.getMonth()]} ${pad(d.getDate())}`;
+  return d.getFullYear() === today.getFullYear() ? `${date} ${time}` : `${date} ${d.getFullYear()} ${time}`;
+}
+
 export function formatDateTime(epochMs: number): string {
   const d = new Date(epochMs);
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${formatTime(epochMs)}.${String(d.getMilliseconds()).padStart(3, '0')}`;

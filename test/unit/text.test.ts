@@ -5,6 +5,8 @@ import { formatDuration, parseBytes, parseDuration } from '../../src/duration.js
 import { contentCodings, isGzip, MAX_DECODED_BYTES } from '../../src/gzip-body.js';
 import { viewBody } from '../../src/output/body-view.js';
 import { exchangeTable } from '../../src/output/exchange-text.js';
+import { formatListTime } from '../../src/output/format.js';
+import { LIST_NOW, LIST_TIMES } from '../helpers/list-times.js';
 import type { ExchangeSummary } from '../../src/exchange.js';
 import { gzipSync } from 'node:zlib';
 
@@ -159,12 +161,13 @@ describe('jsonText', () => {
   });
 });
 
+const tableRow: ExchangeSummary = {
+  id: 7, replayOf: null, deliveryId: 'd', url: null, target: 'http://localhost:3000', receivedAt: Date.now(), method: 'POST',
+  path: '/hook', requestSize: 2, status: 200, responseSize: 2, durationMs: 3, state: 'complete', errorCode: null, errorMessage: null,
+};
+
 describe('the ls table', () => {
-  const row = (overrides: Partial<ExchangeSummary>): ExchangeSummary => ({
-    id: 7, replayOf: null, deliveryId: 'd', url: null, target: 'http://localhost:3000', receivedAt: Date.now(), method: 'POST',
-    path: '/hook', requestSize: 2, status: 200, responseSize: 2, durationMs: 3, state: 'complete', errorCode: null, errorMessage: null,
-    ...overrides,
-  });
+  const row = (overrides: Partial<ExchangeSummary>): ExchangeSummary => ({ ...tableRow, ...overrides });
 
   it('marks a delivery that reached the app after a later one, and a long path never hides the mark', () => {
     const [, marked, long, plain] = exchangeTable([row({ deliveredAfter: 14 }), row({ path: `/${'x'.repeat(200)}`, deliveredAfter: 15 }), row({})], 100)
@@ -188,6 +191,32 @@ describe('the ls table', () => {
     expect(replayed).toMatch(/\/hook {2}↻#4$/);
     expect(late).toMatch(/\/hook {2}late 1\.5s$/);
     expect(plain).toMatch(/\/hook {2}github push$/);
+  });
+});
+
+describe('when an exchange arrived, as `ls` shows it', () => {
+  it.each(LIST_TIMES)('%s as %j: the date where it is not today, the year where it is not this one', (at, text) => {
+    expect(formatListTime(at.getTime(), LIST_NOW)).toBe(text);
+  });
+
+  it('dates the rows from other days in the ls table, and keeps the columns aligned', () => {
+    const today = new Date();
+    const threeDaysAgo = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 3, 14, 3, 11);
+    const lines = exchangeTable(
+      [
+        { ...tableRow, id: 8, receivedAt: today.getTime() },
+        { ...tableRow, id: 7, receivedAt: threeDaysAgo.getTime() },
+      ],
+      120,
+    )
+      .replace(/\x1b\[[0-9;]*m/g, '')
+      .split('\n');
+    const date = formatListTime(threeDaysAgo.getTime());
+    expect(date).toMatch(/^[A-Z][a-z]{2} \d\d (\d{4} )?14:03:11$/);
+    expect(lines[2]).toContain(`7       ${date}  POST`);
+    expect(lines[1]).toMatch(/^8 {7}\d\d:\d\d:\d\d {2,}POST/);
+    // METHOD starts in the same column on every line, header included.
+    expect(new Set(lines.map((line) => line.search(/METHOD|POST/))).size).toBe(1);
   });
 });
 

@@ -8,6 +8,8 @@ import { FeedBatch } from '../../src/web/feed-batch.js';
 import { diffBodies, diffLines, MAX_DIFF_BYTES } from '../../src/web/json-diff.js';
 import { parseWebFilter } from '../../src/web/list-filter.js';
 import { HttpError, Router } from '../../src/web/router.js';
+import { formatListTime } from '../../web/client/format.js';
+import { LIST_NOW, LIST_TIMES } from '../helpers/list-times.js';
 
 describe('diffBodies on JSON', () => {
   it('diffs structurally, as `hooktunnel diff` does: key order and whitespace ignored, changes at their paths', () => {
@@ -100,6 +102,12 @@ describe('FeedBatch', () => {
     batch.flush();
     batch.close();
     expect(sent.map((b) => b.map((e) => [e.id, e.state]))).toEqual([[[1, 'complete'], [2, 'pending']]]);
+  });
+});
+
+describe("the list's time column", () => {
+  it.each(LIST_TIMES)('%s as %j, as `hooktunnel ls` shows it', (at, text) => {
+    expect(formatListTime(at.toISOString(), LIST_NOW)).toBe(text);
   });
 });
 

@@ -20,6 +20,22 @@ export function formatTime(iso: string): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * When an exchange arrived, as the list shows it: the time of day for today's; before that the date too (`Dec 05
+ * 14:03:11`), and the year when not this one (`Dec 05 2025 14:03:11`), as `hooktunnel ls` does (formatListTime in
+ * src/output/format.ts). A store kept for days has a 14:03:11 on each of them.
+ */
+export function formatListTime(iso: string, now = Date.now()): string {
+  const d = new Date(iso);
+  const today = new Date(now);
+  const time = formatTime(iso);
+  if (d.toDateString() === today.toDateString()) return time;
+  const date = `${MONTHS[d.getMonth()]} ${String(d.getDate()).padStart(2, '0')}`;
+  return d.getFullYear() === today.getFullYear() ? `${date} ${time}` : `${date} ${d.getFullYear()} ${time}`;
+}
+
 export function formatDateTime(iso: string): string {
   const d = new Date(iso);
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');

@@ -1,7 +1,7 @@
 // The exchange list: one row per exchange, newest first, updated in place when an exchange changes.
 
 import { el, replaceChildren } from './dom.js';
-import { formatDuration, formatSize, formatTime } from './format.js';
+import { formatDuration, formatListTime, formatSize } from './format.js';
 import { statusText } from './detail.js';
 import type { Summary } from './types.js';
 
@@ -46,7 +46,7 @@ export function rowFor(s: Summary, handlers: ListHandlers, selected: boolean): H
   const classes = ['row', selected ? 'selected' : '', s.state === 'failed' || (s.status ?? 0) >= 500 ? 'failed' : '', s.state === 'pending' ? 'pending' : ''];
   return el('tr', { class: classes.filter(Boolean).join(' '), attrs: { 'data-id': String(s.id) }, on: { click: () => handlers.select(s.id) } }, [
     el('td', { class: 'mark-cell' }, [checkbox]),
-    el('td', { class: 'time', text: formatTime(s.receivedAt) }),
+    el('td', { class: 'time', text: formatListTime(s.receivedAt) }),
     el('td', { class: 'method', text: s.method }),
     el('td', { class: 'what' }, [
       event ? el('span', { class: 'event', text: event }) : null,
