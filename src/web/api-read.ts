@@ -103,10 +103,20 @@ export function addReadRoutes(router: Router, deps: RouteDeps): void {
     const a = exchangeOr404(deps, url.searchParams.get('a') ?? '');
     const b = exchangeOr404(deps, url.searchParams.get('b') ?? '');
     const shown = (e: Exchange) => decodeBody(e.requestHeaders, e.requestBody) ?? e.requestBody;
+    // The state and error with the status: a side with no answer says why (not yet, interrupted, failed).
+    const side = (e: Exchange) => ({
+      id: e.id,
+      method: e.method,
+      path: e.path,
+      status: e.status,
+      state: e.state,
+      error: e.errorCode ? { code: e.errorCode, message: e.errorMessage } : null,
+      contentType: headerValue(e.requestHeaders, 'content-type') ?? '',
+    });
     // Changed values can be ids past 2^53 (Discord and Twitter snowflakes): written as sent, not as strings.
     sendExactJson(res, 200, {
-      a: { id: a.id, method: a.method, path: a.path, status: a.status, contentType: headerValue(a.requestHeaders, 'content-type') ?? '' },
-      b: { id: b.id, method: b.method, path: b.path, status: b.status, contentType: headerValue(b.requestHeaders, 'content-type') ?? '' },
+      a: side(a),
+      b: side(b),
       headers: diffHeaders(a.requestHeaders, b.requestHeaders),
       body: diffBodies(shown(a), shown(b)),
     });

@@ -1,5 +1,5 @@
 // A store kept for days, in a real Chromium: a row from another day carries its date (a time of day alone is on every
-// day).
+// day), and an exchange left without an answer says why in the diff's header, not "no answer yet".
 
 import { expect, it, vi } from 'vitest';
 import { formatListTime } from '../../src/output/format.js';
@@ -34,4 +34,13 @@ it('shows the date of a row from another day, as `hooktunnel ls` does, and the t
   expect(date).toMatch(/^[A-Z][a-z]{2} \d\d (\d{4} )?14:03:11$/);
   expect(date).toBe(formatListTime(threeDaysAgo));
   expect(await timeOf(3)).toMatch(/^\d\d:\d\d:\d\d$/);
+});
+
+it('says in the diff header that an interrupted exchange got no answer because recording stopped', async () => {
+  await web.page.locator('tr[data-id="3"] input[type="checkbox"]').click();
+  await web.page.locator('tr[data-id="2"] input[type="checkbox"]').click();
+  await web.page.click('#diff');
+  await web.page.waitForSelector('.diff-sides');
+  expect(await web.page.textContent('.diff-sides .removed')).toBe('− #3  POST /answered  → 200');
+  expect(await web.page.textContent('.diff-sides .added')).toBe('+ #2  POST /interrupted  → interrupted: the recording process stopped before an answer arrived');
 });

@@ -18,7 +18,7 @@ export interface DetailActions {
   isMarked(id: number): boolean;
 }
 
-export function statusText(s: Summary): string {
+export function statusText(s: Pick<Summary, 'state' | 'status' | 'error'>): string {
   if (s.state === 'pending') return 'pending';
   if (s.state === 'interrupted') return 'interrupted';
   if (s.status === null) return s.error ? `failed: ${s.error.code}` : 'failed';

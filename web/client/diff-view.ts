@@ -3,7 +3,8 @@
 import { api } from './api.js';
 import { el, type Child } from './dom.js';
 import { openModal } from './modal.js';
-import type { DiffResult, HeaderChange } from './types.js';
+import { statusText } from './detail.js';
+import type { DiffResult, DiffSide, HeaderChange } from './types.js';
 
 /** Long values (a whole added object) are cut: the diff shows where things changed, the detail shows them whole. */
 const MAX_VALUE_CHARS = 160;
@@ -49,10 +50,18 @@ function bodyDiff(diff: DiffResult): Child {
   return el('pre', { class: 'diff-lines', attrs: { 'data-diff': 'text' } }, body.lines.map((l) => el('div', { class: l.op === '+' ? 'added' : l.op === '-' ? 'removed' : '', text: `${l.op} ${l.text}` })));
 }
 
+/** A side's result as the list says it, except that no answer is said in words: none yet, or none ever (interrupted). */
+function result(side: DiffSide): string {
+  if (side.state === 'pending') return 'no answer yet';
+  // As `hooktunnel show` says it.
+  if (side.state === 'interrupted') return 'interrupted: the recording process stopped before an answer arrived';
+  return statusText(side);
+}
+
 export async function openDiff(a: number, b: number): Promise<void> {
   const diff = await api.diff(a, b);
   // The status first among what differs: a delivery the app refused beside one it took is why one diffs them.
-  const line = (side: DiffResult['a']) => `#${side.id}  ${side.method} ${side.path}  → ${side.status ?? 'no answer yet'}`;
+  const line = (side: DiffSide) => `#${side.id}  ${side.method} ${side.path}  → ${result(side)}`;
   openModal(`diff #${a} ↔ #${b}`, [
     el('p', { class: 'diff-sides' }, [el('span', { class: 'removed', text: `− ${line(diff.a)}` }), el('br'), el('span', { class: 'added', text: `+ ${line(diff.b)}` })]),
     el('h3', { text: 'request headers' }),

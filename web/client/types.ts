@@ -93,10 +93,14 @@ export interface HeaderChange {
   b: string[];
 }
 
+/** status: the answer's (the app's, or hooktunnel's own 502/504), null when none came (state and error say why). */
+export interface DiffSide extends Pick<Summary, 'id' | 'method' | 'path' | 'status' | 'state' | 'error'> {
+  contentType: string;
+}
+
 export interface DiffResult {
-  /** status: the answer's (the app's, or hooktunnel's own 502/504), null before one. */
-  a: { id: number; method: string; path: string; status: number | null; contentType: string };
-  b: { id: number; method: string; path: string; status: number | null; contentType: string };
+  a: DiffSide;
+  b: DiffSide;
   headers: { added: HeaderChange[]; removed: HeaderChange[]; changed: HeaderChange[] };
   /** `truncated`: the server listed only the first changes (MAX_JSON_CHANGES, src/web/json-diff.ts). */
   body: { kind: 'json'; changes: JsonChange[]; sameBytes: boolean; truncated?: true } | { kind: 'text'; lines: LineChange[] } | { kind: 'bytes'; same: boolean; reason: string };
