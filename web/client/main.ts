@@ -1,4 +1,5 @@
-// The inspector page: loads the list, follows the live feed, and wires the detail pane, actions, filter and keys.
+// The inspector page: follows the live feed and wires the list (read by list-reader.ts), the detail pane, actions, filter
+// and keys.
 
 import { pageActions } from './actions.js';
 import { api, ApiError, harUrl } from './api.js';
@@ -7,19 +8,13 @@ import { renderDetail } from './detail.js';
 import { openDiff } from './diff-view.js';
 import { bindKeys } from './keys.js';
 import { renderRows, rowFor, type ListHandlers } from './list.js';
+import { listReader, MAX_LIVE_ROWS } from './list-reader.js';
 import type { Detail, Info, Summary } from './types.js';
 import { visibleText } from './visible-text.js';
-
-/** Rows the live feed may add to those the list's reads brought in: a long session must not grow the page without bound. */
-const MAX_LIVE_ROWS = 1000;
 
 const state = {
   items: [] as Summary[],
   next: null as number | null,
-  /**
-   * The most rows the list holds: those its reads brought in (the first page, "load older") plus MAX_LIVE_ROWS. Set at
-   * each read, so rows the user asked for are not trimmed by the next webhook.
-   */
   room: MAX_LIVE_ROWS,
   selected: null as number | null,
   tab: 'request' as 'request' | 'response',
@@ -152,10 +147,7 @@ function trimOldest(): void {
   }
 }
 
-/** After a read: what it brought in stays, and the live feed may add MAX_LIVE_ROWS more. */
-function roomAfterRead(): void {
-  state.room = state.items.length + MAX_LIVE_ROWS;
-}
+const reader = listReader(state, { drawList, drawToolbar, drawMore, drawEmpty, trimOldest, say });
 
 let reloadTimer: number | undefined;
 /** Reads the list once the filter has not changed for a moment (typing). */
@@ -163,7 +155,7 @@ function scheduleReload(): void {
   clearTimeout(reloadTimer);
   reloadTimer = window.setTimeout(() => {
     reloadTimer = undefined;
-    void load();
+    void reader.load();
   }, 150);
 }
 
@@ -184,90 +176,8 @@ let newsTimer: number | undefined;
 function refreshSoon(): void {
   newsTimer ??= window.setTimeout(() => {
     newsTimer = undefined;
-    void refreshNewest();
+    void reader.refreshNewest();
   }, 150);
-}
-
-async function refreshNewest(): Promise<void> {
-  const read = listRead;
-  try {
-    const page = await api.list(state.query);
-    if (read !== listRead) return;
-    const shown = new Set(state.items.map((s) => s.id));
-    // Only rows in the part of the store the list has examined; older ones are "load older"'s.
-    const fresh = page.items.filter((s) => !shown.has(s.id) && (state.next === null || s.id > state.next));
-    if (fresh.length === 0) return;
-    state.items = [...state.items, ...fresh].sort((a, b) => b.id - a.id);
-    trimOldest();
-    drawList();
-    drawToolbar();
-  } catch {
-    // The next news, or a reconnect, reads it again.
-  }
-}
-
-/** Bumped by each new read of the list: an answer for the filter as it was a moment ago is dropped, not drawn over it. */
-let listRead = 0;
-
-async function load(): Promise<void> {
-  const read = ++listRead;
-  state.searching = false;
-  try {
-    const page = await api.list(state.query);
-    if (read !== listRead) return;
-    state.items = page.items;
-    state.next = page.next;
-    roomAfterRead();
-    drawList();
-    drawToolbar();
-    await readOlder(read, 0);
-  } catch (error) {
-    if (read === listRead) say(`could not load the list: ${(error as Error).message}`, 'error');
-  }
-}
-
-async function loadMore(): Promise<void> {
-  if (state.next === null || state.searching) return;
-  const read = listRead;
-  const had = state.items.length;
-  try {
-    const page = await api.list(state.query, state.next);
-    if (read !== listRead) return;
-    state.items.push(...page.items);
-    state.next = page.next;
-    roomAfterRead();
-    drawList();
-    await readOlder(read, had);
-  } catch (error) {
-    if (read === listRead) say(`could not load older exchanges: ${(error as Error).message}`, 'error');
-  }
-}
-
-/**
- * The server examines at most 2,000 rows per request (listen forwards webhooks on the same thread), so a filter whose
- * matches are all older than that, the one 5xx among thousands of 200s, gets an empty page with more to examine. The
- * page goes on down the store until a row matches or none are left, saying so, instead of "No exchanges match".
- */
-async function readOlder(read: number, had: number): Promise<void> {
-  if (state.items.length > had || state.next === null) return;
-  state.searching = true;
-  try {
-    while (state.items.length === had && state.next !== null) {
-      drawMore();
-      drawEmpty();
-      const page = await api.list(state.query, state.next);
-      if (read !== listRead) return;
-      state.items.push(...page.items);
-      state.next = page.next;
-      roomAfterRead();
-    }
-  } finally {
-    if (read === listRead) {
-      state.searching = false;
-      drawList();
-      drawToolbar();
-    }
-  }
 }
 
 async function select(id: number, options: { keepTab?: boolean } = {}): Promise<void> {
@@ -392,7 +302,7 @@ async function resync(): Promise<void> {
   } catch {
     // The list below says what went wrong.
   }
-  await load();
+  await reader.load();
   if (state.selected !== null) await select(state.selected, { keepTab: true });
 }
 
@@ -401,7 +311,7 @@ async function main(): Promise<void> {
     state.query = filter.value.trim();
     scheduleReload();
   });
-  byId('more').addEventListener('click', () => void loadMore());
+  byId('more').addEventListener('click', () => void reader.loadMore());
   byId('diff').addEventListener('click', diffMarked);
   bindKeys({
     down: () => moveSelection(1),
@@ -411,7 +321,7 @@ async function main(): Promise<void> {
       filter.value = '';
       state.query = '';
       filter.blur();
-      void load();
+      void reader.load();
     },
     replay: () => state.selected !== null && actions.replay(state.selected, false),
     mark: () => state.selected !== null && toggleMark(state.selected),
@@ -420,7 +330,7 @@ async function main(): Promise<void> {
   follow();
   const [info] = await Promise.all([api.info(), checkSession()]);
   drawInfo(info);
-  await load();
+  await reader.load();
   state.loaded = true;
   selectFromAddress();
   window.addEventListener('hashchange', selectFromAddress);
