@@ -1,14 +1,17 @@
-// A real headless Chromium (the system package, never a downloaded build) driven by playwright-core, and the set-up
-// most page tests share: a seeded store, a local app and an inspector, with the inspector page open.
+// A real headless Chromium (the system package, never a downloaded build) driven by playwright-core, and the set-ups
+// page tests share: a seeded store, a local app and an inspector, with the inspector page open (useInspectorPage); or
+// a real relay, a local app and the real `hooktunnel listen` serving its inspector (useListenPage).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { createRelay, type Relay } from '../../relay-server/relay.js';
 import { Store, type OpenOptions } from '../../src/store/store.js';
 import type { Inspector } from '../../src/web/server.js';
 import type { Secrets } from '../../src/webhooks/secrets.js';
+import { startListen, tempHome, type ListenProcess } from '../helpers/cli.js';
 import { startLocalApp, type Handler, type LocalApp } from '../helpers/http.js';
 import { startInspector } from './support.js';
 
@@ -117,6 +120,63 @@ export function useInspectorPage(options: InspectorPageOptions): InspectorPage {
     await started.app?.close();
     started.store?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return started;
+}
+
+export interface ListenPageOptions {
+  /** How the local app answers (startLocalApp's handler; 200 "ok" by default). */
+  app?: Handler;
+  /** More `listen` arguments (`--secret stripe=…`, say). */
+  args?: string[];
+  /** false: start nothing (a file whose tests are skipped unless asked for). */
+  enabled?: boolean;
+}
+
+/** What useListenPage started: filled in by its beforeAll, so read the fields inside hooks and tests only. */
+export interface ListenPage {
+  /** The temp home `listen` runs in; its database is `home.db`. */
+  home: ReturnType<typeof tempHome>;
+  relay: Relay;
+  app: LocalApp;
+  /** `hooktunnel listen <app port> --relay … --db home.db --inspect-port 0 --json`, from dist/ as a user runs it. */
+  listen: ListenProcess;
+  /** The inspector's address with its secret, as listen printed it (the `ready` event's `inspector`). */
+  inspectorUrl: string;
+  browser: Browser;
+  /** The id listen recorded for this path, once it has. */
+  idOf(path: string): Promise<number>;
+}
+
+/**
+ * Registers the beforeAll that starts a real relay on 127.0.0.1, a real local app, the real CLI's `listen` to it with
+ * its web inspector, and a browser, and the afterAll that stops them all and removes the temp home. Tests open their
+ * own pages (openInspector with inspectorUrl). As with useInspectorPage, a file's own afterAll runs before this one's.
+ */
+export function useListenPage(options: ListenPageOptions = {}): ListenPage {
+  const started = {
+    async idOf(path: string) {
+      const event = await started.listen.waitForRequest((e) => e.path === path, `an exchange for ${path}`);
+      return event.id as number;
+    },
+  } as ListenPage;
+  beforeAll(async () => {
+    if (options.enabled === false) return;
+    started.home = tempHome();
+    started.relay = createRelay({ port: 0, host: '127.0.0.1' });
+    const relayUrl = await started.relay.start();
+    started.app = await startLocalApp(options.app);
+    const args = [String(started.app.port), '--relay', relayUrl, '--db', started.home.db, '--inspect-port', '0', ...(options.args ?? [])];
+    started.listen = await startListen(args, started.home.env);
+    started.inspectorUrl = started.listen.events.find((e) => e.type === 'ready')!.inspector as string;
+    started.browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await started.browser?.close();
+    await started.listen?.stop();
+    await started.app?.close();
+    await started.relay?.close();
+    started.home?.cleanup();
   });
   return started;
 }

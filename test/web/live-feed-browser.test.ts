@@ -2,52 +2,36 @@
 // that finish out of order, replays the app never got, and what the page says when things change under it.
 
 import type { ServerResponse } from 'node:http';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createRelay, type Relay } from '../../relay-server/relay.js';
-import { runCli, startListen, tempHome, type ListenProcess } from '../helpers/cli.js';
-import { freePort, send, startLocalApp, waitFor, type LocalApp } from '../helpers/http.js';
-import { launchBrowser, openInspector, type Browser } from './browser.js';
+import { runCli, startListen, tempHome } from '../helpers/cli.js';
+import { freePort, send, waitFor } from '../helpers/http.js';
+import { openInspector, useListenPage } from './browser.js';
 
 // A browser, a relay, listen and a local app on a 2-core machine running the whole suite: room to be slow.
 vi.setConfig({ testTimeout: 60_000 });
 
-const home = tempHome();
-let relay: Relay;
-let app: LocalApp;
-let listen: ListenProcess;
-let inspectorUrl: string;
-let browser: Browser;
 let page: Page;
 /** Answers the app holds back (path → response) until a test releases them. */
 const held = new Map<string, ServerResponse>();
 
-beforeAll(async () => {
-  relay = createRelay({ port: 0, host: '127.0.0.1' });
-  const relayUrl = await relay.start();
-  app = await startLocalApp((req, res) => {
+const web = useListenPage({
+  app: (req, res) => {
     if (req.url!.startsWith('/hold/')) return void held.set(req.url!, res);
     // An app that never answers these: hooktunnel records its own 502.
     if (req.url!.startsWith('/drop/')) return void res.socket!.destroy();
     res.writeHead(200, { 'Content-Type': 'text/plain' });
     res.end('ok');
-  });
-  listen = await startListen([String(app.port), '--relay', relayUrl, '--db', home.db, '--inspect-port', '0'], home.env);
-  inspectorUrl = listen.events.find((e) => e.type === 'ready')!.inspector as string;
-  browser = await launchBrowser();
-}, 60_000);
+  },
+});
 
-afterAll(async () => {
+// Runs before the fixture's afterAll: the held answers go before the app closes.
+afterAll(() => {
   for (const res of held.values()) res.destroy();
-  await browser?.close();
-  await listen?.stop();
-  await app?.close();
-  await relay?.close();
-  home.cleanup();
 });
 
 beforeEach(async () => {
-  page = await openInspector(browser, inspectorUrl);
+  page = await openInspector(web.browser, web.inspectorUrl);
 });
 
 afterEach(async () => {
@@ -56,27 +40,21 @@ afterEach(async () => {
 
 const row = (id: number) => page.locator(`tr[data-id="${id}"]`);
 
-/** The id listen recorded for this path. */
-async function idOf(path: string): Promise<number> {
-  const event = await listen.waitForRequest((e) => e.path === path, `an exchange for ${path}`);
-  return event.id as number;
-}
-
 const shownIdsOf = (tab: Page) => tab.$$eval('#rows tr', (trs) => trs.map((tr) => Number(tr.getAttribute('data-id'))));
 const shownIds = () => shownIdsOf(page);
 
 it('lists an exchange that finished after a later one, in its place by id', async () => {
   // The first request gets the lower id on arrival, but its answer comes last.
-  const slow = send(`${listen.url}/hold/slow`, { body: 'slow' });
+  const slow = send(`${web.listen.url}/hold/slow`, { body: 'slow' });
   await waitFor(() => held.get('/hold/slow'), 'the app to hold /hold/slow');
-  await send(`${listen.url}/fast`, { body: 'fast' });
-  const fast = await idOf('/fast');
+  await send(`${web.listen.url}/fast`, { body: 'fast' });
+  const fast = await web.idOf('/fast');
   await row(fast).waitFor();
 
   held.get('/hold/slow')!.end('late');
   held.delete('/hold/slow');
   expect((await slow).status).toBe(200);
-  const slowId = await idOf('/hold/slow');
+  const slowId = await web.idOf('/hold/slow');
   expect(slowId).toBeLessThan(fast);
   await row(slowId).waitFor();
   const ids = await shownIds();
@@ -84,8 +62,8 @@ it('lists an exchange that finished after a later one, in its place by id', asyn
 });
 
 it('says a replay or retry the app never answered is a failure, with the reason, not "replayed: 502"', async () => {
-  await send(`${listen.url}/drop/replay`, { body: 'x' });
-  const id = await idOf('/drop/replay');
+  await send(`${web.listen.url}/drop/replay`, { body: 'x' });
+  const id = await web.idOf('/drop/replay');
   await row(id).click();
   await page.waitForSelector('[data-action="replay"]:not([disabled])');
 
@@ -100,10 +78,10 @@ it('says a replay or retry the app never answered is a failure, with the reason,
 });
 
 it('diffs every value of a repeated header, as `hooktunnel diff` does, not only the last', async () => {
-  await send(`${listen.url}/diff/one`, { headers: ['X-Dup', 'first', 'X-Dup', 'same'], body: 'body' });
-  const a = await idOf('/diff/one');
-  await send(`${listen.url}/diff/two`, { headers: ['X-Dup', 'changed', 'X-Dup', 'same'], body: 'body' });
-  const b = await idOf('/diff/two');
+  await send(`${web.listen.url}/diff/one`, { headers: ['X-Dup', 'first', 'X-Dup', 'same'], body: 'body' });
+  const a = await web.idOf('/diff/one');
+  await send(`${web.listen.url}/diff/two`, { headers: ['X-Dup', 'changed', 'X-Dup', 'same'], body: 'body' });
+  const b = await web.idOf('/diff/two');
   await row(a).locator('input[type="checkbox"]').click();
   await row(b).locator('input[type="checkbox"]').click();
   await page.click('#diff');
@@ -116,9 +94,9 @@ it('diffs every value of a repeated header, as `hooktunnel diff` does, not only 
 
 it('says the connection is lost when listen stops, instead of the tunnel\'s last "● online"', async () => {
   const own = tempHome();
-  const relayUrl = `http://127.0.0.1:${relay.port}`;
-  const other = await startListen([String(app.port), '--relay', relayUrl, '--db', own.db, '--inspect-port', '0'], own.env);
-  const tab = await openInspector(browser, other.events.find((e) => e.type === 'ready')!.inspector as string);
+  const relayUrl = `http://127.0.0.1:${web.relay.port}`;
+  const other = await startListen([String(web.app.port), '--relay', relayUrl, '--db', own.db, '--inspect-port', '0'], own.env);
+  const tab = await openInspector(web.browser, other.events.find((e) => e.type === 'ready')!.inspector as string);
   try {
     await send(`${other.url}/stopping`, { body: 'x' });
     await tab.locator('#rows tr').first().click();
@@ -141,11 +119,11 @@ it('says the connection is lost when listen stops, instead of the tunnel\'s last
 
 it('reads the list again when listen comes back: rows recorded while it was away appear, and the new run\'s secret is asked for', async () => {
   const own = tempHome();
-  const relayUrl = `http://127.0.0.1:${relay.port}`;
+  const relayUrl = `http://127.0.0.1:${web.relay.port}`;
   // The same inspector port again after the restart, as 4040 would be.
-  const args = [String(app.port), '--relay', relayUrl, '--db', own.db, '--inspect-port', String(await freePort())];
+  const args = [String(web.app.port), '--relay', relayUrl, '--db', own.db, '--inspect-port', String(await freePort())];
   let other = await startListen(args, own.env);
-  const tab = await openInspector(browser, other.events.find((e) => e.type === 'ready')!.inspector as string);
+  const tab = await openInspector(web.browser, other.events.find((e) => e.type === 'ready')!.inspector as string);
   try {
     await send(`${other.url}/before-restart`, { body: 'x' });
     await tab.locator('tr[data-id="1"]').click();
@@ -171,8 +149,8 @@ it('reads the list again when listen comes back: rows recorded while it was away
 
 it('keeps the row k moves to in sight, below the list\'s sticky header, not under it', async () => {
   // More rows than the list shows, so moving down scrolls it and moving back up has to scroll it back.
-  for (let i = 0; i < 45; i++) await send(`${listen.url}/scroll/${i}`, { body: String(i) });
-  const last = await idOf('/scroll/44');
+  for (let i = 0; i < 45; i++) await send(`${web.listen.url}/scroll/${i}`, { body: String(i) });
+  const last = await web.idOf('/scroll/44');
   await row(last).click();
   for (let i = 0; i < 44; i++) await page.keyboard.press('j');
   for (let i = 0; i < 40; i++) await page.keyboard.press('k');
@@ -188,8 +166,8 @@ it('keeps the row k moves to in sight, below the list\'s sticky header, not unde
 });
 
 it('puts the list above the detail in a narrow window, so a row\'s event and path stay readable', async () => {
-  await send(`${listen.url}/webhooks/narrow-window`, { headers: ['Content-Type', 'application/json'], body: '{}' });
-  const id = await idOf('/webhooks/narrow-window');
+  await send(`${web.listen.url}/webhooks/narrow-window`, { headers: ['Content-Type', 'application/json'], body: '{}' });
+  const id = await web.idOf('/webhooks/narrow-window');
   await page.setViewportSize({ width: 600, height: 800 });
   await row(id).click();
   await page.waitForSelector('[data-body="request"] .body-content > *');
@@ -215,11 +193,11 @@ it('shows a new exchange that matches the filter while other webhooks keep arriv
   let matched = false;
   const deadline = Date.now() + 15_000;
   const noise = (async () => {
-    for (let i = 0; !matched && Date.now() < deadline; i++) await send(`${listen.url}/filtered/noise/${i}`, { body: 'noise' });
+    for (let i = 0; !matched && Date.now() < deadline; i++) await send(`${web.listen.url}/filtered/noise/${i}`, { body: 'noise' });
   })();
   try {
-    await send(`${listen.url}/filtered/match`, { body: 'match' });
-    const id = await idOf('/filtered/match');
+    await send(`${web.listen.url}/filtered/match`, { body: 'match' });
+    const id = await web.idOf('/filtered/match');
     await row(id).waitFor({ timeout: 5_000 });
     expect(await shownIds()).toEqual([id]);
   } finally {
@@ -230,15 +208,15 @@ it('shows a new exchange that matches the filter while other webhooks keep arriv
 
 // Last: it deletes what the tests above recorded.
 it('drops the rows `hooktunnel prune` deleted, and says so for the one on show', async () => {
-  await send(`${listen.url}/prune/old`, { body: 'old' });
-  const old = await idOf('/prune/old');
-  await send(`${listen.url}/prune/new`, { body: 'new' });
-  const kept = await idOf('/prune/new');
+  await send(`${web.listen.url}/prune/old`, { body: 'old' });
+  const old = await web.idOf('/prune/old');
+  await send(`${web.listen.url}/prune/new`, { body: 'new' });
+  const kept = await web.idOf('/prune/new');
   await row(kept).waitFor();
   await row(old).click();
   await page.waitForSelector('pre[data-view="text"]');
 
-  const pruned = await runCli(['prune', '--keep', '1', '--yes', '--db', home.db], { env: home.env });
+  const pruned = await runCli(['prune', '--keep', '1', '--yes', '--db', web.home.db], { env: web.home.env });
   expect(pruned.code).toBe(0);
   await page.waitForSelector(`[data-gone="${old}"]`);
   expect(await page.textContent('#detail')).toBe(`#${old} is no longer in the database (pruned).`);
@@ -248,16 +226,16 @@ it('drops the rows `hooktunnel prune` deleted, and says so for the one on show',
 it('forgets the marks of exchanges `hooktunnel prune` deleted: no diff or HAR export of rows that are gone', async () => {
   const marked: number[] = [];
   for (const name of ['a', 'b']) {
-    await send(`${listen.url}/marked/${name}`, { body: name });
-    marked.push(await idOf(`/marked/${name}`));
+    await send(`${web.listen.url}/marked/${name}`, { body: name });
+    marked.push(await web.idOf(`/marked/${name}`));
   }
-  await send(`${listen.url}/marked/kept`, { body: 'kept' });
-  const kept = await idOf('/marked/kept');
+  await send(`${web.listen.url}/marked/kept`, { body: 'kept' });
+  const kept = await web.idOf('/marked/kept');
   for (const id of marked) await row(id).locator('input[type="checkbox"]').click();
   await row(kept).click();
   await page.waitForSelector(`#diff:text("diff #${marked[0]} ↔ #${marked[1]}"):not([disabled])`);
 
-  expect((await runCli(['prune', '--keep', '1', '--yes', '--db', home.db], { env: home.env })).code).toBe(0);
+  expect((await runCli(['prune', '--keep', '1', '--yes', '--db', web.home.db], { env: web.home.env })).code).toBe(0);
   await page.waitForSelector('#diff:text("diff (mark two: x)")[disabled]');
   await page.waitForSelector('#har:text("export HAR (1 shown)")');
   expect(await page.getAttribute('#har', 'href')).toBe(`/api/export.har?ids=${kept}`);
