@@ -7,44 +7,6 @@ import type { ProviderName, Verification } from './provider.js';
 /** The reason shown for every signature mismatch: the two causes a user can act on. */
 export const MISMATCH = 'signature does not match (wrong secret or body modified)';
 
-/**
- * The digests computed inside the running withDigestMemo call, by what was hashed; a body Buffer stands by identity
- * (its number in `buffers`), so a large body is neither copied nor hashed to make the key. Null outside one.
- */
-let memo: { digests: Map<string, string>; buffers: Map<Buffer, number> } | null = null;
-
-/**
- * Runs `check` (synchronous) with each HMAC it needs computed once: with several secrets, finding the one that signed
- * a delivery, judging it with that one and re-signing it with it hashed the same body up to three times. Nothing is
- * kept after `check` returns, so a body changed later is never judged by an old digest. Nested calls share the outer.
- */
-export function withDigestMemo<T>(check: () => T): T {
-  if (memo) return check();
-  memo = { digests: new Map(), buffers: new Map() };
-  try {
-    return check();
-  } finally {
-    memo = null;
-  }
-}
-
-function memoKey(
-  buffers: Map<Buffer, number>,
-  algorithm: string,
-  key: BinaryLike,
-  parts: (string | Buffer)[],
-  encoding: BinaryToTextEncoding,
-): string {
-  const bufferId = (buffer: Buffer) => {
-    if (!buffers.has(buffer)) buffers.set(buffer, buffers.size);
-    return buffers.get(buffer)!;
-  };
-  // A string key and a binary one (Standard Webhooks' decoded whsec_) must never share an entry: tagged apart.
-  const keyPart = typeof key === 'string' ? ['s', key] : ['b', Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('base64')];
-  // A string part stays a JSON string and a Buffer becomes a JSON number: the two cannot be taken for each other.
-  return JSON.stringify([algorithm, encoding, keyPart, parts.map((part) => (typeof part === 'string' ? part : bufferId(part)))]);
-}
-
 /** HMAC of the parts fed in order, so a body Buffer is hashed as raw bytes and never decoded. */
 export function hmac(
   algorithm: 'sha1' | 'sha256' | 'sha512',
@@ -52,14 +14,9 @@ export function hmac(
   parts: (string | Buffer)[],
   encoding: BinaryToTextEncoding,
 ): string {
-  const memoed = memo && memoKey(memo.buffers, algorithm, key, parts, encoding);
-  const known = memoed ? memo!.digests.get(memoed) : undefined;
-  if (known !== undefined) return known;
   const mac = createHmac(algorithm, key);
   for (const part of parts) mac.update(part);
-  const digest = mac.digest(encoding);
-  if (memoed) memo!.digests.set(memoed, digest);
-  return digest;
+  return mac.digest(encoding);
 }
 
 /** Constant-time string comparison; a length mismatch is simply false (timingSafeEqual would throw). */

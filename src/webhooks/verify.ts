@@ -6,7 +6,7 @@ import type { Provider, Verification, WebhookInput } from './provider.js';
 import { createHmacProvider } from './providers/hmac.js';
 import { repeatedHeaderVerdict } from './repeated-header.js';
 import { resolveSecrets, type Secrets } from './secrets.js';
-import { unchecked, withDigestMemo } from './signing.js';
+import { unchecked } from './signing.js';
 
 export interface VerifyOptions {
   /**
@@ -83,13 +83,8 @@ export function verifyWebhook(
   if (!Array.isArray(keys)) return keys;
   const repeated = repeatedHeaderVerdict(input.headers, [...new Set(keys.map((key) => key.provider))]);
   if (repeated) return repeated;
-  const judge = () => {
-    const { provider, secret } = signingKey(keys, input);
-    return provider.verify(input, secret, nowMs, options.toleranceSec);
-  };
-  // With several keys, finding the one that signed it hashes what the verdict hashes again. One key (listen's usual
-  // case) hashes once anyway: no memo to build.
-  return keys.length > 1 ? withDigestMemo(judge) : judge();
+  const { provider, secret } = signingKey(keys, input);
+  return provider.verify(input, secret, nowMs, options.toleranceSec);
 }
 
 export interface Resigned {
@@ -105,11 +100,6 @@ export interface Resigned {
  * the webhook is not lost to the provider's 5-minute window. Undefined: deliver the recorded headers.
  */
 export function resignIfStale(input: WebhookInput, secrets: Secrets, receivedAt: number, nowMs: number, path: string): HeaderPairs | undefined {
-  // Its three steps hash the same body with the same secrets: once each (the new signature aside).
-  return withDigestMemo(() => resignWhenStale(input, secrets, receivedAt, nowMs, path));
-}
-
-function resignWhenStale(input: WebhookInput, secrets: Secrets, receivedAt: number, nowMs: number, path: string): HeaderPairs | undefined {
   const options = { path, detected: detectProvider(input) };
   // Now first: a delivery on time (or a scheme that signs no timestamp) stops after one check.
   if (verifyWebhook(input, secrets, nowMs, options).result === 'valid') return undefined;
@@ -136,10 +126,6 @@ export function resignWebhook(
   nowMs: number,
   options: ResignOptions = {},
 ): Resigned {
-  return withDigestMemo(() => resignWith(input, secrets, nowMs, options));
-}
-
-function resignWith(input: WebhookInput, secrets: Secrets, nowMs: number, options: ResignOptions): Resigned {
   const keys = keysFor(input, secrets, options);
   if (!Array.isArray(keys)) return { headers: input.headers, resigned: false, reason: keys.reason ?? undefined };
   const { provider, secret } = signingKey(keys, options.signedAs ?? input);
