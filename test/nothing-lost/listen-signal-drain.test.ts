@@ -18,6 +18,11 @@ async function heldApp() {
   return { ...app, release };
 }
 
+/** listen --json said it is waiting: a notice event on stdout, with stderr left to JSON errors. */
+function noticed(cli: { events: Record<string, unknown>[] }, text: string): boolean {
+  return cli.events.some((e) => e.type === 'notice' && String(e.message).startsWith(text));
+}
+
 function exitCode(child: import('node:child_process').ChildProcess): Promise<number | null> {
   return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
 }
@@ -41,7 +46,7 @@ describe('listen stopped by a signal while a live request is under way', () => {
     const reply = send(`${cli.url}/hook`, { headers: ['Content-Type', 'application/json'], body: '{"n":1}' });
     await waitFor(() => app.completed.length === 1, 'the app to have the whole request');
     cli.child.kill(signal);
-    await waitFor(() => cli.stderr().includes('stopping: waiting for 1 request in flight to be answered'), 'listen to say it waits');
+    await waitFor(() => noticed(cli, 'stopping: waiting for 1 request in flight to be answered'), 'listen to say it waits');
     app.release();
 
     const answer = await reply;
@@ -63,7 +68,7 @@ describe('listen stopped by a signal while a live request is under way', () => {
     const reply = send(`${cli.url}/hook`, { body: 'one' });
     await waitFor(() => app.completed.length === 1, 'the app to have the whole request');
     cli.child.kill('SIGTERM');
-    await waitFor(() => cli.stderr().includes('stopping: waiting for 1 request in flight'), 'listen to say it waits');
+    await waitFor(() => noticed(cli, 'stopping: waiting for 1 request in flight'), 'listen to say it waits');
     app.release();
 
     expect((await reply).status).toBe(200);
@@ -80,7 +85,7 @@ describe('listen stopped by a signal while a live request is under way', () => {
     expect((await send(`${cli.url}/hook`, { body: 'one' })).status).toBe(200);
     await waitFor(() => app.completed.length === 1, 'the app to have the acknowledged request');
     cli.child.kill('SIGTERM');
-    await waitFor(() => cli.stderr().includes('stopping: waiting for 1 request in flight'), 'listen to say it waits');
+    await waitFor(() => noticed(cli, 'stopping: waiting for 1 request in flight'), 'listen to say it waits');
     app.release();
 
     expect(await exitCode(cli.child)).toBe(0);
@@ -97,7 +102,7 @@ describe('listen stopped by a signal while a live request is under way', () => {
     const reply = send(`${cli.url}/hook`, { body: 'one' });
     await waitFor(() => app.completed.length === 1, 'the app to have the whole request');
     cli.child.kill('SIGTERM');
-    await waitFor(() => cli.stderr().includes('signal again to stop now'), 'listen to say it waits');
+    await waitFor(() => noticed(cli, 'stopping: waiting for'), 'listen to say it waits');
     cli.child.kill('SIGTERM');
 
     expect(await exitCode(cli.child)).toBe(0);
@@ -120,7 +125,7 @@ describe('listen stopped by a signal while a sender keeps sending', () => {
     const first = send(`${cli.url}/hook/0`, { body: '0' });
     await waitFor(() => app.completed.length === 1, 'the app to have the first request');
     cli.child.kill('SIGTERM');
-    await waitFor(() => cli.stderr().includes('stopping: waiting for 1 request in flight'), 'listen to say it waits');
+    await waitFor(() => noticed(cli, 'stopping: waiting for 1 request in flight'), 'listen to say it waits');
     const sender = steadySender(cli.url);
     // The app holds every request it gets: these 202s come from the relay, so the app was not given them.
     await waitFor(() => sender.replies.filter((r) => r.status === 202).length >= 3, 'the relay to answer requests sent during the stop 202');
@@ -152,7 +157,7 @@ describe('listen stopped by a signal while a sender keeps sending', () => {
     const first = send(`${cli.url}/hook/0`, { body: '0' });
     await waitFor(() => app.completed.length === 1, 'the app to have the first request');
     cli.child.kill('SIGTERM');
-    await waitFor(() => cli.stderr().includes('stopping: waiting for 1 request in flight'), 'listen to say it waits');
+    await waitFor(() => noticed(cli, 'stopping: waiting for 1 request in flight'), 'listen to say it waits');
     const sender = steadySender(cli.url);
     await waitFor(() => sender.replies.filter((r) => r.status === 202).length >= 3, 'the draining relay to answer requests 202');
     app.release();

@@ -162,7 +162,7 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
     // The UI goes first, so the terminal is restored before anything else is printed.
     tui?.close();
     await tui?.done.catch(() => {});
-    if (graceful && session) await drain(session, embedded?.relay);
+    if (graceful && session) await drain(session, embedded?.relay, reporter);
     await inspector?.close();
     session?.close();
     // A relay started by a takeover still under way is ours to close too.
@@ -314,11 +314,10 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
  * signal stops at once, cutting them as a stop always did (the relay answers their senders 202 and sends them again to
  * the next listen).
  */
-async function drain(session: Session, relay: Relay | undefined): Promise<void> {
+async function drain(session: Session, relay: Relay | undefined, reporter: ListenReporter): Promise<void> {
   const count = session.inFlight;
-  if (count > 0) {
-    process.stderr.write(`stopping: waiting for ${count} request${count === 1 ? '' : 's'} in flight to be answered (signal again to stop now)\n`);
-  }
+  // A notice: a note on stderr, or under --json an event a script can read.
+  if (count > 0) reporter.notice(`stopping: waiting for ${count} request${count === 1 ? '' : 's'} in flight to be answered (signal again to stop now)`);
   let stopNow!: () => void;
   const again = new Promise<void>((resolve) => (stopNow = resolve));
   process.once('SIGINT', stopNow);
