@@ -14,6 +14,11 @@ export const CONFIG_FILE_NAMES = ['hooktunnel.yml', 'hooktunnel.yaml'];
 /** What named the project file: listen's and `config check`'s flag, or the variable every command reads. */
 export type ConfigNamedBy = '--config' | 'HOOKTUNNEL_CONFIG';
 
+/** Which named --config, from commander's source of the option's value ('env' when HOOKTUNNEL_CONFIG gave it). */
+export function configNamedBy(source: string | undefined): ConfigNamedBy {
+  return source === 'env' ? 'HOOKTUNNEL_CONFIG' : '--config';
+}
+
 /**
  * A project file named that does not exist. Every command refuses it (exit 2), listen as much as an `ls` or a `wait`:
  * going on without it would read another database and other secrets than the named file's, and a CI `wait` would

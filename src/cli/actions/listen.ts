@@ -9,7 +9,7 @@ import { parseTarget, type Target } from '../../forward/target.js';
 import { parseHostHeader } from '../../forward/host-header.js';
 import { tunnelNameProblem, type AckSettings } from '../../protocol.js';
 import { releaseMemoryWhenIdle } from '../../idle-memory.js';
-import { ackPathWithoutAck, findProjectConfig, longestTimeout, projectName, resolveRoutes } from '../../project-config/find-project-config.js';
+import { ackPathWithoutAck, configNamedBy, findProjectConfig, longestTimeout, projectName, resolveRoutes } from '../../project-config/find-project-config.js';
 import type { ProjectConfig } from '../../project-config/project-config.js';
 import type { Route } from '../../routes/route-table.js';
 import { routesLabel } from '../../routes/route-view.js';
@@ -102,7 +102,7 @@ function ackWithRoutes(ack: AckSettings | undefined, routes: Route[] | undefined
 }
 
 export async function listen(targetArg: string | undefined, cliFlags: ListenFlags, userSet: UserSet = new Map()): Promise<void> {
-  const configFile = findProjectConfig(cliFlags.config, userSet.get('config') === 'env' ? 'HOOKTUNNEL_CONFIG' : '--config');
+  const configFile = findProjectConfig(cliFlags.config, configNamedBy(userSet.get('config')));
   const project = configFile ? (await import('../../project-config/read-project-config.js')).loadProjectConfig(configFile) : undefined;
   const flags = project ? withFileFlags(cliFlags, project.flags, userSet) : cliFlags;
   const { target, routes, timeoutMs } = forwarding(targetArg, project, flags);

@@ -43,8 +43,8 @@ Examples:
   hooktunnel config check --config ci/hooktunnel.yml --json | jq .routes`,
     )
     .action(async (flags: ConfigCheckFlags, command: Command) => {
-      const { configCheck } = await import('../actions/config-check.js');
-      await configCheck(flags, command.getOptionValueSource('config') === 'env' ? 'HOOKTUNNEL_CONFIG' : '--config');
+      const [{ configCheck }, { configNamedBy }] = await Promise.all([import('../actions/config-check.js'), import('../../project-config/find-project-config.js')]);
+      await configCheck(flags, configNamedBy(command.getOptionValueSource('config')));
     });
   return new Command('config').description('Work with the project file hooktunnel.yml (routes and listen flags).').addHelpText('after', FILE_HELP).addCommand(check);
 }
