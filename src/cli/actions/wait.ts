@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseDuration, formatDuration } from '../../duration.js';
 import { UserError, usageError } from '../../errors.js';
 import { exchangeToJson } from '../../exchange.js';
-import { matchesAll, parseMatch, type Matcher } from '../../match/match-expr.js';
+import { fieldsMayMatch, matchesAll, parseMatch, type Matcher } from '../../match/match-expr.js';
 import { exchangeDetail } from '../../output/exchange-text.js';
 import { jsonText } from '../../output/json-text.js';
 import type { Store } from '../../store/store.js';
@@ -89,6 +89,9 @@ const LOOK_BACK = 20;
  */
 function matchedBefore(store: Store, matchers: Matcher[], lastId: number): number | undefined {
   for (let id = lastId; id > Math.max(0, lastId - LOOK_BACK); id--) {
+    // Ruled out by its summary where it can be: the headers and bodies are read only for what may match.
+    const summary = store.summary(id);
+    if (!summary || !fieldsMayMatch(matchers, summary)) continue;
     const exchange = store.get(id);
     if (exchange && matchesAll(matchers, exchange)) return id;
   }
