@@ -6,7 +6,8 @@ import { exchangeToJson, type ExchangeSummary } from '../../exchange.js';
 import { logLine } from '../../output/exchange-text.js';
 import { jsonText } from '../../output/json-text.js';
 import { sanitize } from '../../sanitize.js';
-import { deliveryFailure, writeDeliveryFailureJson } from '../delivery-failure.js';
+import { deliveryFailure } from '../../delivery/delivery-failure.js';
+import { writeDeliveryFailureJson } from '../delivery-failure-json.js';
 import { isPastWindow } from '../../webhooks/signing.js';
 
 /**

@@ -12,7 +12,8 @@ import { buildTriggerRequest, listTriggerEvents } from '../../webhooks/trigger.j
 import type { SecretFlags } from '../secret-options.js';
 import { loadSecretsHere } from '../project-secrets.js';
 import { reportUnwritten } from '../unwritten.js';
-import { deliveryFailure, writeDeliveryFailureJson } from '../delivery-failure.js';
+import { deliveryFailure } from '../../delivery/delivery-failure.js';
+import { writeDeliveryFailureJson } from '../delivery-failure-json.js';
 import { jsonText } from '../../output/json-text.js';
 import { openStore } from '../open-store.js';
 import { chooseDb } from '../project-db.js';

@@ -1,9 +1,7 @@
-// A delivery to the local app that did not work, in the commands that send one (`replay`, `retry`, `trigger`): with
-// --json its exchange still goes to stdout as every other one does, and the failure is a JSON error on stderr too,
-// so a script sees why the command exits 1 in the same place as every other failure (json-error.ts).
+// Whether a delivery to the local app failed, and what to do about it: one rule for every place that says so (the
+// `replay`, `retry` and `trigger` commands, and the web inspector's replay and retry buttons), so they never drift.
 
 import type { ExchangeSummary } from '../exchange.js';
-import { writeJsonError } from './json-error.js';
 
 /** What to do about a failure, where the message alone does not say it. */
 const DELIVERY_ADVICE: Readonly<Record<string, string>> = {
@@ -36,9 +34,4 @@ export function deliveryFailure(exchange: ExchangeSummary, serverErrorFails = fa
     };
   }
   return undefined;
-}
-
-/** `fields` name the exchange as the command's JSON lines do: replay `{ replayOf, id }`, retry and trigger `{ id }`. */
-export function writeDeliveryFailureJson(failure: DeliveryFailure, fields: Record<string, number | null>): void {
-  writeJsonError(failure.code, failure.message, failure.hint, fields);
 }
