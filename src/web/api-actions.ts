@@ -1,7 +1,8 @@
 // The inspector's state-changing routes: replay (as recorded, re-signed, or edited) and retry. The guard has checked
 // Origin and the secret before any of these runs.
 
-import { exchangeToJson, type HeaderPairs } from '../exchange.js';
+import { exchangeToJson, type ExchangeSummary, type HeaderPairs } from '../exchange.js';
+import { deliveryFailure } from '../delivery/delivery-failure.js';
 import { manualRetry } from '../delivery/manual-retry.js';
 import { replayExchange, type ReplayOptions } from '../replay.js';
 import { exchangeOr404 } from './api-read.js';
@@ -50,6 +51,15 @@ function editedPath(value: unknown): string | undefined {
   return value;
 }
 
+/**
+ * Why the delivery failed, as the command that does the same says it (the page only shows it): `replay` counts an
+ * answer of any status as delivered; `retry` (serverErrorFails) counts a 5xx answer as a failed attempt too.
+ */
+function failureJson(exchange: ExchangeSummary, serverErrorFails: boolean) {
+  const failure = deliveryFailure(exchange, serverErrorFails);
+  return failure ? { code: failure.code, message: failure.message, hint: failure.hint ?? null } : null;
+}
+
 export function addActionRoutes(router: Router, deps: RouteDeps): void {
   const replay = async (id: number, edits: Partial<ReplayOptions>) => {
     const result = await replayExchange(deps.store, id, {
@@ -62,7 +72,7 @@ export function addActionRoutes(router: Router, deps: RouteDeps): void {
     deps.announce(result.exchange);
     // Not re-signed for want of a secret: how to give one, as `hooktunnel replay --resign` says it.
     const resign = result.resign ? { ...result.resign, hint: missingSecretHint(result.resign.reason) ?? null } : null;
-    return { exchange: exchangeToJson(result.exchange), resign };
+    return { exchange: exchangeToJson(result.exchange), failure: failureJson(result.exchange, false), resign };
   };
 
   // Exact bytes again, or `{"resign": true}` for a fresh signature.
@@ -99,6 +109,6 @@ export function addActionRoutes(router: Router, deps: RouteDeps): void {
       to: deps.replayTo,
     });
     deps.announce(exchange);
-    sendJson(res, 200, { exchange: exchangeToJson(exchange) });
+    sendJson(res, 200, { exchange: exchangeToJson(exchange), failure: failureJson(exchange, true) });
   });
 }

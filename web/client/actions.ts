@@ -1,7 +1,7 @@
 // What the detail pane's buttons (and the r key) do: replay, edit & replay, retry, copy as curl. Results are said
 // in the status line; the new or changed exchange itself arrives on the live feed.
 
-import { api, type Replayed } from './api.js';
+import { api, type DeliveryFailure, type Replayed } from './api.js';
 import type { DetailActions } from './detail.js';
 import { statusText } from './detail.js';
 import { el } from './dom.js';
@@ -17,20 +17,10 @@ export interface PageContext {
   say(text: string, kind?: 'info' | 'error'): void;
 }
 
-/**
- * The app never answered (not running, timed out): hooktunnel's own 502/504 is recorded as the status, but it is a
- * failure to be said as one, with the reason, as `hooktunnel replay` says it, not "replayed: 502".
- */
-function failure(exchange: Summary): string | null {
-  if (exchange.state !== 'failed') return null;
-  const advice = exchange.error ? DELIVERY_ADVICE[exchange.error.code] : undefined;
-  return `${exchange.error?.message ?? statusText(exchange)}${advice ? ` (${advice})` : ''}`;
+/** The server's words for a failed delivery (as `hooktunnel replay` and `retry` say it), with what to do next. */
+function failureText(failure: DeliveryFailure): string {
+  return `${failure.message}${failure.hint ? ` (${failure.hint})` : ''}`;
 }
-
-/** What to do about a failure where its message alone does not say it: as `hooktunnel replay` and `retry` advise. */
-const DELIVERY_ADVICE: Readonly<Record<string, string>> = {
-  local_timeout: 'start hooktunnel with a larger --timeout; 0 waits forever',
-};
 
 /**
  * Sent with its recorded signature past the provider's window (Stripe's 5 minutes), a replay is refused by the app's
@@ -43,9 +33,8 @@ function pastWindow(exchange: Summary): string {
   return stale ? `; its signature is past the provider's window (${webhook.reason}): "replay re-signed" sends it signed afresh` : '';
 }
 
-function sayReplayed(page: PageContext, id: number, exchange: Summary, resign: Replayed['resign']): void {
-  const failed = failure(exchange);
-  if (failed) return page.say(`replay of #${id} failed: ${failed} (recorded as #${exchange.id})`, 'error');
+function sayReplayed(page: PageContext, id: number, { exchange, failure, resign }: Replayed): void {
+  if (failure) return page.say(`replay of #${id} failed: ${failureText(failure)} (recorded as #${exchange.id})`, 'error');
   const signed = resign ? (resign.resigned ? ', re-signed' : `, not re-signed: ${resign.reason ?? ''}${resign.hint ? ` (${resign.hint})` : ''}`) : '';
   page.say(`#${id} replayed as #${exchange.id}: ${statusText(exchange)}${signed}${resign?.resigned ? '' : pastWindow(exchange)}`);
 }
@@ -63,25 +52,20 @@ export function pageActions(page: PageContext): DetailActions {
       if (!page.canWrite()) return say('replay needs the URL hooktunnel printed (with ?k=…)', 'error');
       say(`replaying #${id}…`);
       api.replay(id, resign).then(
-        (result) => sayReplayed(page, id, result.exchange, result.resign),
+        (result) => sayReplayed(page, id, result),
         (error: Error) => say(`replay of #${id} failed: ${error.message}`, 'error'),
       );
     },
     edit(detail: Detail) {
-      void openEditor(detail, (result) => sayReplayed(page, detail.summary.id, result.exchange, result.resign)).catch((error: Error) => say(error.message, 'error'));
+      void openEditor(detail, (result) => sayReplayed(page, detail.summary.id, result)).catch((error: Error) => say(error.message, 'error'));
     },
     retry(id: number) {
       if (!page.canWrite()) return say('retry needs the URL hooktunnel printed (with ?k=…)', 'error');
       say(`retrying #${id}…`);
       api.retry(id).then(
-        (result) => {
-          const failed = failure(result.exchange);
-          const status = result.exchange.status ?? 0;
-          if (failed) say(`retry of #${id} failed: ${failed}`, 'error');
-          // A 5xx answer is a failed attempt, as `hooktunnel retry` counts it (exit 1), not a retry that worked.
-          else if (status >= 500) say(`retry of #${id} failed: the app answered ${status} (its answer is under "response": fix the app, then retry)`, 'error');
-          else say(`#${id} retried: ${statusText(result.exchange)}`);
-        },
+        // A 5xx answer comes back as a failure too: the server counts it as `hooktunnel retry` does (exit 1).
+        (result) =>
+          result.failure ? say(`retry of #${id} failed: ${failureText(result.failure)}`, 'error') : say(`#${id} retried: ${statusText(result.exchange)}`),
         (error: Error) => say(`retry of #${id} failed: ${error.message}`, 'error'),
       );
     },

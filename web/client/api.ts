@@ -43,8 +43,16 @@ export async function postJson<T>(url: string, body: unknown): Promise<T> {
 }
 
 /** A replay's answer: the new exchange, and whether it went out signed afresh (with how to give a missing secret). */
+/** Why a replay or retry was not delivered, as the server words it (src/delivery/delivery-failure.ts); null when it was. */
+export interface DeliveryFailure {
+  code: string;
+  message: string;
+  hint: string | null;
+}
+
 export interface Replayed {
   exchange: Summary;
+  failure: DeliveryFailure | null;
   resign: { resigned: boolean; reason?: string; hint: string | null } | null;
 }
 
@@ -67,7 +75,7 @@ export const api = {
   diff: (a: number, b: number) => getExactJson<DiffResult>(`/api/diff?a=${a}&b=${b}`),
   replay: (id: number, resign: boolean) => postJson<Replayed>(`/api/exchanges/${id}/replay`, { resign }),
   replayEdited: (id: number, edit: unknown) => postJson<Replayed>(`/api/exchanges/${id}/replay-edited`, edit),
-  retry: (id: number) => postJson<{ exchange: Summary }>(`/api/exchanges/${id}/retry`, {}),
+  retry: (id: number) => postJson<{ exchange: Summary; failure: DeliveryFailure | null }>(`/api/exchanges/${id}/retry`, {}),
 };
 
 export const rawUrl = (id: number, part: 'request' | 'response', decoded = false) => `/api/exchanges/${id}/raw/${part}${decoded ? '?decoded=1' : ''}`;
