@@ -7,6 +7,7 @@ import { VERSION } from '../cli/version.js';
 import { curlCommand } from '../tui/curl-command.js';
 import { decodeBody } from '../gzip-body.js';
 import type { RouteDeps } from './context.js';
+import { infoJson } from './info-json.js';
 import { diffBodies } from './json-diff.js';
 import { listFiltered, parseWebFilter } from './list-filter.js';
 import { pageExchange } from './page-json.js';
@@ -53,7 +54,7 @@ function bodyBytes(e: Exchange, which: 'request' | 'response', decoded: boolean)
 }
 
 export function addReadRoutes(router: Router, deps: RouteDeps): void {
-  router.add('GET', '/api/info', ({ res }) => sendJson(res, 200, { ...deps.info, version: VERSION }));
+  router.add('GET', '/api/info', ({ res }) => sendJson(res, 200, { ...infoJson(deps.info), version: VERSION }));
 
   router.add('GET', '/api/exchanges', async ({ res, url }) => {
     const filter = parseWebFilter(url.searchParams.get('q') ?? '');

@@ -7,6 +7,7 @@ import type { ExchangeSummary } from '../exchange.js';
 import { addActionRoutes } from './api-actions.js';
 import { addReadRoutes } from './api-read.js';
 import { FeedBatch } from './feed-batch.js';
+import { infoJson } from './info-json.js';
 import type { InspectorInfo, InspectorOptions } from './context.js';
 import { checkFetchSite, checkHost, checkWrite, hasSecret, isSecretParam, newSecret, secretCookie, setSecurityHeaders } from './guard.js';
 import { sendJson, sendText } from './respond.js';
@@ -45,7 +46,7 @@ export class Inspector {
     addActionRoutes(this.router, deps);
     this.router.add('GET', '/api/events', ({ res }) => {
       this.hub.attach(res);
-      this.hub.send('info', this.info);
+      this.hub.send('info', infoJson(this.info));
     });
     // Whether this browser holds the secret (the cookie is HttpOnly, so the page cannot look itself).
     this.router.add('GET', '/api/session', ({ req, res }) => sendJson(res, 200, { canWrite: hasSecret(req, this.port, this.secret) }));
@@ -90,7 +91,7 @@ export class Inspector {
   /** Updates the header facts (public URL, connection state) on every open page. */
   setInfo(patch: Partial<InspectorInfo>): void {
     Object.assign(this.info, patch);
-    this.hub.send('info', this.info);
+    this.hub.send('info', infoJson(this.info));
   }
 
   /** Idempotent. */

@@ -1,5 +1,6 @@
 // What the inspector page says before anything is recorded, in a real Chromium: under listen, where to send a
-// request (its public URL); under `hooktunnel web`, which has no tunnel, the listen that fills this database.
+// request (its public URL); under `hooktunnel web`, which has no tunnel, the listen that fills this database, its
+// path quoted for a shell by the server (src/export/shell-quote.ts), however awkward the path.
 
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,13 +16,15 @@ vi.setConfig({ testTimeout: 60_000 });
 
 const dir = mkdtempSync(join(tmpdir(), 'hooktunnel-web-empty-'));
 const PUBLIC_URL = 'http://127.0.0.1:4747/t/demo';
+/** A folder no plain single quotes can carry to a prompt whole: a space, a quote and a newline. */
+const FOLDER = "it's my\nhooks";
 let store: Store;
 const inspectors: Inspector[] = [];
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(join(dir, 'my hooks'));
-  store = Store.open(join(dir, 'my hooks', 'capture.db'));
+  mkdirSync(join(dir, FOLDER));
+  store = Store.open(join(dir, FOLDER, 'capture.db'));
   browser = await launchBrowser();
 }, 60_000);
 
@@ -38,7 +41,8 @@ it('`hooktunnel web` on an empty database names the listen that would fill it', 
   const page = await openInspector(browser, inspector.url);
   await page.waitForSelector('#empty:not([hidden])');
   expect(await page.textContent('#empty')).toBe(
-    `Nothing recorded in ${store.path} yet. Run hooktunnel listen <port> --db '${store.path}' and what it receives appears here.`,
+    // Bash's $'…' keeps the newline as \n: pasted, the command is one line and names this very file.
+    `Nothing recorded in ${store.path} yet. Run hooktunnel listen <port> --db $'${dir}/it\\'s my\\nhooks/capture.db' and what it receives appears here.`,
   );
 });
 

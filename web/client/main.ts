@@ -68,15 +68,12 @@ function drawMore(): void {
   more.textContent = state.searching && state.next !== null ? `searching older exchanges… (at #${state.next})` : 'load older';
 }
 
-/** A path as one shell word, to paste into a terminal. */
-const shellWord = (text: string) => (/^[\w./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
-
 /**
  * What to do for a first exchange: under listen, send to its public URL (named once the relay gave it); `hooktunnel web`
  * has no tunnel, so a listen recording to the same database is what fills it.
  */
 function nothingYet(info: Info | null): string {
-  if (info?.mode === 'web') return `Nothing recorded in ${info.dbPath} yet. Run hooktunnel listen <port> --db ${shellWord(info.dbPath)} and what it receives appears here.`;
+  if (info?.mode === 'web') return `Nothing recorded in ${info.dbPath} yet. Run ${info.listenCommand} and what it receives appears here.`;
   return `No exchanges yet. Send a request to ${info?.publicUrl ?? 'the public URL'} and it appears here.`;
 }
 

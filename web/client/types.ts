@@ -79,6 +79,8 @@ export interface Info {
   target: string;
   dbPath: string;
   connection: string | null;
+  /** `hooktunnel listen <port> --db <path>` with the path quoted for a shell by the server (src/web/info-json.ts). */
+  listenCommand: string;
   version?: string;
 }
 
