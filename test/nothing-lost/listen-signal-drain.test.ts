@@ -115,13 +115,12 @@ describe('listen stopped by a signal while a live request is under way', () => {
 // Steady traffic during the stop (a sender retrying, a busy account): the first signal used to wait for every request
 // arriving after it too, so listen never ended. Now the app finishes only what it had; the rest goes back to the relay.
 describe('listen stopped by a signal while a sender keeps sending', () => {
-  it('ends once the app answers what it had; the relay answers the rest 202 and the next listen delivers each once', async () => {
-    const h = home();
-    const relay = await startRelay(h.relayDir, h.env);
-    const app = await holdingApp();
-    const args = [String(app.port), '--relay', relay.url, '--db', h.db, '--name', 'drain-steady', '--no-web'];
-    const cli = await listen(args, h.env);
-
+  /**
+   * The app has /hook/0 when the signal comes, and holds every request it gets; a sender keeps sending through the stop.
+   * listen must exit 0 once the app answers /hook/0, the relay must answer every later request 202, and neither the app
+   * nor the recording may see any of them. The paths the sender sent meanwhile, for the next listen to deliver.
+   */
+  async function stopUnderSteadyTraffic(cli: Awaited<ReturnType<typeof listen>>, app: Awaited<ReturnType<typeof holdingApp>>): Promise<string[]> {
     const first = send(`${cli.url}/hook/0`, { body: '0' });
     await waitFor(() => app.completed.length === 1, 'the app to have the first request');
     cli.child.kill('SIGTERM');
@@ -137,9 +136,17 @@ describe('listen stopped by a signal while a sender keeps sending', () => {
     expect(replies.every((r) => r.status === 202)).toBe(true);
     expect(app.completed.map((r) => r.url)).toEqual(['/hook/0']);
     expect(cli.events.filter((e) => e.type === 'request').map((e) => e.path)).toEqual(['/hook/0']);
+    return replies.map((r) => r.path);
+  }
+
+  it('ends once the app answers what it had; the relay answers the rest 202 and the next listen delivers each once', async () => {
+    const h = home();
+    const relay = await startRelay(h.relayDir, h.env);
+    const app = await holdingApp();
+    const args = [String(app.port), '--relay', relay.url, '--db', h.db, '--name', 'drain-steady', '--no-web'];
+    const sent = await stopUnderSteadyTraffic(await listen(args, h.env), app);
 
     const next = await listen(args, h.env);
-    const sent = replies.map((r) => r.path);
     await waitFor(() => app.completed.length === 1 + sent.length, 'the next listen to deliver every request sent during the stop');
     await waitFor(async () => (await queuedRequests(relay.url)) === 0, 'the relay to have every delivery acknowledged');
     expect(await next.stop()).toBe(0);
@@ -152,25 +159,9 @@ describe('listen stopped by a signal while a sender keeps sending', () => {
     const app = await holdingApp();
     const env = { ...h.env, HOOKTUNNEL_EMBEDDED_PORT: String(await freePort()) };
     const args = [String(app.port), '--db', h.db, '--no-web'];
-    const cli = await listen(args, env);
-
-    const first = send(`${cli.url}/hook/0`, { body: '0' });
-    await waitFor(() => app.completed.length === 1, 'the app to have the first request');
-    cli.child.kill('SIGTERM');
-    await waitFor(() => noticed(cli, 'stopping: waiting for 1 request in flight'), 'listen to say it waits');
-    const sender = steadySender(cli.url);
-    await waitFor(() => sender.replies.filter((r) => r.status === 202).length >= 3, 'the draining relay to answer requests 202');
-    app.release();
-
-    expect((await first).status).toBe(200);
-    expect(await exitCode(cli.child)).toBe(0);
-    // The relay went with listen: the sender's later requests are refused, not answered.
-    const replies = await sender.stop();
-    expect(replies.every((r) => r.status === 202)).toBe(true);
-    expect(app.completed.map((r) => r.url)).toEqual(['/hook/0']);
+    const sent = await stopUnderSteadyTraffic(await listen(args, env), app);
 
     const next = await listen(args, env);
-    const sent = replies.map((r) => r.path);
     await waitFor(() => app.completed.length === 1 + sent.length, 'the next listen to deliver every request queued during the stop');
     expect(await next.stop()).toBe(0);
     expect(app.completed.map((r) => r.url).sort()).toEqual(['/hook/0', ...sent].sort());
