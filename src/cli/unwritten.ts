@@ -19,8 +19,13 @@ export function reportUnwritten(store: Store, what: string, json = false): void 
   process.exitCode = 1;
 }
 
+/** That `what` could not be recorded, for `why`: the error to throw (exit 1, code not_recorded). */
+export function unwrittenError(message: string, why: Error, hintMore = ''): UserError {
+  return new UserError(message, { hint: `${NOT_RECORDED_HINT}${hintMore}`, code: 'not_recorded', cause: why });
+}
+
 /** The same as an error to throw, for a command whose whole point is the writing (import). */
 export function throwIfUnwritten(store: Store, what: string): void {
   const why = store.unwritten();
-  if (why) throw new UserError(`${what} could not be recorded in ${store.path}: ${why.message}`, { hint: NOT_RECORDED_HINT, code: 'not_recorded', cause: why });
+  if (why) throw unwrittenError(`${what} could not be recorded in ${store.path}: ${why.message}`, why);
 }

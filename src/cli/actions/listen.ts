@@ -24,7 +24,7 @@ import { jsonReporter, plainReporter, type ListenReporter } from '../../output/l
 import { Session } from '../../session.js';
 import type { Store } from '../../store/store.js';
 import { openStore } from '../open-store.js';
-import { NOT_RECORDED_HINT } from '../unwritten.js';
+import { unwrittenError } from '../unwritten.js';
 import { LISTEN_LOCK_WAIT_MS } from '../../store/without-waiting.js';
 import { isTransientStoreError } from '../../store/write-behind.js';
 import type { TuiHandle } from '../../tui/run-tui.js';
@@ -175,7 +175,7 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
       const message = `exchanges held in memory could not be recorded before exit: ${unwritten.message}`;
       // Stopped by a signal or q, this is the failure listen exits 1 with (an `error` event), as trigger or replay
       // would: a CI job's export would lack them. After another failure it is said beside it.
-      if (failure === undefined) lost = new UserError(message, { code: 'not_recorded', hint: `${NOT_RECORDED_HINT} (queued deliveries among them are sent again to the next listen)` });
+      if (failure === undefined) lost = unwrittenError(message, unwritten, ' (queued deliveries among them are sent again to the next listen)');
       else if (flags.json) reporter.storeError(new Error(message));
       else process.stderr.write(`warning: ${message}\n`);
     }
