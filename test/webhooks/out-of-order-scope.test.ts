@@ -66,3 +66,28 @@ describe('out of order', () => {
     expect(marked).toEqual([a1Older.id]);
   });
 });
+
+/**
+ * Sends one Clerk delivery the way Svix does: the svix-timestamp header is the time of this attempt (so it always
+ * grows), the payload's `timestamp` is when the event happened. Unsigned: the mark does not depend on a secret.
+ */
+async function clerk(type: string, user: string, eventAfterSec: number) {
+  const path = `/clerk/${++sent}`;
+  const body = JSON.stringify({ data: { id: user, object: 'user' }, object: 'event', type, timestamp: BASE + eventAfterSec * 1000 });
+  const headers = ['Content-Type', 'application/json', 'svix-id', `msg_${sent}`, 'svix-timestamp', String(Math.floor(Date.now() / 1000) + sent), 'svix-signature', 'v1,x'];
+  const reply = await send(`${listen.url}${path}`, { headers, body });
+  expect(reply.status).toBe(200);
+  const event = await listen.waitForRequest((e) => e.path === path, `the exchange for ${path}`);
+  return { id: event.id as number, webhook: event.webhook as { outOfOrder: boolean } };
+}
+
+describe('out of order, Standard Webhooks (Clerk through Svix)', () => {
+  it('compares the payload\'s event time within one user, whatever the type, not the attempt time of the header', async () => {
+    const updated = await clerk('user.updated', 'user_A', 20);
+    // Another user's older update: another stream.
+    const other = await clerk('user.updated', 'user_B', 1);
+    // Svix retrying user_A's user.created, which failed before the update went through: a newer attempt, an older event.
+    const created = await clerk('user.created', 'user_A', 10);
+    expect([updated, other, created].map((d) => d.webhook.outOfOrder)).toEqual([false, false, true]);
+  });
+});

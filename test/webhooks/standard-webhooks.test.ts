@@ -108,8 +108,18 @@ describe('standard webhooks', () => {
     expect(headers.find(([name]) => name === 'webhook-id')![1]).toBe(ID);
   });
 
-  it('describes the event: body type, webhook-id, webhook-timestamp', () => {
+  it('describes the event: body type, webhook-id, data.id, and webhook-timestamp when the payload states no time', () => {
     const { ts, input: d } = delivery((t) => sign(SECRET, t));
-    expect(standardWebhooks.describe(d)).toEqual({ eventType: 'invoice.paid', eventId: ID, timestamp: ts * 1000 });
+    expect(standardWebhooks.describe(d)).toEqual({ eventType: 'invoice.paid', eventId: ID, timestamp: ts * 1000, resource: 'inv_01HV' });
+  });
+
+  // Svix signs each attempt anew: a retry's header time is the retry's, the payload's is the event's.
+  it.each([
+    ['Clerk: timestamp in epoch ms', '{"type":"user.updated","timestamp":1654012591835,"data":{"id":"user_29w8"}}', 1654012591835, 'user_29w8'],
+    ['the spec: timestamp in ISO 8601', '{"type":"contact.created","timestamp":"2022-11-03T20:26:10.344522Z","data":{"id":"c_1"}}', Date.parse('2022-11-03T20:26:10.344Z'), 'c_1'],
+    ['Resend: created_at and data.email_id', '{"type":"email.sent","created_at":"2024-02-22T23:41:12.126Z","data":{"email_id":"56761188"}}', Date.parse('2024-02-22T23:41:12.126Z'), '56761188'],
+  ])('takes the event time and object from the payload (%s)', (_name, body, timestamp, resource) => {
+    const described = standardWebhooks.describe(input([['svix-id', ID], ['svix-timestamp', '1796684884'], ['svix-signature', 'v1,x']], body));
+    expect(described).toMatchObject({ timestamp, resource });
   });
 });

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { headerValue, type HeaderPairs } from '../../exchange.js';
 import { setHeader } from '../../http-headers.js';
-import { parseJsonObject, stringField } from '../body.js';
+import { asObject, numberField, parseJsonObject, stringField, type JsonObject } from '../body.js';
 import { DEFAULT_TOLERANCE_SEC, type Provider } from '../provider.js';
 import {
   MISMATCH,
@@ -42,6 +42,17 @@ function secretKey(secret: string): Buffer | null {
   return BASE64.test(encoded) && encoded.length % 4 !== 1 ? Buffer.from(encoded, 'base64') : null;
 }
 
+/**
+ * When the event happened, from the payload: the spec's `timestamp` (ISO 8601; Clerk sends epoch ms), else Resend's
+ * `created_at`. Null when the payload says neither, and then the signed header's time is all there is.
+ */
+function payloadTime(event: JsonObject | null): number | null {
+  const value = numberField(event, 'timestamp') ?? stringField(event, 'timestamp') ?? stringField(event, 'created_at');
+  if (typeof value === 'number') return value >= 1e11 ? value : value * 1000; // ms, or (a sender's choice) seconds
+  const ms = value === null ? NaN : Date.parse(value);
+  return Number.isNaN(ms) ? null : ms;
+}
+
 function signature(key: Buffer, id: string, timestamp: number, body: Buffer): string {
   return hmac('sha256', key, [`${id}.${timestamp}.`, body], 'base64');
 }
@@ -55,10 +66,17 @@ export const standardWebhooks: Provider = {
 
   describe(input) {
     const set = presentSets(input.headers)[0] ?? HEADER_SETS[0];
+    const event = parseJsonObject(input.body);
+    const data = asObject(event?.data);
     return {
-      eventType: stringField(parseJsonObject(input.body), 'type'),
+      eventType: stringField(event, 'type'),
       eventId: headerValue(input.headers, set.id) ?? null,
-      timestamp: secondsHeaderToMs(headerValue(input.headers, set.timestamp)),
+      // The event's own time first: Svix signs every attempt anew, so a retry of an older event carries a newer header
+      // timestamp than the events delivered meanwhile, and comparing those would never find it out of order.
+      timestamp: payloadTime(event) ?? secondsHeaderToMs(headerValue(input.headers, set.timestamp)),
+      // What the event is about: a Clerk user, organisation or session (`data.id`), a Resend email (`data.email_id`),
+      // so a user's user.updated that overtook its user.created is compared with it, whatever the type.
+      resource: stringField(data, 'id') ?? stringField(data, 'email_id'),
     };
   },
 
