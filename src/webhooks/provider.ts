@@ -76,4 +76,10 @@ export interface Provider {
    * JSON body that no longer matches the bodySHA256 its signed URL carries.
    */
   sign(input: WebhookInput, secret: string, nowMs: number): HeaderPairs;
+  /**
+   * As `sign`, with one signature per secret in the one header, in the order given: only schemes whose header carries
+   * a list do (Stripe's `v1=` per active secret, Standard Webhooks' space-separated `v1,` entries), as their senders
+   * sign with the old and the new secret at once while one is rolled.
+   */
+  signMany?(input: WebhookInput, secrets: readonly string[], nowMs: number): HeaderPairs;
 }

@@ -61,8 +61,7 @@ function keysFor(input: WebhookInput, secrets: Secrets, options: VerifyOptions):
 
 /**
  * The key `signed` was signed with: the first whose signature matches whatever the timestamp's age (so a stale
- * delivery is reported as stale rather than as a wrong secret, and re-signed with the secret its app checks with),
- * else the first, whose verdict then says what is wrong.
+ * delivery is reported as stale rather than as a wrong secret), else the first, whose verdict then says what is wrong.
  */
 function signingKey(keys: Key[], signed: WebhookInput): Key {
   if (keys.length === 1) return keys[0];
@@ -128,9 +127,16 @@ export function resignWebhook(
 ): Resigned {
   const keys = keysFor(input, secrets, options);
   if (!Array.isArray(keys)) return { headers: input.headers, resigned: false, reason: keys.reason ?? undefined };
-  const { provider, secret } = signingKey(keys, options.signedAs ?? input);
+  const signed = options.signedAs ?? input;
+  // Every key that signed it, whatever the age (none: sign with the first, as signingKey would).
+  const signing = keys.length === 1 ? keys : keys.filter((key) => key.provider.verify(signed, key.secret, 0, Infinity).result === 'valid');
+  const { provider, secret } = signing[0] ?? keys[0];
+  // A sender rolling its secret signs with the old and the new one at once, and its app may check with either by now:
+  // where the header has room for a list, the replay carries a signature for each secret that signed the original.
+  const all = signing.filter((key) => key.provider === provider).map((key) => key.secret);
   try {
-    return { headers: provider.sign(input, secret, nowMs), resigned: true };
+    const headers = provider.signMany && all.length > 1 ? provider.signMany(input, all, nowMs) : provider.sign(input, secret, nowMs);
+    return { headers, resigned: true };
   } catch (error) {
     // Only an unusable secret or a Twilio URL unknown (or pinning another body) gets here: reasons, not crashes.
     return { headers: input.headers, resigned: false, reason: (error as Error).message };

@@ -2,6 +2,9 @@
 // forwarding to one tunnel, or an old and a new secret while rotating): a delivery signed with either is valid, and a
 // replay is re-signed with the one its sender used, so the app that checks with that secret accepts it.
 
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { loopbackRelay, runCli, startListen, tempHome } from '../helpers/cli.js';
@@ -61,6 +64,46 @@ describe('several secrets for one provider', () => {
     const late = await listen.waitForRequest((e) => e.path === '/late', 'the stale delivery');
     expect(late).toMatchObject({ status: 400 });
     const replay = await runCli(['replay', String(late.id), '--resign', '--json', ...secretFlags], { env });
+    expect(replay.stderr).toBe('');
+    expect(JSON.parse(replay.stdout)).toMatchObject({ status: 200, replayOf: late.id, webhook: { verification: 'valid' } });
+  });
+
+  it('re-signs a replay of a Svix delivery signed during a rotation with both secrets, so an app on the new one accepts it', async () => {
+    const [oldSecret, newSecret] = ['whsec_dGhpcyBpcyB0aGUgb2xkIGtleSBiZWZvcmUgcm90YXRpb24=', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'];
+    const cleanups: (() => unknown)[] = [];
+    onCleanup(async () => {
+      for (const cleanup of cleanups.reverse()) await cleanup();
+    });
+    const relayUrl = await loopbackRelay(cleanups);
+    // The app has moved to the new secret, as Clerk's dashboard tells you to during a rotation.
+    const app = await startLocalApp((req, res, body) => {
+      try {
+        new Webhook(newSecret).verify(body, { 'webhook-id': String(req.headers['svix-id']), 'webhook-timestamp': String(req.headers['svix-timestamp']), 'webhook-signature': String(req.headers['svix-signature']) });
+        res.writeHead(200).end('ok');
+      } catch (error) {
+        res.writeHead(400).end((error as Error).message);
+      }
+    });
+    cleanups.push(() => app.close());
+    const home = tempHome();
+    cleanups.push(home.cleanup);
+    // The old secret first, as a config listing them in the order they were issued has it.
+    mkdirSync(join(home.env.XDG_CONFIG_HOME, 'hooktunnel'), { recursive: true });
+    writeFileSync(join(home.env.XDG_CONFIG_HOME, 'hooktunnel', 'config.json'), JSON.stringify({ secrets: { svix: [oldSecret, newSecret] } }));
+    const env = { ...home.env, HOOKTUNNEL_DB: home.db };
+    const listen = await startListen([String(app.port), '--relay', relayUrl], env);
+    cleanups.push(() => listen.stop());
+
+    // Svix during the rotation: one signature per secret, signed 400 s ago (a delivery the app refuses as too old).
+    const [id, body] = ['msg_2Lh9KsMzV1rotation', '{"type":"user.updated","timestamp":1796684884000,"data":{"id":"user_1"}}'];
+    const signedAt = new Date(Date.now() - 400_000);
+    const signature = [oldSecret, newSecret].map((secret) => new Webhook(secret).sign(id, signedAt, body)).join(' ');
+    const timestamp = String(Math.floor(signedAt.getTime() / 1000));
+    await send(`${listen.url}/clerk`, { headers: ['Content-Type', 'application/json', 'svix-id', id, 'svix-timestamp', timestamp, 'svix-signature', signature], body });
+    const late = await listen.waitForRequest((e) => e.path === '/clerk', 'the stale delivery');
+    expect(late).toMatchObject({ status: 400, webhook: { provider: 'standard', problem: 'too_old' } });
+
+    const replay = await runCli(['replay', id, '--resign', '--json'], { env });
     expect(replay.stderr).toBe('');
     expect(JSON.parse(replay.stdout)).toMatchObject({ status: 200, replayOf: late.id, webhook: { verification: 'valid' } });
   });

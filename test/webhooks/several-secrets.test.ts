@@ -2,6 +2,7 @@
 // uses that secret, checked here with Stripe's own SDK and Slack's documented formula rather than our own verify.
 
 import { createHmac } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { headerValue } from '../../src/exchange.js';
@@ -65,6 +66,39 @@ describe('re-signing with several secrets', () => {
     const edited = { ...original, body: Buffer.from(stripeBody('invoice.paid')) };
     const { headers } = resignWebhook(edited, secrets, now, { signedAs: original });
     expect(stripeAccepts(headers, SECOND, now, edited.body.toString())).toBe(true);
+  });
+
+  // A secret roll: the sender signs with both, and by the time of the replay the app may check with either.
+  it('signs a replay of a Stripe delivery signed during a roll with every secret that signed it, as Stripe does', () => {
+    const now = (TS + 3600) * 1000;
+    const both = Stripe.webhooks.generateTestHeaderString({ payload, secret: FIRST, timestamp: TS });
+    const rolled = input([['Stripe-Signature', `${both},v1=${createHmac('sha256', SECOND).update(`${TS}.${payload}`).digest('hex')}`]], payload);
+    const { headers } = resignWebhook(rolled, secrets, now);
+    expect([stripeAccepts(headers, FIRST, now), stripeAccepts(headers, SECOND, now)]).toEqual([true, true]);
+    // One that only the second signed is re-signed with it alone.
+    expect(headerValue(resignWebhook(stripeDelivery(SECOND), secrets, now).headers, 'stripe-signature')!.match(/v1=/g)).toHaveLength(1);
+  });
+
+  it('signs a replay or late retry of a Svix delivery signed with the old and the new secret with both', () => {
+    const [oldSecret, newSecret] = ['whsec_dGhpcyBpcyB0aGUgb2xkIGtleSBiZWZvcmUgcm90YXRpb24=', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'];
+    const svixSecrets = buildSecrets({ config: { svix: [oldSecret, newSecret] } });
+    const [id, body] = ['msg_2Lh9KsMzV1', '{"type":"user.updated","data":{"id":"user_1"}}'];
+    const signature = (secret: string) => new Webhook(secret).sign(id, new Date(TS * 1000), body);
+    const delivery = input([['svix-id', id], ['svix-timestamp', String(TS)], ['svix-signature', `${signature(oldSecret)} ${signature(newSecret)}`]], body);
+    const now = (TS + 3600) * 1000;
+    const accepts = (headers: [string, string][], secret: string) => {
+      try {
+        new Webhook(secret).verify(body, Object.fromEntries(headers.map(([name, value]) => [name.replace(/^svix-/, 'webhook-'), value])));
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    // The official library checks against the real clock: sign as of now.
+    const replayed = resignWebhook(delivery, svixSecrets, Date.now()).headers;
+    expect([accepts(replayed, oldSecret), accepts(replayed, newSecret)]).toEqual([true, true]);
+    const late = resignIfStale(delivery, svixSecrets, TS * 1000, now, '/')!;
+    expect(headerValue(late, 'svix-signature')!.split(' ')).toHaveLength(2);
   });
 
   it('re-signs a late delivery with the secret that signed it', () => {

@@ -102,8 +102,15 @@ export const standardWebhooks: Provider = {
   },
 
   sign(input, secret, nowMs) {
-    const key = secretKey(secret);
-    if (!key) throw new Error('secret for standard is not whsec_<base64 key>');
+    return standardWebhooks.signMany!(input, [secret], nowMs);
+  },
+
+  signMany(input, secrets, nowMs) {
+    const keys = secrets.map((secret) => {
+      const key = secretKey(secret);
+      if (!key) throw new Error('secret for standard is not whsec_<base64 key>');
+      return key;
+    });
     const timestamp = Math.floor(nowMs / 1000);
     let headers = input.headers;
     const sets = presentSets(headers);
@@ -111,7 +118,7 @@ export const standardWebhooks: Provider = {
       const id = headerValue(headers, set.id) ?? `msg_${randomUUID().replaceAll('-', '')}`;
       headers = setHeader(headers, set.id, id);
       headers = setHeader(headers, set.timestamp, String(timestamp));
-      headers = setHeader(headers, set.signature, `v1,${signature(key, id, timestamp, input.body)}`);
+      headers = setHeader(headers, set.signature, keys.map((key) => `v1,${signature(key, id, timestamp, input.body)}`).join(' '));
     }
     return headers;
   },

@@ -80,7 +80,12 @@ export const stripe: Provider = {
   },
 
   sign(input, secret, nowMs) {
+    return stripe.signMany!(input, [secret], nowMs);
+  },
+
+  signMany(input, secrets, nowMs) {
     const timestamp = Math.floor(nowMs / 1000);
-    return setHeader(input.headers, HEADER, `t=${timestamp},v1=${signature(secret, timestamp, input.body)}`);
+    const v1 = secrets.map((secret) => `,v1=${signature(secret, timestamp, input.body)}`).join('');
+    return setHeader(input.headers, HEADER, `t=${timestamp}${v1}`);
   },
 };
