@@ -162,7 +162,7 @@ export function resolveSecrets(secrets: Secrets, provider: BuiltInProviderName, 
   return values;
 }
 
-/** The first of {@link resolveSecrets}, the one to sign with when nothing says which (`trigger`), or null. */
+/** The first of {@link resolveSecrets}, or null. */
 export function resolveSecret(secrets: Secrets, provider: BuiltInProviderName, path: string): string | null {
   return resolveSecrets(secrets, provider, path)[0] ?? null;
 }

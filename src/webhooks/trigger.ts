@@ -4,7 +4,7 @@ import { usageError } from '../errors.js';
 import type { HeaderPairs } from '../exchange.js';
 import { providerByName } from './detect.js';
 import type { BuiltInProviderName } from './provider.js';
-import { resolveSecret, type Secrets } from './secrets.js';
+import { resolveSecrets, type Secrets } from './secrets.js';
 import { githubSender } from './senders/github.js';
 import type { Sender } from './senders/sender.js';
 import { shopifySender } from './senders/shopify.js';
@@ -65,12 +65,15 @@ export function buildTriggerRequest(provider: string, event: string, options: Tr
   const path = options.path ?? '/';
   const request = sender.build(event, sender.events[event], options.nowMs);
   const signer = providerByName(sender.provider);
-  const secret = resolveSecret(options.secrets, sender.provider, path);
-  if (secret === null) {
+  const secrets = resolveSecrets(options.secrets, sender.provider, path);
+  if (secrets.length === 0) {
     const unsigned = new Set(request.signatureHeaders.map((name) => name.toLowerCase()));
     const headers = request.headers.filter(([name]) => !unsigned.has(name.toLowerCase()));
     return { method: 'POST', path, headers, body: request.body, signed: false };
   }
-  const headers = signer.sign({ headers: request.headers, body: request.body, url: null }, secret, options.nowMs);
+  const unsigned = { headers: request.headers, body: request.body, url: null };
+  // Several secrets (a rotation, or the dashboard's and `stripe listen`'s): where the header holds a list, sign with
+  // each, as Stripe and Svix do while a secret is rolled, so the app accepts the sample whichever it checks with.
+  const headers = signer.signMany && secrets.length > 1 ? signer.signMany(unsigned, secrets, options.nowMs) : signer.sign(unsigned, secrets[0], options.nowMs);
   return { method: 'POST', path, headers, body: request.body, signed: true };
 }

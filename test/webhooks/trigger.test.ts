@@ -93,6 +93,13 @@ describe('stripe samples', () => {
     expect(event.startsWith(object.object === 'subscription' ? 'customer.subscription' : object.object)).toBe(true);
   });
 
+  it('signs with each of several secrets, as Stripe does during a roll, so an app holding either accepts it', () => {
+    const rolling = buildSecrets({ config: { stripe: ['whsec_before_roll', 'whsec_after_roll'] } });
+    const request = buildTriggerRequest('stripe', 'invoice.paid', { secrets: rolling, nowMs: Date.now() });
+    const header = headerValue(request.headers, 'Stripe-Signature')!;
+    for (const secret of ['whsec_before_roll', 'whsec_after_roll']) expect(Stripe.webhooks.constructEvent(request.body, header, secret).type).toBe('invoice.paid');
+  });
+
   it('stamps the event with the trigger time and sends it pretty-printed, as Stripe does', () => {
     const request = buildTriggerRequest('stripe', 'invoice.paid', { secrets, nowMs: NOW });
     expect(JSON.parse(request.body.toString()).created).toBe(NOW / 1000);
