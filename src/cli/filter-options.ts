@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { parseDuration } from '../duration.js';
 import { usageError } from '../errors.js';
 import type { ListOptions } from '../store/store.js';
-import { secretProvider } from '../webhooks/secrets.js';
+import { RECORDED_PROVIDERS, recordedProvider } from '../webhooks/secrets.js';
 
 export interface FilterFlags {
   provider?: string;
@@ -39,9 +39,9 @@ export function filterToList(flags: FilterFlags): Omit<ListOptions, 'limit'> {
  */
 export function parseProvider(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const name = value.toLowerCase() === 'hmac' ? 'hmac' : secretProvider(value);
+  const name = recordedProvider(value);
   if (name) return name;
-  throw usageError(`--provider "${value}" is not a provider hooktunnel recognises, so nothing would match`, 'one of stripe, github, shopify, slack, standard (alias svix), twilio, hmac');
+  throw usageError(`--provider "${value}" is not a provider hooktunnel recognises, so nothing would match`, `one of ${RECORDED_PROVIDERS}`);
 }
 
 /** `--path /stripe`: recorded paths all start with /, so a prefix without one would silently match nothing. */

@@ -6,6 +6,7 @@ import type { Exchange, MatchFields } from '../exchange.js';
 import { globToRegExp } from './glob.js';
 import { JsonInteger } from '../json-exact.js';
 import { isFormEncoded, parseForm } from '../webhooks/body.js';
+import { RECORDED_PROVIDERS, recordedProvider } from '../webhooks/secrets.js';
 import { exactJsonText } from '../output/json-text.js';
 import { jsonPathValue, parseJsonPath, type JsonPath } from './json-path.js';
 import { isHttpToken } from '../http-headers.js';
@@ -55,8 +56,16 @@ export function parseMatch(expression: string): Matcher {
     }
     case 'status':
       return make(statusTest(expression, value));
-    case 'provider':
+    case 'provider': {
+      // Named as `ls --provider` takes it (svix is recorded as standard); a plain name hooktunnel never records would
+      // only make a script wait out its --timeout, so it is refused as ls refuses it. A glob stays a glob.
+      const named = recordedProvider(value);
+      if (named) return make((e) => e.webhook?.provider === named);
+      if (value && !/[*?]/.test(value)) {
+        throw usageError(`--match "${expression}": "${value}" is not a provider hooktunnel recognises, so nothing would match`, `one of ${RECORDED_PROVIDERS}`);
+      }
       return make(textTest(expression, value, (e) => e.webhook?.provider));
+    }
     case 'type':
     case 'event':
       return make(eventTypeTest(expression, value));

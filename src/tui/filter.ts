@@ -2,6 +2,7 @@
 
 import type { Exchange, ExchangeSummary, HeaderPairs } from '../exchange.js';
 import { decodeBody } from '../gzip-body.js';
+import { recordedProvider } from '../webhooks/secrets.js';
 
 /** Bodies larger than this are searched byte for byte (case-sensitive) instead of lower-cased as text. */
 const LOWERCASE_BODY_LIMIT = 1024 * 1024;
@@ -27,7 +28,9 @@ export function parseFilter(text: string): FilterQuery {
   for (const word of text.toLowerCase().split(/\s+/)) {
     const term = TERM.exec(word);
     if (term) {
-      if (term[2]) query.terms.push({ kind: term[1] as 'provider' | 'event' | 'status' | 'sig', value: term[2] });
+      // `provider:svix` finds what is recorded as standard, as `ls --provider svix` does.
+      const value = term[1] === 'provider' ? (recordedProvider(term[2]) ?? term[2]) : term[2];
+      if (value) query.terms.push({ kind: term[1] as 'provider' | 'event' | 'status' | 'sig', value });
     } else if (word === 'failed') {
       query.terms.push({ kind: 'failed' });
     } else if (word) {

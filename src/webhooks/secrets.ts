@@ -2,7 +2,7 @@
 
 import { usageError } from '../errors.js';
 import { parseHmacSpec, type HmacSpec } from './hmac-spec.js';
-import type { BuiltInProviderName } from './provider.js';
+import type { BuiltInProviderName, ProviderName } from './provider.js';
 
 export type SecretSource = 'flag' | 'env' | 'config';
 
@@ -37,6 +37,17 @@ const SOURCE_RANK: Record<SecretSource, number> = { flag: 0, env: 1, config: 2 }
 /** The provider a user-typed name means (case-insensitive, `svix` and `standard-webhooks` mean `standard`). */
 export function secretProvider(name: string): BuiltInProviderName | undefined {
   return Object.hasOwn(NAMES, name.toLowerCase()) ? NAMES[name.toLowerCase()] : undefined;
+}
+
+/** Every name a provider is recorded under, for messages that list them. */
+export const RECORDED_PROVIDERS = 'stripe, github, shopify, slack, standard (alias svix), twilio, hmac';
+
+/**
+ * The name a provider is recorded under for a name a user typed to find its exchanges (`--provider Svix`,
+ * `--match provider=svix`, the inspectors' `provider:svix`): `standard` for svix, `hmac` for a --verify spec's.
+ */
+export function recordedProvider(name: string): ProviderName | undefined {
+  return name.toLowerCase() === 'hmac' ? 'hmac' : secretProvider(name);
 }
 
 function checkPath(path: string, where: string): string {

@@ -43,6 +43,11 @@ const cases: [string, Partial<Exchange>, boolean][] = [
   ['provider=Stripe', {}, true],
   ['provider=github', {}, false],
   ['provider=stripe', { webhook: null }, false],
+  ['provider=str*', {}, true],
+  // Svix is recorded as the standard provider, and named either way, as `ls --provider svix` takes it.
+  ['provider=svix', { webhook: { ...exchange().webhook!, provider: 'standard' } }, true],
+  ['provider=Standard', { webhook: { ...exchange().webhook!, provider: 'standard' } }, true],
+  ['provider=svix', {}, false],
   ['type=payment_intent.succeeded', {}, true],
   ['type=payment_intent.*', {}, true],
   ['event=invoice.*', {}, false],
@@ -144,6 +149,15 @@ describe('parseMatch', () => {
     expect((error as UserError).exitCode).toBe(2);
     expect((error as UserError).message).toMatch(message);
     expect((error as UserError).hint).toContain('key=value');
+  });
+
+  // Clerk sends Standard Webhooks: a wait for provider=clerk would only run out of its --timeout.
+  it('refuses a provider name hooktunnel never records, naming those it does', () => {
+    expect(() => parseMatch('provider=clerk')).toThrow(expect.objectContaining({
+      exitCode: 2,
+      message: '--match "provider=clerk": "clerk" is not a provider hooktunnel recognises, so nothing would match',
+      hint: expect.stringContaining('standard (alias svix)'),
+    }));
   });
 
   it('matchesAll needs every expression; none at all matches anything', () => {

@@ -132,18 +132,23 @@ describe('filter terms', () => {
   const noAnswer = makeExchange(4, { status: 504, state: 'failed', errorCode: 'local_timeout' });
   const interrupted = makeExchange(5, { status: null, state: 'interrupted' });
   const pending = makeExchange(6, { status: null, state: 'pending' });
-  const all = [stripe, github, plain, noAnswer, interrupted, pending];
+  const clerk = makeExchange(7, { webhook: makeWebhook({ provider: 'standard', eventType: 'user.created' }) });
+  const all = [stripe, github, plain, noAnswer, interrupted, pending, clerk];
   it.each([
     ['provider:stripe', [1]],
+    // Svix is recorded as the standard provider, as `ls --provider svix` knows.
+    ['provider:svix', [7]],
+    ['provider:Svix', [7]],
+    ['provider:stand', [7]],
     ['provider:GIT', [2]],
     ['event:invoice', [1]],
     ['event:push', [2]],
     ['status:5xx', [3, 4]],
     ['status:404', [2]],
     ['status:50', [3, 4]],
-    ['status:2xx', [1]],
+    ['status:2xx', [1, 7]],
     ['status:abc', []],
-    ['sig:valid', [1]],
+    ['sig:valid', [1, 7]],
     ['sig:invalid', [2]],
     ['sig:unchecked', [3, 4, 5, 6]],
     ['sig:inv', [2]],

@@ -102,6 +102,17 @@ describe.skipIf(process.platform !== 'linux')('hooktunnel wait', () => {
     expect(json.request.body).toEqual({ encoding: 'utf8', data: push('refs/heads/main').body });
   });
 
+  it('provider=svix waits for what is recorded as the standard provider (a Clerk delivery), as ls --provider svix lists it', async () => {
+    const { listen, db, env } = await setup();
+    const waiting = startWait(['--db', db, '--match', 'provider=svix', '--match', 'type=user.*', '--timeout', '20s', '--json'], env);
+    await waiting.ready;
+    const headers = ['Content-Type', 'application/json', 'svix-id', 'msg_1', 'svix-timestamp', String(Math.floor(Date.now() / 1000)), 'svix-signature', 'v1,x'];
+    await send(`${listen.url}/clerk`, { headers, body: '{"type":"user.created","data":{"id":"user_1"}}' });
+    const result = await waiting.result;
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ path: '/clerk', webhook: { provider: 'standard', eventType: 'user.created' } });
+  });
+
   it('--timeout past setTimeout\'s limit (30d) waits, instead of giving up at once with exit 124', async () => {
     const { listen, db, env } = await setup();
     const waiting = startWait(['--db', db, '--match', 'path=/late', '--timeout', '30d', '--json'], env);
@@ -207,6 +218,8 @@ describe.skipIf(process.platform !== 'linux')('hooktunnel wait', () => {
   it.each([
     [['--match', 'colour=red'], 'unknown key "colour"'],
     [['--match', 'status=2x'], 'status is a code'],
+    // Clerk sends Standard Webhooks (provider=svix): waiting for "clerk" would only run out the timeout.
+    [['--match', 'provider=clerk'], '"clerk" is not a provider hooktunnel recognises'],
     [['--since', 'yesterday'], '--since "yesterday" is not now'],
     [['--timeout', 'soon'], '--timeout "soon" is not a duration'],
   ])('refuses %j with exit code 2 and no stack', async (argv, message) => {
