@@ -67,6 +67,8 @@ export interface Provider {
   /**
    * Checks the signature against `secret`. Never throws. `toleranceSec` bounds the age of signed timestamps
    * (default {@link DEFAULT_TOLERANCE_SEC}); pass Infinity to re-check an old recording on its signature alone.
+   * The signature is checked before the age, so `too_old` / `too_new` always means this secret signed it: with
+   * several secrets, verify.ts tells the one that signed a stale delivery from a wrong one by that alone.
    */
   verify(input: WebhookInput, secret: string, nowMs: number, toleranceSec?: number): Verification;
   /**

@@ -6,7 +6,7 @@ import type { Provider, Verification, WebhookInput } from './provider.js';
 import { createHmacProvider } from './providers/hmac.js';
 import { repeatedHeaderVerdict } from './repeated-header.js';
 import { resolveSecrets, type Secrets } from './secrets.js';
-import { unchecked } from './signing.js';
+import { isPastWindow, unchecked } from './signing.js';
 
 export interface VerifyOptions {
   /**
@@ -60,12 +60,11 @@ function keysFor(input: WebhookInput, secrets: Secrets, options: VerifyOptions):
 }
 
 /**
- * The key `signed` was signed with: the first whose signature matches whatever the timestamp's age (so a stale
- * delivery is reported as stale rather than as a wrong secret), else the first, whose verdict then says what is wrong.
+ * Whether the key a verdict was given for signed the delivery: valid, or refused for its timestamp's age alone. Every
+ * provider checks the signature before the age (Provider.verify), so a wrong secret is a mismatch however old.
  */
-function signingKey(keys: Key[], signed: WebhookInput): Key {
-  if (keys.length === 1) return keys[0];
-  return keys.find((key) => key.provider.verify(signed, key.secret, 0, Infinity).result === 'valid') ?? keys[0];
+function signedBy(verdict: Verification): boolean {
+  return verdict.result === 'valid' || isPastWindow(verdict.problem);
 }
 
 /**
@@ -82,8 +81,15 @@ export function verifyWebhook(
   if (!Array.isArray(keys)) return keys;
   const repeated = repeatedHeaderVerdict(input.headers, [...new Set(keys.map((key) => key.provider))]);
   if (repeated) return repeated;
-  const { provider, secret } = signingKey(keys, input);
-  return provider.verify(input, secret, nowMs, options.toleranceSec);
+  // The verdict of the first key that signed it (so a stale delivery signed with the second secret is reported as
+  // stale, not as a wrong secret), else the first key's, which says what is wrong: one HMAC per key at most.
+  let first: Verification | undefined;
+  for (const { provider, secret } of keys) {
+    const verdict = provider.verify(input, secret, nowMs, options.toleranceSec);
+    if (signedBy(verdict)) return verdict;
+    first ??= verdict;
+  }
+  return first!;
 }
 
 export interface Resigned {
@@ -128,7 +134,7 @@ export function resignWebhook(
   const keys = keysFor(input, secrets, options);
   if (!Array.isArray(keys)) return { headers: input.headers, resigned: false, reason: keys.reason ?? undefined };
   const signed = options.signedAs ?? input;
-  // Every key that signed it, whatever the age (none: sign with the first, as signingKey would).
+  // Every key that signed it, whatever the age (none: sign with the first, whose secret is all there is to go on).
   const signing = keys.length === 1 ? keys : keys.filter((key) => key.provider.verify(signed, key.secret, 0, Infinity).result === 'valid');
   const { provider, secret } = signing[0] ?? keys[0];
   // A sender rolling its secret signs with the old and the new one at once, and its app may check with either by now:

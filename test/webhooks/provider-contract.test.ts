@@ -265,6 +265,14 @@ describe.each(cases.filter((c) => c.timestamped))('$provider.name timestamp wind
     else expect(ahead).toMatchObject({ reason: 'timestamp 301 s in the future, outside the 300 s tolerance', problem: 'too_new' });
   });
 
+  // With several secrets, a stale verdict is what tells the secret that signed a delivery from a wrong one (verify.ts).
+  it('checks the signature before the age: a wrong secret on an old delivery is a mismatch, not too_old', async () => {
+    const wrong = c.secret.slice(0, -1) + (c.secret.endsWith('A') ? 'B' : 'A');
+    const verdict = c.provider.verify(await c.signed(TS), wrong, (TS + 3600) * 1000);
+    expect(verdict).toMatchObject({ result: 'invalid', reason: expect.stringMatching(/^signature does not match/) });
+    expect(verdict.problem).toBeUndefined();
+  });
+
   it('honours a custom tolerance, and Infinity for old recordings', async () => {
     const delivery = await c.signed(TS);
     expect(c.provider.verify(delivery, c.secret, (TS + 60) * 1000, 60).result).toBe('valid');

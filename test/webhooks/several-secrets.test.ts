@@ -4,8 +4,9 @@
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { headerValue } from '../../src/exchange.js';
+import { stripe } from '../../src/webhooks/providers/stripe.js';
 import { buildSecrets } from '../../src/webhooks/secrets.js';
 import { resignIfStale, resignWebhook, verifyWebhook } from '../../src/webhooks/verify.js';
 import { input, stripeBody } from './support.js';
@@ -41,6 +42,20 @@ describe('verifyWebhook with several secrets', () => {
     expect(verifyWebhook(stripeDelivery(SECOND), secrets, (TS + 400) * 1000).reason).toBe(
       'timestamp 400 s old, outside the 300 s tolerance',
     );
+  });
+
+  // Every recorded delivery is checked: each secret costs one HMAC of the body, and none is computed twice.
+  it('checks each secret once, stale or not', () => {
+    const check = vi.spyOn(stripe, 'verify');
+    try {
+      verifyWebhook(stripeDelivery(FIRST), secrets, TS * 1000);
+      expect(check).toHaveBeenCalledTimes(1);
+      check.mockClear();
+      verifyWebhook(stripeDelivery(SECOND), secrets, (TS + 400) * 1000);
+      expect(check).toHaveBeenCalledTimes(2);
+    } finally {
+      check.mockRestore();
+    }
   });
 
   it('tries every --verify spec naming a header the request carries', () => {
