@@ -4,14 +4,15 @@ import { usageError } from '../errors.js';
 import type { HeaderPairs } from '../exchange.js';
 import { providerByName } from './detect.js';
 import type { BuiltInProviderName } from './provider.js';
-import { resolveSecrets, type Secrets } from './secrets.js';
+import { resolveSecrets, secretProvider, type Secrets } from './secrets.js';
 import { githubSender } from './senders/github.js';
 import type { Sender } from './senders/sender.js';
 import { shopifySender } from './senders/shopify.js';
 import { slackSender } from './senders/slack.js';
 import { stripeSender } from './senders/stripe.js';
+import { svixSender } from './senders/svix.js';
 
-const SENDERS: readonly Sender[] = [stripeSender, githubSender, shopifySender, slackSender];
+const SENDERS: readonly Sender[] = [stripeSender, githubSender, shopifySender, slackSender, svixSender];
 
 export interface TriggerOptions {
   secrets: Secrets;
@@ -40,9 +41,11 @@ function renameHint(sender: Sender, event: string): string {
 }
 
 function senderFor(provider: string, event: string): Sender {
-  const sender = SENDERS.find((candidate) => candidate.provider === provider.toLowerCase());
+  // Named as --secret names it: `svix` (Clerk, Resend) is the standard provider.
+  const named = secretProvider(provider) ?? provider.toLowerCase();
+  const sender = SENDERS.find((candidate) => candidate.provider === named);
   if (!sender) {
-    const known = SENDERS.map((s) => s.provider).join(', ');
+    const known = SENDERS.map((s) => (s.provider === 'standard' ? 'standard (alias svix)' : s.provider)).join(', ');
     throw usageError(`no sample events for provider "${provider}"`, `choose one of ${known}`);
   }
   if (!Object.hasOwn(sender.events, event)) {

@@ -2,6 +2,7 @@
 
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
 import { createHmac } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { headerValue } from '../../src/exchange.js';
@@ -11,8 +12,9 @@ import { buildTriggerRequest, listTriggerEvents } from '../../src/webhooks/trigg
 import { verifyWebhook } from '../../src/webhooks/verify.js';
 
 const NOW = Date.UTC(2024, 7, 5, 15, 0, 0);
+const SVIX_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const secrets = buildSecrets({
-  flags: ['stripe=whsec_trigger_test', 'github=gh-hook-secret', 'shopify=shpss_trigger', 'slack=slack-signing-secret'],
+  flags: ['stripe=whsec_trigger_test', 'github=gh-hook-secret', 'shopify=shpss_trigger', 'slack=slack-signing-secret', `svix=${SVIX_SECRET}`],
 });
 const EVENTS = listTriggerEvents();
 
@@ -38,6 +40,11 @@ describe('listTriggerEvents', () => {
       'slack url_verification',
       'slack app_mention',
       'slack block_actions',
+      'standard user.created',
+      'standard user.updated',
+      'standard user.deleted',
+      'standard email.sent',
+      'standard email.delivered',
     ]);
   });
 });
@@ -53,7 +60,7 @@ describe.each(EVENTS)('$provider $event', ({ provider, event }) => {
     const type = event === 'block_actions' ? /^application\/x-www-form-urlencoded/ : /^application\/json/;
     expect(headerValue(request.headers, 'content-type')).toMatch(type);
     const userAgent = headerValue(request.headers, 'user-agent');
-    expect(userAgent).toMatch(/^(Stripe\/1\.0|GitHub-Hookshot\/|Shopify-Captain-Hook|Slackbot 1\.0)/);
+    expect(userAgent).toMatch(/^(Stripe\/1\.0|GitHub-Hookshot\/|Shopify-Captain-Hook|Slackbot 1\.0|Svix-Webhooks\/)/);
   });
 
   it('omits the signature headers when no secret is known', () => {
@@ -76,6 +83,25 @@ describe.each(EVENTS)('$provider $event', ({ provider, event }) => {
     expect(id(first)).toBeTruthy();
     // Stripe and Slack carry their ids in the body; GitHub and Shopify in headers, the body the same each time.
     if (provider === 'github' || provider === 'shopify') expect(first.body.equals(second.body)).toBe(true);
+  });
+});
+
+describe('svix samples (Clerk, Resend)', () => {
+  const svixEvents = EVENTS.filter((e) => e.provider === 'standard');
+  it.each(svixEvents)('$event passes the official Webhook.verify, under the svix-* names Clerk and Resend send', ({ event }) => {
+    // `trigger svix …`, as --secret names it.
+    const request = buildTriggerRequest('svix', event, { secrets, nowMs: Date.now() });
+    const headers = Object.fromEntries(request.headers.map(([name, value]) => [name.replace(/^svix-/, 'webhook-'), value]));
+    const parsed = new Webhook(SVIX_SECRET).verify(request.body.toString(), headers) as { type: string; data: { id?: string; email_id?: string } };
+    expect(parsed.type).toBe(event);
+    expect(headerValue(request.headers, 'svix-id')).toMatch(/^msg_[0-9A-Za-z]{27}$/);
+    expect(parsed.data.id ?? parsed.data.email_id).toBeTruthy();
+  });
+
+  it('stamps the event time in the payload as each sender does: Clerk epoch ms, Resend ISO 8601', () => {
+    const clerk = JSON.parse(buildTriggerRequest('svix', 'user.updated', { secrets, nowMs: NOW }).body.toString());
+    const resend = JSON.parse(buildTriggerRequest('svix', 'email.delivered', { secrets, nowMs: NOW }).body.toString());
+    expect([clerk.timestamp, resend.created_at]).toEqual([NOW, new Date(NOW).toISOString()]);
   });
 });
 
@@ -204,7 +230,7 @@ describe('buildTriggerRequest errors', () => {
     expect(() => buildTriggerRequest('paypal', 'x', { secrets, nowMs: NOW })).toThrow(
       expect.objectContaining({
         message: 'no sample events for provider "paypal"',
-        hint: 'choose one of stripe, github, shopify, slack',
+        hint: 'choose one of stripe, github, shopify, slack, standard (alias svix)',
       }),
     );
   });

@@ -70,7 +70,7 @@ export const COMMANDS: readonly CatalogEntry[] = [
   {
     name: 'trigger',
     usage: '[options] [provider] [event]',
-    description: 'Send a realistic sample webhook (Stripe, GitHub, Shopify, Slack) to the local app, signed with your secret, and record it.',
+    description: 'Send a realistic sample webhook (Stripe, GitHub, Shopify, Slack, Svix: Clerk and Resend) to the local app, signed with your secret, and record it.',
     load: async () => (await import('./trigger.js')).triggerCommand(),
   },
   {
