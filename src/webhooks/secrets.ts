@@ -71,9 +71,22 @@ export function parseSecretFlag(flag: string): SecretEntry {
   return { provider, path: checkPath(match[2] ?? '*', `--secret "${shown}"`), value: match[3], source: 'flag' };
 }
 
-/** Secrets from `HOOKTUNNEL_SECRET_<PROVIDER>` variables (e.g. HOOKTUNNEL_SECRET_STRIPE), each for every path. */
+/**
+ * Secrets from `HOOKTUNNEL_SECRET_<PROVIDER>` variables (e.g. HOOKTUNNEL_SECRET_STRIPE), each for every path. A value
+ * of several `whsec_` secrets separated by whitespace gives each, as a repeated --secret does: Stripe's and Svix's
+ * secrets hold no whitespace, and a CI job's one variable must carry the old and the new secret during a rotation.
+ * Any other value is one secret as it stands (a GitHub secret may hold spaces).
+ */
 export function secretsFromEnv(env: Record<string, string | undefined>): SecretEntry[] {
-  return secretVariables(env).map(({ provider, value }) => ({ provider, path: '*', value, source: 'env' }));
+  return secretVariables(env).flatMap(({ provider, value }) =>
+    secretList(value).map((one): SecretEntry => ({ provider, path: '*', value: one, source: 'env' })),
+  );
+}
+
+const WHSEC_LIST = /^\s*whsec_\S+(\s+whsec_\S+)+\s*$/;
+
+function secretList(value: string): string[] {
+  return WHSEC_LIST.test(value) ? value.trim().split(/\s+/) : [value];
 }
 
 /** The set `HOOKTUNNEL_SECRET_<PROVIDER>` variables: their names, providers and values. */

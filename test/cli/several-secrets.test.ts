@@ -107,4 +107,23 @@ describe('several secrets for one provider', () => {
     expect(replay.stderr).toBe('');
     expect(JSON.parse(replay.stdout)).toMatchObject({ status: 200, replayOf: late.id, webhook: { verification: 'valid' } });
   });
+
+  it('takes the old and the new secret from one HOOKTUNNEL_SECRET_SVIX, space-separated, as a CI job gives them', async () => {
+    const [oldSecret, newSecret] = ['whsec_dGhpcyBpcyB0aGUgb2xkIGtleSBiZWZvcmUgcm90YXRpb24=', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'];
+    const app = await startLocalApp();
+    onCleanup(() => app.close());
+    const home = tempHome();
+    onCleanup(home.cleanup);
+    const env = { ...home.env, HOOKTUNNEL_DB: home.db };
+    const ids: number[] = [];
+    for (const secret of [oldSecret, newSecret]) {
+      const sent = await runCli(['trigger', 'svix', 'user.created', '--to', String(app.port), '--secret', `svix=${secret}`, '--json'], { env });
+      expect(sent.code).toBe(0);
+      ids.push(JSON.parse(sent.stdout).id);
+    }
+    const verify = await runCli(['verify', ...ids.map(String), '--json'], { env: { ...env, HOOKTUNNEL_SECRET_SVIX: `${newSecret} ${oldSecret}` } });
+    expect(verify.stderr).toBe('');
+    expect(verify.code).toBe(0);
+    expect(verify.stdout.trim().split('\n').map((line) => JSON.parse(line).verification)).toEqual(['valid', 'valid']);
+  });
 });

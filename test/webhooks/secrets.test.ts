@@ -57,6 +57,19 @@ describe('secretsFromEnv', () => {
     ]);
   });
 
+  // A CI job's secret store during a rotation: one variable, the old and the new secret.
+  it('reads several whsec_ secrets separated by whitespace as several, and any other value as one secret', () => {
+    const env = {
+      HOOKTUNNEL_SECRET_SVIX: 'whsec_dGhpcyBpcyB0aGUgb2xk whsec_MfKQ9r8GKYqrTwjUPD8I\n',
+      HOOKTUNNEL_SECRET_GITHUB: 'a passphrase with spaces',
+      HOOKTUNNEL_SECRET_STRIPE: 'whsec_one and more words',
+    };
+    const secrets = buildSecrets({ env });
+    expect(resolveSecrets(secrets, 'standard', '/clerk')).toEqual(['whsec_dGhpcyBpcyB0aGUgb2xk', 'whsec_MfKQ9r8GKYqrTwjUPD8I']);
+    expect(resolveSecrets(secrets, 'github', '/')).toEqual(['a passphrase with spaces']);
+    expect(resolveSecrets(secrets, 'stripe', '/')).toEqual(['whsec_one and more words']);
+  });
+
   it('ignores empty values and rejects unknown providers by variable name', () => {
     expect(secretsFromEnv({ HOOKTUNNEL_SECRET_SLACK: '' })).toEqual([]);
     expect(() => secretsFromEnv({ HOOKTUNNEL_SECRET_PAYPAL: 'x' })).toThrow(
