@@ -8,6 +8,8 @@ import { isGzip } from '../gzip-body.js';
 import { sanitize } from '../sanitize.js';
 import { slowAnswerNote } from '../webhooks/answer-deadline.js';
 import { missingSecretHint } from '../webhooks/missing-secret.js';
+import { webhookSource } from '../webhooks/source.js';
+import { webhookInputFromExchange } from '../webhooks/verify.js';
 import { viewBody } from './body-view.js';
 import { colorStatus, formatDateTime, formatListTime, formatSize, formatTime, padVisible, truncate } from './format.js';
 
@@ -143,9 +145,11 @@ function hintAfter(reason: string | null): string {
   return hint ? ` (${hint})` : '';
 }
 
-function webhookLine(e: ExchangeSummary): string {
+function webhookLine(e: Exchange): string {
   const w = e.webhook!;
-  const who = w.provider ? `${eventLabel(e)}${w.eventId ? ` (${sanitize(w.eventId)})` : ''}` : 'no known provider';
+  const source = webhookSource(webhookInputFromExchange(e));
+  const from = source ? `  ${source.label} ${sanitize(source.value)}` : '';
+  const who = w.provider ? `${eventLabel(e)}${w.eventId ? ` (${sanitize(w.eventId)})` : ''}${from}` : 'no known provider';
   const signature =
     w.verification === 'valid'
       ? chalk.green('signature valid')

@@ -11,6 +11,8 @@ import { colourJsonLine } from './json-colour.js';
 import { line, type StyledLine } from './styled-line.js';
 import { statusColour, statusText } from './status-style.js';
 import { webhookLines } from './webhook-view.js';
+import { webhookSource } from '../webhooks/source.js';
+import { webhookInputFromExchange } from '../webhooks/verify.js';
 
 /** Which half of the exchange the pane shows. */
 export type DetailTab = 'request' | 'response';
@@ -67,7 +69,7 @@ function requestLines(e: Exchange): StyledLine[] {
   const via = e.url ? `  via ${sanitize(e.url)}` : '';
   const replay = e.replayOf ? `  (replay of #${e.replayOf})` : '';
   lines.push(line(`#${e.id}  received ${formatDateTime(e.receivedAt)}${via}${replay}`, { dim: true }));
-  lines.push(...webhookLines(e));
+  lines.push(...webhookLines(e, e.webhook ? webhookSource(webhookInputFromExchange(e)) : null));
   if (e.redacted?.length) lines.push(line(`stored redacted: ${e.redacted.map((r) => sanitize(r)).join(', ')}`, { color: 'yellow' }));
   // The body before the headers: it is what a webhook is about, and it should not need scrolling to. Concatenated, not
   // spread into push(): a body of many short lines (a JSON array of numbers) is more arguments than a call can take.

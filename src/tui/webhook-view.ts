@@ -49,12 +49,13 @@ function clip(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
 
-function whoLine(w: WebhookInfo): StyledLine {
+function whoLine(w: WebhookInfo, source: { label: string; value: string } | null): StyledLine {
   const label: Segment = { text: 'webhook    ', dim: true };
   if (!w.provider) return [label, { text: 'no known provider', dim: true }];
   const line: StyledLine = [label, { text: sanitize(w.provider), color: 'magenta', bold: true }];
   if (w.eventType) line.push({ text: ` ${sanitize(w.eventType)}`, color: 'magenta' });
   if (w.eventId) line.push({ text: '  id ', dim: true }, { text: sanitize(w.eventId) });
+  if (source) line.push({ text: `  ${source.label} `, dim: true }, { text: sanitize(source.value) });
   return line;
 }
 
@@ -68,9 +69,10 @@ function signatureLine(w: WebhookInfo): StyledLine {
 }
 
 /** The detail pane's webhook section: who sent which event, the signature in full; duplicate, out-of-order, late. */
-export function webhookLines(e: ExchangeSummary): StyledLine[] {
+/** `source`: whose event it is (webhookSource), which only the body says; the summary alone has no body. */
+export function webhookLines(e: ExchangeSummary, source: { label: string; value: string } | null = null): StyledLine[] {
   const w = e.webhook;
-  const lines = w ? [whoLine(w), signatureLine(w)] : [];
+  const lines = w ? [whoLine(w, source), signatureLine(w)] : [];
   const notes: string[] = [];
   if (w?.duplicateOf) notes.push(`duplicate of #${w.duplicateOf} (the same event id was delivered before)`);
   if (w?.outOfOrder) notes.push('out of order (a later event of the same shop, object or type arrived first)');

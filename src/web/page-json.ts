@@ -3,6 +3,8 @@
 
 import { attemptsToJson, exchangeToJson, type Exchange, type ExchangeSummary } from '../exchange.js';
 import { missingSecretHint } from '../webhooks/missing-secret.js';
+import { webhookSource } from '../webhooks/source.js';
+import { webhookInputFromExchange } from '../webhooks/verify.js';
 import { bodyInfo, type BodyInfo } from './body-info.js';
 
 export interface PageExchange {
@@ -12,6 +14,8 @@ export interface PageExchange {
   attempts: Record<string, unknown>[];
   /** After a signature left unchecked for want of a secret: how to give one (as `show` and the TUI say it); else null. */
   signatureHint: string | null;
+  /** Whose event it is where the body says (a Stripe Connect account): webhookSource, as `show` and the TUI show it. */
+  webhookSource: { label: string; value: string } | null;
 }
 
 export function pageExchange(e: Exchange): PageExchange {
@@ -27,6 +31,7 @@ export function pageExchange(e: Exchange): PageExchange {
         : null,
     attempts: attemptsToJson(e.attemptHistory),
     signatureHint: missingSecretHint(e.webhook?.reason) ?? null,
+    webhookSource: e.webhook ? webhookSource(webhookInputFromExchange(e)) : null,
   };
 }
 

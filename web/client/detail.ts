@@ -33,11 +33,12 @@ function link(id: number, actions: DetailActions): HTMLElement {
   return el('a', { class: 'id-link', text: `#${id}`, attrs: { href: `#${id}` }, on: { click: (event) => (event.preventDefault(), actions.select(id)) } });
 }
 
-function webhookFacts(s: Summary, actions: DetailActions, signatureHint: string | null): HTMLElement[] {
+function webhookFacts(s: Summary, actions: DetailActions, signatureHint: string | null, source: Detail['webhookSource']): HTMLElement[] {
   const w = s.webhook;
   const facts: HTMLElement[] = [];
   if (w) {
-    const who = w.provider ? [el('strong', { text: w.provider }), w.eventType ? ` ${w.eventType}` : '', w.eventId ? `  id ${w.eventId}` : ''] : ['no known provider'];
+    const from = source ? el('span', { attrs: { 'data-webhook-source': source.label }, text: `  ${source.label} ${source.value}` }) : '';
+    const who = w.provider ? [el('strong', { text: w.provider }), w.eventType ? ` ${w.eventType}` : '', w.eventId ? `  id ${w.eventId}` : '', from] : ['no known provider'];
     facts.push(row('webhook', who));
     const verdict = w.verification === 'valid' ? '✓ valid' : w.verification === 'invalid' ? '✗ invalid' : 'not checked';
     facts.push(
@@ -108,7 +109,7 @@ export function renderDetail(host: HTMLElement, detail: Detail, actions: DetailA
   if (s.redacted.length) facts.push(row('stored redacted', [s.redacted.join(', ')], { 'data-redacted': '' }));
   if (s.replayOf !== null) facts.push(row('replay of', [link(s.replayOf, actions)]));
   if (s.attempts > 0) facts.push(row('attempts', [String(s.attempts), s.nextAttemptAt ? `, next at ${formatDateTime(s.nextAttemptAt)}` : '']));
-  facts.push(...webhookFacts(s, actions, detail.signatureHint));
+  facts.push(...webhookFacts(s, actions, detail.signatureHint, detail.webhookSource));
 
   const part = tab === 'response' && detail.response ? detail.response : detail.request;
   const which = part === detail.request ? 'request' : 'response';

@@ -71,6 +71,8 @@ export interface Detail {
   attempts: Attempt[];
   /** After "no secret configured for <provider>": how to give one. */
   signatureHint: string | null;
+  /** Whose event it is where the body says: `account acct_…` for a Stripe Connect event. */
+  webhookSource: { label: string; value: string } | null;
 }
 
 export interface Info {
