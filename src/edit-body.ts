@@ -1,10 +1,13 @@
-// `replay --edit` and the TUI's `e`: opens the recorded body in $EDITOR (JSON pretty-printed) and returns what was saved.
+// `replay --edit` and the TUI's `e`: opens the recorded body in $EDITOR (JSON pretty-printed, and the JSON of a form's
+// one `payload` field, as GitHub and Slack post it) and returns what was saved.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT_INTERRUPTED, UserError } from './errors.js';
+import type { HeaderPairs } from './exchange.js';
+import { encodeFormJsonField, formJsonField } from './form-json-field.js';
 import { ignoreTerminalSignals } from './ignore-terminal-signals.js';
 import { prettyJsonLines } from './output/pretty-json.js';
 
@@ -73,15 +76,43 @@ export class EditAborted extends UserError {
   }
 }
 
+/** What the editor shows for a body, and how the saved text becomes the body again. */
+interface Editable {
+  shown: Buffer;
+  fileName: string;
+  toBody(saved: Buffer): Buffer;
+}
+
+function editable(headers: HeaderPairs, body: Buffer): Editable {
+  const field = formJsonField(headers, body);
+  const fieldPretty = field && prettyJson(Buffer.from(field.json));
+  if (field && fieldPretty !== undefined) {
+    // The edited JSON goes back into the field it came from, encoded again: the app parses `payload` as before.
+    const toBody = (saved: Buffer) => encodeFormJsonField(field.name, saved.toString('utf8'));
+    // The file is named after the field (payload.json) only when the name, which came from the network, is a plain word.
+    const fileName = /^[A-Za-z0-9_-]{1,64}$/.test(field.name) ? `${field.name}.json` : 'body.json';
+    return { shown: Buffer.from(fieldPretty), fileName, toBody };
+  }
+  const pretty = prettyJson(body);
+  if (pretty !== undefined) return { shown: Buffer.from(pretty), fileName: 'body.json', toBody: (saved) => saved };
+  return { shown: body, fileName: 'body.txt', toBody: (saved) => saved };
+}
+
+/** The request to edit: its body, and its headers, whose Content-Type says how the body is encoded. */
+export interface EditedRequest {
+  requestHeaders: HeaderPairs;
+  requestBody: Buffer;
+}
+
 /**
  * Returns the edited body; rejects with EditAborted on Ctrl-C in the editor. Saved unchanged, the original bytes come back exactly (not the pretty-printed text),
  * so opening the editor and quitting never alters what is sent.
  */
-export async function editBody(body: Buffer, env: NodeJS.ProcessEnv = process.env): Promise<Buffer> {
-  const pretty = prettyJson(body);
-  const shown = pretty !== undefined ? Buffer.from(pretty) : body;
+export async function editBody(request: EditedRequest, env: NodeJS.ProcessEnv = process.env): Promise<Buffer> {
+  const body = request.requestBody;
+  const { shown, fileName, toBody } = editable(request.requestHeaders, body);
   const dir = mkdtempSync(join(tmpdir(), 'hooktunnel-edit-'));
-  const file = join(dir, pretty !== undefined ? 'body.json' : 'body.txt');
+  const file = join(dir, fileName);
   try {
     writeFileSync(file, shown, { mode: 0o600 });
     const editor = editorCommand(env);
@@ -94,7 +125,7 @@ export async function editBody(body: Buffer, env: NodeJS.ProcessEnv = process.en
       });
     }
     const saved = readFileSync(file);
-    return saved.equals(shown) ? body : saved;
+    return saved.equals(shown) ? body : toBody(saved);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -77,7 +77,7 @@ export class StoreModel implements TuiModel {
   async editAndReplay(id: number, suspend: Suspend = unsuspended): Promise<EditedReplay | undefined> {
     const original = this.options.store.get(id);
     if (!original) return undefined;
-    const body = await suspend(() => editBody(original.requestBody, this.options.env));
+    const body = await suspend(() => editBody(original, this.options.env));
     // Closed while the editor was open: the store is closed too, so the edit is kept for the user, not sent or lost.
     if (this.closed) {
       this.reportUnsentEdit(id, body.equals(original.requestBody) ? undefined : keepEditedBody(id, body));

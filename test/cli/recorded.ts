@@ -1,5 +1,6 @@
 // Recorded exchanges written straight into a capture database, for CLI tests that need history without a tunnel.
 
+import type { HeaderPairs } from '../../src/exchange.js';
 import { Store } from '../../src/store/store.js';
 import { tempHome } from '../helpers/cli.js';
 import { onCleanup } from '../helpers/cleanup.js';
@@ -18,6 +19,8 @@ export interface Recorded {
   target: string;
   path?: string;
   body?: string;
+  /** The request's headers; omitted: `Content-Type: text/plain` alone. */
+  headers?: HeaderPairs;
   /** The local app's answer; omitted: it could not be reached (502 local_unreachable). */
   status?: number;
   receivedAt?: number;
@@ -40,7 +43,7 @@ export function record(db: string, exchanges: Recorded[]): number[] {
         receivedAt: e.receivedAt ?? Date.now() - 60_000 + index,
         method: 'POST',
         path: e.path ?? '/hook',
-        headers: [['Content-Type', 'text/plain']],
+        headers: e.headers ?? [['Content-Type', 'text/plain']],
         body: e.cutMidBody ? undefined : Buffer.from(e.body ?? 'payload'),
         redacted: e.redacted,
       });

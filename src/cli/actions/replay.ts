@@ -160,7 +160,7 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
 /** The body as edited for the replay (--edit takes one id); Ctrl-C in the editor ends the command, 130, unsent. */
 async function editedBody(store: Store, id: number): Promise<Buffer> {
   try {
-    return await editBody(store.get(id)?.requestBody ?? Buffer.alloc(0));
+    return await editBody(store.get(id) ?? { requestHeaders: [], requestBody: Buffer.alloc(0) });
   } catch (error) {
     if (error instanceof EditAborted) throw new UserError(`${error.message}; nothing replayed`, { exitCode: error.exitCode });
     throw error;

@@ -17,7 +17,7 @@ export function replayCommand(): Command {
     .option('--to <port|url>', 'send to this target instead of the original one')
     .option('--resign', 'sign afresh with a new timestamp (Stripe, Slack, Standard Webhooks, GitHub, Shopify, Twilio, --verify HMAC)')
     .option('--no-resign', 'keep the recorded signature, even on a body changed by --edit or --body-file (does your app refuse a tampered body?)')
-    .option('--edit', 'edit the body in $EDITOR before sending (re-signed when a secret is known); Ctrl-C in the editor sends nothing')
+    .option('--edit', 'edit the body in $EDITOR before sending (JSON pretty-printed, a form\'s JSON payload field too; re-signed when a secret is known); Ctrl-C in the editor sends nothing')
     .addOption(new Option('--set-header <name:value>', 'set a header (repeatable); not Content-Length, Host or hop-by-hop headers, which hooktunnel sets itself').argParser(repeatable))
     .option('--body-file <file>', 'send this file as the body (re-signed when a secret is known)')
     .option('--since <duration>', 'instead of ids: replay every original exchange received in the last <duration> (10m, 2h), oldest first')
