@@ -31,6 +31,8 @@ describe('listTriggerEvents', () => {
       'github pull_request.opened',
       'github issues.opened',
       'github release.published',
+      'github ping',
+      'github installation.created',
       'shopify orders/create',
       'shopify products/update',
       'shopify app/uninstalled',
@@ -144,8 +146,27 @@ describe('github samples', () => {
     expect(headerValue(request.headers, 'X-GitHub-Event')).toBe(event.split('.')[0]);
     expect(headerValue(request.headers, 'X-GitHub-Delivery')).toMatch(/^[0-9a-f-]{36}$/);
     const payload = JSON.parse(request.body.toString());
-    expect(payload.repository.full_name).toBe('acme-robotics/fleet-api');
     expect(payload.sender.login).toBe('mona-dev');
+    if (event === 'ping' || event === 'installation.created') return;
+    expect(payload.repository.full_name).toBe('acme-robotics/fleet-api');
+    expect(headerValue(request.headers, 'X-GitHub-Hook-Installation-Target-Type')).toBe('repository');
+  });
+
+  // A GitHub App gets a ping once its webhook is set up, then an installation event: both from the App's own hook.
+  it('sends a GitHub App its ping and its installation from the App\'s hook, as GitHub does', () => {
+    const ping = buildTriggerRequest('github', 'ping', { secrets, nowMs: NOW });
+    const installation = buildTriggerRequest('github', 'installation.created', { secrets, nowMs: NOW });
+    for (const request of [ping, installation]) {
+      expect(headerValue(request.headers, 'X-GitHub-Hook-Installation-Target-Type')).toBe('integration');
+      expect(headerValue(request.headers, 'X-GitHub-Hook-Installation-Target-ID')).toBe('981234');
+    }
+    const pingPayload = JSON.parse(ping.body.toString());
+    expect(pingPayload).toMatchObject({ zen: expect.any(String), hook_id: 498123765, hook: { type: 'App', app_id: 981234 } });
+    expect(String(pingPayload.hook_id)).toBe(headerValue(ping.headers, 'X-GitHub-Hook-ID'));
+    const installed = JSON.parse(installation.body.toString());
+    expect(installed).toMatchObject({ action: 'created', installation: { app_id: 981234, account: { login: 'acme-robotics' } } });
+    expect(installed.installation.created_at).toBe('2024-08-05T15:00:00Z');
+    expect(installed.repositories.map((r: { full_name: string }) => r.full_name)).toEqual(['acme-robotics/fleet-api']);
   });
 });
 
@@ -239,7 +260,7 @@ describe('buildTriggerRequest errors', () => {
     expect(() => buildTriggerRequest('github', 'pull_request.closed', { secrets, nowMs: NOW })).toThrow(
       expect.objectContaining({
         message: 'github has no sample event "pull_request.closed"',
-        hint: "choose one of push, pull_request.opened, issues.opened, release.published; for another event, trigger one of these, then `hooktunnel replay <id> --body-file event.json` sends your JSON, signed afresh with --set-header 'X-GitHub-Event: pull_request'",
+        hint: "choose one of push, pull_request.opened, issues.opened, release.published, ping, installation.created; for another event, trigger one of these, then `hooktunnel replay <id> --body-file event.json` sends your JSON, signed afresh with --set-header 'X-GitHub-Event: pull_request'",
       }),
     );
   });

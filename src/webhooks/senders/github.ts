@@ -1,18 +1,20 @@
 // Simulated GitHub deliveries: compact JSON with GitHub-Hookshot's headers and a fresh delivery GUID.
 
 import { randomUUID } from 'node:crypto';
+import { APP_ID } from '../fixtures/github/app.js';
+import { installationCreated } from '../fixtures/github/installation-created.js';
 import { issuesOpened } from '../fixtures/github/issues-opened.js';
+import { ping } from '../fixtures/github/ping.js';
 import { pullRequestOpened } from '../fixtures/github/pull-request-opened.js';
 import { push } from '../fixtures/github/push.js';
 import { releasePublished } from '../fixtures/github/release-published.js';
+import { HOOK_ID } from '../fixtures/github/shared.js';
 import { copy, type Fixture, type Sender } from './sender.js';
-
-const HOOK_ID = '498123765';
 
 // The object each event is about gets "now" as its times, so the sample reads like a fresh delivery.
 function refreshTimes(payload: Fixture, nowMs: number): void {
   const iso = new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  for (const key of ['pull_request', 'issue', 'release']) {
+  for (const key of ['pull_request', 'issue', 'release', 'installation', 'hook']) {
     const subject = payload[key] as Record<string, unknown> | undefined;
     if (!subject) continue;
     for (const field of ['created_at', 'updated_at', 'published_at']) if (field in subject) subject[field] = iso;
@@ -30,12 +32,18 @@ export const githubSender: Sender = {
     'pull_request.opened': pullRequestOpened,
     'issues.opened': issuesOpened,
     'release.published': releasePublished,
+    // A GitHub App's first two deliveries: its webhook's ping, then an installation.
+    ping,
+    'installation.created': installationCreated,
   },
 
   build(event, fixture, nowMs) {
     const payload = copy(fixture);
     refreshTimes(payload, nowMs);
-    const repository = payload.repository as { id: number };
+    // A repository's hook names the repository as its target; the App-level events (ping, installation) come from the
+    // App's own hook, which names the App.
+    const repository = payload.repository as { id: number } | undefined;
+    const [targetType, targetId] = repository ? ['repository', repository.id] : ['integration', APP_ID];
     return {
       headers: [
         ['Accept', '*/*'],
@@ -44,9 +52,9 @@ export const githubSender: Sender = {
         ['X-GitHub-Delivery', randomUUID()],
         // The header names the event; the action lives in the body (`pull_request` + "opened").
         ['X-GitHub-Event', event.split('.')[0]],
-        ['X-GitHub-Hook-ID', HOOK_ID],
-        ['X-GitHub-Hook-Installation-Target-ID', String(repository.id)],
-        ['X-GitHub-Hook-Installation-Target-Type', 'repository'],
+        ['X-GitHub-Hook-ID', String(HOOK_ID)],
+        ['X-GitHub-Hook-Installation-Target-ID', String(targetId)],
+        ['X-GitHub-Hook-Installation-Target-Type', targetType],
         ['X-Hub-Signature', ''],
         ['X-Hub-Signature-256', ''],
       ],
