@@ -2,6 +2,7 @@
 // (the bytes themselves come from the body endpoints, a window at a time).
 
 import { attemptsToJson, exchangeToJson, type Exchange, type ExchangeSummary } from '../exchange.js';
+import { slowAnswerNote } from '../webhooks/answer-deadline.js';
 import { missingSecretHint } from '../webhooks/missing-secret.js';
 import { webhookSource } from '../webhooks/source.js';
 import { webhookInputFromExchange } from '../webhooks/verify.js';
@@ -16,6 +17,11 @@ export interface PageExchange {
   signatureHint: string | null;
   /** Whose event it is where the body says (a Stripe Connect account): webhookSource, as `show` and the TUI show it. */
   webhookSource: { label: string; value: string } | null;
+  /**
+   * The app answered later than the provider waits, or the sender hung up at its deadline (GitHub at 10 s), in the
+   * words `show`, the log line and the TUI use; else null.
+   */
+  slowAnswer: string | null;
 }
 
 export function pageExchange(e: Exchange): PageExchange {
@@ -32,6 +38,7 @@ export function pageExchange(e: Exchange): PageExchange {
     attempts: attemptsToJson(e.attemptHistory),
     signatureHint: missingSecretHint(e.webhook?.reason) ?? null,
     webhookSource: e.webhook ? webhookSource(webhookInputFromExchange(e)) : null,
+    slowAnswer: slowAnswerNote(e),
   };
 }
 

@@ -33,7 +33,8 @@ function link(id: number, actions: DetailActions): HTMLElement {
   return el('a', { class: 'id-link', text: `#${id}`, attrs: { href: `#${id}` }, on: { click: (event) => (event.preventDefault(), actions.select(id)) } });
 }
 
-function webhookFacts(s: Summary, actions: DetailActions, signatureHint: string | null, source: Detail['webhookSource']): HTMLElement[] {
+function webhookFacts(s: Summary, actions: DetailActions, detail: Detail): HTMLElement[] {
+  const { signatureHint, webhookSource: source, slowAnswer } = detail;
   const w = s.webhook;
   const facts: HTMLElement[] = [];
   if (w) {
@@ -50,6 +51,7 @@ function webhookFacts(s: Summary, actions: DetailActions, signatureHint: string 
   const marks: Child[] = [];
   if (w?.duplicateOf) marks.push(el('span', { class: 'mark', attrs: { 'data-mark': 'duplicate' } }, ['duplicate of ', link(w.duplicateOf, actions), ' (same event id delivered before)']));
   if (w?.outOfOrder) marks.push(el('span', { class: 'mark', text: 'out of order (a later event of the same shop, object or type arrived first)' }));
+  if (slowAnswer) marks.push(el('span', { class: 'mark', attrs: { 'data-mark': 'slow-answer' }, text: slowAnswer }));
   if (s.lateByMs !== null) marks.push(el('span', { class: 'mark', text: `delivered late by ${formatDuration(s.lateByMs)} (waited in the relay's queue)` }));
   if (s.sender) marks.push(el('span', { class: 'mark', text: `the relay answered the sender ${s.sender.status} (${s.sender.reason === 'ack' ? 'acknowledge mode' : 'listen was away'})` }));
   if (marks.length) facts.push(row('delivery', marks));
@@ -109,7 +111,7 @@ export function renderDetail(host: HTMLElement, detail: Detail, actions: DetailA
   if (s.redacted.length) facts.push(row('stored redacted', [s.redacted.join(', ')], { 'data-redacted': '' }));
   if (s.replayOf !== null) facts.push(row('replay of', [link(s.replayOf, actions)]));
   if (s.attempts > 0) facts.push(row('attempts', [String(s.attempts), s.nextAttemptAt ? `, next at ${formatDateTime(s.nextAttemptAt)}` : '']));
-  facts.push(...webhookFacts(s, actions, detail.signatureHint, detail.webhookSource));
+  facts.push(...webhookFacts(s, actions, detail));
 
   const part = tab === 'response' && detail.response ? detail.response : detail.request;
   const which = part === detail.request ? 'request' : 'response';

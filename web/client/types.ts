@@ -73,6 +73,8 @@ export interface Detail {
   signatureHint: string | null;
   /** Whose event it is where the body says: `account acct_…` for a Stripe Connect event. */
   webhookSource: { label: string; value: string } | null;
+  /** `answered after 12.0s: github waits 10.0s, …`, from the server (src/webhooks/answer-deadline.ts); else null. */
+  slowAnswer: string | null;
 }
 
 export interface Info {
