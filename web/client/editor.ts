@@ -1,5 +1,7 @@
 // Edit and replay: method, path, headers (one `Name: value` per line, order kept) and a text body, then send,
-// re-signed when a secret is known. Binary, compressed or very large bodies are sent as recorded.
+// re-signed when a secret is known. Binary, compressed or very large bodies are sent as recorded. A form that is one
+// field holding JSON (GitHub's `payload=<url-encoded JSON>`, Slack's interactivity) is edited as that JSON, as
+// `replay --edit` does (src/form-json-field.ts), and sent form-encoded again.
 
 import { api } from './api.js';
 import { el } from './dom.js';
@@ -38,6 +40,19 @@ export function textToHeaders(text: string, recorded: HeaderPairs): HeaderPairs 
   return pairs;
 }
 
+/** The one field of a form body when it holds a JSON object or array; null for any other body. */
+export function formJsonField(contentType: string, text: string): { name: string; json: string } | null {
+  if (contentType.split(';')[0].trim().toLowerCase() !== 'application/x-www-form-urlencoded') return null;
+  const fields = [...new URLSearchParams(text)];
+  if (fields.length !== 1 || !/^\s*[[{]/.test(fields[0][1])) return null;
+  try {
+    JSON.parse(fields[0][1]);
+  } catch {
+    return null;
+  }
+  return { name: fields[0][0], json: fields[0][1] };
+}
+
 export async function openEditor(detail: Detail, onSent: (result: Awaited<ReturnType<typeof api.replayEdited>>) => void): Promise<void> {
   const s = detail.summary;
   const info = detail.request.body;
@@ -48,7 +63,10 @@ export async function openEditor(detail: Detail, onSent: (result: Awaited<Return
   const headers = el('textarea', { attrs: { name: 'headers', rows: '8', 'aria-label': 'headers' } });
   headers.value = headersToText(detail.request.headers);
   const body = el('textarea', { attrs: { name: 'body', rows: '14', 'aria-label': 'body' } });
-  body.value = original;
+  const field = editable ? formJsonField(info.contentType, original) : null;
+  body.value = field ? field.json : original;
+  // Left as shown, the recorded text goes out (the percent-escapes as the sender wrote them); edited, the field anew.
+  const bodyText = () => (!field ? body.value : body.value === field.json ? original : new URLSearchParams([[field.name, body.value]]).toString());
   if (!editable) body.disabled = true;
   const resign = el('input', { attrs: { type: 'checkbox', name: 'resign' } });
   resign.checked = true;
@@ -66,7 +84,7 @@ export async function openEditor(detail: Detail, onSent: (result: Awaited<Return
           error.textContent = (e as Error).message;
           return;
         }
-        if (editable) edit.body = { encoding: 'utf8', data: body.value };
+        if (editable) edit.body = { encoding: 'utf8', data: bodyText() };
         send.disabled = true;
         api.replayEdited(s.id, edit).then(
           (result) => (closeModal(), onSent(result)),
@@ -79,7 +97,7 @@ export async function openEditor(detail: Detail, onSent: (result: Awaited<Return
     el('div', { class: 'edit-line' }, [method, path]),
     el('label', { text: 'headers (one "Name: value" per line, in order; Content-Length is corrected to the body)' }),
     headers,
-    el('label', { text: editable ? 'body' : 'body (binary, compressed or over 1 MiB: sent as recorded)' }),
+    el('label', { text: !editable ? 'body (binary, compressed or over 1 MiB: sent as recorded)' : field ? `body: the JSON of the form field "${field.name}" (sent form-encoded)` : 'body' }),
     body,
     el('label', { class: 'inline' }, [resign, ' re-sign with the configured secret (new timestamp and signature)']),
     error,
