@@ -21,7 +21,7 @@ export type Matcher =
   | { source: string; reads: 'exchange'; test(exchange: Exchange): boolean };
 
 /** The keys a user can write, for the error message and `--help`. */
-export const MATCH_KEYS = ['path', 'method', 'status', 'provider', 'type', 'event', 'route', 'url', 'verified', 'header.<name>', 'body', 'body.<json.path>'];
+export const MATCH_KEYS = ['path', 'method', 'status', 'provider', 'type', 'event', 'event-id', 'route', 'url', 'verified', 'header.<name>', 'body', 'body.<json.path>'];
 
 const HINT = `use key=value with key one of ${MATCH_KEYS.join(', ')}; e.g. --match status=2xx --match header.X-GitHub-Event=push`;
 
@@ -69,6 +69,13 @@ export function parseMatch(expression: string): Matcher {
     case 'type':
     case 'event':
       return make(eventTypeTest(expression, value));
+    case 'event-id': {
+      // The provider's own id of the event (GitHub's delivery GUID, Stripe's evt_…), as `show <event id>` takes it:
+      // what a dashboard shows. Exact case, a glob; read from the whole exchange, as header expressions are.
+      if (!value) throw usageError(`--match "${expression}" needs a value after =`, HINT);
+      const pattern = globToRegExp(value);
+      return { source: expression, reads: 'exchange', test: (e) => typeof e.webhook?.eventId === 'string' && pattern.test(e.webhook.eventId) };
+    }
     case 'route':
       // Recorded without a trailing slash (`/github/:` in hooktunnel.yml is the route /github): written either way.
       return make(textTest(expression, value && normalizePrefix(value), (e) => e.route));

@@ -43,6 +43,7 @@ in the shell, as in 'path=/github/**', or zsh expands it):
   provider=stripe           the detected provider (case-insensitive)
   type=payment_intent.*     the provider's event type (also event=); case-insensitive; a type stands for
                             those it begins: event=pull_request takes GitHub's pull_request.opened
+  event-id=evt_1NxAbc       the provider's event id: GitHub's delivery GUID (X-GitHub-Delivery), Stripe's evt_…
   header.X-GitHub-Event=push   any request header of that name (name case-insensitive)
   body.data.object.amount=2000 a value in a JSON request body (items[0].id, items.0.id work too)
   body.payload.type=block_actions  in a form body: the field, then a path into its JSON value
