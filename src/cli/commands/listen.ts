@@ -13,14 +13,32 @@ import { usageError } from '../../errors.js';
 import { shellWord } from '../../export/shell-quote.js';
 import { withJsonErrors } from '../json-error.js';
 
+/** The flags of other tools' `listen` a developer types first, as hooktunnel listen takes none of them. */
+interface ForeignFlags {
+  /** `stripe listen --forward-to localhost:3000/webhooks/stripe` */
+  forwardTo?: string;
+  /** smee's client: `smee --url https://smee.io/abc --target http://localhost:3000/api/github/webhooks` (or --port 3000) */
+  target?: string;
+  port?: string;
+  url?: string;
+}
+
 /**
- * `stripe listen --forward-to localhost:3000/webhooks/stripe` is what a Stripe developer types first; hooktunnel takes
- * the target as listen's argument. Instead of commander's bare "unknown option", the command that does it.
+ * hooktunnel takes the target as listen's argument, and makes its own URL. Instead of commander's bare "unknown
+ * option" for another tool's flag, the command that does it.
  */
-function refuseForwardTo(target: string | undefined, forwardTo: string | undefined): void {
-  if (forwardTo === undefined) return;
-  const hint = target === undefined ? `the target is listen's argument: hooktunnel listen ${shellWord(forwardTo)}` : 'give the target once, as listen\'s argument';
-  throw usageError('listen has no --forward-to option (that is `stripe listen`\'s)', hint);
+function refuseForeignFlags(target: string | undefined, flags: ForeignFlags): void {
+  const asArgument = (value: string) =>
+    target === undefined ? `the target is listen's argument: hooktunnel listen ${shellWord(value)}` : "give the target once, as listen's argument";
+  if (flags.forwardTo !== undefined) throw usageError("listen has no --forward-to option (that is `stripe listen`'s)", asArgument(flags.forwardTo));
+  if (flags.target !== undefined) throw usageError("listen has no --target option (that is smee's)", asArgument(flags.target));
+  if (flags.port !== undefined) throw usageError("listen has no --port option (that is smee's)", asArgument(flags.port));
+  if (flags.url !== undefined) {
+    throw usageError(
+      "listen has no --url option (that is smee's channel)",
+      'listen prints the URL senders post to; for one GitHub can reach, run your own relay and pass it: --relay https://hooks.example.com (README: "Self-host the relay")',
+    );
+  }
 }
 
 export function listenCommand(): Command {
@@ -29,6 +47,9 @@ export function listenCommand(): Command {
     .description('Open a public URL and forward every request to a local app, recording each exchange.')
     .argument('[target]', 'local port (3000), host:port, or URL (http://127.0.0.1:8000/base); leave out to use the routes of hooktunnel.yml')
     .addOption(new Option('--forward-to <url>').hideHelp())
+    .addOption(new Option('-t, --target <url>').hideHelp())
+    .addOption(new Option('-p, --port <port>').hideHelp())
+    .addOption(new Option('-u, --url <url>').hideHelp())
     .addOption(new Option('--config <file>', 'project config with routes (default: ./hooktunnel.yml when present); flags override it').env('HOOKTUNNEL_CONFIG'))
     .addOption(new Option('--relay <url>', 'relay to use (http(s):// or ws(s)://); default: the one saved by `hooktunnel login`, else an embedded relay on 127.0.0.1').env('HOOKTUNNEL_RELAY'))
     .addOption(new Option('--token <token>', 'token for a relay that requires one').env('HOOKTUNNEL_TOKEN'))
@@ -53,6 +74,7 @@ Examples:
   hooktunnel listen 3000                               embedded relay, forwards to http://localhost:3000
   hooktunnel listen http://127.0.0.1:8000/api          forwards /x to http://127.0.0.1:8000/api/x
   hooktunnel listen localhost:3000/webhooks/stripe     as stripe listen --forward-to localhost:3000/webhooks/stripe
+  hooktunnel listen localhost:3000/api/github/webhooks as smee --target http://localhost:3000/api/github/webhooks
   hooktunnel listen 3000 --relay https://hooks.example.com --name stripe-dev
   hooktunnel listen 3000 --json | jq .                  one JSON object per event
   hooktunnel listen 3000 --ack --ack-path /stripe       Stripe hears 200 at once; retried while the app is down
@@ -71,8 +93,8 @@ then answers the requests in flight 202 and the next listen delivers them).
 The web inspector (http://127.0.0.1:4040/ or the next free port; the printed link carries a per-run secret that
 allows replays) shows every exchange live in a browser. --no-web turns it off.`,
     )
-    .action(async (target: string | undefined, flags: ListenFlags & { forwardTo?: string }, command: Command) => {
-      refuseForwardTo(target, flags.forwardTo);
+    .action(async (target: string | undefined, flags: ListenFlags & ForeignFlags, command: Command) => {
+      refuseForeignFlags(target, flags);
       const [{ listen }, { userSetKeys }] = await Promise.all([import('../actions/listen.js'), import('../project-flags.js')]);
       await listen(target, flags, userSetKeys(command, flags));
     });
