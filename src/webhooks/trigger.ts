@@ -19,6 +19,8 @@ export interface TriggerOptions {
   nowMs: number;
   /** Request path on the local app (default `/`); also picks a per-path secret. */
   path?: string;
+  /** As an app's own webhook sends it (`trigger github push --app`: a GitHub App's, with its installation). */
+  asApp?: boolean;
 }
 
 export interface TriggerRequest {
@@ -65,8 +67,11 @@ function senderFor(provider: string, event: string): Sender {
  */
 export function buildTriggerRequest(provider: string, event: string, options: TriggerOptions): TriggerRequest {
   const sender = senderFor(provider, event);
+  if (options.asApp && !sender.appWebhooks) {
+    throw usageError(`--app is for GitHub Apps' webhooks; ${sender.provider} samples are sent as ${sender.provider} sends them`, `leave out --app`);
+  }
   const path = options.path ?? '/';
-  const request = sender.build(event, sender.events[event], options.nowMs);
+  const request = sender.build(event, sender.events[event], options.nowMs, options.asApp);
   const signer = providerByName(sender.provider);
   const secrets = resolveSecrets(options.secrets, sender.provider, path);
   if (secrets.length === 0) {

@@ -28,6 +28,8 @@ export interface TriggerFlags extends SecretFlags {
   json?: boolean;
   timeout: string;
   list?: boolean;
+  /** As a GitHub App's webhook sends it. */
+  app?: boolean;
 }
 
 /**
@@ -63,7 +65,7 @@ export async function trigger(provider: string | undefined, event: string | unde
   const target = flags.to === undefined ? undefined : parseTarget(flags.to, '--to');
   const route = target ? undefined : await triggerThroughRoute(path);
   const secrets = await loadSecretsHere(flags);
-  const request = buildTriggerRequest(provider, event, { secrets, nowMs: Date.now(), path });
+  const request = buildTriggerRequest(provider, event, { secrets, nowMs: Date.now(), path, asApp: flags.app });
   if (!request.signed) process.stderr.write(chalkStderr.yellow(`warning: no ${provider} secret configured; sending unsigned (set --secret ${provider}=… or HOOKTUNNEL_SECRET_${provider.toUpperCase()})\n`));
 
   const store = openStore((await chooseDb(flags.db)).path);

@@ -1,7 +1,7 @@
 // Simulated GitHub deliveries: compact JSON with GitHub-Hookshot's headers and a fresh delivery GUID.
 
 import { randomUUID } from 'node:crypto';
-import { APP_ID } from '../fixtures/github/app.js';
+import { APP_ID, INSTALLATION_ID } from '../fixtures/github/app.js';
 import { installationCreated } from '../fixtures/github/installation-created.js';
 import { issuesOpened } from '../fixtures/github/issues-opened.js';
 import { ping } from '../fixtures/github/ping.js';
@@ -23,8 +23,12 @@ function refreshTimes(payload: Fixture, nowMs: number): void {
   if (headCommit) headCommit.timestamp = iso;
 }
 
+/** What every delivery of a GitHub App's webhook names: the installation the event is for (apps act as it). */
+const INSTALLATION_REF = { id: INSTALLATION_ID, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNTMxMTI4NzM=' };
+
 export const githubSender: Sender = {
   provider: 'github',
+  appWebhooks: true,
   // The header names the event, the body its action: `pull_request.closed` is `X-GitHub-Event: pull_request`.
   eventHeader: (event) => `X-GitHub-Event: ${event.split('.')[0]}`,
   events: {
@@ -37,13 +41,15 @@ export const githubSender: Sender = {
     'installation.created': installationCreated,
   },
 
-  build(event, fixture, nowMs) {
+  build(event, fixture, nowMs, asApp = false) {
     const payload = copy(fixture);
     refreshTimes(payload, nowMs);
-    // A repository's hook names the repository as its target; the App-level events (ping, installation) come from the
-    // App's own hook, which names the App.
+    // A GitHub App's webhook adds the installation to every event (a Probot app's context.octokit acts as it).
+    if (asApp) payload.installation ??= INSTALLATION_REF;
+    // A repository's hook names the repository as its target; an App's hook (always that of ping and installation)
+    // names the App.
     const repository = payload.repository as { id: number } | undefined;
-    const [targetType, targetId] = repository ? ['repository', repository.id] : ['integration', APP_ID];
+    const [targetType, targetId] = repository && !asApp ? ['repository', repository.id] : ['integration', APP_ID];
     return {
       headers: [
         ['Accept', '*/*'],

@@ -22,8 +22,13 @@ export interface Sender {
   events: Readonly<Record<string, Fixture>>;
   /** The header line that names `event` (`X-Shopify-Topic: refunds/create`), when a header does; else the body does. */
   eventHeader?: (event: string) => string;
-  /** Builds the request with fresh ids and timestamps; `event` is already known to be in `events`. */
-  build(event: string, fixture: Fixture, nowMs: number): SenderRequest;
+  /**
+   * Builds the request with fresh ids and timestamps; `event` is already known to be in `events`. `asApp`: as the
+   * webhook of a GitHub App sends it (only senders with `appWebhooks` are asked).
+   */
+  build(event: string, fixture: Fixture, nowMs: number, asApp?: boolean): SenderRequest;
+  /** True when the provider's apps have a webhook of their own, whose deliveries differ (`trigger --app`). */
+  appWebhooks?: boolean;
 }
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
