@@ -11,7 +11,7 @@ import { missingSecretHint } from '../webhooks/missing-secret.js';
 import { webhookSource } from '../webhooks/source.js';
 import { webhookInputFromExchange } from '../webhooks/verify.js';
 import { viewBody } from './body-view.js';
-import { colorStatus, formatDateTime, formatListTime, formatSize, formatTime, padVisible, truncate } from './format.js';
+import { colorStatus, formatDateTime, formatSize, formatTime, listTimeColumn, padVisible, truncate } from './format.js';
 
 const idLabel = (e: ExchangeSummary) => (e.id > 0 ? `#${e.id}` : '-');
 
@@ -103,9 +103,7 @@ export function exchangeTable(rows: ExchangeSummary[], width = process.stdout.is
   // A loop, not Math.max(...rows): `ls -n 200000` over a busy store is more arguments than a call takes.
   const routeWidth = Math.min(20, rows.reduce((widest, e) => Math.max(widest, e.route ? e.route.length : 0), 0));
   // One clock for every row: the date shows on rows not from today, and the column is as wide as the widest.
-  const now = Date.now();
-  const times = rows.map((e) => formatListTime(e.receivedAt, now));
-  const timeWidth = times.reduce((widest, time) => Math.max(widest, time.length), 8);
+  const { times, width: timeWidth } = listTimeColumn(rows.map((e) => e.receivedAt));
   const header = ['ID', 'TIME', 'METHOD', 'STATUS', 'DURATION', 'SIZE', 'SIG', ...(routeWidth ? ['ROUTE'] : []), 'PATH / EVENT'];
   const widths = [6, timeWidth, 7, 7, 9, 9, 3, ...(routeWidth ? [Math.max(5, routeWidth)] : [])];
   const pathWidth = Math.max(20, width - widths.reduce((a, b) => a + b + 2, 0));

@@ -19,7 +19,8 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 /**
  * When an exchange arrived, as a list shows it: the time of day for today's; before that the date too (`Dec 05
  * 14:03:11`, as `ls -l` dates older files), and the year when not this one (`Dec 05 2025 14:03:11`). A store kept
- * for days has a 14:03:11 on each of them. The web inspector's list does the same (web/client/format.ts).
+ * for days has a 14:03:11 on each of them. The live inspector's list uses it too; the web inspector's does the same
+ * (web/client/format.ts).
  */
 export function formatListTime(epochMs: number, now = Date.now()): string {
   const d = new Date(epochMs);
@@ -28,6 +29,18 @@ export function formatListTime(epochMs: number, now = Date.now()): string {
   if (d.toDateString() === today.toDateString()) return time;
   const date = `${MONTHS[d.getMonth()]} ${pad(d.getDate())}`;
   return d.getFullYear() === today.getFullYear() ? `${date} ${time}` : `${date} ${d.getFullYear()} ${time}`;
+}
+
+/** `15:18:03`: a list's TIME column is this wide while every row in it is from today. */
+export const TIME_OF_DAY_WIDTH = 8;
+
+/**
+ * The TIME column of a list over these arrival times, read on one clock: each row's text, and the column's width (the
+ * widest, at least a time of day's), so a row from another day does not push the columns after it out of line.
+ */
+export function listTimeColumn(epochMs: readonly number[], now = Date.now()): { times: string[]; width: number } {
+  const times = epochMs.map((at) => formatListTime(at, now));
+  return { times, width: times.reduce((widest, time) => Math.max(widest, time.length), TIME_OF_DAY_WIDTH) };
 }
 
 export function formatDateTime(epochMs: number): string {

@@ -2,12 +2,13 @@
 
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
+import { formatTime, TIME_OF_DAY_WIDTH } from '../../src/output/format.js';
 import { ExchangeRow, columnTitles } from '../../src/tui/ExchangeRow.js';
 import type { Exchange, ExchangeSummary, WebhookInfo } from '../../src/exchange.js';
 import { makeExchange, makeWebhook } from './fake-model.js';
 
 const rowOf = (e: ExchangeSummary, selected = false, width = 100) => {
-  const ui = render(<ExchangeRow exchange={e} selected={selected} width={width} />);
+  const ui = render(<ExchangeRow exchange={e} selected={selected} width={width} time={formatTime(e.receivedAt)} timeWidth={TIME_OF_DAY_WIDTH} />);
   const frame = ui.lastFrame() ?? '';
   ui.unmount();
   return frame;

@@ -3,7 +3,9 @@
 import type { Exchange, ExchangeSummary, HeaderPairs, WebhookInfo } from '../../src/exchange.js';
 import type { EditedReplay, HeaderInfo, ModelListener, Suspend, TuiModel } from '../../src/tui/model.js';
 
-let nextReceived = Date.UTC(2025, 0, 1, 12, 0, 0);
+// Today at noon, local time: the list shows a row from today as a time of day (one from another day carries its date,
+// which a test of that sets through receivedAt).
+let nextReceived = new Date().setHours(12, 0, 0, 0);
 
 /** An exchange with sensible defaults; override any field. */
 export function makeExchange(id: number, overrides: Partial<Exchange> = {}): Exchange {

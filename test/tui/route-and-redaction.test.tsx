@@ -2,13 +2,14 @@
 
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
+import { formatTime, TIME_OF_DAY_WIDTH } from '../../src/output/format.js';
 import { ExchangeRow } from '../../src/tui/ExchangeRow.js';
 import { detailLines } from '../../src/tui/detail-lines.js';
 import type { ExchangeSummary } from '../../src/exchange.js';
 import { makeExchange, makeWebhook } from './fake-model.js';
 
 const rowOf = (e: ExchangeSummary, width = 100) => {
-  const ui = render(<ExchangeRow exchange={e} selected={false} width={width} />);
+  const ui = render(<ExchangeRow exchange={e} selected={false} width={width} time={formatTime(e.receivedAt)} timeWidth={TIME_OF_DAY_WIDTH} />);
   const frame = ui.lastFrame() ?? '';
   ui.unmount();
   return frame;

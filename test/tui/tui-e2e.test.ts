@@ -9,8 +9,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRelay, type Relay } from '../../relay-server/relay.js';
+import { formatListTime } from '../../src/output/format.js';
 import { Store } from '../../src/store/store.js';
 import { runCli } from '../helpers/cli.js';
+import { exchangeStart } from '../helpers/exchange-start.js';
 import { waitFor } from './wait-for.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -160,6 +162,29 @@ describe('hooktunnel listen in a terminal', () => {
     } finally {
       store.close();
     }
+  });
+
+  it.skipIf(!HAS_TMUX)('dates the rows a store kept from other days, as ls does, next to today\'s times', async () => {
+    const db = join(dir, 'capture.db');
+    const now = new Date();
+    const threeDaysAgo = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 3, 14, 3, 11).getTime();
+    const store = Store.open(db);
+    const recording = store.begin(exchangeStart({ path: '/days-ago', receivedAt: threeDaysAgo }));
+    recording.respond(200, []);
+    recording.complete(1);
+    store.writes.commitBatch();
+    store.close();
+
+    const url = await listenInTmux((app.address() as AddressInfo).port, db, '');
+    await fetch(`${url}/today`, { method: 'POST', body: 'x' });
+    await waitForScreen((text) => /› .*\/today\s+200 .*#2/.test(text));
+    const lines = screen().split('\n');
+    const older = lines.find((l) => l.includes('/days-ago')) ?? '';
+    const today = lines.find((l) => l.includes('/today')) ?? '';
+    const titles = lines.find((l) => l.includes('METHOD')) ?? '';
+    expect(older).toContain(` ${formatListTime(threeDaysAgo)} POST `);
+    expect(today).toMatch(/^› \d\d:\d\d:\d\d +POST /);
+    expect(new Set([titles.indexOf('METHOD'), older.indexOf('POST'), today.indexOf('POST')]).size).toBe(1);
   });
 
   it.skipIf(!HAS_TMUX)('shows what another terminal does to the store: a retry changes a row, a replay adds one', async () => {
