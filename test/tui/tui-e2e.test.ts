@@ -3,7 +3,7 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -26,6 +26,8 @@ let dir: string;
 const requests: { url?: string; body: string }[] = [];
 /** What the local app answers; a test that needs a failing app sets it. */
 let appStatus = 200;
+/** Requests to /hold the app keeps unanswered (a request in flight), ended after the test. */
+const held: ServerResponse[] = [];
 
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-t', 'e2e');
@@ -46,6 +48,7 @@ beforeEach(async () => {
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
       requests.push({ url: req.url, body });
+      if (req.url?.startsWith('/hold')) return void held.push(res);
       res.writeHead(appStatus, { 'content-type': 'application/json' }).end('{"received":true}');
     });
   });
@@ -60,6 +63,7 @@ afterEach(async () => {
     rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
   }
   await relay?.close();
+  for (const res of held.splice(0)) res.destroy();
   await new Promise((done) => app?.close(done));
   rmSync(dir, { recursive: true, force: true });
 });
@@ -162,6 +166,21 @@ describe('hooktunnel listen in a terminal', () => {
     } finally {
       store.close();
     }
+  });
+
+  it.skipIf(!HAS_TMUX)('q with a request in flight says it was cut and that the next listen delivers it again', async () => {
+    const db = join(dir, 'capture.db');
+    const url = await listenInTmux((app.address() as AddressInfo).port, db, '');
+    const sender = fetch(`${url}/hold`, { method: 'POST', body: 'x' });
+    await waitForScreen((text) => /› .*\/hold\s+… .*#1/.test(text));
+    tmux('send-keys', '-t', 'e2e', 'q');
+    await waitFor(() => history().includes('[exit status'), history, 15_000);
+    // This relay keeps no queue: the sender is told to come back (a relay with one answers 202, test/nothing-lost).
+    expect((await sender).status).toBe(502);
+    const text = history().replace(/\s*\n\s*/g, ' ');
+    expect(text).toContain('hooktunnel listen: 0 requests, 0 failed');
+    expect(text).toContain('note: 1 request was in flight when you quit, and cut: a relay that keeps a queue');
+    expect(text).toContain('[exit status 0]');
   });
 
   it.skipIf(!HAS_TMUX)('dates the rows a store kept from other days, as ls does, next to today\'s times', async () => {

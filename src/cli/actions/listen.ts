@@ -163,6 +163,8 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
     tui?.close();
     await tui?.done.catch(() => {});
     if (graceful && session) await drain(session, embedded?.relay, reporter);
+    // Quitting the live inspector stops at once: say what becomes of what the app still had, or it looks lost.
+    else if (tui && session && session.inFlight > 0) reporter.notice(cutInFlightNotice(session.inFlight));
     await inspector?.close();
     session?.close();
     // A relay started by a takeover still under way is ours to close too.
@@ -328,6 +330,19 @@ async function drain(session: Session, relay: Relay | undefined, reporter: Liste
     process.off('SIGINT', stopNow);
     process.off('SIGTERM', stopNow);
   }
+}
+
+/**
+ * Said after `q` (or Ctrl-C in the live inspector) with requests under way: they are cut, recorded as a 502 for now,
+ * and the relay's queue gives them to the next listen (the same rows then get their answer), which the app sees again.
+ */
+function cutInFlightNotice(count: number): string {
+  const [requests, them, senders] = count === 1 ? ['1 request was', 'it', 'its sender'] : [`${count} requests were`, 'them', 'their senders'];
+  return (
+    `${requests} in flight when you quit, and cut: a relay that keeps a queue (the embedded one, \`hooktunnel relay\`) answers ` +
+    `${senders} 202 and the next \`listen\` delivers ${them} again, to an app that may have had ${them} already ` +
+    `(to let requests finish, stop listen with SIGTERM instead)`
+  );
 }
 
 /** The web inspector over this session's store, fed by its events; loaded only when used. */
