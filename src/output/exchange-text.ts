@@ -2,6 +2,7 @@
 
 import { headerValueText } from '../http-headers.js';
 import chalk from 'chalk';
+import { attemptState } from '../delivery/attempt-state.js';
 import { formatDuration } from '../duration.js';
 import { headerValue, type AttemptRecord, type Exchange, type ExchangeSummary, type HeaderPairs } from '../exchange.js';
 import { isGzip } from '../gzip-body.js';
@@ -59,16 +60,15 @@ export function deliveryNotes(e: ExchangeSummary, now = Date.now()): string[] {
   if (e.lateByMs !== undefined) notes.push(chalk.yellow(`delivered late by ${formatDuration(e.lateByMs)}`));
   if (e.resigned) notes.push(chalk.yellow('re-signed: its signature had aged past the provider\'s window'));
   if (e.deliveredAfter !== undefined) notes.push(chalk.yellow(`delivered after #${e.deliveredAfter}, which was received later`));
-  if (e.sender?.reason === 'ack') notes.push(chalk.dim(`sender got ${e.sender.status} (ack)`));
-  const attempts = e.attempts ?? 0;
-  if (attempts > 1 || e.nextAttemptAt !== undefined) notes.push(`attempt ${attempts}${e.maxAttempts ? `/${e.maxAttempts}` : ''}`);
-  if (e.nextAttemptAt !== undefined) {
-    const wait = e.nextAttemptAt - now;
+  const state = attemptState(e);
+  if (state.ackStatus !== undefined) notes.push(chalk.dim(`sender got ${state.ackStatus} (ack)`));
+  if (state.attempt) notes.push(state.attempt);
+  if (state.nextAttemptAt !== undefined) {
+    const wait = state.nextAttemptAt - now;
     // Past due: only a listen to this target sends it, and none may be running (`show` after the laptop slept said
     // "retry in 0.0ms" for ever).
     notes.push(chalk.yellow(wait > 0 ? `retry in ${formatDuration(wait)}` : `retry due: a listen to ${sanitize(e.target)} sends it`));
-  }
-  else if (e.maxAttempts && attempts >= e.maxAttempts && (e.state === 'failed' || (e.status ?? 0) >= 500)) notes.push(chalk.red('gave up'));
+  } else if (state.gaveUp) notes.push(chalk.red('gave up'));
   return notes;
 }
 const duration = (e: ExchangeSummary) => (e.durationMs === null ? '-' : formatDuration(e.durationMs));

@@ -7,12 +7,12 @@ import { isGzip } from '../gzip-body.js';
 import { viewBody, type ViewLimits } from '../output/body-view.js';
 import { formatDateTime } from '../output/format.js';
 import { sanitize } from '../sanitize.js';
+import { webhookSource } from '../webhooks/source.js';
+import { webhookInputFromExchange } from '../webhooks/verify.js';
 import { colourJsonLine } from './json-colour.js';
 import { line, type StyledLine } from './styled-line.js';
 import { statusColour, statusText } from './status-style.js';
-import { webhookLines } from './webhook-view.js';
-import { webhookSource } from '../webhooks/source.js';
-import { webhookInputFromExchange } from '../webhooks/verify.js';
+import { attemptsLine, webhookLines } from './webhook-view.js';
 
 /** Which half of the exchange the pane shows. */
 export type DetailTab = 'request' | 'response';
@@ -80,7 +80,8 @@ function responseLines(e: Exchange): StyledLine[] {
   const outcome: StyledLine = [{ text: statusText(e), color: statusColour(e), bold: true }];
   if (e.durationMs !== null) outcome.push({ text: `  ${formatDuration(e.durationMs)}` });
   if (e.errorCode) outcome.push({ text: `  ${sanitize(e.errorCode)}: ${sanitize(e.errorMessage ?? '')}`, color: 'red' });
-  const lines: StyledLine[] = [outcome, []];
+  const attempts = attemptsLine(e);
+  const lines: StyledLine[] = attempts ? [outcome, attempts, []] : [outcome, []];
   if (e.state === 'interrupted') return [...lines, line('interrupted: the recording process stopped before an answer arrived', { color: 'yellow' })];
   if (!e.responseHeaders) {
     const why = e.errorCode ? '(no response from the local app; hooktunnel answered with the error above)' : '(no response yet)';

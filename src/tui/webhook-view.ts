@@ -1,7 +1,9 @@
 // How a delivery reads in the TUI: the row's event label, signature mark and marks (dup, out of order, late), and
 // the detail pane's webhook section.
 
+import { attemptState } from '../delivery/attempt-state.js';
 import { formatDuration } from '../duration.js';
+import { formatTime } from '../output/format.js';
 import type { ExchangeSummary, WebhookInfo } from '../exchange.js';
 import { eventLabel, rowMarks } from '../output/exchange-text.js';
 import { sanitize } from '../sanitize.js';
@@ -68,9 +70,37 @@ function signatureLine(w: WebhookInfo): StyledLine {
   return [label, { text: `not checked${reason}${hint ? ` (${hint})` : ''}`, dim: true }];
 }
 
-/** The detail pane's webhook section: who sent which event, the signature in full; duplicate, out-of-order, late. */
-/** `source`: whose event it is (webhookSource), which only the body says; the summary alone has no body. */
-export function webhookLines(e: ExchangeSummary, source: { label: string; value: string } | null = null): StyledLine[] {
+/**
+ * Where the automatic attempts stand (acknowledge mode, a queued request): which attempt, and the next one or that
+ * there is none. A 502 that will be tried again must not read as the end. A time, not "retry in 2s": the pane is not
+ * redrawn as the clock runs.
+ */
+function attemptNotes(e: ExchangeSummary, now: number): Segment[] {
+  const state = attemptState(e);
+  const notes: Segment[] = [];
+  if (state.ackStatus !== undefined) notes.push({ text: `sender got ${state.ackStatus} (acknowledge mode)`, dim: true });
+  if (state.attempt) notes.push({ text: state.attempt });
+  if (state.nextAttemptAt !== undefined) {
+    const due = state.nextAttemptAt > now ? `next attempt at ${formatTime(state.nextAttemptAt)}` : `next attempt due: a listen to ${sanitize(e.target)} sends it`;
+    notes.push({ text: due, color: 'yellow' });
+  } else if (state.gaveUp) notes.push({ text: `gave up: every attempt failed (\`hooktunnel retry ${e.id}\` sends it again)`, color: 'red' });
+  return notes;
+}
+
+/** The attempts alone, under the response tab's outcome: a failure with a retry on its way says so where it shows. */
+export function attemptsLine(e: ExchangeSummary, now = Date.now()): StyledLine | undefined {
+  const notes = attemptNotes(e, now);
+  return notes.length > 0 ? [{ text: 'delivery   ', dim: true }, ...joinNotes(notes)] : undefined;
+}
+
+const joinNotes = (notes: Segment[]): Segment[] => notes.flatMap((note, i): Segment[] => (i === 0 ? [note] : [{ text: ' · ', dim: true }, note]));
+
+/**
+ * The detail pane's webhook section: who sent which event, the signature in full; then the delivery: duplicate,
+ * out of order, late, and the automatic attempts. `source`: whose event it is (webhookSource), which only the body
+ * says; the summary alone has no body.
+ */
+export function webhookLines(e: ExchangeSummary, source: { label: string; value: string } | null = null, now = Date.now()): StyledLine[] {
   const w = e.webhook;
   const lines = w ? [whoLine(w, source), signatureLine(w)] : [];
   const notes: string[] = [];
@@ -80,6 +110,7 @@ export function webhookLines(e: ExchangeSummary, source: { label: string; value:
   if (slow) notes.push(slow);
   if (e.lateByMs !== undefined) notes.push(`delivered late by ${formatDuration(e.lateByMs)} (it waited in the relay's queue)`);
   if (e.deliveredAfter !== undefined) notes.push(`delivered after #${e.deliveredAfter}, which was received later (this one was being retried)`);
-  if (notes.length > 0) lines.push([{ text: 'delivery   ', dim: true }, { text: notes.join(' · '), color: 'yellow' }]);
+  const segments: Segment[] = [...notes.map((text): Segment => ({ text, color: 'yellow' })), ...attemptNotes(e, now)];
+  if (segments.length > 0) lines.push([{ text: 'delivery   ', dim: true }, ...joinNotes(segments)]);
   return lines;
 }

@@ -8,6 +8,7 @@ import { BODY_VIEW_LIMIT, detailLines, PRETTY_VIEW_LIMIT, type DetailTab } from 
 import { wrapLines } from '../../src/tui/styled-line.js';
 import type { Exchange } from '../../src/exchange.js';
 import { MAX_DECODED_BYTES } from '../../src/gzip-body.js';
+import { formatTime } from '../../src/output/format.js';
 import { makeExchange, makeWebhook } from './fake-model.js';
 
 function frameOf(e: Exchange, tab: DetailTab = 'request', options: { scroll?: number; height?: number; width?: number } = {}) {
@@ -188,6 +189,23 @@ describe('DetailPane', () => {
     expect(frameOf(makeExchange(18, { lateByMs: 5200 }))).toContain("delivery   delivered late by 5.2s (it waited in the relay's queue)");
     const both = frameOf(makeExchange(19, { lateByMs: 5200, webhook: makeWebhook({ duplicateOf: 2 }) })).replace(/\n/g, '');
     expect(both).toContain("delivery   duplicate of #2 (the same event id was delivered before) · delivered late by 5.2s (it waited in the relay's queue)");
+  });
+
+  it('says where automatic attempts stand: the next one, or that they gave up, not just the 502', () => {
+    const nextAttemptAt = Date.now() + 60_000;
+    const failed = { status: 502, state: 'failed' as const, errorCode: 'local_unreachable', errorMessage: 'cannot reach the app' };
+    const waiting = frameOf(makeExchange(22, { ...failed, attempts: 1, maxAttempts: 8, nextAttemptAt, sender: { reason: 'ack', status: 200 } }));
+    expect(waiting.replace(/\n/g, '')).toContain(`delivery   sender got 200 (acknowledge mode) · attempt 1/8 · next attempt at ${formatTime(nextAttemptAt)}`);
+    const overdue = frameOf(makeExchange(23, { ...failed, attempts: 2, maxAttempts: 8, nextAttemptAt: Date.now() - 1000 }));
+    expect(overdue.replace(/\n/g, '')).toContain('delivery   attempt 2/8 · next attempt due: a listen to http://localhost:3000 sends it');
+    const gaveUp = frameOf(makeExchange(24, { ...failed, attempts: 8, maxAttempts: 8 }));
+    expect(gaveUp.replace(/\n/g, '')).toContain('delivery   attempt 8/8 · gave up: every attempt failed (`hooktunnel retry 24` sends it again)');
+    // The response tab, where a failure is looked into, says it under the outcome.
+    expect(frameOf(makeExchange(26, { ...failed, attempts: 1, maxAttempts: 8, nextAttemptAt }), 'response')).toContain(
+      `502!  12ms  local_unreachable: cannot reach the app\ndelivery   attempt 1/8 · next attempt at ${formatTime(nextAttemptAt)}\n`,
+    );
+    // One that worked at the first try has nothing to say.
+    expect(frameOf(makeExchange(25, { attempts: 1, maxAttempts: 8 }))).not.toContain('delivery ');
   });
 
   it('says when a retried delivery reached the app after one received later', () => {
