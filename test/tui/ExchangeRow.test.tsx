@@ -89,6 +89,12 @@ describe('ExchangeRow webhook facts', () => {
     expect(rowOf(makeExchange(26, { path: '/in-order' }))).not.toContain('after #');
   });
 
+  it('marks a failure that an automatic attempt will retry, and no longer once it is through', () => {
+    const failed = { status: 502, state: 'failed' as const, errorCode: 'local_unreachable', attempts: 1, maxAttempts: 8 };
+    expect(rowOf(makeExchange(27, { path: '/ack', ...failed, nextAttemptAt: Date.now() + 30_000 }))).toMatch(/POST {4}\/ack +retry pending 502! /);
+    expect(rowOf(makeExchange(28, { path: '/ack', ...failed, attempts: 8 }))).not.toContain('retry pending');
+  });
+
   it('stays readable at 80 columns: label, marks, status, mark, duration, size and id all fit', () => {
     const row = rowOf(stripe(1234, { duplicateOf: 1200 }), false, 80);
     expect(row.length).toBeLessThanOrEqual(80);
