@@ -148,6 +148,7 @@ export function App({ model, onCopy, onOpen, onSuspend, onQuit, frameMs, size }:
     if (key.return) return setFocus((f) => (f === 'list' ? 'detail' : 'list'));
     if (key.escape) return focusNow.current === 'detail' ? setFocus('list') : setFilter('');
     if (input === 'r') return actions.replay(selectedNow());
+    if (input === 'R') return actions.retry(selectedNow());
     if (input === 'e') return actions.editAndReplay(selectedNow());
     if (input === 'c') return actions.copy(selectedNow());
     if (input === 'o') return actions.open(feed.info.url);

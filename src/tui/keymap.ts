@@ -20,6 +20,11 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: 'c', hint: 'curl', description: 'copy the request as a curl command (OSC 52 clipboard); also printed on exit' },
   { keys: 'o', hint: 'open', description: 'open the public URL in the browser' },
   { keys: 'p', hint: 'pause', description: 'pause or resume following new exchanges (the selection stays put while paused)' },
+  {
+    keys: 'R',
+    hint: 'retry',
+    description: 'retry the selected failed delivery, as hooktunnel retry: another attempt of the same row (its answer replaces the 502), not a new one',
+  },
   { keys: 'Esc', hint: 'back', description: 'clear the filter, or leave the detail pane' },
   { keys: 'PgUp/PgDn', hint: 'page', description: 'move or scroll by a page' },
   { keys: 'g/G', hint: 'newest/oldest', description: 'jump to the newest row and follow / to the oldest loaded row (older pages load from the database as you go)' },

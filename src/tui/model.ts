@@ -50,6 +50,12 @@ export interface TuiModel {
   /** Replays the exchange to its target (or the --to target); the new exchange also arrives on the feed. */
   replay(id: number): Promise<ExchangeSummary | undefined>;
   /**
+   * Another attempt of the same exchange, as `hooktunnel retry` makes (its answer is the row's now; the updated row
+   * arrives on the feed). Rejects with a UserError, nothing sent, when it cannot be retried (stored redacted, being
+   * delivered right now, gone meanwhile); undefined: no such id.
+   */
+  retry(id: number): Promise<ExchangeSummary | undefined>;
+  /**
    * Opens the request body in $VISUAL/$EDITOR inside `suspend` (which hands the terminal to the editor), then
    * replays what was saved, re-signed when a secret is known. Rejects when the editor fails; undefined: no such id.
    */

@@ -66,6 +66,7 @@ export class SessionModel extends StoreModel {
       follow: { watchFiles: false },
       // The session's own secrets: replays are re-signed and verified with the same ones as live deliveries.
       secrets: options.session.options.secrets,
+      resignLate: options.session.options.resignLate,
       info: {
         mode: 'listen',
         url: options.session.welcome?.url ?? null,

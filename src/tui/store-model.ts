@@ -3,6 +3,7 @@
 import { editBody, keepEditedBody } from '../edit-body.js';
 import type { Exchange, ExchangeSummary } from '../exchange.js';
 import type { Target } from '../forward/target.js';
+import { manualRetry } from '../delivery/manual-retry.js';
 import { replayExchange, type ReplayOptions } from '../replay.js';
 import type { ListOptions, Store } from '../store/store.js';
 import { StoreWatcher } from '../store/store-watcher.js';
@@ -21,6 +22,8 @@ export interface StoreModelOptions {
   timeoutMs: number;
   /** Signing secrets: edited replays are re-signed with them, and every replay is verified like a delivery. */
   secrets?: Secrets;
+  /** Re-sign a retry whose signature has aged past its provider's window (default true; listen's --no-resign-late). */
+  resignLate?: boolean;
   /** Where $VISUAL and $EDITOR are read for edit-and-replay (default: process.env). */
   env?: NodeJS.ProcessEnv;
   /**
@@ -72,6 +75,21 @@ export class StoreModel implements TuiModel {
 
   async replay(id: number): Promise<ExchangeSummary | undefined> {
     return (await this.send(id, {}))?.exchange;
+  }
+
+  async retry(id: number): Promise<ExchangeSummary | undefined> {
+    const original = this.options.store.get(id);
+    if (!original) return undefined;
+    // Claimed in the store by manualRetry: an automatic retry of listen's cannot send it at the same time.
+    const exchange = await manualRetry(this.options.store, original, {
+      to: this.options.replayTo,
+      timeoutMs: this.options.timeoutMs,
+      secrets: this.options.secrets,
+      resignLate: this.options.resignLate,
+      onStoreError: () => this.countStoreError(),
+    });
+    this.announce(exchange);
+    return exchange;
   }
 
   async editAndReplay(id: number, suspend: Suspend = unsuspended): Promise<EditedReplay | undefined> {

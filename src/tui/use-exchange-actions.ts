@@ -1,4 +1,5 @@
-// The keys that act on the world: replay the selected exchange (as recorded or edited), copy it as curl, open the URL.
+// The keys that act on the world: replay the selected exchange (as recorded or edited), retry it, copy it as curl,
+// open the URL.
 
 import { useCallback, useState } from 'react';
 import type { ExchangeSummary } from '../exchange.js';
@@ -21,6 +22,7 @@ export interface ExchangeActions {
   /** The last action's outcome, safe to print. */
   message: string;
   replay(e: ExchangeSummary | undefined): void;
+  retry(e: ExchangeSummary | undefined): void;
   editAndReplay(e: ExchangeSummary | undefined): void;
   copy(e: ExchangeSummary | undefined): void;
   open(url: string | null): void;
@@ -64,6 +66,28 @@ export function useExchangeActions(model: TuiModel, callbacks: ActionCallbacks):
           setMessage(`#${e.id} replayed as #${result.id}: ${statusText(result)}${error}${staleHint(result)}`);
         },
         (error: unknown) => setMessage(`replay of #${e.id} failed: ${errorText(error)}`),
+      );
+    },
+    [model],
+  );
+
+  // Another attempt of the same exchange, as `hooktunnel retry`: for a failed delivery, where `r` would make a new row
+  // and leave a pending automatic retry to send it to the app a second time.
+  const retry = useCallback(
+    (e: ExchangeSummary | undefined) => {
+      if (!e) return setMessage('nothing selected to retry');
+      // As `hooktunnel retry` without --force: a success is not sent again by accident.
+      if (e.state === 'complete' && e.status !== null && e.status < 400) {
+        return setMessage(`#${e.id} already succeeded (${e.status}); nothing sent: r replays it as a new row`);
+      }
+      setMessage(`retrying #${e.id}…`);
+      model.retry(e.id).then(
+        (result) => {
+          if (!result) return setMessage(`#${e.id} is no longer in the database`);
+          const error = result.errorCode ? ` (${sanitize(result.errorCode)})` : '';
+          setMessage(`#${e.id} retried, attempt ${result.attempts ?? 1}: ${statusText(result)}${error}`);
+        },
+        (error: unknown) => setMessage(`#${e.id} not retried: ${errorText(error)}`),
       );
     },
     [model],
@@ -114,5 +138,5 @@ export function useExchangeActions(model: TuiModel, callbacks: ActionCallbacks):
     [model, onOpen],
   );
 
-  return { message, replay, editAndReplay, copy, open };
+  return { message, replay, retry, editAndReplay, copy, open };
 }

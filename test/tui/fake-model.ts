@@ -60,6 +60,7 @@ function summaryOf(e: Exchange): ExchangeSummary {
 export class FakeModel implements TuiModel {
   readonly exchanges = new Map<number, Exchange>();
   readonly replays: number[] = [];
+  readonly retries: number[] = [];
   readonly editReplays: number[] = [];
   /** What the fake editor makes of a body (it runs inside the UI's suspend); throw to act as a failing editor. */
   edit: (body: Buffer) => Buffer = (body) => Buffer.from(`${body.toString()} `);
@@ -123,6 +124,16 @@ export class FakeModel implements TuiModel {
   async replay(id: number): Promise<ExchangeSummary | undefined> {
     this.replays.push(id);
     return this.replayed(id, {});
+  }
+
+  /** Another attempt of the same exchange: the row answers 200 now. */
+  async retry(id: number): Promise<ExchangeSummary | undefined> {
+    this.retries.push(id);
+    const original = this.exchanges.get(id);
+    if (!original) return undefined;
+    const retried = { ...original, status: 200, state: 'complete' as const, errorCode: null, errorMessage: null, attempts: (original.attempts ?? 1) + 1 };
+    this.push(retried);
+    return summaryOf(retried);
   }
 
   async editAndReplay(id: number, suspend: Suspend = (run) => run()): Promise<EditedReplay | undefined> {
