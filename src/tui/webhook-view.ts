@@ -83,7 +83,7 @@ function attemptNotes(e: ExchangeSummary, now: number): Segment[] {
   if (state.nextAttemptAt !== undefined) {
     const due = state.nextAttemptAt > now ? `next attempt at ${formatTime(state.nextAttemptAt)}` : `next attempt due: a listen to ${sanitize(e.target)} sends it`;
     notes.push({ text: due, color: 'yellow' });
-  } else if (state.gaveUp) notes.push({ text: `gave up: every attempt failed (\`hooktunnel retry ${e.id}\` sends it again)`, color: 'red' });
+  } else if (state.gaveUp) notes.push({ text: `gave up: every attempt failed (R, or \`hooktunnel retry ${e.id}\`, sends it again)`, color: 'red' });
   return notes;
 }
 

@@ -199,7 +199,7 @@ describe('DetailPane', () => {
     const overdue = frameOf(makeExchange(23, { ...failed, attempts: 2, maxAttempts: 8, nextAttemptAt: Date.now() - 1000 }));
     expect(overdue.replace(/\n/g, '')).toContain('delivery   attempt 2/8 · next attempt due: a listen to http://localhost:3000 sends it');
     const gaveUp = frameOf(makeExchange(24, { ...failed, attempts: 8, maxAttempts: 8 }));
-    expect(gaveUp.replace(/\n/g, '')).toContain('delivery   attempt 8/8 · gave up: every attempt failed (`hooktunnel retry 24` sends it again)');
+    expect(gaveUp.replace(/\n/g, '')).toContain('delivery   attempt 8/8 · gave up: every attempt failed (R, or `hooktunnel retry 24`, sends it again)');
     // The response tab, where a failure is looked into, says it under the outcome.
     expect(frameOf(makeExchange(26, { ...failed, attempts: 1, maxAttempts: 8, nextAttemptAt }), 'response')).toContain(
       `502!  12ms  local_unreachable: cannot reach the app\ndelivery   attempt 1/8 · next attempt at ${formatTime(nextAttemptAt)}\n`,
