@@ -98,13 +98,20 @@ const lingering = new WeakSet<object>();
  * Lingering close, as nginx does it: the rest of a refused body is read and dropped (Node discards it on a kept-alive
  * connection), so the sender, or a proxy still streaming the body, reads our answer instead of a connection reset.
  * Bounded: a body still arriving after LINGER_MS loses its connection.
+ * Once the body is in, nothing of the refusal stays on a connection the sender keeps alive (a proxy such as Caddy sends
+ * thousands of requests on one): not a listener per refused request, nor the mark that would cut its next request's
+ * own error answer short (isLingering).
  */
 function linger(req: IncomingMessage): void {
   const socket = req.socket;
   lingering.add(socket);
   req.resume();
   const timer = setTimeout(() => socket.destroy(), LINGER_MS).unref();
-  const done = () => clearTimeout(timer);
+  const done = () => {
+    clearTimeout(timer);
+    lingering.delete(socket);
+    socket.off('close', done);
+  };
   req.once('end', done);
   socket.once('close', done);
 }
