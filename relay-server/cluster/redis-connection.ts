@@ -49,6 +49,8 @@ export class RedisConnection {
   /** Connected, but the last PING timed out or failed: Redis counts as down until one is answered. */
   private stalled = false;
   private probing = false;
+  /** close() was called: the connections ending now are the node's own doing, not an outage to report. */
+  private closing = false;
   private readonly probeTimer: NodeJS.Timeout;
 
   constructor(private readonly url: string, private readonly log: (line: string) => void) {
@@ -68,7 +70,7 @@ export class RedisConnection {
       for (const listener of this.readyListeners) listener();
     });
     this.command.on('close', () => {
-      if (this.up) this.log('Redis connection lost: serving the tunnels held here; others get 503 until it is back');
+      if (this.up && !this.closing) this.log('Redis connection lost: serving the tunnels held here; others get 503 until it is back');
       this.up = false;
     });
     // Without a listener ioredis prints every failed reconnect (with a stack); the state above says it once, and each
@@ -141,6 +143,7 @@ export class RedisConnection {
   }
 
   close(): void {
+    this.closing = true;
     clearInterval(this.probeTimer);
     this.command.disconnect();
     this.subscriber.disconnect();

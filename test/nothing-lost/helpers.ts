@@ -22,6 +22,8 @@ export interface RelayProcess {
   url: string;
   port: number;
   stderr(): string;
+  /** The exit code, once the process is gone. */
+  exit: Promise<number | null>;
   /** SIGKILL: a crash, nothing flushed beyond what SQLite already has. */
   crash(): Promise<void>;
 }

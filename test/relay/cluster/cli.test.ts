@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli, tempHome } from '../../helpers/cli.js';
 import { home, onCleanup, startRelay } from '../../nothing-lost/helpers.js';
+import { waitFor } from '../../helpers/http.js';
 import { freePort } from '../helpers.js';
 import { REDIS, startRedis } from './helpers.js';
 import { inCi } from '../proxy-helpers.js';
@@ -47,6 +48,17 @@ describe('relay scale-out flags', () => {
     // Running as a cluster node (the flags were taken), with Redis reported down.
     const health = (await (await fetch(`${node.url}/healthz`)).json()) as { cluster: { node: string; redis: string } };
     expect(health.cluster).toEqual({ node: 'http://127.0.0.1:9', redis: 'down' });
+  });
+
+  it.skipIf(!REDIS && !inCi)('a node that stops logs its own stop, not a lost Redis connection (which would page the operator)', async () => {
+    const redis = await startRedis();
+    const h = home();
+    const node = await startRelay(h.relayDir, h.env, 0, ['--redis', redis.url, '--node-url', 'http://127.0.0.1:9', '--cluster-secret', 'x'.repeat(32)]);
+    await waitFor(() => /Redis is reachable/.test(node.stderr()), 'the node to reach Redis');
+    node.child.kill('SIGTERM');
+    expect(await node.exit).toBe(0);
+    expect(node.stderr()).toMatch(/SIGTERM: draining/);
+    expect(node.stderr()).not.toMatch(/Redis connection lost/);
   });
 
   it('relay name list with Redis unreachable: one line naming the URL without its password, exit 1, nothing else', async () => {
