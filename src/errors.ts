@@ -20,11 +20,10 @@ export type UserErrorCode =
   | 'database_unavailable'
   | 'not_recorded'
   | 'timeout'
-  // `relay name give`: an unknown name or token, a name a client is on now, a cluster's name (in Redis).
+  // `relay name give`: an unknown name or token, a name a client is on now.
   | 'not_reserved'
   | 'no_such_token'
   | 'name_connected'
-  | 'cluster_unsupported'
   // listen's and login's: the relay could not be reached, or refused (src/tunnel/relay-failure.ts names them).
   | RelayFailureCode;
 

@@ -72,6 +72,6 @@ function taken(name: string): Claim {
 }
 
 function reserved(name: string): Claim {
-  const message = `name "${name}" is reserved by another token on this relay; pick another --name, or ask the relay's operator to run \`hooktunnel relay name release ${name} --redis URL\``;
+  const message = `name "${name}" is reserved by another token on this relay; pick another --name, or ask the relay's operator to give it to your token (\`hooktunnel relay name give ${name} <token> --redis URL\`, which keeps what is queued for it)`;
   return { ok: false, code: 'name_reserved', message, fatal: true };
 }

@@ -59,3 +59,29 @@ export function releaseClusterName(url: string, name: string): Promise<{ dropped
     return { droppedQueued: Number(dropped) };
   });
 }
+
+/**
+ * Hands a name (KEYS[1]) to token ARGV[1] with its queue (KEYS[3], keyed by the name, so it follows the name as it is),
+ * unless a client holds it now (KEYS[2], its location: written by the node it is connected to, and lapsing within 15 s
+ * of that node's death). In one step, so a client that connects meanwhile either holds the name first (and the give is
+ * refused) or is refused it as another token's.
+ */
+const GIVE_NAME_SOURCE = `
+local owner = redis.call('GET', KEYS[1])
+if not owner then return {'missing'} end
+if owner == ARGV[1] then return {'same'} end
+if redis.call('EXISTS', KEYS[2]) == 1 then return {'connected'} end
+redis.call('SET', KEYS[1], ARGV[1])
+return {'given', redis.call('XLEN', KEYS[3])}
+`;
+
+export type ClusterGive = { given: true; queued: number } | { given: false; why: 'missing' | 'same' | 'connected' };
+
+/** Gives a reserved name to the token whose SHA-256 (hex) is `digest`, on every node at once (see GIVE_NAME_SOURCE). */
+export function giveClusterName(url: string, name: string, digest: string): Promise<ClusterGive> {
+  return withRedis(url, async (redis) => {
+    const [outcome, queued] = (await redis.eval(GIVE_NAME_SOURCE, 3, redisKeys.name(name), redisKeys.location(name), redisKeys.queue(name), digest)) as [string, number?];
+    if (outcome === 'given') return { given: true, queued: Number(queued) };
+    return { given: false, why: outcome as 'missing' | 'same' | 'connected' };
+  });
+}

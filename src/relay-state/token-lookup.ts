@@ -13,10 +13,11 @@ export interface FoundToken {
 }
 
 /**
- * A stored token by its name, else a given one by its label. Unknown: `no_such_token` (with `missingHint`, what to do
+ * A stored token by its name, else a given one by its label. `db` is the relay's state, or a cluster node's stored
+ * tokens read from its data directory (none on a machine without one). Unknown: `no_such_token` (with `missingHint`, what to do
  * in the caller's words); when the token file could not be read, an error that says the answer is not known.
  */
-export function findToken(db: RelayDb, name: string, given: GivenTokens, missingHint = 'run `hooktunnel relay token list` to see the names'): FoundToken {
+export function findToken(db: Pick<RelayDb, 'tokenDigests'>, name: string, given: GivenTokens, missingHint = 'run `hooktunnel relay token list` to see the names'): FoundToken {
   const stored = db.tokenDigests().find((row) => row.name === name);
   if (stored) return { digest: stored.digest, source: 'stored' };
   const read = readGivenTokens(given);

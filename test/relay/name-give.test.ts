@@ -75,7 +75,7 @@ describe('relay name give', () => {
     expect(app.received.map((request) => request.body)).toEqual([...bodies, live]);
   });
 
-  it('refuses an unknown name or token, a name a client is on, a cluster; --json for its answer and its errors', async () => {
+  it('refuses an unknown name or token, a name a client is on; --json for its answer and its errors', async () => {
     const { db, cli, listen } = await relayWithTokens('alice', 'bob');
     const alice = await listen('alice', 'shop');
 
@@ -91,7 +91,6 @@ describe('relay name give', () => {
     );
     expect(await refusal('not_reserved', 'nope', 'bob')).toBe('error: "nope" is not a reserved name\nhint: run `hooktunnel relay name list` to see them\n');
     expect(await refusal('no_such_token', 'shop', 'carol')).toContain('error: no token named "carol"\n');
-    expect(await refusal('cluster_unsupported', 'shop', 'bob', '--redis', 'redis://127.0.0.1:6379')).toContain("does not cover a cluster's names");
     // Nothing moved by any of them.
     expect(db.listNames().map((row) => [row.name, row.tokenName])).toEqual([['shop', 'alice']]);
 

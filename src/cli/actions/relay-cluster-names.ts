@@ -2,13 +2,15 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { listClusterNames, releaseClusterName } from '../../../relay-server/cluster/cluster-names.js';
+import { giveClusterName, listClusterNames, releaseClusterName } from '../../../relay-server/cluster/cluster-names.js';
 import { shownRedisUrl } from '../../../relay-server/cluster/load-redis.js';
 import { UserError } from '../../errors.js';
 import { readGivenTokens, withoutTokenFile, type GivenTokens } from '../../relay-state/given-tokens.js';
 import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
+import { findToken } from '../../relay-state/token-lookup.js';
 import { sanitize } from '../../sanitize.js';
 import { checkRedisUrl } from './relay-cluster.js';
+import { printGiven } from './relay-name-give.js';
 import { droppedLine, givenLabels, goneOwner } from './relay-token.js';
 
 const reachable = async <T>(work: Promise<T>, url: string): Promise<T> =>
@@ -18,22 +20,25 @@ const reachable = async <T>(work: Promise<T>, url: string): Promise<T> =>
     });
   });
 
-/** Token names by digest, from this machine's relay state when it has one (nodes share tokens, not their names). */
-function tokenNames(dataDir: string | undefined): Map<string, string> {
+/** The tokens stored in this machine's relay state, when it has one (nodes share tokens, not their names). */
+function storedTokens(dataDir: string | undefined): { name: string; digest: string }[] {
   const dir = dataDir ?? defaultRelayDataDir();
-  // Only an existing state: listing names must not create a relay's state on the operator's machine.
-  if (!existsSync(join(dir, 'relay.db'))) return new Map();
+  // Only an existing state: a command about the cluster's names must not create a relay's state on the operator's machine.
+  if (!existsSync(join(dir, 'relay.db'))) return [];
   try {
     const db = RelayDb.open(dir);
     try {
-      return new Map(db.listTokens().map((token) => [token.digest, token.name]));
+      return db.tokenDigests();
     } finally {
       db.close();
     }
   } catch {
-    return new Map();
+    return [];
   }
 }
+
+/** Token names by digest, from this machine's relay state when it has one. */
+const tokenNames = (dataDir: string | undefined): Map<string, string> => new Map(storedTokens(dataDir).map((token) => [token.digest, token.name]));
 
 export async function listNamesInRedis(url: string, dataDir: string | undefined, given: GivenTokens): Promise<void> {
   checkRedisUrl(url);
@@ -60,4 +65,25 @@ export async function releaseNameInRedis(url: string, name: string): Promise<voi
     throw new UserError(`"${name}" is not a reserved name in this cluster`, { hint: 'run `hooktunnel relay name list --redis URL` to see them' });
   }
   process.stdout.write(`Released "${name}" on every node; the next token that asks for it gets it.${droppedLine(released.droppedQueued)}\n`);
+}
+
+/**
+ * `relay name give --redis`: the name and its queue (a Redis Stream keyed by the name) go to another token on every
+ * node at once, so rotating a teammate's token on a cluster loses none of the webhooks answered 202 meanwhile.
+ */
+export async function giveNameInRedis(url: string, name: string, token: string, dataDir: string | undefined, given: GivenTokens, json = false): Promise<void> {
+  checkRedisUrl(url);
+  // By the name `relay token list` shows: a token stored beside this node, or a given one's label.
+  const stored = storedTokens(dataDir);
+  const { digest } = findToken({ tokenDigests: () => stored }, token, given, 'run `hooktunnel relay token list` with the nodes\' --token-file and environment to see the names');
+  const outcome = await reachable(giveClusterName(url, name, digest), url);
+  if (outcome.given) return printGiven(name, token, outcome.queued, json);
+  if (outcome.why === 'missing') {
+    throw new UserError(`"${name}" is not a reserved name in this cluster`, { code: 'not_reserved', hint: 'run `hooktunnel relay name list --redis URL` to see them' });
+  }
+  if (outcome.why === 'same') throw new UserError(`"${name}" already belongs to the token "${token}"`, { hint: 'nothing to do: its `listen --name` receives what is queued' });
+  throw new UserError(`"${name}" has a client connected on it now, on one of the nodes`, {
+    code: 'name_connected',
+    hint: 'stop that `listen`, or take its token away on every node (out of the --token-file, or `relay token revoke` where it is stored): the node closes its tunnel within seconds; then give the name',
+  });
 }

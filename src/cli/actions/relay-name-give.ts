@@ -27,18 +27,15 @@ export function giveName(dataDir: string | undefined, name: string, token: strin
     return db.giveName(name, digest);
   });
   if (!moved) throw notReserved();
-  if (json) {
-    process.stdout.write(`${jsonText({ name, token, queued: moved.queued })}\n`);
-    return;
-  }
-  const queued = moved.queued === 0 ? 'nothing is queued for it' : `the ${moved.queued} request${moved.queued === 1 ? '' : 's'} queued for it go${moved.queued === 1 ? 'es' : ''} to its \`listen --name ${sanitize(name)}\``;
-  process.stdout.write(`Gave "${sanitize(name)}" to the token "${sanitize(token)}"; ${queued}.\n`);
+  printGiven(name, token, moved.queued, json);
 }
 
-/** A cluster's names live in Redis and its queue on the nodes: `give` edits neither yet, and says what to do instead. */
-export function giveNameInCluster(): never {
-  throw new UserError("relay name give does not cover a cluster's names yet (they live in Redis, their queues on the nodes)", {
-    code: 'cluster_unsupported',
-    hint: 'before revoking a token, keep its `listen --name` running until its queue is delivered; then `hooktunnel relay name release <name> --redis URL` frees the name for the new token',
-  });
+/** What `give` says once the name moved, on a single relay and on a cluster alike. */
+export function printGiven(name: string, token: string, queuedCount: number, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${jsonText({ name, token, queued: queuedCount })}\n`);
+    return;
+  }
+  const queued = queuedCount === 0 ? 'nothing is queued for it' : `the ${queuedCount} request${queuedCount === 1 ? '' : 's'} queued for it go${queuedCount === 1 ? 'es' : ''} to its \`listen --name ${sanitize(name)}\``;
+  process.stdout.write(`Gave "${sanitize(name)}" to the token "${sanitize(token)}"; ${queued}.\n`);
 }

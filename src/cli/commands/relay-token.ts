@@ -122,6 +122,7 @@ export function relayNameCommand(): Command {
           'Move a reserved name to another token with the requests queued for it: that token\'s `listen --name` receives them (to rotate a token, create the new one, revoke the old, give its names).',
           'hooktunnel relay name give stripe-dev laptop-2',
           'hooktunnel relay name give stripe-dev laptop-2 --json     {"name":"stripe-dev","token":"laptop-2","queued":3}',
+          'hooktunnel relay name give stripe-dev "/etc/hooktunnel/tokens #3" --redis redis://10.0.0.3:6379     a cluster\'s name, on every node',
         ),
       )
         .argument('<name>', 'the reserved name')
@@ -130,8 +131,12 @@ export function relayNameCommand(): Command {
         .addOption(redisOption())
         .option('--json', 'print the result as one JSON line; errors as JSON on stderr')
         .action(async (name: string, token: string, flags: { json?: boolean }, command: Command) => {
-          const { giveName, giveNameInCluster } = await import('../actions/relay-name-give.js');
-          if (redisOf(command)) giveNameInCluster();
+          const redis = redisOf(command);
+          if (redis) {
+            const { giveNameInRedis } = await import('../actions/relay-cluster-names.js');
+            return giveNameInRedis(redis, name, token, dataDirOf(command), givenTokensOf(command), flags.json);
+          }
+          const { giveName } = await import('../actions/relay-name-give.js');
           giveName(dataDirOf(command), name, token, givenTokensOf(command), flags.json);
         }),
     )
