@@ -46,6 +46,20 @@ export function listClusterNames(url: string): Promise<ClusterName[]> {
   });
 }
 
+/** How many requests wait in each name's queue (a Redis Stream per name), in the order given. */
+export function queuedForClusterNames(url: string, names: string[]): Promise<number[]> {
+  return withRedis(url, async (redis) => {
+    if (names.length === 0) return [];
+    const pipeline = redis.pipeline();
+    for (const name of names) pipeline.xlen(redisKeys.queue(name));
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([error, count]) => {
+      if (error) throw error;
+      return Number(count);
+    });
+  });
+}
+
 /**
  * Frees a name on every node at once; undefined when it was not reserved. Its reservation and its queued requests go
  * too, as on a single relay (RelayDb.releaseName): a known id no token owns is taken only by its resume token, and the

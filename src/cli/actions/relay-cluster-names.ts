@@ -2,7 +2,7 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { giveClusterName, listClusterNames, releaseClusterName } from '../../../relay-server/cluster/cluster-names.js';
+import { giveClusterName, listClusterNames, queuedForClusterNames, releaseClusterName } from '../../../relay-server/cluster/cluster-names.js';
 import { shownRedisUrl } from '../../../relay-server/cluster/load-redis.js';
 import { UserError } from '../../errors.js';
 import { readGivenTokens, withoutTokenFile, type GivenTokens } from '../../relay-state/given-tokens.js';
@@ -11,7 +11,7 @@ import { findToken } from '../../relay-state/token-lookup.js';
 import { sanitize } from '../../sanitize.js';
 import { checkRedisUrl } from './relay-cluster.js';
 import { printGiven } from './relay-name-give.js';
-import { droppedLine, givenLabels, goneOwner } from './relay-token.js';
+import { droppedLine, givenLabels, goneOwner, listTokens, revokeToken, storedTokenToRevoke, withDb } from './relay-token.js';
 
 const reachable = async <T>(work: Promise<T>, url: string): Promise<T> =>
   work.catch((error: Error) => {
@@ -86,4 +86,22 @@ export async function giveNameInRedis(url: string, name: string, token: string, 
     code: 'name_connected',
     hint: 'stop that `listen`, or take its token away on every node (out of the --token-file, or `relay token revoke` where it is stored): the node closes its tunnel within seconds; then give the name',
   });
+}
+
+/** `relay token list --redis`: each token with the names it holds in the cluster (not in this node's state). */
+export async function listTokensInRedis(url: string, dataDir: string | undefined, given: GivenTokens): Promise<void> {
+  checkRedisUrl(url);
+  listTokens(dataDir, given, await reachable(listClusterNames(url), url));
+}
+
+/**
+ * `relay token revoke --redis`: the names the token leaves, and what is queued for each, are the cluster's. Read
+ * before the revoke, so a Redis that cannot be reached stops the command with nothing done.
+ */
+export async function revokeTokenInRedis(url: string, dataDir: string | undefined, name: string, given: GivenTokens, json = false): Promise<void> {
+  checkRedisUrl(url);
+  const { digest } = withDb(dataDir, (db) => storedTokenToRevoke(db, name, given));
+  const names = (await reachable(listClusterNames(url), url)).filter((row) => row.owner === digest).map((row) => row.name);
+  const queued = await reachable(queuedForClusterNames(url, names), url);
+  revokeToken(dataDir, name, given, json, { names: names.map((reserved, i) => ({ name: reserved, queued: queued[i]! })) });
 }

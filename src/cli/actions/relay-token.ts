@@ -5,7 +5,7 @@ import { jsonText } from '../../output/json-text.js';
 import { sanitize } from '../../sanitize.js';
 import { readGivenTokens, withoutTokenFile, type GivenTokens, type GivenTokensRead } from '../../relay-state/given-tokens.js';
 import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
-import { findToken } from '../../relay-state/token-lookup.js';
+import { findToken, type FoundToken } from '../../relay-state/token-lookup.js';
 
 export function withDb<T>(dataDir: string | undefined, use: (db: RelayDb) => T): T {
   const db = RelayDb.open(dataDir ?? defaultRelayDataDir());
@@ -27,13 +27,17 @@ export function createToken(dataDir: string | undefined, name: string | undefine
   );
 }
 
-export function listTokens(dataDir: string | undefined, given: GivenTokens): void {
-  const { stored, names } = withDb(dataDir, (db) => ({ stored: db.listTokens(), names: db.listNames() }));
+/**
+ * `clusterNames`: a cluster's reserved names with their owners, read from its Redis (`--redis`), where they live instead
+ * of this node's state: each token's NAMES are then the cluster's.
+ */
+export function listTokens(dataDir: string | undefined, given: GivenTokens, clusterNames?: { name: string; owner: string }[]): void {
+  const { stored, names } = withDb(dataDir, (db) => ({ stored: db.listTokens(), names: clusterNames ?? db.listNames() }));
   const read = readGivenTokens(given);
-  const ownedBy = (digestHex: string) => names.filter((row) => row.owner === digestHex).map((row) => row.name);
+  const ownedBy = (digestHex: string) => names.filter((row) => row.owner === digestHex).map((row) => sanitize(row.name));
   // The relay accepts all of these: a token given by environment or file is listed as the stored ones are, by its label.
   const rows = [
-    ...stored.map((row) => ({ name: row.name, source: 'stored', created: day(row.createdAt), names: row.names })),
+    ...stored.map((row) => ({ name: row.name, source: 'stored', created: day(row.createdAt), names: clusterNames ? ownedBy(row.digest) : row.names })),
     ...read.tokens.map(({ record, source }) => ({ name: sanitize(record.label), source, created: '-', names: ownedBy(record.digest.toString('hex')) })),
   ];
   if (rows.length === 0 && !read.unreadable) {
@@ -50,33 +54,44 @@ export function listTokens(dataDir: string | undefined, given: GivenTokens): voi
   if (read.unreadable) throw withoutTokenFile(read.unreadable, rows.length > 0 ? 'its tokens are not listed above' : 'no other token is stored or in HOOKTUNNEL_RELAY_TOKENS');
 }
 
-export function revokeToken(dataDir: string | undefined, name: string, given: GivenTokens, json = false): void {
+/** The stored token `name`, which revokeToken may remove; a given one is refused with where to take it out instead. */
+export function storedTokenToRevoke(db: RelayDb, name: string, given: GivenTokens): FoundToken {
+  const found = findToken(db, name, given);
+  // Listed beside the stored ones, but only where they are given can they be taken away.
+  if (found.source === 'environment') throw new UserError(`"${name}" is given by HOOKTUNNEL_RELAY_TOKENS, not stored`, { hint: 'take it out of HOOKTUNNEL_RELAY_TOKENS where the relay runs, and restart the relay' });
+  if (found.source === 'token file') throw new UserError(`"${name}" is given by the token file ${given.tokenFile}, not stored`, { hint: 'delete its line from that file: a running relay re-reads it within seconds' });
+  return found;
+}
+
+/**
+ * `cluster`: the names the token holds in a cluster's Redis (`--redis`, where they live instead of this node's state)
+ * with what is queued for each, read before the revoke.
+ */
+export function revokeToken(dataDir: string | undefined, name: string, given: GivenTokens, json = false, cluster?: { names: { name: string; queued: number }[] }): void {
   // The counts are read in the same open as the revoke: what the operator must hand on before --queue-ttl ends.
   const left = withDb(dataDir, (db) => {
-    const found = findToken(db, name, given);
-    // Listed beside the stored ones, but only where they are given can they be taken away.
-    if (found.source === 'environment') throw new UserError(`"${name}" is given by HOOKTUNNEL_RELAY_TOKENS, not stored`, { hint: 'take it out of HOOKTUNNEL_RELAY_TOKENS where the relay runs, and restart the relay' });
-    if (found.source === 'token file') throw new UserError(`"${name}" is given by the token file ${given.tokenFile}, not stored`, { hint: 'delete its line from that file: a running relay re-reads it within seconds' });
+    storedTokenToRevoke(db, name, given);
     // `?? []`: revoked by another command since the lookup, it is gone all the same.
-    return (db.revokeToken(name) ?? []).map((reserved) => ({ name: reserved, queued: db.queuedFor(reserved) }));
+    const local = (db.revokeToken(name) ?? []).map((reserved) => ({ name: reserved, queued: db.queuedFor(reserved) }));
+    return cluster ? cluster.names : local;
   });
   if (json) {
     process.stdout.write(`${jsonText({ revoked: name, names: left })}\n`);
     return;
   }
   process.stdout.write(`Revoked token "${name}"; a running relay closes its tunnels within seconds.\n`);
-  if (left.length) process.stdout.write(leftReservedLines(left));
+  if (left.length) process.stdout.write(leftReservedLines(left, cluster !== undefined));
 }
 
 /**
  * Said after a revoke that leaves names reserved: their senders still get 202 and queue for a client that cannot come
  * back, so the operator learns what waits and how to hand it on before --queue-ttl drops it.
  */
-function leftReservedLines(left: { name: string; queued: number }[]): string {
+function leftReservedLines(left: { name: string; queued: number }[], inCluster: boolean): string {
   const each = left.map(({ name, queued }) => `${sanitize(name)} (${queued === 0 ? 'nothing' : queued} queued)`);
   return (
     `It leaves ${each.join(', ')} reserved: their senders still get 202, and the requests wait for them up to --queue-ttl.\n` +
-    'Give each to the new token, queue and all: `hooktunnel relay name give <name> <token>` (its `listen --name` receives them).\n'
+    `Give each to the new token, queue and all: \`hooktunnel relay name give <name> <token>${inCluster ? ' --redis URL' : ''}\` (its \`listen --name\` receives them).\n`
   );
 }
 

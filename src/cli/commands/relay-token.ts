@@ -34,6 +34,13 @@ function leaf(name: string, description: string, ...exampleLines: string[]): Com
     .exitOverride();
 }
 
+/** --redis, given here or to `relay` (commander gives a flag both know to the parent). */
+const redisOf = (command: Command): string | undefined =>
+  (command.opts() as { redis?: string }).redis ?? (command.optsWithGlobals() as { redis?: string }).redis;
+
+/** Names of a cluster live in its Redis (`relay --redis`), not in a node's --data-dir. */
+const redisOption = () => new Option('--redis <url>', 'the names of a relay cluster, in its Redis (as the nodes\' --redis)').env('HOOKTUNNEL_REDIS');
+
 export function relayTokenCommand(): Command {
   return new Command('token')
     .description('Tokens tunnel clients must send (the relay stores only their SHA-256).')
@@ -58,9 +65,16 @@ export function relayTokenCommand(): Command {
         'List the tokens the relay accepts (stored, HOOKTUNNEL_RELAY_TOKENS, --token-file), with the names each one holds.',
         'hooktunnel relay token list',
         'hooktunnel relay token list --data-dir /var/lib/hooktunnel-relay --token-file /etc/hooktunnel/tokens',
+        'hooktunnel relay token list --redis redis://10.0.0.3:6379     on a cluster node: the names each token holds in the cluster',
       )
         .addOption(tokenFileOption())
+        .addOption(redisOption())
         .action(async (_flags: object, command: Command) => {
+          const redis = redisOf(command);
+          if (redis) {
+            const { listTokensInRedis } = await import('../actions/relay-cluster-names.js');
+            return listTokensInRedis(redis, dataDirOf(command), givenTokensOf(command));
+          }
           const { listTokens } = await import('../actions/relay-token.js');
           listTokens(dataDirOf(command), givenTokensOf(command));
         }),
@@ -72,24 +86,24 @@ export function relayTokenCommand(): Command {
           'Revoke a token; its tunnels on a running relay close within seconds. Says which names it leaves reserved and what is queued for them.',
           'hooktunnel relay token revoke laptop',
           'hooktunnel relay token revoke laptop --json     {"revoked":"laptop","names":[{"name":"stripe-dev","queued":3}]}',
+          'hooktunnel relay token revoke laptop --redis redis://10.0.0.3:6379     on a cluster node: the names it leaves are the cluster\'s',
         ),
       )
         .argument('<name>', 'the token\'s name, as `relay token list` shows it')
         .addOption(tokenFileOption())
+        .addOption(redisOption())
         .option('--json', 'print the result as one JSON line; errors as JSON on stderr')
         .action(async (name: string, flags: { json?: boolean }, command: Command) => {
+          const redis = redisOf(command);
+          if (redis) {
+            const { revokeTokenInRedis } = await import('../actions/relay-cluster-names.js');
+            return revokeTokenInRedis(redis, dataDirOf(command), name, givenTokensOf(command), flags.json);
+          }
           const { revokeToken } = await import('../actions/relay-token.js');
           revokeToken(dataDirOf(command), name, givenTokensOf(command), flags.json);
         }),
     );
 }
-
-/** --redis, given here or to `relay` (commander gives a flag both know to the parent). */
-const redisOf = (command: Command): string | undefined =>
-  (command.opts() as { redis?: string }).redis ?? (command.optsWithGlobals() as { redis?: string }).redis;
-
-/** Names of a cluster live in its Redis (`relay --redis`), not in a node's --data-dir. */
-const redisOption = () => new Option('--redis <url>', 'the names of a relay cluster, in its Redis (as the nodes\' --redis)').env('HOOKTUNNEL_REDIS');
 
 export function relayNameCommand(): Command {
   return new Command('name')

@@ -80,6 +80,8 @@ export async function startRedis(args: string[] = []): Promise<RedisProcess> {
 
 export interface Node extends RelayProcess {
   name: string;
+  /** Its --data-dir: tokens stored there are this node's alone. */
+  dataDir: string;
 }
 
 /** One relay node with its own data dir; --public-url is the load balancer's, so every node prints the same URLs. */
@@ -95,7 +97,7 @@ export async function startNode(name: string, redis: RedisProcess, publicUrl: st
     ...extra,
   ];
   const relay = await startRelay(h.relayDir, { ...h.env, HOOKTUNNEL_RELAY_TOKENS: TOKENS.join(',') }, port, args);
-  return { ...relay, name };
+  return { ...relay, name, dataDir: h.relayDir };
 }
 
 /** nginx in the foreground with a round-robin upstream over the nodes' ports, plain HTTP on `port`. */

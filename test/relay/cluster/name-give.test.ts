@@ -61,4 +61,32 @@ describe.skipIf(skipCluster)('relay name give on a cluster', () => {
     const again = await give('stripe-dev', 'HOOKTUNNEL_RELAY_TOKENS #1', '--json');
     expect(jsonLines(again.stderr)).toEqual([{ error: expect.objectContaining({ code: 'name_connected' }) }]);
   });
+
+  it('relay token list and revoke --redis name the names a token holds in the cluster, and what is queued for them', { timeout: 60_000 }, async () => {
+    const redis = await startRedis();
+    const a = await startNode('A', redis, 'http://hooks.example.test');
+    const app = await startLocalApp();
+    onCleanup(() => app.close());
+    const h = home();
+    const operator = (...args: string[]) => runCli(['relay', ...args, '--data-dir', a.dataDir], { env: { ...h.env, HOOKTUNNEL_RELAY_TOKENS: TOKENS.join(','), HOOKTUNNEL_REDIS: redis.url } });
+    // A token stored beside node A, as `relay token create` on that node makes it.
+    const carol = (await operator('token', 'create', '--name', 'carol')).stdout.trim();
+    const listen = await startListen([String(app.port), '--relay', a.url, '--name', 'carol-shop', '--no-store'], { ...h.env, HOOKTUNNEL_TOKEN: carol });
+    onCleanup(() => listen.stop());
+    await listen.stop();
+    await waitFor(async () => (await holder([a])) === undefined, 'node A to see carol go');
+    expect((await send(`${a.url}/t/carol-shop/hook`, { body: 'while away' })).status).toBe(202);
+
+    const listed = await operator('token', 'list');
+    expect(listed.stdout).toMatch(/^carol +stored +\S+ \S+ +carol-shop$/m);
+    expect(listed.stdout).toMatch(/^HOOKTUNNEL_RELAY_TOKENS #1 +environment +- +-$/m);
+
+    const revoked = await operator('token', 'revoke', 'carol');
+    expect([revoked.code, revoked.stdout]).toEqual([
+      0,
+      'Revoked token "carol"; a running relay closes its tunnels within seconds.\n' +
+        'It leaves carol-shop (1 queued) reserved: their senders still get 202, and the requests wait for them up to --queue-ttl.\n' +
+        'Give each to the new token, queue and all: `hooktunnel relay name give <name> <token> --redis URL` (its `listen --name` receives them).\n',
+    ]);
+  });
 });
