@@ -260,6 +260,7 @@ export function createRelay(options: RelayOptions): Relay {
     // Only on the relay's own answers: a tunneled response carries exactly the local app's headers.
     res.setHeader(RELAY_SIGNATURE_HEADER, signature);
     if (!admin && handleAdmin(req, res, adminState)) return;
+    if (cluster?.identify(req, res)) return;
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/') {
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -373,6 +374,8 @@ export function createRelay(options: RelayOptions): Relay {
         recheckTimer.unref();
       }
       queueing?.start();
+      // Not awaited: the node serves meanwhile, and a wrong --node-url is a log line, not a reason to stop.
+      void cluster?.checkNodeUrl();
       const address = options.listenFd === undefined ? options.host : bound.address;
       const host = address.includes(':') ? `[${address}]` : address;
       return `http://${host}:${port}`;

@@ -1,7 +1,7 @@
 // A relay node in a cluster, wired: Redis, the tunnel directory, the stream queue, hops to other nodes, the refresh
 // tick, and what /healthz and /metrics say. relay.ts calls these hooks only when started with a cluster.
 
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { HelloMeta } from '../../src/protocol.js';
 import type { QueueSettings } from '../delivery-queue.js';
@@ -16,6 +16,7 @@ import { ClusterQueueing } from './cluster-queueing.js';
 import { TunnelDirectory, type Holder } from './directory.js';
 import { HopAnswerClocks } from './hop-answer-clocks.js';
 import { HOLDER_SILENT_HINT, hopToNode, inboundHop, type Hop } from './node-hop.js';
+import { answerIdentity, checkNodeUrl, NODE_PATH, nodeUrlLine } from './node-url-check.js';
 import { redisKeys } from './redis-keys.js';
 import { RedisConnection } from './redis-connection.js';
 import { RedisRefused, redisReason, shownRedisUrl } from './load-redis.js';
@@ -47,6 +48,10 @@ export interface ClusterNode {
   inbound(req: IncomingMessage): Hop | 'forged' | undefined;
   /** A request for a tunnel not connected here: hop to its node, queue it, or refuse it. */
   elsewhere(req: IncomingMessage, res: ServerResponse, head: RequestHead, hopped: boolean, traffic: { in: number; out: number }): void;
+  /** Answers another node's (or this one's) identity probe at NODE_PATH; false for any other request. */
+  identify(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Once serving: logs whether --node-url reaches this node, and what to do when it does not (node-url-check.ts). */
+  checkNodeUrl(): Promise<void>;
   health(): { node: string; redis: 'up' | 'down' };
   metrics(): string;
   start(): Promise<void>;
@@ -67,6 +72,8 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
     ? new ClusterQueueing(queue, deps.queueSettings, { announce: (id) => directory.publish(`kick ${id}`), ackFor: (id) => directory.ackFor(id), redisUp: () => redis.isUp }, log)
     : undefined;
   const secretDigest = createHash('sha256').update(options.secret, 'utf8').digest();
+  // Which process this is, for the --node-url check: two nodes given the same URL both answer there as "a node".
+  const instance = randomBytes(12).toString('base64url');
   // Kept-alive sockets to the other nodes: a hop costs no TCP handshake.
   const agent = new http.Agent({ keepAlive: true });
   const hops = { ok: 0, failed: 0, unreachable: 0 };
@@ -211,6 +218,17 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
         },
         () => unavailable(req, res, head.tunnelId),
       );
+    },
+    identify(req, res) {
+      if ((req.url ?? '').split('?')[0] !== NODE_PATH || req.method !== 'GET') return false;
+      // Only to a node: the secret's holders. Anyone else gets the relay's 404 for an unknown path.
+      const hop = inboundHop(req, secretDigest);
+      if (hop === undefined || hop === 'forged') return false;
+      answerIdentity(res, instance);
+      return true;
+    },
+    async checkNodeUrl() {
+      log(nodeUrlLine(options.nodeUrl, await checkNodeUrl(options.nodeUrl, options.secret, instance, hopTimeoutMs)));
     },
     health: () => ({ node: options.nodeUrl, redis: redis.isUp ? 'up' : 'down' }),
     metrics() {

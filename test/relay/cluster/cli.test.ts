@@ -61,6 +61,29 @@ describe('relay scale-out flags', () => {
     expect(node.stderr()).not.toMatch(/Redis connection lost/);
   });
 
+  it.skipIf(!REDIS && !inCi)('checks that --node-url reaches the node itself: says so, or names what is wrong (a closed port, another node\'s URL)', async () => {
+    const redis = await startRedis();
+    const node = async (nodeUrl: string | undefined) => {
+      const h = home();
+      const port = await freePort();
+      const args = ['--redis', redis.url, '--node-url', nodeUrl ?? `http://127.0.0.1:${port}`, '--cluster-secret', 'x'.repeat(32)];
+      return startRelay(h.relayDir, h.env, port, args);
+    };
+    const logged = (of: { stderr(): string }) => waitFor(() => /--node-url .*/.exec(of.stderr())?.[0], 'the --node-url check');
+
+    const a = await node(undefined);
+    expect(await logged(a)).toBe(`--node-url ${a.url} reaches this node: the other nodes pass it the requests for its tunnels there`);
+    // An env file copied from node A's VPS to node B's: B's --node-url is A's.
+    const copied = await node(a.url);
+    expect(await logged(copied)).toMatch(new RegExp(`^--node-url ${a.url} reaches another relay node, not this one: requests for its tunnels that reach the other nodes are queued and delivered late instead of passed on\\. Give each node its own --node-url`));
+    const closed = await freePort();
+    const nowhere = await node(`http://127.0.0.1:${closed}`);
+    expect(await logged(nowhere)).toMatch(new RegExp(`^--node-url http://127\\.0\\.0\\.1:${closed} does not reach this node \\(ECONNREFUSED\\): .*ListenStream= in hooktunnel-relay\\.socket`));
+    // The identity is a node's only: without the cluster secret the path is the relay's 404.
+    const probe = await fetch(`${a.url}/_hooktunnel/node`);
+    expect([probe.status, probe.headers.get('x-hooktunnel-error')]).toEqual([404, 'tunnel_not_found']);
+  });
+
   it('relay name list with Redis unreachable: one line naming the URL without its password, exit 1, nothing else', async () => {
     const closed = await freePort();
     const result = await relay(['name', 'list', '--redis', `redis://:hunter2@127.0.0.1:${closed}`]);
