@@ -18,8 +18,8 @@ import { CERT, fill, findBinary, httpsRequest, inCi, KEY, listenEnv, tempDir, un
 const SHIPPED = fileURLToPath(new URL('../../relay-server/deploy/nginx.conf', import.meta.url));
 const NGINX = findBinary(['nginx', '/usr/sbin/nginx', '/usr/local/sbin/nginx'], '-v');
 
-/** The shipped site config with test ports, the test certificate and the relay's port. */
-function siteConfig(ports: { https: number; http: number; relay: number }, webroot: string): string {
+/** The shipped site config with test ports, the test certificate and the relays' ports (one upstream line each). */
+function siteConfig(ports: { https: number; http: number; relays: number[] }, webroot: string): string {
   const set = (config: string, from: string | RegExp, to: string) => fill(config, from, to, 'nginx.conf');
   let config = readFileSync(SHIPPED, 'utf8');
   config = set(config, /^\s*listen \[::\]:\d+.*$/gm, '');
@@ -28,7 +28,7 @@ function siteConfig(ports: { https: number; http: number; relay: number }, webro
   config = set(config, /ssl_certificate \s*\S+;/, `ssl_certificate ${CERT};`);
   config = set(config, /ssl_certificate_key \S+;/, `ssl_certificate_key ${KEY};`);
   config = set(config, /root \/var\/www\/html;/, `root ${webroot};`);
-  config = set(config, /proxy_pass http:\/\/127\.0\.0\.1:8080;/, `proxy_pass http://127.0.0.1:${ports.relay};`);
+  config = set(config, /^(\s*)server 127\.0\.0\.1:8080 (.*);$/m, ports.relays.map((port) => `$1server 127.0.0.1:${port} $2;`).join('\n'));
   return set(config, /server_name hooks\.example\.com;/g, 'server_name localhost;');
 }
 
@@ -78,7 +78,7 @@ describe.skipIf(!NGINX && !inCi)('behind nginx with the shipped config', () => {
     const app = await startLocalApp((_req, res, body) => res.end(sha256(body)));
     onCleanup(() => app.close());
     const { url: relayUrl } = await startRelay({ trustProxy: ['127.0.0.1'], auth: memoryAuthStore(['nginx-token']), requireToken: true });
-    const ports = { https: await freePort(), http: await freePort(), relay: Number(new URL(relayUrl).port) };
+    const ports = { https: await freePort(), http: await freePort(), relays: [Number(new URL(relayUrl).port)] };
     // certbot --webroot writes its challenge here; nginx must serve it over plain HTTP, or renewals fail.
     const webroot = tempDir('hooktunnel-webroot-');
     mkdirSync(join(webroot, '.well-known', 'acme-challenge'), { recursive: true });
@@ -135,5 +135,30 @@ describe.skipIf(!NGINX && !inCi)('behind nginx with the shipped config', () => {
     expect([longUrl.status, longUrl.headers['x-hooktunnel-error']], nginx.errorLog()).toEqual([414, 'uri_too_long']);
     const bigHeader = await httpsRequest(`${listen.url}/webhook`, { body: Buffer.from('x'), headers: { 'X-Signature': 's'.repeat(17 * 1024) } });
     expect([bigHeader.status, bigHeader.headers['x-hooktunnel-error']], nginx.errorLog()).toEqual([431, 'headers_too_large']);
+  });
+
+  it('with two relays (a cluster\'s nodes), one restarted is not set aside: stopping the other right after costs no sender a 502', { timeout: 60_000 }, async () => {
+    if (!NGINX) throw new Error('nginx is not installed, and CI is set: install it (apt-get install -y nginx), as .ci/run does');
+    const a = await startRelay();
+    const b = await startRelay();
+    const portOf = (url: string) => Number(new URL(url).port);
+    const ports = { https: await freePort(), http: await freePort(), relays: [portOf(a.url), portOf(b.url)] };
+    const nginx = await startNginx(siteConfig(ports, tempDir('hooktunnel-webroot-')), ports.https);
+    // Answered by a relay (its 404 for a tunnel nobody holds, marked), not by nginx.
+    const answeredByARelay = async () => {
+      for (let i = 0; i < 4; i++) {
+        const reply = await httpsRequest(`https://localhost:${ports.https}/t/nobody-here/hook`, { body: Buffer.from(`webhook ${i}`) });
+        expect([reply.status, reply.headers['x-hooktunnel-error']], nginx.errorLog()).toEqual([404, 'tunnel_not_found']);
+      }
+    };
+
+    // Node A restarts: while it is down, nginx finds it refusing and passes each request to B.
+    await a.relay.close();
+    await answeredByARelay();
+    await startRelay({ port: ports.relays[0] });
+    // Then B restarts, before nginx's default 10 s for a node it found down: A must be tried again.
+    await b.relay.close();
+    await answeredByARelay();
+    expect(nginx.errorLog()).not.toContain('no live upstreams');
   });
 });
