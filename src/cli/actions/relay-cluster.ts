@@ -49,3 +49,16 @@ export function clusterOptions(flags: RelayFlags): ClusterOptions | undefined {
   if (hopTimeoutMs === 0) throw usageError('--hop-timeout must be longer than 0', 'for example --hop-timeout 3s (the default)');
   return { redisUrl: flags.redis, nodeUrl: node.origin, secret: flags.clusterSecret, queue: flags.queue, hopTimeoutMs };
 }
+
+/**
+ * Said where a token is stored on a cluster node (its start, `relay token create` beside one): a stored token lives in
+ * that node's --data-dir, so the nodes on other machines refuse it, and a client the load balancer sends there stops
+ * with 401, now or at its next reconnect. `stored`: which tokens, ending in "is" or "are".
+ */
+export function nodeOnlyTokensWarning(stored: string): string {
+  return (
+    `warning: ${stored} accepted only by the cluster nodes that use this data directory: a client the load balancer sends ` +
+    'to another node is refused (401). Give every node the same tokens by HOOKTUNNEL_RELAY_TOKENS or --token-file ' +
+    '(nodes on one machine may share one --data-dir instead)\n'
+  );
+}

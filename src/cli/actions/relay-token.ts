@@ -6,6 +6,7 @@ import { sanitize } from '../../sanitize.js';
 import { readGivenTokens, withoutTokenFile, type GivenTokens, type GivenTokensRead } from '../../relay-state/given-tokens.js';
 import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
 import { findToken, type FoundToken } from '../../relay-state/token-lookup.js';
+import { nodeOnlyTokensWarning } from './relay-cluster.js';
 
 export function withDb<T>(dataDir: string | undefined, use: (db: RelayDb) => T): T {
   const db = RelayDb.open(dataDir ?? defaultRelayDataDir());
@@ -18,13 +19,15 @@ export function withDb<T>(dataDir: string | undefined, use: (db: RelayDb) => T):
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 
-export function createToken(dataDir: string | undefined, name: string | undefined): void {
-  const created = withDb(dataDir, (db) => db.createToken(name));
+/** `inCluster`: HOOKTUNNEL_REDIS is set, as beside a cluster node: the token is then that node's alone, and said so. */
+export function createToken(dataDir: string | undefined, name: string | undefined, inCluster = false): void {
+  const created = withDb(dataDir, (db) => ({ ...db.createToken(name), path: db.path }));
   process.stdout.write(`${created.token}\n`);
   process.stderr.write(
     `Created token "${created.name}". Copy it now: the relay keeps only its hash and cannot show it again.\n` +
       `On your laptop: hooktunnel login <relay-url> --token <the token>\n`,
   );
+  if (inCluster) process.stderr.write(nodeOnlyTokensWarning(`HOOKTUNNEL_REDIS is set: this token, stored in ${created.path}, is`));
 }
 
 /**

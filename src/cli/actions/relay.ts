@@ -12,7 +12,7 @@ import { parseTokenList, relayAuthStore, watchTokenFile } from '../../relay-stat
 import { defaultRelayDataDir, RelayDb } from '../../relay-state/relay-db.js';
 import { lockDataDir, type DataDirLock } from '../../relay-state/data-dir-lock.js';
 import type { RelayFlags } from './relay-options.js';
-import { clusterOptions } from './relay-cluster.js';
+import { clusterOptions, nodeOnlyTokensWarning } from './relay-cluster.js';
 import { systemdSocket } from './systemd-socket.js';
 import { parsePort } from '../port.js';
 import { queueSettings, relayLimits } from './relay-limits.js';
@@ -137,6 +137,8 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = proce
     process.stdout.write(`hooktunnel relay listening on ${url}${from}${flags.publicUrl ? ` (public URL ${flags.publicUrl})` : ''}\n`);
     process.stdout.write(`${access}; state in ${db.path}\n`);
     if (cluster) process.stdout.write(`cluster node ${cluster.nodeUrl}; tunnels, names, resume tokens and the queue in Redis\n`);
+    const stored = db.tokenDigests().length;
+    if (cluster && stored > 0) process.stderr.write(nodeOnlyTokensWarning(`${stored} token${stored === 1 ? '' : 's'} stored in ${db.path} (relay token create) ${stored === 1 ? 'is' : 'are'}`));
     if (relay.adminPort !== undefined) process.stdout.write(`admin (/healthz, /metrics) on http://${flags.adminHost}:${relay.adminPort}\n`);
     await untilStopped(relay, log);
   } finally {

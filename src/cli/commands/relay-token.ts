@@ -56,7 +56,7 @@ export function relayTokenCommand(): Command {
         .option('--name <name>', 'a name to list and revoke it by (default: token-<n>)')
         .action(async (flags: { name?: string }, command: Command) => {
           const { createToken } = await import('../actions/relay-token.js');
-          createToken(dataDirOf(command), flags.name);
+          createToken(dataDirOf(command), flags.name, Boolean(process.env.HOOKTUNNEL_REDIS));
         }),
     )
     .addCommand(

@@ -84,6 +84,28 @@ describe('relay scale-out flags', () => {
     expect([probe.status, probe.headers.get('x-hooktunnel-error')]).toEqual([404, 'tunnel_not_found']);
   });
 
+  it.skipIf(!REDIS && !inCi)('warns that tokens stored on a node (relay token create) are that node\'s alone, where they are made and at the node\'s start', async () => {
+    const redis = await startRedis();
+    const cluster = ['--redis', redis.url, '--cluster-secret', 'x'.repeat(32)];
+    const start = async (h: ReturnType<typeof home>, env: Record<string, string> = {}) => {
+      const port = await freePort();
+      const node = await startRelay(h.relayDir, { ...h.env, ...env }, port, [...cluster, '--node-url', `http://127.0.0.1:${port}`]);
+      // Logged after the start-up lines, on the same stream: once it is there, so is any warning.
+      await waitFor(() => /--node-url .* reaches this node/.test(node.stderr()), 'the --node-url check');
+      return node;
+    };
+
+    const given = await start(home(), { HOOKTUNNEL_RELAY_TOKENS: 'tok-given-0123456789' });
+    expect(given.stderr()).not.toContain('warning:');
+
+    const h = home();
+    const created = await runCli(['relay', 'token', 'create', '--name', 'laptop', '--data-dir', h.relayDir], { env: { ...h.env, HOOKTUNNEL_REDIS: redis.url } });
+    expect(created.code).toBe(0);
+    expect(created.stderr).toContain(`warning: HOOKTUNNEL_REDIS is set: this token, stored in ${h.relayDir}/relay.db, is accepted only by the cluster nodes that use this data directory: a client the load balancer sends to another node is refused (401). Give every node the same tokens by HOOKTUNNEL_RELAY_TOKENS or --token-file`);
+    const stored = await start(h);
+    expect(stored.stderr()).toContain(`warning: 1 token stored in ${h.relayDir}/relay.db (relay token create) is accepted only by the cluster nodes that use this data directory`);
+  });
+
   it('relay name list with Redis unreachable: one line naming the URL without its password, exit 1, nothing else', async () => {
     const closed = await freePort();
     const result = await relay(['name', 'list', '--redis', `redis://:hunter2@127.0.0.1:${closed}`]);
