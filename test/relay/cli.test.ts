@@ -231,6 +231,17 @@ describe('relay token commands', () => {
     expect([fromFile.code, fromFile.stderr]).toEqual([1, expect.stringContaining('delete its line from that file')]);
   });
 
+  it('name list without names says where it looked, and where a cluster keeps its names', async () => {
+    const h = home();
+    const dataDir = join(h.dir, 'relay');
+    const listed = await runCli(['relay', 'name', 'list', '--data-dir', dataDir], { env: h.env });
+    expect([listed.code, listed.stdout]).toEqual([0, '']);
+    expect(listed.stderr).toBe(
+      `No reserved names in ${dataDir}/relay.db. A name is reserved when a client with a token first asks for it (\`listen --name\`).\n` +
+        "A cluster's names are in its Redis: `hooktunnel relay name list --redis URL`.\n",
+    );
+  });
+
   it('name list gives each name\'s token as token list names it, and says revoked only for a token that is gone', async () => {
     const h = home();
     const tokenFile = join(h.dir, 'tokens');

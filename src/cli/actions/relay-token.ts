@@ -99,9 +99,13 @@ function leftReservedLines(left: { name: string; queued: number }[], inCluster: 
 }
 
 export function listNames(dataDir: string | undefined, given: GivenTokens): void {
-  const rows = withDb(dataDir, (db) => db.listNames());
+  const { rows, path } = withDb(dataDir, (db) => ({ rows: db.listNames(), path: db.path }));
   if (rows.length === 0) {
-    process.stderr.write('No reserved names. A name is reserved when a client with a token first asks for it (`listen --name`).\n');
+    // Run beside a cluster node without --redis, this looks in the one place a cluster keeps no names: say where it looked.
+    process.stderr.write(
+      `No reserved names in ${path}. A name is reserved when a client with a token first asks for it (\`listen --name\`).\n` +
+        "A cluster's names are in its Redis: `hooktunnel relay name list --redis URL`.\n",
+    );
     return;
   }
   const read = readGivenTokens(given);
