@@ -103,7 +103,7 @@ export class TunnelGate {
     for (const tunnel of [...this.deps.registry.all()]) {
       if (tunnel.tokenKey && valid.has(tunnel.tokenKey)) continue;
       const reason = tunnel.tokenKey ? 'the token of this tunnel was revoked on the relay' : 'this relay now requires a token';
-      this.deps.log(`tunnel ${tunnel.id} closed: ${reason}`);
+      // Logged once, as the tunnel closes (see TunnelConnection.closeReason).
       tunnel.refuse('unauthorized', reason, true);
     }
   }
@@ -197,7 +197,7 @@ export class TunnelGate {
       const url = this.deps.addressing.tunnelUrl(claim.id, req);
       const connection = new TunnelConnection(claim.id, url, ws, hello.timeoutMs, (closed) => {
         registry.detach(closed);
-        log(`tunnel ${closed.id} closed`);
+        log(`tunnel ${closed.id} closed${closed.closeReason ? `: ${closed.closeReason}` : ''}`);
       });
       connection.tokenKey = tokenKey;
       connection.ack = hello.ack;

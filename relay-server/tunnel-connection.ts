@@ -130,15 +130,23 @@ export class TunnelConnection {
     if (this.pausedWrites > 0 && --this.pausedWrites === 0) this.ws.resume();
   }
 
+  /**
+   * Why the relay ended this connection, for the one log line its close gets ("tunnel x closed: …"); undefined when
+   * the client left on its own. The first reason given wins: the cause, not the close that follows it.
+   */
+  closeReason: string | undefined;
+
   /** Ends the connection with a reason the client shows. */
   refuse(code: string, message: string, fatal: boolean): void {
     if (this.closed) return;
+    this.closeReason ??= message;
     this.ws.send(encode(MessageType.Refused, 0, { code, message, fatal }));
     this.ws.close(fatal ? 4001 : 4000, code);
   }
 
   goAway(reason: string, reconnect: boolean): void {
     if (this.closed) return;
+    this.closeReason ??= reason;
     this.ws.send(encode(MessageType.GoAway, 0, { reason, reconnect }));
     this.ws.close(4003, 'going away');
   }

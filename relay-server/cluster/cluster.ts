@@ -102,7 +102,8 @@ export function createCluster(options: ClusterOptions, deps: ClusterDeps): Clust
   function displace(id: string, by: string): void {
     const tunnel = registry?.get(id);
     if (!tunnel) return;
-    log(`tunnel ${id} closed: another client took it over on ${by}`);
+    // For the log line of its close: the node is named there, never to the client (a private address).
+    tunnel.closeReason = `another client took it over on ${by}`;
     // At once, as on a single relay: its in-flight requests are requeued or failed now, not when its socket dies.
     tunnel.displace(`another client took over tunnel ${id} (hooktunnel listen --force, or a reconnect)`);
   }

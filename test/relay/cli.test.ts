@@ -231,6 +231,25 @@ describe('relay token commands', () => {
     expect([fromFile.code, fromFile.stderr]).toEqual([1, expect.stringContaining('delete its line from that file')]);
   });
 
+  it('logs a tunnel\'s close once, with why the relay closed it (a revoked token)', async () => {
+    const h = home();
+    const token = (await runCli(['relay', 'token', 'create', '--name', 'laptop'], { env: h.env })).stdout.trim();
+    const other = (await runCli(['relay', 'token', 'create', '--name', 'desktop'], { env: h.env })).stdout.trim();
+    const relay = await relayCli([], h.env);
+    const app = await startLocalApp();
+    onCleanup(() => app.close());
+    const session = await openSession(relay.url, app.port, { token, name: 'shop' });
+    const stopped = new Promise((resolve) => session.once('fatal', resolve));
+    expect((await runCli(['relay', 'token', 'revoke', 'laptop'], { env: h.env })).code).toBe(0);
+    await stopped;
+    await waitFor(async () => ((await (await fetch(`${relay.url}/healthz`)).json()) as { tunnels: number }).tunnels === 0, 'the relay to let go of the tunnel');
+    // A line logged after the close, on the same stream: once it is in, every line about the close is too.
+    await openSession(relay.url, app.port, { token: other, name: 'later' });
+    await waitFor(() => relay.stderr().includes('tunnel later opened'), 'the next tunnel\'s line');
+    const lines = relay.stderr().split('\n').filter((line) => line.includes('tunnel shop closed'));
+    expect(lines.map((line) => line.replace(/^\S+ /, ''))).toEqual(['tunnel shop closed: the token of this tunnel was revoked on the relay']);
+  });
+
   it('name list without names says where it looked, and where a cluster keeps its names', async () => {
     const h = home();
     const dataDir = join(h.dir, 'relay');
