@@ -3,7 +3,8 @@
 // read what that project's `listen` records, else the default under $XDG_DATA_HOME.
 
 import { defaultDbPath } from '../paths.js';
-import { projectConfigHere } from '../project-config/find-project-config.js';
+import type { ProjectParts } from '../project-config/project-config.js';
+import { readProjectHere } from './project-here.js';
 
 export interface DbChoice {
   path: string;
@@ -13,15 +14,13 @@ export interface DbChoice {
   file?: string;
 }
 
-export async function chooseDb(db: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<DbChoice> {
+/** `project`: the project file a command already read (null: none here); left out, it is looked for here. */
+export async function chooseDb(db: string | undefined, env: NodeJS.ProcessEnv = process.env, project?: ProjectParts | null): Promise<DbChoice> {
   if (db !== undefined) return { path: db, source: 'flag' };
-  const file = projectConfigHere(env);
-  if (file) {
-    // Loaded only with a project file: the YAML parser is not every run's cost. Only `db` is read (as for secrets, a
-    // mistake elsewhere in the file, or a token variable unset in this shell, must not stop an `ls`).
-    const { loadProjectDb } = await import('../project-config/read-project-config.js');
-    const path = loadProjectDb(file, env);
-    if (path !== undefined) return { path, source: 'project', file };
-  }
+  const file = project === undefined ? await readProjectHere(env) : project;
+  // Only `db` is read (as for secrets, a mistake elsewhere in the file, or a token variable unset in this shell, must
+  // not stop an `ls`).
+  const path = file?.db();
+  if (file && path !== undefined) return { path, source: 'project', file: file.path };
   return { path: defaultDbPath(env), source: 'default' };
 }

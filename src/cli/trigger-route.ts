@@ -5,7 +5,8 @@
 import { usageError } from '../errors.js';
 import { Forwarder } from '../forward/forwarder.js';
 import type { ForwardPort } from '../forward/forward-port.js';
-import { projectConfigHere, resolveRoutes } from '../project-config/find-project-config.js';
+import { resolveRoutes } from '../project-config/find-project-config.js';
+import type { ProjectParts } from '../project-config/project-config.js';
 import { routePort } from '../routes/forwarded-path.js';
 import { resolveRoute } from '../routes/route-table.js';
 
@@ -15,16 +16,15 @@ export interface TriggerRoute {
 }
 
 /**
- * The route of the project file that takes `path`; undefined without a project file or routes (the default port then).
- * A usage error when no route takes it, or a mock does (hooktunnel answers that, no app is behind it).
+ * The route of the project file (read by the caller, null when there is none) that takes `path`; undefined without a
+ * project file or routes (the default port then). A usage error when no route takes it, or a mock does (hooktunnel
+ * answers that, no app is behind it).
  */
-export async function triggerThroughRoute(path: string): Promise<TriggerRoute | undefined> {
-  const file = projectConfigHere();
-  if (!file) return undefined;
-  // Loaded only with a project file: the YAML parser is not every run's cost.
-  const { loadProjectRoutes } = await import('../project-config/read-project-config.js');
+export function triggerThroughRoute(path: string, project: ProjectParts | null): TriggerRoute | undefined {
+  if (!project) return undefined;
+  const file = project.path;
   // Timeout and Host mode are trigger's own (--timeout; rewrite, as there is no sender's Host to keep).
-  const routes = resolveRoutes(loadProjectRoutes(file), { timeoutMs: 0, hostHeader: 'rewrite' });
+  const routes = resolveRoutes(project.routes(), { timeoutMs: 0, hostHeader: 'rewrite' });
   if (routes.length === 0) return undefined;
   const route = resolveRoute(routes, path);
   const apps = routes.filter((r) => r.mode !== 'mock').map((r) => r.prefix);

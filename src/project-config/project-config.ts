@@ -55,39 +55,50 @@ const WHOLE_NUMBERS: Record<string, [number, number]> = { 'ack-status': [200, 29
 const TEXT_FLAGS: Record<string, keyof FileFlags> = { 'ack-body': 'ackBody' };
 
 /**
- * Only the `secrets` map (checked as parseProjectConfig checks it), for the commands that take nothing else from the
- * file: a route they never use, or a token variable unset in this shell, must not stop a replay or a verify.
+ * The parts of the file that the commands other than listen take (`db`, `secrets`, `routes`), from one parse of it, so
+ * a command that needs several (trigger: all three) reads the file once. Each part is checked only when asked for
+ * (as parseProjectConfig checks it): a route a replay never uses, or a token variable unset in this shell, must not
+ * stop it.
  */
-export function parseProjectSecrets(file: string, text: string, env: NodeJS.ProcessEnv = process.env, onUnset?: (error: UnsetVariableError) => void): unknown {
-  const reader = new YamlReader(file, text, env);
-  if (reader.root === null) return undefined;
-  const entry = reader.entries(reader.root, '').find((e) => e.key === 'secrets');
-  if (!entry) return undefined;
-  const secrets = onUnset && isMap(entry.value) ? setSecrets(reader, entry.value, onUnset) : reader.data(entry.value, 'secrets');
-  checkedAt(reader, entry.value, () => secretsFromConfig(secrets));
-  return secrets;
-}
+export class ProjectParts {
+  private readonly reader: YamlReader;
 
-/**
- * Only the `db` path (resolved against the file's folder, as parseProjectConfig does), for the commands that read the
- * capture database: they read what the `listen` of this project records to.
- */
-export function parseProjectDb(file: string, text: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const reader = new YamlReader(file, text, env);
-  if (reader.root === null) return undefined;
-  const entry = reader.entries(reader.root, '').find((e) => e.key === 'db');
-  return entry ? resolve(dirname(file), reader.string(entry.value, 'db')) : undefined;
-}
+  /** `file` is the name messages give it; `path` where it was found. */
+  constructor(
+    readonly file: string,
+    readonly path: string,
+    text: string,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.reader = new YamlReader(file, text, env);
+  }
 
-/**
- * Only the `routes` (checked as parseProjectConfig checks them), for `trigger`, which sends a sample to the app behind
- * the route that takes its path: a token variable unset in this shell must not stop it.
- */
-export function parseProjectRoutes(file: string, text: string, env: NodeJS.ProcessEnv = process.env): RouteSpec[] {
-  const reader = new YamlReader(file, text, env);
-  if (reader.root === null) return [];
-  const entry = reader.entries(reader.root, '').find((e) => e.key === 'routes');
-  return entry ? readRoutes(reader, entry.value, (node, fn) => checkedAt(reader, node, fn)) : [];
+  private entry(key: string): { value: Node | null } | undefined {
+    const { root } = this.reader;
+    return root === null ? undefined : this.reader.entries(root, '').find((e) => e.key === key);
+  }
+
+  /** The `secrets` map; with `onUnset`, those whose `${VAR}` is unset are left out and handed to it. */
+  secrets(onUnset?: (error: UnsetVariableError) => void): unknown {
+    const entry = this.entry('secrets');
+    if (!entry) return undefined;
+    const reader = this.reader;
+    const secrets = onUnset && isMap(entry.value) ? setSecrets(reader, entry.value, onUnset) : reader.data(entry.value, 'secrets');
+    checkedAt(reader, entry.value, () => secretsFromConfig(secrets));
+    return secrets;
+  }
+
+  /** The `db` path, resolved against the file's folder (as parseProjectConfig does): where this project's listen records. */
+  db(): string | undefined {
+    const entry = this.entry('db');
+    return entry ? resolve(dirname(this.file), this.reader.string(entry.value, 'db')) : undefined;
+  }
+
+  /** The `routes`, for `trigger`, which sends a sample to the app behind the route that takes its path. */
+  routes(): RouteSpec[] {
+    const entry = this.entry('routes');
+    return entry ? readRoutes(this.reader, entry.value, (node, fn) => checkedAt(this.reader, node, fn)) : [];
+  }
 }
 
 /** The `secrets` map without the entries whose `${VAR}` is unset (each handed to `onUnset`). */

@@ -11,6 +11,7 @@ import { loadSecretsHere } from '../project-secrets.js';
 import { throwIfUnwritten } from '../unwritten.js';
 import { openStore } from '../open-store.js';
 import { chooseDb } from '../project-db.js';
+import { readProjectHere } from '../project-here.js';
 import { readUserFile } from '../../read-user-file.js';
 
 export interface ImportFlags extends SecretFlags {
@@ -38,9 +39,11 @@ function decodeArchive(bytes: Buffer, file: string): string {
 export async function importHar(file: string, flags: ImportFlags): Promise<void> {
   const text = decodeArchive(file === '-' ? await readStdin() : readUserFile(file, ''), file);
   const har = readHar(text, file);
-  const secrets = await loadSecretsHere(flags);
+  // hooktunnel.yml read once, for its secrets and db alike.
+  const project = await readProjectHere();
+  const secrets = await loadSecretsHere(flags, process.env, project);
   // Importing into a new file is fine: it becomes a capture database like any other.
-  const store = openStore((await chooseDb(flags.db)).path);
+  const store = openStore((await chooseDb(flags.db, process.env, project)).path);
   try {
     const ids = importExchanges(store, har.exchanges, secrets);
     throwIfUnwritten(store, 'the imported exchanges');

@@ -17,6 +17,7 @@ import { writeDeliveryFailureJson } from '../delivery-failure-json.js';
 import { jsonText } from '../../output/json-text.js';
 import { openStore } from '../open-store.js';
 import { chooseDb } from '../project-db.js';
+import { readProjectHere } from '../project-here.js';
 import { triggerThroughRoute } from '../trigger-route.js';
 
 /** The flags of `hooktunnel trigger` as its command parses them (the command imports this type; never the reverse). */
@@ -63,12 +64,14 @@ export async function trigger(provider: string | undefined, event: string | unde
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   // Checked before anything is sent or recorded: a --to that is no target, a --path no route takes.
   const target = flags.to === undefined ? undefined : parseTarget(flags.to, '--to');
-  const route = target ? undefined : await triggerThroughRoute(path);
-  const secrets = await loadSecretsHere(flags);
+  // hooktunnel.yml read once, for its routes, secrets and db alike.
+  const project = await readProjectHere();
+  const route = target ? undefined : triggerThroughRoute(path, project);
+  const secrets = await loadSecretsHere(flags, process.env, project);
   const request = buildTriggerRequest(provider, event, { secrets, nowMs: Date.now(), path, asApp: flags.app });
   if (!request.signed) process.stderr.write(chalkStderr.yellow(`warning: no ${provider} secret configured; sending unsigned (set --secret ${provider}=… or HOOKTUNNEL_SECRET_${provider.toUpperCase()})\n`));
 
-  const store = openStore((await chooseDb(flags.db)).path);
+  const store = openStore((await chooseDb(flags.db, process.env, project)).path);
   const forwarder = route ? route.forwarder(timeoutMs) : new Forwarder(target ?? parseTarget(DEFAULT_TO, '--to'), { timeoutMs, hostHeader: 'rewrite' });
   try {
     const running = runExchange(
