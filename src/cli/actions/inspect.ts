@@ -9,6 +9,7 @@ import { StoreModel } from '../../tui/store-model.js';
 import { openExistingStore } from '../open-store.js';
 import type { SecretFlags } from '../secret-options.js';
 import { loadSecretsHere } from '../project-secrets.js';
+import { readProjectHere } from '../project-here.js';
 import { reportUnwritten } from '../unwritten.js';
 
 /** The flags of `hooktunnel inspect` as its command parses them (the command imports this type; never the reverse). */
@@ -21,12 +22,14 @@ export interface InspectFlags extends SecretFlags {
 export async function inspect(flags: InspectFlags): Promise<void> {
   const replayTo = flags.to ? parseTarget(flags.to, '--to') : undefined;
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
-  const secrets = await loadSecretsHere(flags);
+  // hooktunnel.yml read once, for its secrets and db alike.
+  const project = await readProjectHere();
+  const secrets = await loadSecretsHere(flags, process.env, project);
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UserError('inspect needs an interactive terminal', { hint: 'in scripts and pipes use `hooktunnel ls` and `hooktunnel show <id>`' });
   }
   const { startTui } = await loadTui();
-  const store = await openExistingStore(flags.db);
+  const store = await openExistingStore(flags.db, project);
   const model = new StoreModel({
     store,
     replayTo,

@@ -7,6 +7,7 @@ import type { Store } from '../../store/store.js';
 import { canAsk, confirm } from '../confirm.js';
 import { openStoreIfRecorded } from '../open-store.js';
 import { chooseDb } from '../project-db.js';
+import { readProjectHere } from '../project-here.js';
 
 /** The flags of `hooktunnel prune` as its command parses them (the command imports this type; never the reverse). */
 export interface PruneFlags {
@@ -27,10 +28,12 @@ export async function prune(flags: PruneFlags): Promise<void> {
   const keep = flags.keep === undefined ? undefined : Number(flags.keep);
   if (keep !== undefined && (!Number.isInteger(keep) || keep < 0)) throw usageError(`--keep "${flags.keep}" must be a whole number`);
   const before = flags.olderThan === undefined ? undefined : Date.now() - parseDuration(flags.olderThan, '--older-than');
-  const store = await openStoreIfRecorded(flags.db);
+  // hooktunnel.yml read once, for the db to prune and to name.
+  const project = await readProjectHere();
+  const store = await openStoreIfRecorded(flags.db, project);
   if (!store) {
     // Nothing recorded on this machine yet: nothing to delete (a cron job may run before the first listen).
-    const db = (await chooseDb(flags.db)).path;
+    const db = (await chooseDb(flags.db, process.env, project)).path;
     process.stdout.write(flags.json ? `${jsonText({ deleted: 0, remaining: 0, db, vacuumed: false })}\n` : `nothing recorded yet at ${db}; nothing to prune\n`);
     return;
   }

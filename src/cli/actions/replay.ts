@@ -16,6 +16,7 @@ import { parsePathPrefix } from '../filter-options.js';
 import type { SecretFlags } from '../secret-options.js';
 import { missingSecretHint } from '../../webhooks/missing-secret.js';
 import { loadSecretsHere } from '../project-secrets.js';
+import { readProjectHere } from '../project-here.js';
 import { reportUnwritten } from '../unwritten.js';
 import { readUserFile } from '../../read-user-file.js';
 import { printResult, staleSignatureHint, summarize } from './replay-output.js';
@@ -99,9 +100,11 @@ export async function replay(ids: string[], flags: ReplayFlags): Promise<void> {
   const bodyFlag = flags.edit ? '--edit' : flags.bodyFile !== undefined ? '--body-file' : undefined;
   if (bodyFlag && 'refs' in selection && selection.refs.length !== 1) throw usageError(`${bodyFlag} replays exactly one exchange, and ${selection.refs.length} ids are given`, 'give one id');
   if (flags.edit) checkEditor();
-  const secrets = await loadSecretsHere(flags);
+  // hooktunnel.yml read once, for its secrets and db alike.
+  const project = await readProjectHere();
+  const secrets = await loadSecretsHere(flags, process.env, project);
   const fileBody = flags.bodyFile !== undefined ? readBodyFile(flags.bodyFile) : undefined;
-  const store = await openExistingStore(flags.db);
+  const store = await openExistingStore(flags.db, project);
   try {
     const selected = selectIds(store, selection);
     if (bodyFlag && selected.length !== 1) {

@@ -13,6 +13,7 @@ import { deliveryFailure } from '../../delivery/delivery-failure.js';
 import { writeDeliveryFailureJson } from '../delivery-failure-json.js';
 import type { SecretFlags } from '../secret-options.js';
 import { loadSecretsHere } from '../project-secrets.js';
+import { readProjectHere } from '../project-here.js';
 import { reportUnwritten } from '../unwritten.js';
 import { jsonText } from '../../output/json-text.js';
 
@@ -46,8 +47,10 @@ const retriedId: IdFields = (id) => ({ id });
 export async function retry(ids: string[], flags: RetryFlags): Promise<void> {
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   const selected = ids.map(parseRef);
-  const secrets = await loadSecretsHere(flags);
-  const store = await openExistingStore(flags.db);
+  // hooktunnel.yml read once, for its secrets and db alike.
+  const project = await readProjectHere();
+  const secrets = await loadSecretsHere(flags, process.env, project);
+  const store = await openExistingStore(flags.db, project);
   try {
     // Every id is checked before any is sent.
     const originals = lookUpAll(store, selected, { undone: 'nothing retried', json: flags.json ?? false, idFields: retriedId });

@@ -9,6 +9,7 @@ import { Inspector } from '../../web/server.js';
 import { openExistingStore } from '../open-store.js';
 import type { SecretFlags } from '../secret-options.js';
 import { loadSecretsHere } from '../project-secrets.js';
+import { readProjectHere } from '../project-here.js';
 import { reportUnwritten } from '../unwritten.js';
 import { inspectPort } from '../web-options.js';
 import { openInBrowser } from '../../open-browser.js';
@@ -27,8 +28,10 @@ export async function web(flags: WebOptions): Promise<void> {
   const replayTo = flags.to ? parseTarget(flags.to, '--to') : undefined;
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   const port = inspectPort(flags.port, '--port');
-  const secrets = await loadSecretsHere(flags);
-  const store = await openExistingStore(flags.db);
+  // hooktunnel.yml read once, for its secrets and db alike.
+  const project = await readProjectHere();
+  const secrets = await loadSecretsHere(flags, process.env, project);
+  const store = await openExistingStore(flags.db, project);
   let inspector: Inspector | undefined;
   try {
     inspector = await Inspector.start({

@@ -36,19 +36,22 @@ Examples:
   hooktunnel verify evt_1NxAbc2eZvKYlo2C`,
     )
     .action(async (ids: string[], flags: VerifyFlags) => {
-      const [{ openExistingStore }, { parseRef }, { lookUpAll, reportGone }, { loadSecretsHere }, { analyzeWebhook }, { webhookInputFromExchange }, { sanitize }, { reportUnwritten }, { appliedRules }] = await Promise.all([
+      const [{ openExistingStore }, { parseRef }, { lookUpAll, reportGone }, { loadSecretsHere }, { readProjectHere }, { analyzeWebhook }, { webhookInputFromExchange }, { sanitize }, { reportUnwritten }, { appliedRules }] = await Promise.all([
         import('../open-store.js'),
         import('../exchange-ids.js'),
         import('../not-found.js'),
         import('../project-secrets.js'),
+        import('../project-here.js'),
         import('../../webhooks/analyze.js'),
         import('../../webhooks/verify.js'),
         import('../../sanitize.js'),
         import('../unwritten.js'),
         import('../../redact/redact.js'),
       ]);
-      const secrets = await loadSecretsHere(flags);
-      const store = await openExistingStore(flags.db);
+      // hooktunnel.yml read once, for its secrets and db alike.
+      const project = await readProjectHere();
+      const secrets = await loadSecretsHere(flags, process.env, project);
+      const store = await openExistingStore(flags.db, project);
       // What to do about a secret that was missing: said once per provider, after the verdicts.
       const hints = new Set<string>();
       try {
