@@ -154,6 +154,11 @@ export function buildSecrets(sources: {
   };
 }
 
+/** The path patterns `provider` has secrets for, each once, in the order given (empty: none at all). */
+export function secretPaths(secrets: Secrets, provider: ProviderName): string[] {
+  return [...new Set(secrets.entries.filter((entry) => entry.provider === provider).map((entry) => entry.path))];
+}
+
 // Within one source, an exact path beats the longest matching prefix, which beats `*`.
 function specificity(pattern: string, path: string): number {
   if (pattern === path) return Number.MAX_SAFE_INTEGER;

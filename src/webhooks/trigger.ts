@@ -30,6 +30,8 @@ export interface TriggerRequest {
   body: Buffer;
   /** True when a secret was known and the request carries a valid signature; unsigned requests omit the header. */
   signed: boolean;
+  /** The sender's provider, as the secrets name it. */
+  provider: BuiltInProviderName;
 }
 
 /** Every event `trigger` can send, for help output: provider and the provider's own event name. */
@@ -77,11 +79,11 @@ export function buildTriggerRequest(provider: string, event: string, options: Tr
   if (secrets.length === 0) {
     const unsigned = new Set(request.signatureHeaders.map((name) => name.toLowerCase()));
     const headers = request.headers.filter(([name]) => !unsigned.has(name.toLowerCase()));
-    return { method: 'POST', path, headers, body: request.body, signed: false };
+    return { method: 'POST', path, headers, body: request.body, signed: false, provider: sender.provider };
   }
   const unsigned = { headers: request.headers, body: request.body, url: null };
   // Several secrets (a rotation, or the dashboard's and `stripe listen`'s): where the header holds a list, sign with
   // each, as Stripe and Svix do while a secret is rolled, so the app accepts the sample whichever it checks with.
   const headers = signer.signMany && secrets.length > 1 ? signer.signMany(unsigned, secrets, options.nowMs) : signer.sign(unsigned, secrets[0], options.nowMs);
-  return { method: 'POST', path, headers, body: request.body, signed: true };
+  return { method: 'POST', path, headers, body: request.body, signed: true, provider: sender.provider };
 }

@@ -2,6 +2,7 @@
 
 import { headerValue, type Exchange, type HeaderPairs } from '../exchange.js';
 import { detectProvider } from './detect.js';
+import { missingSecretReason } from './missing-secret.js';
 import type { Provider, Verification, WebhookInput } from './provider.js';
 import { createHmacProvider } from './providers/hmac.js';
 import { repeatedHeaderVerdict } from './repeated-header.js';
@@ -55,7 +56,7 @@ function keysFor(input: WebhookInput, secrets: Secrets, options: VerifyOptions):
   }
   // The path (a URL parse) only matters once there is a provider whose secret may be per path.
   const values = provider.name === 'hmac' ? [] : resolveSecrets(secrets, provider.name, requestPath(input, options.path));
-  if (values.length === 0) return unchecked(provider.name, `no secret configured for ${provider.name}`);
+  if (values.length === 0) return unchecked(provider.name, missingSecretReason(secrets, provider.name));
   return values.map((secret) => ({ provider, secret }));
 }
 

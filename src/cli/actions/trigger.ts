@@ -9,6 +9,9 @@ import { Forwarder } from '../../forward/forwarder.js';
 import { parseTarget } from '../../forward/target.js';
 import { logLine } from '../../output/exchange-text.js';
 import { buildTriggerRequest, listTriggerEvents } from '../../webhooks/trigger.js';
+import { missingSecretHint, missingSecretReason } from '../../webhooks/missing-secret.js';
+import type { BuiltInProviderName } from '../../webhooks/provider.js';
+import type { Secrets } from '../../webhooks/secrets.js';
 import type { SecretFlags } from '../secret-options.js';
 import { loadSecretsHere } from '../project-secrets.js';
 import { reportUnwritten } from '../unwritten.js';
@@ -49,6 +52,14 @@ export function triggerPath(value: string): string {
   return value.startsWith('/') ? value : `/${value}`;
 }
 
+/** Why the sample goes unsigned, and how to give the secret: none for the provider, or one only for other paths. */
+function unsignedWarning(secrets: Secrets, provider: BuiltInProviderName, path: string): string {
+  const reason = missingSecretReason(secrets, provider, path);
+  const hint = missingSecretHint(reason);
+  if (reason === `no secret configured for ${provider}`) return `no ${provider} secret configured; sending unsigned (${hint})`;
+  return `${reason}; sending unsigned (${hint})`;
+}
+
 /** Where a sample goes without --to, HOOKTUNNEL_TO or a route: the port most local web apps start on. */
 const DEFAULT_TO = '3000';
 
@@ -69,7 +80,7 @@ export async function trigger(provider: string | undefined, event: string | unde
   const route = target ? undefined : triggerThroughRoute(path, project);
   const secrets = await loadSecretsHere(flags, process.env, project);
   const request = buildTriggerRequest(provider, event, { secrets, nowMs: Date.now(), path, asApp: flags.app });
-  if (!request.signed) process.stderr.write(chalkStderr.yellow(`warning: no ${provider} secret configured; sending unsigned (set --secret ${provider}=… or HOOKTUNNEL_SECRET_${provider.toUpperCase()})\n`));
+  if (!request.signed) process.stderr.write(chalkStderr.yellow(`warning: ${unsignedWarning(secrets, request.provider, path)}\n`));
 
   const store = openStore((await chooseDb(flags.db, process.env, project)).path);
   const forwarder = route ? route.forwarder(timeoutMs) : new Forwarder(target ?? parseTarget(DEFAULT_TO, '--to'), { timeoutMs, hostHeader: 'rewrite' });
