@@ -8,6 +8,7 @@ import { headerValue, type AttemptRecord, type Exchange, type ExchangeSummary, t
 import { isGzip } from '../gzip-body.js';
 import { sanitize } from '../sanitize.js';
 import { slowAnswerNote } from '../webhooks/answer-deadline.js';
+import { challengeProblem } from '../webhooks/slack-challenge.js';
 import { missingSecretHint } from '../webhooks/missing-secret.js';
 import { webhookSource } from '../webhooks/source.js';
 import { webhookInputFromExchange } from '../webhooks/verify.js';
@@ -191,6 +192,8 @@ export function exchangeDetail(e: Exchange, part: 'both' | 'request' | 'response
     lines.push(chalk.dim(`sender was answered by the relay (${e.sender.reason === 'ack' ? 'acknowledge mode' : 'tunnel was away'}): ${e.sender.status}${said}`));
   }
   if (e.webhook) lines.push(webhookLine(e));
+  const challenge = challengeProblem(e);
+  if (challenge) lines.push(chalk.yellow(challenge));
   if (e.redacted?.length) lines.push(chalk.yellow(`stored redacted: ${e.redacted.map((r) => sanitize(r)).join(', ')}`));
   if (e.attemptHistory && e.attemptHistory.length > 0) lines.push('', chalk.bold('Attempts'), ...e.attemptHistory.map(attemptLine));
   lines.push('');

@@ -1,0 +1,40 @@
+// Slack checks an Events API Request URL by sending `url_verification` with a `challenge`, and takes the URL only when
+// the answer is 200 and carries that challenge back: as the whole body, as JSON {"challenge": …} or as a
+// challenge=… form. An app that answers 200 with anything else looked fine in hooktunnel, while Slack's settings page
+// said "Your URL didn't respond with the value of the challenge parameter": the exchange says so (trigger, show).
+
+import type { Exchange } from '../exchange.js';
+
+type Answered = Pick<Exchange, 'webhook' | 'state' | 'status' | 'requestBody' | 'responseBody'>;
+
+/** What is wrong with the app's answer to a Slack url_verification; null when Slack would take it, or for any other exchange. */
+export function challengeProblem(e: Answered): string | null {
+  if (e.webhook?.provider !== 'slack' || e.webhook.eventType !== 'url_verification') return null;
+  // No answer from the app: its error is said already.
+  if (e.state !== 'complete' || e.responseBody === null) return null;
+  const challenge = challengeOf(e.requestBody);
+  if (challenge === null) return null;
+  const how = 'answer 200 with the challenge as the body, or as {"challenge": "…"}';
+  if (e.status !== 200) return `Slack takes the Request URL only on a 200 that echoes the challenge; the app answered ${e.status} (${how})`;
+  if (echoes(e.responseBody.toString('utf8'), challenge)) return null;
+  return `the answer does not echo the challenge, so Slack would not take the Request URL (${how})`;
+}
+
+function challengeOf(body: Buffer): string | null {
+  try {
+    const value = (JSON.parse(body.toString('utf8')) as { challenge?: unknown }).challenge;
+    return typeof value === 'string' && value !== '' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+function echoes(answer: string, challenge: string): boolean {
+  if (answer.trim() === challenge) return true;
+  try {
+    if ((JSON.parse(answer) as { challenge?: unknown } | null)?.challenge === challenge) return true;
+  } catch {
+    // not JSON: a form, or other text
+  }
+  return new URLSearchParams(answer).get('challenge') === challenge;
+}
