@@ -53,3 +53,11 @@ it('says a GitHub delivery answered late, or hung up on at its 10 s, is failed f
   expect(await show(hungUp)).toContain('the sender hung up after 10.0s: github waits 10.0s, then counts it failed and does not retry');
   expect(await show(leftEarly)).not.toContain('github waits');
 });
+
+it("says when Slack's sender gave up at about its 3 s (counted from before the relay's clock), not well before", async () => {
+  // Slack's timer starts before the relay's: gone at 3 s by Slack's clock is 2.97 s here.
+  const atDeadline = recordAnswered('slack', 2_965, null, true);
+  const early = recordAnswered('slack', 400, null, true);
+  expect(await show(atDeadline)).toContain('the sender hung up after 3.0s: slack waits 3.0s, then counts it failed and retries');
+  expect(await show(early)).not.toContain('counts it failed');
+});
