@@ -1,9 +1,9 @@
 // Slack checks an Events API Request URL by sending `url_verification` with a `challenge`, and takes the URL only when
 // the answer is 200 and carries that challenge back: as the whole body, as JSON {"challenge": …} or as a
 // challenge=… form. An app that answers 200 with anything else looked fine in hooktunnel, while Slack's settings page
-// said "Your URL didn't respond with the value of the challenge parameter": the exchange says so (trigger, show).
+// said "Your URL didn't respond with the value of the challenge parameter": the exchange says so (listen, trigger, show).
 
-import type { Exchange } from '../exchange.js';
+import type { Exchange, ExchangeSummary } from '../exchange.js';
 
 type Answered = Pick<Exchange, 'webhook' | 'state' | 'status' | 'requestBody' | 'responseBody'>;
 
@@ -18,6 +18,16 @@ export function challengeProblem(e: Answered): string | null {
   if (e.status !== 200) return `Slack takes the Request URL only on a 200 that echoes the challenge; the app answered ${e.status} (${how})`;
   if (echoes(e.responseBody.toString('utf8'), challenge)) return null;
   return `the answer does not echo the challenge, so Slack would not take the Request URL (${how})`;
+}
+
+/**
+ * challengeProblem for a finished exchange known by its summary (listen's events carry no bodies): the recording is
+ * read back with `load` only for a Slack url_verification the app answered, a request a Slack app gets once per setup.
+ */
+export function recordedChallengeProblem(e: ExchangeSummary, load: (id: number) => Exchange | undefined): string | null {
+  if (e.webhook?.provider !== 'slack' || e.webhook.eventType !== 'url_verification' || e.state !== 'complete') return null;
+  const recorded = load(e.id);
+  return recorded ? challengeProblem(recorded) : null;
 }
 
 function challengeOf(body: Buffer): string | null {

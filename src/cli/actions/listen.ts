@@ -1,5 +1,6 @@
 // Runs `listen`: opens the store, finds or starts a relay, runs the session until Ctrl-C or a fatal error.
 
+import { chalkStderr } from 'chalk';
 import { resolve } from 'node:path';
 import { parseDuration } from '../../duration.js';
 import type { EmbeddedRelay } from '../../embedded-relay.js';
@@ -9,6 +10,7 @@ import { parseTarget, type Target } from '../../forward/target.js';
 import { parseHostHeader } from '../../forward/host-header.js';
 import { tunnelNameProblem, type AckSettings } from '../../protocol.js';
 import { releaseMemoryWhenIdle } from '../../idle-memory.js';
+import { recordedChallengeProblem } from '../../webhooks/slack-challenge.js';
 import { ackPathWithoutAck, configNamedBy, findProjectConfig, longestTimeout, projectName, resolveRoutes } from '../../project-config/find-project-config.js';
 import type { ProjectConfig } from '../../project-config/project-config.js';
 import type { Route } from '../../routes/route-table.js';
@@ -266,7 +268,13 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
       tui = await startListenTui({ session, store, target, timeoutMs, localOnly: embedded !== undefined, note, relayNote: () => embedded?.note });
     } else {
       session.on('status', (status) => reporter.status(status));
-      session.on('exchange', (exchange) => reporter.exchange(exchange));
+      session.on('exchange', (exchange) => {
+        reporter.exchange(exchange);
+        // Slack's URL check passes or fails on the answer's body: said in words on stderr, as trigger says it (with
+        // --json too: warnings are words, the request event carries the exchange).
+        const challenge = store ? recordedChallengeProblem(exchange, (id) => store.get(id)) : null;
+        if (challenge) process.stderr.write(chalkStderr.yellow(`warning: #${exchange.id}: ${challenge}\n`));
+      });
       session.on('storeError', (error) => reporter.storeError(error));
       session.on('dropped', (count) => reporter.dropped(count));
       session.on('storage', (state) => reporter.storage(state));

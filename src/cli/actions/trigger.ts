@@ -10,7 +10,7 @@ import { parseTarget } from '../../forward/target.js';
 import { logLine } from '../../output/exchange-text.js';
 import { buildTriggerRequest, listTriggerEvents } from '../../webhooks/trigger.js';
 import { missingSecretHint, missingSecretReason } from '../../webhooks/missing-secret.js';
-import { challengeProblem } from '../../webhooks/slack-challenge.js';
+import { recordedChallengeProblem } from '../../webhooks/slack-challenge.js';
 import type { BuiltInProviderName } from '../../webhooks/provider.js';
 import type { Secrets } from '../../webhooks/secrets.js';
 import type { SecretFlags } from '../secret-options.js';
@@ -93,8 +93,7 @@ export async function trigger(provider: string | undefined, event: string | unde
     const result = await running.done;
     process.stdout.write(flags.json ? `${jsonText(exchangeToJson(result))}\n` : `${logLine(result)}\n`);
     // Slack's URL check: an app that answers 200 without the challenge fails it, whatever the status says.
-    const recorded = store.get(result.id);
-    const challenge = recorded ? challengeProblem(recorded) : null;
+    const challenge = recordedChallengeProblem(result, (id) => store.get(id));
     if (challenge) process.stderr.write(chalkStderr.yellow(`warning: #${result.id}: ${challenge}\n`));
     // Not delivered: with --json an error on stderr too, as `replay` reports one.
     const failure = deliveryFailure(result);
