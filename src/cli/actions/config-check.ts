@@ -11,7 +11,8 @@ import { fileKey, type FileFlags } from '../../project-config/project-config.js'
 import { loadProjectConfig } from '../../project-config/read-project-config.js';
 import { routeLines, routeViews } from '../../routes/route-view.js';
 import { sanitize } from '../../sanitize.js';
-import { secretProvider, secretVariables } from '../../webhooks/secrets.js';
+import { secretPathNotes } from '../../routes/secret-path-notes.js';
+import { secretProvider, secretsFromConfig, secretVariables } from '../../webhooks/secrets.js';
 
 export interface ConfigCheckFlags {
   config?: string;
@@ -61,8 +62,9 @@ async function check(flags: ConfigCheckFlags, namedBy: ConfigNamedBy): Promise<v
     const by = variables.find((v) => v.provider === secretProvider(name));
     return by ? [{ provider: name, by: by.variable }] : [];
   });
+  const secretNotes = secretPathNotes(secretsFromConfig(project.secrets).entries, routes.map((r) => r.prefix));
   if (flags.json) {
-    process.stdout.write(`${jsonText({ file, valid: true, settings, secrets, overriddenSecrets, routes: routeViews(routes) }, 2)}\n`);
+    process.stdout.write(`${jsonText({ file, valid: true, settings, secrets, overriddenSecrets, secretNotes, routes: routeViews(routes) }, 2)}\n`);
     return;
   }
   const lines = [`${chalk.green('ok')}  ${sanitize(file)}`];
@@ -77,6 +79,7 @@ async function check(flags: ConfigCheckFlags, namedBy: ConfigNamedBy): Promise<v
     };
     lines.push(`  secrets: ${secrets.map(shownSecret).join(', ')}`);
   }
+  for (const note of secretNotes) lines.push(`  ${chalk.yellow('note:')} ${sanitize(note)}`);
   lines.push(routes.length > 0 ? 'routes (longest prefix first; the rest of the path is appended to the target):' : 'no routes: `hooktunnel listen` needs a target');
   lines.push(...routeLines(routes, '  '));
   process.stdout.write(`${lines.join('\n')}\n`);
