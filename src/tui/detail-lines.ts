@@ -7,6 +7,7 @@ import { isGzip } from '../gzip-body.js';
 import { viewBody, type ViewLimits } from '../output/body-view.js';
 import { formatDateTime } from '../output/format.js';
 import { sanitize } from '../sanitize.js';
+import { challengeProblem } from '../webhooks/slack-challenge.js';
 import { webhookSource } from '../webhooks/source.js';
 import { webhookInputFromExchange } from '../webhooks/verify.js';
 import { colourJsonLine } from './json-colour.js';
@@ -70,6 +71,9 @@ function requestLines(e: Exchange): StyledLine[] {
   const replay = e.replayOf ? `  (replay of #${e.replayOf})` : '';
   lines.push(line(`#${e.id}  received ${formatDateTime(e.receivedAt)}${via}${replay}`, { dim: true }));
   lines.push(...webhookLines(e, e.webhook ? webhookSource(webhookInputFromExchange(e)) : null));
+  // Slack's URL check fails on an answer without the challenge, whatever its status: said here as show says it.
+  const challenge = challengeProblem(e);
+  if (challenge) lines.push(line(challenge, { color: 'yellow' }));
   if (e.redacted?.length) lines.push(line(`stored redacted: ${e.redacted.map((r) => sanitize(r)).join(', ')}`, { color: 'yellow' }));
   // The body before the headers: it is what a webhook is about, and it should not need scrolling to. Concatenated, not
   // spread into push(): a body of many short lines (a JSON array of numbers) is more arguments than a call can take.

@@ -176,6 +176,18 @@ describe('DetailPane', () => {
     expect(frameOf(unknown)).toContain('webhook    no known provider\nsignature  not checked: no known webhook provider recognised');
   });
 
+  it("says when the app's answer to Slack's url_verification does not echo the challenge, as show does", () => {
+    const verification = (responseBody: string) =>
+      makeExchange(18, {
+        requestBody: Buffer.from('{"token":"t","challenge":"c4llenge","type":"url_verification"}'),
+        responseBody: Buffer.from(responseBody),
+        webhook: makeWebhook({ provider: 'slack', eventType: 'url_verification', eventId: null }),
+      });
+    const problem = 'the answer does not echo the challenge, so Slack would not take the Request URL';
+    expect(frameOf(verification('ok'), 'request', { width: 200 })).toContain(`signature  ✓ valid\n${problem}`);
+    expect(frameOf(verification('c4llenge'), 'request', { width: 200 })).not.toContain(problem);
+  });
+
   it('says when a delivery is a duplicate or arrived out of order', () => {
     const e = makeExchange(15, { webhook: makeWebhook({ duplicateOf: 3, outOfOrder: true }) });
     expect(frameOf(e).replace(/\n/g, '')).toContain(
