@@ -28,8 +28,8 @@ export async function prune(flags: PruneFlags): Promise<void> {
   const keep = flags.keep === undefined ? undefined : Number(flags.keep);
   if (keep !== undefined && (!Number.isInteger(keep) || keep < 0)) throw usageError(`--keep "${flags.keep}" must be a whole number`);
   const before = flags.olderThan === undefined ? undefined : Date.now() - parseDuration(flags.olderThan, '--older-than');
-  // hooktunnel.yml read once, for the db to prune and to name.
-  const project = await readProjectHere();
+  // hooktunnel.yml read once, for the db to prune and to name; not at all with --db, which wins over it.
+  const project = flags.db === undefined ? await readProjectHere() : undefined;
   const store = await openStoreIfRecorded(flags.db, project);
   if (!store) {
     // Nothing recorded on this machine yet: nothing to delete (a cron job may run before the first listen).
