@@ -2,6 +2,7 @@
 
 import type { Store } from '../store/store.js';
 import { analyzeWebhook } from '../webhooks/analyze.js';
+import { asStoredRedacted } from '../webhooks/redacted-verdict.js';
 import type { Secrets } from '../webhooks/secrets.js';
 import type { ImportedExchange } from './har-read.js';
 
@@ -52,7 +53,9 @@ export function importExchanges(store: Store, exchanges: ImportedExchange[], sec
     if (item.exported) newIds.set(item.exported.id, id);
     // Checked against the time it was received, so a signature's age is judged as it was then. A replay repeats its
     // original on purpose: no duplicate or out-of-order mark, as when it was recorded.
-    const analysis = analyzeWebhook({ headers: item.headers, body: item.body, url: item.url }, secrets, item.receivedAt, item.path);
+    // An archive written by `export --redact` holds [REDACTED] where signed values were: a failed check is no verdict.
+    const checked = analyzeWebhook({ headers: item.headers, body: item.body, url: item.url }, secrets, item.receivedAt, item.path);
+    const analysis = asStoredRedacted(checked, item.redacted, replayOf !== null);
     store.recordAnalysis(id, analysis, { url: item.url, isReplay: replayOf !== null });
     ids.push(id);
   }

@@ -36,7 +36,7 @@ Examples:
   hooktunnel verify evt_1NxAbc2eZvKYlo2C`,
     )
     .action(async (ids: string[], flags: VerifyFlags) => {
-      const [{ openExistingStore }, { parseRef }, { lookUpAll, reportGone }, { loadSecretsHere }, { readProjectHere }, { analyzeWebhook }, { webhookInputFromExchange }, { sanitize }, { reportUnwritten }, { appliedRules }] = await Promise.all([
+      const [{ openExistingStore }, { parseRef }, { lookUpAll, reportGone }, { loadSecretsHere }, { readProjectHere }, { analyzeWebhook }, { webhookInputFromExchange }, { sanitize }, { reportUnwritten }, { asStoredRedacted }] = await Promise.all([
         import('../open-store.js'),
         import('../exchange-ids.js'),
         import('../not-found.js'),
@@ -46,7 +46,7 @@ Examples:
         import('../../webhooks/verify.js'),
         import('../../sanitize.js'),
         import('../unwritten.js'),
-        import('../../redact/redact.js'),
+        import('../../webhooks/redacted-verdict.js'),
       ]);
       // hooktunnel.yml read once, for its secrets and db alike.
       const project = await readProjectHere();
@@ -68,15 +68,9 @@ Examples:
             continue;
           }
           // Checked as of arrival, so the timestamp window judges the delivery, not how long ago it was.
-          let analysis = analyzeWebhook(webhookInputFromExchange(exchange), secrets, exchange.receivedAt, exchange.path);
-          // Stored redacted, the recording is not the bytes that were signed (a replay stores what it sent, so it is): a
-          // failed check says nothing about the secret or the delivery, and must not replace the verdict listen gave at
-          // arrival over the real bytes.
-          const redactedRules = exchange.replayOf === null ? appliedRules(exchange.redacted) : [];
-          if (redactedRules.length > 0 && analysis.verification === 'invalid') {
-            const reason = `stored redacted (${redactedRules.join(', ')}): the signed bytes are not all kept`;
-            analysis = { ...analysis, verification: 'unchecked', reason, problem: undefined };
-          }
+          // Stored redacted, a failed check must not replace the verdict listen gave at arrival over the real bytes.
+          const checked = analyzeWebhook(webhookInputFromExchange(exchange), secrets, exchange.receivedAt, exchange.path);
+          const analysis = asStoredRedacted(checked, exchange.redacted, exchange.replayOf !== null);
           // Without a secret now, a verdict checked earlier (at arrival, with the secret listen had) is kept, not erased.
           const stored = exchange.webhook;
           const keep = analysis.verification === 'unchecked' && stored !== null && stored !== undefined && stored.verification !== 'unchecked';
