@@ -10,6 +10,7 @@ import { destinationOf, type ForwardPort } from './forward/forward-port.js';
 import type { Store } from './store/store.js';
 import type { Recording } from './store/recording.js';
 import { analyzeWebhook } from './webhooks/analyze.js';
+import { senderGoneMessage, type SenderGone } from './sender-gone.js';
 import type { Secrets } from './webhooks/secrets.js';
 
 /** Where the local app's answer goes besides the store (the tunnel's sender). */
@@ -57,6 +58,12 @@ export interface RunningExchange {
   done: Promise<ExchangeSummary>;
   /** The relay gave up (timeout, sender gone): stop the forward and record why. */
   cancel(code: ErrorCode, message: string): void;
+  /**
+   * The sender hung up (sender_gone) while the app had the whole request: unlike cancel, the forward goes on to its end
+   * (bounded by --timeout) so the app's late answer is recorded with exact bytes, the very answer a slow handler's
+   * developer needs, and the exchange still says the sender never got it.
+   */
+  senderLeft(code: ErrorCode, message: string): void;
   /** Where it is recorded; undefined without a store (or when the store refused the row). */
   recording: Recording | undefined;
 }
@@ -77,6 +84,8 @@ class ExchangeRun implements RunningExchange, ForwardHandlers {
   private resolveDone!: (summary: ExchangeSummary) => void;
   private handle: ForwardHandle | undefined;
   private cancelled = false;
+  /** Set by senderLeft: the outcome the exchange records whatever the app then does. */
+  private senderGone: SenderGone | undefined;
   private finished = false;
   private requestBodyEnded: boolean;
 
@@ -127,6 +136,16 @@ class ExchangeRun implements RunningExchange, ForwardHandlers {
     this.cancelled = true;
     this.handle?.abort();
     this.finish({ code, message });
+  }
+
+  senderLeft(code: ErrorCode, message: string): void {
+    if (this.finished || this.senderGone) return;
+    const afterMs = elapsedSince(this.started);
+    this.senderGone = { code, message, afterMs, answerBegun: this.summary.status !== null };
+    this.summary.senderGoneAfterMs = afterMs;
+    this.record((r) => r.senderGone(afterMs));
+    // Paused on the sender's backpressure (a sender that took nothing): nobody reads for it any more.
+    this.handle?.resume();
   }
 
   // onResponse and onData write to the store inline rather than through record(): no closure per response chunk.
@@ -206,7 +225,7 @@ class ExchangeRun implements RunningExchange, ForwardHandlers {
     if (this.finished) return;
     this.finished = true;
     const { summary, recording, input, options } = this;
-    const durationMs = Math.round((performance.now() - this.started) * 100) / 100;
+    const durationMs = elapsedSince(this.started);
     summary.durationMs = durationMs;
     summary.id = recording?.id ?? 0;
     if (!this.requestBodyEnded) {
@@ -218,6 +237,8 @@ class ExchangeRun implements RunningExchange, ForwardHandlers {
         error = { ...error, message: `${error.message} after ${summary.requestSize} bytes of the request body; the local app did not get it whole` };
       }
     }
+    // The sender left before the answer: that is the exchange's outcome, whatever the app then did (which the message says).
+    if (this.senderGone) error = { code: this.senderGone.code, message: senderGoneMessage(this.senderGone, summary.status, durationMs, error) };
     const redacted = recording?.redacted ?? input.redacted;
     if (redacted) summary.redacted = redacted;
     if (input.forwardHeaders) summary.resigned = true;
@@ -269,6 +290,8 @@ class ExchangeRun implements RunningExchange, ForwardHandlers {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+const elapsedSince = (started: number) => Math.round((performance.now() - started) * 100) / 100;
 
 /** Runs `then` once the request body has been read to the end (drained if nobody else reads it). */
 function afterRequestBody(body: Buffer | Readable, then: () => void): void {

@@ -77,6 +77,12 @@ export interface ExchangeSummary {
    * Retries do not hold back later deliveries, as webhook providers do not promise order either.
    */
   deliveredAfter?: number;
+  /**
+   * The sender hung up this long after the exchange began, while the app was still at it (its request had all come):
+   * the forward went on, and what the app then did is recorded all the same (status, headers, exact body; `durationMs`
+   * is the app's time), with `errorCode` sender_gone. Absent when the sender stayed, or left before the whole request came.
+   */
+  senderGoneAfterMs?: number;
   /** It failed before the whole request body arrived (e.g. the tunnel dropped mid-body): the local app never got it whole. */
   requestIncomplete?: true;
 }
@@ -157,6 +163,8 @@ export function exchangeToJson(e: ExchangeSummary | Exchange): Record<string, un
     deliveredAfter: e.deliveredAfter ?? null,
     // Only on the event of the attempt that was re-signed (listen, retry); `show --json`'s attemptHistory keeps it.
     ...(e.resigned && { resigned: true }),
+    // Only when the sender hung up before the app answered: error.code is sender_gone, status and response the app's.
+    ...(e.senderGoneAfterMs !== undefined && { senderGoneAfterMs: e.senderGoneAfterMs }),
   };
   if ('requestBody' in e) {
     if (e.senderBody && json.sender) Object.assign(json.sender as object, { body: bodyToJson(e.senderBody) });

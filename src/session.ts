@@ -249,6 +249,9 @@ export class Session extends EventEmitter<SessionEvents> {
       // The relay is gone but the whole request is here: the app still gets it, once, and its answer is recorded. If the
       // relay queued the request (its sender told 202), the redelivery is recognised by its delivery id.
       if (code === 'tunnel_disconnected' && request.bodyComplete && !this.closed) return;
+      // The sender hung up (GitHub at 10 s) on an app that has the whole request: the forward goes on, bounded by
+      // --timeout, and the app's late answer is recorded, marked sender_gone. Cut mid-body, the app never gets it whole.
+      if (code === 'sender_gone' && request.bodyComplete && !this.closed) return running.senderLeft(code, message);
       running.cancel(code, message);
     };
     this.inHand.track(meta.deliveryId, { done: running.done, whole: () => request.bodyComplete, recording: running.recording });

@@ -74,8 +74,10 @@ export function prepareRecordingStatements(db: Database.Database) {
     // A new attempt of a recorded exchange: the last answer goes, the request stays.
     reopen: db.prepare(
       `UPDATE exchanges SET state = 'pending', recorder_pid = ?, status = NULL, response_headers = NULL, response_body = NULL,
-         response_size = NULL, response_sha256 = NULL, duration_ms = NULL, error_code = NULL, error_message = NULL WHERE id = ?`,
+         response_size = NULL, response_sha256 = NULL, duration_ms = NULL, error_code = NULL, error_message = NULL,
+         sender_gone_ms = NULL WHERE id = ?`,
     ),
+    senderGone: db.prepare(`UPDATE exchanges SET sender_gone_ms = ? WHERE id = ?`),
     dropResponseChunks: db.prepare(`DELETE FROM body_chunks WHERE exchange_id = ? AND part = 'response'`),
     redaction: db.prepare(`UPDATE exchanges SET request_headers = ?, redacted = ? WHERE id = ?`),
   };
@@ -253,6 +255,14 @@ export class Recording {
   fail(status: number, code: string, message: string, durationMs: number): void {
     if (this.status === null) this.status = status;
     this.save(durationMs, 'failed', code, message);
+  }
+
+  /**
+   * The sender hung up `afterMs` into the exchange while the app was still at it: its answer goes on being recorded,
+   * and the row says when the sender left (complete or fail then records the outcome, with `sender_gone`).
+   */
+  senderGone(afterMs: number): void {
+    this.writes.run(this, ROW_BYTES, () => this.statements.senderGone.run(afterMs, this.rowId));
   }
 
   /** No answer will come and none is owed (an imported request the archive holds no answer for). */

@@ -29,7 +29,7 @@ export const SUMMARY_COLUMNS = `id, replay_of, delivery_id, url, target, receive
   status, response_size, duration_ms, state, ${SHOWN_STATE} AS shown_state, error_code, error_message,
   provider, event_type, event_id, verification, verification_reason, verification_problem, duplicate_of, out_of_order,
   queued_reason, sender_status, late_by_ms, attempt_count, max_attempts, next_attempt_at, delivered_after, route, redacted,
-  ${REQUEST_INCOMPLETE}`;
+  sender_gone_ms, ${REQUEST_INCOMPLETE}`;
 
 export function toSummary(row: Row): ExchangeSummary {
   return {
@@ -50,6 +50,7 @@ export function toSummary(row: Row): ExchangeSummary {
     errorMessage: (row.error_message as string | null) ?? null,
     route: (row.route as string | null) ?? null,
     ...(row.redacted ? { redacted: JSON.parse(row.redacted as string) as string[] } : {}),
+    ...(row.sender_gone_ms !== null && row.sender_gone_ms !== undefined ? { senderGoneAfterMs: row.sender_gone_ms as number } : {}),
     ...deliveryFields(row),
     webhook: row.verification
       ? {

@@ -43,8 +43,12 @@ export function slowAnswerNote(e: ExchangeSummary): string | null {
   if (e.replayOf !== null || e.sender !== undefined) return null;
   const waits = `${provider} waits ${formatDuration(deadline.answerWithinMs)}, ${deadline.then}`;
   if (e.errorCode === 'sender_gone') {
-    const atDeadline = e.durationMs >= deadline.answerWithinMs - SENDER_HEAD_START_MS;
-    return atDeadline ? `the sender hung up after ${formatDuration(e.durationMs)}: ${waits}` : null;
+    // With the app's late answer recorded, durationMs is the app's time; the sender's is senderGoneAfterMs.
+    const hungUpMs = e.senderGoneAfterMs ?? e.durationMs;
+    const atDeadline = hungUpMs >= deadline.answerWithinMs - SENDER_HEAD_START_MS;
+    if (!atDeadline) return null;
+    const answered = e.senderGoneAfterMs !== undefined && e.responseSize !== null ? ` (the app answered ${e.status} after ${formatDuration(e.durationMs)})` : '';
+    return `the sender hung up after ${formatDuration(hungUpMs)}${answered}: ${waits}`;
   }
   if (e.durationMs <= deadline.answerWithinMs) return null;
   const waited = e.state === 'failed' ? `no answer after ${formatDuration(e.durationMs)}` : `answered after ${formatDuration(e.durationMs)}`;

@@ -61,3 +61,25 @@ it("says when Slack's sender gave up at about its 3 s (counted from before the r
   expect(await show(atDeadline)).toContain('the sender hung up after 3.0s: slack waits 3.0s, then counts it failed and retries');
   expect(await show(early)).not.toContain('counts it failed');
 });
+
+/** A GitHub delivery whose sender hung up at `goneMs` and whose app answered 200 at `answeredMs`, as listen records it. */
+function recordAnsweredAfterHangUp(goneMs: number, answeredMs: number): number {
+  const store = Store.open(home.db);
+  try {
+    const recording = store.begin(exchangeStart());
+    recording.senderGone(goneMs);
+    recording.respond(200, []);
+    recording.fail(499, 'sender_gone', 'the sender closed the connection at …; the app answered 200 at …', answeredMs);
+    store.recordAnalysis(recording.id, { provider: 'github', eventType: 'push', eventId: null, eventAt: null, orderScope: null, verification: 'valid', reason: null }, { url: exchangeStart().url });
+    return recording.id;
+  } finally {
+    store.close();
+  }
+}
+
+it("says when GitHub hung up, not when the app's late answer came, and what that answer was", async () => {
+  const hungUp = recordAnsweredAfterHangUp(9_955, 12_000);
+  const leftEarly = recordAnsweredAfterHangUp(2_000, 12_000);
+  expect(await show(hungUp)).toContain('the sender hung up after 10.0s (the app answered 200 after 12.0s): github waits 10.0s, then counts it failed');
+  expect(await show(leftEarly)).not.toContain('github waits');
+});

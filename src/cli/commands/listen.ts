@@ -61,7 +61,7 @@ export function listenCommand(): Command {
       new Option('--redact <rule>', 'store this redacted: header:<name> or body:<json path> (repeatable; the app still gets the real bytes)')
         .argParser(repeatable),
     )
-    .addOption(localTimeoutOption('wait this long for the local app (45s, 2m; 0 waits forever)'))
+    .addOption(localTimeoutOption('wait this long for the local app (45s, 2m; 0 waits forever), after a sender that hung up too: its late answer is recorded'))
     .addOption(new Option('--host-header <mode>', 'Host sent to the local app: rewrite, preserve, or a value').default(DEFAULT_HOST_HEADER))
     .option('--json', 'print newline-delimited JSON events instead of text (a failure ends them with an "error" event)')
     .option('--no-tui', 'plain log lines even in a terminal')
