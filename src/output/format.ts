@@ -2,11 +2,22 @@
 
 import chalk from 'chalk';
 
+/**
+ * A size as `ls`, `show`, `diff` and the TUI show it, in 1024-based units named as such (KiB, MiB, GiB), as the README,
+ * the error messages and the web inspector say them: 12,000,416 bytes is 11.4 MiB, which "MB" would make 12.0.
+ * web/client/format.ts has the same function (the page is compiled apart, from web/client only); keep the two alike.
+ */
 export function formatSize(bytes: number | null): string {
   if (bytes === null) return '-';
   if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  let value = bytes / 1024;
+  let unit = 0;
+  // 1,048,575 bytes is 1.0 MiB, not "1024.0 KiB": the next unit once the rounded figure reaches 1024.
+  while (unit < UNITS.length - 1 && Number(value.toFixed(1)) >= 1024) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${UNITS[unit]}`;
 }
 
 export function formatTime(epochMs: number): string {
@@ -47,6 +58,8 @@ export function formatDateTime(epochMs: number): string {
   const d = new Date(epochMs);
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${formatTime(epochMs)}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
+
+const UNITS = ['KiB', 'MiB', 'GiB'];
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

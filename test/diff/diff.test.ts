@@ -131,7 +131,7 @@ describe('hooktunnel diff', () => {
     const text = await runCli(['diff', ...ids.map(String), '--exit-code', '--db', home.db], { env: home.env });
     expect(text.stderr).toBe('');
     expect(text.code).toBe(1);
-    expect(text.stdout).toMatch(/^body {5}39\.1 KB sha256:\w{12} → 39\.1 KB sha256:\w{12}$/m);
+    expect(text.stdout).toMatch(/^body {5}39\.1 KiB sha256:\w{12} → 39\.1 KiB sha256:\w{12}$/m);
     const json = await runCli(['diff', ...ids.map(String), '--json', '--db', home.db], { env: home.env });
     expect(JSON.parse(json.stdout)).toMatchObject({ same: false, body: { kind: 'bytes', same: false } });
   });

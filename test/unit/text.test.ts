@@ -5,7 +5,8 @@ import { formatDuration, parseBytes, parseDuration } from '../../src/duration.js
 import { contentCodings, isGzip, MAX_DECODED_BYTES } from '../../src/gzip-body.js';
 import { viewBody } from '../../src/output/body-view.js';
 import { exchangeTable } from '../../src/output/exchange-text.js';
-import { formatListTime } from '../../src/output/format.js';
+import { formatListTime, formatSize } from '../../src/output/format.js';
+import { formatSize as webFormatSize } from '../../web/client/format.js';
 import { LIST_NOW, LIST_TIMES } from '../helpers/list-times.js';
 import type { ExchangeSummary } from '../../src/exchange.js';
 import { gzipSync } from 'node:zlib';
@@ -191,6 +192,22 @@ describe('the ls table', () => {
     expect(replayed).toMatch(/\/hook {2}↻#4$/);
     expect(late).toMatch(/\/hook {2}late 1\.5s$/);
     expect(plain).toMatch(/\/hook {2}github push$/);
+  });
+});
+
+describe('sizes', () => {
+  const SIZES: [number, string][] = [
+    [0, '0 B'], [1023, '1023 B'], [1024, '1.0 KiB'], [1536, '1.5 KiB'], [1_048_575, '1.0 MiB'], [12_000_416, '11.4 MiB'], [5 * 1024 ** 3, '5.0 GiB'],
+  ];
+
+  it.each(SIZES)('%i bytes is %s in the CLI and in the web inspector alike: 1024-based, named KiB/MiB/GiB', (bytes, text) => {
+    expect(formatSize(bytes)).toBe(text);
+    expect(webFormatSize(bytes)).toBe(text);
+  });
+
+  it('ls shows a request size in those units', () => {
+    const [, line] = exchangeTable([{ ...tableRow, requestSize: 12_000_416 }], 120).replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+    expect(line).toContain('11.4 MiB');
   });
 });
 

@@ -1,11 +1,23 @@
 // Numbers, times and header values as the page shows them.
 
+/**
+ * 1024-based units named as such (KiB, MiB, GiB), as `hooktunnel ls`, `show` and the TUI say them: formatSize in
+ * src/output/format.ts is the same function (this page is compiled apart, from web/client only); keep the two alike.
+ */
 export function formatSize(bytes: number | null): string {
   if (bytes === null) return '';
   if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  let value = bytes / 1024;
+  let unit = 0;
+  // 1,048,575 bytes is 1.0 MiB, not "1024.0 KiB": the next unit once the rounded figure reaches 1024.
+  while (unit < SIZE_UNITS.length - 1 && Number(value.toFixed(1)) >= 1024) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${SIZE_UNITS[unit]}`;
 }
+
+const SIZE_UNITS = ['KiB', 'MiB', 'GiB'];
 
 export function formatDuration(ms: number | null): string {
   if (ms === null) return '';
