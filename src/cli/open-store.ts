@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { UserError, usageError } from '../errors.js';
 import { Store, type OpenOptions } from '../store/store.js';
+import { listenHint } from './listen-hint.js';
 import type { ProjectParts } from '../project-config/project-config.js';
 import { chooseDb, type DbChoice } from './project-db.js';
 import { upgradeNotice } from './upgrade-notice.js';
@@ -26,7 +27,7 @@ export async function openExistingStore(db: string | undefined, project?: Projec
   if (!store) {
     const named = choice.source === 'project' ? ` (the db of ${choice.file})` : '';
     throw new UserError(`nothing recorded yet: there is no capture database at ${choice.path}${named}`, {
-      hint: `run \`hooktunnel listen <port>\` first (it creates the database), or point --db / HOOKTUNNEL_DB at one`,
+      hint: `run \`${await listenHint(project)}\` first (it creates the database), or point --db / HOOKTUNNEL_DB at one`,
       code: 'no_database',
     });
   }
@@ -57,4 +58,6 @@ async function openChosen(choice: DbChoice, project: ProjectParts | null | undef
 }
 
 /** What a listing command says when there is no history at all (no database yet, or an empty one). */
-export const NOTHING_RECORDED = 'nothing recorded yet: run `hooktunnel listen <port>` to record webhooks';
+export async function nothingRecorded(): Promise<string> {
+  return `nothing recorded yet: run \`${await listenHint()}\` to record webhooks`;
+}

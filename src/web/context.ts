@@ -16,6 +16,8 @@ export interface InspectorInfo {
   dbPath: string;
   /** online, connecting, reconnecting, offline; null without a tunnel. */
   connection: string | null;
+  /** How to start recording (`hooktunnel listen <port>`, or `hooktunnel listen` with hooktunnel.yml routes): cli/listen-hint.ts. */
+  listen?: string;
 }
 
 export interface InspectorOptions {

@@ -10,5 +10,6 @@ export interface InfoJson extends InspectorInfo {
 }
 
 export function infoJson(info: InspectorInfo): InfoJson {
-  return { ...info, listenCommand: `hooktunnel listen <port> --db ${shellWord(info.dbPath)}` };
+  const { listen = 'hooktunnel listen <port>', ...facts } = info;
+  return { ...facts, listenCommand: `${listen} --db ${shellWord(info.dbPath)}` };
 }

@@ -83,7 +83,7 @@ export interface Info {
   target: string;
   dbPath: string;
   connection: string | null;
-  /** `hooktunnel listen <port> --db <path>` with the path quoted for a shell by the server (src/web/info-json.ts). */
+  /** `hooktunnel listen <port> --db <path>` (`hooktunnel listen --db <path>` with hooktunnel.yml routes) with the path quoted for a shell by the server (src/web/info-json.ts). */
   listenCommand: string;
   version?: string;
 }

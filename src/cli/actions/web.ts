@@ -6,6 +6,7 @@ import { parseTarget } from '../../forward/target.js';
 import { jsonText } from '../../output/json-text.js';
 import { sanitize } from '../../sanitize.js';
 import { Inspector } from '../../web/server.js';
+import { listenHint } from '../listen-hint.js';
 import { openExistingStore } from '../open-store.js';
 import type { SecretFlags } from '../secret-options.js';
 import { loadSecretsHere } from '../project-secrets.js';
@@ -39,7 +40,7 @@ export async function web(flags: WebOptions): Promise<void> {
       replayTo,
       timeoutMs,
       secrets,
-      info: { mode: 'web', publicUrl: null, target: replayTo?.url ?? 'original target', dbPath: store.path, connection: null },
+      info: { mode: 'web', publicUrl: null, target: replayTo?.url ?? 'original target', dbPath: store.path, connection: null, listen: await listenHint(project) },
       ...port,
     });
     if (flags.json) {

@@ -23,7 +23,7 @@ export function lsCommand(): Command {
     .action(async (flags: LsFlags) => {
       const limit = Number(flags.limit);
       if (!Number.isInteger(limit) || limit < 1) throw usageError(`--limit "${flags.limit}" must be a whole number of at least 1`);
-      const [{ openStoreIfRecorded, NOTHING_RECORDED }, { exchangeTable }, { exchangeToJson }, { filterToList }] = await Promise.all([
+      const [{ openStoreIfRecorded, nothingRecorded }, { exchangeTable }, { exchangeToJson }, { filterToList }] = await Promise.all([
         import('../open-store.js'),
         import('../../output/exchange-text.js'),
         import('../../exchange.js'),
@@ -34,14 +34,14 @@ export function lsCommand(): Command {
       // No database at the default path: nothing was ever recorded on this machine, an empty history rather than an error.
       const store = await openStoreIfRecorded(flags.db);
       if (!store) {
-        process.stdout.write(flags.json ? '[]\n' : `${NOTHING_RECORDED}\n`);
+        process.stdout.write(flags.json ? '[]\n' : `${await nothingRecorded()}\n`);
         return;
       }
       try {
         const rows = store.list({ limit, ...filters });
         if (flags.json) process.stdout.write(`${jsonText(rows.map(exchangeToJson), 2)}\n`);
         // Without filters, no rows means an empty store: say so, and how to fill it.
-        else if (rows.length === 0) process.stdout.write(filtered ? 'no exchanges match\n' : `${NOTHING_RECORDED}\n`);
+        else if (rows.length === 0) process.stdout.write(filtered ? 'no exchanges match\n' : `${await nothingRecorded()}\n`);
         else process.stdout.write(`${exchangeTable(rows)}\n`);
         const dropped = store.droppedTotal();
         // On stderr, so --json output stays one array: exchanges lost while the store was full or locked.
