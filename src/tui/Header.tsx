@@ -51,7 +51,8 @@ export const Header = memo(function Header({ info }: { info: HeaderInfo }) {
         </Box>
       </Box>
       <Text wrap="truncate-end" dimColor>
-        {`${countedRequests(info)} · `}
+        {/* The list shows the store's history too (older failures included): these count only this session's. */}
+        {`this session: ${countedRequests(info)} · `}
         <Text color={info.failures > 0 ? 'red' : undefined}>{`${info.failures} failed`}</Text>
         {info.storeErrors > 0 ? <Text color="red">{` · ${info.storeErrors} not recorded`}</Text> : null}
         {info.dropped ? <Text color="red" bold>{` · ${info.dropped} DROPPED (store full or locked)`}</Text> : null}

@@ -28,7 +28,7 @@ describe('Header', () => {
   it('shows URL, target, state, counts and the database', () => {
     expect(frameOf(base)).toBe(
       'hooktunnel http://127.0.0.1:4747/t/3000 → http://localhost:3000  ● online\n' +
-        '12 requests · 1 failed · db /home/me/.local/share/hooktunnel/hooktunnel.db',
+        'this session: 12 requests · 1 failed · db /home/me/.local/share/hooktunnel/hooktunnel.db',
     );
   });
 
@@ -75,11 +75,17 @@ describe('Header', () => {
     const frame = frameOf({ ...base, mode: 'inspect', url: null, connection: null, target: 'original target' });
     expect(frame.split('\n')[0]).toBe('hooktunnel recorded history · replays → original target  no tunnel');
     // The counts are this session's replays, not the history's exchanges: "0 requests" over a full database misled.
-    expect(frame.split('\n')[1]).toBe('12 replays · 1 failed · db /home/me/.local/share/hooktunnel/hooktunnel.db');
+    expect(frame.split('\n')[1]).toBe('this session: 12 replays · 1 failed · db /home/me/.local/share/hooktunnel/hooktunnel.db');
+  });
+
+  it("says its counts are this session's, not the list's: inspect over a history with failed rows said \"0 failed\"", () => {
+    for (const mode of ['listen', 'inspect'] as const) {
+      expect(frameOf({ ...base, mode, requests: 0, failures: 0 }).split('\n')[1]).toMatch(/^this session: 0 (requests|replays) · 0 failed · /);
+    }
   });
 
   it('counts one request, or one replay, in the singular', () => {
-    expect(frameOf({ ...base, requests: 1 }).split('\n')[1]).toMatch(/^1 request · 1 failed · /);
-    expect(frameOf({ ...base, mode: 'inspect', url: null, requests: 1, failures: 0 }).split('\n')[1]).toMatch(/^1 replay · 0 failed · /);
+    expect(frameOf({ ...base, requests: 1 }).split('\n')[1]).toMatch(/^this session: 1 request · 1 failed · /);
+    expect(frameOf({ ...base, mode: 'inspect', url: null, requests: 1, failures: 0 }).split('\n')[1]).toMatch(/^this session: 1 replay · 0 failed · /);
   });
 });

@@ -46,9 +46,9 @@ it("shows a notice in the standing note's place for a while, then the standing n
     return line;
   };
   try {
-    expect(noteLine()).toBe('0 requests · 0 failed · db c.db · inspector; sharing the relay');
+    expect(noteLine()).toBe('this session: 0 requests · 0 failed · db c.db · inspector; sharing the relay');
     session.emit('notice', 'could not start the relay here');
-    expect(noteLine()).toBe('0 requests · 0 failed · db c.db · inspector; could not start the relay here');
+    expect(noteLine()).toBe('this session: 0 requests · 0 failed · db c.db · inspector; could not start the relay here');
     // A newer notice, while the first still shows, takes its place for its own whole time.
     relayNote = 'hosting the relay now';
     session.emit('notice', 'now hosting the relay');
@@ -56,9 +56,9 @@ it("shows a notice in the standing note's place for a while, then the standing n
       [NOTICE_SHOW_MS, true],
       [NOTICE_SHOW_MS, false],
     ]);
-    expect(noteLine()).toBe('0 requests · 0 failed · db c.db · inspector; now hosting the relay');
+    expect(noteLine()).toBe('this session: 0 requests · 0 failed · db c.db · inspector; now hosting the relay');
     clock.timers[1].fade();
-    expect(noteLine()).toBe('0 requests · 0 failed · db c.db · inspector; hosting the relay now');
+    expect(noteLine()).toBe('this session: 0 requests · 0 failed · db c.db · inspector; hosting the relay now');
     // Closing drops a fade still to come: nothing updates a model nobody follows.
     session.emit('notice', 'one more');
     model.close();

@@ -151,7 +151,7 @@ describe('hooktunnel listen in a terminal', () => {
       { url: '/webhooks/stripe?attempt=1', body: '{"type":"invoice.paid"}' },
       { url: '/webhooks/stripe?attempt=1', body: '{"type":"invoice.paid"}' },
     ]);
-    expect(screen()).toContain('2 requests · 0 failed');
+    expect(screen()).toContain('this session: 2 requests · 0 failed');
 
     tmux('send-keys', '-t', 'e2e', 'q');
     // The alternate screen is gone; what remains on the normal screen is the summary, then the shell's line.
