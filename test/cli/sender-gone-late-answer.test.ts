@@ -2,6 +2,7 @@
 // listen keeps the forward going (bounded by --timeout), records that answer with its exact bytes, and the exchange
 // still says the sender hung up (error sender_gone), in --json, `show` and the store.
 
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import net from 'node:net';
 import { expect, it } from 'vitest';
 import { loopbackRelay, runCli, startListen, tempHome } from '../helpers/cli.js';
@@ -32,7 +33,12 @@ function row(db: string) {
   }
 }
 
-it("records the app's answer that came after the sender hung up, and says the sender had hung up", async () => {
+/**
+ * listen with a local app whose `respond` runs once listen has heard the sender hang up (the hang-up recorded in the
+ * store) or the exchange is over; a sender that hangs up once the app has the request. Resolves with the exchange's
+ * last --json event and the store's path.
+ */
+async function appAfterHangUp(respond: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ event: Record<string, unknown>; db: string; env: Record<string, string> }> {
   const home = tempHome();
   onCleanup(home.cleanup);
   const cleanups: (() => unknown)[] = [];
@@ -42,12 +48,9 @@ it("records the app's answer that came after the sender hung up, and says the se
   const answered = new Promise<void>((resolve) => (answer = resolve));
   let arrived!: () => void;
   const atApp = new Promise<void>((resolve) => (arrived = resolve));
-  const app = await startLocalApp((_req, res) => {
+  const app = await startLocalApp((req, res) => {
     arrived();
-    void answered.then(() => {
-      res.writeHead(202, { 'X-Late': 'yes' });
-      res.end(LATE_ANSWER);
-    });
+    void answered.then(() => respond(req, res));
   });
   cleanups.push(() => app.close());
   const listen = await startListen([String(app.port), '--relay', relayUrl, '--db', home.db, '--no-web'], home.env);
@@ -55,14 +58,20 @@ it("records the app's answer that came after the sender hung up, and says the se
 
   sendThenHangUp(listen.url, `${new URL(listen.url).pathname.replace(/\/$/, '')}/hooks/github`, atApp);
   await atApp;
-  // The app answers once listen has heard the sender hang up (recorded in the store), or once the exchange is over.
   await waitFor(() => {
     const e = row(home.db);
     return e && (e.senderGoneAfterMs !== undefined || e.state !== 'pending');
   }, 'listen to hear the sender hang up');
   answer();
-
   const event = await listen.waitForRequest((e) => e.state !== 'pending', 'the exchange to end');
+  return { event, db: home.db, env: home.env };
+}
+
+it("records the app's answer that came after the sender hung up, and says the sender had hung up", async () => {
+  const { event, db, env } = await appAfterHangUp((_req, res) => {
+    res.writeHead(202, { 'X-Late': 'yes' });
+    res.end(LATE_ANSWER);
+  });
   expect(event).toMatchObject({
     status: 202,
     state: 'failed',
@@ -72,7 +81,7 @@ it("records the app's answer that came after the sender hung up, and says the se
   });
   const id = event.id as number;
 
-  const store = Store.open(home.db);
+  const store = Store.open(db);
   try {
     const recorded = store.get(id)!;
     expect(recorded.responseBody).toEqual(LATE_ANSWER);
@@ -81,7 +90,19 @@ it("records the app's answer that came after the sender hung up, and says the se
   } finally {
     store.close();
   }
-  const shown = await runCli(['show', String(id), '--db', home.db], { env: { ...home.env, NO_COLOR: '1' } });
+  const shown = await runCli(['show', String(id), '--db', db], { env: { ...env, NO_COLOR: '1' } });
   expect(shown.stdout).toMatch(/202 +[\d.]+m?s +sender_gone: the sender closed the connection at /);
   expect(shown.stdout).toContain('X-Late: yes');
+});
+
+it('says what the app did when it failed after the sender hung up, still as sender_gone', async () => {
+  const { event } = await appAfterHangUp((req) => req.socket.destroy());
+  expect(event).toMatchObject({
+    // 499 as for any sender_gone, with no answer from the app to record.
+    status: 499,
+    state: 'failed',
+    response: { size: null },
+    error: { code: 'sender_gone', message: expect.stringMatching(/^the sender closed the connection at [\d.]+m?s; then the app: .+ \(local_error\)$/) },
+    senderGoneAfterMs: expect.any(Number),
+  });
 });
