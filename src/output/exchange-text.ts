@@ -42,8 +42,9 @@ export function deliveryMarks(e: ExchangeSummary): string[] {
 /**
  * Compact marks for a list row (the TUI's, `ls`): `dup #12` for a repeated delivery, `out of order` for an event
  * older than one seen, `late 5.2s` for one that waited in the relay's queue, `after #14` for one that reached the app
- * after #14 (received later) because it was being retried, `retry pending` for one whose failure (a 502!) is not
- * the end: an automatic attempt is still to come (the header counts them; the row says which).
+ * after #14 (received later) because it was being retried, `sender gone 10.0s` for one whose sender hung up then,
+ * before the app's answer (the row's status is the app's, recorded all the same), `retry pending` for one whose
+ * failure (a 502!) is not the end: an automatic attempt is still to come (the header counts them; the row says which).
  */
 export function rowMarks(e: ExchangeSummary): string[] {
   const marks: string[] = [];
@@ -51,6 +52,7 @@ export function rowMarks(e: ExchangeSummary): string[] {
   if (e.webhook?.outOfOrder) marks.push('out of order');
   if (e.lateByMs !== undefined) marks.push(`late ${formatDuration(e.lateByMs)}`);
   if (e.deliveredAfter !== undefined) marks.push(`after #${e.deliveredAfter}`);
+  if (e.senderGoneAfterMs !== undefined) marks.push(`sender gone ${formatDuration(e.senderGoneAfterMs)}`);
   if (attemptState(e).nextAttemptAt !== undefined) marks.push('retry pending');
   return marks;
 }

@@ -93,6 +93,8 @@ it("records the app's answer that came after the sender hung up, and says the se
   const shown = await runCli(['show', String(id), '--db', db], { env: { ...env, NO_COLOR: '1' } });
   expect(shown.stdout).toMatch(/202 +[\d.]+m?s +sender_gone: the sender closed the connection at /);
   expect(shown.stdout).toContain('X-Late: yes');
+  const listed = await runCli(['ls', '--db', db], { env: { ...env, NO_COLOR: '1' } });
+  expect(listed.stdout).toMatch(/ 202 .*\/hooks\/github {2}sender gone [\d.]+m?s$/m);
 });
 
 it('says what the app did when it failed after the sender hung up, still as sender_gone', async () => {

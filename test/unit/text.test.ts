@@ -193,6 +193,13 @@ describe('the ls table', () => {
     expect(late).toMatch(/\/hook {2}late 1\.5s$/);
     expect(plain).toMatch(/\/hook {2}github push$/);
   });
+
+  it("marks an exchange whose sender hung up before the app's answer, whose status is the app's", () => {
+    const [, gone] = exchangeTable([row({ status: 200, state: 'failed', errorCode: 'sender_gone', senderGoneAfterMs: 10_002 })], 120)
+      .replace(/\x1b\[[0-9;]*m/g, '')
+      .split('\n');
+    expect(gone).toMatch(/^7 .* 200 .*\/hook {2}sender gone 10\.0s$/);
+  });
 });
 
 describe('sizes', () => {

@@ -26,6 +26,8 @@ function marks(s: Summary): string {
   if (s.webhook?.outOfOrder) out.push('out of order');
   if (s.lateByMs !== null) out.push(`late ${formatDuration(s.lateByMs)}`);
   if (s.attempts > 1) out.push(`${s.attempts} attempts`);
+  // Its status is the app's late answer: the sender had hung up (as `ls` and the TUI mark it).
+  if (s.senderGoneAfterMs !== undefined) out.push(`sender gone ${formatDuration(s.senderGoneAfterMs)}`);
   return out.join(' ');
 }
 

@@ -31,6 +31,8 @@ export interface Summary {
   request: { size: number };
   response: { size: number | null } | null;
   lateByMs: number | null;
+  /** The sender hung up then, before the app's answer (which `status` and `response` are); present only then. */
+  senderGoneAfterMs?: number;
   sender: { reason: 'offline' | 'ack'; status: number } | null;
   attempts: number;
   nextAttemptAt: string | null;
