@@ -9,10 +9,20 @@ import { useInspectorPage } from './browser.js';
 // A browser on a loaded 2-core machine: room to be slow.
 vi.setConfig({ testTimeout: 60_000 });
 
-/** A GitHub push whose sender hung up after `durationMs` (the app had not answered); returns its id. */
-function recordHungUp(store: Store, durationMs: number): number {
+/**
+ * A GitHub push whose sender hung up after `durationMs` (the app had not answered); or, with `answeredMs`, one whose
+ * app answered 200 then, recorded as listen records it. Returns its id.
+ */
+function recordHungUp(store: Store, durationMs: number, answeredMs?: number): number {
   const recording = store.begin(exchangeStart({ headers: [['X-GitHub-Event', 'push']] }));
-  recording.fail(499, 'sender_gone', 'the sender closed the connection', durationMs);
+  if (answeredMs === undefined) {
+    recording.fail(499, 'sender_gone', 'the sender closed the connection', durationMs);
+  } else {
+    recording.senderGone(durationMs);
+    recording.respond(200, [['Content-Type', 'text/plain']]);
+    recording.appendResponseBody(Buffer.from('handled, late'));
+    recording.fail(499, 'sender_gone', 'the sender closed the connection at 10.0s; the app answered 200 at 12.3s, recorded here but never sent', answeredMs);
+  }
   const analysis = { provider: 'github', eventType: 'push', eventId: null, eventAt: null, orderScope: null, verification: 'valid', reason: null } as const;
   store.recordAnalysis(recording.id, analysis, { url: exchangeStart().url });
   return recording.id;
@@ -23,6 +33,7 @@ const web = useInspectorPage({
   seed: async (store) => {
     recordHungUp(store, 9_955); // #1: GitHub's 10 s, as the relay's later-started clock saw it
     recordHungUp(store, 1_200); // #2: the sender left early, for its own reasons
+    recordHungUp(store, 10_002, 12_300); // #3: GitHub hung up, the app answered after
   },
 });
 
@@ -41,4 +52,14 @@ it('says nothing of the deadline for a sender that left well before it', async (
   await web.page.click('tr[data-id="2"]');
   await web.page.waitForSelector('.detail-title >> text=#2');
   expect(await web.page.locator('[data-mark="slow-answer"]').count()).toBe(0);
+});
+
+it("shows the app's answer that came after GitHub hung up, and that the sender had gone, in the list and the detail", async () => {
+  expect(await web.page.textContent('tr[data-id="3"] .marks')).toContain('sender gone 10.0s');
+  await web.page.click('tr[data-id="3"]');
+  await web.page.waitForSelector('.detail-title >> text=#3');
+  expect(await web.page.textContent('[data-mark="slow-answer"]')).toBe(
+    "the sender hung up after 10.0s (the app answered 200 after 12.3s): github waits 10.0s, then counts it failed and does not retry (redeliver it from the hook's Recent Deliveries)",
+  );
+  expect(await web.page.textContent('[data-result]')).toContain('the app answered 200 at 12.3s, recorded here but never sent');
 });
