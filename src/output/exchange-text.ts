@@ -39,6 +39,7 @@ export function deliveryMarks(e: ExchangeSummary): string[] {
   if (e.requestIncomplete) marks.push(chalk.red(`request cut off after ${formatSize(e.requestSize)}: not delivered whole`));
   return marks;
 }
+
 /**
  * Compact marks for a list row (the TUI's, `ls`): `dup #12` for a repeated delivery, `out of order` for an event
  * older than one seen, `late 5.2s` for one that waited in the relay's queue, `after #14` for one that reached the app
