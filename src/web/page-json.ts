@@ -4,6 +4,7 @@
 import { attemptsToJson, exchangeToJson, type Exchange, type ExchangeSummary } from '../exchange.js';
 import { slowAnswerNote } from '../webhooks/answer-deadline.js';
 import { missingSecretHint } from '../webhooks/missing-secret.js';
+import { challengeProblem } from '../webhooks/slack-challenge.js';
 import { webhookSource } from '../webhooks/source.js';
 import { webhookInputFromExchange } from '../webhooks/verify.js';
 import { bodyInfo, type BodyInfo } from './body-info.js';
@@ -22,6 +23,8 @@ export interface PageExchange {
    * words `show`, the log line and the TUI use; else null.
    */
   slowAnswer: string | null;
+  /** The app's answer to Slack's url_verification would fail Slack's URL check, in the words of `show` and the TUI; else null. */
+  challengeProblem: string | null;
 }
 
 export function pageExchange(e: Exchange): PageExchange {
@@ -39,6 +42,7 @@ export function pageExchange(e: Exchange): PageExchange {
     signatureHint: missingSecretHint(e.webhook?.reason) ?? null,
     webhookSource: e.webhook ? webhookSource(webhookInputFromExchange(e)) : null,
     slowAnswer: slowAnswerNote(e),
+    challengeProblem: challengeProblem(e),
   };
 }
 

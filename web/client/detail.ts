@@ -34,7 +34,7 @@ function link(id: number, actions: DetailActions): HTMLElement {
 }
 
 function webhookFacts(s: Summary, actions: DetailActions, detail: Detail): HTMLElement[] {
-  const { signatureHint, webhookSource: source, slowAnswer } = detail;
+  const { signatureHint, webhookSource: source, slowAnswer, challengeProblem } = detail;
   const w = s.webhook;
   const facts: HTMLElement[] = [];
   if (w) {
@@ -52,6 +52,7 @@ function webhookFacts(s: Summary, actions: DetailActions, detail: Detail): HTMLE
   if (w?.duplicateOf) marks.push(el('span', { class: 'mark', attrs: { 'data-mark': 'duplicate' } }, ['duplicate of ', link(w.duplicateOf, actions), ' (same event id delivered before)']));
   if (w?.outOfOrder) marks.push(el('span', { class: 'mark', text: 'out of order (a later event of the same shop, object or type arrived first)' }));
   if (slowAnswer) marks.push(el('span', { class: 'mark', attrs: { 'data-mark': 'slow-answer' }, text: slowAnswer }));
+  if (challengeProblem) marks.push(el('span', { class: 'mark', attrs: { 'data-mark': 'challenge' }, text: challengeProblem }));
   if (s.lateByMs !== null) marks.push(el('span', { class: 'mark', text: `delivered late by ${formatDuration(s.lateByMs)} (waited in the relay's queue)` }));
   if (s.sender) marks.push(el('span', { class: 'mark', text: `the relay answered the sender ${s.sender.status} (${s.sender.reason === 'ack' ? 'acknowledge mode' : 'listen was away'})` }));
   if (marks.length) facts.push(row('delivery', marks));

@@ -77,6 +77,8 @@ export interface Detail {
   webhookSource: { label: string; value: string } | null;
   /** `answered after 12.0s: github waits 10.0s, …`, from the server (src/webhooks/answer-deadline.ts); else null. */
   slowAnswer: string | null;
+  /** `the answer does not echo the challenge, so Slack would not take the Request URL …`, from the server (src/webhooks/slack-challenge.ts); else null. */
+  challengeProblem: string | null;
 }
 
 export interface Info {
