@@ -31,6 +31,11 @@ export interface WebhookInfo {
   duplicateOf: number | null;
   /** The provider's timestamp is older than one already seen from that provider. */
   outOfOrder: boolean;
+  /**
+   * Why the provider sent it again, as its headers say: Slack's `retry 1: http_timeout`. Absent for a first delivery,
+   * a replay, and providers whose retries do not say (GitHub's Redeliver, Stripe's).
+   */
+  retry?: string;
 }
 
 /** What the list views need: everything but the bodies. */

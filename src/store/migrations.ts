@@ -118,9 +118,12 @@ const MIGRATIONS: string[] = [
    DROP INDEX exchanges_event_time;
    CREATE INDEX exchanges_order ON exchanges(provider, order_scope, url IS NULL, event_at) WHERE event_at IS NOT NULL;
    ALTER TABLE exchanges ADD COLUMN verification_problem TEXT;`,
-  // The sender hung up this long (ms) after the exchange began, and the app's answer that came after it is recorded
-  // (error_code 'sender_gone', with the app's status and body): duration_ms is then the app's time, not the sender's.
-  `ALTER TABLE exchanges ADD COLUMN sender_gone_ms REAL;`,
+  // Two columns no row is read for (NULL for older rows). sender_gone_ms: the sender hung up this long (ms) after the
+  // exchange began, and the app's answer that came after it is recorded (error_code 'sender_gone', with the app's
+  // status and body): duration_ms is then the app's time, not the sender's. provider_retry: why the provider sent a
+  // delivery again, where its headers say (Slack's `retry 1: http_timeout`): the list views have no headers.
+  `ALTER TABLE exchanges ADD COLUMN sender_gone_ms REAL;
+   ALTER TABLE exchanges ADD COLUMN provider_retry TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

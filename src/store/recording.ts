@@ -42,10 +42,11 @@ type Part = 'request' | 'response';
 
 /**
  * provider, event_type, event_id, event_at, verification, verification_reason, verification_problem, duplicate_of,
- * out_of_order, order_scope.
+ * out_of_order, order_scope, provider_retry.
  */
 export type AnalysisColumns = [
   string | null, string | null, string | null, number | null, string | null, string | null, string | null, number | null, number, string | null,
+  string | null,
 ];
 
 /** Prepared once per database and shared by every recording. */
@@ -69,7 +70,7 @@ export function prepareRecordingStatements(db: Database.Database) {
       `UPDATE exchanges SET status = ?, response_headers = ?, response_body = ?, response_size = ?, response_sha256 = ?,
          duration_ms = ?, state = ?, error_code = ?, error_message = ?, provider = ?, event_type = ?, event_id = ?,
          event_at = ?, verification = ?, verification_reason = ?, verification_problem = ?, duplicate_of = ?, out_of_order = ?,
-         order_scope = ? WHERE id = ?`,
+         order_scope = ?, provider_retry = ? WHERE id = ?`,
     ),
     // A new attempt of a recorded exchange: the last answer goes, the request stays.
     reopen: db.prepare(

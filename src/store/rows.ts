@@ -27,7 +27,7 @@ export const REQUEST_INCOMPLETE = `(request_sha256 IS NULL AND ${SHOWN_STATE} IN
 
 export const SUMMARY_COLUMNS = `id, replay_of, delivery_id, url, target, received_at, method, path, request_size,
   status, response_size, duration_ms, state, ${SHOWN_STATE} AS shown_state, error_code, error_message,
-  provider, event_type, event_id, verification, verification_reason, verification_problem, duplicate_of, out_of_order,
+  provider, event_type, event_id, verification, verification_reason, verification_problem, duplicate_of, out_of_order, provider_retry,
   queued_reason, sender_status, late_by_ms, attempt_count, max_attempts, next_attempt_at, delivered_after, route, redacted,
   sender_gone_ms, ${REQUEST_INCOMPLETE}`;
 
@@ -62,6 +62,7 @@ export function toSummary(row: Row): ExchangeSummary {
           ...(row.verification_problem ? { problem: row.verification_problem as WebhookInfo['problem'] } : {}),
           duplicateOf: (row.duplicate_of as number | null) ?? null,
           outOfOrder: row.out_of_order === 1,
+          ...(row.provider_retry ? { retry: row.provider_retry as string } : {}),
         }
       : null,
   };

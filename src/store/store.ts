@@ -123,6 +123,8 @@ export interface WebhookAnalysis {
   verification: WebhookInfo['verification'];
   reason: string | null;
   problem?: WebhookInfo['problem'];
+  /** Why the provider sent it again, as its headers say (WebhookDescription.retry). */
+  retry?: string;
 }
 
 /** How Store.open sets up its connection. */
@@ -205,7 +207,7 @@ export class Store {
       firstReceivedSince: db.prepare(`SELECT min(id) FROM exchanges INDEXED BY exchanges_received WHERE received_at >= ?`).pluck(),
       analysisUpdate: db.prepare(
         `UPDATE exchanges SET provider = ?, event_type = ?, event_id = ?, event_at = ?, verification = ?,
-           verification_reason = ?, verification_problem = ?, duplicate_of = ?, out_of_order = ?, order_scope = ? WHERE id = ?`,
+           verification_reason = ?, verification_problem = ?, duplicate_of = ?, out_of_order = ?, order_scope = ?, provider_retry = ? WHERE id = ?`,
       ),
     };
   }
@@ -301,8 +303,12 @@ export class Store {
     const latest = marks && eventAt !== null && orderScope !== null ? (latestEvent.get(provider, orderScope, id, url) as number | null) : null;
     const outOfOrder = latest !== null && eventAt !== null && eventAt < latest;
     const { verification, reason, problem } = analysis;
-    const info: WebhookInfo = { provider, eventType: analysis.eventType, eventId, verification, reason, ...(problem ? { problem } : {}), duplicateOf, outOfOrder };
-    const columns: AnalysisColumns = [provider, analysis.eventType, eventId, eventAt, verification, reason, problem ?? null, duplicateOf, outOfOrder ? 1 : 0, orderScope];
+    // A replay carries the provider's retry headers as recorded, but it is not the provider sending it again.
+    const retry = marks ? analysis.retry : undefined;
+    const info: WebhookInfo = {
+      provider, eventType: analysis.eventType, eventId, verification, reason, ...(problem ? { problem } : {}), duplicateOf, outOfOrder, ...(retry ? { retry } : {}),
+    };
+    const columns: AnalysisColumns = [provider, analysis.eventType, eventId, eventAt, verification, reason, problem ?? null, duplicateOf, outOfOrder ? 1 : 0, orderScope, retry ?? null];
     if (options.into) {
       options.into.attachAnalysis(columns);
       return info;

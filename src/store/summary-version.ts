@@ -9,7 +9,7 @@ const SHOWN_FIELDS = [
   'durationMs', 'state', 'errorCode', 'errorMessage', 'route', 'redacted', 'lateByMs', 'sender', 'attempts', 'maxAttempts',
   'nextAttemptAt', 'deliveredAfter', 'requestIncomplete',
 ] as const satisfies readonly (keyof ExchangeSummary)[];
-const WEBHOOK_FIELDS = ['provider', 'eventType', 'eventId', 'verification', 'reason', 'duplicateOf', 'outOfOrder'] as const;
+const WEBHOOK_FIELDS = ['provider', 'eventType', 'eventId', 'verification', 'reason', 'duplicateOf', 'outOfOrder', 'retry'] as const;
 
 /**
  * The row as a reader sees it, as one string: equal for the summary the recording process built in memory and the row

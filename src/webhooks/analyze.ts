@@ -27,5 +27,6 @@ export function analyzeWebhook(input: WebhookInput, secrets: Secrets, nowMs: num
     verification: verification.result,
     reason: verification.reason,
     ...(verification.problem ? { problem: verification.problem } : {}),
+    ...(description.retry ? { retry: description.retry } : {}),
   };
 }

@@ -31,6 +31,11 @@ export interface WebhookDescription {
   source?: string | null;
   /** The object the event is about, where the payload names it: a Stripe `pi_…`, a Shopify order's gid. */
   resource?: string | null;
+  /**
+   * Why the provider sends this delivery again, where its headers say: Slack's `retry 1: http_timeout` (from
+   * X-Slack-Retry-Num and -Reason). Absent where the provider does not say (GitHub's Redeliver, Stripe's retries).
+   */
+  retry?: string | null;
 }
 
 /**

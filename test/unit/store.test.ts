@@ -75,6 +75,7 @@ describe('store', () => {
       ' DROP INDEX exchanges_replays; DROP INDEX exchanges_provider; DROP INDEX exchanges_event_type;' +
       ' DROP INDEX exchanges_path; DROP INDEX exchanges_failed; DROP INDEX exchanges_order; ALTER TABLE exchanges DROP COLUMN order_scope;' +
       ' ALTER TABLE exchanges DROP COLUMN verification_problem; ALTER TABLE exchanges DROP COLUMN sender_gone_ms;' +
+      ' ALTER TABLE exchanges DROP COLUMN provider_retry;' +
       ' CREATE INDEX exchanges_event_time ON exchanges(provider, event_at) WHERE provider IS NOT NULL;');
     db.pragma('user_version = 4');
     db.close();

@@ -19,6 +19,10 @@ import {
 
 const SIGNATURE = 'X-Slack-Signature';
 const TIMESTAMP = 'X-Slack-Request-Timestamp';
+const RETRY_NUM = 'X-Slack-Retry-Num';
+const RETRY_REASON = 'X-Slack-Retry-Reason';
+// Slack sends a short number and a word (http_timeout); a sender's longer value is cut, not stored whole in every row.
+const RETRY_PART_MAX = 40;
 
 function signature(secret: string, timestamp: number, body: Buffer): string {
   return `v0=${hmac('sha256', secret, [`v0:${timestamp}:`, body], 'hex')}`;
@@ -45,6 +49,14 @@ function label(input: WebhookInput): Omit<WebhookDescription, 'timestamp'> {
   };
 }
 
+/** `retry 1: http_timeout` for an Events API retry (Slack says which and why in headers); null for a first delivery. */
+function retry(input: WebhookInput): string | null {
+  const num = headerValue(input.headers, RETRY_NUM)?.trim().slice(0, RETRY_PART_MAX);
+  if (!num) return null;
+  const reason = headerValue(input.headers, RETRY_REASON)?.trim().slice(0, RETRY_PART_MAX);
+  return reason ? `retry ${num}: ${reason}` : `retry ${num}`;
+}
+
 /** Slack apps: Events API, slash commands and interactivity (the app's signing secret). */
 export const slack: Provider = {
   name: 'slack',
@@ -53,7 +65,7 @@ export const slack: Provider = {
   detect: (input) =>
     headerValue(input.headers, SIGNATURE) !== undefined || headerValue(input.headers, TIMESTAMP) !== undefined,
 
-  describe: (input) => ({ ...label(input), timestamp: secondsHeaderToMs(headerValue(input.headers, TIMESTAMP)) }),
+  describe: (input) => ({ ...label(input), timestamp: secondsHeaderToMs(headerValue(input.headers, TIMESTAMP)), retry: retry(input) }),
 
   verify(input, secret, nowMs, toleranceSec = DEFAULT_TOLERANCE_SEC) {
     const value = headerValue(input.headers, SIGNATURE)?.trim();
