@@ -31,17 +31,28 @@ export function signatureMark(e: ExchangeSummary): string {
   return ' ';
 }
 
-/** Duplicate and out-of-order marks, for lines and the detail page. */
+/**
+ * Why the provider sent it again, as its headers say (`retry 1: http_timeout` for Slack), escaped: the words are the
+ * sender's. Shown beside `dup #n`, which says only that the event came before. Null when the provider did not say.
+ */
+export function retryMark(e: ExchangeSummary): string | null {
+  return e.webhook?.retry ? sanitize(e.webhook.retry) : null;
+}
+
+/** Duplicate, provider's retry and out-of-order marks, for lines and the detail page. */
 export function deliveryMarks(e: ExchangeSummary): string[] {
   const marks: string[] = [];
   if (e.webhook?.duplicateOf) marks.push(chalk.yellow(`duplicate of #${e.webhook.duplicateOf}`));
+  const retry = retryMark(e);
+  if (retry) marks.push(chalk.yellow(retry));
   if (e.webhook?.outOfOrder) marks.push(chalk.yellow('out of order'));
   if (e.requestIncomplete) marks.push(chalk.red(`request cut off after ${formatSize(e.requestSize)}: not delivered whole`));
   return marks;
 }
 
 /**
- * Compact marks for a list row (the TUI's, `ls`): `dup #12` for a repeated delivery, `out of order` for an event
+ * Compact marks for a list row (the TUI's, `ls`): `dup #12` for a repeated delivery (with the provider's `retry 1:
+ * http_timeout` where its headers say why it sent it again), `out of order` for an event
  * older than one seen, `late 5.2s` for one that waited in the relay's queue, `after #14` for one that reached the app
  * after #14 (received later) because it was being retried, `sender gone 10.0s` for one whose sender hung up then,
  * before the app's answer (the row's status is the app's, recorded all the same), `retry pending` for one whose
@@ -50,6 +61,8 @@ export function deliveryMarks(e: ExchangeSummary): string[] {
 export function rowMarks(e: ExchangeSummary): string[] {
   const marks: string[] = [];
   if (e.webhook?.duplicateOf) marks.push(`dup #${e.webhook.duplicateOf}`);
+  const retry = retryMark(e);
+  if (retry) marks.push(retry);
   if (e.webhook?.outOfOrder) marks.push('out of order');
   if (e.lateByMs !== undefined) marks.push(`late ${formatDuration(e.lateByMs)}`);
   if (e.deliveredAfter !== undefined) marks.push(`after #${e.deliveredAfter}`);

@@ -5,7 +5,7 @@ import { attemptState } from '../delivery/attempt-state.js';
 import { formatDuration } from '../duration.js';
 import { formatTime } from '../output/format.js';
 import type { ExchangeSummary, WebhookInfo } from '../exchange.js';
-import { eventLabel, rowMarks } from '../output/exchange-text.js';
+import { eventLabel, retryMark, rowMarks } from '../output/exchange-text.js';
 import { sanitize } from '../sanitize.js';
 import { slowAnswerNote } from '../webhooks/answer-deadline.js';
 import { missingSecretHint } from '../webhooks/missing-secret.js';
@@ -105,6 +105,8 @@ export function webhookLines(e: ExchangeSummary, source: { label: string; value:
   const lines = w ? [whoLine(w, source), signatureLine(w)] : [];
   const notes: string[] = [];
   if (w?.duplicateOf) notes.push(`duplicate of #${w.duplicateOf} (the same event id was delivered before)`);
+  const retry = retryMark(e);
+  if (retry) notes.push(retry);
   if (w?.outOfOrder) notes.push('out of order (a later event of the same shop, object or type arrived first)');
   const slow = slowAnswerNote(e);
   if (slow) notes.push(slow);

@@ -197,6 +197,11 @@ describe('DetailPane', () => {
     expect(frameOf(makeExchange(17))).not.toContain('signature');
   });
 
+  it('says why the provider sent a duplicate again, where its headers said', () => {
+    const e = makeExchange(20, { webhook: makeWebhook({ provider: 'slack', duplicateOf: 3, retry: 'retry 2: http_error' }) });
+    expect(frameOf(e).replace(/\n/g, '')).toContain('delivery   duplicate of #3 (the same event id was delivered before) · retry 2: http_error');
+  });
+
   it('says how late a queued delivery arrived, webhook or not', () => {
     expect(frameOf(makeExchange(18, { lateByMs: 5200 }))).toContain("delivery   delivered late by 5.2s (it waited in the relay's queue)");
     const both = frameOf(makeExchange(19, { lateByMs: 5200, webhook: makeWebhook({ duplicateOf: 2 }) })).replace(/\n/g, '');

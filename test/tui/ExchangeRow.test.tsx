@@ -78,6 +78,13 @@ describe('ExchangeRow webhook facts', () => {
     expect(rowOf(stripe(14, { outOfOrder: true }))).toContain(' out of order 200');
   });
 
+  it('says beside dup #n why the provider sent it again, where its headers said, escaped', () => {
+    const retried = makeWebhook({ provider: 'slack', eventType: 'app_mention', duplicateOf: 3, retry: 'retry 1: http_timeout' });
+    expect(rowOf(makeExchange(15, { webhook: retried }), false, 120)).toMatch(/slack app_mention .* dup #3 retry 1: http_timeout 200 ✓/);
+    const hostile = makeWebhook({ provider: 'slack', eventType: 'app_mention', duplicateOf: 3, retry: 'retry 1: \x1b[2Jboom' });
+    expect(rowOf(makeExchange(16, { webhook: hostile }), false, 120)).toContain('retry 1: \\e[2Jboom');
+  });
+
   it('marks a delivery that waited in the relay queue as late, with or without webhook facts', () => {
     expect(rowOf(makeExchange(20, { path: '/queued', lateByMs: 5200 }))).toMatch(/POST {4}\/queued +late 5\.2s 200 /);
     expect(rowOf(stripe(21, { duplicateOf: 3 }, { lateByMs: 90_000 }))).toMatch(/stripe payment_intent\.… dup #3 late 1m 30s 200 ✓/);

@@ -4,7 +4,7 @@ import { crashReport } from '../../src/cli/main.js';
 import { formatDuration, parseBytes, parseDuration } from '../../src/duration.js';
 import { contentCodings, isGzip, MAX_DECODED_BYTES } from '../../src/gzip-body.js';
 import { viewBody } from '../../src/output/body-view.js';
-import { exchangeTable } from '../../src/output/exchange-text.js';
+import { exchangeTable, logLine } from '../../src/output/exchange-text.js';
 import { formatListTime, formatSize } from '../../src/output/format.js';
 import { formatSize as webFormatSize } from '../../web/client/format.js';
 import { LIST_NOW, LIST_TIMES } from '../helpers/list-times.js';
@@ -192,6 +192,17 @@ describe('the ls table', () => {
     expect(replayed).toMatch(/\/hook {2}↻#4$/);
     expect(late).toMatch(/\/hook {2}late 1\.5s$/);
     expect(plain).toMatch(/\/hook {2}github push$/);
+  });
+
+  it('says beside the dup mark why the provider sent it again, in `ls` and the log line, where its headers said', () => {
+    const webhook = { provider: 'slack', eventType: 'app_mention', eventId: 'Ev1', verification: 'valid', reason: null, outOfOrder: false } as const;
+    const retried = row({ webhook: { ...webhook, duplicateOf: 3, retry: 'retry 1: http_timeout' } });
+    const [, listed, first] = exchangeTable([retried, row({ webhook: { ...webhook, duplicateOf: null } })], 120)
+      .replace(/\x1b\[[0-9;]*m/g, '')
+      .split('\n');
+    expect(listed).toMatch(/\/hook {2}slack app_mention {2}dup #3 {2}retry 1: http_timeout$/);
+    expect(first).not.toContain('retry');
+    expect(logLine(retried).replace(/\x1b\[[0-9;]*m/g, '')).toContain('duplicate of #3  retry 1: http_timeout');
   });
 
   it("marks an exchange whose sender hung up before the app's answer, whose status is the app's", () => {

@@ -50,6 +50,7 @@ function webhookFacts(s: Summary, actions: DetailActions, detail: Detail): HTMLE
   }
   const marks: Child[] = [];
   if (w?.duplicateOf) marks.push(el('span', { class: 'mark', attrs: { 'data-mark': 'duplicate' } }, ['duplicate of ', link(w.duplicateOf, actions), ' (same event id delivered before)']));
+  if (w?.retry) marks.push(el('span', { class: 'mark', attrs: { 'data-mark': 'retry' }, text: w.retry }));
   if (w?.outOfOrder) marks.push(el('span', { class: 'mark', text: 'out of order (a later event of the same shop, object or type arrived first)' }));
   if (slowAnswer) marks.push(el('span', { class: 'mark', attrs: { 'data-mark': 'slow-answer' }, text: slowAnswer }));
   if (challengeProblem) marks.push(el('span', { class: 'mark', attrs: { 'data-mark': 'challenge' }, text: challengeProblem }));

@@ -23,6 +23,8 @@ function marks(s: Summary): string {
   if (s.redacted.length) out.push('redacted');
   if (s.replayOf !== null) out.push(`↻#${s.replayOf}`);
   if (s.webhook?.duplicateOf) out.push(`dup #${s.webhook.duplicateOf}`);
+  // Why the provider sent it again, where its headers say (Slack's `retry 1: http_timeout`).
+  if (s.webhook?.retry) out.push(s.webhook.retry);
   if (s.webhook?.outOfOrder) out.push('out of order');
   if (s.lateByMs !== null) out.push(`late ${formatDuration(s.lateByMs)}`);
   if (s.attempts > 1) out.push(`${s.attempts} attempts`);

@@ -12,6 +12,8 @@ export interface WebhookInfo {
   problem?: 'too_old' | 'too_new' | 'repeated_header';
   duplicateOf: number | null;
   outOfOrder: boolean;
+  /** Why the provider sent it again, as its headers say: Slack's `retry 1: http_timeout`; absent when it did not say. */
+  retry?: string;
 }
 
 export interface Summary {
