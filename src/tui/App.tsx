@@ -10,6 +10,7 @@ import { FilterBar } from './FilterBar.js';
 import { Footer } from './Footer.js';
 import { Header } from './Header.js';
 import { splitKeys } from './key-chunks.js';
+import type { Focus } from './keymap.js';
 import { computeLayout } from './layout.js';
 import type { TuiModel } from './model.js';
 import { currentView, INITIAL_NAVIGATION, navigate, type NavigationAction } from './navigation.js';
@@ -31,7 +32,6 @@ export interface AppProps extends ActionCallbacks {
   size?: TerminalSize;
 }
 
-type Focus = 'list' | 'detail';
 
 /**
  * Under "waiting for webhooks" with the embedded relay: the header says it too, but its line is cut at the terminal's
@@ -201,7 +201,7 @@ export function App({ model, onCopy, onOpen, onSuspend, onQuit, frameMs, size }:
         following={nav.following}
         position={position}
       />
-      <Footer width={columns} editing={editing} following={nav.following} publicUrl={feed.info.mode !== 'inspect'} />
+      <Footer width={columns} editing={editing} following={nav.following} publicUrl={feed.info.mode !== 'inspect'} focus={focus} filtered={filter !== ''} />
     </Box>
   );
 }

@@ -326,6 +326,23 @@ describe('App', () => {
     await waitForFrame(ui.lastFrame, 'POST /hooks/1');
   });
 
+  it("the footer says what the keys do where they go: the list's keys, the detail pane's, Esc only with a filter to clear", async () => {
+    const model = new FakeModel().seed([makeExchange(1, { path: '/stripe' }), makeExchange(2, { path: '/github' })]);
+    const ui = setup(model, { columns: 300, rows: 30 });
+    unmount = ui.unmount;
+    await waitForFrame(ui.lastFrame, '↑↓/jk move');
+    expect(ui.frame()).not.toContain('Esc');
+    await ui.press(KEY.enter);
+    await waitForFrame(ui.lastFrame, '↑↓/jk scroll  Enter list');
+    expect(ui.frame()).toContain('Esc back');
+    await ui.press(KEY.escape, '/', ...'git', KEY.enter);
+    await waitForFrame(ui.lastFrame, 'Esc clear filter');
+    expect(ui.frame()).toContain('↑↓/jk move');
+    await ui.press(KEY.escape);
+    await waitForFrame(ui.lastFrame, '/stripe');
+    expect(ui.frame()).not.toContain('Esc');
+  });
+
   it('opens the detail at the top again after another exchange was selected in between', async () => {
     const body = JSON.stringify(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`key${i}`, i])));
     const long = { responseBody: Buffer.from(body), responseHeaders: [['content-type', 'application/json']] as [string, string][] };

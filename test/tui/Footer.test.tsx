@@ -17,8 +17,24 @@ describe('Footer', () => {
     expect(footerText(100, false, false)).toContain('p follow');
   });
 
-  it('lists every binding when there is room', () => {
-    expect(footerText(300, false)).toBe(`${KEY_BINDINGS.slice(1).map((b) => `${b.keys} ${b.hint}`).join('  ')}  q quit`);
+  it('lists every binding that does something in the list when there is room', () => {
+    const inList = KEY_BINDINGS.slice(1).filter((b) => b.keys !== 'Esc');
+    expect(footerText(300, false)).toBe(`${inList.map((b) => `${b.keys} ${b.hint}`).join('  ')}  q quit`);
+  });
+
+  it('offers Esc in the list only while a filter is set, as what it does there: clear it', () => {
+    expect(footerText(300, false)).not.toContain('Esc');
+    expect(footerText(300, false, true, true, { focus: 'list', filtered: true })).toContain('Esc clear filter');
+  });
+
+  it('says what the keys do in the detail pane: ↑↓ scroll it, Enter and Esc go back to the list, g/G top and bottom', () => {
+    const ui = render(<Footer width={100} editing={false} following focus="detail" />);
+    expect(ui.lastFrame()).toBe('↑↓/jk scroll  Enter list  Tab req/res  r replay  e edit  / filter  c curl  o open  p pause  q quit');
+    ui.unmount();
+    const wide = footerText(300, false, true, true, { focus: 'detail', filtered: false });
+    expect(wide).toContain('Esc back');
+    expect(wide).toContain('g/G top/bottom');
+    expect(wide).not.toContain('move');
   });
 
   it.each([40, 80, 120])('fits %i columns and keeps q quit', (width) => {
