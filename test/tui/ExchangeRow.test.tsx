@@ -18,7 +18,7 @@ describe('ExchangeRow', () => {
   it('lines up with the column titles', () => {
     const row = rowOf(makeExchange(42, { path: '/stripe', durationMs: 1234, requestBody: Buffer.alloc(2048) }));
     const titles = columnTitles(100);
-    expect(row).toMatch(/^ {2}\d\d:\d\d:\d\d POST {4}\/stripe +200 +1\.2s +2\.0 KB {2}#42$/);
+    expect(row).toMatch(/^ {2}\d\d:\d\d:\d\d POST {4}\/stripe +200 +1\.2s +2\.0 KiB {2}#42$/);
     for (const title of ['STATUS', 'ID']) expect(row.indexOf(title === 'ID' ? '#42' : '200')).toBe(titles.indexOf(title));
     expect(row.indexOf('1.2s') + 4).toBe(titles.indexOf('DURATION') + 8);
   });
