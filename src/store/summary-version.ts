@@ -7,7 +7,7 @@ import type { ExchangeSummary } from '../exchange.js';
 const SHOWN_FIELDS = [
   'id', 'replayOf', 'deliveryId', 'url', 'target', 'receivedAt', 'method', 'path', 'requestSize', 'status', 'responseSize',
   'durationMs', 'state', 'errorCode', 'errorMessage', 'route', 'redacted', 'lateByMs', 'sender', 'attempts', 'maxAttempts',
-  'nextAttemptAt', 'deliveredAfter', 'requestIncomplete',
+  'nextAttemptAt', 'deliveredAfter', 'requestIncomplete', 'senderGoneAfterMs',
 ] as const satisfies readonly (keyof ExchangeSummary)[];
 const WEBHOOK_FIELDS = ['provider', 'eventType', 'eventId', 'verification', 'reason', 'duplicateOf', 'outOfOrder', 'retry'] as const;
 

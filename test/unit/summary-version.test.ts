@@ -41,6 +41,8 @@ describe('summaryPrint', () => {
       };
       expect(summaryPrint(announced)).toBe(summaryPrint(read));
       expect(summaryPrint({ ...announced, status: 201 })).not.toBe(summaryPrint(read));
+      // A sender that hung up is shown at once (a `sender gone` mark), while the app's answer is still to come.
+      expect(summaryPrint({ ...read, senderGoneAfterMs: 10_000 })).not.toBe(summaryPrint(read));
       expect(summaryPrint({ ...read, webhook: { provider: 'stripe', eventType: null, eventId: null, verification: 'invalid', reason: 'x', duplicateOf: null, outOfOrder: false } })).not.toBe(summaryPrint(read));
     } finally {
       store.close();
