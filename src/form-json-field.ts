@@ -3,7 +3,7 @@
 // can read or edit as it is, so `replay --edit` opens the JSON inside and puts the edit back in the same field.
 
 import type { HeaderPairs } from './exchange.js';
-import { isFormEncoded } from './webhooks/body.js';
+import { isFormEncoded, parseForm } from './webhooks/body.js';
 
 export interface FormJsonField {
   /** The field's name (`payload`). */
@@ -12,25 +12,17 @@ export interface FormJsonField {
   json: string;
 }
 
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
- * The one field of a form-encoded body when it holds a JSON object or array; undefined for any other body (a form of
- * several fields, as a Slack slash command's, stays as it is: its fields are not one document to edit).
+ * The one field of a form-encoded body when it looks like a JSON object or array (the caller parses it); undefined for
+ * any other body (a form of several fields, as a Slack slash command's, stays as it is: its fields are not one
+ * document to edit), and for one too big to parse as a form (parseForm's cap).
  */
 export function formJsonField(headers: HeaderPairs, body: Buffer): FormJsonField | undefined {
   if (!isFormEncoded(headers)) return undefined;
-  const fields = [...new URLSearchParams(body.toString('utf8'))];
+  const fields = [...parseForm(body)];
   if (fields.length !== 1) return undefined;
   const [name, json] = fields[0];
-  return /^\s*[[{]/.test(json) && isJson(json) ? { name, json } : undefined;
+  return /^\s*[[{]/.test(json) ? { name, json } : undefined;
 }
 
 /** The form body of that one field holding `json`, encoded as browsers and form parsers expect (a space is `+`). */

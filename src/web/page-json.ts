@@ -2,6 +2,7 @@
 // (the bytes themselves come from the body endpoints, a window at a time).
 
 import { attemptsToJson, exchangeToJson, type Exchange, type ExchangeSummary } from '../exchange.js';
+import { formJsonField } from '../form-json-field.js';
 import { slowAnswerNote } from '../webhooks/answer-deadline.js';
 import { missingSecretHint } from '../webhooks/missing-secret.js';
 import { challengeProblem } from '../webhooks/slack-challenge.js';
@@ -25,6 +26,8 @@ export interface PageExchange {
   slowAnswer: string | null;
   /** The app's answer to Slack's url_verification would fail Slack's URL check, in the words of `show` and the TUI; else null. */
   challengeProblem: string | null;
+  /** The request body is a form of one field holding JSON (GitHub's `payload`): its name, which edit & replay edits as JSON; else null. */
+  formJsonField: string | null;
 }
 
 export function pageExchange(e: Exchange): PageExchange {
@@ -43,6 +46,7 @@ export function pageExchange(e: Exchange): PageExchange {
     webhookSource: e.webhook ? webhookSource(webhookInputFromExchange(e)) : null,
     slowAnswer: slowAnswerNote(e),
     challengeProblem: challengeProblem(e),
+    formJsonField: formJsonField(e.requestHeaders, e.requestBody)?.name ?? null,
   };
 }
 

@@ -1,7 +1,7 @@
 // Edit and replay: method, path, headers (one `Name: value` per line, order kept) and a text body, then send,
 // re-signed when a secret is known. Binary, compressed or very large bodies are sent as recorded. A form that is one
 // field holding JSON (GitHub's `payload=<url-encoded JSON>`, Slack's interactivity) is edited as that JSON, as
-// `replay --edit` does (src/form-json-field.ts), and sent form-encoded again.
+// `replay --edit` does (the server names the field: src/form-json-field.ts), and sent form-encoded again.
 
 import { api } from './api.js';
 import { el } from './dom.js';
@@ -40,19 +40,6 @@ export function textToHeaders(text: string, recorded: HeaderPairs): HeaderPairs 
   return pairs;
 }
 
-/** The one field of a form body when it holds a JSON object or array; null for any other body. */
-export function formJsonField(contentType: string, text: string): { name: string; json: string } | null {
-  if (contentType.split(';')[0].trim().toLowerCase() !== 'application/x-www-form-urlencoded') return null;
-  const fields = [...new URLSearchParams(text)];
-  if (fields.length !== 1 || !/^\s*[[{]/.test(fields[0][1])) return null;
-  try {
-    JSON.parse(fields[0][1]);
-  } catch {
-    return null;
-  }
-  return { name: fields[0][0], json: fields[0][1] };
-}
-
 export async function openEditor(detail: Detail, onSent: (result: Awaited<ReturnType<typeof api.replayEdited>>) => void): Promise<void> {
   const s = detail.summary;
   const info = detail.request.body;
@@ -63,7 +50,9 @@ export async function openEditor(detail: Detail, onSent: (result: Awaited<Return
   const headers = el('textarea', { attrs: { name: 'headers', rows: '8', 'aria-label': 'headers' } });
   headers.value = headersToText(detail.request.headers);
   const body = el('textarea', { attrs: { name: 'body', rows: '14', 'aria-label': 'body' } });
-  const field = editable ? formJsonField(info.contentType, original) : null;
+  // The server says which field holds JSON (src/form-json-field.ts, as `replay --edit` decides it).
+  const json = editable && detail.formJsonField !== null ? new URLSearchParams(original).get(detail.formJsonField) : null;
+  const field = json === null ? null : { name: detail.formJsonField!, json };
   body.value = field ? field.json : original;
   // Left as shown, the recorded text goes out (the percent-escapes as the sender wrote them); edited, the field anew.
   const bodyText = () => (!field ? body.value : body.value === field.json ? original : new URLSearchParams([[field.name, body.value]]).toString());

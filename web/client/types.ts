@@ -81,6 +81,8 @@ export interface Detail {
   slowAnswer: string | null;
   /** `the answer does not echo the challenge, so Slack would not take the Request URL …`, from the server (src/webhooks/slack-challenge.ts); else null. */
   challengeProblem: string | null;
+  /** The request body's one form field that holds JSON (GitHub's `payload`), which the editor edits as JSON; else null. */
+  formJsonField: string | null;
 }
 
 export interface Info {
