@@ -4,6 +4,7 @@
 // said "Your URL didn't respond with the value of the challenge parameter": the exchange says so (listen, trigger, show).
 
 import type { Exchange, ExchangeSummary } from '../exchange.js';
+import { parseForm, parseJsonObject, stringField } from './body.js';
 
 type Answered = Pick<Exchange, 'webhook' | 'state' | 'status' | 'requestBody' | 'responseBody'>;
 
@@ -16,7 +17,7 @@ export function challengeProblem(e: Answered): string | null {
   if (challenge === null) return null;
   const how = 'answer 200 with the challenge as the body, or as {"challenge": "…"}';
   if (e.status !== 200) return `Slack takes the Request URL only on a 200 that echoes the challenge; the app answered ${e.status} (${how})`;
-  if (echoes(e.responseBody.toString('utf8'), challenge)) return null;
+  if (echoes(e.responseBody, challenge)) return null;
   return `the answer does not echo the challenge, so Slack would not take the Request URL (${how})`;
 }
 
@@ -31,20 +32,13 @@ export function recordedChallengeProblem(e: ExchangeSummary, load: (id: number) 
 }
 
 function challengeOf(body: Buffer): string | null {
-  try {
-    const value = (JSON.parse(body.toString('utf8')) as { challenge?: unknown }).challenge;
-    return typeof value === 'string' && value !== '' ? value : null;
-  } catch {
-    return null;
-  }
+  return stringField(parseJsonObject(body), 'challenge') || null;
 }
 
-function echoes(answer: string, challenge: string): boolean {
-  if (answer.trim() === challenge) return true;
-  try {
-    if ((JSON.parse(answer) as { challenge?: unknown } | null)?.challenge === challenge) return true;
-  } catch {
-    // not JSON: a form, or other text
-  }
-  return new URLSearchParams(answer).get('challenge') === challenge;
+function echoes(answer: Buffer, challenge: string): boolean {
+  return (
+    answer.toString('utf8').trim() === challenge ||
+    stringField(parseJsonObject(answer), 'challenge') === challenge ||
+    parseForm(answer).get('challenge') === challenge
+  );
 }
