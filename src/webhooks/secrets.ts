@@ -31,7 +31,9 @@ const NAMES: Record<string, BuiltInProviderName> = {
   'standard-webhooks': 'standard',
   svix: 'standard',
 };
-const KNOWN = 'stripe, github, shopify, slack, twilio, standard (alias svix)';
+/** How messages name the Standard Webhooks provider: by its name, and the name most users know it by. */
+export const STANDARD_LABEL = 'standard (alias svix)';
+const KNOWN = `stripe, github, shopify, slack, twilio, ${STANDARD_LABEL}`;
 const SOURCE_RANK: Record<SecretSource, number> = { flag: 0, env: 1, config: 2 };
 
 /** The provider a user-typed name means (case-insensitive, `svix` and `standard-webhooks` mean `standard`). */
@@ -40,7 +42,7 @@ export function secretProvider(name: string): BuiltInProviderName | undefined {
 }
 
 /** Every name a provider is recorded under, for messages that list them. */
-export const RECORDED_PROVIDERS = 'stripe, github, shopify, slack, standard (alias svix), twilio, hmac';
+export const RECORDED_PROVIDERS = `${KNOWN}, hmac`;
 
 /**
  * The name a provider is recorded under for a name a user typed to find its exchanges (`--provider Svix`,
@@ -189,11 +191,6 @@ export function resolveSecrets(secrets: Secrets, provider: BuiltInProviderName, 
     }
   }
   return values;
-}
-
-/** The first of {@link resolveSecrets}, or null. */
-export function resolveSecret(secrets: Secrets, provider: BuiltInProviderName, path: string): string | null {
-  return resolveSecrets(secrets, provider, path)[0] ?? null;
 }
 
 /** No secrets at all. */

@@ -1,8 +1,8 @@
 // Crypto and verdict helpers shared by the provider modules: HMAC, constant-time comparison, timestamp windows.
 
 import { createHmac, timingSafeEqual, type BinaryLike, type BinaryToTextEncoding } from 'node:crypto';
-import type { VerificationProblem } from '../exchange.js';
-import type { ProviderName, Verification } from './provider.js';
+import type { HeaderPairs, VerificationProblem } from '../exchange.js';
+import type { Provider, ProviderName, Verification, WebhookInput } from './provider.js';
 
 /** The reason shown for every signature mismatch: the two causes a user can act on. */
 export const MISMATCH = 'signature does not match (wrong secret or body modified)';
@@ -81,4 +81,12 @@ export function missingHeader(provider: ProviderName, header: string): Verificat
 
 export function malformedHeader(provider: ProviderName, header: string, expected: string): Verification {
   return invalid(provider, `malformed header ${header} (expected ${expected})`);
+}
+
+/**
+ * Signs with every secret where the provider's header holds a list (signMany: Stripe, Standard Webhooks), else with the
+ * first: as a sender rolling its secret signs, so the app accepts the delivery whichever secret it checks with.
+ */
+export function signWith(provider: Provider, input: WebhookInput, secrets: readonly string[], nowMs: number): HeaderPairs {
+  return provider.signMany ? provider.signMany(input, secrets, nowMs) : provider.sign(input, secrets[0], nowMs);
 }

@@ -4,7 +4,8 @@ import { usageError } from '../errors.js';
 import type { HeaderPairs } from '../exchange.js';
 import { providerByName } from './detect.js';
 import type { BuiltInProviderName } from './provider.js';
-import { resolveSecrets, secretProvider, type Secrets } from './secrets.js';
+import { signWith } from './signing.js';
+import { resolveSecrets, secretProvider, STANDARD_LABEL, type Secrets } from './secrets.js';
 import { githubSender } from './senders/github.js';
 import type { Sender } from './senders/sender.js';
 import { shopifySender } from './senders/shopify.js';
@@ -49,7 +50,7 @@ function senderFor(provider: string, event: string): Sender {
   const named = secretProvider(provider) ?? provider.toLowerCase();
   const sender = SENDERS.find((candidate) => candidate.provider === named);
   if (!sender) {
-    const known = SENDERS.map((s) => (s.provider === 'standard' ? 'standard (alias svix)' : s.provider)).join(', ');
+    const known = SENDERS.map((s) => (s.provider === 'standard' ? STANDARD_LABEL : s.provider)).join(', ');
     throw usageError(`no sample events for provider "${provider}"`, `choose one of ${known}`);
   }
   if (!Object.hasOwn(sender.events, event)) {
@@ -84,6 +85,6 @@ export function buildTriggerRequest(provider: string, event: string, options: Tr
   const unsigned = { headers: request.headers, body: request.body, url: null };
   // Several secrets (a rotation, or the dashboard's and `stripe listen`'s): where the header holds a list, sign with
   // each, as Stripe and Svix do while a secret is rolled, so the app accepts the sample whichever it checks with.
-  const headers = signer.signMany && secrets.length > 1 ? signer.signMany(unsigned, secrets, options.nowMs) : signer.sign(unsigned, secrets[0], options.nowMs);
+  const headers = signWith(signer, unsigned, secrets, options.nowMs);
   return { method: 'POST', path, headers, body: request.body, signed: true, provider: sender.provider };
 }

@@ -7,7 +7,7 @@ import type { Provider, Verification, WebhookInput } from './provider.js';
 import { createHmacProvider } from './providers/hmac.js';
 import { repeatedHeaderVerdict } from './repeated-header.js';
 import { resolveSecrets, type Secrets } from './secrets.js';
-import { isPastWindow, unchecked } from './signing.js';
+import { isPastWindow, signWith, unchecked } from './signing.js';
 
 export interface VerifyOptions {
   /**
@@ -142,8 +142,7 @@ export function resignWebhook(
   // where the header has room for a list, the replay carries a signature for each secret that signed the original.
   const all = signing.filter((key) => key.provider === provider).map((key) => key.secret);
   try {
-    const headers = provider.signMany && all.length > 1 ? provider.signMany(input, all, nowMs) : provider.sign(input, secret, nowMs);
-    return { headers, resigned: true };
+    return { headers: signWith(provider, input, all.length > 0 ? all : [secret], nowMs), resigned: true };
   } catch (error) {
     // Only an unusable secret or a Twilio URL unknown (or pinning another body) gets here: reasons, not crashes.
     return { headers: input.headers, resigned: false, reason: (error as Error).message };

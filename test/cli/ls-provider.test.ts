@@ -31,7 +31,7 @@ describe('ls --provider', () => {
     expect(await ls('--provider', 'gh')).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'error: --provider "gh" is not a provider hooktunnel recognises, so nothing would match\nhint: one of stripe, github, shopify, slack, standard (alias svix), twilio, hmac\n',
+      stderr: 'error: --provider "gh" is not a provider hooktunnel recognises, so nothing would match\nhint: one of stripe, github, shopify, slack, twilio, standard (alias svix), hmac\n',
       stdoutBytes: Buffer.alloc(0),
     });
   });

@@ -6,7 +6,6 @@ import { parseHmacSpec } from '../../src/webhooks/hmac-spec.js';
 import {
   buildSecrets,
   parseSecretFlag,
-  resolveSecret,
   resolveSecrets,
   secretsFromConfig,
   secretsFromEnv,
@@ -121,7 +120,7 @@ describe('secretsFromConfig', () => {
   });
 });
 
-describe('resolveSecret', () => {
+describe('resolveSecrets: the secret that applies first', () => {
   const secrets = buildSecrets({
     flags: ['stripe:/flagged=from-flag', 'github:/hooks/*=gh-prefix'],
     env: { HOOKTUNNEL_SECRET_STRIPE: 'from-env', HOOKTUNNEL_SECRET_GITHUB: 'gh-env' },
@@ -143,16 +142,16 @@ describe('resolveSecret', () => {
     ['github', '/hooks', 'gh-env'],
     ['shopify', '/', null],
   ] as const)('%s on %s → %s', (provider, path, expected) => {
-    expect(resolveSecret(secrets, provider, path)).toBe(expected);
+    expect(resolveSecrets(secrets, provider, path)[0] ?? null).toBe(expected);
   });
 
   it('prefers the most specific pattern within one source', () => {
     const flags = ['stripe=any', 'stripe:/a/*=prefix', 'stripe:/a/b/*=longer', 'stripe:/a/b/c=exact'];
     const only = buildSecrets({ flags });
-    expect(resolveSecret(only, 'stripe', '/a/b/c')).toBe('exact');
-    expect(resolveSecret(only, 'stripe', '/a/b/d')).toBe('longer');
-    expect(resolveSecret(only, 'stripe', '/a/x')).toBe('prefix');
-    expect(resolveSecret(only, 'stripe', '/b')).toBe('any');
+    expect(resolveSecrets(only, 'stripe', '/a/b/c')[0] ?? null).toBe('exact');
+    expect(resolveSecrets(only, 'stripe', '/a/b/d')[0] ?? null).toBe('longer');
+    expect(resolveSecrets(only, 'stripe', '/a/x')[0] ?? null).toBe('prefix');
+    expect(resolveSecrets(only, 'stripe', '/b')[0] ?? null).toBe('any');
   });
 });
 
@@ -160,7 +159,7 @@ describe('resolveSecrets', () => {
   it('gives every secret of the winning source and pattern, in order and once each', () => {
     const secrets = buildSecrets({ flags: ['stripe=A', 'stripe:/x=exact', 'stripe=B', 'stripe=A'], env: { HOOKTUNNEL_SECRET_STRIPE: 'E' } });
     expect(resolveSecrets(secrets, 'stripe', '/y')).toEqual(['A', 'B']);
-    expect(resolveSecret(secrets, 'stripe', '/y')).toBe('A');
+    expect(resolveSecrets(secrets, 'stripe', '/y')[0] ?? null).toBe('A');
     // A more specific pattern, or a higher source, still wins alone: it is what the app on that path checks with.
     expect(resolveSecrets(secrets, 'stripe', '/x')).toEqual(['exact']);
     expect(resolveSecrets(buildSecrets({ env: { HOOKTUNNEL_SECRET_STRIPE: 'E' }, config: { stripe: ['C', 'D'] } }), 'stripe', '/')).toEqual(['E']);
