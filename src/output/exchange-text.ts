@@ -67,7 +67,7 @@ export function rowMarks(e: ExchangeSummary): string[] {
   if (e.lateByMs !== undefined) marks.push(`late ${formatDuration(e.lateByMs)}`);
   if (e.deliveredAfter !== undefined) marks.push(`after #${e.deliveredAfter}`);
   if (e.senderGoneAfterMs !== undefined) marks.push(`sender gone ${formatDuration(e.senderGoneAfterMs)}`);
-  if (attemptState(e).nextAttemptAt !== undefined) marks.push('retry pending');
+  if (e.nextAttemptAt !== undefined) marks.push('retry pending');
   return marks;
 }
 

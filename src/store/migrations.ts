@@ -118,10 +118,10 @@ const MIGRATIONS: string[] = [
    DROP INDEX exchanges_event_time;
    CREATE INDEX exchanges_order ON exchanges(provider, order_scope, url IS NULL, event_at) WHERE event_at IS NOT NULL;
    ALTER TABLE exchanges ADD COLUMN verification_problem TEXT;`,
-  // Two columns no row is read for (NULL for older rows). sender_gone_ms: the sender hung up this long (ms) after the
-  // exchange began, and the app's answer that came after it is recorded (error_code 'sender_gone', with the app's
-  // status and body): duration_ms is then the app's time, not the sender's. provider_retry: why the provider sent a
-  // delivery again, where its headers say (Slack's `retry 1: http_timeout`): the list views have no headers.
+  // Two columns, NULL for older rows (adding them reads no row, so no upgrade notice). sender_gone_ms: the sender hung
+  // up this long (ms) after the exchange began, and the app's answer that came after it is recorded (error_code
+  // 'sender_gone', with the app's status and body): duration_ms is then the app's time, not the sender's.
+  // provider_retry: why the provider sent a delivery again, where its headers say (Slack's `retry 1: http_timeout`).
   `ALTER TABLE exchanges ADD COLUMN sender_gone_ms REAL;
    ALTER TABLE exchanges ADD COLUMN provider_retry TEXT;`,
 ];
