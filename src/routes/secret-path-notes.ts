@@ -3,19 +3,22 @@
 // exact (/slack alone) or /prefix/* (the paths below /prefix/, not /prefix itself). `config check` says so before a
 // webhook arrives unchecked for it.
 
-import type { SecretEntry } from '../webhooks/secrets.js';
+import { resolveSecrets, type Secrets } from '../webhooks/secrets.js';
 
-/** One line per secret whose path leaves out part of the route of its prefix (and no other secret of its provider covers it); empty when none does. */
-export function secretPathNotes(entries: readonly SecretEntry[], routePrefixes: readonly string[]): string[] {
+/**
+ * One line per secret whose path leaves out part of the route of its prefix, when no other secret of its provider
+ * (the route's other half, a wider /x/*, or `*`) covers that part, as resolveSecrets decides; empty when none does.
+ */
+export function secretPathNotes(secrets: Secrets, routePrefixes: readonly string[]): string[] {
   const notes = new Set<string>();
-  for (const { provider, path } of entries) {
+  for (const { provider, path } of secrets.entries) {
     if (path === '*' || path === '/') continue;
     const below = path.endsWith('/*');
     const prefix = below ? path.slice(0, -2) : path;
     if (!routePrefixes.includes(prefix)) continue;
-    // Both given (/slack and /slack/*): the whole route is covered.
-    const other = below ? prefix : `${prefix}/*`;
-    if (entries.some((entry) => entry.provider === provider && entry.path === other)) continue;
+    // A path below the prefix that no secret names exactly, so only a /prefix/* or wider pattern takes it.
+    const covered = (requestPath: string) => resolveSecrets(secrets, provider, requestPath).length > 0;
+    if (covered(prefix) && covered(`${prefix}/\u0000`)) continue;
     notes.add(
       below
         ? `the ${provider} secret for ${path} takes the paths below ${prefix}/, not the route's ${prefix} itself: add one for "${prefix}" too if it gets webhooks`

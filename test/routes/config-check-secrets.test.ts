@@ -47,4 +47,12 @@ describe('config check and a per-path secret beside a route of the same prefix',
     const json = JSON.parse((await runCli(['config', 'check', '--config', config, '--json'], { env: h.env })).stdout);
     expect(json).toMatchObject({ valid: true, secretNotes: [slackNote, shopifyNote] });
   });
+
+  it('says nothing when a wider secret of the provider (`*`, or a /prefix/* above the route) takes the rest', async () => {
+    const h = home();
+    const config = join(h.dir, 'hooktunnel.yml');
+    writeFileSync(config, 'secrets:\n  slack:\n    /slack: s1\n    "*": s2\n  shopify:\n    /webhooks/shopify/*: s3\n    /webhooks/*: s4\nroutes:\n  /slack: 3000\n  /webhooks/shopify: 3000\n');
+    const json = JSON.parse((await runCli(['config', 'check', '--config', config, '--json'], { env: h.env })).stdout);
+    expect(json).toMatchObject({ valid: true, secretNotes: [] });
+  });
 });

@@ -62,7 +62,7 @@ async function check(flags: ConfigCheckFlags, namedBy: ConfigNamedBy): Promise<v
     const by = variables.find((v) => v.provider === secretProvider(name));
     return by ? [{ provider: name, by: by.variable }] : [];
   });
-  const secretNotes = secretPathNotes(secretsFromConfig(project.secrets).entries, routes.map((r) => r.prefix));
+  const secretNotes = secretPathNotes(secretsFromConfig(project.secrets), routes.map((r) => r.prefix));
   if (flags.json) {
     process.stdout.write(`${jsonText({ file, valid: true, settings, secrets, overriddenSecrets, secretNotes, routes: routeViews(routes) }, 2)}\n`);
     return;
