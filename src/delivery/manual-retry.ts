@@ -13,6 +13,9 @@ import type { Secrets } from '../webhooks/secrets.js';
 import { runAttempt } from './attempt.js';
 import { retryDelay } from './retry-schedule.js';
 
+/** The app took it (2xx/3xx): retrying would deliver it twice. A 4xx is the app refusing it, worth a retry once fixed. */
+export const alreadySucceeded = (e: ExchangeSummary) => e.state === 'complete' && e.status !== null && e.status < 400;
+
 export interface ManualRetryOptions {
   timeoutMs: number;
   secrets?: Secrets;

@@ -2,6 +2,7 @@
 // open the URL.
 
 import { useCallback, useState } from 'react';
+import { alreadySucceeded } from '../delivery/manual-retry.js';
 import type { ExchangeSummary } from '../exchange.js';
 import { sanitize } from '../sanitize.js';
 import { isPastWindow } from '../webhooks/signing.js';
@@ -77,7 +78,7 @@ export function useExchangeActions(model: TuiModel, callbacks: ActionCallbacks):
     (e: ExchangeSummary | undefined) => {
       if (!e) return setMessage('nothing selected to retry');
       // As `hooktunnel retry` without --force: a success is not sent again by accident.
-      if (e.state === 'complete' && e.status !== null && e.status < 400) {
+      if (alreadySucceeded(e)) {
         return setMessage(`#${e.id} already succeeded (${e.status}); nothing sent: r replays it as a new row`);
       }
       setMessage(`retrying #${e.id}…`);

@@ -1,7 +1,7 @@
 // Runs `retry`: one manual attempt per exchange, claimed in the store so a listener's automatic retry cannot double it.
 
 import { chalkStderr } from 'chalk';
-import { ExchangeGone, manualRetry, retryTarget } from '../../delivery/manual-retry.js';
+import { alreadySucceeded, ExchangeGone, manualRetry, retryTarget } from '../../delivery/manual-retry.js';
 import { parseDuration } from '../../duration.js';
 import { usageError } from '../../errors.js';
 import { exchangeToJson, type ExchangeSummary } from '../../exchange.js';
@@ -28,12 +28,9 @@ export interface RetryFlags extends SecretFlags {
   resignLate?: boolean;
 }
 
-/** The app took it (2xx/3xx): retrying would deliver it twice. A 4xx is the app refusing it, worth a retry once fixed. */
-const succeeded = (e: ExchangeSummary) => e.state === 'complete' && e.status !== null && e.status < 400;
-
 /** Refuses the whole command, before anything is sent, when any exchange already succeeded (unless --force). */
 function refuseSucceeded(exchanges: ExchangeSummary[], ids: number[]): void {
-  const done = exchanges.filter(succeeded);
+  const done = exchanges.filter(alreadySucceeded);
   if (done.length === 0) return;
   const list = done.map((e) => `#${e.id} (${e.status})`).join(', ');
   const what = done.length === 1 ? `exchange ${list} already succeeded` : `exchanges ${list} already succeeded`;

@@ -56,9 +56,7 @@ export function triggerPath(value: string): string {
 /** Why the sample goes unsigned, and how to give the secret: none for the provider, or one only for other paths. */
 function unsignedWarning(secrets: Secrets, provider: BuiltInProviderName, path: string): string {
   const reason = missingSecretReason(secrets, provider, path);
-  const hint = missingSecretHint(reason);
-  if (reason === `no secret configured for ${provider}`) return `no ${provider} secret configured; sending unsigned (${hint})`;
-  return `${reason}; sending unsigned (${hint})`;
+  return `${reason}; sending unsigned (${missingSecretHint(reason)})`;
 }
 
 /** Where a sample goes without --to, HOOKTUNNEL_TO or a route: the port most local web apps start on. */
