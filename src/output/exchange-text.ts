@@ -10,7 +10,7 @@ import { sanitize } from '../sanitize.js';
 import { slowAnswerNote } from '../webhooks/answer-deadline.js';
 import { challengeProblem } from '../webhooks/slack-challenge.js';
 import { missingSecretHint } from '../webhooks/missing-secret.js';
-import { webhookSource } from '../webhooks/source.js';
+import { eventContext, eventContextText } from '../webhooks/event-context.js';
 import { webhookInputFromExchange } from '../webhooks/verify.js';
 import { viewBody } from './body-view.js';
 import { colorStatus, formatDateTime, formatSize, formatTime, listTimeColumn, padVisible, truncate } from './format.js';
@@ -164,8 +164,9 @@ function hintAfter(reason: string | null): string {
 
 function webhookLine(e: Exchange): string {
   const w = e.webhook!;
-  const source = webhookSource(webhookInputFromExchange(e));
-  const from = source ? `  ${source.label} ${sanitize(source.value)}` : '';
+  const from = eventContext(webhookInputFromExchange(e))
+    .map((item) => `  ${item.notice ? chalk.yellow(eventContextText(item, sanitize)) : eventContextText(item, sanitize)}`)
+    .join('');
   const who = w.provider ? `${eventLabel(e)}${w.eventId ? ` (${sanitize(w.eventId)})` : ''}${from}` : 'no known provider';
   const signature =
     w.verification === 'valid'

@@ -8,7 +8,7 @@ import { viewBody, type ViewLimits } from '../output/body-view.js';
 import { formatDateTime } from '../output/format.js';
 import { sanitize } from '../sanitize.js';
 import { challengeProblem } from '../webhooks/slack-challenge.js';
-import { webhookSource } from '../webhooks/source.js';
+import { eventContext } from '../webhooks/event-context.js';
 import { webhookInputFromExchange } from '../webhooks/verify.js';
 import { colourJsonLine } from './json-colour.js';
 import { line, type StyledLine } from './styled-line.js';
@@ -70,7 +70,7 @@ function requestLines(e: Exchange): StyledLine[] {
   const via = e.url ? `  via ${sanitize(e.url)}` : '';
   const replay = e.replayOf ? `  (replay of #${e.replayOf})` : '';
   lines.push(line(`#${e.id}  received ${formatDateTime(e.receivedAt)}${via}${replay}`, { dim: true }));
-  lines.push(...webhookLines(e, e.webhook ? webhookSource(webhookInputFromExchange(e)) : null));
+  lines.push(...webhookLines(e, e.webhook ? eventContext(webhookInputFromExchange(e)) : []));
   // Slack's URL check fails on an answer without the challenge, whatever its status: said here as show says it.
   const challenge = challengeProblem(e);
   if (challenge) lines.push(line(challenge, { color: 'yellow' }));

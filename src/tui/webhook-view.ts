@@ -8,6 +8,7 @@ import type { ExchangeSummary, WebhookInfo } from '../exchange.js';
 import { eventLabel, retryMark, rowMarks } from '../output/exchange-text.js';
 import { sanitize } from '../sanitize.js';
 import { slowAnswerNote } from '../webhooks/answer-deadline.js';
+import { eventContextText, type EventContextItem } from '../webhooks/event-context.js';
 import { missingSecretHint } from '../webhooks/missing-secret.js';
 import type { Segment, StyledLine } from './styled-line.js';
 
@@ -51,13 +52,16 @@ function clip(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
 
-function whoLine(w: WebhookInfo, source: { label: string; value: string } | null): StyledLine {
+function whoLine(w: WebhookInfo, context: EventContextItem[]): StyledLine {
   const label: Segment = { text: 'webhook    ', dim: true };
   if (!w.provider) return [label, { text: 'no known provider', dim: true }];
   const line: StyledLine = [label, { text: sanitize(w.provider), color: 'magenta', bold: true }];
   if (w.eventType) line.push({ text: ` ${sanitize(w.eventType)}`, color: 'magenta' });
   if (w.eventId) line.push({ text: '  id ', dim: true }, { text: sanitize(w.eventId) });
-  if (source) line.push({ text: `  ${source.label} `, dim: true }, { text: sanitize(source.value) });
+  for (const item of context) {
+    if (item.notice) line.push({ text: `  ${eventContextText(item, sanitize)}`, color: 'yellow', bold: true });
+    else line.push({ text: `  ${item.label}${item.value === null ? '' : ' '}`, dim: true }, ...(item.value === null ? [] : [{ text: sanitize(item.value) }]));
+  }
   return line;
 }
 
@@ -97,12 +101,12 @@ const joinNotes = (notes: Segment[]): Segment[] => notes.flatMap((note, i): Segm
 
 /**
  * The detail pane's webhook section: who sent which event, the signature in full; then the delivery: duplicate,
- * out of order, late, and the automatic attempts. `source`: whose event it is (webhookSource), which only the body
- * says; the summary alone has no body.
+ * out of order, late, and the automatic attempts. `context`: whose event it is and in which mode (eventContext), which
+ * only the body says; the summary alone has no body.
  */
-export function webhookLines(e: ExchangeSummary, source: { label: string; value: string } | null = null, now = Date.now()): StyledLine[] {
+export function webhookLines(e: ExchangeSummary, context: EventContextItem[] = [], now = Date.now()): StyledLine[] {
   const w = e.webhook;
-  const lines = w ? [whoLine(w, source), signatureLine(w)] : [];
+  const lines = w ? [whoLine(w, context), signatureLine(w)] : [];
   const notes: string[] = [];
   if (w?.duplicateOf) notes.push(`duplicate of #${w.duplicateOf} (the same event id was delivered before)`);
   const retry = retryMark(e);

@@ -5,8 +5,8 @@ import { attemptsToJson, exchangeToJson, type Exchange, type ExchangeSummary } f
 import { formJsonField } from '../form-json-field.js';
 import { slowAnswerNote } from '../webhooks/answer-deadline.js';
 import { missingSecretHint } from '../webhooks/missing-secret.js';
+import { eventContext, type EventContextItem } from '../webhooks/event-context.js';
 import { challengeProblem } from '../webhooks/slack-challenge.js';
-import { webhookSource } from '../webhooks/source.js';
 import { webhookInputFromExchange } from '../webhooks/verify.js';
 import { bodyInfo, type BodyInfo } from './body-info.js';
 
@@ -17,8 +17,8 @@ export interface PageExchange {
   attempts: Record<string, unknown>[];
   /** After a signature left unchecked for want of a secret: how to give one (as `show` and the TUI say it); else null. */
   signatureHint: string | null;
-  /** Whose event it is where the body says (a Stripe Connect account): webhookSource, as `show` and the TUI show it. */
-  webhookSource: { label: string; value: string } | null;
+  /** What only the body says beside the event (a Stripe Connect account, live mode): as `show` and the TUI show it. */
+  eventContext: EventContextItem[];
   /**
    * The app answered later than the provider waits, or the sender hung up at its deadline (GitHub at 10 s), in the
    * words `show`, the log line and the TUI use; else null.
@@ -43,7 +43,7 @@ export function pageExchange(e: Exchange): PageExchange {
         : null,
     attempts: attemptsToJson(e.attemptHistory),
     signatureHint: missingSecretHint(e.webhook?.reason) ?? null,
-    webhookSource: e.webhook ? webhookSource(webhookInputFromExchange(e)) : null,
+    eventContext: e.webhook ? eventContext(webhookInputFromExchange(e)) : [],
     slowAnswer: slowAnswerNote(e),
     challengeProblem: challengeProblem(e),
     formJsonField: formJsonField(e.requestHeaders, e.requestBody)?.name ?? null,

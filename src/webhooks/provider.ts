@@ -36,6 +36,10 @@ export interface WebhookDescription {
    * X-Slack-Retry-Num and -Reason). Absent where the provider does not say (GitHub's Redeliver, Stripe's retries).
    */
   retry?: string | null;
+  /** Whether the event is from the provider's live mode (Stripe's `livemode`); absent where the provider does not say. */
+  live?: boolean | null;
+  /** The API version the payload is shaped by (Stripe's `api_version`); absent where the provider does not say. */
+  apiVersion?: string | null;
 }
 
 /**

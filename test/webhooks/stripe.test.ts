@@ -98,7 +98,12 @@ describe('stripe', () => {
       timestamp: 1722860000_000,
       source: null,
       resource: 'pi_1',
+      live: null,
+      apiVersion: null,
     });
+    // `livemode` and `api_version` as Stripe sends them: a live event on a development tunnel is worth saying.
+    const live = JSON.stringify({ ...JSON.parse(payload), livemode: true, api_version: '2024-06-20' });
+    expect(stripe.describe(input([['Stripe-Signature', 'x']], live))).toMatchObject({ live: true, apiVersion: '2024-06-20' });
     // A Connect platform's endpoint hears its connected accounts' events: `account` says whose.
     const connect = JSON.stringify({ ...JSON.parse(payload), account: 'acct_1Abc' });
     expect(stripe.describe(input([['Stripe-Signature', 'x']], connect)).source).toBe('acct_1Abc');

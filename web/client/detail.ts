@@ -34,12 +34,15 @@ function link(id: number, actions: DetailActions): HTMLElement {
 }
 
 function webhookFacts(s: Summary, actions: DetailActions, detail: Detail): HTMLElement[] {
-  const { signatureHint, webhookSource: source, slowAnswer, challengeProblem } = detail;
+  const { signatureHint, eventContext, slowAnswer, challengeProblem } = detail;
   const w = s.webhook;
   const facts: HTMLElement[] = [];
   if (w) {
-    const from = source ? el('span', { attrs: { 'data-webhook-source': source.label }, text: `  ${source.label} ${source.value}` }) : '';
-    const who = w.provider ? [el('strong', { text: w.provider }), w.eventType ? ` ${w.eventType}` : '', w.eventId ? `  id ${w.eventId}` : '', from] : ['no known provider'];
+    // A live-mode event is a mark: worth noticing on a development tunnel.
+    const context = eventContext.map((item) =>
+      el('span', { class: item.notice ? 'mark' : undefined, attrs: { 'data-event-context': item.label }, text: `  ${item.value === null ? item.label : `${item.label} ${item.value}`}` }),
+    );
+    const who = w.provider ? [el('strong', { text: w.provider }), w.eventType ? ` ${w.eventType}` : '', w.eventId ? `  id ${w.eventId}` : '', ...context] : ['no known provider'];
     facts.push(row('webhook', who));
     const verdict = w.verification === 'valid' ? '✓ valid' : w.verification === 'invalid' ? '✗ invalid' : 'not checked';
     facts.push(

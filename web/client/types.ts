@@ -75,8 +75,8 @@ export interface Detail {
   attempts: Attempt[];
   /** After "no secret configured for <provider>": how to give one. */
   signatureHint: string | null;
-  /** Whose event it is where the body says: `account acct_…` for a Stripe Connect event. */
-  webhookSource: { label: string; value: string } | null;
+  /** What only the body says beside the event: `account acct_…` for a Stripe Connect event, `live mode`, `api …`. */
+  eventContext: { label: string; value: string | null; notice?: boolean }[];
   /** `answered after 12.0s: github waits 10.0s, …`, from the server (src/webhooks/answer-deadline.ts); else null. */
   slowAnswer: string | null;
   /** `the answer does not echo the challenge, so Slack would not take the Request URL …`, from the server (src/webhooks/slack-challenge.ts); else null. */

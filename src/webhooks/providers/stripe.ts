@@ -65,6 +65,9 @@ export const stripe: Provider = {
       // A Connect platform hears its connected accounts' events on one endpoint; `account` says whose.
       source: stringField(event, 'account'),
       resource: stringField(asObject(asObject(event?.data)?.object), 'id'),
+      // A live-mode event reaching a development tunnel means a live endpoint or secret points at a laptop.
+      live: typeof event?.livemode === 'boolean' ? event.livemode : null,
+      apiVersion: stringField(event, 'api_version'),
     };
   },
 
