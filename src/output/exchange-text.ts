@@ -9,7 +9,7 @@ import { isGzip } from '../gzip-body.js';
 import { sanitize } from '../sanitize.js';
 import { slowAnswerNote } from '../webhooks/answer-deadline.js';
 import { challengeProblem } from '../webhooks/slack-challenge.js';
-import { missingSecretHint } from '../webhooks/missing-secret.js';
+import { signatureHint } from '../webhooks/missing-secret.js';
 import { eventContext, eventContextText } from '../webhooks/event-context.js';
 import { webhookInputFromExchange } from '../webhooks/verify.js';
 import { viewBody } from './body-view.js';
@@ -156,9 +156,9 @@ function pathColumn(e: ExchangeSummary, width: number): string {
   return mark ? `${text}  ${chalk.yellow(mark)}` : text;
 }
 
-/** ` (set --secret github=… or HOOKTUNNEL_SECRET_GITHUB)` after a reason that is a missing secret, else ''. */
-function hintAfter(reason: string | null): string {
-  const hint = missingSecretHint(reason);
+/** ` (set --secret github=… or HOOKTUNNEL_SECRET_GITHUB)` after a missing secret, the rotation hint after a mismatch; else ''. */
+function hintAfter(reason: string | null, provider: string | null): string {
+  const hint = signatureHint(reason, provider);
   return hint ? ` (${hint})` : '';
 }
 
@@ -172,8 +172,8 @@ function webhookLine(e: Exchange): string {
     w.verification === 'valid'
       ? chalk.green('signature valid')
       : w.verification === 'invalid'
-        ? chalk.red(`signature INVALID: ${sanitize(w.reason ?? '')}`)
-        : chalk.dim(`signature not checked: ${sanitize(w.reason ?? '')}${hintAfter(w.reason)}`);
+        ? chalk.red(`signature INVALID: ${sanitize(w.reason ?? '')}${hintAfter(w.reason, w.provider)}`)
+        : chalk.dim(`signature not checked: ${sanitize(w.reason ?? '')}${hintAfter(w.reason, w.provider)}`);
   return [`webhook: ${who}`, signature, ...deliveryMarks(e)].join('  ');
 }
 

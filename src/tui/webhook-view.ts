@@ -9,7 +9,7 @@ import { eventLabel, retryMark, rowMarks } from '../output/exchange-text.js';
 import { sanitize } from '../sanitize.js';
 import { slowAnswerNote } from '../webhooks/answer-deadline.js';
 import { eventContextText, type EventContextItem } from '../webhooks/event-context.js';
-import { missingSecretHint } from '../webhooks/missing-secret.js';
+import { signatureHint } from '../webhooks/missing-secret.js';
 import type { Segment, StyledLine } from './styled-line.js';
 
 
@@ -68,10 +68,11 @@ function whoLine(w: WebhookInfo, context: EventContextItem[]): StyledLine {
 function signatureLine(w: WebhookInfo): StyledLine {
   const label: Segment = { text: 'signature  ', dim: true };
   const reason = w.reason ? `: ${sanitize(w.reason)}` : '';
+  const hint = signatureHint(w.reason, w.provider);
+  const after = hint ? ` (${hint})` : '';
   if (w.verification === 'valid') return [label, { text: '✓ valid', color: 'green' }];
-  if (w.verification === 'invalid') return [label, { text: '✗ invalid', color: 'red', bold: true }, { text: reason, color: 'red' }];
-  const hint = missingSecretHint(w.reason);
-  return [label, { text: `not checked${reason}${hint ? ` (${hint})` : ''}`, dim: true }];
+  if (w.verification === 'invalid') return [label, { text: '✗ invalid', color: 'red', bold: true }, { text: `${reason}${after}`, color: 'red' }];
+  return [label, { text: `not checked${reason}${after}`, dim: true }];
 }
 
 /**

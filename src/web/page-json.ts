@@ -4,7 +4,7 @@
 import { attemptsToJson, exchangeToJson, type Exchange, type ExchangeSummary } from '../exchange.js';
 import { formJsonField } from '../form-json-field.js';
 import { slowAnswerNote } from '../webhooks/answer-deadline.js';
-import { missingSecretHint } from '../webhooks/missing-secret.js';
+import { signatureHint } from '../webhooks/missing-secret.js';
 import { eventContext, type EventContextItem } from '../webhooks/event-context.js';
 import { challengeProblem } from '../webhooks/slack-challenge.js';
 import { webhookInputFromExchange } from '../webhooks/verify.js';
@@ -15,7 +15,8 @@ export interface PageExchange {
   request: { headers: [string, string][]; body: BodyInfo };
   response: { headers: [string, string][]; body: BodyInfo } | null;
   attempts: Record<string, unknown>[];
-  /** After a signature left unchecked for want of a secret: how to give one (as `show` and the TUI say it); else null. */
+  /** After a signature left unchecked for want of a secret, how to give one; after a mismatch, how to give a rolled
+   * secret's old one too (signatureHint, as `show` and the TUI say it); else null. */
   signatureHint: string | null;
   /** What only the body says beside the event (a Stripe Connect account, live mode): as `show` and the TUI show it. */
   eventContext: EventContextItem[];
@@ -42,7 +43,7 @@ export function pageExchange(e: Exchange): PageExchange {
         ? { headers: e.responseHeaders, body: bodyInfo(e.responseHeaders, e.responseBody ?? Buffer.alloc(0), e.responseSha256) }
         : null,
     attempts: attemptsToJson(e.attemptHistory),
-    signatureHint: missingSecretHint(e.webhook?.reason) ?? null,
+    signatureHint: signatureHint(e.webhook?.reason, e.webhook?.provider) ?? null,
     eventContext: e.webhook ? eventContext(webhookInputFromExchange(e)) : [],
     slowAnswer: slowAnswerNote(e),
     challengeProblem: challengeProblem(e),

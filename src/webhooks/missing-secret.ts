@@ -1,6 +1,6 @@
 // Why a signature check or a re-signing had no secret, and how to give one. Every view that shows webhooks/verify.ts's
 // reason (show, the TUI, replay, verify, the web inspector) follows it with missingSecretHint, and trigger's warning
-// says the same.
+// says the same; show, verify, the TUI and the web inspector follow a mismatch with how to give a rolled secret's old one.
 
 import { secretPaths, type Secrets } from './secrets.js';
 import type { ProviderName } from './provider.js';
@@ -24,4 +24,20 @@ export function missingSecretHint(reason: string | null | undefined): string | u
   const elsewhere = /^no secret configured for ([a-z]+) on .+ \(only for .+\)$/s.exec(reason ?? '')?.[1];
   if (!elsewhere) return undefined;
   return `a secret's path is exact, or /prefix/* for the paths below /prefix/: add this one under secrets.${elsewhere}, or pass --secret '${elsewhere}:/path=…'`;
+}
+
+/**
+ * After a signature that does not match: the likeliest cause with a remedy is a rolled secret. Stripe and Svix sign
+ * with the old and the new secret at once during a rotation (`v1=…,v1=…`, `v1,… v1,…`), so a run given only one of them
+ * sees every delivery signed with the other as a mismatch; several secrets per provider are tried in turn.
+ */
+export function mismatchHint(reason: string | null | undefined, provider: string | null | undefined): string | undefined {
+  if (!provider || !/^signature does not match\b/.test(reason ?? '')) return undefined;
+  if (provider === 'hmac') return 'if you rolled the secret, give the old one too: a --verify spec for each (or a list under secrets.hmac in hooktunnel.yml)';
+  return `if you rolled the secret, give the old one too: --secret ${provider}=<old> --secret ${provider}=<new> (or a list in hooktunnel.yml)`;
+}
+
+/** What to do after a signature reason that has a remedy: a secret to give (missingSecretHint) or a rotation's old one. */
+export function signatureHint(reason: string | null | undefined, provider: string | null | undefined): string | undefined {
+  return missingSecretHint(reason) ?? mismatchHint(reason, provider);
 }

@@ -73,7 +73,7 @@ export interface Detail {
   request: { headers: HeaderPairs; body: BodyInfo };
   response: { headers: HeaderPairs; body: BodyInfo } | null;
   attempts: Attempt[];
-  /** After "no secret configured for <provider>": how to give one. */
+  /** After "no secret configured for <provider>": how to give one; after a mismatch: how to give a rolled secret's old one. */
   signatureHint: string | null;
   /** What only the body says beside the event: `account acct_…` for a Stripe Connect event, `live mode`, `api …`. */
   eventContext: { label: string; value: string | null; notice?: boolean }[];

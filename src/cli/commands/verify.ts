@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import { dbOption } from '../db-option.js';
 import { withSecretOptions, type SecretFlags } from '../secret-options.js';
-import { missingSecretHint } from '../../webhooks/missing-secret.js';
+import { signatureHint } from '../../webhooks/missing-secret.js';
 import { jsonText } from '../../output/json-text.js';
 import { withJsonErrors } from '../json-error.js';
 import { EVENT_ID_HELP, IDS_ARGUMENT } from '../id-argument.js';
@@ -86,7 +86,7 @@ Examples:
             process.stdout.write(`#${id} ${sanitize(who)}: ${verdict}\n`);
           }
           if (keep || info.verification !== 'valid') process.exitCode = 1;
-          const hint = missingSecretHint(analysis.reason);
+          const hint = signatureHint(analysis.reason, analysis.provider);
           if (hint) hints.add(hint);
         }
         for (const hint of hints) process.stderr.write(`hint: ${hint}\n`);
