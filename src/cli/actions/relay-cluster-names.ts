@@ -11,7 +11,8 @@ import { findToken } from '../../relay-state/token-lookup.js';
 import { sanitize } from '../../sanitize.js';
 import { checkRedisUrl } from './relay-cluster.js';
 import { printGiven } from './relay-name-give.js';
-import { droppedLine, givenLabels, goneOwner, listTokens, revokeToken, storedTokenToRevoke, withDb } from './relay-token.js';
+import { droppedLine, givenLabels, goneOwner, listTokens, nameOwner, revokeToken, storedTokenToRevoke, withDb } from './relay-token.js';
+import { jsonText } from '../../output/json-text.js';
 
 const reachable = async <T>(work: Promise<T>, url: string): Promise<T> =>
   work.catch((error: Error) => {
@@ -40,9 +41,16 @@ function storedTokens(dataDir: string | undefined): { name: string; digest: stri
 /** Token names by digest, from this machine's relay state when it has one. */
 const tokenNames = (dataDir: string | undefined): Map<string, string> => new Map(storedTokens(dataDir).map((token) => [token.digest, token.name]));
 
-export async function listNamesInRedis(url: string, dataDir: string | undefined, given: GivenTokens): Promise<void> {
+export async function listNamesInRedis(url: string, dataDir: string | undefined, given: GivenTokens, json = false): Promise<void> {
   checkRedisUrl(url);
   const rows = await reachable(listClusterNames(url), url);
+  if (json) {
+    const read = readGivenTokens(given);
+    const labels = new Map([...tokenNames(dataDir), ...read.tokens.map(({ record }): [string, string] => [record.digest.toString('hex'), record.label])]);
+    process.stdout.write(`${jsonText(rows.map((row) => ({ name: row.name, ...nameOwner(labels.get(row.owner), row.owner) })))}\n`);
+    if (read.unreadable) throw withoutTokenFile(read.unreadable, 'a name owned by one of its tokens has a null token, not that token\'s label');
+    return;
+  }
   if (rows.length === 0) {
     process.stderr.write('No reserved names in this cluster. A name is reserved when a client with a token first asks for it (`listen --name`).\n');
     return;
@@ -89,9 +97,9 @@ export async function giveNameInRedis(url: string, name: string, token: string, 
 }
 
 /** `relay token list --redis`: each token with the names it holds in the cluster (not in this node's state). */
-export async function listTokensInRedis(url: string, dataDir: string | undefined, given: GivenTokens): Promise<void> {
+export async function listTokensInRedis(url: string, dataDir: string | undefined, given: GivenTokens, json = false): Promise<void> {
   checkRedisUrl(url);
-  listTokens(dataDir, given, await reachable(listClusterNames(url), url));
+  listTokens(dataDir, given, await reachable(listClusterNames(url), url), json);
 }
 
 /**

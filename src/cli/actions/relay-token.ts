@@ -34,15 +34,22 @@ export function createToken(dataDir: string | undefined, name: string | undefine
  * `clusterNames`: a cluster's reserved names with their owners, read from its Redis (`--redis`), where they live instead
  * of this node's state: each token's NAMES are then the cluster's.
  */
-export function listTokens(dataDir: string | undefined, given: GivenTokens, clusterNames?: { name: string; owner: string }[]): void {
+export function listTokens(dataDir: string | undefined, given: GivenTokens, clusterNames?: { name: string; owner: string }[], json = false): void {
   const { stored, names } = withDb(dataDir, (db) => ({ stored: db.listTokens(), names: clusterNames ?? db.listNames() }));
   const read = readGivenTokens(given);
-  const ownedBy = (digestHex: string) => names.filter((row) => row.owner === digestHex).map((row) => sanitize(row.name));
+  const ownedBy = (digestHex: string) => names.filter((row) => row.owner === digestHex).map((row) => row.name);
   // The relay accepts all of these: a token given by environment or file is listed as the stored ones are, by its label.
-  const rows = [
+  const listed = [
     ...stored.map((row) => ({ name: row.name, source: 'stored', created: day(row.createdAt), names: clusterNames ? ownedBy(row.digest) : row.names })),
-    ...read.tokens.map(({ record, source }) => ({ name: sanitize(record.label), source, created: '-', names: ownedBy(record.digest.toString('hex')) })),
+    ...read.tokens.map(({ record, source }) => ({ name: record.label, source, created: null, names: ownedBy(record.digest.toString('hex')) })),
   ];
+  if (json) {
+    // Printed before a token file that cannot be read is reported (as JSON on stderr): the tokens that could be read.
+    process.stdout.write(`${jsonText(listed)}\n`);
+    if (read.unreadable) throw withoutTokenFile(read.unreadable, 'its tokens are not in the list');
+    return;
+  }
+  const rows = listed.map((row) => ({ ...row, name: sanitize(row.name), created: row.created ?? '-', names: row.names.map((name) => sanitize(name)) }));
   if (rows.length === 0 && !read.unreadable) {
     process.stderr.write('No tokens: none stored, none in HOOKTUNNEL_RELAY_TOKENS or --token-file. Create one with `hooktunnel relay token create --name laptop`.\n');
     return;
@@ -98,8 +105,16 @@ function leftReservedLines(left: { name: string; queued: number }[], inCluster: 
   );
 }
 
-export function listNames(dataDir: string | undefined, given: GivenTokens): void {
+export function listNames(dataDir: string | undefined, given: GivenTokens, json = false): void {
   const { rows, path } = withDb(dataDir, (db) => ({ rows: db.listNames(), path: db.path }));
+  if (json) {
+    const read = readGivenTokens(given);
+    const labels = new Map(read.tokens.map(({ record }) => [record.digest.toString('hex'), record.label]));
+    const listed = rows.map((row) => ({ name: row.name, claimed: day(row.claimedAt), ...nameOwner(row.tokenName ?? labels.get(row.owner), row.owner) }));
+    process.stdout.write(`${jsonText(listed)}\n`);
+    if (read.unreadable) throw withoutTokenFile(read.unreadable, 'a name owned by one of its tokens has a null token, not that token\'s label');
+    return;
+  }
   if (rows.length === 0) {
     // Run beside a cluster node without --redis, this looks in the one place a cluster keeps no names: say where it looked.
     process.stderr.write(
@@ -117,6 +132,14 @@ export function listNames(dataDir: string | undefined, given: GivenTokens): void
     process.stdout.write(`${row.name.padEnd(width)}  ${day(row.claimedAt)}  ${owner}\n`);
   }
   if (read.unreadable) throw withoutTokenFile(read.unreadable, 'a name owned by one of its tokens shows that token\'s digest, not its label');
+}
+
+/**
+ * A name's owner in `relay name list --json`: the token as `relay token list` names it, or, for one neither stored nor
+ * given here, null with the start of its digest (as the text shows it).
+ */
+export function nameOwner(token: string | undefined, digestHex: string): { token: string | null; tokenDigest?: string } {
+  return token === undefined ? { token: null, tokenDigest: digestHex.slice(0, 12) } : { token };
 }
 
 /** The given tokens' labels by hex digest, as `relay token list` shows them: names' owners are shown by them too. */

@@ -60,23 +60,27 @@ export function relayTokenCommand(): Command {
         }),
     )
     .addCommand(
-      leaf(
-        'list',
-        'List the tokens the relay accepts (stored, HOOKTUNNEL_RELAY_TOKENS, --token-file), with the names each one holds.',
-        'hooktunnel relay token list',
-        'hooktunnel relay token list --data-dir /var/lib/hooktunnel-relay --token-file /etc/hooktunnel/tokens',
-        'hooktunnel relay token list --redis redis://10.0.0.3:6379     on a cluster node: the names each token holds in the cluster',
+      withJsonErrors(
+        leaf(
+          'list',
+          'List the tokens the relay accepts (stored, HOOKTUNNEL_RELAY_TOKENS, --token-file), with the names each one holds.',
+          'hooktunnel relay token list',
+          'hooktunnel relay token list --data-dir /var/lib/hooktunnel-relay --token-file /etc/hooktunnel/tokens',
+          'hooktunnel relay token list --redis redis://10.0.0.3:6379     on a cluster node: the names each token holds in the cluster',
+          'hooktunnel relay token list --json     [{"name":"laptop","source":"stored","created":"2026-12-07 23:41","names":["stripe-dev"]}]',
+        ),
       )
         .addOption(tokenFileOption())
         .addOption(redisOption())
-        .action(async (_flags: object, command: Command) => {
+        .option('--json', 'print one JSON array (name, source, created or null, names); errors as JSON on stderr')
+        .action(async (flags: { json?: boolean }, command: Command) => {
           const redis = redisOf(command);
           if (redis) {
             const { listTokensInRedis } = await import('../actions/relay-cluster-names.js');
-            return listTokensInRedis(redis, dataDirOf(command), givenTokensOf(command));
+            return listTokensInRedis(redis, dataDirOf(command), givenTokensOf(command), flags.json);
           }
           const { listTokens } = await import('../actions/relay-token.js');
-          listTokens(dataDirOf(command), givenTokensOf(command));
+          listTokens(dataDirOf(command), givenTokensOf(command), undefined, flags.json);
         }),
     )
     .addCommand(
@@ -111,22 +115,26 @@ export function relayNameCommand(): Command {
     .addHelpText('after', examples('hooktunnel relay name list', 'hooktunnel relay name give stripe-dev laptop-2', 'hooktunnel relay name release stripe-dev'))
     .exitOverride()
     .addCommand(
-      leaf(
-        'list',
-        'List reserved names and the tokens that own them (stored, HOOKTUNNEL_RELAY_TOKENS, --token-file), by the names `relay token list` gives them.',
-        'hooktunnel relay name list',
-        'hooktunnel relay name list --redis redis://10.0.0.3:6379',
+      withJsonErrors(
+        leaf(
+          'list',
+          'List reserved names and the tokens that own them (stored, HOOKTUNNEL_RELAY_TOKENS, --token-file), by the names `relay token list` gives them.',
+          'hooktunnel relay name list',
+          'hooktunnel relay name list --redis redis://10.0.0.3:6379',
+          'hooktunnel relay name list --json     [{"name":"stripe-dev","claimed":"2026-12-07 23:41","token":"laptop"}]',
+        ),
       )
         .addOption(redisOption())
         .addOption(tokenFileOption())
-        .action(async (_flags: object, command: Command) => {
+        .option('--json', 'print one JSON array (name, claimed, token: null with tokenDigest for a token not stored or given here); errors as JSON on stderr')
+        .action(async (flags: { json?: boolean }, command: Command) => {
           const redis = redisOf(command);
           if (redis) {
             const { listNamesInRedis } = await import('../actions/relay-cluster-names.js');
-            return listNamesInRedis(redis, dataDirOf(command), givenTokensOf(command));
+            return listNamesInRedis(redis, dataDirOf(command), givenTokensOf(command), flags.json);
           }
           const { listNames } = await import('../actions/relay-token.js');
-          listNames(dataDirOf(command), givenTokensOf(command));
+          listNames(dataDirOf(command), givenTokensOf(command), flags.json);
         }),
     )
     .addCommand(
