@@ -21,6 +21,8 @@ export interface ReadyInfo {
   note?: string;
   /** hooktunnel.yml routes, when listen runs with them. */
   routes?: Route[];
+  /** Where the routes came from (configSource): `hooktunnel.yml`, `piped config /dev/fd/63`. */
+  routesFrom?: string;
 }
 
 export interface ListenReporter {
@@ -75,7 +77,7 @@ export function plainReporter(out: Write, err: Write): ListenReporter {
     ready(info) {
       if (url !== undefined && info.url !== url) lostUrl ??= url;
       url = info.url;
-      out(`${chalk.bold.green('hooktunnel')}  ${chalk.bold(sanitize(info.url))}  →  ${info.routes ? routesLabel(info.routes) : sanitize(info.target)}\n`);
+      out(`${chalk.bold.green('hooktunnel')}  ${chalk.bold(sanitize(info.url))}  →  ${info.routes ? routesLabel(info.routes, info.routesFrom) : sanitize(info.target)}\n`);
       for (const line of info.routes ? routeLines(info.routes, '            ') : []) out(`${line}\n`);
       if (info.inspector) out(`            inspector ${chalk.cyan(info.inspector)}\n`);
       if (info.localOnly) {
@@ -119,7 +121,7 @@ export function jsonReporter(out: Write): ListenReporter {
     status: (status) => emit({ type: 'status', ...status }),
     // With routes there is no one target (each route has its own): null, not the first route's, which would mislead.
     // Every documented field, null when it does not apply (--no-web: no inspector), so scripts can rely on the shape.
-    ready: ({ routes, ...info }) =>
+    ready: ({ routes, routesFrom: _from, ...info }) =>
       emit({ type: 'ready', ...info, inspector: info.inspector ?? null, note: info.note ?? null, ...(routes ? { target: null, routes: routeViews(routes) } : {}) }),
     exchange: (exchange) => {
       if (exchange.state !== 'pending') emit({ type: 'request', ...exchangeToJson(exchange) });

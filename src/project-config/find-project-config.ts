@@ -1,8 +1,8 @@
 // Finds hooktunnel.yml (--config, HOOKTUNNEL_CONFIG, or the working directory) and turns its route specs into routes
 // with every default filled in. Reading it is read-project-config.ts: only a run that has a file loads the YAML parser.
 
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { UserError, usageError } from '../errors.js';
 import { sanitize } from '../sanitize.js';
 import type { HostHeaderMode } from '../forward/forwarder.js';
@@ -77,9 +77,36 @@ export function longestTimeout(routes: Route[], fallback: number): number {
   return timeouts.includes(0) ? 0 : Math.max(...timeouts);
 }
 
-/** The embedded relay's default name for a routes config: its directory's name, so the URL repeats from run to run. */
-export function projectName(configFile: string): string {
-  const dir = configFile.split(/[\\/]/).slice(-2, -1)[0] ?? '';
+/**
+ * A config read from a pipe (`--config <(…)`, /dev/fd/63) or a device rather than a file: it has no project folder,
+ * and the folder its path names (/dev/fd) is nobody's project.
+ */
+export function isPipedConfig(configFile: string): boolean {
+  try {
+    return !statSync(configFile).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The folder a config's relative paths (`db:`) and the tunnel's name come from: its own, or for a piped one `cwd`. */
+export function projectFolder(configFile: string, cwd = process.cwd()): string {
+  return isPipedConfig(configFile) ? cwd : dirname(configFile);
+}
+
+/** Where listen's routes came from, as its first line says it: `hooktunnel.yml`, `ci/hooks.yml`, `piped config /dev/fd/63`. */
+export function configSource(configFile: string, cwd = process.cwd()): string {
+  if (isPipedConfig(configFile)) return `piped config ${configFile}`;
+  const near = relative(cwd, configFile);
+  return near && !near.startsWith('..') && !isAbsolute(near) ? near : configFile;
+}
+
+/**
+ * The embedded relay's default name for a routes config: its project folder's name, so the URL repeats from run to
+ * run; a piped config's is the working directory, as without a config.
+ */
+export function projectName(configFile: string, cwd = process.cwd()): string {
+  const dir = basename(projectFolder(configFile, cwd));
   // Cut before trimming: a name ending in "-" is one the relay refuses.
   const name = dir.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 63).replace(/^-+|-+$/g, '');
   return name || 'routes';

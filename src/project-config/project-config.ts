@@ -1,7 +1,7 @@
 // hooktunnel.yml: the listen flags a project always passes, plus routes (one public URL, many local apps).
 // Keys are the flag names; every problem is reported with the file, line, column and key.
 
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { isMap, isScalar, type Node } from 'yaml';
 import { parseRetryBase } from '../delivery/retry-schedule.js';
 import { parseDuration } from '../duration.js';
@@ -10,6 +10,7 @@ import { range } from '../number-range.js';
 import { parseHostHeader } from '../forward/host-header.js';
 import type { HostHeaderMode } from '../forward/forwarder.js';
 import { parseTarget, type Target } from '../forward/target.js';
+import { projectFolder } from './find-project-config.js';
 import type { HeaderPairs } from '../protocol.js';
 import { findOverlap, normalizePrefix, prefixTakes, type MockAnswer } from '../routes/route-table.js';
 import { secretsFromConfig } from '../webhooks/secrets.js';
@@ -88,10 +89,10 @@ export class ProjectParts {
     return secrets;
   }
 
-  /** The `db` path, resolved against the file's folder (as parseProjectConfig does): where this project's listen records. */
+  /** The `db` path, resolved against the project folder (as parseProjectConfig does): where this project's listen records. */
   db(): string | undefined {
     const entry = this.entry('db');
-    return entry ? resolve(dirname(this.file), this.reader.string(entry.value, 'db')) : undefined;
+    return entry ? resolve(projectFolder(this.file), this.reader.string(entry.value, 'db')) : undefined;
   }
 
   /** The `routes`, for `trigger`, which sends a sample to the app behind the route that takes its path. */
@@ -150,8 +151,9 @@ export function parseProjectConfig(file: string, text: string, env: NodeJS.Proce
         break;
       }
       case 'db':
-        // Relative to the file, so the project's store is the same wherever hooktunnel is started from.
-        flags.db = resolve(dirname(file), reader.string(value, key));
+        // Relative to the file, so the project's store is the same wherever hooktunnel is started from (a piped file has
+        // no folder of its own: the working directory's, as its tunnel name).
+        flags.db = resolve(projectFolder(file), reader.string(value, key));
         break;
       case 'timeout':
       case 'retry-base': {

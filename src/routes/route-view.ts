@@ -41,7 +41,10 @@ export function routeLines(routes: Route[], indent = ''): string[] {
   });
 }
 
-/** Where listen forwards, in one line, when hooktunnel.yml routes decide it: `3 routes (hooktunnel.yml)`. */
-export function routesLabel(routes: readonly unknown[]): string {
-  return `${routes.length} route${routes.length === 1 ? '' : 's'} (hooktunnel.yml)`;
+/**
+ * Where listen forwards, in one line, when a config's routes decide it: `3 routes (hooktunnel.yml)`. `from`: the
+ * config as configSource() says it (`ci/hooks.yml`, `piped config /dev/fd/63`).
+ */
+export function routesLabel(routes: readonly unknown[], from = 'hooktunnel.yml'): string {
+  return `${routes.length} route${routes.length === 1 ? '' : 's'} (${sanitize(from)})`;
 }

@@ -13,6 +13,8 @@ export interface SessionModelOptions {
   session: Session;
   store: Store;
   target: Target;
+  /** Where the routes came from (configSource), for the header's `3 routes (…)`. */
+  routesFrom?: string;
   timeoutMs: number;
   /** Shown in the header, e.g. that the embedded relay is reachable from this machine only. */
   note?: string;
@@ -70,7 +72,7 @@ export class SessionModel extends StoreModel {
       info: {
         mode: 'listen',
         url: options.session.welcome?.url ?? null,
-        target: routes ? routesLabel(routes) : options.target.url,
+        target: routes ? routesLabel(routes, options.routesFrom) : options.target.url,
         dbPath: options.store.path,
         connection: { state: 'connecting', attempt: 0 },
         note: options.note,

@@ -25,6 +25,10 @@ describe('SessionModel with routes', () => {
     const model = new SessionModel({ session, store, target: parseTarget(apps[0].url), timeoutMs: 5000 });
     onCleanup(() => model.close());
     expect(model.info().target).toBe('2 routes (hooktunnel.yml)');
+    // Where they came from, as listen's first line says it: a piped config is not called hooktunnel.yml.
+    const piped = new SessionModel({ session, store, target: parseTarget(apps[0].url), routesFrom: 'piped config /dev/fd/63', timeoutMs: 5000 });
+    onCleanup(() => piped.close());
+    expect(piped.info().target).toBe('2 routes (piped config /dev/fd/63)');
 
     const recording = store.begin({ deliveryId: null, replayOf: null, url: null, target: `${apps[1].url}/base`, route: '/two', receivedAt: Date.now(), method: 'POST', path: '/two/hook?x=1', headers: [], body: Buffer.from('b') });
     recording.respond(200, []);

@@ -11,7 +11,7 @@ import { parseHostHeader } from '../../forward/host-header.js';
 import { tunnelNameProblem, type AckSettings } from '../../protocol.js';
 import { releaseMemoryWhenIdle } from '../../idle-memory.js';
 import { recordedChallengeProblem } from '../../webhooks/slack-challenge.js';
-import { ackPathWithoutAck, configNamedBy, findProjectConfig, longestTimeout, projectName, resolveRoutes } from '../../project-config/find-project-config.js';
+import { ackPathWithoutAck, configNamedBy, configSource, findProjectConfig, longestTimeout, projectName, resolveRoutes } from '../../project-config/find-project-config.js';
 import type { ProjectConfig } from '../../project-config/project-config.js';
 import type { Route } from '../../routes/route-table.js';
 import { routesLabel } from '../../routes/route-view.js';
@@ -72,6 +72,8 @@ function parseRelayUrl(value: string): string {
 interface Forwarding {
   target: Target;
   routes?: Route[];
+  /** Where the routes came from, as the first line says it (configSource): `hooktunnel.yml`, `piped config /dev/fd/63`. */
+  routesFrom?: string;
   /** The local-app timeout the relay is told. */
   timeoutMs: number;
 }
@@ -91,7 +93,7 @@ function forwarding(targetArg: string | undefined, project: ProjectConfig | unde
   const routes = resolveRoutes(project.routes, { timeoutMs, hostHeader: parseHostHeader(flags.hostHeader) });
   // Shown where one target is expected (and keys the resume token): the first route that forwards somewhere.
   const first = routes.flatMap((r) => (r.mode === 'mock' ? [] : [r.target]))[0];
-  return { target: first ?? parseTarget('http://localhost'), routes, timeoutMs: longestTimeout(routes, timeoutMs) };
+  return { target: first ?? parseTarget('http://localhost'), routes, routesFrom: configSource(project.file), timeoutMs: longestTimeout(routes, timeoutMs) };
 }
 
 /** Acknowledge mode: the --ack flags, plus the prefixes of ack routes. */
@@ -107,7 +109,7 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
   const configFile = findProjectConfig(cliFlags.config, configNamedBy(userSet.get('config')));
   const project = configFile ? (await import('../../project-config/read-project-config.js')).loadProjectConfig(configFile) : undefined;
   const flags = project ? withFileFlags(cliFlags, project.flags, userSet) : cliFlags;
-  const { target, routes, timeoutMs } = forwarding(targetArg, project, flags);
+  const { target, routes, routesFrom, timeoutMs } = forwarding(targetArg, project, flags);
   const nameProblem = flags.name === undefined ? undefined : tunnelNameProblem(flags.name);
   if (nameProblem) throw usageError(`--name: ${nameProblem}`, 'for example --name stripe-dev');
   const hostHeader = parseHostHeader(flags.hostHeader);
@@ -252,7 +254,7 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
     keepResumeToken(session, resumeFile, resume);
     const secrets = session.options.secrets;
     if (store && flags.web) {
-      inspector = await startInspector(session, store, { target, routes, timeoutMs, secrets, port: web }).catch((error: Error) => {
+      inspector = await startInspector(session, store, { target, routes, routesFrom, timeoutMs, secrets, port: web }).catch((error: Error) => {
         // A port the user named is theirs to fix; anything else must not cost them the tunnel.
         if (error instanceof UserError) throw error;
         process.stderr.write(`web inspector not started: ${error.message}\n`);
@@ -265,7 +267,7 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
       const { startListenTui } = await import('../../tui/start-listen-tui.js');
       // First in the note: the header line is cut at the terminal's width, and this is the part to copy.
       const note = inspectorUrl && `web inspector ${inspectorUrl}`;
-      tui = await startListenTui({ session, store, target, timeoutMs, localOnly: embedded !== undefined, note, relayNote: () => embedded?.note });
+      tui = await startListenTui({ session, store, target, routesFrom, timeoutMs, localOnly: embedded !== undefined, note, relayNote: () => embedded?.note });
     } else {
       session.on('status', (status) => reporter.status(status));
       session.on('exchange', (exchange) => {
@@ -280,7 +282,7 @@ export async function listen(targetArg: string | undefined, cliFlags: ListenFlag
       session.on('storage', (state) => reporter.storage(state));
       session.on('notice', (message) => reporter.notice(message));
       session.on('ready', (welcome) =>
-        reporter.ready({ url: welcome.url, target: target.url, inspector: inspectorUrl, dbPath, localOnly: embedded !== undefined, note: embedded?.note, routes }),
+        reporter.ready({ url: welcome.url, target: target.url, inspector: inspectorUrl, dbPath, localOnly: embedded !== undefined, note: embedded?.note, routes, routesFrom }),
       );
       // Counted now: the worker starts on them before the relay answers.
       const pending = session.pendingAttempts();
@@ -357,7 +359,7 @@ function cutInFlightNotice(count: number): string {
 async function startInspector(
   session: Session,
   store: Store,
-  options: { target: Target; routes?: Route[]; timeoutMs: number; secrets: Secrets | undefined; port: { port: number; fallback: boolean } },
+  options: { target: Target; routes?: Route[]; routesFrom?: string; timeoutMs: number; secrets: Secrets | undefined; port: { port: number; fallback: boolean } },
 ): Promise<Inspector> {
   const [{ Inspector }, { followSession }] = await Promise.all([import('../../web/server.js'), import('../../web/follow-session.js')]);
   const inspector = await Inspector.start({
@@ -367,7 +369,7 @@ async function startInspector(
     timeoutMs: options.timeoutMs,
     secrets: options.secrets,
     resignLate: session.options.resignLate,
-    info: { mode: 'listen', publicUrl: null, target: options.routes ? routesLabel(options.routes) : options.target.url, dbPath: store.path, connection: 'connecting' },
+    info: { mode: 'listen', publicUrl: null, target: options.routes ? routesLabel(options.routes, options.routesFrom) : options.target.url, dbPath: store.path, connection: 'connecting' },
     ...options.port,
   });
   followSession(session, inspector);
