@@ -80,6 +80,16 @@ describe.skipIf(skipCluster)('relay name give on a cluster', () => {
     const listed = await operator('token', 'list');
     expect(listed.stdout).toMatch(/^carol +stored +\S+ \S+ +carol-shop$/m);
     expect(listed.stdout).toMatch(/^HOOKTUNNEL_RELAY_TOKENS #1 +environment +- +-$/m);
+    // The same with --json, the names the cluster's (and a cluster keeps no claim time).
+    const tokens = await operator('token', 'list', '--json');
+    expect(JSON.parse(tokens.stdout)).toEqual(
+      expect.arrayContaining([
+        { name: 'carol', source: 'stored', created: expect.any(String), names: ['carol-shop'] },
+        { name: 'HOOKTUNNEL_RELAY_TOKENS #1', source: 'environment', created: null, names: [] },
+      ]),
+    );
+    const names = await operator('name', 'list', '--json');
+    expect([names.code, JSON.parse(names.stdout)]).toEqual([0, [{ name: 'carol-shop', token: 'carol' }]]);
 
     const revoked = await operator('token', 'revoke', 'carol');
     expect([revoked.code, revoked.stdout]).toEqual([
