@@ -34,6 +34,8 @@ describe('describeWebhook', () => {
       timestamp: 1722866300_000,
       source: null,
       resource: 'pi_1',
+      live: null,
+      apiVersion: null,
     });
   });
 
