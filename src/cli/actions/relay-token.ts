@@ -40,7 +40,7 @@ export function listTokens(dataDir: string | undefined, given: GivenTokens, clus
   const ownedBy = (digestHex: string) => names.filter((row) => row.owner === digestHex).map((row) => row.name);
   // The relay accepts all of these: a token given by environment or file is listed as the stored ones are, by its label.
   const listed = [
-    ...stored.map((row) => ({ name: row.name, source: 'stored', created: day(row.createdAt), names: clusterNames ? ownedBy(row.digest) : row.names })),
+    ...stored.map((row) => ({ name: row.name, source: 'stored', created: day(row.createdAt), names: ownedBy(row.digest) })),
     ...read.tokens.map(({ record, source }) => ({ name: record.label, source, created: null, names: ownedBy(record.digest.toString('hex')) })),
   ];
   if (json) {
@@ -82,8 +82,8 @@ export function revokeToken(dataDir: string | undefined, name: string, given: Gi
   const left = withDb(dataDir, (db) => {
     storedTokenToRevoke(db, name, given);
     // `?? []`: revoked by another command since the lookup, it is gone all the same.
-    const local = (db.revokeToken(name) ?? []).map((reserved) => ({ name: reserved, queued: db.queuedFor(reserved) }));
-    return cluster ? cluster.names : local;
+    const revoked = db.revokeToken(name) ?? [];
+    return cluster ? cluster.names : revoked.map((reserved) => ({ name: reserved, queued: db.queuedFor(reserved) }));
   });
   if (json) {
     process.stdout.write(`${jsonText({ revoked: name, names: left })}\n`);
