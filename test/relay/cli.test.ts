@@ -297,6 +297,26 @@ describe('relay token commands', () => {
       ['laptop-app', 'laptop'],
       ['old-app', unsure(old)],
     ]);
+    // The same lists as JSON, for scripts: the fields the text shows, and never a token itself.
+    const json = async (what: 'token' | 'name') => {
+      const listed = await runCli(['relay', what, 'list', '--json', '--token-file', tokenFile], { env });
+      expect([listed.code, listed.stderr]).toEqual([0, '']);
+      expect(listed.stdout).not.toMatch(/secret-\d/);
+      return JSON.parse(listed.stdout);
+    };
+    const minute = expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d$/);
+    expect(await json('token')).toEqual([
+      { name: 'laptop', source: 'stored', created: minute, names: ['laptop-app'] },
+      { name: 'HOOKTUNNEL_RELAY_TOKENS #1', source: 'environment', created: null, names: ['env-app'] },
+      { name: `${tokenFile} #1`, source: 'token file', created: null, names: [] },
+      { name: `${tokenFile} #2`, source: 'token file', created: null, names: ['ci-app'] },
+    ]);
+    expect(await json('name')).toEqual([
+      { name: 'ci-app', claimed: minute, token: `${tokenFile} #2` },
+      { name: 'env-app', claimed: minute, token: 'HOOKTUNNEL_RELAY_TOKENS #1' },
+      { name: 'laptop-app', claimed: minute, token: 'laptop' },
+      { name: 'old-app', claimed: minute, token: null, tokenDigest: digest(old).slice(0, -1) },
+    ]);
   });
 
   it('token list and name list show what they can when the token file cannot be read, then name the file and what to do, and exit 1', async () => {
