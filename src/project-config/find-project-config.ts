@@ -1,12 +1,13 @@
 // Finds hooktunnel.yml (--config, HOOKTUNNEL_CONFIG, or the working directory) and turns its route specs into routes
 // with every default filled in. Reading it is read-project-config.ts: only a run that has a file loads the YAML parser.
 
-import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { UserError, usageError } from '../errors.js';
 import { sanitize } from '../sanitize.js';
 import type { HostHeaderMode } from '../forward/forwarder.js';
 import type { Route } from '../routes/route-table.js';
+import { projectFolder } from './config-place.js';
 import type { RouteSpec } from './project-config.js';
 
 export const CONFIG_FILE_NAMES = ['hooktunnel.yml', 'hooktunnel.yaml'];
@@ -75,30 +76,6 @@ export function longestTimeout(routes: Route[], fallback: number): number {
   const timeouts = routes.flatMap((r) => (r.mode === 'mock' ? [] : [r.timeoutMs]));
   if (timeouts.length === 0) return fallback;
   return timeouts.includes(0) ? 0 : Math.max(...timeouts);
-}
-
-/**
- * A config read from a pipe (`--config <(…)`, /dev/fd/63) or a device rather than a file: it has no project folder,
- * and the folder its path names (/dev/fd) is nobody's project.
- */
-export function isPipedConfig(configFile: string): boolean {
-  try {
-    return !statSync(configFile).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** The folder a config's relative paths (`db:`) and the tunnel's name come from: its own, or for a piped one `cwd`. */
-export function projectFolder(configFile: string, cwd = process.cwd()): string {
-  return isPipedConfig(configFile) ? cwd : dirname(configFile);
-}
-
-/** Where listen's routes came from, as its first line says it: `hooktunnel.yml`, `ci/hooks.yml`, `piped config /dev/fd/63`. */
-export function configSource(configFile: string, cwd = process.cwd()): string {
-  if (isPipedConfig(configFile)) return `piped config ${configFile}`;
-  const near = relative(cwd, configFile);
-  return near && !near.startsWith('..') && !isAbsolute(near) ? near : configFile;
 }
 
 /**

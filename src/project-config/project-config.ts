@@ -10,7 +10,7 @@ import { range } from '../number-range.js';
 import { parseHostHeader } from '../forward/host-header.js';
 import type { HostHeaderMode } from '../forward/forwarder.js';
 import { parseTarget, type Target } from '../forward/target.js';
-import { projectFolder } from './find-project-config.js';
+import { projectFolder } from './config-place.js';
 import type { HeaderPairs } from '../protocol.js';
 import { findOverlap, normalizePrefix, prefixTakes, type MockAnswer } from '../routes/route-table.js';
 import { secretsFromConfig } from '../webhooks/secrets.js';
