@@ -56,6 +56,8 @@ it('says nothing of the deadline for a sender that left well before it', async (
 
 it("shows the app's answer that came after GitHub hung up, and that the sender had gone, in the list and the detail", async () => {
   expect(await web.page.textContent('tr[data-id="3"] .marks')).toContain('sender gone 10.0s');
+  // The app's 200 is shown, in the failed colour: the sender never got it.
+  expect(await web.page.getAttribute('tr[data-id="3"] td.status', 'class')).toBe('status status-f');
   await web.page.click('tr[data-id="3"]');
   await web.page.waitForSelector('.detail-title >> text=#3');
   expect(await web.page.textContent('[data-mark="slow-answer"]')).toBe(

@@ -25,6 +25,14 @@ export function statusText(s: Pick<Summary, 'state' | 'status' | 'error'>): stri
   return String(s.status);
 }
 
+/**
+ * The status's colour class: a failed exchange reads as failed whatever its code (an app's late 200 after the sender
+ * hung up, which the sender never got), as the TUI's red `200!` does; else by the code's class.
+ */
+export function statusClass(s: Pick<Summary, 'state' | 'status' | 'error'>): string {
+  return `status status-${s.state === 'failed' ? 'f' : statusText(s).charAt(0)}`;
+}
+
 function row(label: string, value: Child[], attrs: Record<string, string> = {}): HTMLElement {
   return el('div', { class: 'fact', attrs }, [el('span', { class: 'label', text: label }), el('span', { class: 'value' }, value)]);
 }
@@ -109,7 +117,7 @@ export function renderDetail(host: HTMLElement, detail: Detail, actions: DetailA
   const s = detail.summary;
   const facts: HTMLElement[] = [
     row('received', [formatDateTime(s.receivedAt), s.url ? `  via ${s.url}` : '']),
-    row('result', [el('span', { class: `status status-${statusText(s).charAt(0)}`, text: statusText(s) }), s.durationMs !== null ? `  in ${formatDuration(s.durationMs)}` : '', s.error?.message ? `  ${s.error.message}` : ''], { 'data-result': '' }),
+    row('result', [el('span', { class: statusClass(s), text: statusText(s) }), s.durationMs !== null ? `  in ${formatDuration(s.durationMs)}` : '', s.error?.message ? `  ${s.error.message}` : ''], { 'data-result': '' }),
     row('forwarded to', [s.target, s.route ? `  (route ${s.route})` : ''], s.route ? { 'data-route': s.route } : {}),
   ];
   // What the page shows is not what the app got: replays would send [REDACTED].

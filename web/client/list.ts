@@ -2,7 +2,7 @@
 
 import { el, replaceChildren } from './dom.js';
 import { formatDuration, formatListTime, formatSize } from './format.js';
-import { statusText } from './detail.js';
+import { statusClass, statusText } from './detail.js';
 import type { Summary } from './types.js';
 
 export interface ListHandlers {
@@ -57,7 +57,7 @@ export function rowFor(s: Summary, handlers: ListHandlers, selected: boolean): H
       el('span', { class: 'path', text: s.path }),
       marks(s) ? el('span', { class: 'marks', text: marks(s) }) : null,
     ]),
-    el('td', { class: `status status-${status.charAt(0)}` }, [status, ' ', sigMark(s)]),
+    el('td', { class: statusClass(s) }, [status, ' ', sigMark(s)]),
     el('td', { class: 'duration', text: formatDuration(s.durationMs) }),
     el('td', { class: 'size', text: formatSize(s.request.size) }),
     el('td', { class: 'id', text: `#${s.id}` }),
